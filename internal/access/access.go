@@ -1,0 +1,87 @@
+// Package access decides what each role may do. It is the one place where
+// authorization lives: every route of the web adapter names a Rule from
+// here, and the route table test fails if one does not. Which records a
+// permitted caller may see is decided by the storage queries, which scope
+// every read by the caller's workspace and, for partner roles, by partner and
+// assigned engagements.
+package access
+
+import "github.com/tandemhq/tandem/internal/tandem"
+
+// Rule is what a route requires of its caller.
+type Rule string
+
+// Rules. Public and SignedIn need no workspace; every other rule needs a
+// membership of the current workspace whose role grants it.
+const (
+	Public   Rule = "public"    // anyone, signed in or not
+	SignedIn Rule = "signed_in" // any signed-in user, in or out of a workspace
+	Member   Rule = "member"    // any membership of the current workspace
+
+	PartnersRead     Rule = "partners.read"     // vendor roles: their own partner only
+	PartnersWrite    Rule = "partners.write"    // client owner and manager
+	EngagementsRead  Rule = "engagements.read"  // vendor manager: its partner's; agent: assigned only
+	EngagementsWrite Rule = "engagements.write" // client owner and manager
+	MembersRead      Rule = "members.read"      // client roles see all; vendor manager its partner's people
+	MembersManage    Rule = "members.manage"    // invite, change, remove: owner and manager
+	AuditRead        Rule = "audit.read"        // owner and viewer (auditor)
+)
+
+var grants = map[tandem.Role]map[Rule]bool{
+	tandem.RoleOwner: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
+		MembersRead, MembersManage, AuditRead),
+	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
+		MembersRead, MembersManage),
+	tandem.RoleViewer:        set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead),
+	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead),
+	tandem.RoleVendorAgent:   set(Member, PartnersRead, EngagementsRead),
+}
+
+func set(rs ...Rule) map[Rule]bool {
+	m := make(map[Rule]bool, len(rs))
+	for _, r := range rs {
+		m[r] = true
+	}
+	return m
+}
+
+// NeedsWorkspace reports whether r can only be checked against a membership.
+func (r Rule) NeedsWorkspace() bool { return r != Public && r != SignedIn }
+
+// Known reports whether r is one of the rules above.
+func (r Rule) Known() bool {
+	if r == Public || r == SignedIn {
+		return true
+	}
+	return grants[tandem.RoleOwner][r] || grants[tandem.RoleViewer][r]
+}
+
+// Allows reports whether role satisfies r. Public and SignedIn are satisfied
+// by every role.
+func Allows(role tandem.Role, r Rule) bool {
+	if !r.NeedsWorkspace() {
+		return true
+	}
+	return grants[role][r]
+}
+
+// Can reports whether p's role satisfies r, as an error: nil, or
+// tandem.ErrForbidden.
+func Can(p tandem.Principal, r Rule) error {
+	if Allows(p.Role, r) {
+		return nil
+	}
+	return tandem.ErrForbidden
+}
+
+// CanGrant reports whether a member with role may give another person role
+// (owners may grant any role; managers any but owner).
+func CanGrant(role, target tandem.Role) bool {
+	switch role {
+	case tandem.RoleOwner:
+		return true
+	case tandem.RoleManager:
+		return target != tandem.RoleOwner
+	}
+	return false
+}

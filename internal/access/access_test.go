@@ -1,0 +1,56 @@
+package access
+
+import (
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// The matrix below is written out by hand from the product brief, so that a
+// change to the grants above has to be made twice, on purpose.
+func TestAllows(t *testing.T) {
+	const (
+		O = 1 << iota
+		M
+		V
+		VM
+		VA
+	)
+	want := map[Rule]int{
+		Public:           O | M | V | VM | VA,
+		SignedIn:         O | M | V | VM | VA,
+		Member:           O | M | V | VM | VA,
+		PartnersRead:     O | M | V | VM | VA,
+		PartnersWrite:    O | M,
+		EngagementsRead:  O | M | V | VM | VA,
+		EngagementsWrite: O | M,
+		MembersRead:      O | M | V | VM,
+		MembersManage:    O | M,
+		AuditRead:        O | V,
+	}
+	bit := map[tandem.Role]int{tandem.RoleOwner: O, tandem.RoleManager: M, tandem.RoleViewer: V,
+		tandem.RoleVendorManager: VM, tandem.RoleVendorAgent: VA}
+	for rule, mask := range want {
+		if !rule.Known() {
+			t.Errorf("%s is not known", rule)
+		}
+		for role, b := range bit {
+			if got := Allows(role, rule); got != (mask&b != 0) {
+				t.Errorf("Allows(%s, %s) = %v", role, rule, got)
+			}
+		}
+	}
+	if Rule("nonsense").Known() {
+		t.Error("unknown rule reported known")
+	}
+	if Allows("", PartnersRead) {
+		t.Error("empty role allowed")
+	}
+}
+
+func TestCanGrant(t *testing.T) {
+	if !CanGrant(tandem.RoleOwner, tandem.RoleOwner) || CanGrant(tandem.RoleManager, tandem.RoleOwner) ||
+		!CanGrant(tandem.RoleManager, tandem.RoleVendorAgent) || CanGrant(tandem.RoleViewer, tandem.RoleViewer) {
+		t.Fatal("CanGrant matrix wrong")
+	}
+}

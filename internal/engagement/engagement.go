@@ -1,0 +1,106 @@
+// Package engagement holds engagements: one piece of outsourced work with one
+// partner, from draft through pilot and active to ended. The contract terms
+// hang off an engagement as versions (see the contracts capability); this
+// package keeps the engagement's identity and lifecycle.
+package engagement
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Kind is what is outsourced.
+type Kind string
+
+// Engagement kinds.
+const (
+	KindSales       Kind = "sales"
+	KindSupport     Kind = "support"
+	KindDevelopment Kind = "development"
+	KindAccounting  Kind = "accounting"
+	KindExecutive   Kind = "executive"
+	KindOther       Kind = "other"
+)
+
+// Kinds lists every kind in display order.
+var Kinds = []Kind{KindSales, KindSupport, KindDevelopment, KindAccounting, KindExecutive, KindOther}
+
+// Status is where an engagement is in its life.
+type Status string
+
+// Engagement statuses.
+const (
+	StatusDraft  Status = "draft"
+	StatusPilot  Status = "pilot"
+	StatusActive Status = "active"
+	StatusEnded  Status = "ended"
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusDraft, StatusPilot, StatusActive, StatusEnded}
+
+// Engagement is a piece of outsourced work with one partner.
+type Engagement struct {
+	ID          int64
+	WorkspaceID int64
+	PartnerID   int64
+	PartnerName string // read-only, joined for display
+	Title       string
+	Kind        Kind
+	Status      Status
+	StartsOn    tandem.Date
+	EndsOn      tandem.Date
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Normalize trims what a person typed and fills defaults.
+func (e *Engagement) Normalize() {
+	e.Title = strings.TrimSpace(e.Title)
+	e.Description = strings.TrimSpace(e.Description)
+	if e.Status == "" {
+		e.Status = StatusDraft
+	}
+}
+
+// Validate reports every problem with e as field errors.
+func (e *Engagement) Validate() error {
+	var v tandem.Validator
+	v.Check(e.PartnerID > 0, "partner_id", i18n.K("validation.required"))
+	if v.Required("title", e.Title) {
+		v.MaxLen("title", e.Title, 200)
+	}
+	v.OneOf("kind", string(e.Kind), kindStrings()...)
+	v.OneOf("status", string(e.Status), statusStrings()...)
+	v.MaxLen("description", e.Description, 4000)
+	v.Check(!e.StartsOn.IsZero(), "starts_on", i18n.K("validation.required"))
+	if !e.StartsOn.IsZero() && !e.EndsOn.IsZero() {
+		v.Check(!e.EndsOn.Before(e.StartsOn), "ends_on", i18n.K("validation.end_before_start"))
+	}
+	return v.Err()
+}
+
+// SearchText is what free-text search matches, lower-cased in Go.
+func (e *Engagement) SearchText() string {
+	return strings.ToLower(e.Title + " " + e.Description)
+}
+
+func kindStrings() []string {
+	s := make([]string, len(Kinds))
+	for i, x := range Kinds {
+		s[i] = string(x)
+	}
+	return s
+}
+
+func statusStrings() []string {
+	s := make([]string, len(Statuses))
+	for i, x := range Statuses {
+		s[i] = string(x)
+	}
+	return s
+}

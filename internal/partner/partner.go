@@ -1,0 +1,96 @@
+// Package partner holds the outsourcing partners a workspace works with or
+// considers: their identity, their contact, and where they stand.
+package partner
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Status is where a partner stands with the client.
+type Status string
+
+// Partner statuses.
+const (
+	StatusCandidate  Status = "candidate"
+	StatusActive     Status = "active"
+	StatusSuspended  Status = "suspended"
+	StatusOffboarded Status = "offboarded"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{StatusCandidate, StatusActive, StatusSuspended, StatusOffboarded}
+
+// Partner is an outside company that does, or may do, work for the client.
+type Partner struct {
+	ID           int64
+	WorkspaceID  int64
+	LegalName    string
+	RegNumber    string // official registration number
+	Country      string // ISO 3166-1 alpha-2
+	Website      string
+	ContactName  string
+	ContactEmail string
+	ContactPhone string
+	Status       Status
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Normalize trims what a person typed.
+func (p *Partner) Normalize() {
+	p.LegalName = strings.TrimSpace(p.LegalName)
+	p.RegNumber = strings.TrimSpace(p.RegNumber)
+	p.Country = strings.ToUpper(strings.TrimSpace(p.Country))
+	p.Website = strings.TrimSpace(p.Website)
+	p.ContactName = strings.TrimSpace(p.ContactName)
+	p.ContactEmail = strings.ToLower(strings.TrimSpace(p.ContactEmail))
+	p.ContactPhone = strings.TrimSpace(p.ContactPhone)
+	if p.Status == "" {
+		p.Status = StatusCandidate
+	}
+}
+
+// Validate reports every problem with p as field errors.
+func (p *Partner) Validate() error {
+	var v tandem.Validator
+	if v.Required("legal_name", p.LegalName) {
+		v.MaxLen("legal_name", p.LegalName, 200)
+	}
+	v.MaxLen("reg_number", p.RegNumber, 64)
+	if p.Country != "" {
+		v.Check(len(p.Country) == 2 && isUpperAlpha(p.Country), "country", i18n.K("validation.country"))
+	}
+	v.URL("website", p.Website)
+	v.MaxLen("contact_name", p.ContactName, 200)
+	v.Email("contact_email", p.ContactEmail)
+	v.MaxLen("contact_phone", p.ContactPhone, 40)
+	v.OneOf("status", string(p.Status), statusStrings()...)
+	return v.Err()
+}
+
+// SearchText is what free-text search matches: lower-cased in Go so that
+// Cyrillic and Swedish letters fold the same on SQLite and PostgreSQL.
+func (p *Partner) SearchText() string {
+	return strings.ToLower(strings.Join([]string{p.LegalName, p.RegNumber, p.ContactName, p.ContactEmail, p.Website}, " "))
+}
+
+func statusStrings() []string {
+	s := make([]string, len(Statuses))
+	for i, x := range Statuses {
+		s[i] = string(x)
+	}
+	return s
+}
+
+func isUpperAlpha(s string) bool {
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}

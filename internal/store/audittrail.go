@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/audit"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// AuditStore reads the audit trail and verifies its chains.
+type AuditStore struct{ db *DB }
+
+// AuditFilter narrows the audit trail.
+type AuditFilter struct {
+	Action string    // exact action, or a prefix ending in "." ("partner.")
+	Actor  string    // e-mail, exact
+	Entity string    // entity type
+	From   time.Time // inclusive
+	To     time.Time // exclusive
+}
+
+const eventCols = `id, workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash`
+
+func scanEntry(s interface{ Scan(...any) error }, e *audit.Entry) error {
+	err := s.Scan(&e.ID, &e.WorkspaceID, &e.Seq, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID,
+		&e.Data, &e.PrevHash, &e.Hash)
+	e.At = e.At.UTC()
+	return err
+}
+
+// List returns one page of p's workspace's trail, newest first, together
+// with the sign-ins and failed sign-ins of the workspace's members (kept in
+// the installation's chain). Owners and viewers may call it.
+func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter, pg tandem.Page) (_ []audit.Entry, total int, err error) {
+	defer wrap(&err, "AuditStore.List")
+	if err := access.Can(p, access.AuditRead); err != nil {
+		return nil, 0, err
+	}
+	pg = pg.Normalize()
+	var w where
+	w.add(`(workspace_id = ? OR (workspace_id = 0 AND actor_id IN (SELECT user_id FROM memberships WHERE workspace_id = ?)))`,
+		p.WorkspaceID, p.WorkspaceID)
+	switch {
+	case f.Action == "":
+	case f.Action[len(f.Action)-1] == '.':
+		w.add("action LIKE ?", f.Action+"%")
+	default:
+		w.add("action = ?", f.Action)
+	}
+	if f.Actor != "" {
+		w.add("actor = ?", f.Actor)
+	}
+	if f.Entity != "" {
+		w.add("entity = ?", f.Entity)
+	}
+	if !f.From.IsZero() {
+		w.add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		w.add("at < ?", f.To.UTC())
+	}
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM events`+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.query(ctx, `SELECT `+eventCols+` FROM events`+w.String()+
+		fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		var e audit.Entry
+		if err := scanEntry(rows, &e); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
+
+// Verify walks every chain in the database and returns the first break, or
+// nil when every chain is intact. It is for the installation's operator
+// (tandem audit verify), not for a workspace member.
+func (s *AuditStore) Verify(ctx context.Context) (_ *audit.Break, checked int, err error) {
+	defer wrap(&err, "AuditStore.Verify")
+	heads := map[int64][2]string{}
+	var order []int64
+	rows, err := s.db.query(ctx, `SELECT workspace_id, seq, hash FROM event_heads ORDER BY workspace_id`)
+	if err != nil {
+		return nil, 0, err
+	}
+	for rows.Next() {
+		var ws, seq int64
+		var hash string
+		if err := rows.Scan(&ws, &seq, &hash); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		heads[ws] = [2]string{fmt.Sprint(seq), hash}
+		order = append(order, ws)
+	}
+	rows.Close()
+	// Chains with entries but no head row were tampered with too.
+	rows, err = s.db.query(ctx, `SELECT DISTINCT workspace_id FROM events ORDER BY workspace_id`)
+	if err != nil {
+		return nil, 0, err
+	}
+	for rows.Next() {
+		var ws int64
+		if err := rows.Scan(&ws); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if _, ok := heads[ws]; !ok {
+			heads[ws] = [2]string{"0", ""}
+			order = append(order, ws)
+		}
+	}
+	rows.Close()
+	for _, ws := range order {
+		v := audit.NewVerifier(ws)
+		rows, err := s.db.query(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = ? ORDER BY seq`, ws)
+		if err != nil {
+			return nil, checked, err
+		}
+		for rows.Next() {
+			var e audit.Entry
+			if err := scanEntry(rows, &e); err != nil {
+				rows.Close()
+				return nil, checked, err
+			}
+			v.Add(e)
+			checked++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, checked, err
+		}
+		var headSeq int64
+		fmt.Sscan(heads[ws][0], &headSeq)
+		if b := v.Finish(headSeq, heads[ws][1]); b != nil {
+			return b, checked, nil
+		}
+	}
+	return nil, checked, nil
+}
+
+// RecordExport writes an audit entry for an export or a reveal of protected
+// data made by p (action audit.ActionExport or audit.ActionReveal).
+func (s *AuditStore) RecordExport(ctx context.Context, p tandem.Principal, action, entity string, entityID int64, data any) error {
+	return s.db.transact(ctx, func(tx *Tx) error { return tx.record(ctx, p, action, entity, entityID, data) })
+}

@@ -1,0 +1,223 @@
+// Package store is the storage adapter: it keeps Tandem's domain in SQLite
+// (the default, through a pure-Go driver) or PostgreSQL (production), with
+// raw, explicit SQL that runs on both. The few dialect differences live in
+// dialect.go.
+//
+// Every public method that reads or writes workspace data takes the
+// tandem.Principal asking for it and scopes its queries to that principal's
+// workspace and, for partner roles, to what the partner may see. Every change
+// writes an audit entry (audit.Entry) in the same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open Tandem database with its capability stores.
+type DB struct {
+	w       *sql.DB // the writer: one connection on SQLite
+	r       *sql.DB // readers: a pool; the same as w on PostgreSQL
+	dialect dialect
+	now     func() time.Time
+
+	Accounts    *AccountStore
+	Partners    *PartnerStore
+	Engagements *EngagementStore
+	Audit       *AuditStore
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// URL; empty means SQLite in DataDir.
+	URL string
+	// DataDir holds tandem.db when URL is empty.
+	DataDir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database and applies pending migrations.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	db := &DB{now: o.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	var err error
+	switch {
+	case o.URL == "":
+		if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: data dir: %w", err)
+		}
+		err = db.openSQLite(filepath.Join(o.DataDir, "tandem.db"))
+	case strings.HasPrefix(o.URL, "postgres://"), strings.HasPrefix(o.URL, "postgresql://"):
+		err = db.openPostgres(o.URL)
+	default:
+		return nil, errors.New("store: the database URL must start with postgres:// (or be empty for SQLite)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.Accounts = &AccountStore{db}
+	db.Partners = &PartnerStore{db}
+	db.Engagements = &EngagementStore{db}
+	db.Audit = &AuditStore{db}
+	return db, nil
+}
+
+func (db *DB) openSQLite(path string) error {
+	// busy_timeout first, so the other pragmas already wait for a lock.
+	// synchronous(FULL): a write that was acknowledged survives a power cut.
+	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(FULL)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1) // one writer: no "database is locked" between our own writes
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("store: open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	db.w, db.r, db.dialect = w, r, sqliteDialect{}
+	return nil
+}
+
+func (db *DB) openPostgres(url string) error {
+	p, err := sql.Open("pgx", url)
+	if err != nil {
+		return fmt.Errorf("store: open postgres: %w", err)
+	}
+	p.SetMaxOpenConns(20)
+	p.SetMaxIdleConns(10)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	db.w, db.r, db.dialect = p, p, postgresDialect{}
+	return nil
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if db.w != db.r {
+		if err := db.w.PingContext(ctx); err != nil {
+			return fmt.Errorf("store: ping: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		if e := db.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Now returns the store's clock reading, in UTC at microsecond precision
+// (what both databases keep).
+func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
+
+func (db *DB) migrate(ctx context.Context) error {
+	dir := "migrations/" + db.dialect.name()
+	entries, err := migrations.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	unlock, err := db.dialect.lockMigrations(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("store: migration lock: %w", err)
+	}
+	defer unlock()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	applied := map[int]bool{}
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	for _, e := range entries {
+		var version int
+		if _, err := fmt.Sscanf(e.Name(), "%04d_", &version); err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return fmt.Errorf("store: migration file %q must be named NNNN_name.sql", e.Name())
+		}
+		if applied[version] {
+			continue
+		}
+		body, err := migrations.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %s: %w", e.Name(), err)
+		}
+		if _, err := tx.ExecContext(ctx, db.dialect.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+			version, e.Name(), db.Now().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: migration %s: %w", e.Name(), err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
+}

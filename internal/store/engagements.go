@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// EngagementStore keeps engagements and which partner agents serve them.
+type EngagementStore struct{ db *DB }
+
+const engagementCols = `e.id, e.workspace_id, e.partner_id, pa.legal_name, e.title, e.kind, e.status,
+	e.starts_on, e.ends_on, e.description, e.created_at, e.updated_at`
+
+const engagementFrom = ` FROM engagements e JOIN partners pa ON pa.id = e.partner_id AND pa.workspace_id = e.workspace_id`
+
+func scanEngagement(s interface{ Scan(...any) error }, x *engagement.Engagement) error {
+	return s.Scan(&x.ID, &x.WorkspaceID, &x.PartnerID, &x.PartnerName, &x.Title, &x.Kind, &x.Status,
+		dateScan{&x.StartsOn}, dateScan{&x.EndsOn}, &x.Description, &x.CreatedAt, &x.UpdatedAt)
+}
+
+var engagementSorts = map[string]string{"title": "e.title", "partner": "pa.legal_name", "kind": "e.kind",
+	"status": "e.status", "starts": "e.starts_on", "created": "e.created_at"}
+
+// EngagementFilter narrows a list of engagements.
+type EngagementFilter struct {
+	PartnerID int64
+	Status    string
+	Kind      string
+}
+
+// List returns one page of the engagements p may see, and how many there
+// are. Any member may call it.
+func (s *EngagementStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page, f EngagementFilter) (_ []engagement.Engagement, total int, err error) {
+	defer wrap(&err, "EngagementStore.List")
+	if err := access.Can(p, access.EngagementsRead); err != nil {
+		return nil, 0, err
+	}
+	pg = pg.Normalize()
+	var w where
+	engagementScope(&w, p)
+	if pg.Q != "" {
+		pat := likePattern(pg.Q)
+		w.add(`(e.search_text LIKE ? ESCAPE '\' OR pa.search_text LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	if f.PartnerID != 0 {
+		w.add("e.partner_id = ?", f.PartnerID)
+	}
+	if f.Status != "" {
+		w.add("e.status = ?", f.Status)
+	}
+	if f.Kind != "" {
+		w.add("e.kind = ?", f.Kind)
+	}
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+engagementFrom+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + engagementCols + engagementFrom + w.String() +
+		orderBy(pg.Sort, engagementSorts, "title", "e.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
+	rows, err := s.db.query(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []engagement.Engagement{}
+	for rows.Next() {
+		var x engagement.Engagement
+		if err := scanEngagement(rows, &x); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, x)
+	}
+	return out, total, rows.Err()
+}
+
+// Get returns one engagement p may see, or tandem.ErrNotFound.
+func (s *EngagementStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *engagement.Engagement, err error) {
+	defer wrap(&err, "EngagementStore.Get(%d)", id)
+	if err := access.Can(p, access.EngagementsRead); err != nil {
+		return nil, err
+	}
+	var w where
+	engagementScope(&w, p)
+	w.add("e.id = ?", id)
+	var x engagement.Engagement
+	if err := scanEngagement(s.db.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
+		return nil, notFound(err)
+	}
+	return &x, nil
+}
+
+// Create validates and stores a new engagement. Owners and managers may call
+// it; errors: EInvalid (also for a partner outside the workspace), EForbidden.
+func (s *EngagementStore) Create(ctx context.Context, p tandem.Principal, x *engagement.Engagement) (err error) {
+	defer wrap(&err, "EngagementStore.Create")
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
+		return err
+	}
+	x.Normalize()
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
+			return err
+		}
+		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, tx.now, tx.now
+		id, err := tx.insert(ctx, `INSERT INTO engagements (workspace_id, partner_id, title, kind, status,
+			starts_on, ends_on, description, search_text, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			x.WorkspaceID, x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn),
+			x.Description, x.SearchText(), x.CreatedAt, x.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		x.ID = id
+		return tx.record(ctx, p, "engagement.created", "engagement", id, engagementFields(x))
+	})
+}
+
+// Update validates and stores changes to an engagement. Owners and managers
+// may call it; errors: EInvalid, ENotFound, EForbidden.
+func (s *EngagementStore) Update(ctx context.Context, p tandem.Principal, x *engagement.Engagement) (err error) {
+	defer wrap(&err, "EngagementStore.Update(%d)", x.ID)
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
+		return err
+	}
+	before, err := s.Get(ctx, p, x.ID)
+	if err != nil {
+		return err
+	}
+	x.Normalize()
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
+			return err
+		}
+		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
+		res, err := tx.exec(ctx, `UPDATE engagements SET partner_id = ?, title = ?, kind = ?, status = ?,
+			starts_on = ?, ends_on = ?, description = ?, search_text = ?, updated_at = ?
+			WHERE workspace_id = ? AND id = ?`,
+			x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn), x.Description,
+			x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tandem.ErrNotFound
+		}
+		ch := changes(engagementFields(before), engagementFields(x))
+		if len(ch) == 0 {
+			return nil
+		}
+		return tx.record(ctx, p, "engagement.updated", "engagement", x.ID, ch)
+	})
+}
+
+func engagementFields(x *engagement.Engagement) map[string]any {
+	return map[string]any{"partner_id": x.PartnerID, "title": x.Title, "kind": x.Kind, "status": x.Status,
+		"starts_on": x.StartsOn.String(), "ends_on": x.EndsOn.String(), "description": x.Description}
+}
+
+// checkPartner makes sure partnerID is a partner of p's workspace.
+func checkPartner(ctx context.Context, tx *Tx, p tandem.Principal, partnerID int64) error {
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM partners WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, partnerID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		var v tandem.Validator
+		v.Add("partner_id", i18n.K("validation.unknown_partner"))
+		return v.Err()
+	}
+	return nil
+}
+
+// Assign lets a vendor agent's membership serve an engagement of its partner.
+// Owners and managers may call it; errors: EInvalid, ENotFound, EForbidden.
+func (s *EngagementStore) Assign(ctx context.Context, p tandem.Principal, engagementID, membershipID int64) (err error) {
+	defer wrap(&err, "EngagementStore.Assign(%d, %d)", engagementID, membershipID)
+	if err := access.Can(p, access.MembersManage); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		return assign(ctx, tx, p, engagementID, membershipID)
+	})
+}
+
+func assign(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, membershipID int64) error {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements e JOIN memberships m ON m.workspace_id = e.workspace_id
+		WHERE e.workspace_id = ? AND e.id = ? AND m.id = ? AND m.partner_id = e.partner_id`,
+		p.WorkspaceID, engagementID, membershipID).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		var v tandem.Validator
+		v.Add("engagement_ids", i18n.K("validation.assignment_partner"))
+		return v.Err()
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO engagement_assignments (workspace_id, engagement_id, membership_id)
+		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, p.WorkspaceID, engagementID, membershipID); err != nil {
+		return err
+	}
+	return tx.record(ctx, p, "engagement.assigned", "engagement", engagementID, map[string]any{"membership_id": membershipID})
+}
+
+// Options returns id and title of every engagement p may see, for pickers.
+func (s *EngagementStore) Options(ctx context.Context, p tandem.Principal) (_ []Option, err error) {
+	defer wrap(&err, "EngagementStore.Options")
+	var w where
+	engagementScope(&w, p)
+	rows, err := s.db.query(ctx, `SELECT e.id, e.title`+engagementFrom+w.String()+` ORDER BY e.title`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Option
+	for rows.Next() {
+		var o Option
+		if err := rows.Scan(&o.ID, &o.Label); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// PartnerStore keeps partners.
+type PartnerStore struct{ db *DB }
+
+const partnerCols = `pa.id, pa.workspace_id, pa.legal_name, pa.reg_number, pa.country, pa.website,
+	pa.contact_name, pa.contact_email, pa.contact_phone, pa.status, pa.created_at, pa.updated_at`
+
+func scanPartner(s interface{ Scan(...any) error }, x *partner.Partner) error {
+	return s.Scan(&x.ID, &x.WorkspaceID, &x.LegalName, &x.RegNumber, &x.Country, &x.Website,
+		&x.ContactName, &x.ContactEmail, &x.ContactPhone, &x.Status, &x.CreatedAt, &x.UpdatedAt)
+}
+
+var partnerSorts = map[string]string{"name": "pa.legal_name", "status": "pa.status", "country": "pa.country", "created": "pa.created_at"}
+
+// List returns one page of the partners p may see, and how many there are.
+// Any member may call it; vendor roles see only their own partner.
+func (s *PartnerStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page, status string) (_ []partner.Partner, total int, err error) {
+	defer wrap(&err, "PartnerStore.List")
+	if err := access.Can(p, access.PartnersRead); err != nil {
+		return nil, 0, err
+	}
+	pg = pg.Normalize()
+	var w where
+	partnerScope(&w, p)
+	if pg.Q != "" {
+		w.add(`pa.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
+	}
+	if status != "" {
+		w.add("pa.status = ?", status)
+	}
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM partners pa`+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	q := `SELECT ` + partnerCols + ` FROM partners pa` + w.String() +
+		orderBy(pg.Sort, partnerSorts, "name", "pa.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
+	rows, err := s.db.query(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []partner.Partner{}
+	for rows.Next() {
+		var x partner.Partner
+		if err := scanPartner(rows, &x); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, x)
+	}
+	return out, total, rows.Err()
+}
+
+// Get returns one partner p may see, or tandem.ErrNotFound — the same for a
+// partner that does not exist and one p may not see.
+func (s *PartnerStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *partner.Partner, err error) {
+	defer wrap(&err, "PartnerStore.Get(%d)", id)
+	if err := access.Can(p, access.PartnersRead); err != nil {
+		return nil, err
+	}
+	var w where
+	partnerScope(&w, p)
+	w.add("pa.id = ?", id)
+	var x partner.Partner
+	if err := scanPartner(s.db.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
+		return nil, notFound(err)
+	}
+	return &x, nil
+}
+
+// Create validates and stores a new partner in p's workspace. Owners and
+// managers may call it; errors: EInvalid, EForbidden.
+func (s *PartnerStore) Create(ctx context.Context, p tandem.Principal, x *partner.Partner) (err error) {
+	defer wrap(&err, "PartnerStore.Create")
+	if err := access.Can(p, access.PartnersWrite); err != nil {
+		return err
+	}
+	x.Normalize()
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, tx.now, tx.now
+		id, err := tx.insert(ctx, `INSERT INTO partners (workspace_id, legal_name, reg_number, country, website,
+			contact_name, contact_email, contact_phone, status, search_text, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			x.WorkspaceID, x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail,
+			x.ContactPhone, x.Status, x.SearchText(), x.CreatedAt, x.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		x.ID = id
+		return tx.record(ctx, p, "partner.created", "partner", id, partnerFields(x))
+	})
+}
+
+// Update validates and stores changes to a partner. Owners and managers may
+// call it; errors: EInvalid, ENotFound, EForbidden.
+func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partner.Partner) (err error) {
+	defer wrap(&err, "PartnerStore.Update(%d)", x.ID)
+	if err := access.Can(p, access.PartnersWrite); err != nil {
+		return err
+	}
+	before, err := s.Get(ctx, p, x.ID)
+	if err != nil {
+		return err
+	}
+	x.Normalize()
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
+		res, err := tx.exec(ctx, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
+			contact_name = ?, contact_email = ?, contact_phone = ?, status = ?, search_text = ?, updated_at = ?
+			WHERE workspace_id = ? AND id = ?`,
+			x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail, x.ContactPhone,
+			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tandem.ErrNotFound
+		}
+		ch := changes(partnerFields(before), partnerFields(x))
+		if len(ch) == 0 {
+			return nil
+		}
+		return tx.record(ctx, p, "partner.updated", "partner", x.ID, ch)
+	})
+}
+
+func partnerFields(x *partner.Partner) map[string]any {
+	return map[string]any{"legal_name": x.LegalName, "reg_number": x.RegNumber, "country": x.Country,
+		"website": x.Website, "contact_name": x.ContactName, "contact_email": x.ContactEmail,
+		"contact_phone": x.ContactPhone, "status": x.Status}
+}
+
+// Options returns id and name of every partner p may see, for pickers.
+func (s *PartnerStore) Options(ctx context.Context, p tandem.Principal) (_ []Option, err error) {
+	defer wrap(&err, "PartnerStore.Options")
+	var w where
+	partnerScope(&w, p)
+	rows, err := s.db.query(ctx, `SELECT pa.id, pa.legal_name FROM partners pa`+w.String()+` ORDER BY pa.legal_name`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Option
+	for rows.Next() {
+		var o Option
+		if err := rows.Scan(&o.ID, &o.Label); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Option is an id with a label, for select boxes.
+type Option struct {
+	ID    int64
+	Label string
+}

@@ -1,0 +1,111 @@
+// Package storetest opens fresh Tandem databases for tests: SQLite always,
+// and PostgreSQL whenever TANDEM_TEST_POSTGRES holds a URL (each test gets
+// its own database, dropped afterwards). With CI=true a missing
+// TANDEM_TEST_POSTGRES is a failure, not a skip.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create databases
+
+	"github.com/tandemhq/tandem/internal/store"
+)
+
+// Dialects returns the dialects the storage tests must run on.
+func Dialects(t testing.TB) []string {
+	t.Helper()
+	if os.Getenv("TANDEM_TEST_POSTGRES") == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but TANDEM_TEST_POSTGRES is not set: the storage tests must run on PostgreSQL too")
+		}
+		return []string{"sqlite"}
+	}
+	return []string{"sqlite", "postgres"}
+}
+
+// Each runs fn once per dialect as a subtest, each with a fresh database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	for _, d := range Dialects(t) {
+		t.Run(d, func(t *testing.T) { fn(t, Open(t, d, nil)) })
+	}
+}
+
+// Clock is a settable clock for tests.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock reading t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now reads the clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Add moves the clock forward.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Open opens a fresh database of the dialect ("sqlite" or "postgres"),
+// closed (and for PostgreSQL dropped) when the test ends. now may be nil.
+func Open(t testing.TB, dialect string, now func() time.Time) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	opts := store.Options{DataDir: t.TempDir(), Now: now}
+	if dialect == "postgres" {
+		opts.URL = CreateDatabase(t)
+	}
+	db, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatalf("open %s: %v", dialect, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// CreateDatabase creates an empty PostgreSQL database on the server of
+// TANDEM_TEST_POSTGRES, drops it when the test ends, and returns its URL.
+func CreateDatabase(t testing.TB) string {
+	t.Helper()
+	admin := os.Getenv("TANDEM_TEST_POSTGRES")
+	if admin == "" {
+		t.Fatal("TANDEM_TEST_POSTGRES is not set")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "tandem_test_" + hex.EncodeToString(b)
+	adb, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := adb.Exec(`CREATE DATABASE ` + name); err != nil {
+		adb.Close()
+		t.Fatalf("create test database (is PostgreSQL running at TANDEM_TEST_POSTGRES?): %v", err)
+	}
+	t.Cleanup(func() {
+		adb.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+		adb.Close()
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/audit"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Tx is a write transaction. Small helpers take a *Tx; the public methods of
+// the capability stores own the transaction.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// transact runs fn in a write transaction and commits it, retrying a few
+// times when the database reports a serialization failure or a busy lock.
+func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		err = db.transactOnce(ctx, fn)
+		if err == nil || !db.dialect.isRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 20 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqltx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{tx: sqltx, db: db, now: db.Now()}
+	defer func() {
+		if p := recover(); p != nil {
+			sqltx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			sqltx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return sqltx.Commit()
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.dialect.rebind(q), args...)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, db.dialect.rebind(q), args...)
+}
+
+// record appends an audit entry for a change made in this transaction.
+// data is marshalled to JSON (nil means {}).
+func (tx *Tx) record(ctx context.Context, p tandem.Principal, action, entity string, entityID int64, data any) error {
+	return tx.recordIn(ctx, p.WorkspaceID, p.UserID, p.Actor(), action, entity, entityID, data)
+}
+
+func (tx *Tx) recordIn(ctx context.Context, workspaceID, actorID int64, actor, action, entity string, entityID int64, data any) error {
+	js := "{}"
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("store: audit data: %w", err)
+		}
+		js = string(b)
+	}
+	// The UPDATE takes the chain head's row lock until commit, so appends to
+	// one chain are serialized on PostgreSQL too.
+	var seq int64
+	var prev string
+	err := tx.queryRow(ctx, `UPDATE event_heads SET seq = seq + 1 WHERE workspace_id = ? RETURNING seq, hash`, workspaceID).Scan(&seq, &prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err = tx.exec(ctx, `INSERT INTO event_heads (workspace_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING`,
+			workspaceID, audit.Genesis); err != nil {
+			return err
+		}
+		err = tx.queryRow(ctx, `UPDATE event_heads SET seq = seq + 1 WHERE workspace_id = ? RETURNING seq, hash`, workspaceID).Scan(&seq, &prev)
+	}
+	if err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	e := audit.Entry{WorkspaceID: workspaceID, Seq: seq, At: tx.now, ActorID: actorID, Actor: actor,
+		Action: action, Entity: entity, EntityID: entityID, Data: js, PrevHash: prev}
+	e.Hash = audit.ComputeHash(e)
+	if _, err := tx.exec(ctx, `INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("store: audit insert: %w", err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE event_heads SET hash = ? WHERE workspace_id = ?`, e.Hash, workspaceID); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// changes returns {"field": [old, new]} for the fields that differ.
+func changes(before, after map[string]any) map[string][2]any {
+	out := map[string][2]any{}
+	for k, a := range after {
+		if b := before[k]; fmt.Sprint(b) != fmt.Sprint(a) {
+			out[k] = [2]any{b, a}
+		}
+	}
+	return out
+}
+
+// where builds a WHERE clause from conditions with ? placeholders.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// likePattern returns a LIKE pattern matching s anywhere, lower-cased the way
+// search_text columns are, with LIKE's wildcards escaped (ESCAPE '\').
+func likePattern(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return "%" + s + "%"
+}
+
+// orderBy returns an ORDER BY clause for sort ("name" or "-name") from the
+// allowed columns; unknown sorts fall back to def. The id breaks ties so that
+// paging is stable.
+func orderBy(sort string, allowed map[string]string, def, idCol string) string {
+	desc := strings.HasPrefix(sort, "-")
+	col, ok := allowed[strings.TrimPrefix(sort, "-")]
+	if !ok {
+		desc = strings.HasPrefix(def, "-")
+		col = allowed[strings.TrimPrefix(def, "-")]
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	return " ORDER BY " + col + dir + ", " + idCol + dir
+}
+
+// nullTime scans a nullable timestamp into a zero time.
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(v); err != nil {
+		return err
+	}
+	if nt.Valid {
+		*n.t = nt.Time.UTC()
+	} else {
+		*n.t = time.Time{}
+	}
+	return nil
+}
+
+// nullID turns 0 into NULL for optional foreign keys.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullTimeArg turns the zero time into NULL.
+func nullTimeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// dateArg turns a tandem.Date into its "2006-01-02" text, or NULL when unset.
+func dateArg(d tandem.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+// dateScan scans a DATE (PostgreSQL) or TEXT (SQLite) column into a Date.
+type dateScan struct{ d *tandem.Date }
+
+func (s dateScan) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*s.d = tandem.Date{}
+		return nil
+	case time.Time:
+		*s.d = tandem.DateOf(x)
+		return nil
+	case string:
+		d, err := tandem.ParseDate(x)
+		*s.d = d
+		return err
+	case []byte:
+		d, err := tandem.ParseDate(string(x))
+		*s.d = d
+		return err
+	}
+	return fmt.Errorf("store: cannot scan %T into a date", v)
+}
+
+// notFound maps sql.ErrNoRows to tandem.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return tandem.ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+func (s *server) accountPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showAccount(w, r, views.AccountData{}, http.StatusOK)
+}
+
+func (s *server) showAccount(w http.ResponseWriter, r *http.Request, d views.AccountData, status int) error {
+	st := state(r)
+	if st.user == nil {
+		return tandem.ErrUnauthorized // an API token has no account page
+	}
+	var err error
+	d.User = st.user
+	if d.Sessions, err = s.db.Accounts.Sessions(r.Context(), st.user.ID); err != nil {
+		return err
+	}
+	d.CurrentSession = st.session.ID
+	if st.member {
+		d.CanTokens = true
+		if d.Tokens, err = s.db.Accounts.Tokens(r.Context(), st.principal); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, status, views.Account(s.nav(r, st.loc.T("nav.account"), ""), d))
+	return nil
+}
+
+func (s *server) sessionRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Accounts.RevokeSession(r.Context(), state(r).user.ID, id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/account")
+}
+
+func (s *server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	secret, _, err := s.db.Accounts.CreateToken(r.Context(), state(r).principal, f.Get("name"))
+	if err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		return s.showAccount(w, r, views.AccountData{TokenForm: f}, invalidStatus(err))
+	}
+	return s.showAccount(w, r, views.AccountData{NewToken: secret}, http.StatusOK)
+}
+
+func (s *server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Accounts.RevokeToken(r.Context(), state(r).principal, id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/account")
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+// auditActions are the filter choices on the audit page; a value ending in
+// "." matches every action of that entity.
+var auditActions = []string{"auth.", "partner.", "engagement.", "membership.", "invitation.", "token.", "user.", "data."}
+
+func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	q := r.URL.Query()
+	pg := pageOf(q, listLimit)
+	f := store.AuditFilter{Action: q.Get("action"), Actor: q.Get("actor")}
+	loc := st.loc.Location()
+	if d, err := tandem.ParseDate(q.Get("from")); err == nil && !d.IsZero() {
+		f.From = inZone(d, loc)
+	}
+	if d, err := tandem.ParseDate(q.Get("to")); err == nil && !d.IsZero() {
+		f.To = inZone(d, loc).AddDate(0, 0, 1)
+	}
+	es, total, err := s.db.Audit.List(r.Context(), st.principal, f, pg)
+	if err != nil {
+		return err
+	}
+	actions := []views.Option{{Value: "", Label: st.loc.T("audit.all_actions")}}
+	for _, a := range auditActions {
+		actions = append(actions, views.Option{Value: a, Label: st.loc.T("audit.group." + a[:len(a)-1])})
+	}
+	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/audit"}
+	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), es, pager, actions))
+}
+
+// inZone is midnight of d in loc.
+func inZone(d tandem.Date, loc *time.Location) time.Time {
+	t := d.Time()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+func (s *server) engagementList(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	q := r.URL.Query()
+	pg := pageOf(q, listLimit)
+	f := store.EngagementFilter{PartnerID: formID(q.Get("partner_id")), Status: q.Get("status"), Kind: q.Get("kind")}
+	es, total, err := s.db.Engagements.List(r.Context(), st.principal, pg, f)
+	if err != nil {
+		return err
+	}
+	partners, err := s.partnerOptions(r, "engagements.all_partners")
+	if err != nil {
+		return err
+	}
+	filters := views.EngagementFilters{
+		Partners: partners,
+		Statuses: options(st.loc, "engagement.status.", engagement.Statuses, "engagements.all_statuses"),
+		Kinds:    options(st.loc, "engagement.kind.", engagement.Kinds, "engagements.all_kinds"),
+	}
+	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/engagements"}
+	return s.page(w, r, views.EngagementList(s.nav(r, st.loc.T("engagements.title"), "engagements"), es, pager, filters,
+		access.Allows(st.principal.Role, access.EngagementsWrite)))
+}
+
+// partnerOptions lists the partners the caller may see for a select box,
+// led by an entry with the label key first (none when first is "").
+func (s *server) partnerOptions(r *http.Request, first string) ([]views.Option, error) {
+	st := state(r)
+	ps, err := s.db.Partners.Options(r.Context(), st.principal)
+	if err != nil {
+		return nil, err
+	}
+	var out []views.Option
+	if first != "" {
+		out = append(out, views.Option{Value: "", Label: st.loc.T(first)})
+	}
+	for _, p := range ps {
+		out = append(out, views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Label})
+	}
+	return out, nil
+}
+
+func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.db.Engagements.Get(r.Context(), st.principal, id)
+	if err != nil {
+		return err
+	}
+	team, err := s.db.Accounts.Team(r.Context(), st.principal, id)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, access.Allows(st.principal.Role, access.EngagementsWrite)))
+}
+
+func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {
+	f := views.Form{Values: url.Values{
+		"status":     {string(engagement.StatusDraft)},
+		"kind":       {string(engagement.KindSales)},
+		"partner_id": {r.URL.Query().Get("partner_id")},
+		"starts_on":  {state(r).loc.DateInput(s.db.Now())},
+	}}
+	return s.engagementFormPage(w, r, f, 0, http.StatusOK)
+}
+
+func (s *server) engagementEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.db.Engagements.Get(r.Context(), state(r).principal, id)
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: url.Values{
+		"title": {e.Title}, "partner_id": {strconv.FormatInt(e.PartnerID, 10)}, "kind": {string(e.Kind)},
+		"status": {string(e.Status)}, "starts_on": {e.StartsOn.String()}, "ends_on": {e.EndsOn.String()},
+		"description": {e.Description},
+	}}
+	return s.engagementFormPage(w, r, f, id, http.StatusOK)
+}
+
+func (s *server) engagementFormPage(w http.ResponseWriter, r *http.Request, f views.Form, id int64, status int) error {
+	l := state(r).loc
+	partners, err := s.partnerOptions(r, "engagements.choose_partner")
+	if err != nil {
+		return err
+	}
+	title := l.T("engagements.new")
+	if id != 0 {
+		title = l.T("engagements.edit")
+	}
+	s.render(w, r, status, views.EngagementForm(s.nav(r, title, "engagements"), f, id, partners,
+		options(l, "engagement.kind.", engagement.Kinds, ""), options(l, "engagement.status.", engagement.Statuses, "")))
+	return nil
+}
+
+func (s *server) engagementCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.engagementSave(w, r, 0)
+}
+
+func (s *server) engagementUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return s.engagementSave(w, r, id)
+}
+
+func (s *server) engagementSave(w http.ResponseWriter, r *http.Request, id int64) error {
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	e, err := engagementFromValues(f.Values)
+	if err == nil {
+		e.ID = id
+		ctx, p := r.Context(), state(r).principal
+		if id == 0 {
+			err = s.db.Engagements.Create(ctx, p, e)
+		} else {
+			err = s.db.Engagements.Update(ctx, p, e)
+		}
+	}
+	if err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		return s.engagementFormPage(w, r, f, id, invalidStatus(err))
+	}
+	return redirect(w, r, recordPath("/engagements", e.ID))
+}
+
+// engagementFromValues reads an engagement from form values; dates that do
+// not parse are reported as field errors.
+func engagementFromValues(v url.Values) (*engagement.Engagement, error) {
+	e := &engagement.Engagement{PartnerID: formID(v.Get("partner_id")), Title: v.Get("title"),
+		Kind: engagement.Kind(v.Get("kind")), Status: engagement.Status(v.Get("status")), Description: v.Get("description")}
+	var val tandem.Validator
+	var err error
+	if e.StartsOn, err = tandem.ParseDate(v.Get("starts_on")); err != nil {
+		val.Add("starts_on", i18n.K("validation.date"))
+	}
+	if e.EndsOn, err = tandem.ParseDate(v.Get("ends_on")); err != nil {
+		val.Add("ends_on", i18n.K("validation.date"))
+	}
+	return e, val.Err()
+}
+
+func recordPath(base string, id int64) string { return base + "/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+const listLimit = 50
+
+func (s *server) partnerList(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	q := r.URL.Query()
+	pg := pageOf(q, listLimit)
+	ps, total, err := s.db.Partners.List(r.Context(), st.principal, pg, q.Get("status"))
+	if err != nil {
+		return err
+	}
+	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/partners"}
+	statuses := options(st.loc, "partner.status.", partner.Statuses, "partners.all_statuses")
+	return s.page(w, r, views.PartnerList(s.nav(r, st.loc.T("partners.title"), "partners"), ps, pager, statuses,
+		access.Allows(st.principal.Role, access.PartnersWrite)))
+}
+
+func (s *server) partnerShow(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.db.Partners.Get(r.Context(), st.principal, id)
+	if err != nil {
+		return err
+	}
+	es, _, err := s.db.Engagements.List(r.Context(), st.principal, pageOf(url.Values{}, 200), store.EngagementFilter{PartnerID: id})
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.PartnerShow(s.nav(r, p.LegalName, "partners"), p, es, access.Allows(st.principal.Role, access.PartnersWrite)))
+}
+
+func (s *server) partnerNew(w http.ResponseWriter, r *http.Request) error {
+	f := views.Form{Values: url.Values{"status": {string(partner.StatusCandidate)}}}
+	return s.partnerFormPage(w, r, f, 0, http.StatusOK)
+}
+
+func (s *server) partnerEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.db.Partners.Get(r.Context(), state(r).principal, id)
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: url.Values{}}
+	for k, v := range partnerValues(p) {
+		f.Values.Set(k, v)
+	}
+	return s.partnerFormPage(w, r, f, id, http.StatusOK)
+}
+
+func (s *server) partnerFormPage(w http.ResponseWriter, r *http.Request, f views.Form, id int64, status int) error {
+	l := state(r).loc
+	title := l.T("partners.new")
+	if id != 0 {
+		title = l.T("partners.edit")
+	}
+	s.render(w, r, status, views.PartnerForm(s.nav(r, title, "partners"), f, id, options(l, "partner.status.", partner.Statuses, "")))
+	return nil
+}
+
+func (s *server) partnerCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.partnerSave(w, r, 0)
+}
+
+func (s *server) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return s.partnerSave(w, r, id)
+}
+
+func (s *server) partnerSave(w http.ResponseWriter, r *http.Request, id int64) error {
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	p := partnerFromValues(f.Values)
+	p.ID = id
+	ctx, pr := r.Context(), state(r).principal
+	if id == 0 {
+		err = s.db.Partners.Create(ctx, pr, p)
+	} else {
+		err = s.db.Partners.Update(ctx, pr, p)
+	}
+	if err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		return s.partnerFormPage(w, r, f, id, invalidStatus(err))
+	}
+	return redirect(w, r, recordPath("/partners", p.ID))
+}
+
+func partnerFromValues(v url.Values) *partner.Partner {
+	return &partner.Partner{LegalName: v.Get("legal_name"), RegNumber: v.Get("reg_number"), Country: v.Get("country"),
+		Website: v.Get("website"), ContactName: v.Get("contact_name"), ContactEmail: v.Get("contact_email"),
+		ContactPhone: v.Get("contact_phone"), Status: partner.Status(v.Get("status"))}
+}
+
+func partnerValues(p *partner.Partner) map[string]string {
+	return map[string]string{"legal_name": p.LegalName, "reg_number": p.RegNumber, "country": p.Country,
+		"website": p.Website, "contact_name": p.ContactName, "contact_email": p.ContactEmail,
+		"contact_phone": p.ContactPhone, "status": string(p.Status)}
+}

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/a-h/templ"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a page. It renders into a buffer first so that a template
+// error becomes a clean 500, never half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		s.log.Error("render", "request_id", state(r).id, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// page renders a page with status 200.
+func (s *server) page(w http.ResponseWriter, r *http.Request, c templ.Component) error {
+	s.render(w, r, http.StatusOK, c)
+	return nil
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"encoding failed"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
+}
+
+// nav builds the chrome of a page for the current person.
+func (s *server) nav(r *http.Request, title, active string) views.Nav {
+	st := state(r)
+	n := views.Nav{
+		Title:   title,
+		Active:  active,
+		Path:    r.URL.RequestURI(),
+		CSS:     s.assets.url("app.css"),
+		JS:      s.assets.url("app.js"),
+		Version: s.opts.Version,
+		Langs:   i18n.Supported,
+	}
+	if st.loc != nil {
+		n.Lang = string(st.loc.Lang())
+	}
+	if st.user != nil {
+		n.UserName = st.user.Name
+		n.SignedIn = true
+	}
+	if st.member {
+		n.Role = string(st.principal.Role)
+		n.HasWorkspace = true
+		n.Can = func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) }
+	} else {
+		n.Can = func(access.Rule) bool { return false }
+	}
+	if st.workspace != nil {
+		n.WorkspaceName = st.workspace.Name
+	}
+	return n
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/tandemhq/tandem/internal/access"
+)
+
+// route is one entry of the application's route table: a ServeMux pattern,
+// the access rule the caller must satisfy, and the handler.
+type route struct {
+	pattern string
+	rule    access.Rule
+	fn      func(w http.ResponseWriter, r *http.Request) error
+}
+
+// routeTable is every route of the application, in one place. The route
+// table test fails if a route has no known rule, and the access matrix test
+// runs every role against every route.
+func (s *server) routeTable() []route {
+	return []route{
+		// Operations.
+		{"GET /healthz", access.Public, s.healthz},
+		{"GET /metrics", access.Public, s.metricsPage},
+		{"GET /static/{file}", access.Public, s.static},
+
+		// Signing in and out, invitations, password resets, language.
+		{"GET /signin", access.Public, s.signinForm},
+		{"POST /signin", access.Public, s.signin},
+		{"POST /signout", access.SignedIn, s.signout},
+		{"GET /invite/{token}", access.Public, s.inviteForm},
+		{"POST /invite/{token}", access.Public, s.inviteAccept},
+		{"GET /reset/{token}", access.Public, s.resetForm},
+		{"POST /reset/{token}", access.Public, s.reset},
+		{"POST /language", access.Public, s.setLanguage},
+
+		// Workspaces and the home page.
+		{"GET /{$}", access.SignedIn, s.home},
+		{"GET /workspaces", access.SignedIn, s.workspaces},
+		{"POST /workspaces/switch", access.SignedIn, s.switchWorkspace},
+
+		// Partners.
+		{"GET /partners", access.PartnersRead, s.partnerList},
+		{"GET /partners/new", access.PartnersWrite, s.partnerNew},
+		{"POST /partners", access.PartnersWrite, s.partnerCreate},
+		{"GET /partners/{id}", access.PartnersRead, s.partnerShow},
+		{"GET /partners/{id}/edit", access.PartnersWrite, s.partnerEdit},
+		{"POST /partners/{id}", access.PartnersWrite, s.partnerUpdate},
+
+		// Engagements.
+		{"GET /engagements", access.EngagementsRead, s.engagementList},
+		{"GET /engagements/new", access.EngagementsWrite, s.engagementNew},
+		{"POST /engagements", access.EngagementsWrite, s.engagementCreate},
+		{"GET /engagements/{id}", access.EngagementsRead, s.engagementShow},
+		{"GET /engagements/{id}/edit", access.EngagementsWrite, s.engagementEdit},
+		{"POST /engagements/{id}", access.EngagementsWrite, s.engagementUpdate},
+
+		// People.
+		{"GET /members", access.MembersRead, s.memberList},
+		{"POST /members/invite", access.MembersManage, s.memberInvite},
+		{"POST /members/{id}/remove", access.MembersManage, s.memberRemove},
+		{"POST /members/{id}/reset", access.MembersManage, s.memberReset},
+		{"POST /invitations/{id}/revoke", access.MembersManage, s.invitationRevoke},
+
+		// Audit trail.
+		{"GET /audit", access.AuditRead, s.auditList},
+
+		// The signed-in person's own account: language, sessions, API tokens.
+		{"GET /account", access.SignedIn, s.accountPage},
+		{"POST /account/sessions/{id}/revoke", access.SignedIn, s.sessionRevoke},
+		{"POST /account/tokens", access.Member, s.tokenCreate},
+		{"POST /account/tokens/{id}/revoke", access.Member, s.tokenRevoke},
+
+		// JSON API (bearer tokens).
+		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
+		{"GET /api/v1/me", access.Member, s.apiMe},
+		{"GET /api/v1/partners", access.PartnersRead, s.apiPartnerList},
+		{"POST /api/v1/partners", access.PartnersWrite, s.apiPartnerCreate},
+		{"GET /api/v1/partners/{id}", access.PartnersRead, s.apiPartnerGet},
+		{"PATCH /api/v1/partners/{id}", access.PartnersWrite, s.apiPartnerPatch},
+		{"GET /api/v1/engagements", access.EngagementsRead, s.apiEngagementList},
+		{"POST /api/v1/engagements", access.EngagementsWrite, s.apiEngagementCreate},
+		{"GET /api/v1/engagements/{id}", access.EngagementsRead, s.apiEngagementGet},
+		{"PATCH /api/v1/engagements/{id}", access.EngagementsWrite, s.apiEngagementPatch},
+	}
+}

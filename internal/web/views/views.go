@@ -1,0 +1,131 @@
+// Package views holds the server-rendered pages as templ components. templ
+// compiles them to plain Go (the *_templ.go files, regenerated with
+// `go tool templ generate` or `templ generate`), which is several times
+// faster than html/template and type-checked by the compiler. Every string
+// a person reads comes from the i18n catalogues.
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/i18n"
+)
+
+// Nav is the chrome every page shares: who is signed in, where, and what
+// they may open.
+type Nav struct {
+	Title         string
+	Active        string // the nav item to highlight
+	Path          string // the current URL, for the language switcher
+	CSS, JS       string // fingerprinted asset URLs
+	Version       string
+	Lang          string
+	Langs         []i18n.Lang
+	SignedIn      bool
+	UserName      string
+	HasWorkspace  bool
+	WorkspaceName string
+	Role          string
+	Can           func(access.Rule) bool
+	Flash         string // a message shown once at the top
+}
+
+// Form carries what a person typed and the localized errors per field.
+type Form struct {
+	Values  url.Values
+	Errors  map[string]string
+	Message string // an error for the whole form
+}
+
+// Get returns a field's value.
+func (f Form) Get(name string) string {
+	if f.Values == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Has reports whether a multi-valued field contains v.
+func (f Form) Has(name, v string) bool {
+	for _, x := range f.Values[name] {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns a field's error message, or "".
+func (f Form) Err(name string) string { return f.Errors[name] }
+
+// Option is a value with a label for a select box.
+type Option struct {
+	Value string
+	Label string
+}
+
+// Pager describes one page of a list.
+type Pager struct {
+	Total  int
+	Offset int
+	Limit  int
+	Query  url.Values // the list's current query, for building links
+	Path   string
+}
+
+// Pages returns the number of pages (at least 1).
+func (p Pager) Pages() int {
+	if p.Limit <= 0 || p.Total == 0 {
+		return 1
+	}
+	return (p.Total + p.Limit - 1) / p.Limit
+}
+
+// Page returns the current page, from 1.
+func (p Pager) Page() int {
+	if p.Limit <= 0 {
+		return 1
+	}
+	return p.Offset/p.Limit + 1
+}
+
+// Link returns the URL of page n, keeping the other query parameters.
+func (p Pager) Link(n int) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(n))
+	return p.Path + "?" + q.Encode()
+}
+
+// SortLink returns the URL that sorts by field, toggling the direction when
+// the list is already sorted by it.
+func (p Pager) SortLink(field string) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Del("page")
+	if q.Get("sort") == field {
+		q.Set("sort", "-"+field)
+	} else {
+		q.Set("sort", field)
+	}
+	return p.Path + "?" + q.Encode()
+}
+
+// SortMark returns "asc", "desc" or "" for a column header.
+func (p Pager) SortMark(field string) string {
+	switch p.Query.Get("sort") {
+	case field:
+		return "asc"
+	case "-" + field:
+		return "desc"
+	}
+	return ""
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
