@@ -844,3 +844,23 @@ func (s *AccountStore) Team(ctx context.Context, p tandem.Principal, engagementI
 		string(tandem.RoleVendorManager), engagementID)
 	return s.memberships(ctx, w, " ORDER BY m.role DESC, u.name")
 }
+
+// Workspaces lists every workspace of the installation, for the operator's
+// CLI (never for a workspace member).
+func (s *AccountStore) Workspaces(ctx context.Context) (_ []account.Workspace, err error) {
+	defer wrap(&err, "AccountStore.Workspaces")
+	rows, err := s.db.query(ctx, `SELECT id, name, currency, lang, time_zone, created_at FROM workspaces ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []account.Workspace{}
+	for rows.Next() {
+		var w account.Workspace
+		if err := rows.Scan(&w.ID, &w.Name, &w.Currency, &w.Lang, &w.TimeZone, &w.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

@@ -90,6 +90,9 @@ func (s *server) memberReset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := state(r)
+	if st.principal.Role != tandem.RoleOwner {
+		return tandem.ErrForbidden
+	}
 	ms, err := s.db.Accounts.Members(r.Context(), st.principal)
 	if err != nil {
 		return err

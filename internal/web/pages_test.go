@@ -20,7 +20,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			fmt.Sprintf("/partners/%d/edit", f.PartnerA), "/engagements", "/engagements?status=draft&kind=sales", "/engagements/new",
 			fmt.Sprintf("/engagements/%d", f.A1), fmt.Sprintf("/engagements/%d/edit", f.A1), "/members", "/audit",
 			"/audit?action=partner.&from=2020-01-01&to=2099-01-01", "/account", "/workspaces"},
-		tandem.RoleVendorAgent: {"/", "/partners", fmt.Sprintf("/engagements/%d", f.A1), "/account"},
+		tandem.RoleVendorAgent:   {"/", "/partners", fmt.Sprintf("/engagements/%d", f.A1), "/account"},
 		tandem.RoleVendorManager: {"/", "/members", "/engagements"},
 	}
 	principals := map[tandem.Role]tandem.Principal{tandem.RoleOwner: f.Owner, tandem.RoleVendorAgent: f.VendorAgent,

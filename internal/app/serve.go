@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/demo"
+	"github.com/tandemhq/tandem/internal/web"
+)
+
+// shutdownTimeout is how long in-flight requests may take to finish after
+// the server was told to stop.
+const shutdownTimeout = 10 * time.Second
+
+// serve runs the web server until ctx is cancelled.
+func (c *cli) serve(name string, args []string) int {
+	f := c.newFlags(name)
+	cfg := f.config((*config.Config).BindServe)
+	withDemo := f.Bool("demo", false, "load the demo workspace on first start and print its sign-ins")
+	if code, ok := f.parse(args); !ok {
+		return code
+	}
+	logger := newLogger(cfg, c.stderr)
+
+	db, err := c.open(cfg)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer db.Close()
+	logger.Info("database ready", "dialect", db.Dialect())
+
+	if *withDemo {
+		// --demo loads the demo only into an empty database.
+		wss, err := db.Accounts.Workspaces(c.ctx)
+		if err != nil {
+			return c.fail(err)
+		}
+		exists, err := demo.Exists(c.ctx, db)
+		if err != nil {
+			return c.fail(err)
+		}
+		switch {
+		case len(wss) == 0:
+			logins, err := demo.Load(c.ctx, db)
+			if err != nil {
+				return c.fail(err)
+			}
+			logger.Info("demo workspace loaded", "workspace", demo.WorkspaceName)
+			c.printLogins(logins)
+		case !exists:
+			logger.Info("the database already holds workspaces; the demo was not loaded", "workspaces", len(wss))
+		default:
+			fmt.Fprintln(c.stdout, c.l.T("cli.demo.already", "name", demo.WorkspaceName, "password", demo.Password))
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer ln.Close()
+	if cfg.BaseURL == "http://"+cfg.Addr {
+		// The default public URL follows the actual address (port 0 picks one).
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	h, err := web.New(web.Options{
+		DB:            db,
+		Catalog:       c.cat,
+		Logger:        logger,
+		Version:       Version,
+		BaseURL:       cfg.BaseURL,
+		SessionIdle:   cfg.SessionIdle,
+		SessionMax:    cfg.SessionMax,
+		SecureCookies: cfg.SecureCookies(),
+		AssetsDir:     cfg.AssetsDir,
+	})
+	if err != nil {
+		return c.fail(err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "version", Version)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		// Serve only returns early when it failed.
+		return c.fail(err)
+	case <-c.ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown", "err", err)
+		srv.Close()
+		return exitFail
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("serve", "err", err)
+		return exitFail
+	}
+	logger.Info("stopped")
+	return exitOK
+}
+
+// newLogger returns the process's one logger: text or JSON on w at the
+// configured level.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,248 @@
+// Package demo loads a realistic demo workspace: Norrsken Möbler AB, a
+// Swedish furniture maker that outsources outbound sales to a
+// Stockholm/Tallinn telesales agency, its customer service desk to a
+// Sundsvall contact centre, and finance leadership to a fractional CFO, and
+// is looking at a web-shop developer. Every demo person signs in with the
+// same password. The texts are data, not interface strings.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// WorkspaceName is the demo workspace's name.
+const WorkspaceName = "Norrsken Möbler AB"
+
+// Password is every demo person's password.
+const Password = "tandem-demo-2026"
+
+// OwnerEmail is the demo owner's (the CEO's) e-mail.
+const OwnerEmail = "karin.lindqvist@norrsken.example"
+
+// Login is one demo person's sign-in.
+type Login struct {
+	Email    string
+	Password string
+	Role     string // a tandem.Role
+	Name     string
+	Partner  string // the partner a vendor role works for; "" for client roles
+}
+
+// ErrExists is returned by Load when the demo workspace is already there.
+var ErrExists = &tandem.Error{Code: tandem.EConflict, Key: i18n.K("cli.demo.exists"), Args: []any{"name", WorkspaceName}}
+
+// Exists reports whether the demo workspace has been loaded: a workspace
+// with its name, or its owner's account, is there.
+func Exists(ctx context.Context, db *store.DB) (bool, error) {
+	wss, err := db.Accounts.Workspaces(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, w := range wss {
+		if w.Name == WorkspaceName {
+			return true, nil
+		}
+	}
+	_, err = db.Accounts.UserByEmail(ctx, OwnerEmail)
+	if errors.Is(err, tandem.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+type person struct {
+	email, name string
+	lang        i18n.Lang
+	role        tandem.Role
+}
+
+type partnerSpec struct {
+	p           partner.Partner
+	people      []person
+	engagements []engagementSpec
+}
+
+type engagementSpec struct {
+	e      engagement.Engagement
+	starts string
+	ends   string
+	agents []string // e-mails of the vendor agents assigned
+}
+
+var client = []person{
+	{OwnerEmail, "Karin Lindqvist", i18n.SV, tandem.RoleOwner},
+	{"johan.bergstrom@norrsken.example", "Johan Bergström", i18n.SV, tandem.RoleManager},
+	{"ingrid.sjoberg@norrsken.example", "Ingrid Sjöberg", i18n.EN, tandem.RoleViewer},
+}
+
+var partners = []partnerSpec{
+	{
+		p: partner.Partner{LegalName: "NordCall Baltic OÜ", RegNumber: "14839201", Country: "EE",
+			Website: "https://nordcall.example", ContactName: "Kadri Tamm", ContactEmail: "kadri.tamm@nordcall.example",
+			ContactPhone: "+372 5555 0142", Status: partner.StatusActive},
+		people: []person{
+			{"kadri.tamm@nordcall.example", "Kadri Tamm", i18n.EN, tandem.RoleVendorManager},
+			{"aleksei.smirnov@nordcall.example", "Aleksei Smirnov", i18n.RU, tandem.RoleVendorAgent},
+			{"liis.kask@nordcall.example", "Liis Kask", i18n.EN, tandem.RoleVendorAgent},
+		},
+		engagements: []engagementSpec{
+			{
+				e: engagement.Engagement{Title: "Outbound sales to hotels and offices", Kind: engagement.KindSales,
+					Status: engagement.StatusActive,
+					Description: "Telesales of contract furniture (lobby seating, meeting-room tables, acoustic panels) " +
+						"to hotel chains and office managers in Stockholm, Göteborg and Malmö. The agency books " +
+						"meetings for Norrsken's key-account managers and is paid a fixed monthly fee plus " +
+						"SEK 1 800 per qualified meeting and 4 % of the first-year order value."},
+				starts: "2026-02-01",
+				agents: []string{"aleksei.smirnov@nordcall.example", "liis.kask@nordcall.example"},
+			},
+			{
+				e: engagement.Engagement{Title: "Follow-up calls after Stockholm Furniture Fair 2025", Kind: engagement.KindSales,
+					Status: engagement.StatusEnded,
+					Description: "Three-month campaign calling the 640 visitors who left their cards at the fair stand. " +
+						"Ended as planned; 38 meetings booked, 11 orders."},
+				starts: "2025-02-17", ends: "2025-05-16",
+				agents: []string{"liis.kask@nordcall.example"},
+			},
+		},
+	},
+	{
+		p: partner.Partner{LegalName: "Kundservice Norrland AB", RegNumber: "556912-4471", Country: "SE",
+			Website: "https://kundservice-norrland.example", ContactName: "Emma Nyström",
+			ContactEmail: "emma.nystrom@ksnorrland.example", ContactPhone: "+46 60 555 01 20", Status: partner.StatusActive},
+		people: []person{
+			{"emma.nystrom@ksnorrland.example", "Emma Nyström", i18n.SV, tandem.RoleVendorManager},
+			{"oskar.holm@ksnorrland.example", "Oskar Holm", i18n.SV, tandem.RoleVendorAgent},
+		},
+		engagements: []engagementSpec{
+			{
+				e: engagement.Engagement{Title: "Customer service desk — orders, deliveries and warranty claims",
+					Kind: engagement.KindSupport, Status: engagement.StatusActive,
+					Description: "Phone, e-mail and chat support in Swedish and English on weekdays 08–18: order status, " +
+						"delivery booking with the carriers, assembly questions and warranty claims up to SEK 5 000. " +
+						"Larger claims go to Norrsken's quality team within one working day."},
+				starts: "2025-09-01",
+				agents: []string{"oskar.holm@ksnorrland.example"},
+			},
+		},
+	},
+	{
+		p: partner.Partner{LegalName: "Ekholm CFO-tjänster AB", RegNumber: "559204-8830", Country: "SE",
+			Website: "https://ekholmcfo.example", ContactName: "Anders Ekholm", ContactEmail: "anders.ekholm@ekholmcfo.example",
+			ContactPhone: "+46 70 555 48 12", Status: partner.StatusActive},
+		people: []person{
+			{"anders.ekholm@ekholmcfo.example", "Anders Ekholm", i18n.SV, tandem.RoleVendorManager},
+			{"sofia.lund@ekholmcfo.example", "Sofia Lund", i18n.SV, tandem.RoleVendorAgent},
+		},
+		engagements: []engagementSpec{
+			{
+				e: engagement.Engagement{Title: "Fractional CFO — weekly consultation", Kind: engagement.KindExecutive,
+					Status: engagement.StatusPilot,
+					Description: "Three-month pilot: a two-hour consultation every Tuesday with the CEO and the " +
+						"bookkeeper, a rolling 13-week cash-flow forecast, pricing review of the contract range " +
+						"and preparation of the bank covenant report. The tools are put in place by Norrsken's own " +
+						"finance assistant so the knowledge stays in-house."},
+				starts: "2026-10-05", ends: "2027-01-08",
+				agents: []string{"sofia.lund@ekholmcfo.example"},
+			},
+		},
+	},
+	{
+		p: partner.Partner{LegalName: "Pixelhamn Digital AB", RegNumber: "559377-1025", Country: "SE",
+			Website: "https://pixelhamn.example", ContactName: "Viktor Åberg", ContactEmail: "viktor@pixelhamn.example",
+			ContactPhone: "+46 31 555 77 30", Status: partner.StatusCandidate},
+	},
+}
+
+// Load creates the demo workspace with its people, partners and engagements
+// and returns every demo person's sign-in, client people first. It returns
+// ErrExists when the demo is already loaded, and writes nothing then.
+func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
+	defer func() {
+		if err != nil && err != ErrExists {
+			if _, ok := tandem.AsError(err); !ok {
+				err = fmt.Errorf("demo: %w", err)
+			}
+		}
+	}()
+	if ok, err := Exists(ctx, db); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, ErrExists
+	}
+	var logins []Login
+	newUser := func(p person, partnerName string) (int64, error) {
+		u := &account.User{Email: p.email, Name: p.name, Lang: p.lang}
+		if err := db.Accounts.CreateUser(ctx, u, Password); err != nil {
+			return 0, err
+		}
+		logins = append(logins, Login{Email: u.Email, Password: Password, Role: string(p.role), Name: p.name, Partner: partnerName})
+		return u.ID, nil
+	}
+
+	ownerID, err := newUser(client[0], "")
+	if err != nil {
+		return nil, err
+	}
+	ws := &account.Workspace{Name: WorkspaceName, Currency: "SEK", Lang: i18n.SV, TimeZone: "Europe/Stockholm"}
+	if err := db.Accounts.CreateWorkspace(ctx, ws, ownerID); err != nil {
+		return nil, err
+	}
+	sys := store.System(ws.ID, "demo")
+	for _, p := range client[1:] {
+		id, err := newUser(p, "")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := db.Accounts.AddMember(ctx, sys, id, p.role, 0); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, spec := range partners {
+		pa := spec.p
+		if err := db.Partners.Create(ctx, sys, &pa); err != nil {
+			return nil, err
+		}
+		memberships := map[string]int64{}
+		for _, p := range spec.people {
+			id, err := newUser(p, pa.LegalName)
+			if err != nil {
+				return nil, err
+			}
+			mid, err := db.Accounts.AddMember(ctx, sys, id, p.role, pa.ID)
+			if err != nil {
+				return nil, err
+			}
+			memberships[p.email] = mid
+		}
+		for _, es := range spec.engagements {
+			e := es.e
+			e.PartnerID = pa.ID
+			if e.StartsOn, err = tandem.ParseDate(es.starts); err != nil {
+				return nil, err
+			}
+			if e.EndsOn, err = tandem.ParseDate(es.ends); err != nil {
+				return nil, err
+			}
+			if err := db.Engagements.Create(ctx, sys, &e); err != nil {
+				return nil, err
+			}
+			for _, email := range es.agents {
+				if err := db.Engagements.Assign(ctx, sys, e.ID, memberships[email]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return logins, nil
+}

@@ -1,0 +1,201 @@
+package web_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web"
+)
+
+// The access matrix, written out by hand: for each route, what each caller
+// gets, in the order owner, manager, viewer, partner manager, partner agent,
+// anonymous. y = the rule lets the caller in (the handler may still answer
+// 404 or 422); n = 403; s = must sign in (a redirect to /signin for a page,
+// 401 otherwise).
+var accessMatrix = map[string]string{
+	"GET /healthz":                       "yyyyyy",
+	"GET /metrics":                       "yyyyyy",
+	"GET /static/{file}":                 "yyyyyy",
+	"GET /signin":                        "yyyyyy",
+	"POST /signin":                       "yyyyyy",
+	"POST /signout":                      "yyyyys",
+	"GET /invite/{token}":                "yyyyyy",
+	"POST /invite/{token}":               "yyyyyy",
+	"GET /reset/{token}":                 "yyyyyy",
+	"POST /reset/{token}":                "yyyyyy",
+	"POST /language":                     "yyyyyy",
+	"GET /{$}":                           "yyyyys",
+	"GET /workspaces":                    "yyyyys",
+	"POST /workspaces/switch":            "yyyyys",
+	"GET /partners":                      "yyyyys",
+	"GET /partners/new":                  "yynnns",
+	"POST /partners":                     "yynnns",
+	"GET /partners/{id}":                 "yyyyys",
+	"GET /partners/{id}/edit":            "yynnns",
+	"POST /partners/{id}":                "yynnns",
+	"GET /engagements":                   "yyyyys",
+	"GET /engagements/new":               "yynnns",
+	"POST /engagements":                  "yynnns",
+	"GET /engagements/{id}":              "yyyyys",
+	"GET /engagements/{id}/edit":         "yynnns",
+	"POST /engagements/{id}":             "yynnns",
+	"GET /members":                       "yyyyns",
+	"POST /members/invite":               "yynnns",
+	"POST /members/{id}/remove":          "yynnns",
+	"POST /members/{id}/reset":           "ynnnns", // resets are for owners only
+	"POST /invitations/{id}/revoke":      "yynnns",
+	"GET /audit":                         "ynynns",
+	"GET /account":                       "yyyyys",
+	"POST /account/sessions/{id}/revoke": "yyyyys",
+	"POST /account/tokens":               "yyyyys",
+	"POST /account/tokens/{id}/revoke":   "yyyyys",
+	"GET /api/v1/openapi.json":           "yyyyyy",
+	"GET /api/v1/me":                     "yyyyys",
+	"GET /api/v1/partners":               "yyyyys",
+	"POST /api/v1/partners":              "yynnns",
+	"GET /api/v1/partners/{id}":          "yyyyys",
+	"PATCH /api/v1/partners/{id}":        "yynnns",
+	"GET /api/v1/engagements":            "yyyyys",
+	"POST /api/v1/engagements":           "yynnns",
+	"GET /api/v1/engagements/{id}":       "yyyyys",
+	"PATCH /api/v1/engagements/{id}":     "yynnns",
+}
+
+func TestAccessMatrix(t *testing.T) {
+	routes := web.Routes()
+	for _, r := range routes {
+		if _, ok := accessMatrix[r.Pattern]; !ok {
+			t.Errorf("route %q is missing from the access matrix", r.Pattern)
+		}
+	}
+	if len(accessMatrix) != len(routes) {
+		t.Errorf("the access matrix has %d rows for %d routes", len(accessMatrix), len(routes))
+	}
+	// Sign-out ends the session, so it goes last.
+	sort.SliceStable(routes, func(i, j int) bool { return routes[j].Pattern == "POST /signout" })
+
+	roles := []string{"owner", "manager", "viewer", "partner manager", "partner agent", "anonymous"}
+	for _, dialect := range storetest.Dialects(t) {
+		for i, role := range roles {
+			t.Run(dialect+"/"+role, func(t *testing.T) {
+				e := newEnv(t, dialect)
+				f := e.f
+				ps := []tandem.Principal{f.Owner, f.Manager, f.Viewer, f.VendorManager, f.VendorAgent}
+				c, token := e.anon(), "no-token"
+				if i < len(ps) {
+					c, token = e.as(ps[i]), e.token(ps[i])
+				}
+				for _, r := range routes {
+					method, path, _ := strings.Cut(r.Pattern, " ")
+					path = strings.NewReplacer("{$}", "", "{file}", "nope.css", "{token}", "bogus").Replace(path)
+					switch {
+					case strings.Contains(path, "partners/{id}"):
+						path = strings.Replace(path, "{id}", fmt.Sprint(f.PartnerA), 1)
+					case strings.Contains(path, "engagements/{id}"):
+						path = strings.Replace(path, "{id}", fmt.Sprint(f.A1), 1)
+					case strings.Contains(path, "members/{id}"):
+						path = strings.Replace(path, "{id}", fmt.Sprint(f.VendorManagerB.MembershipID), 1)
+					default:
+						path = strings.Replace(path, "{id}", "999999", 1)
+					}
+					var res resp
+					api := strings.HasPrefix(path, "/api/")
+					switch {
+					case api && method != "GET":
+						res = c.api(method, path, token, "{}")
+					case api:
+						res = c.api(method, path, token, "")
+					case method == "GET":
+						res = c.get(path)
+					default:
+						res = c.post(path, nil)
+					}
+					want := accessMatrix[r.Pattern][i]
+					toSignIn := res.status == 303 && strings.HasPrefix(res.location, "/signin")
+					var got byte
+					switch {
+					case res.status == 403:
+						got = 'n'
+					case res.status == 401 || (method == "GET" && toSignIn):
+						got = 's'
+					default:
+						got = 'y'
+					}
+					if got != want {
+						t.Errorf("%s as %s: got %c (status %d %s), want %c", r.Pattern, role, got, res.status, res.location, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// A partner's people get the same 404 for another partner's records, the
+// client's other workspace, and records that do not exist — in pages and
+// in the API.
+func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect)
+			f := e.f
+			hidden := map[string][]string{
+				"partner manager A": {fmt.Sprintf("/partners/%d", f.PartnerB), fmt.Sprintf("/engagements/%d", f.B1),
+					fmt.Sprintf("/partners/%d", f.OtherPartner), fmt.Sprintf("/engagements/%d", f.OtherEngagement), "/engagements/999999"},
+				"partner agent A": {fmt.Sprintf("/partners/%d", f.PartnerB), fmt.Sprintf("/engagements/%d", f.B1),
+					fmt.Sprintf("/engagements/%d", f.A2), fmt.Sprintf("/engagements/%d", f.OtherEngagement), "/engagements/999999"},
+				"partner manager B": {fmt.Sprintf("/partners/%d", f.PartnerA), fmt.Sprintf("/engagements/%d", f.A1)},
+				"owner":             {fmt.Sprintf("/partners/%d", f.OtherPartner), fmt.Sprintf("/engagements/%d", f.OtherEngagement)},
+			}
+			who := map[string]tandem.Principal{"partner manager A": f.VendorManager, "partner agent A": f.VendorAgent,
+				"partner manager B": f.VendorManagerB, "owner": f.Owner}
+			var notFoundPage, notFoundAPI string
+			for name, paths := range hidden {
+				c, token := e.as(who[name]), e.token(who[name])
+				for _, p := range paths {
+					page := c.get(p)
+					api := c.api("GET", "/api/v1"+p, token, "")
+					if page.status != 404 || api.status != 404 {
+						t.Errorf("%s GET %s: page %d, api %d; want 404", name, p, page.status, api.status)
+					}
+					for _, secret := range []string{"Beta helpdesk", "Alpha renewals", "Gamma", "Alpha outbound"} {
+						if strings.Contains(page.body, secret) && !strings.Contains(c.get("/").body, secret) {
+							t.Errorf("%s GET %s shows %q", name, p, secret)
+						}
+					}
+					// The answer is the same, word for word, as for a record that does not exist.
+					if notFoundAPI == "" {
+						notFoundAPI = api.body
+					} else if api.body != notFoundAPI {
+						t.Errorf("%s GET %s: a different 404: %s", name, p, api.body)
+					}
+					_ = notFoundPage
+				}
+			}
+			// Lists show only what is theirs.
+			tok := e.token(f.VendorAgent)
+			r := e.anon().api("GET", "/api/v1/engagements", tok, "")
+			if !strings.Contains(r.body, "Alpha outbound") || strings.Contains(r.body, "Alpha renewals") || strings.Contains(r.body, "Beta helpdesk") ||
+				!strings.Contains(r.body, `"total":1`) {
+				t.Errorf("agent's engagement list: %s", r.body)
+			}
+			r = e.anon().api("GET", "/api/v1/partners", tok, "")
+			if !strings.Contains(r.body, "Alpha Sales AB") || strings.Contains(r.body, "Beta Support") {
+				t.Errorf("agent's partner list: %s", r.body)
+			}
+			// Filters cannot widen the scope.
+			r = e.anon().api("GET", fmt.Sprintf("/api/v1/engagements?partner_id=%d", f.PartnerB), tok, "")
+			if !strings.Contains(r.body, `"total":0`) {
+				t.Errorf("agent filtered by partner B: %s", r.body)
+			}
+			// The members page of a partner manager shows only its own people.
+			body := e.as(f.VendorManager).get("/members").body
+			if !strings.Contains(body, "agent@alpha.example") || strings.Contains(body, "vm@beta.example") || strings.Contains(body, "owner@example.com") {
+				t.Errorf("partner manager's people page shows other people")
+			}
+		})
+	}
+}
