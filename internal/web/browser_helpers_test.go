@@ -19,6 +19,10 @@ import (
 // every page and the shutdown.
 const browserTimeout = 60 * time.Second
 
+// stepTimeout bounds one step (a page load, a query), so that a test that
+// waits for something that never comes says which step it was.
+const stepTimeout = 20 * time.Second
+
 // Desktop and phone viewports, in CSS pixels.
 const (
 	deskW, deskH   = 1280, 900
@@ -75,9 +79,16 @@ func newBrowser(t *testing.T, e *env) *browser {
 		cancelAlloc() // waits until Chromium has exited and its profile is gone
 		cancelTimeout()
 	})
-	b := &browser{t: t, e: e, ctx: bctx}
-	b.do("start Chromium", chromedp.EmulateViewport(deskW, deskH))
-	return b
+	// The first run starts Chromium; it lives as long as bctx.
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(deskW, deskH)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return &browser{t: t, e: e, ctx: bctx}
+}
+
+// step is the tab's context for one step, bounded by stepTimeout.
+func (b *browser) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, stepTimeout)
 }
 
 // url is the server's absolute address of path.
@@ -86,7 +97,9 @@ func (b *browser) url(path string) string { return b.e.srv.URL + path }
 // do runs steps, failing the test with what it was doing.
 func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := b.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
 	}
 }
@@ -95,7 +108,9 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 // page that loads (after redirects).
 func (b *browser) open(path string) int64 {
 	b.t.Helper()
-	res, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.url(path)))
+	ctx, cancel := b.step()
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(b.url(path)))
 	if err != nil {
 		b.t.Fatalf("open %s: %v", path, err)
 	}
@@ -107,7 +122,9 @@ func (b *browser) open(path string) int64 {
 // It returns that page's HTTP status.
 func (b *browser) click(sel string) int64 {
 	b.t.Helper()
-	res, err := clickAndWait(b.ctx, sel)
+	ctx, cancel := b.step()
+	defer cancel()
+	res, err := clickAndWait(ctx, sel)
 	if err != nil {
 		b.t.Fatalf("click %s: %v", sel, err)
 	}
@@ -140,7 +157,9 @@ func signIn(ctx context.Context, email string) error {
 func (b *browser) signIn(email string) {
 	b.t.Helper()
 	b.open("/")
-	if err := signIn(b.ctx, email); err != nil {
+	ctx, cancel := b.step()
+	defer cancel()
+	if err := signIn(ctx, email); err != nil {
 		b.t.Fatalf("sign in as %s: %v", email, err)
 	}
 }
@@ -148,17 +167,41 @@ func (b *browser) signIn(email string) {
 // text returns the visible text of the first element that sel matches.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	ctx, cancel := b.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
 	if err != nil {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
 	return strings.TrimSpace(s)
 }
 
+// wantText checks that the first element that sel matches shows want.
+func (b *browser) wantText(sel, want string) {
+	b.t.Helper()
+	if got := b.text(sel); got != want {
+		b.t.Errorf("%s on %s shows %q, want %q", sel, b.location(), got, want)
+	}
+}
+
+// value returns the current value of the form field that sel matches.
+func (b *browser) value(sel string) string {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return v
+}
+
 // attr returns the attribute name of the first element that sel matches.
 func (b *browser) attr(sel, name string) string {
 	b.t.Helper()
-	r, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	ctx, cancel := b.step()
+	defer cancel()
+	r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
 	if err != nil {
 		b.t.Fatalf("attribute %s of %s: %v", name, sel, err)
 	}
@@ -168,17 +211,43 @@ func (b *browser) attr(sel, name string) string {
 // count returns how many elements sel matches now, without waiting.
 func (b *browser) count(sel string) int {
 	b.t.Helper()
-	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.querySelectorAll("+jsString(sel)+").length"))
+	return b.eval("document.querySelectorAll(" + jsString(sel) + ").length")
+}
+
+// eval returns the integer that a JavaScript expression gives on the page.
+func (b *browser) eval(expr string) int { return evalAs[int](b, expr) }
+
+// evalAs returns the value of type T that a JavaScript expression gives on
+// the page.
+func evalAs[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
-		b.t.Fatalf("count %s: %v", sel, err)
+		b.t.Fatalf("evaluate %s: %v", expr, err)
 	}
-	return n
+	return v
+}
+
+// title returns the page's title, as the browser's tab shows it.
+func (b *browser) title() string {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		b.t.Fatalf("title: %v", err)
+	}
+	return s
 }
 
 // location returns the tab's current URL path.
 func (b *browser) location() string {
 	b.t.Helper()
-	u, err := chromedp.Run(b.ctx, chromedp.Location())
+	ctx, cancel := b.step()
+	defer cancel()
+	u, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		b.t.Fatalf("location: %v", err)
 	}
@@ -194,7 +263,9 @@ func (b *browser) shot(name string) {
 		return
 	}
 	// FullScreenshot writes PNG only at quality 100; below that it is JPEG.
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	ctx, cancel := b.step()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -222,9 +293,15 @@ func jsString(s string) string {
 	return "'" + r.Replace(s) + "'"
 }
 
-// msg is the catalogue's text for key in lang.
-func msg(lang i18n.Lang, key string, args ...any) string {
-	return browserCatalog.For(lang, nil).T(key, args...)
+// msg is the catalogue's text for key in lang; a key missing from the
+// catalogue fails the test rather than matching a page that shows ⟦key⟧.
+func (b *browser) msg(lang i18n.Lang, key string, args ...any) string {
+	b.t.Helper()
+	s := browserCatalog.For(lang, nil).T(key, args...)
+	if strings.HasPrefix(s, "⟦") {
+		b.t.Fatalf("no message %s in %s", key, lang)
+	}
+	return s
 }
 
 var browserCatalog = i18n.MustLoad()

@@ -196,12 +196,16 @@ func (s *server) loadWorkspace(ctx context.Context, st *reqState) error {
 	return nil
 }
 
-// localize picks the language: the person's setting, else the language
-// cookie, else Accept-Language; times are shown in the workspace's zone.
+// localize picks the language. Pages: the person's setting, else the
+// language cookie, else Accept-Language. API: Accept-Language when the
+// caller sends it, else the token owner's setting. Times are shown in the
+// workspace's zone.
 func (s *server) localize(r *http.Request, st *reqState) {
 	var lang i18n.Lang
 	var ok bool
 	switch {
+	case st.api && r.Header.Get("Accept-Language") != "":
+		lang, ok = i18n.Negotiate(r.Header.Get("Accept-Language")), true
 	case st.user != nil:
 		lang, ok = i18n.Parse(string(st.user.Lang))
 	case st.member:

@@ -1,6 +1,6 @@
 // Package views holds the server-rendered pages as templ components. templ
 // compiles them to plain Go (the *_templ.go files, regenerated with
-// `go tool templ generate` or `templ generate`), which is several times
+// `go tool templ generate` at the repository root), which is several times
 // faster than html/template and type-checked by the compiler. Every string
 // a person reads comes from the i18n catalogues.
 package views
