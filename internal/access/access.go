@@ -25,16 +25,35 @@ const (
 	MembersRead      Rule = "members.read"      // client roles see all; vendor manager its partner's people
 	MembersManage    Rule = "members.manage"    // invite, change, remove: owner and manager
 	AuditRead        Rule = "audit.read"        // owner and viewer (auditor)
+	Amend            Rule = "contracts.amend"   // propose and decide amendments: owner, manager, vendor manager
 )
 
 var grants = map[tandem.Role]map[Rule]bool{
 	tandem.RoleOwner: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
-		MembersRead, MembersManage, AuditRead),
+		MembersRead, MembersManage, AuditRead, Amend),
 	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
-		MembersRead, MembersManage),
+		MembersRead, MembersManage, Amend),
 	tandem.RoleViewer:        set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead),
-	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead),
+	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead, Amend),
 	tandem.RoleVendorAgent:   set(Member, PartnersRead, EngagementsRead),
+}
+
+// Rules of choosing and piloting partners. Choosing a partner is the
+// client's business: partner people get none of these rules, so they see no
+// selection, no score and no evidence on candidates.
+const (
+	SelectionsRead  Rule = "selections.read"  // selections, results, evidence on candidates: client roles
+	SelectionsWrite Rule = "selections.write" // create, edit, decide, pilots, evidence: owner and manager
+	SelectionsScore Rule = "selections.score" // score candidates, committee members included: client roles
+)
+
+func init() {
+	for _, role := range []tandem.Role{tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer} {
+		grants[role][SelectionsRead] = true
+		grants[role][SelectionsScore] = true
+	}
+	grants[tandem.RoleOwner][SelectionsWrite] = true
+	grants[tandem.RoleManager][SelectionsWrite] = true
 }
 
 func set(rs ...Rule) map[Rule]bool {

@@ -27,6 +27,10 @@ func TestAllows(t *testing.T) {
 		MembersRead:      O | M | V | VM,
 		MembersManage:    O | M,
 		AuditRead:        O | V,
+		Amend:            O | M | VM,
+		SelectionsRead:   O | M | V,
+		SelectionsWrite:  O | M,
+		SelectionsScore:  O | M | V,
 	}
 	bit := map[tandem.Role]int{tandem.RoleOwner: O, tandem.RoleManager: M, tandem.RoleViewer: V,
 		tandem.RoleVendorManager: VM, tandem.RoleVendorAgent: VA}

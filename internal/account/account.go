@@ -148,6 +148,7 @@ type Invitation struct {
 	PartnerID     int64
 	PartnerName   string
 	EngagementIDs []int64 // for vendor agents: the engagements they will serve
+	NDASignedOn   string  // YYYY-MM-DD: the NDA is on file; needed to give access to engagements
 	InvitedBy     int64
 	CreatedAt     time.Time
 	ExpiresAt     time.Time
@@ -165,6 +166,15 @@ func (inv *Invitation) Validate() error {
 		for _, f := range tandem.FieldErrors(err) {
 			v.Add(f.Field, f.Key, f.Args...)
 		}
+	}
+	inv.NDASignedOn = strings.TrimSpace(inv.NDASignedOn)
+	if inv.NDASignedOn != "" {
+		_, err := tandem.ParseDate(inv.NDASignedOn)
+		if v.Check(err == nil, "nda_signed_on", i18n.K("validation.date")) {
+			v.Check(inv.Role.IsVendor(), "nda_signed_on", i18n.K("contract.nda_partner_only"))
+		}
+	} else if len(inv.EngagementIDs) > 0 {
+		v.Add("nda_signed_on", i18n.K("contract.nda_required"))
 	}
 	return v.Err()
 }

@@ -224,6 +224,10 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 				return nil, err
 			}
 			memberships[p.email] = mid
+			// Every partner person signed the NDA before getting access.
+			if err := db.Contracts.RecordNDA(ctx, sys, mid, ndaSigned, "NDA "+pa.LegalName+" – "+p.name+".pdf"); err != nil {
+				return nil, err
+			}
 		}
 		for _, es := range spec.engagements {
 			e := es.e
@@ -234,6 +238,8 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 			if e.EndsOn, err = tandem.ParseDate(es.ends); err != nil {
 				return nil, err
 			}
+			target := e.Status
+			e.Status = engagement.StatusDraft
 			if err := db.Engagements.Create(ctx, sys, &e); err != nil {
 				return nil, err
 			}
@@ -242,7 +248,59 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 					return nil, err
 				}
 			}
+			if err := goLive(ctx, db, sys, &e, target); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return logins, nil
+}
+
+// ndaSigned is when the demo partners' people signed their NDAs.
+var ndaSigned, _ = tandem.ParseDate("2025-11-20")
+
+// goLive completes a demo engagement's terms from its template (the client
+// names who accepts each service; a pilot says when it ends and what is
+// judged), then activates it through the contract check, acknowledging the
+// warnings, and ends it when the demo wants it ended.
+func goLive(ctx context.Context, db *store.DB, sys tandem.Principal, e *engagement.Engagement, target engagement.Status) error {
+	if target == engagement.StatusDraft {
+		return nil
+	}
+	v, err := db.Contracts.InForce(ctx, sys, e.ID, e.StartsOn)
+	if err != nil {
+		return err
+	}
+	t := v.Terms
+	for i := range t.Services {
+		t.Services[i].Acceptor = "Johan Bergström"
+	}
+	if target == engagement.StatusPilot {
+		t.Shape.Pilot = true
+		t.Shape.PilotEnds = e.StartsOn.Time().AddDate(0, 3, 0).Format("2006-01-02")
+		t.Shape.PilotCriteria = "Monthly close on time, a cash-flow forecast the board trusts, and weekly consultations held."
+	}
+	if err := db.Contracts.SaveDraft(ctx, sys, e.ID, t); err != nil {
+		return err
+	}
+	res, err := db.Contracts.Check(ctx, sys, e.ID)
+	if err != nil {
+		return err
+	}
+	var ack []string
+	for _, f := range res.Unacknowledged() {
+		ack = append(ack, f.ID())
+	}
+	if _, err := db.Contracts.Activate(ctx, sys, e.ID, ack); err != nil {
+		return err
+	}
+	if target == engagement.StatusEnded {
+		got, err := db.Engagements.Get(ctx, sys, e.ID)
+		if err != nil {
+			return err
+		}
+		got.Status = engagement.StatusEnded
+		return db.Engagements.Update(ctx, sys, got)
+	}
+	return nil
 }

@@ -104,3 +104,31 @@ func statusStrings() []string {
 	}
 	return s
 }
+
+// transitions lists the status changes an edit may make. A draft goes live
+// only through activation (the contract check), never by editing its status.
+var transitions = map[Status][]Status{
+	StatusDraft:  {StatusEnded},
+	StatusPilot:  {StatusActive, StatusEnded},
+	StatusActive: {StatusEnded},
+}
+
+// CheckTransition reports whether an edit may move an engagement from one
+// status to another.
+func CheckTransition(from, to Status) error {
+	if from == to {
+		return nil
+	}
+	for _, s := range transitions[from] {
+		if s == to {
+			return nil
+		}
+	}
+	var v tandem.Validator
+	if from == StatusDraft {
+		v.Add("status", i18n.K("engagement.use_activate"))
+	} else {
+		v.Add("status", i18n.K("engagement.bad_transition"))
+	}
+	return v.Err()
+}

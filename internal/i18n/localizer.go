@@ -53,11 +53,35 @@ func (l *Localizer) T(key string, args ...any) string {
 	}
 	text := m.text
 	if m.plural != nil {
+		// A plural message given an integer "n" takes the form for it, so
+		// that messages carried as data (a field error with its arguments)
+		// still agree with their number.
+		if n, ok := intArg(args, "n"); ok {
+			return l.N(key, n, args...)
+		}
 		if text, ok = m.plural["other"]; !ok {
 			return missing(key)
 		}
 	}
 	return l.substitute(text, args, nil)
+}
+
+// intArg finds the integer value of the name/value pair called name.
+func intArg(args []any, name string) (int64, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] != name {
+			continue
+		}
+		switch v := args[i+1].(type) {
+		case int:
+			return int64(v), true
+		case int64:
+			return v, true
+		case int32:
+			return int64(v), true
+		}
+	}
+	return 0, false
 }
 
 // N returns the plural form of message key selected for n by the CLDR

@@ -365,3 +365,15 @@ func TestContext(t *testing.T) {
 		t.Error("K")
 	}
 }
+
+// T of a plural message given an integer "n" picks the form for n.
+func TestTPluralWithN(t *testing.T) {
+	c := MustLoad()
+	ru := c.For(RU, nil)
+	if got, want := ru.T("common.results", "n", 3), ru.N("common.results", 3); got != want || got != "3 результата" {
+		t.Fatalf("T with n=3: %q, N: %q", got, want)
+	}
+	if got := ru.T("common.results", "n", int64(11)); got != "11 результатов" {
+		t.Fatalf("T with n=11: %q", got)
+	}
+}

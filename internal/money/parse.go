@@ -24,6 +24,14 @@ import (
 // decimalSep), ErrTooManyDecimals when the fraction has more digits than
 // MinorDigits(cur), ErrOverflow when the result does not fit in int64.
 func ParseAmount(s string, cur string, decimalSep rune) (int64, error) {
+	return ParseFixed(s, MinorDigits(cur), decimalSep)
+}
+
+// ParseFixed parses a human-entered decimal number into a fixed-point
+// integer with scale fraction digits ("95,5" with scale 2 is 9550), by the
+// same rules and with the same errors as ParseAmount. It is how percentages
+// (basis points) and KPI targets are read without floats.
+func ParseFixed(s string, scale int, decimalSep rune) (int64, error) {
 	var groupSep rune
 	switch decimalSep {
 	case '.':
@@ -93,7 +101,6 @@ func ParseAmount(s string, cur string, decimalSep rune) (int64, error) {
 	if len(digits) == 0 && fracPart == "" {
 		return 0, ErrInvalidAmount
 	}
-	scale := MinorDigits(cur)
 	if len(fracPart) > scale {
 		return 0, ErrTooManyDecimals
 	}

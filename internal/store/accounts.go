@@ -636,9 +636,9 @@ func (s *AccountStore) Invite(ctx context.Context, p tandem.Principal, inv *acco
 			}
 		}
 		inv.WorkspaceID, inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt = p.WorkspaceID, p.UserID, tx.now, tx.now.Add(InvitationTTL)
-		id, err := tx.insert(ctx, `INSERT INTO invitations (workspace_id, email, role, partner_id, engagement_ids, token_hash, invited_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.WorkspaceID, inv.Email, string(inv.Role), nullID(inv.PartnerID),
-			joinIDs(inv.EngagementIDs), account.Digest(secret), nullID(inv.InvitedBy), inv.CreatedAt, inv.ExpiresAt)
+		id, err := tx.insert(ctx, `INSERT INTO invitations (workspace_id, email, role, partner_id, engagement_ids, nda_signed_on, token_hash, invited_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.WorkspaceID, inv.Email, string(inv.Role), nullID(inv.PartnerID),
+			joinIDs(inv.EngagementIDs), inv.NDASignedOn, account.Digest(secret), nullID(inv.InvitedBy), inv.CreatedAt, inv.ExpiresAt)
 		if err != nil {
 			return err
 		}
@@ -649,11 +649,11 @@ func (s *AccountStore) Invite(ctx context.Context, p tandem.Principal, inv *acco
 }
 
 const invitationCols = `i.id, i.workspace_id, i.email, i.role, COALESCE(i.partner_id, 0), COALESCE(pa.legal_name, ''),
-	i.engagement_ids, COALESCE(i.invited_by, 0), i.created_at, i.expires_at, i.accepted_at`
+	i.engagement_ids, i.nda_signed_on, COALESCE(i.invited_by, 0), i.created_at, i.expires_at, i.accepted_at`
 
 func scanInvitation(s interface{ Scan(...any) error }, inv *account.Invitation) error {
 	var ids string
-	err := s.Scan(&inv.ID, &inv.WorkspaceID, &inv.Email, &inv.Role, &inv.PartnerID, &inv.PartnerName, &ids,
+	err := s.Scan(&inv.ID, &inv.WorkspaceID, &inv.Email, &inv.Role, &inv.PartnerID, &inv.PartnerName, &ids, &inv.NDASignedOn,
 		&inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, nullTime{&inv.AcceptedAt})
 	inv.EngagementIDs = splitIDs(ids)
 	return err
@@ -733,6 +733,15 @@ func (s *AccountStore) AcceptInvitation(ctx context.Context, secret string, user
 		mid, err := addMember(ctx, tx, p, userID, inv.Role, inv.PartnerID)
 		if err != nil {
 			return err
+		}
+		if inv.NDASignedOn != "" {
+			d, err := tandem.ParseDate(inv.NDASignedOn)
+			if err != nil {
+				return err
+			}
+			if err := recordNDA(ctx, tx, p, mid, d, ""); err != nil {
+				return err
+			}
 		}
 		for _, eid := range inv.EngagementIDs {
 			if err := assign(ctx, tx, p, eid, mid); err != nil {

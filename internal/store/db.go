@@ -38,6 +38,8 @@ type DB struct {
 	Partners    *PartnerStore
 	Engagements *EngagementStore
 	Audit       *AuditStore
+	Selections  *SelectionStore
+	Contracts   *ContractStore
 }
 
 // Options configure Open.
@@ -83,6 +85,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Partners = &PartnerStore{db}
 	db.Engagements = &EngagementStore{db}
 	db.Audit = &AuditStore{db}
+	db.Selections = &SelectionStore{db}
+	db.Contracts = &ContractStore{db}
 	return db, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -104,6 +105,9 @@ func (s *EngagementStore) Create(ctx context.Context, p tandem.Principal, x *eng
 	if err := x.Validate(); err != nil {
 		return err
 	}
+	if x.Status != engagement.StatusDraft {
+		return invalid("status", "engagement.use_activate")
+	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
 			return err
@@ -118,6 +122,14 @@ func (s *EngagementStore) Create(ctx context.Context, p tandem.Principal, x *eng
 			return err
 		}
 		x.ID = id
+		// Version 1 of the terms starts from the template for the kind.
+		var currency, tz string
+		if err := tx.queryRow(ctx, `SELECT currency, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&currency, &tz); err != nil {
+			return err
+		}
+		if err := createFirstVersion(ctx, tx, p, x, contract.Template(string(x.Kind), currency, tz)); err != nil {
+			return err
+		}
 		return tx.record(ctx, p, "engagement.created", "engagement", id, engagementFields(x))
 	})
 }
@@ -137,11 +149,24 @@ func (s *EngagementStore) Update(ctx context.Context, p tandem.Principal, x *eng
 	if err := x.Validate(); err != nil {
 		return err
 	}
+	if err := engagement.CheckTransition(before.Status, x.Status); err != nil {
+		return err
+	}
+	if before.Status != engagement.StatusDraft && x.PartnerID != before.PartnerID {
+		return invalid("partner_id", "engagement.partner_fixed")
+	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
 			return err
 		}
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
+		if before.Status == engagement.StatusDraft && !x.StartsOn.Time().Equal(before.StartsOn.Time()) {
+			// A draft's terms take effect when the engagement starts.
+			if _, err := tx.exec(ctx, `UPDATE contract_versions SET effective_from = ? WHERE workspace_id = ? AND engagement_id = ? AND number = 1`,
+				x.StartsOn.String(), p.WorkspaceID, x.ID); err != nil {
+				return err
+			}
+		}
 		res, err := tx.exec(ctx, `UPDATE engagements SET partner_id = ?, title = ?, kind = ?, status = ?,
 			starts_on = ?, ends_on = ?, description = ?, search_text = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ?`,
@@ -204,6 +229,12 @@ func assign(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, membe
 		var v tandem.Validator
 		v.Add("engagement_ids", i18n.K("validation.assignment_partner"))
 		return v.Err()
+	}
+	// A partner's person without an NDA on file gets no access.
+	if ok, err := hasNDA(ctx, tx, membershipID); err != nil {
+		return err
+	} else if !ok {
+		return invalid("engagement_ids", "contract.nda_required")
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO engagement_assignments (workspace_id, engagement_id, membership_id)
 		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, p.WorkspaceID, engagementID, membershipID); err != nil {

@@ -261,7 +261,7 @@ func TestInvitationWorksOnceAndExpires(t *testing.T) {
 			db := storetest.Open(t, d, clock.Now)
 			f := storetest.Seed(t, db)
 			inv := &account.Invitation{Email: "New.Agent@Alpha.example", Role: tandem.RoleVendorAgent, PartnerID: f.PartnerA,
-				EngagementIDs: []int64{f.A2}}
+				EngagementIDs: []int64{f.A2}, NDASignedOn: "2026-11-01"}
 			if _, err := db.Accounts.Invite(ctx, f.Manager, &account.Invitation{Email: "x@example.com", Role: tandem.RoleOwner}); tandem.ErrorCode(err) != tandem.EInvalid {
 				t.Fatalf("manager invited an owner: %v", err)
 			}

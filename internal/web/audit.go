@@ -11,7 +11,8 @@ import (
 
 // auditActions are the filter choices on the audit page; a value ending in
 // "." matches every action of that entity.
-var auditActions = []string{"auth.", "partner.", "engagement.", "membership.", "invitation.", "token.", "user.", "data."}
+var auditActions = []string{"auth.", "partner.", "engagement.", "contract.", "amendment.", "nda.", "selection.", "evidence.",
+	"membership.", "invitation.", "token.", "user.", "data."}
 
 func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)

@@ -305,3 +305,13 @@ func (b *browser) msg(lang i18n.Lang, key string, args ...any) string {
 }
 
 var browserCatalog = i18n.MustLoad()
+
+// msgN is msg for a plural message.
+func (b *browser) msgN(lang i18n.Lang, key string, n int64, args ...any) string {
+	b.t.Helper()
+	l := i18n.MustLoad().For(lang, nil)
+	if !i18n.MustLoad().Has(lang, key) {
+		b.t.Fatalf("catalogue %s lacks %s", lang, key)
+	}
+	return l.N(key, n, args...)
+}

@@ -1,6 +1,9 @@
 package web
 
-import "github.com/tandemhq/tandem/internal/access"
+import (
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
 
 // RouteInfo is a route's pattern and rule, for the external tests.
 type RouteInfo struct {
@@ -20,3 +23,11 @@ func Routes() []RouteInfo {
 
 // OpenAPIDoc is the embedded OpenAPI document.
 var OpenAPIDoc = openAPIDoc
+
+func fieldErrs(err error) []string {
+	var out []string
+	for _, f := range tandem.FieldErrors(err) {
+		out = append(out, f.Field)
+	}
+	return out
+}

@@ -58,7 +58,8 @@ func (s *server) memberInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	inv := &account.Invitation{Email: f.Get("email"), Role: tandem.Role(f.Get("role")), PartnerID: formID(f.Get("partner_id"))}
+	inv := &account.Invitation{Email: f.Get("email"), Role: tandem.Role(f.Get("role")), PartnerID: formID(f.Get("partner_id")),
+		NDASignedOn: f.Get("nda_signed_on")}
 	for _, v := range f.Values["engagement_ids"] {
 		inv.EngagementIDs = append(inv.EngagementIDs, formID(v))
 	}

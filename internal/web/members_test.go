@@ -17,8 +17,14 @@ func TestInvitationByLink(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	f := e.f
 	owner := e.as(f.Owner)
+	// Access to an engagement needs an NDA on file.
 	r := owner.post("/members/invite", url.Values{"email": {"nils@alpha.example"}, "role": {"vendor_agent"},
 		"partner_id": {fmt.Sprint(f.PartnerA)}, "engagement_ids": {fmt.Sprint(f.A2)}})
+	if r.status != 422 || !strings.Contains(r.body, "An NDA must be on file before the person gets access to engagements.") {
+		t.Fatalf("invitation without NDA: %d", r.status)
+	}
+	r = owner.post("/members/invite", url.Values{"email": {"nils@alpha.example"}, "role": {"vendor_agent"},
+		"partner_id": {fmt.Sprint(f.PartnerA)}, "engagement_ids": {fmt.Sprint(f.A2)}, "nda_signed_on": {"2026-11-02"}})
 	m := inviteLink.FindStringSubmatch(r.body)
 	if r.status != 200 || m == nil {
 		t.Fatalf("invite: %d, no link in the page", r.status)
@@ -27,7 +33,7 @@ func TestInvitationByLink(t *testing.T) {
 
 	// Bad input changes nothing: an agent for partner B's engagement.
 	r = owner.post("/members/invite", url.Values{"email": {"x@alpha.example"}, "role": {"vendor_agent"},
-		"partner_id": {fmt.Sprint(f.PartnerA)}, "engagement_ids": {fmt.Sprint(f.B1)}})
+		"partner_id": {fmt.Sprint(f.PartnerA)}, "engagement_ids": {fmt.Sprint(f.B1)}, "nda_signed_on": {"2026-11-02"}})
 	if r.status != 422 || !strings.Contains(r.body, "Only engagements of the person&#39;s own partner can be assigned.") {
 		t.Fatalf("cross-partner invitation: %d", r.status)
 	}

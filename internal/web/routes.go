@@ -55,6 +55,20 @@ func (s *server) routeTable() []route {
 		{"GET /engagements/{id}/edit", access.EngagementsWrite, s.engagementEdit},
 		{"POST /engagements/{id}", access.EngagementsWrite, s.engagementUpdate},
 
+		// Contracts: terms as data, the check, activation, amendments, the annex.
+		{"GET /engagements/{id}/terms", access.EngagementsRead, s.termsPage},
+		{"GET /engagements/{id}/terms/edit", access.EngagementsWrite, s.termsEdit},
+		{"POST /engagements/{id}/terms", access.EngagementsWrite, s.termsSave},
+		{"POST /engagements/{id}/activate", access.EngagementsWrite, s.activate},
+		{"GET /engagements/{id}/amendments", access.EngagementsRead, s.amendmentList},
+		{"GET /engagements/{id}/amendments/new", access.Amend, s.amendmentNew},
+		{"POST /engagements/{id}/amendments", access.Amend, s.amendmentPropose},
+		{"POST /engagements/{id}/amendments/{number}/decision", access.Amend, s.amendmentDecide},
+		{"GET /engagements/{id}/annex", access.EngagementsRead, s.annexPrint},
+		{"GET /engagements/{id}/annex.pdf", access.EngagementsRead, s.annexPDF},
+		{"GET /partners/{id}/ndas", access.MembersRead, s.ndaPage},
+		{"POST /partners/{id}/ndas", access.MembersManage, s.ndaRecord},
+
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
 		{"POST /members/invite", access.MembersManage, s.memberInvite},
@@ -71,6 +85,21 @@ func (s *server) routeTable() []route {
 		{"POST /account/tokens", access.Member, s.tokenCreate},
 		{"POST /account/tokens/{id}/revoke", access.Member, s.tokenRevoke},
 
+		// Choosing and piloting partners.
+		{"GET /selections", access.SelectionsRead, s.selectionList},
+		{"GET /selections/new", access.SelectionsWrite, s.selectionNew},
+		{"POST /selections", access.SelectionsWrite, s.selectionCreate},
+		{"GET /selections/{id}", access.SelectionsRead, s.selectionShow},
+		{"GET /selections/{id}/edit", access.SelectionsWrite, s.selectionEdit},
+		{"POST /selections/{id}", access.SelectionsWrite, s.selectionUpdate},
+		{"POST /selections/{id}/scores", access.SelectionsScore, s.selectionScore},
+		{"POST /selections/{id}/decision", access.SelectionsWrite, s.selectionDecide},
+		{"POST /selections/{id}/pilot", access.SelectionsWrite, s.selectionPilot},
+		{"POST /selections/{id}/pilot/review", access.SelectionsWrite, s.selectionPilotReview},
+		{"GET /partners/{id}/evidence", access.SelectionsRead, s.evidenceList},
+		{"POST /partners/{id}/evidence", access.SelectionsWrite, s.evidenceAdd},
+		{"GET /evidence/{id}/file", access.SelectionsRead, s.evidenceFile},
+
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
 		{"GET /api/v1/me", access.Member, s.apiMe},
@@ -82,5 +111,13 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements", access.EngagementsWrite, s.apiEngagementCreate},
 		{"GET /api/v1/engagements/{id}", access.EngagementsRead, s.apiEngagementGet},
 		{"PATCH /api/v1/engagements/{id}", access.EngagementsWrite, s.apiEngagementPatch},
+		{"GET /api/v1/engagements/{id}/terms", access.EngagementsRead, s.apiTermsGet},
+		{"PUT /api/v1/engagements/{id}/terms", access.EngagementsWrite, s.apiTermsPut},
+		{"GET /api/v1/engagements/{id}/versions", access.EngagementsRead, s.apiVersions},
+		{"GET /api/v1/engagements/{id}/check", access.EngagementsRead, s.apiCheck},
+		{"POST /api/v1/engagements/{id}/activate", access.EngagementsWrite, s.apiActivate},
+		{"GET /api/v1/engagements/{id}/amendments", access.EngagementsRead, s.apiAmendmentList},
+		{"POST /api/v1/engagements/{id}/amendments", access.Amend, s.apiAmendmentPropose},
+		{"POST /api/v1/engagements/{id}/amendments/{number}/decision", access.Amend, s.apiAmendmentDecide},
 	}
 }

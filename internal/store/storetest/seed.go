@@ -88,6 +88,10 @@ func Seed(t testing.TB, db *store.DB) *Fixture {
 	f.VendorManagerB = member("vm@beta.example", "Bruno Beta", tandem.RoleVendorManager, pb.ID)
 	delete(f.Emails, tandem.RoleVendorManager)
 	f.Emails[tandem.RoleVendorManager] = "vm@alpha.example"
+	signed, _ := tandem.ParseDate("2025-12-15")
+	for _, p := range []tandem.Principal{f.VendorManager, f.VendorAgent, f.VendorManagerB} {
+		must(db.Contracts.RecordNDA(ctx, sys, p.MembershipID, signed, "NDA-"+p.Email+".pdf"))
+	}
 	must(db.Engagements.Assign(ctx, sys, f.A1, f.VendorAgent.MembershipID))
 
 	// The other workspace, owned by someone else.

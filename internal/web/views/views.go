@@ -8,6 +8,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -55,6 +56,28 @@ func (f Form) Has(name, v string) bool {
 		}
 	}
 	return false
+}
+
+// Rows returns the row indices a repeated group of inputs shows: every row
+// present in the values ("services.0.name", "services.1.name" …) and one
+// blank row more, for adding.
+func (f Form) Rows(prefix string) []int {
+	n := 0
+	for k := range f.Values {
+		rest, ok := strings.CutPrefix(k, prefix+".")
+		if !ok {
+			continue
+		}
+		idx, _, _ := strings.Cut(rest, ".")
+		if i, err := strconv.Atoi(idx); err == nil && i+1 > n {
+			n = i + 1
+		}
+	}
+	rows := make([]int, n+1)
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
 }
 
 // Err returns a field's error message, or "".

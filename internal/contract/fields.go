@@ -1,0 +1,71 @@
+package contract
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/tandemhq/tandem/internal/i18n"
+)
+
+// Sections are the top-level sections of the terms form, in the order of
+// the Terms fields (their JSON names).
+var Sections = []string{
+	"shape", "services", "calendar", "goals", "kpis", "price", "notices",
+	"penalties", "confidentiality", "termination", "governance",
+}
+
+// FieldPaths returns the generic dotted path of every field of Terms below
+// the sections, without list indices, in declaration order: groups such as
+// "services.deadline" and "price.components" as well as leaves such as
+// "services.deadline.kind". Each has a label, see FieldLabel.
+func FieldPaths() []string {
+	var out []string
+	var walk func(prefix string, t reflect.Type)
+	walk = func(prefix string, t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if name == "" || name == "-" {
+				continue
+			}
+			path := name
+			if prefix != "" {
+				path = prefix + "." + name
+				out = append(out, path)
+			}
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				walk(path, ft)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[Terms]())
+	return out
+}
+
+// FieldLabel returns the catalogue key of the label of a field path as used
+// in field errors, findings and changes ("services.0.deadline.kind",
+// "services[outbound-calls].name", "kpis"): list indices and bracketed keys
+// are dropped, a section's path gives "contract.section.<section>" and any
+// other path "contract.field.<path>", e.g.
+// "contract.field.services.deadline.kind".
+func FieldLabel(path string) i18n.Key {
+	var segs []string
+	for _, s := range strings.Split(path, ".") {
+		if i := strings.IndexByte(s, '['); i >= 0 {
+			s = s[:i]
+		}
+		if _, err := strconv.Atoi(s); err == nil || s == "" {
+			continue
+		}
+		segs = append(segs, s)
+	}
+	if len(segs) <= 1 {
+		return i18n.Key("contract.section." + strings.Join(segs, ""))
+	}
+	return i18n.Key("contract.field." + strings.Join(segs, "."))
+}

@@ -1,0 +1,228 @@
+package web
+
+import (
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/money"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// The terms form names every input after the JSON path of the field it
+// edits ("services.0.name", "price.components.1.amount_minor"), which is
+// also the field name contract.Terms.Validate reports errors under, so an
+// error lands next to its input. termsCodec turns Terms into form values
+// and back by walking the struct's json tags:
+//
+//   - int64 fields ending in _minor are money in the price's currency,
+//     shown and read in major units ("45 000,00");
+//   - int fields ending in _bp are basis points, shown and read as percent
+//     with two decimals ("95,00");
+//   - a KPI's target and threshold are fixed-point with the KPI's scale;
+//     read back with scale 2;
+//   - []string fields are one value per line, []int fields (work days) are
+//     repeated values (checkboxes), bools are checkboxes;
+//   - a list of structs is read row by row until a row index is missing;
+//     rows left entirely blank are dropped, so the form can offer an empty
+//     row for adding one.
+type termsCodec struct {
+	l        *i18n.Localizer
+	currency string
+}
+
+func (c termsCodec) sep() rune {
+	if c.l.Lang() == i18n.EN {
+		return '.'
+	}
+	return ','
+}
+
+// values flattens t into form values.
+func (c termsCodec) values(t contract.Terms) url.Values {
+	c.currency = t.Price.Currency
+	out := url.Values{}
+	c.flatten(out, "", reflect.ValueOf(t), 0)
+	return out
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func (c termsCodec) flatten(out url.Values, path string, v reflect.Value, scale int) {
+	switch v.Kind() {
+	case reflect.Struct:
+		t := v.Type()
+		sc := 0
+		if k, ok := v.Interface().(contract.KPI); ok {
+			sc = k.Scale
+		}
+		for i := 0; i < t.NumField(); i++ {
+			c.flatten(out, join(path, jsonName(t.Field(i))), v.Field(i), sc)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			c.flatten(out, path, v.Elem(), scale)
+		}
+	case reflect.Slice:
+		switch v.Type().Elem().Kind() {
+		case reflect.String:
+			out.Set(path, strings.Join(v.Interface().([]string), "\n"))
+		case reflect.Int:
+			for _, n := range v.Interface().([]int) {
+				out.Add(path, strconv.Itoa(n))
+			}
+		default:
+			for i := 0; i < v.Len(); i++ {
+				c.flatten(out, join(path, strconv.Itoa(i)), v.Index(i), scale)
+			}
+		}
+	case reflect.String:
+		out.Set(path, v.String())
+	case reflect.Bool:
+		if v.Bool() {
+			out.Set(path, "on")
+		}
+	case reflect.Int, reflect.Int64:
+		n := v.Int()
+		last := path[strings.LastIndex(path, ".")+1:]
+		switch {
+		case strings.HasSuffix(path, "_minor"):
+			out.Set(path, c.l.Decimal(n, money.MinorDigits(c.currency)))
+		case strings.HasSuffix(path, "_bp"):
+			out.Set(path, c.l.Decimal(n, 2))
+		case last == "target" || last == "threshold":
+			out.Set(path, c.l.Decimal(n, scale))
+		default:
+			out.Set(path, strconv.FormatInt(n, 10))
+		}
+	}
+}
+
+// terms reads the form back. Numbers that do not parse are field errors.
+func (c termsCodec) terms(vals url.Values) (contract.Terms, error) {
+	var t contract.Terms
+	c.currency = strings.ToUpper(strings.TrimSpace(vals.Get("price.currency")))
+	if !money.ValidCurrency(c.currency) {
+		c.currency = "EUR" // two minor digits; Validate reports the currency itself
+	}
+	var v tandem.Validator
+	c.read(vals, "", reflect.ValueOf(&t).Elem(), &v)
+	for i := range t.KPIs {
+		t.KPIs[i].Scale = 2
+	}
+	return t, v.Err()
+}
+
+// read fills v from vals; it reports whether any input for v was present
+// and not blank.
+func (c termsCodec) read(vals url.Values, path string, v reflect.Value, errs *tandem.Validator) bool {
+	switch v.Kind() {
+	case reflect.Struct:
+		any := false
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			if c.read(vals, join(path, jsonName(t.Field(i))), v.Field(i), errs) {
+				any = true
+			}
+		}
+		return any
+	case reflect.Pointer:
+		x := reflect.New(v.Type().Elem())
+		if c.read(vals, path, x.Elem(), errs) {
+			v.Set(x)
+			return true
+		}
+		return false
+	case reflect.Slice:
+		switch v.Type().Elem().Kind() {
+		case reflect.String:
+			var lines []string
+			for _, s := range strings.FieldsFunc(vals.Get(path), func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
+				if s = strings.TrimSpace(s); s != "" {
+					lines = append(lines, s)
+				}
+			}
+			v.Set(reflect.ValueOf(lines))
+			return len(lines) > 0
+		case reflect.Int:
+			var ns []int
+			for _, s := range vals[path] {
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					errs.Add(path, i18n.K("validation.number"))
+					continue
+				}
+				ns = append(ns, n)
+			}
+			v.Set(reflect.ValueOf(ns))
+			return len(ns) > 0
+		}
+		s := reflect.MakeSlice(v.Type(), 0, 4)
+		for i := 0; ; i++ {
+			row := join(path, strconv.Itoa(i))
+			if !hasPrefix(vals, row+".") {
+				break
+			}
+			x := reflect.New(v.Type().Elem()).Elem()
+			if c.read(vals, row, x, errs) {
+				s = reflect.Append(s, x)
+			}
+		}
+		v.Set(s)
+		return s.Len() > 0
+	case reflect.String:
+		s := strings.TrimSpace(vals.Get(path))
+		v.SetString(s)
+		return s != ""
+	case reflect.Bool:
+		on := vals.Get(path) != ""
+		v.SetBool(on)
+		return false // an unticked box alone does not make a row
+	case reflect.Int, reflect.Int64:
+		s := strings.TrimSpace(vals.Get(path))
+		if s == "" {
+			v.SetInt(0)
+			return false
+		}
+		last := path[strings.LastIndex(path, ".")+1:]
+		var n int64
+		var err error
+		switch {
+		case strings.HasSuffix(path, "_minor"):
+			n, err = money.ParseAmount(s, c.currency, c.sep())
+		case strings.HasSuffix(path, "_bp"), last == "target" || last == "threshold":
+			n, err = money.ParseFixed(s, 2, c.sep())
+		default:
+			n, err = strconv.ParseInt(strings.ReplaceAll(s, " ", ""), 10, 64)
+		}
+		if err != nil {
+			errs.Add(path, i18n.K("validation.number"))
+			return true
+		}
+		v.SetInt(n)
+		return true
+	}
+	return false
+}
+
+func hasPrefix(vals url.Values, prefix string) bool {
+	for k := range vals {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/i18n"
+)
+
+// Terms survive a trip through the form in every language, money and
+// percentages included; a blank row is dropped; bad numbers are field errors.
+func TestTermsFormRoundTrip(t *testing.T) {
+	in := contract.Terms{
+		Shape:    contract.Shape{Model: "functional", Coverage: "partial", Pilot: true, PilotEnds: "2026-03-31", TermMonths: 12},
+		Services: []contract.Service{{Key: "calls", Name: "Outbound calls", Deadline: contract.DeadlineRule{Kind: "business_days", N: 5}, SLA: &contract.SLA{ResponseMinutes: 60, OnTimeBP: 9550}}, {Key: "leads", Name: "Leads"}},
+		Calendar: contract.Calendar{TimeZone: "Europe/Stockholm", WorkDays: []int{1, 2, 3, 4, 5}, Holidays: []string{"2026-06-19", "2026-12-24"}},
+		KPIs:     []contract.KPI{{Key: "ql", Metric: "qualified_leads", Target: 12050, Threshold: 8000, Scale: 2, Direction: "higher", Weight: 3, Period: "month"}},
+		Price: contract.Price{Currency: "SEK", Components: []contract.PriceComponent{{Kind: "fixed", AmountMinor: 4500000}, {Kind: "revenue_share", ShareBP: 250}},
+			DaysToPay: 30, WithholdAllowed: true, CapMinor: 123456789},
+		Confidentiality: contract.Confidentiality{Clause: true, YearsAfter: 5},
+	}
+	for _, lang := range i18n.Supported {
+		c := termsCodec{l: i18n.MustLoad().For(lang, nil)}
+		vals := c.values(in)
+		if lang == i18n.SV && vals.Get("price.components.0.amount_minor") != "45\u00a0000,00" {
+			t.Errorf("sv amount shown as %q", vals.Get("price.components.0.amount_minor"))
+		}
+		if lang == i18n.EN && vals.Get("services.0.sla.on_time_bp") != "95.50" {
+			t.Errorf("en percent shown as %q", vals.Get("services.0.sla.on_time_bp"))
+		}
+		// The form offers a blank extra service row.
+		vals.Set("services.2.key", "")
+		vals.Set("services.2.name", "")
+		out, err := c.terms(vals)
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if diff := cmp.Diff(in, out, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: round trip differs (-in +out):\n%s", lang, diff)
+		}
+	}
+	c := termsCodec{l: i18n.MustLoad().For(i18n.RU, nil)}
+	vals := c.values(in)
+	vals.Set("price.components.0.amount_minor", "45 000,005")
+	vals.Set("price.days_to_pay", "тридцать")
+	_, err := c.terms(vals)
+	want := map[string]bool{"price.components.0.amount_minor": true, "price.days_to_pay": true}
+	for _, f := range fieldErrs(err) {
+		delete(want, f)
+	}
+	if len(want) != 0 {
+		t.Errorf("bad numbers not reported: %v (got %v)", want, err)
+	}
+}
