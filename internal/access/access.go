@@ -28,16 +28,6 @@ const (
 	Amend            Rule = "contracts.amend"   // propose and decide amendments: owner, manager, vendor manager
 )
 
-var grants = map[tandem.Role]map[Rule]bool{
-	tandem.RoleOwner: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
-		MembersRead, MembersManage, AuditRead, Amend),
-	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
-		MembersRead, MembersManage, Amend),
-	tandem.RoleViewer:        set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead),
-	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead, Amend),
-	tandem.RoleVendorAgent:   set(Member, PartnersRead, EngagementsRead),
-}
-
 // Rules of choosing and piloting partners. Choosing a partner is the
 // client's business: partner people get none of these rules, so they see no
 // selection, no score and no evidence on candidates.
@@ -47,13 +37,35 @@ const (
 	SelectionsScore Rule = "selections.score" // score candidates, committee members included: client roles
 )
 
-func init() {
-	for _, role := range []tandem.Role{tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer} {
-		grants[role][SelectionsRead] = true
-		grants[role][SelectionsScore] = true
-	}
-	grants[tandem.RoleOwner][SelectionsWrite] = true
-	grants[tandem.RoleManager][SelectionsWrite] = true
+// Rules of the work: deliverables, submissions and reviews. Which
+// engagements' work a caller sees follows the engagement rules.
+const (
+	WorkRead   Rule = "work.read"   // deliverables, submissions, figures: every member who sees the engagement
+	WorkPlan   Rule = "work.plan"   // create and edit deliverables: owner, manager, partner manager
+	WorkSubmit Rule = "work.submit" // move and submit deliverables: partner manager and agents
+	WorkReview Rule = "work.review" // accept or return submissions: owner and manager
+)
+
+// Rules of what the partner tells the client in writing — notices,
+// proposals and risk warnings, status reports — and the client's answers.
+// Reading them is WorkRead; which engagements follows the engagement rules.
+const (
+	Notify  Rule = "work.notify"  // file notices, raise proposals and risks, write status reports: partner manager and agents
+	Respond Rule = "work.respond" // acknowledge notices, decide proposals, comment on status reports: owner and manager
+)
+
+var grants = map[tandem.Role]map[Rule]bool{
+	tandem.RoleOwner: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
+		MembersRead, MembersManage, AuditRead, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
+		WorkRead, WorkPlan, WorkReview, Respond),
+	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
+		MembersRead, MembersManage, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
+		WorkRead, WorkPlan, WorkReview, Respond),
+	tandem.RoleViewer: set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead, SelectionsRead, SelectionsScore,
+		WorkRead),
+	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead, Amend,
+		WorkRead, WorkPlan, WorkSubmit, Notify),
+	tandem.RoleVendorAgent: set(Member, PartnersRead, EngagementsRead, WorkRead, WorkSubmit, Notify),
 }
 
 func set(rs ...Rule) map[Rule]bool {
@@ -72,7 +84,12 @@ func (r Rule) Known() bool {
 	if r == Public || r == SignedIn {
 		return true
 	}
-	return grants[tandem.RoleOwner][r] || grants[tandem.RoleViewer][r]
+	for _, g := range grants {
+		if g[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // Allows reports whether role satisfies r. Public and SignedIn are satisfied

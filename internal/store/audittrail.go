@@ -154,3 +154,27 @@ func (s *AuditStore) Verify(ctx context.Context) (_ *audit.Break, checked int, e
 func (s *AuditStore) RecordExport(ctx context.Context, p tandem.Principal, action, entity string, entityID int64, data any) error {
 	return s.db.transact(ctx, func(tx *Tx) error { return tx.record(ctx, p, action, entity, entityID, data) })
 }
+
+// Feed is an engagement's activity: the audit entries about it, newest
+// first. Anyone who may see the engagement may read it.
+func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID int64, limit int) (_ []audit.Entry, err error) {
+	defer wrap(&err, "AuditStore.Feed(%d)", engagementID)
+	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = ? AND entity = 'engagement' AND entity_id = ?
+		ORDER BY seq DESC LIMIT `+fmt.Sprint(limit), p.WorkspaceID, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		var e audit.Entry
+		if err := scanEntry(rows, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

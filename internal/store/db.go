@@ -40,6 +40,7 @@ type DB struct {
 	Audit       *AuditStore
 	Selections  *SelectionStore
 	Contracts   *ContractStore
+	Work        *WorkStore
 }
 
 // Options configure Open.
@@ -87,6 +88,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Audit = &AuditStore{db}
 	db.Selections = &SelectionStore{db}
 	db.Contracts = &ContractStore{db}
+	db.Work = &WorkStore{db}
 	return db, nil
 }
 

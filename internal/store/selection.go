@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -725,10 +726,10 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 	}
 	x.Normalize()
 	verr := x.Validate()
-	var f *selection.File
+	var f *file.File
 	if data != nil {
 		var ferr error
-		f, ferr = selection.NewFile(fileName, http.DetectContentType(data), data)
+		f, ferr = file.NewFile(fileName, http.DetectContentType(data), data)
 		if ferr != nil {
 			// Report the file's problem together with the other fields'.
 			fields := append(tandem.FieldErrors(verr), tandem.FieldErrors(ferr)...)
@@ -748,13 +749,10 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 			data["value"] = x.Value
 		}
 		if f != nil {
-			f.WorkspaceID, f.CreatedAt, f.CreatedBy = p.WorkspaceID, tx.now, p.UserID
-			fid, err := tx.insert(ctx, `INSERT INTO files (workspace_id, name, content_type, size, sha256, data, created_at, created_by)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.WorkspaceID, f.Name, f.ContentType, f.Size, f.SHA256, f.Data, f.CreatedAt, nullID(f.CreatedBy))
-			if err != nil {
+			if err := insertFile(ctx, tx, p, f); err != nil {
 				return err
 			}
-			f.ID = fid
+			fid := f.ID
 			x.FileID, x.FileName, x.FileSize, x.FileContentType = fid, f.Name, f.Size, f.ContentType
 			data["file"] = map[string]any{"id": fid, "name": f.Name, "size": f.Size, "content_type": f.ContentType, "sha256": f.SHA256}
 		}
@@ -777,7 +775,7 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 // data, and records the download in the audit trail (data.export) before
 // returning it. Client roles may call it; tandem.ErrNotFound when there is
 // no such file or p may not see the partner.
-func (s *SelectionStore) EvidenceFile(ctx context.Context, p tandem.Principal, evidenceID int64) (_ *selection.File, err error) {
+func (s *SelectionStore) EvidenceFile(ctx context.Context, p tandem.Principal, evidenceID int64) (_ *file.File, err error) {
 	defer wrap(&err, "SelectionStore.EvidenceFile(%d)", evidenceID)
 	if err := access.Can(p, access.SelectionsRead); err != nil {
 		return nil, err
@@ -785,7 +783,7 @@ func (s *SelectionStore) EvidenceFile(ctx context.Context, p tandem.Principal, e
 	var w where
 	partnerScope(&w, p)
 	w.add("ev.id = ?", evidenceID)
-	var f selection.File
+	var f file.File
 	var partnerID int64
 	var createdBy sql.NullInt64
 	err = s.db.queryRow(ctx, `SELECT f.id, f.workspace_id, f.name, f.content_type, f.size, f.sha256, f.data, f.created_at,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -353,7 +354,7 @@ func TestEvidence(t *testing.T) {
 			got["file"] != "evidence.invalid.file_type" {
 			t.Errorf("bad evidence: %v", got)
 		}
-		big := make([]byte, selection.MaxFileSize+1)
+		big := make([]byte, file.MaxFileSize+1)
 		copy(big, "%PDF-")
 		ok := &selection.Evidence{PartnerID: f.PartnerB, Kind: selection.KindPortfolio, Title: "Portfolio"}
 		if got := fieldKeys(db.Selections.AddEvidence(ctx, f.Manager, ok, "big.pdf", big)); got["file"] != "evidence.invalid.file_too_large" {

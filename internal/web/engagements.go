@@ -68,7 +68,11 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, access.Allows(st.principal.Role, access.EngagementsWrite)))
+	feed, err := s.db.Audit.Feed(r.Context(), st.principal, id, 20)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, feed, access.Allows(st.principal.Role, access.EngagementsWrite)))
 }
 
 func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {

@@ -82,6 +82,9 @@ func (s *server) nav(r *http.Request, title, active string) views.Nav {
 		n.Role = string(st.principal.Role)
 		n.HasWorkspace = true
 		n.Can = func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) }
+		if r.Method == http.MethodGet {
+			n.Unread, _ = s.db.Work.Unread(r.Context(), st.principal)
+		}
 	} else {
 		n.Can = func(access.Rule) bool { return false }
 	}

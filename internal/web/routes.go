@@ -69,6 +69,17 @@ func (s *server) routeTable() []route {
 		{"GET /partners/{id}/ndas", access.MembersRead, s.ndaPage},
 		{"POST /partners/{id}/ndas", access.MembersManage, s.ndaRecord},
 
+		// Work: deliverables, submissions, reviews, figures; notifications.
+		{"GET /engagements/{id}/work", access.WorkRead, s.workPage},
+		{"POST /engagements/{id}/deliverables", access.WorkPlan, s.deliverableCreate},
+		{"GET /deliverables/{id}", access.WorkRead, s.deliverablePage},
+		{"POST /deliverables/{id}/move", access.WorkSubmit, s.deliverableMove},
+		{"POST /deliverables/{id}/submit", access.WorkSubmit, s.deliverableSubmit},
+		{"POST /deliverables/{id}/review", access.WorkReview, s.deliverableReview},
+		{"GET /deliverables/{id}/files/{file}", access.WorkRead, s.deliverableFile},
+		{"GET /notifications", access.Member, s.notificationsPage},
+		{"POST /notifications/read", access.Member, s.notificationsRead},
+
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
 		{"POST /members/invite", access.MembersManage, s.memberInvite},
@@ -119,5 +130,11 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/amendments", access.EngagementsRead, s.apiAmendmentList},
 		{"POST /api/v1/engagements/{id}/amendments", access.Amend, s.apiAmendmentPropose},
 		{"POST /api/v1/engagements/{id}/amendments/{number}/decision", access.Amend, s.apiAmendmentDecide},
+		{"GET /api/v1/selections", access.SelectionsRead, s.apiSelectionList},
+		{"POST /api/v1/selections", access.SelectionsWrite, s.apiSelectionCreate},
+		{"GET /api/v1/selections/{id}", access.SelectionsRead, s.apiSelectionGet},
+		{"PUT /api/v1/selections/{id}/scores", access.SelectionsScore, s.apiSelectionScores},
+		{"POST /api/v1/selections/{id}/decision", access.SelectionsWrite, s.apiSelectionDecide},
+		{"GET /api/v1/partners/{id}/evidence", access.SelectionsRead, s.apiEvidenceList},
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -379,7 +380,7 @@ func (s *server) evidencePage(w http.ResponseWriter, r *http.Request, f views.Fo
 
 // maxUploadBytes caps an evidence form: the largest file plus room for the
 // other fields and the multipart framing.
-const maxUploadBytes = selection.MaxFileSize + 1<<20
+const maxUploadBytes = file.MaxFileSize + 1<<20
 
 func (s *server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
@@ -394,7 +395,7 @@ func (s *server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 			return tandem.Errorf(tandem.EInvalid, i18n.K("error.bad_form"))
 		}
 		var v tandem.Validator
-		v.Add("file", i18n.K("evidence.invalid.file_too_large"), "max", selection.MaxFileSize>>20)
+		v.Add("file", i18n.K("evidence.invalid.file_too_large"), "max", file.MaxFileSize>>20)
 		f := views.Form{Values: url.Values{}}
 		withErrors(r, &f, v.Err())
 		return s.evidencePage(w, r, f, http.StatusRequestEntityTooLarge)
@@ -408,10 +409,10 @@ func (s *server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 	}
 	var name string
 	var data []byte
-	if file, hdr, err := r.FormFile("file"); err == nil {
-		defer file.Close()
+	if upload, hdr, err := r.FormFile("file"); err == nil {
+		defer upload.Close()
 		name = hdr.Filename
-		if data, err = io.ReadAll(io.LimitReader(file, selection.MaxFileSize+1)); err != nil {
+		if data, err = io.ReadAll(io.LimitReader(upload, file.MaxFileSize+1)); err != nil {
 			return err
 		}
 		if data == nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/store"
@@ -273,7 +274,7 @@ func TestEvidencePages(t *testing.T) {
 				return len(xs)
 			}
 			// Bad input: a forbidden type, a file too large, a bad value, a missing title. Nothing is written.
-			big := make([]byte, selection.MaxFileSize+1)
+			big := make([]byte, file.MaxFileSize+1)
 			copy(big, "%PDF-")
 			for _, c := range []struct {
 				name   string
@@ -286,7 +287,7 @@ func TestEvidencePages(t *testing.T) {
 				{"html", fields, "page.html", []byte("<!DOCTYPE html><script>alert(1)</script>"), 422, `id="e-file">This type of file is not accepted`},
 				{"exe as pdf", fields, "offer.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), 422, `id="e-file">This type of file is not accepted`},
 				{"10 MiB + 1 byte", fields, "big.pdf", big, 422, `id="e-file">The file is larger than 10 MiB.`},
-				{"body over the cap", fields, "huge.pdf", make([]byte, selection.MaxFileSize+2<<20), 413, `id="e-file">The file is larger than 10 MiB.`},
+				{"body over the cap", fields, "huge.pdf", make([]byte, file.MaxFileSize+2<<20), 413, `id="e-file">The file is larger than 10 MiB.`},
 				{"value", url.Values{"kind": {"years_in_business"}, "title": {"Founded"}, "value": {"twelve"}}, "", nil, 422, `id="e-value">Enter a number`},
 				{"title", url.Values{"kind": {"review"}}, "", nil, 422, `id="e-title">Fill this in.`},
 			} {

@@ -31,6 +31,7 @@ type Nav struct {
 	Role          string
 	Can           func(access.Rule) bool
 	Flash         string // a message shown once at the top
+	Unread        int    // unread notifications
 }
 
 // Form carries what a person typed and the localized errors per field.

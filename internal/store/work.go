@@ -1,0 +1,545 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/audit"
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/file"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/sla"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
+)
+
+// WorkStore keeps deliverables, their submissions and reviews, the facts
+// they give, and notifications.
+type WorkStore struct{ db *DB }
+
+const deliverableCols = `d.id, d.workspace_id, d.engagement_id, e.title, d.service_key, d.title, d.description, d.due_at, d.priority,
+	COALESCE(d.assignee_id, 0), COALESCE(au.name, ''), d.acceptor, d.status, d.submissions, d.returns,
+	d.first_submitted_at, d.accepted_at, d.created_at, d.updated_at`
+
+const deliverableFrom = ` FROM deliverables d JOIN engagements e ON e.id = d.engagement_id AND e.workspace_id = d.workspace_id
+	LEFT JOIN memberships am ON am.id = d.assignee_id LEFT JOIN users au ON au.id = am.user_id`
+
+func scanDeliverable(s interface{ Scan(...any) error }, d *work.Deliverable) error {
+	err := s.Scan(&d.ID, &d.WorkspaceID, &d.EngagementID, &d.EngagementTitle, &d.ServiceKey, &d.Title, &d.Description, &d.DueAt,
+		&d.Priority, &d.AssigneeID, &d.AssigneeName, &d.Acceptor, &d.Status, &d.Submissions, &d.Returns,
+		nullTime{&d.FirstSubmittedAt}, nullTime{&d.AcceptedAt}, &d.CreatedAt, &d.UpdatedAt)
+	d.DueAt = d.DueAt.UTC()
+	return err
+}
+
+// DeliverableFilter narrows a list of deliverables.
+type DeliverableFilter struct {
+	EngagementID int64
+	Status       string
+	Overdue      bool // not accepted and past due now
+}
+
+// List returns the deliverables p may see (those of the engagements p may
+// see), soonest due first.
+func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page, f DeliverableFilter) (_ []work.Deliverable, total int, err error) {
+	defer wrap(&err, "WorkStore.List")
+	if err := access.Can(p, access.WorkRead); err != nil {
+		return nil, 0, err
+	}
+	pg = pg.Normalize()
+	var w where
+	engagementScope(&w, p)
+	w.add("d.workspace_id = ?", p.WorkspaceID)
+	if f.EngagementID != 0 {
+		w.add("d.engagement_id = ?", f.EngagementID)
+	}
+	if f.Status != "" {
+		w.add("d.status = ?", f.Status)
+	}
+	if f.Overdue {
+		w.add("d.status <> ? AND d.due_at < ?", string(work.StatusAccepted), s.db.Now())
+	}
+	if pg.Q != "" {
+		w.add(`d.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
+	}
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.query(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String()+
+		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
+		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []work.Deliverable{}
+	for rows.Next() {
+		var d work.Deliverable
+		if err := scanDeliverable(rows, &d); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, d)
+	}
+	return out, total, rows.Err()
+}
+
+// Get returns one deliverable p may see, or tandem.ErrNotFound.
+func (s *WorkStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *work.Deliverable, err error) {
+	defer wrap(&err, "WorkStore.Get(%d)", id)
+	if err := access.Can(p, access.WorkRead); err != nil {
+		return nil, err
+	}
+	var w where
+	engagementScope(&w, p)
+	w.add("d.id = ?", id)
+	var d work.Deliverable
+	if err := scanDeliverable(s.db.queryRow(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...), &d); err != nil {
+		return nil, notFound(err)
+	}
+	return &d, nil
+}
+
+// calendar compiles the business calendar of terms, falling back to
+// Monday–Friday, whole days, in the workspace's zone.
+func calendar(t contract.Terms, tz string) *sla.Calendar {
+	c := t.Calendar
+	if c.TimeZone == "" {
+		c.TimeZone = tz
+	}
+	cal, err := sla.Compile(c)
+	if err != nil {
+		cal, _ = sla.Compile(contract.Calendar{TimeZone: tz})
+	}
+	return cal
+}
+
+// dueBy derives a due time from a service's deadline rule, counted from
+// from; a rule of "none" gives the zero time.
+func dueBy(rule contract.DeadlineRule, cal *sla.Calendar, from time.Time, loc *time.Location) time.Time {
+	switch rule.Kind {
+	case "business_days":
+		return cal.AddBusinessDays(from, rule.N)
+	case "calendar_days":
+		return sla.AddCalendarDays(from, rule.N, loc)
+	case "day_of_month":
+		f := from.In(loc)
+		d := time.Date(f.Year(), f.Month(), rule.N, 23, 59, 59, 0, loc)
+		if !d.After(f) {
+			d = time.Date(f.Year(), f.Month()+1, rule.N, 23, 59, 59, 0, loc)
+		}
+		return d
+	}
+	return time.Time{}
+}
+
+// workContext is what the work rules need of an engagement: its status, the
+// terms in force now, the calendar and the workspace's zone.
+type workContext struct {
+	e     *engagement.Engagement
+	terms contract.Terms
+	cal   *sla.Calendar
+	loc   *time.Location
+}
+
+func (s *WorkStore) context(ctx context.Context, p tandem.Principal, engagementID int64) (*workContext, error) {
+	e, err := s.db.Engagements.Get(ctx, p, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	loc := ws.Location()
+	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(loc)))
+	if err != nil {
+		return nil, err
+	}
+	return &workContext{e: e, terms: v.Terms, cal: calendar(v.Terms, ws.TimeZone), loc: loc}, nil
+}
+
+func (wc *workContext) service(key string) *contract.Service {
+	for i := range wc.terms.Services {
+		if wc.terms.Services[i].Key == key {
+			return &wc.terms.Services[i]
+		}
+	}
+	return nil
+}
+
+// Create adds a deliverable to a live engagement, for a service the terms
+// in force list (a service that is not in the contract is not owed). The due
+// time defaults to the service's deadline rule; the acceptor comes from the
+// contract. Owners, managers and the partner's managers may call it.
+// Errors: EInvalid, EConflict (a draft or ended engagement), ENotFound.
+func (s *WorkStore) Create(ctx context.Context, p tandem.Principal, d *work.Deliverable) (err error) {
+	defer wrap(&err, "WorkStore.Create")
+	if err := access.Can(p, access.WorkPlan); err != nil {
+		return err
+	}
+	wc, err := s.context(ctx, p, d.EngagementID)
+	if err != nil {
+		return err
+	}
+	if wc.e.Status != engagement.StatusPilot && wc.e.Status != engagement.StatusActive {
+		return tandem.Errorf(tandem.EConflict, i18n.K("work.not_live"))
+	}
+	d.Normalize()
+	var v tandem.Validator
+	if err := d.Validate(); err != nil {
+		for _, f := range tandem.FieldErrors(err) {
+			v.Add(f.Field, f.Key, f.Args...)
+		}
+	}
+	svc := wc.service(d.ServiceKey)
+	if d.ServiceKey != "" {
+		v.Check(svc != nil, "service_key", i18n.K("work.service_not_in_contract"))
+	}
+	now := s.db.Now()
+	if svc != nil {
+		d.Acceptor = svc.Acceptor
+		if d.DueAt.IsZero() {
+			d.DueAt = dueBy(svc.Deadline, wc.cal, now, wc.loc)
+		}
+	}
+	v.Check(!d.DueAt.IsZero() || v.Has("service_key"), "due_at", i18n.K("validation.required"))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		if err := checkAssignee(ctx, tx, p, wc.e, d.AssigneeID); err != nil {
+			return err
+		}
+		d.WorkspaceID, d.Status, d.CreatedAt, d.UpdatedAt = p.WorkspaceID, work.StatusPlanned, tx.now, tx.now
+		id, err := tx.insert(ctx, `INSERT INTO deliverables (workspace_id, engagement_id, service_key, title, description, due_at, priority,
+			assignee_id, acceptor, status, search_text, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.WorkspaceID, d.EngagementID, d.ServiceKey, d.Title, d.Description, d.DueAt.UTC(), d.Priority, nullID(d.AssigneeID),
+			d.Acceptor, string(d.Status), strings.ToLower(d.Title+" "+d.Description), nullID(p.UserID), tx.now, tx.now)
+		if err != nil {
+			return err
+		}
+		d.ID = id
+		people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)
+		if err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, p, people, "deliverable.created", d.EngagementID, id, map[string]any{"title": d.Title}); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "deliverable.created", "engagement", d.EngagementID, map[string]any{
+			"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
+	})
+}
+
+// checkAssignee makes sure a deliverable's assignee works the engagement for
+// its partner: a vendor manager of the partner or an agent assigned to it.
+func checkAssignee(ctx context.Context, tx *Tx, p tandem.Principal, e *engagement.Engagement, membershipID int64) error {
+	if membershipID == 0 {
+		return nil
+	}
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM memberships m WHERE m.workspace_id = ? AND m.id = ? AND m.partner_id = ?
+		AND (m.role = 'vendor_manager' OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?))`,
+		p.WorkspaceID, membershipID, e.PartnerID, e.ID).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return invalid("assignee_id", "work.assignee_not_on_engagement")
+	}
+	return nil
+}
+
+// Move changes a deliverable's status by hand: planned ⇄ in progress, and
+// back to work after a return. The partner's people may call it.
+func (s *WorkStore) Move(ctx context.Context, p tandem.Principal, id int64, to work.Status) (err error) {
+	defer wrap(&err, "WorkStore.Move(%d)", id)
+	if err := access.Can(p, access.WorkSubmit); err != nil {
+		return err
+	}
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if !work.CanMove(d.Status, to) {
+		return invalid("status", "work.bad_move")
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			string(to), tx.now, p.WorkspaceID, id, string(d.Status))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
+		}
+		return tx.record(ctx, p, "deliverable.moved", "engagement", d.EngagementID, map[string]any{"deliverable_id": id, "from": d.Status, "to": to})
+	})
+}
+
+// Submit records the next numbered submission of a deliverable with a note
+// and attachments. The partner's people may call it. Errors: EInvalid,
+// EConflict (not open for a submission), ENotFound.
+func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, note string, files []*file.File) (number int, err error) {
+	defer wrap(&err, "WorkStore.Submit(%d)", id)
+	if err := access.Can(p, access.WorkSubmit); err != nil {
+		return 0, err
+	}
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return 0, err
+	}
+	note = strings.TrimSpace(note)
+	var v tandem.Validator
+	v.MaxLen("note", note, 4000)
+	v.Check(len(files) <= 10, "files", i18n.K("work.too_many_files"), "max", 10)
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	if !work.CanSubmit(d.Status) {
+		return 0, tandem.Errorf(tandem.EConflict, i18n.K("work.not_open"))
+	}
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		number = d.Submissions + 1
+		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, submissions = ?, first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
+			WHERE workspace_id = ? AND id = ? AND submissions = ?`,
+			string(work.StatusSubmitted), number, tx.now, tx.now, p.WorkspaceID, id, d.Submissions)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
+		}
+		sid, err := tx.insert(ctx, `INSERT INTO submissions (workspace_id, deliverable_id, number, note, submitted_by, submitted_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, id, number, note, p.UserID, tx.now)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, f := range files {
+			if err := insertFile(ctx, tx, p, f); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO submission_files (submission_id, file_id) VALUES (?, ?)`, sid, f.ID); err != nil {
+				return err
+			}
+			names = append(names, f.Name)
+		}
+		deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, p, deciders, "deliverable.submitted", d.EngagementID, id, map[string]any{"title": d.Title, "number": number}); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "deliverable.submitted", "engagement", d.EngagementID, map[string]any{
+			"deliverable_id": id, "number": number, "files": names})
+	})
+	return number, err
+}
+
+// Review accepts or returns the latest submission. Owners and managers may
+// call it. Accepting records a "deliverable.accepted" fact: value = business
+// days late (from the due time to the accepted submission, on the terms'
+// calendar), flag = accepted on the first submission, with the returns and
+// the lead time. Returning records a "deliverable.returned" fact with the
+// reason. Errors: EInvalid, EConflict (nothing to review), ENotFound.
+func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r work.Review) (err error) {
+	defer wrap(&err, "WorkStore.Review(%d)", id)
+	if err := access.Can(p, access.WorkReview); err != nil {
+		return err
+	}
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if d.Status != work.StatusSubmitted {
+		return tandem.Errorf(tandem.EConflict, i18n.K("work.nothing_to_review"))
+	}
+	wc, err := s.context(ctx, p, d.EngagementID)
+	if err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var submittedAt time.Time
+		if err := tx.queryRow(ctx, `SELECT submitted_at FROM submissions WHERE deliverable_id = ? AND number = ?`, id, d.Submissions).
+			Scan(&submittedAt); err != nil {
+			return err
+		}
+		status, returns, acceptedAt := work.StatusReturned, d.Returns+1, time.Time{}
+		if r.Accepted {
+			status, returns, acceptedAt = work.StatusAccepted, d.Returns, tx.now
+		}
+		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, returns = ?, accepted_at = ?, updated_at = ?
+			WHERE workspace_id = ? AND id = ? AND status = ? AND submissions = ?`,
+			string(status), returns, nullTimeArg(acceptedAt), tx.now,
+			p.WorkspaceID, id, string(work.StatusSubmitted), d.Submissions)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
+		}
+		decision := "returned"
+		if r.Accepted {
+			decision = "accepted"
+		}
+		if _, err := tx.insert(ctx, `INSERT INTO reviews (workspace_id, deliverable_id, submission_number, decision, reason, comment, reviewed_by, reviewed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, id, d.Submissions, decision, r.Reason, r.Comment, p.UserID, tx.now); err != nil {
+			return err
+		}
+		fact := Fact{EngagementID: d.EngagementID, Kind: "deliverable." + decision, SubjectID: id, At: tx.now,
+			Data: map[string]any{"submission": d.Submissions, "reason": r.Reason}}
+		if r.Accepted {
+			late := sla.LatenessBusinessDays(wc.cal, d.DueAt, submittedAt.UTC())
+			fact.Value, fact.Flag = int64(late), d.Returns == 0
+			fact.Data = map[string]any{"returns": d.Returns, "lead_time_s": int64(tx.now.Sub(d.CreatedAt).Seconds()),
+				"due_at": d.DueAt, "submitted_at": submittedAt.UTC(), "late_days": late}
+		}
+		if _, err := recordFact(ctx, tx, p, fact); err != nil {
+			return err
+		}
+		people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)
+		if err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, p, people, "deliverable."+decision, d.EngagementID, id,
+			map[string]any{"title": d.Title, "number": d.Submissions, "reason": r.Reason}); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "deliverable."+decision, "engagement", d.EngagementID, map[string]any{
+			"deliverable_id": id, "number": d.Submissions, "reason": r.Reason, "comment": r.Comment})
+	})
+}
+
+// Submissions lists a deliverable's submissions, oldest first, each with its
+// attachments and the review it got.
+func (s *WorkStore) Submissions(ctx context.Context, p tandem.Principal, id int64) (_ []work.Submission, err error) {
+	defer wrap(&err, "WorkStore.Submissions(%d)", id)
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT s.id, s.deliverable_id, s.number, s.note, s.submitted_by, u.name, s.submitted_at
+		FROM submissions s JOIN users u ON u.id = s.submitted_by WHERE s.workspace_id = ? AND s.deliverable_id = ? ORDER BY s.number`, p.WorkspaceID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := []work.Submission{}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var x work.Submission
+		if err := rows.Scan(&x.ID, &x.DeliverableID, &x.Number, &x.Note, &x.SubmittedBy, &x.SubmitterName, &x.SubmittedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[x.ID] = len(out)
+		out = append(out, x)
+	}
+	rows.Close()
+	frows, err := s.db.query(ctx, `SELECT sf.submission_id, f.id, f.name, f.content_type, f.size FROM submission_files sf
+		JOIN submissions s ON s.id = sf.submission_id JOIN files f ON f.id = sf.file_id
+		WHERE s.workspace_id = ? AND s.deliverable_id = ? ORDER BY f.id`, p.WorkspaceID, id)
+	if err != nil {
+		return nil, err
+	}
+	for frows.Next() {
+		var sid int64
+		var f work.FileRef
+		if err := frows.Scan(&sid, &f.ID, &f.Name, &f.ContentType, &f.Size); err != nil {
+			frows.Close()
+			return nil, err
+		}
+		out[byID[sid]].Files = append(out[byID[sid]].Files, f)
+	}
+	frows.Close()
+	rrows, err := s.db.query(ctx, `SELECT r.id, r.deliverable_id, r.submission_number, r.decision, r.reason, r.comment, r.reviewed_by, u.name, r.reviewed_at
+		FROM reviews r JOIN users u ON u.id = r.reviewed_by WHERE r.workspace_id = ? AND r.deliverable_id = ?`, p.WorkspaceID, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var r work.Review
+		var decision string
+		if err := rrows.Scan(&r.ID, &r.DeliverableID, &r.SubmissionNumber, &decision, &r.Reason, &r.Comment, &r.ReviewedBy, &r.ReviewerName, &r.ReviewedAt); err != nil {
+			return nil, err
+		}
+		r.Accepted = decision == "accepted"
+		if i := r.SubmissionNumber - 1; i >= 0 && i < len(out) {
+			out[i].Review = &r
+		}
+	}
+	return out, rrows.Err()
+}
+
+// Attachment returns an attachment of a deliverable p may see, and records
+// the download in the audit trail.
+func (s *WorkStore) Attachment(ctx context.Context, p tandem.Principal, deliverableID, fileID int64) (_ *file.File, err error) {
+	defer wrap(&err, "WorkStore.Attachment(%d, %d)", deliverableID, fileID)
+	d, err := s.Get(ctx, p, deliverableID)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM submission_files sf JOIN submissions s ON s.id = sf.submission_id
+		WHERE s.workspace_id = ? AND s.deliverable_id = ? AND sf.file_id = ?`, p.WorkspaceID, deliverableID, fileID).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, tandem.ErrNotFound
+	}
+	f, err := s.db.loadFile(ctx, p.WorkspaceID, fileID)
+	if err != nil {
+		return nil, err
+	}
+	return f, s.db.Audit.RecordExport(ctx, p, audit.ActionExport, "engagement", d.EngagementID,
+		map[string]any{"deliverable_id": deliverableID, "file_id": fileID, "name": f.Name})
+}
+
+// Outcomes returns the accepted deliverables of an engagement whose
+// acceptance fell on a day in [from, to) (local dates), read from the facts.
+func (s *WorkStore) Outcomes(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ []work.Outcome, err error) {
+	defer wrap(&err, "WorkStore.Outcomes(%d)", engagementID)
+	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
+		FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
+		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'deliverable.accepted' AND f.day >= ? AND f.day < ?
+		ORDER BY f.at`, p.WorkspaceID, engagementID, from.String(), to.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []work.Outcome{}
+	for rows.Next() {
+		var o work.Outcome
+		var acceptedAt, createdAt time.Time
+		if err := rows.Scan(&o.DeliverableID, &o.Title, &o.AcceptedAt, &o.LateDays, &o.Returns, nullTime{&acceptedAt}, &createdAt); err != nil {
+			return nil, err
+		}
+		o.LeadTime = int64(acceptedAt.Sub(createdAt).Seconds())
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Figures computes an engagement's work figures for [from, to), with the
+// outcomes they come from (the records behind each figure), and the number
+// of deliverables not yet accepted and past due now.
+func (s *WorkStore) Figures(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ work.Figures, _ []work.Outcome, err error) {
+	outcomes, err := s.Outcomes(ctx, p, engagementID, from, to)
+	if err != nil {
+		return work.Figures{}, nil, err
+	}
+	f := work.Compute(outcomes)
+	_, f.Overdue, err = s.List(ctx, p, tandem.Page{Limit: 1}, DeliverableFilter{EngagementID: engagementID, Overdue: true})
+	return f, outcomes, err
+}

@@ -1,0 +1,337 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/file"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web/views"
+	"github.com/tandemhq/tandem/internal/work"
+)
+
+// monthOf reads ?month=YYYY-MM (default: this month in the workspace's
+// zone) and returns it with the first days of it and of the next month.
+func (s *server) monthOf(r *http.Request) (string, tandem.Date, tandem.Date, error) {
+	loc := state(r).loc.Location()
+	m := r.URL.Query().Get("month")
+	if m == "" {
+		m = s.db.Now().In(loc).Format("2006-01")
+	}
+	t, err := time.ParseInLocation("2006-01", m, loc)
+	if err != nil {
+		return "", tandem.Date{}, tandem.Date{}, invalidField("month", "validation.date")
+	}
+	return m, tandem.DateOf(t), tandem.DateOf(t.AddDate(0, 1, 0)), nil
+}
+
+func (s *server) workPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showWork(w, r, views.Form{}, http.StatusOK)
+}
+
+// showWork renders an engagement's work: the month's figures with the
+// records behind them, the deliverables, and the form for a new one.
+func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, status int) error {
+	st := state(r)
+	ctx, p := r.Context(), st.principal
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	month, from, to, err := s.monthOf(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	pg := pageOf(q, listLimit)
+	pg.Sort = "due"
+	ds, total, err := s.db.Work.List(ctx, p, pg, store.DeliverableFilter{EngagementID: e.ID, Status: q.Get("status"), Overdue: q.Get("overdue") != ""})
+	if err != nil {
+		return err
+	}
+	figs, outcomes, err := s.db.Work.Figures(ctx, p, e.ID, from, to)
+	if err != nil {
+		return err
+	}
+	d := views.WorkData{Engagement: e, Deliverables: ds, Figures: figs, Outcomes: outcomes, Month: month,
+		MonthLabel: st.loc.Month(from.Time()), Form: f, Now: s.db.Now(),
+		Pager:    views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: r.URL.Path},
+		Statuses: options(st.loc, "work.status.", work.Statuses, "work.all_statuses"),
+		CanPlan:  access.Allows(p.Role, access.WorkPlan) && (e.Status == "active" || e.Status == "pilot"),
+	}
+	if d.CanPlan {
+		v, err := s.db.Contracts.InForce(ctx, p, e.ID, s.today(r))
+		if err != nil {
+			return err
+		}
+		for _, svc := range v.Terms.Services {
+			d.Services = append(d.Services, views.Option{Value: svc.Key, Label: svc.Name})
+		}
+		d.Priorities = options(st.loc, "work.priority.", work.Priorities, "")
+		team, err := s.db.Accounts.Team(ctx, p, e.ID)
+		if err != nil {
+			return err
+		}
+		d.Assignees = []views.Option{{Value: "", Label: st.loc.T("work.nobody")}}
+		for _, m := range team {
+			d.Assignees = append(d.Assignees, views.Option{Value: strconv.FormatInt(m.ID, 10), Label: m.UserName})
+		}
+		if d.Form.Values == nil {
+			d.Form.Values = url.Values{"priority": {"normal"}}
+		}
+	}
+	s.render(w, r, status, views.Work(s.nav(r, e.Title, "engagements"), d))
+	return nil
+}
+
+func (s *server) deliverableCreate(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	d := &work.Deliverable{EngagementID: e.ID, Title: f.Get("title"), ServiceKey: f.Get("service_key"), Priority: f.Get("priority"),
+		Description: f.Get("description"), AssigneeID: formID(f.Get("assignee_id"))}
+	if due := f.Get("due_on"); due != "" {
+		t, derr := time.ParseInLocation(time.DateOnly, due, st.loc.Location())
+		if derr != nil {
+			err = invalidField("due_on", "validation.date")
+		} else {
+			// A date typed by hand means the end of that day.
+			d.DueAt = t.Add(24*time.Hour - time.Second)
+		}
+	}
+	if err == nil {
+		err = s.db.Work.Create(r.Context(), st.principal, d)
+	}
+	if err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		return s.showWork(w, r, f, invalidStatus(err))
+	}
+	return redirect(w, r, fmt.Sprintf("/deliverables/%d", d.ID))
+}
+
+// deliverableOf loads the {id} deliverable the caller may see.
+func (s *server) deliverableOf(r *http.Request) (*work.Deliverable, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Work.Get(r.Context(), state(r).principal, id)
+}
+
+func (s *server) deliverablePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showDeliverable(w, r, views.Form{}, views.Form{}, http.StatusOK)
+}
+
+func (s *server) showDeliverable(w http.ResponseWriter, r *http.Request, submit, review views.Form, status int) error {
+	st := state(r)
+	ctx, p := r.Context(), st.principal
+	d, err := s.deliverableOf(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.db.Engagements.Get(ctx, p, d.EngagementID)
+	if err != nil {
+		return err
+	}
+	subs, err := s.db.Work.Submissions(ctx, p, d.ID)
+	if err != nil {
+		return err
+	}
+	data := views.DeliverableData{D: d, Engagement: e, Submissions: subs, Submit: submit, ReviewForm: review, Now: s.db.Now(),
+		CanSubmit: access.Allows(p.Role, access.WorkSubmit) && work.CanSubmit(d.Status),
+		CanReview: access.Allows(p.Role, access.WorkReview) && d.Status == work.StatusSubmitted,
+		CanMove:   access.Allows(p.Role, access.WorkSubmit),
+		Reasons:   options(st.loc, "work.reason.", work.ReturnReasons, "common.none"),
+	}
+	s.render(w, r, status, views.Deliverable(s.nav(r, d.Title, "engagements"), data))
+	return nil
+}
+
+func (s *server) deliverableMove(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.deliverableOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Work.Move(r.Context(), state(r).principal, d.ID, work.Status(f.Get("status"))); err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/deliverables/%d", d.ID))
+}
+
+// maxUpload caps a submission's request body: ten files of 10 MiB and the form.
+const maxUpload = 10*file.MaxFileSize + 1<<20
+
+func (s *server) deliverableSubmit(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.deliverableOf(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return tandem.Errorf(tandem.EInvalid, i18n.K("error.bad_form"))
+	}
+	f := views.Form{Values: r.MultipartForm.Value, Errors: map[string]string{}}
+	var files []*file.File
+	for _, fh := range r.MultipartForm.File["files"] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		up, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(io.LimitReader(up, file.MaxFileSize+1))
+		up.Close()
+		if err != nil {
+			return err
+		}
+		ff, ferr := file.NewFile(fh.Filename, http.DetectContentType(data), data)
+		if ferr != nil {
+			withErrors(r, &f, renameField(ferr, "file", "files"))
+			return s.showDeliverable(w, r, f, views.Form{}, http.StatusUnprocessableEntity)
+		}
+		files = append(files, ff)
+	}
+	if _, err := s.db.Work.Submit(r.Context(), state(r).principal, d.ID, f.Get("note"), files); err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		return s.showDeliverable(w, r, f, views.Form{}, invalidStatus(err))
+	}
+	return redirect(w, r, fmt.Sprintf("/deliverables/%d", d.ID))
+}
+
+// renameField moves field errors on one field to another name.
+func renameField(err error, from, to string) error {
+	e, ok := tandem.AsError(err)
+	if !ok {
+		return err
+	}
+	c := *e
+	c.Fields = append([]tandem.FieldError(nil), e.Fields...)
+	for i := range c.Fields {
+		if c.Fields[i].Field == from {
+			c.Fields[i].Field = to
+		}
+	}
+	return &c
+}
+
+func (s *server) deliverableReview(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.deliverableOf(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	switch f.Get("decision") {
+	case "accept", "return":
+		err = s.db.Work.Review(r.Context(), state(r).principal, d.ID,
+			work.Review{Accepted: f.Get("decision") == "accept", Reason: f.Get("reason"), Comment: f.Get("comment")})
+	default:
+		err = invalidField("decision", "validation.one_of")
+	}
+	if err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		return s.showDeliverable(w, r, views.Form{}, f, invalidStatus(err))
+	}
+	return redirect(w, r, fmt.Sprintf("/deliverables/%d", d.ID))
+}
+
+func (s *server) deliverableFile(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.deliverableOf(r)
+	if err != nil {
+		return err
+	}
+	fid, err := strconv.ParseInt(r.PathValue("file"), 10, 64)
+	if err != nil {
+		return tandem.ErrNotFound
+	}
+	f, err := s.db.Work.Attachment(r.Context(), state(r).principal, d.ID, fid)
+	if err != nil {
+		return err
+	}
+	serveFile(w, f)
+	return nil
+}
+
+// serveFile sends a stored file as a download that a browser will not run.
+func serveFile(w http.ResponseWriter, f *file.File) {
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	w.Write(f.Data)
+}
+
+// notificationsPage lists the person's notifications in this workspace.
+func (s *server) notificationsPage(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	all := r.URL.Query().Get("all") != ""
+	ns, unread, err := s.db.Work.Notifications(r.Context(), st.principal, all, 100)
+	if err != nil {
+		return err
+	}
+	items := make([]views.NotificationView, len(ns))
+	for i, n := range ns {
+		args := make([]any, 0, 2*len(n.Args))
+		for k, v := range n.Args {
+			if f, ok := v.(float64); ok { // JSON numbers
+				v = int64(f)
+			}
+			args = append(args, k, v)
+		}
+		items[i] = views.NotificationView{ID: n.ID, Message: st.loc.T("notify."+n.Kind, args...), Link: notificationLink(n),
+			At: n.CreatedAt, Unread: n.ReadAt.IsZero()}
+	}
+	return s.page(w, r, views.Notifications(s.nav(r, st.loc.T("notify.title"), ""), items, unread, all))
+}
+
+// notificationLink is where a notification leads.
+func notificationLink(n store.Notification) string {
+	if strings.HasPrefix(n.Kind, "deliverable.") && n.SubjectID != 0 {
+		return fmt.Sprintf("/deliverables/%d", n.SubjectID)
+	}
+	if n.EngagementID != 0 {
+		return fmt.Sprintf("/engagements/%d", n.EngagementID)
+	}
+	return "/"
+}
+
+func (s *server) notificationsRead(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Work.MarkRead(r.Context(), state(r).principal, formID(f.Get("id"))); err != nil {
+		return err
+	}
+	return redirect(w, r, "/notifications")
+}
