@@ -54,18 +54,26 @@ const (
 	Respond Rule = "work.respond" // acknowledge notices, decide proposals, comment on status reports: owner and manager
 )
 
+// Rules of requests of SLA services (support tickets, change requests).
+// Which engagements' requests a caller sees follows the engagement rules;
+// which step each side may take is the request package's business.
+const (
+	RequestsRead  Rule = "requests.read"  // requests, history, clocks: every member who sees the engagement
+	RequestsWrite Rule = "requests.write" // open requests and take steps: owner, manager, partner manager and agents
+)
+
 var grants = map[tandem.Role]map[Rule]bool{
 	tandem.RoleOwner: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
 		MembersRead, MembersManage, AuditRead, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
-		WorkRead, WorkPlan, WorkReview, Respond),
+		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite),
 	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
 		MembersRead, MembersManage, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
-		WorkRead, WorkPlan, WorkReview, Respond),
+		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite),
 	tandem.RoleViewer: set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead, SelectionsRead, SelectionsScore,
-		WorkRead),
+		WorkRead, RequestsRead),
 	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead, Amend,
-		WorkRead, WorkPlan, WorkSubmit, Notify),
-	tandem.RoleVendorAgent: set(Member, PartnersRead, EngagementsRead, WorkRead, WorkSubmit, Notify),
+		WorkRead, WorkPlan, WorkSubmit, Notify, RequestsRead, RequestsWrite),
+	tandem.RoleVendorAgent: set(Member, PartnersRead, EngagementsRead, WorkRead, WorkSubmit, Notify, RequestsRead, RequestsWrite),
 }
 
 func set(rs ...Rule) map[Rule]bool {

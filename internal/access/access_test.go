@@ -37,6 +37,8 @@ func TestAllows(t *testing.T) {
 		SelectionsRead:   O | M | V,
 		SelectionsWrite:  O | M,
 		SelectionsScore:  O | M | V,
+		RequestsRead:     O | M | V | VM | VA,
+		RequestsWrite:    O | M | VM | VA,
 	}
 	bit := map[tandem.Role]int{tandem.RoleOwner: O, tandem.RoleManager: M, tandem.RoleViewer: V,
 		tandem.RoleVendorManager: VM, tandem.RoleVendorAgent: VA}

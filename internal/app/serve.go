@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/config"
@@ -91,6 +92,11 @@ func (c *cli) serve(name string, args []string) int {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "version", Version)
+
+	jctx, stopJobs := context.WithCancel(context.Background())
+	var jwg sync.WaitGroup
+	schedule(jctx, &jwg, logger, time.Minute, jobs(db))
+	defer func() { stopJobs(); jwg.Wait() }()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

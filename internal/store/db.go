@@ -41,6 +41,8 @@ type DB struct {
 	Selections  *SelectionStore
 	Contracts   *ContractStore
 	Work        *WorkStore
+	Requests    *RequestStore
+	Notices     *NoticeStore
 }
 
 // Options configure Open.
@@ -89,6 +91,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Selections = &SelectionStore{db}
 	db.Contracts = &ContractStore{db}
 	db.Work = &WorkStore{db}
+	db.Requests = &RequestStore{db}
+	db.Notices = &NoticeStore{db}
 	return db, nil
 }
 

@@ -178,16 +178,53 @@ func (wc *workContext) service(key string) *contract.Service {
 // Errors: EInvalid, EConflict (a draft or ended engagement), ENotFound.
 func (s *WorkStore) Create(ctx context.Context, p tandem.Principal, d *work.Deliverable) (err error) {
 	defer wrap(&err, "WorkStore.Create")
+	return s.CreateMany(ctx, p, d.EngagementID, []*work.Deliverable{d})
+}
+
+// CreateMany adds several deliverables to one engagement in one
+// transaction: all of them, or — when any is invalid — none. Field errors of
+// row i are reported as "rows.<i>.<field>" when there is more than one.
+func (s *WorkStore) CreateMany(ctx context.Context, p tandem.Principal, engagementID int64, ds []*work.Deliverable) (err error) {
+	defer wrap(&err, "WorkStore.CreateMany(%d)", engagementID)
 	if err := access.Can(p, access.WorkPlan); err != nil {
 		return err
 	}
-	wc, err := s.context(ctx, p, d.EngagementID)
+	wc, err := s.context(ctx, p, engagementID)
 	if err != nil {
 		return err
 	}
 	if wc.e.Status != engagement.StatusPilot && wc.e.Status != engagement.StatusActive {
 		return tandem.Errorf(tandem.EConflict, i18n.K("work.not_live"))
 	}
+	now := s.db.Now()
+	var v tandem.Validator
+	for i, d := range ds {
+		d.EngagementID = engagementID
+		prefix := ""
+		if len(ds) > 1 {
+			prefix = fmt.Sprintf("rows.%d.", i)
+		}
+		for _, f := range tandem.FieldErrors(wc.prepare(d, now)) {
+			v.Add(prefix+f.Field, f.Key, f.Args...)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		for _, d := range ds {
+			if err := createDeliverable(ctx, tx, p, wc.e, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// prepare normalizes and validates d against the terms: its service must be
+// in the contract; the acceptor and, when not given, the due time come from
+// the service.
+func (wc *workContext) prepare(d *work.Deliverable, now time.Time) error {
 	d.Normalize()
 	var v tandem.Validator
 	if err := d.Validate(); err != nil {
@@ -199,7 +236,6 @@ func (s *WorkStore) Create(ctx context.Context, p tandem.Principal, d *work.Deli
 	if d.ServiceKey != "" {
 		v.Check(svc != nil, "service_key", i18n.K("work.service_not_in_contract"))
 	}
-	now := s.db.Now()
 	if svc != nil {
 		d.Acceptor = svc.Acceptor
 		if d.DueAt.IsZero() {
@@ -207,32 +243,31 @@ func (s *WorkStore) Create(ctx context.Context, p tandem.Principal, d *work.Deli
 		}
 	}
 	v.Check(!d.DueAt.IsZero() || v.Has("service_key"), "due_at", i18n.K("validation.required"))
-	if err := v.Err(); err != nil {
+	return v.Err()
+}
+
+func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engagement.Engagement, d *work.Deliverable) error {
+	if err := checkAssignee(ctx, tx, p, e, d.AssigneeID); err != nil {
 		return err
 	}
-	return s.db.transact(ctx, func(tx *Tx) error {
-		if err := checkAssignee(ctx, tx, p, wc.e, d.AssigneeID); err != nil {
-			return err
-		}
-		d.WorkspaceID, d.Status, d.CreatedAt, d.UpdatedAt = p.WorkspaceID, work.StatusPlanned, tx.now, tx.now
-		id, err := tx.insert(ctx, `INSERT INTO deliverables (workspace_id, engagement_id, service_key, title, description, due_at, priority,
-			assignee_id, acceptor, status, search_text, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.WorkspaceID, d.EngagementID, d.ServiceKey, d.Title, d.Description, d.DueAt.UTC(), d.Priority, nullID(d.AssigneeID),
-			d.Acceptor, string(d.Status), strings.ToLower(d.Title+" "+d.Description), nullID(p.UserID), tx.now, tx.now)
-		if err != nil {
-			return err
-		}
-		d.ID = id
-		people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)
-		if err != nil {
-			return err
-		}
-		if err := notify(ctx, tx, p, people, "deliverable.created", d.EngagementID, id, map[string]any{"title": d.Title}); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "deliverable.created", "engagement", d.EngagementID, map[string]any{
-			"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
-	})
+	d.WorkspaceID, d.Status, d.CreatedAt, d.UpdatedAt = p.WorkspaceID, work.StatusPlanned, tx.now, tx.now
+	id, err := tx.insert(ctx, `INSERT INTO deliverables (workspace_id, engagement_id, service_key, title, description, due_at, priority,
+		assignee_id, acceptor, status, search_text, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.WorkspaceID, d.EngagementID, d.ServiceKey, d.Title, d.Description, d.DueAt.UTC(), d.Priority, nullID(d.AssigneeID),
+		d.Acceptor, string(d.Status), strings.ToLower(d.Title+" "+d.Description), nullID(p.UserID), tx.now, tx.now)
+	if err != nil {
+		return err
+	}
+	d.ID = id
+	people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)
+	if err != nil {
+		return err
+	}
+	if err := notify(ctx, tx, p, people, "deliverable.created", d.EngagementID, id, map[string]any{"title": d.Title}); err != nil {
+		return err
+	}
+	return tx.record(ctx, p, "deliverable.created", "engagement", d.EngagementID, map[string]any{
+		"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
 }
 
 // checkAssignee makes sure a deliverable's assignee works the engagement for

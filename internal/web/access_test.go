@@ -17,6 +17,18 @@ import (
 // 404 or 422); n = 403; s = must sign in (a redirect to /signin for a page,
 // 401 otherwise).
 var accessMatrix = map[string]string{
+	// Requests of SLA services: everyone who sees the engagement reads them;
+	// viewers only read.
+	"GET /engagements/{id}/requests":                              "yyyyys",
+	"GET /engagements/{id}/requests/new":                          "yynyys",
+	"POST /engagements/{id}/requests":                             "yynyys",
+	"GET /engagements/{id}/requests/{number}":                     "yyyyys",
+	"POST /engagements/{id}/requests/{number}/transition":         "yynyys",
+	"GET /api/v1/engagements/{id}/requests":                       "yyyyys",
+	"POST /api/v1/engagements/{id}/requests":                      "yynyys",
+	"GET /api/v1/engagements/{id}/requests/{number}":              "yyyyys",
+	"POST /api/v1/engagements/{id}/requests/{number}/transitions": "yynyys",
+
 	"GET /healthz":                         "yyyyyy",
 	"GET /metrics":                         "yyyyyy",
 	"GET /static/{file}":                   "yyyyyy",
@@ -55,6 +67,13 @@ var accessMatrix = map[string]string{
 	"GET /engagements/{id}/annex.pdf":                            "yyyyys",
 	"GET /partners/{id}/ndas":                                    "yyyyns",
 	"POST /partners/{id}/ndas":                                   "yynnns",
+	"GET /api/v1/engagements/{id}/deliverables":                  "yyyyys",
+	"POST /api/v1/engagements/{id}/deliverables":                 "yynyns",
+	"GET /api/v1/engagements/{id}/figures":                       "yyyyys",
+	"GET /api/v1/deliverables/{id}":                              "yyyyys",
+	"POST /api/v1/deliverables/{id}/submissions":                 "nnnyys",
+	"POST /api/v1/deliverables/{id}/review":                      "yynnns",
+	"GET /api/v1/notifications":                                  "yyyyys",
 	"GET /api/v1/engagements/{id}/terms":                         "yyyyys",
 	"PUT /api/v1/engagements/{id}/terms":                         "yynnns",
 	"GET /api/v1/engagements/{id}/versions":                      "yyyyys",
@@ -65,6 +84,8 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/amendments/{number}/decision": "yynyns",
 	"GET /engagements/{id}/work":                                 "yyyyys",
 	"POST /engagements/{id}/deliverables":                        "yynyns",
+	"GET /engagements/{id}/deliverables/import":                  "yynyns",
+	"POST /engagements/{id}/deliverables/import":                 "yynyns",
 	"GET /deliverables/{id}":                                     "yyyyys",
 	"POST /deliverables/{id}/move":                               "nnnyys",
 	"POST /deliverables/{id}/submit":                             "nnnyys",
@@ -115,6 +136,29 @@ var accessMatrix = map[string]string{
 	"PUT /api/v1/selections/{id}/scores":    "yyynns",
 	"POST /api/v1/selections/{id}/decision": "yynnns",
 	"GET /api/v1/partners/{id}/evidence":    "yyynns",
+	// Notices, proposals and risk warnings, status reports: the partner
+	// writes, the client answers, everyone who sees the engagement reads.
+	"GET /engagements/{id}/notices":                               "yyyyys",
+	"POST /engagements/{id}/notices":                              "nnnyys",
+	"POST /engagements/{id}/notices/{notice}/acknowledge":         "yynnns",
+	"GET /engagements/{id}/proposals":                             "yyyyys",
+	"POST /engagements/{id}/proposals":                            "nnnyys",
+	"POST /engagements/{id}/proposals/{proposal}/decision":        "yynnns",
+	"GET /engagements/{id}/status-reports":                        "yyyyys",
+	"GET /engagements/{id}/status-reports/{week}":                 "yyyyys",
+	"GET /engagements/{id}/status-reports/{week}/edit":            "nnnyys",
+	"POST /engagements/{id}/status-reports/{week}":                "nnnyys",
+	"POST /engagements/{id}/status-reports/{week}/comment":        "yynnns",
+	"GET /api/v1/engagements/{id}/notices":                        "yyyyys",
+	"POST /api/v1/engagements/{id}/notices":                       "nnnyys",
+	"POST /api/v1/engagements/{id}/notices/{notice}/acknowledge":  "yynnns",
+	"GET /api/v1/engagements/{id}/proposals":                      "yyyyys",
+	"POST /api/v1/engagements/{id}/proposals":                     "nnnyys",
+	"POST /api/v1/engagements/{id}/proposals/{proposal}/decision": "yynnns",
+	"GET /api/v1/engagements/{id}/status-reports":                 "yyyyys",
+	"GET /api/v1/engagements/{id}/status-reports/{week}":          "yyyyys",
+	"PUT /api/v1/engagements/{id}/status-reports/{week}":          "nnnyys",
+	"POST /api/v1/engagements/{id}/status-reports/{week}/comment": "yynnns",
 }
 
 func TestAccessMatrix(t *testing.T) {

@@ -301,23 +301,40 @@ func (s *server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	}
 	items := make([]views.NotificationView, len(ns))
 	for i, n := range ns {
-		args := make([]any, 0, 2*len(n.Args))
-		for k, v := range n.Args {
-			if f, ok := v.(float64); ok { // JSON numbers
-				v = int64(f)
-			}
-			args = append(args, k, v)
-		}
-		items[i] = views.NotificationView{ID: n.ID, Message: st.loc.T("notify."+n.Kind, args...), Link: notificationLink(n),
+		items[i] = views.NotificationView{ID: n.ID, Message: notificationMessage(st.loc, n), Link: notificationLink(n),
 			At: n.CreatedAt, Unread: n.ReadAt.IsZero()}
 	}
 	return s.page(w, r, views.Notifications(s.nav(r, st.loc.T("notify.title"), ""), items, unread, all))
 }
 
+// notificationMessage is a notification in the reader's language: the
+// catalogue's "notify.<kind>" with the stored arguments.
+func notificationMessage(l *i18n.Localizer, n store.Notification) string {
+	args := make([]any, 0, 2*len(n.Args))
+	for k, v := range n.Args {
+		if f, ok := v.(float64); ok { // JSON numbers
+			v = int64(f)
+		}
+		args = append(args, k, v)
+	}
+	return l.T("notify."+n.Kind, args...)
+}
+
 // notificationLink is where a notification leads.
 func notificationLink(n store.Notification) string {
-	if strings.HasPrefix(n.Kind, "deliverable.") && n.SubjectID != 0 {
+	switch {
+	case strings.HasPrefix(n.Kind, "deliverable.") && n.SubjectID != 0:
 		return fmt.Sprintf("/deliverables/%d", n.SubjectID)
+	case strings.HasPrefix(n.Kind, "penalty.") && n.SubjectID != 0:
+		return fmt.Sprintf("/deliverables/%d", n.SubjectID)
+	case strings.HasPrefix(n.Kind, "notice."):
+		return fmt.Sprintf("/engagements/%d/notices", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "proposal."):
+		return fmt.Sprintf("/engagements/%d/proposals", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "status_report."):
+		return fmt.Sprintf("/engagements/%d/status-reports", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "request."):
+		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
 	}
 	if n.EngagementID != 0 {
 		return fmt.Sprintf("/engagements/%d", n.EngagementID)

@@ -1,0 +1,75 @@
+package kpi
+
+import (
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/i18n"
+)
+
+// Config is a workspace's scoring configuration.
+type Config struct {
+	Status StatusBands // when a KPI is on track, at risk, off track
+	Bands  Bands       // the standing of a total
+	Recent int         // how many recent periods the overall score weighs
+}
+
+// DefaultConfig returns DefaultStatusBands, DefaultBands and DefaultRecent.
+func DefaultConfig() Config {
+	return Config{Status: DefaultStatusBands, Bands: DefaultBands, Recent: DefaultRecent}
+}
+
+// Row is one KPI's line on a scorecard. Actual is meaningful only when
+// HasData; Score and Status only when Scored (a KPI with data scores
+// unless its terms are not scorable, see Score).
+type Row struct {
+	KPI               contract.KPI
+	Actual            Value
+	HasData           bool
+	Target, Threshold Value // the KPI's fixed-point terms as Values
+	Score             int   // hundredths of a point
+	Scored            bool
+	Status            Status
+	Explanation       Explanation
+}
+
+// Scorecard is an engagement's scorecard for one period: a row per KPI,
+// the weighted total and the standing. HasTotal is false ("no data") when
+// no KPI scored; Standing is then "".
+type Scorecard struct {
+	Period      Period
+	Rows        []Row
+	Total       int // hundredths of a point
+	HasTotal    bool
+	Standing    string
+	Explanation Explanation // of the total and the standing
+}
+
+// BuildScorecard scores kpis (the terms in force in period p) against
+// actuals, the actual values keyed by KPI key. A KPI missing from actuals,
+// or with an invalid Value, has no data: status NoData, no score, and it
+// is left out of the total (see Total).
+func BuildScorecard(p Period, kpis []contract.KPI, actuals map[string]Value, cfg Config) Scorecard {
+	sc := Scorecard{Period: p, Rows: make([]Row, 0, len(kpis))}
+	items := make([]Item, 0, len(kpis))
+	for _, k := range kpis {
+		r := Row{KPI: k, Target: Fixed(k.Target, k.Scale), Threshold: Fixed(k.Threshold, k.Scale)}
+		a, found := actuals[k.Key]
+		r.HasData = found && a.Valid()
+		if r.HasData {
+			r.Actual = a
+			r.Score, r.Scored, r.Explanation = ExplainScore(a, k)
+		} else {
+			r.Explanation.add(i18n.K("kpi.explain.no_data"), "actual = ?", string(NoData))
+		}
+		r.Status = cfg.Status.Status(r.Score, r.Scored)
+		if r.Scored {
+			r.Explanation.add(i18n.K("kpi.explain.status"), "status ("+hundredths(r.Score)+")", string(r.Status))
+		}
+		sc.Rows = append(sc.Rows, r)
+		items = append(items, Item{Key: k.Key, Score: r.Score, HasData: r.Scored, Weight: k.Weight})
+	}
+	sc.Total, sc.HasTotal, sc.Explanation = ExplainTotal(items)
+	if sc.HasTotal {
+		sc.Standing = cfg.Bands.explainStanding(sc.Total, &sc.Explanation)
+	}
+	return sc
+}
