@@ -31,7 +31,13 @@ type env struct {
 
 func newEnv(t testing.TB, dialect string) *env {
 	t.Helper()
-	db := storetest.Open(t, dialect, nil)
+	return newEnvAt(t, dialect, nil)
+}
+
+// newEnvAt is newEnv with the store's clock (nil means the real one).
+func newEnvAt(t testing.TB, dialect string, now func() time.Time) *env {
+	t.Helper()
+	db := storetest.Open(t, dialect, now)
 	f := storetest.Seed(t, db)
 	h, err := web.New(web.Options{DB: db, Catalog: i18n.MustLoad(), Version: "test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 func storeFilter(action string) store.AuditFilter { return store.AuditFilter{Action: action} }
@@ -18,4 +19,13 @@ func mustLoc(t *testing.T, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+func storetestDate(t *testing.T, s string) tandem.Date {
+	t.Helper()
+	d, err := tandem.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
