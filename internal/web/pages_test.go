@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 // Every page renders for every role that may open it, in every language,
@@ -15,13 +17,35 @@ import (
 func TestPagesRenderInEveryLanguage(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	f := e.f
+	// A live engagement with some work, so the work pages have content.
+	storetest.Activate(t, e.db, f.Owner, f.A1, nil)
+	v, _ := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
+	d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: "Call list", DueAt: e.db.Now().Add(-48 * time.Hour)}
+	if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "v1", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
+		t.Fatal(err)
+	}
+	eng := func(rest string) string { return fmt.Sprintf("/engagements/%d%s", f.A1, rest) }
+	live := []string{eng("/terms"), eng("/amendments"), eng("/work"), fmt.Sprintf("/deliverables/%d", d.ID), eng("/notices"),
+		eng("/proposals"), eng("/status-reports"), eng("/requests"), "/notifications?all=1"}
 	pages := map[tandem.Role][]string{
 		tandem.RoleOwner: {"/", "/partners", "/partners?q=alpha&sort=-name", "/partners/new", fmt.Sprintf("/partners/%d", f.PartnerA),
 			fmt.Sprintf("/partners/%d/edit", f.PartnerA), "/engagements", "/engagements?status=draft&kind=sales", "/engagements/new",
 			fmt.Sprintf("/engagements/%d", f.A1), fmt.Sprintf("/engagements/%d/edit", f.A1), "/members", "/audit",
-			"/audit?action=partner.&from=2020-01-01&to=2099-01-01", "/account", "/workspaces"},
+			"/audit?action=partner.&from=2020-01-01&to=2099-01-01", "/account", "/workspaces",
+			eng("/terms/edit"), eng("/amendments/new"), eng("/deliverables/import"), eng("/requests/new"),
+			fmt.Sprintf("/engagements/%d/terms", f.A2), fmt.Sprintf("/partners/%d/ndas", f.PartnerA), fmt.Sprintf("/partners/%d/evidence", f.PartnerA),
+			"/selections", "/selections/new"},
 		tandem.RoleVendorAgent:   {"/", "/partners", fmt.Sprintf("/engagements/%d", f.A1), "/account"},
 		tandem.RoleVendorManager: {"/", "/members", "/engagements"},
+	}
+	for _, r := range []tandem.Role{tandem.RoleOwner, tandem.RoleVendorAgent, tandem.RoleVendorManager} {
+		pages[r] = append(pages[r], live...)
 	}
 	principals := map[tandem.Role]tandem.Principal{tandem.RoleOwner: f.Owner, tandem.RoleVendorAgent: f.VendorAgent,
 		tandem.RoleVendorManager: f.VendorManager}
