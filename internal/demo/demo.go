@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/partner"
@@ -72,10 +73,11 @@ type partnerSpec struct {
 }
 
 type engagementSpec struct {
-	e      engagement.Engagement
-	starts string
-	ends   string
-	agents []string // e-mails of the vendor agents assigned
+	e        engagement.Engagement
+	starts   string
+	ends     string
+	agents   []string           // e-mails of the vendor agents assigned
+	services []contract.Service // added to the template's services (the client names the acceptor)
 }
 
 var client = []person{
@@ -104,6 +106,15 @@ var partners = []partnerSpec{
 						"SEK 1 800 per qualified meeting and 4 % of the first-year order value."},
 				starts: "2026-02-01",
 				agents: []string{"aleksei.smirnov@nordcall.example", "liis.kask@nordcall.example"},
+				services: []contract.Service{{
+					Key:  "pipeline-summary",
+					Name: "Weekly pipeline summary",
+					Description: "Every Friday: the week's calls, meetings booked and held, qualified leads handed over, " +
+						"and the open pipeline per key-account manager and segment, with the next week's call plan.",
+					Deadline: contract.DeadlineRule{Kind: "business_days", N: 5},
+					AcceptanceCriteria: "The figures match the call log in Tandem and every open lead has an owner and a " +
+						"dated next step.",
+				}},
 			},
 			{
 				e: engagement.Engagement{Title: "Follow-up calls after Stockholm Furniture Fair 2025", Kind: engagement.KindSales,
@@ -153,6 +164,26 @@ var partners = []partnerSpec{
 						"finance assistant so the knowledge stays in-house."},
 				starts: "2026-10-05", ends: "2027-01-08",
 				agents: []string{"sofia.lund@ekholmcfo.example"},
+				services: []contract.Service{
+					{
+						Key:  "monthly-close",
+						Name: "Monthly close review",
+						Description: "Reviewing the bookkeeper's monthly close: accruals, inventory valuation of raw timber " +
+							"and finished goods, and the management report for the board.",
+						Deadline: contract.DeadlineRule{Kind: "day_of_month", N: 12},
+						AcceptanceCriteria: "The management report reconciles with the ledger, the variances against budget " +
+							"are explained and the CEO has no open questions.",
+					},
+					{
+						Key:  "cash-flow-forecast",
+						Name: "13-week cash-flow forecast",
+						Description: "A rolling 13-week cash-flow forecast built from the order book, supplier terms and " +
+							"the VAT and payroll calendar, in the spreadsheet Norrsken's finance assistant maintains.",
+						Deadline: contract.DeadlineRule{Kind: "business_days", N: 10},
+						AcceptanceCriteria: "Opening cash matches the bank, every week's inflows and outflows are traced to " +
+							"their source, and the covenant headroom is shown.",
+					},
+				},
 			},
 		},
 	},
@@ -180,11 +211,13 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 		return nil, ErrExists
 	}
 	var logins []Login
+	ids := &loaded{users: map[string]int64{}, memberships: map[string]int64{}, partners: map[string]int64{}, engagements: map[string]int64{}}
 	newUser := func(p person, partnerName string) (int64, error) {
 		u := &account.User{Email: p.email, Name: p.name, Lang: p.lang}
 		if err := db.Accounts.CreateUser(ctx, u, Password); err != nil {
 			return 0, err
 		}
+		ids.users[p.email] = u.ID
 		logins = append(logins, Login{Email: u.Email, Password: Password, Role: string(p.role), Name: p.name, Partner: partnerName})
 		return u.ID, nil
 	}
@@ -213,6 +246,7 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 		if err := db.Partners.Create(ctx, sys, &pa); err != nil {
 			return nil, err
 		}
+		ids.partners[pa.LegalName] = pa.ID
 		memberships := map[string]int64{}
 		for _, p := range spec.people {
 			id, err := newUser(p, pa.LegalName)
@@ -224,6 +258,7 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 				return nil, err
 			}
 			memberships[p.email] = mid
+			ids.memberships[p.email] = mid
 			// Every partner person signed the NDA before getting access.
 			if err := db.Contracts.RecordNDA(ctx, sys, mid, ndaSigned, "NDA "+pa.LegalName+" – "+p.name+".pdf"); err != nil {
 				return nil, err
@@ -248,10 +283,15 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 					return nil, err
 				}
 			}
-			if err := goLive(ctx, db, sys, &e, target); err != nil {
+			if err := goLive(ctx, db, sys, &e, target, es.services); err != nil {
 				return nil, err
 			}
+			ids.engagements[e.Title] = e.ID
 		}
+	}
+	ids.workspace = ws.ID
+	if err := addActivity(ctx, db, ids); err != nil {
+		return nil, err
 	}
 	return logins, nil
 }
@@ -262,8 +302,9 @@ var ndaSigned, _ = tandem.ParseDate("2025-11-20")
 // goLive completes a demo engagement's terms from its template (the client
 // names who accepts each service; a pilot says when it ends and what is
 // judged), then activates it through the contract check, acknowledging the
-// warnings, and ends it when the demo wants it ended.
-func goLive(ctx context.Context, db *store.DB, sys tandem.Principal, e *engagement.Engagement, target engagement.Status) error {
+// warnings, and ends it when the demo wants it ended. The extra services are
+// added to the template's.
+func goLive(ctx context.Context, db *store.DB, sys tandem.Principal, e *engagement.Engagement, target engagement.Status, extra []contract.Service) error {
 	if target == engagement.StatusDraft {
 		return nil
 	}
@@ -272,6 +313,7 @@ func goLive(ctx context.Context, db *store.DB, sys tandem.Principal, e *engageme
 		return err
 	}
 	t := v.Terms
+	t.Services = append(t.Services, extra...)
 	for i := range t.Services {
 		t.Services[i].Acceptor = "Johan Bergström"
 	}

@@ -2,13 +2,19 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/request"
+	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 func TestLoad(t *testing.T) {
@@ -80,6 +86,8 @@ func TestLoad(t *testing.T) {
 			t.Errorf("agent sees %v, %v", mine, err)
 		}
 
+		checkActivity(t, db, ms[0].WorkspaceID)
+
 		if _, err := Load(ctx, db); err != ErrExists {
 			t.Errorf("second Load: %v, want ErrExists", err)
 		}
@@ -87,4 +95,202 @@ func TestLoad(t *testing.T) {
 			t.Errorf("audit chain after demo: %v, %v", b, err)
 		}
 	})
+}
+
+// checkActivity checks the demo's activity as the people who see it.
+func checkActivity(t *testing.T, db *store.DB, workspaceID int64) {
+	t.Helper()
+	ctx := context.Background()
+	as := func(email string) tandem.Principal {
+		t.Helper()
+		u, err := db.Accounts.UserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.Accounts.Principal(ctx, u.ID, workspaceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	manager := as("johan.bergstrom@norrsken.example")
+	es, _, err := db.Engagements.List(ctx, manager, tandem.Page{}, store.EngagementFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eid := map[string]int64{}
+	for _, e := range es {
+		eid[e.Title] = e.ID
+	}
+	sales, support, cfo := eid[salesTitle], eid[supportTitle], eid[cfoTitle]
+	if sales == 0 || support == 0 || cfo == 0 {
+		t.Fatalf("engagements %v", eid)
+	}
+
+	// The sales engagement's figures for this month, by hand: accepted are
+	// the Stockholm hotels list, the Göteborg leads, the older pipeline
+	// summary, the Malmö leads (due days ago, so late) and the Uppsala list
+	// (returned once) — 5 accepted, 4 on time, 4 the first time, 1 return;
+	// nothing is past due (the at-risk batch is due in 5 business days).
+	ws, err := db.Accounts.Workspace(ctx, workspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := db.Now().In(ws.Location())
+	first := time.Date(today.Year(), today.Month(), 1, 12, 0, 0, 0, time.UTC)
+	f, outcomes, err := db.Work.Figures(ctx, manager, sales, tandem.DateOf(first), tandem.DateOf(first.AddDate(0, 1, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Accepted != 5 || f.OnTime != 4 || f.FirstTime != 4 || f.Returns != 1 || f.Overdue != 0 || len(outcomes) != 5 {
+		t.Errorf("sales figures %+v", f)
+	}
+	ds, _, err := db.Work.List(ctx, manager, tandem.Page{Limit: 100}, store.DeliverableFilter{EngagementID: sales})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[work.Status]int{}
+	for _, d := range ds {
+		statuses[d.Status]++
+	}
+	if len(ds) != 8 || statuses[work.StatusAccepted] != 5 || statuses[work.StatusSubmitted] != 1 || statuses[work.StatusInProgress] != 2 {
+		t.Errorf("sales deliverables %v", statuses)
+	}
+	ns, err := db.Notices.Notices(ctx, manager, sales, store.NoticeFilter{Open: true})
+	if err != nil || len(ns) != 1 || ns[0].Category != notice.CategoryDeadline || !ns[0].Timely {
+		t.Errorf("open notices %+v, %v", ns, err)
+	}
+	xs, err := db.Notices.Proposals(ctx, manager, sales, "")
+	if err != nil || len(xs) != 2 {
+		t.Fatalf("proposals %+v, %v", xs, err)
+	}
+	for _, x := range xs {
+		if want := map[string]string{notice.KindProposal: notice.StatusOpen, notice.KindRisk: notice.StatusNoted}[x.Kind]; x.Status != want {
+			t.Errorf("%s %q is %s, want %s", x.Kind, x.Title, x.Status, want)
+		}
+	}
+	rs, err := db.Notices.Reports(ctx, manager, sales)
+	if err != nil || len(rs) != 1 || !rs[0].Commented() || rs[0].Figures.Accepted != 5 || rs[0].Figures.Returned != 1 {
+		t.Errorf("reports %+v, %v", rs, err)
+	}
+	// Among the manager's unread notifications: the summary awaiting his
+	// review, the deadline notice and the open proposal; what he has dealt
+	// with is read.
+	nots, _, err := db.Work.Notifications(ctx, manager, false, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, n := range nots {
+		kinds[n.Kind]++
+	}
+	if kinds["deliverable.submitted"] != 1 || kinds["notice.filed"] != 1 || kinds["proposal.raised"] != 1 || kinds["status_report.filed"] != 0 {
+		t.Errorf("manager's notifications %v", kinds)
+	}
+
+	// Support: two resolved and one closed within the SLA, one waiting for
+	// the client, one open.
+	reqs, _, err := db.Requests.List(ctx, manager, tandem.Page{Limit: 100}, store.RequestFilter{EngagementID: support})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rstat := map[request.Status]int{}
+	for _, r := range reqs {
+		rstat[r.Status]++
+		if r.ResponseBreached || r.ResolutionBreached {
+			t.Errorf("request %d %q breached", r.Number, r.Title)
+		}
+	}
+	if len(reqs) != 5 || rstat[request.StatusResolved] != 2 || rstat[request.StatusClosed] != 1 ||
+		rstat[request.StatusWaiting] != 1 || rstat[request.StatusOpen] != 1 {
+		t.Errorf("requests %v", rstat)
+	}
+
+	// The CFO pilot: the close review accepted, the forecast in progress.
+	f, _, err = db.Work.Figures(ctx, manager, cfo, tandem.DateOf(first), tandem.DateOf(first.AddDate(0, 1, 0)))
+	if err != nil || f.Accepted != 1 || f.FirstTime != 1 {
+		t.Errorf("cfo figures %+v, %v", f, err)
+	}
+
+	// The selection: open, two candidates, both reviewers have scored
+	// every criterion of both; evidence on the candidate partner.
+	owner := as(OwnerEmail)
+	sels, _, err := db.Selections.List(ctx, owner, tandem.Page{}, "")
+	if err != nil || len(sels) != 1 || sels[0].Status != selection.StatusOpen || sels[0].Candidates != 2 {
+		t.Fatalf("selections %+v, %v", sels, err)
+	}
+	sel, err := db.Selections.Get(ctx, owner, sels[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := db.Selections.Scores(ctx, owner, sel.ID)
+	if err != nil || len(sel.Reviewers) != 2 || len(scores) != 2*2*len(selection.DefaultCriteria()) {
+		t.Errorf("reviewers %v, %d scores, %v", sel.Reviewers, len(scores), err)
+	}
+	var candidate int64
+	for _, c := range sel.Candidates {
+		if c.Name == "Pixelhamn Digital AB" {
+			candidate = c.PartnerID
+		}
+	}
+	ev, err := db.Selections.Evidence(ctx, owner, candidate)
+	if err != nil || len(ev) != 3 {
+		t.Errorf("evidence %+v, %v", ev, err)
+	}
+}
+
+// TestLoadAnyDay loads the demo on awkward days — a Monday before opening,
+// a Saturday, the last and the first hour of a month — and checks the same
+// facts: the figures do not depend on the weekday or the date. Then, nine
+// days on, the at-risk batch is overdue but its timely notice spares the
+// partner the late-notice penalty.
+func TestLoadAnyDay(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{
+		time.Date(2026, 11, 2, 7, 0, 0, 0, loc),    // Monday, before opening
+		time.Date(2026, 11, 28, 12, 0, 0, 0, loc),  // Saturday
+		time.Date(2026, 12, 31, 23, 30, 0, 0, loc), // the last half hour of the year
+		time.Date(2027, 1, 1, 0, 30, 0, 0, loc),    // New Year's night
+	} {
+		t.Run(at.Format("2006-01-02T15:04"), func(t *testing.T) {
+			ctx := context.Background()
+			clock := storetest.NewClock(at)
+			db := storetest.Open(t, "sqlite", clock.Now)
+			if _, err := Load(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			owner, err := db.Accounts.UserByEmail(ctx, OwnerEmail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, err := db.Accounts.MembershipsOf(ctx, owner.ID)
+			if err != nil || len(ms) != 1 {
+				t.Fatalf("memberships %v, %v", ms, err)
+			}
+			checkActivity(t, db, ms[0].WorkspaceID)
+
+			clock.Add(9 * 24 * time.Hour)
+			n, err := db.Notices.SweepOverdue(ctx, clock.Now())
+			if err != nil || n != 0 {
+				t.Errorf("penalties after nine days: %d, %v", n, err)
+			}
+			sys := store.System(ms[0].WorkspaceID, "test")
+			overdue, _, err := db.Work.List(ctx, sys, tandem.Page{}, store.DeliverableFilter{Overdue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Overdue now: the at-risk batch, and the summary still
+			// awaiting review (handed in on time, so not penalized either).
+			var titles []string
+			for _, d := range overdue {
+				titles = append(titles, d.Title)
+			}
+			if len(overdue) != 2 || !slices.Contains(titles, "Qualified leads: Stockholm offices, batch 2") {
+				t.Errorf("overdue after nine days: %q", titles)
+			}
+		})
+	}
 }
