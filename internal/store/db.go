@@ -106,12 +106,16 @@ func (db *DB) openSQLite(path string) error {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1) // one writer: no "database is locked" between our own writes
+	w.SetMaxIdleConns(1)
 	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
+	// Keep every reader open: reopening one re-runs the pragmas and rereads
+	// the schema, which costs more than most queries.
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
 	db.w, db.r, db.dialect = w, r, sqliteDialect{}
 	return nil
 }
