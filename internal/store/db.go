@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,6 +34,9 @@ type DB struct {
 	r       *sql.DB // readers: a pool; the same as w on PostgreSQL
 	dialect dialect
 	now     func() time.Time
+
+	stmtMu sync.RWMutex
+	stmts  map[string]*sql.Stmt // prepared reads, see stmt
 
 	Accounts    *AccountStore
 	Partners    *PartnerStore
@@ -112,8 +116,6 @@ func (db *DB) openSQLite(path string) error {
 		w.Close()
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
-	// Keep every reader open: reopening one re-runs the pragmas and rereads
-	// the schema, which costs more than most queries.
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	db.w, db.r, db.dialect = w, r, sqliteDialect{}
@@ -150,6 +152,12 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {

@@ -80,12 +80,52 @@ func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) 
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.r.QueryRowContext(ctx, db.dialect.rebind(q), args...)
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.r.QueryContext(ctx, db.dialect.rebind(q), args...)
 }
+
+// stmt returns a prepared statement of the read pool for q, preparing it
+// the first time. Reads are few distinct texts run many times, and
+// preparing costs SQLite more than running most of them; database/sql
+// re-prepares a statement on each connection that runs it. Texts built with
+// LIMIT/OFFSET numbers are many, so at most maxStmts are kept; past that,
+// queries run unprepared. nil means "run it unprepared".
+func (db *DB) stmt(ctx context.Context, q string) *sql.Stmt {
+	db.stmtMu.RLock()
+	st, ok := db.stmts[q]
+	db.stmtMu.RUnlock()
+	if ok {
+		return st
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[q]; ok {
+		return st
+	}
+	if len(db.stmts) >= maxStmts {
+		return nil
+	}
+	st, err := db.r.PrepareContext(ctx, db.dialect.rebind(q))
+	if err != nil {
+		return nil // the unprepared query will report the error
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	db.stmts[q] = st
+	return st
+}
+
+const maxStmts = 512
 
 // record appends an audit entry for a change made in this transaction.
 // data is marshalled to JSON (nil means {}).
