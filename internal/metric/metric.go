@@ -62,7 +62,7 @@ func KindOf(name string) Kind {
 // the merged sketch (nil when the kind keeps none or no day had one).
 type Sums struct {
 	N, SumValue, SumSqValue, SumFlag, SumAmount, NZero int64
-	Sketch                                            *kpi.Sketch
+	Sketch                                             *kpi.Sketch
 }
 
 // Add adds o to s, merging sketches (o's sketch is not changed).
@@ -90,6 +90,8 @@ type Metric struct {
 	Key     string   // a metric of contract.Metrics
 	Kinds   []string // the fact kinds it reads; none: no facts feed it yet
 	Formula string   // for people, e.g. "on time ÷ accepted × 100"
+	// UsesSketch says the metric reads the kinds' sketches (a quantile).
+	UsesSketch bool
 	// compute returns the value, the formula with the numbers substituted,
 	// and false for no data.
 	compute func(a Aggregates) (kpi.Value, string, bool)
@@ -193,7 +195,7 @@ func PerUnit(key, kind, unit string) Metric {
 // Quantile is the num/den quantile of the sketch of kind (nearest rank,
 // within the sketch's 1/256 relative value error); no data without facts.
 func Quantile(key, kind, name string, num, den uint64) Metric {
-	return Metric{Key: key, Kinds: []string{kind}, Formula: name,
+	return Metric{Key: key, Kinds: []string{kind}, Formula: name, UsesSketch: true,
 		compute: func(a Aggregates) (kpi.Value, string, bool) {
 			s := a[kind]
 			if s.Sketch == nil || s.Sketch.Count() == 0 {

@@ -47,6 +47,7 @@ type DB struct {
 	Work        *WorkStore
 	Requests    *RequestStore
 	Notices     *NoticeStore
+	KPI         *KPIStore
 }
 
 // Options configure Open.
@@ -97,6 +98,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Work = &WorkStore{db}
 	db.Requests = &RequestStore{db}
 	db.Notices = &NoticeStore{db}
+	db.KPI = newKPIStore(ctx, db)
 	return db, nil
 }
 
@@ -116,6 +118,8 @@ func (db *DB) openSQLite(path string) error {
 		w.Close()
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
+	// Keep every reader open: reopening one re-runs the pragmas and rereads
+	// the schema, which costs more than most queries.
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	db.w, db.r, db.dialect = w, r, sqliteDialect{}

@@ -132,18 +132,22 @@ type Fact struct {
 	Data         map[string]any
 }
 
-// recordFact writes a fact; its day is the local date in the workspace's
+// insertFactSQL records a fact; a once-only kind is skipped for a subject
+// that has one.
+const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, kind, subject_id) WHERE kind LIKE 'penalty.%' OR kind LIKE 'breach.%' DO NOTHING`
+
+// recordFact writes a fact and adds it to its day's KPI aggregates
+// (kpi_daily, see addToDaily); its day is the local date in the workspace's
 // time zone. A penalty or breach fact is recorded at most once per subject:
 // a second attempt reports false.
 func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, error) {
 	var tz string
-	if err := tx.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&tz); err != nil {
+	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
 		return false, err
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone(tz)
 	if f.At.IsZero() {
 		f.At = tx.now
 	}
@@ -155,16 +159,18 @@ func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, 
 	if f.Flag {
 		flag = 1
 	}
-	res, err := tx.exec(ctx, `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, kind, subject_id) WHERE kind LIKE 'penalty.%' OR kind LIKE 'breach.%' DO NOTHING`,
+	day := tandem.DateOf(f.At.In(loc)).String()
+	res, err := tx.prepared(ctx, insertFactSQL,
 		p.WorkspaceID, f.EngagementID, f.Kind, f.SubjectID, f.At.UTC(),
-		tandem.DateOf(f.At.In(loc)).String(), f.Value, flag, f.AmountMinor, f.Currency, string(js))
+		day, f.Value, flag, f.AmountMinor, f.Currency, string(js))
 	if err != nil {
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	// Keep the day's KPI aggregates current in this same transaction.
+	return true, addToDaily(ctx, tx, p.WorkspaceID, f.EngagementID, f.Kind, day, f.Value, f.Flag, f.AmountMinor, f.Data)
 }
 
 // Unread counts p's unread notifications in p's workspace.

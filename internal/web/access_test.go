@@ -93,6 +93,9 @@ var accessMatrix = map[string]string{
 	"GET /deliverables/{id}/files/{file}":                        "yyyyys",
 	"GET /notifications":                                         "yyyyys",
 	"POST /notifications/read":                                   "yyyyys",
+	"GET /portfolio":                                             "yyyyys",
+	"GET /engagements/{id}/scorecard":                            "yyyyys",
+	"GET /engagements/{id}/scorecard/{kpi}":                      "yyyyys",
 	"GET /members":                                               "yyyyns",
 	"POST /members/invite":                                       "yynnns",
 	"POST /members/{id}/remove":                                  "yynnns",
@@ -187,7 +190,7 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				for _, r := range routes {
 					method, path, _ := strings.Cut(r.Pattern, " ")
-					path = strings.NewReplacer("{$}", "", "{file}", "nope.css", "{token}", "bogus", "{number}", "1").Replace(path)
+					path = strings.NewReplacer("{$}", "", "{file}", "nope.css", "{token}", "bogus", "{number}", "1", "{kpi}", "nope").Replace(path)
 					switch {
 					case strings.Contains(path, "partners/{id}"):
 						path = strings.Replace(path, "{id}", fmt.Sprint(f.PartnerA), 1)

@@ -32,7 +32,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	}
 	eng := func(rest string) string { return fmt.Sprintf("/engagements/%d%s", f.A1, rest) }
 	live := []string{eng("/terms"), eng("/amendments"), eng("/work"), fmt.Sprintf("/deliverables/%d", d.ID), eng("/notices"),
-		eng("/proposals"), eng("/status-reports"), eng("/requests"), "/notifications?all=1"}
+		eng("/proposals"), eng("/status-reports"), eng("/requests"), "/notifications?all=1", eng("/scorecard"), eng("/scorecard?period=quarter"), "/portfolio"}
 	pages := map[tandem.Role][]string{
 		tandem.RoleOwner: {"/", "/partners", "/partners?q=alpha&sort=-name", "/partners/new", fmt.Sprintf("/partners/%d", f.PartnerA),
 			fmt.Sprintf("/partners/%d/edit", f.PartnerA), "/engagements", "/engagements?status=draft&kind=sales", "/engagements/new",

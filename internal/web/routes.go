@@ -102,6 +102,11 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/status-reports/{week}", access.Notify, s.reportSave},
 		{"POST /engagements/{id}/status-reports/{week}/comment", access.Respond, s.reportComment},
 
+		// KPIs: scorecards, the figures explained, the portfolio.
+		{"GET /portfolio", access.EngagementsRead, s.portfolioPage},
+		{"GET /engagements/{id}/scorecard", access.WorkRead, s.scorecardPage},
+		{"GET /engagements/{id}/scorecard/{kpi}", access.WorkRead, s.explainPage},
+
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
 		{"POST /members/invite", access.MembersManage, s.memberInvite},

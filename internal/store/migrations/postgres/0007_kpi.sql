@@ -5,10 +5,11 @@
 -- sum_sq_value is kept only for the kinds that need it (metric.Kinds);
 -- sketch is a kpi.Sketch of the data field metric.Kinds names (lead_time_s
 -- of deliverable.accepted), NULL for other kinds. A row exists only while
--- the day has facts of the kind (n > 0).
+-- the day has facts of the kind (n > 0). No foreign keys: the rows derive
+-- from facts, which already enforce them, and every upsert stays one lookup.
 CREATE TABLE kpi_daily (
-    workspace_id  BIGINT NOT NULL REFERENCES workspaces(id),
-    engagement_id BIGINT NOT NULL REFERENCES engagements(id),
+    workspace_id  BIGINT NOT NULL,
+    engagement_id BIGINT NOT NULL,
     kind          TEXT NOT NULL,
     day           DATE NOT NULL,
     n             BIGINT NOT NULL DEFAULT 0,

@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
+)
+
+// The scorecard of a month, worked out by hand: three deliverables
+// accepted, two of them on the first submission → first-time acceptance
+// 2/3 = 66.67 %. With a target of 90 % and a threshold of 50 % the score is
+// (66.67 − 50) / (90 − 50) × 100 = (50/3) / 40 × 100 = 41.67; it is the only
+// KPI, so the weighted score is 41.67 too, which is "Poor" (≥ 40, < 60).
+func TestScorecardAndExplanation(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	f := e.f
+	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
+		terms.Goals = []contract.Goal{{Key: "quality", Title: "Right first time"}}
+		terms.KPIs = []contract.KPI{{Key: "fta", GoalKey: "quality", Metric: "first_time_acceptance", Name: "First-time acceptance",
+			Target: 9000, Threshold: 5000, Scale: 2, Direction: "higher", Weight: 1, Period: "month"}}
+	})
+	v, _ := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
+	for i, returned := range []bool{false, true, false} {
+		d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: fmt.Sprintf("List %d", i+1), DueAt: e.db.Now().Add(time.Hour)}
+		if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		if returned {
+			if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.as(f.Owner)
+	r := c.get(fmt.Sprintf("/engagements/%d/scorecard", f.A1))
+	if r.status != 200 {
+		t.Fatalf("scorecard: %d", r.status)
+	}
+	for _, want := range []string{">66.67<", ">41.67<", "Poor", "First-time acceptance"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("scorecard lacks %s", want)
+		}
+	}
+	// One click: the facts and the arithmetic.
+	r = c.get(fmt.Sprintf("/engagements/%d/scorecard/fta?period=month", f.A1))
+	if r.status != 200 || !strings.Contains(r.body, "3 facts behind this figure") || strings.Count(r.body, "<td>deliverable.accepted</td>") != 3 || !strings.Contains(r.body, "(200/3 − 50.00) / (90.00 − 50.00) × 100 = 125/3") {
+		t.Fatalf("explanation: %d", r.status)
+	}
+	// The partner sees its own scorecard; another partner gets 404.
+	if r := e.as(f.VendorAgent).get(fmt.Sprintf("/engagements/%d/scorecard", f.A1)); r.status != 200 {
+		t.Fatalf("agent's scorecard: %d", r.status)
+	}
+	if r := e.as(f.VendorManagerB).get(fmt.Sprintf("/engagements/%d/scorecard/fta", f.A1)); r.status != 404 {
+		t.Fatalf("partner B: %d", r.status)
+	}
+	// The portfolio shows the standing and no other partner's engagements to B.
+	if r := c.get("/portfolio"); r.status != 200 || !strings.Contains(r.body, "Alpha outbound") || !strings.Contains(r.body, "41.67") {
+		t.Fatalf("portfolio: %d", r.status)
+	}
+	if r := e.as(f.VendorManagerB).get("/portfolio"); strings.Contains(r.body, "Alpha outbound") {
+		t.Fatal("partner B's portfolio shows partner A's engagement")
+	}
+}
