@@ -80,6 +80,9 @@ func commandTable() []command {
 		{name: "audit", about: "cli.audit.about", sub: []command{
 			{name: "verify", usage: "audit verify [--data-dir DIR | --database URL]", about: "cli.audit.verify.about", run: (*cli).auditVerify},
 		}},
+		{name: "kpi", about: "cli.kpi.about", sub: []command{
+			{name: "verify", usage: "kpi verify [--data-dir DIR | --database URL]", about: "cli.kpi.verify.about", run: (*cli).kpiVerify},
+		}},
 		{name: "config", usage: "config [flags]", about: "cli.config.about", run: (*cli).config},
 		{name: "version", usage: "version", about: "cli.version.about", run: (*cli).version},
 	}

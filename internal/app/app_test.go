@@ -450,3 +450,25 @@ func TestLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestKPIVerify(t *testing.T) {
+	dir := t.TempDir()
+	must(t, 0, nil, "", "demo", "--data-dir", dir)
+	r := must(t, 0, nil, "", "kpi", "verify", "--data-dir", dir)
+	if !strings.Contains(r.stdout, "ok:") {
+		t.Fatalf("kpi verify on the demo: %s", r.stdout)
+	}
+	// Tamper with one aggregate: verify names it and exits 1.
+	db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ExecRaw(db, `UPDATE kpi_daily SET n = n + 1 WHERE kind = 'deliverable.accepted'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r = must(t, 1, nil, "", "kpi", "verify", "--data-dir", dir)
+	if !strings.Contains(r.stdout, "deliverable.accepted") {
+		t.Fatalf("kpi verify after tampering: %s", r.stdout)
+	}
+}

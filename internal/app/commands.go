@@ -122,3 +122,30 @@ func (c *cli) auditVerify(name string, args []string) int {
 		"reason", reason))
 	return exitFail
 }
+
+// kpiVerify recomputes every per-day KPI aggregate from the raw facts and
+// reports the first difference.
+func (c *cli) kpiVerify(name string, args []string) int {
+	f := c.newFlags(name)
+	cfg := f.config((*config.Config).BindDB)
+	if code, ok := f.parse(args); !ok {
+		return code
+	}
+	db, err := c.open(cfg)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer db.Close()
+	m, err := db.KPI.Verify(c.ctx)
+	if err != nil {
+		return c.fail(err)
+	}
+	if m == nil {
+		fmt.Fprintln(c.stdout, c.l.T("cli.kpi.ok"))
+		return exitOK
+	}
+	fmt.Fprintln(c.stdout, c.l.T("cli.kpi.mismatch",
+		"workspace", strconv.FormatInt(m.WorkspaceID, 10), "engagement", strconv.FormatInt(m.EngagementID, 10),
+		"kind", m.Kind, "day", m.Day, "column", m.Column, "stored", m.Stored, "recomputed", m.Recomputed))
+	return exitFail
+}
