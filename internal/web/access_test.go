@@ -17,6 +17,13 @@ import (
 // 404 or 422); n = 403; s = must sign in (a redirect to /signin for a page,
 // 401 otherwise).
 var accessMatrix = map[string]string{
+	// The KPI API: the same rules as the scorecard pages.
+	"GET /api/v1/metrics":                          "yyyyys",
+	"GET /api/v1/portfolio":                        "yyyyys",
+	"GET /api/v1/engagements/{id}/scorecard":       "yyyyys",
+	"GET /api/v1/engagements/{id}/scorecard/{kpi}": "yyyyys",
+	"GET /api/v1/engagements/{id}/trend":           "yyyyys",
+
 	// Requests of SLA services: everyone who sees the engagement reads them;
 	// viewers only read.
 	"GET /engagements/{id}/requests":                              "yyyyys",

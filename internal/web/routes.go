@@ -184,5 +184,10 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/status-reports/{week}", access.WorkRead, s.apiReportGet},
 		{"PUT /api/v1/engagements/{id}/status-reports/{week}", access.Notify, s.apiReportPut},
 		{"POST /api/v1/engagements/{id}/status-reports/{week}/comment", access.Respond, s.apiReportComment},
+		{"GET /api/v1/metrics", access.EngagementsRead, s.apiMetrics},
+		{"GET /api/v1/portfolio", access.EngagementsRead, s.apiPortfolio},
+		{"GET /api/v1/engagements/{id}/scorecard", access.WorkRead, s.apiScorecard},
+		{"GET /api/v1/engagements/{id}/scorecard/{kpi}", access.WorkRead, s.apiExplain},
+		{"GET /api/v1/engagements/{id}/trend", access.WorkRead, s.apiTrend},
 	}
 }

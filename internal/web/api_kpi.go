@@ -1,0 +1,418 @@
+package web
+
+import (
+	"fmt"
+	"math/big"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/money"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// The JSON API of the KPI engine: the metric catalogue, an engagement's
+// scorecard, trend and the facts behind a figure, and the portfolio. Every
+// figure is exact: a value is a decimal string rounded half up to the KPI's
+// scale together with the fraction num/den in lowest terms; scores and
+// totals are integers in hundredths of a point. A figure without data is
+// null, never a made-up 0 or 100.
+
+// maxTrendPeriods bounds ?n= of the trend.
+const maxTrendPeriods = 52
+
+// apiExact is an exact value: Decimal is num/den rounded half up to the
+// KPI's scale, with "." as the decimal separator.
+type apiExact struct {
+	Decimal string `json:"decimal"`
+	Num     int64  `json:"num"`
+	Den     int64  `json:"den"`
+}
+
+// toAPIExact returns v (nil when invalid: no data).
+func toAPIExact(v kpi.Value, scale int) *apiExact {
+	if !v.Valid() {
+		return nil
+	}
+	r := kpi.Ratio(v.Num, v.Den) // lowest terms
+	if !r.Valid() {
+		r = v
+	}
+	return &apiExact{Decimal: decimalString(v, scale), Num: r.Num, Den: r.Den}
+}
+
+// decimalString formats the valid v with scale decimals, rounded half up.
+func decimalString(v kpi.Value, scale int) string {
+	scale = min(max(scale, 0), 18)
+	num := new(big.Int).Mul(big.NewInt(v.Num), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+	q := money.RoundRatio(num, big.NewInt(v.Den))
+	s := new(big.Int).Abs(q).String()
+	if scale > 0 {
+		if len(s) <= scale {
+			s = strings.Repeat("0", scale-len(s)+1) + s
+		}
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if q.Sign() < 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+// apiPeriod is a week, month or quarter in the workspace's time zone.
+type apiPeriod struct {
+	Kind  string `json:"kind"`
+	Start string `json:"start"` // the first day
+	End   string `json:"end"`   // the last day, inclusive
+	Label string `json:"label"` // 2026-W05, 2026-05, 2026-Q2
+	Name  string `json:"name"`  // for people, in the caller's language
+}
+
+func toAPIPeriod(l *i18n.Localizer, p kpi.Period) apiPeriod {
+	return apiPeriod{Kind: p.Kind, Start: tandem.DateOf(p.Start).String(),
+		End:   tandem.DateOf(p.End.Add(-time.Nanosecond).In(p.End.Location())).String(),
+		Label: p.String(), Name: periodLabel(l, p)}
+}
+
+// apiKPIRow is one KPI of a scorecard.
+type apiKPIRow struct {
+	Key         string    `json:"key"`
+	Name        string    `json:"name"`
+	GoalKey     string    `json:"goal_key"`
+	Metric      string    `json:"metric"`
+	MetricLabel string    `json:"metric_label"`
+	Direction   string    `json:"direction"`
+	Weight      int       `json:"weight"`
+	Scale       int       `json:"scale"`
+	HasData     bool      `json:"has_data"`
+	Actual      *apiExact `json:"actual"`
+	Target      *apiExact `json:"target"`
+	Threshold   *apiExact `json:"threshold"`
+	Score       *int      `json:"score"` // hundredths of a point
+	Status      string    `json:"status"`
+	StatusLabel string    `json:"status_label"`
+	Explain     string    `json:"explain"` // the API path of the figure's explanation
+}
+
+func toAPIKPIRow(l *i18n.Localizer, engagementID int64, p kpi.Period, r kpi.Row) apiKPIRow {
+	k := r.KPI
+	out := apiKPIRow{Key: k.Key, Name: k.Name, GoalKey: k.GoalKey, Metric: k.Metric, MetricLabel: l.T(string(contract.MetricLabel(k.Metric))),
+		Direction: k.Direction, Weight: k.Weight, Scale: k.Scale, HasData: r.HasData,
+		Target: toAPIExact(r.Target, k.Scale), Threshold: toAPIExact(r.Threshold, k.Scale),
+		Status: string(r.Status), StatusLabel: l.T(string(r.Status.Key())),
+		Explain: fmt.Sprintf("/api/v1/engagements/%d/scorecard/%s?period=%s&start=%s", engagementID, k.Key, p.Kind, tandem.DateOf(p.Start))}
+	if out.Name == "" {
+		out.Name = out.MetricLabel
+	}
+	if r.HasData {
+		out.Actual = toAPIExact(r.Actual, k.Scale)
+	}
+	if r.Scored {
+		score := r.Score
+		out.Score = &score
+	}
+	return out
+}
+
+// apiScorecard is an engagement's scorecard for one period.
+type apiScorecard struct {
+	EngagementID  int64       `json:"engagement_id"`
+	Period        apiPeriod   `json:"period"`
+	TermsVersion  *int        `json:"terms_version"`
+	Rows          []apiKPIRow `json:"rows"`
+	Total         *int        `json:"total"` // hundredths of a point
+	Standing      *string     `json:"standing"`
+	StandingLabel *string     `json:"standing_label"`
+	Rule          string      `json:"rule,omitempty"`
+}
+
+func toAPIScorecard(l *i18n.Localizer, sc store.Scorecard) apiScorecard {
+	out := apiScorecard{EngagementID: sc.EngagementID, Period: toAPIPeriod(l, sc.Period), Rows: []apiKPIRow{}}
+	if sc.TermsVersion != 0 {
+		v := sc.TermsVersion
+		out.TermsVersion = &v
+	}
+	for _, r := range sc.Rows {
+		out.Rows = append(out.Rows, toAPIKPIRow(l, sc.EngagementID, sc.Period, r))
+	}
+	if sc.HasTotal {
+		total := sc.Total
+		out.Total = &total
+		standing, label := sc.Standing, sc.Standing
+		if key, ok := kpi.StandingKey(sc.Standing); ok {
+			label = l.T(string(key))
+		}
+		out.Standing, out.StandingLabel = &standing, &label
+	}
+	return out
+}
+
+// apiPeriodOf reads ?period= (month by default) and ?start= (a day in
+// the period, today by default) in the workspace's time zone, as the
+// explanation page does.
+func (s *server) apiPeriodOf(r *http.Request) (kpi.Period, error) {
+	var v tandem.Validator
+	q := r.URL.Query()
+	kind := q.Get("period")
+	if kind == "" {
+		kind = kpi.Month
+	}
+	v.Check(kpi.ValidKind(kind), "period", i18n.K("validation.one_of"))
+	var day tandem.Date
+	if q := q.Get("start"); q != "" {
+		d, err := tandem.ParseDate(q)
+		v.Check(err == nil, "start", i18n.K("validation.date"))
+		day = d
+	}
+	if err := v.Err(); err != nil {
+		return kpi.Period{}, err
+	}
+	loc := state(r).loc.Location()
+	if day.IsZero() {
+		return kpi.PeriodOf(kind, s.db.Now(), loc), nil
+	}
+	t := day.Time()
+	return kpi.PeriodOf(kind, time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc), loc), nil
+}
+
+// apiMetrics is the metric catalogue: every metric a KPI may use.
+func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
+	l := state(r).loc
+	type item struct {
+		Key          string   `json:"key"`
+		Label        string   `json:"label"`
+		Activity     bool     `json:"activity"`
+		HasSource    bool     `json:"has_source"`
+		Kinds        []string `json:"kinds"`
+		Formula      string   `json:"formula"`
+		UsesSketch   bool     `json:"uses_sketch"`
+		DefaultScale int      `json:"default_scale"`
+	}
+	out := struct {
+		Items []item `json:"items"`
+	}{Items: []item{}}
+	for _, key := range contract.Metrics {
+		m, _ := metric.Lookup(key)
+		it := item{Key: key, Label: l.T(string(contract.MetricLabel(key))), Activity: contract.IsActivityMetric(key),
+			HasSource: len(m.Kinds) > 0, Kinds: append([]string{}, m.Kinds...), Formula: m.Formula, UsesSketch: m.UsesSketch,
+			DefaultScale: contract.DefaultScale(key)}
+		out.Items = append(out.Items, it)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiScorecard is an engagement's scorecard for one period.
+func (s *server) apiScorecard(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	period, err := s.apiPeriodOf(r)
+	if err != nil {
+		return err
+	}
+	sc, err := s.db.KPI.Scorecard(r.Context(), st.principal, e.ID, period)
+	if err != nil {
+		return err
+	}
+	out := toAPIScorecard(st.loc, *sc)
+	out.Rule = st.loc.T("scorecard.rule")
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiExplain is one figure of a scorecard: the arithmetic and the facts.
+func (s *server) apiExplain(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	l := st.loc
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	period, err := s.apiPeriodOf(r)
+	if err != nil {
+		return err
+	}
+	x, err := s.db.KPI.Explain(r.Context(), st.principal, e.ID, period, r.PathValue("kpi"))
+	if err != nil {
+		return err
+	}
+	type step struct {
+		Label  string `json:"label"`
+		Expr   string `json:"expr"`
+		Result string `json:"result"`
+	}
+	type fact struct {
+		ID          int64          `json:"id"`
+		Kind        string         `json:"kind"`
+		SubjectID   int64          `json:"subject_id"`
+		Subject     string         `json:"subject,omitempty"` // the API path of the record, where there is one
+		At          time.Time      `json:"at"`
+		Day         string         `json:"day"`
+		Value       int64          `json:"value"`
+		Flag        bool           `json:"flag"`
+		AmountMinor int64          `json:"amount_minor"`
+		Currency    string         `json:"currency"`
+		Data        map[string]any `json:"data"`
+	}
+	out := struct {
+		EngagementID int64     `json:"engagement_id"`
+		Period       apiPeriod `json:"period"`
+		TermsVersion *int      `json:"terms_version"`
+		KPI          apiKPIRow `json:"kpi"`
+		Steps        []step    `json:"steps"`
+		Facts        []fact    `json:"facts"`
+		FactsTotal   int       `json:"facts_total"`
+	}{EngagementID: e.ID, Period: toAPIPeriod(l, period), KPI: toAPIKPIRow(l, e.ID, period, x.Row),
+		Steps: []step{}, Facts: []fact{}, FactsTotal: x.FactsTotal}
+	if x.TermsVersion != 0 {
+		v := x.TermsVersion
+		out.TermsVersion = &v
+	}
+	for _, x := range x.Explanation.Steps {
+		out.Steps = append(out.Steps, step{Label: l.T(string(x.Label)), Expr: x.Expr, Result: x.Result})
+	}
+	for _, f := range x.Facts {
+		af := fact{ID: f.ID, Kind: f.Kind, SubjectID: f.SubjectID, At: f.At, Day: f.Day.String(), Value: f.Value, Flag: f.Flag,
+			AmountMinor: f.AmountMinor, Currency: f.Currency, Data: f.Data}
+		if af.Data == nil {
+			af.Data = map[string]any{}
+		}
+		if f.SubjectID != 0 && (strings.HasPrefix(f.Kind, "deliverable.") || strings.HasPrefix(f.Kind, "penalty.")) {
+			af.Subject = "/api/v1/deliverables/" + strconv.FormatInt(f.SubjectID, 10)
+		}
+		out.Facts = append(out.Facts, af)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiTrend is an engagement's scorecards for the last n periods (6 by
+// default, at most 52), oldest first, and the overall score over them.
+func (s *server) apiTrend(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	var v tandem.Validator
+	q := r.URL.Query()
+	kind := q.Get("period")
+	if kind == "" {
+		kind = kpi.Month
+	}
+	v.Check(kpi.ValidKind(kind), "period", i18n.K("validation.one_of"))
+	n := trendPeriods
+	if q := q.Get("n"); q != "" {
+		var err error
+		n, err = strconv.Atoi(q)
+		v.Check(err == nil && n >= 1 && n <= maxTrendPeriods, "n", i18n.K("import.cell.int_range"), "min", 1, "max", maxTrendPeriods)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	scs, err := s.db.KPI.Trend(r.Context(), st.principal, e.ID, kind, n)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		EngagementID int64          `json:"engagement_id"`
+		Kind         string         `json:"kind"`
+		Periods      []apiScorecard `json:"periods"`
+		Overall      *int           `json:"overall"` // hundredths of a point
+		Rule         string         `json:"rule"`
+	}{EngagementID: e.ID, Kind: kind, Periods: []apiScorecard{}, Rule: st.loc.T("scorecard.rule")}
+	var totals []kpi.PeriodTotal
+	for _, sc := range scs {
+		out.Periods = append(out.Periods, toAPIScorecard(st.loc, sc))
+		totals = append(totals, kpi.PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal})
+	}
+	if o, ok := kpi.Overall(totals, kpi.DefaultRecent); ok {
+		out.Overall = &o
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiPortfolio is every engagement the caller may see that is not a draft:
+// this month's total and standing, the last months' totals, and what needs
+// attention — the portfolio page as data.
+func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	ctx, p, l := r.Context(), st.principal, st.loc
+	var es []engagement.Engagement
+	for pg := (tandem.Page{Limit: 200, Sort: "title"}); ; pg.Offset += pg.Limit {
+		batch, total, err := s.db.Engagements.List(ctx, p, pg, store.EngagementFilter{})
+		if err != nil {
+			return err
+		}
+		es = append(es, batch...)
+		if len(batch) < pg.Limit || pg.Offset+len(batch) >= total {
+			break
+		}
+	}
+	type point struct {
+		Label string `json:"label"`
+		Start string `json:"start"`
+		Total *int   `json:"total"` // hundredths of a point
+	}
+	type item struct {
+		EngagementID  int64    `json:"engagement_id"`
+		Title         string   `json:"title"`
+		PartnerID     int64    `json:"partner_id"`
+		PartnerName   string   `json:"partner_name"`
+		Status        string   `json:"status"`
+		Total         *int     `json:"total"`
+		Standing      *string  `json:"standing"`
+		StandingLabel *string  `json:"standing_label"`
+		Trend         []point  `json:"trend"`
+		OffTrack      []string `json:"off_track"` // keys of this month's KPIs that are off track
+		Overdue       int      `json:"overdue"`   // deliverables overdue now
+	}
+	out := struct {
+		Period apiPeriod `json:"period"`
+		Items  []item    `json:"items"`
+	}{Period: toAPIPeriod(l, kpi.PeriodOf(kpi.Month, s.db.Now(), l.Location())), Items: []item{}}
+	for _, e := range es {
+		if e.Status == engagement.StatusDraft {
+			continue
+		}
+		scs, err := s.db.KPI.Trend(ctx, p, e.ID, kpi.Month, trendPeriods)
+		if err != nil {
+			return err
+		}
+		cur := toAPIScorecard(l, scs[len(scs)-1])
+		out.Period = cur.Period
+		it := item{EngagementID: e.ID, Title: e.Title, PartnerID: e.PartnerID, PartnerName: e.PartnerName, Status: string(e.Status),
+			Total: cur.Total, Standing: cur.Standing, StandingLabel: cur.StandingLabel, Trend: []point{}, OffTrack: []string{}}
+		for _, sc := range scs {
+			pt := point{Label: sc.Period.String(), Start: tandem.DateOf(sc.Period.Start).String()}
+			if sc.HasTotal {
+				total := sc.Total
+				pt.Total = &total
+			}
+			it.Trend = append(it.Trend, pt)
+		}
+		for _, row := range cur.Rows {
+			if row.Status == string(kpi.OffTrack) {
+				it.OffTrack = append(it.OffTrack, row.Key)
+			}
+		}
+		_, it.Overdue, err = s.db.Work.List(ctx, p, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: e.ID, Overdue: true})
+		if err != nil {
+			return err
+		}
+		out.Items = append(out.Items, it)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
