@@ -95,7 +95,7 @@ func (c *cli) serve(name string, args []string) int {
 
 	jctx, stopJobs := context.WithCancel(context.Background())
 	var jwg sync.WaitGroup
-	schedule(jctx, &jwg, logger, time.Minute, jobs(db))
+	schedule(jctx, &jwg, logger, db) // scheduled work, run once across instances
 	defer func() { stopJobs(); jwg.Wait() }()
 
 	served := make(chan error, 1)

@@ -48,6 +48,8 @@ type DB struct {
 	Requests    *RequestStore
 	Notices     *NoticeStore
 	KPI         *KPIStore
+	Jobs        *JobStore
+	Alerts      *AlertStore
 }
 
 // Options configure Open.
@@ -99,6 +101,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Requests = &RequestStore{db}
 	db.Notices = &NoticeStore{db}
 	db.KPI = newKPIStore(ctx, db)
+	db.Jobs, db.Alerts = &JobStore{db}, &AlertStore{db}
 	return db, nil
 }
 

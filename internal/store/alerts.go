@@ -1,0 +1,321 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// AlertStore is the daily KPI evaluation and the alerts it raises.
+//
+// The evaluation scores every KPI of every live engagement (active or
+// pilot) for the current period and the one before it (the period that
+// just closed gets its final word), of each period kind its terms use, and
+// keeps each KPI's status per period in kpi_status. When a KPI turns off
+// track — its status is off track and was not at the last evaluation —
+// the evaluation records an alert (table alerts), an in-app notification
+// "alert.kpi_off_track" to each of the client's deciders and the partner's
+// people on the engagement, and an audit entry, all in one transaction.
+//
+// Exactly once: an alert is unique per engagement, KPI, period and status
+// (the alerts table's unique key). An evaluation that finds the alert
+// already recorded — run again, run by another instance at the same time,
+// or a KPI that went off track, recovered and fell off track again in the
+// same period — writes no alert, notification or audit entry.
+//
+// The alerts rows are the events e-mail and webhooks will send (they set
+// delivered_at); the breach and penalty facts, which notify when they are
+// recorded, are kept once per subject in the facts table.
+type AlertStore struct{ db *DB }
+
+// AlertKPIOffTrack is the kind of the alert, notification and audit entry
+// of a KPI that turned off track.
+const AlertKPIOffTrack = "alert.kpi_off_track"
+
+// EvaluationHour is the local hour (in each workspace's time zone) of the
+// daily evaluation.
+const EvaluationHour = 2
+
+// Alert is a recorded alert.
+type Alert struct {
+	ID           int64
+	EngagementID int64
+	Kind         string // AlertKPIOffTrack
+	KPIKey       string
+	PeriodKind   string // week | month | quarter
+	PeriodStart  tandem.Date
+	Period       string // its label, e.g. 2026-W10
+	Status       kpi.Status
+	Previous     kpi.Status // "" when the KPI had not been evaluated for the period
+	Score        int        // hundredths of a point
+	HasScore     bool
+	CreatedAt    time.Time
+	DeliveredAt  time.Time // zero until e-mail or webhooks have sent it
+}
+
+// EvaluationDue reports whether the daily evaluation of a workspace in
+// loc falls in the slot (from, to]: whether EvaluationHour:00 local time,
+// of some day, lies in it. With hourly slots every local day has exactly
+// one: on the day clocks skip that hour, time.Date normalizes the missing
+// 02:00 to a real instant, and on the day it repeats, 02:00 is one instant.
+func EvaluationDue(loc *time.Location, from, to time.Time) bool {
+	y, m, d := from.In(loc).Date()
+	for day := 0; ; day++ {
+		t := time.Date(y, m, d+day, EvaluationHour, 0, 0, 0, loc)
+		if t.After(to) {
+			return false
+		}
+		if t.After(from) {
+			return true
+		}
+	}
+}
+
+// EvaluateDue runs the daily evaluation, at to, of every workspace whose
+// evaluation time falls in (from, to] (see EvaluationDue). The scheduler
+// calls it once per hourly slot. It returns how many alerts it recorded.
+func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int, err error) {
+	defer wrap(&err, "AlertStore.EvaluateDue")
+	type ws struct {
+		id int64
+		tz string
+	}
+	rows, err := s.db.query(ctx, `SELECT id, time_zone FROM workspaces ORDER BY id`)
+	if err != nil {
+		return 0, err
+	}
+	var wss []ws
+	for rows.Next() {
+		var w ws
+		if err := rows.Scan(&w.id, &w.tz); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		wss = append(wss, w)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for _, w := range wss {
+		if !EvaluationDue(zone(w.tz), from, to) {
+			continue
+		}
+		n, err := s.EvaluateWorkspace(ctx, w.id, to)
+		total += n
+		if err != nil {
+			if ctx.Err() != nil {
+				return total, err
+			}
+			errs = append(errs, fmt.Errorf("workspace %d: %w", w.id, err))
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// EvaluateWorkspace evaluates the KPIs of every live engagement of a
+// workspace at the instant at (see AlertStore) and returns how many alerts
+// it recorded. It acts as store.System(workspace, "scheduler").
+func (s *AlertStore) EvaluateWorkspace(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
+	defer wrap(&err, "AlertStore.EvaluateWorkspace(%d)", workspaceID)
+	p := System(workspaceID, "scheduler")
+	loc, err := workspaceLoc(ctx, s.db.queryRow, workspaceID)
+	if err != nil {
+		return 0, err
+	}
+	type live struct {
+		id    int64
+		title string
+	}
+	rows, err := s.db.query(ctx, `SELECT id, title FROM engagements WHERE workspace_id = ? AND status IN ('active', 'pilot') ORDER BY id`, workspaceID)
+	if err != nil {
+		return 0, err
+	}
+	var engs []live
+	for rows.Next() {
+		var e live
+		if err := rows.Scan(&e.id, &e.title); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		engs = append(engs, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for _, e := range engs {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n, err := s.evaluateEngagement(ctx, p, loc, e.id, e.title, at)
+		total += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("engagement %d: %w", e.id, err))
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// evaluateEngagement scores an engagement's KPIs for the current and the
+// previous period of each kind its terms (any version) use.
+func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal, loc *time.Location, engagementID int64, title string, at time.Time) (int, error) {
+	versions, err := s.db.Contracts.Versions(ctx, p, engagementID)
+	if err != nil {
+		return 0, err
+	}
+	inUse := map[string]bool{}
+	for _, v := range versions {
+		for _, k := range v.Terms.KPIs {
+			inUse[k.Period] = true
+		}
+	}
+	total := 0
+	for _, kind := range []string{kpi.Week, kpi.Month, kpi.Quarter} {
+		if !inUse[kind] {
+			continue
+		}
+		cur := kpi.PeriodOf(kind, at, loc)
+		for _, per := range []kpi.Period{cur.Prev(), cur} {
+			sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
+			if err != nil {
+				return total, err
+			}
+			n, err := s.record(ctx, p, engagementID, title, sc)
+			total += n
+			if err != nil {
+				return total, err
+			}
+		}
+	}
+	return total, nil
+}
+
+// record keeps the statuses of a scorecard's KPIs and raises the alert of
+// each KPI that turned off track, in one transaction; it returns how many
+// alerts it recorded.
+func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementID int64, title string, sc *Scorecard) (int, error) {
+	if len(sc.Rows) == 0 {
+		return 0, nil
+	}
+	per := sc.Period
+	start := tandem.DateOf(per.Start).String()
+	label := per.String()
+	n := 0
+	err := s.db.transact(ctx, func(tx *Tx) error {
+		n = 0
+		var recipients []int64
+		loaded := false
+		for _, r := range sc.Rows {
+			var prev string
+			err := tx.queryRow(ctx, `SELECT status FROM kpi_status WHERE workspace_id = ? AND engagement_id = ? AND kpi_key = ? AND period_kind = ? AND period_start = ?`,
+				p.WorkspaceID, engagementID, r.KPI.Key, per.Kind, start).Scan(&prev)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			var score any
+			if r.Scored {
+				score = r.Score
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO kpi_status (workspace_id, engagement_id, kpi_key, period_kind, period_start, status, score, evaluated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (workspace_id, engagement_id, kpi_key, period_kind, period_start)
+				DO UPDATE SET status = excluded.status, score = excluded.score, evaluated_at = excluded.evaluated_at`,
+				p.WorkspaceID, engagementID, r.KPI.Key, per.Kind, start, string(r.Status), score, tx.now); err != nil {
+				return err
+			}
+			if r.Status != kpi.OffTrack || prev == string(kpi.OffTrack) {
+				continue
+			}
+			data := map[string]any{"kpi": r.KPI.Key, "name": r.KPI.Name, "metric": r.KPI.Metric, "engagement": title,
+				"period": label, "status": string(r.Status), "previous": prev, "score": hundredthsText(r.Score)}
+			js, err := json.Marshal(data)
+			if err != nil {
+				return err
+			}
+			var id int64
+			err = tx.queryRow(ctx, `INSERT INTO alerts (workspace_id, engagement_id, kind, kpi_key, period_kind, period_start, period, status, previous, score, data, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (workspace_id, engagement_id, kpi_key, period_kind, period_start, status) DO NOTHING
+				RETURNING id`,
+				p.WorkspaceID, engagementID, AlertKPIOffTrack, r.KPI.Key, per.Kind, start, label, string(r.Status), prev, score, string(js), tx.now).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // already raised for this period
+			}
+			if err != nil {
+				return err
+			}
+			if !loaded {
+				deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
+				if err != nil {
+					return err
+				}
+				people, err := partnerPeople(ctx, tx, p.WorkspaceID, engagementID)
+				if err != nil {
+					return err
+				}
+				recipients, loaded = append(deciders, people...), true
+			}
+			if err := notify(ctx, tx, p, recipients, AlertKPIOffTrack, engagementID, id,
+				map[string]any{"kpi": r.KPI.Name, "period": label, "engagement": title, "score": hundredthsText(r.Score)}); err != nil {
+				return err
+			}
+			if err := tx.record(ctx, p, AlertKPIOffTrack, "engagement", engagementID, data); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// hundredthsText writes a score in hundredths of a point as "22.22".
+func hundredthsText(v int) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// Alerts lists the alerts of an engagement p may see, oldest first.
+func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Alert, err error) {
+	defer wrap(&err, "AlertStore.Alerts(%d)", engagementID)
+	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT id, engagement_id, kind, kpi_key, period_kind, period_start, period, status, previous, score, created_at, delivered_at
+		FROM alerts WHERE workspace_id = ? AND engagement_id = ? ORDER BY id`, p.WorkspaceID, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Alert{}
+	for rows.Next() {
+		var a Alert
+		var status, prev string
+		var score sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.EngagementID, &a.Kind, &a.KPIKey, &a.PeriodKind, dateScan{&a.PeriodStart}, &a.Period,
+			&status, &prev, &score, &a.CreatedAt, nullTime{&a.DeliveredAt}); err != nil {
+			return nil, err
+		}
+		a.Status, a.Previous = kpi.Status(status), kpi.Status(prev)
+		a.Score, a.HasScore = int(score.Int64), score.Valid
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
