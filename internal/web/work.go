@@ -333,6 +333,8 @@ func notificationLink(n store.Notification) string {
 		return fmt.Sprintf("/engagements/%d/proposals", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "status_report."):
 		return fmt.Sprintf("/engagements/%d/status-reports", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "alert."):
+		return fmt.Sprintf("/engagements/%d/scorecard", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "request."):
 		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
 	}
