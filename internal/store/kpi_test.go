@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -8,9 +9,11 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 var kpiZone = func() *time.Location {
@@ -302,7 +305,8 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 			kinds := []string{"deliverable.accepted", "deliverable.returned", "sla.response", "notice.filed", "proposal.raised", "penalty.late_notice"}
 			engs := []int64{f.A1, f.A2, f.B1}
 			start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-			randAt := func() time.Time { return start.Add(time.Duration(rng.IntN(40*24*60)) * time.Minute) }
+			// 70 days: across month ends and the DST change of 29 March in Stockholm.
+			randAt := func() time.Time { return start.Add(time.Duration(rng.IntN(70*24*60)) * time.Minute) }
 			subject := int64(0)
 			var ids []int64
 			refresh := func() {
@@ -332,6 +336,9 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 							fact.Data = map[string]any{"lead_time_s": int64(rng.IntN(400000))}
 						}
 						batch = append(batch, fact)
+						if k == "penalty.late_notice" && rng.IntN(3) == 0 {
+							batch = append(batch, fact) // once only: the second is skipped
+						}
 					}
 					if _, err := db.KPI.RecordFacts(ctx, f.Owner, batch); err != nil {
 						t.Fatal(err)
@@ -364,13 +371,45 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 			if len(ids) < 50 {
 				t.Fatalf("only %d facts left", len(ids))
 			}
-			// Scorecards from the aggregates equal those from the raw facts.
-			clock.Add(30 * 24 * time.Hour)
-			tr, _ := db.KPI.Trend(ctx, f.Owner, f.A1, kpi.Week, 10)
-			raw, _ := db.KPI.TrendFromFacts(ctx, f.Owner, f.A1, kpi.Week, 10)
-			for i := range tr {
-				if tr[i].Explanation.String() != raw[i].Explanation.String() || tr[i].Total != raw[i].Total {
-					t.Fatalf("week %s differs", tr[i].Period)
+			// Scorecards from the aggregates (weeks from kpi_weekly, months and
+			// quarters from whole weeks and the days at their edges) equal those
+			// from the raw facts.
+			clock.Add(60 * 24 * time.Hour)
+			for _, c := range []struct {
+				kind string
+				n    int
+			}{{kpi.Week, 16}, {kpi.Month, 5}, {kpi.Quarter, 3}} {
+				tr, err := db.KPI.Trend(ctx, f.Owner, f.A1, c.kind, c.n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw, err := db.KPI.TrendFromFacts(ctx, f.Owner, f.A1, c.kind, c.n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				withData := 0
+				for i := range tr {
+					if tr[i].Explanation.String() != raw[i].Explanation.String() || tr[i].Total != raw[i].Total {
+						t.Fatalf("%s %s differs:\n%s\n%s", c.kind, tr[i].Period, tr[i].Explanation, raw[i].Explanation)
+					}
+					if tr[i].HasTotal {
+						withData++
+					}
+				}
+				if withData == 0 && c.kind != kpi.Quarter {
+					t.Fatalf("%s: no period with data", c.kind)
+				}
+			}
+			// The facts' days are local (Stockholm) dates, across the DST change.
+			a, _ := tandem.ParseDate("2026-01-01")
+			b, _ := tandem.ParseDate("2026-12-31")
+			all, err := db.KPI.Facts(ctx, f.Owner, f.A1, nil, a, b, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range all {
+				if want := tandem.DateOf(x.At.In(kpiZone)); x.Day != want {
+					t.Fatalf("fact %d at %v: day %s, want %s", x.ID, x.At, x.Day, want)
 				}
 			}
 			// Tampering is named: a count and a sketch.
@@ -387,11 +426,87 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 			if err := storetest.Exec(db, `UPDATE kpi_daily SET n = n - 1 WHERE kind = 'sla.response' AND engagement_id = ?`, f.B1); err != nil {
 				t.Fatal(err)
 			}
+			// The weekly rollup is checked too, once the days agree.
+			if err := storetest.Exec(db, `UPDATE kpi_weekly SET sum_flag = sum_flag + 1 WHERE engagement_id = ?`, f.A2); err != nil {
+				t.Fatal(err)
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m == nil || m.Table != "kpi_weekly" || m.Column != "sum_flag" || m.EngagementID != f.A2 ||
+				!strings.Contains(m.Error(), "kpi_weekly") {
+				t.Fatalf("tampered week: %+v %v", m, err)
+			}
+			if err := storetest.Exec(db, `UPDATE kpi_weekly SET sum_flag = sum_flag - 1 WHERE engagement_id = ?`, f.A2); err != nil {
+				t.Fatal(err)
+			}
+			if err := storetest.Exec(db, `DELETE FROM kpi_weekly WHERE engagement_id = ?`, f.B1); err != nil {
+				t.Fatal(err)
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m == nil || m.Table != "kpi_weekly" || m.Column != "row" || m.Stored != "missing" {
+				t.Fatalf("deleted weeks: %+v %v", m, err)
+			}
 			if err := storetest.Exec(db, `UPDATE kpi_daily SET sketch = NULL WHERE kind = 'deliverable.accepted' AND sketch IS NOT NULL`); err != nil {
 				t.Fatal(err)
 			}
-			if m, err := db.KPI.Verify(ctx); err != nil || m == nil || m.Column != "sketch" || m.Stored != "none" {
+			if m, err := db.KPI.Verify(ctx); err != nil || m == nil || m.Column != "sketch" || m.Stored != "none" || m.Table != "kpi_daily" {
 				t.Fatalf("tampered sketch: %+v %v", m, err)
+			}
+		})
+	}
+}
+
+// Facts recorded one at a time by the work flows (a notice filed records
+// notice.filed through recordFact) and in batches (RecordFacts) add to the
+// same day's and week's aggregate rows, which stay equal to a
+// recomputation from the facts.
+func TestKPIOneFactAndBatchPathsAgree(t *testing.T) {
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, weeklyKPIs)
+			v, err := db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(clock.Now()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 4; i++ {
+				d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: fmt.Sprint("D", i), DueAt: clock.Now().Add(96 * time.Hour)}
+				if err := db.Work.Create(ctx, f.VendorManager, d); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Notices.File(ctx, f.VendorAgent, &notice.Notice{EngagementID: f.A1, Category: notice.CategoryDeadline, DeliverableID: d.ID, Text: "Late"}); err != nil {
+					t.Fatal(err)
+				}
+				batch := []store.Fact{
+					{EngagementID: f.A1, Kind: "notice.filed", SubjectID: int64(1000 + i), At: clock.Now().Add(time.Hour), Value: 1, Flag: true},
+					accepted(f.A1, clock.Now().Add(2*time.Hour), 0, true, int64(600*(i+1))),
+					accepted(f.A1, clock.Now().Add(3*time.Hour), 1, false, int64(900*(i+1))),
+				}
+				if n, err := db.KPI.RecordFacts(ctx, f.Owner, batch); err != nil || n != 3 {
+					t.Fatalf("batch: %d %v", n, err)
+				}
+				clock.Add(31 * time.Hour)
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Fatalf("verify: %v %v", m, err)
+			}
+			a, _ := tandem.ParseDate("2026-03-01")
+			b, _ := tandem.ParseDate("2026-03-31")
+			filed, err := db.KPI.Facts(ctx, f.Owner, f.A1, []string{"notice.filed"}, a, b, 100)
+			if err != nil || len(filed) != 8 {
+				t.Fatalf("notice.filed facts: %d %v", len(filed), err)
+			}
+			tr, err := db.KPI.Trend(ctx, f.Owner, f.A1, kpi.Month, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := db.KPI.TrendFromFacts(ctx, f.Owner, f.A1, kpi.Month, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range tr {
+				if tr[i].Explanation.String() != raw[i].Explanation.String() {
+					t.Fatalf("month %s differs", tr[i].Period)
+				}
 			}
 		})
 	}

@@ -138,39 +138,36 @@ const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, sub
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (workspace_id, kind, subject_id) WHERE kind LIKE 'penalty.%' OR kind LIKE 'breach.%' DO NOTHING`
 
-// recordFact writes a fact and adds it to its day's KPI aggregates
-// (kpi_daily, see addToDaily); its day is the local date in the workspace's
-// time zone. A penalty or breach fact is recorded at most once per subject:
-// a second attempt reports false.
+// recordFact writes a fact and adds it to its day's and week's KPI
+// aggregates (kpi_daily, kpi_weekly) through aggBatch, as RecordFacts does
+// for a batch; its day is the local date in the workspace's time zone. A
+// penalty or breach fact is recorded at most once per subject: a second
+// attempt reports false.
 func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, error) {
 	var tz string
 	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
 		return false, err
 	}
-	loc := zone(tz)
 	if f.At.IsZero() {
 		f.At = tx.now
 	}
-	js, err := json.Marshal(f.Data)
+	days := dayCache{loc: zone(tz)}
+	day, week := days.of(f.At)
+	args, err := factArgs(p.WorkspaceID, f, day)
 	if err != nil {
 		return false, err
 	}
-	flag := 0
-	if f.Flag {
-		flag = 1
-	}
-	day := tandem.DateOf(f.At.In(loc)).String()
-	res, err := tx.prepared(ctx, insertFactSQL,
-		p.WorkspaceID, f.EngagementID, f.Kind, f.SubjectID, f.At.UTC(),
-		day, f.Value, flag, f.AmountMinor, f.Currency, string(js))
+	res, err := tx.prepared(ctx, insertFactSQL, args...)
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return false, err
 	}
-	// Keep the day's KPI aggregates current in this same transaction.
-	return true, addToDaily(ctx, tx, p.WorkspaceID, f.EngagementID, f.Kind, day, f.Value, f.Flag, f.AmountMinor, f.Data)
+	// Keep the KPI aggregates current in this same transaction.
+	agg := newAggBatch()
+	agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+	return true, agg.flush(ctx, tx, p.WorkspaceID)
 }
 
 // Unread counts p's unread notifications in p's workspace.
