@@ -10,11 +10,16 @@ type Config struct {
 	Status StatusBands // when a KPI is on track, at risk, off track
 	Bands  Bands       // the standing of a total
 	Recent int         // how many recent periods the overall score weighs
+	// Explain fills the Explanation of every row and of the total. Writing
+	// out the arithmetic costs more than the scoring itself, so a trend of
+	// many periods turns it off and asks for one figure's explanation only
+	// when a person opens it.
+	Explain bool
 }
 
 // DefaultConfig returns DefaultStatusBands, DefaultBands and DefaultRecent.
 func DefaultConfig() Config {
-	return Config{Status: DefaultStatusBands, Bands: DefaultBands, Recent: DefaultRecent}
+	return Config{Status: DefaultStatusBands, Bands: DefaultBands, Recent: DefaultRecent, Explain: true}
 }
 
 // Row is one KPI's line on a scorecard. Actual is meaningful only when
@@ -54,18 +59,29 @@ func BuildScorecard(p Period, kpis []contract.KPI, actuals map[string]Value, cfg
 		r := Row{KPI: k, Target: Fixed(k.Target, k.Scale), Threshold: Fixed(k.Threshold, k.Scale)}
 		a, found := actuals[k.Key]
 		r.HasData = found && a.Valid()
-		if r.HasData {
+		switch {
+		case r.HasData && cfg.Explain:
 			r.Actual = a
 			r.Score, r.Scored, r.Explanation = ExplainScore(a, k)
-		} else {
+		case r.HasData:
+			r.Actual = a
+			r.Score, r.Scored = Score(a, k)
+		case cfg.Explain:
 			r.Explanation.add(i18n.K("kpi.explain.no_data"), "actual = ?", string(NoData))
 		}
 		r.Status = cfg.Status.Status(r.Score, r.Scored)
-		if r.Scored {
+		if r.Scored && cfg.Explain {
 			r.Explanation.add(i18n.K("kpi.explain.status"), "status ("+hundredths(r.Score)+")", string(r.Status))
 		}
 		sc.Rows = append(sc.Rows, r)
 		items = append(items, Item{Key: k.Key, Score: r.Score, HasData: r.Scored, Weight: k.Weight})
+	}
+	if !cfg.Explain {
+		sc.Total, sc.HasTotal = Total(items)
+		if sc.HasTotal {
+			sc.Standing = cfg.Bands.Standing(sc.Total)
+		}
+		return sc
 	}
 	sc.Total, sc.HasTotal, sc.Explanation = ExplainTotal(items)
 	if sc.HasTotal {

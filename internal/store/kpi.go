@@ -1240,7 +1240,7 @@ func periodKPIs(v *contract.Version, kind string) []contract.KPI {
 // scores the whole period — every fact in it — against the KPIs, targets
 // and weights as amended: the terms the two sides had agreed by the time
 // the period closed.
-func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagementID int64, periods []kpi.Period, src source) ([]Scorecard, []metric.Aggregates, error) {
+func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagementID int64, periods []kpi.Period, src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
 	versions, err := s.db.Contracts.Versions(ctx, p, engagementID) // checks that p may see the engagement
 	if err != nil {
 		return nil, nil, err
@@ -1308,7 +1308,9 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 				actuals[k.Key] = v
 			}
 		}
-		out[i] = Scorecard{Scorecard: kpi.BuildScorecard(per, ks, actuals, kpi.DefaultConfig()), EngagementID: engagementID}
+		cfg := kpi.DefaultConfig()
+		cfg.Explain = explain
+		out[i] = Scorecard{Scorecard: kpi.BuildScorecard(per, ks, actuals, cfg), EngagementID: engagementID}
 		if terms[i] != nil {
 			out[i].TermsVersion = terms[i].Number
 		}
@@ -1326,7 +1328,7 @@ func (s *KPIStore) Scorecard(ctx context.Context, p tandem.Principal, engagement
 	if !kpi.ValidKind(period.Kind) {
 		return nil, invalid("period", "validation.one_of")
 	}
-	scs, _, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates)
+	scs, _, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates, false)
 	if err != nil {
 		return nil, err
 	}
@@ -1362,7 +1364,7 @@ func (s *KPIStore) Trend(ctx context.Context, p tandem.Principal, engagementID i
 	if err != nil {
 		return nil, err
 	}
-	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromAggregates)
+	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromAggregates, false)
 	return scs, err
 }
 
@@ -1376,7 +1378,7 @@ func (s *KPIStore) TrendFromFacts(ctx context.Context, p tandem.Principal, engag
 	if err != nil {
 		return nil, err
 	}
-	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromFacts)
+	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromFacts, false)
 	return scs, err
 }
 
@@ -1405,7 +1407,7 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 	if !kpi.ValidKind(period.Kind) {
 		return nil, invalid("period", "validation.one_of")
 	}
-	scs, aggs, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates)
+	scs, aggs, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates, true)
 	if err != nil {
 		return nil, err
 	}
