@@ -1189,13 +1189,6 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 	return out, nil
 }
 
-func placeholders(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 // termsAt picks, from an engagement's versions, the one in force on day
 // (as ContractStore.InForce does: the latest effective date on or before
 // it, the highest number breaking ties; version 1 before the first date).

@@ -44,7 +44,7 @@ func selIn(ids []int64) (string, []any) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")", args
+	return "(" + placeholders(len(ids)) + ")", args
 }
 
 // List returns one page of p's workspace's selections, newest first, and how

@@ -295,3 +295,13 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// placeholders returns n comma-separated ? placeholders for an IN list, or
+// NULL when n is 0 so that "x IN (NULL)" matches nothing instead of being a
+// syntax error.
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
