@@ -62,18 +62,24 @@ const (
 	RequestsWrite Rule = "requests.write" // open requests and take steps: owner, manager, partner manager and agents
 )
 
+// Rules of KPI values entered by hand (manual metrics). Reading them is
+// WorkRead; confirming the partner's values is Respond.
+const (
+	ValuesWrite Rule = "kpi.values" // enter values (client) or report them (partner): owner, manager, partner manager and agents
+)
+
 var grants = map[tandem.Role]map[Rule]bool{
 	tandem.RoleOwner: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
 		MembersRead, MembersManage, AuditRead, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
-		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite),
+		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite, ValuesWrite),
 	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
 		MembersRead, MembersManage, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
-		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite),
+		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite, ValuesWrite),
 	tandem.RoleViewer: set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead, SelectionsRead, SelectionsScore,
 		WorkRead, RequestsRead),
 	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead, Amend,
-		WorkRead, WorkPlan, WorkSubmit, Notify, RequestsRead, RequestsWrite),
-	tandem.RoleVendorAgent: set(Member, PartnersRead, EngagementsRead, WorkRead, WorkSubmit, Notify, RequestsRead, RequestsWrite),
+		WorkRead, WorkPlan, WorkSubmit, Notify, RequestsRead, RequestsWrite, ValuesWrite),
+	tandem.RoleVendorAgent: set(Member, PartnersRead, EngagementsRead, WorkRead, WorkSubmit, Notify, RequestsRead, RequestsWrite, ValuesWrite),
 }
 
 func set(rs ...Rule) map[Rule]bool {

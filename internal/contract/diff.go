@@ -13,7 +13,7 @@ import (
 // has an empty Before, a removed one an empty After.
 //
 // Paths mirror the JSON, except that the items of the keyed lists
-// (services, goals, kpis) are named by their key in brackets, e.g.
+// (services, goals, metrics, kpis) are named by their key in brackets, e.g.
 // "services[outbound-calls].deadline.n", so that reordering them is not a
 // change; other lists are indexed, e.g. "price.components.0.amount_minor".
 // A keyed list falls back to indices when an item of either side has an
@@ -32,6 +32,7 @@ func Diff(a, b Terms) []Change {
 	keyed := map[string]bool{
 		"services": uniqueKeys(a.Services, b.Services, func(s Service) string { return s.Key }),
 		"goals":    uniqueKeys(a.Goals, b.Goals, func(g Goal) string { return g.Key }),
+		"metrics":  uniqueKeys(a.Metrics, b.Metrics, func(m MetricDef) string { return m.Key }),
 		"kpis":     uniqueKeys(a.KPIs, b.KPIs, func(k KPI) string { return k.Key }),
 	}
 	fa, fb := flatten(a, keyed), flatten(b, keyed)

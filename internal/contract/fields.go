@@ -11,7 +11,7 @@ import (
 // Sections are the top-level sections of the terms form, in the order of
 // the Terms fields (their JSON names).
 var Sections = []string{
-	"shape", "services", "calendar", "goals", "kpis", "price", "notices",
+	"shape", "services", "calendar", "goals", "metrics", "kpis", "price", "notices",
 	"penalties", "confidentiality", "termination", "governance",
 }
 

@@ -23,6 +23,7 @@ type Terms struct {
 	Services        []Service       `json:"services"`
 	Calendar        Calendar        `json:"calendar"`
 	Goals           []Goal          `json:"goals"`
+	Metrics         []MetricDef     `json:"metrics"`
 	KPIs            []KPI           `json:"kpis"`
 	Price           Price           `json:"price"`
 	Notices         []NoticeDuty    `json:"notices"`
@@ -86,12 +87,45 @@ type Goal struct {
 	Description string `json:"description"`
 }
 
+// MetricDef defines a metric of this engagement beyond the catalogue, which
+// its KPIs may use like a catalogue metric:
+//
+//   - manual: a value per period entered by the client (Source "client"),
+//     or reported by the partner and counting only once the client
+//     confirms it (Source "partner") — a brand presence, a satisfaction
+//     score. Values are fixed point with Scale decimals; a period's value
+//     is the mean of the values confirmed for the periods inside it.
+//   - formula: an expression over other metrics, of the catalogue or
+//     defined here, e.g. "revenue / invoiced_amount" (see kpi.Parse).
+//
+// Keys are names a formula can use: lowercase letters, digits and "_",
+// starting with a letter, and never a catalogue metric.
+type MetricDef struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`    // manual | formula
+	Source  string `json:"source"`  // manual: client | partner
+	Formula string `json:"formula"` // formula: the expression
+	Scale   int    `json:"scale"`   // manual: decimals of the values entered
+}
+
+// MetricDef returns the definition of metric key in t, or nil when t
+// defines none (a catalogue metric or an unknown key).
+func (t *Terms) MetricDef(key string) *MetricDef {
+	for i := range t.Metrics {
+		if t.Metrics[i].Key == key {
+			return &t.Metrics[i]
+		}
+	}
+	return nil
+}
+
 // KPI is a result measure tied to a goal. Target and Threshold are fixed
 // point values with Scale decimals (e.g. 8500 with scale 2 is 85.00).
 type KPI struct {
 	Key       string `json:"key"`
 	GoalKey   string `json:"goal_key"`
-	Metric    string `json:"metric"` // a metric of the catalogue, e.g. "first_time_acceptance"
+	Metric    string `json:"metric"` // a metric of the catalogue, e.g. "first_time_acceptance", or of Terms.Metrics
 	Name      string `json:"name"`
 	Target    int64  `json:"target"`
 	Threshold int64  `json:"threshold"` // the value at which the score is 0

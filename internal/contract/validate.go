@@ -24,6 +24,7 @@ const (
 
 var (
 	keySyntax       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	metricKeySyntax = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	pauseStateRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	timeOfDaySyntax = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
@@ -74,6 +75,10 @@ func (t *Terms) Normalize() {
 	for i := range t.Goals {
 		g := &t.Goals[i]
 		trim(&g.Key, &g.Title, &g.Description)
+	}
+	for i := range t.Metrics {
+		m := &t.Metrics[i]
+		trim(&m.Key, &m.Name, &m.Kind, &m.Source, &m.Formula)
 	}
 	for i := range t.KPIs {
 		k := &t.KPIs[i]
@@ -128,6 +133,7 @@ func (t *Terms) Validate() error {
 	t.validateServices(&v)
 	t.validateCalendar(&v)
 	goals := t.validateGoals(&v)
+	t.validateMetrics(&v)
 	t.validateKPIs(&v, goals)
 	t.validatePrice(&v)
 	t.validateNotices(&v)
@@ -218,6 +224,45 @@ func (t *Terms) validateGoals(v *tandem.Validator) map[string]bool {
 	return seen
 }
 
+// MaxFormulaLen is the longest formula of a formula metric, in
+// characters (the same bound as kpi.MaxFormulaLen).
+const MaxFormulaLen = 1000
+
+// validateMetrics checks the form of the engagement's own metrics. Whether
+// a formula parses, names known metrics and is free of cycles needs the
+// formula language and the catalogue: metric.Validate checks that.
+func (t *Terms) validateMetrics(v *tandem.Validator) {
+	seen := map[string]bool{}
+	for i, m := range t.Metrics {
+		f := "metrics." + strconv.Itoa(i) + "."
+		if v.Required(f+"key", m.Key) &&
+			v.Check(len(m.Key) <= MaxKeyLen && metricKeySyntax.MatchString(m.Key), f+"key", i18n.K("contract.validation.metric_key_format"), "max", MaxKeyLen) &&
+			v.Check(!IsMetric(m.Key), f+"key", i18n.K("contract.validation.metric_key_catalogue")) {
+			v.Check(!seen[m.Key], f+"key", i18n.K("contract.validation.duplicate_key"))
+			seen[m.Key] = true
+		}
+		if v.Required(f+"name", m.Name) {
+			v.MaxLen(f+"name", m.Name, 200)
+		}
+		v.Check(m.Scale >= 0 && m.Scale <= MaxScale, f+"scale", i18n.K("contract.validation.scale"), "max", MaxScale)
+		if !v.Required(f+"kind", m.Kind) || !v.OneOf(f+"kind", m.Kind, MetricKinds...) {
+			continue
+		}
+		switch m.Kind {
+		case "manual":
+			if v.Required(f+"source", m.Source) {
+				v.OneOf(f+"source", m.Source, MetricSources...)
+			}
+			v.Check(m.Formula == "", f+"formula", i18n.K("contract.validation.formula_not_allowed"))
+		case "formula":
+			v.Check(m.Source == "", f+"source", i18n.K("contract.validation.source_not_allowed"))
+			if v.Required(f+"formula", m.Formula) {
+				v.MaxLen(f+"formula", m.Formula, MaxFormulaLen)
+			}
+		}
+	}
+}
+
 func (t *Terms) validateKPIs(v *tandem.Validator, goals map[string]bool) {
 	seen := map[string]bool{}
 	for i, k := range t.KPIs {
@@ -227,7 +272,7 @@ func (t *Terms) validateKPIs(v *tandem.Validator, goals map[string]bool) {
 			v.Check(goals[k.GoalKey], f+"goal_key", i18n.K("contract.validation.unknown_goal"))
 		}
 		if v.Required(f+"metric", k.Metric) {
-			v.Check(IsMetric(k.Metric), f+"metric", i18n.K("contract.validation.unknown_metric"))
+			v.Check(IsMetric(k.Metric) || t.MetricDef(k.Metric) != nil, f+"metric", i18n.K("contract.validation.unknown_metric"))
 		}
 		v.Check(k.Scale >= 0 && k.Scale <= MaxScale, f+"scale", i18n.K("contract.validation.scale"), "max", MaxScale)
 		v.Check(k.Weight > 0, f+"weight", i18n.K("contract.validation.weight_positive"))

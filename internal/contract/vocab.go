@@ -29,6 +29,13 @@ var (
 	Periods = []string{"week", "month", "quarter"}
 	// InvoicePeriods are the invoicing periods (Price.Period).
 	InvoicePeriods = []string{"month", "quarter"}
+	// MetricKinds are the kinds of metric an engagement may define
+	// (MetricDef.Kind).
+	MetricKinds = []string{"manual", "formula"}
+	// MetricSources say who enters the values of a manual metric: the
+	// client, or the partner with the client confirming
+	// (MetricDef.Source).
+	MetricSources = []string{"client", "partner"}
 	// Directions say whether a higher or a lower KPI value is better.
 	Directions = []string{"higher", "lower"}
 	// MeetingKinds are the kinds of recurring meeting (Meeting.Kind).
@@ -118,6 +125,8 @@ func Vocabularies() []Vocabulary {
 		{"period", Periods},
 		{"period", InvoicePeriods},
 		{"direction", Directions},
+		{"metric_kind", MetricKinds},
+		{"metric_source", MetricSources},
 		{"meeting", MeetingKinds},
 		{"side", Sides},
 		{"notice", NoticeCategories},

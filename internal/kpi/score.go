@@ -531,6 +531,7 @@ func overall(totals []PeriodTotal, n int, explain bool) (int, bool, Explanation)
 // separator and "−", "×" as operators.
 type Step struct {
 	Label  i18n.Key
+	Args   []any // the label's message arguments, if it has any
 	Expr   string
 	Result string
 }

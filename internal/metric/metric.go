@@ -95,6 +95,9 @@ type Metric struct {
 	// compute returns the value, the formula with the numbers substituted,
 	// and false for no data.
 	compute func(a Aggregates) (kpi.Value, string, bool)
+	// explain, when set, replaces the one-step explanation of Explain
+	// (a formula metric explains its inputs first).
+	explain func(a Aggregates) (kpi.Value, bool, kpi.Explanation)
 }
 
 // Value returns the metric's value over the aggregates of a period, and
@@ -109,6 +112,9 @@ func (m Metric) Value(a Aggregates) (kpi.Value, bool) {
 
 // Explain is Value with its arithmetic as explanation steps.
 func (m Metric) Explain(a Aggregates) (kpi.Value, bool, kpi.Explanation) {
+	if m.explain != nil {
+		return m.explain(a)
+	}
 	var e kpi.Explanation
 	if m.compute == nil {
 		e.Steps = append(e.Steps, kpi.Step{Label: i18n.K("kpi.explain.no_data"), Expr: m.Key + " (no facts feed this metric yet)", Result: string(kpi.NoData)})

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tandemhq/tandem/internal/metric"
+
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -120,7 +122,7 @@ func (s *ContractStore) SaveDraft(ctx context.Context, p tandem.Principal, engag
 		return tandem.Errorf(tandem.EConflict, i18n.K("contract.not_draft"))
 	}
 	t.Normalize()
-	if err := t.Validate(); err != nil {
+	if err := metric.Validate(&t); err != nil {
 		return err
 	}
 	before, err := s.InForce(ctx, p, engagementID, e.StartsOn)
@@ -396,7 +398,7 @@ func (s *ContractStore) Propose(ctx context.Context, p tandem.Principal, engagem
 	if v.Check(!effectiveFrom.IsZero(), "effective_from", i18n.K("validation.required")) {
 		v.Check(!effectiveFrom.Before(e.StartsOn), "effective_from", i18n.K("contract.effective_before_start"))
 	}
-	if err := t.Validate(); err != nil {
+	if err := metric.Validate(&t); err != nil {
 		for _, f := range tandem.FieldErrors(err) {
 			v.Add(f.Field, f.Key, f.Args...)
 		}

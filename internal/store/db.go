@@ -50,6 +50,7 @@ type DB struct {
 	KPI         *KPIStore
 	Jobs        *JobStore
 	Alerts      *AlertStore
+	Manual      *ManualStore
 }
 
 // Options configure Open.
@@ -101,7 +102,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Requests = &RequestStore{db}
 	db.Notices = &NoticeStore{db}
 	db.KPI = newKPIStore(ctx, db)
-	db.Jobs, db.Alerts = &JobStore{db}, &AlertStore{db}
+	db.Jobs, db.Alerts, db.Manual = &JobStore{db}, &AlertStore{db}, &ManualStore{db}
 	return db, nil
 }
 

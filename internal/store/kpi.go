@@ -992,6 +992,8 @@ type Scorecard struct {
 	kpi.Scorecard
 	EngagementID int64
 	TermsVersion int
+	// Metrics are the engagement's own metrics in those terms.
+	Metrics []contract.MetricDef
 }
 
 // dayRow is one day's aggregates of one kind.
@@ -1253,7 +1255,7 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 		}
 		kpis[i] = periodKPIs(terms[i], per.Kind)
 		for _, k := range kpis[i] {
-			m, _ := metric.Lookup(k.Metric)
+			m, _ := metric.For(k.Metric, terms[i].Terms.Metrics)
 			for _, kind := range m.Kinds {
 				if !slices.Contains(kinds, kind) {
 					kinds = append(kinds, kind)
@@ -1294,16 +1296,20 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 	out := make([]Scorecard, len(periods))
 	for i, per := range periods {
 		ks := kpis[i]
+		var defs []contract.MetricDef
+		if terms[i] != nil {
+			defs = terms[i].Terms.Metrics
+		}
 		actuals := map[string]kpi.Value{}
 		for _, k := range ks {
-			m, _ := metric.Lookup(k.Metric)
+			m, _ := metric.For(k.Metric, defs)
 			if v, ok := m.Value(aggs[i]); ok {
 				actuals[k.Key] = v
 			}
 		}
 		cfg := kpi.DefaultConfig()
 		cfg.Explain = explain
-		out[i] = Scorecard{Scorecard: kpi.BuildScorecard(per, ks, actuals, cfg), EngagementID: engagementID}
+		out[i] = Scorecard{Scorecard: kpi.BuildScorecard(per, ks, actuals, cfg), EngagementID: engagementID, Metrics: defs}
 		if terms[i] != nil {
 			out[i].TermsVersion = terms[i].Number
 		}
@@ -1415,7 +1421,7 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 	if !found {
 		return nil, tandem.ErrNotFound
 	}
-	m, _ := metric.Lookup(x.KPI.Metric)
+	m, _ := metric.For(x.KPI.Metric, sc.Metrics)
 	_, _, e := m.Explain(aggs[0])
 	x.Explanation.Steps = append(e.Steps, x.Row.Explanation.Steps...)
 	x.Facts = []RecordedFact{}

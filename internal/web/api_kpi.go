@@ -279,7 +279,7 @@ func (s *server) apiExplain(w http.ResponseWriter, r *http.Request) error {
 		out.TermsVersion = &v
 	}
 	for _, x := range x.Explanation.Steps {
-		out.Steps = append(out.Steps, step{Label: l.T(string(x.Label)), Expr: x.Expr, Result: x.Result})
+		out.Steps = append(out.Steps, step{Label: l.T(string(x.Label), x.Args...), Expr: x.Expr, Result: x.Result})
 	}
 	for _, f := range x.Facts {
 		af := fact{ID: f.ID, Kind: f.Kind, SubjectID: f.SubjectID, At: f.At, Day: f.Day.String(), Value: f.Value, Flag: f.Flag,

@@ -155,7 +155,7 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 	row := kpiRow(l, e.ID, period, x.Row)
 	d := views.ExplainData{Engagement: e, KPIName: row.Name, Period: periodLabel(l, period), Row: row, FactsTotal: x.FactsTotal}
 	for _, step := range x.Explanation.Steps {
-		d.Steps = append(d.Steps, views.ExplainStep{Label: l.T(string(step.Label)), Expr: step.Expr, Result: step.Result})
+		d.Steps = append(d.Steps, views.ExplainStep{Label: l.T(string(step.Label), step.Args...), Expr: step.Expr, Result: step.Result})
 	}
 	for _, f := range x.Facts {
 		fv := views.FactView{ID: f.ID, Kind: f.Kind, Day: st.loc.Date(f.Day.Time()), Value: l.Int(f.Value), Flag: f.Flag, Subject: f.SubjectID}

@@ -1,0 +1,352 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// ManualStore keeps the values of manual metrics (kpi.ManualValue). A value
+// counts through a fact of kind metric.ManualKind(metric) dated on the
+// period's first day, recorded when the client enters or confirms it and
+// deleted when a later value replaces it, so the KPI aggregates, the
+// scorecards and `tandem kpi verify` treat it like every other fact.
+type ManualStore struct{ db *DB }
+
+const manualCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_kind, v.period_start, v.value, v.scale, v.note, v.state, v.side,
+	v.entered_by, eu.name, v.entered_at, COALESCE(v.decided_by, 0), COALESCE(du.name, ''), v.decided_at, v.reason, v.fact_id`
+
+const manualFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
+	JOIN users eu ON eu.id = v.entered_by LEFT JOIN users du ON du.id = v.decided_by`
+
+func scanManual(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
+	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Metric, &v.PeriodKind, dateScan{&v.PeriodStart}, &v.Value, &v.Scale,
+		&v.Note, &v.State, &v.Side, &v.EnteredBy, &v.EnteredByName, &v.EnteredAt, &v.DecidedBy, &v.DecidedByName,
+		nullTime{&v.DecidedAt}, &v.Reason, &v.FactID); err != nil {
+		return err
+	}
+	v.EnteredAt = v.EnteredAt.UTC()
+	return nil
+}
+
+// MaxManualValues bounds the values Values lists.
+const MaxManualValues = 500
+
+// Values lists an engagement's manual values, the latest period first and,
+// within a period, the latest entry first; metric, when not empty, keeps
+// that metric's only. Anyone who may see the engagement may call it.
+func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []kpi.ManualValue, err error) {
+	defer wrap(&err, "ManualStore.Values(%d)", engagementID)
+	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+		return nil, err
+	}
+	var w where
+	engagementScope(&w, p)
+	w.add("v.workspace_id = ? AND v.engagement_id = ?", p.WorkspaceID, engagementID)
+	if metricKey != "" {
+		w.add("v.metric = ?", metricKey)
+	}
+	rows, err := s.db.query(ctx, `SELECT `+manualCols+manualFrom+w.String()+` ORDER BY v.period_start DESC, v.id DESC LIMIT 500`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []kpi.ManualValue{}
+	for rows.Next() {
+		var v kpi.ManualValue
+		if err := scanManual(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Value returns one manual value that p may see. ENotFound otherwise.
+func (s *ManualStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *kpi.ManualValue, err error) {
+	defer wrap(&err, "ManualStore.Value(%d)", id)
+	var w where
+	engagementScope(&w, p)
+	w.add("v.id = ?", id)
+	var v kpi.ManualValue
+	if err := scanManual(s.db.queryRow(ctx, `SELECT `+manualCols+manualFrom+w.String(), w.args...), &v); err != nil {
+		return nil, notFound(err)
+	}
+	return &v, nil
+}
+
+// Enter records a value of a manual metric for the period of v.PeriodKind
+// containing v.PeriodStart (which becomes that period's first day), in
+// the workspace's time zone. The metric must be a manual metric of the
+// terms in force on the period's last day, and the period must have begun.
+//
+// The client's owners and managers enter values that count at once,
+// replacing the value that counted for that period, if any. The partner's
+// managers and the agents on the engagement report values of metrics whose
+// source is the partner; they count once the client confirms them
+// (Confirm), and the client's deciders are notified. A partner's report
+// replaces its earlier pending report for the period.
+//
+// Errors: EInvalid (with the field), EConflict (the engagement is not
+// live), EForbidden, ENotFound.
+func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.ManualValue) (err error) {
+	defer wrap(&err, "ManualStore.Enter")
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	def, per, loc, err := s.definition(ctx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart)
+	if err != nil {
+		return err
+	}
+	client := access.Can(p, access.Respond) == nil
+	if v.Scale != def.Scale {
+		return invalid("value", "kpi.manual.scale", "scale", def.Scale)
+	}
+	v.PeriodStart = tandem.DateOf(per.Start)
+	return s.db.transact(ctx, func(tx *Tx) error {
+		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
+		v.State, v.Side = kpi.ManualPending, "partner"
+		if client {
+			v.State, v.Side = kpi.ManualConfirmed, "client"
+			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
+				return err
+			}
+		}
+		// A newer entry for the period supersedes the pending ones.
+		if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+			AND period_kind = ? AND period_start = ? AND state = ?`, kpi.ManualReplaced, p.WorkspaceID, v.EngagementID, v.Metric,
+			v.PeriodKind, v.PeriodStart.String(), kpi.ManualPending); err != nil {
+			return err
+		}
+		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
+			note, state, side, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), v.Value, v.Scale, v.Note, v.State, v.Side,
+			p.UserID, tx.now)
+		if err != nil {
+			return err
+		}
+		v.ID = id
+		action := "manual.reported"
+		if client {
+			action = "manual.entered"
+			if err := countValue(ctx, tx, p, v, loc); err != nil {
+				return err
+			}
+		} else {
+			deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			if err := notify(ctx, tx, p, deciders, "manual.reported", v.EngagementID, id, map[string]any{
+				"metric": def.Name, "period": per.String()}); err != nil {
+				return err
+			}
+		}
+		return tx.record(ctx, p, action, "engagement", v.EngagementID, map[string]any{
+			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(),
+			"value": v.Value, "scale": v.Scale, "note": v.Note})
+	})
+}
+
+// replaceConfirmed marks the value that counts for v's metric and period,
+// if any, as replaced and deletes its fact, recomputing that day's
+// aggregates.
+func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue) error {
+	var id, factID int64
+	err := tx.queryRow(ctx, `SELECT id, fact_id FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+		AND period_kind = ? AND period_start = ? AND state = ?`, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind,
+		v.PeriodStart.String(), kpi.ManualConfirmed).Scan(&id, &factID)
+	if err != nil {
+		if notFound(err) == tandem.ErrNotFound {
+			return nil
+		}
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, fact_id = 0 WHERE workspace_id = ? AND id = ?`,
+		kpi.ManualReplaced, p.WorkspaceID, id); err != nil {
+		return err
+	}
+	var day tandem.Date
+	if err := tx.queryRow(ctx, `SELECT day FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, factID).Scan(dateScan{&day}); err != nil {
+		return notFound(err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, factID); err != nil {
+		return err
+	}
+	return recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric), day.String())
+}
+
+// countValue records the fact through which a confirmed value counts and
+// links it to the value.
+func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue, loc *time.Location) error {
+	at := kpi.PeriodOf(v.PeriodKind, noon(v.PeriodStart, loc), loc).Start // the first instant of the period's first day
+	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, Kind: metric.ManualKind(v.Metric), SubjectID: v.ID, At: at,
+		Value: v.Value, Data: map[string]any{"period_kind": v.PeriodKind, "scale": int64(v.Scale), "side": v.Side}}); err != nil {
+		return err
+	}
+	var factID int64
+	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM facts WHERE workspace_id = ? AND kind = ? AND subject_id = ?`,
+		p.WorkspaceID, metric.ManualKind(v.Metric), v.ID).Scan(&factID); err != nil {
+		return err
+	}
+	v.FactID = factID
+	_, err := tx.exec(ctx, `UPDATE manual_values SET fact_id = ? WHERE workspace_id = ? AND id = ?`, factID, p.WorkspaceID, v.ID)
+	return err
+}
+
+// Confirm makes a value the partner reported count: it replaces the value
+// that counted for the period, if any, and the partner's people are
+// notified. Owners and managers may call it. Errors: EConflict (not
+// pending), ENotFound, EForbidden.
+func (s *ManualStore) Confirm(ctx context.Context, p tandem.Principal, id int64) (err error) {
+	defer wrap(&err, "ManualStore.Confirm(%d)", id)
+	return s.decide(ctx, p, id, true, "")
+}
+
+// Reject turns down a value the partner reported, with a reason; the
+// reporter is notified. Owners and managers may call it. Errors: EInvalid
+// (reason), EConflict (not pending), ENotFound, EForbidden.
+func (s *ManualStore) Reject(ctx context.Context, p tandem.Principal, id int64, reason string) (err error) {
+	defer wrap(&err, "ManualStore.Reject(%d)", id)
+	return s.decide(ctx, p, id, false, reason)
+}
+
+func (s *ManualStore) decide(ctx context.Context, p tandem.Principal, id int64, confirm bool, reason string) error {
+	if err := access.Can(p, access.Respond); err != nil {
+		return err
+	}
+	v, err := s.Value(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if !confirm {
+		if err := kpi.ValidateReason(reason); err != nil {
+			return err
+		}
+	}
+	if v.State != kpi.ManualPending {
+		return tandem.Errorf(tandem.EConflict, i18n.K("kpi.manual.not_pending"))
+	}
+	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	state, action := kpi.ManualRejected, "manual.rejected"
+	if confirm {
+		state, action = kpi.ManualConfirmed, "manual.confirmed"
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		if confirm {
+			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
+				return err
+			}
+		}
+		res, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
+			WHERE workspace_id = ? AND id = ? AND state = ?`, state, p.UserID, tx.now, reason, p.WorkspaceID, id, kpi.ManualPending)
+		if err != nil {
+			return err
+		}
+		if k, _ := res.RowsAffected(); k != 1 {
+			return tandem.Errorf(tandem.EConflict, i18n.K("kpi.manual.not_pending"))
+		}
+		v.State = state
+		if confirm {
+			if err := countValue(ctx, tx, p, v, ws.Location()); err != nil {
+				return err
+			}
+		}
+		people, err := partnerPeople(ctx, tx, p.WorkspaceID, v.EngagementID)
+		if err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, p, append(people, v.EnteredBy), action, v.EngagementID, id, map[string]any{
+			"metric": v.Metric, "period_start": v.PeriodStart.String(), "reason": reason}); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, action, "engagement", v.EngagementID, map[string]any{
+			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(), "reason": reason})
+	})
+}
+
+// Definition returns the manual metric key as the terms in force on the
+// last day of the period of kind containing day define it, for a form to
+// read the value with the metric's scale before Enter. It checks what
+// Enter checks before the value: p may enter values (the client) or report
+// them (the partner, for metrics whose source is the partner), the
+// engagement is live, the period has begun, and the metric is a manual
+// metric of those terms. Errors: EInvalid (metric, period_start),
+// EConflict, EForbidden, ENotFound.
+func (s *ManualStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
+	defer wrap(&err, "ManualStore.Definition(%d, %s)", engagementID, key)
+	v := kpi.ManualValue{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	def, _, _, err := s.definition(ctx, p, engagementID, v.Metric, kind, day)
+	return def, err
+}
+
+func (s *ManualStore) definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+	var per kpi.Period
+	if err := access.Can(p, access.ValuesWrite); err != nil {
+		return nil, per, nil, err
+	}
+	client := access.Can(p, access.Respond) == nil
+	e, err := s.db.Engagements.Get(ctx, p, engagementID)
+	if err != nil {
+		return nil, per, nil, err
+	}
+	if !live(e) {
+		return nil, per, nil, tandem.Errorf(tandem.EConflict, i18n.K("notice.not_live"))
+	}
+	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	if err != nil {
+		return nil, per, nil, err
+	}
+	loc := ws.Location()
+	per = kpi.PeriodOf(kind, noon(day, loc), loc)
+	if per.Start.After(s.db.Now()) {
+		return nil, per, nil, invalid("period_start", "kpi.manual.future")
+	}
+	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, lastDay(per))
+	if err != nil {
+		return nil, per, nil, err
+	}
+	def := terms.Terms.MetricDef(key)
+	if def == nil || def.Kind != "manual" {
+		return nil, per, nil, invalid("metric", "kpi.manual.unknown_metric")
+	}
+	if !client && def.Source != "partner" {
+		return nil, per, nil, invalid("metric", "kpi.manual.client_only")
+	}
+	return def, per, loc, nil
+}
+
+// MetricDefs returns the engagement's own metrics in the terms in force
+// today, for forms. Anyone who may see the engagement may call it.
+func (s *ManualStore) MetricDefs(ctx context.Context, p tandem.Principal, engagementID int64) ([]contract.MetricDef, error) {
+	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(ws.Location())))
+	if err != nil {
+		return nil, err
+	}
+	return v.Terms.Metrics, nil
+}
+
+// noon is midday of local date d in loc: a time of that date whatever the
+// zone's offset or DST changes.
+func noon(d tandem.Date, loc *time.Location) time.Time {
+	t := d.Time()
+	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc)
+}
