@@ -105,7 +105,7 @@ func Sections(in Input) []Section {
 		shapeSection(l, t.Shape),
 		servicesSection(l, t.Services),
 		calendarSection(l, t.Calendar),
-		goalsSection(l, t.Goals, t.KPIs),
+		goalsSection(l, t.Goals, t.Metrics, t.KPIs),
 		priceSection(l, t.Price),
 		noticesSection(l, t.Notices, t.Price.Currency),
 		penaltiesSection(l, t.Penalties),
@@ -251,7 +251,7 @@ func pauseState(l *i18n.Localizer, s string) string {
 	return s
 }
 
-func goalsSection(l *i18n.Localizer, goals []contract.Goal, kpis []contract.KPI) Section {
+func goalsSection(l *i18n.Localizer, goals []contract.Goal, metrics []contract.MetricDef, kpis []contract.KPI) Section {
 	sec := Section{Title: l.T("annex.section.goals")}
 	if len(goals) == 0 {
 		sec.Rows = append(sec.Rows, Row{l.T("annex.goals.goals"), l.T("annex.none")})
@@ -266,6 +266,14 @@ func goalsSection(l *i18n.Localizer, goals []contract.Goal, kpis []contract.KPI)
 			v = l.T("annex.goals.goal_value", "title", title, "description", g.Description)
 		}
 		sec.Rows = append(sec.Rows, Row{l.T("annex.goals.goal", "n", i+1), text(l, v)})
+	}
+	// The engagement's own metrics: who enters them, or their formula.
+	for i, m := range metrics {
+		v := l.T("annex.metric.formula", "name", m.Name, "formula", m.Formula)
+		if m.Kind == "manual" {
+			v = l.T("annex.metric.manual", "name", m.Name, "source", enum(l, "metric_source", m.Source))
+		}
+		sec.Rows = append(sec.Rows, Row{l.T("annex.metric.own", "n", i+1), v})
 	}
 	if len(kpis) == 0 {
 		sec.Rows = append(sec.Rows, Row{l.T("annex.kpi.kpis"), l.T("annex.none")})
@@ -287,7 +295,7 @@ func goalsSection(l *i18n.Localizer, goals []contract.Goal, kpis []contract.KPI)
 		}
 		tab.Rows = append(tab.Rows, []string{
 			text(l, name),
-			enum(l, "metric", k.Metric),
+			kpiMetric(l, metrics, k.Metric),
 			l.Decimal(k.Target, k.Scale),
 			l.Decimal(k.Threshold, k.Scale),
 			enum(l, "direction", k.Direction),
@@ -463,6 +471,17 @@ func governanceSection(l *i18n.Localizer, g contract.Governance) Section {
 
 // enum renders an enumerated value through its catalogue label
 // contract.<group>.<value>; an empty value is "—".
+// kpiMetric is a KPI's metric as the annex names it: an own metric by its
+// name, a catalogue metric by its label.
+func kpiMetric(l *i18n.Localizer, metrics []contract.MetricDef, key string) string {
+	for _, m := range metrics {
+		if m.Key == key {
+			return m.Name
+		}
+	}
+	return enum(l, "metric", key)
+}
+
 func enum(l *i18n.Localizer, group, value string) string {
 	if value == "" {
 		return l.T("common.none")

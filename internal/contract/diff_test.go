@@ -113,3 +113,20 @@ func TestDiffOrderNumericIndices(t *testing.T) {
 		t.Errorf("order = %v", got)
 	}
 }
+
+// An engagement's own metrics are keyed like services: reordering them is
+// no change, editing a formula names the metric.
+func TestDiffOwnMetrics(t *testing.T) {
+	m1 := MetricDef{Key: "brand", Name: "Brand", Kind: "manual", Source: "client"}
+	m2 := MetricDef{Key: "ratio", Name: "Ratio", Kind: "formula", Formula: "brand / 2"}
+	a := Terms{Metrics: []MetricDef{m1, m2}}
+	b := Terms{Metrics: []MetricDef{m2, m1}}
+	if got := Diff(a, b); len(got) != 0 {
+		t.Errorf("reordered metrics: %v", got)
+	}
+	b.Metrics[0].Formula = "brand / 4"
+	want := []Change{{"metrics[ratio].formula", "brand / 2", "brand / 4"}}
+	if got := Diff(a, b); !reflect.DeepEqual(got, want) {
+		t.Errorf("Diff = %v, want %v", got, want)
+	}
+}

@@ -145,10 +145,13 @@ func Template(kind string, currency string, tz string) Terms {
 		t.Goals = []Goal{
 			{Key: "satisfied-customers", Title: "Keep customers satisfied", Description: "Fast, correct answers to the client's customers."},
 		}
+		// The help desk's satisfaction surveys: the partner reports the
+		// month's average score, the client confirms it.
+		t.Metrics = []MetricDef{{Key: "customer_satisfaction", Name: "Customer satisfaction (1–5, surveys)", Kind: "manual", Source: "partner", Scale: 1}}
 		t.KPIs = []KPI{
 			{Key: "response", GoalKey: "satisfied-customers", Metric: "sla_response_compliance", Name: "Responses within SLA", Target: 9500, Threshold: 8500, Scale: 2, Direction: "higher", Weight: 2, Period: "month"},
 			{Key: "resolution", GoalKey: "satisfied-customers", Metric: "sla_resolution_compliance", Name: "Resolutions within SLA", Target: 9500, Threshold: 8000, Scale: 2, Direction: "higher", Weight: 3, Period: "month"},
-			{Key: "csat", GoalKey: "satisfied-customers", Metric: "csat", Name: "Customer satisfaction", Target: 45, Threshold: 35, Scale: 1, Direction: "higher", Weight: 2, Period: "month"},
+			{Key: "csat", GoalKey: "satisfied-customers", Metric: "customer_satisfaction", Name: "Customer satisfaction", Target: 45, Threshold: 35, Scale: 1, Direction: "higher", Weight: 2, Period: "month"},
 		}
 		t.Price.Components = []PriceComponent{
 			{Kind: "fixed", Description: "Monthly fee for the help desk", AmountMinor: major(45000)},

@@ -90,14 +90,15 @@ func TestFieldLabel(t *testing.T) {
 		"price.components.10.amount_minor": "contract.field.price.components.amount_minor",
 		"calendar.work_days.3":             "contract.field.calendar.work_days",
 		"confidentiality.years_after":      "contract.field.confidentiality.years_after",
+		"metrics[brand_presence].formula":  "contract.field.metrics.formula",
 	} {
 		if got := FieldLabel(path); got != want {
 			t.Errorf("FieldLabel(%q) = %s, want %s", path, got, want)
 		}
 	}
 	paths := FieldPaths()
-	if len(paths) != 83 {
-		t.Errorf("len(FieldPaths()) = %d, want 83", len(paths))
+	if len(paths) != 89 { // 83 + the 6 fields of an engagement's own metric
+		t.Errorf("len(FieldPaths()) = %d, want 89", len(paths))
 	}
 	if paths[0] != "shape.model" || paths[len(paths)-1] != "governance.handover_rule" {
 		t.Errorf("FieldPaths order: %s … %s", paths[0], paths[len(paths)-1])

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/file"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/selection"
@@ -382,10 +383,32 @@ func (a *activity) support() error {
 		return err
 	}
 
-	_, err = open(johan, "Order 40233 held at the carrier — hotel opening on Friday",
+	if _, err = open(johan, "Order 40233 held at the carrier — hotel opening on Friday",
 		"Nordic Light Hotel's 20 bar stools are held at the Stockholm terminal for a missing delivery address. "+
-			"The bar opens on Friday: please sort it out with the carrier today.", "urgent")
-	return err
+			"The bar opens on Friday: please sort it out with the carrier today.", "urgent"); err != nil {
+		return err
+	}
+
+	// Customer satisfaction from the help desk's surveys: Oskar reports each
+	// month's average, Johan confirms it; this month's waits for him.
+	month := kpi.PeriodOf(kpi.Month, a.now, a.loc)
+	for i, score := range []int64{44, 42, 46, 43} {
+		per := month
+		for range 3 - i {
+			per = per.Prev()
+		}
+		v := &kpi.ManualValue{EngagementID: eid, Metric: "customer_satisfaction", PeriodKind: kpi.Month,
+			PeriodStart: tandem.DateOf(per.Start), Value: score, Scale: 1, Note: "Average of the post-ticket surveys"}
+		if err := a.db.Manual.Enter(a.ctx, a.as[oskar], v); err != nil {
+			return fmt.Errorf("satisfaction for %s: %w", per, err)
+		}
+		if i < 3 {
+			if err := a.db.Manual.Confirm(a.ctx, a.as[johan], v.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // cfo is Ekholm's pilot: October's close review accepted, the cash-flow

@@ -3,6 +3,8 @@ package kpi
 import (
 	"fmt"
 	"time"
+
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // The kinds of period a KPI is measured over (contract.KPI.Period).
@@ -97,6 +99,16 @@ func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
 		t = end
 	}
 	return t
+}
+
+// PeriodOfDate returns the period of the given kind that contains the
+// local date d in loc (nil loc means UTC).
+func PeriodOfDate(kind string, d tandem.Date, loc *time.Location) Period {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t := d.Time()
+	return PeriodOf(kind, time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc), loc)
 }
 
 // IsZero reports whether p is the zero Period (an unknown kind).

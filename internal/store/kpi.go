@@ -1386,10 +1386,11 @@ type Explained struct {
 	Period       kpi.Period
 	KPI          contract.KPI
 	TermsVersion int
-	Row          kpi.Row         // actual, target, threshold, score, status
-	Explanation  kpi.Explanation // the metric's arithmetic, then the score's
-	Facts        []RecordedFact  // the facts of the metric's kinds in the period, oldest first
-	FactsTotal   int             // how many there are; Facts holds at most MaxExplainFacts
+	Metrics      []contract.MetricDef // the engagement's own metrics in those terms
+	Row          kpi.Row              // actual, target, threshold, score, status
+	Explanation  kpi.Explanation      // the metric's arithmetic, then the score's
+	Facts        []RecordedFact       // the facts of the metric's kinds in the period, oldest first
+	FactsTotal   int                  // how many there are; Facts holds at most MaxExplainFacts
 }
 
 // MaxExplainFacts bounds the facts Explain lists.
@@ -1411,7 +1412,7 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 		return nil, err
 	}
 	sc := scs[0]
-	x := &Explained{Period: period, TermsVersion: sc.TermsVersion}
+	x := &Explained{Period: period, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics}
 	found := false
 	for _, r := range sc.Rows {
 		if r.KPI.Key == kpiKey {

@@ -107,7 +107,7 @@ func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.Manu
 	}
 	client := access.Can(p, access.Respond) == nil
 	if v.Scale != def.Scale {
-		return invalid("value", "kpi.manual.scale", "scale", def.Scale)
+		return invalid("value", "kpi.manual.scale", "n", def.Scale)
 	}
 	v.PeriodStart = tandem.DateOf(per.Start)
 	return s.db.transact(ctx, func(tx *Tx) error {
@@ -186,7 +186,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 // countValue records the fact through which a confirmed value counts and
 // links it to the value.
 func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue, loc *time.Location) error {
-	at := kpi.PeriodOf(v.PeriodKind, noon(v.PeriodStart, loc), loc).Start // the first instant of the period's first day
+	at := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc).Start // the first instant of the period's first day
 	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, Kind: metric.ManualKind(v.Metric), SubjectID: v.ID, At: at,
 		Value: v.Value, Data: map[string]any{"period_kind": v.PeriodKind, "scale": int64(v.Scale), "side": v.Side}}); err != nil {
 		return err
@@ -312,9 +312,12 @@ func (s *ManualStore) definition(ctx context.Context, p tandem.Principal, engage
 		return nil, per, nil, err
 	}
 	loc := ws.Location()
-	per = kpi.PeriodOf(kind, noon(day, loc), loc)
+	per = kpi.PeriodOfDate(kind, day, loc)
 	if per.Start.After(s.db.Now()) {
 		return nil, per, nil, invalid("period_start", "kpi.manual.future")
+	}
+	if lastDay(per).Before(e.StartsOn) {
+		return nil, per, nil, invalid("period_start", "kpi.manual.before_start")
 	}
 	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, lastDay(per))
 	if err != nil {
@@ -342,11 +345,4 @@ func (s *ManualStore) MetricDefs(ctx context.Context, p tandem.Principal, engage
 		return nil, err
 	}
 	return v.Terms.Metrics, nil
-}
-
-// noon is midday of local date d in loc: a time of that date whatever the
-// zone's offset or DST changes.
-func noon(d tandem.Date, loc *time.Location) time.Time {
-	t := d.Time()
-	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc)
 }

@@ -24,6 +24,18 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/engagements/{id}/scorecard/{kpi}": "yyyyys",
 	"GET /api/v1/engagements/{id}/trend":           "yyyyys",
 
+	// Values of manual metrics: everyone who sees the engagement reads
+	// them; the client enters and the partner reports them (viewers do
+	// neither); only the client confirms or rejects.
+	"GET /engagements/{id}/values":                         "yyyyys",
+	"POST /engagements/{id}/values":                        "yynyys",
+	"POST /engagements/{id}/values/{value}/confirm":        "yynnns",
+	"POST /engagements/{id}/values/{value}/reject":         "yynnns",
+	"GET /api/v1/engagements/{id}/values":                  "yyyyys",
+	"POST /api/v1/engagements/{id}/values":                 "yynyys",
+	"POST /api/v1/engagements/{id}/values/{value}/confirm": "yynnns",
+	"POST /api/v1/engagements/{id}/values/{value}/reject":  "yynnns",
+
 	// Requests of SLA services: everyone who sees the engagement reads them;
 	// viewers only read.
 	"GET /engagements/{id}/requests":                              "yyyyys",

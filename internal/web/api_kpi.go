@@ -101,9 +101,9 @@ type apiKPIRow struct {
 	Explain     string    `json:"explain"` // the API path of the figure's explanation
 }
 
-func toAPIKPIRow(l *i18n.Localizer, engagementID int64, p kpi.Period, r kpi.Row) apiKPIRow {
+func toAPIKPIRow(l *i18n.Localizer, defs []contract.MetricDef, engagementID int64, p kpi.Period, r kpi.Row) apiKPIRow {
 	k := r.KPI
-	out := apiKPIRow{Key: k.Key, Name: k.Name, GoalKey: k.GoalKey, Metric: k.Metric, MetricLabel: l.T(string(contract.MetricLabel(k.Metric))),
+	out := apiKPIRow{Key: k.Key, Name: k.Name, GoalKey: k.GoalKey, Metric: k.Metric, MetricLabel: metricName(l, defs, k.Metric),
 		Direction: k.Direction, Weight: k.Weight, Scale: k.Scale, HasData: r.HasData,
 		Target: toAPIExact(r.Target, k.Scale), Threshold: toAPIExact(r.Threshold, k.Scale),
 		Status: string(r.Status), StatusLabel: l.T(string(r.Status.Key())),
@@ -140,7 +140,7 @@ func toAPIScorecard(l *i18n.Localizer, sc store.Scorecard) apiScorecard {
 		out.TermsVersion = &v
 	}
 	for _, r := range sc.Rows {
-		out.Rows = append(out.Rows, toAPIKPIRow(l, sc.EngagementID, sc.Period, r))
+		out.Rows = append(out.Rows, toAPIKPIRow(l, sc.Metrics, sc.EngagementID, sc.Period, r))
 	}
 	if sc.HasTotal {
 		total := sc.Total
@@ -178,8 +178,7 @@ func (s *server) apiPeriodOf(r *http.Request) (kpi.Period, error) {
 	if day.IsZero() {
 		return kpi.PeriodOf(kind, s.db.Now(), loc), nil
 	}
-	t := day.Time()
-	return kpi.PeriodOf(kind, time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc), loc), nil
+	return kpi.PeriodOfDate(kind, day, loc), nil
 }
 
 // apiMetrics is the metric catalogue: every metric a KPI may use.
@@ -272,7 +271,7 @@ func (s *server) apiExplain(w http.ResponseWriter, r *http.Request) error {
 		Steps        []step    `json:"steps"`
 		Facts        []fact    `json:"facts"`
 		FactsTotal   int       `json:"facts_total"`
-	}{EngagementID: e.ID, Period: toAPIPeriod(l, period), KPI: toAPIKPIRow(l, e.ID, period, x.Row),
+	}{EngagementID: e.ID, Period: toAPIPeriod(l, period), KPI: toAPIKPIRow(l, x.Metrics, e.ID, period, x.Row),
 		Steps: []step{}, Facts: []fact{}, FactsTotal: x.FactsTotal}
 	if x.TermsVersion != 0 {
 		v := x.TermsVersion

@@ -115,7 +115,7 @@ func (s *server) termsFormPage(w http.ResponseWriter, r *http.Request, e *engage
 	if amend {
 		title = l.T("contract.amend_title")
 	}
-	s.render(w, r, status, views.TermsForm(s.nav(r, title, "engagements"), e, f, termsChoices(l), amend))
+	s.render(w, r, status, views.TermsForm(s.nav(r, title, "engagements"), e, f, termsChoices(l, f), amend))
 	return nil
 }
 
@@ -303,8 +303,27 @@ func invalidField(field, key string) error {
 	return v.Err()
 }
 
+// ownMetrics are the metrics the terms form defines, as options.
+func ownMetrics(f views.Form) []views.Option {
+	var out []views.Option
+	for _, i := range f.Rows("metrics") {
+		key := f.Get("metrics." + strconv.Itoa(i) + ".key")
+		if key == "" {
+			continue
+		}
+		label := f.Get("metrics." + strconv.Itoa(i) + ".name")
+		if label == "" {
+			label = key
+		}
+		out = append(out, views.Option{Value: key, Label: label})
+	}
+	return out
+}
+
 // termsChoices are the localized options of the terms form's select boxes.
-func termsChoices(l *i18n.Localizer) views.TermsChoices {
+// A KPI's metric may be one of the form's own metrics (those with a key),
+// listed before the catalogue.
+func termsChoices(l *i18n.Localizer, f views.Form) views.TermsChoices {
 	opts := func(group string, values ...[]string) []views.Option {
 		var out []views.Option
 		for _, vs := range values {
@@ -332,7 +351,9 @@ func termsChoices(l *i18n.Localizer) views.TermsChoices {
 		Directions:     blank(opts("direction", contract.Directions)),
 		MeetingKinds:   blank(opts("meeting", contract.MeetingKinds)),
 		Notices:        blank(opts("notice", contract.NoticeCategories)),
-		Metrics:        blank(opts("metric", contract.Metrics)),
+		Metrics:        blank(append(ownMetrics(f), opts("metric", contract.Metrics)...)),
+		MetricKinds:    blank(opts("metric_kind", contract.MetricKinds)),
+		MetricSources:  blank(opts("metric_source", contract.MetricSources)),
 		Sides:          blank(opts("side", contract.Sides)),
 	}
 	for _, cur := range money.Currencies {

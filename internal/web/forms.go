@@ -89,3 +89,11 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) error {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
+
+// decimalSep is the decimal separator people type in l's language.
+func decimalSep(l *i18n.Localizer) rune {
+	if l.Lang() == i18n.EN {
+		return '.'
+	}
+	return ','
+}

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -42,9 +41,9 @@ func fixed(l *i18n.Localizer, v kpi.Value, scale int) string {
 }
 
 // kpiRow formats one scorecard row.
-func kpiRow(l *i18n.Localizer, engagementID int64, p kpi.Period, r kpi.Row) views.KPIRow {
+func kpiRow(l *i18n.Localizer, defs []contract.MetricDef, engagementID int64, p kpi.Period, r kpi.Row) views.KPIRow {
 	k := r.KPI
-	row := views.KPIRow{Key: k.Key, Name: k.Name, Metric: l.T(string(contract.MetricLabel(k.Metric))), Weight: k.Weight,
+	row := views.KPIRow{Key: k.Key, Name: k.Name, Metric: metricName(l, defs, k.Metric), Weight: k.Weight,
 		Actual: fixed(l, r.Actual, k.Scale), Target: l.Decimal(k.Target, k.Scale), Threshold: l.Decimal(k.Threshold, k.Scale),
 		Score: l.T("common.none"), Status: r.Status,
 		Link: fmt.Sprintf("/engagements/%d/scorecard/%s?period=%s&start=%s", engagementID, k.Key, p.Kind, tandem.DateOf(p.Start))}
@@ -116,7 +115,7 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 		Total: l.T("kpi.status.no_data"), Rule: l.T("scorecard.rule"),
 		Kinds: options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, "")}
 	for _, row := range cur.Rows {
-		d.Rows = append(d.Rows, kpiRow(l, e.ID, cur.Period, row))
+		d.Rows = append(d.Rows, kpiRow(l, cur.Metrics, e.ID, cur.Period, row))
 	}
 	if cur.HasTotal {
 		d.Total = l.Decimal(int64(cur.Total), 2)
@@ -144,15 +143,14 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return invalidField("start", "validation.date")
 		}
-		t := d.Time()
-		period = kpi.PeriodOf(kind, time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc), loc)
+		period = kpi.PeriodOfDate(kind, d, loc)
 	}
 	x, err := s.db.KPI.Explain(ctx, p, e.ID, period, r.PathValue("kpi"))
 	if err != nil {
 		return err
 	}
 	l := st.loc
-	row := kpiRow(l, e.ID, period, x.Row)
+	row := kpiRow(l, x.Metrics, e.ID, period, x.Row)
 	d := views.ExplainData{Engagement: e, KPIName: row.Name, Period: periodLabel(l, period), Row: row, FactsTotal: x.FactsTotal}
 	for _, step := range x.Explanation.Steps {
 		d.Steps = append(d.Steps, views.ExplainStep{Label: l.T(string(step.Label), step.Args...), Expr: step.Expr, Result: step.Result})
@@ -197,7 +195,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		row.Trend, _ = trendOf(l, scs)
 		for _, kr := range cur.Rows {
 			if kr.Status == kpi.OffTrack {
-				row.Attention = append(row.Attention, l.T("portfolio.off_track", "kpi", kpiRow(l, e.ID, cur.Period, kr).Name))
+				row.Attention = append(row.Attention, l.T("portfolio.off_track", "kpi", kpiRow(l, cur.Metrics, e.ID, cur.Period, kr).Name))
 			}
 		}
 		if _, n, err := s.db.Work.List(ctx, p, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: e.ID, Overdue: true}); err != nil {

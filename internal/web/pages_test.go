@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
@@ -18,7 +20,16 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	f := e.f
 	// A live engagement with some work, so the work pages have content.
-	storetest.Activate(t, e.db, f.Owner, f.A1, nil)
+	storetest.Activate(t, e.db, f.Owner, f.A1, func(t *contract.Terms) {
+		t.Metrics = []contract.MetricDef{
+			{Key: "brand_presence", Name: "Brand presence", Kind: "manual", Source: "partner", Scale: 1},
+			{Key: "presence_per_lead", Name: "Presence per lead", Kind: "formula", Formula: "brand_presence / qualified_leads"},
+		}
+	})
+	if err := e.db.Manual.Enter(ctx, f.VendorManager, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kpi.Month,
+		PeriodStart: tandem.DateOf(e.db.Now()), Value: 75, Scale: 1, Note: "Survey"}); err != nil {
+		t.Fatal(err)
+	}
 	v, _ := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
 	d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: "Call list", DueAt: e.db.Now().Add(-48 * time.Hour)}
 	if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
@@ -32,7 +43,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 	}
 	eng := func(rest string) string { return fmt.Sprintf("/engagements/%d%s", f.A1, rest) }
 	live := []string{eng("/terms"), eng("/amendments"), eng("/work"), fmt.Sprintf("/deliverables/%d", d.ID), eng("/notices"),
-		eng("/proposals"), eng("/status-reports"), eng("/requests"), "/notifications?all=1", eng("/scorecard"), eng("/scorecard?period=quarter"), "/portfolio"}
+		eng("/proposals"), eng("/status-reports"), eng("/requests"), "/notifications?all=1", eng("/scorecard"), eng("/scorecard?period=quarter"), eng("/values"), "/portfolio"}
 	pages := map[tandem.Role][]string{
 		tandem.RoleOwner: {"/", "/partners", "/partners?q=alpha&sort=-name", "/partners/new", fmt.Sprintf("/partners/%d", f.PartnerA),
 			fmt.Sprintf("/partners/%d/edit", f.PartnerA), "/engagements", "/engagements?status=draft&kind=sales", "/engagements/new",

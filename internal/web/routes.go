@@ -106,6 +106,10 @@ func (s *server) routeTable() []route {
 		{"GET /portfolio", access.EngagementsRead, s.portfolioPage},
 		{"GET /engagements/{id}/scorecard", access.WorkRead, s.scorecardPage},
 		{"GET /engagements/{id}/scorecard/{kpi}", access.WorkRead, s.explainPage},
+		{"GET /engagements/{id}/values", access.WorkRead, s.valuesPage},
+		{"POST /engagements/{id}/values", access.ValuesWrite, s.valueEnter},
+		{"POST /engagements/{id}/values/{value}/confirm", access.Respond, s.valueConfirm},
+		{"POST /engagements/{id}/values/{value}/reject", access.Respond, s.valueReject},
 
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
@@ -189,5 +193,9 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/scorecard", access.WorkRead, s.apiScorecard},
 		{"GET /api/v1/engagements/{id}/scorecard/{kpi}", access.WorkRead, s.apiExplain},
 		{"GET /api/v1/engagements/{id}/trend", access.WorkRead, s.apiTrend},
+		{"GET /api/v1/engagements/{id}/values", access.WorkRead, s.apiValueList},
+		{"POST /api/v1/engagements/{id}/values", access.ValuesWrite, s.apiValueEnter},
+		{"POST /api/v1/engagements/{id}/values/{value}/confirm", access.Respond, s.apiValueConfirm},
+		{"POST /api/v1/engagements/{id}/values/{value}/reject", access.Respond, s.apiValueReject},
 	}
 }

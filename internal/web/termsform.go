@@ -34,12 +34,7 @@ type termsCodec struct {
 	currency string
 }
 
-func (c termsCodec) sep() rune {
-	if c.l.Lang() == i18n.EN {
-		return '.'
-	}
-	return ','
-}
+func (c termsCodec) sep() rune { return decimalSep(c.l) }
 
 // values flattens t into form values.
 func (c termsCodec) values(t contract.Terms) url.Values {
