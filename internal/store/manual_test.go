@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -178,6 +179,100 @@ func TestManualValues(t *testing.T) {
 			}
 			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 				t.Fatalf("verify: %v %v", m, err)
+			}
+		})
+	}
+}
+
+// Random sequences of values entered, reported, confirmed, rejected and
+// replaced keep the aggregates equal to the facts (kpi verify), the
+// scorecards from the aggregates equal to those from the raw facts, and at
+// most one value per metric and period counting.
+func TestManualValuesRandom(t *testing.T) {
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			clock := storetest.NewClock(time.Date(2026, 6, 20, 8, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, manualKPIs)
+			rng := rand.New(rand.NewPCG(7, 2026))
+			client := []tandem.Principal{f.Owner, f.Manager}
+			partner := []tandem.Principal{f.VendorManager, f.VendorAgent}
+			var pending []int64
+			for step := 0; step < 80; step++ {
+				day := tandem.DateOf(time.Date(2026, 2, 1+rng.IntN(130), 12, 0, 0, 0, time.UTC)) // February to 10 June
+				kind := []string{kpi.Week, kpi.Month, kpi.Quarter}[rng.IntN(3)]
+				switch op := rng.IntN(10); {
+				case op < 4:
+					v := &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: kind, PeriodStart: day, Value: int64(30 + rng.IntN(70)), Scale: 1}
+					if err := db.Manual.Enter(ctx, client[rng.IntN(2)], v); err != nil {
+						t.Fatal(err)
+					}
+				case op < 7 || len(pending) == 0:
+					v := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kind, PeriodStart: day, Value: int64(rng.IntN(150))}
+					if err := db.Manual.Enter(ctx, partner[rng.IntN(2)], v); err != nil {
+						t.Fatal(err)
+					}
+					pending = append(pending, v.ID)
+				default:
+					i := rng.IntN(len(pending))
+					id := pending[i]
+					pending = append(pending[:i], pending[i+1:]...)
+					var err error
+					if rng.IntN(3) > 0 {
+						err = db.Manual.Confirm(ctx, client[rng.IntN(2)], id)
+					} else {
+						err = db.Manual.Reject(ctx, f.Owner, id, "Not what the survey says")
+					}
+					// A later report for the same period may have replaced it.
+					if err != nil && tandem.ErrorCode(err) != tandem.EConflict {
+						t.Fatal(err)
+					}
+				}
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Fatalf("verify: %v %v", m, err)
+			}
+			vals, err := db.Manual.Values(ctx, f.Owner, f.A1, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			counting := map[string]int{}
+			confirmed := 0
+			for _, v := range vals {
+				if v.State == kpi.ManualConfirmed {
+					confirmed++
+					counting[v.Metric+v.PeriodKind+v.PeriodStart.String()]++
+					if v.FactID == 0 {
+						t.Errorf("confirmed value %d has no fact", v.ID)
+					}
+				} else if v.FactID != 0 {
+					t.Errorf("%s value %d keeps fact %d", v.State, v.ID, v.FactID)
+				}
+			}
+			for k, n := range counting {
+				if n != 1 {
+					t.Errorf("%s: %d values count", k, n)
+				}
+			}
+			facts, err := db.KPI.Facts(ctx, f.Owner, f.A1, nil, tandem.DateOf(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), tandem.DateOf(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)), 1000)
+			if err != nil || len(facts) != confirmed || confirmed < 10 {
+				t.Fatalf("%d facts for %d confirmed values: %v", len(facts), confirmed, err)
+			}
+			for _, kind := range []string{kpi.Week, kpi.Month, kpi.Quarter} {
+				agg, err := db.KPI.Trend(ctx, f.Owner, f.A1, kind, 8)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw, err := db.KPI.TrendFromFacts(ctx, f.Owner, f.A1, kind, 8)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range agg {
+					if agg[i].Explanation.String() != raw[i].Explanation.String() || agg[i].Total != raw[i].Total {
+						t.Errorf("%s %s: aggregates and facts disagree", kind, agg[i].Period)
+					}
+				}
 			}
 		})
 	}
