@@ -413,6 +413,13 @@ func (s *ContractStore) Propose(ctx context.Context, p tandem.Principal, engagem
 	if len(contract.Diff(current.Terms, t)) == 0 {
 		return nil, invalid("terms", "contract.amend_no_change")
 	}
+	// Values entered by hand are stored with their metric's decimals: a
+	// manual metric keeps its scale, or its old values would be misread.
+	for i, m := range t.Metrics {
+		if old := current.Terms.MetricDef(m.Key); old != nil && old.Kind == "manual" && m.Kind == "manual" && old.Scale != m.Scale {
+			return nil, invalid(fmt.Sprintf("metrics.%d.scale", i), "contract.validation.manual_scale_fixed", "n", old.Scale)
+		}
+	}
 	js, err := marshalTerms(t)
 	if err != nil {
 		return nil, err

@@ -180,6 +180,19 @@ func TestManualValues(t *testing.T) {
 			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 				t.Fatalf("verify: %v %v", m, err)
 			}
+			// An amendment may not change the decimals of a manual metric:
+			// its stored values would be misread.
+			v, err := db.Contracts.InForce(ctx, f.Owner, f.A1, day("2026-03-20"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			amended := v.Terms
+			amended.Metrics = append([]contract.MetricDef{}, v.Terms.Metrics...)
+			amended.Metrics[0].Scale = 2
+			_, err = db.Contracts.Propose(ctx, f.Manager, f.A1, day("2026-04-01"), "Finer scores", amended)
+			if fe := tandem.FieldErrors(err); len(fe) != 1 || fe[0].Field != "metrics.0.scale" {
+				t.Fatalf("scale changed: %v", err)
+			}
 		})
 	}
 }
