@@ -106,6 +106,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 }
 
 func (db *DB) openSQLite(path string) error {
+	if err := registerSQLiteFuncs(); err != nil {
+		return fmt.Errorf("store: sqlite functions: %w", err)
+	}
 	// busy_timeout first, so the other pragmas already wait for a lock.
 	// synchronous(FULL): a write that was acknowledged survives a power cut.
 	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
