@@ -1169,7 +1169,7 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 	}
 	defer rows.Close()
 	var out []dayRow
-	var blob []byte
+	var blob sql.RawBytes // decoded before the next row
 	for rows.Next() {
 		var r dayRow
 		var d tandem.Date
@@ -1368,7 +1368,13 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 			if i < 0 {
 				continue
 			}
-			sum := aggs[i][r.kind]
+			sum, ok := aggs[i][r.kind]
+			if !ok {
+				// The first row of the kind in the period: src's rows are
+				// ours, so its sketch is taken, not cloned (Sums.Add would).
+				aggs[i][r.kind] = r.sums
+				continue
+			}
 			sum.Add(r.sums)
 			aggs[i][r.kind] = sum
 		}
