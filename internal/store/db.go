@@ -119,9 +119,12 @@ func (db *DB) openSQLite(path string) error {
 	// with SQLite's default 2 MiB cache, at a few million facts those no
 	// longer fit and every batch reread them from the file. Checkpointing
 	// every 10,000 WAL pages instead of 1,000 lets one checkpoint copy a
-	// page that several commits rewrote once. Neither touches durability:
-	// each commit still syncs the WAL (synchronous FULL).
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)")
+	// page that several commits rewrote once. temp_store(2) keeps
+	// statement journals in memory: a multi-row INSERT (RecordFacts)
+	// journals the pages it changes, and past 64 KiB SQLite would spill
+	// them to a temporary file. None of this touches durability: each
+	// commit still syncs the WAL (synchronous FULL).
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(2)")
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}

@@ -363,22 +363,13 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 		}
 		days := dayCache{loc: zone(tz)}
 		agg := newAggBatch()
-		// Facts waiting for a multi-row INSERT, on PostgreSQL, where it saves
-		// round trips. On SQLite a multi-row INSERT writes a statement journal
-		// (a temporary file) for every page it changes, so a prepared
-		// single-row INSERT reused in the transaction is faster there.
-		chunk := factsChunk * 11
-		if s.db.dialect.name() == "sqlite" {
-			chunk = 11
-		}
+		// Facts waiting for a multi-row INSERT of factsChunk, which saves a
+		// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
+		// On SQLite such an INSERT keeps a statement journal of the pages it
+		// changes; the writer keeps it in memory (temp_store, see
+		// openSQLite), not in a temporary file.
 		rows := make([]any, 0, factsChunk*11)
 		flush := func(all bool) error {
-			if chunk == 11 && len(rows) == 11 {
-				if _, err := tx.prepared(ctx, insertFactSQL, rows...); err != nil {
-					return err
-				}
-				rows = rows[:0]
-			}
 			if len(rows) == factsChunk*11 {
 				if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
 					return err
