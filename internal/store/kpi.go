@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"modernc.org/sqlite"
 )
 
 // KPIStore is the KPI engine's storage: per-day aggregates of the facts
@@ -32,13 +34,14 @@ import (
 // with a sketch (metric.Kinds: lead_time_s of deliverable.accepted) the
 // merged sketch of the values — per (engagement, kind, local day) and per
 // (engagement, kind, ISO week), and add each sum with one upsert. For a
-// row with a sketch the upsert returns the stored sketch, the batch's is
-// merged into it and the row is written back. The read-modify-write is
-// safe without dialect code: on SQLite the write transaction holds the
-// database's one write lock; on PostgreSQL the upsert itself takes the
-// row's lock until commit, so a concurrent transaction recording a fact
-// for the same row waits at its own upsert and then reads the sketch this
-// one wrote (rows are upserted in key order, so batches do not deadlock).
+// row with a sketch, on SQLite the upsert merges the batch's sketch into
+// the stored one itself (the SQL function sketchMergeFunc, under the
+// database's one write lock); on PostgreSQL the upsert returns the stored
+// sketch, the batch's is merged into it and the row is written back. The
+// upsert takes the row's lock until commit, so a concurrent transaction
+// recording a fact for the same row waits at its own upsert and then
+// reads the sketch this one wrote (rows are upserted in key order, so
+// batches do not deadlock).
 //
 // Editing or deleting a fact (UpdateFact, DeleteFact) recomputes the
 // aggregate rows of the days it leaves and enters from that day's facts
@@ -72,6 +75,8 @@ var (
 	weeklyUpsertSQL       = aggUpsertSQL("kpi_weekly", "week")
 	dailyUpsertSketchSQL  = aggUpsertSketchSQL("kpi_daily", "day")
 	weeklyUpsertSketchSQL = aggUpsertSketchSQL("kpi_weekly", "week")
+	dailyMergeSketchSQL   = aggMergeSketchSQL("kpi_daily", "day")
+	weeklyMergeSketchSQL  = aggMergeSketchSQL("kpi_weekly", "week")
 	dailySketchSQL        = `UPDATE kpi_daily SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`
 	weeklySketchSQL       = `UPDATE kpi_weekly SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`
 	// insertFactsSQL inserts factsChunk facts of kinds that are not
@@ -104,6 +109,47 @@ func aggUpsertSketchSQL(table, col string) string {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + ` RETURNING n, sketch`
 }
 
+// aggMergeSketchSQL is aggUpsertSQL for a row with a sketch on SQLite: the
+// delta's sketch is merged into the stored one by the SQL function
+// sketchMergeFunc in the same statement, so that the row is written once
+// instead of upserted, read back, merged in Go and updated.
+func aggMergeSketchSQL(table, col string) string {
+	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.sketch, excluded.sketch)`
+}
+
+// sketchMergeFunc is the SQL function, registered with the SQLite driver,
+// that merges two encoded kpi.Sketch values (either may be NULL or empty)
+// and returns the encoding of the merge: what aggBatch.flush would write
+// after reading the stored sketch back.
+const sketchMergeFunc = "tandem_sketch_merge"
+
+var registerSQLiteFuncs = sync.OnceValue(func() error {
+	return sqlite.RegisterDeterministicScalarFunction(sketchMergeFunc, 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		a, _ := args[0].([]byte)
+		b, _ := args[1].([]byte)
+		switch {
+		case len(b) == 0:
+			if len(a) == 0 {
+				return nil, nil
+			}
+			return slices.Clone(a), nil
+		case len(a) == 0:
+			return slices.Clone(b), nil
+		}
+		var sa, sb kpi.Sketch
+		if err := sa.UnmarshalBinary(a); err != nil {
+			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+		}
+		if err := sb.UnmarshalBinary(b); err != nil {
+			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+		}
+		sa.Merge(&sb)
+		return sa.MarshalBinary()
+	})
+})
+
 // newKPIStore prepares the statements of recording a fact on the writer
 // (no transaction runs yet when the database is opened; a statement that
 // fails to prepare is simply run unprepared), and builds kpi_weekly from
@@ -111,7 +157,15 @@ func aggUpsertSketchSQL(table, col string) string {
 func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 	s := &KPIStore{db: db, stmts: map[string]*sql.Stmt{}}
 	for _, q := range []string{workspaceZoneSQL, insertFactSQL, insertFactsSQL,
-		dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL} {
+		dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL,
+		dailyMergeSketchSQL, weeklyMergeSketchSQL} {
+		// Sketches merge in SQL on SQLite, read back and merged in Go on
+		// PostgreSQL (aggBatch.flush).
+		merge := q == dailyMergeSketchSQL || q == weeklyMergeSketchSQL
+		readBack := q == dailyUpsertSketchSQL || q == weeklyUpsertSketchSQL || q == dailySketchSQL || q == weeklySketchSQL
+		if (db.dialect.name() == "sqlite" && readBack) || (db.dialect.name() != "sqlite" && merge) {
+			continue
+		}
 		if st, err := db.w.PrepareContext(ctx, db.dialect.rebind(q)); err == nil {
 			s.stmts[q] = st
 		}
@@ -125,23 +179,41 @@ func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 // prepared runs q, one of the statements newKPIStore prepared, in tx (or
 // unprepared when it is not one of them).
 func (tx *Tx) prepared(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	st := tx.db.KPI.stmt(q)
-	if st == nil {
+	ts := tx.stmt(ctx, q)
+	if ts == nil {
 		return tx.exec(ctx, q, args...)
 	}
-	ts := tx.tx.StmtContext(ctx, st)
-	defer ts.Close() // leaves the statement prepared on the connection
 	return ts.ExecContext(ctx, args...)
 }
 
 // preparedRow is prepared for a query returning one row.
 func (tx *Tx) preparedRow(ctx context.Context, q string, args ...any) *sql.Row {
-	st := tx.db.KPI.stmt(q)
-	if st == nil {
+	ts := tx.stmt(ctx, q)
+	if ts == nil {
 		return tx.queryRow(ctx, q, args...)
 	}
-	// The row's statement stays open until Scan; the transaction closes it.
-	return tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	return ts.QueryRowContext(ctx, args...)
+}
+
+// stmt returns q's prepared statement bound to tx, binding it on first
+// use: a batch runs the same few statements thousands of times, and
+// binding each time costs an allocation and the statement's locks. The
+// transaction closes them when it ends (the writer's statement stays
+// prepared on the connection). nil: q is not one of them.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	st := tx.db.KPI.stmt(q)
+	if st == nil {
+		return nil
+	}
+	ts := tx.stmts[st]
+	if ts == nil {
+		if tx.stmts == nil {
+			tx.stmts = map[*sql.Stmt]*sql.Stmt{}
+		}
+		ts = tx.tx.StmtContext(ctx, st)
+		tx.stmts[st] = ts
+	}
+	return ts
 }
 
 func (s *KPIStore) stmt(q string) *sql.Stmt {
@@ -291,22 +363,13 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 		}
 		days := dayCache{loc: zone(tz)}
 		agg := newAggBatch()
-		// Facts waiting for a multi-row INSERT, on PostgreSQL, where it saves
-		// round trips. On SQLite a multi-row INSERT writes a statement journal
-		// (a temporary file) for every page it changes, so a prepared
-		// single-row INSERT reused in the transaction is faster there.
-		chunk := factsChunk * 11
-		if s.db.dialect.name() == "sqlite" {
-			chunk = 11
-		}
+		// Facts waiting for a multi-row INSERT of factsChunk, which saves a
+		// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
+		// On SQLite such an INSERT keeps a statement journal of the pages it
+		// changes; the writer keeps it in memory (temp_store, see
+		// openSQLite), not in a temporary file.
 		rows := make([]any, 0, factsChunk*11)
 		flush := func(all bool) error {
-			if chunk == 11 && len(rows) == 11 {
-				if _, err := tx.prepared(ctx, insertFactSQL, rows...); err != nil {
-					return err
-				}
-				rows = rows[:0]
-			}
 			if len(rows) == factsChunk*11 {
 				if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
 					return err
@@ -553,15 +616,18 @@ func (b *aggBatch) add(eng int64, kind, day, week string, value int64, flag bool
 
 // flush adds the deltas to kpi_daily and kpi_weekly in tx, one upsert per
 // row, in key order (so that concurrent batches on PostgreSQL lock rows in
-// the same order). A row with a sketch is upserted with RETURNING: the
-// upsert locks the row (PostgreSQL; on SQLite the write transaction holds
-// the database's one write lock) and returns the stored sketch, which is
-// merged with the delta's and written back in the same transaction.
+// the same order). A row with a sketch is, on SQLite, upserted with the
+// stored sketch merged in SQL (sketchMergeFunc); on PostgreSQL it is
+// upserted with RETURNING: the upsert locks the row and returns the stored
+// sketch, which is merged with the delta's and written back in the same
+// transaction.
 func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
+	onSQLite := tx.db.dialect.name() == "sqlite"
 	for _, t := range []struct {
-		m                     map[aggKey]*aggRow
-		upsert, upsertSk, set string
-	}{{b.daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL}, {b.weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL}} {
+		m                            map[aggKey]*aggRow
+		upsert, upsertSk, set, merge string
+	}{{b.daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
+		{b.weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
 		keys := make([]aggKey, 0, len(t.m))
 		for k := range t.m {
 			keys = append(keys, k)
@@ -616,6 +682,13 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			mine, err := r.sketch.MarshalBinary()
 			if err != nil {
 				return err
+			}
+			if onSQLite {
+				// One statement: the stored sketch is merged in SQL.
+				if _, err := tx.prepared(ctx, t.merge, append(args, mine)...); err != nil {
+					return err
+				}
+				continue
 			}
 			var n int64
 			var blob []byte
@@ -1089,7 +1162,7 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 	}
 	defer rows.Close()
 	var out []dayRow
-	var blob []byte
+	var blob sql.RawBytes // decoded before the next row
 	for rows.Next() {
 		var r dayRow
 		var d tandem.Date
@@ -1288,7 +1361,13 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 			if i < 0 {
 				continue
 			}
-			sum := aggs[i][r.kind]
+			sum, ok := aggs[i][r.kind]
+			if !ok {
+				// The first row of the kind in the period: src's rows are
+				// ours, so its sketch is taken, not cloned (Sums.Add would).
+				aggs[i][r.kind] = r.sums
+				continue
+			}
 			sum.Add(r.sums)
 			aggs[i][r.kind] = sum
 		}

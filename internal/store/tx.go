@@ -19,6 +19,10 @@ type Tx struct {
 	tx  *sql.Tx
 	db  *DB
 	now time.Time
+	// stmts are the writer's prepared statements bound to this
+	// transaction (Tx.prepared), made once per transaction and closed by
+	// database/sql when it ends.
+	stmts map[*sql.Stmt]*sql.Stmt
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
