@@ -181,9 +181,21 @@ func (s *server) apiPeriodOf(r *http.Request) (kpi.Period, error) {
 	return kpi.PeriodOfDate(kind, day, loc), nil
 }
 
-// apiMetrics is the metric catalogue: every metric a KPI may use.
+// apiMetrics is the metric catalogue: every metric a KPI may use; with
+// ?engagement_id=, followed by that engagement's own metrics in the terms
+// in force today.
 func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 	l := state(r).loc
+	var defs []contract.MetricDef
+	if q := r.URL.Query().Get("engagement_id"); q != "" {
+		id, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || id <= 0 {
+			return tandem.ErrNotFound
+		}
+		if defs, err = s.db.Manual.MetricDefs(r.Context(), state(r).principal, id); err != nil {
+			return err
+		}
+	}
 	type item struct {
 		Key          string   `json:"key"`
 		Label        string   `json:"label"`
@@ -193,6 +205,7 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 		Formula      string   `json:"formula"`
 		UsesSketch   bool     `json:"uses_sketch"`
 		DefaultScale int      `json:"default_scale"`
+		Own          string   `json:"own,omitempty"` // an engagement's own metric: manual or formula
 	}
 	out := struct {
 		Items []item `json:"items"`
@@ -203,6 +216,11 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 			HasSource: len(m.Kinds) > 0, Kinds: append([]string{}, m.Kinds...), Formula: m.Formula, UsesSketch: m.UsesSketch,
 			DefaultScale: contract.DefaultScale(key)}
 		out.Items = append(out.Items, it)
+	}
+	for _, d := range defs {
+		m, _ := metric.For(d.Key, defs)
+		out.Items = append(out.Items, item{Key: d.Key, Label: d.Name, HasSource: len(m.Kinds) > 0, Kinds: append([]string{}, m.Kinds...),
+			Formula: m.Formula, UsesSketch: m.UsesSketch, DefaultScale: d.Scale, Own: d.Kind})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

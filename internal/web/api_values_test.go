@@ -94,6 +94,15 @@ func TestAPIManualValues(t *testing.T) {
 			if r.status != 200 || !strings.Contains(r.body, `"metric_label":"Satisfaction"`) || !strings.Contains(r.body, `"score":7000`) {
 				t.Fatalf("scorecard: %d %s", r.status, r.body)
 			}
+			// The catalogue with the engagement's own metrics; none for partner B.
+			r = e.anon().api("GET", fmt.Sprintf("/api/v1/metrics?engagement_id=%d", f.A1), vm, "")
+			if r.status != 200 || !strings.Contains(r.body, `{"key":"satisfaction","label":"Satisfaction","activity":false,"has_source":true,"kinds":["manual.satisfaction"]`) ||
+				!strings.Contains(r.body, `"own":"manual"`) {
+				t.Errorf("metrics with own: %d %s", r.status, r.body)
+			}
+			if r := e.anon().api("GET", fmt.Sprintf("/api/v1/metrics?engagement_id=%d", f.A1), vmB, ""); r.status != 404 {
+				t.Errorf("partner B read A1's own metrics: %d", r.status)
+			}
 			r = e.anon().api("GET", fmt.Sprintf("/api/v1/engagements/%d/scorecard/csat?period=month&start=2026-05-01", f.A1), vm, "")
 			if r.status != 200 || !strings.Contains(r.body, `"kind":"manual.satisfaction"`) {
 				t.Fatalf("explain: %d %s", r.status, r.body)
