@@ -52,9 +52,12 @@ func TestBrowserManualValues(t *testing.T) {
 	b.click(`#enter button[type="submit"]`)
 	b.wantText("#values tbody tr .badge", b.msg(i18n.EN, "values.state.pending"))
 	b.shot("40-value-reported")
-	// Pending: the scorecard has no data yet.
+	// Pending: the scorecard has no data yet, and the row leads to the values.
 	b.open(scorecard)
 	b.wantText("#kpi-presence td a.figure", b.msg(i18n.EN, "kpi.status.no_data"))
+	if href := b.attr("#kpi-presence th a", "href"); href != values {
+		t.Errorf("the manual KPI links to %q, want %s", href, values)
+	}
 
 	// The client's manager confirms it.
 	b.click(`form[action="/signout"] button`)
