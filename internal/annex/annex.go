@@ -474,10 +474,8 @@ func governanceSection(l *i18n.Localizer, g contract.Governance) Section {
 // kpiMetric is a KPI's metric as the annex names it: an own metric by its
 // name, a catalogue metric by its label.
 func kpiMetric(l *i18n.Localizer, metrics []contract.MetricDef, key string) string {
-	for _, m := range metrics {
-		if m.Key == key {
-			return m.Name
-		}
+	if m := contract.FindMetric(metrics, key); m != nil {
+		return m.Name
 	}
 	return enum(l, "metric", key)
 }

@@ -111,13 +111,22 @@ type MetricDef struct {
 
 // MetricDef returns the definition of metric key in t, or nil when t
 // defines none (a catalogue metric or an unknown key).
-func (t *Terms) MetricDef(key string) *MetricDef {
-	for i := range t.Metrics {
-		if t.Metrics[i].Key == key {
-			return &t.Metrics[i]
+func (t *Terms) MetricDef(key string) *MetricDef { return FindMetric(t.Metrics, key) }
+
+// FindMetric returns the definition of metric key among defs, or nil.
+func FindMetric(defs []MetricDef, key string) *MetricDef {
+	for i := range defs {
+		if defs[i].Key == key {
+			return &defs[i]
 		}
 	}
 	return nil
+}
+
+// KnownMetric reports whether key is a metric of the catalogue or of defs:
+// one a KPI or a formula may use.
+func KnownMetric(defs []MetricDef, key string) bool {
+	return IsMetric(key) || FindMetric(defs, key) != nil
 }
 
 // KPI is a result measure tied to a goal. Target and Threshold are fixed

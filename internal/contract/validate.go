@@ -272,7 +272,7 @@ func (t *Terms) validateKPIs(v *tandem.Validator, goals map[string]bool) {
 			v.Check(goals[k.GoalKey], f+"goal_key", i18n.K("contract.validation.unknown_goal"))
 		}
 		if v.Required(f+"metric", k.Metric) {
-			v.Check(IsMetric(k.Metric) || t.MetricDef(k.Metric) != nil, f+"metric", i18n.K("contract.validation.unknown_metric"))
+			v.Check(KnownMetric(t.Metrics, k.Metric), f+"metric", i18n.K("contract.validation.unknown_metric"))
 		}
 		v.Check(k.Scale >= 0 && k.Scale <= MaxScale, f+"scale", i18n.K("contract.validation.scale"), "max", MaxScale)
 		v.Check(k.Weight > 0, f+"weight", i18n.K("contract.validation.weight_positive"))

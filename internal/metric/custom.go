@@ -46,15 +46,14 @@ func For(key string, defs []contract.MetricDef) (Metric, bool) {
 }
 
 func resolve(key string, defs []contract.MetricDef, depth int) (Metric, bool) {
-	for i := range defs {
-		if defs[i].Key == key {
-			if depth > maxDepth {
-				return Metric{Key: key}, true
-			}
-			return custom(defs[i], defs, depth), true
-		}
+	d := contract.FindMetric(defs, key)
+	if d == nil {
+		return Lookup(key)
 	}
-	return Lookup(key)
+	if depth > maxDepth {
+		return Metric{Key: key}, true
+	}
+	return custom(*d, defs, depth), true
 }
 
 func custom(d contract.MetricDef, defs []contract.MetricDef, depth int) Metric {
@@ -92,8 +91,7 @@ func manual(d contract.MetricDef) Metric {
 }
 
 func formula(d contract.MetricDef, defs []contract.MetricDef, depth int) Metric {
-	known := func(name string) bool { _, ok := resolve(name, defs, maxDepth+1); return ok }
-	expr, err := kpi.Parse(d.Formula, known)
+	expr, err := kpi.Parse(d.Formula, func(name string) bool { return contract.KnownMetric(defs, name) })
 	if err != nil {
 		return Metric{Key: d.Key, Formula: d.Formula}
 	}
@@ -161,7 +159,7 @@ func Validate(t *contract.Terms) error {
 	for _, f := range tandem.FieldErrors(t.Validate()) {
 		v.Add(f.Field, f.Key, f.Args...)
 	}
-	known := func(name string) bool { return contract.IsMetric(name) || t.MetricDef(name) != nil }
+	known := func(name string) bool { return contract.KnownMetric(t.Metrics, name) }
 	parsed := map[string]*kpi.Expr{}
 	index := map[string]int{}
 	for i, d := range t.Metrics {

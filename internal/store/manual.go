@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -52,7 +53,7 @@ func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagement
 	if metricKey != "" {
 		w.add("v.metric = ?", metricKey)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+manualCols+manualFrom+w.String()+` ORDER BY v.period_start DESC, v.id DESC LIMIT 500`, w.args...)
+	rows, err := s.db.query(ctx, `SELECT `+manualCols+manualFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxManualValues), w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -191,9 +192,10 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualVa
 		Value: v.Value, Data: map[string]any{"period_kind": v.PeriodKind, "scale": int64(v.Scale), "side": v.Side}}); err != nil {
 		return err
 	}
+	// Through facts_engagement_day: the fact is on the period's first day.
 	var factID int64
-	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM facts WHERE workspace_id = ? AND kind = ? AND subject_id = ?`,
-		p.WorkspaceID, metric.ManualKind(v.Metric), v.ID).Scan(&factID); err != nil {
+	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ? AND subject_id = ?`,
+		p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric), v.PeriodStart.String(), v.ID).Scan(&factID); err != nil {
 		return err
 	}
 	v.FactID = factID

@@ -50,10 +50,8 @@ func kpiRow(l *i18n.Localizer, defs []contract.MetricDef, engagementID int64, p 
 	if !r.HasData {
 		row.Actual = l.T("kpi.status.no_data")
 	}
-	for _, d := range defs {
-		if d.Key == k.Metric && d.Kind == "manual" {
-			row.Values = fmt.Sprintf("/engagements/%d/values", engagementID)
-		}
+	if d := contract.FindMetric(defs, k.Metric); d != nil && d.Kind == "manual" {
+		row.Values = fmt.Sprintf("/engagements/%d/values", engagementID)
 	}
 	if r.Scored {
 		row.Score = l.Decimal(int64(r.Score), 2)

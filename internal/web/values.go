@@ -23,10 +23,8 @@ import (
 // metricName is how people read a metric: its name in the terms for an
 // engagement's own metric, its catalogue label otherwise.
 func metricName(l *i18n.Localizer, defs []contract.MetricDef, key string) string {
-	for _, d := range defs {
-		if d.Key == key {
-			return d.Name
-		}
+	if d := contract.FindMetric(defs, key); d != nil {
+		return d.Name
 	}
 	return l.T(string(contract.MetricLabel(key)))
 }
