@@ -132,3 +132,11 @@ func CheckTransition(from, to Status) error {
 	}
 	return v.Err()
 }
+
+// Live reports whether work happens under the engagement: it is in its
+// pilot or active. Deliverables, notices, requests and values are recorded
+// only while it is live.
+func (s Status) Live() bool { return s == StatusPilot || s == StatusActive }
+
+// Live reports whether the engagement is in its pilot or active (Status.Live).
+func (e *Engagement) Live() bool { return e != nil && e.Status.Live() }
