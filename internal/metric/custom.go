@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -28,11 +29,12 @@ import (
 // Formulas are parsed from the terms each time For is called; terms are
 // validated by Validate when saved, so a stored formula always parses.
 
-// ManualPrefix starts the fact kind of a manual metric's values.
-const ManualPrefix = "manual."
+// ManualPrefix starts the fact kind of a manual metric's values
+// (fact.ManualPrefix).
+const ManualPrefix = fact.ManualPrefix
 
-// ManualKind is the fact kind of manual metric key's values.
-func ManualKind(key string) string { return ManualPrefix + key }
+// ManualKind is the fact kind of manual metric key's values (fact.Manual).
+func ManualKind(key string) string { return string(fact.Manual(key)) }
 
 // maxDepth bounds how deeply formulas may use other formulas when resolved;
 // Validate rejects cycles, so only corrupt terms come near it.

@@ -25,6 +25,7 @@ import (
 	"strconv"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 )
@@ -39,12 +40,19 @@ type Kind struct {
 	SketchField string
 }
 
-// Kinds are the fact kinds with more than the default aggregates. Squares
+// Kinds are the fact kinds with more than the default aggregates, from
+// the fact catalogue (fact.Spec). Squares
 // are kept only where a metric needs them: Σvalue² of a kind whose value is
 // seconds could overflow 64 bits.
-var Kinds = []Kind{
-	{Name: "deliverable.accepted", Squares: true, SketchField: "lead_time_s"},
-}
+var Kinds = func() []Kind {
+	var out []Kind
+	for _, s := range fact.Specs() {
+		if s.Squares || s.SketchField != "" {
+			out = append(out, Kind{Name: string(s.Kind), Squares: s.Squares, SketchField: s.SketchField})
+		}
+	}
+	return out
+}()
 
 // KindOf returns how facts of kind name are aggregated (the defaults for a
 // kind not in Kinds).
@@ -256,23 +264,23 @@ func zero(s Sums) int64    { return s.NZero }
 func init() {
 	for _, m := range []Metric{
 		// Deliverables: value = business days late, flag = accepted first time.
-		Share("on_time_share", "deliverable.accepted", "on time (0 days late)", zero),
-		Share("first_time_acceptance", "deliverable.accepted", "accepted first time", flag),
-		PerUnit("returns_per_deliverable", "deliverable.returned", "deliverable.accepted"),
-		Spread("lateness_spread", "deliverable.accepted"),
-		Quantile("lead_time_p50", "deliverable.accepted", "lead time p50 (s)", 1, 2),
-		Quantile("lead_time_p90", "deliverable.accepted", "lead time p90 (s)", 9, 10),
+		Share("on_time_share", string(fact.DeliverableAccepted), "on time (0 days late)", zero),
+		Share("first_time_acceptance", string(fact.DeliverableAccepted), "accepted first time", flag),
+		PerUnit("returns_per_deliverable", string(fact.DeliverableReturned), string(fact.DeliverableAccepted)),
+		Spread("lateness_spread", string(fact.DeliverableAccepted)),
+		Quantile("lead_time_p50", string(fact.DeliverableAccepted), "lead time p50 (s)", 1, 2),
+		Quantile("lead_time_p90", string(fact.DeliverableAccepted), "lead time p90 (s)", 9, 10),
 		// SLA clocks: flag = met.
-		Share("sla_response_compliance", "sla.response", "responses within SLA", flag),
-		Share("sla_resolution_compliance", "sla.resolution", "resolutions within SLA", flag),
+		Share("sla_response_compliance", string(fact.SLAResponse), "responses within SLA", flag),
+		Share("sla_resolution_compliance", string(fact.SLAResolution), "resolutions within SLA", flag),
 		// Notices: flag = filed in time.
-		Share("notice_timeliness", "notice.filed", "notices in time", flag),
+		Share("notice_timeliness", string(fact.NoticeFiled), "notices in time", flag),
 		// Proposals: flag of proposal.raised = a risk warning; of proposal.decided = accepted.
-		Count("proposals_raised", "proposal.raised", "proposals raised (not risk warnings)", notFlag),
-		Count("proposals_accepted", "proposal.decided", "proposals and risk warnings accepted", flag),
-		Count("risk_warnings_raised", "proposal.raised", "risk warnings raised", flag),
+		Count("proposals_raised", string(fact.ProposalRaised), "proposals raised (not risk warnings)", notFlag),
+		Count("proposals_accepted", string(fact.ProposalDecided), "proposals and risk warnings accepted", flag),
+		Count("risk_warnings_raised", string(fact.ProposalRaised), "risk warnings raised", flag),
 		// Penalties: one fact per penalty; the amount is in the facts.
-		Count("penalties_incurred", "penalty.late_notice", "penalties incurred", n),
+		Count("penalties_incurred", string(fact.LateNoticePenalty), "penalties incurred", n),
 	} {
 		register(m)
 	}

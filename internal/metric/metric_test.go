@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 )
 
@@ -63,5 +64,23 @@ func TestCatalogueByHand(t *testing.T) {
 	}
 	if _, ok := Lookup("nope"); ok {
 		t.Error("unknown metric found")
+	}
+}
+
+// Every kind a metric of the catalogue reads is a kind of the fact
+// catalogue: a metric never waits for facts that nothing produces.
+func TestMetricsReadCatalogueKinds(t *testing.T) {
+	for _, m := range Catalogue() {
+		for _, k := range m.Kinds {
+			if !fact.Known(fact.Kind(k)) {
+				t.Errorf("%s reads %q, which no producer records", m.Key, k)
+			}
+		}
+	}
+	for _, k := range Kinds {
+		s, ok := fact.Lookup(fact.Kind(k.Name))
+		if !ok || s.Squares != k.Squares || s.SketchField != k.SketchField {
+			t.Errorf("aggregation of %s differs from its spec", k.Name)
+		}
 	}
 }

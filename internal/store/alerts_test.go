@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -23,7 +24,7 @@ func onTimeKPI(t *contract.Terms) {
 
 // deliveredAt is a deliverable accepted at at, late by late (0 = on time).
 func deliveredAt(eng int64, at time.Time, late int64) store.Fact {
-	return store.Fact{EngagementID: eng, Kind: "deliverable.accepted", At: at, Value: late, Flag: true, Data: map[string]any{"lead_time_s": 3600}}
+	return store.Fact{EngagementID: eng, Kind: fact.DeliverableAccepted, At: at, Value: late, Flag: true, Data: fact.Accepted{LeadTimeS: 3600}}
 }
 
 // A worked example, in Stockholm (UTC+1 in March), of engagement A1 with

@@ -5,17 +5,16 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -229,7 +228,7 @@ func (s *KPIStore) stmt(q string) *sql.Stmt {
 type RecordedFact struct {
 	ID           int64
 	EngagementID int64
-	Kind         string
+	Kind         fact.Kind
 	SubjectID    int64
 	At           time.Time
 	Day          tandem.Date
@@ -237,7 +236,7 @@ type RecordedFact struct {
 	Flag         bool
 	AmountMinor  int64
 	Currency     string
-	Data         map[string]any
+	Data         fact.Payload
 }
 
 const factCols = `id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data`
@@ -250,40 +249,8 @@ func scanFact(s interface{ Scan(...any) error }, f *RecordedFact) error {
 	}
 	f.At, f.Flag = f.At.UTC(), flag != 0
 	var err error
-	f.Data, err = decodeData(js)
+	f.Data, err = fact.Decode(f.Kind, []byte(js))
 	return err
-}
-
-// decodeData decodes a fact's data, keeping numbers exact (json.Number).
-func decodeData(js string) (map[string]any, error) {
-	d := json.NewDecoder(strings.NewReader(js))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil, fmt.Errorf("store: fact data: %w", err)
-	}
-	return m, nil
-}
-
-// dataInt reads an integer field of a fact's data, as written by Go code
-// (int, int64, float64) or decoded from JSON (json.Number).
-func dataInt(data map[string]any, key string) (int64, bool) {
-	switch v := data[key].(type) {
-	case int:
-		return int64(v), true
-	case int64:
-		return v, true
-	case float64:
-		return int64(v), true
-	case json.Number:
-		if n, err := v.Int64(); err == nil {
-			return n, true
-		}
-		if f, err := v.Float64(); err == nil {
-			return int64(f), true
-		}
-	}
-	return 0, false
 }
 
 // zones caches time.LoadLocation, which reads the zone file every time.
@@ -336,8 +303,11 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 	}
 	var ids []int64
 	for _, f := range facts {
-		if f.Kind == "" {
+		if f.Kind == "" && f.Data == nil {
 			return 0, invalid("kind", "validation.required")
+		}
+		if err := f.resolve(); err != nil {
+			return 0, err
 		}
 		if !slices.Contains(ids, f.EngagementID) {
 			ids = append(ids, f.EngagementID)
@@ -388,6 +358,9 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 			return nil
 		}
 		for _, f := range facts {
+			if err := f.resolve(); err != nil {
+				return err
+			}
 			if f.At.IsZero() {
 				f.At = tx.now
 			}
@@ -396,7 +369,7 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 			if err != nil {
 				return err
 			}
-			if onceOnly(f.Kind) {
+			if onceOnly(string(f.Kind)) {
 				// In order, after the facts before it; skipped if already recorded.
 				if err := flush(true); err != nil {
 					return err
@@ -445,7 +418,7 @@ func onceOnly(kind string) bool {
 // factArgs are the values of insertFactSQL (and of one row of
 // insertFactsSQL) for f on its local day.
 func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
-	js, err := factData(f.Data)
+	js, err := fact.Encode(f.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -453,35 +426,7 @@ func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
 	if f.Flag {
 		flag = 1
 	}
-	return []any{workspaceID, f.EngagementID, f.Kind, f.SubjectID, f.At.UTC(), day, f.Value, flag, f.AmountMinor, f.Currency, js}, nil
-}
-
-// factData encodes a fact's data as json.Marshal does ("null" for nil),
-// without reflection for the common case of one integer field (a
-// deliverable's lead time).
-func factData(data map[string]any) (string, error) {
-	if len(data) == 1 {
-		for k, v := range data {
-			var n int64
-			switch x := v.(type) {
-			case int:
-				n = int64(x)
-			case int64:
-				n = x
-			default:
-				goto slow
-			}
-			for i := 0; i < len(k); i++ {
-				if c := k[i]; !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-					goto slow
-				}
-			}
-			return `{"` + k + `":` + strconv.FormatInt(n, 10) + `}`, nil
-		}
-	}
-slow:
-	b, err := json.Marshal(data)
-	return string(b), err
+	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, flag, f.AmountMinor, f.Currency, string(js)}, nil
 }
 
 // dayCache gives the local day (and the Monday of its ISO week) of
@@ -579,8 +524,8 @@ func newAggBatch() *aggBatch {
 // add adds one recorded fact: n 1, Σvalue, Σvalue² (kinds that keep it),
 // Σflag, Σamount, value 0, and its sketch field's value (kinds that keep a
 // sketch, when the fact's data has the field).
-func (b *aggBatch) add(eng int64, kind, day, week string, value int64, flag bool, amount int64, data map[string]any) {
-	k := metric.KindOf(kind)
+func (b *aggBatch) add(eng int64, kind fact.Kind, day, week string, value int64, flag bool, amount int64, data fact.Payload) {
+	k, _ := fact.Lookup(kind)
 	d := aggRow{n: 1, sumValue: value, sumAmount: amount}
 	if k.Squares {
 		d.sumSq = value * value
@@ -592,13 +537,13 @@ func (b *aggBatch) add(eng int64, kind, day, week string, value int64, flag bool
 		d.nZero = 1
 	}
 	v, hasSketch := int64(0), false
-	if k.SketchField != "" {
-		v, hasSketch = dataInt(data, k.SketchField)
+	if k.Sketch != nil && data != nil {
+		v, hasSketch = k.Sketch(data)
 	}
 	for _, t := range [2]struct {
 		m   map[aggKey]*aggRow
 		key aggKey
-	}{{b.daily, aggKey{eng, kind, day}}, {b.weekly, aggKey{eng, kind, week}}} {
+	}{{b.daily, aggKey{eng, string(kind), day}}, {b.weekly, aggKey{eng, string(kind), week}}} {
 		r := t.m[t.key]
 		if r == nil {
 			r = &aggRow{}
@@ -903,7 +848,7 @@ func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int6
 		if err != nil {
 			return err
 		}
-		sk, err := sketchOf(rows, f)
+		sk, err := sketchOf(rows, fact.Kind(kind))
 		if err != nil {
 			return err
 		}
@@ -924,7 +869,7 @@ func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int6
 
 // sketchOf builds a sketch from rows of one column, a fact's data, adding
 // the integer field; it closes rows.
-func sketchOf(rows *sql.Rows, field string) (*kpi.Sketch, error) {
+func sketchOf(rows *sql.Rows, kind fact.Kind) (*kpi.Sketch, error) {
 	defer rows.Close()
 	sk := &kpi.Sketch{}
 	for rows.Next() {
@@ -932,11 +877,11 @@ func sketchOf(rows *sql.Rows, field string) (*kpi.Sketch, error) {
 		if err := rows.Scan(&js); err != nil {
 			return nil, err
 		}
-		d, err := decodeData(js)
+		v, ok, err := sketchValue(kind, js)
 		if err != nil {
 			return nil, err
 		}
-		if v, ok := dataInt(d, field); ok {
+		if ok {
 			sk.Add(v)
 		}
 	}
@@ -974,7 +919,7 @@ func (s *KPIStore) DeleteFact(ctx context.Context, p tandem.Principal, id int64)
 		if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id); err != nil {
 			return err
 		}
-		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, f.Kind, f.Day.String()); err != nil {
+		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "fact.deleted", "engagement", f.EngagementID, map[string]any{
@@ -990,7 +935,7 @@ type FactEdit struct {
 	Value       *int64
 	Flag        *bool
 	AmountMinor *int64
-	Data        map[string]any // replaces the data when not nil
+	Data        fact.Payload // replaces the data when not nil (of the fact's kind)
 }
 
 // UpdateFact corrects a recorded fact and recomputes the aggregates of the
@@ -1028,9 +973,12 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 			nf.AmountMinor = *e.AmountMinor
 		}
 		if e.Data != nil {
+			if e.Data.FactKind() != f.Kind {
+				return invalid("data", "fact.payload_mismatch")
+			}
 			nf.Data = e.Data
 		}
-		js, err := json.Marshal(nf.Data)
+		js, err := fact.Encode(nf.Data)
 		if err != nil {
 			return err
 		}
@@ -1042,11 +990,11 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 			nf.At, nf.Day.String(), nf.Value, flag, nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
 			return err
 		}
-		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, f.Kind, f.Day.String()); err != nil {
+		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
 			return err
 		}
 		if nf.Day != f.Day {
-			if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, f.Kind, nf.Day.String()); err != nil {
+			if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), nf.Day.String()); err != nil {
 				return err
 			}
 		}
@@ -1241,12 +1189,11 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 				rows.Close()
 				return nil, err
 			}
-			data, err := decodeData(js)
+			v, ok, err := sketchValue(fact.Kind(k), js)
 			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			v, ok := dataInt(data, field)
 			if !ok {
 				continue
 			}
@@ -1619,12 +1566,12 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 				return nil, err
 			}
 			k.day = d.String()
-			data, err := decodeData(js)
+			v, ok, err := sketchValue(fact.Kind(kind.Name), js)
 			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			if v, ok := dataInt(data, kind.SketchField); ok {
+			if ok {
 				if sketches[k] == nil {
 					sketches[k] = &kpi.Sketch{}
 				}

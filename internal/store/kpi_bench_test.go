@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -74,20 +75,20 @@ func benchKPI(b *testing.B, dialect string, n int) {
 	// the engagements, in a fixed mix of kinds.
 	from := now.AddDate(-2, 0, 0)
 	step := now.Sub(from) / time.Duration(n)
-	kinds := []string{"deliverable.accepted", "deliverable.accepted", "deliverable.accepted", "deliverable.returned",
-		"sla.response", "sla.response", "sla.resolution", "notice.filed", "proposal.raised", "proposal.decided"}
+	kinds := []fact.Kind{fact.DeliverableAccepted, fact.DeliverableAccepted, fact.DeliverableAccepted, fact.DeliverableReturned,
+		fact.SLAResponse, fact.SLAResponse, fact.SLAResolution, fact.NoticeFiled, fact.ProposalRaised, fact.ProposalDecided}
 	const batch = 1000
 	facts := make([]store.Fact, 0, batch)
 	began := time.Now()
 	for i := 0; i < n; i++ {
 		k := kinds[i%len(kinds)]
 		x := uint64(i) * 2654435761 // a cheap deterministic spread of values
-		fact := store.Fact{EngagementID: engs[i%len(engs)], Kind: k, SubjectID: int64(i + 1), At: from.Add(time.Duration(i) * step),
+		rec := store.Fact{EngagementID: engs[i%len(engs)], Kind: k, SubjectID: int64(i + 1), At: from.Add(time.Duration(i) * step),
 			Value: int64(x % 3), Flag: x%5 != 0}
-		if k == "deliverable.accepted" {
-			fact.Data = map[string]any{"lead_time_s": int64(3600 + x%(14*86400))}
+		if k == fact.DeliverableAccepted {
+			rec.Data = fact.Accepted{LeadTimeS: int64(3600 + x%(14*86400))}
 		}
-		facts = append(facts, fact)
+		facts = append(facts, rec)
 		if len(facts) == batch || i == n-1 {
 			if _, err := db.KPI.RecordFacts(ctx, f.Owner, facts); err != nil {
 				b.Fatal(err)

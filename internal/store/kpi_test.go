@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/store"
@@ -38,7 +39,7 @@ func weeklyKPIs(t *contract.Terms) {
 }
 
 func accepted(eng int64, at time.Time, late int64, first bool, lead int64) store.Fact {
-	return store.Fact{EngagementID: eng, Kind: "deliverable.accepted", At: at, Value: late, Flag: first, Data: map[string]any{"lead_time_s": lead}}
+	return store.Fact{EngagementID: eng, Kind: fact.DeliverableAccepted, At: at, Value: late, Flag: first, Data: fact.Accepted{LeadTimeS: lead}}
 }
 
 func row(t *testing.T, sc *store.Scorecard, key string) kpi.Row {
@@ -302,13 +303,14 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 			f := storetest.Seed(t, db)
 			storetest.Activate(t, db, f.Owner, f.A1, weeklyKPIs)
 			rng := rand.New(rand.NewPCG(5, 2026))
-			kinds := []string{"deliverable.accepted", "deliverable.returned", "sla.response", "notice.filed", "proposal.raised", "penalty.late_notice"}
+			kinds := []fact.Kind{fact.DeliverableAccepted, fact.DeliverableReturned, fact.SLAResponse, fact.NoticeFiled, fact.ProposalRaised, fact.LateNoticePenalty}
 			engs := []int64{f.A1, f.A2, f.B1}
 			start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
 			// 70 days: across month ends and the DST change of 29 March in Stockholm.
 			randAt := func() time.Time { return start.Add(time.Duration(rng.IntN(70*24*60)) * time.Minute) }
 			subject := int64(0)
 			var ids []int64
+			kindOf := map[int64]fact.Kind{}
 			refresh := func() {
 				ids = ids[:0]
 				a, _ := tandem.ParseDate("2026-01-01")
@@ -320,6 +322,7 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 					}
 					for _, x := range fs {
 						ids = append(ids, x.ID)
+						kindOf[x.ID] = x.Kind
 					}
 				}
 			}
@@ -330,14 +333,14 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 					for i := rng.IntN(8) + 1; i > 0; i-- {
 						subject++
 						k := kinds[rng.IntN(len(kinds))]
-						fact := store.Fact{EngagementID: engs[rng.IntN(len(engs))], Kind: k, SubjectID: subject, At: randAt(),
+						rec := store.Fact{EngagementID: engs[rng.IntN(len(engs))], Kind: k, SubjectID: subject, At: randAt(),
 							Value: int64(rng.IntN(4)), Flag: rng.IntN(2) == 0, AmountMinor: int64(rng.IntN(3)) * 50000, Currency: "SEK"}
-						if k == "deliverable.accepted" && rng.IntN(5) > 0 {
-							fact.Data = map[string]any{"lead_time_s": int64(rng.IntN(400000))}
+						if k == fact.DeliverableAccepted && rng.IntN(5) > 0 {
+							rec.Data = fact.Accepted{LeadTimeS: int64(rng.IntN(400000))}
 						}
-						batch = append(batch, fact)
-						if k == "penalty.late_notice" && rng.IntN(3) == 0 {
-							batch = append(batch, fact) // once only: the second is skipped
+						batch = append(batch, rec)
+						if k == fact.LateNoticePenalty && rng.IntN(3) == 0 {
+							batch = append(batch, rec) // once only: the second is skipped
 						}
 					}
 					if _, err := db.KPI.RecordFacts(ctx, f.Owner, batch); err != nil {
@@ -350,8 +353,9 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 					if rng.IntN(2) == 0 {
 						e.At = &at
 					}
-					if rng.IntN(3) == 0 {
-						e.Data = map[string]any{"lead_time_s": rng.IntN(900000)}
+					// A new payload only for a fact of its kind (typed payloads).
+					if rng.IntN(3) == 0 && kindOf[id] == fact.DeliverableAccepted {
+						e.Data = fact.Accepted{LeadTimeS: int64(rng.IntN(900000))}
 					}
 					if err := db.KPI.UpdateFact(ctx, f.Manager, id, e); err != nil {
 						t.Fatal(err)

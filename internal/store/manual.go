@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
@@ -188,8 +189,8 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 // links it to the value.
 func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue, loc *time.Location) error {
 	at := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc).Start // the first instant of the period's first day
-	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, Kind: metric.ManualKind(v.Metric), SubjectID: v.ID, At: at,
-		Value: v.Value, Data: map[string]any{"period_kind": v.PeriodKind, "scale": int64(v.Scale), "side": v.Side}}); err != nil {
+	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, SubjectID: v.ID, At: at,
+		Value: v.Value, Data: fact.ManualValue{Metric: v.Metric, PeriodKind: string(v.PeriodKind), Scale: int64(v.Scale), Side: string(v.Side)}}); err != nil {
 		return err
 	}
 	// Through facts_engagement_day: the fact is on the period's first day.

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/sla"
@@ -216,9 +217,9 @@ func (s *NoticeStore) File(ctx context.Context, p tandem.Principal, n *notice.No
 			return err
 		}
 		n.ID = id
-		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: n.EngagementID, Kind: "notice.filed", SubjectID: id, At: tx.now,
+		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: n.EngagementID, SubjectID: id, At: tx.now,
 			Value: int64(lead / time.Minute), Flag: n.Timely,
-			Data: map[string]any{"category": n.Category, "deliverable_id": n.DeliverableID, "due_at": nullTimeArg(n.DueAt)}}); err != nil {
+			Data: fact.Filed{Category: n.Category, DeliverableID: n.DeliverableID, DueAt: fact.OptTime(n.DueAt)}}); err != nil {
 			return err
 		}
 		deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
@@ -287,9 +288,9 @@ func (s *NoticeStore) Acknowledge(ctx context.Context, p tandem.Principal, id in
 			}
 			data["old_due_at"], data["new_due_at"] = d.DueAt.UTC(), a.NewDueAt.UTC()
 		}
-		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: n.EngagementID, Kind: "notice.acknowledged", SubjectID: id, At: tx.now,
+		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: n.EngagementID, SubjectID: id, At: tx.now,
 			Value: int64(tx.now.Sub(n.FiledAt) / time.Second), Flag: d != nil,
-			Data: map[string]any{"category": n.Category, "deliverable_id": n.DeliverableID, "new_due_at": nullTimeArg(a.NewDueAt.UTC())}}); err != nil {
+			Data: fact.Acknowledged{Category: n.Category, DeliverableID: n.DeliverableID, NewDueAt: fact.OptTime(a.NewDueAt.UTC())}}); err != nil {
 			return err
 		}
 		people, err := partnerPeople(ctx, tx, p.WorkspaceID, n.EngagementID)
@@ -401,9 +402,9 @@ func (s *NoticeStore) sweepOne(ctx context.Context, p tandem.Principal, delivera
 	var recorded bool
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		var err error
-		recorded, err = recordFact(ctx, tx, p, Fact{EngagementID: d.EngagementID, Kind: "penalty.late_notice", SubjectID: d.ID, At: d.DueAt,
+		recorded, err = recordFact(ctx, tx, p, Fact{EngagementID: d.EngagementID, SubjectID: d.ID, At: d.DueAt,
 			Flag: filed > 0, AmountMinor: duty.PenaltyMinor, Currency: et.terms.Price.Currency,
-			Data: map[string]any{"title": d.Title, "due_at": d.DueAt, "within_hours": duty.WithinHours, "late_notices": filed}})
+			Data: fact.Penalty{Title: d.Title, DueAt: d.DueAt, WithinHours: duty.WithinHours, LateNotices: filed}})
 		if err != nil || !recorded {
 			return err
 		}
@@ -563,8 +564,8 @@ func (s *NoticeStore) Raise(ctx context.Context, p tandem.Principal, x *notice.P
 			return err
 		}
 		x.ID = id
-		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: x.EngagementID, Kind: "proposal.raised", SubjectID: id, At: tx.now,
-			Flag: x.Kind == notice.KindRisk, Data: map[string]any{"kind": x.Kind, "title": x.Title, "deliverable_id": x.DeliverableID}}); err != nil {
+		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: x.EngagementID, SubjectID: id, At: tx.now,
+			Flag: x.Kind == notice.KindRisk, Data: fact.Raised{Kind: x.Kind, Title: x.Title, DeliverableID: x.DeliverableID}}); err != nil {
 			return err
 		}
 		deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
@@ -608,9 +609,9 @@ func (s *NoticeStore) Decide(ctx context.Context, p tandem.Principal, id int64, 
 		if k, _ := res.RowsAffected(); k != 1 {
 			return tandem.Errorf(tandem.EConflict, i18n.K("proposal.already_decided"))
 		}
-		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: x.EngagementID, Kind: "proposal.decided", SubjectID: id, At: tx.now,
+		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: x.EngagementID, SubjectID: id, At: tx.now,
 			Value: int64(tx.now.Sub(x.RaisedAt) / time.Second), Flag: dec.Status == notice.StatusAccepted,
-			Data: map[string]any{"kind": x.Kind, "decision": dec.Status}}); err != nil {
+			Data: fact.Decided{Kind: x.Kind, Decision: dec.Status}}); err != nil {
 			return err
 		}
 		people, err := partnerPeople(ctx, tx, p.WorkspaceID, x.EngagementID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -122,14 +123,14 @@ func (s *WorkStore) MarkRead(ctx context.Context, p tandem.Principal, id int64) 
 // Fact is one recorded fact for the KPI engine; see the facts table.
 type Fact struct {
 	EngagementID int64
-	Kind         string
+	Kind         fact.Kind // empty: the payload's (Data.FactKind)
 	SubjectID    int64
 	At           time.Time
 	Value        int64
 	Flag         bool
 	AmountMinor  int64
 	Currency     string
-	Data         map[string]any
+	Data         fact.Payload
 }
 
 // insertFactSQL records a fact; a once-only kind is skipped for a subject
@@ -144,6 +145,9 @@ const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, sub
 // penalty or breach fact is recorded at most once per subject: a second
 // attempt reports false.
 func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, error) {
+	if err := f.resolve(); err != nil {
+		return false, err
+	}
 	var tz string
 	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
 		return false, err

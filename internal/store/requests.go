@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sla"
@@ -381,10 +381,10 @@ func recordStop(ctx context.Context, tx *Tx, r *request.Request, clock string, c
 	if !c.HasTarget() {
 		return nil
 	}
-	_, err := recordFact(ctx, tx, System(r.WorkspaceID, "sla"), Fact{EngagementID: r.EngagementID, Kind: "sla." + clock, SubjectID: r.ID,
-		At: at, Value: request.Minutes(c.Elapsed), Flag: !c.Breached, Data: map[string]any{
-			"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
-			"target_minutes": request.Minutes(c.Target), "elapsed_minutes": request.Minutes(c.Elapsed), "over_minutes": c.Over()}})
+	_, err := recordFact(ctx, tx, System(r.WorkspaceID, "sla"), Fact{EngagementID: r.EngagementID, SubjectID: r.ID,
+		At: at, Value: request.Minutes(c.Elapsed), Flag: !c.Breached, Data: fact.ClockStopped{Clock: fact.Clock(clock),
+			Number: r.Number, Service: r.ServiceKey, TermsVersion: r.TermsVersion,
+			TargetMinutes: request.Minutes(c.Target), ElapsedMinutes: request.Minutes(c.Elapsed), OverMinutes: c.Over()}})
 	return err
 }
 
@@ -419,8 +419,10 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 		}
 		data := map[string]any{"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
 			"target_minutes": request.Minutes(b.c.Target), "elapsed_minutes": request.Minutes(b.c.Elapsed), "over_minutes": b.c.Over()}
-		ok, err := recordFact(ctx, tx, sys, Fact{EngagementID: r.EngagementID, Kind: "breach." + b.clock, SubjectID: r.ID,
-			At: b.c.BreachedAt(cal, now), Value: b.c.Over(), Data: data})
+		ok, err := recordFact(ctx, tx, sys, Fact{EngagementID: r.EngagementID, SubjectID: r.ID,
+			At: b.c.BreachedAt(cal, now), Value: b.c.Over(), Data: fact.Breach{Clock: fact.Clock(b.clock),
+				Number: r.Number, Service: r.ServiceKey, TermsVersion: r.TermsVersion,
+				TargetMinutes: request.Minutes(b.c.Target), ElapsedMinutes: request.Minutes(b.c.Elapsed), OverMinutes: b.c.Over()}})
 		if err != nil {
 			return n, err
 		}
@@ -602,7 +604,7 @@ func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagement
 			return nil, err
 		}
 		f.At, f.Flag = f.At.UTC(), flag != 0
-		if err := json.Unmarshal([]byte(js), &f.Data); err != nil {
+		if f.Data, err = fact.Decode(f.Kind, []byte(js)); err != nil {
 			return nil, err
 		}
 		out = append(out, f)

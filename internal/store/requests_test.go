@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -91,13 +92,13 @@ func (e *slaEnv) step(t *testing.T, p tandem.Principal, number int, a request.Ac
 	return r
 }
 
-func (e *slaEnv) facts(t *testing.T, number int) map[string]store.Fact {
+func (e *slaEnv) facts(t *testing.T, number int) map[fact.Kind]store.Fact {
 	t.Helper()
 	fs, err := e.db.Requests.Facts(ctx, e.f.Owner, e.f.A1, number)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]store.Fact{}
+	out := map[fact.Kind]store.Fact{}
 	for _, f := range fs {
 		if _, dup := out[f.Kind]; dup {
 			t.Errorf("fact %s recorded twice", f.Kind)
@@ -161,8 +162,8 @@ func TestRequestResponseDueMondayAndBreachedOnce(t *testing.T) {
 			}
 			fs := e.facts(t, 1)
 			b, ok := fs["breach.response"]
-			if !ok || b.Value != 1 || !b.At.Equal(sthlm(t, "2026-03-09 09:00")) || b.Data["target_minutes"] != float64(120) ||
-				b.Data["terms_version"] != float64(1) || b.Data["elapsed_minutes"] != float64(121) {
+			if !ok || b.Value != 1 || !b.At.Equal(sthlm(t, "2026-03-09 09:00")) || b.Data.(fact.Breach).TargetMinutes != 120 ||
+				b.Data.(fact.Breach).TermsVersion != 1 || b.Data.(fact.Breach).ElapsedMinutes != 121 {
 				t.Fatalf("breach fact: %+v", fs)
 			}
 			// The partner answers late: a compliance fact, not met; still one breach.
@@ -248,7 +249,7 @@ func TestRequestPauseOverTheWeekend(t *testing.T) {
 			if c := fs["sla.response"]; !c.Flag || c.Value != 30 {
 				t.Errorf("response fact: %+v", c)
 			}
-			if c := fs["sla.resolution"]; !c.Flag || c.Value != 11*60 || c.Data["target_minutes"] != float64(960) {
+			if c := fs["sla.resolution"]; !c.Flag || c.Value != 11*60 || c.Data.(fact.ClockStopped).TargetMinutes != 960 {
 				t.Errorf("resolution fact: %+v", c)
 			}
 			if len(fs) != 2 {

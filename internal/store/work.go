@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/sla"
@@ -430,15 +431,15 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, id, d.Submissions, decision, r.Reason, r.Comment, p.UserID, tx.now); err != nil {
 			return err
 		}
-		fact := Fact{EngagementID: d.EngagementID, Kind: "deliverable." + decision, SubjectID: id, At: tx.now,
-			Data: map[string]any{"submission": d.Submissions, "reason": r.Reason}}
+		f := Fact{EngagementID: d.EngagementID, SubjectID: id, At: tx.now,
+			Data: fact.Returned{Submission: d.Submissions, Reason: r.Reason}}
 		if r.Accepted {
 			late := sla.LatenessBusinessDays(wc.cal, d.DueAt, submittedAt.UTC())
-			fact.Value, fact.Flag = int64(late), d.Returns == 0
-			fact.Data = map[string]any{"returns": d.Returns, "lead_time_s": int64(tx.now.Sub(d.CreatedAt).Seconds()),
-				"due_at": d.DueAt, "submitted_at": submittedAt.UTC(), "late_days": late}
+			f.Value, f.Flag = int64(late), d.Returns == 0
+			f.Data = fact.Accepted{Returns: d.Returns, LeadTimeS: int64(tx.now.Sub(d.CreatedAt).Seconds()),
+				DueAt: d.DueAt, SubmittedAt: submittedAt.UTC(), LateDays: late}
 		}
-		if _, err := recordFact(ctx, tx, p, fact); err != nil {
+		if _, err := recordFact(ctx, tx, p, f); err != nil {
 			return err
 		}
 		people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
@@ -268,18 +269,18 @@ func (s *server) apiExplain(w http.ResponseWriter, r *http.Request) error {
 		Expr   string `json:"expr"`
 		Result string `json:"result"`
 	}
-	type fact struct {
-		ID          int64          `json:"id"`
-		Kind        string         `json:"kind"`
-		SubjectID   int64          `json:"subject_id"`
-		Subject     string         `json:"subject,omitempty"` // the API path of the record, where there is one
-		At          time.Time      `json:"at"`
-		Day         string         `json:"day"`
-		Value       int64          `json:"value"`
-		Flag        bool           `json:"flag"`
-		AmountMinor int64          `json:"amount_minor"`
-		Currency    string         `json:"currency"`
-		Data        map[string]any `json:"data"`
+	type apiFact struct {
+		ID          int64        `json:"id"`
+		Kind        string       `json:"kind"`
+		SubjectID   int64        `json:"subject_id"`
+		Subject     string       `json:"subject,omitempty"` // the API path of the record, where there is one
+		At          time.Time    `json:"at"`
+		Day         string       `json:"day"`
+		Value       int64        `json:"value"`
+		Flag        bool         `json:"flag"`
+		AmountMinor int64        `json:"amount_minor"`
+		Currency    string       `json:"currency"`
+		Data        fact.Payload `json:"data"`
 	}
 	out := struct {
 		EngagementID int64     `json:"engagement_id"`
@@ -287,10 +288,10 @@ func (s *server) apiExplain(w http.ResponseWriter, r *http.Request) error {
 		TermsVersion *int      `json:"terms_version"`
 		KPI          apiKPIRow `json:"kpi"`
 		Steps        []step    `json:"steps"`
-		Facts        []fact    `json:"facts"`
+		Facts        []apiFact `json:"facts"`
 		FactsTotal   int       `json:"facts_total"`
 	}{EngagementID: e.ID, Period: toAPIPeriod(l, period), KPI: toAPIKPIRow(l, x.Metrics, e.ID, period, x.Row),
-		Steps: []step{}, Facts: []fact{}, FactsTotal: x.FactsTotal}
+		Steps: []step{}, Facts: []apiFact{}, FactsTotal: x.FactsTotal}
 	if x.TermsVersion != 0 {
 		v := x.TermsVersion
 		out.TermsVersion = &v
@@ -299,12 +300,12 @@ func (s *server) apiExplain(w http.ResponseWriter, r *http.Request) error {
 		out.Steps = append(out.Steps, step{Label: l.T(string(x.Label), x.Args...), Expr: x.Expr, Result: x.Result})
 	}
 	for _, f := range x.Facts {
-		af := fact{ID: f.ID, Kind: f.Kind, SubjectID: f.SubjectID, At: f.At, Day: f.Day.String(), Value: f.Value, Flag: f.Flag,
+		af := apiFact{ID: f.ID, Kind: string(f.Kind), SubjectID: f.SubjectID, At: f.At, Day: f.Day.String(), Value: f.Value, Flag: f.Flag,
 			AmountMinor: f.AmountMinor, Currency: f.Currency, Data: f.Data}
 		if af.Data == nil {
-			af.Data = map[string]any{}
+			af.Data = fact.Raw{Of: f.Kind}
 		}
-		if f.SubjectID != 0 && (strings.HasPrefix(f.Kind, "deliverable.") || strings.HasPrefix(f.Kind, "penalty.")) {
+		if f.SubjectID != 0 && fact.SubjectOf(f.Kind) == fact.SubjectDeliverable {
 			af.Subject = "/api/v1/deliverables/" + strconv.FormatInt(f.SubjectID, 10)
 		}
 		out.Facts = append(out.Facts, af)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"strings"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/money"
@@ -159,8 +159,8 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 		d.Steps = append(d.Steps, views.ExplainStep{Label: l.T(string(step.Label), step.Args...), Expr: step.Expr, Result: step.Result})
 	}
 	for _, f := range x.Facts {
-		fv := views.FactView{ID: f.ID, Kind: f.Kind, Day: st.loc.Date(f.Day.Time()), Value: l.Int(f.Value), Flag: f.Flag, Subject: f.SubjectID}
-		if strings.HasPrefix(f.Kind, "deliverable.") || strings.HasPrefix(f.Kind, "penalty.") {
+		fv := views.FactView{ID: f.ID, Kind: string(f.Kind), Day: st.loc.Date(f.Day.Time()), Value: l.Int(f.Value), Flag: f.Flag, Subject: f.SubjectID}
+		if fact.SubjectOf(f.Kind) == fact.SubjectDeliverable {
 			fv.Link = fmt.Sprintf("/deliverables/%d", f.SubjectID)
 		}
 		d.Facts = append(d.Facts, fv)
