@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
-	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/money"
+	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -338,7 +338,7 @@ func (s *server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	scs, err := s.db.KPI.Trend(r.Context(), st.principal, e.ID, kind, n)
+	tr, err := portfolio.ReadTrend(r.Context(), s.db, st.principal, e.ID, kind, n)
 	if err != nil {
 		return err
 	}
@@ -349,12 +349,11 @@ func (s *server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 		Overall      *int           `json:"overall"` // hundredths of a point
 		Rule         string         `json:"rule"`
 	}{EngagementID: e.ID, Kind: kind, Periods: []apiScorecard{}, Rule: st.loc.T("scorecard.rule")}
-	var totals []kpi.PeriodTotal
-	for _, sc := range scs {
+	for _, sc := range tr.Scorecards {
 		out.Periods = append(out.Periods, toAPIScorecard(st.loc, sc))
-		totals = append(totals, kpi.PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal})
 	}
-	if o, ok := kpi.Overall(totals, kpi.DefaultRecent); ok {
+	if tr.HasOverall {
+		o := tr.Overall
 		out.Overall = &o
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -363,20 +362,13 @@ func (s *server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 
 // apiPortfolio is every engagement the caller may see that is not a draft:
 // this month's total and standing, the last months' totals, and what needs
-// attention — the portfolio page as data.
+// attention — the portfolio page as data (portfolio.Read).
 func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
-	ctx, p, l := r.Context(), st.principal, st.loc
-	var es []engagement.Engagement
-	for pg := (tandem.Page{Limit: 200, Sort: "title"}); ; pg.Offset += pg.Limit {
-		batch, total, err := s.db.Engagements.List(ctx, p, pg, store.EngagementFilter{})
-		if err != nil {
-			return err
-		}
-		es = append(es, batch...)
-		if len(batch) < pg.Limit || pg.Offset+len(batch) >= total {
-			break
-		}
+	l := st.loc
+	pf, err := portfolio.Read(r.Context(), s.db, st.principal, kpi.Month)
+	if err != nil {
+		return err
 	}
 	type point struct {
 		Label string `json:"label"`
@@ -399,35 +391,26 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 	out := struct {
 		Period apiPeriod `json:"period"`
 		Items  []item    `json:"items"`
-	}{Period: toAPIPeriod(l, kpi.PeriodOf(kpi.Month, s.db.Now(), l.Location())), Items: []item{}}
-	for _, e := range es {
-		if e.Status == engagement.StatusDraft {
-			continue
-		}
-		scs, err := s.db.KPI.Trend(ctx, p, e.ID, kpi.Month, trendPeriods)
-		if err != nil {
-			return err
-		}
-		cur := toAPIScorecard(l, scs[len(scs)-1])
-		out.Period = cur.Period
+	}{Period: toAPIPeriod(l, pf.Period), Items: []item{}}
+	for _, pi := range pf.Items {
+		e, cur := pi.Engagement, toAPIScorecard(l, pi.Current())
 		it := item{EngagementID: e.ID, Title: e.Title, PartnerID: e.PartnerID, PartnerName: e.PartnerName, Status: string(e.Status),
 			Total: cur.Total, Standing: cur.Standing, StandingLabel: cur.StandingLabel, Trend: []point{}, OffTrack: []string{}}
-		for _, sc := range scs {
-			pt := point{Label: sc.Period.String(), Start: tandem.DateOf(sc.Period.Start).String()}
-			if sc.HasTotal {
-				total := sc.Total
+		for _, p := range pi.Trend.Points() {
+			pt := point{Label: p.Period.String(), Start: tandem.DateOf(p.Period.Start).String()}
+			if p.HasTotal {
+				total := p.Total
 				pt.Total = &total
 			}
 			it.Trend = append(it.Trend, pt)
 		}
-		for _, row := range cur.Rows {
-			if row.Status == string(kpi.OffTrack) {
-				it.OffTrack = append(it.OffTrack, row.Key)
+		for _, a := range pi.Attention {
+			switch a.Reason {
+			case portfolio.ReasonOffTrack:
+				it.OffTrack = append(it.OffTrack, a.KPI.Key)
+			case portfolio.ReasonOverdue:
+				it.Overdue = a.Count
 			}
-		}
-		_, it.Overdue, err = s.db.Work.List(ctx, p, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: e.ID, Overdue: true})
-		if err != nil {
-			return err
 		}
 		out.Items = append(out.Items, it)
 	}

@@ -6,18 +6,17 @@ import (
 	"net/http"
 
 	"github.com/tandemhq/tandem/internal/contract"
-	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/money"
-	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
 
 // trendPeriods is how many periods the trend charts show.
-const trendPeriods = 6
+const trendPeriods = portfolio.TrendPeriods
 
 // periodKind reads ?period= (month by default).
 func periodKind(r *http.Request) (string, error) {
@@ -62,6 +61,14 @@ func kpiRow(l *i18n.Localizer, defs []contract.MetricDef, engagementID int64, p 
 	return row
 }
 
+// kpiName is a KPI's name, or its metric's when it has none.
+func kpiName(l *i18n.Localizer, defs []contract.MetricDef, k contract.KPI) string {
+	if k.Name != "" {
+		return k.Name
+	}
+	return metricName(l, defs, k.Metric)
+}
+
 // standing is a standing's label and badge tone.
 func standing(l *i18n.Localizer, sc kpi.Scorecard) (string, string) {
 	if !sc.HasTotal {
@@ -82,17 +89,15 @@ func periodLabel(l *i18n.Localizer, p kpi.Period) string {
 	return p.String()
 }
 
-// trendOf turns scorecards into chart points and the overall score.
-func trendOf(l *i18n.Localizer, scs []store.Scorecard) ([]views.ChartPoint, string) {
+// trendOf is a trend's chart points and its overall score, formatted.
+func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) {
 	var pts []views.ChartPoint
-	var totals []kpi.PeriodTotal
-	for _, sc := range scs {
-		pts = append(pts, views.ChartPoint{Label: sc.Period.String(), Value: sc.Total, Has: sc.HasTotal})
-		totals = append(totals, kpi.PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal})
+	for _, pt := range t.Points() {
+		pts = append(pts, views.ChartPoint{Label: pt.Period.String(), Value: pt.Total, Has: pt.HasTotal})
 	}
 	overall := l.T("kpi.status.no_data")
-	if o, ok := kpi.Overall(totals, kpi.DefaultRecent); ok {
-		overall = l.Decimal(int64(o), 2)
+	if t.HasOverall {
+		overall = l.Decimal(int64(t.Overall), 2)
 	}
 	return pts, overall
 }
@@ -108,11 +113,11 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	scs, err := s.db.KPI.Trend(ctx, p, e.ID, kind, trendPeriods)
+	tr, err := portfolio.ReadTrend(ctx, s.db, p, e.ID, kind, trendPeriods)
 	if err != nil {
 		return err
 	}
-	cur := scs[len(scs)-1]
+	cur := tr.Current()
 	l := st.loc
 	d := views.ScorecardData{Engagement: e, PeriodKind: kind, PeriodLabel: periodLabel(l, cur.Period), TermsVersion: cur.TermsVersion,
 		Total: l.T("kpi.status.no_data"), Rule: l.T("scorecard.rule"),
@@ -124,7 +129,7 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 		d.Total = l.Decimal(int64(cur.Total), 2)
 	}
 	d.Standing, d.StandingTone = standing(l, cur.Scorecard)
-	d.Trend, d.Overall = trendOf(l, scs)
+	d.Trend, d.Overall = trendOf(l, tr)
 	return s.page(w, r, views.Scorecard(s.nav(r, e.Title, "engagements"), d))
 }
 
@@ -172,44 +177,34 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 // see, its standing this month, its trend, and what needs attention.
 func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
-	ctx, p := r.Context(), st.principal
 	l := st.loc
-	es, _, err := s.db.Engagements.List(ctx, p, tandem.Page{Limit: 200, Sort: "title"}, store.EngagementFilter{})
+	pf, err := portfolio.Read(r.Context(), s.db, st.principal, kpi.Month)
 	if err != nil {
 		return err
 	}
 	var rows []views.PortfolioRow
-	var period string
-	for _, e := range es {
-		if e.Status == engagement.StatusDraft {
-			continue
-		}
-		scs, err := s.db.KPI.Trend(ctx, p, e.ID, kpi.Month, trendPeriods)
-		if err != nil {
-			return err
-		}
-		cur := scs[len(scs)-1]
-		period = periodLabel(l, cur.Period)
+	for _, it := range pf.Items {
+		e, cur := it.Engagement, it.Current()
 		row := views.PortfolioRow{ID: e.ID, Title: e.Title, Partner: e.PartnerName, Status: string(e.Status), Total: l.T("kpi.status.no_data")}
 		if cur.HasTotal {
 			row.Total = l.Decimal(int64(cur.Total), 2)
 		}
 		row.Standing, row.StandingTone = standing(l, cur.Scorecard)
-		row.Trend, _ = trendOf(l, scs)
-		for _, kr := range cur.Rows {
-			if kr.Status == kpi.OffTrack {
-				row.Attention = append(row.Attention, l.T("portfolio.off_track", "kpi", kpiRow(l, cur.Metrics, e.ID, cur.Period, kr).Name))
-			}
-		}
-		if _, n, err := s.db.Work.List(ctx, p, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: e.ID, Overdue: true}); err != nil {
-			return err
-		} else if n > 0 {
-			row.Attention = append(row.Attention, l.N("portfolio.overdue", int64(n)))
+		row.Trend, _ = trendOf(l, it.Trend)
+		for _, a := range it.Attention {
+			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
 		}
 		rows = append(rows, row)
 	}
-	if period == "" {
-		period = l.Month(s.db.Now().In(l.Location()))
+	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows))
+}
+
+// attentionLabel says what needs attention in the reader's language; defs
+// are the engagement's own metrics, to name a KPI that has no name.
+func attentionLabel(l *i18n.Localizer, defs []contract.MetricDef, a portfolio.Attention) string {
+	var args []any
+	if a.KPI.Key != "" {
+		args = []any{"kpi", kpiName(l, defs, a.KPI)}
 	}
-	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), period, rows))
+	return l.N(string(a.Reason.Key()), int64(a.Count), args...)
 }

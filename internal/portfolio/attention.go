@@ -1,0 +1,89 @@
+package portfolio
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Reason is why an engagement needs attention.
+type Reason string
+
+// Reasons for attention.
+const (
+	// ReasonOffTrack: a KPI of the current period is off track
+	// (kpi.OffTrack); Attention.KPI names it.
+	ReasonOffTrack Reason = "kpi_off_track"
+	// ReasonOverdue: deliverables are not accepted and past due now;
+	// Attention.Count says how many.
+	ReasonOverdue Reason = "deliverables_overdue"
+)
+
+// Key is the catalogue message that says what needs attention. It takes
+// the plural count n (Attention.Count) and {kpi} (the KPI's name).
+func (r Reason) Key() i18n.Key {
+	switch r {
+	case ReasonOffTrack:
+		return i18n.K("portfolio.off_track")
+	case ReasonOverdue:
+		return i18n.K("portfolio.overdue")
+	}
+	return i18n.K("portfolio.attention")
+}
+
+// Attention is one thing about an engagement that needs someone's
+// attention.
+type Attention struct {
+	Reason Reason
+	KPI    contract.KPI // ReasonOffTrack: the KPI
+	Count  int          // how many records it is about (1 for one KPI)
+}
+
+// OffTrack is what needs attention on the scorecard sc: each KPI that is
+// off track, in the scorecard's order.
+func OffTrack(sc kpi.Scorecard) []Attention {
+	var out []Attention
+	for _, r := range sc.Rows {
+		if r.Status == kpi.OffTrack {
+			out = append(out, Attention{Reason: ReasonOffTrack, KPI: r.KPI, Count: 1})
+		}
+	}
+	return out
+}
+
+// Overdue is what needs attention when n deliverables are overdue: nothing
+// when n is 0.
+func Overdue(n int) []Attention {
+	if n <= 0 {
+		return nil
+	}
+	return []Attention{{Reason: ReasonOverdue, Count: n}}
+}
+
+// A source is one place what needs attention comes from: it reads what it
+// needs about the item's engagement through the store (the item's trend is
+// already there) and decides, with a pure function of this package, what
+// needs attention. Adding a source — notices awaiting acknowledgement,
+// urgent requests, values awaiting confirmation — is writing one more
+// source and listing it in sources; the page and the API show its
+// Attention through Reason.Key.
+type source func(ctx context.Context, db *store.DB, p tandem.Principal, it *Item) ([]Attention, error)
+
+// sources are read in this order for each engagement.
+var sources = []source{kpisOffTrack, deliverablesOverdue}
+
+func kpisOffTrack(_ context.Context, _ *store.DB, _ tandem.Principal, it *Item) ([]Attention, error) {
+	return OffTrack(it.Current().Scorecard), nil
+}
+
+func deliverablesOverdue(ctx context.Context, db *store.DB, p tandem.Principal, it *Item) ([]Attention, error) {
+	_, n, err := db.Work.List(ctx, p, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: it.Engagement.ID, Overdue: true})
+	if err != nil {
+		return nil, err
+	}
+	return Overdue(n), nil
+}

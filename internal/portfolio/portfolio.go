@@ -1,0 +1,85 @@
+package portfolio
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Portfolio is the director's view: every engagement the caller may see
+// that the portfolio shows (see Shows), by title, each with its standing in
+// the current period, its trend and what needs attention. There is no cap:
+// Read pages through every engagement.
+type Portfolio struct {
+	Kind   string     // the kind of the periods: week, month or quarter
+	Period kpi.Period // the current period, in the workspace's time zone
+	Items  []Item
+}
+
+// Item is one engagement on the portfolio.
+type Item struct {
+	Engagement engagement.Engagement
+	Trend      Trend // the last TrendPeriods periods of the portfolio's kind
+	Attention  []Attention
+}
+
+// Current is the engagement's scorecard of the current period.
+func (it *Item) Current() store.Scorecard { return it.Trend.Current() }
+
+// Shows reports whether the portfolio shows an engagement in status s:
+// every one but a draft, whose terms are not agreed yet and score nothing.
+func Shows(s engagement.Status) bool { return s != engagement.StatusDraft }
+
+// batch is how many engagements Read lists at a time: the most a store
+// page holds (tandem.Page.Normalize).
+const batch = 200
+
+// Read reads the portfolio of p with periods of kind (week, month or
+// quarter). Anyone who may read engagements may call it: partner people
+// see their partner's engagements (managers) or those assigned to them
+// (agents). Errors: EForbidden, EInvalid for a bad kind.
+func Read(ctx context.Context, db *store.DB, p tandem.Principal, kind string) (*Portfolio, error) {
+	return read(ctx, db, p, kind, batch)
+}
+
+// read is Read listing size engagements at a time.
+func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, size int) (*Portfolio, error) {
+	periods, err := db.KPI.Periods(ctx, p, kind, TrendPeriods)
+	if err != nil {
+		return nil, err
+	}
+	pf := &Portfolio{Kind: kind, Period: periods[len(periods)-1], Items: []Item{}}
+	seen := map[int64]bool{}
+	for pg := (tandem.Page{Limit: size, Sort: "title"}); ; pg.Offset += size {
+		es, total, err := db.Engagements.List(ctx, p, pg, store.EngagementFilter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			// An engagement created while paging may shift one already read
+			// onto the next page.
+			if !Shows(e.Status) || seen[e.ID] {
+				continue
+			}
+			seen[e.ID] = true
+			it := Item{Engagement: e}
+			if it.Trend, err = ReadTrend(ctx, db, p, e.ID, kind, TrendPeriods); err != nil {
+				return nil, err
+			}
+			for _, src := range sources {
+				as, err := src(ctx, db, p, &it)
+				if err != nil {
+					return nil, err
+				}
+				it.Attention = append(it.Attention, as...)
+			}
+			pf.Items = append(pf.Items, it)
+		}
+		if len(es) < size || pg.Offset+len(es) >= total {
+			return pf, nil
+		}
+	}
+}
