@@ -502,10 +502,8 @@ func (s *server) apiNoticeAcknowledge(w http.ResponseWriter, r *http.Request) er
 		Comment  string     `json:"comment"`
 		NewDueAt *time.Time `json:"new_due_at"`
 	}
-	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
-			return err
-		}
+	if err := decodeOptionalJSON(w, r, &in); err != nil {
+		return err
 	}
 	a := notice.Ack{Comment: in.Comment}
 	if in.NewDueAt != nil {
