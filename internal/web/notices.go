@@ -175,9 +175,11 @@ func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error
 	}
 	old := n.DueAt
 	if n.DeliverableID != 0 && f.Get("new_due_on") != "" {
-		if dl, err := s.db.Work.Get(r.Context(), st.principal, n.DeliverableID); err == nil {
-			old = dl.DueAt
+		dl, err := s.db.Work.Get(r.Context(), st.principal, n.DeliverableID)
+		if err != nil {
+			return err
 		}
+		old = dl.DueAt
 	}
 	due, err := newDueAt(f.Get("new_due_on"), old, st.loc.Location())
 	if err == nil {
