@@ -144,7 +144,7 @@ var accessMatrix = map[string]string{
 	"GET /selections/{id}":               "yyynns",
 	"GET /selections/{id}/edit":          "yynnns",
 	"POST /selections/{id}":              "yynnns",
-	"POST /selections/{id}/scores":       "yyynns",
+	"POST /selections/{id}/scores":       "yynnns", // viewers only read
 	"POST /selections/{id}/decision":     "yynnns",
 	"POST /selections/{id}/pilot":        "yynnns",
 	"POST /selections/{id}/pilot/review": "yynnns",
@@ -156,7 +156,7 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/selections":                "yyynns",
 	"POST /api/v1/selections":               "yynnns",
 	"GET /api/v1/selections/{id}":           "yyynns",
-	"PUT /api/v1/selections/{id}/scores":    "yyynns",
+	"PUT /api/v1/selections/{id}/scores":    "yynnns",
 	"POST /api/v1/selections/{id}/decision": "yynnns",
 	"GET /api/v1/partners/{id}/evidence":    "yyynns",
 	// Notices, proposals and risk warnings, status reports: the partner
