@@ -34,7 +34,7 @@ const (
 const (
 	SelectionsRead  Rule = "selections.read"  // selections, results, evidence on candidates: client roles
 	SelectionsWrite Rule = "selections.write" // create, edit, decide, pilots, evidence: owner and manager
-	SelectionsScore Rule = "selections.score" // score candidates, committee members included: client roles
+	SelectionsScore Rule = "selections.score" // score candidates as a reviewer: owner and manager (viewers only read)
 )
 
 // Rules of the work: deliverables, submissions and reviews. Which
@@ -75,7 +75,8 @@ var grants = map[tandem.Role]map[Rule]bool{
 	tandem.RoleManager: set(Member, PartnersRead, PartnersWrite, EngagementsRead, EngagementsWrite,
 		MembersRead, MembersManage, Amend, SelectionsRead, SelectionsWrite, SelectionsScore,
 		WorkRead, WorkPlan, WorkReview, Respond, RequestsRead, RequestsWrite, ValuesWrite),
-	tandem.RoleViewer: set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead, SelectionsRead, SelectionsScore,
+	// Viewers (auditors, board members) read and write nothing.
+	tandem.RoleViewer: set(Member, PartnersRead, EngagementsRead, MembersRead, AuditRead, SelectionsRead,
 		WorkRead, RequestsRead),
 	tandem.RoleVendorManager: set(Member, PartnersRead, EngagementsRead, MembersRead, Amend,
 		WorkRead, WorkPlan, WorkSubmit, Notify, RequestsRead, RequestsWrite, ValuesWrite),
@@ -113,6 +114,18 @@ func Allows(role tandem.Role, r Rule) bool {
 		return true
 	}
 	return grants[role][r]
+}
+
+// Roles lists the roles that satisfy r, in the order of tandem.Roles: for
+// a query that must find the people who may do something.
+func Roles(r Rule) []tandem.Role {
+	var out []tandem.Role
+	for _, role := range tandem.Roles {
+		if Allows(role, r) {
+			out = append(out, role)
+		}
+	}
+	return out
 }
 
 // Can reports whether p's role satisfies r, as an error: nil, or

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -36,7 +37,7 @@ func TestAllows(t *testing.T) {
 		Respond:          O | M,
 		SelectionsRead:   O | M | V,
 		SelectionsWrite:  O | M,
-		SelectionsScore:  O | M | V,
+		SelectionsScore:  O | M,
 		RequestsRead:     O | M | V | VM | VA,
 		RequestsWrite:    O | M | VM | VA,
 	}
@@ -64,5 +65,17 @@ func TestCanGrant(t *testing.T) {
 	if !CanGrant(tandem.RoleOwner, tandem.RoleOwner) || CanGrant(tandem.RoleManager, tandem.RoleOwner) ||
 		!CanGrant(tandem.RoleManager, tandem.RoleVendorAgent) || CanGrant(tandem.RoleViewer, tandem.RoleViewer) {
 		t.Fatal("CanGrant matrix wrong")
+	}
+}
+
+func TestRoles(t *testing.T) {
+	if got := Roles(SelectionsScore); !slices.Equal(got, []tandem.Role{tandem.RoleOwner, tandem.RoleManager}) {
+		t.Errorf("Roles(SelectionsScore) = %v", got)
+	}
+	if got := Roles(Notify); !slices.Equal(got, []tandem.Role{tandem.RoleVendorManager, tandem.RoleVendorAgent}) {
+		t.Errorf("Roles(Notify) = %v", got)
+	}
+	if got := Roles(SignedIn); !slices.Equal(got, tandem.Roles) {
+		t.Errorf("Roles(SignedIn) = %v", got)
 	}
 }

@@ -20,6 +20,13 @@ const (
 	MaxScale = 6
 	// MaxKeyLen is the longest key of a service, goal or KPI.
 	MaxKeyLen = 64
+	// MaxNameLen is the longest name or title in the terms (of a service,
+	// goal, metric, KPI, committee member), in characters, as in the other
+	// forms of Tandem.
+	MaxNameLen = 200
+	// MaxTextLen is the longest free text in the terms (a description,
+	// criteria, a clause), in characters.
+	MaxTextLen = 4000
 )
 
 var (
@@ -139,6 +146,8 @@ func (t *Terms) Validate() error {
 	t.validateNotices(&v)
 	t.validatePenalties(&v)
 	nonNegative(&v, "confidentiality.years_after", int64(t.Confidentiality.YearsAfter))
+	v.MaxLen("confidentiality.liability", t.Confidentiality.Liability, MaxTextLen)
+	v.MaxLen("termination.data_format", t.Termination.DataFormat, MaxTextLen)
 	nonNegative(&v, "termination.deadline_days", int64(t.Termination.DeadlineDays))
 	nonNegative(&v, "termination.consultation_hours", int64(t.Termination.ConsultationHours))
 	t.validateGovernance(&v)
@@ -160,6 +169,7 @@ func (t *Terms) validateShape(v *tandem.Validator) {
 		v.Required("shape.pilot_ends", s.PilotEnds)
 		v.Required("shape.pilot_criteria", s.PilotCriteria)
 	}
+	v.MaxLen("shape.pilot_criteria", s.PilotCriteria, MaxTextLen)
 }
 
 func (t *Terms) validateServices(v *tandem.Validator) {
@@ -167,7 +177,12 @@ func (t *Terms) validateServices(v *tandem.Validator) {
 	for i, sv := range t.Services {
 		f := "services." + strconv.Itoa(i) + "."
 		key(v, f+"key", sv.Key, seen)
-		v.Required(f+"name", sv.Name)
+		if v.Required(f+"name", sv.Name) {
+			v.MaxLen(f+"name", sv.Name, MaxNameLen)
+		}
+		v.MaxLen(f+"description", sv.Description, MaxTextLen)
+		v.MaxLen(f+"acceptance_criteria", sv.AcceptanceCriteria, MaxTextLen)
+		v.MaxLen(f+"acceptor", sv.Acceptor, MaxNameLen)
 		d := sv.Deadline
 		if optionalOneOf(v, f+"deadline.kind", d.Kind, DeadlineKinds) {
 			switch d.Kind {
@@ -210,7 +225,7 @@ func (t *Terms) validateCalendar(v *tandem.Validator) {
 		date(v, "calendar.holidays."+strconv.Itoa(i), h)
 	}
 	for i, p := range c.PauseStates {
-		v.Check(pauseStateRE.MatchString(p), "calendar.pause_states."+strconv.Itoa(i), i18n.K("contract.validation.pause_state"))
+		v.Check(len(p) <= MaxKeyLen && pauseStateRE.MatchString(p), "calendar.pause_states."+strconv.Itoa(i), i18n.K("contract.validation.pause_state"))
 	}
 }
 
@@ -219,7 +234,10 @@ func (t *Terms) validateGoals(v *tandem.Validator) map[string]bool {
 	for i, g := range t.Goals {
 		f := "goals." + strconv.Itoa(i) + "."
 		key(v, f+"key", g.Key, seen)
-		v.Required(f+"title", g.Title)
+		if v.Required(f+"title", g.Title) {
+			v.MaxLen(f+"title", g.Title, MaxNameLen)
+		}
+		v.MaxLen(f+"description", g.Description, MaxTextLen)
 	}
 	return seen
 }
@@ -242,7 +260,7 @@ func (t *Terms) validateMetrics(v *tandem.Validator) {
 			seen[m.Key] = true
 		}
 		if v.Required(f+"name", m.Name) {
-			v.MaxLen(f+"name", m.Name, 200)
+			v.MaxLen(f+"name", m.Name, MaxNameLen)
 		}
 		v.Check(m.Scale >= 0 && m.Scale <= MaxScale, f+"scale", i18n.K("contract.validation.scale"), "max", MaxScale)
 		if !v.Required(f+"kind", m.Kind) || !v.OneOf(f+"kind", m.Kind, MetricKinds...) {
@@ -268,6 +286,7 @@ func (t *Terms) validateKPIs(v *tandem.Validator, goals map[string]bool) {
 	for i, k := range t.KPIs {
 		f := "kpis." + strconv.Itoa(i) + "."
 		key(v, f+"key", k.Key, seen)
+		v.MaxLen(f+"name", k.Name, MaxNameLen)
 		if v.Required(f+"goal_key", k.GoalKey) {
 			v.Check(goals[k.GoalKey], f+"goal_key", i18n.K("contract.validation.unknown_goal"))
 		}
@@ -315,6 +334,7 @@ func (t *Terms) validatePrice(v *tandem.Validator) {
 				v.Check(pc.Unit == "", f+"unit", i18n.K("contract.validation.unit_not_allowed"))
 			}
 		}
+		v.MaxLen(f+"description", pc.Description, MaxTextLen)
 		nonNegative(v, f+"amount_minor", pc.AmountMinor)
 		basisPoints(v, f+"share_bp", pc.ShareBP)
 	}
@@ -332,7 +352,9 @@ func (t *Terms) validatePrice(v *tandem.Validator) {
 		if v.Required(f+"date", ch.Date) {
 			date(v, f+"date", ch.Date)
 		}
-		v.Required(f+"justification", ch.Justification)
+		if v.Required(f+"justification", ch.Justification) {
+			v.MaxLen(f+"justification", ch.Justification, MaxTextLen)
+		}
 	}
 }
 
@@ -362,9 +384,14 @@ func (t *Terms) validatePenalties(v *tandem.Validator) {
 
 func (t *Terms) validateGovernance(v *tandem.Validator) {
 	g := t.Governance
+	v.MaxLen("governance.powers", g.Powers, MaxTextLen)
+	v.MaxLen("governance.handover_rule", g.HandoverRule, MaxTextLen)
 	for i, m := range g.Committee {
 		f := "governance.committee." + strconv.Itoa(i) + "."
-		v.Required(f+"name", m.Name)
+		if v.Required(f+"name", m.Name) {
+			v.MaxLen(f+"name", m.Name, MaxNameLen)
+		}
+		v.MaxLen(f+"role", m.Role, MaxNameLen)
 		if v.Required(f+"side", m.Side) {
 			v.OneOf(f+"side", m.Side, Sides...)
 		}

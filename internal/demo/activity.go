@@ -440,8 +440,8 @@ func (a *activity) cfo() error {
 }
 
 // selection is the search for a web-shop partner: two candidates scored
-// by the owner and the viewer, not yet decided, with evidence on the new
-// candidate.
+// by the owner and the manager (the viewer, a board member, only reads),
+// not yet decided, with evidence on the new candidate.
 func (a *activity) selection() error {
 	pixelhamn, nordcall := a.ids.partners["Pixelhamn Digital AB"], a.ids.partners["NordCall Baltic OÜ"]
 	x := &selection.Selection{Title: "B2B web shop 2027",
@@ -450,7 +450,7 @@ func (a *activity) selection() error {
 			"NordCall offers a package with its Tallinn e-commerce team and follow-up calls on abandoned quotes.",
 		Candidates: []selection.Candidate{{PartnerID: pixelhamn}, {PartnerID: nordcall}},
 		Criteria:   selection.DefaultCriteria(),
-		Reviewers:  []selection.Reviewer{{UserID: a.ids.users[karin]}, {UserID: a.ids.users[ingrid]}}}
+		Reviewers:  []selection.Reviewer{{UserID: a.ids.users[karin]}, {UserID: a.ids.users[johan]}}}
 	if err := a.db.Selections.Create(a.ctx, a.as[karin], x); err != nil {
 		return err
 	}
@@ -477,7 +477,7 @@ func (a *activity) selection() error {
 	if err := score(karin, map[int64][]int{pixelhamn: {4, 4, 4, 3, 4, 5, 4}, nordcall: {2, 5, 4, 4, 4, 5, 3}}); err != nil {
 		return err
 	}
-	if err := score(ingrid, map[int64][]int{pixelhamn: {5, 3, 4, 3, 4, 5, 5}, nordcall: {2, 4, 3, 4, 3, 5, 3}}); err != nil {
+	if err := score(johan, map[int64][]int{pixelhamn: {5, 3, 4, 3, 4, 5, 5}, nordcall: {2, 4, 3, 4, 3, 5, 3}}); err != nil {
 		return err
 	}
 	for _, e := range []selection.Evidence{

@@ -39,6 +39,17 @@ func selectionScope(w *where, p tandem.Principal) {
 }
 
 // selIn returns "(?, ?, …)" for n values and the values as arguments.
+// reviewerRoles is "(?, ?)" and its arguments: the roles that may score a
+// selection, and so be its reviewers (access.SelectionsScore).
+func reviewerRoles() (string, []any) {
+	roles := access.Roles(access.SelectionsScore)
+	args := make([]any, len(roles))
+	for i, r := range roles {
+		args[i] = string(r)
+	}
+	return "(" + placeholders(len(roles)) + ")", args
+}
+
 func selIn(ids []int64) (string, []any) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
@@ -285,8 +296,9 @@ func checkSelectionPeople(ctx context.Context, tx *Tx, p tandem.Principal, x *se
 		ids = append(ids, r.UserID)
 	}
 	in, args = selIn(ids)
+	roles, roleArgs := reviewerRoles()
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND partner_id IS NULL
-		AND role IN ('owner', 'manager', 'viewer') AND user_id IN `+in, append([]any{p.WorkspaceID}, args...)...).Scan(&n); err != nil {
+		AND role IN `+roles+` AND user_id IN `+in, append(append([]any{p.WorkspaceID}, roleArgs...), args...)...).Scan(&n); err != nil {
 		return err
 	}
 	if n != len(ids) {
@@ -651,16 +663,18 @@ func (s *SelectionStore) ReviewPilot(ctx context.Context, p tandem.Principal, id
 	})
 }
 
-// ReviewerOptions returns the client people of p's workspace (user id and
-// name), who may review a selection. Client roles may call it.
+// ReviewerOptions returns the people of p's workspace (user id and name)
+// who may review a selection: those whose role may score. Client roles may
+// call it.
 func (s *SelectionStore) ReviewerOptions(ctx context.Context, p tandem.Principal) (_ []Option, err error) {
 	defer wrap(&err, "SelectionStore.ReviewerOptions")
 	if err := access.Can(p, access.SelectionsRead); err != nil {
 		return nil, err
 	}
+	roles, roleArgs := reviewerRoles()
 	rows, err := s.db.query(ctx, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.workspace_id = ? AND m.partner_id IS NULL AND m.role IN ('owner', 'manager', 'viewer')
-		ORDER BY u.name, u.id`, p.WorkspaceID)
+		WHERE m.workspace_id = ? AND m.partner_id IS NULL AND m.role IN `+roles+`
+		ORDER BY u.name, u.id`, append([]any{p.WorkspaceID}, roleArgs...)...)
 	if err != nil {
 		return nil, err
 	}

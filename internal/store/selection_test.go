@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"github.com/tandemhq/tandem/internal/account"
 	"strings"
 	"testing"
 
@@ -21,14 +22,35 @@ func fieldKeys(err error) map[string]string {
 	return m
 }
 
+// secondManager is a second manager of the fixture's workspace, made on
+// first use: a third reviewer, since viewers only read and do not score.
+func secondManager(t *testing.T, db *store.DB, f *storetest.Fixture) tandem.Principal {
+	t.Helper()
+	u, err := db.Accounts.UserByEmail(ctx, "maja@example.com")
+	if tandem.ErrorCode(err) == tandem.ENotFound {
+		u = &account.User{Email: "maja@example.com", Name: "Maja Manager", Lang: "en"}
+		if err = db.Accounts.CreateUser(ctx, u, storetest.Password); err == nil {
+			_, err = db.Accounts.AddMember(ctx, store.System(f.WorkspaceID, "test"), u.ID, tandem.RoleManager, 0)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Accounts.Principal(ctx, u.ID, f.WorkspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // newSelection stores a selection of partners A and B with three criteria
-// (50/30/20), reviewed by the owner, the manager and the viewer.
+// (50/30/20), reviewed by the owner, the manager and a second manager.
 func newSelection(t *testing.T, db *store.DB, f *storetest.Fixture) *selection.Selection {
 	t.Helper()
 	x := &selection.Selection{
 		Title:      "Sales partner 2026",
 		Candidates: []selection.Candidate{{PartnerID: f.PartnerA}, {PartnerID: f.PartnerB}},
-		Reviewers:  []selection.Reviewer{{UserID: f.Owner.UserID}, {UserID: f.Manager.UserID}, {UserID: f.Viewer.UserID}},
+		Reviewers:  []selection.Reviewer{{UserID: f.Owner.UserID}, {UserID: f.Manager.UserID}, {UserID: secondManager(t, db, f).UserID}},
 		Criteria: []selection.Criterion{{Code: "expertise_track_record", Weight: 50}, {Code: "price", Weight: 30},
 			{Name: "Speaks Swedish", Weight: 20}},
 	}
@@ -42,6 +64,7 @@ func TestSelectionScoringAndDecision(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
+		m2 := secondManager(t, db, f)
 		got, err := db.Selections.Get(ctx, f.Viewer, x.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -63,15 +86,15 @@ func TestSelectionScoringAndDecision(t *testing.T) {
 			partner    int64
 			v1, v2, v3 int
 		}{
-			{f.Owner, f.PartnerA, 5, 4, 3}, {f.Manager, f.PartnerA, 4, 4, 4}, {f.Viewer, f.PartnerA, 3, 5, 2},
-			{f.Owner, f.PartnerB, 4, 3, 5}, {f.Manager, f.PartnerB, 5, 3, 1}, {f.Viewer, f.PartnerB, 4, 5, 4},
+			{f.Owner, f.PartnerA, 5, 4, 3}, {f.Manager, f.PartnerA, 4, 4, 4}, {m2, f.PartnerA, 3, 5, 2},
+			{f.Owner, f.PartnerB, 4, 3, 5}, {f.Manager, f.PartnerB, 5, 3, 1}, {m2, f.PartnerB, 4, 5, 4},
 		} {
 			if err := score(s.p, s.partner, s.v1, s.v2, s.v3); err != nil {
 				t.Fatalf("%s scores: %v", s.p.Role, err)
 			}
 		}
 		// A score of 7 is refused and changes nothing.
-		err = score(f.Viewer, f.PartnerB, 7, 5, 4)
+		err = score(m2, f.PartnerB, 7, 5, 4)
 		if fieldKeys(err)[selection.ScoreField(f.PartnerB, c1)] != "selections.invalid.score" {
 			t.Fatalf("score 7: %v", err)
 		}
@@ -88,16 +111,19 @@ func TestSelectionScoringAndDecision(t *testing.T) {
 		if rs[0].PartnerID != f.PartnerA || rs[0].Median.Tenths() != 750 || rs[1].Median.Tenths() != 725 || rs[1].Mean.Tenths() != 733 {
 			t.Errorf("results: %+v", rs)
 		}
-		// Partner people and non-reviewers cannot score.
+		// Partner people, viewers and non-reviewers cannot score.
 		if err := score(f.VendorManager, f.PartnerA, 5, 5, 5); tandem.ErrorCode(err) != tandem.EForbidden {
 			t.Errorf("vendor scored: %v", err)
+		}
+		if err := score(f.Viewer, f.PartnerA, 5, 5, 5); tandem.ErrorCode(err) != tandem.EForbidden {
+			t.Errorf("viewer scored: %v", err)
 		}
 		y := newSelection(t, db, f)
 		y.Reviewers = y.Reviewers[:1]
 		if err := db.Selections.Update(ctx, f.Owner, y); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Selections.SaveScores(ctx, f.Viewer, y.ID, nil); tandem.ErrorCode(err) != tandem.EForbidden {
+		if err := db.Selections.SaveScores(ctx, m2, y.ID, nil); tandem.ErrorCode(err) != tandem.EForbidden {
 			t.Errorf("non-reviewer scored: %v", err)
 		}
 		// Clearing a score (value 0) removes it; setting the same value again records nothing.
@@ -197,7 +223,12 @@ func TestSelectionValidationAndVisibility(t *testing.T) {
 		if _, n, _ := db.Selections.List(ctx, f.Owner, tandem.Page{}, ""); n != 0 {
 			t.Fatalf("invalid selections were written: %d", n)
 		}
+		// A viewer only reads, so cannot review.
 		x.Reviewers = []selection.Reviewer{{UserID: f.Viewer.UserID}}
+		if err := db.Selections.Create(ctx, f.Owner, x); fieldKeys(err)["reviewers"] != "selections.invalid.reviewer" {
+			t.Errorf("viewer reviewer: %v", err)
+		}
+		x.Reviewers = []selection.Reviewer{{UserID: f.Manager.UserID}}
 		for _, p := range []tandem.Principal{f.Viewer, f.VendorManager, f.VendorAgent} {
 			if err := db.Selections.Create(ctx, p, x); tandem.ErrorCode(err) != tandem.EForbidden {
 				t.Errorf("%s created a selection: %v", p.Role, err)

@@ -20,6 +20,7 @@ const (
 	EUnauthorized Code = "unauthorized" // not signed in, or bad credentials
 	EForbidden    Code = "forbidden"    // signed in, but the role may not do this
 	ETooMany      Code = "too_many"     // throttled
+	ETooLarge     Code = "too_large"    // the request is larger than allowed
 	EInternal     Code = "internal"     // anything else; logged, never shown in detail
 )
 

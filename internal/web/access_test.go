@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -143,7 +144,7 @@ var accessMatrix = map[string]string{
 	"GET /selections/{id}":               "yyynns",
 	"GET /selections/{id}/edit":          "yynnns",
 	"POST /selections/{id}":              "yynnns",
-	"POST /selections/{id}/scores":       "yyynns",
+	"POST /selections/{id}/scores":       "yynnns", // viewers only read
 	"POST /selections/{id}/decision":     "yynnns",
 	"POST /selections/{id}/pilot":        "yynnns",
 	"POST /selections/{id}/pilot/review": "yynnns",
@@ -155,7 +156,7 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/selections":                "yyynns",
 	"POST /api/v1/selections":               "yynnns",
 	"GET /api/v1/selections/{id}":           "yyynns",
-	"PUT /api/v1/selections/{id}/scores":    "yyynns",
+	"PUT /api/v1/selections/{id}/scores":    "yynnns",
 	"POST /api/v1/selections/{id}/decision": "yynnns",
 	"GET /api/v1/partners/{id}/evidence":    "yyynns",
 	// Notices, proposals and risk warnings, status reports: the partner
@@ -232,6 +233,9 @@ func TestAccessMatrix(t *testing.T) {
 					default:
 						res = c.post(path, nil)
 					}
+					if res.status >= 500 {
+						t.Errorf("%s as %s: status %d: %.300s", r.Pattern, role, res.status, res.body)
+					}
 					want := accessMatrix[r.Pattern][i]
 					toSignIn := res.status == 303 && strings.HasPrefix(res.location, "/signin")
 					var got byte
@@ -270,7 +274,13 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 			}
 			who := map[string]tandem.Principal{"partner manager A": f.VendorManager, "partner agent A": f.VendorAgent,
 				"partner manager B": f.VendorManagerB, "owner": f.Owner}
-			var notFoundPage, notFoundAPI string
+			// Pages below a hidden engagement answer like the engagement.
+			for _, sub := range []string{"/terms", "/work", "/scorecard", "/notices", "/requests", "/values"} {
+				hidden["partner manager A"] = append(hidden["partner manager A"], fmt.Sprintf("/engagements/%d%s", f.B1, sub))
+				hidden["partner agent A"] = append(hidden["partner agent A"], fmt.Sprintf("/engagements/%d%s", f.A2, sub))
+			}
+			var notFoundAPI string
+			idRE := regexp.MustCompile(`^/(partners|engagements)/[0-9]+`)
 			for name, paths := range hidden {
 				c, token := e.as(who[name]), e.token(who[name])
 				for _, p := range paths {
@@ -278,6 +288,16 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 					api := c.api("GET", "/api/v1"+p, token, "")
 					if page.status != 404 || api.status != 404 {
 						t.Errorf("%s GET %s: page %d, api %d; want 404", name, p, page.status, api.status)
+					}
+					// The page is the same, word for word, as the page of a
+					// record that does not exist, but for the address itself.
+					missing := idRE.ReplaceAllString(p, "/$1/999999")
+					if p != missing {
+						other := c.get(missing)
+						a, b := strings.ReplaceAll(page.body, p, "PATH"), strings.ReplaceAll(other.body, missing, "PATH")
+						if other.status != 404 || a != b {
+							t.Errorf("%s GET %s: the 404 page differs from that of %s (%d)", name, p, missing, other.status)
+						}
 					}
 					for _, secret := range []string{"Beta helpdesk", "Alpha renewals", "Gamma", "Alpha outbound"} {
 						if strings.Contains(page.body, secret) && !strings.Contains(c.get("/").body, secret) {
@@ -290,7 +310,6 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 					} else if api.body != notFoundAPI {
 						t.Errorf("%s GET %s: a different 404: %s", name, p, api.body)
 					}
-					_ = notFoundPage
 				}
 			}
 			// Lists show only what is theirs.

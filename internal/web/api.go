@@ -1,12 +1,8 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -135,34 +131,6 @@ func set(dst *string, src *string) {
 	if src != nil {
 		*dst = *src
 	}
-}
-
-// decodeJSON reads a JSON body strictly: unknown fields and trailing data
-// are errors, reported with the field where possible.
-func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
-	}
-	if err == nil {
-		return nil
-	}
-	var v tandem.Validator
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &te):
-		v.Add(te.Field, i18n.K("validation.json_type"))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		v.Add(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), i18n.K("validation.unknown_field"))
-	case errors.Is(err, io.EOF):
-		return tandem.Errorf(tandem.EInvalid, i18n.K("error.empty_body"))
-	default:
-		return tandem.Errorf(tandem.EInvalid, i18n.K("error.bad_json"))
-	}
-	return v.Err()
 }
 
 // apiPage reads limit, offset, q and sort.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -21,11 +22,43 @@ type apiVersion struct {
 }
 
 func toAPIVersion(v *contract.Version) apiVersion {
-	out := apiVersion{Number: v.Number, EffectiveFrom: v.EffectiveFrom, CreatedAt: v.CreatedAt, Terms: v.Terms}
+	out := apiVersion{Number: v.Number, EffectiveFrom: v.EffectiveFrom, CreatedAt: v.CreatedAt, Terms: wireTerms(v.Terms)}
 	if v.AmendmentID != 0 {
 		out.AmendmentID = &v.AmendmentID
 	}
 	return out
+}
+
+// wireTerms returns a copy of t in which every list left nil is an empty
+// one, so that the JSON has [] wherever openapi.json says array, never null.
+func wireTerms(t contract.Terms) contract.Terms {
+	emptyLists(reflect.ValueOf(&t).Elem())
+	return t
+}
+
+// emptyLists replaces the nil slices in v, which it copies on the way down
+// so that the caller's values are left as they were.
+func emptyLists(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			p := reflect.New(v.Type().Elem())
+			p.Elem().Set(v.Elem())
+			v.Set(p)
+			emptyLists(p.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			emptyLists(v.Field(i))
+		}
+	case reflect.Slice:
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		v.Set(c)
+		for i := range c.Len() {
+			emptyLists(c.Index(i))
+		}
+	}
 }
 
 type apiFinding struct {
@@ -126,10 +159,8 @@ func (s *server) apiActivate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Acknowledge []string `json:"acknowledge"`
 	}
-	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
-			return err
-		}
+	if err := decodeOptionalJSON(w, r, &in); err != nil {
+		return err
 	}
 	status, err := s.db.Contracts.Activate(r.Context(), state(r).principal, id, in.Acknowledge)
 	if err != nil {
@@ -157,7 +188,7 @@ func (s *server) apiAmendmentList(w http.ResponseWriter, r *http.Request) error 
 		}
 		x := apiAmendment{Number: a.Number, Status: a.Status, EffectiveFrom: a.EffectiveFrom, Reason: a.Reason,
 			ProposedBy: a.ProposedByName, ProposedSide: a.ProposedSide, ProposedAt: a.ProposedAt, DecidedBy: a.DecidedByName,
-			DecisionNote: a.DecisionNote, Changes: changes, Terms: a.Terms}
+			DecisionNote: a.DecisionNote, Changes: changes, Terms: wireTerms(a.Terms)}
 		if !a.DecidedAt.IsZero() {
 			x.DecidedAt = &a.DecidedAt
 		}

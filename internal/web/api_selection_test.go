@@ -89,7 +89,7 @@ func TestAPISelectionInvalid(t *testing.T) {
 			owner := e.token(f.Owner)
 			create := func(extra string) string {
 				return fmt.Sprintf(`{"title":"Pick a call centre","candidates":[%d,%d],"reviewers":[%d,%d]%s}`,
-					f.PartnerA, f.PartnerB, f.Owner.MembershipID, f.Viewer.MembershipID, extra)
+					f.PartnerA, f.PartnerB, f.Owner.MembershipID, f.Manager.MembershipID, extra)
 			}
 			// One valid selection to score against.
 			r := e.anon().api("POST", "/api/v1/selections", owner, create(""))
@@ -116,7 +116,7 @@ func TestAPISelectionInvalid(t *testing.T) {
 					[]string{`{"field":"candidates","message":"Choose a partner of this workspace."}`}},
 				{"a partner's person as reviewer, with a blank title", "", "POST", "/api/v1/selections",
 					fmt.Sprintf(`{"title":" ","candidates":[%d],"reviewers":[%d]}`, f.PartnerA, f.VendorManager.MembershipID), 422,
-					[]string{`{"field":"reviewers","message":"Reviewers must be your own company's people."}`, `"field":"title"`}},
+					[]string{`{"field":"reviewers","message":"Reviewers must be your own company's owners or managers."}`, `"field":"title"`}},
 				{"unknown field", "", "POST", "/api/v1/selections", create(`,"budget":5`), 422,
 					[]string{`{"field":"budget","message":"Unknown field."}`}},
 				{"score 7", "", "PUT", scores,
@@ -172,14 +172,16 @@ func TestAPISelectionFlow(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
 			f := e.f
-			owner, viewer, manager := e.token(f.Owner), e.token(f.Viewer), e.token(f.Manager)
+			// The second reviewer is a second manager: viewers only read.
+			maja := secondManager(e)
+			owner, viewer, manager, second := e.token(f.Owner), e.token(f.Viewer), e.token(f.Manager), e.token(maja)
 			c := e.anon()
 
 			// Reviewers are given as membership ids; the store keeps user ids.
 			r := c.api("POST", "/api/v1/selections", owner, fmt.Sprintf(`{"title":"Nordic outbound","description":"Q3",
 				"candidates":[%d,%d],"reviewers":[%d,%d],
 				"criteria":[{"name":"Quality","weight":3},{"code":"price","weight":1}]}`,
-				f.PartnerA, f.PartnerB, f.Owner.MembershipID, f.Viewer.MembershipID))
+				f.PartnerA, f.PartnerB, f.Owner.MembershipID, maja.MembershipID))
 			if r.status != 201 {
 				t.Fatalf("create: %d %s", r.status, r.body)
 			}
@@ -194,7 +196,7 @@ func TestAPISelectionFlow(t *testing.T) {
 				t.Fatalf("reviewers: %+v", sel.Reviewers)
 			}
 			for _, rv := range sel.Reviewers {
-				want := map[int64]int64{f.Owner.UserID: f.Owner.MembershipID, f.Viewer.UserID: f.Viewer.MembershipID}[rv.UserID]
+				want := map[int64]int64{f.Owner.UserID: f.Owner.MembershipID, maja.UserID: maja.MembershipID}[rv.UserID]
 				if rv.MembershipID == nil || *rv.MembershipID != want {
 					t.Errorf("reviewer %d: membership %v, want %d", rv.UserID, rv.MembershipID, want)
 				}
@@ -214,27 +216,31 @@ func TestAPISelectionFlow(t *testing.T) {
 					{"partner_id":%d,"criterion_id":%d,"score":%d}]}`,
 					f.PartnerA, quality, a[0], f.PartnerA, price, a[1], f.PartnerB, quality, b[0], f.PartnerB, price, b[1]))
 			}
-			// The manager may score in general, but is not a reviewer here.
+			// The manager may score in general, but is not a reviewer here;
+			// the viewer may not score at all.
 			if r := put(manager, [2]int{5, 5}, [2]int{5, 5}); r.status != 403 {
 				t.Errorf("manager scores: %d %s", r.status, r.body)
+			}
+			if r := put(viewer, [2]int{5, 5}, [2]int{5, 5}); r.status != 403 {
+				t.Errorf("viewer scores: %d %s", r.status, r.body)
 			}
 			// Owner: A quality 5, price 3; B quality 2, price 4.
 			if r := put(owner, [2]int{5, 3}, [2]int{2, 4}); r.status != 200 {
 				t.Fatalf("owner scores: %d %s", r.status, r.body)
 			}
-			// Viewer: A quality 4, price 1; B quality 3, price 5.
-			r = put(viewer, [2]int{4, 1}, [2]int{3, 5})
+			// Second: A quality 4, price 1; B quality 3, price 5.
+			r = put(second, [2]int{4, 1}, [2]int{3, 5})
 			if r.status != 200 {
-				t.Fatalf("viewer scores: %d %s", r.status, r.body)
+				t.Fatalf("second manager scores: %d %s", r.status, r.body)
 			}
 			mine := decodeSel(t, r).MyScores
 			if len(mine) != 4 {
-				t.Errorf("viewer's own scores: %+v", mine)
+				t.Errorf("second manager's own scores: %+v", mine)
 			}
 
 			// By hand: Σw = 4, so a total is 100·Σ w·(s−1) / 16.
-			//   owner  A: 3·4 + 1·2 = 14 → 87.5     viewer A: 3·3 + 1·0 = 9  → 56.25
-			//   owner  B: 3·1 + 1·3 = 6  → 37.5     viewer B: 3·2 + 1·4 = 10 → 62.5
+			//   owner  A: 3·4 + 1·2 = 14 → 87.5     second A: 3·3 + 1·0 = 9  → 56.25
+			//   owner  B: 3·1 + 1·3 = 6  → 37.5     second B: 3·2 + 1·4 = 10 → 62.5
 			//   A: median (87.5 + 56.25)/2 = 71.875, spread 31.25
 			//   B: median (37.5 + 62.5)/2  = 50,     spread 25
 			// Rounded half up: 56.25 → "56.3", 71.875 → "71.9" and 7188 hundredths.
@@ -245,7 +251,7 @@ func TestAPISelectionFlow(t *testing.T) {
 			type want struct {
 				partner        int64
 				rank           int
-				owner, viewer  string
+				owner, second  string
 				median, spread string
 			}
 			wants := []want{
@@ -261,8 +267,8 @@ func TestAPISelectionFlow(t *testing.T) {
 				for _, tt := range res.Totals {
 					totals[tt.UserID] = tt.Total.String()
 				}
-				if totals[f.Owner.UserID] != w.owner || totals[f.Viewer.UserID] != w.viewer {
-					t.Errorf("partner %d totals: %v, want owner %s viewer %s", w.partner, totals, w.owner, w.viewer)
+				if totals[f.Owner.UserID] != w.owner || totals[maja.UserID] != w.second {
+					t.Errorf("partner %d totals: %v, want owner %s second %s", w.partner, totals, w.owner, w.second)
 				}
 				if res.Median.String() != w.median || res.Spread.String() != w.spread {
 					t.Errorf("partner %d: median %s spread %s, want %s %s", w.partner, res.Median, res.Spread, w.median, w.spread)
@@ -293,7 +299,7 @@ func TestAPISelectionFlow(t *testing.T) {
 			if d := decodeSel(t, r); d.Status != "decided" || d.Decision == nil || d.Decision.PartnerID != f.PartnerA || d.Decision.Reason != "Best quality" {
 				t.Errorf("decision: %s", r.body)
 			}
-			if r := put(viewer, [2]int{1, 1}, [2]int{1, 1}); r.status != 409 {
+			if r := put(second, [2]int{1, 1}, [2]int{1, 1}); r.status != 409 {
 				t.Errorf("scoring a decided selection: %d %s", r.status, r.body)
 			}
 			if r := c.api("POST", path+"/decision", owner, body); r.status != 409 {

@@ -153,7 +153,7 @@ func (s *server) apiDeliverableSubmit(w http.ResponseWriter, r *http.Request) er
 	var in struct {
 		Note string `json:"note"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
+	if err := decodeOptionalJSON(w, r, &in); err != nil {
 		return err
 	}
 	n, err := s.db.Work.Submit(r.Context(), state(r).principal, d.ID, in.Note, nil)

@@ -25,6 +25,8 @@ func statusOf(code tandem.Code) int {
 		return http.StatusForbidden
 	case tandem.ETooMany:
 		return http.StatusTooManyRequests
+	case tandem.ETooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

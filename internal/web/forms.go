@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +18,9 @@ const maxFormBytes = 1 << 20
 func parseForm(w http.ResponseWriter, r *http.Request) (views.Form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			return views.Form{}, tandem.Errorf(tandem.ETooLarge, i18n.K("error.too_large"), "max", maxFormBytes>>20)
+		}
 		return views.Form{}, tandem.Errorf(tandem.EInvalid, i18n.K("error.bad_form"))
 	}
 	return views.Form{Values: r.PostForm, Errors: map[string]string{}}, nil

@@ -132,7 +132,11 @@ func (s *server) importPost(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, views.Import(s.nav(r, st.loc.T("import.title"), "engagements"), e, d))
 		return nil
 	}
-	rows, _ := importer.Validate(schema, t)
+	rows, errs := importer.Validate(schema, t)
+	if len(errs) > 0 {
+		// The preview just above found none: the two disagree.
+		return fmt.Errorf("import: the preview found no errors, validation found %d", len(errs))
+	}
 	ds := make([]*work.Deliverable, len(rows))
 	loc := st.loc.Location()
 	for i, row := range rows {

@@ -175,9 +175,11 @@ func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error
 	}
 	old := n.DueAt
 	if n.DeliverableID != 0 && f.Get("new_due_on") != "" {
-		if dl, err := s.db.Work.Get(r.Context(), st.principal, n.DeliverableID); err == nil {
-			old = dl.DueAt
+		dl, err := s.db.Work.Get(r.Context(), st.principal, n.DeliverableID)
+		if err != nil {
+			return err
 		}
+		old = dl.DueAt
 	}
 	due, err := newDueAt(f.Get("new_due_on"), old, st.loc.Location())
 	if err == nil {
@@ -502,10 +504,8 @@ func (s *server) apiNoticeAcknowledge(w http.ResponseWriter, r *http.Request) er
 		Comment  string     `json:"comment"`
 		NewDueAt *time.Time `json:"new_due_at"`
 	}
-	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
-			return err
-		}
+	if err := decodeOptionalJSON(w, r, &in); err != nil {
+		return err
 	}
 	a := notice.Ack{Comment: in.Comment}
 	if in.NewDueAt != nil {

@@ -83,7 +83,12 @@ func (s *server) nav(r *http.Request, title, active string) views.Nav {
 		n.HasWorkspace = true
 		n.Can = func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) }
 		if r.Method == http.MethodGet {
-			n.Unread, _ = s.db.Work.Unread(r.Context(), st.principal)
+			// The unread count is chrome: without it the page still
+			// serves its purpose, so a failure is logged, not shown.
+			var err error
+			if n.Unread, err = s.db.Work.Unread(r.Context(), st.principal); err != nil {
+				s.log.Error("nav: unread notifications", "request_id", st.id, "route", st.route, "err", err)
+			}
 		}
 	} else {
 		n.Can = func(access.Rule) bool { return false }

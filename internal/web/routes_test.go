@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"encoding/json"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/web"
 )
 
@@ -51,4 +54,117 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if strings.Join(documented, "\n") != strings.Join(routed, "\n") {
 		t.Fatalf("routes and OpenAPI disagree.\nroutes:\n%s\ndocument:\n%s", strings.Join(routed, "\n"), strings.Join(documented, "\n"))
 	}
+}
+
+// The Terms schema of the OpenAPI document describes contract.Terms
+// completely: every object has exactly the properties of its Go struct (so
+// no part is a bare object), closed to others, and every property has the
+// type of its Go field; enumerations list the contract's vocabularies.
+func TestOpenAPITermsMatchesGoTypes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(web.OpenAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	resolve := func(s map[string]any) map[string]any {
+		if r, ok := s["$ref"].(string); ok {
+			name := strings.TrimPrefix(r, "#/components/schemas/")
+			if doc.Components.Schemas[name] == nil {
+				t.Fatalf("%s: no such schema", r)
+			}
+			return doc.Components.Schemas[name]
+		}
+		return s
+	}
+	enums := map[string][]string{}
+	var walk func(path string, s map[string]any, ty reflect.Type)
+	walk = func(path string, s map[string]any, ty reflect.Type) {
+		s = resolve(s)
+		for ty.Kind() == reflect.Pointer {
+			ty = ty.Elem()
+		}
+		want := map[reflect.Kind]string{reflect.Struct: "object", reflect.Slice: "array", reflect.String: "string",
+			reflect.Int: "integer", reflect.Int64: "integer", reflect.Bool: "boolean"}[ty.Kind()]
+		if want == "" {
+			t.Fatalf("%s: Go kind %s has no JSON type here", path, ty.Kind())
+		}
+		if s["type"] != want {
+			t.Errorf("%s: type %v, want %s", path, s["type"], want)
+			return
+		}
+		switch ty.Kind() {
+		case reflect.Struct:
+			props, _ := s["properties"].(map[string]any)
+			if len(props) == 0 {
+				t.Errorf("%s: a bare object", path)
+			}
+			if s["additionalProperties"] != false {
+				t.Errorf("%s: additionalProperties is not false", path)
+			}
+			seen := map[string]bool{}
+			for f := range ty.Fields() {
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				seen[name] = true
+				p, ok := props[name].(map[string]any)
+				if !ok {
+					t.Errorf("%s: property %s of %s is not documented", path, name, ty)
+					continue
+				}
+				walk(join(path, name), p, f.Type)
+			}
+			for name := range props {
+				if !seen[name] {
+					t.Errorf("%s: documented property %s is not in %s", path, name, ty)
+				}
+			}
+		case reflect.Slice:
+			items, ok := s["items"].(map[string]any)
+			if !ok {
+				t.Errorf("%s: array without items", path)
+				return
+			}
+			walk(path+"[]", items, ty.Elem())
+		case reflect.String:
+			if e, ok := s["enum"].([]any); ok {
+				for _, x := range e {
+					if x != "" {
+						enums[path] = append(enums[path], x.(string))
+					}
+				}
+			}
+		}
+	}
+	walk("", doc.Components.Schemas["Terms"], reflect.TypeFor[contract.Terms]())
+
+	vocab := map[string][]string{
+		"shape.model": contract.Models, "shape.coverage": contract.Coverages, "shape.format": contract.Formats,
+		"shape.renewal": contract.Renewals, "services[].deadline.kind": contract.DeadlineKinds,
+		"metrics[].kind": contract.MetricKinds, "metrics[].source": contract.MetricSources,
+		"kpis[].direction": contract.Directions, "kpis[].period": contract.Periods,
+		"price.period": contract.InvoicePeriods, "price.components[].kind": contract.PriceKinds,
+		"price.components[].unit":     append(append([]string{}, contract.TimeUnits...), contract.ResultUnits...),
+		"notices[].category":          contract.NoticeCategories,
+		"governance.committee[].side": contract.Sides,
+		"governance.cadence[].kind":   contract.MeetingKinds,
+	}
+	for path, want := range vocab {
+		if got := enums[path]; !slices.Equal(got, want) {
+			t.Errorf("%s: enum %v, want %v", path, got, want)
+		}
+	}
+	for path := range enums {
+		if vocab[path] == nil {
+			t.Errorf("%s: an enumeration this test does not check", path)
+		}
+	}
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }

@@ -63,6 +63,9 @@ func TestSelectionPages(t *testing.T) {
 			e := newEnv(t, dialect)
 			f := e.f
 			manager, viewer, owner := e.as(f.Manager), e.as(f.Viewer), e.as(f.Owner)
+			// The third reviewer is a second manager: viewers only read.
+			maja := secondManager(e)
+			second := e.as(maja)
 
 			r := manager.get("/selections/new")
 			if r.status != 200 || !strings.Contains(r.body, "Expertise and track record") || !strings.Contains(r.body, `name="criteria.3.weight" type="number" min="1" max="100" step="1" value="20"`) {
@@ -71,7 +74,7 @@ func TestSelectionPages(t *testing.T) {
 			form := url.Values{
 				"title":             {"Sales partner 2026"},
 				"candidates":        {fmt.Sprint(f.PartnerA), fmt.Sprint(f.PartnerB)},
-				"reviewers":         {fmt.Sprint(f.Owner.UserID), fmt.Sprint(f.Manager.UserID), fmt.Sprint(f.Viewer.UserID)},
+				"reviewers":         {fmt.Sprint(f.Owner.UserID), fmt.Sprint(f.Manager.UserID), fmt.Sprint(maja.UserID)},
 				"criteria.0.code":   {"expertise_track_record"},
 				"criteria.0.weight": {"50"},
 				"criteria.1.code":   {"price"},
@@ -128,16 +131,20 @@ func TestSelectionPages(t *testing.T) {
 				partner    int64
 				v1, v2, v3 string
 			}{
-				{owner, f.PartnerA, "5", "4", "3"}, {manager, f.PartnerA, "4", "4", "4"}, {viewer, f.PartnerA, "3", "5", "2"},
-				{owner, f.PartnerB, "4", "3", "5"}, {manager, f.PartnerB, "5", "3", "1"}, {viewer, f.PartnerB, "4", "5", "4"},
+				{owner, f.PartnerA, "5", "4", "3"}, {manager, f.PartnerA, "4", "4", "4"}, {second, f.PartnerA, "3", "5", "2"},
+				{owner, f.PartnerB, "4", "3", "5"}, {manager, f.PartnerB, "5", "3", "1"}, {second, f.PartnerB, "4", "5", "4"},
 			} {
 				if r := score(s.c, s.partner, s.v1, s.v2, s.v3); r.status != 303 {
 					t.Fatalf("score: %d %s", r.status, r.body)
 				}
 			}
-			// A score of 7 gets a field error and changes nothing.
+			// A score of 7 gets a field error and changes nothing; a
+			// viewer may not score at all.
 			before, _ := e.db.Selections.Scores(ctx, f.Owner, id)
-			r = score(viewer, f.PartnerB, "7", "1", "1")
+			if r := score(viewer, f.PartnerB, "3", "3", "3"); r.status != 403 {
+				t.Fatalf("viewer scored: %d", r.status)
+			}
+			r = score(second, f.PartnerB, "7", "1", "1")
 			if r.status != 422 || !strings.Contains(r.body, `id="e-`+selection.ScoreField(f.PartnerB, c1)+`">Choose a score from 1 to 5.</p>`) {
 				t.Fatalf("score 7: %d", r.status)
 			}
@@ -350,7 +357,7 @@ func TestSelectionPagesInEveryLanguage(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	f := e.f
 	x := &selection.Selection{Title: "Support partner", Candidates: []selection.Candidate{{PartnerID: f.PartnerA}, {PartnerID: f.PartnerB}},
-		Reviewers: []selection.Reviewer{{UserID: f.Owner.UserID}, {UserID: f.Viewer.UserID}}, Criteria: selection.DefaultCriteria()}
+		Reviewers: []selection.Reviewer{{UserID: f.Owner.UserID}, {UserID: f.Manager.UserID}}, Criteria: selection.DefaultCriteria()}
 	if err := e.db.Selections.Create(ctx, f.Owner, x); err != nil {
 		t.Fatal(err)
 	}

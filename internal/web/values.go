@@ -288,13 +288,17 @@ func (s *server) apiValueDecide(w http.ResponseWriter, r *http.Request, confirm 
 	if err != nil {
 		return err
 	}
+	// Confirming takes no fields; rejecting needs a reason.
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if r.ContentLength != 0 {
-		if err := decodeJSON(w, r, &in); err != nil {
-			return err
-		}
+	if confirm {
+		err = decodeOptionalJSON(w, r, &struct{}{})
+	} else {
+		err = decodeJSON(w, r, &in)
+	}
+	if err != nil {
+		return err
 	}
 	p := state(r).principal
 	if confirm {

@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+)
+
+// The engagement page's activity feed reads only the engagement's own
+// entries, newest first, through the index events_feed — not the
+// workspace's whole trail, whatever its length (issue 9: 2,584 req/s with
+// 112 entries fell to 19.8 with 32,870 for want of it).
+func TestFeedUsesItsIndex(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		// A long trail about other records, and a few entries about A1.
+		p, err := db.Partners.Get(ctx, f.Owner, f.PartnerB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 300 {
+			p.ContactName = "Contact " + strings.Repeat("x", i%7+1)
+			if err := db.Partners.Update(ctx, f.Owner, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e, err := db.Engagements.Get(ctx, f.Owner, f.A1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []string{"one", "two", "three"} {
+			e.Description = d
+			if err := db.Engagements.Update(ctx, f.Owner, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		feed, err := db.Audit.Feed(ctx, f.Owner, f.A1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(feed) != 2 || feed[0].Seq <= feed[1].Seq {
+			t.Fatalf("feed: %+v", feed)
+		}
+		for _, x := range feed {
+			if x.Entity != "engagement" || x.EntityID != f.A1 || x.Action != "engagement.updated" {
+				t.Errorf("feed entry %d: %s %s %d", x.Seq, x.Action, x.Entity, x.EntityID)
+			}
+		}
+
+		ix, err := store.Indexes(db, "events")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(ix, "events_feed") {
+			t.Fatalf("indexes of events: %v", ix)
+		}
+		if db.Dialect() != "sqlite" {
+			return
+		}
+		// Without statistics, as a fresh database runs, and with them.
+		for _, analyze := range []bool{false, true} {
+			if analyze {
+				if err := storetest.Exec(db, "ANALYZE"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			plan, err := store.QueryPlan(db, store.FeedQuery, f.WorkspaceID, "engagement", f.A1, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(plan, "\n")
+			if len(plan) != 1 || !strings.HasPrefix(plan[0], "SEARCH events USING INDEX events_feed (workspace_id=? AND entity=? AND entity_id=?)") {
+				t.Errorf("analyzed %v: the feed's plan is not one search of events_feed:\n%s", analyze, all)
+			}
+			if strings.Contains(all, "SCAN") || strings.Contains(all, "TEMP B-TREE") {
+				t.Errorf("analyzed %v: the feed scans or sorts:\n%s", analyze, all)
+			}
+		}
+	})
+}
