@@ -26,7 +26,9 @@ func NewPasswordReset(userID int64, now time.Time) PasswordReset {
 
 // Usable reports whether the reset link still works at now: once, and not
 // after it expires.
-func (r *PasswordReset) Usable(now time.Time) bool { return r.UsedAt.IsZero() && now.Before(r.ExpiresAt) }
+func (r *PasswordReset) Usable(now time.Time) bool {
+	return r.UsedAt.IsZero() && now.Before(r.ExpiresAt)
+}
 
 // CanIssueReset reports whether p may issue a password reset link for a
 // member: only an owner (or the installation itself, which acts as one).
