@@ -53,6 +53,12 @@ var (
 	DefaultNoticeCategories = []string{"deadline_at_risk", "missing_information", "unlawful_document", "accounting_error", "penalty_risk", "third_party_request"}
 )
 
+// Metric kinds (MetricKinds).
+const (
+	MetricKindManual  = "manual"
+	MetricKindFormula = "formula"
+)
+
 // ResultMetrics are the metrics of the KPI catalogue that measure results
 // (seed 001): contribution to business goals, deadlines and predictability,
 // first-time quality, initiative and transparency, and sales results.

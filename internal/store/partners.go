@@ -63,6 +63,12 @@ func (s *PartnerStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 // partner that does not exist and one p may not see.
 func (s *PartnerStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *partner.Partner, err error) {
 	defer wrap(&err, "PartnerStore.Get(%d)", id)
+	return loadPartner(ctx, s.db, p, id)
+}
+
+// loadPartner reads a partner p may see through q (the read pool or a
+// transaction), or tandem.ErrNotFound.
+func loadPartner(ctx context.Context, q querier, p tandem.Principal, id int64) (*partner.Partner, error) {
 	if err := access.Can(p, access.PartnersRead); err != nil {
 		return nil, err
 	}
@@ -70,7 +76,7 @@ func (s *PartnerStore) Get(ctx context.Context, p tandem.Principal, id int64) (_
 	partnerScope(&w, p)
 	w.add("pa.id = ?", id)
 	var x partner.Partner
-	if err := scanPartner(s.db.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
+	if err := scanPartner(q.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
 		return nil, notFound(err)
 	}
 	return &x, nil
@@ -109,15 +115,15 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 	if err := access.Can(p, access.PartnersWrite); err != nil {
 		return err
 	}
-	before, err := s.Get(ctx, p, x.ID)
-	if err != nil {
-		return err
-	}
-	x.Normalize()
-	if err := x.Validate(); err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		before, err := loadPartner(ctx, tx, p, x.ID)
+		if err != nil {
+			return err
+		}
+		x.Normalize()
+		if err := x.Validate(); err != nil {
+			return err
+		}
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
 		res, err := tx.exec(ctx, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
 			contact_name = ?, contact_email = ?, contact_phone = ?, status = ?, search_text = ?, updated_at = ?
