@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/audit"
@@ -23,12 +22,6 @@ import (
 // the client: partner roles are refused by the access rules and see nothing.
 type SelectionStore struct{ db *DB }
 
-// selQuerier is what reads need: the read pool or a write transaction.
-type selQuerier interface {
-	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	queryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
-
 // selectionScope limits selections (aliased s) to p's workspace, and to
 // nothing for a partner role.
 func selectionScope(w *where, p tandem.Principal) {
@@ -36,6 +29,16 @@ func selectionScope(w *where, p tandem.Principal) {
 	if !p.Role.IsClient() {
 		w.add("1 = 0")
 	}
+}
+
+// reviewerRoles returns "(?, …)" and the roles of selection.ReviewerRoles.
+func reviewerRoles() (string, []any) {
+	roles := selection.ReviewerRoles()
+	args := make([]any, len(roles))
+	for i, r := range roles {
+		args[i] = string(r)
+	}
+	return "(" + placeholders(len(roles)) + ")", args
 }
 
 // selIn returns "(?, ?, …)" for n values and the values as arguments.
@@ -94,7 +97,7 @@ func (s *SelectionStore) Get(ctx context.Context, p tandem.Principal, id int64) 
 	return loadSelection(ctx, s.db, p, id)
 }
 
-func loadSelection(ctx context.Context, q selQuerier, p tandem.Principal, id int64) (*selection.Selection, error) {
+func loadSelection(ctx context.Context, q querier, p tandem.Principal, id int64) (*selection.Selection, error) {
 	var w where
 	selectionScope(&w, p)
 	w.add("s.id = ?", id)
@@ -193,9 +196,7 @@ func (s *SelectionStore) Create(ctx context.Context, p tandem.Principal, x *sele
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x.Status = selection.StatusOpen
-	x.Normalize()
-	if err := x.Validate(); err != nil {
+	if err := x.PrepareNew(); err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
@@ -232,23 +233,13 @@ func (s *SelectionStore) Update(ctx context.Context, p tandem.Principal, x *sele
 		if err != nil {
 			return err
 		}
-		if before.Status != selection.StatusOpen {
-			return selection.ErrClosed
-		}
-		x.Status = selection.StatusOpen
-		x.Normalize()
-		if err := x.Validate(); err != nil {
+		if err := x.PrepareUpdate(before); err != nil {
 			return err
-		}
-		for i, c := range x.Criteria {
-			if c.ID != 0 && before.Criterion(c.ID) == nil {
-				return invalid(fmt.Sprintf("criteria.%d.name", i), "selections.invalid.unknown_criterion")
-			}
 		}
 		if err := checkSelectionPeople(ctx, tx, p, x); err != nil {
 			return err
 		}
-		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
+		x.WorkspaceID, x.UpdatedAt = p.WorkspaceID, tx.now
 		if _, err := tx.exec(ctx, `UPDATE selections SET title = ?, description = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ?`, x.Title, x.Description, x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 			return err
@@ -285,8 +276,9 @@ func checkSelectionPeople(ctx context.Context, tx *Tx, p tandem.Principal, x *se
 		ids = append(ids, r.UserID)
 	}
 	in, args = selIn(ids)
+	roles, roleArgs := reviewerRoles()
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND partner_id IS NULL
-		AND role IN ('owner', 'manager', 'viewer') AND user_id IN `+in, append([]any{p.WorkspaceID}, args...)...).Scan(&n); err != nil {
+		AND role IN `+roles+` AND user_id IN `+in, append(append([]any{p.WorkspaceID}, roleArgs...), args...)...).Scan(&n); err != nil {
 		return err
 	}
 	if n != len(ids) {
@@ -435,136 +427,114 @@ func (s *SelectionStore) SaveScores(ctx context.Context, p tandem.Principal, id 
 	if err := access.Can(p, access.SelectionsScore); err != nil {
 		return err
 	}
-	for i := range scores {
-		scores[i].ReviewerID = p.UserID
-		scores[i].Note = strings.TrimSpace(scores[i].Note)
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		x, err := loadSelection(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if x.Status != selection.StatusOpen {
-			return selection.ErrClosed
-		}
-		if !x.IsReviewer(p.UserID) {
-			return selection.ErrNotReviewer
-		}
-		if err := x.ValidateScores(scores); err != nil {
+		if err := x.PrepareScores(p, scores); err != nil {
 			return err
 		}
-		type key struct{ partner, criterion int64 }
-		old := map[key]selection.Score{}
 		rows, err := tx.query(ctx, `SELECT partner_id, criterion_id, value, note FROM selection_scores
 			WHERE selection_id = ? AND reviewer_id = ?`, id, p.UserID)
 		if err != nil {
 			return err
 		}
+		var old []selection.Score
 		for rows.Next() {
 			var sc selection.Score
 			if err := rows.Scan(&sc.PartnerID, &sc.CriterionID, &sc.Value, &sc.Note); err != nil {
 				rows.Close()
 				return err
 			}
-			old[key{sc.PartnerID, sc.CriterionID}] = sc
+			old = append(old, sc)
 		}
 		if err := closeRows(rows); err != nil {
 			return err
 		}
-		var changed []string
-		for _, sc := range scores {
-			k := key{sc.PartnerID, sc.CriterionID}
-			prev, had := old[k]
-			switch {
-			case sc.Value == 0 && had:
+		changed := selection.ChangedScores(old, scores)
+		for _, sc := range changed {
+			if sc.Value == 0 {
 				if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND reviewer_id = ? AND partner_id = ? AND criterion_id = ?`,
 					id, p.UserID, sc.PartnerID, sc.CriterionID); err != nil {
 					return err
 				}
-			case sc.Value == 0, had && prev.Value == sc.Value && prev.Note == sc.Note:
 				continue
-			default:
-				if _, err := tx.exec(ctx, `INSERT INTO selection_scores (workspace_id, selection_id, reviewer_id, partner_id,
-					criterion_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (selection_id, reviewer_id, partner_id, criterion_id)
-					DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`,
-					p.WorkspaceID, id, p.UserID, sc.PartnerID, sc.CriterionID, sc.Value, sc.Note, tx.now); err != nil {
-					return err
-				}
 			}
-			changed = append(changed, fmt.Sprintf("%d/%d=%d", sc.PartnerID, sc.CriterionID, sc.Value))
+			if _, err := tx.exec(ctx, `INSERT INTO selection_scores (workspace_id, selection_id, reviewer_id, partner_id,
+				criterion_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (selection_id, reviewer_id, partner_id, criterion_id)
+				DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`,
+				p.WorkspaceID, id, p.UserID, sc.PartnerID, sc.CriterionID, sc.Value, sc.Note, tx.now); err != nil {
+				return err
+			}
 		}
 		if len(changed) == 0 {
 			return nil
 		}
-		sort.Strings(changed)
-		return tx.record(ctx, p, "selection.scored", "selection", id, map[string]any{"scores": changed})
+		return tx.record(ctx, p, "selection.scored", "selection", id, map[string]any{"scores": selection.ScoresLabel(changed)})
 	})
 }
 
 // Decide records the chosen partner and the reason, and closes the
-// selection. Owners and managers may call it; errors: EInvalid (not a
-// candidate, no reason), ENotFound, EForbidden, EConflict (already decided).
+// selection (selection.Selection.Decide). Owners and managers may call it;
+// errors: EInvalid (not a candidate, no reason), ENotFound, EForbidden,
+// EConflict (already decided).
 func (s *SelectionStore) Decide(ctx context.Context, p tandem.Principal, id, partnerID int64, reason string) (err error) {
 	defer wrap(&err, "SelectionStore.Decide(%d)", id)
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
 	return s.db.transact(ctx, func(tx *Tx) error {
 		x, err := loadSelection(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if x.Status != selection.StatusOpen {
-			return selection.ErrClosed
-		}
-		if err := x.ValidateDecision(partnerID, reason); err != nil {
+		if err := x.Decide(partnerID, reason, p.Actor(), tx.now); err != nil {
 			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE selections SET status = ?, decided_partner_id = ?, decision_reason = ?,
 			decided_by = ?, decided_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			selection.StatusDecided, partnerID, reason, p.Actor(), tx.now, tx.now, p.WorkspaceID, id, selection.StatusOpen)
+			x.Status, x.DecidedPartnerID, x.DecisionReason, x.DecidedBy, x.DecidedAt, x.UpdatedAt, p.WorkspaceID, id, selection.StatusOpen)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return selection.ErrClosed
 		}
-		return tx.record(ctx, p, "selection.decided", "selection", id, map[string]any{"partner_id": partnerID, "reason": reason})
+		return tx.record(ctx, p, "selection.decided", "selection", id, map[string]any{"partner_id": partnerID, "reason": x.DecisionReason})
 	})
 }
 
-// StartPilot creates the pilot engagement of a decided selection: a draft
-// engagement with the chosen partner (e's partner and status are set here;
-// title, kind and dates come from the caller), through
-// EngagementStore.Create, and links it to the selection. Owners and managers
-// may call it; errors: EInvalid (the engagement's fields), ENotFound,
-// EForbidden, EConflict (not decided, or a pilot already started).
-//
-// The engagement and the link are two transactions: if two people start a
-// pilot at the same moment, one gets EConflict and its draft engagement
-// stays behind, unlinked (visible in the engagement list).
+// StartPilot creates the pilot engagement of a decided selection
+// (selection.Selection.PreparePilot): a draft engagement with the chosen
+// partner (e's partner and status are set here; title, kind and dates come
+// from the caller), linked to the selection, in one transaction. Owners and
+// managers may call it; errors: EInvalid (the engagement's fields),
+// ENotFound, EForbidden, EConflict (not decided, or a pilot already
+// started).
 func (s *SelectionStore) StartPilot(ctx context.Context, p tandem.Principal, id int64, e *engagement.Engagement) (err error) {
 	defer wrap(&err, "SelectionStore.StartPilot(%d)", id)
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x, err := loadSelection(ctx, s.db, p, id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case x.Status != selection.StatusDecided:
-		return selection.ErrNotDecided
-	case x.EngagementID != 0:
-		return selection.ErrPilotStarted
-	}
-	e.PartnerID, e.Status = x.DecidedPartnerID, engagement.StatusDraft
-	if err := s.db.Engagements.Create(ctx, p, e); err != nil {
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		x, err := loadSelection(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if err := x.PreparePilot(e); err != nil {
+			return err
+		}
+		if err := e.PrepareNew(); err != nil {
+			return err
+		}
+		if err := createEngagement(ctx, tx, p, e); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `UPDATE selections SET engagement_id = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ? AND engagement_id IS NULL`, e.ID, tx.now, p.WorkspaceID, id)
 		if err != nil {
@@ -577,59 +547,43 @@ func (s *SelectionStore) StartPilot(ctx context.Context, p tandem.Principal, id 
 	})
 }
 
-// ReviewPilot records the go/no-go review of a selection's pilot. A "go"
-// makes the engagement active and a "no_go" ends it, through
-// EngagementStore.Update, before the review is written; if the engagement
-// refuses the change (a draft goes live only through activation after the
-// contract check, so "go" needs the pilot activated first), nothing is
-// recorded and the engagement's reasons come back as EInvalid on the field
-// "decision". Owners and managers may call it;
-// errors: EInvalid, ENotFound, EForbidden, EConflict (no pilot, or the pilot
-// already ended in go or no-go).
+// ReviewPilot records the go/no-go review of a selection's pilot
+// (selection.Selection.PrepareReview), in one transaction with the
+// engagement's change: a "go" makes the engagement active and a "no_go"
+// ends it, as an edit of the engagement would; if the engagement refuses
+// the change (a draft goes live only through activation after the contract
+// check, so "go" needs the pilot activated first), nothing is recorded and
+// the engagement's reasons come back as EInvalid on the field "decision"
+// (selection.EngagementRefused). Owners and managers may call it; errors:
+// EInvalid, ENotFound, EForbidden, EConflict (no pilot, or the pilot already
+// ended in go or no-go).
 func (s *SelectionStore) ReviewPilot(ctx context.Context, p tandem.Principal, id int64, r *selection.PilotReview) (err error) {
 	defer wrap(&err, "SelectionStore.ReviewPilot(%d)", id)
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x, err := loadSelection(ctx, s.db, p, id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case x.EngagementID == 0:
-		return selection.ErrNoPilot
-	case x.PilotClosed():
-		return selection.ErrPilotClosed
-	}
-	r.Normalize()
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	if r.Decision.Final() {
-		e, err := s.db.Engagements.Get(ctx, p, x.EngagementID)
+	return s.db.transact(ctx, func(tx *Tx) error {
+		x, err := loadSelection(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		e.Status = engagement.StatusActive
-		if r.Decision == selection.DecisionNoGo {
-			e.Status = engagement.StatusEnded
-		}
-		if err := s.db.Engagements.Update(ctx, p, e); err != nil {
-			if te, ok := tandem.AsError(err); ok && (te.Code == tandem.EInvalid || te.Code == tandem.EConflict) {
-				// The engagement's own reasons, on the form's field.
-				out := &tandem.Error{Code: tandem.EInvalid, Key: i18n.K("selections.error.engagement_refused"), Err: err}
-				for _, f := range te.Fields {
-					out.Fields = append(out.Fields, tandem.FieldError{Field: "decision", Key: f.Key, Args: f.Args})
-				}
-				if len(out.Fields) == 0 {
-					out.Fields = append(out.Fields, tandem.FieldError{Field: "decision", Key: te.Key, Args: te.Args})
-				}
-				return out
-			}
+		if err := x.PrepareReview(r); err != nil {
 			return err
 		}
-	}
-	return s.db.transact(ctx, func(tx *Tx) error {
+		if status, ok := r.Decision.EngagementStatus(); ok {
+			if err := access.Can(p, access.EngagementsWrite); err != nil {
+				return err
+			}
+			e, err := loadEngagement(ctx, tx, p, x.EngagementID)
+			if err != nil {
+				return err
+			}
+			e.Status = status
+			if err := updateEngagement(ctx, tx, p, e); err != nil {
+				return selection.EngagementRefused(err)
+			}
+		}
+		// A review recorded since the selection was read closes the pilot too.
 		var final int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pilot_reviews WHERE selection_id = ? AND decision IN (?, ?)`,
 			id, selection.DecisionGo, selection.DecisionNoGo).Scan(&final); err != nil {
@@ -658,9 +612,10 @@ func (s *SelectionStore) ReviewerOptions(ctx context.Context, p tandem.Principal
 	if err := access.Can(p, access.SelectionsRead); err != nil {
 		return nil, err
 	}
+	roles, roleArgs := reviewerRoles()
 	rows, err := s.db.query(ctx, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.workspace_id = ? AND m.partner_id IS NULL AND m.role IN ('owner', 'manager', 'viewer')
-		ORDER BY u.name, u.id`, p.WorkspaceID)
+		WHERE m.workspace_id = ? AND m.partner_id IS NULL AND m.role IN `+roles+`
+		ORDER BY u.name, u.id`, append([]any{p.WorkspaceID}, roleArgs...)...)
 	if err != nil {
 		return nil, err
 	}
