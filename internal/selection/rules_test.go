@@ -1,0 +1,134 @@
+package selection
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+func openSelection() *Selection {
+	return &Selection{ID: 1, Title: "Outbound", Status: StatusOpen,
+		Candidates: []Candidate{{PartnerID: 10}, {PartnerID: 11}},
+		Reviewers:  []Reviewer{{UserID: 1}, {UserID: 2}},
+		Criteria:   []Criterion{{ID: 100, Code: "price", Weight: 60}, {ID: 101, Name: "Fit", Weight: 40}}}
+}
+
+func TestReviewerRoles(t *testing.T) {
+	want := []tandem.Role{tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer}
+	if got := ReviewerRoles(); !reflect.DeepEqual(got, want) {
+		t.Errorf("ReviewerRoles = %v", got)
+	}
+	if !MayReview(tandem.RoleViewer, 0) || MayReview(tandem.RoleVendorManager, 3) || MayReview(tandem.RoleManager, 3) {
+		t.Error("only the client's own people review")
+	}
+}
+
+func TestUpdateAndScoreRules(t *testing.T) {
+	before := openSelection()
+	x := openSelection()
+	x.Criteria = append(x.Criteria, Criterion{ID: 999, Name: "Ghost", Weight: 5})
+	if err := x.PrepareUpdate(before); tandem.FieldErrors(err)[0].Field != "criteria.2.name" {
+		t.Errorf("unknown criterion: %v", err)
+	}
+	reviewer := tandem.Principal{UserID: 1, Role: tandem.RoleViewer}
+	outsider := tandem.Principal{UserID: 7, Role: tandem.RoleManager}
+	if !before.MayScore(reviewer) || before.MayScore(outsider) {
+		t.Error("a reviewer scores an open selection, nobody else")
+	}
+	if err := before.PrepareScores(outsider, []Score{{PartnerID: 10, CriterionID: 100, Value: 3}}); err != ErrNotReviewer {
+		t.Errorf("outsider: %v", err)
+	}
+	scores := []Score{{PartnerID: 10, CriterionID: 100, Value: 3, Note: " ok "}}
+	if err := before.PrepareScores(reviewer, scores); err != nil || scores[0].ReviewerID != 1 || scores[0].Note != "ok" {
+		t.Errorf("PrepareScores: %v %+v", err, scores)
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if err := before.Decide(12, "cheapest", "a@example.com", now); tandem.FieldErrors(err)[0].Field != "partner_id" {
+		t.Errorf("not a candidate: %v", err)
+	}
+	if err := before.Decide(11, " cheapest ", "a@example.com", now); err != nil {
+		t.Fatal(err)
+	}
+	if !before.Decided() || before.DecidedPartnerID != 11 || before.DecisionReason != "cheapest" || !before.DecidedAt.Equal(now) {
+		t.Errorf("decided = %+v", before)
+	}
+	for _, err := range []error{before.CheckOpen(), x.PrepareUpdate(before), before.PrepareScores(reviewer, nil), before.Decide(10, "x", "", now)} {
+		if err != ErrClosed {
+			t.Errorf("closed selection: %v", err)
+		}
+	}
+	if before.MayScore(reviewer) {
+		t.Error("a decided selection is scored")
+	}
+}
+
+func TestChangedScores(t *testing.T) {
+	old := []Score{{PartnerID: 10, CriterionID: 100, Value: 3, Note: "a"}, {PartnerID: 11, CriterionID: 100, Value: 4}}
+	given := []Score{
+		{PartnerID: 10, CriterionID: 100, Value: 3, Note: "a"}, // unchanged
+		{PartnerID: 11, CriterionID: 100, Value: 0},            // cleared
+		{PartnerID: 10, CriterionID: 101, Value: 0},            // clearing nothing
+		{PartnerID: 11, CriterionID: 101, Value: 5},            // new
+		{PartnerID: 10, CriterionID: 100, Value: 3, Note: "b"}, // a new note
+	}
+	got := ChangedScores(old, given)
+	want := []Score{given[1], given[3], given[4]}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ChangedScores = %+v", got)
+	}
+	if l := ScoresLabel(got); !reflect.DeepEqual(l, []string{"10/100=3", "11/100=0", "11/101=5"}) {
+		t.Errorf("ScoresLabel = %v", l)
+	}
+}
+
+func TestPilotRules(t *testing.T) {
+	x := openSelection()
+	e := &engagement.Engagement{Title: "Pilot", Status: engagement.StatusActive}
+	if err := x.PreparePilot(e); err != ErrNotDecided {
+		t.Errorf("open: %v", err)
+	}
+	x.Status, x.DecidedPartnerID = StatusDecided, 11
+	if err := x.PreparePilot(e); err != nil || e.PartnerID != 11 || e.Status != engagement.StatusDraft {
+		t.Errorf("PreparePilot: %v %+v", err, e)
+	}
+	r := &PilotReview{Decision: DecisionGo, Reason: " met "}
+	if err := x.PrepareReview(r); err != ErrNoPilot {
+		t.Errorf("no pilot: %v", err)
+	}
+	x.EngagementID = 5
+	if err := x.PrepareReview(r); err != nil || r.Reason != "met" {
+		t.Errorf("PrepareReview: %v %q", err, r.Reason)
+	}
+	x.PilotReviews = []PilotReview{{Decision: DecisionExtend}}
+	if err := x.PrepareReview(r); err != nil {
+		t.Errorf("after an extension: %v", err)
+	}
+	x.PilotReviews = append(x.PilotReviews, PilotReview{Decision: DecisionNoGo})
+	if err := x.PrepareReview(r); err != ErrPilotClosed {
+		t.Errorf("after no-go: %v", err)
+	}
+	for d, want := range map[PilotDecision]engagement.Status{DecisionGo: engagement.StatusActive, DecisionNoGo: engagement.StatusEnded, DecisionExtend: ""} {
+		if got, ok := d.EngagementStatus(); got != want || ok != (want != "") {
+			t.Errorf("%s: EngagementStatus = %q %v", d, got, ok)
+		}
+	}
+}
+
+func TestEngagementRefused(t *testing.T) {
+	refused := &tandem.Error{Code: tandem.EInvalid, Fields: []tandem.FieldError{{Field: "status", Key: "engagement.use_activate"}}}
+	te, _ := tandem.AsError(EngagementRefused(refused))
+	if te.Code != tandem.EInvalid || len(te.Fields) != 1 || te.Fields[0].Field != "decision" || te.Fields[0].Key != "engagement.use_activate" {
+		t.Errorf("field error moved: %+v", te)
+	}
+	conflict := tandem.Errorf(tandem.EConflict, "contract.not_draft")
+	te, _ = tandem.AsError(EngagementRefused(conflict))
+	if te.Code != tandem.EInvalid || te.Fields[0].Field != "decision" || te.Fields[0].Key != "contract.not_draft" {
+		t.Errorf("conflict moved: %+v", te)
+	}
+	if err := EngagementRefused(tandem.ErrNotFound); err != tandem.ErrNotFound {
+		t.Errorf("not found passes: %v", err)
+	}
+}
