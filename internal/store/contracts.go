@@ -86,21 +86,8 @@ func (s *ContractStore) Versions(ctx context.Context, p tandem.Principal, engage
 	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	return scanAll(ctx, s.db, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? ORDER BY v.number`, p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []contract.Version{}
-	for rows.Next() {
-		var v contract.Version
-		if err := scanVersion(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // SaveDraft replaces the terms of an engagement that is still a draft
@@ -168,42 +155,21 @@ func checkTerms(ctx context.Context, q querier, p tandem.Principal, e *engagemen
 	}
 	res := &contract.CheckResult{Findings: contract.Check(v.Terms, contract.CheckInput{PeopleWithoutNDA: missing, EngagementKind: string(e.Kind)}),
 		Acknowledged: map[string]bool{}}
-	rows, err := q.query(ctx, `SELECT finding FROM check_acknowledgements WHERE workspace_id = ? AND engagement_id = ?`, p.WorkspaceID, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
+	acked, err := scanAll(ctx, q, scanString, `SELECT finding FROM check_acknowledgements WHERE workspace_id = ? AND engagement_id = ?`, p.WorkspaceID, e.ID)
+	for _, f := range acked {
 		res.Acknowledged[f] = true
 	}
-	return res, rows.Err()
+	return res, err
 }
 
 // peopleWithoutNDA names the partner's people with access to the engagement
 // (its vendor managers and the agents assigned to it) who have no NDA on file.
 func peopleWithoutNDA(ctx context.Context, q querier, workspaceID int64, e *engagement.Engagement) ([]string, error) {
-	rows, err := q.query(ctx, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
+	return scanAll(ctx, q, scanString, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = ? AND m.partner_id = ?
 		AND (m.role = ? OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?))
 		AND NOT EXISTS (SELECT 1 FROM ndas n WHERE n.membership_id = m.id)
 		ORDER BY u.name`, workspaceID, e.PartnerID, string(tandem.RoleVendorManager), e.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
 // Activate takes a draft engagement live, as contract.CheckResult.Activate
@@ -287,21 +253,8 @@ func (s *ContractStore) Amendments(ctx context.Context, p tandem.Principal, enga
 	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? ORDER BY a.number DESC`,
+	return scanAll(ctx, s.db, scanAmendment, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? ORDER BY a.number DESC`,
 		p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []contract.Amendment{}
-	for rows.Next() {
-		var a contract.Amendment
-		if err := scanAmendment(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // Amendment returns one amendment by its number.
@@ -478,23 +431,15 @@ func (s *ContractStore) NDAs(ctx context.Context, p tandem.Principal, partnerID 
 	if _, err := loadPartner(ctx, s.db, p, partnerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT id, partner_id, COALESCE(membership_id, 0), person_name, person_email, signed_on, document
+	return scanAll(ctx, s.db, scanNDA, `SELECT id, partner_id, COALESCE(membership_id, 0), person_name, person_email, signed_on, document
 		FROM ndas WHERE workspace_id = ? AND partner_id = ? ORDER BY person_name, signed_on`, p.WorkspaceID, partnerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []contract.NDA{}
-	for rows.Next() {
-		var n contract.NDA
-		var signed tandem.Date
-		if err := rows.Scan(&n.ID, &n.PartnerID, &n.MembershipID, &n.PersonName, &n.PersonEmail, dateScan{&signed}, &n.Document); err != nil {
-			return nil, err
-		}
-		n.SignedOn = signed.String()
-		out = append(out, n)
-	}
-	return out, rows.Err()
+}
+
+func scanNDA(s scanner, n *contract.NDA) error {
+	var signed tandem.Date
+	err := s.Scan(&n.ID, &n.PartnerID, &n.MembershipID, &n.PersonName, &n.PersonEmail, dateScan{&signed}, &n.Document)
+	n.SignedOn = signed.String()
+	return err
 }
 
 // hasNDA reports whether a membership has an NDA on file.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -63,34 +62,14 @@ func (s *EngagementStore) List(ctx context.Context, p tandem.Principal, pg tande
 	}
 	q := `SELECT ` + engagementCols + engagementFrom + w.String() +
 		orderBy(pg.Sort, engagementSorts, "title", "e.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	rows, err := s.db.query(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []engagement.Engagement{}
-	for rows.Next() {
-		var x engagement.Engagement
-		if err := scanEngagement(rows, &x); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	out, err := scanAll(ctx, s.db, scanEngagement, q, w.args...)
+	return out, total, err
 }
 
 // Get returns one engagement p may see, or tandem.ErrNotFound.
 func (s *EngagementStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *engagement.Engagement, err error) {
 	defer wrap(&err, "EngagementStore.Get(%d)", id)
 	return loadEngagement(ctx, s.db, p, id)
-}
-
-// querier is what a read needs: the read pool (*DB) or a write transaction
-// (*Tx). Helpers that read take one, so that a public method reads in its
-// own transaction when it writes.
-type querier interface {
-	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	queryRow(ctx context.Context, q string, args ...any) *sql.Row
 }
 
 // loadEngagement is the one way store code reads an engagement: through q
@@ -264,18 +243,5 @@ func (s *EngagementStore) Options(ctx context.Context, p tandem.Principal) (_ []
 	defer wrap(&err, "EngagementStore.Options")
 	var w where
 	engagementScope(&w, p)
-	rows, err := s.db.query(ctx, `SELECT e.id, e.title`+engagementFrom+w.String()+` ORDER BY e.title`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanOption, `SELECT e.id, e.title`+engagementFrom+w.String()+` ORDER BY e.title`, w.args...)
 }

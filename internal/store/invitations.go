@@ -70,21 +70,8 @@ func (s *AccountStore) Invitations(ctx context.Context, p tandem.Principal) (_ [
 	}
 	// Only unused invitations that have not yet expired are read: the same
 	// as account.Invitation.Pending, in SQL.
-	rows, err := s.db.query(ctx, `SELECT `+invitationCols+invitationFrom+`
+	return scanAll(ctx, s.db, scanInvitation, `SELECT `+invitationCols+invitationFrom+`
 		WHERE i.workspace_id = ? AND i.accepted_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC`, p.WorkspaceID, s.db.Now())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []account.Invitation{}
-	for rows.Next() {
-		var inv account.Invitation
-		if err := scanInvitation(rows, &inv); err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
 }
 
 // Invitation returns the pending invitation behind a link's secret with its

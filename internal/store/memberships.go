@@ -63,20 +63,7 @@ func scanMembership(s interface{ Scan(...any) error }, m *account.Membership) er
 // loadMemberships reads the memberships matching w through q (the read pool
 // or a transaction).
 func loadMemberships(ctx context.Context, q querier, w where, order string) ([]account.Membership, error) {
-	rows, err := q.query(ctx, `SELECT `+membershipCols+membershipFrom+w.String()+order, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []account.Membership{}
-	for rows.Next() {
-		var m account.Membership
-		if err := scanMembership(rows, &m); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, q, scanMembership, `SELECT `+membershipCols+membershipFrom+w.String()+order, w.args...)
 }
 
 // MembershipsOf returns every workspace membership of a user, for the

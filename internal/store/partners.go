@@ -43,20 +43,8 @@ func (s *PartnerStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	}
 	q := `SELECT ` + partnerCols + ` FROM partners pa` + w.String() +
 		orderBy(pg.Sort, partnerSorts, "name", "pa.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	rows, err := s.db.query(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []partner.Partner{}
-	for rows.Next() {
-		var x partner.Partner
-		if err := scanPartner(rows, &x); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	out, err := scanAll(ctx, s.db, scanPartner, q, w.args...)
+	return out, total, err
 }
 
 // Get returns one partner p may see, or tandem.ErrNotFound — the same for a
@@ -155,20 +143,7 @@ func (s *PartnerStore) Options(ctx context.Context, p tandem.Principal) (_ []Opt
 	defer wrap(&err, "PartnerStore.Options")
 	var w where
 	partnerScope(&w, p)
-	rows, err := s.db.query(ctx, `SELECT pa.id, pa.legal_name FROM partners pa`+w.String()+` ORDER BY pa.legal_name`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanOption, `SELECT pa.id, pa.legal_name FROM partners pa`+w.String()+` ORDER BY pa.legal_name`, w.args...)
 }
 
 // Option is an id with a label, for select boxes.

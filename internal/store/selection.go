@@ -66,24 +66,14 @@ func (s *SelectionStore) List(ctx context.Context, p tandem.Principal, pg tandem
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM selections s`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.query(ctx, `SELECT s.id, s.title, s.status,
+	out, err := scanAll(ctx, s.db, func(s scanner, x *selection.Summary) error {
+		return s.Scan(&x.ID, &x.Title, &x.Status, &x.Candidates, &x.DecidedPartnerName, &x.EngagementID, &x.CreatedAt)
+	}, `SELECT s.id, s.title, s.status,
 		(SELECT COUNT(*) FROM selection_candidates c WHERE c.selection_id = s.id),
 		COALESCE(pa.legal_name, ''), COALESCE(s.engagement_id, 0), s.created_at
 		FROM selections s LEFT JOIN partners pa ON pa.id = s.decided_partner_id`+w.String()+
 		fmt.Sprintf(" ORDER BY s.created_at DESC, s.id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []selection.Summary{}
-	for rows.Next() {
-		var x selection.Summary
-		if err := rows.Scan(&x.ID, &x.Title, &x.Status, &x.Candidates, &x.DecidedPartnerName, &x.EngagementID, &x.CreatedAt); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // Get returns one selection with its candidates, criteria, reviewers,
@@ -114,78 +104,29 @@ func loadSelection(ctx context.Context, q querier, p tandem.Principal, id int64)
 	x.DecidedPartnerID, x.EngagementID = decided.Int64, engagementID.Int64
 	x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 
-	rows, err := q.query(ctx, `SELECT c.partner_id, pa.legal_name FROM selection_candidates c
-		JOIN partners pa ON pa.id = c.partner_id WHERE c.selection_id = ? ORDER BY pa.legal_name, pa.id`, id)
-	if err != nil {
+	if x.Candidates, err = scanAll(ctx, q, func(s scanner, c *selection.Candidate) error { return s.Scan(&c.PartnerID, &c.Name) },
+		`SELECT c.partner_id, pa.legal_name FROM selection_candidates c
+		JOIN partners pa ON pa.id = c.partner_id WHERE c.selection_id = ? ORDER BY pa.legal_name, pa.id`, id); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var c selection.Candidate
-		if err := rows.Scan(&c.PartnerID, &c.Name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		x.Candidates = append(x.Candidates, c)
-	}
-	if err := closeRows(rows); err != nil {
+	if x.Criteria, err = scanAll(ctx, q, func(s scanner, c *selection.Criterion) error { return s.Scan(&c.ID, &c.Code, &c.Name, &c.Weight) },
+		`SELECT id, code, name, weight FROM selection_criteria WHERE selection_id = ? ORDER BY position, id`, id); err != nil {
 		return nil, err
 	}
-
-	rows, err = q.query(ctx, `SELECT id, code, name, weight FROM selection_criteria
-		WHERE selection_id = ? ORDER BY position, id`, id)
-	if err != nil {
+	if x.Reviewers, err = scanAll(ctx, q, func(s scanner, r *selection.Reviewer) error { return s.Scan(&r.UserID, &r.Name) },
+		`SELECT r.user_id, u.name FROM selection_reviewers r
+		JOIN users u ON u.id = r.user_id WHERE r.selection_id = ? ORDER BY u.name, u.id`, id); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var c selection.Criterion
-		if err := rows.Scan(&c.ID, &c.Code, &c.Name, &c.Weight); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		x.Criteria = append(x.Criteria, c)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
-	}
-
-	rows, err = q.query(ctx, `SELECT r.user_id, u.name FROM selection_reviewers r
-		JOIN users u ON u.id = r.user_id WHERE r.selection_id = ? ORDER BY u.name, u.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var r selection.Reviewer
-		if err := rows.Scan(&r.UserID, &r.Name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		x.Reviewers = append(x.Reviewers, r)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
-	}
-
-	rows, err = q.query(ctx, `SELECT id, selection_id, engagement_id, decision, reason, decided_by, decided_at
-		FROM pilot_reviews WHERE selection_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var r selection.PilotReview
-		if err := rows.Scan(&r.ID, &r.SelectionID, &r.EngagementID, &r.Decision, &r.Reason, &r.DecidedBy, &r.DecidedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	if x.PilotReviews, err = scanAll(ctx, q, func(s scanner, r *selection.PilotReview) error {
+		err := s.Scan(&r.ID, &r.SelectionID, &r.EngagementID, &r.Decision, &r.Reason, &r.DecidedBy, &r.DecidedAt)
 		r.DecidedAt = r.DecidedAt.UTC()
-		x.PilotReviews = append(x.PilotReviews, r)
+		return err
+	}, `SELECT id, selection_id, engagement_id, decision, reason, decided_by, decided_at
+		FROM pilot_reviews WHERE selection_id = ? ORDER BY id`, id); err != nil {
+		return nil, err
 	}
-	return x, closeRows(rows)
-}
-
-func closeRows(rows *sql.Rows) error {
-	err := rows.Err()
-	rows.Close()
-	return err
+	return x, nil
 }
 
 // Create validates and stores a new, open selection. Owners and managers may
@@ -398,22 +339,11 @@ func (s *SelectionStore) Scores(ctx context.Context, p tandem.Principal, id int6
 	var w where
 	selectionScope(&w, p)
 	w.add("s.id = ?", id)
-	rows, err := s.db.query(ctx, `SELECT sc.reviewer_id, sc.partner_id, sc.criterion_id, sc.value, sc.note
+	return scanAll(ctx, s.db, func(s scanner, x *selection.Score) error {
+		return s.Scan(&x.ReviewerID, &x.PartnerID, &x.CriterionID, &x.Value, &x.Note)
+	}, `SELECT sc.reviewer_id, sc.partner_id, sc.criterion_id, sc.value, sc.note
 		FROM selection_scores sc JOIN selections s ON s.id = sc.selection_id`+w.String()+
 		` ORDER BY sc.reviewer_id, sc.partner_id, sc.criterion_id`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []selection.Score{}
-	for rows.Next() {
-		var x selection.Score
-		if err := rows.Scan(&x.ReviewerID, &x.PartnerID, &x.CriterionID, &x.Value, &x.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
 }
 
 // SaveScores stores the signed-in reviewer's scores of an open selection:
@@ -435,21 +365,10 @@ func (s *SelectionStore) SaveScores(ctx context.Context, p tandem.Principal, id 
 		if err := x.PrepareScores(p, scores); err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT partner_id, criterion_id, value, note FROM selection_scores
-			WHERE selection_id = ? AND reviewer_id = ?`, id, p.UserID)
+		old, err := scanAll(ctx, tx, func(s scanner, sc *selection.Score) error {
+			return s.Scan(&sc.PartnerID, &sc.CriterionID, &sc.Value, &sc.Note)
+		}, `SELECT partner_id, criterion_id, value, note FROM selection_scores WHERE selection_id = ? AND reviewer_id = ?`, id, p.UserID)
 		if err != nil {
-			return err
-		}
-		var old []selection.Score
-		for rows.Next() {
-			var sc selection.Score
-			if err := rows.Scan(&sc.PartnerID, &sc.CriterionID, &sc.Value, &sc.Note); err != nil {
-				rows.Close()
-				return err
-			}
-			old = append(old, sc)
-		}
-		if err := closeRows(rows); err != nil {
 			return err
 		}
 		changed := selection.ChangedScores(old, scores)
@@ -613,22 +532,9 @@ func (s *SelectionStore) ReviewerOptions(ctx context.Context, p tandem.Principal
 		return nil, err
 	}
 	roles, roleArgs := reviewerRoles()
-	rows, err := s.db.query(ctx, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+	return scanAll(ctx, s.db, scanOption, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = ? AND m.partner_id IS NULL AND m.role IN `+roles+`
 		ORDER BY u.name, u.id`, append([]any{p.WorkspaceID}, roleArgs...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 const evidenceCols = `ev.id, ev.workspace_id, ev.partner_id, ev.kind, ev.title, ev.detail, ev.url, ev.value, ev.verified,
@@ -649,23 +555,13 @@ func (s *SelectionStore) Evidence(ctx context.Context, p tandem.Principal, partn
 	var w where
 	partnerScope(&w, p)
 	w.add("ev.partner_id = ?", partnerID)
-	rows, err := s.db.query(ctx, `SELECT `+evidenceCols+evidenceFrom+w.String()+` ORDER BY ev.created_at DESC, ev.id DESC`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []selection.Evidence{}
-	for rows.Next() {
-		var x selection.Evidence
+	return scanAll(ctx, s.db, func(s scanner, x *selection.Evidence) error {
 		var value sql.NullInt64
-		if err := rows.Scan(&x.ID, &x.WorkspaceID, &x.PartnerID, &x.Kind, &x.Title, &x.Detail, &x.URL, &value, &x.Verified,
-			&x.FileID, &x.FileName, &x.FileSize, &x.FileContentType, &x.CreatedAt, &x.CreatedBy); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&x.ID, &x.WorkspaceID, &x.PartnerID, &x.Kind, &x.Title, &x.Detail, &x.URL, &value, &x.Verified,
+			&x.FileID, &x.FileName, &x.FileSize, &x.FileContentType, &x.CreatedAt, &x.CreatedBy)
 		x.Value, x.HasValue, x.CreatedAt = value.Int64, value.Valid, x.CreatedAt.UTC()
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+evidenceCols+evidenceFrom+w.String()+` ORDER BY ev.created_at DESC, ev.id DESC`, w.args...)
 }
 
 // AddEvidence validates and stores a piece of evidence on a partner of p's

@@ -82,21 +82,10 @@ func (s *AccountStore) SetSessionWorkspace(ctx context.Context, sessionID, userI
 // Sessions lists a user's live sessions, newest first.
 func (s *AccountStore) Sessions(ctx context.Context, userID int64) (_ []account.Session, err error) {
 	defer wrap(&err, "AccountStore.Sessions(%d)", userID)
-	rows, err := s.db.query(ctx, `SELECT id, user_id, workspace_id, created_at, last_seen_at, expires_at, user_agent, ip
+	return scanAll(ctx, s.db, func(s scanner, se *account.Session) error {
+		return s.Scan(&se.ID, &se.UserID, &se.WorkspaceID, &se.CreatedAt, &se.LastSeenAt, &se.ExpiresAt, &se.UserAgent, &se.IP)
+	}, `SELECT id, user_id, workspace_id, created_at, last_seen_at, expires_at, user_agent, ip
 		FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`, userID, s.db.Now())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []account.Session{}
-	for rows.Next() {
-		var se account.Session
-		if err := rows.Scan(&se.ID, &se.UserID, &se.WorkspaceID, &se.CreatedAt, &se.LastSeenAt, &se.ExpiresAt, &se.UserAgent, &se.IP); err != nil {
-			return nil, err
-		}
-		out = append(out, se)
-	}
-	return out, rows.Err()
 }
 
 // RevokeSession ends one of a user's sessions (tandem.ErrNotFound if it is

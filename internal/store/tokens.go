@@ -35,22 +35,10 @@ func (s *AccountStore) CreateToken(ctx context.Context, p tandem.Principal, name
 // Tokens lists the API tokens of p's membership, revoked ones included.
 func (s *AccountStore) Tokens(ctx context.Context, p tandem.Principal) (_ []account.Token, err error) {
 	defer wrap(&err, "AccountStore.Tokens")
-	rows, err := s.db.query(ctx, `SELECT id, workspace_id, membership_id, name, prefix, created_at, last_used_at, revoked_at
+	return scanAll(ctx, s.db, func(s scanner, t *account.Token) error {
+		return s.Scan(&t.ID, &t.WorkspaceID, &t.MembershipID, &t.Name, &t.Prefix, &t.CreatedAt, nullTime{&t.LastUsedAt}, nullTime{&t.RevokedAt})
+	}, `SELECT id, workspace_id, membership_id, name, prefix, created_at, last_used_at, revoked_at
 		FROM api_tokens WHERE workspace_id = ? AND membership_id = ? ORDER BY id DESC`, p.WorkspaceID, p.MembershipID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []account.Token{}
-	for rows.Next() {
-		var t account.Token
-		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.MembershipID, &t.Name, &t.Prefix, &t.CreatedAt,
-			nullTime{&t.LastUsedAt}, nullTime{&t.RevokedAt}); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // RevokeToken revokes one of p's own tokens (tandem.ErrNotFound otherwise).

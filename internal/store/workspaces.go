@@ -40,9 +40,7 @@ func (s *AccountStore) Workspace(ctx context.Context, id int64) (_ *account.Work
 // transaction), or tandem.ErrNotFound.
 func loadWorkspace(ctx context.Context, q querier, id int64) (*account.Workspace, error) {
 	var w account.Workspace
-	err := q.queryRow(ctx, `SELECT id, name, currency, lang, time_zone, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Currency, &w.Lang, &w.TimeZone, &w.CreatedAt)
-	if err != nil {
+	if err := scanWorkspace(q.queryRow(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE id = ?`, id), &w); err != nil {
 		return nil, notFound(err)
 	}
 	return &w, nil
@@ -52,18 +50,11 @@ func loadWorkspace(ctx context.Context, q querier, id int64) (*account.Workspace
 // CLI (never for a workspace member).
 func (s *AccountStore) Workspaces(ctx context.Context) (_ []account.Workspace, err error) {
 	defer wrap(&err, "AccountStore.Workspaces")
-	rows, err := s.db.query(ctx, `SELECT id, name, currency, lang, time_zone, created_at FROM workspaces ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []account.Workspace{}
-	for rows.Next() {
-		var w account.Workspace
-		if err := rows.Scan(&w.ID, &w.Name, &w.Currency, &w.Lang, &w.TimeZone, &w.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanWorkspace, `SELECT `+workspaceCols+` FROM workspaces ORDER BY id`)
+}
+
+const workspaceCols = `id, name, currency, lang, time_zone, created_at`
+
+func scanWorkspace(s scanner, w *account.Workspace) error {
+	return s.Scan(&w.ID, &w.Name, &w.Currency, &w.Lang, &w.TimeZone, &w.CreatedAt)
 }
