@@ -181,3 +181,10 @@ func (e *Engagement) PrepareUpdate(before *Engagement) error {
 func (e *Engagement) MovesTermsStart(before *Engagement) bool {
 	return before.Status == StatusDraft && !e.StartsOn.Time().Equal(before.StartsOn.Time())
 }
+
+// AuditFields is what the audit trail records of an engagement; an edit
+// records the fields that differ.
+func (e *Engagement) AuditFields() map[string]any {
+	return map[string]any{"partner_id": e.PartnerID, "title": e.Title, "kind": e.Kind, "status": e.Status,
+		"starts_on": e.StartsOn.String(), "ends_on": e.EndsOn.String(), "description": e.Description}
+}

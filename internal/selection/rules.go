@@ -199,3 +199,84 @@ func EngagementRefused(err error) error {
 
 // Decided reports whether the partner has been chosen.
 func (s *Selection) Decided() bool { return s.Status == StatusDecided }
+
+// AuditFields is what the audit trail records of a selection: title,
+// description, candidate and reviewer IDs (sorted) and criteria as
+// "label=weight".
+func (s *Selection) AuditFields() map[string]any {
+	var cands, revs []int64
+	for _, c := range s.Candidates {
+		cands = append(cands, c.PartnerID)
+	}
+	for _, r := range s.Reviewers {
+		revs = append(revs, r.UserID)
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i] < cands[j] })
+	sort.Slice(revs, func(i, j int) bool { return revs[i] < revs[j] })
+	var crit []string
+	for _, c := range s.Criteria {
+		label := c.Code
+		if label == "" {
+			label = c.Name
+		}
+		crit = append(crit, fmt.Sprintf("%s=%d", label, c.Weight))
+	}
+	return map[string]any{"title": s.Title, "description": s.Description, "candidates": cands,
+		"reviewers": revs, "criteria": crit}
+}
+
+// Parts is how an edit changes a selection's candidates, reviewers and
+// criteria. A removed candidate, reviewer or criterion takes its scores
+// with it.
+type Parts struct {
+	AddCandidates, RemoveCandidates []int64 // partner IDs
+	AddReviewers, RemoveReviewers   []int64 // user IDs
+	RemoveCriteria                  []int64 // criterion IDs; s.Criteria are all written, those without ID added
+}
+
+// PartsFrom compares s with before (nil for a new selection). A default
+// criterion (with a Code) keeps no name of its own; s's criteria are
+// changed so.
+func (s *Selection) PartsFrom(before *Selection) Parts {
+	if before == nil {
+		before = &Selection{}
+	}
+	var d Parts
+	keep := map[int64]bool{}
+	for _, c := range s.Candidates {
+		keep[c.PartnerID] = true
+		if !before.IsCandidate(c.PartnerID) {
+			d.AddCandidates = append(d.AddCandidates, c.PartnerID)
+		}
+	}
+	for _, c := range before.Candidates {
+		if !keep[c.PartnerID] {
+			d.RemoveCandidates = append(d.RemoveCandidates, c.PartnerID)
+		}
+	}
+	keep = map[int64]bool{}
+	for _, r := range s.Reviewers {
+		keep[r.UserID] = true
+		if !before.IsReviewer(r.UserID) {
+			d.AddReviewers = append(d.AddReviewers, r.UserID)
+		}
+	}
+	for _, r := range before.Reviewers {
+		if !keep[r.UserID] {
+			d.RemoveReviewers = append(d.RemoveReviewers, r.UserID)
+		}
+	}
+	keep = map[int64]bool{}
+	for i := range s.Criteria {
+		if s.Criteria[i].Code != "" {
+			s.Criteria[i].Name = ""
+		}
+		keep[s.Criteria[i].ID] = true
+	}
+	for _, c := range before.Criteria {
+		if !keep[c.ID] {
+			d.RemoveCriteria = append(d.RemoveCriteria, c.ID)
+		}
+	}
+	return d
+}

@@ -132,3 +132,50 @@ func TestEngagementRefused(t *testing.T) {
 		t.Errorf("not found passes: %v", err)
 	}
 }
+
+func TestPartsFrom(t *testing.T) {
+	before := openSelection()
+	x := openSelection()
+	x.Candidates = []Candidate{{PartnerID: 11}, {PartnerID: 12}}
+	x.Reviewers = []Reviewer{{UserID: 2}, {UserID: 3}}
+	x.Criteria = []Criterion{{ID: 100, Code: "price", Name: "stray", Weight: 50}, {Name: "New", Weight: 50}}
+	got := x.PartsFrom(before)
+	want := Parts{AddCandidates: []int64{12}, RemoveCandidates: []int64{10}, AddReviewers: []int64{3}, RemoveReviewers: []int64{1},
+		RemoveCriteria: []int64{101}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("PartsFrom = %+v", got)
+	}
+	if x.Criteria[0].Name != "" || x.Criteria[1].Name != "New" {
+		t.Errorf("a default criterion keeps no name: %+v", x.Criteria)
+	}
+	if d := before.PartsFrom(nil); len(d.AddCandidates) != 2 || len(d.AddReviewers) != 2 || d.RemoveCriteria != nil {
+		t.Errorf("new selection: %+v", d)
+	}
+	f := x.AuditFields()
+	if !reflect.DeepEqual(f["candidates"], []int64{11, 12}) || !reflect.DeepEqual(f["criteria"], []string{"price=50", "New=50"}) {
+		t.Errorf("AuditFields = %v", f)
+	}
+}
+
+func TestPrepareEvidence(t *testing.T) {
+	e := &Evidence{PartnerID: 3, Kind: "nope", Title: " "}
+	_, err := PrepareEvidence(e, "run.exe", "application/octet-stream", []byte{0x4d, 0x5a, 0, 1})
+	fields := map[string]bool{}
+	for _, f := range tandem.FieldErrors(err) {
+		fields[f.Field] = true
+	}
+	if !fields["kind"] || !fields["title"] || !fields["file"] {
+		t.Errorf("the file's problem is reported with the fields': %v", tandem.FieldErrors(err))
+	}
+	ok := &Evidence{PartnerID: 3, Kind: EvidenceKinds[0], Title: "Reference call"}
+	f, err := PrepareEvidence(ok, "notes.txt", "text/plain; charset=utf-8", []byte("called them"))
+	if err != nil || f == nil || f.Name != "notes.txt" {
+		t.Fatalf("PrepareEvidence: %v %+v", err, f)
+	}
+	if none, err := PrepareEvidence(ok, "", "", nil); err != nil || none != nil {
+		t.Errorf("no file: %v %v", none, err)
+	}
+	if a := ok.AuditFields(f); a["file"] == nil || a["title"] != "Reference call" {
+		t.Errorf("AuditFields = %v", a)
+	}
+}

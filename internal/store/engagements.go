@@ -129,7 +129,7 @@ func createEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engage
 	if err := createFirstVersion(ctx, tx, p, x, contract.Template(string(x.Kind), ws.Currency, ws.TimeZone)); err != nil {
 		return err
 	}
-	return tx.record(ctx, p, "engagement.created", "engagement", id, engagementFields(x))
+	return tx.record(ctx, p, "engagement.created", "engagement", id, x.AuditFields())
 }
 
 // Update validates and stores changes to an engagement
@@ -174,16 +174,11 @@ func updateEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engage
 	if n, _ := res.RowsAffected(); n != 1 {
 		return tandem.ErrNotFound
 	}
-	ch := changes(engagementFields(before), engagementFields(x))
+	ch := changes(before.AuditFields(), x.AuditFields())
 	if len(ch) == 0 {
 		return nil
 	}
 	return tx.record(ctx, p, "engagement.updated", "engagement", x.ID, ch)
-}
-
-func engagementFields(x *engagement.Engagement) map[string]any {
-	return map[string]any{"partner_id": x.PartnerID, "title": x.Title, "kind": x.Kind, "status": x.Status,
-		"starts_on": x.StartsOn.String(), "ends_on": x.EndsOn.String(), "description": x.Description}
 }
 
 // checkPartner makes sure partnerID is a partner of p's workspace.

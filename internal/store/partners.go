@@ -92,7 +92,7 @@ func (s *PartnerStore) Create(ctx context.Context, p tandem.Principal, x *partne
 			return err
 		}
 		x.ID = id
-		return tx.record(ctx, p, "partner.created", "partner", id, partnerFields(x))
+		return tx.record(ctx, p, "partner.created", "partner", id, x.AuditFields())
 	})
 }
 
@@ -124,18 +124,12 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 		if n, _ := res.RowsAffected(); n != 1 {
 			return tandem.ErrNotFound
 		}
-		ch := changes(partnerFields(before), partnerFields(x))
+		ch := changes(before.AuditFields(), x.AuditFields())
 		if len(ch) == 0 {
 			return nil
 		}
 		return tx.record(ctx, p, "partner.updated", "partner", x.ID, ch)
 	})
-}
-
-func partnerFields(x *partner.Partner) map[string]any {
-	return map[string]any{"legal_name": x.LegalName, "reg_number": x.RegNumber, "country": x.Country,
-		"website": x.Website, "contact_name": x.ContactName, "contact_email": x.ContactEmail,
-		"contact_phone": x.ContactPhone, "status": x.Status}
 }
 
 // Options returns id and name of every partner p may see, for pickers.

@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"sort"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/file"
-	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -154,7 +152,7 @@ func (s *SelectionStore) Create(ctx context.Context, p tandem.Principal, x *sele
 		if err := saveSelectionParts(ctx, tx, p, x, nil); err != nil {
 			return err
 		}
-		return tx.record(ctx, p, "selection.created", "selection", id, selectionFields(x))
+		return tx.record(ctx, p, "selection.created", "selection", id, x.AuditFields())
 	})
 }
 
@@ -188,7 +186,7 @@ func (s *SelectionStore) Update(ctx context.Context, p tandem.Principal, x *sele
 		if err := saveSelectionParts(ctx, tx, p, x, before); err != nil {
 			return err
 		}
-		ch := changes(selectionFields(before), selectionFields(x))
+		ch := changes(before.AuditFields(), x.AuditFields())
 		if len(ch) == 0 {
 			return nil
 		}
@@ -229,104 +227,54 @@ func checkSelectionPeople(ctx context.Context, tx *Tx, p tandem.Principal, x *se
 }
 
 // saveSelectionParts brings candidates, reviewers and criteria in the
-// database from before (nil for a new selection) to x.
+// database from before (nil for a new selection) to x (selection.PartsFrom).
 func saveSelectionParts(ctx context.Context, tx *Tx, p tandem.Principal, x, before *selection.Selection) error {
-	if before == nil {
-		before = &selection.Selection{}
+	d := x.PartsFrom(before)
+	type change struct {
+		q   string
+		ids []int64
 	}
-	keepC := map[int64]bool{}
-	for _, c := range x.Candidates {
-		keepC[c.PartnerID] = true
-		if !before.IsCandidate(c.PartnerID) {
-			if _, err := tx.exec(ctx, `INSERT INTO selection_candidates (workspace_id, selection_id, partner_id) VALUES (?, ?, ?)`,
-				p.WorkspaceID, x.ID, c.PartnerID); err != nil {
+	for _, c := range []change{
+		{`INSERT INTO selection_candidates (workspace_id, selection_id, partner_id) VALUES (?, ?, ?)`, d.AddCandidates},
+		{`INSERT INTO selection_reviewers (workspace_id, selection_id, user_id) VALUES (?, ?, ?)`, d.AddReviewers},
+	} {
+		for _, id := range c.ids {
+			if _, err := tx.exec(ctx, c.q, p.WorkspaceID, x.ID, id); err != nil {
 				return err
 			}
 		}
 	}
-	for _, c := range before.Candidates {
-		if !keepC[c.PartnerID] {
-			if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND partner_id = ?`, x.ID, c.PartnerID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM selection_candidates WHERE selection_id = ? AND partner_id = ?`, x.ID, c.PartnerID); err != nil {
-				return err
-			}
-		}
-	}
-	keepR := map[int64]bool{}
-	for _, r := range x.Reviewers {
-		keepR[r.UserID] = true
-		if !before.IsReviewer(r.UserID) {
-			if _, err := tx.exec(ctx, `INSERT INTO selection_reviewers (workspace_id, selection_id, user_id) VALUES (?, ?, ?)`,
-				p.WorkspaceID, x.ID, r.UserID); err != nil {
+	for _, c := range []change{
+		{`DELETE FROM selection_scores WHERE selection_id = ? AND partner_id = ?`, d.RemoveCandidates},
+		{`DELETE FROM selection_candidates WHERE selection_id = ? AND partner_id = ?`, d.RemoveCandidates},
+		{`DELETE FROM selection_scores WHERE selection_id = ? AND reviewer_id = ?`, d.RemoveReviewers},
+		{`DELETE FROM selection_reviewers WHERE selection_id = ? AND user_id = ?`, d.RemoveReviewers},
+		{`DELETE FROM selection_scores WHERE selection_id = ? AND criterion_id = ?`, d.RemoveCriteria},
+		{`DELETE FROM selection_criteria WHERE selection_id = ? AND id = ?`, d.RemoveCriteria},
+	} {
+		for _, id := range c.ids {
+			if _, err := tx.exec(ctx, c.q, x.ID, id); err != nil {
 				return err
 			}
 		}
 	}
-	for _, r := range before.Reviewers {
-		if !keepR[r.UserID] {
-			if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND reviewer_id = ?`, x.ID, r.UserID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM selection_reviewers WHERE selection_id = ? AND user_id = ?`, x.ID, r.UserID); err != nil {
-				return err
-			}
-		}
-	}
-	keepK := map[int64]bool{}
 	for i := range x.Criteria {
 		c := &x.Criteria[i]
-		if c.Code != "" {
-			c.Name = ""
-		}
-		if c.ID == 0 {
-			id, err := tx.insert(ctx, `INSERT INTO selection_criteria (workspace_id, selection_id, code, name, weight, position)
-				VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, x.ID, c.Code, c.Name, c.Weight, i)
-			if err != nil {
+		if c.ID != 0 {
+			if _, err := tx.exec(ctx, `UPDATE selection_criteria SET code = ?, name = ?, weight = ?, position = ?
+				WHERE selection_id = ? AND id = ?`, c.Code, c.Name, c.Weight, i, x.ID, c.ID); err != nil {
 				return err
 			}
-			c.ID = id
-		} else if _, err := tx.exec(ctx, `UPDATE selection_criteria SET code = ?, name = ?, weight = ?, position = ?
-			WHERE selection_id = ? AND id = ?`, c.Code, c.Name, c.Weight, i, x.ID, c.ID); err != nil {
+			continue
+		}
+		id, err := tx.insert(ctx, `INSERT INTO selection_criteria (workspace_id, selection_id, code, name, weight, position)
+			VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, x.ID, c.Code, c.Name, c.Weight, i)
+		if err != nil {
 			return err
 		}
-		keepK[c.ID] = true
-	}
-	for _, c := range before.Criteria {
-		if !keepK[c.ID] {
-			if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND criterion_id = ?`, x.ID, c.ID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM selection_criteria WHERE selection_id = ? AND id = ?`, x.ID, c.ID); err != nil {
-				return err
-			}
-		}
+		c.ID = id
 	}
 	return nil
-}
-
-// selectionFields is what the audit trail records of a selection.
-func selectionFields(x *selection.Selection) map[string]any {
-	var cands, revs []int64
-	for _, c := range x.Candidates {
-		cands = append(cands, c.PartnerID)
-	}
-	for _, r := range x.Reviewers {
-		revs = append(revs, r.UserID)
-	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i] < cands[j] })
-	sort.Slice(revs, func(i, j int) bool { return revs[i] < revs[j] })
-	var crit []string
-	for _, c := range x.Criteria {
-		label := c.Code
-		if label == "" {
-			label = c.Name
-		}
-		crit = append(crit, fmt.Sprintf("%s=%d", label, c.Weight))
-	}
-	return map[string]any{"title": x.Title, "description": x.Description, "candidates": cands,
-		"reviewers": revs, "criteria": crit}
 }
 
 // Scores returns every reviewer's scores of a selection. Client roles may
@@ -575,37 +523,20 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x.Normalize()
-	verr := x.Validate()
-	var f *file.File
-	if data != nil {
-		var ferr error
-		f, ferr = file.NewFile(fileName, http.DetectContentType(data), data)
-		if ferr != nil {
-			// Report the file's problem together with the other fields'.
-			fields := append(tandem.FieldErrors(verr), tandem.FieldErrors(ferr)...)
-			verr = &tandem.Error{Code: tandem.EInvalid, Key: i18n.K("error.invalid"), Fields: fields}
-		}
-	}
-	if verr != nil {
-		return verr
+	f, err := selection.PrepareEvidence(x, fileName, http.DetectContentType(data), data)
+	if err != nil {
+		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
 			return err
 		}
 		x.WorkspaceID, x.CreatedAt, x.CreatedBy = p.WorkspaceID, tx.now, p.Actor()
-		data := map[string]any{"partner_id": x.PartnerID, "kind": x.Kind, "title": x.Title, "url": x.URL, "verified": x.Verified}
-		if x.HasValue {
-			data["value"] = x.Value
-		}
 		if f != nil {
 			if err := insertFile(ctx, tx, p, f); err != nil {
 				return err
 			}
-			fid := f.ID
-			x.FileID, x.FileName, x.FileSize, x.FileContentType = fid, f.Name, f.Size, f.ContentType
-			data["file"] = map[string]any{"id": fid, "name": f.Name, "size": f.Size, "content_type": f.ContentType, "sha256": f.SHA256}
+			x.FileID, x.FileName, x.FileSize, x.FileContentType = f.ID, f.Name, f.Size, f.ContentType
 		}
 		var value any
 		if x.HasValue {
@@ -618,7 +549,7 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 			return err
 		}
 		x.ID = id
-		return tx.record(ctx, p, "evidence.added", "evidence", id, data)
+		return tx.record(ctx, p, "evidence.added", "evidence", id, x.AuditFields(f))
 	})
 }
 
