@@ -451,9 +451,13 @@ func (s *SelectionStore) ReviewPilot(ctx context.Context, p tandem.Principal, id
 			}
 		}
 		// A review recorded since the selection was read closes the pilot too.
+		args := []any{id}
+		for _, d := range selection.FinalDecisions {
+			args = append(args, string(d))
+		}
 		var final int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pilot_reviews WHERE selection_id = ? AND decision IN (?, ?)`,
-			id, selection.DecisionGo, selection.DecisionNoGo).Scan(&final); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pilot_reviews WHERE selection_id = ? AND decision IN (`+
+			placeholders(len(selection.FinalDecisions))+`)`, args...).Scan(&final); err != nil {
 			return err
 		}
 		if final > 0 {
