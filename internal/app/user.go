@@ -80,7 +80,7 @@ func (c *cli) userReset(name string, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintln(c.stderr, c.l.N("cli.user.reset_link", int64(store.ResetTTL.Hours()), "email", u.Email))
+	fmt.Fprintln(c.stderr, c.l.N("cli.user.reset_link", int64(account.ResetTTL.Hours()), "email", u.Email))
 	fmt.Fprintln(c.stdout, cfg.BaseURL+"/reset/"+secret)
 	return exitOK
 }

@@ -1,6 +1,9 @@
 package contract
 
-import "github.com/tandemhq/tandem/internal/i18n"
+import (
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
 
 // The vocabularies: the values an enumerated field of Terms may take, in
 // display order. Every value has a catalogue label, see LabelKey.
@@ -35,13 +38,13 @@ var (
 	// MetricSources say who enters the values of a manual metric: the
 	// client, or the partner with the client confirming
 	// (MetricDef.Source).
-	MetricSources = []string{"client", "partner"}
+	MetricSources = []string{string(tandem.SideClient), string(tandem.SidePartner)}
 	// Directions say whether a higher or a lower KPI value is better.
 	Directions = []string{"higher", "lower"}
 	// MeetingKinds are the kinds of recurring meeting (Meeting.Kind).
 	MeetingKinds = []string{"weekly_checkin", "monthly_review", "steering_committee", "weekly_consultation"}
 	// Sides are the two sides of an engagement (CommitteeMember.Side).
-	Sides = []string{"client", "partner"}
+	Sides = []string{string(tandem.SideClient), string(tandem.SidePartner)}
 	// NoticeCategories are the situations a notice duty may name
 	// (NoticeDuty.Category).
 	NoticeCategories = []string{"deadline_at_risk", "missing_information", "unlawful_document", "accounting_error", "penalty_risk", "third_party_request"}
@@ -51,6 +54,12 @@ var (
 	// with the law, errors in accounting documents, a risk of penalties, and
 	// third-party requests for information about the client.
 	DefaultNoticeCategories = []string{"deadline_at_risk", "missing_information", "unlawful_document", "accounting_error", "penalty_risk", "third_party_request"}
+)
+
+// Metric kinds (MetricKinds).
+const (
+	MetricKindManual  = "manual"
+	MetricKindFormula = "formula"
 )
 
 // ResultMetrics are the metrics of the KPI catalogue that measure results

@@ -140,3 +140,51 @@ func (s Status) Live() bool { return s == StatusPilot || s == StatusActive }
 
 // Live reports whether the engagement is in its pilot or active (Status.Live).
 func (e *Engagement) Live() bool { return e != nil && e.Status.Live() }
+
+// PrepareNew normalizes and checks an engagement about to be created: valid,
+// and a draft (it goes live only through activation). Errors: EInvalid.
+func (e *Engagement) PrepareNew() error {
+	e.Normalize()
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if e.Status != StatusDraft {
+		var v tandem.Validator
+		v.Add("status", i18n.K("engagement.use_activate"))
+		return v.Err()
+	}
+	return nil
+}
+
+// PrepareUpdate normalizes and checks an edit of before into e: valid, an
+// allowed status change (CheckTransition), and the partner fixed once the
+// engagement has left its draft. Errors: EInvalid.
+func (e *Engagement) PrepareUpdate(before *Engagement) error {
+	e.Normalize()
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if err := CheckTransition(before.Status, e.Status); err != nil {
+		return err
+	}
+	if before.Status != StatusDraft && e.PartnerID != before.PartnerID {
+		var v tandem.Validator
+		v.Add("partner_id", i18n.K("engagement.partner_fixed"))
+		return v.Err()
+	}
+	return nil
+}
+
+// MovesTermsStart reports whether an edit of before into e moves the date
+// from which the draft terms (version 1) take effect: a draft's terms start
+// when the engagement starts.
+func (e *Engagement) MovesTermsStart(before *Engagement) bool {
+	return before.Status == StatusDraft && !e.StartsOn.Time().Equal(before.StartsOn.Time())
+}
+
+// AuditFields is what the audit trail records of an engagement; an edit
+// records the fields that differ.
+func (e *Engagement) AuditFields() map[string]any {
+	return map[string]any{"partner_id": e.PartnerID, "title": e.Title, "kind": e.Kind, "status": e.Status,
+		"starts_on": e.StartsOn.String(), "ends_on": e.EndsOn.String(), "description": e.Description}
+}

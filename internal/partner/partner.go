@@ -94,3 +94,11 @@ func isUpperAlpha(s string) bool {
 	}
 	return true
 }
+
+// AuditFields is what the audit trail records of a partner; an edit records
+// the fields that differ.
+func (p *Partner) AuditFields() map[string]any {
+	return map[string]any{"legal_name": p.LegalName, "reg_number": p.RegNumber, "country": p.Country,
+		"website": p.Website, "contact_name": p.ContactName, "contact_email": p.ContactEmail,
+		"contact_phone": p.ContactPhone, "status": p.Status}
+}

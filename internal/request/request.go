@@ -93,23 +93,17 @@ const (
 	ActionReopen    Action = "reopen"
 )
 
-// Side is which party a person speaks for.
-type Side string
+// Side is which party a person speaks for (tandem.Side).
+type Side = tandem.Side
 
 // Sides.
 const (
-	SideClient  Side = "client"
-	SidePartner Side = "partner"
+	SideClient  = tandem.SideClient
+	SidePartner = tandem.SidePartner
 )
 
-// SideOf is the side of a role: the partner's for vendor roles, else the
-// client's.
-func SideOf(r tandem.Role) Side {
-	if r.IsVendor() {
-		return SidePartner
-	}
-	return SideClient
-}
+// SideOf is the side of a role (tandem.Role.Side).
+func SideOf(r tandem.Role) Side { return r.Side() }
 
 // Priorities a request may have.
 var Priorities = []string{"low", "normal", "high", "urgent"}

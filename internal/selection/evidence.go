@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -84,4 +85,38 @@ func (e *Evidence) Validate() error {
 		v.Check(e.Value >= 0 && e.Value <= 1_000_000, "value", i18n.K("evidence.invalid.value"))
 	}
 	return v.Err()
+}
+
+// PrepareEvidence normalizes and checks a piece of evidence with the file
+// uploaded with it (data nil for none; sniffed is the type read from the
+// content): the file's problems are reported with the other fields'. It
+// returns the file to store, or nil. Errors: EInvalid (fields, and "file").
+func PrepareEvidence(e *Evidence, fileName, sniffed string, data []byte) (*file.File, error) {
+	e.Normalize()
+	verr := e.Validate()
+	var f *file.File
+	if data != nil {
+		var ferr error
+		if f, ferr = file.NewFile(fileName, sniffed, data); ferr != nil {
+			fields := append(tandem.FieldErrors(verr), tandem.FieldErrors(ferr)...)
+			verr = &tandem.Error{Code: tandem.EInvalid, Key: i18n.K("error.invalid"), Fields: fields}
+		}
+	}
+	if verr != nil {
+		return nil, verr
+	}
+	return f, nil
+}
+
+// AuditFields is what the audit trail records of a piece of evidence and
+// its file f (nil for none).
+func (e *Evidence) AuditFields(f *file.File) map[string]any {
+	data := map[string]any{"partner_id": e.PartnerID, "kind": e.Kind, "title": e.Title, "url": e.URL, "verified": e.Verified}
+	if e.HasValue {
+		data["value"] = e.Value
+	}
+	if f != nil {
+		data["file"] = map[string]any{"id": f.ID, "name": f.Name, "size": f.Size, "content_type": f.ContentType, "sha256": f.SHA256}
+	}
+	return data
 }

@@ -22,8 +22,18 @@ const (
 // PilotDecisions lists every decision in display order.
 var PilotDecisions = []PilotDecision{DecisionGo, DecisionNoGo, DecisionExtend}
 
+// FinalDecisions are the decisions that close the pilot.
+var FinalDecisions = []PilotDecision{DecisionGo, DecisionNoGo}
+
 // Final reports whether d closes the pilot.
-func (d PilotDecision) Final() bool { return d == DecisionGo || d == DecisionNoGo }
+func (d PilotDecision) Final() bool {
+	for _, f := range FinalDecisions {
+		if d == f {
+			return true
+		}
+	}
+	return false
+}
 
 // PilotReview is one go/no-go review of the pilot engagement.
 type PilotReview struct {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/tandemhq/tandem/internal/metric"
 
@@ -20,13 +19,6 @@ import (
 // ContractStore keeps engagements' terms: versions, amendments, the
 // acknowledged warnings of the contract check, and the NDA register.
 type ContractStore struct{ db *DB }
-
-// Amendment statuses.
-const (
-	AmendmentProposed = "proposed"
-	AmendmentAccepted = "accepted"
-	AmendmentRejected = "rejected"
-)
 
 func marshalTerms(t contract.Terms) (string, error) {
 	b, err := json.Marshal(t)
@@ -69,11 +61,17 @@ func scanVersion(s interface{ Scan(...any) error }, v *contract.Version) error {
 // version 1. Any member who may see the engagement may call it.
 func (s *ContractStore) InForce(ctx context.Context, p tandem.Principal, engagementID int64, date tandem.Date) (_ *contract.Version, err error) {
 	defer wrap(&err, "ContractStore.InForce(%d, %s)", engagementID, date)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
+	return termsInForce(ctx, s.db, p, engagementID, date)
+}
+
+// termsInForce reads the version in force on date (see InForce) through q,
+// for an engagement the caller has already loaded for p.
+func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date) (*contract.Version, error) {
 	var v contract.Version
-	err = scanVersion(s.db.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	err := scanVersion(q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
 		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String()), &v)
 	if err != nil {
@@ -85,24 +83,11 @@ func (s *ContractStore) InForce(ctx context.Context, p tandem.Principal, engagem
 // Versions lists every version of an engagement's terms, oldest first.
 func (s *ContractStore) Versions(ctx context.Context, p tandem.Principal, engagementID int64) (_ []contract.Version, err error) {
 	defer wrap(&err, "ContractStore.Versions(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	return scanAll(ctx, s.db, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? ORDER BY v.number`, p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []contract.Version{}
-	for rows.Next() {
-		var v contract.Version
-		if err := scanVersion(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // SaveDraft replaces the terms of an engagement that is still a draft
@@ -114,26 +99,26 @@ func (s *ContractStore) SaveDraft(ctx context.Context, p tandem.Principal, engag
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
-	if err != nil {
-		return err
-	}
-	if e.Status != engagement.StatusDraft {
-		return tandem.Errorf(tandem.EConflict, i18n.K("contract.not_draft"))
-	}
-	t.Normalize()
-	if err := metric.Validate(&t); err != nil {
-		return err
-	}
-	before, err := s.InForce(ctx, p, engagementID, e.StartsOn)
-	if err != nil {
-		return err
-	}
-	js, err := marshalTerms(t)
-	if err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		e, err := loadEngagement(ctx, tx, p, engagementID)
+		if err != nil {
+			return err
+		}
+		if err := contract.CheckDraft(e); err != nil {
+			return err
+		}
+		t.Normalize()
+		if err := metric.Validate(&t); err != nil {
+			return err
+		}
+		before, err := termsInForce(ctx, tx, p, engagementID, e.StartsOn)
+		if err != nil {
+			return err
+		}
+		js, err := marshalTerms(t)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE contract_versions SET terms = ?, effective_from = ? WHERE workspace_id = ? AND engagement_id = ? AND number = 1`,
 			js, e.StartsOn.String(), p.WorkspaceID, engagementID); err != nil {
 			return err
@@ -146,138 +131,79 @@ func (s *ContractStore) SaveDraft(ctx context.Context, p tandem.Principal, engag
 	})
 }
 
-// CheckResult is the contract check of an engagement's current terms, with
-// the warnings already acknowledged.
-type CheckResult struct {
-	Findings     []contract.Finding
-	Acknowledged map[string]bool // by Finding.ID()
-}
-
-// Errors counts the findings that block activation.
-func (c CheckResult) Errors() int { return contract.Errors(c.Findings) }
-
-// Unacknowledged lists the warnings nobody has acknowledged yet.
-func (c CheckResult) Unacknowledged() []contract.Finding {
-	var out []contract.Finding
-	for _, f := range contract.Warnings(c.Findings) {
-		if !c.Acknowledged[f.ID()] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // Check runs the contract check on the terms in force today (for a draft,
 // version 1) and reports which warnings were acknowledged.
-func (s *ContractStore) Check(ctx context.Context, p tandem.Principal, engagementID int64) (_ *CheckResult, err error) {
+func (s *ContractStore) Check(ctx context.Context, p tandem.Principal, engagementID int64) (_ *contract.CheckResult, err error) {
 	defer wrap(&err, "ContractStore.Check(%d)", engagementID)
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
+	e, err := loadEngagement(ctx, s.db, p, engagementID)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now()))
+	return checkTerms(ctx, s.db, p, e, tandem.DateOf(s.db.Now()))
+}
+
+// checkTerms runs the contract check of e's terms in force on date through
+// q, with the warnings acknowledged so far.
+func checkTerms(ctx context.Context, q querier, p tandem.Principal, e *engagement.Engagement, date tandem.Date) (*contract.CheckResult, error) {
+	v, err := termsInForce(ctx, q, p, e.ID, date)
 	if err != nil {
 		return nil, err
 	}
-	missing, err := s.peopleWithoutNDA(ctx, p.WorkspaceID, e)
+	missing, err := peopleWithoutNDA(ctx, q, p.WorkspaceID, e)
 	if err != nil {
 		return nil, err
 	}
-	res := &CheckResult{Findings: contract.Check(v.Terms, contract.CheckInput{PeopleWithoutNDA: missing, EngagementKind: string(e.Kind)}),
+	res := &contract.CheckResult{Findings: contract.Check(v.Terms, contract.CheckInput{PeopleWithoutNDA: missing, EngagementKind: string(e.Kind)}),
 		Acknowledged: map[string]bool{}}
-	rows, err := s.db.query(ctx, `SELECT finding FROM check_acknowledgements WHERE workspace_id = ? AND engagement_id = ?`, p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
+	acked, err := scanAll(ctx, q, scanString, `SELECT finding FROM check_acknowledgements WHERE workspace_id = ? AND engagement_id = ?`, p.WorkspaceID, e.ID)
+	for _, f := range acked {
 		res.Acknowledged[f] = true
 	}
-	return res, rows.Err()
+	return res, err
 }
 
 // peopleWithoutNDA names the partner's people with access to the engagement
 // (its vendor managers and the agents assigned to it) who have no NDA on file.
-func (s *ContractStore) peopleWithoutNDA(ctx context.Context, workspaceID int64, e *engagement.Engagement) ([]string, error) {
-	rows, err := s.db.query(ctx, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
+func peopleWithoutNDA(ctx context.Context, q querier, workspaceID int64, e *engagement.Engagement) ([]string, error) {
+	return scanAll(ctx, q, scanString, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = ? AND m.partner_id = ?
 		AND (m.role = ? OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?))
 		AND NOT EXISTS (SELECT 1 FROM ndas n WHERE n.membership_id = m.id)
 		ORDER BY u.name`, workspaceID, e.PartnerID, string(tandem.RoleVendorManager), e.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
-// Activate takes a draft engagement live: to "pilot" when its terms say it
-// is a pilot, else to "active". It is refused while the check finds an
-// error, or while a warning is neither acknowledged before nor in ack (the
-// finding IDs the caller acknowledges now, which are recorded). Owners and
-// managers may call it. Errors: EInvalid (field "check"), EConflict (not a
-// draft), ENotFound, EForbidden.
+// Activate takes a draft engagement live, as contract.CheckResult.Activate
+// decides: to "pilot" when its terms say it is a pilot, else to "active",
+// refused while the check finds an error or a warning is neither
+// acknowledged before nor in ack (the finding IDs the caller acknowledges
+// now, which are recorded). Owners and managers may call it. Errors:
+// EInvalid (field "check"), EConflict (not a draft), ENotFound, EForbidden.
 func (s *ContractStore) Activate(ctx context.Context, p tandem.Principal, engagementID int64, ack []string) (status engagement.Status, err error) {
 	defer wrap(&err, "ContractStore.Activate(%d)", engagementID)
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return "", err
 	}
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
-	if err != nil {
-		return "", err
-	}
-	if e.Status != engagement.StatusDraft {
-		return "", tandem.Errorf(tandem.EConflict, i18n.K("contract.not_draft"))
-	}
-	res, err := s.Check(ctx, p, engagementID)
-	if err != nil {
-		return "", err
-	}
-	if n := res.Errors(); n > 0 {
-		var v tandem.Validator
-		v.Add("check", i18n.K("contract.activate_errors"), "n", n)
-		return "", v.Err()
-	}
-	acked := map[string]bool{}
-	for _, id := range ack {
-		acked[id] = true
-	}
-	var pending []contract.Finding
-	for _, f := range res.Unacknowledged() {
-		if !acked[f.ID()] {
-			pending = append(pending, f)
-		}
-	}
-	if len(pending) > 0 {
-		var v tandem.Validator
-		v.Add("check", i18n.K("contract.activate_warnings"), "n", len(pending))
-		return "", v.Err()
-	}
-	v, err := s.InForce(ctx, p, engagementID, e.StartsOn)
-	if err != nil {
-		return "", err
-	}
-	status = engagement.StatusActive
-	if v.Terms.Shape.Pilot {
-		status = engagement.StatusPilot
-	}
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		for _, f := range contract.Warnings(res.Findings) {
-			if !acked[f.ID()] || res.Acknowledged[f.ID()] {
-				continue
-			}
+		e, err := loadEngagement(ctx, tx, p, engagementID)
+		if err != nil {
+			return err
+		}
+		if err := contract.CheckDraft(e); err != nil {
+			return err
+		}
+		res, err := checkTerms(ctx, tx, p, e, tandem.DateOf(tx.now))
+		if err != nil {
+			return err
+		}
+		v, err := termsInForce(ctx, tx, p, engagementID, e.StartsOn)
+		if err != nil {
+			return err
+		}
+		var acked []contract.Finding
+		if status, acked, err = res.Activate(v.Terms, ack); err != nil {
+			return err
+		}
+		for _, f := range acked {
 			if _, err := tx.exec(ctx, `INSERT INTO check_acknowledgements (workspace_id, engagement_id, finding, acknowledged_by, acknowledged_at)
 				VALUES (?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, f.ID(), nullID(p.UserID), tx.now); err != nil {
 				return err
@@ -286,17 +212,21 @@ func (s *ContractStore) Activate(ctx context.Context, p tandem.Principal, engage
 				return err
 			}
 		}
-		res, err := tx.exec(ctx, `UPDATE engagements SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+		// The draft status in the condition refuses a concurrent activation.
+		up, err := tx.exec(ctx, `UPDATE engagements SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
 			string(status), tx.now, p.WorkspaceID, engagementID, string(engagement.StatusDraft))
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("contract.not_draft"))
+		if n, _ := up.RowsAffected(); n != 1 {
+			return contract.ErrNotDraft
 		}
 		return tx.record(ctx, p, "engagement.activated", "engagement", engagementID, map[string]any{"status": status})
 	})
-	return status, err
+	if err != nil {
+		return "", err
+	}
+	return status, nil
 }
 
 // ---- amendments
@@ -320,34 +250,27 @@ func scanAmendment(s interface{ Scan(...any) error }, a *contract.Amendment) err
 // Amendments lists an engagement's amendments, newest first.
 func (s *ContractStore) Amendments(ctx context.Context, p tandem.Principal, engagementID int64) (_ []contract.Amendment, err error) {
 	defer wrap(&err, "ContractStore.Amendments(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? ORDER BY a.number DESC`,
+	return scanAll(ctx, s.db, scanAmendment, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? ORDER BY a.number DESC`,
 		p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []contract.Amendment{}
-	for rows.Next() {
-		var a contract.Amendment
-		if err := scanAmendment(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // Amendment returns one amendment by its number.
 func (s *ContractStore) Amendment(ctx context.Context, p tandem.Principal, engagementID int64, number int) (_ *contract.Amendment, err error) {
 	defer wrap(&err, "ContractStore.Amendment(%d, %d)", engagementID, number)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	return loadAmendment(ctx, s.db, p, engagementID, number)
+}
+
+// loadAmendment reads an amendment of an engagement p may see through q, or
+// tandem.ErrNotFound.
+func loadAmendment(ctx context.Context, q querier, p tandem.Principal, engagementID int64, number int) (*contract.Amendment, error) {
+	if _, err := loadEngagement(ctx, q, p, engagementID); err != nil {
 		return nil, err
 	}
 	var a contract.Amendment
-	err = scanAmendment(s.db.queryRow(ctx, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? AND a.number = ?`,
+	err := scanAmendment(q.queryRow(ctx, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? AND a.number = ?`,
 		p.WorkspaceID, engagementID, number), &a)
 	if err != nil {
 		return nil, notFound(err)
@@ -355,85 +278,48 @@ func (s *ContractStore) Amendment(ctx context.Context, p tandem.Principal, engag
 	return &a, nil
 }
 
-// MayDecide reports whether p may accept or reject the amendment: a
-// proposed one, put forward by the other side.
-func MayDecide(p tandem.Principal, a *contract.Amendment) bool {
-	return a.Status == AmendmentProposed && access.Allows(p.Role, access.Amend) && a.ProposedSide != side(p)
-}
-
-// side is which party p speaks for.
-func side(p tandem.Principal) string {
-	if p.Role.IsVendor() {
-		return "partner"
-	}
-	return "client"
-}
-
 // Propose records a proposed amendment of a live engagement: the full terms
-// as they will read from effectiveFrom, and the reason. The client's owners
-// and managers and the partner's vendor managers may propose; the other
-// side decides. Errors: EInvalid, EConflict (a draft is edited directly; an
-// ended engagement is not amended), ENotFound, EForbidden.
-func (s *ContractStore) Propose(ctx context.Context, p tandem.Principal, engagementID int64, effectiveFrom tandem.Date, reason string, t contract.Terms) (_ *contract.Amendment, err error) {
+// as they will read from effectiveFrom, and the reason
+// (contract.CheckAmendable, contract.Propose, contract.CheckChange). The
+// client's owners and managers and the partner's vendor managers may
+// propose; the other side decides. Errors: EInvalid, EConflict (a draft is
+// edited directly; an ended engagement is not amended), ENotFound,
+// EForbidden.
+func (s *ContractStore) Propose(ctx context.Context, p tandem.Principal, engagementID int64, effectiveFrom tandem.Date, reason string, t contract.Terms) (a *contract.Amendment, err error) {
 	defer wrap(&err, "ContractStore.Propose(%d)", engagementID)
 	if err := access.Can(p, access.Amend); err != nil {
 		return nil, err
 	}
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	switch e.Status {
-	case engagement.StatusDraft:
-		return nil, tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_draft"))
-	case engagement.StatusEnded:
-		return nil, tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_ended"))
-	}
-	reason = strings.TrimSpace(reason)
-	t.Normalize()
-	var v tandem.Validator
-	if v.Required("reason", reason) {
-		v.MaxLen("reason", reason, 4000)
-	}
-	if v.Check(!effectiveFrom.IsZero(), "effective_from", i18n.K("validation.required")) {
-		v.Check(!effectiveFrom.Before(e.StartsOn), "effective_from", i18n.K("contract.effective_before_start"))
-	}
-	if err := metric.Validate(&t); err != nil {
-		for _, f := range tandem.FieldErrors(err) {
-			v.Add(f.Field, f.Key, f.Args...)
-		}
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	current, err := s.InForce(ctx, p, engagementID, effectiveFrom)
-	if err != nil {
-		return nil, err
-	}
-	if len(contract.Diff(current.Terms, t)) == 0 {
-		return nil, invalid("terms", "contract.amend_no_change")
-	}
-	// Values entered by hand are stored with their metric's decimals: a
-	// manual metric keeps its scale, or its old values would be misread.
-	for i, m := range t.Metrics {
-		if old := current.Terms.MetricDef(m.Key); old != nil && old.Kind == "manual" && m.Kind == "manual" && old.Scale != m.Scale {
-			return nil, invalid(fmt.Sprintf("metrics.%d.scale", i), "contract.validation.manual_scale_fixed", "n", old.Scale)
-		}
-	}
-	js, err := marshalTerms(t)
-	if err != nil {
-		return nil, err
-	}
-	a := &contract.Amendment{WorkspaceID: p.WorkspaceID, EngagementID: engagementID, EffectiveFrom: effectiveFrom.String(),
-		Reason: reason, Terms: t, Status: AmendmentProposed, ProposedBy: p.UserID, ProposedByName: p.UserName, ProposedSide: side(p)}
 	err = s.db.transact(ctx, func(tx *Tx) error {
+		e, err := loadEngagement(ctx, tx, p, engagementID)
+		if err != nil {
+			return err
+		}
+		if err := contract.CheckAmendable(e); err != nil {
+			return err
+		}
+		t.Normalize()
+		if a, err = contract.Propose(p, e, effectiveFrom, reason, t, metric.Validate(&t)); err != nil {
+			return err
+		}
+		current, err := termsInForce(ctx, tx, p, engagementID, effectiveFrom)
+		if err != nil {
+			return err
+		}
+		if err := contract.CheckChange(current.Terms, t); err != nil {
+			return err
+		}
+		js, err := marshalTerms(t)
+		if err != nil {
+			return err
+		}
 		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM amendments WHERE engagement_id = ?`, engagementID).Scan(&a.Number); err != nil {
 			return err
 		}
 		a.ProposedAt = tx.now
 		id, err := tx.insert(ctx, `INSERT INTO amendments (workspace_id, engagement_id, number, effective_from, reason, terms, status,
 			proposed_by, proposed_side, proposed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.WorkspaceID, engagementID, a.Number, a.EffectiveFrom, reason, js, AmendmentProposed, p.UserID, side(p), tx.now)
+			p.WorkspaceID, engagementID, a.Number, a.EffectiveFrom, a.Reason, js, a.Status, a.ProposedBy, a.ProposedSide, a.ProposedAt)
 		if tx.db.dialect.isUniqueViolation(err) {
 			return tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_race"))
 		}
@@ -442,7 +328,7 @@ func (s *ContractStore) Propose(ctx context.Context, p tandem.Principal, engagem
 		}
 		a.ID = id
 		return tx.record(ctx, p, "amendment.proposed", "engagement", engagementID, map[string]any{
-			"number": a.Number, "effective_from": a.EffectiveFrom, "reason": reason, "changes": contract.Diff(current.Terms, t)})
+			"number": a.Number, "effective_from": a.EffectiveFrom, "reason": a.Reason, "changes": contract.Diff(current.Terms, t)})
 	})
 	if err != nil {
 		return nil, err
@@ -450,44 +336,34 @@ func (s *ContractStore) Propose(ctx context.Context, p tandem.Principal, engagem
 	return a, nil
 }
 
-// Decide accepts or rejects a proposed amendment. Only the other side may
-// decide: the partner's vendor manager for a client's proposal, the
-// client's owner or manager for a partner's. Accepting writes the next
-// version of the terms, effective from the amendment's date. Errors:
-// EForbidden, EConflict (already decided), ENotFound.
+// Decide accepts or rejects a proposed amendment (contract.Amendment.Decide:
+// only the other side may decide — the partner's vendor manager for a
+// client's proposal, the client's owner or manager for a partner's).
+// Accepting writes the next version of the terms, effective from the
+// amendment's date. Errors: EForbidden, EConflict (already decided),
+// ENotFound.
 func (s *ContractStore) Decide(ctx context.Context, p tandem.Principal, engagementID int64, number int, accept bool, note string) (err error) {
 	defer wrap(&err, "ContractStore.Decide(%d, %d)", engagementID, number)
 	if err := access.Can(p, access.Amend); err != nil {
 		return err
 	}
-	a, err := s.Amendment(ctx, p, engagementID, number)
-	if err != nil {
-		return err
-	}
-	if a.Status != AmendmentProposed {
-		return tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_decided"))
-	}
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > 4000 {
-		return invalid("note", "validation.too_long", "max", 4000)
-	}
-	if !MayDecide(p, a) {
-		return tandem.Errorf(tandem.EForbidden, i18n.K("contract.amend_other_side"))
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		status := AmendmentRejected
-		if accept {
-			status = AmendmentAccepted
+		a, err := loadAmendment(ctx, tx, p, engagementID, number)
+		if err != nil {
+			return err
+		}
+		if err := a.Decide(p, accept, note, tx.now); err != nil {
+			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
-			status, p.UserID, tx.now, note, a.ID, AmendmentProposed)
+			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.ID, contract.AmendmentProposed)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_decided"))
 		}
-		if accept {
+		if a.Status == contract.AmendmentAccepted {
 			js, err := marshalTerms(a.Terms)
 			if err != nil {
 				return err
@@ -501,7 +377,7 @@ func (s *ContractStore) Decide(ctx context.Context, p tandem.Principal, engageme
 				return err
 			}
 		}
-		return tx.record(ctx, p, "amendment."+status, "engagement", engagementID, map[string]any{"number": number, "note": note})
+		return tx.record(ctx, p, "amendment."+a.Status, "engagement", engagementID, map[string]any{"number": number, "note": a.DecisionNote})
 	})
 }
 
@@ -514,13 +390,8 @@ func (s *ContractStore) RecordNDA(ctx context.Context, p tandem.Principal, membe
 	if err := access.Can(p, access.MembersManage); err != nil {
 		return err
 	}
-	document = strings.TrimSpace(document)
-	var v tandem.Validator
-	if v.Check(!signedOn.IsZero(), "signed_on", i18n.K("validation.required")) {
-		v.Check(!tandem.DateOf(s.db.Now()).Before(signedOn), "signed_on", i18n.K("contract.nda_future"))
-	}
-	v.MaxLen("document", document, 500)
-	if err := v.Err(); err != nil {
+	document, err = contract.ValidateNDA(signedOn, document, tandem.DateOf(s.db.Now()))
+	if err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
@@ -539,8 +410,8 @@ func recordNDA(ctx context.Context, tx *Tx, p tandem.Principal, membershipID int
 	if err != nil {
 		return err
 	}
-	if partnerID == 0 {
-		return invalid("membership_id", "contract.nda_partner_only")
+	if err := contract.CheckNDAPerson(partnerID); err != nil {
+		return err
 	}
 	id, err := tx.insert(ctx, `INSERT INTO ndas (workspace_id, partner_id, membership_id, person_name, person_email, signed_on, document, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, partnerID, membershipID, name, email, signedOn.String(), document, tx.now)
@@ -557,26 +428,18 @@ func (s *ContractStore) NDAs(ctx context.Context, p tandem.Principal, partnerID 
 	if err := access.Can(p, access.MembersRead); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.Partners.Get(ctx, p, partnerID); err != nil {
+	if _, err := loadPartner(ctx, s.db, p, partnerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT id, partner_id, COALESCE(membership_id, 0), person_name, person_email, signed_on, document
+	return scanAll(ctx, s.db, scanNDA, `SELECT id, partner_id, COALESCE(membership_id, 0), person_name, person_email, signed_on, document
 		FROM ndas WHERE workspace_id = ? AND partner_id = ? ORDER BY person_name, signed_on`, p.WorkspaceID, partnerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []contract.NDA{}
-	for rows.Next() {
-		var n contract.NDA
-		var signed tandem.Date
-		if err := rows.Scan(&n.ID, &n.PartnerID, &n.MembershipID, &n.PersonName, &n.PersonEmail, dateScan{&signed}, &n.Document); err != nil {
-			return nil, err
-		}
-		n.SignedOn = signed.String()
-		out = append(out, n)
-	}
-	return out, rows.Err()
+}
+
+func scanNDA(s scanner, n *contract.NDA) error {
+	var signed tandem.Date
+	err := s.Scan(&n.ID, &n.PartnerID, &n.MembershipID, &n.PersonName, &n.PersonEmail, dateScan{&signed}, &n.Document)
+	n.SignedOn = signed.String()
+	return err
 }
 
 // hasNDA reports whether a membership has an NDA on file.

@@ -62,25 +62,22 @@ func (s *EngagementStore) List(ctx context.Context, p tandem.Principal, pg tande
 	}
 	q := `SELECT ` + engagementCols + engagementFrom + w.String() +
 		orderBy(pg.Sort, engagementSorts, "title", "e.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	rows, err := s.db.query(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []engagement.Engagement{}
-	for rows.Next() {
-		var x engagement.Engagement
-		if err := scanEngagement(rows, &x); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	out, err := scanAll(ctx, s.db, scanEngagement, q, w.args...)
+	return out, total, err
 }
 
 // Get returns one engagement p may see, or tandem.ErrNotFound.
 func (s *EngagementStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *engagement.Engagement, err error) {
 	defer wrap(&err, "EngagementStore.Get(%d)", id)
+	return loadEngagement(ctx, s.db, p, id)
+}
+
+// loadEngagement is the one way store code reads an engagement: through q
+// (s.db for a read, the *Tx inside a write), scoped to what p may see, or
+// tandem.ErrNotFound. Public store methods call it instead of
+// EngagementStore.Get, so that a write reads and changes in one
+// transaction.
+func loadEngagement(ctx context.Context, q querier, p tandem.Principal, id int64) (*engagement.Engagement, error) {
 	if err := access.Can(p, access.EngagementsRead); err != nil {
 		return nil, err
 	}
@@ -88,107 +85,100 @@ func (s *EngagementStore) Get(ctx context.Context, p tandem.Principal, id int64)
 	engagementScope(&w, p)
 	w.add("e.id = ?", id)
 	var x engagement.Engagement
-	if err := scanEngagement(s.db.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
+	if err := scanEngagement(q.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
 		return nil, notFound(err)
 	}
 	return &x, nil
 }
 
-// Create validates and stores a new engagement. Owners and managers may call
-// it; errors: EInvalid (also for a partner outside the workspace), EForbidden.
+// Create validates and stores a new engagement (engagement.PrepareNew) with
+// version 1 of its terms from the template for its kind. Owners and managers
+// may call it; errors: EInvalid (also for a partner outside the workspace),
+// EForbidden.
 func (s *EngagementStore) Create(ctx context.Context, p tandem.Principal, x *engagement.Engagement) (err error) {
 	defer wrap(&err, "EngagementStore.Create")
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
-	x.Normalize()
-	if err := x.Validate(); err != nil {
+	if err := x.PrepareNew(); err != nil {
 		return err
 	}
-	if x.Status != engagement.StatusDraft {
-		return invalid("status", "engagement.use_activate")
-	}
-	return s.db.transact(ctx, func(tx *Tx) error {
-		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
-			return err
-		}
-		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, tx.now, tx.now
-		id, err := tx.insert(ctx, `INSERT INTO engagements (workspace_id, partner_id, title, kind, status,
-			starts_on, ends_on, description, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			x.WorkspaceID, x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn),
-			x.Description, x.SearchText(), x.CreatedAt, x.UpdatedAt)
-		if err != nil {
-			return err
-		}
-		x.ID = id
-		// Version 1 of the terms starts from the template for the kind.
-		var currency, tz string
-		if err := tx.queryRow(ctx, `SELECT currency, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&currency, &tz); err != nil {
-			return err
-		}
-		if err := createFirstVersion(ctx, tx, p, x, contract.Template(string(x.Kind), currency, tz)); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "engagement.created", "engagement", id, engagementFields(x))
-	})
+	return s.db.transact(ctx, func(tx *Tx) error { return createEngagement(ctx, tx, p, x) })
 }
 
-// Update validates and stores changes to an engagement. Owners and managers
-// may call it; errors: EInvalid, ENotFound, EForbidden.
+// createEngagement stores x, already prepared (PrepareNew), in tx.
+func createEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engagement.Engagement) error {
+	if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
+		return err
+	}
+	x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, tx.now, tx.now
+	id, err := tx.insert(ctx, `INSERT INTO engagements (workspace_id, partner_id, title, kind, status,
+		starts_on, ends_on, description, search_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		x.WorkspaceID, x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn),
+		x.Description, x.SearchText(), x.CreatedAt, x.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	x.ID = id
+	// Version 1 of the terms starts from the template for the kind.
+	ws, err := loadWorkspace(ctx, tx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	if err := createFirstVersion(ctx, tx, p, x, contract.Template(string(x.Kind), ws.Currency, ws.TimeZone)); err != nil {
+		return err
+	}
+	return tx.record(ctx, p, "engagement.created", "engagement", id, x.AuditFields())
+}
+
+// Update validates and stores changes to an engagement
+// (engagement.PrepareUpdate). Owners and managers may call it; errors:
+// EInvalid, ENotFound, EForbidden.
 func (s *EngagementStore) Update(ctx context.Context, p tandem.Principal, x *engagement.Engagement) (err error) {
 	defer wrap(&err, "EngagementStore.Update(%d)", x.ID)
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
-	before, err := s.Get(ctx, p, x.ID)
+	return s.db.transact(ctx, func(tx *Tx) error { return updateEngagement(ctx, tx, p, x) })
+}
+
+// updateEngagement reads the engagement x.ID in tx, decides the edit
+// (PrepareUpdate) and stores it.
+func updateEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engagement.Engagement) error {
+	before, err := loadEngagement(ctx, tx, p, x.ID)
 	if err != nil {
 		return err
 	}
-	x.Normalize()
-	if err := x.Validate(); err != nil {
+	if err := x.PrepareUpdate(before); err != nil {
 		return err
 	}
-	if err := engagement.CheckTransition(before.Status, x.Status); err != nil {
+	if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
 		return err
 	}
-	if before.Status != engagement.StatusDraft && x.PartnerID != before.PartnerID {
-		return invalid("partner_id", "engagement.partner_fixed")
+	x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
+	if x.MovesTermsStart(before) {
+		if _, err := tx.exec(ctx, `UPDATE contract_versions SET effective_from = ? WHERE workspace_id = ? AND engagement_id = ? AND number = 1`,
+			x.StartsOn.String(), p.WorkspaceID, x.ID); err != nil {
+			return err
+		}
 	}
-	return s.db.transact(ctx, func(tx *Tx) error {
-		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
-			return err
-		}
-		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
-		if before.Status == engagement.StatusDraft && !x.StartsOn.Time().Equal(before.StartsOn.Time()) {
-			// A draft's terms take effect when the engagement starts.
-			if _, err := tx.exec(ctx, `UPDATE contract_versions SET effective_from = ? WHERE workspace_id = ? AND engagement_id = ? AND number = 1`,
-				x.StartsOn.String(), p.WorkspaceID, x.ID); err != nil {
-				return err
-			}
-		}
-		res, err := tx.exec(ctx, `UPDATE engagements SET partner_id = ?, title = ?, kind = ?, status = ?,
-			starts_on = ?, ends_on = ?, description = ?, search_text = ?, updated_at = ?
-			WHERE workspace_id = ? AND id = ?`,
-			x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn), x.Description,
-			x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
-		}
-		ch := changes(engagementFields(before), engagementFields(x))
-		if len(ch) == 0 {
-			return nil
-		}
-		return tx.record(ctx, p, "engagement.updated", "engagement", x.ID, ch)
-	})
-}
-
-func engagementFields(x *engagement.Engagement) map[string]any {
-	return map[string]any{"partner_id": x.PartnerID, "title": x.Title, "kind": x.Kind, "status": x.Status,
-		"starts_on": x.StartsOn.String(), "ends_on": x.EndsOn.String(), "description": x.Description}
+	res, err := tx.exec(ctx, `UPDATE engagements SET partner_id = ?, title = ?, kind = ?, status = ?,
+		starts_on = ?, ends_on = ?, description = ?, search_text = ?, updated_at = ?
+		WHERE workspace_id = ? AND id = ?`,
+		x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn), x.Description,
+		x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return tandem.ErrNotFound
+	}
+	ch := changes(before.AuditFields(), x.AuditFields())
+	if len(ch) == 0 {
+		return nil
+	}
+	return tx.record(ctx, p, "engagement.updated", "engagement", x.ID, ch)
 }
 
 // checkPartner makes sure partnerID is a partner of p's workspace.
@@ -248,18 +238,5 @@ func (s *EngagementStore) Options(ctx context.Context, p tandem.Principal) (_ []
 	defer wrap(&err, "EngagementStore.Options")
 	var w where
 	engagementScope(&w, p)
-	rows, err := s.db.query(ctx, `SELECT e.id, e.title`+engagementFrom+w.String()+` ORDER BY e.title`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanOption, `SELECT e.id, e.title`+engagementFrom+w.String()+` ORDER BY e.title`, w.args...)
 }

@@ -43,26 +43,20 @@ func (s *PartnerStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	}
 	q := `SELECT ` + partnerCols + ` FROM partners pa` + w.String() +
 		orderBy(pg.Sort, partnerSorts, "name", "pa.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	rows, err := s.db.query(ctx, q, w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []partner.Partner{}
-	for rows.Next() {
-		var x partner.Partner
-		if err := scanPartner(rows, &x); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	out, err := scanAll(ctx, s.db, scanPartner, q, w.args...)
+	return out, total, err
 }
 
 // Get returns one partner p may see, or tandem.ErrNotFound — the same for a
 // partner that does not exist and one p may not see.
 func (s *PartnerStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *partner.Partner, err error) {
 	defer wrap(&err, "PartnerStore.Get(%d)", id)
+	return loadPartner(ctx, s.db, p, id)
+}
+
+// loadPartner reads a partner p may see through q (the read pool or a
+// transaction), or tandem.ErrNotFound.
+func loadPartner(ctx context.Context, q querier, p tandem.Principal, id int64) (*partner.Partner, error) {
 	if err := access.Can(p, access.PartnersRead); err != nil {
 		return nil, err
 	}
@@ -70,7 +64,7 @@ func (s *PartnerStore) Get(ctx context.Context, p tandem.Principal, id int64) (_
 	partnerScope(&w, p)
 	w.add("pa.id = ?", id)
 	var x partner.Partner
-	if err := scanPartner(s.db.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
+	if err := scanPartner(q.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
 		return nil, notFound(err)
 	}
 	return &x, nil
@@ -98,7 +92,7 @@ func (s *PartnerStore) Create(ctx context.Context, p tandem.Principal, x *partne
 			return err
 		}
 		x.ID = id
-		return tx.record(ctx, p, "partner.created", "partner", id, partnerFields(x))
+		return tx.record(ctx, p, "partner.created", "partner", id, x.AuditFields())
 	})
 }
 
@@ -109,15 +103,15 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 	if err := access.Can(p, access.PartnersWrite); err != nil {
 		return err
 	}
-	before, err := s.Get(ctx, p, x.ID)
-	if err != nil {
-		return err
-	}
-	x.Normalize()
-	if err := x.Validate(); err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		before, err := loadPartner(ctx, tx, p, x.ID)
+		if err != nil {
+			return err
+		}
+		x.Normalize()
+		if err := x.Validate(); err != nil {
+			return err
+		}
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
 		res, err := tx.exec(ctx, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
 			contact_name = ?, contact_email = ?, contact_phone = ?, status = ?, search_text = ?, updated_at = ?
@@ -130,7 +124,7 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 		if n, _ := res.RowsAffected(); n != 1 {
 			return tandem.ErrNotFound
 		}
-		ch := changes(partnerFields(before), partnerFields(x))
+		ch := changes(before.AuditFields(), x.AuditFields())
 		if len(ch) == 0 {
 			return nil
 		}
@@ -138,31 +132,12 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 	})
 }
 
-func partnerFields(x *partner.Partner) map[string]any {
-	return map[string]any{"legal_name": x.LegalName, "reg_number": x.RegNumber, "country": x.Country,
-		"website": x.Website, "contact_name": x.ContactName, "contact_email": x.ContactEmail,
-		"contact_phone": x.ContactPhone, "status": x.Status}
-}
-
 // Options returns id and name of every partner p may see, for pickers.
 func (s *PartnerStore) Options(ctx context.Context, p tandem.Principal) (_ []Option, err error) {
 	defer wrap(&err, "PartnerStore.Options")
 	var w where
 	partnerScope(&w, p)
-	rows, err := s.db.query(ctx, `SELECT pa.id, pa.legal_name FROM partners pa`+w.String()+` ORDER BY pa.legal_name`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanOption, `SELECT pa.id, pa.legal_name FROM partners pa`+w.String()+` ORDER BY pa.legal_name`, w.args...)
 }
 
 // Option is an id with a label, for select boxes.

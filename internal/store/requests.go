@@ -201,7 +201,7 @@ func (s *RequestStore) Create(ctx context.Context, p tandem.Principal, r *reques
 		return err
 	}
 	cal := calendar(version.Terms, ws.TimeZone)
-	side := request.SideOf(p.Role)
+	side := p.Side()
 	r.WorkspaceID, r.EngagementTitle, r.Status, r.TermsVersion = p.WorkspaceID, e.Title, request.StatusOpen, version.Number
 	r.ResponseMinutes, r.ResolutionMinutes = svc.SLA.ResponseMinutes, svc.SLA.ResolutionMinutes
 	r.OpenedBy, r.OpenedByName, r.OpenedSide = p.UserID, p.UserName, side
@@ -296,7 +296,7 @@ func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engag
 	if err != nil {
 		return nil, err
 	}
-	side := request.SideOf(p.Role)
+	side := p.Side()
 	to, err := request.Next(r.Status, a, side, note)
 	if err != nil {
 		return nil, err

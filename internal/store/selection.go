@@ -5,14 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/file"
-	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -23,12 +20,6 @@ import (
 // the client: partner roles are refused by the access rules and see nothing.
 type SelectionStore struct{ db *DB }
 
-// selQuerier is what reads need: the read pool or a write transaction.
-type selQuerier interface {
-	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	queryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
-
 // selectionScope limits selections (aliased s) to p's workspace, and to
 // nothing for a partner role.
 func selectionScope(w *where, p tandem.Principal) {
@@ -38,11 +29,10 @@ func selectionScope(w *where, p tandem.Principal) {
 	}
 }
 
-// selIn returns "(?, ?, …)" for n values and the values as arguments.
-// reviewerRoles is "(?, ?)" and its arguments: the roles that may score a
-// selection, and so be its reviewers (access.SelectionsScore).
+// reviewerRoles returns "(?, …)" and the roles of selection.ReviewerRoles
+// (those that may score: access.SelectionsScore).
 func reviewerRoles() (string, []any) {
-	roles := access.Roles(access.SelectionsScore)
+	roles := selection.ReviewerRoles()
 	args := make([]any, len(roles))
 	for i, r := range roles {
 		args[i] = string(r)
@@ -50,6 +40,7 @@ func reviewerRoles() (string, []any) {
 	return "(" + placeholders(len(roles)) + ")", args
 }
 
+// selIn returns "(?, ?, …)" for n values and the values as arguments.
 func selIn(ids []int64) (string, []any) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
@@ -74,24 +65,14 @@ func (s *SelectionStore) List(ctx context.Context, p tandem.Principal, pg tandem
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM selections s`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.query(ctx, `SELECT s.id, s.title, s.status,
+	out, err := scanAll(ctx, s.db, func(s scanner, x *selection.Summary) error {
+		return s.Scan(&x.ID, &x.Title, &x.Status, &x.Candidates, &x.DecidedPartnerName, &x.EngagementID, &x.CreatedAt)
+	}, `SELECT s.id, s.title, s.status,
 		(SELECT COUNT(*) FROM selection_candidates c WHERE c.selection_id = s.id),
 		COALESCE(pa.legal_name, ''), COALESCE(s.engagement_id, 0), s.created_at
 		FROM selections s LEFT JOIN partners pa ON pa.id = s.decided_partner_id`+w.String()+
 		fmt.Sprintf(" ORDER BY s.created_at DESC, s.id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []selection.Summary{}
-	for rows.Next() {
-		var x selection.Summary
-		if err := rows.Scan(&x.ID, &x.Title, &x.Status, &x.Candidates, &x.DecidedPartnerName, &x.EngagementID, &x.CreatedAt); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // Get returns one selection with its candidates, criteria, reviewers,
@@ -105,7 +86,7 @@ func (s *SelectionStore) Get(ctx context.Context, p tandem.Principal, id int64) 
 	return loadSelection(ctx, s.db, p, id)
 }
 
-func loadSelection(ctx context.Context, q selQuerier, p tandem.Principal, id int64) (*selection.Selection, error) {
+func loadSelection(ctx context.Context, q querier, p tandem.Principal, id int64) (*selection.Selection, error) {
 	var w where
 	selectionScope(&w, p)
 	w.add("s.id = ?", id)
@@ -122,78 +103,29 @@ func loadSelection(ctx context.Context, q selQuerier, p tandem.Principal, id int
 	x.DecidedPartnerID, x.EngagementID = decided.Int64, engagementID.Int64
 	x.CreatedAt, x.UpdatedAt = x.CreatedAt.UTC(), x.UpdatedAt.UTC()
 
-	rows, err := q.query(ctx, `SELECT c.partner_id, pa.legal_name FROM selection_candidates c
-		JOIN partners pa ON pa.id = c.partner_id WHERE c.selection_id = ? ORDER BY pa.legal_name, pa.id`, id)
-	if err != nil {
+	if x.Candidates, err = scanAll(ctx, q, func(s scanner, c *selection.Candidate) error { return s.Scan(&c.PartnerID, &c.Name) },
+		`SELECT c.partner_id, pa.legal_name FROM selection_candidates c
+		JOIN partners pa ON pa.id = c.partner_id WHERE c.selection_id = ? ORDER BY pa.legal_name, pa.id`, id); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var c selection.Candidate
-		if err := rows.Scan(&c.PartnerID, &c.Name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		x.Candidates = append(x.Candidates, c)
-	}
-	if err := closeRows(rows); err != nil {
+	if x.Criteria, err = scanAll(ctx, q, func(s scanner, c *selection.Criterion) error { return s.Scan(&c.ID, &c.Code, &c.Name, &c.Weight) },
+		`SELECT id, code, name, weight FROM selection_criteria WHERE selection_id = ? ORDER BY position, id`, id); err != nil {
 		return nil, err
 	}
-
-	rows, err = q.query(ctx, `SELECT id, code, name, weight FROM selection_criteria
-		WHERE selection_id = ? ORDER BY position, id`, id)
-	if err != nil {
+	if x.Reviewers, err = scanAll(ctx, q, func(s scanner, r *selection.Reviewer) error { return s.Scan(&r.UserID, &r.Name) },
+		`SELECT r.user_id, u.name FROM selection_reviewers r
+		JOIN users u ON u.id = r.user_id WHERE r.selection_id = ? ORDER BY u.name, u.id`, id); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var c selection.Criterion
-		if err := rows.Scan(&c.ID, &c.Code, &c.Name, &c.Weight); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		x.Criteria = append(x.Criteria, c)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
-	}
-
-	rows, err = q.query(ctx, `SELECT r.user_id, u.name FROM selection_reviewers r
-		JOIN users u ON u.id = r.user_id WHERE r.selection_id = ? ORDER BY u.name, u.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var r selection.Reviewer
-		if err := rows.Scan(&r.UserID, &r.Name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		x.Reviewers = append(x.Reviewers, r)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
-	}
-
-	rows, err = q.query(ctx, `SELECT id, selection_id, engagement_id, decision, reason, decided_by, decided_at
-		FROM pilot_reviews WHERE selection_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var r selection.PilotReview
-		if err := rows.Scan(&r.ID, &r.SelectionID, &r.EngagementID, &r.Decision, &r.Reason, &r.DecidedBy, &r.DecidedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	if x.PilotReviews, err = scanAll(ctx, q, func(s scanner, r *selection.PilotReview) error {
+		err := s.Scan(&r.ID, &r.SelectionID, &r.EngagementID, &r.Decision, &r.Reason, &r.DecidedBy, &r.DecidedAt)
 		r.DecidedAt = r.DecidedAt.UTC()
-		x.PilotReviews = append(x.PilotReviews, r)
+		return err
+	}, `SELECT id, selection_id, engagement_id, decision, reason, decided_by, decided_at
+		FROM pilot_reviews WHERE selection_id = ? ORDER BY id`, id); err != nil {
+		return nil, err
 	}
-	return x, closeRows(rows)
-}
-
-func closeRows(rows *sql.Rows) error {
-	err := rows.Err()
-	rows.Close()
-	return err
+	return x, nil
 }
 
 // Create validates and stores a new, open selection. Owners and managers may
@@ -204,9 +136,7 @@ func (s *SelectionStore) Create(ctx context.Context, p tandem.Principal, x *sele
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x.Status = selection.StatusOpen
-	x.Normalize()
-	if err := x.Validate(); err != nil {
+	if err := x.PrepareNew(); err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
@@ -223,7 +153,7 @@ func (s *SelectionStore) Create(ctx context.Context, p tandem.Principal, x *sele
 		if err := saveSelectionParts(ctx, tx, p, x, nil); err != nil {
 			return err
 		}
-		return tx.record(ctx, p, "selection.created", "selection", id, selectionFields(x))
+		return tx.record(ctx, p, "selection.created", "selection", id, x.AuditFields())
 	})
 }
 
@@ -243,23 +173,13 @@ func (s *SelectionStore) Update(ctx context.Context, p tandem.Principal, x *sele
 		if err != nil {
 			return err
 		}
-		if before.Status != selection.StatusOpen {
-			return selection.ErrClosed
-		}
-		x.Status = selection.StatusOpen
-		x.Normalize()
-		if err := x.Validate(); err != nil {
+		if err := x.PrepareUpdate(before); err != nil {
 			return err
-		}
-		for i, c := range x.Criteria {
-			if c.ID != 0 && before.Criterion(c.ID) == nil {
-				return invalid(fmt.Sprintf("criteria.%d.name", i), "selections.invalid.unknown_criterion")
-			}
 		}
 		if err := checkSelectionPeople(ctx, tx, p, x); err != nil {
 			return err
 		}
-		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
+		x.WorkspaceID, x.UpdatedAt = p.WorkspaceID, tx.now
 		if _, err := tx.exec(ctx, `UPDATE selections SET title = ?, description = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ?`, x.Title, x.Description, x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 			return err
@@ -267,7 +187,7 @@ func (s *SelectionStore) Update(ctx context.Context, p tandem.Principal, x *sele
 		if err := saveSelectionParts(ctx, tx, p, x, before); err != nil {
 			return err
 		}
-		ch := changes(selectionFields(before), selectionFields(x))
+		ch := changes(before.AuditFields(), x.AuditFields())
 		if len(ch) == 0 {
 			return nil
 		}
@@ -308,104 +228,54 @@ func checkSelectionPeople(ctx context.Context, tx *Tx, p tandem.Principal, x *se
 }
 
 // saveSelectionParts brings candidates, reviewers and criteria in the
-// database from before (nil for a new selection) to x.
+// database from before (nil for a new selection) to x (selection.PartsFrom).
 func saveSelectionParts(ctx context.Context, tx *Tx, p tandem.Principal, x, before *selection.Selection) error {
-	if before == nil {
-		before = &selection.Selection{}
+	d := x.PartsFrom(before)
+	type change struct {
+		q   string
+		ids []int64
 	}
-	keepC := map[int64]bool{}
-	for _, c := range x.Candidates {
-		keepC[c.PartnerID] = true
-		if !before.IsCandidate(c.PartnerID) {
-			if _, err := tx.exec(ctx, `INSERT INTO selection_candidates (workspace_id, selection_id, partner_id) VALUES (?, ?, ?)`,
-				p.WorkspaceID, x.ID, c.PartnerID); err != nil {
+	for _, c := range []change{
+		{`INSERT INTO selection_candidates (workspace_id, selection_id, partner_id) VALUES (?, ?, ?)`, d.AddCandidates},
+		{`INSERT INTO selection_reviewers (workspace_id, selection_id, user_id) VALUES (?, ?, ?)`, d.AddReviewers},
+	} {
+		for _, id := range c.ids {
+			if _, err := tx.exec(ctx, c.q, p.WorkspaceID, x.ID, id); err != nil {
 				return err
 			}
 		}
 	}
-	for _, c := range before.Candidates {
-		if !keepC[c.PartnerID] {
-			if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND partner_id = ?`, x.ID, c.PartnerID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM selection_candidates WHERE selection_id = ? AND partner_id = ?`, x.ID, c.PartnerID); err != nil {
-				return err
-			}
-		}
-	}
-	keepR := map[int64]bool{}
-	for _, r := range x.Reviewers {
-		keepR[r.UserID] = true
-		if !before.IsReviewer(r.UserID) {
-			if _, err := tx.exec(ctx, `INSERT INTO selection_reviewers (workspace_id, selection_id, user_id) VALUES (?, ?, ?)`,
-				p.WorkspaceID, x.ID, r.UserID); err != nil {
+	for _, c := range []change{
+		{`DELETE FROM selection_scores WHERE selection_id = ? AND partner_id = ?`, d.RemoveCandidates},
+		{`DELETE FROM selection_candidates WHERE selection_id = ? AND partner_id = ?`, d.RemoveCandidates},
+		{`DELETE FROM selection_scores WHERE selection_id = ? AND reviewer_id = ?`, d.RemoveReviewers},
+		{`DELETE FROM selection_reviewers WHERE selection_id = ? AND user_id = ?`, d.RemoveReviewers},
+		{`DELETE FROM selection_scores WHERE selection_id = ? AND criterion_id = ?`, d.RemoveCriteria},
+		{`DELETE FROM selection_criteria WHERE selection_id = ? AND id = ?`, d.RemoveCriteria},
+	} {
+		for _, id := range c.ids {
+			if _, err := tx.exec(ctx, c.q, x.ID, id); err != nil {
 				return err
 			}
 		}
 	}
-	for _, r := range before.Reviewers {
-		if !keepR[r.UserID] {
-			if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND reviewer_id = ?`, x.ID, r.UserID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM selection_reviewers WHERE selection_id = ? AND user_id = ?`, x.ID, r.UserID); err != nil {
-				return err
-			}
-		}
-	}
-	keepK := map[int64]bool{}
 	for i := range x.Criteria {
 		c := &x.Criteria[i]
-		if c.Code != "" {
-			c.Name = ""
-		}
-		if c.ID == 0 {
-			id, err := tx.insert(ctx, `INSERT INTO selection_criteria (workspace_id, selection_id, code, name, weight, position)
-				VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, x.ID, c.Code, c.Name, c.Weight, i)
-			if err != nil {
+		if c.ID != 0 {
+			if _, err := tx.exec(ctx, `UPDATE selection_criteria SET code = ?, name = ?, weight = ?, position = ?
+				WHERE selection_id = ? AND id = ?`, c.Code, c.Name, c.Weight, i, x.ID, c.ID); err != nil {
 				return err
 			}
-			c.ID = id
-		} else if _, err := tx.exec(ctx, `UPDATE selection_criteria SET code = ?, name = ?, weight = ?, position = ?
-			WHERE selection_id = ? AND id = ?`, c.Code, c.Name, c.Weight, i, x.ID, c.ID); err != nil {
+			continue
+		}
+		id, err := tx.insert(ctx, `INSERT INTO selection_criteria (workspace_id, selection_id, code, name, weight, position)
+			VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, x.ID, c.Code, c.Name, c.Weight, i)
+		if err != nil {
 			return err
 		}
-		keepK[c.ID] = true
-	}
-	for _, c := range before.Criteria {
-		if !keepK[c.ID] {
-			if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND criterion_id = ?`, x.ID, c.ID); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM selection_criteria WHERE selection_id = ? AND id = ?`, x.ID, c.ID); err != nil {
-				return err
-			}
-		}
+		c.ID = id
 	}
 	return nil
-}
-
-// selectionFields is what the audit trail records of a selection.
-func selectionFields(x *selection.Selection) map[string]any {
-	var cands, revs []int64
-	for _, c := range x.Candidates {
-		cands = append(cands, c.PartnerID)
-	}
-	for _, r := range x.Reviewers {
-		revs = append(revs, r.UserID)
-	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i] < cands[j] })
-	sort.Slice(revs, func(i, j int) bool { return revs[i] < revs[j] })
-	var crit []string
-	for _, c := range x.Criteria {
-		label := c.Code
-		if label == "" {
-			label = c.Name
-		}
-		crit = append(crit, fmt.Sprintf("%s=%d", label, c.Weight))
-	}
-	return map[string]any{"title": x.Title, "description": x.Description, "candidates": cands,
-		"reviewers": revs, "criteria": crit}
 }
 
 // Scores returns every reviewer's scores of a selection. Client roles may
@@ -418,22 +288,11 @@ func (s *SelectionStore) Scores(ctx context.Context, p tandem.Principal, id int6
 	var w where
 	selectionScope(&w, p)
 	w.add("s.id = ?", id)
-	rows, err := s.db.query(ctx, `SELECT sc.reviewer_id, sc.partner_id, sc.criterion_id, sc.value, sc.note
+	return scanAll(ctx, s.db, func(s scanner, x *selection.Score) error {
+		return s.Scan(&x.ReviewerID, &x.PartnerID, &x.CriterionID, &x.Value, &x.Note)
+	}, `SELECT sc.reviewer_id, sc.partner_id, sc.criterion_id, sc.value, sc.note
 		FROM selection_scores sc JOIN selections s ON s.id = sc.selection_id`+w.String()+
 		` ORDER BY sc.reviewer_id, sc.partner_id, sc.criterion_id`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []selection.Score{}
-	for rows.Next() {
-		var x selection.Score
-		if err := rows.Scan(&x.ReviewerID, &x.PartnerID, &x.CriterionID, &x.Value, &x.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
 }
 
 // SaveScores stores the signed-in reviewer's scores of an open selection:
@@ -447,136 +306,103 @@ func (s *SelectionStore) SaveScores(ctx context.Context, p tandem.Principal, id 
 	if err := access.Can(p, access.SelectionsScore); err != nil {
 		return err
 	}
-	for i := range scores {
-		scores[i].ReviewerID = p.UserID
-		scores[i].Note = strings.TrimSpace(scores[i].Note)
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		x, err := loadSelection(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if x.Status != selection.StatusOpen {
-			return selection.ErrClosed
-		}
-		if !x.IsReviewer(p.UserID) {
-			return selection.ErrNotReviewer
-		}
-		if err := x.ValidateScores(scores); err != nil {
+		if err := x.PrepareScores(p, scores); err != nil {
 			return err
 		}
-		type key struct{ partner, criterion int64 }
-		old := map[key]selection.Score{}
-		rows, err := tx.query(ctx, `SELECT partner_id, criterion_id, value, note FROM selection_scores
-			WHERE selection_id = ? AND reviewer_id = ?`, id, p.UserID)
+		old, err := scanAll(ctx, tx, func(s scanner, sc *selection.Score) error {
+			return s.Scan(&sc.PartnerID, &sc.CriterionID, &sc.Value, &sc.Note)
+		}, `SELECT partner_id, criterion_id, value, note FROM selection_scores WHERE selection_id = ? AND reviewer_id = ?`, id, p.UserID)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var sc selection.Score
-			if err := rows.Scan(&sc.PartnerID, &sc.CriterionID, &sc.Value, &sc.Note); err != nil {
-				rows.Close()
-				return err
-			}
-			old[key{sc.PartnerID, sc.CriterionID}] = sc
-		}
-		if err := closeRows(rows); err != nil {
-			return err
-		}
-		var changed []string
-		for _, sc := range scores {
-			k := key{sc.PartnerID, sc.CriterionID}
-			prev, had := old[k]
-			switch {
-			case sc.Value == 0 && had:
+		changed := selection.ChangedScores(old, scores)
+		for _, sc := range changed {
+			if sc.Value == 0 {
 				if _, err := tx.exec(ctx, `DELETE FROM selection_scores WHERE selection_id = ? AND reviewer_id = ? AND partner_id = ? AND criterion_id = ?`,
 					id, p.UserID, sc.PartnerID, sc.CriterionID); err != nil {
 					return err
 				}
-			case sc.Value == 0, had && prev.Value == sc.Value && prev.Note == sc.Note:
 				continue
-			default:
-				if _, err := tx.exec(ctx, `INSERT INTO selection_scores (workspace_id, selection_id, reviewer_id, partner_id,
-					criterion_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (selection_id, reviewer_id, partner_id, criterion_id)
-					DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`,
-					p.WorkspaceID, id, p.UserID, sc.PartnerID, sc.CriterionID, sc.Value, sc.Note, tx.now); err != nil {
-					return err
-				}
 			}
-			changed = append(changed, fmt.Sprintf("%d/%d=%d", sc.PartnerID, sc.CriterionID, sc.Value))
+			if _, err := tx.exec(ctx, `INSERT INTO selection_scores (workspace_id, selection_id, reviewer_id, partner_id,
+				criterion_id, value, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (selection_id, reviewer_id, partner_id, criterion_id)
+				DO UPDATE SET value = excluded.value, note = excluded.note, updated_at = excluded.updated_at`,
+				p.WorkspaceID, id, p.UserID, sc.PartnerID, sc.CriterionID, sc.Value, sc.Note, tx.now); err != nil {
+				return err
+			}
 		}
 		if len(changed) == 0 {
 			return nil
 		}
-		sort.Strings(changed)
-		return tx.record(ctx, p, "selection.scored", "selection", id, map[string]any{"scores": changed})
+		return tx.record(ctx, p, "selection.scored", "selection", id, map[string]any{"scores": selection.ScoresLabel(changed)})
 	})
 }
 
 // Decide records the chosen partner and the reason, and closes the
-// selection. Owners and managers may call it; errors: EInvalid (not a
-// candidate, no reason), ENotFound, EForbidden, EConflict (already decided).
+// selection (selection.Selection.Decide). Owners and managers may call it;
+// errors: EInvalid (not a candidate, no reason), ENotFound, EForbidden,
+// EConflict (already decided).
 func (s *SelectionStore) Decide(ctx context.Context, p tandem.Principal, id, partnerID int64, reason string) (err error) {
 	defer wrap(&err, "SelectionStore.Decide(%d)", id)
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
 	return s.db.transact(ctx, func(tx *Tx) error {
 		x, err := loadSelection(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if x.Status != selection.StatusOpen {
-			return selection.ErrClosed
-		}
-		if err := x.ValidateDecision(partnerID, reason); err != nil {
+		if err := x.Decide(partnerID, reason, p.Actor(), tx.now); err != nil {
 			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE selections SET status = ?, decided_partner_id = ?, decision_reason = ?,
 			decided_by = ?, decided_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			selection.StatusDecided, partnerID, reason, p.Actor(), tx.now, tx.now, p.WorkspaceID, id, selection.StatusOpen)
+			x.Status, x.DecidedPartnerID, x.DecisionReason, x.DecidedBy, x.DecidedAt, x.UpdatedAt, p.WorkspaceID, id, selection.StatusOpen)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return selection.ErrClosed
 		}
-		return tx.record(ctx, p, "selection.decided", "selection", id, map[string]any{"partner_id": partnerID, "reason": reason})
+		return tx.record(ctx, p, "selection.decided", "selection", id, map[string]any{"partner_id": partnerID, "reason": x.DecisionReason})
 	})
 }
 
-// StartPilot creates the pilot engagement of a decided selection: a draft
-// engagement with the chosen partner (e's partner and status are set here;
-// title, kind and dates come from the caller), through
-// EngagementStore.Create, and links it to the selection. Owners and managers
-// may call it; errors: EInvalid (the engagement's fields), ENotFound,
-// EForbidden, EConflict (not decided, or a pilot already started).
-//
-// The engagement and the link are two transactions: if two people start a
-// pilot at the same moment, one gets EConflict and its draft engagement
-// stays behind, unlinked (visible in the engagement list).
+// StartPilot creates the pilot engagement of a decided selection
+// (selection.Selection.PreparePilot): a draft engagement with the chosen
+// partner (e's partner and status are set here; title, kind and dates come
+// from the caller), linked to the selection, in one transaction. Owners and
+// managers may call it; errors: EInvalid (the engagement's fields),
+// ENotFound, EForbidden, EConflict (not decided, or a pilot already
+// started).
 func (s *SelectionStore) StartPilot(ctx context.Context, p tandem.Principal, id int64, e *engagement.Engagement) (err error) {
 	defer wrap(&err, "SelectionStore.StartPilot(%d)", id)
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x, err := loadSelection(ctx, s.db, p, id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case x.Status != selection.StatusDecided:
-		return selection.ErrNotDecided
-	case x.EngagementID != 0:
-		return selection.ErrPilotStarted
-	}
-	e.PartnerID, e.Status = x.DecidedPartnerID, engagement.StatusDraft
-	if err := s.db.Engagements.Create(ctx, p, e); err != nil {
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		x, err := loadSelection(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if err := x.PreparePilot(e); err != nil {
+			return err
+		}
+		if err := e.PrepareNew(); err != nil {
+			return err
+		}
+		if err := createEngagement(ctx, tx, p, e); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `UPDATE selections SET engagement_id = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ? AND engagement_id IS NULL`, e.ID, tx.now, p.WorkspaceID, id)
 		if err != nil {
@@ -589,62 +415,50 @@ func (s *SelectionStore) StartPilot(ctx context.Context, p tandem.Principal, id 
 	})
 }
 
-// ReviewPilot records the go/no-go review of a selection's pilot. A "go"
-// makes the engagement active and a "no_go" ends it, through
-// EngagementStore.Update, before the review is written; if the engagement
-// refuses the change (a draft goes live only through activation after the
-// contract check, so "go" needs the pilot activated first), nothing is
-// recorded and the engagement's reasons come back as EInvalid on the field
-// "decision". Owners and managers may call it;
-// errors: EInvalid, ENotFound, EForbidden, EConflict (no pilot, or the pilot
-// already ended in go or no-go).
+// ReviewPilot records the go/no-go review of a selection's pilot
+// (selection.Selection.PrepareReview), in one transaction with the
+// engagement's change: a "go" makes the engagement active and a "no_go"
+// ends it, as an edit of the engagement would; if the engagement refuses
+// the change (a draft goes live only through activation after the contract
+// check, so "go" needs the pilot activated first), nothing is recorded and
+// the engagement's reasons come back as EInvalid on the field "decision"
+// (selection.EngagementRefused). Owners and managers may call it; errors:
+// EInvalid, ENotFound, EForbidden, EConflict (no pilot, or the pilot already
+// ended in go or no-go).
 func (s *SelectionStore) ReviewPilot(ctx context.Context, p tandem.Principal, id int64, r *selection.PilotReview) (err error) {
 	defer wrap(&err, "SelectionStore.ReviewPilot(%d)", id)
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x, err := loadSelection(ctx, s.db, p, id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case x.EngagementID == 0:
-		return selection.ErrNoPilot
-	case x.PilotClosed():
-		return selection.ErrPilotClosed
-	}
-	r.Normalize()
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	if r.Decision.Final() {
-		e, err := s.db.Engagements.Get(ctx, p, x.EngagementID)
+	return s.db.transact(ctx, func(tx *Tx) error {
+		x, err := loadSelection(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		e.Status = engagement.StatusActive
-		if r.Decision == selection.DecisionNoGo {
-			e.Status = engagement.StatusEnded
-		}
-		if err := s.db.Engagements.Update(ctx, p, e); err != nil {
-			if te, ok := tandem.AsError(err); ok && (te.Code == tandem.EInvalid || te.Code == tandem.EConflict) {
-				// The engagement's own reasons, on the form's field.
-				out := &tandem.Error{Code: tandem.EInvalid, Key: i18n.K("selections.error.engagement_refused"), Err: err}
-				for _, f := range te.Fields {
-					out.Fields = append(out.Fields, tandem.FieldError{Field: "decision", Key: f.Key, Args: f.Args})
-				}
-				if len(out.Fields) == 0 {
-					out.Fields = append(out.Fields, tandem.FieldError{Field: "decision", Key: te.Key, Args: te.Args})
-				}
-				return out
-			}
+		if err := x.PrepareReview(r); err != nil {
 			return err
 		}
-	}
-	return s.db.transact(ctx, func(tx *Tx) error {
+		if status, ok := r.Decision.EngagementStatus(); ok {
+			if err := access.Can(p, access.EngagementsWrite); err != nil {
+				return err
+			}
+			e, err := loadEngagement(ctx, tx, p, x.EngagementID)
+			if err != nil {
+				return err
+			}
+			e.Status = status
+			if err := updateEngagement(ctx, tx, p, e); err != nil {
+				return selection.EngagementRefused(err)
+			}
+		}
+		// A review recorded since the selection was read closes the pilot too.
+		args := []any{id}
+		for _, d := range selection.FinalDecisions {
+			args = append(args, string(d))
+		}
 		var final int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pilot_reviews WHERE selection_id = ? AND decision IN (?, ?)`,
-			id, selection.DecisionGo, selection.DecisionNoGo).Scan(&final); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pilot_reviews WHERE selection_id = ? AND decision IN (`+
+			placeholders(len(selection.FinalDecisions))+`)`, args...).Scan(&final); err != nil {
 			return err
 		}
 		if final > 0 {
@@ -672,22 +486,9 @@ func (s *SelectionStore) ReviewerOptions(ctx context.Context, p tandem.Principal
 		return nil, err
 	}
 	roles, roleArgs := reviewerRoles()
-	rows, err := s.db.query(ctx, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+	return scanAll(ctx, s.db, scanOption, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = ? AND m.partner_id IS NULL AND m.role IN `+roles+`
 		ORDER BY u.name, u.id`, append([]any{p.WorkspaceID}, roleArgs...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 const evidenceCols = `ev.id, ev.workspace_id, ev.partner_id, ev.kind, ev.title, ev.detail, ev.url, ev.value, ev.verified,
@@ -708,23 +509,13 @@ func (s *SelectionStore) Evidence(ctx context.Context, p tandem.Principal, partn
 	var w where
 	partnerScope(&w, p)
 	w.add("ev.partner_id = ?", partnerID)
-	rows, err := s.db.query(ctx, `SELECT `+evidenceCols+evidenceFrom+w.String()+` ORDER BY ev.created_at DESC, ev.id DESC`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []selection.Evidence{}
-	for rows.Next() {
-		var x selection.Evidence
+	return scanAll(ctx, s.db, func(s scanner, x *selection.Evidence) error {
 		var value sql.NullInt64
-		if err := rows.Scan(&x.ID, &x.WorkspaceID, &x.PartnerID, &x.Kind, &x.Title, &x.Detail, &x.URL, &value, &x.Verified,
-			&x.FileID, &x.FileName, &x.FileSize, &x.FileContentType, &x.CreatedAt, &x.CreatedBy); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&x.ID, &x.WorkspaceID, &x.PartnerID, &x.Kind, &x.Title, &x.Detail, &x.URL, &value, &x.Verified,
+			&x.FileID, &x.FileName, &x.FileSize, &x.FileContentType, &x.CreatedAt, &x.CreatedBy)
 		x.Value, x.HasValue, x.CreatedAt = value.Int64, value.Valid, x.CreatedAt.UTC()
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+evidenceCols+evidenceFrom+w.String()+` ORDER BY ev.created_at DESC, ev.id DESC`, w.args...)
 }
 
 // AddEvidence validates and stores a piece of evidence on a partner of p's
@@ -738,37 +529,20 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 	if err := access.Can(p, access.SelectionsWrite); err != nil {
 		return err
 	}
-	x.Normalize()
-	verr := x.Validate()
-	var f *file.File
-	if data != nil {
-		var ferr error
-		f, ferr = file.NewFile(fileName, http.DetectContentType(data), data)
-		if ferr != nil {
-			// Report the file's problem together with the other fields'.
-			fields := append(tandem.FieldErrors(verr), tandem.FieldErrors(ferr)...)
-			verr = &tandem.Error{Code: tandem.EInvalid, Key: i18n.K("error.invalid"), Fields: fields}
-		}
-	}
-	if verr != nil {
-		return verr
+	f, err := selection.PrepareEvidence(x, fileName, http.DetectContentType(data), data)
+	if err != nil {
+		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		if err := checkPartner(ctx, tx, p, x.PartnerID); err != nil {
 			return err
 		}
 		x.WorkspaceID, x.CreatedAt, x.CreatedBy = p.WorkspaceID, tx.now, p.Actor()
-		data := map[string]any{"partner_id": x.PartnerID, "kind": x.Kind, "title": x.Title, "url": x.URL, "verified": x.Verified}
-		if x.HasValue {
-			data["value"] = x.Value
-		}
 		if f != nil {
 			if err := insertFile(ctx, tx, p, f); err != nil {
 				return err
 			}
-			fid := f.ID
-			x.FileID, x.FileName, x.FileSize, x.FileContentType = fid, f.Name, f.Size, f.ContentType
-			data["file"] = map[string]any{"id": fid, "name": f.Name, "size": f.Size, "content_type": f.ContentType, "sha256": f.SHA256}
+			x.FileID, x.FileName, x.FileSize, x.FileContentType = f.ID, f.Name, f.Size, f.ContentType
 		}
 		var value any
 		if x.HasValue {
@@ -781,7 +555,7 @@ func (s *SelectionStore) AddEvidence(ctx context.Context, p tandem.Principal, x 
 			return err
 		}
 		x.ID = id
-		return tx.record(ctx, p, "evidence.added", "evidence", id, data)
+		return tx.record(ctx, p, "evidence.added", "evidence", id, x.AuditFields(f))
 	})
 }
 

@@ -443,3 +443,49 @@ func TestEvidence(t *testing.T) {
 		}
 	})
 }
+
+// TestPilotStartsOnce starts the same pilot from two callers at once: the
+// engagement and the link to the selection are one transaction, so exactly
+// one pilot engagement exists afterwards and the other caller gets
+// EConflict.
+func TestPilotStartsOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		x := newSelection(t, db, f)
+		if err := db.Selections.Decide(ctx, f.Manager, x.ID, f.PartnerB, "Cheaper and good enough."); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			_, n, err := db.Engagements.List(ctx, f.Owner, tandem.Page{}, store.EngagementFilter{PartnerID: f.PartnerB})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		start, _ := tandem.ParseDate("2026-03-01")
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				errs <- db.Selections.StartPilot(ctx, f.Owner, x.ID, &engagement.Engagement{Title: "Pilot", Kind: engagement.KindSales, StartsOn: start})
+			}()
+		}
+		var ok, conflict int
+		for i := 0; i < 2; i++ {
+			switch err := <-errs; tandem.ErrorCode(err) {
+			case "":
+				ok++
+			case tandem.EConflict:
+				conflict++
+			default:
+				t.Errorf("StartPilot: %v", err)
+			}
+		}
+		if ok != 1 || conflict != 1 {
+			t.Errorf("%d started, %d refused; want 1 and 1", ok, conflict)
+		}
+		if n := count(); n != before+1 {
+			t.Errorf("partner B has %d engagements after the pilot, want %d", n, before+1)
+		}
+	})
+}

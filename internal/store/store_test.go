@@ -205,7 +205,7 @@ func TestSignInThrottleSessionsTokens(t *testing.T) {
 			if _, err := db.Accounts.Authenticate(ctx, email, storetest.Password, "1.2.3.4"); err != nil {
 				t.Fatal(err)
 			}
-			for i := 0; i < store.SignInMaxFailures; i++ {
+			for i := 0; i < account.SignInMaxFailures; i++ {
 				if _, err := db.Accounts.Authenticate(ctx, email, "wrong password", "1.2.3.4"); tandem.ErrorCode(err) != tandem.EUnauthorized {
 					t.Fatalf("attempt %d: %v", i, err)
 				}
@@ -213,7 +213,7 @@ func TestSignInThrottleSessionsTokens(t *testing.T) {
 			if _, err := db.Accounts.Authenticate(ctx, email, storetest.Password, "1.2.3.4"); tandem.ErrorCode(err) != tandem.ETooMany {
 				t.Fatalf("throttled sign-in with the right password: %v", err)
 			}
-			clock.Add(store.SignInWindow + time.Second)
+			clock.Add(account.SignInWindow + time.Second)
 			if _, err := db.Accounts.Authenticate(ctx, email, storetest.Password, "1.2.3.4"); err != nil {
 				t.Fatalf("after the window: %v", err)
 			}
@@ -291,7 +291,7 @@ func TestInvitationWorksOnceAndExpires(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			clock.Add(store.InvitationTTL + time.Minute)
+			clock.Add(account.InvitationTTL + time.Minute)
 			if _, err := db.Accounts.AcceptInvitation(ctx, secret2, 0, &account.User{Name: "Late"}, "a long enough password"); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Fatalf("expired invitation: %v", err)
 			}

@@ -75,3 +75,25 @@ func (p Page) Normalize() Page {
 	}
 	return p
 }
+
+// Side is which party of an engagement a person speaks for: the client
+// company or the partner.
+type Side string
+
+// The two sides.
+const (
+	SideClient  Side = "client"
+	SidePartner Side = "partner"
+)
+
+// Side is the side of a role: the partner's for vendor roles, else the
+// client's.
+func (r Role) Side() Side {
+	if r.IsVendor() {
+		return SidePartner
+	}
+	return SideClient
+}
+
+// Side is the side p speaks for (Role.Side).
+func (p Principal) Side() Side { return p.Role.Side() }

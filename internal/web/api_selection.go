@@ -159,7 +159,7 @@ func (s *server) clientMemberships(r *http.Request) (userOf, membershipOf map[in
 	}
 	userOf, membershipOf = map[int64]int64{}, map[int64]int64{}
 	for _, m := range ms {
-		if m.Role.IsClient() && m.PartnerID == 0 {
+		if selection.MayReview(m.Role, m.PartnerID) {
 			userOf[m.ID] = m.UserID
 			membershipOf[m.UserID] = m.ID
 		}
@@ -300,7 +300,7 @@ func (s *server) apiSelectionOf(r *http.Request, id int64) (*apiSelection, error
 			out.MyScores = append(out.MyScores, apiScore{sc.PartnerID, sc.CriterionID, sc.Value, sc.Note})
 		}
 	}
-	if x.Status == selection.StatusDecided {
+	if x.Decided() {
 		out.Decision = &apiDecision{PartnerID: x.DecidedPartnerID, PartnerName: x.DecidedPartnerName, Reason: x.DecisionReason,
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
 	}

@@ -6,12 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/money"
-	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
@@ -72,20 +70,16 @@ func (s *server) showTerms(w http.ResponseWriter, r *http.Request, message strin
 		Sections:   s.annexSections(r, e, v),
 		Findings:   findingViews(st.loc, check),
 		Errors:     check.Errors(),
-		CanEdit:    e.Status == engagement.StatusDraft && access.Allows(p.Role, access.EngagementsWrite),
-		CanAmend:   canAmend(p, e),
+		CanEdit:    contract.MayEditDraft(p, e),
+		CanAmend:   contract.MayPropose(p, e),
 		Message:    message,
 	}
 	s.render(w, r, status, views.Terms(s.nav(r, e.Title, "engagements"), d))
 	return nil
 }
 
-func canAmend(p tandem.Principal, e *engagement.Engagement) bool {
-	return e.Status != engagement.StatusDraft && e.Status != engagement.StatusEnded && access.Allows(p.Role, access.Amend)
-}
-
 // findingViews localizes the check's findings.
-func findingViews(l *i18n.Localizer, c *store.CheckResult) []views.Finding {
+func findingViews(l *i18n.Localizer, c *contract.CheckResult) []views.Finding {
 	var out []views.Finding
 	for _, f := range c.Findings {
 		out = append(out, views.Finding{ID: f.ID(), Code: f.Code, Severity: f.Severity, Field: f.Field,
@@ -182,9 +176,9 @@ func (s *server) amendmentList(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, views.AmendmentView{A: a, Changes: changeViews(st.loc, changes, a.Terms.Price.Currency), CanDecide: store.MayDecide(p, a)})
+		rows = append(rows, views.AmendmentView{A: a, Changes: changeViews(st.loc, changes, a.Terms.Price.Currency), CanDecide: a.MayDecide(p)})
 	}
-	return s.page(w, r, views.Amendments(s.nav(r, st.loc.T("contract.amendments_title"), "engagements"), e, rows, canAmend(p, e)))
+	return s.page(w, r, views.Amendments(s.nav(r, st.loc.T("contract.amendments_title"), "engagements"), e, rows, contract.MayPropose(p, e)))
 }
 
 // amendmentChanges compares an amendment's terms with those in force the
@@ -230,7 +224,7 @@ func (s *server) amendmentNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !canAmend(st.principal, e) {
+	if !contract.MayPropose(st.principal, e) {
 		return tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_draft"))
 	}
 	v, err := s.db.Contracts.InForce(r.Context(), st.principal, e.ID, s.today(r))

@@ -19,7 +19,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/workspaces")
 	}
 	ctx, p := r.Context(), st.principal
-	d := views.HomeData{Vendor: p.Role.IsVendor(), CanWrite: access.Allows(p.Role, access.EngagementsWrite)}
+	d := views.HomeData{Vendor: p.Side() == tandem.SidePartner, CanWrite: access.Allows(p.Role, access.EngagementsWrite)}
 	var err error
 	top := tandem.Page{Sort: "-created", Limit: 12}
 	if d.Engagements, d.EngagementTotal, err = s.db.Engagements.List(ctx, p, tandem.Page{Sort: "status", Limit: 12}, store.EngagementFilter{}); err != nil {

@@ -24,7 +24,7 @@ func (s *server) membersPage(w http.ResponseWriter, r *http.Request, d views.Mem
 		return err
 	}
 	d.Me = p.UserID
-	d.IsOwner = p.Role == tandem.RoleOwner
+	d.IsOwner = account.CanIssueReset(p) // the reset button
 	d.CanManage = access.Allows(p.Role, access.MembersManage)
 	if d.CanManage {
 		if d.Invitations, err = s.db.Accounts.Invitations(ctx, p); err != nil {
@@ -91,7 +91,7 @@ func (s *server) memberReset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := state(r)
-	if st.principal.Role != tandem.RoleOwner {
+	if !account.CanIssueReset(st.principal) {
 		return tandem.ErrForbidden
 	}
 	ms, err := s.db.Accounts.Members(r.Context(), st.principal)

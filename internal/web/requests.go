@@ -194,7 +194,7 @@ func (s *server) showRequest(w http.ResponseWriter, r *http.Request, f views.For
 		d.OpenedBy = l.T("common.none")
 	}
 	if access.Allows(st.principal.Role, access.RequestsWrite) {
-		for _, a := range request.Available(req.Status, request.SideOf(st.principal.Role)) {
+		for _, a := range request.Available(req.Status, st.principal.Side()) {
 			d.Actions = append(d.Actions, views.Option{Value: string(a), Label: l.T("request.action." + string(a))})
 		}
 	}
@@ -316,7 +316,7 @@ func toAPIRequest(p tandem.Principal, r *request.Request, history bool) apiReque
 		ResolvedAt: timePtr(r.ResolvedAt), UpdatedAt: r.UpdatedAt, Response: toAPIClock(r.Response),
 		Resolution: toAPIClock(r.Resolution), Actions: []string{}}
 	if access.Allows(p.Role, access.RequestsWrite) {
-		for _, a := range request.Available(r.Status, request.SideOf(p.Role)) {
+		for _, a := range request.Available(r.Status, p.Side()) {
 			out.Actions = append(out.Actions, string(a))
 		}
 	}

@@ -52,8 +52,8 @@ func (s *server) selectionEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if x.Status != selection.StatusOpen {
-		return selection.ErrClosed
+	if err := x.CheckOpen(); err != nil {
+		return err
 	}
 	f := views.Form{Values: url.Values{"title": {x.Title}, "description": {x.Description}}}
 	for _, c := range x.Candidates {
@@ -232,11 +232,11 @@ func (s *server) selectionPage(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	l := st.loc
-	role := st.principal.Role
+
 	d := &views.SelectionPage{
 		Sel:        x,
 		Results:    selection.Results(x, scores),
-		CanWrite:   access.Allows(role, access.SelectionsWrite),
+		CanWrite:   access.Allows(st.principal.Role, access.SelectionsWrite),
 		IsReviewer: x.IsReviewer(st.principal.UserID),
 		Scores:     views.Form{Values: url.Values{}},
 		Decision:   views.Form{Values: url.Values{}},
@@ -246,7 +246,7 @@ func (s *server) selectionPage(w http.ResponseWriter, r *http.Request, status in
 		Kinds:     options(l, "engagement.kind.", engagement.Kinds, ""),
 		Decisions: options(l, "selections.pilot_decision.", selection.PilotDecisions, ""),
 	}
-	d.CanScore = d.IsReviewer && x.Status == selection.StatusOpen && access.Allows(role, access.SelectionsScore)
+	d.CanScore = x.MayScore(st.principal)
 	for _, sc := range scores {
 		if sc.ReviewerID == st.principal.UserID {
 			d.Scores.Values.Set(selection.ScoreField(sc.PartnerID, sc.CriterionID), strconv.Itoa(sc.Value))
