@@ -1264,50 +1264,12 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 	return out, nil
 }
 
-// termsAt picks, from an engagement's versions, the one in force on day
-// (as ContractStore.InForce does: the latest effective date on or before
-// it, the highest number breaking ties; version 1 before the first date).
-func termsAt(versions []contract.Version, day string) *contract.Version {
-	var best *contract.Version
-	for i := range versions {
-		v := &versions[i]
-		if v.EffectiveFrom > day && v.Number != 1 {
-			continue
-		}
-		if best == nil || v.EffectiveFrom > best.EffectiveFrom || (v.EffectiveFrom == best.EffectiveFrom && v.Number > best.Number) {
-			best = v
-		}
-	}
-	return best
-}
-
-// lastDay is the local date of the last day of period p.
-func lastDay(p kpi.Period) tandem.Date {
-	return tandem.DateOf(p.End.Add(-time.Nanosecond).In(p.End.Location()))
-}
-
-// periodKPIs are the KPIs of v measured over periods of kind.
-func periodKPIs(v *contract.Version, kind string) []contract.KPI {
-	if v == nil {
-		return nil
-	}
-	var out []contract.KPI
-	for _, k := range v.Terms.KPIs {
-		if k.Period == kind {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // scorecards builds an engagement's scorecards for periods (one kind,
 // chronological) from src.
 //
 // Which KPIs: those of the terms in force on the period's last day whose
-// period is the period's kind. An amendment effective mid-period thus
-// scores the whole period — every fact in it — against the KPIs, targets
-// and weights as amended: the terms the two sides had agreed by the time
-// the period closed.
+// period is the period's kind (kpi.TermsFor, kpi.PeriodKPIs); none for a
+// period that ends before the first terms take effect.
 func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagementID int64, periods []kpi.Period, src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
 	versions, err := s.db.Contracts.Versions(ctx, p, engagementID) // checks that p may see the engagement
 	if err != nil {
@@ -1321,14 +1283,14 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 	var kinds []string
 	withSketch := false
 	for i, per := range periods {
-		terms[i] = termsAt(versions, lastDay(per).String())
+		terms[i] = kpi.TermsFor(versions, per)
 		if i > 0 && terms[i] == terms[i-1] && per.Kind == periods[i-1].Kind {
 			kpis[i] = kpis[i-1] // the same terms: most periods of a trend
 			continue
 		}
-		kpis[i] = periodKPIs(terms[i], per.Kind)
+		kpis[i] = kpi.PeriodKPIs(terms[i], per.Kind)
 		for _, k := range kpis[i] {
-			m, _ := metric.For(k.Metric, terms[i].Terms.Metrics)
+			m, _ := metric.For(k.Metric, terms[i].Terms.Metrics, per.Kind)
 			for _, kind := range m.Kinds {
 				if !slices.Contains(kinds, kind) {
 					kinds = append(kinds, kind)
@@ -1381,7 +1343,7 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 		}
 		actuals := map[string]kpi.Value{}
 		for _, k := range ks {
-			m, _ := metric.For(k.Metric, defs)
+			m, _ := metric.For(k.Metric, defs, per.Kind)
 			if v, ok := m.Value(aggs[i]); ok {
 				actuals[k.Key] = v
 			}
@@ -1501,7 +1463,7 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 	if !found {
 		return nil, tandem.ErrNotFound
 	}
-	m, _ := metric.For(x.KPI.Metric, sc.Metrics)
+	m, _ := metric.For(x.KPI.Metric, sc.Metrics, period.Kind)
 	_, _, e := m.Explain(aggs[0])
 	x.Explanation.Steps = append(e.Steps, x.Row.Explanation.Steps...)
 	x.Facts = []RecordedFact{}

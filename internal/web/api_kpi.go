@@ -13,7 +13,6 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
-	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -48,11 +47,11 @@ func toAPIExact(v kpi.Value, scale int) *apiExact {
 	return &apiExact{Decimal: decimalString(v, scale), Num: r.Num, Den: r.Den}
 }
 
-// decimalString formats the valid v with scale decimals, rounded half up.
+// decimalString formats the valid v with scale decimals, rounded half up
+// (kpi.Round: a tie away from zero).
 func decimalString(v kpi.Value, scale int) string {
 	scale = min(max(scale, 0), 18)
-	num := new(big.Int).Mul(big.NewInt(v.Num), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-	q := money.RoundRatio(num, big.NewInt(v.Den))
+	q := kpi.Round(v, scale)
 	s := new(big.Int).Abs(q).String()
 	if scale > 0 {
 		if len(s) <= scale {
@@ -218,7 +217,7 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 		out.Items = append(out.Items, it)
 	}
 	for _, d := range defs {
-		m, _ := metric.For(d.Key, defs)
+		m, _ := metric.For(d.Key, defs, "") // every period's values
 		out.Items = append(out.Items, item{Key: d.Key, Label: d.Name, HasSource: len(m.Kinds) > 0, Kinds: append([]string{}, m.Kinds...),
 			Formula: m.Formula, UsesSketch: m.UsesSketch, DefaultScale: d.Scale, Own: d.Kind})
 	}
@@ -348,12 +347,10 @@ func (s *server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 		Overall      *int           `json:"overall"` // hundredths of a point
 		Rule         string         `json:"rule"`
 	}{EngagementID: e.ID, Kind: kind, Periods: []apiScorecard{}, Rule: st.loc.T("scorecard.rule")}
-	var totals []kpi.PeriodTotal
 	for _, sc := range scs {
 		out.Periods = append(out.Periods, toAPIScorecard(st.loc, sc))
-		totals = append(totals, kpi.PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal})
 	}
-	if o, ok := kpi.Overall(totals, kpi.DefaultRecent); ok {
+	if o, ok := overallOf(scs); ok {
 		out.Overall = &o
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"math/big"
 	"net/http"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
-	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -31,13 +29,13 @@ func periodKind(r *http.Request) (string, error) {
 	return k, nil
 }
 
-// fixed formats an exact value with scale decimals, rounded half up.
+// fixed formats an exact value with scale decimals, rounded half up
+// (kpi.Round: a tie away from zero).
 func fixed(l *i18n.Localizer, v kpi.Value, scale int) string {
 	if !v.Valid() {
 		return l.T("kpi.status.no_data")
 	}
-	num := new(big.Int).Mul(big.NewInt(v.Num), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-	return l.Decimal(money.RoundRatio(num, big.NewInt(v.Den)).Int64(), scale)
+	return l.Decimal(kpi.Round(v, scale).Int64(), scale)
 }
 
 // kpiRow formats one scorecard row.
@@ -85,16 +83,24 @@ func periodLabel(l *i18n.Localizer, p kpi.Period) string {
 // trendOf turns scorecards into chart points and the overall score.
 func trendOf(l *i18n.Localizer, scs []store.Scorecard) ([]views.ChartPoint, string) {
 	var pts []views.ChartPoint
-	var totals []kpi.PeriodTotal
 	for _, sc := range scs {
 		pts = append(pts, views.ChartPoint{Label: sc.Period.String(), Value: sc.Total, Has: sc.HasTotal})
-		totals = append(totals, kpi.PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal})
 	}
 	overall := l.T("kpi.status.no_data")
-	if o, ok := kpi.Overall(totals, kpi.DefaultRecent); ok {
+	if o, ok := overallOf(scs); ok {
 		overall = l.Decimal(int64(o), 2)
 	}
 	return pts, overall
+}
+
+// overallOf is the overall score of a trend (kpi.OverallOf over the exact
+// totals, rounded once), for the scorecard page and the API alike.
+func overallOf(scs []store.Scorecard) (int, bool) {
+	cards := make([]kpi.Scorecard, len(scs))
+	for i, sc := range scs {
+		cards[i] = sc.Scorecard
+	}
+	return kpi.OverallOf(cards, kpi.DefaultRecent)
 }
 
 func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
