@@ -58,7 +58,7 @@ func PeriodKPIs(v *contract.Version, kind string) []contract.KPI {
 }
 
 // SqrtDigits is how many decimals Sqrt keeps: σ = √(415/64) =
-// 2.546442… is kept as 2.546442621448 (truncated, not rounded).
+// 2.546443… is kept as 2.546443598432 (truncated, not rounded).
 //
 // Truncating to 12 decimals changes no figure Tandem shows or scores: a
 // figure is rounded at most to 6 decimals (contract.MaxScale), and a score

@@ -144,3 +144,40 @@ func argOf(args []any, name string) any {
 	}
 	return nil
 }
+
+// A value counts for its own period kind only (issue 10): the week 30
+// November – 6 December 2026 holds the week's value 4 and December's
+// monthly value 5 (dated 1 December), and Q4's quarterly value 3 is dated
+// 1 October with October's monthly value 2. The week reads 4, not (4 + 5)
+// / 2; a month reads its own value; the quarter the mean of its months'
+// values and its own, (2 + 5 + 3) / 3 = 10/3.
+func TestManualValuesCountForTheirPeriodKind(t *testing.T) {
+	week := Aggregates{ManualKind("invoiced", kpi.Week): {N: 1, SumValue: 4}, ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 5}}
+	october := Aggregates{ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 2}, ManualKind("invoiced", kpi.Quarter): {N: 1, SumValue: 3}}
+	q4 := Aggregates{ManualKind("invoiced", kpi.Month): {N: 2, SumValue: 7}, ManualKind("invoiced", kpi.Quarter): {N: 1, SumValue: 3}}
+	cases := []struct {
+		period string
+		a      Aggregates
+		want   kpi.Value
+	}{
+		{kpi.Week, week, kpi.Int(4)},
+		{kpi.Month, week, kpi.Int(5)},
+		{kpi.Month, october, kpi.Int(2)},
+		{kpi.Quarter, q4, kpi.Ratio(10, 3)},
+	}
+	for _, c := range cases {
+		m, _ := For("invoiced", defs, c.period)
+		if v, ok := m.Value(c.a); !ok || v.Cmp(c.want) != 0 {
+			t.Errorf("%s: %v (%v), want %v", c.period, v, ok, c.want)
+		}
+	}
+	if m, _ := For("invoiced", defs, kpi.Week); len(m.Kinds) != 1 || m.Kinds[0] != "manual.invoiced.week" {
+		t.Errorf("a week reads %v", m.Kinds)
+	}
+	if m, _ := For("invoiced", defs, kpi.Quarter); strings.Join(m.Kinds, ",") != "manual.invoiced.month,manual.invoiced.quarter" {
+		t.Errorf("a quarter reads %v", m.Kinds)
+	}
+	if m, _ := For("invoiced", defs, ""); len(m.Kinds) != 3 {
+		t.Errorf("a listing reads %v", m.Kinds)
+	}
+}

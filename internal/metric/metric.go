@@ -233,7 +233,7 @@ func Spread(key, kind string) Metric {
 // Stddev is the population standard deviation of n values with sum and
 // sum of squares, sqrt((n·Σx² − (Σx)²) / n²), computed with integer
 // square roots and truncated to kpi.SqrtDigits decimals (kpi.Sqrt): for
-// late days 8, 1, 1, 1, 0, 0, 0, 0 it is √(415/64) = 2.546442621448….
+// late days 8, 1, 1, 1, 0, 0, 0, 0 it is √(415/64) = 2.546443598432….
 func Stddev(n, sum, sumSq int64) (kpi.Value, bool) {
 	if n <= 0 {
 		return kpi.Value{}, false
