@@ -399,3 +399,78 @@ func TestOnTimeMeansZeroBusinessDaysLate(t *testing.T) {
 		})
 	}
 }
+
+// Item 6, decided: a penalty keeps the amount it was recorded with when an
+// amendment backdated to before its due day is accepted later; penalties
+// recorded after that use the amended amount; the sweep does not penalise
+// a deliverable already accepted (late) when it first reaches it. Duty of
+// 24 business hours, 2 500 SEK; amended from 1 March to 4 000 SEK.
+func TestPenaltiesAndBackdatedAmendments(t *testing.T) {
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			clock := storetest.NewClock(inMarch(2, 9, 0)) // Monday
+			at := func(when time.Time) { clock.Add(when.Sub(clock.Now())) }
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, noticeTerms)
+			v, err := db.Contracts.InForce(ctx, f.Owner, f.A1, dayOf("2026-03-02"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mk := func(title string, due time.Time) *work.Deliverable {
+				t.Helper()
+				d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: title, DueAt: due}
+				if err := db.Work.Create(ctx, f.VendorManager, d); err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+			silent := mk("Silent", inMarch(6, 17, 0))
+			lateAccepted := mk("Accepted late", inMarch(6, 17, 0))
+			later := mk("Later", inMarch(10, 17, 0))
+			// Submitted at 17:20 and accepted at 17:30, before the sweep at 18:00.
+			at(inMarch(6, 17, 20))
+			if _, err := db.Work.Submit(ctx, f.VendorManager, lateAccepted.ID, "", nil); err != nil {
+				t.Fatal(err)
+			}
+			at(inMarch(6, 17, 30))
+			if err := db.Work.Review(ctx, f.Manager, lateAccepted.ID, work.Review{Accepted: true}); err != nil {
+				t.Fatal(err)
+			}
+			at(inMarch(6, 18, 0))
+			if n, err := db.Notices.SweepOverdue(ctx, clock.Now()); err != nil || n != 1 {
+				t.Fatalf("sweep: %d %v; want 1 (the silent one)", n, err)
+			}
+			// An amendment effective 1 March, accepted on Monday 9 March.
+			at(inMarch(9, 10, 0))
+			amended := v.Terms
+			amended.Notices = append([]contract.NoticeDuty(nil), v.Terms.Notices...)
+			amended.Notices[0].PenaltyMinor = 400000
+			a, err := db.Contracts.Propose(ctx, f.Manager, f.A1, dayOf("2026-03-01"), "Higher penalty", amended)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Contracts.Decide(ctx, f.VendorManager, f.A1, a.Number, true, ""); err != nil {
+				t.Fatal(err)
+			}
+			at(inMarch(11, 9, 0))
+			if n, err := db.Notices.SweepOverdue(ctx, clock.Now()); err != nil || n != 1 {
+				t.Fatalf("second sweep: %d %v; want 1 (the later one)", n, err)
+			}
+			ps, err := db.Notices.Penalties(ctx, f.Viewer, f.A1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			amounts := map[int64]int64{}
+			for _, p := range ps {
+				amounts[p.DeliverableID] = p.AmountMinor
+			}
+			if len(ps) != 2 || amounts[silent.ID] != 250000 || amounts[later.ID] != 400000 {
+				t.Errorf("penalties %+v", ps)
+			}
+			if _, ok := amounts[lateAccepted.ID]; ok {
+				t.Errorf("the deliverable accepted late was penalised")
+			}
+		})
+	}
+}
