@@ -20,9 +20,11 @@ import (
 // The JSON API of the KPI engine: the metric catalogue, an engagement's
 // scorecard, trend and the facts behind a figure, and the portfolio. Every
 // figure is exact: a value is a decimal string rounded half up to the KPI's
-// scale together with the fraction num/den in lowest terms; scores and
-// totals are integers in hundredths of a point. A figure without data is
-// null, never a made-up 0 or 100.
+// scale together with the fraction num/den in lowest terms; scores, totals
+// and the overall score are integers in hundredths of a point, each the
+// exact figure rounded once (a total from the exact scores, the overall
+// score from the exact totals). A figure without data is null, never a
+// made-up 0 or 100.
 
 // maxTrendPeriods bounds ?n= of the trend.
 const maxTrendPeriods = 52
