@@ -308,13 +308,13 @@ func recomputeDay(ctx context.Context, tx *Tx, workspaceID, engagementID int64, 
 // week's kpi_daily rows (exact, sketches included: merging is exact and
 // canonical), deleting it when the week has none.
 func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
-	week, err := weekOf(day)
+	week, err := kpi.WeekOf(day)
 	if err != nil {
 		return err
 	}
 	rows, err := tx.query(ctx, `SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
 		WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
-		workspaceID, engagementID, kind, week, addDays(week, 7))
+		workspaceID, engagementID, kind, week, kpi.AddDays(week, 7))
 	if err != nil {
 		return err
 	}
@@ -402,7 +402,7 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 					return fmt.Errorf("store: kpi_daily sketch: %w", err)
 				}
 			}
-			k.day = mondayOf(d.Time()).Format(time.DateOnly)
+			k.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
 			m := weeks[ws]
 			if m == nil {
 				m = map[aggKey]*aggRow{}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -292,7 +293,7 @@ func (c *dayCache) of(t time.Time) (day, week string) {
 	lt := t.In(c.loc)
 	y, m, d := lt.Date()
 	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	day, week = date.Format(time.DateOnly), mondayOf(date).Format(time.DateOnly)
+	day, week = date.Format(time.DateOnly), kpi.MondayOf(date).Format(time.DateOnly)
 	// Cache the day's bounds only when one UTC offset holds all day (no DST
 	// change): then local midnight and the next one are exact.
 	c.hi = time.Time{}
@@ -301,29 +302,6 @@ func (c *dayCache) of(t time.Time) (day, week string) {
 		c.lo, c.hi, c.day, c.week = lo, hi, day, week
 	}
 	return day, week
-}
-
-// mondayOf returns the Monday of the ISO week of date (midnight UTC).
-func mondayOf(date time.Time) time.Time {
-	return date.AddDate(0, 0, -((int(date.Weekday()) + 6) % 7))
-}
-
-// weekOf returns the Monday of the ISO week of day, both "2006-01-02".
-func weekOf(day string) (string, error) {
-	d, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return "", err
-	}
-	return mondayOf(d).Format(time.DateOnly), nil
-}
-
-// addDays returns day plus n days, "2006-01-02".
-func addDays(day string, n int) string {
-	d, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return d.AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 // getFact reads a fact of p's workspace that p may see.

@@ -31,60 +31,21 @@ type dayRow struct {
 	sums metric.Sums
 }
 
-// span is a period's local days [from, to), "2006-01-02".
-type span struct{ from, to string }
-
 // source reads the aggregate rows of an engagement for the given kinds over
 // the days of spans (consecutive periods, oldest first), with sketches when
 // withSketch. A row covers one day, or a whole week (day is its Monday)
 // that lies inside one span.
-type source func(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []span, withSketch bool) ([]dayRow, error)
-
-// coverage splits spans into the ISO weeks that lie wholly inside one span
-// (read from kpi_weekly) and the remaining days (read from kpi_daily), each
-// as ascending, merged ranges. Week periods are all weeks; a month reads its
-// whole weeks and the days at its edges.
-func coverage(spans []span) (weeks, days []span) {
-	add := func(list []span, from, to string) []span {
-		if from >= to {
-			return list
-		}
-		if n := len(list); n > 0 && list[n-1].to == from {
-			list[n-1].to = to
-			return list
-		}
-		return append(list, span{from, to})
-	}
-	for _, sp := range spans {
-		first, err1 := weekOf(sp.from)
-		last, err2 := weekOf(sp.to) // the Monday on or before to
-		if err1 != nil || err2 != nil {
-			days = add(days, sp.from, sp.to)
-			continue
-		}
-		if first < sp.from {
-			first = addDays(first, 7)
-		}
-		if first >= last {
-			days = add(days, sp.from, sp.to)
-			continue
-		}
-		days = add(days, sp.from, first)
-		weeks = add(weeks, first, last)
-		days = add(days, last, sp.to)
-	}
-	return weeks, days
-}
+type source func(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error)
 
 // fromAggregates reads kpi_weekly for the whole weeks of spans and
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
-func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []span, withSketch bool) ([]dayRow, error) {
+func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error) {
 	sk := "NULL"
 	if withSketch {
 		sk = "sketch"
 	}
-	weeks, days := coverage(spans)
+	weeks, days := kpi.Coverage(spans)
 	var q strings.Builder
 	var args []any
 	part := func(table, col, from, to string) {
@@ -106,10 +67,10 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 	if len(weeks) > 0 {
 		// The weeks between the ranges (straddling two months) are read
 		// and skipped below.
-		part("kpi_weekly", "week", weeks[0].from, weeks[len(weeks)-1].to)
+		part("kpi_weekly", "week", weeks[0].From, weeks[len(weeks)-1].To)
 	}
 	for _, d := range days {
-		part("kpi_daily", "day", d.from, d.to)
+		part("kpi_daily", "day", d.From, d.To)
 	}
 	rows, err := s.db.query(ctx, q.String(), args...)
 	if err != nil {
@@ -128,8 +89,8 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 		r.day = d.String()
 		if weekly == 1 && len(weeks) > 1 {
 			// A week straddling two spans: its days come from kpi_daily.
-			i := sort.Search(len(weeks), func(i int) bool { return weeks[i].to > r.day })
-			if i == len(weeks) || weeks[i].from > r.day {
+			i := sort.Search(len(weeks), func(i int) bool { return weeks[i].To > r.day })
+			if i == len(weeks) || weeks[i].From > r.day {
 				continue
 			}
 		}
@@ -147,8 +108,8 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 // fromFacts computes the same rows from the raw facts (GROUP BY over the
 // facts, sketches rebuilt from each fact's data): the baseline the
 // benchmark compares against, and what Verify checks the aggregates with.
-func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []span, withSketch bool) ([]dayRow, error) {
-	from, to := spans[0].from, spans[len(spans)-1].to
+func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error) {
+	from, to := spans[0].From, spans[len(spans)-1].To
 	args := []any{workspaceID, engagementID}
 	for _, k := range kinds {
 		args = append(args, k)
@@ -256,10 +217,10 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 	}
 	sort.Strings(kinds)
 	starts := make([]string, len(periods))
-	spans := make([]span, len(periods))
+	spans := make([]kpi.Span, len(periods))
 	for i, per := range periods {
 		starts[i] = tandem.DateOf(per.Start.In(per.Start.Location())).String()
-		spans[i] = span{starts[i], tandem.DateOf(per.End.In(per.End.Location())).String()}
+		spans[i] = kpi.Span{From: starts[i], To: tandem.DateOf(per.End.In(per.End.Location())).String()}
 	}
 	aggs := make([]metric.Aggregates, len(periods))
 	for i := range aggs {

@@ -154,7 +154,7 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 			}
 		}
 		wk := k
-		wk.day = mondayOf(d.Time()).Format(time.DateOnly)
+		wk.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
 		if weeks[wk] == nil {
 			weeks[wk] = &aggRow{}
 		}
