@@ -63,17 +63,25 @@ const (
 )
 
 // ManualPrefix starts the kind of the values of an own metric entered by
-// hand: "manual.<metric key>" (Manual). Payload ManualValue.
+// hand: "manual.<metric key>.<period kind>" (Manual). Payload ManualValue.
 const ManualPrefix = "manual."
 
-// Manual is the kind of the hand-entered values of own metric key.
-func Manual(key string) Kind { return Kind(ManualPrefix + key) }
+// Manual is the kind of the hand-entered values of own metric key for
+// periods of kind period ("week", "month", "quarter"), e.g.
+// "manual.brand_presence.month". The period kind is part of the kind so
+// that the per-day aggregates keep a month's value apart from a week's
+// that starts on the same day.
+func Manual(key, period string) Kind { return Kind(ManualPrefix + key + "." + period) }
 
 // IsManual reports whether k is the kind of an own metric's values, and
-// returns the metric's key.
-func IsManual(k Kind) (key string, ok bool) {
-	key, ok = strings.CutPrefix(string(k), ManualPrefix)
-	return key, ok && key != ""
+// returns the metric's key and the period kind. Metric keys have no dots.
+func IsManual(k Kind) (key, period string, ok bool) {
+	rest, ok := strings.CutPrefix(string(k), ManualPrefix)
+	if !ok {
+		return "", "", false
+	}
+	key, period, ok = strings.Cut(rest, ".")
+	return key, period, ok && key != "" && period != "" && !strings.Contains(period, ".")
 }
 
 // Clock names one of a request's two SLA clocks.
@@ -179,7 +187,7 @@ func (Penalty) FactKind() Kind      { return LateNoticePenalty }
 func (Raised) FactKind() Kind       { return ProposalRaised }
 func (Decided) FactKind() Kind      { return ProposalDecided }
 func (m ManualValue) FactKind() Kind {
-	return Manual(m.Metric)
+	return Manual(m.Metric, m.PeriodKind)
 }
 func (r Raw) FactKind() Kind { return r.Of }
 
@@ -268,8 +276,8 @@ var specs = []Spec{
 
 // manualSpec is the Spec of every Manual kind.
 var manualSpec = Spec{Subject: SubjectValue, ReadBy: []string{"own metrics"}, decode: func(k Kind) Payload {
-	key, _ := IsManual(k)
-	return &ManualValue{Metric: key}
+	key, period, _ := IsManual(k)
+	return &ManualValue{Metric: key, PeriodKind: period}
 }}
 
 // Specs returns the catalogue's kinds, the Manual family aside.
@@ -283,7 +291,7 @@ func Lookup(k Kind) (Spec, bool) {
 			return s, true
 		}
 	}
-	if _, ok := IsManual(k); ok {
+	if _, _, ok := IsManual(k); ok {
 		s := manualSpec
 		s.Kind = k
 		return s, true

@@ -52,11 +52,11 @@ func TestCatalogueIsConsistent(t *testing.T) {
 			t.Errorf("%s: OnceOnly %v, but the facts_once index says %v", k, s.OnceOnly, once)
 		}
 	}
-	if _, ok := Lookup("made.up"); ok || Known("manual.") || !Known(Manual("brand")) {
+	if _, ok := Lookup("made.up"); ok || Known("manual.") || Known("manual.brand") || Known("manual.brand.") || !Known(Manual("brand", "month")) {
 		t.Error("Lookup of kinds outside the catalogue")
 	}
-	if key, ok := IsManual(Manual("brand_presence")); !ok || key != "brand_presence" {
-		t.Errorf("IsManual: %q %v", key, ok)
+	if key, period, ok := IsManual(Manual("brand_presence", "quarter")); !ok || key != "brand_presence" || period != "quarter" {
+		t.Errorf("IsManual: %q %q %v", key, period, ok)
 	}
 	if SubjectOf(LateNoticePenalty) != SubjectDeliverable || SubjectOf(ResponseBreach) != SubjectRequest || SubjectOf("x") != "" {
 		t.Error("SubjectOf")
@@ -153,7 +153,7 @@ func TestKindsSpelledOnlyHereAndEveryPayloadProduced(t *testing.T) {
 		check := func(n ast.Node, where string) {
 			ast.Inspect(n, func(n ast.Node) bool {
 				if x, ok := n.(*ast.BasicLit); ok && x.Kind == token.STRING {
-					if v, err := strconv.Unquote(x.Value); err == nil && (kinds[v] || strings.HasPrefix(v, ManualPrefix) && len(v) > len(ManualPrefix)) {
+					if v, err := strconv.Unquote(x.Value); err == nil && (kinds[v] || strings.HasPrefix(v, ManualPrefix) && len(v) > len(ManualPrefix)+2) {
 						t.Errorf("%s: the fact kind %q spelled as a string in %s; use the fact constant", path, v, where)
 					}
 				}

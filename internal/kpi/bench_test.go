@@ -31,7 +31,7 @@ func BenchmarkExplainScore(b *testing.B) {
 }
 
 func BenchmarkTotal(b *testing.B) {
-	items := []Item{{"a", 9000, true, 3}, {"b", 5000, false, 2}, {"c", 6000, true, 1}, {"d", 7312, true, 2}, {"e", 4444, true, 1}}
+	items := []Item{{"a", 9000, true, 3, nil}, {"b", 5000, false, 2, nil}, {"c", 6000, true, 1, nil}, {"d", 7312, true, 2, nil}, {"e", 4444, true, 1, nil}}
 	for b.Loop() {
 		Total(items)
 	}

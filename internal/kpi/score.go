@@ -11,10 +11,12 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 )
 
-// Scores, totals and band limits are integers in hundredths of a point:
-// 0 is 0.00, 7000 is 70.00, 10000 is 100.00. All arithmetic is exact
-// (int64 with 128-bit intermediates, or math/big when that could
-// overflow) and each result is rounded once, half up, to hundredths.
+// Scores, totals and band limits are shown as integers in hundredths of a
+// point: 0 is 0.00, 7000 is 70.00, 10000 is 100.00. Behind every shown
+// figure is an exact rational (ScoreExact, TotalExact, OverallExact): a
+// total is computed from the exact scores, the overall score from the exact
+// totals, and each figure is rounded once, half up, to hundredths, only
+// for display — never a rounded figure fed into the next computation.
 
 // MaxScore is a score of 100.00 in hundredths of a point.
 const MaxScore = 10000
@@ -32,13 +34,72 @@ const MaxScore = 10000
 // made-up 0 or 100 — when actual is invalid (Den <= 0) or k is not
 // scorable: an unknown direction, target equal to threshold, a target on
 // the wrong side of the threshold for the direction, or a scale outside
-// 0..18.
+// 0..18. Score is RoundPoints(ScoreExact(actual, k)).
 func Score(actual Value, k contract.KPI) (score int, ok bool) {
 	num, den, ok := scoreFraction(actual, k)
 	if !ok {
 		return 0, false
 	}
 	return roundFraction(num, den), true
+}
+
+// ScoreExact is Score before rounding: the exact score in points (0..100),
+// the figure totals are computed from. It returns nil and false when Score
+// is not ok.
+func ScoreExact(actual Value, k contract.KPI) (*big.Rat, bool) {
+	num, den, ok := scoreFraction(actual, k)
+	if !ok {
+		return nil, false
+	}
+	return exactPoints(num, den), true
+}
+
+// exactPoints is num/den (den > 0) clamped to [0, 1], in points (× 100).
+func exactPoints(num, den fraction) *big.Rat {
+	n, d := num.bigInt(), den.bigInt()
+	switch {
+	case n.Sign() <= 0:
+		return new(big.Rat)
+	case n.Cmp(d) >= 0:
+		return big.NewRat(100, 1)
+	}
+	return new(big.Rat).SetFrac(new(big.Int).Mul(n, big.NewInt(100)), d)
+}
+
+// RoundPoints rounds an exact figure in points (a score, total or overall
+// score, never negative) half up to hundredths of a point: 70.305 is 7031,
+// 70.3049… is 7030. For a negative figure, which no score produces, a tie
+// goes away from zero, as everywhere in Tandem (RoundHalfUp).
+func RoundPoints(points *big.Rat) int {
+	x := new(big.Rat).Mul(points, big.NewRat(100, 1))
+	return int(RoundHalfUp(x).Int64())
+}
+
+// RoundHalfUp rounds r to the nearest integer, a tie away from zero: 2.5
+// is 3 and −1.5 is −2 (the magnitude is rounded half up and the sign kept),
+// the rule of every displayed figure and of money (money.RoundRatio).
+func RoundHalfUp(r *big.Rat) *big.Int {
+	n := new(big.Int).Abs(r.Num())
+	d := r.Denom()
+	q, m := new(big.Int).QuoRem(n, d, new(big.Int))
+	if m.Lsh(m, 1).Cmp(d) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if r.Sign() < 0 {
+		q.Neg(q)
+	}
+	return q
+}
+
+// Round returns v with scale decimals, rounded half up (RoundHalfUp), as
+// an integer of 10^-scale units: Round(Value{51, 20}, 1) is 26 (2.55 →
+// 2.6), Round(Value{-3, 2}, 0) is −2. scale is clamped to 0..18; v must be
+// valid.
+func Round(v Value, scale int) *big.Int {
+	scale = min(max(scale, 0), 18)
+	r := v.Rat()
+	r.Mul(r, new(big.Rat).SetInt64(pow10[scale]))
+	return RoundHalfUp(r)
 }
 
 // scoreFraction returns the unclamped fraction (actual − threshold) /
@@ -274,83 +335,113 @@ func (b StatusBands) Status(score int, hasData bool) Status {
 
 // Item is one KPI's part of a weighted total: its score in hundredths of a
 // point, whether it had data in the period, and its relative weight. Key
-// names it in explanations.
+// names it in explanations. Exact, when set, is the exact score in points
+// (ScoreExact) and is what the total uses; without it the score is taken
+// as Score/100 exactly.
 type Item struct {
 	Key     string
 	Score   int
 	HasData bool
 	Weight  int
+	Exact   *big.Rat
+}
+
+// points is the item's exact score in points, clamped to 0..100.
+func (it Item) points() *big.Rat {
+	if it.Exact != nil {
+		return clampPoints(it.Exact)
+	}
+	return big.NewRat(int64(clampScore(it.Score)), 100)
+}
+
+// clampPoints clamps r to 0..100 (a new value).
+func clampPoints(r *big.Rat) *big.Rat {
+	switch {
+	case r.Sign() < 0:
+		return new(big.Rat)
+	case r.Cmp(big.NewRat(100, 1)) > 0:
+		return big.NewRat(100, 1)
+	}
+	return new(big.Rat).Set(r)
 }
 
 // Total returns the weighted total of items in hundredths of a point:
 //
 //	total = Σ weight·score / Σ weight
 //
-// over the items that have data and a positive weight, rounded half up.
-// Items without data are left out and the weights renormalised over the
-// rest, so a missing KPI neither helps nor hurts; with weights 3, 2, 1
-// and the weight-2 KPI missing, the others count 3/4 and 1/4. ok is false
-// ("no data") when no item has data. Scores are clamped to 0..10000.
+// over the items that have data and a positive weight, computed from the
+// exact scores and rounded once, half up (TotalExact). Items without data
+// are left out and the weights renormalised over the rest, so a missing
+// KPI neither helps nor hurts; with weights 3, 2, 1 and the weight-2 KPI
+// missing, the others count 3/4 and 1/4. ok is false ("no data") when no
+// item has data. Scores are clamped to 0..100.
+//
+// Scores 50, 63.4456, 39.7233 and 98.1466 (shown 50.00, 63.45, 39.72,
+// 98.15) with weights 2, 1, 3, 5 total 773.3485 / 11 = 70.3044… → 70.30;
+// the shown scores would give 70.3054… → 70.31.
 func Total(items []Item) (total int, ok bool) {
-	var sw, sws int64
-	small := true
-	for _, it := range items {
-		if it.HasData && it.Weight > 0 {
-			if it.Weight > 1<<20 || len(items) > 1<<20 {
-				small = false
-				break
-			}
-			sw += int64(it.Weight)
-			sws += int64(it.Weight) * int64(clampScore(it.Score))
-			ok = true
-		}
-	}
-	if !small {
-		return totalBig(items)
-	}
+	t, ok := TotalExact(items)
 	if !ok {
 		return 0, false
 	}
-	return int((2*sws + sw) / (2 * sw)), true
+	return RoundPoints(t), true
 }
 
-// totalBig is Total for weights that could overflow int64 sums.
-func totalBig(items []Item) (int, bool) {
-	sw, sws := new(big.Int), new(big.Int)
+// TotalExact is Total before rounding, in points.
+func TotalExact(items []Item) (*big.Rat, bool) {
+	sw, sws := new(big.Int), new(big.Rat)
 	ok := false
 	for _, it := range items {
 		if it.HasData && it.Weight > 0 {
 			w := big.NewInt(int64(it.Weight))
 			sw.Add(sw, w)
-			sws.Add(sws, w.Mul(w, big.NewInt(int64(clampScore(it.Score)))))
+			sws.Add(sws, new(big.Rat).Mul(new(big.Rat).SetInt(w), it.points()))
 			ok = true
 		}
 	}
 	if !ok {
-		return 0, false
+		return nil, false
 	}
-	return int(roundHalfUp(sws, sw)), true
-}
-
-// roundHalfUp returns floor((2n + d) / 2d) for n >= 0, d > 0.
-func roundHalfUp(n, d *big.Int) int64 {
-	x := new(big.Int).Lsh(n, 1)
-	x.Add(x, d)
-	return x.Quo(x, new(big.Int).Lsh(d, 1)).Int64()
+	return sws.Quo(sws, new(big.Rat).SetInt(sw)), true
 }
 
 func clampScore(s int) int { return min(max(s, 0), MaxScore) }
 
+// pointsString formats an exact figure in points for an explanation: with
+// two decimals when that is exact ("63.45", "50.00"), else exactly
+// ("63.4456", "1903/30").
+func pointsString(r *big.Rat) string {
+	if x := new(big.Rat).Mul(r, big.NewRat(100, 1)); x.IsInt() {
+		return hundredths(int(x.Num().Int64()))
+	}
+	return neg(ratString(r))
+}
+
+// explainRounded adds the step of a figure computed as expr with the exact
+// result r: "expr = r" and, when r has more than two decimals, "round half
+// up (r) = shown"; it returns the shown figure in hundredths.
+func explainRounded(e *Explanation, label i18n.Key, expr string, r *big.Rat) int {
+	shown := RoundPoints(r)
+	if x := new(big.Rat).Mul(r, big.NewRat(100, 1)); x.IsInt() {
+		e.add(label, expr, hundredths(shown))
+		return shown
+	}
+	e.add(label, expr, pointsString(r))
+	e.add(i18n.K("kpi.explain.rounded"), "round half up ("+pointsString(r)+")", hundredths(shown))
+	return shown
+}
+
 // ExplainTotal is Total with its explanation: the KPIs left out for lack
-// of data, and the weighted mean with the numbers substituted, e.g.
-// "(3 × 70.00 + 1 × 50.00) / (3 + 1)" = "65.00".
+// of data, and the weighted mean with the exact scores substituted, e.g.
+// "(3 × 70.00 + 1 × 50.00) / (3 + 1)" = "65.00", then the rounding when
+// the exact total has more than two decimals.
 func ExplainTotal(items []Item) (int, bool, Explanation) {
 	var e Explanation
-	total, ok := Total(items)
+	exact, ok := TotalExact(items)
 	var missing, terms, weights []string
 	for _, it := range items {
 		if it.HasData && it.Weight > 0 {
-			terms = append(terms, strconv.Itoa(it.Weight)+" × "+hundredths(clampScore(it.Score)))
+			terms = append(terms, strconv.Itoa(it.Weight)+" × "+pointsString(it.points()))
 			weights = append(weights, strconv.Itoa(it.Weight))
 		} else {
 			missing = append(missing, it.Key)
@@ -363,8 +454,8 @@ func ExplainTotal(items []Item) (int, bool, Explanation) {
 		e.add(i18n.K("kpi.explain.total"), "—", string(NoData))
 		return 0, false, e
 	}
-	e.add(i18n.K("kpi.explain.total"),
-		"("+strings.Join(terms, " + ")+") / ("+strings.Join(weights, " + ")+")", hundredths(total))
+	total := explainRounded(&e, i18n.K("kpi.explain.total"),
+		"("+strings.Join(terms, " + ")+") / ("+strings.Join(weights, " + ")+")", exact)
 	return total, true, e
 }
 
@@ -449,11 +540,22 @@ func (b Bands) explainStanding(total int, e *Explanation) string {
 }
 
 // PeriodTotal is an engagement's weighted total in one period; HasData is
-// false when no KPI had data in it.
+// false when no KPI had data in it. Exact, when set, is the exact total in
+// points (Scorecard.Exact) and is what the overall score uses; without it
+// the total is taken as Total/100 exactly.
 type PeriodTotal struct {
 	Period  Period
 	Total   int
 	HasData bool
+	Exact   *big.Rat
+}
+
+// points is the period's exact total in points, clamped to 0..100.
+func (t PeriodTotal) points() *big.Rat {
+	if t.Exact != nil {
+		return clampPoints(t.Exact)
+	}
+	return big.NewRat(int64(clampScore(t.Total)), 100)
 }
 
 // DefaultRecent is the number of recent periods the overall score looks
@@ -469,12 +571,25 @@ const DefaultRecent = 3
 //
 //	overall = Σ i·total_i / Σ i,   i = 1..m
 //
-// rounded half up. Periods without data are skipped, not counted as 0.
-// ok is false when n < 1 or no period has data. Callers bound how far
-// back "recent" reaches by the totals they pass.
+// over the exact totals, rounded once, half up: exact totals 36.375,
+// 36.375, 36.369 give 218.232 / 6 = 36.372 → 36.37, where the shown
+// totals 36.38, 36.38, 36.37 would give 36.375 → 36.38. Periods without
+// data are skipped, not counted as 0. ok is false when n < 1 or no period
+// has data. Callers bound how far back "recent" reaches by the totals they
+// pass.
 func Overall(totals []PeriodTotal, n int) (int, bool) {
 	o, ok, _ := overall(totals, n, false)
 	return o, ok
+}
+
+// OverallOf is Overall over scorecards (their exact totals), oldest
+// first: the overall score of a trend, for the page and the API alike.
+func OverallOf(cards []Scorecard, n int) (int, bool) {
+	totals := make([]PeriodTotal, len(cards))
+	for i, sc := range cards {
+		totals[i] = sc.PeriodTotal()
+	}
+	return Overall(totals, n)
 }
 
 // ExplainOverall is Overall with its explanation, e.g.
@@ -504,24 +619,25 @@ func overall(totals []PeriodTotal, n int, explain bool) (int, bool, Explanation)
 		return 0, false, e
 	}
 	slices.Reverse(taken)
-	var num, den int64
+	num, den := new(big.Rat), int64(0)
 	var terms, ws, names []string
 	for i, t := range taken {
 		w := int64(i + 1)
-		num += w * int64(clampScore(t.Total))
+		num.Add(num, new(big.Rat).Mul(big.NewRat(w, 1), t.points()))
 		den += w
 		if explain {
-			terms = append(terms, strconv.FormatInt(w, 10)+" × "+hundredths(clampScore(t.Total)))
+			terms = append(terms, strconv.FormatInt(w, 10)+" × "+pointsString(t.points()))
 			ws = append(ws, strconv.FormatInt(w, 10))
 			names = append(names, t.Period.String())
 		}
 	}
-	o := int((2*num + den) / (2 * den))
-	if explain {
-		e.add(i18n.K("kpi.explain.overall_periods"), strings.Join(names, ", "), strconv.Itoa(len(taken)))
-		e.add(i18n.K("kpi.explain.overall"),
-			"("+strings.Join(terms, " + ")+") / ("+strings.Join(ws, " + ")+")", hundredths(o))
+	exact := num.Quo(num, big.NewRat(den, 1))
+	if !explain {
+		return RoundPoints(exact), true, e
 	}
+	e.add(i18n.K("kpi.explain.overall_periods"), strings.Join(names, ", "), strconv.Itoa(len(taken)))
+	o := explainRounded(&e, i18n.K("kpi.explain.overall"),
+		"("+strings.Join(terms, " + ")+") / ("+strings.Join(ws, " + ")+")", exact)
 	return o, true, e
 }
 

@@ -212,25 +212,25 @@ func TestTotal(t *testing.T) {
 	}{
 		// weights 3, 2, 1, scores 90, 50, 60: (270 + 100 + 60) / 6 =
 		// 71.666… → 71.67
-		{"all", []Item{{"a", 9000, true, 3}, {"b", 5000, true, 2}, {"c", 6000, true, 1}}, 7167, true},
+		{"all", []Item{{"a", 9000, true, 3, nil}, {"b", 5000, true, 2, nil}, {"c", 6000, true, 1, nil}}, 7167, true},
 		// the weight-2 KPI has no data: (3·90 + 1·60) / (3 + 1) = 330/4 =
 		// 82.50 — not (270 + 0 + 60) / 6 = 55.00
-		{"missing renormalised", []Item{{"a", 9000, true, 3}, {"b", 5000, false, 2}, {"c", 6000, true, 1}}, 8250, true},
+		{"missing renormalised", []Item{{"a", 9000, true, 3, nil}, {"b", 5000, false, 2, nil}, {"c", 6000, true, 1, nil}}, 8250, true},
 		// a missing KPI's score is ignored whatever it is
-		{"missing score ignored", []Item{{"a", 9000, true, 3}, {"b", 0, false, 2}, {"c", 6000, true, 1}}, 8250, true},
+		{"missing score ignored", []Item{{"a", 9000, true, 3, nil}, {"b", 0, false, 2, nil}, {"c", 6000, true, 1, nil}}, 8250, true},
 		// half up: (70.00 + 70.01) / 2 = 70.005 → 70.01
-		{"half up", []Item{{"a", 7000, true, 1}, {"b", 7001, true, 1}}, 7001, true},
+		{"half up", []Item{{"a", 7000, true, 1, nil}, {"b", 7001, true, 1, nil}}, 7001, true},
 		// zero weight is left out
-		{"zero weight", []Item{{"a", 9000, true, 0}, {"b", 5000, true, 1}}, 5000, true},
-		{"none with data", []Item{{"a", 9000, false, 3}, {"b", 5000, false, 2}}, 0, false},
+		{"zero weight", []Item{{"a", 9000, true, 0, nil}, {"b", 5000, true, 1, nil}}, 5000, true},
+		{"none with data", []Item{{"a", 9000, false, 3, nil}, {"b", 5000, false, 2, nil}}, 0, false},
 		{"empty", nil, 0, false},
 		// huge weights take the big path: (2^40·100 + 1·0) / (2^40 + 1) →
 		// 9999.99999… → 100.00
-		{"huge weights", []Item{{"a", 10000, true, 1 << 40}, {"b", 0, true, 1}}, 10000, true},
+		{"huge weights", []Item{{"a", 10000, true, 1 << 40, nil}, {"b", 0, true, 1, nil}}, 10000, true},
 		// (1·0 + 3·100) / 4 = 75.00 with both weights small enough …
-		{"quarter", []Item{{"a", 0, true, 1}, {"b", 10000, true, 3}}, 7500, true},
+		{"quarter", []Item{{"a", 0, true, 1, nil}, {"b", 10000, true, 3, nil}}, 7500, true},
 		// … and the same through the big path: 2^21 and 3·2^21
-		{"quarter big", []Item{{"a", 0, true, 1 << 21}, {"b", 10000, true, 3 << 21}}, 7500, true},
+		{"quarter big", []Item{{"a", 0, true, 1 << 21, nil}, {"b", 10000, true, 3 << 21, nil}}, 7500, true},
 	}
 	for _, c := range cases {
 		got, ok := Total(c.items)
@@ -238,7 +238,7 @@ func TestTotal(t *testing.T) {
 			t.Errorf("%s: Total = %d, %v; want %d, %v", c.name, got, ok, c.want, c.ok)
 		}
 	}
-	_, _, e := ExplainTotal([]Item{{"a", 9000, true, 3}, {"b", 5000, false, 2}, {"c", 6000, true, 1}})
+	_, _, e := ExplainTotal([]Item{{"a", 9000, true, 3, nil}, {"b", 5000, false, 2, nil}, {"c", 6000, true, 1, nil}})
 	want := "b = no_data\n(3 × 90.00 + 1 × 60.00) / (3 + 1) = 82.50"
 	if e.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", e, want)
@@ -282,7 +282,7 @@ func TestStanding(t *testing.T) {
 func TestOverall(t *testing.T) {
 	utc := time.UTC
 	m := func(month int, total int, data bool) PeriodTotal {
-		return PeriodTotal{PeriodOf(Month, time.Date(2026, time.Month(month), 1, 0, 0, 0, 0, utc), utc), total, data}
+		return PeriodTotal{PeriodOf(Month, time.Date(2026, time.Month(month), 1, 0, 0, 0, 0, utc), utc), total, data, nil}
 	}
 	// 60, 70, 80 oldest → newest, weights 1, 2, 3:
 	// (60 + 140 + 240) / 6 = 440/6 = 73.333… → 73.33
@@ -315,7 +315,8 @@ func TestOverall(t *testing.T) {
 		t.Error("n=0 scored")
 	}
 	_, _, e := ExplainOverall(gap, 3)
-	want := "2026-02, 2026-04, 2026-05 = 3\n(1 × 60.00 + 2 × 70.00 + 3 × 80.00) / (1 + 2 + 3) = 73.33"
+	// 440/6 = 220/3 exactly, rounded once to 73.33.
+	want := "2026-02, 2026-04, 2026-05 = 3\n(1 × 60.00 + 2 × 70.00 + 3 × 80.00) / (1 + 2 + 3) = 220/3\nround half up (220/3) = 73.33"
 	if e.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", e, want)
 	}

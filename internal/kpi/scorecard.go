@@ -1,6 +1,8 @@
 package kpi
 
 import (
+	"math/big"
+
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
 )
@@ -23,14 +25,16 @@ func DefaultConfig() Config {
 }
 
 // Row is one KPI's line on a scorecard. Actual is meaningful only when
-// HasData; Score and Status only when Scored (a KPI with data scores
-// unless its terms are not scorable, see Score).
+// HasData; Score, Exact and Status only when Scored (a KPI with data
+// scores unless its terms are not scorable, see Score). Score is Exact
+// rounded once, for display; the total is computed from Exact.
 type Row struct {
 	KPI               contract.KPI
 	Actual            Value
 	HasData           bool
-	Target, Threshold Value // the KPI's fixed-point terms as Values
-	Score             int   // hundredths of a point
+	Target, Threshold Value    // the KPI's fixed-point terms as Values
+	Score             int      // hundredths of a point: Exact rounded half up
+	Exact             *big.Rat // the exact score in points (ScoreExact)
 	Scored            bool
 	Status            Status
 	Explanation       Explanation
@@ -38,11 +42,14 @@ type Row struct {
 
 // Scorecard is an engagement's scorecard for one period: a row per KPI,
 // the weighted total and the standing. HasTotal is false ("no data") when
-// no KPI scored; Standing is then "".
+// no KPI scored; Standing is then "". Total is Exact rounded once; the
+// standing and the overall score are taken from Exact's rounding and
+// Exact respectively.
 type Scorecard struct {
 	Period      Period
 	Rows        []Row
-	Total       int // hundredths of a point
+	Total       int      // hundredths of a point: Exact rounded half up
+	Exact       *big.Rat // the exact total in points (TotalExact)
 	HasTotal    bool
 	Standing    string
 	Explanation Explanation // of the total and the standing
@@ -63,9 +70,13 @@ func BuildScorecard(p Period, kpis []contract.KPI, actuals map[string]Value, cfg
 		case r.HasData && cfg.Explain:
 			r.Actual = a
 			r.Score, r.Scored, r.Explanation = ExplainScore(a, k)
+			r.Exact, _ = ScoreExact(a, k)
 		case r.HasData:
 			r.Actual = a
-			r.Score, r.Scored = Score(a, k)
+			r.Exact, r.Scored = ScoreExact(a, k)
+			if r.Scored {
+				r.Score = RoundPoints(r.Exact)
+			}
 		case cfg.Explain:
 			r.Explanation.add(i18n.K("kpi.explain.no_data"), "actual = ?", string(NoData))
 		}
@@ -74,11 +85,12 @@ func BuildScorecard(p Period, kpis []contract.KPI, actuals map[string]Value, cfg
 			r.Explanation.add(i18n.K("kpi.explain.status"), "status ("+hundredths(r.Score)+")", string(r.Status))
 		}
 		sc.Rows = append(sc.Rows, r)
-		items = append(items, Item{Key: k.Key, Score: r.Score, HasData: r.Scored, Weight: k.Weight})
+		items = append(items, Item{Key: k.Key, Score: r.Score, HasData: r.Scored, Weight: k.Weight, Exact: r.Exact})
 	}
+	sc.Exact, sc.HasTotal = TotalExact(items)
 	if !cfg.Explain {
-		sc.Total, sc.HasTotal = Total(items)
 		if sc.HasTotal {
+			sc.Total = RoundPoints(sc.Exact)
 			sc.Standing = cfg.Bands.Standing(sc.Total)
 		}
 		return sc
@@ -88,4 +100,10 @@ func BuildScorecard(p Period, kpis []contract.KPI, actuals map[string]Value, cfg
 		sc.Standing = cfg.Bands.explainStanding(sc.Total, &sc.Explanation)
 	}
 	return sc
+}
+
+// PeriodTotal is the scorecard's total as the overall score reads it: the
+// exact total, not the shown one.
+func (sc Scorecard) PeriodTotal() PeriodTotal {
+	return PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal, Exact: sc.Exact}
 }

@@ -15,12 +15,16 @@ import (
 // An engagement's own metrics (contract.MetricDef) are entries of the same
 // kind as the catalogue's, built by For from the terms in force:
 //
-//   - A manual metric reads the facts of kind ManualKind(key), one per
-//     value entered by the client or confirmed by it; its value for a
-//     period is their mean, Σvalue ÷ n ÷ 10^scale, exactly. A value is
-//     entered for a KPI's period and dated on its first day, so a month's
-//     KPI reads the month's value and a quarter's KPI the mean of the
-//     values of its months (or the quarter's own value).
+//   - A manual metric reads the facts of kinds ManualKind(key, k), one
+//     per value entered by the client or confirmed by it for a period of
+//     kind k and dated on that period's first day; its value for a period
+//     is the mean of the values that count for it (kpi.ValueCountsFor),
+//     Σvalue ÷ n ÷ 10^scale, exactly. A weekly value counts for its week
+//     only; a monthly value for its month and the quarter containing it; a
+//     quarterly value for its quarter. So a week's KPI reads the week's
+//     value (never the value of a month that starts inside the week), a
+//     month's KPI the month's value (never the quarter's), and a quarter's
+//     KPI the mean of its months' values and its own.
 //   - A formula metric reads every kind its metrics read and evaluates the
 //     formula over their values in the period (kpi.Parse, exact rational
 //     arithmetic). If a metric it uses has no data, or a divisor is 0, the
@@ -33,21 +37,42 @@ import (
 // (fact.ManualPrefix).
 const ManualPrefix = fact.ManualPrefix
 
-// ManualKind is the fact kind of manual metric key's values (fact.Manual).
-func ManualKind(key string) string { return string(fact.Manual(key)) }
+// ManualKind is the fact kind of manual metric key's values entered for
+// periods of kind period (kpi.Week, kpi.Month, kpi.Quarter):
+// "manual.<key>.<period>", e.g. "manual.brand_presence.month". The period
+// kind is part of the fact kind so that the aggregates, which are kept per
+// kind and day, keep a month's value apart from a week's that starts on
+// the same day.
+func ManualKind(key, period string) string { return string(fact.Manual(key, period)) }
+
+// manualKinds are the fact kinds of key's values that count for a period
+// of kind period (kpi.ValueCountsFor); for "" (no period: a listing of
+// what a metric reads) every kind.
+func manualKinds(key, period string) []string {
+	var out []string
+	for _, k := range []string{kpi.Week, kpi.Month, kpi.Quarter} {
+		if period == "" || kpi.ValueCountsFor(k, period) {
+			out = append(out, ManualKind(key, k))
+		}
+	}
+	return out
+}
 
 // maxDepth bounds how deeply formulas may use other formulas when resolved;
 // Validate rejects cycles, so only corrupt terms come near it.
 const maxDepth = 16
 
-// For returns the metric key as the terms defining defs see it: an
-// engagement's own metric of defs, or else the catalogue's (Lookup). ok is
-// false for a key that is neither.
-func For(key string, defs []contract.MetricDef) (Metric, bool) {
-	return resolve(key, defs, 0)
+// For returns the metric key as the terms defining defs see it over
+// periods of kind period (kpi.Week, kpi.Month, kpi.Quarter): an
+// engagement's own metric of defs, or else the catalogue's (Lookup). The
+// period matters to manual metrics only, which read the values that count
+// for such a period; "" reads every value (for listings, never for a
+// score). ok is false for a key that is neither.
+func For(key string, defs []contract.MetricDef, period string) (Metric, bool) {
+	return resolve(key, defs, period, 0)
 }
 
-func resolve(key string, defs []contract.MetricDef, depth int) (Metric, bool) {
+func resolve(key string, defs []contract.MetricDef, period string, depth int) (Metric, bool) {
 	d := contract.FindMetric(defs, key)
 	if d == nil {
 		return Lookup(key)
@@ -55,21 +80,21 @@ func resolve(key string, defs []contract.MetricDef, depth int) (Metric, bool) {
 	if depth > maxDepth {
 		return Metric{Key: key}, true
 	}
-	return custom(*d, defs, depth), true
+	return custom(*d, defs, period, depth), true
 }
 
-func custom(d contract.MetricDef, defs []contract.MetricDef, depth int) Metric {
+func custom(d contract.MetricDef, defs []contract.MetricDef, period string, depth int) Metric {
 	switch d.Kind {
 	case "manual":
-		return manual(d)
+		return manual(d, period)
 	case "formula":
-		return formula(d, defs, depth)
+		return formula(d, defs, period, depth)
 	}
 	return Metric{Key: d.Key}
 }
 
-func manual(d contract.MetricDef) Metric {
-	kind := ManualKind(d.Key)
+func manual(d contract.MetricDef, period string) Metric {
+	kinds := manualKinds(d.Key, period)
 	scale := int64(1)
 	for range d.Scale {
 		scale *= 10
@@ -78,9 +103,12 @@ func manual(d contract.MetricDef) Metric {
 	if d.Scale > 0 {
 		f += " ÷ " + i64(scale)
 	}
-	return Metric{Key: d.Key, Kinds: []string{kind}, Formula: f,
+	return Metric{Key: d.Key, Kinds: kinds, Formula: f,
 		compute: func(a Aggregates) (kpi.Value, string, bool) {
-			s := a[kind]
+			var s Sums
+			for _, k := range kinds {
+				s.Add(a[k])
+			}
 			if s.N == 0 {
 				return kpi.Value{}, "", false
 			}
@@ -92,7 +120,7 @@ func manual(d contract.MetricDef) Metric {
 		}}
 }
 
-func formula(d contract.MetricDef, defs []contract.MetricDef, depth int) Metric {
+func formula(d contract.MetricDef, defs []contract.MetricDef, period string, depth int) Metric {
 	expr, err := kpi.Parse(d.Formula, func(name string) bool { return contract.KnownMetric(defs, name) })
 	if err != nil {
 		return Metric{Key: d.Key, Formula: d.Formula}
@@ -100,7 +128,7 @@ func formula(d contract.MetricDef, defs []contract.MetricDef, depth int) Metric 
 	m := Metric{Key: d.Key, Formula: expr.String()}
 	refs := map[string]Metric{}
 	for _, name := range expr.Metrics() {
-		r, _ := resolve(name, defs, depth+1)
+		r, _ := resolve(name, defs, period, depth+1)
 		refs[name] = r
 		for _, k := range r.Kinds {
 			if !slices.Contains(m.Kinds, k) {

@@ -21,9 +21,9 @@ var defs = []contract.MetricDef{
 // accepted, 2 first time, so first-time acceptance is 200/3 %.
 func TestCustomMetricsByHand(t *testing.T) {
 	a := Aggregates{
-		ManualKind("brand_presence"): {N: 2, SumValue: 155},
-		ManualKind("invoiced"):       {N: 1, SumValue: 4},
-		"deliverable.accepted":       {N: 3, SumFlag: 2},
+		ManualKind("brand_presence", kpi.Month): {N: 2, SumValue: 155},
+		ManualKind("invoiced", kpi.Month):       {N: 1, SumValue: 4},
+		"deliverable.accepted":                  {N: 3, SumFlag: 2},
 	}
 	want := map[string]kpi.Value{
 		"brand_presence":      kpi.Ratio(775, 100), // (75 + 80) ÷ 2 ÷ 10
@@ -32,7 +32,7 @@ func TestCustomMetricsByHand(t *testing.T) {
 		"blend":               kpi.Ratio(2093, 24), // (31/4 + 50/3 × 10) ÷ 2 = (93/12 + 2000/12) ÷ 2
 	}
 	for key, w := range want {
-		m, ok := For(key, defs)
+		m, ok := For(key, defs, kpi.Month)
 		if !ok {
 			t.Fatalf("%s: not found", key)
 		}
@@ -41,8 +41,8 @@ func TestCustomMetricsByHand(t *testing.T) {
 			t.Errorf("%s = %v (%v), want %v", key, v, ok, w)
 		}
 	}
-	m, _ := For("blend", defs)
-	if got := strings.Join(m.Kinds, ","); got != "manual.brand_presence,deliverable.accepted,manual.invoiced" {
+	m, _ := For("blend", defs, kpi.Month)
+	if got := strings.Join(m.Kinds, ","); got != "manual.brand_presence.month,deliverable.accepted,manual.invoiced.month" {
 		t.Errorf("blend reads %s", got)
 	}
 	_, _, e := m.Explain(a)
@@ -53,10 +53,10 @@ func TestCustomMetricsByHand(t *testing.T) {
 		}
 	}
 	// A catalogue metric is still found through For.
-	if m, ok := For("on_time_share", defs); !ok || m.Key != "on_time_share" {
+	if m, ok := For("on_time_share", defs, kpi.Month); !ok || m.Key != "on_time_share" {
 		t.Error("catalogue metric not found through For")
 	}
-	if _, ok := For("nope", defs); ok {
+	if _, ok := For("nope", defs, kpi.Month); ok {
 		t.Error("unknown metric found")
 	}
 }
@@ -64,11 +64,11 @@ func TestCustomMetricsByHand(t *testing.T) {
 // No data in an input, or a divisor of 0, is no data — never 0 or 100 —
 // and the explanation says why.
 func TestFormulaNoDataAndDivisionByZero(t *testing.T) {
-	m, _ := For("quality_per_invoice", defs)
+	m, _ := For("quality_per_invoice", defs, kpi.Month)
 	if v, ok := m.Value(Aggregates{"deliverable.accepted": {N: 3, SumFlag: 2}}); ok {
 		t.Errorf("without invoiced: %v", v)
 	}
-	zero := Aggregates{"deliverable.accepted": {N: 3, SumFlag: 2}, ManualKind("invoiced"): {N: 1, SumValue: 0}}
+	zero := Aggregates{"deliverable.accepted": {N: 3, SumFlag: 2}, ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 0}}
 	if v, ok := m.Value(zero); ok {
 		t.Errorf("divided by zero: %v", v)
 	}
@@ -143,4 +143,41 @@ func argOf(args []any, name string) any {
 		}
 	}
 	return nil
+}
+
+// A value counts for its own period kind only (issue 10): the week 30
+// November – 6 December 2026 holds the week's value 4 and December's
+// monthly value 5 (dated 1 December), and Q4's quarterly value 3 is dated
+// 1 October with October's monthly value 2. The week reads 4, not (4 + 5)
+// / 2; a month reads its own value; the quarter the mean of its months'
+// values and its own, (2 + 5 + 3) / 3 = 10/3.
+func TestManualValuesCountForTheirPeriodKind(t *testing.T) {
+	week := Aggregates{ManualKind("invoiced", kpi.Week): {N: 1, SumValue: 4}, ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 5}}
+	october := Aggregates{ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 2}, ManualKind("invoiced", kpi.Quarter): {N: 1, SumValue: 3}}
+	q4 := Aggregates{ManualKind("invoiced", kpi.Month): {N: 2, SumValue: 7}, ManualKind("invoiced", kpi.Quarter): {N: 1, SumValue: 3}}
+	cases := []struct {
+		period string
+		a      Aggregates
+		want   kpi.Value
+	}{
+		{kpi.Week, week, kpi.Int(4)},
+		{kpi.Month, week, kpi.Int(5)},
+		{kpi.Month, october, kpi.Int(2)},
+		{kpi.Quarter, q4, kpi.Ratio(10, 3)},
+	}
+	for _, c := range cases {
+		m, _ := For("invoiced", defs, c.period)
+		if v, ok := m.Value(c.a); !ok || v.Cmp(c.want) != 0 {
+			t.Errorf("%s: %v (%v), want %v", c.period, v, ok, c.want)
+		}
+	}
+	if m, _ := For("invoiced", defs, kpi.Week); len(m.Kinds) != 1 || m.Kinds[0] != "manual.invoiced.week" {
+		t.Errorf("a week reads %v", m.Kinds)
+	}
+	if m, _ := For("invoiced", defs, kpi.Quarter); strings.Join(m.Kinds, ",") != "manual.invoiced.month,manual.invoiced.quarter" {
+		t.Errorf("a quarter reads %v", m.Kinds)
+	}
+	if m, _ := For("invoiced", defs, ""); len(m.Kinds) != 3 {
+		t.Errorf("a listing reads %v", m.Kinds)
+	}
 }

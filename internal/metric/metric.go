@@ -221,9 +221,11 @@ func Quantile(key, kind, name string, num, den uint64) Metric {
 		}}
 }
 
-// Spread is the population standard deviation of the values of kind,
-// rounded half up to hundredths: sqrt((n·Σx² − (Σx)²) / n²). kind must keep
-// squares (Kind.Squares).
+// Spread is the population standard deviation of the values of kind:
+// σ = sqrt((n·Σx² − (Σx)²) / n²), the square root of an exact rational,
+// kept to kpi.SqrtDigits decimals (truncated) — enough that it rounds,
+// compares and scores exactly as the exact root does (see kpi.Sqrt) — and
+// rounded only for display. kind must keep squares (Kind.Squares).
 func Spread(key, kind string) Metric {
 	return Metric{Key: key, Kinds: []string{kind}, Formula: "sqrt((n × Σx² − (Σx)²) ÷ n²)",
 		compute: func(a Aggregates) (kpi.Value, string, bool) {
@@ -231,29 +233,25 @@ func Spread(key, kind string) Metric {
 			if s.N == 0 {
 				return kpi.Value{}, "", false
 			}
-			h := StddevHundredths(s.N, s.SumValue, s.SumSqValue)
-			return kpi.Value{Num: h, Den: 100}, "sqrt((" + i64(s.N) + " × " + i64(s.SumSqValue) + " − " + i64(s.SumValue) + "²) ÷ " + i64(s.N) + "²)", true
+			v, ok := Stddev(s.N, s.SumValue, s.SumSqValue)
+			return v, "sqrt((" + i64(s.N) + " × " + i64(s.SumSqValue) + " − " + i64(s.SumValue) + "²) ÷ " + i64(s.N) + "²)", ok
 		}}
 }
 
-// StddevHundredths is the population standard deviation × 100 of n values
-// with sum and sum of squares, rounded half up, computed exactly (the same
-// rule as work.Figures).
-func StddevHundredths(n, sum, sumSq int64) int64 {
+// Stddev is the population standard deviation of n values with sum and
+// sum of squares, sqrt((n·Σx² − (Σx)²) / n²), computed with integer
+// square roots and truncated to kpi.SqrtDigits decimals (kpi.Sqrt): for
+// late days 8, 1, 1, 1, 0, 0, 0, 0 it is √(415/64) = 2.546443598432….
+func Stddev(n, sum, sumSq int64) (kpi.Value, bool) {
+	if n <= 0 {
+		return kpi.Value{}, false
+	}
 	v := new(big.Int).Mul(big.NewInt(n), big.NewInt(sumSq))
 	v.Sub(v, new(big.Int).Mul(big.NewInt(sum), big.NewInt(sum)))
 	if v.Sign() < 0 {
 		v.SetInt64(0)
 	}
-	v.Mul(v, big.NewInt(10000))
-	num := new(big.Int).Mul(v, big.NewInt(4))
-	root := new(big.Int).Sqrt(num) // floor(2·sqrt(v))
-	den := big.NewInt(2 * n)
-	q, r := new(big.Int).QuoRem(root, den, new(big.Int))
-	if new(big.Int).Mul(r, big.NewInt(2)).Cmp(den) >= 0 {
-		q.Add(q, big.NewInt(1))
-	}
-	return q.Int64()
+	return kpi.Sqrt(v, new(big.Int).Mul(big.NewInt(n), big.NewInt(n)))
 }
 
 func n(s Sums) int64       { return s.N }

@@ -25,7 +25,7 @@ func TestCatalogueByHand(t *testing.T) {
 		"on_time_share":           kpi.Ratio(100, 3),
 		"first_time_acceptance":   kpi.Ratio(200, 3),
 		"returns_per_deliverable": kpi.Ratio(1, 3),
-		"lateness_spread":         {Num: 82, Den: 100}, // sqrt(2/3) = 0.8165
+		"lateness_spread":         {Num: 816496580927, Den: 1e12}, // sqrt(2/3) = 0.816496580927726…, truncated to 12 decimals
 		"lead_time_p50":           kpi.Int(100),
 		"lead_time_p90":           kpi.Int(200),
 		"proposals_raised":        kpi.Int(2),

@@ -15,7 +15,7 @@ const TrendPeriods = 6
 
 // Trend is an engagement's scorecards for consecutive periods of one kind,
 // oldest first, the last one the current period, with the overall score
-// over them (kpi.Overall over their totals).
+// over them (kpi.OverallOf: from their exact totals, rounded once).
 type Trend struct {
 	Scorecards []store.Scorecard // at least one
 	Overall    int               // hundredths of a point; meaningful only when HasOverall
@@ -32,11 +32,12 @@ type Point struct {
 // TrendOf assembles the trend of scs (oldest first, at least one).
 func TrendOf(scs []store.Scorecard) Trend {
 	t := Trend{Scorecards: scs}
-	totals := make([]kpi.PeriodTotal, 0, len(scs))
-	for _, sc := range scs {
-		totals = append(totals, kpi.PeriodTotal{Period: sc.Period, Total: sc.Total, HasData: sc.HasTotal})
+	cards := make([]kpi.Scorecard, len(scs))
+	for i, sc := range scs {
+		cards[i] = sc.Scorecard
 	}
-	t.Overall, t.HasOverall = kpi.Overall(totals, kpi.DefaultRecent)
+	// From the periods' exact totals, rounded once (kpi.OverallOf).
+	t.Overall, t.HasOverall = kpi.OverallOf(cards, kpi.DefaultRecent)
 	return t
 }
 

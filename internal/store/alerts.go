@@ -34,51 +34,8 @@ import (
 // recorded, are kept once per subject in the facts table.
 type AlertStore struct{ db *DB }
 
-// AlertKPIOffTrack is the kind of the alert, notification and audit entry
-// of a KPI that turned off track.
-const AlertKPIOffTrack = "alert.kpi_off_track"
-
-// EvaluationHour is the local hour (in each workspace's time zone) of the
-// daily evaluation.
-const EvaluationHour = 2
-
-// Alert is a recorded alert.
-type Alert struct {
-	ID           int64
-	EngagementID int64
-	Kind         string // AlertKPIOffTrack
-	KPIKey       string
-	PeriodKind   string // week | month | quarter
-	PeriodStart  tandem.Date
-	Period       string // its label, e.g. 2026-W10
-	Status       kpi.Status
-	Previous     kpi.Status // "" when the KPI had not been evaluated for the period
-	Score        int        // hundredths of a point
-	HasScore     bool
-	CreatedAt    time.Time
-	DeliveredAt  time.Time // zero until e-mail or webhooks have sent it
-}
-
-// EvaluationDue reports whether the daily evaluation of a workspace in
-// loc falls in the slot (from, to]: whether EvaluationHour:00 local time,
-// of some day, lies in it. With hourly slots every local day has exactly
-// one: on the day clocks skip that hour, time.Date normalizes the missing
-// 02:00 to a real instant, and on the day it repeats, 02:00 is one instant.
-func EvaluationDue(loc *time.Location, from, to time.Time) bool {
-	y, m, d := from.In(loc).Date()
-	for day := 0; ; day++ {
-		t := time.Date(y, m, d+day, EvaluationHour, 0, 0, 0, loc)
-		if t.After(to) {
-			return false
-		}
-		if t.After(from) {
-			return true
-		}
-	}
-}
-
 // EvaluateDue runs the daily evaluation, at to, of every workspace whose
-// evaluation time falls in (from, to] (see EvaluationDue). The scheduler
+// evaluation time falls in (from, to] (see kpi.EvaluationDue). The scheduler
 // calls it once per hourly slot. It returns how many alerts it recorded.
 func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int, err error) {
 	defer wrap(&err, "AlertStore.EvaluateDue")
@@ -106,7 +63,7 @@ func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int
 	total := 0
 	var errs []error
 	for _, w := range wss {
-		if !EvaluationDue(zone(w.tz), from, to) {
+		if !kpi.EvaluationDue(zone(w.tz), from, to) {
 			continue
 		}
 		n, err := s.EvaluateWorkspace(ctx, w.id, to)
@@ -248,7 +205,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (workspace_id, engagement_id, kpi_key, period_kind, period_start, status) DO NOTHING
 				RETURNING id`,
-				p.WorkspaceID, engagementID, AlertKPIOffTrack, r.KPI.Key, per.Kind, start, label, string(r.Status), prev, score, string(js), tx.now).Scan(&id)
+				p.WorkspaceID, engagementID, kpi.AlertKPIOffTrack, r.KPI.Key, per.Kind, start, label, string(r.Status), prev, score, string(js), tx.now).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // already raised for this period
 			}
@@ -266,11 +223,11 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 				}
 				recipients, loaded = append(deciders, people...), true
 			}
-			if err := notify(ctx, tx, p, recipients, AlertKPIOffTrack, engagementID, id,
+			if err := notify(ctx, tx, p, recipients, kpi.AlertKPIOffTrack, engagementID, id,
 				map[string]any{"kpi": r.KPI.Name, "period": label, "engagement": title, "score": hundredthsText(r.Score)}); err != nil {
 				return err
 			}
-			if err := tx.record(ctx, p, AlertKPIOffTrack, "engagement", engagementID, data); err != nil {
+			if err := tx.record(ctx, p, kpi.AlertKPIOffTrack, "engagement", engagementID, data); err != nil {
 				return err
 			}
 			n++
@@ -293,7 +250,7 @@ func hundredthsText(v int) string {
 }
 
 // Alerts lists the alerts of an engagement p may see, oldest first.
-func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Alert, err error) {
+func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementID int64) (_ []kpi.Alert, err error) {
 	defer wrap(&err, "AlertStore.Alerts(%d)", engagementID)
 	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
 		return nil, err
@@ -304,9 +261,9 @@ func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementI
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Alert{}
+	out := []kpi.Alert{}
 	for rows.Next() {
-		var a Alert
+		var a kpi.Alert
 		var status, prev string
 		var score sql.NullInt64
 		if err := rows.Scan(&a.ID, &a.EngagementID, &a.Kind, &a.KPIKey, &a.PeriodKind, dateScan{&a.PeriodStart}, &a.Period,

@@ -102,7 +102,7 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 					}
 					got := 0
 					for _, n := range ns {
-						if n.Kind == store.AlertKPIOffTrack {
+						if n.Kind == kpi.AlertKPIOffTrack {
 							got++
 							if n.EngagementID != f.A1 || n.Args["kpi"] != "On time" || n.Args["engagement"] != "Alpha outbound" {
 								t.Errorf("notification %+v", n)
@@ -189,7 +189,7 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 				{"2026-W11", "2026-03-09", "", "0.00"},
 			} {
 				a := alerts[i]
-				if a.Kind != store.AlertKPIOffTrack || a.KPIKey != "on-time" || a.Period != want.period || a.PeriodStart.String() != want.start ||
+				if a.Kind != kpi.AlertKPIOffTrack || a.KPIKey != "on-time" || a.Period != want.period || a.PeriodStart.String() != want.start ||
 					a.Status != kpi.OffTrack || string(a.Previous) != want.previous || alertScore(a.Score) != want.score || !a.DeliveredAt.IsZero() {
 					t.Errorf("alert %d: %+v, want %+v", i, a, want)
 				}
@@ -197,7 +197,7 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 			if _, err := db.Alerts.Alerts(ctx, f.VendorManagerB, f.A1); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Errorf("partner B read A1's alerts: %v", err)
 			}
-			entries, total, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: store.AlertKPIOffTrack}, tandem.Page{})
+			entries, total, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: kpi.AlertKPIOffTrack}, tandem.Page{})
 			if err != nil || total != 2 || len(entries) != 2 || entries[0].Actor != "scheduler" || entries[0].EntityID != f.A1 {
 				t.Errorf("audit: %d %+v %v", total, entries, err)
 			}
@@ -221,10 +221,10 @@ func TestEvaluationDueOncePerLocalDay(t *testing.T) {
 			perDay := map[string]int{}
 			for h := range 7 * 24 {
 				slot := from.Add(time.Duration(h+1) * time.Hour)
-				if store.EvaluationDue(loc, slot.Add(-time.Hour), slot) {
+				if kpi.EvaluationDue(loc, slot.Add(-time.Hour), slot) {
 					local := slot.In(loc)
 					perDay[local.Format("2006-01-02")]++
-					if local.Hour() < store.EvaluationHour || local.Hour() > store.EvaluationHour+1 {
+					if local.Hour() < kpi.EvaluationHour || local.Hour() > kpi.EvaluationHour+1 {
 						t.Errorf("%s: evaluated at %s local", name, local)
 					}
 				}

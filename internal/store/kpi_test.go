@@ -283,9 +283,11 @@ func TestKPIAmendmentMidQuarter(t *testing.T) {
 			if r := row(t, sc, "first-time"); r.Score != 8333 || r.Target.Cmp(kpi.Int(80)) != 0 || sc.TermsVersion != 2 || sc.Standing != "excellent" {
 				t.Fatalf("after: %+v v%d %s", r, sc.TermsVersion, sc.Standing)
 			}
-			// The quarter before the amendment's date keeps version 1 (no facts: no data).
+			// The quarter before the engagement started (1 January 2026)
+			// ends before version 1 takes effect: no terms, no KPIs, no
+			// total (issue 10, item 4; it used to be scored with version 1).
 			q4 := q1.Prev()
-			if sc, _ := db.KPI.Scorecard(ctx, f.Owner, f.A1, q4); sc.TermsVersion != 1 || row(t, sc, "first-time").Target.Cmp(kpi.Int(90)) != 0 || sc.HasTotal {
+			if sc, _ := db.KPI.Scorecard(ctx, f.Owner, f.A1, q4); sc.TermsVersion != 0 || len(sc.Rows) != 0 || sc.HasTotal {
 				t.Fatalf("Q4 2025: %+v", sc)
 			}
 		})

@@ -15,8 +15,9 @@ import (
 )
 
 // ManualStore keeps the values of manual metrics (kpi.ManualValue). A value
-// counts through a fact of kind metric.ManualKind(metric) dated on the
-// period's first day, recorded when the client enters or confirms it and
+// counts through a fact of kind metric.ManualKind(metric, period kind)
+// dated on the period's first day (so it counts for the periods
+// kpi.ValueCountsFor names, and no other), recorded when the client enters or confirms it and
 // deleted when a later value replaces it, so the KPI aggregates, the
 // scorecards and `tandem kpi verify` treat it like every other fact.
 type ManualStore struct{ db *DB }
@@ -182,7 +183,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 	if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, factID); err != nil {
 		return err
 	}
-	return recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric), day.String())
+	return recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric, v.PeriodKind), day.String())
 }
 
 // countValue records the fact through which a confirmed value counts and
@@ -196,7 +197,7 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualVa
 	// Through facts_engagement_day: the fact is on the period's first day.
 	var factID int64
 	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ? AND subject_id = ?`,
-		p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric), v.PeriodStart.String(), v.ID).Scan(&factID); err != nil {
+		p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric, v.PeriodKind), v.PeriodStart.String(), v.ID).Scan(&factID); err != nil {
 		return err
 	}
 	v.FactID = factID
@@ -319,10 +320,10 @@ func (s *ManualStore) definition(ctx context.Context, p tandem.Principal, engage
 	if per.Start.After(s.db.Now()) {
 		return nil, per, nil, invalid("period_start", "kpi.manual.future")
 	}
-	if lastDay(per).Before(e.StartsOn) {
+	if kpi.LastDay(per).Before(e.StartsOn) {
 		return nil, per, nil, invalid("period_start", "kpi.manual.before_start")
 	}
-	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, lastDay(per))
+	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, kpi.LastDay(per))
 	if err != nil {
 		return nil, per, nil, err
 	}

@@ -244,6 +244,7 @@ func (wc *workContext) prepare(d *work.Deliverable, now time.Time) error {
 		}
 	}
 	v.Check(!d.DueAt.IsZero() || v.Has("service_key"), "due_at", i18n.K("validation.required"))
+	v.Check(!work.DueBeforeStart(d.DueAt, wc.e.StartsOn, wc.loc), "due_at", i18n.K("work.due_before_start"))
 	return v.Err()
 }
 

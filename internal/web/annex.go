@@ -40,19 +40,25 @@ func (s *server) annexLocalizer(r *http.Request) *i18n.Localizer {
 }
 
 // annexVersion loads the engagement and the terms in force on ?on= (today
-// by default).
+// by default; for an engagement that has not started yet, the terms agreed
+// for its start). A day given in ?on= before the first version takes
+// effect has no terms in force: ENotFound.
 func (s *server) annexVersion(r *http.Request) (*engagement.Engagement, *contract.Version, error) {
 	e, err := s.engagementOf(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	on := s.today(r)
-	if q := r.URL.Query().Get("on"); q != "" {
+	q := r.URL.Query().Get("on")
+	if q != "" {
 		if on, err = tandem.ParseDate(q); err != nil {
 			return nil, nil, invalidField("on", "validation.date")
 		}
 	}
 	v, err := s.db.Contracts.InForce(r.Context(), state(r).principal, e.ID, on)
+	if err == nil && q != "" && on.String() < v.EffectiveFrom {
+		return nil, nil, tandem.ErrNotFound // before the first version: no terms in force
+	}
 	return e, v, err
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
-	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -22,9 +21,11 @@ import (
 // The JSON API of the KPI engine: the metric catalogue, an engagement's
 // scorecard, trend and the facts behind a figure, and the portfolio. Every
 // figure is exact: a value is a decimal string rounded half up to the KPI's
-// scale together with the fraction num/den in lowest terms; scores and
-// totals are integers in hundredths of a point. A figure without data is
-// null, never a made-up 0 or 100.
+// scale together with the fraction num/den in lowest terms; scores, totals
+// and the overall score are integers in hundredths of a point, each the
+// exact figure rounded once (a total from the exact scores, the overall
+// score from the exact totals). A figure without data is null, never a
+// made-up 0 or 100.
 
 // maxTrendPeriods bounds ?n= of the trend.
 const maxTrendPeriods = 52
@@ -49,11 +50,11 @@ func toAPIExact(v kpi.Value, scale int) *apiExact {
 	return &apiExact{Decimal: decimalString(v, scale), Num: r.Num, Den: r.Den}
 }
 
-// decimalString formats the valid v with scale decimals, rounded half up.
+// decimalString formats the valid v with scale decimals, rounded half up
+// (kpi.Round: a tie away from zero).
 func decimalString(v kpi.Value, scale int) string {
 	scale = min(max(scale, 0), 18)
-	num := new(big.Int).Mul(big.NewInt(v.Num), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-	q := money.RoundRatio(num, big.NewInt(v.Den))
+	q := kpi.Round(v, scale)
 	s := new(big.Int).Abs(q).String()
 	if scale > 0 {
 		if len(s) <= scale {
@@ -219,7 +220,7 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 		out.Items = append(out.Items, it)
 	}
 	for _, d := range defs {
-		m, _ := metric.For(d.Key, defs)
+		m, _ := metric.For(d.Key, defs, "") // every period's values
 		out.Items = append(out.Items, item{Key: d.Key, Label: d.Name, HasSource: len(m.Kinds) > 0, Kinds: append([]string{}, m.Kinds...),
 			Formula: m.Formula, UsesSketch: m.UsesSketch, DefaultScale: d.Scale, Own: d.Kind})
 	}

@@ -96,7 +96,7 @@ func TestAPIManualValues(t *testing.T) {
 			}
 			// The catalogue with the engagement's own metrics; none for partner B.
 			r = e.anon().api("GET", fmt.Sprintf("/api/v1/metrics?engagement_id=%d", f.A1), vm, "")
-			if r.status != 200 || !strings.Contains(r.body, `{"key":"satisfaction","label":"Satisfaction","activity":false,"has_source":true,"kinds":["manual.satisfaction"]`) ||
+			if r.status != 200 || !strings.Contains(r.body, `{"key":"satisfaction","label":"Satisfaction","activity":false,"has_source":true,"kinds":["manual.satisfaction.week","manual.satisfaction.month","manual.satisfaction.quarter"]`) ||
 				!strings.Contains(r.body, `"own":"manual"`) {
 				t.Errorf("metrics with own: %d %s", r.status, r.body)
 			}
@@ -104,7 +104,7 @@ func TestAPIManualValues(t *testing.T) {
 				t.Errorf("partner B read A1's own metrics: %d", r.status)
 			}
 			r = e.anon().api("GET", fmt.Sprintf("/api/v1/engagements/%d/scorecard/csat?period=month&start=2026-05-01", f.A1), vm, "")
-			if r.status != 200 || !strings.Contains(r.body, `"kind":"manual.satisfaction"`) {
+			if r.status != 200 || !strings.Contains(r.body, `"kind":"manual.satisfaction.month"`) {
 				t.Fatalf("explain: %d %s", r.status, r.body)
 			}
 		})

@@ -90,7 +90,7 @@ func TestBrowserManualValues(t *testing.T) {
 	if n := b.count("#facts tbody tr"); n != 1 {
 		t.Fatalf("facts behind the figure: %d, want 1", n)
 	}
-	b.wantText("#facts tbody tr td:nth-child(2)", "manual.brand_presence")
+	b.wantText("#facts tbody tr td:nth-child(2)", "manual.brand_presence.month")
 	steps := b.text("#steps")
 	if !strings.Contains(steps, "Σ brand_presence ÷ n = 60 ÷ 1") {
 		t.Errorf("the arithmetic lacks the mean:\n%s", steps)

@@ -2,14 +2,12 @@ package web
 
 import (
 	"fmt"
-	"math/big"
 	"net/http"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
-	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -30,13 +28,13 @@ func periodKind(r *http.Request) (string, error) {
 	return k, nil
 }
 
-// fixed formats an exact value with scale decimals, rounded half up.
+// fixed formats an exact value with scale decimals, rounded half up
+// (kpi.Round: a tie away from zero).
 func fixed(l *i18n.Localizer, v kpi.Value, scale int) string {
 	if !v.Valid() {
 		return l.T("kpi.status.no_data")
 	}
-	num := new(big.Int).Mul(big.NewInt(v.Num), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-	return l.Decimal(money.RoundRatio(num, big.NewInt(v.Den)).Int64(), scale)
+	return l.Decimal(kpi.Round(v, scale).Int64(), scale)
 }
 
 // kpiRow formats one scorecard row.

@@ -12,12 +12,14 @@ type Outcome struct {
 	DeliverableID int64
 	Title         string
 	AcceptedAt    time.Time
-	LateDays      int   // business days late (0 = on time), from the due time to the accepted submission
+	LateDays      int   // business days late (0 = on time): sla.LatenessBusinessDays from the due time to the accepted submission
 	Returns       int   // returns before acceptance; 0 = accepted first time
 	LeadTime      int64 // seconds from creation to acceptance
 }
 
-// OnTime reports whether the accepted submission came in by the due time.
+// OnTime reports whether the accepted submission was 0 business days late:
+// submitted before the next business day opened after the due time (a
+// version submitted later on the due day still counts as on time).
 func (o Outcome) OnTime() bool { return o.LateDays == 0 }
 
 // Figures are an engagement's work figures for a period, computed from the
@@ -35,8 +37,9 @@ type Figures struct {
 
 // Compute works out the figures from the outcomes of one period.
 //
-// Definitions (also shown in the UI): on time = the accepted submission came
-// in by the due time; first-time acceptance = accepted on the first
+// Definitions (also shown in the UI): on time = 0 business days late, the
+// accepted submission came in before the next business day opened after
+// the due time; first-time acceptance = accepted on the first
 // submission; returns per deliverable = returns ÷ accepted; predictability =
 // how spread the lateness is, the population standard deviation of the
 // business days late (0 = every deliverable equally late or on time); lead

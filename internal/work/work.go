@@ -87,6 +87,21 @@ func (d *Deliverable) Validate() error {
 	return v.Err()
 }
 
+// DueBeforeStart reports whether a deliverable due at due is due before
+// its engagement starts: its due day, in the workspace's zone loc, is
+// earlier than startsOn. Such a deliverable cannot be created — nothing is
+// owed before the terms take effect, so it could neither be scored nor
+// earn a late-notice penalty.
+func DueBeforeStart(due time.Time, startsOn tandem.Date, loc *time.Location) bool {
+	if due.IsZero() || startsOn.IsZero() {
+		return false
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return tandem.DateOf(due.In(loc)).Before(startsOn)
+}
+
 // Submission is one numbered delivery of a deliverable.
 type Submission struct {
 	ID            int64

@@ -1,0 +1,50 @@
+package kpi
+
+import (
+	"time"
+
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// AlertKPIOffTrack is the kind of the alert, notification and audit entry
+// of a KPI that turned off track.
+const AlertKPIOffTrack = "alert.kpi_off_track"
+
+// EvaluationHour is the local hour (in each workspace's time zone) of the
+// daily evaluation.
+const EvaluationHour = 2
+
+// Alert is a recorded alert.
+type Alert struct {
+	ID           int64
+	EngagementID int64
+	Kind         string // AlertKPIOffTrack
+	KPIKey       string
+	PeriodKind   string // week | month | quarter
+	PeriodStart  tandem.Date
+	Period       string // its label, e.g. 2026-W10
+	Status       Status
+	Previous     Status // "" when the KPI had not been evaluated for the period
+	Score        int    // hundredths of a point
+	HasScore     bool
+	CreatedAt    time.Time
+	DeliveredAt  time.Time // zero until e-mail or webhooks have sent it
+}
+
+// EvaluationDue reports whether the daily evaluation of a workspace in
+// loc falls in the slot (from, to]: whether EvaluationHour:00 local time,
+// of some day, lies in it. With hourly slots every local day has exactly
+// one: on the day clocks skip that hour, time.Date normalizes the missing
+// 02:00 to a real instant, and on the day it repeats, 02:00 is one instant.
+func EvaluationDue(loc *time.Location, from, to time.Time) bool {
+	y, m, d := from.In(loc).Date()
+	for day := 0; ; day++ {
+		t := time.Date(y, m, d+day, EvaluationHour, 0, 0, 0, loc)
+		if t.After(to) {
+			return false
+		}
+		if t.After(from) {
+			return true
+		}
+	}
+}

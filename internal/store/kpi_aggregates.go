@@ -1,0 +1,490 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"modernc.org/sqlite"
+)
+
+// aggUpsertSQL adds a delta (n and the sums of one or more facts) to an
+// aggregate row of table (kpi_daily by day, kpi_weekly by week), creating
+// it if needed.
+func aggUpsertSQL(table, col string) string {
+	return `INSERT INTO ` + table + ` (workspace_id, engagement_id, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, engagement_id, kind, ` + col + `) DO UPDATE SET n = ` + table + `.n + excluded.n,
+		sum_value = ` + table + `.sum_value + excluded.sum_value, sum_sq_value = ` + table + `.sum_sq_value + excluded.sum_sq_value,
+		sum_flag = ` + table + `.sum_flag + excluded.sum_flag, sum_amount = ` + table + `.sum_amount + excluded.sum_amount,
+		n_zero = ` + table + `.n_zero + excluded.n_zero`
+}
+
+// aggUpsertSketchSQL is aggUpsertSQL for a row with a sketch: a new row is
+// written with the delta's sketch; an existing row keeps its sketch, and
+// the statement returns n and the sketch as they stand, so that the caller
+// merges the delta's sketch into the stored one and writes it back. The
+// returned n equals the delta's n exactly when the row is new (a stored
+// row has n > 0).
+func aggUpsertSketchSQL(table, col string) string {
+	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + ` RETURNING n, sketch`
+}
+
+// aggMergeSketchSQL is aggUpsertSQL for a row with a sketch on SQLite: the
+// delta's sketch is merged into the stored one by the SQL function
+// sketchMergeFunc in the same statement, so that the row is written once
+// instead of upserted, read back, merged in Go and updated.
+func aggMergeSketchSQL(table, col string) string {
+	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.sketch, excluded.sketch)`
+}
+
+// sketchMergeFunc is the SQL function, registered with the SQLite driver,
+// that merges two encoded kpi.Sketch values (either may be NULL or empty)
+// and returns the encoding of the merge: what aggBatch.flush would write
+// after reading the stored sketch back.
+const sketchMergeFunc = "tandem_sketch_merge"
+
+var registerSQLiteFuncs = sync.OnceValue(func() error {
+	return sqlite.RegisterDeterministicScalarFunction(sketchMergeFunc, 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		a, _ := args[0].([]byte)
+		b, _ := args[1].([]byte)
+		switch {
+		case len(b) == 0:
+			if len(a) == 0 {
+				return nil, nil
+			}
+			return slices.Clone(a), nil
+		case len(a) == 0:
+			return slices.Clone(b), nil
+		}
+		var sa, sb kpi.Sketch
+		if err := sa.UnmarshalBinary(a); err != nil {
+			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+		}
+		if err := sb.UnmarshalBinary(b); err != nil {
+			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+		}
+		sa.Merge(&sb)
+		return sa.MarshalBinary()
+	})
+})
+
+// aggKey names an aggregate row of a workspace: kpi_daily's by day,
+// kpi_weekly's by the Monday of the week.
+type aggKey struct {
+	eng       int64
+	kind, day string
+}
+
+// aggRow is an aggregate row's values, or a delta to add to one.
+type aggRow struct {
+	n, sumValue, sumSq, sumFlag, sumAmount, nZero int64
+	sketch                                        *kpi.Sketch // nil: none
+}
+
+// add adds o to r, merging sketches.
+func (r *aggRow) add(o *aggRow) {
+	r.n += o.n
+	r.sumValue += o.sumValue
+	r.sumSq += o.sumSq
+	r.sumFlag += o.sumFlag
+	r.sumAmount += o.sumAmount
+	r.nZero += o.nZero
+	if o.sketch != nil {
+		if r.sketch == nil {
+			r.sketch = &kpi.Sketch{}
+		}
+		r.sketch.Merge(o.sketch)
+	}
+}
+
+// aggBatch sums facts into the deltas of their day's and week's aggregate
+// rows: what recording them adds to kpi_daily and kpi_weekly. recordFact
+// (one fact) and RecordFacts (a batch) both record through it.
+type aggBatch struct {
+	daily, weekly map[aggKey]*aggRow
+}
+
+func newAggBatch() *aggBatch {
+	return &aggBatch{daily: map[aggKey]*aggRow{}, weekly: map[aggKey]*aggRow{}}
+}
+
+// add adds one recorded fact: n 1, Σvalue, Σvalue² (kinds that keep it),
+// Σflag, Σamount, value 0, and its sketch field's value (kinds that keep a
+// sketch, when the fact's data has the field).
+func (b *aggBatch) add(eng int64, kind fact.Kind, day, week string, value int64, flag bool, amount int64, data fact.Payload) {
+	k, _ := fact.Lookup(kind)
+	d := aggRow{n: 1, sumValue: value, sumAmount: amount}
+	if k.Squares {
+		d.sumSq = value * value
+	}
+	if flag {
+		d.sumFlag = 1
+	}
+	if value == 0 {
+		d.nZero = 1
+	}
+	v, hasSketch := int64(0), false
+	if k.Sketch != nil && data != nil {
+		v, hasSketch = k.Sketch(data)
+	}
+	for _, t := range [2]struct {
+		m   map[aggKey]*aggRow
+		key aggKey
+	}{{b.daily, aggKey{eng, string(kind), day}}, {b.weekly, aggKey{eng, string(kind), week}}} {
+		r := t.m[t.key]
+		if r == nil {
+			r = &aggRow{}
+			t.m[t.key] = r
+		}
+		r.add(&d)
+		if hasSketch {
+			if r.sketch == nil {
+				r.sketch = &kpi.Sketch{}
+			}
+			r.sketch.Add(v)
+		}
+	}
+}
+
+// flush adds the deltas to kpi_daily and kpi_weekly in tx, one upsert per
+// row, in key order (so that concurrent batches on PostgreSQL lock rows in
+// the same order). A row with a sketch is, on SQLite, upserted with the
+// stored sketch merged in SQL (sketchMergeFunc); on PostgreSQL it is
+// upserted with RETURNING: the upsert locks the row and returns the stored
+// sketch, which is merged with the delta's and written back in the same
+// transaction.
+func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
+	onSQLite := tx.db.dialect.name() == "sqlite"
+	for _, t := range []struct {
+		m                            map[aggKey]*aggRow
+		upsert, upsertSk, set, merge string
+	}{{b.daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
+		{b.weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
+		keys := make([]aggKey, 0, len(t.m))
+		for k := range t.m {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b aggKey) int {
+			if a.eng != b.eng {
+				return cmpInt(a.eng, b.eng)
+			}
+			if a.kind != b.kind {
+				return strings.Compare(a.kind, b.kind)
+			}
+			return strings.Compare(a.day, b.day)
+		})
+		// On PostgreSQL, the rows without a sketch go in multi-row upserts
+		// (the keys are distinct), which saves a round trip per row; on SQLite
+		// a multi-row statement writes a statement journal, and a prepared
+		// single-row upsert is faster.
+		if tx.db.dialect.name() == "postgres" {
+			var plain []aggKey
+			for _, k := range keys {
+				if t.m[k].sketch == nil {
+					plain = append(plain, k)
+				}
+			}
+			for len(plain) > 1 {
+				c := plain[:min(len(plain), aggChunk)]
+				plain = plain[len(c):]
+				args := make([]any, 0, len(c)*10)
+				for _, k := range c {
+					r := t.m[k]
+					args = append(args, workspaceID, k.eng, k.kind, k.day, r.n, r.sumValue, r.sumSq, r.sumFlag, r.sumAmount, r.nZero)
+					delete(t.m, k)
+				}
+				tuples := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(c)), ", ")
+				if _, err := tx.exec(ctx, strings.Replace(t.upsert, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tuples, 1), args...); err != nil {
+					return err
+				}
+			}
+		}
+		for _, k := range keys {
+			r := t.m[k]
+			if r == nil {
+				continue // written above
+			}
+			args := []any{workspaceID, k.eng, k.kind, k.day, r.n, r.sumValue, r.sumSq, r.sumFlag, r.sumAmount, r.nZero}
+			if r.sketch == nil {
+				if _, err := tx.prepared(ctx, t.upsert, args...); err != nil {
+					return err
+				}
+				continue
+			}
+			mine, err := r.sketch.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			if onSQLite {
+				// One statement: the stored sketch is merged in SQL.
+				if _, err := tx.prepared(ctx, t.merge, append(args, mine)...); err != nil {
+					return err
+				}
+				continue
+			}
+			var n int64
+			var blob []byte
+			if err := tx.preparedRow(ctx, t.upsertSk, append(args, mine)...).Scan(&n, &blob); err != nil {
+				return err
+			}
+			if n == r.n {
+				continue // a new row, written with the delta's sketch
+			}
+			var sk kpi.Sketch
+			if len(blob) > 0 {
+				if err := sk.UnmarshalBinary(blob); err != nil {
+					return fmt.Errorf("store: aggregate sketch: %w", err)
+				}
+			}
+			sk.Merge(r.sketch)
+			merged, err := sk.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.prepared(ctx, t.set, merged, workspaceID, k.eng, k.kind, k.day); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// squareKinds is the SQL list of the kinds that keep Σvalue² (constant
+// names from metric.Kinds, quoted).
+func squareKinds() string {
+	var q []string
+	for _, k := range metric.Kinds {
+		if k.Squares {
+			q = append(q, "'"+strings.ReplaceAll(k.Name, "'", "''")+"'")
+		}
+	}
+	if len(q) == 0 {
+		return "''"
+	}
+	return strings.Join(q, ", ")
+}
+
+// factSums is the select list that recomputes aggregates from facts.
+func factSums() string {
+	return `COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT),
+		CAST(COALESCE(SUM(CASE WHEN kind IN (` + squareKinds() + `) THEN value * value ELSE 0 END), 0) AS BIGINT),
+		CAST(COALESCE(SUM(flag), 0) AS BIGINT), CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT),
+		CAST(COALESCE(SUM(CASE WHEN value = 0 THEN 1 ELSE 0 END), 0) AS BIGINT)`
+}
+
+// recomputeDay rewrites one aggregate row from that day's facts, deleting
+// it when none are left, and then its week's row (recomputeWeek).
+func recomputeDay(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
+	if err := recomputeDayRow(ctx, tx, workspaceID, engagementID, kind, day); err != nil {
+		return err
+	}
+	return recomputeWeek(ctx, tx, workspaceID, engagementID, kind, day)
+}
+
+// recomputeWeek rewrites the kpi_weekly row of the week of day from that
+// week's kpi_daily rows (exact, sketches included: merging is exact and
+// canonical), deleting it when the week has none.
+func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
+	week, err := kpi.WeekOf(day)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.query(ctx, `SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
+		WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
+		workspaceID, engagementID, kind, week, kpi.AddDays(week, 7))
+	if err != nil {
+		return err
+	}
+	var w aggRow
+	for rows.Next() {
+		var r aggRow
+		var blob []byte
+		if err := rows.Scan(&r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob); err != nil {
+			rows.Close()
+			return err
+		}
+		if len(blob) > 0 {
+			r.sketch = &kpi.Sketch{}
+			if err := r.sketch.UnmarshalBinary(blob); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: kpi_daily sketch: %w", err)
+			}
+		}
+		w.add(&r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return putWeek(ctx, tx, workspaceID, aggKey{engagementID, kind, week}, &w)
+}
+
+// putWeek writes a kpi_weekly row as w (deleting it when w.n is 0).
+func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *aggRow) error {
+	if w.n == 0 {
+		_, err := tx.exec(ctx, `DELETE FROM kpi_weekly WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`,
+			workspaceID, k.eng, k.kind, k.day)
+		return err
+	}
+	var blob []byte
+	if w.sketch != nil && w.sketch.Count() > 0 {
+		var err error
+		if blob, err = w.sketch.MarshalBinary(); err != nil {
+			return err
+		}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
+		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
+		n_zero = excluded.n_zero, sketch = excluded.sketch`,
+		workspaceID, k.eng, k.kind, k.day, w.n, w.sumValue, w.sumSq, w.sumFlag, w.sumAmount, w.nZero, blob)
+	return err
+}
+
+// backfillWeekly builds kpi_weekly from kpi_daily when the first is empty
+// and the second is not: data recorded before migration 0009. It runs when
+// the store opens, in one transaction.
+func (s *KPIStore) backfillWeekly(ctx context.Context) error {
+	var one int
+	if err := s.db.w.QueryRowContext(ctx, `SELECT 1 FROM kpi_weekly LIMIT 1`).Scan(&one); err != sql.ErrNoRows {
+		return err // nil when it has rows
+	}
+	if err := s.db.w.QueryRowContext(ctx, `SELECT 1 FROM kpi_daily LIMIT 1`).Scan(&one); err != nil {
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		weeks := map[int64]map[aggKey]*aggRow{} // by workspace
+		rows, err := tx.query(ctx, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var ws int64
+			var k aggKey
+			var d tandem.Date
+			var r aggRow
+			var blob []byte
+			if err := rows.Scan(&ws, &k.eng, &k.kind, dateScan{&d}, &r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob); err != nil {
+				rows.Close()
+				return err
+			}
+			if len(blob) > 0 {
+				r.sketch = &kpi.Sketch{}
+				if err := r.sketch.UnmarshalBinary(blob); err != nil {
+					rows.Close()
+					return fmt.Errorf("store: kpi_daily sketch: %w", err)
+				}
+			}
+			k.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
+			m := weeks[ws]
+			if m == nil {
+				m = map[aggKey]*aggRow{}
+				weeks[ws] = m
+			}
+			if m[k] == nil {
+				m[k] = &aggRow{}
+			}
+			m[k].add(&r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for ws, m := range weeks {
+			for k, w := range m {
+				if err := putWeek(ctx, tx, ws, k, w); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// recomputeDayRow rewrites one kpi_daily row from that day's facts,
+// deleting it when none are left.
+func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
+	var s metric.Sums
+	if err := tx.queryRow(ctx, `SELECT `+factSums()+` FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`,
+		workspaceID, engagementID, kind, day).Scan(&s.N, &s.SumValue, &s.SumSqValue, &s.SumFlag, &s.SumAmount, &s.NZero); err != nil {
+		return err
+	}
+	if s.N == 0 {
+		_, err := tx.exec(ctx, `DELETE FROM kpi_daily WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`,
+			workspaceID, engagementID, kind, day)
+		return err
+	}
+	var blob []byte
+	if f := metric.KindOf(kind).SketchField; f != "" {
+		rows, err := tx.query(ctx, `SELECT data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`,
+			workspaceID, engagementID, kind, day)
+		if err != nil {
+			return err
+		}
+		sk, err := sketchOf(rows, fact.Kind(kind))
+		if err != nil {
+			return err
+		}
+		if sk.Count() > 0 {
+			if blob, err = sk.MarshalBinary(); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO kpi_daily (workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, engagement_id, kind, day) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
+		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
+		n_zero = excluded.n_zero, sketch = excluded.sketch`,
+		workspaceID, engagementID, kind, day, s.N, s.SumValue, s.SumSqValue, s.SumFlag, s.SumAmount, s.NZero, blob)
+	return err
+}
+
+// sketchOf builds a sketch from rows of one column, a fact's data, adding
+// the integer field; it closes rows.
+func sketchOf(rows *sql.Rows, kind fact.Kind) (*kpi.Sketch, error) {
+	defer rows.Close()
+	sk := &kpi.Sketch{}
+	for rows.Next() {
+		var js string
+		if err := rows.Scan(&js); err != nil {
+			return nil, err
+		}
+		v, ok, err := sketchValue(kind, js)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			sk.Add(v)
+		}
+	}
+	return sk, rows.Err()
+}

@@ -1,0 +1,404 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// RecordedFact is a fact as stored, with its id and local day.
+type RecordedFact struct {
+	ID           int64
+	EngagementID int64
+	Kind         fact.Kind
+	SubjectID    int64
+	At           time.Time
+	Day          tandem.Date
+	Value        int64
+	Flag         bool
+	AmountMinor  int64
+	Currency     string
+	Data         fact.Payload
+}
+
+const factCols = `id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data`
+
+func scanFact(s interface{ Scan(...any) error }, f *RecordedFact) error {
+	var flag int64
+	var js string
+	if err := s.Scan(&f.ID, &f.EngagementID, &f.Kind, &f.SubjectID, &f.At, dateScan{&f.Day}, &f.Value, &flag, &f.AmountMinor, &f.Currency, &js); err != nil {
+		return err
+	}
+	f.At, f.Flag = f.At.UTC(), flag != 0
+	var err error
+	f.Data, err = fact.Decode(f.Kind, []byte(js))
+	return err
+}
+
+// zones caches time.LoadLocation, which reads the zone file every time.
+var zones sync.Map // IANA name → *time.Location
+
+// zone returns the location named tz, UTC when unknown.
+func zone(tz string) *time.Location {
+	if l, ok := zones.Load(tz); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(tz, l)
+	return l
+}
+
+// workspaceLoc returns the workspace's time zone (UTC if unknown).
+func workspaceLoc(ctx context.Context, row func(context.Context, string, ...any) *sql.Row, workspaceID int64) (*time.Location, error) {
+	var tz string
+	if err := row(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
+		return nil, notFound(err)
+	}
+	return zone(tz), nil
+}
+
+// RecordFacts records a batch of facts in one transaction, each exactly as
+// the work, notice and request stores record theirs (recordFact: the fact,
+// its local day, its day's and week's aggregates), and one audit entry for
+// the batch. It is the batch ingestion path (imports, synthetic load);
+// owners and managers may call it, for engagements of their workspace. A
+// once-only fact (penalty.*, breach.*) already recorded for its subject is
+// skipped; n counts the facts recorded.
+//
+// The batch is written in bulk: the workspace's time zone is read once and
+// each fact's local day is taken from the day before it when it falls in
+// the same one (dayCache); facts go in multi-row INSERTs of factsChunk
+// (once-only kinds one at a time, to learn whether they were recorded);
+// and the aggregates are summed in memory first (aggBatch), sketches
+// merged, so that each (engagement, kind, day) and (engagement, kind,
+// week) of the batch costs one upsert, not one per fact.
+func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []Fact) (n int, err error) {
+	defer wrap(&err, "KPIStore.RecordFacts(%d)", len(facts))
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
+		return 0, err
+	}
+	if len(facts) == 0 {
+		return 0, nil
+	}
+	var ids []int64
+	for _, f := range facts {
+		if f.Kind == "" && f.Data == nil {
+			return 0, invalid("kind", "validation.required")
+		}
+		if err := f.resolve(); err != nil {
+			return 0, err
+		}
+		if !slices.Contains(ids, f.EngagementID) {
+			ids = append(ids, f.EngagementID)
+		}
+	}
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		n = 0
+		// Every engagement must be of p's workspace: one query for the batch.
+		args := []any{p.WorkspaceID}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		var found int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, args...).Scan(&found); err != nil {
+			return err
+		}
+		if found != len(ids) {
+			return tandem.ErrNotFound
+		}
+		var tz string
+		if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+			return err
+		}
+		days := dayCache{loc: zone(tz)}
+		agg := newAggBatch()
+		// Facts waiting for a multi-row INSERT of factsChunk, which saves a
+		// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
+		// On SQLite such an INSERT keeps a statement journal of the pages it
+		// changes; the writer keeps it in memory (temp_store, see
+		// openSQLite), not in a temporary file.
+		rows := make([]any, 0, factsChunk*11)
+		flush := func(all bool) error {
+			if len(rows) == factsChunk*11 {
+				if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
+					return err
+				}
+				rows = rows[:0]
+			}
+			if !all {
+				return nil
+			}
+			for i := 0; i < len(rows); i += 11 {
+				if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
+					return err
+				}
+			}
+			rows = rows[:0]
+			return nil
+		}
+		for _, f := range facts {
+			if err := f.resolve(); err != nil {
+				return err
+			}
+			if f.At.IsZero() {
+				f.At = tx.now
+			}
+			day, week := days.of(f.At)
+			args, err := factArgs(p.WorkspaceID, f, day)
+			if err != nil {
+				return err
+			}
+			if onceOnly(string(f.Kind)) {
+				// In order, after the facts before it; skipped if already recorded.
+				if err := flush(true); err != nil {
+					return err
+				}
+				res, err := tx.prepared(ctx, insertFactSQL, args...)
+				if err != nil {
+					return err
+				}
+				if k, err := res.RowsAffected(); err != nil || k != 1 {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+			} else {
+				rows = append(rows, args...)
+				if err := flush(false); err != nil {
+					return err
+				}
+			}
+			agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+			n++
+		}
+		if err := flush(true); err != nil {
+			return err
+		}
+		if err := agg.flush(ctx, tx, p.WorkspaceID); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "facts.recorded", "workspace", p.WorkspaceID, map[string]any{"count": n, "engagements": ids})
+	})
+	return n, err
+}
+
+// onceOnly reports whether facts of kind are recorded at most once per
+// subject (the facts_once index: kind LIKE 'penalty.%' OR 'breach.%'). It
+// answers yes for a superset — case-insensitively, as SQLite's LIKE
+// compares — which only sends such a fact down the one-at-a-time path.
+func onceOnly(kind string) bool {
+	if len(kind) < 7 {
+		return false
+	}
+	return strings.EqualFold(kind[:7], "breach.") || (len(kind) >= 8 && strings.EqualFold(kind[:8], "penalty."))
+}
+
+// factArgs are the values of insertFactSQL (and of one row of
+// insertFactsSQL) for f on its local day.
+func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
+	js, err := fact.Encode(f.Data)
+	if err != nil {
+		return nil, err
+	}
+	flag := 0
+	if f.Flag {
+		flag = 1
+	}
+	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, flag, f.AmountMinor, f.Currency, string(js)}, nil
+}
+
+// dayCache gives the local day (and the Monday of its ISO week) of
+// instants in one time zone, remembering the last day's bounds: facts come
+// mostly in time order, so most take no time-zone arithmetic.
+type dayCache struct {
+	loc       *time.Location
+	lo, hi    time.Time // the cached day is [lo, hi); hi zero: none cached
+	day, week string
+}
+
+// of returns the local date of t and of the Monday of its week,
+// "2006-01-02".
+func (c *dayCache) of(t time.Time) (day, week string) {
+	if !c.hi.IsZero() && !t.Before(c.lo) && t.Before(c.hi) {
+		return c.day, c.week
+	}
+	lt := t.In(c.loc)
+	y, m, d := lt.Date()
+	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	day, week = date.Format(time.DateOnly), kpi.MondayOf(date).Format(time.DateOnly)
+	// Cache the day's bounds only when one UTC offset holds all day (no DST
+	// change): then local midnight and the next one are exact.
+	c.hi = time.Time{}
+	lo, hi := time.Date(y, m, d, 0, 0, 0, 0, c.loc), time.Date(y, m, d+1, 0, 0, 0, 0, c.loc)
+	if start, end := lt.ZoneBounds(); !lo.Before(start) && (end.IsZero() || !hi.After(end)) {
+		c.lo, c.hi, c.day, c.week = lo, hi, day, week
+	}
+	return day, week
+}
+
+// getFact reads a fact of p's workspace that p may see.
+func (s *KPIStore) getFact(ctx context.Context, p tandem.Principal, id int64) (*RecordedFact, error) {
+	var f RecordedFact
+	if err := scanFact(s.db.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
+		return nil, notFound(err)
+	}
+	if _, err := s.db.Engagements.Get(ctx, p, f.EngagementID); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// DeleteFact deletes a fact recorded by mistake and recomputes its day's
+// aggregates, with an audit entry holding the fact as it was. Owners and
+// managers may call it. Errors: ENotFound, EForbidden.
+func (s *KPIStore) DeleteFact(ctx context.Context, p tandem.Principal, id int64) (err error) {
+	defer wrap(&err, "KPIStore.DeleteFact(%d)", id)
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
+		return err
+	}
+	if _, err := s.getFact(ctx, p, id); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var f RecordedFact
+		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
+			return notFound(err)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id); err != nil {
+			return err
+		}
+		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "fact.deleted", "engagement", f.EngagementID, map[string]any{
+			"fact_id": id, "kind": f.Kind, "subject_id": f.SubjectID, "at": f.At, "day": f.Day.String(),
+			"value": f.Value, "flag": f.Flag, "amount_minor": f.AmountMinor, "currency": f.Currency, "data": f.Data})
+	})
+}
+
+// FactEdit is a correction of a recorded fact: the fields that are set
+// replace the stored ones. Kind, engagement and subject never change.
+type FactEdit struct {
+	At          *time.Time // moves the fact, possibly to another day
+	Value       *int64
+	Flag        *bool
+	AmountMinor *int64
+	Data        fact.Payload // replaces the data when not nil (of the fact's kind)
+}
+
+// UpdateFact corrects a recorded fact and recomputes the aggregates of the
+// day it leaves and the day it lands on, with an audit entry of the
+// changes. Owners and managers may call it. Errors: ENotFound, EForbidden.
+func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64, e FactEdit) (err error) {
+	defer wrap(&err, "KPIStore.UpdateFact(%d)", id)
+	if err := access.Can(p, access.EngagementsWrite); err != nil {
+		return err
+	}
+	if _, err := s.getFact(ctx, p, id); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var f RecordedFact
+		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
+			return notFound(err)
+		}
+		loc, err := workspaceLoc(ctx, tx.queryRow, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		nf := f
+		if e.At != nil {
+			nf.At = e.At.UTC().Truncate(time.Microsecond)
+			nf.Day = tandem.DateOf(nf.At.In(loc))
+		}
+		if e.Value != nil {
+			nf.Value = *e.Value
+		}
+		if e.Flag != nil {
+			nf.Flag = *e.Flag
+		}
+		if e.AmountMinor != nil {
+			nf.AmountMinor = *e.AmountMinor
+		}
+		if e.Data != nil {
+			if e.Data.FactKind() != f.Kind {
+				return invalid("data", "fact.payload_mismatch")
+			}
+			nf.Data = e.Data
+		}
+		js, err := fact.Encode(nf.Data)
+		if err != nil {
+			return err
+		}
+		flag := 0
+		if nf.Flag {
+			flag = 1
+		}
+		if _, err := tx.exec(ctx, `UPDATE facts SET at = ?, day = ?, value = ?, flag = ?, amount_minor = ?, data = ? WHERE workspace_id = ? AND id = ?`,
+			nf.At, nf.Day.String(), nf.Value, flag, nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
+			return err
+		}
+		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
+			return err
+		}
+		if nf.Day != f.Day {
+			if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), nf.Day.String()); err != nil {
+				return err
+			}
+		}
+		before := map[string]any{"at": f.At, "day": f.Day.String(), "value": f.Value, "flag": f.Flag, "amount_minor": f.AmountMinor, "data": f.Data}
+		after := map[string]any{"at": nf.At, "day": nf.Day.String(), "value": nf.Value, "flag": nf.Flag, "amount_minor": nf.AmountMinor, "data": nf.Data}
+		return tx.record(ctx, p, "fact.updated", "engagement", f.EngagementID, map[string]any{
+			"fact_id": id, "kind": f.Kind, "changes": changes(before, after)})
+	})
+}
+
+// Facts lists an engagement's facts of the given kinds (all kinds when
+// none) on the local days [from, to), oldest first, at most limit (1 to
+// MaxExplainFacts). Anyone who may see the engagement may call it.
+func (s *KPIStore) Facts(ctx context.Context, p tandem.Principal, engagementID int64, kinds []string, from, to tandem.Date, limit int) (_ []RecordedFact, err error) {
+	defer wrap(&err, "KPIStore.Facts(%d)", engagementID)
+	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+		return nil, err
+	}
+	limit = min(max(limit, 1), MaxExplainFacts)
+	var w where
+	w.add("workspace_id = ?", p.WorkspaceID)
+	w.add("engagement_id = ?", engagementID)
+	if len(kinds) > 0 {
+		args := make([]any, len(kinds))
+		for i, k := range kinds {
+			args[i] = k
+		}
+		w.add("kind IN ("+placeholders(len(kinds))+")", args...)
+	}
+	w.add("day >= ?", from.String())
+	w.add("day < ?", to.String())
+	rows, err := s.db.query(ctx, `SELECT `+factCols+` FROM facts`+w.String()+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, limit), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []RecordedFact{}
+	for rows.Next() {
+		var f RecordedFact
+		if err := scanFact(rows, &f); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

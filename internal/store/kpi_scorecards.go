@@ -1,0 +1,413 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Scorecard is an engagement's scorecard for one period (kpi.Scorecard)
+// with the version of the terms whose KPIs it scores.
+type Scorecard struct {
+	kpi.Scorecard
+	EngagementID int64
+	TermsVersion int
+	// Metrics are the engagement's own metrics in those terms.
+	Metrics []contract.MetricDef
+}
+
+// dayRow is one day's aggregates of one kind.
+type dayRow struct {
+	kind string
+	day  string
+	sums metric.Sums
+}
+
+// source reads the aggregate rows of an engagement for the given kinds over
+// the days of spans (consecutive periods, oldest first), with sketches when
+// withSketch. A row covers one day, or a whole week (day is its Monday)
+// that lies inside one span.
+type source func(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error)
+
+// fromAggregates reads kpi_weekly for the whole weeks of spans and
+// kpi_daily for the other days, in one query: what scorecards use. A
+// 52-week trend reads 52 rows per kind.
+func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error) {
+	sk := "NULL"
+	if withSketch {
+		sk = "sketch"
+	}
+	weeks, days := kpi.Coverage(spans)
+	var q strings.Builder
+	var args []any
+	part := func(table, col, from, to string) {
+		if q.Len() > 0 {
+			q.WriteString(" UNION ALL ")
+		}
+		src := "0"
+		if table == "kpi_weekly" {
+			src = "1"
+		}
+		q.WriteString(`SELECT ` + src + `, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, ` + sk + ` FROM ` + table +
+			` WHERE workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(kinds)) + `) AND ` + col + ` >= ? AND ` + col + ` < ?`)
+		args = append(args, workspaceID, engagementID)
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+		args = append(args, from, to)
+	}
+	if len(weeks) > 0 {
+		// The weeks between the ranges (straddling two months) are read
+		// and skipped below.
+		part("kpi_weekly", "week", weeks[0].From, weeks[len(weeks)-1].To)
+	}
+	for _, d := range days {
+		part("kpi_daily", "day", d.From, d.To)
+	}
+	rows, err := s.db.query(ctx, q.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []dayRow
+	var blob sql.RawBytes // decoded before the next row
+	for rows.Next() {
+		var r dayRow
+		var d tandem.Date
+		var weekly int
+		if err := rows.Scan(&weekly, &r.kind, dateScan{&d}, &r.sums.N, &r.sums.SumValue, &r.sums.SumSqValue, &r.sums.SumFlag, &r.sums.SumAmount, &r.sums.NZero, &blob); err != nil {
+			return nil, err
+		}
+		r.day = d.String()
+		if weekly == 1 && len(weeks) > 1 {
+			// A week straddling two spans: its days come from kpi_daily.
+			i := sort.Search(len(weeks), func(i int) bool { return weeks[i].To > r.day })
+			if i == len(weeks) || weeks[i].From > r.day {
+				continue
+			}
+		}
+		if len(blob) > 0 {
+			r.sums.Sketch = &kpi.Sketch{}
+			if err := r.sums.Sketch.UnmarshalBinary(blob); err != nil {
+				return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// fromFacts computes the same rows from the raw facts (GROUP BY over the
+// facts, sketches rebuilt from each fact's data): the baseline the
+// benchmark compares against, and what Verify checks the aggregates with.
+func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error) {
+	from, to := spans[0].From, spans[len(spans)-1].To
+	args := []any{workspaceID, engagementID}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	args = append(args, from, to)
+	cond := `workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(kinds)) + `) AND day >= ? AND day < ?`
+	rows, err := s.db.query(ctx, `SELECT kind, day, `+factSums()+` FROM facts WHERE `+cond+` GROUP BY kind, day`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []dayRow
+	index := map[[2]string]int{}
+	for rows.Next() {
+		var r dayRow
+		var d tandem.Date
+		if err := rows.Scan(&r.kind, dateScan{&d}, &r.sums.N, &r.sums.SumValue, &r.sums.SumSqValue, &r.sums.SumFlag, &r.sums.SumAmount, &r.sums.NZero); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.day = d.String()
+		index[[2]string{r.kind, r.day}] = len(out)
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !withSketch {
+		return out, nil
+	}
+	for _, k := range kinds {
+		field := metric.KindOf(k).SketchField
+		if field == "" {
+			continue
+		}
+		rows, err := s.db.query(ctx, `SELECT day, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
+			workspaceID, engagementID, k, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var d tandem.Date
+			var js string
+			if err := rows.Scan(dateScan{&d}, &js); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			v, ok, err := sketchValue(fact.Kind(k), js)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			r := &out[index[[2]string{k, d.String()}]]
+			if r.sums.Sketch == nil {
+				r.sums.Sketch = &kpi.Sketch{}
+			}
+			r.sums.Sketch.Add(v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// scorecards builds an engagement's scorecards for periods (one kind,
+// chronological) from src.
+//
+// Which KPIs: those of the terms in force on the period's last day whose
+// period is the period's kind (kpi.TermsFor, kpi.PeriodKPIs); none for a
+// period that ends before the first terms take effect.
+func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagementID int64, periods []kpi.Period, src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
+	versions, err := s.db.Contracts.Versions(ctx, p, engagementID) // checks that p may see the engagement
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(periods) == 0 {
+		return nil, nil, nil
+	}
+	terms := make([]*contract.Version, len(periods))
+	kpis := make([][]contract.KPI, len(periods))
+	var kinds []string
+	withSketch := false
+	for i, per := range periods {
+		terms[i] = kpi.TermsFor(versions, per)
+		if i > 0 && terms[i] == terms[i-1] && per.Kind == periods[i-1].Kind {
+			kpis[i] = kpis[i-1] // the same terms: most periods of a trend
+			continue
+		}
+		kpis[i] = kpi.PeriodKPIs(terms[i], per.Kind)
+		for _, k := range kpis[i] {
+			m, _ := metric.For(k.Metric, terms[i].Terms.Metrics, per.Kind)
+			for _, kind := range m.Kinds {
+				if !slices.Contains(kinds, kind) {
+					kinds = append(kinds, kind)
+				}
+			}
+			withSketch = withSketch || m.UsesSketch
+		}
+	}
+	sort.Strings(kinds)
+	starts := make([]string, len(periods))
+	spans := make([]kpi.Span, len(periods))
+	for i, per := range periods {
+		starts[i] = tandem.DateOf(per.Start.In(per.Start.Location())).String()
+		spans[i] = kpi.Span{From: starts[i], To: tandem.DateOf(per.End.In(per.End.Location())).String()}
+	}
+	aggs := make([]metric.Aggregates, len(periods))
+	for i := range aggs {
+		aggs[i] = metric.Aggregates{}
+	}
+	if len(kinds) > 0 {
+		rows, err := src(ctx, p.WorkspaceID, engagementID, kinds, spans, withSketch)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			i := sort.SearchStrings(starts, r.day)
+			if i == len(starts) || starts[i] != r.day {
+				i--
+			}
+			if i < 0 {
+				continue
+			}
+			sum, ok := aggs[i][r.kind]
+			if !ok {
+				// The first row of the kind in the period: src's rows are
+				// ours, so its sketch is taken, not cloned (Sums.Add would).
+				aggs[i][r.kind] = r.sums
+				continue
+			}
+			sum.Add(r.sums)
+			aggs[i][r.kind] = sum
+		}
+	}
+	out := make([]Scorecard, len(periods))
+	for i, per := range periods {
+		ks := kpis[i]
+		var defs []contract.MetricDef
+		if terms[i] != nil {
+			defs = terms[i].Terms.Metrics
+		}
+		actuals := map[string]kpi.Value{}
+		for _, k := range ks {
+			m, _ := metric.For(k.Metric, defs, per.Kind)
+			if v, ok := m.Value(aggs[i]); ok {
+				actuals[k.Key] = v
+			}
+		}
+		cfg := kpi.DefaultConfig()
+		cfg.Explain = explain
+		out[i] = Scorecard{Scorecard: kpi.BuildScorecard(per, ks, actuals, cfg), EngagementID: engagementID, Metrics: defs}
+		if terms[i] != nil {
+			out[i].TermsVersion = terms[i].Number
+		}
+	}
+	return out, aggs, nil
+}
+
+// Scorecard returns an engagement's scorecard for period (computed in the
+// workspace's time zone, e.g. kpi.PeriodOf): each KPI of the terms in force
+// on the period's last day whose period is period.Kind, with its actual
+// read from the aggregates, target, status and score; the weighted total
+// and the standing. Anyone who may see the engagement may call it.
+func (s *KPIStore) Scorecard(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period) (_ *Scorecard, err error) {
+	defer wrap(&err, "KPIStore.Scorecard(%d, %s)", engagementID, period)
+	if !kpi.ValidKind(period.Kind) {
+		return nil, invalid("period", "validation.one_of")
+	}
+	scs, _, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates, false)
+	if err != nil {
+		return nil, err
+	}
+	return &scs[0], nil
+}
+
+// Periods returns the last n periods of kind (week, month, quarter) in the
+// workspace's time zone, oldest first, the last one containing now.
+func (s *KPIStore) Periods(ctx context.Context, p tandem.Principal, kind string, n int) ([]kpi.Period, error) {
+	if !kpi.ValidKind(kind) || n < 1 || n > kpi.MaxPeriods {
+		return nil, invalid("period", "validation.one_of")
+	}
+	loc, err := workspaceLoc(ctx, s.db.queryRow, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kpi.Period, n)
+	per := kpi.PeriodOf(kind, s.db.Now(), loc)
+	for i := n - 1; i >= 0; i-- {
+		out[i] = per
+		per = per.Prev()
+	}
+	return out, nil
+}
+
+// Trend returns an engagement's scorecards for the last n periods of kind,
+// oldest first, the last one the current period (see Scorecard), read from
+// the aggregates in one query. kpi.Overall over their totals gives the
+// overall score.
+func (s *KPIStore) Trend(ctx context.Context, p tandem.Principal, engagementID int64, kind string, n int) (_ []Scorecard, err error) {
+	defer wrap(&err, "KPIStore.Trend(%d, %s, %d)", engagementID, kind, n)
+	periods, err := s.Periods(ctx, p, kind, n)
+	if err != nil {
+		return nil, err
+	}
+	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromAggregates, false)
+	return scs, err
+}
+
+// TrendFromFacts is Trend computed from the raw facts instead of the
+// aggregates (GROUP BY over the facts, sketches rebuilt from each fact):
+// the slow way every report would take without kpi_daily, kept as the
+// benchmark's baseline and as a cross-check. It gives the same scorecards.
+func (s *KPIStore) TrendFromFacts(ctx context.Context, p tandem.Principal, engagementID int64, kind string, n int) (_ []Scorecard, err error) {
+	defer wrap(&err, "KPIStore.TrendFromFacts(%d, %s, %d)", engagementID, kind, n)
+	periods, err := s.Periods(ctx, p, kind, n)
+	if err != nil {
+		return nil, err
+	}
+	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromFacts, false)
+	return scs, err
+}
+
+// Explained is one figure of a scorecard with everything behind it.
+type Explained struct {
+	Period       kpi.Period
+	KPI          contract.KPI
+	TermsVersion int
+	Metrics      []contract.MetricDef // the engagement's own metrics in those terms
+	Row          kpi.Row              // actual, target, threshold, score, status
+	Explanation  kpi.Explanation      // the metric's arithmetic, then the score's
+	Facts        []RecordedFact       // the facts of the metric's kinds in the period, oldest first
+	FactsTotal   int                  // how many there are; Facts holds at most MaxExplainFacts
+}
+
+// MaxExplainFacts bounds the facts Explain lists.
+const MaxExplainFacts = 1000
+
+// Explain returns how a KPI's figure on an engagement's scorecard for
+// period came about: the metric's formula with the period's summed
+// aggregates substituted, the score's arithmetic (kpi.ExplainScore), and
+// the facts it was computed from (ids, kinds, days, values). Anyone who may
+// see the engagement may call it. ENotFound when the terms in force have
+// no KPI kpiKey for periods of that kind.
+func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period, kpiKey string) (_ *Explained, err error) {
+	defer wrap(&err, "KPIStore.Explain(%d, %s, %s)", engagementID, period, kpiKey)
+	if !kpi.ValidKind(period.Kind) {
+		return nil, invalid("period", "validation.one_of")
+	}
+	scs, aggs, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates, true)
+	if err != nil {
+		return nil, err
+	}
+	sc := scs[0]
+	x := &Explained{Period: period, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics}
+	found := false
+	for _, r := range sc.Rows {
+		if r.KPI.Key == kpiKey {
+			x.KPI, x.Row, found = r.KPI, r, true
+		}
+	}
+	if !found {
+		return nil, tandem.ErrNotFound
+	}
+	m, _ := metric.For(x.KPI.Metric, sc.Metrics, period.Kind)
+	_, _, e := m.Explain(aggs[0])
+	x.Explanation.Steps = append(e.Steps, x.Row.Explanation.Steps...)
+	x.Facts = []RecordedFact{}
+	if len(m.Kinds) == 0 {
+		return x, nil
+	}
+	from := tandem.DateOf(period.Start.In(period.Start.Location())).String()
+	to := tandem.DateOf(period.End.In(period.End.Location())).String()
+	args := []any{p.WorkspaceID, engagementID}
+	for _, k := range m.Kinds {
+		args = append(args, k)
+	}
+	args = append(args, from, to)
+	cond := ` FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(m.Kinds)) + `) AND day >= ? AND day < ?`
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+cond, args...).Scan(&x.FactsTotal); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT `+factCols+cond+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, MaxExplainFacts), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f RecordedFact
+		if err := scanFact(rows, &f); err != nil {
+			return nil, err
+		}
+		x.Facts = append(x.Facts, f)
+	}
+	return x, rows.Err()
+}
