@@ -112,7 +112,10 @@ func SideOf(r tandem.Role) Side {
 }
 
 // Priorities a request may have.
-var Priorities = []string{"low", "normal", "high", "urgent"}
+var Priorities = []string{"low", DefaultPriority, "high", "urgent"}
+
+// DefaultPriority is a request's priority unless one is given.
+const DefaultPriority = "normal"
 
 // Rule is one transition: from which statuses, to which, who may take it,
 // and whether a note is required.
@@ -224,7 +227,7 @@ func (r *Request) Normalize() {
 	r.Description = strings.TrimSpace(r.Description)
 	r.ServiceKey = strings.TrimSpace(r.ServiceKey)
 	if r.Priority == "" {
-		r.Priority = "normal"
+		r.Priority = DefaultPriority
 	}
 }
 
@@ -261,3 +264,5 @@ type Change struct {
 func (c Change) IsFirstResponse() bool {
 	return c.From == StatusOpen && c.To != StatusOpen && c.ActorSide == SidePartner
 }
+
+func trim(s string) string { return strings.TrimSpace(s) }

@@ -4,17 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
-	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sla"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 // RequestStore keeps the requests of SLA services, their history, and the
@@ -112,19 +111,33 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 // target is recorded as a breach on the way.
 func (s *RequestStore) Get(ctx context.Context, p tandem.Principal, engagementID int64, number int) (_ *request.Request, err error) {
 	defer wrap(&err, "RequestStore.Get(%d, %d)", engagementID, number)
+	return s.get(ctx, p, engagementID, number)
+}
+
+func (s *RequestStore) get(ctx context.Context, p tandem.Principal, engagementID int64, number int) (*request.Request, error) {
 	if err := access.Can(p, access.RequestsRead); err != nil {
 		return nil, err
 	}
+	r, err := requestIn(ctx, s.db, p, engagementID, number)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.complete(ctx, []*request.Request{r}, s.db.Now()); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// requestIn reads request number of an engagement p may see, without its
+// history, or tandem.ErrNotFound.
+func requestIn(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, number int) (*request.Request, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("r.engagement_id = ?", engagementID)
 	w.add("r.number = ?", number)
 	var r request.Request
-	if err := scanRequest(s.db.queryRow(ctx, `SELECT `+requestCols+requestFrom+w.String(), w.args...), &r); err != nil {
+	if err := scanRequest(q.queryRow(ctx, `SELECT `+requestCols+requestFrom+w.String(), w.args...), &r); err != nil {
 		return nil, notFound(err)
-	}
-	if _, err := s.complete(ctx, []*request.Request{&r}, s.db.Now()); err != nil {
-		return nil, err
 	}
 	return &r, nil
 }
@@ -133,25 +146,14 @@ func (s *RequestStore) Get(ctx context.Context, p tandem.Principal, engagementID
 // that have an SLA target: the ones a request may be opened for.
 func (s *RequestStore) SLAServices(ctx context.Context, p tandem.Principal, engagementID int64) (_ []contract.Service, err error) {
 	defer wrap(&err, "RequestStore.SLAServices(%d)", engagementID)
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	if err := access.Can(p, access.RequestsRead); err != nil {
+		return nil, err
+	}
+	et, err := loadEngagementTerms(ctx, s.db, p, engagementID, s.db.Now())
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(ws.Location())))
-	if err != nil {
-		return nil, err
-	}
-	out := []contract.Service{}
-	for _, svc := range v.Terms.Services {
-		if hasSLA(svc) {
-			out = append(out, svc)
-		}
-	}
-	return out, nil
-}
-
-func hasSLA(svc contract.Service) bool {
-	return svc.SLA != nil && (svc.SLA.ResponseMinutes > 0 || svc.SLA.ResolutionMinutes > 0)
+	return request.SLAServices(et.terms), nil
 }
 
 // Create opens a request on a live engagement, for a service of the terms
@@ -165,51 +167,20 @@ func (s *RequestStore) Create(ctx context.Context, p tandem.Principal, r *reques
 	if err := access.Can(p, access.RequestsWrite); err != nil {
 		return err
 	}
-	e, err := s.db.Engagements.Get(ctx, p, r.EngagementID)
-	if err != nil {
-		return err
-	}
-	r.Normalize()
-	var v tandem.Validator
-	for _, f := range tandem.FieldErrors(r.Validate()) {
-		v.Add(f.Field, f.Key, f.Args...)
-	}
-	if e.Status != engagement.StatusPilot && e.Status != engagement.StatusActive {
-		if err := v.Err(); err != nil {
-			return err
-		}
-		return tandem.Errorf(tandem.EConflict, i18n.K("request.not_live"))
-	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
-	if err != nil {
-		return err
-	}
-	version, err := s.db.Contracts.InForce(ctx, p, e.ID, tandem.DateOf(s.db.Now().In(ws.Location())))
-	if err != nil {
-		return err
-	}
-	var svc *contract.Service
-	for i := range version.Terms.Services {
-		if version.Terms.Services[i].Key == r.ServiceKey {
-			svc = &version.Terms.Services[i]
-		}
-	}
-	if r.ServiceKey != "" && v.Check(svc != nil, "service_key", i18n.K("request.service_not_in_contract")) {
-		v.Check(hasSLA(*svc), "service_key", i18n.K("request.service_without_sla"))
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	cal := calendar(version.Terms, ws.TimeZone)
-	side := request.SideOf(p.Role)
-	r.WorkspaceID, r.EngagementTitle, r.Status, r.TermsVersion = p.WorkspaceID, e.Title, request.StatusOpen, version.Number
-	r.ResponseMinutes, r.ResolutionMinutes = svc.SLA.ResponseMinutes, svc.SLA.ResolutionMinutes
-	r.OpenedBy, r.OpenedByName, r.OpenedSide = p.UserID, p.UserName, side
 	// The number is the next of the engagement; two people opening at the
 	// same moment on PostgreSQL collide on the unique number, and the
 	// later one takes the next.
 	for attempt := 0; ; attempt++ {
-		err = s.db.transact(ctx, func(tx *Tx) error { return s.insert(ctx, tx, p, r, cal) })
+		err = s.db.transact(ctx, func(tx *Tx) error {
+			et, err := loadEngagementTerms(ctx, tx, p, r.EngagementID, tx.now)
+			if err != nil {
+				return err
+			}
+			if err := r.Open(et.e, et.terms, et.version, p); err != nil {
+				return err
+			}
+			return s.insert(ctx, tx, p, r, et.cal)
+		})
 		if attempt == 3 || !s.db.dialect.isUniqueViolation(err) {
 			return err
 		}
@@ -220,11 +191,7 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM requests WHERE engagement_id = ?`, r.EngagementID).Scan(&r.Number); err != nil {
 		return err
 	}
-	r.OpenedAt, r.UpdatedAt = tx.now, tx.now
-	first := request.Change{Seq: 1, Action: request.ActionOpen, To: request.StatusOpen, ActorID: p.UserID, ActorName: p.UserName,
-		ActorSide: r.OpenedSide, At: tx.now}
-	r.History = []request.Change{first}
-	r.Response, r.Resolution = request.Clocks(cal, r, r.History, tx.now)
+	first := r.Opening(p, cal, tx.now)
 	id, err := tx.insert(ctx, `INSERT INTO requests (workspace_id, engagement_id, number, service_key, title, description, priority, status,
 		terms_version, response_minutes, resolution_minutes, opened_by, opened_side, opened_at, response_due_at, resolution_due_at,
 		search_text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -238,26 +205,13 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 	if err := insertChange(ctx, tx, p.WorkspaceID, id, first); err != nil {
 		return err
 	}
-	others, err := otherSide(ctx, tx, p.WorkspaceID, r.EngagementID, r.OpenedSide)
-	if err != nil {
-		return err
-	}
-	if err := notify(ctx, tx, p, others, "request.opened", r.EngagementID, id, map[string]any{"title": r.Title, "number": r.Number}); err != nil {
+	if err := tell(ctx, tx, p, r.EngagementID, id, r.Opened()); err != nil {
 		return err
 	}
 	return tx.record(ctx, p, "request.opened", "engagement", r.EngagementID, map[string]any{
 		"request_id": id, "number": r.Number, "title": r.Title, "service": r.ServiceKey, "priority": r.Priority,
 		"side": r.OpenedSide, "terms_version": r.TermsVersion,
 		"response_minutes": r.ResponseMinutes, "resolution_minutes": r.ResolutionMinutes})
-}
-
-// otherSide are the people to tell about what one side did: the partner's
-// people when the client acted, the client's deciders when the partner did.
-func otherSide(ctx context.Context, tx *Tx, workspaceID, engagementID int64, side request.Side) ([]int64, error) {
-	if side == request.SidePartner {
-		return clientDeciders(ctx, tx, workspaceID)
-	}
-	return partnerPeople(ctx, tx, workspaceID, engagementID)
 }
 
 func insertChange(ctx context.Context, tx *Tx, workspaceID, requestID int64, c request.Change) error {
@@ -284,49 +238,36 @@ func dueArg(c request.Clock) any {
 // the clocks, and records what the clocks give — "sla.response" at the
 // first response and "sla.resolution" at the first resolution (flag = met,
 // value = business minutes elapsed), and any breach not yet recorded. The
-// other side is notified. Errors: EInvalid (field "action" or "note"),
-// EForbidden (the other side's action, or a viewer), EConflict (the
-// request changed meanwhile), ENotFound.
+// other side is notified. It reads and writes in one transaction and
+// returns the request as it is after. Errors: EInvalid (field "action" or
+// "note"), EForbidden (the other side's action, or a viewer), EConflict
+// (the request changed meanwhile), ENotFound.
 func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engagementID int64, number int, a request.Action, note string) (_ *request.Request, err error) {
 	defer wrap(&err, "RequestStore.Transition(%d, %d, %s)", engagementID, number, a)
 	if err := access.Can(p, access.RequestsWrite); err != nil {
 		return nil, err
 	}
-	r, err := s.Get(ctx, p, engagementID, number)
-	if err != nil {
-		return nil, err
-	}
-	side := request.SideOf(p.Role)
-	to, err := request.Next(r.Status, a, side, note)
-	if err != nil {
-		return nil, err
-	}
-	note = strings.TrimSpace(note)
-	c := s.clocker()
-	cal, err := c.calendar(ctx, r)
-	if err != nil {
-		return nil, err
-	}
+	var out *request.Request
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		ch := request.Change{Seq: len(r.History) + 1, Action: a, From: r.Status, To: to, Note: note,
-			ActorID: p.UserID, ActorName: p.UserName, ActorSide: side, At: tx.now}
-		x := *r
-		x.History = append(slices.Clone(r.History), ch)
-		x.Status = to
-		x.Response, x.Resolution = request.Clocks(cal, &x, x.History, tx.now)
-		firstResponse := x.RespondedAt.IsZero() && ch.IsFirstResponse()
-		if firstResponse {
-			x.RespondedAt = tx.now
+		r, err := requestIn(ctx, tx, p, engagementID, number)
+		if err != nil {
+			return err
 		}
-		switch to {
-		case request.StatusResolved:
-			x.ResolvedAt = tx.now
-		case request.StatusOpen, request.StatusInProgress, request.StatusWaiting:
-			x.ResolvedAt = time.Time{}
+		if err := loadHistories(ctx, tx, []*request.Request{r}); err != nil {
+			return err
 		}
+		cal, err := newClocker(tx).calendar(ctx, r)
+		if err != nil {
+			return err
+		}
+		m, err := r.Transition(a, note, p, cal, tx.now)
+		if err != nil {
+			return err
+		}
+		x, ch := &m.Request, m.Change
 		res, err := tx.exec(ctx, `UPDATE requests SET status = ?, responded_at = ?, resolved_at = ?, response_due_at = ?, resolution_due_at = ?,
 			updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			string(to), nullTimeArg(x.RespondedAt), nullTimeArg(x.ResolvedAt), dueArg(x.Response), dueArg(x.Resolution),
+			string(x.Status), nullTimeArg(x.RespondedAt), nullTimeArg(x.ResolvedAt), dueArg(x.Response), dueArg(x.Resolution),
 			tx.now, p.WorkspaceID, r.ID, string(r.Status))
 		if err != nil {
 			return err
@@ -337,41 +278,37 @@ func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engag
 		if err := insertChange(ctx, tx, p.WorkspaceID, r.ID, ch); err != nil {
 			return err
 		}
-		if firstResponse {
-			if err := recordStop(ctx, tx, &x, "response", x.Response, tx.now); err != nil {
+		if m.FirstResponse {
+			if err := recordStop(ctx, tx, x, "response", x.Response, tx.now); err != nil {
 				return err
 			}
 		}
-		if to == request.StatusResolved {
+		if x.Status == request.StatusResolved {
 			var n int
 			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND kind = 'sla.resolution' AND subject_id = ?`,
 				p.WorkspaceID, r.ID).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
-				if err := recordStop(ctx, tx, &x, "resolution", x.Resolution, tx.now); err != nil {
+				if err := recordStop(ctx, tx, x, "resolution", x.Resolution, tx.now); err != nil {
 					return err
 				}
 			}
 		}
-		if _, err := recordBreaches(ctx, tx, &x, cal, tx.now); err != nil {
+		if _, err := recordBreaches(ctx, tx, x, cal, tx.now); err != nil {
 			return err
 		}
-		others, err := otherSide(ctx, tx, p.WorkspaceID, r.EngagementID, side)
-		if err != nil {
+		if err := tell(ctx, tx, p, r.EngagementID, r.ID, m.Told()); err != nil {
 			return err
 		}
-		if err := notify(ctx, tx, p, others, "request."+string(a), r.EngagementID, r.ID,
-			map[string]any{"title": r.Title, "number": r.Number, "note": note}); err != nil {
-			return err
-		}
+		out = x
 		return tx.record(ctx, p, "request.moved", "engagement", r.EngagementID, map[string]any{
-			"request_id": r.ID, "number": r.Number, "action": a, "from": r.Status, "to": to, "note": note})
+			"request_id": r.ID, "number": r.Number, "action": a, "from": r.Status, "to": x.Status, "note": ch.Note})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Get(ctx, p, engagementID, number)
+	return out, nil
 }
 
 // recordStop records the compliance fact of a clock that stopped at at:
@@ -428,16 +365,7 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 			continue
 		}
 		n++
-		deciders, err := clientDeciders(ctx, tx, r.WorkspaceID)
-		if err != nil {
-			return n, err
-		}
-		people, err := partnerPeople(ctx, tx, r.WorkspaceID, r.EngagementID)
-		if err != nil {
-			return n, err
-		}
-		if err := notify(ctx, tx, sys, append(deciders, people...), "request."+b.clock+"_breached", r.EngagementID, r.ID,
-			map[string]any{"title": r.Title, "number": r.Number}); err != nil {
+		if err := tell(ctx, tx, sys, r.EngagementID, r.ID, r.Breached(b.clock)); err != nil {
 			return n, err
 		}
 		data["request_id"], data["clock"] = r.ID, b.clock
@@ -482,13 +410,13 @@ func (s *RequestStore) SweepBreaches(ctx context.Context, now time.Time) (n int,
 // clocker computes requests' clocks, caching the workspaces' zones and the
 // calendars of the terms versions it meets.
 type clocker struct {
-	db   *DB
+	q    workReader
 	zone map[int64]string
 	cals map[[2]int64]*sla.Calendar // by engagement and version
 }
 
-func (s *RequestStore) clocker() *clocker {
-	return &clocker{db: s.db, zone: map[int64]string{}, cals: map[[2]int64]*sla.Calendar{}}
+func newClocker(q workReader) *clocker {
+	return &clocker{q: q, zone: map[int64]string{}, cals: map[[2]int64]*sla.Calendar{}}
 }
 
 // calendar is the compiled calendar of the terms version r was opened
@@ -500,17 +428,17 @@ func (c *clocker) calendar(ctx context.Context, r *request.Request) (*sla.Calend
 	}
 	tz, ok := c.zone[r.WorkspaceID]
 	if !ok {
-		if err := c.db.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, r.WorkspaceID).Scan(&tz); err != nil {
+		if err := c.q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, r.WorkspaceID).Scan(&tz); err != nil {
 			return nil, err
 		}
 		c.zone[r.WorkspaceID] = tz
 	}
 	var v contract.Version
-	if err := scanVersion(c.db.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	if err := scanVersion(c.q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND v.number = ?`, r.WorkspaceID, r.EngagementID, r.TermsVersion), &v); err != nil {
 		return nil, fmt.Errorf("terms version %d of engagement %d: %w", r.TermsVersion, r.EngagementID, err)
 	}
-	cal := calendar(v.Terms, tz)
+	cal := work.Calendar(v.Terms, tz)
 	c.cals[key] = cal
 	return cal, nil
 }
@@ -521,36 +449,10 @@ func (s *RequestStore) complete(ctx context.Context, rs []*request.Request, now 
 	if len(rs) == 0 {
 		return 0, nil
 	}
-	byID := make(map[int64]*request.Request, len(rs))
-	ids := make([]any, 0, len(rs))
-	marks := make([]string, 0, len(rs))
-	for _, r := range rs {
-		byID[r.ID] = r
-		r.History = nil
-		ids = append(ids, r.ID)
-		marks = append(marks, "?")
-	}
-	rows, err := s.db.query(ctx, `SELECT c.request_id, c.seq, c.action, c.from_status, c.to_status, c.note, COALESCE(c.actor_id, 0),
-		COALESCE(u.name, ''), c.actor_side, c.at FROM request_changes c LEFT JOIN users u ON u.id = c.actor_id
-		WHERE c.request_id IN (`+strings.Join(marks, ", ")+`) ORDER BY c.request_id, c.seq`, ids...)
-	if err != nil {
+	if err := loadHistories(ctx, s.db, rs); err != nil {
 		return 0, err
 	}
-	for rows.Next() {
-		var id int64
-		var c request.Change
-		if err := rows.Scan(&id, &c.Seq, &c.Action, &c.From, &c.To, &c.Note, &c.ActorID, &c.ActorName, &c.ActorSide, &c.At); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		c.At = c.At.UTC()
-		byID[id].History = append(byID[id].History, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	clk := s.clocker()
+	clk := newClocker(s.db)
 	n := 0
 	for _, r := range rs {
 		cal, err := clk.calendar(ctx, r)
@@ -577,13 +479,41 @@ func (s *RequestStore) complete(ctx context.Context, rs []*request.Request, now 
 	return n, nil
 }
 
+// loadHistories loads the requests' histories, oldest change first.
+func loadHistories(ctx context.Context, q workReader, rs []*request.Request) error {
+	byID := make(map[int64]*request.Request, len(rs))
+	ids := make([]any, 0, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+		r.History = nil
+		ids = append(ids, r.ID)
+	}
+	rows, err := q.query(ctx, `SELECT c.request_id, c.seq, c.action, c.from_status, c.to_status, c.note, COALESCE(c.actor_id, 0),
+		COALESCE(u.name, ''), c.actor_side, c.at FROM request_changes c LEFT JOIN users u ON u.id = c.actor_id
+		WHERE c.request_id IN (`+placeholders(len(ids))+`) ORDER BY c.request_id, c.seq`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c request.Change
+		if err := rows.Scan(&id, &c.Seq, &c.Action, &c.From, &c.To, &c.Note, &c.ActorID, &c.ActorName, &c.ActorSide, &c.At); err != nil {
+			return err
+		}
+		c.At = c.At.UTC()
+		byID[id].History = append(byID[id].History, c)
+	}
+	return rows.Err()
+}
+
 // Facts returns what a request's clocks have recorded, oldest first: the
 // "sla.response" and "sla.resolution" compliance facts and the
 // "breach.response" and "breach.resolution" facts. Whoever may see the
 // request may call it.
 func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagementID int64, number int) (_ []Fact, err error) {
 	defer wrap(&err, "RequestStore.Facts(%d, %d)", engagementID, number)
-	r, err := s.Get(ctx, p, engagementID, number)
+	r, err := s.get(ctx, p, engagementID, number)
 	if err != nil {
 		return nil, err
 	}

@@ -5,10 +5,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/proposal"
+	"github.com/tandemhq/tandem/internal/report"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -29,7 +30,7 @@ func subID(r *http.Request, name string) (int64, error) {
 // weekOf reads the {week} path value: a Monday or an ISO week; anything
 // else is "not found".
 func weekOf(r *http.Request) (tandem.Date, error) {
-	w, err := notice.ParseWeek(r.PathValue("week"))
+	w, err := report.ParseWeek(r.PathValue("week"))
 	if err != nil {
 		return tandem.Date{}, tandem.ErrNotFound
 	}
@@ -77,7 +78,7 @@ func (s *server) noticesPage(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	ns, err := s.db.Notices.Notices(ctx, p, e.ID, store.NoticeFilter{Open: r.URL.Query().Get("open") != ""})
+	ns, err := s.db.Notices.List(ctx, p, e.ID, store.NoticeFilter{Open: r.URL.Query().Get("open") != ""})
 	if err != nil {
 		return err
 	}
@@ -86,8 +87,7 @@ func (s *server) noticesPage(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	d := views.NoticesData{Engagement: e, Notices: ns, File: file, AckID: ackID, Ack: ack,
-		CanFile:    access.Allows(p.Role, access.Notify) && engagementLive(e),
-		CanRespond: access.Allows(p.Role, access.Respond)}
+		CanFile: notice.MayFile(p.Role, e), Role: p.Role}
 	for _, x := range ps {
 		d.Penalties = append(d.Penalties, views.PenaltyView{Title: x.DeliverableTitle, DueAt: l.DateTime(x.DueAt),
 			Amount: l.Money(money.New(x.AmountMinor, x.Currency)), NoticeFiled: x.NoticeFiled})
@@ -102,10 +102,6 @@ func (s *server) noticesPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	s.render(w, r, status, views.Notices(s.nav(r, l.T("notice.title"), "engagements"), d))
 	return nil
-}
-
-func engagementLive(e *engagement.Engagement) bool {
-	return e.Status == engagement.StatusPilot || e.Status == engagement.StatusActive
 }
 
 func (s *server) noticeFile(w http.ResponseWriter, r *http.Request) error {
@@ -133,30 +129,7 @@ func (s *server) noticeOf(r *http.Request, e *engagement.Engagement) (*notice.No
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.db.Notices.Notice(r.Context(), state(r).principal, id)
-	if err != nil {
-		return nil, err
-	}
-	if n.EngagementID != e.ID {
-		return nil, tandem.ErrNotFound
-	}
-	return n, nil
-}
-
-// newDueAt turns a date typed on the acknowledge form into a due time: the
-// same time of day, in the workspace's zone, as the deliverable's old due
-// time (so the close of business stays the close of business).
-func newDueAt(s string, old time.Time, loc *time.Location) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	d, err := tandem.ParseDate(s)
-	if err != nil {
-		return time.Time{}, invalidField("new_due_on", "validation.date")
-	}
-	o := old.In(loc)
-	t := d.Time()
-	return time.Date(t.Year(), t.Month(), t.Day(), o.Hour(), o.Minute(), o.Second(), 0, loc), nil
+	return s.db.Notices.Get(r.Context(), state(r).principal, e.ID, id)
 }
 
 func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error {
@@ -173,15 +146,13 @@ func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	old := n.DueAt
-	if n.DeliverableID != 0 && f.Get("new_due_on") != "" {
-		if dl, err := s.db.Work.Get(r.Context(), st.principal, n.DeliverableID); err == nil {
-			old = dl.DueAt
-		}
-	}
-	due, err := newDueAt(f.Get("new_due_on"), old, st.loc.Location())
-	if err == nil {
-		err = s.db.Notices.Acknowledge(r.Context(), st.principal, n.ID, notice.Ack{Comment: f.Get("comment"), NewDueAt: due})
+	// A date typed on the form becomes a due time in the store (see
+	// notice.NewDueAt).
+	day, err := tandem.ParseDate(f.Get("new_due_on"))
+	if err != nil {
+		err = invalidField("new_due_on", "validation.date")
+	} else {
+		err = s.db.Notices.Acknowledge(r.Context(), st.principal, e.ID, n.ID, notice.Ack{Comment: f.Get("comment"), NewDueOn: day})
 	}
 	if err != nil {
 		if !withErrors(r, &f, err) {
@@ -208,14 +179,13 @@ func (s *server) proposalsPage(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	ps, err := s.db.Notices.Proposals(r.Context(), p, e.ID, r.URL.Query().Get("kind"))
+	ps, err := s.db.Proposals.List(r.Context(), p, e.ID, r.URL.Query().Get("kind"))
 	if err != nil {
 		return err
 	}
 	d := views.ProposalsData{Engagement: e, Proposals: ps, Raise: raise, DecideID: decideID, Decide: decide,
-		CanRaise:  access.Allows(p.Role, access.Notify) && engagementLive(e),
-		CanDecide: access.Allows(p.Role, access.Respond),
-		Kinds:     options(l, "proposal.kind.", notice.Kinds, "")}
+		CanRaise: proposal.MayRaise(p.Role, e), Role: p.Role,
+		Kinds: options(l, "proposal.kind.", proposal.Kinds, "")}
 	if d.CanRaise {
 		if d.Deliverables, err = s.deliverableOptions(r, e.ID); err != nil {
 			return err
@@ -234,9 +204,9 @@ func (s *server) proposalRaise(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x := &notice.Proposal{EngagementID: e.ID, Kind: f.Get("kind"), Title: f.Get("title"), Text: f.Get("text"),
+	x := &proposal.Proposal{EngagementID: e.ID, Kind: f.Get("kind"), Title: f.Get("title"), Text: f.Get("text"),
 		DeliverableID: formID(f.Get("deliverable_id"))}
-	if err := s.db.Notices.Raise(r.Context(), state(r).principal, x); err != nil {
+	if err := s.db.Proposals.Raise(r.Context(), state(r).principal, x); err != nil {
 		if !withErrors(r, &f, err) {
 			return err
 		}
@@ -246,19 +216,12 @@ func (s *server) proposalRaise(w http.ResponseWriter, r *http.Request) error {
 }
 
 // proposalOf loads the {proposal} of the {id} engagement.
-func (s *server) proposalOf(r *http.Request, e *engagement.Engagement) (*notice.Proposal, error) {
+func (s *server) proposalOf(r *http.Request, e *engagement.Engagement) (*proposal.Proposal, error) {
 	id, err := subID(r, "proposal")
 	if err != nil {
 		return nil, err
 	}
-	x, err := s.db.Notices.Proposal(r.Context(), state(r).principal, id)
-	if err != nil {
-		return nil, err
-	}
-	if x.EngagementID != e.ID {
-		return nil, tandem.ErrNotFound
-	}
-	return x, nil
+	return s.db.Proposals.Get(r.Context(), state(r).principal, e.ID, id)
 }
 
 func (s *server) proposalDecide(w http.ResponseWriter, r *http.Request) error {
@@ -274,7 +237,7 @@ func (s *server) proposalDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.Notices.Decide(r.Context(), state(r).principal, x.ID, notice.Decision{Status: f.Get("decision"), Comment: f.Get("comment")}); err != nil {
+	if err := s.db.Proposals.Decide(r.Context(), state(r).principal, e.ID, x.ID, proposal.Decision{Status: f.Get("decision"), Comment: f.Get("comment")}); err != nil {
 		if !withErrors(r, &f, err) {
 			return err
 		}
@@ -291,17 +254,17 @@ func (s *server) reportList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, err := s.db.Notices.Reports(r.Context(), st.principal, e.ID)
+	rs, err := s.db.Reports.List(r.Context(), st.principal, e.ID)
 	if err != nil {
 		return err
 	}
-	this := notice.WeekOf(s.db.Now(), st.loc.Location())
-	d := views.ReportsData{Engagement: e, Reports: rs, CanWrite: access.Allows(st.principal.Role, access.Notify) && e.Status != engagement.StatusDraft,
-		ThisWeek: this.String(), LastWeek: tandem.DateOf(this.Time().AddDate(0, 0, -7)).String()}
+	this := report.WeekOf(s.db.Now(), st.loc.Location())
+	d := views.ReportsData{Engagement: e, Reports: rs, CanWrite: report.MayWrite(st.principal.Role, e),
+		ThisWeek: this.String(), LastWeek: report.Previous(this).String()}
 	return s.page(w, r, views.Reports(s.nav(r, st.loc.T("report.title"), "engagements"), d))
 }
 
-func reportValues(rep *notice.Report) views.Form {
+func reportValues(rep *report.Report) views.Form {
 	f := views.Form{Values: map[string][]string{}, Errors: map[string]string{}}
 	f.Values.Set("done", rep.Done)
 	f.Values.Set("next", rep.Next)
@@ -311,11 +274,9 @@ func reportValues(rep *notice.Report) views.Form {
 	return f
 }
 
-func (s *server) reportData(r *http.Request, e *engagement.Engagement, rep *notice.Report, f views.Form) views.ReportData {
-	p := state(r).principal
-	return views.ReportData{Engagement: e, Report: rep, Week: rep.Week.String(), WeekLabel: notice.WeekLabel(rep.Week), Form: f,
-		CanWrite:   access.Allows(p.Role, access.Notify),
-		CanComment: access.Allows(p.Role, access.Respond)}
+func (s *server) reportData(r *http.Request, e *engagement.Engagement, rep *report.Report, f views.Form) views.ReportData {
+	return views.ReportData{Engagement: e, Report: rep, Week: rep.Week.String(), WeekLabel: report.WeekLabel(rep.Week), Form: f,
+		Role: state(r).principal.Role}
 }
 
 func (s *server) reportShow(w http.ResponseWriter, r *http.Request) error {
@@ -328,7 +289,7 @@ func (s *server) reportShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.db.Notices.Report(r.Context(), st.principal, e.ID, week)
+	rep, err := s.db.Reports.Get(r.Context(), st.principal, e.ID, week)
 	if err != nil {
 		return err
 	}
@@ -345,7 +306,7 @@ func (s *server) reportEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.db.Notices.Draft(r.Context(), st.principal, e.ID, week)
+	rep, err := s.db.Reports.Draft(r.Context(), st.principal, e.ID, week)
 	if err != nil {
 		return err
 	}
@@ -369,9 +330,9 @@ func (s *server) reportSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep := &notice.Report{EngagementID: e.ID, Week: week, Done: f.Get("done"), Next: f.Get("next"), Risks: f.Get("risks"),
+	rep := &report.Report{EngagementID: e.ID, Week: week, Done: f.Get("done"), Next: f.Get("next"), Risks: f.Get("risks"),
 		Blockers: f.Get("blockers"), Asks: f.Get("asks")}
-	if _, err := s.db.Notices.SaveReport(r.Context(), st.principal, rep); err != nil {
+	if _, err := s.db.Reports.Save(r.Context(), st.principal, rep); err != nil {
 		if !withErrors(r, &f, err) {
 			return err
 		}
@@ -398,11 +359,11 @@ func (s *server) reportComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.Notices.CommentReport(r.Context(), st.principal, e.ID, week, f.Get("comment")); err != nil {
+	if err := s.db.Reports.Comment(r.Context(), st.principal, e.ID, week, f.Get("comment")); err != nil {
 		if !withErrors(r, &f, err) {
 			return err
 		}
-		rep, rerr := s.db.Notices.Report(r.Context(), st.principal, e.ID, week)
+		rep, rerr := s.db.Reports.Get(r.Context(), st.principal, e.ID, week)
 		if rerr != nil {
 			return rerr
 		}
@@ -456,7 +417,7 @@ func (s *server) apiNoticeList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	ns, err := s.db.Notices.Notices(r.Context(), state(r).principal, id, store.NoticeFilter{Open: q.Get("open") == "true", Category: q.Get("category")})
+	ns, err := s.db.Notices.List(r.Context(), state(r).principal, id, store.NoticeFilter{Open: q.Get("open") == "true", Category: q.Get("category")})
 	if err != nil {
 		return err
 	}
@@ -512,10 +473,10 @@ func (s *server) apiNoticeAcknowledge(w http.ResponseWriter, r *http.Request) er
 		a.NewDueAt = *in.NewDueAt
 	}
 	p := state(r).principal
-	if err := s.db.Notices.Acknowledge(r.Context(), p, n.ID, a); err != nil {
+	if err := s.db.Notices.Acknowledge(r.Context(), p, e.ID, n.ID, a); err != nil {
 		return err
 	}
-	if n, err = s.db.Notices.Notice(r.Context(), p, n.ID); err != nil {
+	if n, err = s.db.Notices.Get(r.Context(), p, e.ID, n.ID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toAPINotice(n))
@@ -537,7 +498,7 @@ type apiProposal struct {
 	Comment       string     `json:"comment"`
 }
 
-func toAPIProposal(x *notice.Proposal) apiProposal {
+func toAPIProposal(x *proposal.Proposal) apiProposal {
 	return apiProposal{ID: x.ID, EngagementID: x.EngagementID, Kind: x.Kind, Title: x.Title, Text: x.Text, DeliverableID: optID(x.DeliverableID),
 		RaisedBy: x.RaisedByName, RaisedAt: x.RaisedAt, Status: x.Status, DecidedBy: x.DecidedByName, DecidedAt: optTime(x.DecidedAt), Comment: x.Comment}
 }
@@ -547,7 +508,7 @@ func (s *server) apiProposalList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.db.Notices.Proposals(r.Context(), state(r).principal, id, r.URL.Query().Get("kind"))
+	ps, err := s.db.Proposals.List(r.Context(), state(r).principal, id, r.URL.Query().Get("kind"))
 	if err != nil {
 		return err
 	}
@@ -573,8 +534,8 @@ func (s *server) apiProposalRaise(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	x := &notice.Proposal{EngagementID: id, Kind: in.Kind, Title: in.Title, Text: in.Text, DeliverableID: in.DeliverableID}
-	if err := s.db.Notices.Raise(r.Context(), state(r).principal, x); err != nil {
+	x := &proposal.Proposal{EngagementID: id, Kind: in.Kind, Title: in.Title, Text: in.Text, DeliverableID: in.DeliverableID}
+	if err := s.db.Proposals.Raise(r.Context(), state(r).principal, x); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, toAPIProposal(x))
@@ -598,10 +559,10 @@ func (s *server) apiProposalDecide(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	p := state(r).principal
-	if err := s.db.Notices.Decide(r.Context(), p, x.ID, notice.Decision{Status: in.Decision, Comment: in.Comment}); err != nil {
+	if err := s.db.Proposals.Decide(r.Context(), p, e.ID, x.ID, proposal.Decision{Status: in.Decision, Comment: in.Comment}); err != nil {
 		return err
 	}
-	if x, err = s.db.Notices.Proposal(r.Context(), p, x.ID); err != nil {
+	if x, err = s.db.Proposals.Get(r.Context(), p, e.ID, x.ID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toAPIProposal(x))
@@ -618,7 +579,7 @@ type apiReport struct {
 	Risks        string         `json:"risks"`
 	Blockers     string         `json:"blockers"`
 	Asks         string         `json:"asks"`
-	Figures      notice.Figures `json:"figures"`
+	Figures      report.Figures `json:"figures"`
 	Author       string         `json:"author,omitempty"`
 	UpdatedAt    *time.Time     `json:"updated_at"`
 	Comment      string         `json:"comment"`
@@ -626,8 +587,8 @@ type apiReport struct {
 	CommentedAt  *time.Time     `json:"commented_at"`
 }
 
-func toAPIReport(x *notice.Report) apiReport {
-	return apiReport{EngagementID: x.EngagementID, Week: x.Week.String(), ISOWeek: notice.WeekLabel(x.Week), Saved: x.Saved(),
+func toAPIReport(x *report.Report) apiReport {
+	return apiReport{EngagementID: x.EngagementID, Week: x.Week.String(), ISOWeek: report.WeekLabel(x.Week), Saved: x.Saved(),
 		Done: x.Done, Next: x.Next, Risks: x.Risks, Blockers: x.Blockers, Asks: x.Asks, Figures: x.Figures,
 		Author: x.AuthorName, UpdatedAt: optTime(x.UpdatedAt), Comment: x.Comment, CommentedBy: x.CommenterName, CommentedAt: optTime(x.CommentedAt)}
 }
@@ -637,7 +598,7 @@ func (s *server) apiReportList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, err := s.db.Notices.Reports(r.Context(), state(r).principal, id)
+	rs, err := s.db.Reports.List(r.Context(), state(r).principal, id)
 	if err != nil {
 		return err
 	}
@@ -660,7 +621,7 @@ func (s *server) apiReportGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.db.Notices.Draft(r.Context(), state(r).principal, id, week)
+	rep, err := s.db.Reports.Draft(r.Context(), state(r).principal, id, week)
 	if err != nil {
 		return err
 	}
@@ -688,12 +649,12 @@ func (s *server) apiReportPut(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := state(r).principal
-	rep := &notice.Report{EngagementID: id, Week: week, Done: in.Done, Next: in.Next, Risks: in.Risks, Blockers: in.Blockers, Asks: in.Asks}
-	created, err := s.db.Notices.SaveReport(r.Context(), p, rep)
+	rep := &report.Report{EngagementID: id, Week: week, Done: in.Done, Next: in.Next, Risks: in.Risks, Blockers: in.Blockers, Asks: in.Asks}
+	created, err := s.db.Reports.Save(r.Context(), p, rep)
 	if err != nil {
 		return err
 	}
-	if rep, err = s.db.Notices.Report(r.Context(), p, id, week); err != nil {
+	if rep, err = s.db.Reports.Get(r.Context(), p, id, week); err != nil {
 		return err
 	}
 	status := http.StatusOK
@@ -720,10 +681,10 @@ func (s *server) apiReportComment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p := state(r).principal
-	if err := s.db.Notices.CommentReport(r.Context(), p, id, week, in.Comment); err != nil {
+	if err := s.db.Reports.Comment(r.Context(), p, id, week, in.Comment); err != nil {
 		return err
 	}
-	rep, err := s.db.Notices.Report(r.Context(), p, id, week)
+	rep, err := s.db.Reports.Get(r.Context(), p, id, week)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (s *server) nav(r *http.Request, title, active string) views.Nav {
 		n.HasWorkspace = true
 		n.Can = func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) }
 		if r.Method == http.MethodGet {
-			n.Unread, _ = s.db.Work.Unread(r.Context(), st.principal)
+			n.Unread, _ = s.db.Notifications.Unread(r.Context(), st.principal)
 		}
 	} else {
 		n.Can = func(access.Rule) bool { return false }

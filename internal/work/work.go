@@ -33,7 +33,10 @@ const (
 var Statuses = []Status{StatusPlanned, StatusInProgress, StatusSubmitted, StatusReturned, StatusAccepted}
 
 // Priorities a deliverable may have.
-var Priorities = []string{"low", "normal", "high", "urgent"}
+var Priorities = []string{"low", DefaultPriority, "high", "urgent"}
+
+// DefaultPriority is a deliverable's priority unless one is given.
+const DefaultPriority = "normal"
 
 // ReturnReasons are why a client returns a submission.
 var ReturnReasons = []string{"quality", "incomplete", "not_what_was_asked", "other"}
@@ -67,7 +70,7 @@ func (d *Deliverable) Normalize() {
 	d.Description = strings.TrimSpace(d.Description)
 	d.ServiceKey = strings.TrimSpace(d.ServiceKey)
 	if d.Priority == "" {
-		d.Priority = "normal"
+		d.Priority = DefaultPriority
 	}
 	if d.Status == "" {
 		d.Status = StatusPlanned
