@@ -1,6 +1,7 @@
 package request
 
 import (
+	"slices"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -106,12 +107,20 @@ func Told(side Side) notification.Audience {
 	return notification.Partner
 }
 
+// The clocks by name, as facts, columns and messages name them.
+const (
+	ClockResponse   = "response"
+	ClockResolution = "resolution"
+)
+
 // Moved is a transition decided: the request as it is after it, the
-// history row, and whether it is the first response.
+// history row, and which clocks it stops for the first time (their
+// compliance is recorded then, once).
 type Moved struct {
-	Request       Request
-	Change        Change
-	FirstResponse bool
+	Request         Request
+	Change          Change
+	FirstResponse   bool
+	FirstResolution bool
 }
 
 // Transition decides action a with note on r by p at now on cal (the
@@ -134,14 +143,79 @@ func (r *Request) Transition(a Action, note string, p tandem.Principal, cal *sla
 	if first {
 		x.RespondedAt = now
 	}
+	firstResolution := false
 	switch to {
 	case StatusResolved:
 		x.ResolvedAt = now
+		firstResolution = !slices.ContainsFunc(r.History, func(c Change) bool { return c.To == StatusResolved })
 	case StatusOpen, StatusInProgress, StatusWaiting:
 		x.ResolvedAt = time.Time{}
 	}
 	x.UpdatedAt = now
-	return Moved{Request: x, Change: ch, FirstResponse: first}, nil
+	return Moved{Request: x, Change: ch, FirstResponse: first, FirstResolution: firstResolution}, nil
+}
+
+// Stop is the compliance of a clock that stopped: whether it met its
+// target and the business minutes it ran. A clock without a target gives
+// none (ok false).
+type Stop struct {
+	Clock   string
+	Met     bool
+	Minutes int64
+	Target  int64 // minutes
+	Over    int64 // minutes beyond the target, rounded up
+}
+
+// Stops lists what the transition's clocks record: the response clock's
+// compliance at the first response, the resolution clock's at the first
+// resolution — each only when it has a target.
+func (m *Moved) Stops() []Stop {
+	var out []Stop
+	for _, c := range []struct {
+		name  string
+		first bool
+		c     Clock
+	}{{ClockResponse, m.FirstResponse, m.Request.Response}, {ClockResolution, m.FirstResolution, m.Request.Resolution}} {
+		if c.first && c.c.HasTarget() {
+			out = append(out, Stop{Clock: c.name, Met: !c.c.Breached, Minutes: Minutes(c.c.Elapsed), Target: Minutes(c.c.Target), Over: c.c.Over()})
+		}
+	}
+	return out
+}
+
+// Breach is a clock found past its target.
+type Breach struct {
+	Clock string
+	At    time.Time // when it passed the target
+	Stop          // the minutes run, over, the target
+}
+
+// Unrecorded lists the clocks of r past their target whose breach is not
+// recorded yet (ResponseBreached, ResolutionBreached), as found at now on
+// cal.
+func (r *Request) Unrecorded(cal *sla.Calendar, now time.Time) []Breach {
+	var out []Breach
+	for _, c := range []struct {
+		name string
+		c    Clock
+		done bool
+	}{{ClockResponse, r.Response, r.ResponseBreached}, {ClockResolution, r.Resolution, r.ResolutionBreached}} {
+		if c.c.Breached && !c.done {
+			out = append(out, Breach{Clock: c.name, At: c.c.BreachedAt(cal, now),
+				Stop: Stop{Clock: c.name, Minutes: Minutes(c.c.Elapsed), Target: Minutes(c.c.Target), Over: c.c.Over()}})
+		}
+	}
+	return out
+}
+
+// MarkBreached records on r that the breach of clock is recorded.
+func (r *Request) MarkBreached(clock string) {
+	switch clock {
+	case ClockResponse:
+		r.ResponseBreached = true
+	case ClockResolution:
+		r.ResolutionBreached = true
+	}
 }
 
 // Told is who is told of the transition: the other side of whoever took it.

@@ -93,3 +93,37 @@ func TestTransition(t *testing.T) {
 		t.Errorf("breached: %+v", b)
 	}
 }
+
+func TestStopsAndBreaches(t *testing.T) {
+	cal := officeHours(t)
+	partner := tandem.Principal{UserID: 7, Role: tandem.RoleVendorAgent}
+	// Opened Monday 09:00 with a 60-minute response and 120-minute
+	// resolution target; resolved at 10:30 without a response first: the
+	// resolve is the first response too (90 minutes: 30 over), and the
+	// first resolution (90 minutes: met).
+	r := &Request{Status: StatusOpen, ResponseMinutes: 60, ResolutionMinutes: 120, History: []Change{opened(at("2026-03-02 09:00"))}}
+	r.Response, r.Resolution = Clocks(cal, r, r.History, at("2026-03-02 10:30"))
+	if b := r.Unrecorded(cal, at("2026-03-02 10:30")); len(b) != 1 || b[0].Clock != ClockResponse || !b[0].At.Equal(at("2026-03-02 10:00")) || b[0].Over != 30 {
+		t.Errorf("unrecorded: %+v", b)
+	}
+	r.MarkBreached(ClockResponse)
+	if b := r.Unrecorded(cal, at("2026-03-02 10:30")); len(b) != 0 {
+		t.Errorf("recorded breach listed again: %+v", b)
+	}
+	m, err := r.Transition(ActionResolve, "", partner, cal, at("2026-03-02 10:30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Stop{{Clock: ClockResponse, Met: false, Minutes: 90, Target: 60, Over: 30}, {Clock: ClockResolution, Met: true, Minutes: 90, Target: 120}}
+	if got := m.Stops(); !slices.Equal(got, want) {
+		t.Errorf("stops = %+v, want %+v", got, want)
+	}
+	// Reopened and resolved again: neither clock records again.
+	x := m.Request
+	m, _ = x.Transition(ActionReopen, "again", tandem.Principal{Role: tandem.RoleOwner}, cal, at("2026-03-02 11:00"))
+	x = m.Request
+	m, _ = x.Transition(ActionResolve, "", partner, cal, at("2026-03-02 11:30"))
+	if m.FirstResolution || m.FirstResponse || len(m.Stops()) != 0 {
+		t.Errorf("second resolution: %+v", m)
+	}
+}

@@ -278,21 +278,9 @@ func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engag
 		if err := insertChange(ctx, tx, p.WorkspaceID, r.ID, ch); err != nil {
 			return err
 		}
-		if m.FirstResponse {
-			if err := recordStop(ctx, tx, x, "response", x.Response, tx.now); err != nil {
+		for _, stop := range m.Stops() {
+			if err := recordStop(ctx, tx, x, stop, tx.now); err != nil {
 				return err
-			}
-		}
-		if x.Status == request.StatusResolved {
-			var n int
-			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND kind = 'sla.resolution' AND subject_id = ?`,
-				p.WorkspaceID, r.ID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				if err := recordStop(ctx, tx, x, "resolution", x.Resolution, tx.now); err != nil {
-					return err
-				}
 			}
 		}
 		if _, err := recordBreaches(ctx, tx, x, cal, tx.now); err != nil {
@@ -311,53 +299,43 @@ func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engag
 	return out, nil
 }
 
+// clockData is what a clock's facts and audit entries carry.
+func clockData(r *request.Request, c request.Stop) map[string]any {
+	return map[string]any{"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
+		"target_minutes": c.Target, "elapsed_minutes": c.Minutes, "over_minutes": c.Over}
+}
+
 // recordStop records the compliance fact of a clock that stopped at at:
 // "sla.response" or "sla.resolution", flag = met, value = business minutes
 // elapsed, with the terms that applied.
-func recordStop(ctx context.Context, tx *Tx, r *request.Request, clock string, c request.Clock, at time.Time) error {
-	if !c.HasTarget() {
-		return nil
-	}
-	_, err := recordFact(ctx, tx, System(r.WorkspaceID, "sla"), Fact{EngagementID: r.EngagementID, Kind: "sla." + clock, SubjectID: r.ID,
-		At: at, Value: request.Minutes(c.Elapsed), Flag: !c.Breached, Data: map[string]any{
-			"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
-			"target_minutes": request.Minutes(c.Target), "elapsed_minutes": request.Minutes(c.Elapsed), "over_minutes": c.Over()}})
+func recordStop(ctx context.Context, tx *Tx, r *request.Request, c request.Stop, at time.Time) error {
+	_, err := recordFact(ctx, tx, System(r.WorkspaceID, "sla"), Fact{EngagementID: r.EngagementID, Kind: "sla." + c.Clock, SubjectID: r.ID,
+		At: at, Value: c.Minutes, Flag: c.Met, Data: clockData(r, c)})
 	return err
 }
 
 // recordBreaches records each clock of r that is past its target and not
-// yet recorded: the request's flag, a "breach.<clock>" fact (once per
-// request, even across instances: the flag is set by a conditional update
-// and the fact is unique), a notification to the client's deciders and the
-// partner's people, and an entry in the engagement's feed. The fact's
-// value is the business minutes over target when it was found; its time is
-// the moment of the breach. It reports how many breaches it recorded.
+// yet recorded (request.Unrecorded): the request's flag, a
+// "breach.<clock>" fact (once per request, even across instances: the flag
+// is set by a conditional update and the fact is unique), a notification
+// to both sides, and an entry in the engagement's feed. The fact's value is
+// the business minutes over target when it was found; its time is the
+// moment of the breach. It reports how many breaches it recorded.
 func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Calendar, now time.Time) (int, error) {
 	sys := System(r.WorkspaceID, "sla")
 	n := 0
-	for _, b := range []struct {
-		clock string
-		c     request.Clock
-		done  *bool
-	}{
-		{"response", r.Response, &r.ResponseBreached},
-		{"resolution", r.Resolution, &r.ResolutionBreached},
-	} {
-		if !b.c.Breached || *b.done {
-			continue
-		}
-		res, err := tx.exec(ctx, `UPDATE requests SET `+b.clock+`_breached = 1, `+b.clock+`_due_at = NULL WHERE id = ? AND `+b.clock+`_breached = 0`, r.ID)
+	for _, b := range r.Unrecorded(cal, now) {
+		res, err := tx.exec(ctx, `UPDATE requests SET `+b.Clock+`_breached = 1, `+b.Clock+`_due_at = NULL WHERE id = ? AND `+b.Clock+`_breached = 0`, r.ID)
 		if err != nil {
 			return n, err
 		}
-		*b.done = true
+		r.MarkBreached(b.Clock)
 		if k, _ := res.RowsAffected(); k != 1 {
 			continue // another instance got there first
 		}
-		data := map[string]any{"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
-			"target_minutes": request.Minutes(b.c.Target), "elapsed_minutes": request.Minutes(b.c.Elapsed), "over_minutes": b.c.Over()}
-		ok, err := recordFact(ctx, tx, sys, Fact{EngagementID: r.EngagementID, Kind: "breach." + b.clock, SubjectID: r.ID,
-			At: b.c.BreachedAt(cal, now), Value: b.c.Over(), Data: data})
+		data := clockData(r, b.Stop)
+		ok, err := recordFact(ctx, tx, sys, Fact{EngagementID: r.EngagementID, Kind: "breach." + b.Clock, SubjectID: r.ID,
+			At: b.At, Value: b.Over, Data: data})
 		if err != nil {
 			return n, err
 		}
@@ -365,10 +343,10 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 			continue
 		}
 		n++
-		if err := tell(ctx, tx, sys, r.EngagementID, r.ID, r.Breached(b.clock)); err != nil {
+		if err := tell(ctx, tx, sys, r.EngagementID, r.ID, r.Breached(b.Clock)); err != nil {
 			return n, err
 		}
-		data["request_id"], data["clock"] = r.ID, b.clock
+		data["request_id"], data["clock"] = r.ID, b.Clock
 		if err := tx.record(ctx, sys, "request.breached", "engagement", r.EngagementID, data); err != nil {
 			return n, err
 		}

@@ -520,8 +520,10 @@ func (s *WorkStore) Attachment(ctx context.Context, p tandem.Principal, delivera
 	if err != nil {
 		return nil, err
 	}
-	return f, s.db.Audit.RecordExport(ctx, p, audit.ActionExport, "engagement", d.EngagementID,
-		map[string]any{"deliverable_id": deliverableID, "file_id": fileID, "name": f.Name})
+	return f, s.db.transact(ctx, func(tx *Tx) error {
+		return tx.record(ctx, p, audit.ActionExport, "engagement", d.EngagementID,
+			map[string]any{"deliverable_id": deliverableID, "file_id": fileID, "name": f.Name})
+	})
 }
 
 // Outcomes returns the accepted deliverables of an engagement whose
