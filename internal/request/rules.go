@@ -187,7 +187,7 @@ func (m *Moved) Stops() []Stop {
 type Breach struct {
 	Clock string
 	At    time.Time // when it passed the target
-	Stop          // the minutes run, over, the target
+	Stop            // the minutes run, over, the target
 }
 
 // Unrecorded lists the clocks of r past their target whose breach is not
