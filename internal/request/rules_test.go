@@ -127,3 +127,21 @@ func TestStopsAndBreaches(t *testing.T) {
 		t.Errorf("second resolution: %+v", m)
 	}
 }
+
+func TestClockState(t *testing.T) {
+	for _, c := range []struct {
+		c     Clock
+		state string
+		low   bool
+	}{
+		{Clock{Target: time.Hour, Remaining: 16 * time.Minute}, StateRunning, false},
+		{Clock{Target: time.Hour, Remaining: 15 * time.Minute}, StateRunning, true}, // a quarter left
+		{Clock{Target: time.Hour, Remaining: 10 * time.Minute, Paused: true}, StatePaused, true},
+		{Clock{Target: time.Hour, Stopped: true}, StateStopped, true},
+		{Clock{}, StateNone, true},
+	} {
+		if c.c.State() != c.state || c.c.RunningLow() != c.low {
+			t.Errorf("%+v: state %s low %v", c.c, c.c.State(), c.c.RunningLow())
+		}
+	}
+}

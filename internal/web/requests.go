@@ -64,7 +64,7 @@ func clockView(l *i18n.Localizer, c request.Clock) views.ClockView {
 		v.Text, v.Tone = l.T("request.clock.paused", "duration", businessDuration(l, c.Remaining)), "info"
 	default:
 		v.Text, v.Tone = l.T("request.clock.left", "duration", businessDuration(l, c.Remaining)), "ok"
-		if c.Remaining*4 <= c.Target {
+		if c.RunningLow() {
 			v.Tone = "warn"
 		}
 	}
@@ -241,17 +241,11 @@ type apiClock struct {
 }
 
 func toAPIClock(c request.Clock) apiClock {
-	out := apiClock{State: "running", TargetMinutes: request.Minutes(c.Target), ElapsedMinutes: request.Minutes(c.Elapsed),
+	out := apiClock{State: c.State(), TargetMinutes: request.Minutes(c.Target), ElapsedMinutes: request.Minutes(c.Elapsed),
 		RemainingMinutes: request.Minutes(c.Remaining), Breached: c.Breached}
-	switch {
-	case c.Stopped:
-		out.State = "stopped"
+	if c.Stopped {
 		t := c.StoppedAt.UTC()
 		out.StoppedAt = &t
-	case !c.HasTarget():
-		out.State = "none"
-	case c.Paused:
-		out.State = "paused"
 	}
 	if !c.Due.IsZero() {
 		t := c.Due.UTC()

@@ -176,3 +176,11 @@ func TestReviewApply(t *testing.T) {
 		t.Errorf("submitted: %+v", m)
 	}
 }
+
+func TestOverdue(t *testing.T) {
+	due := time.Date(2026, 3, 6, 17, 0, 0, 0, stockholm)
+	if (&Deliverable{Status: StatusInProgress, DueAt: due}).Overdue(due) || !(&Deliverable{Status: StatusSubmitted, DueAt: due}).Overdue(due.Add(time.Second)) ||
+		(&Deliverable{Status: StatusAccepted, DueAt: due}).Overdue(due.Add(time.Hour)) {
+		t.Error("Overdue")
+	}
+}

@@ -141,6 +141,11 @@ func (r *Review) Validate() error {
 	return v.Err()
 }
 
+// Overdue reports whether d is past its due time at now and not accepted.
+func (d *Deliverable) Overdue(now time.Time) bool {
+	return d.Status != StatusAccepted && d.DueAt.Before(now)
+}
+
 // CanMove reports whether a deliverable may go from one status to another
 // by hand (submitting, accepting and returning have their own actions).
 func CanMove(from, to Status) bool {
