@@ -344,3 +344,42 @@ func TestNoticesProposalsAndReports(t *testing.T) {
 		}
 	})
 }
+
+// A notice or proposal is found by its engagement and id: asked for under
+// another engagement the caller may see, it does not exist.
+func TestNestedRecordsByEngagement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		storetest.Activate(t, db, f.Owner, f.A1, noticeTerms)
+		storetest.Activate(t, db, f.Owner, f.A2, noticeTerms)
+		n := &notice.Notice{EngagementID: f.A1, Category: "missing_information", Text: "We need the price list"}
+		if err := db.Notices.File(ctx, f.VendorManager, n); err != nil {
+			t.Fatal(err)
+		}
+		x := &proposal.Proposal{EngagementID: f.A1, Kind: proposal.KindProposal, Title: "Call in the mornings"}
+		if err := db.Proposals.Raise(ctx, f.VendorManager, x); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.Notices.Get(ctx, f.Owner, f.A1, n.ID); err != nil || got.Text != n.Text {
+			t.Fatalf("notice under its engagement: %v", err)
+		}
+		if _, err := db.Notices.Get(ctx, f.Owner, f.A2, n.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("notice under another engagement: %v", err)
+		}
+		if err := db.Notices.Acknowledge(ctx, f.Owner, f.A2, n.ID, notice.Ack{}); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("acknowledged under another engagement: %v", err)
+		}
+		if got, err := db.Proposals.Get(ctx, f.Owner, f.A1, x.ID); err != nil || got.Title != x.Title {
+			t.Fatalf("proposal under its engagement: %v", err)
+		}
+		if _, err := db.Proposals.Get(ctx, f.Owner, f.A2, x.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("proposal under another engagement: %v", err)
+		}
+		if err := db.Proposals.Decide(ctx, f.Owner, f.A2, x.ID, proposal.Decision{Status: proposal.StatusNoted}); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("decided under another engagement: %v", err)
+		}
+		if ns, _ := db.Notices.List(ctx, f.Owner, f.A1, store.NoticeFilter{Open: true}); len(ns) != 1 {
+			t.Errorf("the refused acknowledgement changed the notice: %+v", ns)
+		}
+	})
+}
