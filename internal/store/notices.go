@@ -177,24 +177,16 @@ func (s *NoticeStore) Acknowledge(ctx context.Context, p tandem.Principal, engag
 		if err := a.Acknowledge(n, d, loc, tx.now); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE notices SET acknowledged_by = ?, acknowledged_at = ?, ack_comment = ?, new_due_at = ?
+		if err := changeOne(ctx, tx, i18n.K("notice.already_acknowledged"), `UPDATE notices SET acknowledged_by = ?, acknowledged_at = ?, ack_comment = ?, new_due_at = ?
 			WHERE workspace_id = ? AND id = ? AND acknowledged_at IS NULL`,
-			p.UserID, tx.now, a.Comment, nullTimeArg(a.NewDueAt), p.WorkspaceID, id)
-		if err != nil {
+			p.UserID, tx.now, a.Comment, nullTimeArg(a.NewDueAt), p.WorkspaceID, id); err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("notice.already_acknowledged"))
 		}
 		data := map[string]any{"notice_id": id, "category": n.Category, "deliverable_id": n.DeliverableID, "comment": a.Comment}
 		if d != nil {
-			res, err := tx.exec(ctx, `UPDATE deliverables SET due_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status <> ?`,
-				a.NewDueAt, tx.now, p.WorkspaceID, d.ID, string(work.StatusAccepted))
-			if err != nil {
+			if err := changeOne(ctx, tx, i18n.K("notice.deliverable_accepted"), `UPDATE deliverables SET due_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status <> ?`,
+				a.NewDueAt, tx.now, p.WorkspaceID, d.ID, string(work.StatusAccepted)); err != nil {
 				return err
-			}
-			if k, _ := res.RowsAffected(); k != 1 {
-				return tandem.Errorf(tandem.EConflict, i18n.K("notice.deliverable_accepted"))
 			}
 			data["old_due_at"], data["new_due_at"] = d.DueAt.UTC(), a.NewDueAt
 		}

@@ -145,13 +145,9 @@ func (s *ProposalStore) Decide(ctx context.Context, p tandem.Principal, engageme
 		if err := dec.Apply(x); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, comment = ?
-			WHERE workspace_id = ? AND id = ? AND status = ?`, dec.Status, p.UserID, tx.now, dec.Comment, p.WorkspaceID, id, proposal.StatusOpen)
-		if err != nil {
+		if err := changeOne(ctx, tx, i18n.K("proposal.already_decided"), `UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, comment = ?
+			WHERE workspace_id = ? AND id = ? AND status = ?`, dec.Status, p.UserID, tx.now, dec.Comment, p.WorkspaceID, id, proposal.StatusOpen); err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("proposal.already_decided"))
 		}
 		if _, err := recordFact(ctx, tx, p, Fact{EngagementID: x.EngagementID, Kind: "proposal.decided", SubjectID: id, At: tx.now,
 			Value: int64(tx.now.Sub(x.RaisedAt) / time.Second), Flag: dec.Accepted(),

@@ -239,14 +239,10 @@ func (s *ReportStore) Save(ctx context.Context, p tandem.Principal, r *report.Re
 		case old.Commented():
 			return tandem.Errorf(tandem.EConflict, i18n.K("report.commented"))
 		default:
-			res, err := tx.exec(ctx, `UPDATE status_reports SET done = ?, next = ?, risks = ?, blockers = ?, asks = ?, figures = ?, author_id = ?, updated_at = ?
+			if err := changeOne(ctx, tx, i18n.K("report.commented"), `UPDATE status_reports SET done = ?, next = ?, risks = ?, blockers = ?, asks = ?, figures = ?, author_id = ?, updated_at = ?
 				WHERE workspace_id = ? AND id = ? AND commented_at IS NULL`,
-				r.Done, r.Next, r.Risks, r.Blockers, r.Asks, string(figures), p.UserID, tx.now, p.WorkspaceID, old.ID)
-			if err != nil {
+				r.Done, r.Next, r.Risks, r.Blockers, r.Asks, string(figures), p.UserID, tx.now, p.WorkspaceID, old.ID); err != nil {
 				return err
-			}
-			if k, _ := res.RowsAffected(); k != 1 {
-				return tandem.Errorf(tandem.EConflict, i18n.K("report.commented"))
 			}
 			r.ID = old.ID
 		}
@@ -281,13 +277,9 @@ func (s *ReportStore) Comment(ctx context.Context, p tandem.Principal, engagemen
 		if err := r.CheckComment(&comment); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE status_reports SET comment = ?, commented_by = ?, commented_at = ?
-			WHERE workspace_id = ? AND id = ? AND commented_at IS NULL`, comment, p.UserID, tx.now, p.WorkspaceID, r.ID)
-		if err != nil {
+		if err := changeOne(ctx, tx, i18n.K("report.commented"), `UPDATE status_reports SET comment = ?, commented_by = ?, commented_at = ?
+			WHERE workspace_id = ? AND id = ? AND commented_at IS NULL`, comment, p.UserID, tx.now, p.WorkspaceID, r.ID); err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("report.commented"))
 		}
 		if err := tell(ctx, tx, p, engagementID, r.ID, r.CommentedMessage()); err != nil {
 			return err

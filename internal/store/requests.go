@@ -265,15 +265,11 @@ func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engag
 			return err
 		}
 		x, ch := &m.Request, m.Change
-		res, err := tx.exec(ctx, `UPDATE requests SET status = ?, responded_at = ?, resolved_at = ?, response_due_at = ?, resolution_due_at = ?,
+		if err := changeOne(ctx, tx, i18n.K("request.changed_meanwhile"), `UPDATE requests SET status = ?, responded_at = ?, resolved_at = ?, response_due_at = ?, resolution_due_at = ?,
 			updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
 			string(x.Status), nullTimeArg(x.RespondedAt), nullTimeArg(x.ResolvedAt), dueArg(x.Response), dueArg(x.Resolution),
-			tx.now, p.WorkspaceID, r.ID, string(r.Status))
-		if err != nil {
+			tx.now, p.WorkspaceID, r.ID, string(r.Status)); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("request.changed_meanwhile"))
 		}
 		if err := insertChange(ctx, tx, p.WorkspaceID, r.ID, ch); err != nil {
 			return err

@@ -194,6 +194,21 @@ func loadEngagementTerms(ctx context.Context, q workReader, p tandem.Principal, 
 	return loadTerms(ctx, q, p, e, at)
 }
 
+// changeOne runs an UPDATE that must change exactly one row; when it
+// changes none, the record changed meanwhile: EConflict with key.
+func changeOne(ctx context.Context, tx *Tx, key i18n.Key, q string, args ...any) error {
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return tandem.Errorf(tandem.EConflict, key)
+	}
+	return nil
+}
+
 // Create adds a deliverable to a live engagement, for a service the terms
 // in force list (a service that is not in the contract is not owed). The due
 // time defaults to the service's deadline rule; the acceptor comes from the
@@ -301,13 +316,9 @@ func (s *WorkStore) Move(ctx context.Context, p tandem.Principal, id int64, to w
 		if err := work.CheckMove(d.Status, to); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			string(to), tx.now, p.WorkspaceID, id, string(d.Status))
-		if err != nil {
+		if err := changeOne(ctx, tx, i18n.K("work.changed_meanwhile"), `UPDATE deliverables SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			string(to), tx.now, p.WorkspaceID, id, string(d.Status)); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
 		}
 		return tx.record(ctx, p, "deliverable.moved", "engagement", d.EngagementID, map[string]any{"deliverable_id": id, "from": d.Status, "to": to})
 	})
@@ -330,14 +341,10 @@ func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, no
 			return err
 		}
 		number = d.Submissions + 1
-		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, submissions = ?, first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
+		if err := changeOne(ctx, tx, i18n.K("work.changed_meanwhile"), `UPDATE deliverables SET status = ?, submissions = ?, first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
 			WHERE workspace_id = ? AND id = ? AND submissions = ?`,
-			string(work.StatusSubmitted), number, tx.now, tx.now, p.WorkspaceID, id, d.Submissions)
-		if err != nil {
+			string(work.StatusSubmitted), number, tx.now, tx.now, p.WorkspaceID, id, d.Submissions); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
 		}
 		sid, err := tx.insert(ctx, `INSERT INTO submissions (workspace_id, deliverable_id, number, note, submitted_by, submitted_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, id, number, note, p.UserID, tx.now)
@@ -401,15 +408,11 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 		if err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, returns = ?, accepted_at = ?, updated_at = ?
+		if err := changeOne(ctx, tx, i18n.K("work.changed_meanwhile"), `UPDATE deliverables SET status = ?, returns = ?, accepted_at = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ? AND status = ? AND submissions = ?`,
 			string(out.Status), out.Returns, nullTimeArg(out.AcceptedAt), tx.now,
-			p.WorkspaceID, id, string(work.StatusSubmitted), d.Submissions)
-		if err != nil {
+			p.WorkspaceID, id, string(work.StatusSubmitted), d.Submissions); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
 		}
 		decision := r.Decision()
 		if _, err := tx.insert(ctx, `INSERT INTO reviews (workspace_id, deliverable_id, submission_number, decision, reason, comment, reviewed_by, reviewed_at)
