@@ -282,23 +282,22 @@ func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engag
 		"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
 }
 
-// checkAssignee makes sure a deliverable's assignee works the engagement for
-// its partner: a vendor manager of the partner or an agent assigned to it.
+// checkAssignee reads the membership a deliverable is assigned to and
+// asks work.CheckAssignee whether it may be.
 func checkAssignee(ctx context.Context, tx *Tx, p tandem.Principal, e *engagement.Engagement, membershipID int64) error {
 	if membershipID == 0 {
 		return nil
 	}
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM memberships m WHERE m.workspace_id = ? AND m.id = ? AND m.partner_id = ?
-		AND (m.role = ? OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?))`,
-		p.WorkspaceID, membershipID, e.PartnerID, string(tandem.RoleVendorManager), e.ID).Scan(&n)
-	if err != nil {
+	var a work.Assignee
+	var assigned int
+	err := tx.queryRow(ctx, `SELECT m.role, COALESCE(m.partner_id, 0),
+		(SELECT COUNT(*) FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?)
+		FROM memberships m WHERE m.workspace_id = ? AND m.id = ?`, e.ID, p.WorkspaceID, membershipID).Scan(&a.Role, &a.PartnerID, &assigned)
+	if err != nil && notFound(err) != tandem.ErrNotFound {
 		return err
 	}
-	if n == 0 {
-		return invalid("assignee_id", "work.assignee_not_on_engagement")
-	}
-	return nil
+	a.Assigned = assigned > 0
+	return work.CheckAssignee(a, e)
 }
 
 // Move changes a deliverable's status by hand: planned ⇄ in progress, and
@@ -392,11 +391,8 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 			Scan(&submittedAt); err != nil && notFound(err) != tandem.ErrNotFound {
 			return err
 		}
-		if err := r.Validate(); err != nil {
-			return err
-		}
-		var cal *sla.Calendar
-		if d.Status == work.StatusSubmitted {
+		var cal *sla.Calendar // the lateness of an acceptance is counted on it
+		if r.Accepted && d.Status == work.StatusSubmitted {
 			// The deliverable's read joined its engagement in p's scope.
 			et, err := loadTerms(ctx, tx, p, &engagement.Engagement{ID: d.EngagementID}, tx.now)
 			if err != nil {

@@ -105,6 +105,27 @@ func (d *Deliverable) Plan(t contract.Terms, cal *sla.Calendar, loc *time.Locati
 	return v.Err()
 }
 
+// Assignee is the membership a deliverable is assigned to, as the rule
+// reads it; the zero Assignee is no membership of the workspace.
+type Assignee struct {
+	Role      tandem.Role
+	PartnerID int64
+	Assigned  bool // assigned to the engagement
+}
+
+// CheckAssignee reports whether a deliverable of e may be assigned to a:
+// someone who works the engagement for its partner — a partner manager of
+// the partner, or a person of the partner assigned to the engagement. A
+// field error on "assignee_id" if not.
+func CheckAssignee(a Assignee, e *engagement.Engagement) error {
+	if a.PartnerID != 0 && a.PartnerID == e.PartnerID && (a.Role == tandem.RoleVendorManager || a.Assigned) {
+		return nil
+	}
+	var v tandem.Validator
+	v.Add("assignee_id", i18n.K("work.assignee_not_on_engagement"))
+	return v.Err()
+}
+
 // Created is who is told of a new deliverable: the partner's people.
 func (d *Deliverable) Created() notification.Message {
 	return notification.Message{Kind: "deliverable.created", To: notification.Partner, Args: map[string]any{"title": d.Title}}

@@ -184,3 +184,23 @@ func TestOverdue(t *testing.T) {
 		t.Error("Overdue")
 	}
 }
+
+func TestCheckAssignee(t *testing.T) {
+	e := &engagement.Engagement{ID: 4, PartnerID: 9}
+	for _, c := range []struct {
+		a  Assignee
+		ok bool
+	}{
+		{Assignee{Role: tandem.RoleVendorManager, PartnerID: 9}, true},
+		{Assignee{Role: tandem.RoleVendorAgent, PartnerID: 9, Assigned: true}, true},
+		{Assignee{Role: tandem.RoleVendorAgent, PartnerID: 9}, false},   // not on this engagement
+		{Assignee{Role: tandem.RoleVendorManager, PartnerID: 8}, false}, // another partner's
+		{Assignee{Role: tandem.RoleManager}, false},                     // the client's
+		{Assignee{}, false}, // no membership
+	} {
+		err := CheckAssignee(c.a, e)
+		if (err == nil) != c.ok || (err != nil && fields(err)[0] != "assignee_id:work.assignee_not_on_engagement") {
+			t.Errorf("%+v: %v", c.a, err)
+		}
+	}
+}
