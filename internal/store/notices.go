@@ -19,7 +19,8 @@ import (
 // sweep records. The rules are in package notice.
 type NoticeStore struct{ db *DB }
 
-// live reports whether work happens under e (engagement.Status.Live).
+// live reports whether work happens under e. It only forwards to
+// engagement's Live, for the callers in manual.go; new code calls e.Live().
 func live(e *engagement.Engagement) bool { return e.Live() }
 
 const noticeCols = `n.id, n.workspace_id, n.engagement_id, n.category, COALESCE(n.deliverable_id, 0), COALESCE(d.title, ''), n.body,
