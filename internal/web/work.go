@@ -105,10 +105,12 @@ func (s *server) deliverableCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	d := &work.Deliverable{EngagementID: e.ID, Title: f.Get("title"), ServiceKey: f.Get("service_key"), Priority: f.Get("priority"),
 		Description: f.Get("description"), AssigneeID: formID(f.Get("assignee_id"))}
-	if due, derr := tandem.ParseDate(f.Get("due_on")); derr != nil {
-		err = invalidField("due_on", "validation.date")
-	} else if !due.IsZero() {
-		d.DueAt = work.DueOn(due, st.loc.Location())
+	if due := f.Get("due_on"); due != "" {
+		if t, derr := time.Parse(time.DateOnly, due); derr != nil {
+			err = invalidField("due_on", "validation.date")
+		} else {
+			d.DueAt = work.DueOn(tandem.DateOf(t), st.loc.Location())
+		}
 	}
 	if err == nil {
 		err = s.db.Work.Create(r.Context(), st.principal, d)
