@@ -65,20 +65,7 @@ func (s *NoticeStore) List(ctx context.Context, p tandem.Principal, engagementID
 	if f.Category != "" {
 		w.add("n.category = ?", f.Category)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []notice.Notice{}
-	for rows.Next() {
-		var n notice.Notice
-		if err := scanNotice(rows, &n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`, w.args...)
 }
 
 // Get returns notice id of an engagement p may see, or tandem.ErrNotFound.
@@ -311,22 +298,13 @@ func judgeLateNotice(ctx context.Context, q workReader, p tandem.Principal, deli
 	if err != nil {
 		return nil, notice.Penalty{}, false, err
 	}
-	rows, err := q.query(ctx, `SELECT filed_at, new_due_at FROM notices WHERE workspace_id = ? AND deliverable_id = ? AND category = ?
+	filings, err := collect(ctx, q, func(s interface{ Scan(...any) error }, f *notice.Filing) error {
+		err := s.Scan(&f.FiledAt, nullTime{&f.NewDueAt})
+		f.FiledAt = f.FiledAt.UTC()
+		return err
+	}, `SELECT filed_at, new_due_at FROM notices WHERE workspace_id = ? AND deliverable_id = ? AND category = ?
 		ORDER BY filed_at`, p.WorkspaceID, d.ID, notice.CategoryDeadline)
 	if err != nil {
-		return nil, notice.Penalty{}, false, err
-	}
-	defer rows.Close()
-	var filings []notice.Filing
-	for rows.Next() {
-		var f notice.Filing
-		if err := rows.Scan(&f.FiledAt, nullTime{&f.NewDueAt}); err != nil {
-			return nil, notice.Penalty{}, false, err
-		}
-		f.FiledAt = f.FiledAt.UTC()
-		filings = append(filings, f)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, notice.Penalty{}, false, err
 	}
 	x, owed := notice.PenaltyOwed(d, submittedAt.UTC(), et.terms, et.cal, filings, now)
@@ -343,25 +321,15 @@ func (s *NoticeStore) Penalties(ctx context.Context, p tandem.Principal, engagem
 	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT f.subject_id, COALESCE(d.title, ''), f.at, f.amount_minor, f.currency, f.flag
+	return collect(ctx, s.db, func(s interface{ Scan(...any) error }, x *notice.Penalty) error {
+		var flag int
+		err := s.Scan(&x.DeliverableID, &x.DeliverableTitle, &x.DueAt, &x.AmountMinor, &x.Currency, &flag)
+		x.DueAt, x.NoticeFiled = x.DueAt.UTC(), flag != 0
+		return err
+	}, `SELECT f.subject_id, COALESCE(d.title, ''), f.at, f.amount_minor, f.currency, f.flag
 		FROM facts f LEFT JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
 		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'penalty.late_notice' ORDER BY f.at DESC, f.id DESC`,
 		p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []notice.Penalty{}
-	for rows.Next() {
-		var x notice.Penalty
-		var flag int
-		if err := rows.Scan(&x.DeliverableID, &x.DeliverableTitle, &x.DueAt, &x.AmountMinor, &x.Currency, &flag); err != nil {
-			return nil, err
-		}
-		x.DueAt, x.NoticeFiled = x.DueAt.UTC(), flag != 0
-		out = append(out, x)
-	}
-	return out, rows.Err()
 }
 
 func boolInt(b bool) int {

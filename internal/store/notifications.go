@@ -69,20 +69,7 @@ func partnerPeople(ctx context.Context, tx *Tx, workspaceID, engagementID int64)
 }
 
 func userIDs(ctx context.Context, tx *Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return collect(ctx, tx, func(s interface{ Scan(...any) error }, id *int64) error { return s.Scan(id) }, q, args...)
 }
 
 // List lists p's notifications in p's workspace, newest first, unread
@@ -97,24 +84,14 @@ func (s *NotificationStore) List(ctx context.Context, p tandem.Principal, all bo
 	if !all {
 		q += ` AND read_at IS NULL`
 	}
-	rows, err := s.db.query(ctx, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), p.WorkspaceID, p.UserID)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []notification.Notification{}
-	for rows.Next() {
-		var n notification.Notification
+	out, err := collect(ctx, s.db, func(s interface{ Scan(...any) error }, n *notification.Notification) error {
 		var js string
-		if err := rows.Scan(&n.ID, &n.Kind, &n.EngagementID, &n.SubjectID, &js, &n.CreatedAt, nullTime{&n.ReadAt}); err != nil {
-			return nil, 0, err
+		if err := s.Scan(&n.ID, &n.Kind, &n.EngagementID, &n.SubjectID, &js, &n.CreatedAt, nullTime{&n.ReadAt}); err != nil {
+			return err
 		}
-		if err := json.Unmarshal([]byte(js), &n.Args); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, n)
-	}
-	return out, unread, rows.Err()
+		return json.Unmarshal([]byte(js), &n.Args)
+	}, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), p.WorkspaceID, p.UserID)
+	return out, unread, err
 }
 
 // MarkRead marks p's notifications read: one (id) or all (id 0).

@@ -46,20 +46,7 @@ func (s *ProposalStore) List(ctx context.Context, p tandem.Principal, engagement
 	if kind != "" {
 		w.add("x.kind = ?", kind)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+proposalCols+proposalFrom+w.String()+` ORDER BY x.raised_at DESC, x.id DESC`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []proposal.Proposal{}
-	for rows.Next() {
-		var x proposal.Proposal
-		if err := scanProposal(rows, &x); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, scanProposal, `SELECT `+proposalCols+proposalFrom+w.String()+` ORDER BY x.raised_at DESC, x.id DESC`, w.args...)
 }
 
 // Get returns proposal id of an engagement p may see, or

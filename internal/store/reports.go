@@ -46,20 +46,7 @@ func (s *ReportStore) List(ctx context.Context, p tandem.Principal, engagementID
 	var w where
 	engagementScope(&w, p)
 	w.add("r.workspace_id = ? AND r.engagement_id = ?", p.WorkspaceID, engagementID)
-	rows, err := s.db.query(ctx, `SELECT `+reportCols+reportFrom+w.String()+` ORDER BY r.week DESC`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []report.Report{}
-	for rows.Next() {
-		var r report.Report
-		if err := scanReport(rows, &r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, scanReport, `SELECT `+reportCols+reportFrom+w.String()+` ORDER BY r.week DESC`, w.args...)
 }
 
 // Get returns the stored status report of an engagement for the week
@@ -120,20 +107,8 @@ func (s *ReportStore) Draft(ctx context.Context, p tandem.Principal, engagementI
 		return nil, err
 	}
 	lines := func(q string, args ...any) (string, error) {
-		rows, err := s.db.query(ctx, q, args...)
-		if err != nil {
-			return "", err
-		}
-		defer rows.Close()
-		var items []report.Item
-		for rows.Next() {
-			var it report.Item
-			if err := rows.Scan(&it.Title, &it.At); err != nil {
-				return "", err
-			}
-			items = append(items, it)
-		}
-		return report.Lines(items, loc), rows.Err()
+		items, err := collect(ctx, s.db, func(s interface{ Scan(...any) error }, it *report.Item) error { return s.Scan(&it.Title, &it.At) }, q, args...)
+		return report.Lines(items, loc), err
 	}
 	from, to := monday.String(), report.Next(monday).String()
 	if r.Done, err = lines(`SELECT d.title, f.at FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id

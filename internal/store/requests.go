@@ -76,31 +76,14 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+requestFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+requestCols+requestFrom+w.String()+
+	out, err := collect(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+w.String()+
 		orderBy(pg.Sort, map[string]string{"number": "r.number", "opened": "r.opened_at", "status": "r.status",
 			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id")+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := []request.Request{}
-	for rows.Next() {
-		var r request.Request
-		if err := scanRequest(rows, &r); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	ptrs := make([]*request.Request, len(out))
-	for i := range out {
-		ptrs[i] = &out[i]
-	}
-	if _, err := s.complete(ctx, ptrs, s.db.Now()); err != nil {
+	if _, err := s.complete(ctx, pointers(out), s.db.Now()); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil
@@ -359,26 +342,22 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 func (s *RequestStore) SweepBreaches(ctx context.Context, now time.Time) (n int, err error) {
 	defer wrap(&err, "RequestStore.SweepBreaches")
 	now = now.UTC()
-	rows, err := s.db.query(ctx, `SELECT `+requestCols+requestFrom+`
+	due, err := collect(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+`
 		WHERE (r.response_due_at <= ? AND r.response_breached = 0) OR (r.resolution_due_at <= ? AND r.resolution_breached = 0)
 		ORDER BY r.id LIMIT 1000`, now, now)
 	if err != nil {
 		return 0, err
 	}
-	var due []*request.Request
-	for rows.Next() {
-		r := new(request.Request)
-		if err := scanRequest(rows, r); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, r)
+	return s.complete(ctx, pointers(due), now)
+}
+
+// pointers returns pointers to the elements of xs.
+func pointers[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	return s.complete(ctx, due, now)
+	return out
 }
 
 // clocker computes requests' clocks, caching the workspaces' zones and the

@@ -60,22 +60,10 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String()+
+	out, err := collect(ctx, s.db, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String()+
 		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []work.Deliverable{}
-	for rows.Next() {
-		var d work.Deliverable
-		if err := scanDeliverable(rows, &d); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // deliverableWhere selects the deliverables of f that p may see, at now.
@@ -108,6 +96,25 @@ func (s *WorkStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *w
 type workReader interface {
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// collect runs a query and scans every row into a slice (empty, not nil,
+// when there are none).
+func collect[T any](ctx context.Context, q workReader, scan func(s interface{ Scan(...any) error }, x *T) error, query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var x T
+		if err := scan(rows, &x); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
 }
 
 // deliverableIn reads one deliverable p may see, or tandem.ErrNotFound.
@@ -539,25 +546,15 @@ func (s *WorkStore) Outcomes(ctx context.Context, p tandem.Principal, engagement
 }
 
 func outcomes(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, from, to tandem.Date) ([]work.Outcome, error) {
-	rows, err := q.query(ctx, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
+	return collect(ctx, q, func(s interface{ Scan(...any) error }, o *work.Outcome) error {
+		var acceptedAt, createdAt time.Time
+		err := s.Scan(&o.DeliverableID, &o.Title, &o.AcceptedAt, &o.LateDays, &o.Returns, nullTime{&acceptedAt}, &createdAt)
+		o.LeadTime = int64(acceptedAt.Sub(createdAt).Seconds())
+		return err
+	}, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
 		FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
 		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'deliverable.accepted' AND f.day >= ? AND f.day < ?
 		ORDER BY f.at`, p.WorkspaceID, engagementID, from.String(), to.String())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []work.Outcome{}
-	for rows.Next() {
-		var o work.Outcome
-		var acceptedAt, createdAt time.Time
-		if err := rows.Scan(&o.DeliverableID, &o.Title, &o.AcceptedAt, &o.LateDays, &o.Returns, nullTime{&acceptedAt}, &createdAt); err != nil {
-			return nil, err
-		}
-		o.LeadTime = int64(acceptedAt.Sub(createdAt).Seconds())
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // Figures computes an engagement's work figures for [from, to), with the
