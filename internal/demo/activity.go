@@ -9,6 +9,8 @@ import (
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/proposal"
+	"github.com/tandemhq/tandem/internal/report"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/sla"
@@ -279,7 +281,7 @@ func (a *activity) sales() error {
 	// A proposal, left for the client to decide, and a risk warning the
 	// client has noted.
 	eid := a.ids.engagements[salesTitle]
-	if err := a.db.Notices.Raise(a.ctx, a.as[kadri], &notice.Proposal{EngagementID: eid, Kind: notice.KindProposal,
+	if err := a.db.Proposals.Raise(a.ctx, a.as[kadri], &proposal.Proposal{EngagementID: eid, Kind: proposal.KindProposal,
 		Title: "Call hotels in Norway in Q1",
 		Text: "Norwegian chains (Thon, Strawberry, Scandic Norge) are planning lobby refurbishments for 2027, and two " +
 			"of our Tallinn callers speak Norwegian and are free from January. We propose a six-week list of 80 hotels " +
@@ -287,21 +289,21 @@ func (a *activity) sales() error {
 			"first meetings by video."}); err != nil {
 		return err
 	}
-	risk := &notice.Proposal{EngagementID: eid, Kind: notice.KindRisk, Title: "Hotel purchasing frozen until mid-January",
+	risk := &proposal.Proposal{EngagementID: eid, Kind: proposal.KindRisk, Title: "Hotel purchasing frozen until mid-January",
 		Text: "Several Stockholm hotel chains told us their 2027 purchasing budgets are released only in mid-January. " +
 			"We expect 5–6 meetings booked in December instead of 12, and will shift the calling to office managers, " +
 			"whose budgets follow the calendar year."}
-	if err := a.db.Notices.Raise(a.ctx, a.as[kadri], risk); err != nil {
+	if err := a.db.Proposals.Raise(a.ctx, a.as[kadri], risk); err != nil {
 		return err
 	}
-	if err := a.db.Notices.Decide(a.ctx, a.as[johan], risk.ID, notice.Decision{Status: notice.StatusNoted,
+	if err := a.db.Proposals.Decide(a.ctx, a.as[johan], eid, risk.ID, proposal.Decision{Status: proposal.StatusNoted,
 		Comment: "Agreed: call offices in December and take the hotel list up again in the first week of January."}); err != nil {
 		return err
 	}
 
 	// This week's status report, with the client's comment.
-	week := notice.WeekOf(a.now, a.loc)
-	if _, err := a.db.Notices.SaveReport(a.ctx, a.as[kadri], &notice.Report{EngagementID: eid, Week: week,
+	week := report.WeekOf(a.now, a.loc)
+	if _, err := a.db.Reports.Save(a.ctx, a.as[kadri], &report.Report{EngagementID: eid, Week: week,
 		Done: "- Stockholm hotel chains: 46 properties worked, 9 showroom visits booked (accepted)\n" +
 			"- Göteborg office managers: 7 qualified leads handed over (accepted)\n" +
 			"- Uppsala and Västerås offices: call log completed after your return (accepted)\n" +
@@ -312,7 +314,7 @@ func (a *activity) sales() error {
 		Asks:  "- Please decide on the Norway proposal by 4 December so we can plan the Norwegian callers."}); err != nil {
 		return err
 	}
-	return a.db.Notices.CommentReport(a.ctx, a.as[johan], eid, week,
+	return a.db.Reports.Comment(a.ctx, a.as[johan], eid, week,
 		"Thanks Kadri, a good week. The Uppsala log is much better after the rework. We will take the Norway proposal "+
 			"to the steering meeting; please send the list of the 80 hotels beforehand.")
 }
@@ -505,7 +507,7 @@ func (a *activity) selection() error {
 // notification would have; the rest stay unread for the demo.
 func (a *activity) readHandled() error {
 	p := a.as[johan]
-	ns, _, err := a.db.Work.Notifications(a.ctx, p, false, 500)
+	ns, _, err := a.db.Notifications.List(a.ctx, p, false, 500)
 	if err != nil {
 		return err
 	}
@@ -519,16 +521,16 @@ func (a *activity) readHandled() error {
 			}
 			handled = d.Status != work.StatusSubmitted
 		case "proposal.raised":
-			x, err := a.db.Notices.Proposal(a.ctx, p, n.SubjectID)
+			x, err := a.db.Proposals.Get(a.ctx, p, n.EngagementID, n.SubjectID)
 			if err != nil {
 				return err
 			}
-			handled = x.Status != notice.StatusOpen
+			handled = x.Status != proposal.StatusOpen
 		case "status_report.filed":
 			handled = true
 		}
 		if handled {
-			if err := a.db.Work.MarkRead(a.ctx, p, n.ID); err != nil {
+			if err := a.db.Notifications.MarkRead(a.ctx, p, n.ID); err != nil {
 				return err
 			}
 		}

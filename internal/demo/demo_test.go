@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/store"
@@ -185,27 +186,27 @@ func checkActivity(t *testing.T, db *store.DB, workspaceID int64) {
 	if len(ds) != 8 || statuses[work.StatusAccepted] != 5 || statuses[work.StatusSubmitted] != 1 || statuses[work.StatusInProgress] != 2 {
 		t.Errorf("sales deliverables %v", statuses)
 	}
-	ns, err := db.Notices.Notices(ctx, manager, sales, store.NoticeFilter{Open: true})
+	ns, err := db.Notices.List(ctx, manager, sales, store.NoticeFilter{Open: true})
 	if err != nil || len(ns) != 1 || ns[0].Category != notice.CategoryDeadline || !ns[0].Timely {
 		t.Errorf("open notices %+v, %v", ns, err)
 	}
-	xs, err := db.Notices.Proposals(ctx, manager, sales, "")
+	xs, err := db.Proposals.List(ctx, manager, sales, "")
 	if err != nil || len(xs) != 2 {
 		t.Fatalf("proposals %+v, %v", xs, err)
 	}
 	for _, x := range xs {
-		if want := map[string]string{notice.KindProposal: notice.StatusOpen, notice.KindRisk: notice.StatusNoted}[x.Kind]; x.Status != want {
+		if want := map[string]string{proposal.KindProposal: proposal.StatusOpen, proposal.KindRisk: proposal.StatusNoted}[x.Kind]; x.Status != want {
 			t.Errorf("%s %q is %s, want %s", x.Kind, x.Title, x.Status, want)
 		}
 	}
-	rs, err := db.Notices.Reports(ctx, manager, sales)
+	rs, err := db.Reports.List(ctx, manager, sales)
 	if err != nil || len(rs) != 1 || !rs[0].Commented() || rs[0].Figures.Accepted != 5 || rs[0].Figures.Returned != 1 {
 		t.Errorf("reports %+v, %v", rs, err)
 	}
 	// Among the manager's unread notifications: the summary awaiting his
 	// review, the deadline notice and the open proposal; what he has dealt
 	// with is read.
-	nots, _, err := db.Work.Notifications(ctx, manager, false, 200)
+	nots, _, err := db.Notifications.List(ctx, manager, false, 200)
 	if err != nil {
 		t.Fatal(err)
 	}

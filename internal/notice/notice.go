@@ -1,16 +1,11 @@
-// Package notice holds what a partner tells the client in writing and how
-// the client answers it (seed 002's notification duties, seed 001's
-// initiative and transparency):
-//
-//   - Notices: the situations the contract names (Terms.Notices) in which
-//     the partner must notify the client in writing — a deadline that cannot
-//     be met, missing information, a document that conflicts with the law …
-//     The client acknowledges a notice, and for a deadline notice may agree a
-//     new due date for the deliverable it is about.
-//   - Proposals and risk warnings: the partner's improvement proposals and
-//     early warnings, which the client accepts, declines or notes.
-//   - Status reports: the partner's weekly report per engagement and ISO
-//     week, pre-filled with the week's facts; the client comments on it.
+// Package notice holds the partner's written notices and the late-notice
+// penalties (seed 002's notification duties): the situations the contract
+// names (Terms.Notices) in which the partner must notify the client in
+// writing — a deadline that cannot be met, missing information, a document
+// that conflicts with the law … The client acknowledges a notice, and for a
+// deadline notice may agree a new due date for the deliverable it is about.
+// (Proposals and risk warnings are package proposal; weekly status reports
+// are package report.)
 //
 // # When a deadline notice is timely
 //
@@ -47,13 +42,8 @@
 //     agreed; value = seconds from filing to acknowledgement.
 //   - penalty.late_notice: subject = the deliverable; amount = the duty's
 //     penalty; flag = a (late) notice had been filed; at = the due time.
-//   - proposal.raised: subject = the proposal; flag = it is a risk warning
-//     (false for an improvement proposal).
-//   - proposal.decided: subject = the proposal; flag = accepted; value =
-//     seconds from raising to the decision; data.decision = accepted,
-//     declined or noted.
 //
-// These are the facts behind the initiative and notice-timeliness KPIs.
+// These are the facts behind the notice-timeliness KPIs.
 package notice
 
 import (
@@ -121,8 +111,12 @@ func (n *Notice) Validate(categories []string) error {
 // Ack is the client's acknowledgement of a notice.
 type Ack struct {
 	Comment  string
-	NewDueAt time.Time // zero: no new date
+	NewDueAt time.Time   // zero: no new date
+	NewDueOn tandem.Date // a new due date as typed on a form: see NewDueAt; used when NewDueAt is zero
 }
+
+// MovesDue reports whether the acknowledgement agrees a new due date.
+func (a *Ack) MovesDue() bool { return !a.NewDueAt.IsZero() || !a.NewDueOn.IsZero() }
 
 // Validate checks an acknowledgement of n at now: a new due date needs a
 // deliverable and must lie in the future.
@@ -168,4 +162,8 @@ type Penalty struct {
 	Currency         string
 	NoticeFiled      bool // a notice was filed, but too late
 	RecordedAt       time.Time
+
+	// Known when the penalty is decided (not read back from the facts).
+	LateNotices int // how many deadline notices were filed, all too late
+	WithinHours int // the duty's business hours
 }

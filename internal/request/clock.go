@@ -19,6 +19,32 @@ type Clock struct {
 	Spec      sla.Clock
 }
 
+// Clock states, as the API names them.
+const (
+	StateRunning = "running"
+	StatePaused  = "paused"
+	StateStopped = "stopped"
+	StateNone    = "none" // no target
+)
+
+// State is where the clock stands: stopped, without a target, paused or
+// running.
+func (c Clock) State() string {
+	switch {
+	case c.Stopped:
+		return StateStopped
+	case !c.HasTarget():
+		return StateNone
+	case c.Paused:
+		return StatePaused
+	}
+	return StateRunning
+}
+
+// RunningLow reports whether a running clock has a quarter of its target
+// or less left: time to hurry.
+func (c Clock) RunningLow() bool { return c.Remaining*4 <= c.Target }
+
 // HasTarget reports whether the clock has a target at all.
 func (c Clock) HasTarget() bool { return c.Target > 0 }
 

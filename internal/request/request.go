@@ -106,7 +106,10 @@ const (
 func SideOf(r tandem.Role) Side { return r.Side() }
 
 // Priorities a request may have.
-var Priorities = []string{"low", "normal", "high", "urgent"}
+var Priorities = []string{"low", DefaultPriority, "high", "urgent"}
+
+// DefaultPriority is a request's priority unless one is given.
+const DefaultPriority = "normal"
 
 // Rule is one transition: from which statuses, to which, who may take it,
 // and whether a note is required.
@@ -218,7 +221,7 @@ func (r *Request) Normalize() {
 	r.Description = strings.TrimSpace(r.Description)
 	r.ServiceKey = strings.TrimSpace(r.ServiceKey)
 	if r.Priority == "" {
-		r.Priority = "normal"
+		r.Priority = DefaultPriority
 	}
 }
 
@@ -255,3 +258,5 @@ type Change struct {
 func (c Change) IsFirstResponse() bool {
 	return c.From == StatusOpen && c.To != StatusOpen && c.ActorSide == SidePartner
 }
+
+func trim(s string) string { return strings.TrimSpace(s) }

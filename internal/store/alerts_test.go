@@ -96,7 +96,7 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 			notified := func(want int) {
 				t.Helper()
 				for _, p := range people {
-					ns, _, err := db.Work.Notifications(ctx, p, true, 100)
+					ns, _, err := db.Notifications.List(ctx, p, true, 100)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -115,7 +115,7 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 				}
 				// Nobody else: not the viewer, not partner B.
 				for _, p := range []tandem.Principal{f.Viewer, f.VendorManagerB} {
-					if ns, _, _ := db.Work.Notifications(ctx, p, true, 100); len(ns) != 0 {
+					if ns, _, _ := db.Notifications.List(ctx, p, true, 100); len(ns) != 0 {
 						t.Errorf("%s was notified: %+v", p.Email, ns)
 					}
 				}

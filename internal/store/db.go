@@ -38,19 +38,22 @@ type DB struct {
 	stmtMu sync.RWMutex
 	stmts  map[string]*sql.Stmt // prepared reads, see stmt
 
-	Accounts    *AccountStore
-	Partners    *PartnerStore
-	Engagements *EngagementStore
-	Audit       *AuditStore
-	Selections  *SelectionStore
-	Contracts   *ContractStore
-	Work        *WorkStore
-	Requests    *RequestStore
-	Notices     *NoticeStore
-	KPI         *KPIStore
-	Jobs        *JobStore
-	Alerts      *AlertStore
-	Manual      *ManualStore
+	Accounts      *AccountStore
+	Partners      *PartnerStore
+	Engagements   *EngagementStore
+	Audit         *AuditStore
+	Selections    *SelectionStore
+	Contracts     *ContractStore
+	Work          *WorkStore
+	Requests      *RequestStore
+	Notices       *NoticeStore
+	Proposals     *ProposalStore
+	Reports       *ReportStore
+	Notifications *NotificationStore
+	KPI           *KPIStore
+	Jobs          *JobStore
+	Alerts        *AlertStore
+	Manual        *ManualStore
 }
 
 // Options configure Open.
@@ -101,6 +104,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Work = &WorkStore{db}
 	db.Requests = &RequestStore{db}
 	db.Notices = &NoticeStore{db}
+	db.Proposals, db.Reports, db.Notifications = &ProposalStore{db}, &ReportStore{db}, &NotificationStore{db}
 	db.KPI = newKPIStore(ctx, db)
 	db.Jobs, db.Alerts, db.Manual = &JobStore{db}, &AlertStore{db}, &ManualStore{db}
 	return db, nil

@@ -7,6 +7,8 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/proposal"
+	"github.com/tandemhq/tandem/internal/report"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -97,16 +99,16 @@ func TestLateNoticePenalty(t *testing.T) {
 			}
 			// The client agrees a new date for the moved one: Tuesday 10 March 17:00.
 			at(inMarch(5, 14, 0))
-			if err := db.Notices.Acknowledge(ctx, f.VendorManager, nMoved.ID, notice.Ack{}); tandem.ErrorCode(err) != tandem.EForbidden {
+			if err := db.Notices.Acknowledge(ctx, f.VendorManager, f.A1, nMoved.ID, notice.Ack{}); tandem.ErrorCode(err) != tandem.EForbidden {
 				t.Fatalf("partner acknowledged: %v", err)
 			}
-			if err := db.Notices.Acknowledge(ctx, f.Manager, nMoved.ID, notice.Ack{NewDueAt: inMarch(5, 8, 0)}); tandem.ErrorCode(err) != tandem.EInvalid {
+			if err := db.Notices.Acknowledge(ctx, f.Manager, f.A1, nMoved.ID, notice.Ack{NewDueAt: inMarch(5, 8, 0)}); tandem.ErrorCode(err) != tandem.EInvalid {
 				t.Fatalf("new due date in the past: %v", err)
 			}
-			if err := db.Notices.Acknowledge(ctx, f.Manager, nMoved.ID, notice.Ack{Comment: "Agreed", NewDueAt: inMarch(10, 17, 0)}); err != nil {
+			if err := db.Notices.Acknowledge(ctx, f.Manager, f.A1, nMoved.ID, notice.Ack{Comment: "Agreed", NewDueAt: inMarch(10, 17, 0)}); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Notices.Acknowledge(ctx, f.Manager, nMoved.ID, notice.Ack{}); tandem.ErrorCode(err) != tandem.EConflict {
+			if err := db.Notices.Acknowledge(ctx, f.Manager, f.A1, nMoved.ID, notice.Ack{}); tandem.ErrorCode(err) != tandem.EConflict {
 				t.Fatalf("acknowledged twice: %v", err)
 			}
 			if d, _ := db.Work.Get(ctx, f.Owner, moved.ID); !d.DueAt.Equal(inMarch(10, 17, 0)) {
@@ -143,7 +145,7 @@ func TestLateNoticePenalty(t *testing.T) {
 			if len(ps) != 3 || !got["Wednesday"].NoticeFiled || !got["Thursday"].NoticeFiled || got["Silent"].NoticeFiled {
 				t.Fatalf("penalties: %+v", ps)
 			}
-			ns, _, err := db.Work.Notifications(ctx, f.Owner, true, 100)
+			ns, _, err := db.Notifications.List(ctx, f.Owner, true, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +157,7 @@ func TestLateNoticePenalty(t *testing.T) {
 				t.Fatalf("the owner's notifications: %v", kinds)
 			}
 			// The week's status report counts them.
-			r, err := db.Notices.Draft(ctx, f.VendorManager, f.A1, date(t, "2026-03-02"))
+			r, err := db.Reports.Draft(ctx, f.VendorManager, f.A1, date(t, "2026-03-02"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,107 +240,146 @@ func TestNoticesProposalsAndReports(t *testing.T) {
 		if err := db.Notices.File(ctx, f.VendorAgent, n); err != nil || !n.Timely {
 			t.Fatalf("file: %v %+v", err, n)
 		}
-		if _, err := db.Notices.Notice(ctx, f.VendorManagerB, n.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+		if _, err := db.Notices.Get(ctx, f.VendorManagerB, f.A1, n.ID); tandem.ErrorCode(err) != tandem.ENotFound {
 			t.Fatalf("partner B reads A's notice: %v", err)
 		}
-		if _, err := db.Notices.Notices(ctx, f.VendorManagerB, f.A1, store.NoticeFilter{}); tandem.ErrorCode(err) != tandem.ENotFound {
+		if _, err := db.Notices.List(ctx, f.VendorManagerB, f.A1, store.NoticeFilter{}); tandem.ErrorCode(err) != tandem.ENotFound {
 			t.Fatalf("partner B lists A's notices: %v", err)
 		}
-		if err := db.Notices.Acknowledge(ctx, f.Manager, n.ID, notice.Ack{NewDueAt: time.Now().Add(40 * 24 * time.Hour)}); err != nil {
+		if err := db.Notices.Acknowledge(ctx, f.Manager, f.A1, n.ID, notice.Ack{NewDueAt: time.Now().Add(40 * 24 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
-		ns, err := db.Notices.Notices(ctx, f.Viewer, f.A1, store.NoticeFilter{})
+		ns, err := db.Notices.List(ctx, f.Viewer, f.A1, store.NoticeFilter{})
 		if err != nil || len(ns) != 1 || !ns[0].Acknowledged() || ns[0].AcknowledgedByName != "Mats Manager" || ns[0].DeliverableTitle != "Call list" {
 			t.Fatalf("notices: %+v %v", ns, err)
 		}
-		if open, _ := db.Notices.Notices(ctx, f.Owner, f.A1, store.NoticeFilter{Open: true}); len(open) != 0 {
+		if open, _ := db.Notices.List(ctx, f.Owner, f.A1, store.NoticeFilter{Open: true}); len(open) != 0 {
 			t.Fatalf("open notices: %+v", open)
 		}
 
 		// Proposals and risk warnings.
-		err = db.Notices.Raise(ctx, f.VendorManager, &notice.Proposal{EngagementID: f.A1, Kind: "wish", Title: ""})
+		err = db.Proposals.Raise(ctx, f.VendorManager, &proposal.Proposal{EngagementID: f.A1, Kind: "wish", Title: ""})
 		if got := fields(err); got != "kind:validation.one_of,title:validation.required" {
 			t.Fatalf("bad proposal: %s", got)
 		}
-		if err := db.Notices.Raise(ctx, f.Manager, &notice.Proposal{EngagementID: f.A1, Kind: "risk", Title: "x"}); tandem.ErrorCode(err) != tandem.EForbidden {
+		if err := db.Proposals.Raise(ctx, f.Manager, &proposal.Proposal{EngagementID: f.A1, Kind: "risk", Title: "x"}); tandem.ErrorCode(err) != tandem.EForbidden {
 			t.Fatalf("client raised: %v", err)
 		}
-		risk := &notice.Proposal{EngagementID: f.A1, Kind: notice.KindRisk, Title: "Key contact leaves in April", DeliverableID: d.ID}
-		if err := db.Notices.Raise(ctx, f.VendorAgent, risk); err != nil {
+		risk := &proposal.Proposal{EngagementID: f.A1, Kind: proposal.KindRisk, Title: "Key contact leaves in April", DeliverableID: d.ID}
+		if err := db.Proposals.Raise(ctx, f.VendorAgent, risk); err != nil {
 			t.Fatal(err)
 		}
-		idea := &notice.Proposal{EngagementID: f.A1, Kind: notice.KindProposal, Title: "Call in the mornings", Text: "Reach rate is higher."}
-		if err := db.Notices.Raise(ctx, f.VendorManager, idea); err != nil {
+		idea := &proposal.Proposal{EngagementID: f.A1, Kind: proposal.KindProposal, Title: "Call in the mornings", Text: "Reach rate is higher."}
+		if err := db.Proposals.Raise(ctx, f.VendorManager, idea); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Notices.Proposal(ctx, f.VendorManagerB, risk.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+		if _, err := db.Proposals.Get(ctx, f.VendorManagerB, f.A1, risk.ID); tandem.ErrorCode(err) != tandem.ENotFound {
 			t.Fatalf("partner B reads A's risk: %v", err)
 		}
-		if err := db.Notices.Decide(ctx, f.VendorManager, idea.ID, notice.Decision{Status: "accepted"}); tandem.ErrorCode(err) != tandem.EForbidden {
+		if err := db.Proposals.Decide(ctx, f.VendorManager, f.A1, idea.ID, proposal.Decision{Status: "accepted"}); tandem.ErrorCode(err) != tandem.EForbidden {
 			t.Fatalf("partner decided: %v", err)
 		}
-		if got := fields(db.Notices.Decide(ctx, f.Owner, idea.ID, notice.Decision{Status: "declined"})); got != "comment:proposal.decline_needs_comment" {
+		if got := fields(db.Proposals.Decide(ctx, f.Owner, f.A1, idea.ID, proposal.Decision{Status: "declined"})); got != "comment:proposal.decline_needs_comment" {
 			t.Fatalf("decline without comment: %s", got)
 		}
-		if err := db.Notices.Decide(ctx, f.Owner, idea.ID, notice.Decision{Status: "accepted", Comment: "Try it in April"}); err != nil {
+		if err := db.Proposals.Decide(ctx, f.Owner, f.A1, idea.ID, proposal.Decision{Status: "accepted", Comment: "Try it in April"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Notices.Decide(ctx, f.Owner, idea.ID, notice.Decision{Status: "noted"}); tandem.ErrorCode(err) != tandem.EConflict {
+		if err := db.Proposals.Decide(ctx, f.Owner, f.A1, idea.ID, proposal.Decision{Status: "noted"}); tandem.ErrorCode(err) != tandem.EConflict {
 			t.Fatalf("decided twice: %v", err)
 		}
-		ps, err := db.Notices.Proposals(ctx, f.VendorAgent, f.A1, "")
-		if err != nil || len(ps) != 2 || ps[0].Status != notice.StatusAccepted || ps[0].DecidedByName != "Olivia Owner" || ps[1].DeliverableTitle != "Call list" {
+		ps, err := db.Proposals.List(ctx, f.VendorAgent, f.A1, "")
+		if err != nil || len(ps) != 2 || ps[0].Status != proposal.StatusAccepted || ps[0].DecidedByName != "Olivia Owner" || ps[1].DeliverableTitle != "Call list" {
 			t.Fatalf("proposals: %+v %v", ps, err)
 		}
 
 		// Status reports: one per engagement and week, editable until the client comments.
-		week := notice.WeekOf(time.Now(), noticeZone)
-		r, err := db.Notices.Draft(ctx, f.VendorManager, f.A1, week)
+		week := report.WeekOf(time.Now(), noticeZone)
+		r, err := db.Reports.Draft(ctx, f.VendorManager, f.A1, week)
 		if err != nil || r.Saved() || !strings.Contains(r.Risks, "Key contact leaves in April") || r.Figures.Risks != 1 || r.Figures.Proposals != 1 {
 			t.Fatalf("draft: %+v %v", r, err)
 		}
-		if _, err := db.Notices.Draft(ctx, f.VendorManager, f.A1, tandem.DateOf(week.Time().AddDate(0, 0, 1))); tandem.ErrorCode(err) != tandem.EInvalid {
+		if _, err := db.Reports.Draft(ctx, f.VendorManager, f.A1, tandem.DateOf(week.Time().AddDate(0, 0, 1))); tandem.ErrorCode(err) != tandem.EInvalid {
 			t.Fatalf("a Tuesday as a week: %v", err)
 		}
-		if _, err := db.Notices.Draft(ctx, f.VendorManager, f.A1, tandem.DateOf(week.Time().AddDate(0, 0, 7))); tandem.ErrorCode(err) != tandem.EInvalid {
+		if _, err := db.Reports.Draft(ctx, f.VendorManager, f.A1, tandem.DateOf(week.Time().AddDate(0, 0, 7))); tandem.ErrorCode(err) != tandem.EInvalid {
 			t.Fatalf("next week: %v", err)
 		}
-		if _, err := db.Notices.SaveReport(ctx, f.VendorManager, &notice.Report{EngagementID: f.A1, Week: week}); fields(err) != "done:validation.required" {
+		if _, err := db.Reports.Save(ctx, f.VendorManager, &report.Report{EngagementID: f.A1, Week: week}); fields(err) != "done:validation.required" {
 			t.Fatalf("report without done: %v", err)
 		}
-		if _, err := db.Notices.SaveReport(ctx, f.Manager, &notice.Report{EngagementID: f.A1, Week: week, Done: "x"}); tandem.ErrorCode(err) != tandem.EForbidden {
+		if _, err := db.Reports.Save(ctx, f.Manager, &report.Report{EngagementID: f.A1, Week: week, Done: "x"}); tandem.ErrorCode(err) != tandem.EForbidden {
 			t.Fatalf("client wrote the report: %v", err)
 		}
 		r.Done, r.Asks = "Called 40 hotels", "Access to the CRM export"
-		if created, err := db.Notices.SaveReport(ctx, f.VendorManager, r); err != nil || !created {
+		if created, err := db.Reports.Save(ctx, f.VendorManager, r); err != nil || !created {
 			t.Fatalf("save: %v %v", created, err)
 		}
-		r2 := &notice.Report{EngagementID: f.A1, Week: week, Done: "Called 45 hotels"}
-		if created, err := db.Notices.SaveReport(ctx, f.VendorAgent, r2); err != nil || created || r2.ID != r.ID {
+		r2 := &report.Report{EngagementID: f.A1, Week: week, Done: "Called 45 hotels"}
+		if created, err := db.Reports.Save(ctx, f.VendorAgent, r2); err != nil || created || r2.ID != r.ID {
 			t.Fatalf("update: %v %v %d/%d", created, err, r2.ID, r.ID)
 		}
-		if _, err := db.Notices.Report(ctx, f.VendorManagerB, f.A1, week); tandem.ErrorCode(err) != tandem.ENotFound {
+		if _, err := db.Reports.Get(ctx, f.VendorManagerB, f.A1, week); tandem.ErrorCode(err) != tandem.ENotFound {
 			t.Fatalf("partner B reads A's report: %v", err)
 		}
-		if err := db.Notices.CommentReport(ctx, f.VendorManager, f.A1, week, "Fine"); tandem.ErrorCode(err) != tandem.EForbidden {
+		if err := db.Reports.Comment(ctx, f.VendorManager, f.A1, week, "Fine"); tandem.ErrorCode(err) != tandem.EForbidden {
 			t.Fatalf("partner commented: %v", err)
 		}
-		if fields(db.Notices.CommentReport(ctx, f.Owner, f.A1, week, " ")) != "comment:validation.required" {
+		if fields(db.Reports.Comment(ctx, f.Owner, f.A1, week, " ")) != "comment:validation.required" {
 			t.Fatal("empty comment accepted")
 		}
-		if err := db.Notices.CommentReport(ctx, f.Owner, f.A1, week, "Good week"); err != nil {
+		if err := db.Reports.Comment(ctx, f.Owner, f.A1, week, "Good week"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Notices.SaveReport(ctx, f.VendorManager, r2); tandem.ErrorCode(err) != tandem.EConflict {
+		if _, err := db.Reports.Save(ctx, f.VendorManager, r2); tandem.ErrorCode(err) != tandem.EConflict {
 			t.Fatalf("edited after the comment: %v", err)
 		}
-		rs, err := db.Notices.Reports(ctx, f.Viewer, f.A1)
+		rs, err := db.Reports.List(ctx, f.Viewer, f.A1)
 		if err != nil || len(rs) != 1 || rs[0].Done != "Called 45 hotels" || rs[0].Comment != "Good week" || rs[0].CommenterName != "Olivia Owner" ||
 			rs[0].Week.String() != week.String() || rs[0].Figures.Risks != 1 {
 			t.Fatalf("reports: %+v %v", rs, err)
 		}
-		if rs, err := db.Notices.Reports(ctx, f.VendorManagerB, f.B1); err != nil || len(rs) != 0 {
+		if rs, err := db.Reports.List(ctx, f.VendorManagerB, f.B1); err != nil || len(rs) != 0 {
 			t.Fatalf("partner B's reports: %+v %v", rs, err)
+		}
+	})
+}
+
+// A notice or proposal is found by its engagement and id: asked for under
+// another engagement the caller may see, it does not exist.
+func TestNestedRecordsByEngagement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		storetest.Activate(t, db, f.Owner, f.A1, noticeTerms)
+		storetest.Activate(t, db, f.Owner, f.A2, noticeTerms)
+		n := &notice.Notice{EngagementID: f.A1, Category: "missing_information", Text: "We need the price list"}
+		if err := db.Notices.File(ctx, f.VendorManager, n); err != nil {
+			t.Fatal(err)
+		}
+		x := &proposal.Proposal{EngagementID: f.A1, Kind: proposal.KindProposal, Title: "Call in the mornings"}
+		if err := db.Proposals.Raise(ctx, f.VendorManager, x); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.Notices.Get(ctx, f.Owner, f.A1, n.ID); err != nil || got.Text != n.Text {
+			t.Fatalf("notice under its engagement: %v", err)
+		}
+		if _, err := db.Notices.Get(ctx, f.Owner, f.A2, n.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("notice under another engagement: %v", err)
+		}
+		if err := db.Notices.Acknowledge(ctx, f.Owner, f.A2, n.ID, notice.Ack{}); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("acknowledged under another engagement: %v", err)
+		}
+		if got, err := db.Proposals.Get(ctx, f.Owner, f.A1, x.ID); err != nil || got.Title != x.Title {
+			t.Fatalf("proposal under its engagement: %v", err)
+		}
+		if _, err := db.Proposals.Get(ctx, f.Owner, f.A2, x.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("proposal under another engagement: %v", err)
+		}
+		if err := db.Proposals.Decide(ctx, f.Owner, f.A2, x.ID, proposal.Decision{Status: proposal.StatusNoted}); tandem.ErrorCode(err) != tandem.ENotFound {
+			t.Errorf("decided under another engagement: %v", err)
+		}
+		if ns, _ := db.Notices.List(ctx, f.Owner, f.A1, store.NoticeFilter{Open: true}); len(ns) != 1 {
+			t.Errorf("the refused acknowledgement changed the notice: %+v", ns)
 		}
 	})
 }

@@ -4,23 +4,32 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
-	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// Notification is an in-app message for what needs a person's action: a
-// submission to review, a notice to acknowledge, a proposal to answer. The
-// same rows are what e-mail digests and webhooks will send later.
-type Notification struct {
-	ID           int64
-	Kind         string // e.g. "deliverable.submitted"; the catalogue key is "notify.<kind>"
-	EngagementID int64
-	SubjectID    int64
-	Args         map[string]any // for the message
-	CreatedAt    time.Time
-	ReadAt       time.Time
+// NotificationStore keeps the in-app notifications: each person's list,
+// what is unread, marking read. Who is told is decided by the capability
+// packages (a notification.Audience); tell turns it into people.
+type NotificationStore struct{ db *DB }
+
+// tell writes the notifications of m about subjectID of an engagement in
+// tx: to the people of its audience, except the one acting.
+func tell(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subjectID int64, m notification.Message) error {
+	var deciders, people []int64
+	var err error
+	if m.To.Client {
+		if deciders, err = clientDeciders(ctx, tx, p.WorkspaceID); err != nil {
+			return err
+		}
+	}
+	if m.To.Partner {
+		if people, err = partnerPeople(ctx, tx, p.WorkspaceID, engagementID); err != nil {
+			return err
+		}
+	}
+	return notify(ctx, tx, p, m.To.Recipients(p.UserID, deciders, people), m.Kind, engagementID, subjectID, m.Args)
 }
 
 // notify writes a notification for each user, except the one acting.
@@ -46,68 +55,48 @@ func notify(ctx context.Context, tx *Tx, p tandem.Principal, userIDs []int64, ki
 // clientDeciders are the users who act for the client on an engagement:
 // owners and managers of the workspace.
 func clientDeciders(ctx context.Context, tx *Tx, workspaceID int64) ([]int64, error) {
-	return userIDs(ctx, tx, `SELECT user_id FROM memberships WHERE workspace_id = ? AND role IN ('owner', 'manager')`, workspaceID)
+	return userIDs(ctx, tx, `SELECT user_id FROM memberships WHERE workspace_id = ? AND role IN (?, ?)`,
+		workspaceID, string(tandem.RoleOwner), string(tandem.RoleManager))
 }
 
 // partnerPeople are the users who work an engagement for the partner: its
 // vendor managers and the agents assigned to it.
 func partnerPeople(ctx context.Context, tx *Tx, workspaceID, engagementID int64) ([]int64, error) {
 	return userIDs(ctx, tx, `SELECT m.user_id FROM memberships m JOIN engagements e ON e.partner_id = m.partner_id AND e.workspace_id = m.workspace_id
-		WHERE m.workspace_id = ? AND e.id = ? AND (m.role = 'vendor_manager'
-		OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = e.id))`, workspaceID, engagementID)
+		WHERE m.workspace_id = ? AND e.id = ? AND (m.role = ?
+		OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = e.id))`,
+		workspaceID, engagementID, string(tandem.RoleVendorManager))
 }
 
 func userIDs(ctx context.Context, tx *Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return collect(ctx, tx, func(s interface{ Scan(...any) error }, id *int64) error { return s.Scan(id) }, q, args...)
 }
 
-// Notifications lists p's notifications in p's workspace, newest first,
-// unread ones only unless all is set; and how many are unread.
-func (s *WorkStore) Notifications(ctx context.Context, p tandem.Principal, all bool, limit int) (_ []Notification, unread int, err error) {
-	defer wrap(&err, "WorkStore.Notifications")
-	if unread, err = s.Unread(ctx, p); err != nil {
+// List lists p's notifications in p's workspace, newest first, unread
+// ones only unless all is set; and how many are unread. Every member may
+// call it, for their own.
+func (s *NotificationStore) List(ctx context.Context, p tandem.Principal, all bool, limit int) (_ []notification.Notification, unread int, err error) {
+	defer wrap(&err, "NotificationStore.List")
+	if unread, err = s.unread(ctx, p); err != nil {
 		return nil, 0, err
 	}
 	q := `SELECT id, kind, engagement_id, subject_id, args, created_at, read_at FROM notifications WHERE workspace_id = ? AND user_id = ?`
 	if !all {
 		q += ` AND read_at IS NULL`
 	}
-	rows, err := s.db.query(ctx, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), p.WorkspaceID, p.UserID)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Notification{}
-	for rows.Next() {
-		var n Notification
+	out, err := collect(ctx, s.db, func(s interface{ Scan(...any) error }, n *notification.Notification) error {
 		var js string
-		if err := rows.Scan(&n.ID, &n.Kind, &n.EngagementID, &n.SubjectID, &js, &n.CreatedAt, nullTime{&n.ReadAt}); err != nil {
-			return nil, 0, err
+		if err := s.Scan(&n.ID, &n.Kind, &n.EngagementID, &n.SubjectID, &js, &n.CreatedAt, nullTime{&n.ReadAt}); err != nil {
+			return err
 		}
-		if err := json.Unmarshal([]byte(js), &n.Args); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, n)
-	}
-	return out, unread, rows.Err()
+		return json.Unmarshal([]byte(js), &n.Args)
+	}, q+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit), p.WorkspaceID, p.UserID)
+	return out, unread, err
 }
 
 // MarkRead marks p's notifications read: one (id) or all (id 0).
-func (s *WorkStore) MarkRead(ctx context.Context, p tandem.Principal, id int64) (err error) {
-	defer wrap(&err, "WorkStore.MarkRead(%d)", id)
+func (s *NotificationStore) MarkRead(ctx context.Context, p tandem.Principal, id int64) (err error) {
+	defer wrap(&err, "NotificationStore.MarkRead(%d)", id)
 	return s.db.transact(ctx, func(tx *Tx) error {
 		q := `UPDATE notifications SET read_at = ? WHERE workspace_id = ? AND user_id = ? AND read_at IS NULL`
 		args := []any{tx.now, p.WorkspaceID, p.UserID}
@@ -120,62 +109,13 @@ func (s *WorkStore) MarkRead(ctx context.Context, p tandem.Principal, id int64) 
 	})
 }
 
-// Fact is one recorded fact for the KPI engine; see the facts table.
-type Fact struct {
-	EngagementID int64
-	Kind         fact.Kind // empty: the payload's (Data.FactKind)
-	SubjectID    int64
-	At           time.Time
-	Value        int64
-	Flag         bool
-	AmountMinor  int64
-	Currency     string
-	Data         fact.Payload
-}
-
-// insertFactSQL records a fact; a once-only kind is skipped for a subject
-// that has one.
-const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, kind, subject_id) WHERE kind LIKE 'penalty.%' OR kind LIKE 'breach.%' DO NOTHING`
-
-// recordFact writes a fact and adds it to its day's and week's KPI
-// aggregates (kpi_daily, kpi_weekly) through aggBatch, as RecordFacts does
-// for a batch; its day is the local date in the workspace's time zone. A
-// penalty or breach fact is recorded at most once per subject: a second
-// attempt reports false.
-func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, error) {
-	if err := f.resolve(); err != nil {
-		return false, err
-	}
-	var tz string
-	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
-		return false, err
-	}
-	if f.At.IsZero() {
-		f.At = tx.now
-	}
-	days := dayCache{loc: zone(tz)}
-	day, week := days.of(f.At)
-	args, err := factArgs(p.WorkspaceID, f, day)
-	if err != nil {
-		return false, err
-	}
-	res, err := tx.prepared(ctx, insertFactSQL, args...)
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return false, err
-	}
-	// Keep the KPI aggregates current in this same transaction.
-	agg := newAggBatch()
-	agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
-	return true, agg.flush(ctx, tx, p.WorkspaceID)
-}
-
 // Unread counts p's unread notifications in p's workspace.
-func (s *WorkStore) Unread(ctx context.Context, p tandem.Principal) (n int, err error) {
+func (s *NotificationStore) Unread(ctx context.Context, p tandem.Principal) (n int, err error) {
+	defer wrap(&err, "NotificationStore.Unread")
+	return s.unread(ctx, p)
+}
+
+func (s *NotificationStore) unread(ctx context.Context, p tandem.Principal) (n int, err error) {
 	err = s.db.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE workspace_id = ? AND user_id = ? AND read_at IS NULL`,
 		p.WorkspaceID, p.UserID).Scan(&n)
 	return n, err

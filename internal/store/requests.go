@@ -3,18 +3,17 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
-	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sla"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 // RequestStore keeps the requests of SLA services, their history, and the
@@ -77,31 +76,14 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+requestFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+requestCols+requestFrom+w.String()+
+	out, err := collect(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+w.String()+
 		orderBy(pg.Sort, map[string]string{"number": "r.number", "opened": "r.opened_at", "status": "r.status",
 			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id")+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := []request.Request{}
-	for rows.Next() {
-		var r request.Request
-		if err := scanRequest(rows, &r); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	ptrs := make([]*request.Request, len(out))
-	for i := range out {
-		ptrs[i] = &out[i]
-	}
-	if _, err := s.complete(ctx, ptrs, s.db.Now()); err != nil {
+	if _, err := s.complete(ctx, pointers(out), s.db.Now()); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil
@@ -112,19 +94,33 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 // target is recorded as a breach on the way.
 func (s *RequestStore) Get(ctx context.Context, p tandem.Principal, engagementID int64, number int) (_ *request.Request, err error) {
 	defer wrap(&err, "RequestStore.Get(%d, %d)", engagementID, number)
+	return s.get(ctx, p, engagementID, number)
+}
+
+func (s *RequestStore) get(ctx context.Context, p tandem.Principal, engagementID int64, number int) (*request.Request, error) {
 	if err := access.Can(p, access.RequestsRead); err != nil {
 		return nil, err
 	}
+	r, err := requestIn(ctx, s.db, p, engagementID, number)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.complete(ctx, []*request.Request{r}, s.db.Now()); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// requestIn reads request number of an engagement p may see, without its
+// history, or tandem.ErrNotFound.
+func requestIn(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, number int) (*request.Request, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("r.engagement_id = ?", engagementID)
 	w.add("r.number = ?", number)
 	var r request.Request
-	if err := scanRequest(s.db.queryRow(ctx, `SELECT `+requestCols+requestFrom+w.String(), w.args...), &r); err != nil {
+	if err := scanRequest(q.queryRow(ctx, `SELECT `+requestCols+requestFrom+w.String(), w.args...), &r); err != nil {
 		return nil, notFound(err)
-	}
-	if _, err := s.complete(ctx, []*request.Request{&r}, s.db.Now()); err != nil {
-		return nil, err
 	}
 	return &r, nil
 }
@@ -133,25 +129,14 @@ func (s *RequestStore) Get(ctx context.Context, p tandem.Principal, engagementID
 // that have an SLA target: the ones a request may be opened for.
 func (s *RequestStore) SLAServices(ctx context.Context, p tandem.Principal, engagementID int64) (_ []contract.Service, err error) {
 	defer wrap(&err, "RequestStore.SLAServices(%d)", engagementID)
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	if err := access.Can(p, access.RequestsRead); err != nil {
+		return nil, err
+	}
+	et, err := loadEngagementTerms(ctx, s.db, p, engagementID, s.db.Now())
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(ws.Location())))
-	if err != nil {
-		return nil, err
-	}
-	out := []contract.Service{}
-	for _, svc := range v.Terms.Services {
-		if hasSLA(svc) {
-			out = append(out, svc)
-		}
-	}
-	return out, nil
-}
-
-func hasSLA(svc contract.Service) bool {
-	return svc.SLA != nil && (svc.SLA.ResponseMinutes > 0 || svc.SLA.ResolutionMinutes > 0)
+	return request.SLAServices(et.terms), nil
 }
 
 // Create opens a request on a live engagement, for a service of the terms
@@ -165,51 +150,20 @@ func (s *RequestStore) Create(ctx context.Context, p tandem.Principal, r *reques
 	if err := access.Can(p, access.RequestsWrite); err != nil {
 		return err
 	}
-	e, err := s.db.Engagements.Get(ctx, p, r.EngagementID)
-	if err != nil {
-		return err
-	}
-	r.Normalize()
-	var v tandem.Validator
-	for _, f := range tandem.FieldErrors(r.Validate()) {
-		v.Add(f.Field, f.Key, f.Args...)
-	}
-	if e.Status != engagement.StatusPilot && e.Status != engagement.StatusActive {
-		if err := v.Err(); err != nil {
-			return err
-		}
-		return tandem.Errorf(tandem.EConflict, i18n.K("request.not_live"))
-	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
-	if err != nil {
-		return err
-	}
-	version, err := s.db.Contracts.InForce(ctx, p, e.ID, tandem.DateOf(s.db.Now().In(ws.Location())))
-	if err != nil {
-		return err
-	}
-	var svc *contract.Service
-	for i := range version.Terms.Services {
-		if version.Terms.Services[i].Key == r.ServiceKey {
-			svc = &version.Terms.Services[i]
-		}
-	}
-	if r.ServiceKey != "" && v.Check(svc != nil, "service_key", i18n.K("request.service_not_in_contract")) {
-		v.Check(hasSLA(*svc), "service_key", i18n.K("request.service_without_sla"))
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	cal := calendar(version.Terms, ws.TimeZone)
-	side := p.Side()
-	r.WorkspaceID, r.EngagementTitle, r.Status, r.TermsVersion = p.WorkspaceID, e.Title, request.StatusOpen, version.Number
-	r.ResponseMinutes, r.ResolutionMinutes = svc.SLA.ResponseMinutes, svc.SLA.ResolutionMinutes
-	r.OpenedBy, r.OpenedByName, r.OpenedSide = p.UserID, p.UserName, side
 	// The number is the next of the engagement; two people opening at the
 	// same moment on PostgreSQL collide on the unique number, and the
 	// later one takes the next.
 	for attempt := 0; ; attempt++ {
-		err = s.db.transact(ctx, func(tx *Tx) error { return s.insert(ctx, tx, p, r, cal) })
+		err = s.db.transact(ctx, func(tx *Tx) error {
+			et, err := loadEngagementTerms(ctx, tx, p, r.EngagementID, tx.now)
+			if err != nil {
+				return err
+			}
+			if err := r.Open(et.e, et.terms, et.version, p); err != nil {
+				return err
+			}
+			return s.insert(ctx, tx, p, r, et.cal)
+		})
 		if attempt == 3 || !s.db.dialect.isUniqueViolation(err) {
 			return err
 		}
@@ -220,11 +174,7 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM requests WHERE engagement_id = ?`, r.EngagementID).Scan(&r.Number); err != nil {
 		return err
 	}
-	r.OpenedAt, r.UpdatedAt = tx.now, tx.now
-	first := request.Change{Seq: 1, Action: request.ActionOpen, To: request.StatusOpen, ActorID: p.UserID, ActorName: p.UserName,
-		ActorSide: r.OpenedSide, At: tx.now}
-	r.History = []request.Change{first}
-	r.Response, r.Resolution = request.Clocks(cal, r, r.History, tx.now)
+	first := r.Opening(p, cal, tx.now)
 	id, err := tx.insert(ctx, `INSERT INTO requests (workspace_id, engagement_id, number, service_key, title, description, priority, status,
 		terms_version, response_minutes, resolution_minutes, opened_by, opened_side, opened_at, response_due_at, resolution_due_at,
 		search_text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -238,26 +188,13 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 	if err := insertChange(ctx, tx, p.WorkspaceID, id, first); err != nil {
 		return err
 	}
-	others, err := otherSide(ctx, tx, p.WorkspaceID, r.EngagementID, r.OpenedSide)
-	if err != nil {
-		return err
-	}
-	if err := notify(ctx, tx, p, others, "request.opened", r.EngagementID, id, map[string]any{"title": r.Title, "number": r.Number}); err != nil {
+	if err := tell(ctx, tx, p, r.EngagementID, id, r.Opened()); err != nil {
 		return err
 	}
 	return tx.record(ctx, p, "request.opened", "engagement", r.EngagementID, map[string]any{
 		"request_id": id, "number": r.Number, "title": r.Title, "service": r.ServiceKey, "priority": r.Priority,
 		"side": r.OpenedSide, "terms_version": r.TermsVersion,
 		"response_minutes": r.ResponseMinutes, "resolution_minutes": r.ResolutionMinutes})
-}
-
-// otherSide are the people to tell about what one side did: the partner's
-// people when the client acted, the client's deciders when the partner did.
-func otherSide(ctx context.Context, tx *Tx, workspaceID, engagementID int64, side request.Side) ([]int64, error) {
-	if side == request.SidePartner {
-		return clientDeciders(ctx, tx, workspaceID)
-	}
-	return partnerPeople(ctx, tx, workspaceID, engagementID)
 }
 
 func insertChange(ctx context.Context, tx *Tx, workspaceID, requestID int64, c request.Change) error {
@@ -284,145 +221,107 @@ func dueArg(c request.Clock) any {
 // the clocks, and records what the clocks give — "sla.response" at the
 // first response and "sla.resolution" at the first resolution (flag = met,
 // value = business minutes elapsed), and any breach not yet recorded. The
-// other side is notified. Errors: EInvalid (field "action" or "note"),
-// EForbidden (the other side's action, or a viewer), EConflict (the
-// request changed meanwhile), ENotFound.
+// other side is notified. It reads and writes in one transaction and
+// returns the request as it is after. Errors: EInvalid (field "action" or
+// "note"), EForbidden (the other side's action, or a viewer), EConflict
+// (the request changed meanwhile), ENotFound.
 func (s *RequestStore) Transition(ctx context.Context, p tandem.Principal, engagementID int64, number int, a request.Action, note string) (_ *request.Request, err error) {
 	defer wrap(&err, "RequestStore.Transition(%d, %d, %s)", engagementID, number, a)
 	if err := access.Can(p, access.RequestsWrite); err != nil {
 		return nil, err
 	}
-	r, err := s.Get(ctx, p, engagementID, number)
-	if err != nil {
-		return nil, err
-	}
-	side := p.Side()
-	to, err := request.Next(r.Status, a, side, note)
-	if err != nil {
-		return nil, err
-	}
-	note = strings.TrimSpace(note)
-	c := s.clocker()
-	cal, err := c.calendar(ctx, r)
-	if err != nil {
-		return nil, err
-	}
+	var out *request.Request
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		ch := request.Change{Seq: len(r.History) + 1, Action: a, From: r.Status, To: to, Note: note,
-			ActorID: p.UserID, ActorName: p.UserName, ActorSide: side, At: tx.now}
-		x := *r
-		x.History = append(slices.Clone(r.History), ch)
-		x.Status = to
-		x.Response, x.Resolution = request.Clocks(cal, &x, x.History, tx.now)
-		firstResponse := x.RespondedAt.IsZero() && ch.IsFirstResponse()
-		if firstResponse {
-			x.RespondedAt = tx.now
-		}
-		switch to {
-		case request.StatusResolved:
-			x.ResolvedAt = tx.now
-		case request.StatusOpen, request.StatusInProgress, request.StatusWaiting:
-			x.ResolvedAt = time.Time{}
-		}
-		res, err := tx.exec(ctx, `UPDATE requests SET status = ?, responded_at = ?, resolved_at = ?, response_due_at = ?, resolution_due_at = ?,
-			updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			string(to), nullTimeArg(x.RespondedAt), nullTimeArg(x.ResolvedAt), dueArg(x.Response), dueArg(x.Resolution),
-			tx.now, p.WorkspaceID, r.ID, string(r.Status))
+		r, err := requestIn(ctx, tx, p, engagementID, number)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("request.changed_meanwhile"))
+		if err := loadHistories(ctx, tx, []*request.Request{r}); err != nil {
+			return err
+		}
+		cal, err := newClocker(tx).calendar(ctx, r)
+		if err != nil {
+			return err
+		}
+		m, err := r.Transition(a, note, p, cal, tx.now)
+		if err != nil {
+			return err
+		}
+		x, ch := &m.Request, m.Change
+		if err := changeOne(ctx, tx, i18n.K("request.changed_meanwhile"), `UPDATE requests SET status = ?, responded_at = ?, resolved_at = ?, response_due_at = ?, resolution_due_at = ?,
+			updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			string(x.Status), nullTimeArg(x.RespondedAt), nullTimeArg(x.ResolvedAt), dueArg(x.Response), dueArg(x.Resolution),
+			tx.now, p.WorkspaceID, r.ID, string(r.Status)); err != nil {
+			return err
 		}
 		if err := insertChange(ctx, tx, p.WorkspaceID, r.ID, ch); err != nil {
 			return err
 		}
-		if firstResponse {
-			if err := recordStop(ctx, tx, &x, "response", x.Response, tx.now); err != nil {
+		for _, stop := range m.Stops() {
+			if err := recordStop(ctx, tx, x, stop, tx.now); err != nil {
 				return err
 			}
 		}
-		if to == request.StatusResolved {
-			var n int
-			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND kind = 'sla.resolution' AND subject_id = ?`,
-				p.WorkspaceID, r.ID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				if err := recordStop(ctx, tx, &x, "resolution", x.Resolution, tx.now); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := recordBreaches(ctx, tx, &x, cal, tx.now); err != nil {
+		if _, err := recordBreaches(ctx, tx, x, cal, tx.now); err != nil {
 			return err
 		}
-		others, err := otherSide(ctx, tx, p.WorkspaceID, r.EngagementID, side)
-		if err != nil {
+		if err := tell(ctx, tx, p, r.EngagementID, r.ID, m.Told()); err != nil {
 			return err
 		}
-		if err := notify(ctx, tx, p, others, "request."+string(a), r.EngagementID, r.ID,
-			map[string]any{"title": r.Title, "number": r.Number, "note": note}); err != nil {
-			return err
-		}
+		out = x
 		return tx.record(ctx, p, "request.moved", "engagement", r.EngagementID, map[string]any{
-			"request_id": r.ID, "number": r.Number, "action": a, "from": r.Status, "to": to, "note": note})
+			"request_id": r.ID, "number": r.Number, "action": a, "from": r.Status, "to": x.Status, "note": ch.Note})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Get(ctx, p, engagementID, number)
+	return out, nil
+}
+
+// clockData is what a clock's audit entries carry.
+func clockData(r *request.Request, c request.Stop) map[string]any {
+	return map[string]any{"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
+		"target_minutes": c.Target, "elapsed_minutes": c.Minutes, "over_minutes": c.Over}
+}
+
+// clockFact is the payload of a clock's compliance fact (fact.SLAResponse,
+// fact.SLAResolution); a breach carries the same (fact.Breach).
+func clockFact(r *request.Request, c request.Stop) fact.ClockStopped {
+	return fact.ClockStopped{Clock: fact.Clock(c.Clock), Number: r.Number, Service: r.ServiceKey, TermsVersion: r.TermsVersion,
+		TargetMinutes: c.Target, ElapsedMinutes: c.Minutes, OverMinutes: c.Over}
 }
 
 // recordStop records the compliance fact of a clock that stopped at at:
 // "sla.response" or "sla.resolution", flag = met, value = business minutes
 // elapsed, with the terms that applied.
-func recordStop(ctx context.Context, tx *Tx, r *request.Request, clock string, c request.Clock, at time.Time) error {
-	if !c.HasTarget() {
-		return nil
-	}
+func recordStop(ctx context.Context, tx *Tx, r *request.Request, c request.Stop, at time.Time) error {
 	_, err := recordFact(ctx, tx, System(r.WorkspaceID, "sla"), Fact{EngagementID: r.EngagementID, SubjectID: r.ID,
-		At: at, Value: request.Minutes(c.Elapsed), Flag: !c.Breached, Data: fact.ClockStopped{Clock: fact.Clock(clock),
-			Number: r.Number, Service: r.ServiceKey, TermsVersion: r.TermsVersion,
-			TargetMinutes: request.Minutes(c.Target), ElapsedMinutes: request.Minutes(c.Elapsed), OverMinutes: c.Over()}})
+		At: at, Value: c.Minutes, Flag: c.Met, Data: clockFact(r, c)})
 	return err
 }
 
 // recordBreaches records each clock of r that is past its target and not
-// yet recorded: the request's flag, a "breach.<clock>" fact (once per
-// request, even across instances: the flag is set by a conditional update
-// and the fact is unique), a notification to the client's deciders and the
-// partner's people, and an entry in the engagement's feed. The fact's
-// value is the business minutes over target when it was found; its time is
-// the moment of the breach. It reports how many breaches it recorded.
+// yet recorded (request.Unrecorded): the request's flag, a
+// "breach.<clock>" fact (once per request, even across instances: the flag
+// is set by a conditional update and the fact is unique), a notification
+// to both sides, and an entry in the engagement's feed. The fact's value is
+// the business minutes over target when it was found; its time is the
+// moment of the breach. It reports how many breaches it recorded.
 func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Calendar, now time.Time) (int, error) {
 	sys := System(r.WorkspaceID, "sla")
 	n := 0
-	for _, b := range []struct {
-		clock string
-		c     request.Clock
-		done  *bool
-	}{
-		{"response", r.Response, &r.ResponseBreached},
-		{"resolution", r.Resolution, &r.ResolutionBreached},
-	} {
-		if !b.c.Breached || *b.done {
-			continue
-		}
-		res, err := tx.exec(ctx, `UPDATE requests SET `+b.clock+`_breached = 1, `+b.clock+`_due_at = NULL WHERE id = ? AND `+b.clock+`_breached = 0`, r.ID)
+	for _, b := range r.Unrecorded(cal, now) {
+		res, err := tx.exec(ctx, `UPDATE requests SET `+b.Clock+`_breached = 1, `+b.Clock+`_due_at = NULL WHERE id = ? AND `+b.Clock+`_breached = 0`, r.ID)
 		if err != nil {
 			return n, err
 		}
-		*b.done = true
+		r.MarkBreached(b.Clock)
 		if k, _ := res.RowsAffected(); k != 1 {
 			continue // another instance got there first
 		}
-		data := map[string]any{"number": r.Number, "service": r.ServiceKey, "terms_version": r.TermsVersion,
-			"target_minutes": request.Minutes(b.c.Target), "elapsed_minutes": request.Minutes(b.c.Elapsed), "over_minutes": b.c.Over()}
+		data := clockData(r, b.Stop)
 		ok, err := recordFact(ctx, tx, sys, Fact{EngagementID: r.EngagementID, SubjectID: r.ID,
-			At: b.c.BreachedAt(cal, now), Value: b.c.Over(), Data: fact.Breach{Clock: fact.Clock(b.clock),
-				Number: r.Number, Service: r.ServiceKey, TermsVersion: r.TermsVersion,
-				TargetMinutes: request.Minutes(b.c.Target), ElapsedMinutes: request.Minutes(b.c.Elapsed), OverMinutes: b.c.Over()}})
+			At: b.At, Value: b.Over, Data: fact.Breach(clockFact(r, b.Stop))})
 		if err != nil {
 			return n, err
 		}
@@ -430,19 +329,10 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 			continue
 		}
 		n++
-		deciders, err := clientDeciders(ctx, tx, r.WorkspaceID)
-		if err != nil {
+		if err := tell(ctx, tx, sys, r.EngagementID, r.ID, r.Breached(b.Clock)); err != nil {
 			return n, err
 		}
-		people, err := partnerPeople(ctx, tx, r.WorkspaceID, r.EngagementID)
-		if err != nil {
-			return n, err
-		}
-		if err := notify(ctx, tx, sys, append(deciders, people...), "request."+b.clock+"_breached", r.EngagementID, r.ID,
-			map[string]any{"title": r.Title, "number": r.Number}); err != nil {
-			return n, err
-		}
-		data["request_id"], data["clock"] = r.ID, b.clock
+		data["request_id"], data["clock"] = r.ID, b.Clock
 		if err := tx.record(ctx, sys, "request.breached", "engagement", r.EngagementID, data); err != nil {
 			return n, err
 		}
@@ -459,38 +349,34 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 func (s *RequestStore) SweepBreaches(ctx context.Context, now time.Time) (n int, err error) {
 	defer wrap(&err, "RequestStore.SweepBreaches")
 	now = now.UTC()
-	rows, err := s.db.query(ctx, `SELECT `+requestCols+requestFrom+`
+	due, err := collect(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+`
 		WHERE (r.response_due_at <= ? AND r.response_breached = 0) OR (r.resolution_due_at <= ? AND r.resolution_breached = 0)
 		ORDER BY r.id LIMIT 1000`, now, now)
 	if err != nil {
 		return 0, err
 	}
-	var due []*request.Request
-	for rows.Next() {
-		r := new(request.Request)
-		if err := scanRequest(rows, r); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, r)
+	return s.complete(ctx, pointers(due), now)
+}
+
+// pointers returns pointers to the elements of xs.
+func pointers[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	return s.complete(ctx, due, now)
+	return out
 }
 
 // clocker computes requests' clocks, caching the workspaces' zones and the
 // calendars of the terms versions it meets.
 type clocker struct {
-	db   *DB
+	q    workReader
 	zone map[int64]string
 	cals map[[2]int64]*sla.Calendar // by engagement and version
 }
 
-func (s *RequestStore) clocker() *clocker {
-	return &clocker{db: s.db, zone: map[int64]string{}, cals: map[[2]int64]*sla.Calendar{}}
+func newClocker(q workReader) *clocker {
+	return &clocker{q: q, zone: map[int64]string{}, cals: map[[2]int64]*sla.Calendar{}}
 }
 
 // calendar is the compiled calendar of the terms version r was opened
@@ -502,17 +388,17 @@ func (c *clocker) calendar(ctx context.Context, r *request.Request) (*sla.Calend
 	}
 	tz, ok := c.zone[r.WorkspaceID]
 	if !ok {
-		if err := c.db.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, r.WorkspaceID).Scan(&tz); err != nil {
+		if err := c.q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, r.WorkspaceID).Scan(&tz); err != nil {
 			return nil, err
 		}
 		c.zone[r.WorkspaceID] = tz
 	}
 	var v contract.Version
-	if err := scanVersion(c.db.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	if err := scanVersion(c.q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND v.number = ?`, r.WorkspaceID, r.EngagementID, r.TermsVersion), &v); err != nil {
 		return nil, fmt.Errorf("terms version %d of engagement %d: %w", r.TermsVersion, r.EngagementID, err)
 	}
-	cal := calendar(v.Terms, tz)
+	cal := work.Calendar(v.Terms, tz)
 	c.cals[key] = cal
 	return cal, nil
 }
@@ -523,36 +409,10 @@ func (s *RequestStore) complete(ctx context.Context, rs []*request.Request, now 
 	if len(rs) == 0 {
 		return 0, nil
 	}
-	byID := make(map[int64]*request.Request, len(rs))
-	ids := make([]any, 0, len(rs))
-	marks := make([]string, 0, len(rs))
-	for _, r := range rs {
-		byID[r.ID] = r
-		r.History = nil
-		ids = append(ids, r.ID)
-		marks = append(marks, "?")
-	}
-	rows, err := s.db.query(ctx, `SELECT c.request_id, c.seq, c.action, c.from_status, c.to_status, c.note, COALESCE(c.actor_id, 0),
-		COALESCE(u.name, ''), c.actor_side, c.at FROM request_changes c LEFT JOIN users u ON u.id = c.actor_id
-		WHERE c.request_id IN (`+strings.Join(marks, ", ")+`) ORDER BY c.request_id, c.seq`, ids...)
-	if err != nil {
+	if err := loadHistories(ctx, s.db, rs); err != nil {
 		return 0, err
 	}
-	for rows.Next() {
-		var id int64
-		var c request.Change
-		if err := rows.Scan(&id, &c.Seq, &c.Action, &c.From, &c.To, &c.Note, &c.ActorID, &c.ActorName, &c.ActorSide, &c.At); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		c.At = c.At.UTC()
-		byID[id].History = append(byID[id].History, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	clk := s.clocker()
+	clk := newClocker(s.db)
 	n := 0
 	for _, r := range rs {
 		cal, err := clk.calendar(ctx, r)
@@ -579,13 +439,41 @@ func (s *RequestStore) complete(ctx context.Context, rs []*request.Request, now 
 	return n, nil
 }
 
+// loadHistories loads the requests' histories, oldest change first.
+func loadHistories(ctx context.Context, q workReader, rs []*request.Request) error {
+	byID := make(map[int64]*request.Request, len(rs))
+	ids := make([]any, 0, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+		r.History = nil
+		ids = append(ids, r.ID)
+	}
+	rows, err := q.query(ctx, `SELECT c.request_id, c.seq, c.action, c.from_status, c.to_status, c.note, COALESCE(c.actor_id, 0),
+		COALESCE(u.name, ''), c.actor_side, c.at FROM request_changes c LEFT JOIN users u ON u.id = c.actor_id
+		WHERE c.request_id IN (`+placeholders(len(ids))+`) ORDER BY c.request_id, c.seq`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c request.Change
+		if err := rows.Scan(&id, &c.Seq, &c.Action, &c.From, &c.To, &c.Note, &c.ActorID, &c.ActorName, &c.ActorSide, &c.At); err != nil {
+			return err
+		}
+		c.At = c.At.UTC()
+		byID[id].History = append(byID[id].History, c)
+	}
+	return rows.Err()
+}
+
 // Facts returns what a request's clocks have recorded, oldest first: the
 // "sla.response" and "sla.resolution" compliance facts and the
 // "breach.response" and "breach.resolution" facts. Whoever may see the
 // request may call it.
 func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagementID int64, number int) (_ []Fact, err error) {
 	defer wrap(&err, "RequestStore.Facts(%d, %d)", engagementID, number)
-	r, err := s.Get(ctx, p, engagementID, number)
+	r, err := s.get(ctx, p, engagementID, number)
 	if err != nil {
 		return nil, err
 	}
@@ -604,6 +492,7 @@ func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagement
 			return nil, err
 		}
 		f.At, f.Flag = f.At.UTC(), flag != 0
+		var err error
 		if f.Data, err = fact.Decode(f.Kind, []byte(js)); err != nil {
 			return nil, err
 		}

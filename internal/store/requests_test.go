@@ -178,7 +178,7 @@ func TestRequestResponseDueMondayAndBreachedOnce(t *testing.T) {
 			}
 			// Both sides were told of the breach, once each.
 			for _, p := range []tandem.Principal{f.Owner, f.Manager, f.VendorManager, f.VendorAgent} {
-				ns, _, err := e.db.Work.Notifications(ctx, p, true, 100)
+				ns, _, err := e.db.Notifications.List(ctx, p, true, 100)
 				if err != nil {
 					t.Fatal(err)
 				}

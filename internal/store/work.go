@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -18,8 +20,8 @@ import (
 	"github.com/tandemhq/tandem/internal/work"
 )
 
-// WorkStore keeps deliverables, their submissions and reviews, the facts
-// they give, and notifications.
+// WorkStore keeps deliverables, their submissions and reviews, and the
+// facts they give. The rules are in package work.
 type WorkStore struct{ db *DB }
 
 const deliverableCols = `d.id, d.workspace_id, d.engagement_id, e.title, d.service_key, d.title, d.description, d.due_at, d.priority,
@@ -52,6 +54,21 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 		return nil, 0, err
 	}
 	pg = pg.Normalize()
+	w := deliverableWhere(p, f, s.db.Now())
+	if pg.Q != "" {
+		w.add(`d.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
+	}
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out, err := collect(ctx, s.db, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String()+
+		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
+		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
+	return out, total, err
+}
+
+// deliverableWhere selects the deliverables of f that p may see, at now.
+func deliverableWhere(p tandem.Principal, f DeliverableFilter, now time.Time) where {
 	var w where
 	engagementScope(&w, p)
 	w.add("d.workspace_id = ?", p.WorkspaceID)
@@ -62,30 +79,9 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 		w.add("d.status = ?", f.Status)
 	}
 	if f.Overdue {
-		w.add("d.status <> ? AND d.due_at < ?", string(work.StatusAccepted), s.db.Now())
+		w.add("d.status <> ? AND d.due_at < ?", string(work.StatusAccepted), now)
 	}
-	if pg.Q != "" {
-		w.add(`d.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
-	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := s.db.query(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String()+
-		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
-		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []work.Deliverable{}
-	for rows.Next() {
-		var d work.Deliverable
-		if err := scanDeliverable(rows, &d); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	return out, total, rows.Err()
+	return w
 }
 
 // Get returns one deliverable p may see, or tandem.ErrNotFound.
@@ -94,80 +90,129 @@ func (s *WorkStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *w
 	if err := access.Can(p, access.WorkRead); err != nil {
 		return nil, err
 	}
+	return deliverableIn(ctx, s.db, p, id)
+}
+
+// workReader is what reads need: the read pool or a write transaction.
+type workReader interface {
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// collect runs a query and scans every row into a slice (empty, not nil,
+// when there are none).
+func collect[T any](ctx context.Context, q workReader, scan func(s interface{ Scan(...any) error }, x *T) error, query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var x T
+		if err := scan(rows, &x); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// deliverableIn reads one deliverable p may see, or tandem.ErrNotFound.
+func deliverableIn(ctx context.Context, q workReader, p tandem.Principal, id int64) (*work.Deliverable, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("d.id = ?", id)
 	var d work.Deliverable
-	if err := scanDeliverable(s.db.queryRow(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...), &d); err != nil {
+	if err := scanDeliverable(q.queryRow(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...), &d); err != nil {
 		return nil, notFound(err)
 	}
 	return &d, nil
 }
 
-// calendar compiles the business calendar of terms, falling back to
-// Monday–Friday, whole days, in the workspace's zone.
-func calendar(t contract.Terms, tz string) *sla.Calendar {
-	c := t.Calendar
-	if c.TimeZone == "" {
-		c.TimeZone = tz
+// deliverableOfEngagement reads a deliverable of the engagement that p may
+// see; nil when there is none.
+func deliverableOfEngagement(ctx context.Context, q workReader, p tandem.Principal, engagementID, id int64) (*work.Deliverable, error) {
+	if id == 0 {
+		return nil, nil
 	}
-	cal, err := sla.Compile(c)
-	if err != nil {
-		cal, _ = sla.Compile(contract.Calendar{TimeZone: tz})
+	d, err := deliverableIn(ctx, q, p, id)
+	if tandem.ErrorCode(err) == tandem.ENotFound || (err == nil && d.EngagementID != engagementID) {
+		return nil, nil
 	}
-	return cal
+	return d, err
 }
 
-// dueBy derives a due time from a service's deadline rule, counted from
-// from; a rule of "none" gives the zero time.
-func dueBy(rule contract.DeadlineRule, cal *sla.Calendar, from time.Time, loc *time.Location) time.Time {
-	switch rule.Kind {
-	case "business_days":
-		return cal.AddBusinessDays(from, rule.N)
-	case "calendar_days":
-		return sla.AddCalendarDays(from, rule.N, loc)
-	case "day_of_month":
-		f := from.In(loc)
-		d := time.Date(f.Year(), f.Month(), rule.N, 23, 59, 59, 0, loc)
-		if !d.After(f) {
-			d = time.Date(f.Year(), f.Month()+1, rule.N, 23, 59, 59, 0, loc)
-		}
-		return d
+// engagementIn reads an engagement p may see, or tandem.ErrNotFound.
+func engagementIn(ctx context.Context, q workReader, p tandem.Principal, id int64) (*engagement.Engagement, error) {
+	var w where
+	engagementScope(&w, p)
+	w.add("e.id = ?", id)
+	var x engagement.Engagement
+	if err := scanEngagement(q.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
+		return nil, notFound(err)
 	}
-	return time.Time{}
+	return &x, nil
 }
 
-// workContext is what the work rules need of an engagement: its status, the
-// terms in force now, the calendar and the workspace's zone.
-type workContext struct {
-	e     *engagement.Engagement
-	terms contract.Terms
-	cal   *sla.Calendar
-	loc   *time.Location
+// engagementTerms is an engagement with the terms in force on a date,
+// their business calendar and the workspace's zone: what the rules of the
+// work, notices and requests need of it.
+type engagementTerms struct {
+	e       *engagement.Engagement
+	version int
+	terms   contract.Terms
+	cal     *sla.Calendar
+	loc     *time.Location
 }
 
-func (s *WorkStore) context(ctx context.Context, p tandem.Principal, engagementID int64) (*workContext, error) {
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
-	if err != nil {
-		return nil, err
+// workspaceZone reads the time zone of a workspace: its name and location.
+func workspaceZone(ctx context.Context, q workReader, workspaceID int64) (string, *time.Location, error) {
+	var tz string
+	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
+		return "", nil, notFound(err)
 	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
-	if err != nil {
-		return nil, err
-	}
-	loc := ws.Location()
-	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(loc)))
+	return tz, (&account.Workspace{TimeZone: tz}).Location(), nil
+}
+
+// loadTerms reads the terms of engagement e in force on the local date of at
+// (see ContractStore.InForce); the caller has read e (or a record of it)
+// within p's scope.
+func loadTerms(ctx context.Context, q workReader, p tandem.Principal, e *engagement.Engagement, at time.Time) (*engagementTerms, error) {
+	tz, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	return &workContext{e: e, terms: v.Terms, cal: calendar(v.Terms, ws.TimeZone), loc: loc}, nil
+	var v contract.Version
+	if err := scanVersion(q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
+		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
+		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, e.ID, tandem.DateOf(at.In(loc)).String()), &v); err != nil {
+		return nil, notFound(err)
+	}
+	return &engagementTerms{e: e, version: v.Number, terms: v.Terms, cal: work.Calendar(v.Terms, tz), loc: loc}, nil
 }
 
-func (wc *workContext) service(key string) *contract.Service {
-	for i := range wc.terms.Services {
-		if wc.terms.Services[i].Key == key {
-			return &wc.terms.Services[i]
-		}
+// loadEngagementTerms reads an engagement p may see with its terms in force
+// at at.
+func loadEngagementTerms(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, at time.Time) (*engagementTerms, error) {
+	e, err := engagementIn(ctx, q, p, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	return loadTerms(ctx, q, p, e, at)
+}
+
+// changeOne runs an UPDATE that must change exactly one row; when it
+// changes none, the record changed meanwhile: EConflict with key.
+func changeOne(ctx context.Context, tx *Tx, key i18n.Key, q string, args ...any) error {
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return tandem.Errorf(tandem.EConflict, key)
 	}
 	return nil
 }
@@ -179,7 +224,7 @@ func (wc *workContext) service(key string) *contract.Service {
 // Errors: EInvalid, EConflict (a draft or ended engagement), ENotFound.
 func (s *WorkStore) Create(ctx context.Context, p tandem.Principal, d *work.Deliverable) (err error) {
 	defer wrap(&err, "WorkStore.Create")
-	return s.CreateMany(ctx, p, d.EngagementID, []*work.Deliverable{d})
+	return s.createMany(ctx, p, d.EngagementID, []*work.Deliverable{d})
 }
 
 // CreateMany adds several deliverables to one engagement in one
@@ -187,34 +232,37 @@ func (s *WorkStore) Create(ctx context.Context, p tandem.Principal, d *work.Deli
 // row i are reported as "rows.<i>.<field>" when there is more than one.
 func (s *WorkStore) CreateMany(ctx context.Context, p tandem.Principal, engagementID int64, ds []*work.Deliverable) (err error) {
 	defer wrap(&err, "WorkStore.CreateMany(%d)", engagementID)
+	return s.createMany(ctx, p, engagementID, ds)
+}
+
+func (s *WorkStore) createMany(ctx context.Context, p tandem.Principal, engagementID int64, ds []*work.Deliverable) error {
 	if err := access.Can(p, access.WorkPlan); err != nil {
 		return err
 	}
-	wc, err := s.context(ctx, p, engagementID)
-	if err != nil {
-		return err
-	}
-	if wc.e.Status != engagement.StatusPilot && wc.e.Status != engagement.StatusActive {
-		return tandem.Errorf(tandem.EConflict, i18n.K("work.not_live"))
-	}
-	now := s.db.Now()
-	var v tandem.Validator
-	for i, d := range ds {
-		d.EngagementID = engagementID
-		prefix := ""
-		if len(ds) > 1 {
-			prefix = fmt.Sprintf("rows.%d.", i)
-		}
-		for _, f := range tandem.FieldErrors(wc.prepare(d, now)) {
-			v.Add(prefix+f.Field, f.Key, f.Args...)
-		}
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		et, err := loadEngagementTerms(ctx, tx, p, engagementID, tx.now)
+		if err != nil {
+			return err
+		}
+		if err := work.CheckPlan(et.e); err != nil {
+			return err
+		}
+		var v tandem.Validator
+		for i, d := range ds {
+			d.EngagementID = engagementID
+			prefix := ""
+			if len(ds) > 1 {
+				prefix = fmt.Sprintf("rows.%d.", i)
+			}
+			for _, f := range tandem.FieldErrors(d.Plan(et.terms, et.cal, et.loc, tx.now)) {
+				v.Add(prefix+f.Field, f.Key, f.Args...)
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
 		for _, d := range ds {
-			if err := createDeliverable(ctx, tx, p, wc.e, d); err != nil {
+			if err := createDeliverable(ctx, tx, p, et.e, d); err != nil {
 				return err
 			}
 		}
@@ -222,37 +270,11 @@ func (s *WorkStore) CreateMany(ctx context.Context, p tandem.Principal, engageme
 	})
 }
 
-// prepare normalizes and validates d against the terms: its service must be
-// in the contract; the acceptor and, when not given, the due time come from
-// the service.
-func (wc *workContext) prepare(d *work.Deliverable, now time.Time) error {
-	d.Normalize()
-	var v tandem.Validator
-	if err := d.Validate(); err != nil {
-		for _, f := range tandem.FieldErrors(err) {
-			v.Add(f.Field, f.Key, f.Args...)
-		}
-	}
-	svc := wc.service(d.ServiceKey)
-	if d.ServiceKey != "" {
-		v.Check(svc != nil, "service_key", i18n.K("work.service_not_in_contract"))
-	}
-	if svc != nil {
-		d.Acceptor = svc.Acceptor
-		if d.DueAt.IsZero() {
-			d.DueAt = dueBy(svc.Deadline, wc.cal, now, wc.loc)
-		}
-	}
-	v.Check(!d.DueAt.IsZero() || v.Has("service_key"), "due_at", i18n.K("validation.required"))
-	v.Check(!work.DueBeforeStart(d.DueAt, wc.e.StartsOn, wc.loc), "due_at", i18n.K("work.due_before_start"))
-	return v.Err()
-}
-
 func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engagement.Engagement, d *work.Deliverable) error {
 	if err := checkAssignee(ctx, tx, p, e, d.AssigneeID); err != nil {
 		return err
 	}
-	d.WorkspaceID, d.Status, d.CreatedAt, d.UpdatedAt = p.WorkspaceID, work.StatusPlanned, tx.now, tx.now
+	d.WorkspaceID, d.CreatedAt, d.UpdatedAt = p.WorkspaceID, tx.now, tx.now
 	id, err := tx.insert(ctx, `INSERT INTO deliverables (workspace_id, engagement_id, service_key, title, description, due_at, priority,
 		assignee_id, acceptor, status, search_text, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.WorkspaceID, d.EngagementID, d.ServiceKey, d.Title, d.Description, d.DueAt.UTC(), d.Priority, nullID(d.AssigneeID),
@@ -261,34 +283,29 @@ func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engag
 		return err
 	}
 	d.ID = id
-	people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)
-	if err != nil {
-		return err
-	}
-	if err := notify(ctx, tx, p, people, "deliverable.created", d.EngagementID, id, map[string]any{"title": d.Title}); err != nil {
+	if err := tell(ctx, tx, p, d.EngagementID, id, d.Created()); err != nil {
 		return err
 	}
 	return tx.record(ctx, p, "deliverable.created", "engagement", d.EngagementID, map[string]any{
 		"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
 }
 
-// checkAssignee makes sure a deliverable's assignee works the engagement for
-// its partner: a vendor manager of the partner or an agent assigned to it.
+// checkAssignee reads the membership a deliverable is assigned to and
+// asks work.CheckAssignee whether it may be.
 func checkAssignee(ctx context.Context, tx *Tx, p tandem.Principal, e *engagement.Engagement, membershipID int64) error {
 	if membershipID == 0 {
 		return nil
 	}
-	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM memberships m WHERE m.workspace_id = ? AND m.id = ? AND m.partner_id = ?
-		AND (m.role = 'vendor_manager' OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?))`,
-		p.WorkspaceID, membershipID, e.PartnerID, e.ID).Scan(&n)
-	if err != nil {
+	var a work.Assignee
+	var assigned int
+	err := tx.queryRow(ctx, `SELECT m.role, COALESCE(m.partner_id, 0),
+		(SELECT COUNT(*) FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = ?)
+		FROM memberships m WHERE m.workspace_id = ? AND m.id = ?`, e.ID, p.WorkspaceID, membershipID).Scan(&a.Role, &a.PartnerID, &assigned)
+	if err != nil && notFound(err) != tandem.ErrNotFound {
 		return err
 	}
-	if n == 0 {
-		return invalid("assignee_id", "work.assignee_not_on_engagement")
-	}
-	return nil
+	a.Assigned = assigned > 0
+	return work.CheckAssignee(a, e)
 }
 
 // Move changes a deliverable's status by hand: planned ⇄ in progress, and
@@ -298,21 +315,17 @@ func (s *WorkStore) Move(ctx context.Context, p tandem.Principal, id int64, to w
 	if err := access.Can(p, access.WorkSubmit); err != nil {
 		return err
 	}
-	d, err := s.Get(ctx, p, id)
-	if err != nil {
-		return err
-	}
-	if !work.CanMove(d.Status, to) {
-		return invalid("status", "work.bad_move")
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			string(to), tx.now, p.WorkspaceID, id, string(d.Status))
+		d, err := deliverableIn(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
+		if err := work.CheckMove(d.Status, to); err != nil {
+			return err
+		}
+		if err := changeOne(ctx, tx, i18n.K("work.changed_meanwhile"), `UPDATE deliverables SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			string(to), tx.now, p.WorkspaceID, id, string(d.Status)); err != nil {
+			return err
 		}
 		return tx.record(ctx, p, "deliverable.moved", "engagement", d.EngagementID, map[string]any{"deliverable_id": id, "from": d.Status, "to": to})
 	})
@@ -326,30 +339,19 @@ func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, no
 	if err := access.Can(p, access.WorkSubmit); err != nil {
 		return 0, err
 	}
-	d, err := s.Get(ctx, p, id)
-	if err != nil {
-		return 0, err
-	}
-	note = strings.TrimSpace(note)
-	var v tandem.Validator
-	v.MaxLen("note", note, 4000)
-	v.Check(len(files) <= 10, "files", i18n.K("work.too_many_files"), "max", 10)
-	if err := v.Err(); err != nil {
-		return 0, err
-	}
-	if !work.CanSubmit(d.Status) {
-		return 0, tandem.Errorf(tandem.EConflict, i18n.K("work.not_open"))
-	}
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		number = d.Submissions + 1
-		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, submissions = ?, first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
-			WHERE workspace_id = ? AND id = ? AND submissions = ?`,
-			string(work.StatusSubmitted), number, tx.now, tx.now, p.WorkspaceID, id, d.Submissions)
+		d, err := deliverableIn(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
+		if err := work.CheckSubmit(d, &note, len(files)); err != nil {
+			return err
+		}
+		number = d.Submissions + 1
+		if err := changeOne(ctx, tx, i18n.K("work.changed_meanwhile"), `UPDATE deliverables SET status = ?, submissions = ?, first_submitted_at = COALESCE(first_submitted_at, ?), updated_at = ?
+			WHERE workspace_id = ? AND id = ? AND submissions = ?`,
+			string(work.StatusSubmitted), number, tx.now, tx.now, p.WorkspaceID, id, d.Submissions); err != nil {
+			return err
 		}
 		sid, err := tx.insert(ctx, `INSERT INTO submissions (workspace_id, deliverable_id, number, note, submitted_by, submitted_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, p.WorkspaceID, id, number, note, p.UserID, tx.now)
@@ -366,11 +368,7 @@ func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, no
 			}
 			names = append(names, f.Name)
 		}
-		deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		if err := notify(ctx, tx, p, deciders, "deliverable.submitted", d.EngagementID, id, map[string]any{"title": d.Title, "number": number}); err != nil {
+		if err := tell(ctx, tx, p, d.EngagementID, id, d.Submitted(number)); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "deliverable.submitted", "engagement", d.EngagementID, map[string]any{
@@ -384,50 +382,43 @@ func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, no
 // days late (from the due time to the accepted submission, on the terms'
 // calendar), flag = accepted on the first submission, with the returns and
 // the lead time. Returning records a "deliverable.returned" fact with the
-// reason. Errors: EInvalid, EConflict (nothing to review), ENotFound.
+// reason. The deliverable and its engagement are read once, in the
+// transaction. Errors: EInvalid, EConflict (nothing to review), ENotFound.
 func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r work.Review) (err error) {
 	defer wrap(&err, "WorkStore.Review(%d)", id)
 	if err := access.Can(p, access.WorkReview); err != nil {
 		return err
 	}
-	d, err := s.Get(ctx, p, id)
-	if err != nil {
-		return err
-	}
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	if d.Status != work.StatusSubmitted {
-		return tandem.Errorf(tandem.EConflict, i18n.K("work.nothing_to_review"))
-	}
-	wc, err := s.context(ctx, p, d.EngagementID)
-	if err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		var submittedAt time.Time
-		if err := tx.queryRow(ctx, `SELECT submitted_at FROM submissions WHERE deliverable_id = ? AND number = ?`, id, d.Submissions).
-			Scan(&submittedAt); err != nil {
-			return err
-		}
-		status, returns, acceptedAt := work.StatusReturned, d.Returns+1, time.Time{}
-		if r.Accepted {
-			status, returns, acceptedAt = work.StatusAccepted, d.Returns, tx.now
-		}
-		res, err := tx.exec(ctx, `UPDATE deliverables SET status = ?, returns = ?, accepted_at = ?, updated_at = ?
-			WHERE workspace_id = ? AND id = ? AND status = ? AND submissions = ?`,
-			string(status), returns, nullTimeArg(acceptedAt), tx.now,
-			p.WorkspaceID, id, string(work.StatusSubmitted), d.Submissions)
+		d, err := deliverableIn(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("work.changed_meanwhile"))
+		var submittedAt time.Time
+		if err := tx.queryRow(ctx, `SELECT submitted_at FROM submissions WHERE deliverable_id = ? AND number = ?`, id, d.Submissions).
+			Scan(&submittedAt); err != nil && notFound(err) != tandem.ErrNotFound {
+			return err
 		}
-		decision := "returned"
-		if r.Accepted {
-			decision = "accepted"
+		var cal *sla.Calendar // the lateness of an acceptance is counted on it
+		if r.Accepted && d.Status == work.StatusSubmitted {
+			// The deliverable's read joined its engagement in p's scope.
+			et, err := loadTerms(ctx, tx, p, &engagement.Engagement{ID: d.EngagementID}, tx.now)
+			if err != nil {
+				return err
+			}
+			cal = et.cal
 		}
+		out, err := r.Apply(d, submittedAt.UTC(), cal, tx.now)
+		if err != nil {
+			return err
+		}
+		if err := changeOne(ctx, tx, i18n.K("work.changed_meanwhile"), `UPDATE deliverables SET status = ?, returns = ?, accepted_at = ?, updated_at = ?
+			WHERE workspace_id = ? AND id = ? AND status = ? AND submissions = ?`,
+			string(out.Status), out.Returns, nullTimeArg(out.AcceptedAt), tx.now,
+			p.WorkspaceID, id, string(work.StatusSubmitted), d.Submissions); err != nil {
+			return err
+		}
+		decision := r.Decision()
 		if _, err := tx.insert(ctx, `INSERT INTO reviews (workspace_id, deliverable_id, submission_number, decision, reason, comment, reviewed_by, reviewed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, id, d.Submissions, decision, r.Reason, r.Comment, p.UserID, tx.now); err != nil {
 			return err
@@ -435,20 +426,14 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 		f := Fact{EngagementID: d.EngagementID, SubjectID: id, At: tx.now,
 			Data: fact.Returned{Submission: d.Submissions, Reason: r.Reason}}
 		if r.Accepted {
-			late := sla.LatenessBusinessDays(wc.cal, d.DueAt, submittedAt.UTC())
-			f.Value, f.Flag = int64(late), d.Returns == 0
-			f.Data = fact.Accepted{Returns: d.Returns, LeadTimeS: int64(tx.now.Sub(d.CreatedAt).Seconds()),
-				DueAt: d.DueAt, SubmittedAt: submittedAt.UTC(), LateDays: late}
+			f.Value, f.Flag = int64(out.LateDays), out.FirstTime
+			f.Data = fact.Accepted{Returns: d.Returns, LeadTimeS: int64(out.LeadTime.Seconds()),
+				DueAt: d.DueAt, SubmittedAt: submittedAt.UTC(), LateDays: out.LateDays}
 		}
 		if _, err := recordFact(ctx, tx, p, f); err != nil {
 			return err
 		}
-		people, err := partnerPeople(ctx, tx, p.WorkspaceID, d.EngagementID)
-		if err != nil {
-			return err
-		}
-		if err := notify(ctx, tx, p, people, "deliverable."+decision, d.EngagementID, id,
-			map[string]any{"title": d.Title, "number": d.Submissions, "reason": r.Reason}); err != nil {
+		if err := tell(ctx, tx, p, d.EngagementID, id, r.Told(d)); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "deliverable."+decision, "engagement", d.EngagementID, map[string]any{
@@ -460,7 +445,10 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 // attachments and the review it got.
 func (s *WorkStore) Submissions(ctx context.Context, p tandem.Principal, id int64) (_ []work.Submission, err error) {
 	defer wrap(&err, "WorkStore.Submissions(%d)", id)
-	if _, err := s.Get(ctx, p, id); err != nil {
+	if err := access.Can(p, access.WorkRead); err != nil {
+		return nil, err
+	}
+	if _, err := deliverableIn(ctx, s.db, p, id); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.query(ctx, `SELECT s.id, s.deliverable_id, s.number, s.note, s.submitted_by, u.name, s.submitted_at
@@ -508,7 +496,7 @@ func (s *WorkStore) Submissions(ctx context.Context, p tandem.Principal, id int6
 		if err := rrows.Scan(&r.ID, &r.DeliverableID, &r.SubmissionNumber, &decision, &r.Reason, &r.Comment, &r.ReviewedBy, &r.ReviewerName, &r.ReviewedAt); err != nil {
 			return nil, err
 		}
-		r.Accepted = decision == "accepted"
+		r.Accepted = decision == work.DecisionAccepted
 		if i := r.SubmissionNumber - 1; i >= 0 && i < len(out) {
 			out[i].Review = &r
 		}
@@ -520,7 +508,10 @@ func (s *WorkStore) Submissions(ctx context.Context, p tandem.Principal, id int6
 // the download in the audit trail.
 func (s *WorkStore) Attachment(ctx context.Context, p tandem.Principal, deliverableID, fileID int64) (_ *file.File, err error) {
 	defer wrap(&err, "WorkStore.Attachment(%d, %d)", deliverableID, fileID)
-	d, err := s.Get(ctx, p, deliverableID)
+	if err := access.Can(p, access.WorkRead); err != nil {
+		return nil, err
+	}
+	d, err := deliverableIn(ctx, s.db, p, deliverableID)
 	if err != nil {
 		return nil, err
 	}
@@ -536,47 +527,54 @@ func (s *WorkStore) Attachment(ctx context.Context, p tandem.Principal, delivera
 	if err != nil {
 		return nil, err
 	}
-	return f, s.db.Audit.RecordExport(ctx, p, audit.ActionExport, "engagement", d.EngagementID,
-		map[string]any{"deliverable_id": deliverableID, "file_id": fileID, "name": f.Name})
+	return f, s.db.transact(ctx, func(tx *Tx) error {
+		return tx.record(ctx, p, audit.ActionExport, "engagement", d.EngagementID,
+			map[string]any{"deliverable_id": deliverableID, "file_id": fileID, "name": f.Name})
+	})
 }
 
 // Outcomes returns the accepted deliverables of an engagement whose
 // acceptance fell on a day in [from, to) (local dates), read from the facts.
 func (s *WorkStore) Outcomes(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ []work.Outcome, err error) {
 	defer wrap(&err, "WorkStore.Outcomes(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if err := access.Can(p, access.WorkRead); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
+	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+		return nil, err
+	}
+	return outcomes(ctx, s.db, p, engagementID, from, to)
+}
+
+func outcomes(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, from, to tandem.Date) ([]work.Outcome, error) {
+	return collect(ctx, q, func(s interface{ Scan(...any) error }, o *work.Outcome) error {
+		var acceptedAt, createdAt time.Time
+		err := s.Scan(&o.DeliverableID, &o.Title, &o.AcceptedAt, &o.LateDays, &o.Returns, nullTime{&acceptedAt}, &createdAt)
+		o.LeadTime = int64(acceptedAt.Sub(createdAt).Seconds())
+		return err
+	}, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
 		FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
 		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'deliverable.accepted' AND f.day >= ? AND f.day < ?
 		ORDER BY f.at`, p.WorkspaceID, engagementID, from.String(), to.String())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []work.Outcome{}
-	for rows.Next() {
-		var o work.Outcome
-		var acceptedAt, createdAt time.Time
-		if err := rows.Scan(&o.DeliverableID, &o.Title, &o.AcceptedAt, &o.LateDays, &o.Returns, nullTime{&acceptedAt}, &createdAt); err != nil {
-			return nil, err
-		}
-		o.LeadTime = int64(acceptedAt.Sub(createdAt).Seconds())
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // Figures computes an engagement's work figures for [from, to), with the
 // outcomes they come from (the records behind each figure), and the number
 // of deliverables not yet accepted and past due now.
 func (s *WorkStore) Figures(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ work.Figures, _ []work.Outcome, err error) {
-	outcomes, err := s.Outcomes(ctx, p, engagementID, from, to)
+	defer wrap(&err, "WorkStore.Figures(%d)", engagementID)
+	if err := access.Can(p, access.WorkRead); err != nil {
+		return work.Figures{}, nil, err
+	}
+	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+		return work.Figures{}, nil, err
+	}
+	os, err := outcomes(ctx, s.db, p, engagementID, from, to)
 	if err != nil {
 		return work.Figures{}, nil, err
 	}
-	f := work.Compute(outcomes)
-	_, f.Overdue, err = s.List(ctx, p, tandem.Page{Limit: 1}, DeliverableFilter{EngagementID: engagementID, Overdue: true})
-	return f, outcomes, err
+	f := work.Compute(os)
+	w := deliverableWhere(p, DeliverableFilter{EngagementID: engagementID, Overdue: true}, s.db.Now())
+	err = s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&f.Overdue)
+	return f, os, err
 }

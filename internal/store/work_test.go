@@ -118,11 +118,11 @@ func TestDeliverableLifecycleAndFigures(t *testing.T) {
 				t.Fatalf("figures %+v, want %+v", figs, want)
 			}
 			// Notifications: the manager was told of the submissions; the agent of the return.
-			ns, unread, err := db.Work.Notifications(ctx, f.Manager, false, 50)
+			ns, unread, err := db.Notifications.List(ctx, f.Manager, false, 50)
 			if err != nil || unread < 2 || ns[0].Kind != "deliverable.submitted" {
 				t.Fatalf("manager's notifications: %d %+v %v", unread, ns, err)
 			}
-			ns, _, _ = db.Work.Notifications(ctx, f.VendorAgent, true, 50)
+			ns, _, _ = db.Notifications.List(ctx, f.VendorAgent, true, 50)
 			kinds := map[string]bool{}
 			for _, n := range ns {
 				kinds[n.Kind] = true
@@ -130,10 +130,10 @@ func TestDeliverableLifecycleAndFigures(t *testing.T) {
 			if !kinds["deliverable.returned"] || !kinds["deliverable.accepted"] {
 				t.Fatalf("agent's notifications: %+v", ns)
 			}
-			if err := db.Work.MarkRead(ctx, f.Manager, 0); err != nil {
+			if err := db.Notifications.MarkRead(ctx, f.Manager, 0); err != nil {
 				t.Fatal(err)
 			}
-			if _, unread, _ := db.Work.Notifications(ctx, f.Manager, false, 50); unread != 0 {
+			if _, unread, _ := db.Notifications.List(ctx, f.Manager, false, 50); unread != 0 {
 				t.Fatalf("unread after marking all read: %d", unread)
 			}
 			// The activity feed: the engagement's audit entries.

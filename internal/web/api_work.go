@@ -133,11 +133,7 @@ func (s *server) apiDeliverableGet(w http.ResponseWriter, r *http.Request) error
 			as.Files = append(as.Files, apiFile{f.ID, f.Name, f.ContentType, f.Size})
 		}
 		if rv := x.Review; rv != nil {
-			dec := "returned"
-			if rv.Accepted {
-				dec = "accepted"
-			}
-			as.Review = &apiReview{Decision: dec, Reason: rv.Reason, Comment: rv.Comment, ReviewedBy: rv.ReviewerName, ReviewedAt: rv.ReviewedAt}
+			as.Review = &apiReview{Decision: rv.Decision(), Reason: rv.Reason, Comment: rv.Comment, ReviewedBy: rv.ReviewerName, ReviewedAt: rv.ReviewedAt}
 		}
 		out.History = append(out.History, as)
 	}
@@ -177,11 +173,11 @@ func (s *server) apiDeliverableReview(w http.ResponseWriter, r *http.Request) er
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if in.Decision != "accept" && in.Decision != "return" {
-		return invalidField("decision", "validation.one_of")
+	rv, err := work.ReviewOf(in.Decision, in.Reason, in.Comment)
+	if err != nil {
+		return err
 	}
-	if err := s.db.Work.Review(r.Context(), state(r).principal, d.ID, work.Review{Accepted: in.Decision == "accept",
-		Reason: in.Reason, Comment: in.Comment}); err != nil {
+	if err := s.db.Work.Review(r.Context(), state(r).principal, d.ID, rv); err != nil {
 		return err
 	}
 	got, err := s.db.Work.Get(r.Context(), state(r).principal, d.ID)
@@ -234,7 +230,7 @@ func (s *server) apiFigures(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) apiNotifications(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
-	ns, unread, err := s.db.Work.Notifications(r.Context(), st.principal, r.URL.Query().Get("all") == "true", 100)
+	ns, unread, err := s.db.Notifications.List(r.Context(), st.principal, r.URL.Query().Get("all") == "true", notificationsShown)
 	if err != nil {
 		return err
 	}
@@ -252,7 +248,7 @@ func (s *server) apiNotifications(w http.ResponseWriter, r *http.Request) error 
 		Items  []item `json:"items"`
 	}{Unread: unread, Items: []item{}}
 	for _, n := range ns {
-		out.Items = append(out.Items, item{n.ID, n.Kind, notificationMessage(st.loc, n), n.EngagementID, n.SubjectID, n.CreatedAt, !n.ReadAt.IsZero()})
+		out.Items = append(out.Items, item{n.ID, n.Kind, notificationMessage(st.loc, n), n.EngagementID, n.SubjectID, n.CreatedAt, n.Read()})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

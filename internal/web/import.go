@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/importer"
@@ -132,10 +131,9 @@ func (s *server) importPost(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, views.Import(s.nav(r, st.loc.T("import.title"), "engagements"), e, d))
 		return nil
 	}
-	rows, errs := importer.Validate(schema, t)
-	if len(errs) > 0 {
-		// The preview just above found none: the two disagree.
-		return fmt.Errorf("import: the preview found no errors, validation found %d", len(errs))
+	rows, verrs := importer.Validate(schema, t)
+	if len(verrs) > 0 { // the preview found none in the same rows: a bug
+		return fmt.Errorf("import: %d errors in rows the preview found clean", len(verrs))
 	}
 	ds := make([]*work.Deliverable, len(rows))
 	loc := st.loc.Location()
@@ -149,8 +147,7 @@ func (s *server) importPost(w http.ResponseWriter, r *http.Request) error {
 			x.AssigneeID = formID(a)
 		}
 		if due, ok := row["due"].(tandem.Date); ok && !due.IsZero() {
-			t := due.Time()
-			x.DueAt = time.Date(t.Year(), t.Month(), t.Day(), 23, 59, 59, 0, loc)
+			x.DueAt = work.DueOn(due, loc)
 		}
 		ds[i] = x
 	}

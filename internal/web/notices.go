@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/notice"
@@ -14,9 +13,8 @@ import (
 	"github.com/tandemhq/tandem/internal/web/views"
 )
 
-// Pages and API of what the partner tells the client in writing: notices,
-// proposals and risk warnings, weekly status reports.
-
+// Pages and API of the partner's written notices and the late-notice
+// penalties. (Proposals are in proposals.go, status reports in reports.go.)
 // subID reads a numeric path value other than {id}; malformed is "not found".
 func subID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
@@ -24,16 +22,6 @@ func subID(r *http.Request, name string) (int64, error) {
 		return 0, tandem.ErrNotFound
 	}
 	return id, nil
-}
-
-// weekOf reads the {week} path value: a Monday or an ISO week; anything
-// else is "not found".
-func weekOf(r *http.Request) (tandem.Date, error) {
-	w, err := notice.ParseWeek(r.PathValue("week"))
-	if err != nil {
-		return tandem.Date{}, tandem.ErrNotFound
-	}
-	return w, nil
 }
 
 // deliverableOptions are the engagement's deliverables for a select box,
@@ -77,7 +65,7 @@ func (s *server) noticesPage(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	ns, err := s.db.Notices.Notices(ctx, p, e.ID, store.NoticeFilter{Open: r.URL.Query().Get("open") != ""})
+	ns, err := s.db.Notices.List(ctx, p, e.ID, store.NoticeFilter{Open: r.URL.Query().Get("open") != ""})
 	if err != nil {
 		return err
 	}
@@ -86,8 +74,7 @@ func (s *server) noticesPage(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	d := views.NoticesData{Engagement: e, Notices: ns, File: file, AckID: ackID, Ack: ack,
-		CanFile:    access.Allows(p.Role, access.Notify) && engagementLive(e),
-		CanRespond: access.Allows(p.Role, access.Respond)}
+		CanFile: notice.MayFile(p.Role, e), Role: p.Role}
 	for _, x := range ps {
 		d.Penalties = append(d.Penalties, views.PenaltyView{Title: x.DeliverableTitle, DueAt: l.DateTime(x.DueAt),
 			Amount: l.Money(money.New(x.AmountMinor, x.Currency)), NoticeFiled: x.NoticeFiled})
@@ -102,10 +89,6 @@ func (s *server) noticesPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	s.render(w, r, status, views.Notices(s.nav(r, l.T("notice.title"), "engagements"), d))
 	return nil
-}
-
-func engagementLive(e *engagement.Engagement) bool {
-	return e.Status == engagement.StatusPilot || e.Status == engagement.StatusActive
 }
 
 func (s *server) noticeFile(w http.ResponseWriter, r *http.Request) error {
@@ -133,30 +116,7 @@ func (s *server) noticeOf(r *http.Request, e *engagement.Engagement) (*notice.No
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.db.Notices.Notice(r.Context(), state(r).principal, id)
-	if err != nil {
-		return nil, err
-	}
-	if n.EngagementID != e.ID {
-		return nil, tandem.ErrNotFound
-	}
-	return n, nil
-}
-
-// newDueAt turns a date typed on the acknowledge form into a due time: the
-// same time of day, in the workspace's zone, as the deliverable's old due
-// time (so the close of business stays the close of business).
-func newDueAt(s string, old time.Time, loc *time.Location) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	d, err := tandem.ParseDate(s)
-	if err != nil {
-		return time.Time{}, invalidField("new_due_on", "validation.date")
-	}
-	o := old.In(loc)
-	t := d.Time()
-	return time.Date(t.Year(), t.Month(), t.Day(), o.Hour(), o.Minute(), o.Second(), 0, loc), nil
+	return s.db.Notices.Get(r.Context(), state(r).principal, e.ID, id)
 }
 
 func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error {
@@ -173,17 +133,13 @@ func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	old := n.DueAt
-	if n.DeliverableID != 0 && f.Get("new_due_on") != "" {
-		dl, err := s.db.Work.Get(r.Context(), st.principal, n.DeliverableID)
-		if err != nil {
-			return err
-		}
-		old = dl.DueAt
-	}
-	due, err := newDueAt(f.Get("new_due_on"), old, st.loc.Location())
-	if err == nil {
-		err = s.db.Notices.Acknowledge(r.Context(), st.principal, n.ID, notice.Ack{Comment: f.Get("comment"), NewDueAt: due})
+	// A date typed on the form becomes a due time in the store (see
+	// notice.NewDueAt).
+	day, err := tandem.ParseDate(f.Get("new_due_on"))
+	if err != nil {
+		err = invalidField("new_due_on", "validation.date")
+	} else {
+		err = s.db.Notices.Acknowledge(r.Context(), st.principal, e.ID, n.ID, notice.Ack{Comment: f.Get("comment"), NewDueOn: day})
 	}
 	if err != nil {
 		if !withErrors(r, &f, err) {
@@ -195,223 +151,6 @@ func (s *server) noticeAcknowledge(w http.ResponseWriter, r *http.Request) error
 		return s.noticesPage(w, r, invalidStatus(err), views.Form{}, n.ID, f)
 	}
 	return redirect(w, r, recordPath("/engagements", e.ID)+"/notices#notice-"+strconv.FormatInt(n.ID, 10))
-}
-
-// Proposals and risk warnings.
-
-func (s *server) proposalList(w http.ResponseWriter, r *http.Request) error {
-	return s.proposalsPage(w, r, http.StatusOK, views.Form{}, 0, views.Form{})
-}
-
-func (s *server) proposalsPage(w http.ResponseWriter, r *http.Request, status int, raise views.Form, decideID int64, decide views.Form) error {
-	st := state(r)
-	p, l := st.principal, st.loc
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	ps, err := s.db.Notices.Proposals(r.Context(), p, e.ID, r.URL.Query().Get("kind"))
-	if err != nil {
-		return err
-	}
-	d := views.ProposalsData{Engagement: e, Proposals: ps, Raise: raise, DecideID: decideID, Decide: decide,
-		CanRaise:  access.Allows(p.Role, access.Notify) && engagementLive(e),
-		CanDecide: access.Allows(p.Role, access.Respond),
-		Kinds:     options(l, "proposal.kind.", notice.Kinds, "")}
-	if d.CanRaise {
-		if d.Deliverables, err = s.deliverableOptions(r, e.ID); err != nil {
-			return err
-		}
-	}
-	s.render(w, r, status, views.Proposals(s.nav(r, l.T("proposal.title"), "engagements"), d))
-	return nil
-}
-
-func (s *server) proposalRaise(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	x := &notice.Proposal{EngagementID: e.ID, Kind: f.Get("kind"), Title: f.Get("title"), Text: f.Get("text"),
-		DeliverableID: formID(f.Get("deliverable_id"))}
-	if err := s.db.Notices.Raise(r.Context(), state(r).principal, x); err != nil {
-		if !withErrors(r, &f, err) {
-			return err
-		}
-		return s.proposalsPage(w, r, invalidStatus(err), f, 0, views.Form{})
-	}
-	return redirect(w, r, recordPath("/engagements", e.ID)+"/proposals#proposal-"+strconv.FormatInt(x.ID, 10))
-}
-
-// proposalOf loads the {proposal} of the {id} engagement.
-func (s *server) proposalOf(r *http.Request, e *engagement.Engagement) (*notice.Proposal, error) {
-	id, err := subID(r, "proposal")
-	if err != nil {
-		return nil, err
-	}
-	x, err := s.db.Notices.Proposal(r.Context(), state(r).principal, id)
-	if err != nil {
-		return nil, err
-	}
-	if x.EngagementID != e.ID {
-		return nil, tandem.ErrNotFound
-	}
-	return x, nil
-}
-
-func (s *server) proposalDecide(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	x, err := s.proposalOf(r, e)
-	if err != nil {
-		return err
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.Notices.Decide(r.Context(), state(r).principal, x.ID, notice.Decision{Status: f.Get("decision"), Comment: f.Get("comment")}); err != nil {
-		if !withErrors(r, &f, err) {
-			return err
-		}
-		return s.proposalsPage(w, r, invalidStatus(err), views.Form{}, x.ID, f)
-	}
-	return redirect(w, r, recordPath("/engagements", e.ID)+"/proposals#proposal-"+strconv.FormatInt(x.ID, 10))
-}
-
-// Status reports.
-
-func (s *server) reportList(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	rs, err := s.db.Notices.Reports(r.Context(), st.principal, e.ID)
-	if err != nil {
-		return err
-	}
-	this := notice.WeekOf(s.db.Now(), st.loc.Location())
-	d := views.ReportsData{Engagement: e, Reports: rs, CanWrite: access.Allows(st.principal.Role, access.Notify) && e.Status != engagement.StatusDraft,
-		ThisWeek: this.String(), LastWeek: tandem.DateOf(this.Time().AddDate(0, 0, -7)).String()}
-	return s.page(w, r, views.Reports(s.nav(r, st.loc.T("report.title"), "engagements"), d))
-}
-
-func reportValues(rep *notice.Report) views.Form {
-	f := views.Form{Values: map[string][]string{}, Errors: map[string]string{}}
-	f.Values.Set("done", rep.Done)
-	f.Values.Set("next", rep.Next)
-	f.Values.Set("risks", rep.Risks)
-	f.Values.Set("blockers", rep.Blockers)
-	f.Values.Set("asks", rep.Asks)
-	return f
-}
-
-func (s *server) reportData(r *http.Request, e *engagement.Engagement, rep *notice.Report, f views.Form) views.ReportData {
-	p := state(r).principal
-	return views.ReportData{Engagement: e, Report: rep, Week: rep.Week.String(), WeekLabel: notice.WeekLabel(rep.Week), Form: f,
-		CanWrite:   access.Allows(p.Role, access.Notify),
-		CanComment: access.Allows(p.Role, access.Respond)}
-}
-
-func (s *server) reportShow(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.db.Notices.Report(r.Context(), st.principal, e.ID, week)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, views.ReportShow(s.nav(r, st.loc.T("report.title"), "engagements"), s.reportData(r, e, rep, views.Form{})))
-}
-
-func (s *server) reportEdit(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.db.Notices.Draft(r.Context(), st.principal, e.ID, week)
-	if err != nil {
-		return err
-	}
-	if rep.Commented() {
-		return redirect(w, r, recordPath("/engagements", e.ID)+"/status-reports/"+week.String())
-	}
-	return s.page(w, r, views.ReportForm(s.nav(r, st.loc.T("report.title"), "engagements"), s.reportData(r, e, rep, reportValues(rep))))
-}
-
-func (s *server) reportSave(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	rep := &notice.Report{EngagementID: e.ID, Week: week, Done: f.Get("done"), Next: f.Get("next"), Risks: f.Get("risks"),
-		Blockers: f.Get("blockers"), Asks: f.Get("asks")}
-	if _, err := s.db.Notices.SaveReport(r.Context(), st.principal, rep); err != nil {
-		if !withErrors(r, &f, err) {
-			return err
-		}
-		if m, ok := f.Errors["week"]; ok {
-			f.Message = m
-		}
-		s.render(w, r, invalidStatus(err), views.ReportForm(s.nav(r, st.loc.T("report.title"), "engagements"), s.reportData(r, e, rep, f)))
-		return nil
-	}
-	return redirect(w, r, recordPath("/engagements", e.ID)+"/status-reports/"+week.String())
-}
-
-func (s *server) reportComment(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	f, err := parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	if err := s.db.Notices.CommentReport(r.Context(), st.principal, e.ID, week, f.Get("comment")); err != nil {
-		if !withErrors(r, &f, err) {
-			return err
-		}
-		rep, rerr := s.db.Notices.Report(r.Context(), st.principal, e.ID, week)
-		if rerr != nil {
-			return rerr
-		}
-		s.render(w, r, invalidStatus(err), views.ReportShow(s.nav(r, st.loc.T("report.title"), "engagements"), s.reportData(r, e, rep, f)))
-		return nil
-	}
-	return redirect(w, r, recordPath("/engagements", e.ID)+"/status-reports/"+week.String())
 }
 
 // The JSON API.
@@ -458,7 +197,7 @@ func (s *server) apiNoticeList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	ns, err := s.db.Notices.Notices(r.Context(), state(r).principal, id, store.NoticeFilter{Open: q.Get("open") == "true", Category: q.Get("category")})
+	ns, err := s.db.Notices.List(r.Context(), state(r).principal, id, store.NoticeFilter{Open: q.Get("open") == "true", Category: q.Get("category")})
 	if err != nil {
 		return err
 	}
@@ -512,221 +251,12 @@ func (s *server) apiNoticeAcknowledge(w http.ResponseWriter, r *http.Request) er
 		a.NewDueAt = *in.NewDueAt
 	}
 	p := state(r).principal
-	if err := s.db.Notices.Acknowledge(r.Context(), p, n.ID, a); err != nil {
+	if err := s.db.Notices.Acknowledge(r.Context(), p, e.ID, n.ID, a); err != nil {
 		return err
 	}
-	if n, err = s.db.Notices.Notice(r.Context(), p, n.ID); err != nil {
+	if n, err = s.db.Notices.Get(r.Context(), p, e.ID, n.ID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toAPINotice(n))
-	return nil
-}
-
-type apiProposal struct {
-	ID            int64      `json:"id"`
-	EngagementID  int64      `json:"engagement_id"`
-	Kind          string     `json:"kind"`
-	Title         string     `json:"title"`
-	Text          string     `json:"text"`
-	DeliverableID *int64     `json:"deliverable_id"`
-	RaisedBy      string     `json:"raised_by"`
-	RaisedAt      time.Time  `json:"raised_at"`
-	Status        string     `json:"status"`
-	DecidedBy     string     `json:"decided_by,omitempty"`
-	DecidedAt     *time.Time `json:"decided_at"`
-	Comment       string     `json:"comment"`
-}
-
-func toAPIProposal(x *notice.Proposal) apiProposal {
-	return apiProposal{ID: x.ID, EngagementID: x.EngagementID, Kind: x.Kind, Title: x.Title, Text: x.Text, DeliverableID: optID(x.DeliverableID),
-		RaisedBy: x.RaisedByName, RaisedAt: x.RaisedAt, Status: x.Status, DecidedBy: x.DecidedByName, DecidedAt: optTime(x.DecidedAt), Comment: x.Comment}
-}
-
-func (s *server) apiProposalList(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	ps, err := s.db.Notices.Proposals(r.Context(), state(r).principal, id, r.URL.Query().Get("kind"))
-	if err != nil {
-		return err
-	}
-	out := make([]apiProposal, len(ps))
-	for i := range ps {
-		out[i] = toAPIProposal(&ps[i])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
-	return nil
-}
-
-func (s *server) apiProposalRaise(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Kind          string `json:"kind"`
-		Title         string `json:"title"`
-		Text          string `json:"text"`
-		DeliverableID int64  `json:"deliverable_id"`
-	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	x := &notice.Proposal{EngagementID: id, Kind: in.Kind, Title: in.Title, Text: in.Text, DeliverableID: in.DeliverableID}
-	if err := s.db.Notices.Raise(r.Context(), state(r).principal, x); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, toAPIProposal(x))
-	return nil
-}
-
-func (s *server) apiProposalDecide(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
-	x, err := s.proposalOf(r, e)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Decision string `json:"decision"`
-		Comment  string `json:"comment"`
-	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	p := state(r).principal
-	if err := s.db.Notices.Decide(r.Context(), p, x.ID, notice.Decision{Status: in.Decision, Comment: in.Comment}); err != nil {
-		return err
-	}
-	if x, err = s.db.Notices.Proposal(r.Context(), p, x.ID); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAPIProposal(x))
-	return nil
-}
-
-type apiReport struct {
-	EngagementID int64          `json:"engagement_id"`
-	Week         string         `json:"week"`
-	ISOWeek      string         `json:"iso_week"`
-	Saved        bool           `json:"saved"`
-	Done         string         `json:"done"`
-	Next         string         `json:"next"`
-	Risks        string         `json:"risks"`
-	Blockers     string         `json:"blockers"`
-	Asks         string         `json:"asks"`
-	Figures      notice.Figures `json:"figures"`
-	Author       string         `json:"author,omitempty"`
-	UpdatedAt    *time.Time     `json:"updated_at"`
-	Comment      string         `json:"comment"`
-	CommentedBy  string         `json:"commented_by,omitempty"`
-	CommentedAt  *time.Time     `json:"commented_at"`
-}
-
-func toAPIReport(x *notice.Report) apiReport {
-	return apiReport{EngagementID: x.EngagementID, Week: x.Week.String(), ISOWeek: notice.WeekLabel(x.Week), Saved: x.Saved(),
-		Done: x.Done, Next: x.Next, Risks: x.Risks, Blockers: x.Blockers, Asks: x.Asks, Figures: x.Figures,
-		Author: x.AuthorName, UpdatedAt: optTime(x.UpdatedAt), Comment: x.Comment, CommentedBy: x.CommenterName, CommentedAt: optTime(x.CommentedAt)}
-}
-
-func (s *server) apiReportList(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	rs, err := s.db.Notices.Reports(r.Context(), state(r).principal, id)
-	if err != nil {
-		return err
-	}
-	out := make([]apiReport, len(rs))
-	for i := range rs {
-		out[i] = toAPIReport(&rs[i])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
-	return nil
-}
-
-// apiReportGet returns the week's stored report, or the pre-filled draft
-// ("saved": false) when there is none yet.
-func (s *server) apiReportGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	rep, err := s.db.Notices.Draft(r.Context(), state(r).principal, id, week)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAPIReport(rep))
-	return nil
-}
-
-func (s *server) apiReportPut(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Done     string `json:"done"`
-		Next     string `json:"next"`
-		Risks    string `json:"risks"`
-		Blockers string `json:"blockers"`
-		Asks     string `json:"asks"`
-	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	p := state(r).principal
-	rep := &notice.Report{EngagementID: id, Week: week, Done: in.Done, Next: in.Next, Risks: in.Risks, Blockers: in.Blockers, Asks: in.Asks}
-	created, err := s.db.Notices.SaveReport(r.Context(), p, rep)
-	if err != nil {
-		return err
-	}
-	if rep, err = s.db.Notices.Report(r.Context(), p, id, week); err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, toAPIReport(rep))
-	return nil
-}
-
-func (s *server) apiReportComment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	week, err := weekOf(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Comment string `json:"comment"`
-	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	p := state(r).principal
-	if err := s.db.Notices.CommentReport(r.Context(), p, id, week, in.Comment); err != nil {
-		return err
-	}
-	rep, err := s.db.Notices.Report(r.Context(), p, id, week)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAPIReport(rep))
 	return nil
 }

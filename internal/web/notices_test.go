@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/report"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -41,7 +42,7 @@ func liveNotices(t *testing.T, e *env) *work.Deliverable {
 
 func countNotices(t *testing.T, e *env, engagementID int64) int {
 	t.Helper()
-	ns, err := e.db.Notices.Notices(ctx, e.f.Owner, engagementID, store.NoticeFilter{})
+	ns, err := e.db.Notices.List(ctx, e.f.Owner, engagementID, store.NoticeFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestNoticePages(t *testing.T) {
 			if r.status != 422 || !strings.Contains(r.body, "Enter a date as YYYY-MM-DD.") {
 				t.Fatalf("bad new date: %d", r.status)
 			}
-			if n, _ := e.db.Notices.Notice(ctx, f.Owner, id); n.Acknowledged() {
+			if n, _ := e.db.Notices.Get(ctx, f.Owner, f.A1, id); n.Acknowledged() {
 				t.Fatal("a bad acknowledgement was recorded")
 			}
 			newDay := time.Now().AddDate(0, 2, 0).Format(time.DateOnly)
@@ -161,7 +162,7 @@ func TestProposalAndReportPages(t *testing.T) {
 	if r.status != 422 || !strings.Contains(r.body, "Choose one of the offered values.") || !strings.Contains(r.body, "Fill this in.") {
 		t.Fatalf("bad proposal: %d", r.status)
 	}
-	if ps, _ := e.db.Notices.Proposals(ctx, f.Owner, f.A1, ""); len(ps) != 0 {
+	if ps, _ := e.db.Proposals.List(ctx, f.Owner, f.A1, ""); len(ps) != 0 {
 		t.Fatalf("bad proposal written: %+v", ps)
 	}
 	r = vm.post(a1+"/proposals", url.Values{"kind": {"risk"}, "title": {"Season ends in May"}, "text": {"Fewer hotels to call."}})
@@ -181,7 +182,7 @@ func TestProposalAndReportPages(t *testing.T) {
 	}
 
 	// Status reports: the edit form is pre-filled; the report is kept per week.
-	week := notice.WeekOf(time.Now(), mustZone(t, "Europe/Stockholm")).String()
+	week := report.WeekOf(time.Now(), mustZone(t, "Europe/Stockholm")).String()
 	rp := a1 + "/status-reports/" + week
 	if r := vm.get(a1 + "/status-reports"); r.status != 200 || !strings.Contains(r.body, rp+"/edit") {
 		t.Fatalf("reports page: %d", r.status)
@@ -196,7 +197,7 @@ func TestProposalAndReportPages(t *testing.T) {
 		!strings.Contains(r.body, "Fill this in.") || !strings.Contains(r.body, "At most 8,000 characters.") {
 		t.Fatalf("bad report: %d", r.status)
 	}
-	if rs, _ := e.db.Notices.Reports(ctx, f.Owner, f.A1); len(rs) != 0 {
+	if rs, _ := e.db.Reports.List(ctx, f.Owner, f.A1); len(rs) != 0 {
 		t.Fatal("a bad report was written")
 	}
 	if r := vm.get(rp); r.status != 404 {
@@ -303,7 +304,7 @@ func TestNoticeAPI(t *testing.T) {
 			}
 
 			// Status reports.
-			week := notice.WeekLabel(notice.WeekOf(time.Now(), mustZone(t, "Europe/Stockholm")))
+			week := report.WeekLabel(report.WeekOf(time.Now(), mustZone(t, "Europe/Stockholm")))
 			rp := base + "/status-reports/" + week
 			if r := c.api("GET", rp, agent, ""); r.status != 200 || !strings.Contains(r.body, `"saved":false`) {
 				t.Fatalf("draft: %d %s", r.status, r.body)

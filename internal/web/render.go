@@ -86,7 +86,7 @@ func (s *server) nav(r *http.Request, title, active string) views.Nav {
 			// The unread count is chrome: without it the page still
 			// serves its purpose, so a failure is logged, not shown.
 			var err error
-			if n.Unread, err = s.db.Work.Unread(r.Context(), st.principal); err != nil {
+			if n.Unread, err = s.db.Notifications.Unread(r.Context(), st.principal); err != nil {
 				s.log.Error("nav: unread notifications", "request_id", st.id, "route", st.route, "err", err)
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/request"
@@ -29,11 +28,6 @@ func requestNumber(r *http.Request) (int, error) {
 
 func requestPath(engagementID int64, number int) string {
 	return recordPath("/engagements", engagementID) + "/requests/" + strconv.Itoa(number)
-}
-
-// live reports whether requests may be opened on e.
-func live(e *engagement.Engagement) bool {
-	return e.Status == engagement.StatusPilot || e.Status == engagement.StatusActive
 }
 
 // businessDuration writes a business-time span in hours and minutes with
@@ -70,7 +64,7 @@ func clockView(l *i18n.Localizer, c request.Clock) views.ClockView {
 		v.Text, v.Tone = l.T("request.clock.paused", "duration", businessDuration(l, c.Remaining)), "info"
 	default:
 		v.Text, v.Tone = l.T("request.clock.left", "duration", businessDuration(l, c.Remaining)), "ok"
-		if c.Remaining*4 <= c.Target {
+		if c.RunningLow() {
 			v.Tone = "warn"
 		}
 	}
@@ -113,7 +107,7 @@ func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 		Engagement: e,
 		Pager:      views.Pager{Total: total, Offset: pg.Offset, Limit: pg.Limit, Query: q, Path: r.URL.Path},
 		Statuses:   options(st.loc, "request.status.", request.Statuses, "request.all_statuses"),
-		CanOpen:    live(e) && access.Allows(st.principal.Role, access.RequestsWrite),
+		CanOpen:    request.MayOpen(st.principal.Role, e),
 	}
 	for i := range rs {
 		d.Rows = append(d.Rows, s.requestRow(st.loc, &rs[i]))
@@ -126,7 +120,7 @@ func (s *server) requestNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := views.Form{Values: map[string][]string{"priority": {"normal"}}}
+	f := views.Form{Values: map[string][]string{"priority": {request.DefaultPriority}}}
 	return s.requestFormPage(w, r, e, f, http.StatusOK)
 }
 
@@ -140,7 +134,7 @@ func (s *server) requestFormPage(w http.ResponseWriter, r *http.Request, e *enga
 	for _, svc := range svcs {
 		services = append(services, views.Option{Value: svc.Key, Label: svc.Name})
 	}
-	d := views.RequestFormData{Engagement: e, Form: f, Services: services, Live: live(e),
+	d := views.RequestFormData{Engagement: e, Form: f, Services: services, Live: e.Live(),
 		Priorities: options(st.loc, "request.priority.", request.Priorities, "")}
 	s.render(w, r, status, views.RequestForm(s.nav(r, st.loc.T("request.new_title"), "engagements"), d))
 	return nil
@@ -193,10 +187,8 @@ func (s *server) showRequest(w http.ResponseWriter, r *http.Request, f views.For
 	if d.OpenedBy == "" {
 		d.OpenedBy = l.T("common.none")
 	}
-	if access.Allows(st.principal.Role, access.RequestsWrite) {
-		for _, a := range request.Available(req.Status, st.principal.Side()) {
-			d.Actions = append(d.Actions, views.Option{Value: string(a), Label: l.T("request.action." + string(a))})
-		}
+	for _, a := range request.Actions(st.principal.Role, req.Status) {
+		d.Actions = append(d.Actions, views.Option{Value: string(a), Label: l.T("request.action." + string(a))})
 	}
 	for i := len(req.History) - 1; i >= 0; i-- {
 		c := req.History[i]
@@ -249,17 +241,11 @@ type apiClock struct {
 }
 
 func toAPIClock(c request.Clock) apiClock {
-	out := apiClock{State: "running", TargetMinutes: request.Minutes(c.Target), ElapsedMinutes: request.Minutes(c.Elapsed),
+	out := apiClock{State: c.State(), TargetMinutes: request.Minutes(c.Target), ElapsedMinutes: request.Minutes(c.Elapsed),
 		RemainingMinutes: request.Minutes(c.Remaining), Breached: c.Breached}
-	switch {
-	case c.Stopped:
-		out.State = "stopped"
+	if c.Stopped {
 		t := c.StoppedAt.UTC()
 		out.StoppedAt = &t
-	case !c.HasTarget():
-		out.State = "none"
-	case c.Paused:
-		out.State = "paused"
 	}
 	if !c.Due.IsZero() {
 		t := c.Due.UTC()
@@ -315,10 +301,8 @@ func toAPIRequest(p tandem.Principal, r *request.Request, history bool) apiReque
 		OpenedBy: r.OpenedByName, OpenedSide: string(r.OpenedSide), OpenedAt: r.OpenedAt, RespondedAt: timePtr(r.RespondedAt),
 		ResolvedAt: timePtr(r.ResolvedAt), UpdatedAt: r.UpdatedAt, Response: toAPIClock(r.Response),
 		Resolution: toAPIClock(r.Resolution), Actions: []string{}}
-	if access.Allows(p.Role, access.RequestsWrite) {
-		for _, a := range request.Available(r.Status, p.Side()) {
-			out.Actions = append(out.Actions, string(a))
-		}
+	for _, a := range request.Actions(p.Role, r.Status) {
+		out.Actions = append(out.Actions, string(a))
 	}
 	if history {
 		out.History = []apiRequestChange{}

@@ -101,7 +101,7 @@ func (s *server) valuesView(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		d.Defs = append(d.Defs, row)
 	}
-	d.CanEnter = access.Allows(p.Role, access.ValuesWrite) && engagementLive(e) && len(d.Metrics) > 0
+	d.CanEnter = access.Allows(p.Role, access.ValuesWrite) && e.Live() && len(d.Metrics) > 0
 	if d.CanEnter && enter.Values == nil {
 		d.Enter.Values = map[string][]string{"period": {kpi.Month}, "period_start": {tandem.DateOf(s.db.Now().In(l.Location())).String()}}
 	}

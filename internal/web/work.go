@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -65,7 +66,7 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 		MonthLabel: st.loc.Month(from.Time()), Form: f, Now: s.db.Now(),
 		Pager:    views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: r.URL.Path},
 		Statuses: options(st.loc, "work.status.", work.Statuses, "work.all_statuses"),
-		CanPlan:  access.Allows(p.Role, access.WorkPlan) && (e.Status == "active" || e.Status == "pilot"),
+		CanPlan:  work.MayPlan(p.Role, e),
 	}
 	if d.CanPlan {
 		v, err := s.db.Contracts.InForce(ctx, p, e.ID, s.today(r))
@@ -85,7 +86,7 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 			d.Assignees = append(d.Assignees, views.Option{Value: strconv.FormatInt(m.ID, 10), Label: m.UserName})
 		}
 		if d.Form.Values == nil {
-			d.Form.Values = url.Values{"priority": {"normal"}}
+			d.Form.Values = url.Values{"priority": {work.DefaultPriority}}
 		}
 	}
 	s.render(w, r, status, views.Work(s.nav(r, e.Title, "engagements"), d))
@@ -105,12 +106,10 @@ func (s *server) deliverableCreate(w http.ResponseWriter, r *http.Request) error
 	d := &work.Deliverable{EngagementID: e.ID, Title: f.Get("title"), ServiceKey: f.Get("service_key"), Priority: f.Get("priority"),
 		Description: f.Get("description"), AssigneeID: formID(f.Get("assignee_id"))}
 	if due := f.Get("due_on"); due != "" {
-		t, derr := time.ParseInLocation(time.DateOnly, due, st.loc.Location())
-		if derr != nil {
+		if t, derr := time.Parse(time.DateOnly, due); derr != nil {
 			err = invalidField("due_on", "validation.date")
 		} else {
-			// A date typed by hand means the end of that day.
-			d.DueAt = t.Add(24*time.Hour - time.Second)
+			d.DueAt = work.DueOn(tandem.DateOf(t), st.loc.Location())
 		}
 	}
 	if err == nil {
@@ -154,8 +153,8 @@ func (s *server) showDeliverable(w http.ResponseWriter, r *http.Request, submit,
 		return err
 	}
 	data := views.DeliverableData{D: d, Engagement: e, Submissions: subs, Submit: submit, ReviewForm: review, Now: s.db.Now(),
-		CanSubmit: access.Allows(p.Role, access.WorkSubmit) && work.CanSubmit(d.Status),
-		CanReview: access.Allows(p.Role, access.WorkReview) && d.Status == work.StatusSubmitted,
+		CanSubmit: work.MaySubmit(p.Role, d),
+		CanReview: work.MayReview(p.Role, d),
 		CanMove:   access.Allows(p.Role, access.WorkSubmit),
 		Reasons:   options(st.loc, "work.reason.", work.ReturnReasons, "common.none"),
 	}
@@ -246,12 +245,9 @@ func (s *server) deliverableReview(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	switch f.Get("decision") {
-	case "accept", "return":
-		err = s.db.Work.Review(r.Context(), state(r).principal, d.ID,
-			work.Review{Accepted: f.Get("decision") == "accept", Reason: f.Get("reason"), Comment: f.Get("comment")})
-	default:
-		err = invalidField("decision", "validation.one_of")
+	rv, err := work.ReviewOf(f.Get("decision"), f.Get("reason"), f.Get("comment"))
+	if err == nil {
+		err = s.db.Work.Review(r.Context(), state(r).principal, d.ID, rv)
 	}
 	if err != nil {
 		if !withErrors(r, &f, err) {
@@ -291,25 +287,28 @@ func serveFile(w http.ResponseWriter, f *file.File) {
 	w.Write(f.Data)
 }
 
+// notificationsShown is how many notifications the page and the API show.
+const notificationsShown = 100
+
 // notificationsPage lists the person's notifications in this workspace.
 func (s *server) notificationsPage(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	all := r.URL.Query().Get("all") != ""
-	ns, unread, err := s.db.Work.Notifications(r.Context(), st.principal, all, 100)
+	ns, unread, err := s.db.Notifications.List(r.Context(), st.principal, all, notificationsShown)
 	if err != nil {
 		return err
 	}
 	items := make([]views.NotificationView, len(ns))
 	for i, n := range ns {
 		items[i] = views.NotificationView{ID: n.ID, Message: notificationMessage(st.loc, n), Link: notificationLink(n),
-			At: n.CreatedAt, Unread: n.ReadAt.IsZero()}
+			At: n.CreatedAt, Unread: !n.Read()}
 	}
 	return s.page(w, r, views.Notifications(s.nav(r, st.loc.T("notify.title"), ""), items, unread, all))
 }
 
 // notificationMessage is a notification in the reader's language: the
 // catalogue's "notify.<kind>" with the stored arguments.
-func notificationMessage(l *i18n.Localizer, n store.Notification) string {
+func notificationMessage(l *i18n.Localizer, n notification.Notification) string {
 	args := make([]any, 0, 2*len(n.Args))
 	for k, v := range n.Args {
 		if f, ok := v.(float64); ok { // JSON numbers
@@ -321,7 +320,7 @@ func notificationMessage(l *i18n.Localizer, n store.Notification) string {
 }
 
 // notificationLink is where a notification leads.
-func notificationLink(n store.Notification) string {
+func notificationLink(n notification.Notification) string {
 	switch {
 	case strings.HasPrefix(n.Kind, "deliverable.") && n.SubjectID != 0:
 		return fmt.Sprintf("/deliverables/%d", n.SubjectID)
@@ -349,7 +348,7 @@ func (s *server) notificationsRead(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := s.db.Work.MarkRead(r.Context(), state(r).principal, formID(f.Get("id"))); err != nil {
+	if err := s.db.Notifications.MarkRead(r.Context(), state(r).principal, formID(f.Get("id"))); err != nil {
 		return err
 	}
 	return redirect(w, r, "/notifications")

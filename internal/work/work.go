@@ -33,7 +33,10 @@ const (
 var Statuses = []Status{StatusPlanned, StatusInProgress, StatusSubmitted, StatusReturned, StatusAccepted}
 
 // Priorities a deliverable may have.
-var Priorities = []string{"low", "normal", "high", "urgent"}
+var Priorities = []string{"low", DefaultPriority, "high", "urgent"}
+
+// DefaultPriority is a deliverable's priority unless one is given.
+const DefaultPriority = "normal"
 
 // ReturnReasons are why a client returns a submission.
 var ReturnReasons = []string{"quality", "incomplete", "not_what_was_asked", "other"}
@@ -67,7 +70,7 @@ func (d *Deliverable) Normalize() {
 	d.Description = strings.TrimSpace(d.Description)
 	d.ServiceKey = strings.TrimSpace(d.ServiceKey)
 	if d.Priority == "" {
-		d.Priority = "normal"
+		d.Priority = DefaultPriority
 	}
 	if d.Status == "" {
 		d.Status = StatusPlanned
@@ -151,6 +154,11 @@ func (r *Review) Validate() error {
 	}
 	v.MaxLen("comment", r.Comment, 4000)
 	return v.Err()
+}
+
+// Overdue reports whether d is past its due time at now and not accepted.
+func (d *Deliverable) Overdue(now time.Time) bool {
+	return d.Status != StatusAccepted && d.DueAt.Before(now)
 }
 
 // CanMove reports whether a deliverable may go from one status to another

@@ -74,12 +74,12 @@ type RequestPageData struct {
 }
 
 func requestStatusTone(s string) string {
-	switch s {
-	case "open":
+	switch request.Status(s) {
+	case request.StatusOpen:
 		return "warn"
-	case "waiting_for_client":
+	case request.StatusWaiting:
 		return "info"
-	case "resolved", "closed":
+	case request.StatusResolved, request.StatusClosed:
 		return "ok"
 	}
 	return "info"

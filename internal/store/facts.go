@@ -1,0 +1,66 @@
+package store
+
+// Facts are recorded here, each in the transaction of what gave it; the
+// KPI aggregates are kept current in the same transaction (see kpi.go).
+
+import (
+	"context"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Fact is one recorded fact for the KPI engine; see the facts table.
+type Fact struct {
+	EngagementID int64
+	Kind         fact.Kind // empty: the payload's (Data.FactKind)
+	SubjectID    int64
+	At           time.Time
+	Value        int64
+	Flag         bool
+	AmountMinor  int64
+	Currency     string
+	Data         fact.Payload
+}
+
+// insertFactSQL records a fact; a once-only kind is skipped for a subject
+// that has one.
+const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, kind, subject_id) WHERE kind LIKE 'penalty.%' OR kind LIKE 'breach.%' DO NOTHING`
+
+// recordFact writes a fact and adds it to its day's and week's KPI
+// aggregates (kpi_daily, kpi_weekly) through aggBatch, as RecordFacts does
+// for a batch; its day is the local date in the workspace's time zone. A
+// penalty or breach fact is recorded at most once per subject: a second
+// attempt reports false.
+func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, error) {
+	if err := f.resolve(); err != nil {
+		return false, err
+	}
+	var tz string
+	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+		return false, err
+	}
+	if f.At.IsZero() {
+		f.At = tx.now
+	}
+	days := dayCache{loc: zone(tz)}
+	day, week := days.of(f.At)
+	args, err := factArgs(p.WorkspaceID, f, day)
+	if err != nil {
+		return false, err
+	}
+	res, err := tx.prepared(ctx, insertFactSQL, args...)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	// Keep the KPI aggregates current in this same transaction.
+	agg := newAggBatch()
+	agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+	return true, agg.flush(ctx, tx, p.WorkspaceID)
+}
