@@ -183,6 +183,12 @@ func TestKindsSpelledOnlyHereAndEveryPayloadProduced(t *testing.T) {
 					}
 				}
 			case *ast.CallExpr:
+				// A conversion to a payload type (fact.Breach(stopped)) builds one too.
+				if sel, ok := x.Fun.(*ast.SelectorExpr); ok {
+					if id, ok := sel.X.(*ast.Ident); ok && id.Name == "fact" {
+						produced[sel.Sel.Name] = true
+					}
+				}
 				if sel, ok := x.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Facts" || sel.Sel.Name == "Lookup") {
 					for _, a := range x.Args {
 						check(a, "a read of facts")
