@@ -254,7 +254,7 @@ func (s *WorkStore) createMany(ctx context.Context, p tandem.Principal, engageme
 			if len(ds) > 1 {
 				prefix = fmt.Sprintf("rows.%d.", i)
 			}
-			for _, f := range tandem.FieldErrors(d.Plan(et.terms, et.cal, et.loc, tx.now)) {
+			for _, f := range tandem.FieldErrors(d.Plan(et.terms, et.cal, et.loc, tx.now, et.e.StartsOn)) {
 				v.Add(prefix+f.Field, f.Key, f.Args...)
 			}
 		}

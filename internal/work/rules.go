@@ -83,8 +83,10 @@ func MayPlan(role tandem.Role, e *engagement.Engagement) bool {
 // Plan normalizes and validates a new deliverable against the terms in
 // force at now: its service must be in the contract; the acceptor and, when
 // not given, the due time (by the service's deadline rule on cal) come from
-// the service. It sets the deliverable's status to planned.
-func (d *Deliverable) Plan(t contract.Terms, cal *sla.Calendar, loc *time.Location, now time.Time) error {
+// the service; it may not be due before the engagement starts on startsOn
+// (DueBeforeStart; zero: no start to respect). It sets the deliverable's
+// status to planned.
+func (d *Deliverable) Plan(t contract.Terms, cal *sla.Calendar, loc *time.Location, now time.Time, startsOn tandem.Date) error {
 	d.Normalize()
 	var v tandem.Validator
 	for _, f := range tandem.FieldErrors(d.Validate()) {
@@ -101,6 +103,7 @@ func (d *Deliverable) Plan(t contract.Terms, cal *sla.Calendar, loc *time.Locati
 		}
 	}
 	v.Check(!d.DueAt.IsZero() || v.Has("service_key"), "due_at", i18n.K("validation.required"))
+	v.Check(!DueBeforeStart(d.DueAt, startsOn, loc), "due_at", i18n.K("work.due_before_start"))
 	d.Status = StatusPlanned
 	return v.Err()
 }

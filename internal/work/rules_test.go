@@ -58,7 +58,7 @@ func TestPlan(t *testing.T) {
 	// The due time comes from the rule: three business days after Friday is
 	// Wednesday 11 March, at the close of business.
 	d := &Deliverable{Title: " Call list ", ServiceKey: "calls"}
-	if err := d.Plan(tm, cal, stockholm, now); err != nil {
+	if err := d.Plan(tm, cal, stockholm, now, tandem.Date{}); err != nil {
 		t.Fatal(err)
 	}
 	if want := time.Date(2026, 3, 11, 17, 0, 0, 0, stockholm); !d.DueAt.Equal(want) || d.Acceptor != "Head of sales" ||
@@ -68,16 +68,25 @@ func TestPlan(t *testing.T) {
 	// A due time given is kept.
 	given := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
 	d = &Deliverable{Title: "x", ServiceKey: "calls", DueAt: given}
-	if err := d.Plan(tm, cal, stockholm, now); err != nil || !d.DueAt.Equal(given) {
+	if err := d.Plan(tm, cal, stockholm, now, tandem.Date{}); err != nil || !d.DueAt.Equal(given) {
 		t.Errorf("given due: %v %v", d.DueAt, err)
 	}
 	// A service with no deadline rule needs a due time; an unknown service
 	// is not owed.
-	if got := fields((&Deliverable{Title: "x", ServiceKey: "ad-hoc"}).Plan(tm, cal, stockholm, now)); len(got) != 1 || got[0] != "due_at:validation.required" {
+	if got := fields((&Deliverable{Title: "x", ServiceKey: "ad-hoc"}).Plan(tm, cal, stockholm, now, tandem.Date{})); len(got) != 1 || got[0] != "due_at:validation.required" {
 		t.Errorf("no due time: %v", got)
 	}
-	if got := fields((&Deliverable{Title: "x", ServiceKey: "gossip"}).Plan(tm, cal, stockholm, now)); len(got) != 1 || got[0] != "service_key:work.service_not_in_contract" {
+	if got := fields((&Deliverable{Title: "x", ServiceKey: "gossip"}).Plan(tm, cal, stockholm, now, tandem.Date{})); len(got) != 1 || got[0] != "service_key:work.service_not_in_contract" {
 		t.Errorf("unknown service: %v", got)
+	}
+	// Nothing is due before the engagement starts: due 1 April 12:00 UTC is
+	// 1 April in Stockholm, refused for a start on 2 April, kept for 1 April.
+	for start, want := range map[string]int{"2026-04-02": 1, "2026-04-01": 0} {
+		on, _ := tandem.ParseDate(start)
+		got := fields((&Deliverable{Title: "x", ServiceKey: "calls", DueAt: given}).Plan(tm, cal, stockholm, now, on))
+		if len(got) != want || want == 1 && got[0] != "due_at:work.due_before_start" {
+			t.Errorf("start %s: %v", start, got)
+		}
 	}
 }
 
