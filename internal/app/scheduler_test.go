@@ -25,6 +25,7 @@ type probeRun struct {
 // in memory who ran each slot). Each slot of every job runs exactly once;
 // when one instance stops, the other goes on running every slot.
 func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TANDEM_TEST_POSTGRES") == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("CI=true but TANDEM_TEST_POSTGRES is not set: the scheduler test needs PostgreSQL")
@@ -197,8 +198,10 @@ func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
 // Stopping an instance lets the run in progress finish (its context is
 // not cancelled) and records it done before serve returns.
 func TestSchedulerShutdownLetsARunFinish(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			tg := targets(t, dialect)
 			started := make(chan struct{}, 1)
 			var mu sync.Mutex

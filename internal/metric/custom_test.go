@@ -20,6 +20,7 @@ var defs = []contract.MetricDef{
 // period (scale 1: 75 and 80) average 7.75; invoiced 4; 3 deliverables
 // accepted, 2 first time, so first-time acceptance is 200/3 %.
 func TestCustomMetricsByHand(t *testing.T) {
+	t.Parallel()
 	a := Aggregates{
 		ManualKind("brand_presence"): {N: 2, SumValue: 155},
 		ManualKind("invoiced"):       {N: 1, SumValue: 4},
@@ -64,6 +65,7 @@ func TestCustomMetricsByHand(t *testing.T) {
 // No data in an input, or a divisor of 0, is no data — never 0 or 100 —
 // and the explanation says why.
 func TestFormulaNoDataAndDivisionByZero(t *testing.T) {
+	t.Parallel()
 	m, _ := For("quality_per_invoice", defs)
 	if v, ok := m.Value(Aggregates{"deliverable.accepted": {N: 3, SumFlag: 2}}); ok {
 		t.Errorf("without invoiced: %v", v)
@@ -87,6 +89,7 @@ func fieldErrs(err error) map[string]string {
 }
 
 func TestValidateFormulas(t *testing.T) {
+	t.Parallel()
 	base := func() contract.Terms {
 		return contract.Terms{Goals: []contract.Goal{{Key: "g", Title: "Goal"}}, Metrics: append([]contract.MetricDef{}, defs...)}
 	}

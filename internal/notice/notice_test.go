@@ -10,6 +10,7 @@ import (
 )
 
 func TestTimely(t *testing.T) {
+	t.Parallel()
 	cal, err := sla.Compile(contract.Calendar{TimeZone: "Europe/Stockholm", WorkDays: []int{1, 2, 3, 4, 5}, DayStart: "08:00", DayEnd: "17:00"})
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestTimely(t *testing.T) {
 }
 
 func TestWeeks(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	// Sunday 8 March 2026 23:30 in Stockholm is still the week of Monday 2 March.
 	if w := WeekOf(time.Date(2026, 3, 8, 22, 30, 0, 0, time.UTC), loc); w.String() != "2026-03-02" {
@@ -68,6 +70,7 @@ func TestWeeks(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	n := Notice{Category: CategoryDeadline, Text: " "}
 	n.Normalize()
 	err := n.Validate([]string{CategoryDeadline})

@@ -39,6 +39,7 @@ func newSelection(t *testing.T, db *store.DB, f *storetest.Fixture) *selection.S
 }
 
 func TestSelectionScoringAndDecision(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
@@ -175,6 +176,7 @@ func TestSelectionScoringAndDecision(t *testing.T) {
 }
 
 func TestSelectionValidationAndVisibility(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		bad := &selection.Selection{Title: "  ", Criteria: []selection.Criterion{{Code: "price", Weight: 0}}}
@@ -230,6 +232,7 @@ func TestSelectionValidationAndVisibility(t *testing.T) {
 }
 
 func TestPilot(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
@@ -314,6 +317,7 @@ func TestPilot(t *testing.T) {
 }
 
 func TestPilotNoGoEndsTheEngagement(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
@@ -335,6 +339,7 @@ func TestPilotNoGoEndsTheEngagement(t *testing.T) {
 }
 
 func TestEvidence(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 1000)...)

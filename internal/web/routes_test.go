@@ -11,6 +11,7 @@ import (
 
 // Every route names an access rule the access package knows.
 func TestEveryRouteHasAnAccessRule(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, r := range web.Routes() {
 		if !r.Rule.Known() {
@@ -25,6 +26,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 
 // The OpenAPI document describes exactly the /api/v1 routes.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
