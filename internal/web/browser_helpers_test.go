@@ -363,13 +363,15 @@ func (b *browser) msg(lang i18n.Lang, key string, args ...any) string {
 	return s
 }
 
-var browserCatalog = i18n.MustLoad()
+// browserCatalog is the catalogue the browser tests take the texts they
+// expect from: the test servers' own.
+var browserCatalog = catalog
 
 // msgN is msg for a plural message.
 func (b *browser) msgN(lang i18n.Lang, key string, n int64, args ...any) string {
 	b.t.Helper()
-	l := i18n.MustLoad().For(lang, nil)
-	if !i18n.MustLoad().Has(lang, key) {
+	l := browserCatalog.For(lang, nil)
+	if !browserCatalog.Has(lang, key) {
 		b.t.Fatalf("catalogue %s lacks %s", lang, key)
 	}
 	return l.N(key, n, args...)
