@@ -10,6 +10,7 @@ import (
 // The matrix below is written out by hand from the product brief, so that a
 // change to the grants above has to be made twice, on purpose.
 func TestAllows(t *testing.T) {
+	t.Parallel()
 	const (
 		O = 1 << iota
 		M
@@ -62,6 +63,7 @@ func TestAllows(t *testing.T) {
 }
 
 func TestCanGrant(t *testing.T) {
+	t.Parallel()
 	if !CanGrant(tandem.RoleOwner, tandem.RoleOwner) || CanGrant(tandem.RoleManager, tandem.RoleOwner) ||
 		!CanGrant(tandem.RoleManager, tandem.RoleVendorAgent) || CanGrant(tandem.RoleViewer, tandem.RoleViewer) {
 		t.Fatal("CanGrant matrix wrong")
@@ -69,6 +71,7 @@ func TestCanGrant(t *testing.T) {
 }
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	if got := Roles(SelectionsScore); !slices.Equal(got, []tandem.Role{tandem.RoleOwner, tandem.RoleManager}) {
 		t.Errorf("Roles(SelectionsScore) = %v", got)
 	}

@@ -11,6 +11,7 @@ import (
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func TestSignInThrottle(t *testing.T) {
+	t.Parallel()
 	for failures, want := range map[int]tandem.Code{0: "", 4: "", 5: tandem.ETooMany, 9: tandem.ETooMany} {
 		if got := tandem.ErrorCode(CheckSignInThrottle(failures)); got != want {
 			t.Errorf("CheckSignInThrottle(%d) = %q, want %q", failures, got, want)
@@ -26,6 +27,7 @@ func TestSignInThrottle(t *testing.T) {
 }
 
 func TestPasswordMatches(t *testing.T) {
+	t.Parallel()
 	hash, err := NewPasswordHash("password", "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +50,7 @@ func TestPasswordMatches(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	s := NewSession(1, 2, t0, 14*24*time.Hour, strings.Repeat("x", 400), "10.0.0.1")
 	if len(s.UserAgent) != 300 || !s.ExpiresAt.Equal(t0.Add(336*time.Hour)) || !s.LastSeenAt.Equal(t0) {
 		t.Fatalf("NewSession = %+v", s)
@@ -78,6 +81,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestNewToken(t *testing.T) {
+	t.Parallel()
 	p := tandem.Principal{WorkspaceID: 3, MembershipID: 7, Role: tandem.RoleManager}
 	secret, tok, err := NewToken(p, "  CI  ", t0)
 	if err != nil {
@@ -102,6 +106,7 @@ func TestNewToken(t *testing.T) {
 }
 
 func TestInvitationRules(t *testing.T) {
+	t.Parallel()
 	manager := tandem.Principal{WorkspaceID: 4, UserID: 9, Role: tandem.RoleManager}
 	inv := &Invitation{Email: " Kadri@Example.COM ", Role: tandem.RoleVendorManager, PartnerID: 2,
 		NDASignedOn: "2026-02-01", EngagementIDs: []int64{5}}
@@ -147,6 +152,7 @@ func TestInvitationRules(t *testing.T) {
 }
 
 func TestPasswordResetRules(t *testing.T) {
+	t.Parallel()
 	r := NewPasswordReset(8, t0)
 	if !r.ExpiresAt.Equal(t0.Add(24*time.Hour)) || !r.Usable(t0.Add(23*time.Hour)) || r.Usable(t0.Add(24*time.Hour)) {
 		t.Errorf("reset = %+v", r)
@@ -161,6 +167,7 @@ func TestPasswordResetRules(t *testing.T) {
 }
 
 func TestMembershipRules(t *testing.T) {
+	t.Parallel()
 	owner := tandem.Principal{UserID: 1, Role: tandem.RoleOwner}
 	manager := tandem.Principal{UserID: 2, Role: tandem.RoleManager}
 	for _, c := range []struct {

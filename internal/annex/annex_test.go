@@ -138,6 +138,7 @@ func find(t *testing.T, secs []Section, title string) Section {
 }
 
 func TestSectionOrder(t *testing.T) {
+	t.Parallel()
 	var got []string
 	for _, s := range Sections(input(i18n.EN)) {
 		got = append(got, s.Title)
@@ -153,6 +154,7 @@ func TestSectionOrder(t *testing.T) {
 }
 
 func TestSectionsSwedish(t *testing.T) {
+	t.Parallel()
 	in := input(i18n.SV)
 	secs := Sections(in)
 	head := Header(in)
@@ -262,6 +264,7 @@ func TestSectionsSwedish(t *testing.T) {
 }
 
 func TestSectionsRussianAndEnglish(t *testing.T) {
+	t.Parallel()
 	ru := Sections(input(i18n.RU))
 	for _, c := range []struct{ label, want string }{
 		{"Срок", "12 месяцев"},
@@ -292,6 +295,7 @@ func TestSectionsRussianAndEnglish(t *testing.T) {
 }
 
 func TestEmptyTerms(t *testing.T) {
+	t.Parallel()
 	in := Input{EngagementTitle: "X"} // nil Localizer: English
 	secs := Sections(in)
 	if len(secs) != 10 {
@@ -325,6 +329,7 @@ func contractCatalogue() bool {
 }
 
 func TestNoMissingKeys(t *testing.T) {
+	t.Parallel()
 	full := contractCatalogue()
 	for _, lang := range i18n.Supported {
 		in := input(lang)
@@ -414,6 +419,7 @@ func checkPages(t *testing.T, text, pattern string) int {
 }
 
 func TestPDFRussian(t *testing.T) {
+	t.Parallel()
 	text := pdfText(t, input(i18n.RU))
 	for _, want := range []string{
 		"Приложение к договору",
@@ -435,6 +441,7 @@ func TestPDFRussian(t *testing.T) {
 }
 
 func TestPDFSwedish(t *testing.T) {
+	t.Parallel()
 	text := pdfText(t, input(i18n.SV))
 	for _, want := range []string{
 		"Bilaga till avtalet",
@@ -456,6 +463,7 @@ func TestPDFSwedish(t *testing.T) {
 // TestPDFLong checks page breaks: long texts wrap, a long table continues
 // on the next pages with its header repeated, and every page is numbered.
 func TestPDFLong(t *testing.T) {
+	t.Parallel()
 	in := input(i18n.SV)
 	long := strings.Repeat("Mycket lång beskrivning av tjänsten med många ord som måste radbrytas. ", 120)
 	in.Terms.Services[1].Description = long
@@ -485,6 +493,7 @@ func TestPDFLong(t *testing.T) {
 // TestColumnWidths checks that tables fit the body width whatever their
 // content, and that wrapped lines fit their cells.
 func TestColumnWidths(t *testing.T) {
+	t.Parallel()
 	f := fpdf.New("P", "mm", "A4", "")
 	f.AddUTF8FontFromBytes(family, "", fontRegular)
 	f.AddUTF8FontFromBytes(family, "B", fontBold)

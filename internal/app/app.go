@@ -47,6 +47,15 @@ type cli struct {
 	cat    *i18n.Catalog
 	l      *i18n.Localizer
 	cmds   []command
+	opts   options
+}
+
+// options are what the tests change in one invocation besides its command
+// line and environment; Run passes the zero value.
+type options struct {
+	// scheduler, when set, replaces defaultSchedulerSettings for the
+	// scheduler of serve.
+	scheduler *schedulerSettings
 }
 
 // command is one subcommand, or a group of them (user, workspace …).
@@ -94,12 +103,17 @@ func commandTable() []command {
 // passwords; results go to stdout, errors and logs to stderr. Cancelling ctx
 // stops a running server gracefully.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(ctx, options{}, args, getenv, stdin, stdout, stderr)
+}
+
+// runWith is Run with options.
+func runWith(ctx context.Context, opts options, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cat, err := i18n.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "tandem:", err)
 		return exitFail
 	}
-	c := &cli{ctx: ctx, getenv: getenv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr, cat: cat}
+	c := &cli{ctx: ctx, getenv: getenv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr, cat: cat, opts: opts}
 	c.l = cat.For(Language(getenv), nil)
 	c.cmds = commandTable()
 	return c.dispatch(c.cmds, "", args)

@@ -96,13 +96,17 @@ func (tg target) open(t *testing.T) *store.DB {
 // eachDialect runs fn once per dialect under test with a fresh database.
 func eachDialect(t *testing.T, fn func(t *testing.T, tg target)) {
 	for _, d := range storetest.Dialects(t) {
-		t.Run(d, func(t *testing.T) { fn(t, targets(t, d)) })
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, targets(t, d))
+		})
 	}
 }
 
 var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
 func TestServeDemoAndGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, tg target) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -188,6 +192,7 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, tg target) {
 		r := must(t, 0, nil, "", tg.with("migrate")...)
 		m := regexp.MustCompile(`schema version (\d+)\.`).FindStringSubmatch(r.stdout)
@@ -205,6 +210,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestDemoTwice(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, tg target) {
 		r := must(t, 0, nil, "", tg.with("demo")...)
 		for _, role := range tandem.Roles {
@@ -240,6 +246,7 @@ func TestDemoTwice(t *testing.T) {
 }
 
 func TestUserCreate(t *testing.T) {
+	t.Parallel()
 	cat := i18n.MustLoad()
 	eachDialect(t, func(t *testing.T, tg target) {
 		ru := map[string]string{"TANDEM_LANG": "ru"}
@@ -295,6 +302,7 @@ func TestUserCreate(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		email := "mats@konsult.example"
@@ -350,6 +358,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestAuditVerify(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, tg target) {
 		must(t, 0, nil, "", tg.with("demo")...)
 		r := must(t, 0, nil, "", tg.with("audit", "verify")...)
@@ -380,6 +389,7 @@ func TestAuditVerify(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name string
@@ -411,6 +421,7 @@ func TestCommandLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r := run(t, tt.env, "", tt.args...)
 			if r.code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
@@ -432,6 +443,7 @@ func TestCommandLine(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env  map[string]string
 		want i18n.Lang
@@ -452,6 +464,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestKPIVerify(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	must(t, 0, nil, "", "demo", "--data-dir", dir)
 	r := must(t, 0, nil, "", "kpi", "verify", "--data-dir", dir)

@@ -41,6 +41,9 @@ type schedulerSettings struct {
 	grace      time.Duration // how long a run in progress may go on once the instance stops
 	sweep      time.Duration // the slot of the sweeps
 	evaluation time.Duration // the slot of the KPI evaluation (each workspace once a day)
+	// extra, when set (by tests), returns jobs to run besides the others;
+	// holder names the instance.
+	extra func(holder string) []job
 }
 
 var defaultSchedulerSettings = schedulerSettings{
@@ -50,10 +53,6 @@ var defaultSchedulerSettings = schedulerSettings{
 	sweep:      time.Minute,
 	evaluation: time.Hour,
 }
-
-// schedulerHook, when set (by tests), may change an instance's settings
-// before its scheduler starts, and returns jobs to run besides the others.
-var schedulerHook func(set *schedulerSettings, holder string) []job
 
 // job is scheduled work. run gets the slot it runs for and the clock's
 // reading when it starts, and returns how many facts or alerts it
@@ -110,15 +109,15 @@ type scheduler struct {
 	order  []job
 }
 
-// schedule starts the scheduler; it runs until ctx ends, and wg waits for a
-// run in progress to finish (or to be given back, past the grace period).
-func schedule(ctx context.Context, wg *sync.WaitGroup, log *slog.Logger, db *store.DB) {
-	s := &scheduler{db: db, holder: newHolder(), set: defaultSchedulerSettings, jobs: map[string]job{}}
-	var extra []job
-	if schedulerHook != nil {
-		extra = schedulerHook(&s.set, s.holder)
+// schedule starts the scheduler with the settings set; it runs until ctx
+// ends, and wg waits for a run in progress to finish (or to be given back,
+// past the grace period).
+func schedule(ctx context.Context, wg *sync.WaitGroup, log *slog.Logger, db *store.DB, set schedulerSettings) {
+	s := &scheduler{db: db, holder: newHolder(), set: set, jobs: map[string]job{}}
+	js := jobs(db, s.set)
+	if set.extra != nil {
+		js = append(js, set.extra(s.holder)...)
 	}
-	js := append(jobs(db, s.set), extra...)
 	s.log = log.With("holder", s.holder)
 	for _, j := range js {
 		s.jobs[j.name] = j

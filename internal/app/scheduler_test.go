@@ -25,6 +25,7 @@ type probeRun struct {
 // in memory who ran each slot). Each slot of every job runs exactly once;
 // when one instance stops, the other goes on running every slot.
 func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TANDEM_TEST_POSTGRES") == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("CI=true but TANDEM_TEST_POSTGRES is not set: the scheduler test needs PostgreSQL")
@@ -35,8 +36,9 @@ func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
 	var mu sync.Mutex
 	var probes []probeRun
 	holders := map[string]bool{}
-	schedulerHook = func(set *schedulerSettings, holder string) []job {
-		set.tick, set.lease, set.sweep, set.evaluation = 20*time.Millisecond, 3*time.Second, slot, slot
+	set := defaultSchedulerSettings
+	set.tick, set.lease, set.sweep, set.evaluation = 20*time.Millisecond, 3*time.Second, slot, slot
+	set.extra = func(holder string) []job {
 		mu.Lock()
 		holders[holder] = true
 		mu.Unlock()
@@ -49,7 +51,6 @@ func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
 				return 1, nil
 			}}}
 	}
-	t.Cleanup(func() { schedulerHook = nil })
 
 	url := storetest.CreateDatabase(t)
 	type instance struct {
@@ -62,7 +63,7 @@ func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
 		in := &instance{cancel: cancel, done: make(chan int, 1), stderr: &syncBuffer{}}
 		go func() {
 			var stdout syncBuffer
-			in.done <- Run(ctx, []string{"serve", "--database", url, "--addr", "127.0.0.1:0"}, func(string) string { return "" },
+			in.done <- runWith(ctx, options{scheduler: &set}, []string{"serve", "--database", url, "--addr", "127.0.0.1:0"}, func(string) string { return "" },
 				strings.NewReader(""), &stdout, in.stderr)
 		}()
 		deadline := time.Now().Add(20 * time.Second)
@@ -197,15 +198,18 @@ func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
 // Stopping an instance lets the run in progress finish (its context is
 // not cancelled) and records it done before serve returns.
 func TestSchedulerShutdownLetsARunFinish(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			tg := targets(t, dialect)
 			started := make(chan struct{}, 1)
 			var mu sync.Mutex
 			var runErr error
 			finished := false
-			schedulerHook = func(set *schedulerSettings, _ string) []job {
-				set.tick = 20 * time.Millisecond
+			set := defaultSchedulerSettings
+			set.tick = 20 * time.Millisecond
+			set.extra = func(string) []job {
 				return []job{{name: "test.slow", every: time.Hour, run: func(ctx context.Context, _, _ time.Time) (int, error) {
 					select {
 					case started <- struct{}{}:
@@ -218,13 +222,12 @@ func TestSchedulerShutdownLetsARunFinish(t *testing.T) {
 					return 7, nil
 				}}}
 			}
-			t.Cleanup(func() { schedulerHook = nil })
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan int, 1)
 			var stdout, stderr syncBuffer
 			go func() {
-				done <- Run(ctx, tg.with("serve", "--addr", "127.0.0.1:0"), func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+				done <- runWith(ctx, options{scheduler: &set}, tg.with("serve", "--addr", "127.0.0.1:0"), func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
 			}()
 			select {
 			case <-started:

@@ -95,7 +95,11 @@ func (c *cli) serve(name string, args []string) int {
 
 	jctx, stopJobs := context.WithCancel(context.Background())
 	var jwg sync.WaitGroup
-	schedule(jctx, &jwg, logger, db) // scheduled work, run once across instances
+	set := defaultSchedulerSettings
+	if c.opts.scheduler != nil {
+		set = *c.opts.scheduler
+	}
+	schedule(jctx, &jwg, logger, db, set) // scheduled work, run once across instances
 	defer func() { stopJobs(); jwg.Wait() }()
 
 	served := make(chan error, 1)

@@ -29,6 +29,7 @@ func verify(es []Entry, headSeq int64, headHash string) *Break {
 }
 
 func TestVerifier(t *testing.T) {
+	t.Parallel()
 	es := chain(5)
 	if b := verify(es, 5, es[4].Hash); b != nil {
 		t.Fatalf("intact chain reported broken: %+v", b)
@@ -60,6 +61,7 @@ func TestVerifier(t *testing.T) {
 }
 
 func TestHashIgnoresSubMicrosecondAndZone(t *testing.T) {
+	t.Parallel()
 	e := chain(1)[0]
 	f := e
 	f.At = e.At.Truncate(time.Microsecond).In(time.FixedZone("x", 3600))

@@ -11,6 +11,7 @@ import (
 )
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		env    map[string]string
@@ -94,6 +95,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestStringMasksPasswords(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ url, want string }{
 		{"", "(SQLite in data-dir)"},
 		{"postgres://tandem:s3cret@db:5432/tandem?sslmode=disable", "postgres://tandem:xxxxx@db:5432/tandem?sslmode=disable"},
@@ -114,6 +116,7 @@ func TestStringMasksPasswords(t *testing.T) {
 }
 
 func TestSecureCookies(t *testing.T) {
+	t.Parallel()
 	for url, want := range map[string]bool{"https://t.example": true, "http://127.0.0.1:8080": false} {
 		c := Config{BaseURL: url}
 		if c.SecureCookies() != want {

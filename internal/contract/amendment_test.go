@@ -24,6 +24,7 @@ func day(s string) tandem.Date {
 }
 
 func TestWhoMayAmendWhat(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		status          engagement.Status
 		editDraft       bool
@@ -63,6 +64,7 @@ func TestWhoMayAmendWhat(t *testing.T) {
 }
 
 func TestProposeAndDecide(t *testing.T) {
+	t.Parallel()
 	e := &engagement.Engagement{ID: 5, WorkspaceID: 2, Status: engagement.StatusActive, StartsOn: day("2026-01-01")}
 	if _, err := Propose(clientManager, e, day("2025-12-31"), " ", Terms{}, nil); len(tandem.FieldErrors(err)) != 2 {
 		t.Errorf("no reason and a date before the start: %v", tandem.FieldErrors(err))
@@ -115,6 +117,7 @@ func TestProposeAndDecide(t *testing.T) {
 }
 
 func TestCheckChange(t *testing.T) {
+	t.Parallel()
 	old := Terms{Metrics: []MetricDef{{Key: "sat", Kind: MetricKindManual, Scale: 1}}}
 	if err := CheckChange(old, old); tandem.FieldErrors(err)[0].Field != "terms" {
 		t.Errorf("no change: %v", err)
@@ -130,6 +133,7 @@ func TestCheckChange(t *testing.T) {
 }
 
 func TestActivate(t *testing.T) {
+	t.Parallel()
 	errF := Finding{Code: "a", Severity: SeverityError, Field: "x"}
 	w1 := Finding{Code: "w", Severity: SeverityWarning, Field: "one"}
 	w2 := Finding{Code: "w", Severity: SeverityWarning, Field: "two"}
@@ -151,6 +155,7 @@ func TestActivate(t *testing.T) {
 }
 
 func TestValidateNDA(t *testing.T) {
+	t.Parallel()
 	today := day("2026-03-02")
 	if doc, err := ValidateNDA(day("2026-03-02"), " NDA-7.pdf ", today); err != nil || doc != "NDA-7.pdf" {
 		t.Errorf("today: %q %v", doc, err)

@@ -19,6 +19,7 @@ func ids(fs []Finding) []string {
 }
 
 func TestTemplatesValidateAndCheck(t *testing.T) {
+	t.Parallel()
 	wantServices := map[string]int{"sales": 2, "support": 1, "development": 2, "accounting": 1, "executive": 1, "other": 1}
 	for _, kind := range Kinds {
 		t.Run(kind, func(t *testing.T) {
@@ -59,6 +60,7 @@ func TestTemplatesValidateAndCheck(t *testing.T) {
 }
 
 func TestTemplateContents(t *testing.T) {
+	t.Parallel()
 	s := Template("sales", "sek", "Europe/Stockholm")
 	if s.Price.Currency != "SEK" {
 		t.Errorf("currency = %q", s.Price.Currency)
@@ -133,6 +135,7 @@ func TestTemplateContents(t *testing.T) {
 }
 
 func TestCheckEachFinding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		kind string
@@ -230,6 +233,7 @@ func TestCheckEachFinding(t *testing.T) {
 }
 
 func TestCheckArgsAndMessages(t *testing.T) {
+	t.Parallel()
 	terms := good()
 	terms.Services[0].Description = "Calls"
 	terms.KPIs[1].Metric = "hours_worked"
@@ -276,6 +280,7 @@ func TestCheckArgsAndMessages(t *testing.T) {
 }
 
 func TestErrorsAndWarnings(t *testing.T) {
+	t.Parallel()
 	fs := []Finding{
 		{Code: "a", Severity: SeverityError, Field: "x"},
 		{Code: "b", Severity: SeverityWarning, Field: "y"},

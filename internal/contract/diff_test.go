@@ -31,6 +31,7 @@ func diffPair() (Terms, Terms) {
 }
 
 func TestDiff(t *testing.T) {
+	t.Parallel()
 	a, b := diffPair()
 	want := []Change{
 		{"shape.model", "", "functional"},
@@ -59,6 +60,7 @@ func TestDiff(t *testing.T) {
 }
 
 func TestDiffNoChange(t *testing.T) {
+	t.Parallel()
 	a, _ := diffPair()
 	if got := Diff(a, a); len(got) != 0 {
 		t.Errorf("Diff(a, a) = %v", got)
@@ -85,6 +87,7 @@ func TestDiffNoChange(t *testing.T) {
 }
 
 func TestDiffFallsBackToIndices(t *testing.T) {
+	t.Parallel()
 	a := Terms{Services: []Service{{Key: "x", Name: "One"}, {Key: "x", Name: "Two"}}}
 	b := Terms{Services: []Service{{Key: "x", Name: "One"}, {Key: "x", Name: "Deux"}, {Name: "Three"}}}
 	want := []Change{
@@ -98,6 +101,7 @@ func TestDiffFallsBackToIndices(t *testing.T) {
 }
 
 func TestDiffOrderNumericIndices(t *testing.T) {
+	t.Parallel()
 	var a, b Terms
 	for i := range 12 {
 		a.Notices = append(a.Notices, NoticeDuty{Category: "deadline_at_risk", WithinHours: 24})
@@ -117,6 +121,7 @@ func TestDiffOrderNumericIndices(t *testing.T) {
 // An engagement's own metrics are keyed like services: reordering them is
 // no change, editing a formula names the metric.
 func TestDiffOwnMetrics(t *testing.T) {
+	t.Parallel()
 	m1 := MetricDef{Key: "brand", Name: "Brand", Kind: "manual", Source: "client"}
 	m2 := MetricDef{Key: "ratio", Name: "Ratio", Kind: "formula", Formula: "brand / 2"}
 	a := Terms{Metrics: []MetricDef{m1, m2}}

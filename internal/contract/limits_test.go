@@ -66,6 +66,7 @@ var index = regexp.MustCompile(`\.[0-9]+`)
 // syntax. A new string field fails this test until it is given a limit and
 // listed above.
 func TestEveryStringOfTheTermsIsBounded(t *testing.T) {
+	t.Parallel()
 	var listed []string
 	for p := range freeText {
 		listed = append(listed, index.ReplaceAllString(p, ""))

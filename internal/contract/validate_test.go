@@ -38,6 +38,7 @@ func fieldErrs(t *testing.T, err error) []string {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*Terms)
@@ -234,6 +235,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	terms := Terms{
 		Shape:    Shape{Model: " functional ", PilotCriteria: "  leads  "},
 		Services: []Service{{Key: " calls ", Name: " Calls\n", Deadline: DeadlineRule{Kind: "business_days "}}},

@@ -9,6 +9,7 @@ import (
 // TestLabelsExist checks that every vocabulary value, section, form field,
 // finding code and severity has a label in every language.
 func TestLabelsExist(t *testing.T) {
+	t.Parallel()
 	c := i18n.MustLoad()
 	var keys []i18n.Key
 	for _, v := range Vocabularies() {
@@ -46,6 +47,7 @@ func TestLabelsExist(t *testing.T) {
 }
 
 func TestVocabularies(t *testing.T) {
+	t.Parallel()
 	if len(Metrics) != 22+5 {
 		t.Errorf("len(Metrics) = %d, want 27", len(Metrics))
 	}
@@ -82,6 +84,7 @@ func TestVocabularies(t *testing.T) {
 }
 
 func TestFieldLabel(t *testing.T) {
+	t.Parallel()
 	for path, want := range map[string]i18n.Key{
 		"services":                         "contract.section.services",
 		"kpis.2":                           "contract.section.kpis",

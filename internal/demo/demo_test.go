@@ -20,6 +20,7 @@ import (
 )
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		logins, err := Load(ctx, db)
@@ -275,6 +276,7 @@ func checkActivity(t *testing.T, db *store.DB, workspaceID int64) {
 // days on, the at-risk batch is overdue but its timely notice spares the
 // partner the late-notice penalty.
 func TestLoadAnyDay(t *testing.T) {
+	t.Parallel()
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +288,7 @@ func TestLoadAnyDay(t *testing.T) {
 		time.Date(2027, 1, 1, 0, 30, 0, 0, loc),    // New Year's night
 	} {
 		t.Run(at.Format("2006-01-02T15:04"), func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			clock := storetest.NewClock(at)
 			db := storetest.Open(t, "sqlite", clock.Now)

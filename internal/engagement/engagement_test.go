@@ -15,6 +15,7 @@ func day(s string) tandem.Date {
 }
 
 func TestPrepareNewAndUpdate(t *testing.T) {
+	t.Parallel()
 	e := &Engagement{PartnerID: 1, Title: " Outbound ", Kind: KindSales, StartsOn: day("2026-01-01")}
 	if err := e.PrepareNew(); err != nil || e.Status != StatusDraft || e.Title != "Outbound" {
 		t.Fatalf("PrepareNew: %v %+v", err, e)
@@ -56,6 +57,7 @@ func TestPrepareNewAndUpdate(t *testing.T) {
 }
 
 func TestLive(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[Status]bool{StatusDraft: false, StatusPilot: true, StatusActive: true, StatusEnded: false} {
 		if (&Engagement{Status: s}).Live() != want || s.Live() != want {
 			t.Errorf("%s: Live != %v", s, want)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestNewFile(t *testing.T) {
+	t.Parallel()
 	zip := append([]byte("PK\x03\x04"), bytes.Repeat([]byte{0}, 40)...)
 	ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, bytes.Repeat([]byte{0}, 40)...)
 	m4a := append([]byte("\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00M4A mp42isom"), bytes.Repeat([]byte{0}, 16)...)

@@ -40,6 +40,7 @@ func placeholders(m message) string {
 }
 
 func TestCatalogCompleteness(t *testing.T) {
+	t.Parallel()
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)

@@ -368,6 +368,7 @@ func (s *templScanner) skipCall(i int) int {
 }
 
 func TestTemplScannerPasses(t *testing.T) {
+	t.Parallel()
 	samples := map[string]string{
 		"brief example": `package views
 
@@ -463,6 +464,7 @@ templ (p Page) Layout(title string, items []Item) {
 }
 
 func TestTemplScannerFinds(t *testing.T) {
+	t.Parallel()
 	src := `package views
 
 templ Bad(name string) {
@@ -508,6 +510,7 @@ templ Other() {
 // TestNoHardcodedTemplText fails on literal user-visible text in any .templ
 // file of the module. Add translations with i18n.T / i18n.N instead.
 func TestNoHardcodedTemplText(t *testing.T) {
+	t.Parallel()
 	root := moduleRoot(t)
 	walkSources(t, root, []string{".templ"}, func(path string) {
 		data, err := os.ReadFile(path)

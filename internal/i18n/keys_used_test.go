@@ -124,6 +124,7 @@ func templKeys(path, src string, refs keyRefs) {
 }
 
 func TestTemplKeysScanner(t *testing.T) {
+	t.Parallel()
 	src := `templ X() {
 	<h1>{ i18n.T(ctx, "a.one") }</h1>
 	<p title={ i18n.N( r.Context() , "a.two", 3) }>{ l.T("a.three", "x", 1) }</p>
@@ -173,6 +174,7 @@ func f() {
 // TestKeysUsedExist scans all non-test, non-generated Go and templ files of
 // the module for message keys and fails if any is missing from a language.
 func TestKeysUsedExist(t *testing.T) {
+	t.Parallel()
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package i18n
 import "testing"
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want Lang
@@ -30,6 +31,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want Lang
@@ -64,6 +66,7 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestPluralCategory(t *testing.T) {
+	t.Parallel()
 	ru := map[int64]string{
 		0: "many", 1: "one", 2: "few", 4: "few", 5: "many", 11: "many", 12: "many",
 		14: "many", 21: "one", 22: "few", 25: "many", 101: "one", 111: "many",

@@ -48,6 +48,7 @@ func check(t *testing.T, ls map[Lang]*Localizer, name string, want byLang, f fun
 }
 
 func TestInt(t *testing.T) {
+	t.Parallel()
 	ls := localizers(t)
 	tests := []struct {
 		v    int64
@@ -68,6 +69,7 @@ func TestInt(t *testing.T) {
 }
 
 func TestDecimal(t *testing.T) {
+	t.Parallel()
 	ls := localizers(t)
 	tests := []struct {
 		v     int64
@@ -89,6 +91,7 @@ func TestDecimal(t *testing.T) {
 }
 
 func TestPercent(t *testing.T) {
+	t.Parallel()
 	ls := localizers(t)
 	tests := []struct {
 		num, den int64
@@ -114,6 +117,7 @@ func TestPercent(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	ls := localizers(t)
 	tests := []struct {
 		m    money.Money
@@ -137,6 +141,7 @@ func TestMoney(t *testing.T) {
 }
 
 func TestDates(t *testing.T) {
+	t.Parallel()
 	ls := localizers(t)
 	nov := time.Date(2026, time.November, 22, 14, 5, 59, 0, time.UTC) // a Sunday
 	may := time.Date(2026, time.May, 1, 9, 0, 0, 0, time.UTC)         // a Friday
@@ -165,6 +170,7 @@ func TestDates(t *testing.T) {
 }
 
 func TestLocation(t *testing.T) {
+	t.Parallel()
 	c := MustLoad()
 	zone := time.FixedZone("UTC+1", 3600)
 	l := c.For(SV, zone)
@@ -193,6 +199,7 @@ func TestLocation(t *testing.T) {
 }
 
 func TestTranslate(t *testing.T) {
+	t.Parallel()
 	ls := localizers(t)
 	tests := []struct {
 		name string
@@ -238,6 +245,7 @@ func testCatalog(t *testing.T, files map[string]string) (*Catalog, error) {
 }
 
 func TestSubstitution(t *testing.T) {
+	t.Parallel()
 	c, err := testCatalog(t, map[string]string{
 		"l/en/a.json": `{"m.x": "{a}|{b}|{c}|{d}|{e}|{unknown}|{ x }|{", "m.p": {"one": "one {n} {who}", "other": "many {n} {who}"},
 			"m.nother": {"one": "just one"}, "m.few": {"one": "o", "few": "f {n}", "other": "x {n}"}}`,
@@ -281,6 +289,7 @@ func TestSubstitution(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -327,6 +336,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestMustLoadAndKeys(t *testing.T) {
+	t.Parallel()
 	c := MustLoad()
 	keys := c.Keys(EN)
 	for i := 1; i < len(keys); i++ {
@@ -340,6 +350,7 @@ func TestMustLoadAndKeys(t *testing.T) {
 }
 
 func TestContext(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	if l := From(ctx); l.Lang() != EN || l.Location() != time.UTC {
 		t.Errorf("From(empty) = %v %v", l.Lang(), l.Location())
@@ -368,6 +379,7 @@ func TestContext(t *testing.T) {
 
 // T of a plural message given an integer "n" picks the form for n.
 func TestTPluralWithN(t *testing.T) {
+	t.Parallel()
 	c := MustLoad()
 	ru := c.For(RU, nil)
 	if got, want := ru.T("common.results", "n", 3), ru.N("common.results", 3); got != want || got != "3 результата" {

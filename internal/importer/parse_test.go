@@ -33,6 +33,7 @@ func runParse(t *testing.T, name string, p func(string) (any, i18n.Key), cases [
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	runParse(t, "Text(3)", Text(3), []parseCase{
 		{"abc", "abc", ""},
 		{"абв", "абв", ""},
@@ -42,6 +43,7 @@ func TestText(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
+	t.Parallel()
 	bad := i18n.K("import.cell.date")
 	runParse(t, "Date", Date(), []parseCase{
 		{"2024-01-15", "2024-01-15", ""},
@@ -69,6 +71,7 @@ func TestDate(t *testing.T) {
 }
 
 func TestInt(t *testing.T) {
+	t.Parallel()
 	rng := Args{"min", int64(-5), "max", int64(5000)}
 	runParse(t, "Int", Int(-5, 5000), []parseCase{
 		{"12", int64(12), ""},
@@ -86,6 +89,7 @@ func TestInt(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	runParse(t, "Money(2)", Money(2), []parseCase{
 		{"1234.5", int64(123450), ""},
 		{"1234,5", int64(123450), ""},
@@ -122,6 +126,7 @@ func TestMoney(t *testing.T) {
 }
 
 func TestEnum(t *testing.T) {
+	t.Parallel()
 	p := Enum(map[string]string{"Active": "active", "Активен": "active", "Aktiv": "active", "Closed": "closed", "Закрыт": "closed", "Stängd": "closed"})
 	runParse(t, "Enum", p, []parseCase{
 		{"active", "active", ""},
@@ -134,6 +139,7 @@ func TestEnum(t *testing.T) {
 }
 
 func TestEmail(t *testing.T) {
+	t.Parallel()
 	bad := i18n.K("import.cell.email")
 	runParse(t, "Email", Email(), []parseCase{
 		{"anna@example.se", "anna@example.se", ""},

@@ -31,6 +31,7 @@ func readString(t *testing.T, name, s string) (*Table, error) {
 }
 
 func TestReadCSVSemicolonBOM(t *testing.T) {
+	t.Parallel()
 	src := "\ufeffНазвание; Start date ;Amount\r\n" +
 		"Alpha;2024-01-15;\"1 234,50\"\r\n" +
 		";;\r\n" +
@@ -52,6 +53,7 @@ func TestReadCSVSemicolonBOM(t *testing.T) {
 }
 
 func TestReadCSVDelimitersAndLines(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, src string
 		header    []string
@@ -85,6 +87,7 @@ func TestReadCSVDelimitersAndLines(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
+	t.Parallel()
 	notXLSX := func() string {
 		var b bytes.Buffer
 		zw := zip.NewWriter(&b)
@@ -130,6 +133,7 @@ func TestReadErrors(t *testing.T) {
 }
 
 func TestReadNoLimits(t *testing.T) {
+	t.Parallel()
 	tb, err := Read("x.csv", strings.NewReader("a\n"+strings.Repeat("1\n", 500)), 0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -165,6 +169,7 @@ func buildXLSX(t *testing.T, cells map[string]any) []byte {
 }
 
 func TestReadXLSX(t *testing.T) {
+	t.Parallel()
 	data := buildXLSX(t, map[string]any{
 		"A1": "Название", "B1": "Срок", "C1": "Сумма", "D1": "Комментарий",
 		"A2": " Alpha ", "B2": time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC), "C2": 1234.5, "D2": "1.5E3",
@@ -231,6 +236,7 @@ func TestReadXLSX(t *testing.T) {
 }
 
 func TestReadXLSXLimits(t *testing.T) {
+	t.Parallel()
 	cells := map[string]any{"A1": "name"}
 	for r := 2; r <= 12; r++ {
 		cells["A"+strconv.Itoa(r)] = "x"
@@ -246,6 +252,7 @@ func TestReadXLSXLimits(t *testing.T) {
 }
 
 func TestColumnLetter(t *testing.T) {
+	t.Parallel()
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
 		if got := ColumnLetter(i); got != want {
 			t.Errorf("ColumnLetter(%d) = %s, want %s", i, got, want)

@@ -19,6 +19,7 @@ var deliverables = Schema{
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	for _, c := range [][2]string{
 		{"Start date", "startdate"},
 		{" START_DATE ", "startdate"},
@@ -34,6 +35,7 @@ func TestFold(t *testing.T) {
 }
 
 func TestMap(t *testing.T) {
+	t.Parallel()
 	tb := &Table{Header: []string{"НАЗВАНИЕ", "Colour", "due_date", "", "Сумма", "Belopp"}}
 	mapping, missing, unknown := deliverables.Map(tb)
 	if d := cmp.Diff([]int{0, 2, 4, -1}, mapping); d != "" {
@@ -53,6 +55,7 @@ func TestMap(t *testing.T) {
 }
 
 func TestValidateRowErrors(t *testing.T) {
+	t.Parallel()
 	src := "Title,Due date,Amount,Note\n" + // line 1
 		"Design,2024-03-01,\"1,234.50\",ok\n" + // 2
 		"\n" + // 3: blank, skipped
@@ -95,6 +98,7 @@ func TestValidateRowErrors(t *testing.T) {
 }
 
 func TestValidateClean(t *testing.T) {
+	t.Parallel()
 	tb, err := readString(t, "x.csv", "Наименование;Дата;Сумма;Цвет\nДизайн;01.03.2024;1 234,5;синий\nСборка;2024-04-01;;\n")
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +126,7 @@ func TestValidateClean(t *testing.T) {
 }
 
 func TestValidateMissingColumn(t *testing.T) {
+	t.Parallel()
 	tb, err := readString(t, "x.csv", "Name,Amount,Namn\nA,1,B\n,2,\n")
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +149,7 @@ func TestValidateMissingColumn(t *testing.T) {
 // return is in all catalogues (the i18n package checks literal keys, this
 // also checks the plural ones get their number).
 func TestKeysInCatalogue(t *testing.T) {
+	t.Parallel()
 	c := i18n.MustLoad()
 	keys := []string{"import.cell.too_long", "import.cell.money_decimals", "import.missing_column"}
 	for _, lang := range i18n.Supported {

@@ -11,6 +11,7 @@ import (
 // boundary merge into one range, 30 March – 5 April, and April's whole
 // weeks are 6 – 26 April. A week period is its own whole week.
 func TestCoverage(t *testing.T) {
+	t.Parallel()
 	weeks, days := Coverage([]Span{{"2026-03-01", "2026-04-01"}, {"2026-04-01", "2026-05-01"}})
 	if want := []Span{{"2026-03-02", "2026-03-30"}, {"2026-04-06", "2026-04-27"}}; !slices.Equal(weeks, want) {
 		t.Errorf("weeks %v, want %v", weeks, want)

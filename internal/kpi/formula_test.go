@@ -11,6 +11,7 @@ import (
 )
 
 func TestFormulaEval(t *testing.T) {
+	t.Parallel()
 	vals := map[string]Value{"revenue": Int(1200), "invoiced": Int(1000), "deals": Int(7), "proposals": Int(30), "a": Int(2), "b": Int(3), "c": Int(-4)}
 	cases := []struct {
 		src  string
@@ -44,6 +45,7 @@ func TestFormulaEval(t *testing.T) {
 }
 
 func TestFormulaErrors(t *testing.T) {
+	t.Parallel()
 	known := func(s string) bool { return contract.IsMetric(s) || s == "invoiced_amount" }
 	long := strings.Repeat("revenue + ", 100) + "revenue" // 1007 characters
 	cases := []struct {
@@ -105,6 +107,7 @@ func TestFormulaErrors(t *testing.T) {
 }
 
 func TestFormulaEvalErrors(t *testing.T) {
+	t.Parallel()
 	// 1 / (a − a): the divisor is 0; the error points at the "/" (position
 	// 2, column 3), not a panic, not Inf.
 	e, err := Parse("1 / (a - a)", nil)
@@ -141,6 +144,7 @@ func TestFormulaEvalErrors(t *testing.T) {
 }
 
 func TestFormulaMetricsStringExplain(t *testing.T) {
+	t.Parallel()
 	e, err := Parse("b + a * b - (c)", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -187,6 +191,7 @@ func TestFormulaMetricsStringExplain(t *testing.T) {
 }
 
 func TestCheckCycles(t *testing.T) {
+	t.Parallel()
 	p := func(src string) *Expr {
 		e, err := Parse(src, nil)
 		if err != nil {
@@ -223,6 +228,7 @@ func TestCheckCycles(t *testing.T) {
 }
 
 func TestEvalFormulas(t *testing.T) {
+	t.Parallel()
 	p := func(src string) *Expr { e, _ := Parse(src, nil); return e }
 	defs := map[string]*Expr{
 		"conversion": p("deals / proposals"), // 7/28 = 1/4

@@ -21,6 +21,7 @@ import (
 // 22.360680… / 9 = 2.484520…: (3 − 2.484520…) / 2 × 100 = 25.7740… →
 // 25.77 (26.00 from 2.48).
 func TestSpreadRoundedOnce(t *testing.T) {
+	t.Parallel()
 	k := contract.KPI{Key: "spread", Metric: "lateness_spread", Direction: "lower", Target: 10, Threshold: 30, Scale: 1, Weight: 1, Period: Month}
 	cases := []struct {
 		num, den int64
@@ -56,6 +57,7 @@ func TestSpreadRoundedOnce(t *testing.T) {
 // the root to 40 decimals, over random sums and random terms of up to 6
 // decimals, every score and every shown value agree.
 func TestSqrtDigitsEnough(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(10, 12))
 	root40 := func(num, den *big.Int) *big.Rat {
 		x := new(big.Int).Mul(num, new(big.Int).Exp(big.NewInt(10), big.NewInt(80), nil))
@@ -108,6 +110,7 @@ func TestSqrtDigitsEnough(t *testing.T) {
 // 773.3485, / 11 = 70.30440… → 70.30. From the shown scores: 773.36 / 11 =
 // 70.3054… → 70.31.
 func TestTotalFromExactScores(t *testing.T) {
+	t.Parallel()
 	k := func(key string, w int) contract.KPI {
 		return contract.KPI{Key: key, Metric: key, Direction: "higher", Target: 1_000_000, Threshold: 0, Scale: 4, Weight: w, Period: Month}
 	}
@@ -146,6 +149,7 @@ func TestTotalFromExactScores(t *testing.T) {
 // 1, 2, 3: (36.375 + 72.75 + 109.107) / 6 = 218.232 / 6 = 36.372 → 36.37.
 // The shown totals give 218.25 / 6 = 36.375 → 36.38.
 func TestOverallFromExactTotals(t *testing.T) {
+	t.Parallel()
 	utc := time.UTC
 	m := func(month int, exact *big.Rat) Scorecard {
 		return Scorecard{Period: PeriodOf(Month, time.Date(2026, time.Month(month), 1, 0, 0, 0, 0, utc), utc),
@@ -175,6 +179,7 @@ func TestOverallFromExactTotals(t *testing.T) {
 // Half up is a tie away from zero: 2.5 → 3, −1.5 → −2, −2.5 → −3, and at
 // two decimals −0.125 → −0.13; not a tie rounds to the nearest.
 func TestRoundHalfUpNegativeTies(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		v     Value
 		scale int
@@ -195,6 +200,7 @@ func TestRoundHalfUpNegativeTies(t *testing.T) {
 
 // Which values count for which period.
 func TestValueCountsFor(t *testing.T) {
+	t.Parallel()
 	want := map[[2]string]bool{
 		{Week, Week}: true, {Week, Month}: false, {Week, Quarter}: false,
 		{Month, Week}: false, {Month, Month}: true, {Month, Quarter}: true,
@@ -212,6 +218,7 @@ func TestValueCountsFor(t *testing.T) {
 // number wins): June ends before the first terms and has none; the week of
 // 29 June – 5 July ends under version 1; August ends under version 2.
 func TestTermsFor(t *testing.T) {
+	t.Parallel()
 	vs := []contract.Version{{Number: 1, EffectiveFrom: "2026-07-01"}, {Number: 2, EffectiveFrom: "2026-08-15"},
 		{Number: 4, EffectiveFrom: "2026-10-01"}, {Number: 3, EffectiveFrom: "2026-10-01"}}
 	loc, _ := time.LoadLocation("Europe/Stockholm")

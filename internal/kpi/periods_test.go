@@ -15,6 +15,7 @@ func mustLoc(t testing.TB, name string) *time.Location {
 }
 
 func TestISOWeeksAroundNewYear(t *testing.T) {
+	t.Parallel()
 	sto := mustLoc(t, "Europe/Stockholm")
 	// 2026-01-01 is a Thursday, so 2026 has 53 ISO weeks: week 53 runs
 	// Mon 2026-12-28 .. Sun 2027-01-03, and week 1 of 2027 starts Mon
@@ -61,6 +62,7 @@ func TestISOWeeksAroundNewYear(t *testing.T) {
 }
 
 func TestPeriodsAcrossDST(t *testing.T) {
+	t.Parallel()
 	sto := mustLoc(t, "Europe/Stockholm")
 	// Summer time starts Sunday 2026-03-29 (02:00 → 03:00) and ends Sunday
 	// 2026-10-25 (03:00 → 02:00).
@@ -89,6 +91,7 @@ func TestPeriodsAcrossDST(t *testing.T) {
 }
 
 func TestSkippedMidnight(t *testing.T) {
+	t.Parallel()
 	// In America/Asuncion summer time began at 00:00 on Sunday
 	// 2023-10-01, so that day began at 01:00 −03 (04:00 UTC). time.Date
 	// alone would give 2023-09-30 23:00 −04, an hour of September.
@@ -113,6 +116,7 @@ func TestSkippedMidnight(t *testing.T) {
 }
 
 func TestBoundariesAreDayStarts(t *testing.T) {
+	t.Parallel()
 	// Every boundary is the first instant of its local date: one
 	// nanosecond earlier is the day before. Checked daily over 2000–2030
 	// in zones with DST at midnight or at unusual hours.
@@ -137,6 +141,7 @@ func TestBoundariesAreDayStarts(t *testing.T) {
 }
 
 func TestMonthsQuartersAndRanges(t *testing.T) {
+	t.Parallel()
 	loc := mustLoc(t, "Europe/Moscow")
 	p := PeriodOf(Quarter, time.Date(2026, 5, 15, 0, 0, 0, 0, loc), loc)
 	if p.Start.Format("2006-01-02") != "2026-04-01" || p.End.Format("2006-01-02") != "2026-07-01" || p.String() != "2026-Q2" {

@@ -15,6 +15,7 @@ func kpiOf(dir string, target, threshold int64, scale int) contract.KPI {
 }
 
 func TestScore(t *testing.T) {
+	t.Parallel()
 	higher := kpiOf("higher", 20, 10, 0) // target 20, threshold 10
 	lower := kpiOf("lower", 5, 10, 0)    // target 5, threshold 10
 	cases := []struct {
@@ -73,6 +74,7 @@ func TestScore(t *testing.T) {
 }
 
 func TestScoreNotScorable(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		actual Value
@@ -111,6 +113,7 @@ func refScore(a Value, k contract.KPI) int {
 }
 
 func TestScoreMatchesReference(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	rnd := func() int64 {
 		switch r.IntN(3) {
@@ -144,6 +147,7 @@ func TestScoreMatchesReference(t *testing.T) {
 }
 
 func TestExplainScore(t *testing.T) {
+	t.Parallel()
 	s, ok, e := ExplainScore(Int(17), kpiOf("higher", 20, 10, 0))
 	want := "(actual − threshold) / (target − threshold) × 100 = (17 − 10) / (20 − 10) × 100 = 70.00"
 	if !ok || s != 7000 || e.String() != want {
@@ -180,6 +184,7 @@ func TestExplainScore(t *testing.T) {
 }
 
 func TestStatus(t *testing.T) {
+	t.Parallel()
 	b := DefaultStatusBands
 	cases := []struct {
 		score int
@@ -204,6 +209,7 @@ func TestStatus(t *testing.T) {
 }
 
 func TestTotal(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		items []Item
@@ -246,6 +252,7 @@ func TestTotal(t *testing.T) {
 }
 
 func TestStanding(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		total int
 		want  string
@@ -280,6 +287,7 @@ func TestStanding(t *testing.T) {
 }
 
 func TestOverall(t *testing.T) {
+	t.Parallel()
 	utc := time.UTC
 	m := func(month int, total int, data bool) PeriodTotal {
 		return PeriodTotal{PeriodOf(Month, time.Date(2026, time.Month(month), 1, 0, 0, 0, 0, utc), utc), total, data, nil}
@@ -323,6 +331,7 @@ func TestOverall(t *testing.T) {
 }
 
 func TestBuildScorecard(t *testing.T) {
+	t.Parallel()
 	kpis := []contract.KPI{
 		{Key: "acceptance", Metric: "first_time_acceptance", Direction: "higher", Target: 9000, Threshold: 6000, Scale: 2, Weight: 3, Period: Month},
 		{Key: "returns", Metric: "returns_per_deliverable", Direction: "lower", Target: 20, Threshold: 100, Scale: 2, Weight: 2, Period: Month},
@@ -357,6 +366,7 @@ func TestBuildScorecard(t *testing.T) {
 }
 
 func TestValueString(t *testing.T) {
+	t.Parallel()
 	cases := map[Value]string{
 		{17, 1}: "17", {8525, 100}: "85.25", {-1, 8}: "-0.125", {7, 30}: "7/30", {2, 4}: "0.5", {0, 5}: "0", {1, 0}: "?",
 	}

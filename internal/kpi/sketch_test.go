@@ -9,6 +9,7 @@ import (
 )
 
 func TestSketchBuckets(t *testing.T) {
+	t.Parallel()
 	// Buckets are contiguous, in value order, and never wider than 1/128
 	// of their lower bound above 127.
 	prev := uint16(0)
@@ -53,6 +54,7 @@ func leadTimes(seed uint64, n int) []int64 {
 }
 
 func TestSketchAccuracy(t *testing.T) {
+	t.Parallel()
 	// 100k values against exact nearest-rank quantiles: the rank is exact
 	// and the value within 1/256 relative.
 	vals := leadTimes(1, 100000)
@@ -92,6 +94,7 @@ func TestSketchAccuracy(t *testing.T) {
 }
 
 func TestSketchSmall(t *testing.T) {
+	t.Parallel()
 	var s Sketch
 	if s.Quantile(0.5) != 0 || s.Count() != 0 || s.QuantileRank(1, 2) != 0 {
 		t.Error("empty sketch")
@@ -122,6 +125,7 @@ func TestSketchSmall(t *testing.T) {
 }
 
 func TestSketchMergeOrderIndependent(t *testing.T) {
+	t.Parallel()
 	// 100k values over 60 "days" of uneven size. Per-day sketches stored as
 	// bytes and merged in any order give exactly the bytes of one sketch
 	// of all values.
@@ -207,6 +211,7 @@ func TestSketchMergeOrderIndependent(t *testing.T) {
 }
 
 func TestSketchEncoding(t *testing.T) {
+	t.Parallel()
 	var empty Sketch
 	eb, _ := empty.MarshalBinary()
 	if !bytes.Equal(eb, []byte{SketchVersion, 7, 0, 0, 0, 0}) {

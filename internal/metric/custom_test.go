@@ -20,6 +20,7 @@ var defs = []contract.MetricDef{
 // period (scale 1: 75 and 80) average 7.75; invoiced 4; 3 deliverables
 // accepted, 2 first time, so first-time acceptance is 200/3 %.
 func TestCustomMetricsByHand(t *testing.T) {
+	t.Parallel()
 	a := Aggregates{
 		ManualKind("brand_presence", kpi.Month): {N: 2, SumValue: 155},
 		ManualKind("invoiced", kpi.Month):       {N: 1, SumValue: 4},
@@ -64,6 +65,7 @@ func TestCustomMetricsByHand(t *testing.T) {
 // No data in an input, or a divisor of 0, is no data — never 0 or 100 —
 // and the explanation says why.
 func TestFormulaNoDataAndDivisionByZero(t *testing.T) {
+	t.Parallel()
 	m, _ := For("quality_per_invoice", defs, kpi.Month)
 	if v, ok := m.Value(Aggregates{"deliverable.accepted": {N: 3, SumFlag: 2}}); ok {
 		t.Errorf("without invoiced: %v", v)
@@ -87,6 +89,7 @@ func fieldErrs(err error) map[string]string {
 }
 
 func TestValidateFormulas(t *testing.T) {
+	t.Parallel()
 	base := func() contract.Terms {
 		return contract.Terms{Goals: []contract.Goal{{Key: "g", Title: "Goal"}}, Metrics: append([]contract.MetricDef{}, defs...)}
 	}
@@ -152,6 +155,7 @@ func argOf(args []any, name string) any {
 // / 2; a month reads its own value; the quarter the mean of its months'
 // values and its own, (2 + 5 + 3) / 3 = 10/3.
 func TestManualValuesCountForTheirPeriodKind(t *testing.T) {
+	t.Parallel()
 	week := Aggregates{ManualKind("invoiced", kpi.Week): {N: 1, SumValue: 4}, ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 5}}
 	october := Aggregates{ManualKind("invoiced", kpi.Month): {N: 1, SumValue: 2}, ManualKind("invoiced", kpi.Quarter): {N: 1, SumValue: 3}}
 	q4 := Aggregates{ManualKind("invoiced", kpi.Month): {N: 2, SumValue: 7}, ManualKind("invoiced", kpi.Quarter): {N: 1, SumValue: 3}}

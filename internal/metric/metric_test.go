@@ -11,6 +11,7 @@ import (
 // Three deliverables accepted with lateness 0, 2, 1, the first two first
 // time, one returned: figures worked out by hand.
 func TestCatalogueByHand(t *testing.T) {
+	t.Parallel()
 	var sk kpi.Sketch
 	for _, v := range []int64{100, 200, 50} {
 		sk.Add(v)
@@ -70,6 +71,7 @@ func TestCatalogueByHand(t *testing.T) {
 // Every kind a metric of the catalogue reads is a kind of the fact
 // catalogue: a metric never waits for facts that nothing produces.
 func TestMetricsReadCatalogueKinds(t *testing.T) {
+	t.Parallel()
 	for _, m := range Catalogue() {
 		for _, k := range m.Kinds {
 			if !fact.Known(fact.Kind(k)) {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestMinorDigitsAndValid(t *testing.T) {
+	t.Parallel()
 	for cur, want := range map[string]int{
 		"SEK": 2, "EUR": 2, "USD": 2, "RUB": 2, "JPY": 0, "jpy": 0, "KRW": 0,
 		"BHD": 3, "KWD": 3, "XXX": 2,
@@ -31,6 +32,7 @@ func TestMinorDigitsAndValid(t *testing.T) {
 }
 
 func TestNewIsZeroNeg(t *testing.T) {
+	t.Parallel()
 	m := New(150, "sek")
 	if m != (Money{150, "SEK"}) {
 		t.Fatalf("New = %#v", m)
@@ -50,6 +52,7 @@ func TestNewIsZeroNeg(t *testing.T) {
 }
 
 func TestAddSub(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b     Money
 		sum, dif int64
@@ -79,6 +82,7 @@ func TestAddSub(t *testing.T) {
 }
 
 func TestMulRatio(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		amount, num, den int64
 		want             int64
@@ -113,6 +117,7 @@ func TestMulRatio(t *testing.T) {
 }
 
 func TestString(t *testing.T) {
+	t.Parallel()
 	for m, want := range map[Money]string{
 		New(123450, "SEK"):        "1234.50 SEK",
 		New(-5, "EUR"):            "-0.05 EUR",
@@ -128,6 +133,7 @@ func TestString(t *testing.T) {
 }
 
 func TestParseAmount(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		cur  string

@@ -10,6 +10,7 @@ import (
 )
 
 func TestTimely(t *testing.T) {
+	t.Parallel()
 	cal, err := sla.Compile(contract.Calendar{TimeZone: "Europe/Stockholm", WorkDays: []int{1, 2, 3, 4, 5}, DayStart: "08:00", DayEnd: "17:00"})
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestTimely(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	n := Notice{Category: CategoryDeadline, Text: " "}
 	n.Normalize()
 	err := n.Validate([]string{CategoryDeadline})

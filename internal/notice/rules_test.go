@@ -36,6 +36,7 @@ func codes(err error) []string {
 }
 
 func TestFile(t *testing.T) {
+	t.Parallel()
 	tm, cal, loc := noticeTerms(t)
 	due := time.Date(2026, 3, 6, 17, 0, 0, 0, loc) // Friday
 	d := &work.Deliverable{ID: 7, Title: "Call list", DueAt: due}
@@ -70,6 +71,7 @@ func TestFile(t *testing.T) {
 }
 
 func TestAcknowledge(t *testing.T) {
+	t.Parallel()
 	_, _, loc := noticeTerms(t)
 	now := time.Date(2026, 3, 5, 9, 0, 0, 0, loc)
 	n := &Notice{ID: 1, DeliverableID: 7, FiledBy: 3, DueAt: time.Date(2026, 3, 6, 17, 0, 0, 0, loc)}
@@ -110,6 +112,7 @@ func TestAcknowledge(t *testing.T) {
 }
 
 func TestPenaltyOwed(t *testing.T) {
+	t.Parallel()
 	tm, cal, loc := noticeTerms(t)
 	due := time.Date(2026, 3, 6, 17, 0, 0, 0, loc)
 	after := time.Date(2026, 3, 9, 9, 0, 0, 0, loc)
@@ -155,6 +158,7 @@ func TestPenaltyOwed(t *testing.T) {
 }
 
 func TestMay(t *testing.T) {
+	t.Parallel()
 	live, ended := &engagement.Engagement{Status: engagement.StatusPilot}, &engagement.Engagement{Status: engagement.StatusEnded}
 	if !MayFile(tandem.RoleVendorAgent, live) || MayFile(tandem.RoleVendorAgent, ended) || MayFile(tandem.RoleOwner, live) {
 		t.Error("MayFile")

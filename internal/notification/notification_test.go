@@ -6,6 +6,7 @@ import (
 )
 
 func TestRecipients(t *testing.T) {
+	t.Parallel()
 	deciders, partner := []int64{1, 2}, []int64{5, 6, 2}
 	for _, c := range []struct {
 		a    Audience

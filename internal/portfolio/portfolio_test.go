@@ -87,6 +87,7 @@ func ids(pf *portfolio.Portfolio) []int64 {
 }
 
 func TestRead(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			db, f := seed(t, dialect)
@@ -171,6 +172,7 @@ func TestRead(t *testing.T) {
 // The trend of one engagement: what the scorecard page and the trend API
 // show; another partner's engagement is not found.
 func TestReadTrend(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			db, f := seed(t, dialect)

@@ -25,6 +25,7 @@ func month(t *testing.T, day string) kpi.Period {
 // May 80.00 → (1 × 60.00 + 2 × 70.00 + 3 × 80.00) / 6 = 440/6 = 73.33;
 // January is not among the last three with data, February is skipped.
 func TestTrendOf(t *testing.T) {
+	t.Parallel()
 	totals := []struct {
 		day   string
 		total int
@@ -60,6 +61,7 @@ func TestTrendOf(t *testing.T) {
 // What needs attention on a scorecard: each KPI off track, in order;
 // at risk, on track and without data are not.
 func TestOffTrackAndOverdue(t *testing.T) {
+	t.Parallel()
 	row := func(key string, s kpi.Status) kpi.Row { return kpi.Row{KPI: contract.KPI{Key: key}, Status: s} }
 	sc := kpi.Scorecard{Rows: []kpi.Row{row("a", kpi.OffTrack), row("b", kpi.AtRisk), row("c", kpi.OnTrack), row("d", kpi.NoData), row("e", kpi.OffTrack)}}
 	got := portfolio.OffTrack(sc)

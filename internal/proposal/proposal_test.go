@@ -10,6 +10,7 @@ import (
 )
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	d := Decision{Status: StatusDeclined}
 	if fe := tandem.FieldErrors(d.Validate()); len(fe) != 1 || fe[0].Field != "comment" {
 		t.Errorf("decline without comment: %v", fe)
@@ -17,6 +18,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestRaiseAndDecide(t *testing.T) {
+	t.Parallel()
 	p := tandem.Principal{WorkspaceID: 1, UserID: 5, UserName: "Kadri"}
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	x := &Proposal{Kind: KindRisk, Title: " Key contact leaves ", DeliverableID: 7}

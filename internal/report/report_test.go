@@ -9,6 +9,7 @@ import (
 )
 
 func TestWeeks(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	// Sunday 8 March 2026 23:30 in Stockholm is still the week of Monday 2 March.
 	if w := WeekOf(time.Date(2026, 3, 8, 22, 30, 0, 0, time.UTC), loc); w.String() != "2026-03-02" {
@@ -34,6 +35,7 @@ func TestWeeks(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	r := Report{Done: "x", Asks: string(make([]byte, 8001))}
 	if fe := tandem.FieldErrors(r.Validate()); len(fe) != 1 || fe[0].Field != "asks" {
 		t.Errorf("report: %v", fe)
@@ -41,6 +43,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestWeek(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	monday, _ := tandem.ParseDate("2026-03-23")
 	now := time.Date(2026, 3, 24, 9, 0, 0, 0, loc)
@@ -75,6 +78,7 @@ func TestWeek(t *testing.T) {
 }
 
 func TestLines(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	// 23:30 UTC on the 2nd is already the 3rd in Stockholm.
 	got := Lines([]Item{{"Call list", time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC)}, {"Report", time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)}}, loc)
@@ -87,6 +91,7 @@ func TestLines(t *testing.T) {
 }
 
 func TestComment(t *testing.T) {
+	t.Parallel()
 	r := &Report{ID: 1, AuthorID: 4, Week: tandem.DateOf(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))}
 	c := "  good week "
 	if err := r.CheckComment(&c); err != nil || c != "good week" {

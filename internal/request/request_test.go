@@ -43,6 +43,7 @@ func move(from, to Status, side Side, at time.Time) Change {
 // (16:00–17:00), nothing on Saturday and Sunday, one more on Monday from
 // 08:00, so the response is due Monday 09:00.
 func TestResponseDueOverTheWeekend(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	r := &Request{ResponseMinutes: 120, ResolutionMinutes: 480}
 	h := []Change{opened(at("2026-03-06 16:00"))}
@@ -67,6 +68,7 @@ func TestResponseDueOverTheWeekend(t *testing.T) {
 // The response clock stops at the partner's first move out of "open"; the
 // client's own changes do not count, and a reopening does not restart it.
 func TestResponseStopsAtTheFirstPartnerMove(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	r := &Request{ResponseMinutes: 60, ResolutionMinutes: 240}
 	h := []Change{
@@ -91,6 +93,7 @@ func TestResponseStopsAtTheFirstPartnerMove(t *testing.T) {
 // wait is not counted even though it spans business hours on Friday and
 // Monday.
 func TestPauseWhileWaitingForTheClient(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	r := &Request{ResponseMinutes: 60, ResolutionMinutes: 16 * 60}
 	h := []Change{
@@ -118,6 +121,7 @@ func TestPauseWhileWaitingForTheClient(t *testing.T) {
 
 // A holiday counts as no business time.
 func TestHoliday(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t, "2026-06-19") // Midsummer Eve, a Friday
 	r := &Request{ResponseMinutes: 120}
 	resp, _ := Clocks(cal, r, []Change{opened(at("2026-06-18 16:00"))}, at("2026-06-19 12:00"))
@@ -129,6 +133,7 @@ func TestHoliday(t *testing.T) {
 // Durations are real elapsed time, so the autumn change of 25 October 2026
 // (03:00 CEST → 02:00 CET) is handled by the zone, not by the wall clock.
 func TestDaylightSavingChange(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	r := &Request{ResponseMinutes: 120}
 	// Friday 16:00 CEST (14:00 UTC) → Monday 09:00 CET (08:00 UTC).
@@ -149,6 +154,7 @@ func TestDaylightSavingChange(t *testing.T) {
 // The same instants seen from another zone give the same answers: the
 // calendar's zone decides, not the caller's.
 func TestTimeZonesOfTheInstants(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	r := &Request{ResponseMinutes: 120}
 	ny, _ := time.LoadLocation("America/New_York")
@@ -160,6 +166,7 @@ func TestTimeZonesOfTheInstants(t *testing.T) {
 }
 
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		from Status
 		a    Action

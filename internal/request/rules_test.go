@@ -11,6 +11,7 @@ import (
 )
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	tm := contract.Terms{Services: []contract.Service{
 		{Key: "desk", SLA: &contract.SLA{ResponseMinutes: 60, ResolutionMinutes: 480}},
 		{Key: "reports"},
@@ -47,6 +48,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestTransition(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	partner := tandem.Principal{UserID: 7, UserName: "Emma", Role: tandem.RoleVendorManager}
 	client := tandem.Principal{UserID: 2, UserName: "Johan", Role: tandem.RoleManager}
@@ -95,6 +97,7 @@ func TestTransition(t *testing.T) {
 }
 
 func TestStopsAndBreaches(t *testing.T) {
+	t.Parallel()
 	cal := officeHours(t)
 	partner := tandem.Principal{UserID: 7, Role: tandem.RoleVendorAgent}
 	// Opened Monday 09:00 with a 60-minute response and 120-minute
@@ -129,6 +132,7 @@ func TestStopsAndBreaches(t *testing.T) {
 }
 
 func TestClockState(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		c     Clock
 		state string

@@ -17,6 +17,7 @@ func openSelection() *Selection {
 }
 
 func TestReviewerRoles(t *testing.T) {
+	t.Parallel()
 	want := []tandem.Role{tandem.RoleOwner, tandem.RoleManager} // viewers only read
 	if got := ReviewerRoles(); !reflect.DeepEqual(got, want) {
 		t.Errorf("ReviewerRoles = %v", got)
@@ -27,6 +28,7 @@ func TestReviewerRoles(t *testing.T) {
 }
 
 func TestUpdateAndScoreRules(t *testing.T) {
+	t.Parallel()
 	before := openSelection()
 	x := openSelection()
 	x.Criteria = append(x.Criteria, Criterion{ID: 999, Name: "Ghost", Weight: 5})
@@ -66,6 +68,7 @@ func TestUpdateAndScoreRules(t *testing.T) {
 }
 
 func TestChangedScores(t *testing.T) {
+	t.Parallel()
 	old := []Score{{PartnerID: 10, CriterionID: 100, Value: 3, Note: "a"}, {PartnerID: 11, CriterionID: 100, Value: 4}}
 	given := []Score{
 		{PartnerID: 10, CriterionID: 100, Value: 3, Note: "a"}, // unchanged
@@ -85,6 +88,7 @@ func TestChangedScores(t *testing.T) {
 }
 
 func TestPilotRules(t *testing.T) {
+	t.Parallel()
 	x := openSelection()
 	e := &engagement.Engagement{Title: "Pilot", Status: engagement.StatusActive}
 	if err := x.PreparePilot(e); err != ErrNotDecided {
@@ -118,6 +122,7 @@ func TestPilotRules(t *testing.T) {
 }
 
 func TestEngagementRefused(t *testing.T) {
+	t.Parallel()
 	refused := &tandem.Error{Code: tandem.EInvalid, Fields: []tandem.FieldError{{Field: "status", Key: "engagement.use_activate"}}}
 	te, _ := tandem.AsError(EngagementRefused(refused))
 	if te.Code != tandem.EInvalid || len(te.Fields) != 1 || te.Fields[0].Field != "decision" || te.Fields[0].Key != "engagement.use_activate" {
@@ -134,6 +139,7 @@ func TestEngagementRefused(t *testing.T) {
 }
 
 func TestPartsFrom(t *testing.T) {
+	t.Parallel()
 	before := openSelection()
 	x := openSelection()
 	x.Candidates = []Candidate{{PartnerID: 11}, {PartnerID: 12}}
@@ -158,6 +164,7 @@ func TestPartsFrom(t *testing.T) {
 }
 
 func TestPrepareEvidence(t *testing.T) {
+	t.Parallel()
 	e := &Evidence{PartnerID: 3, Kind: "nope", Title: " "}
 	_, err := PrepareEvidence(e, "run.exe", "application/octet-stream", []byte{0x4d, 0x5a, 0, 1})
 	fields := map[string]bool{}

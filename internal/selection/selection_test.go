@@ -32,6 +32,7 @@ func handWorked() (*Selection, []Score) {
 }
 
 func TestResultsHandWorked(t *testing.T) {
+	t.Parallel()
 	s, scores := handWorked()
 	rs := Results(s, scores)
 	type row struct {
@@ -72,6 +73,7 @@ func TestResultsHandWorked(t *testing.T) {
 }
 
 func TestResultsEdgeCases(t *testing.T) {
+	t.Parallel()
 	t.Run("even reviewers take the mean of the middle two, rounded half up", func(t *testing.T) {
 		s, scores := handWorked()
 		s.Reviewers = s.Reviewers[:2]
@@ -152,6 +154,7 @@ func fieldKeys(err error) map[string]string {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	s := &Selection{Title: " ", Criteria: []Criterion{{Code: "price", Weight: 0}, {Name: "", Weight: 101}, {Code: "price", Weight: 5}, {Code: "nope", Weight: 5}}}
 	s.Normalize()
 	got := fieldKeys(s.Validate())

@@ -72,6 +72,7 @@ func se(s string) time.Time  { return at("Europe/Stockholm", s) }
 func utc(s string) time.Time { return at("UTC", s) }
 
 func TestAddAndBetween(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		cal   contract.Calendar
@@ -152,6 +153,7 @@ func TestAddAndBetween(t *testing.T) {
 }
 
 func TestBetween(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cal  contract.Calendar
@@ -200,6 +202,7 @@ func TestBetween(t *testing.T) {
 // three 08:00–17:00 Monday–Friday calendars: it is 08:00 CEST in Stockholm
 // (open), 02:00 EDT in New York (closed), 15:00 JST in Tokyo (open).
 func TestTimeZones(t *testing.T) {
+	t.Parallel()
 	instant := utc("2026-06-10 06:00")
 	tests := []struct {
 		name     string
@@ -239,6 +242,7 @@ func TestTimeZones(t *testing.T) {
 }
 
 func TestIsOpenNextOpen(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cal  contract.Calendar
@@ -278,6 +282,7 @@ func TestIsOpenNextOpen(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	c := compile(t, contract.Calendar{})
 	if c.Location() != time.UTC {
 		t.Errorf("zone %v, want UTC", c.Location())
@@ -308,6 +313,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestCompileErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cal  contract.Calendar
@@ -343,6 +349,7 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
+	t.Parallel()
 	h := time.Hour
 	// Monday 06-08 09:00, a 10-hour target: Monday 09:00–17:00 is 8 h, so
 	// without pauses it is due Tuesday 10:00.
@@ -441,6 +448,7 @@ func TestClock(t *testing.T) {
 }
 
 func TestAddBusinessDays(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		from time.Time
@@ -477,6 +485,7 @@ func TestAddBusinessDays(t *testing.T) {
 }
 
 func TestAddCalendarDays(t *testing.T) {
+	t.Parallel()
 	sto, tokyo := zone(t, "Europe/Stockholm"), zone(t, "Asia/Tokyo")
 	tests := []struct {
 		name string
@@ -505,6 +514,7 @@ func TestAddCalendarDays(t *testing.T) {
 }
 
 func TestLatenessBusinessDays(t *testing.T) {
+	t.Parallel()
 	dueMon := se("2026-06-08 17:00")
 	tests := []struct {
 		name      string
@@ -563,6 +573,7 @@ func randomCalendars(t testing.TB) map[string]*Calendar {
 // is the earliest instant with that much business time, so that nothing is
 // left between it and b.
 func TestAddBetweenInverse(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(2026, 6))
 	base := utc("2025-01-01 00:00")
 	span := int64(4 * 365 * 24 * time.Hour / time.Second)
@@ -621,6 +632,7 @@ func naiveAddBusinessDays(c *Calendar, from time.Time, n int) time.Time {
 // TestShortcutsMatchDayByDay checks the week-skipping arithmetic against a
 // plain day-by-day walk over random spans of up to six years.
 func TestShortcutsMatchDayByDay(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 11))
 	base := utc("2024-01-01 00:00")
 	span := int64(6 * 365 * 24 * time.Hour / time.Second)
@@ -642,6 +654,7 @@ func TestShortcutsMatchDayByDay(t *testing.T) {
 // TestConcurrentUse shares one *Calendar between goroutines (run with -race
 // to check there is no shared mutable state).
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	c := compile(t, seCal)
 	want := c.Between(se("2026-01-01 00:00"), se("2027-01-01 00:00"))
 	var wg sync.WaitGroup

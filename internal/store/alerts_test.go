@@ -43,8 +43,10 @@ func deliveredAt(eng int64, at time.Time, late int64) store.Fact {
 // However many evaluations run, on however many instances at once, each
 // person gets one notification per alert.
 func TestKPIAlertsWorkedExample(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // Monday, week 10
 			db, other := instances(t, dialect, clock)
 			f := storetest.Seed(t, db)
@@ -212,6 +214,7 @@ func alertScore(v int) string { return fmt.Sprintf("%d.%02d", v/100, v%100) }
 // across the days Stockholm's clocks skip (29 March 2026) and repeat (25
 // October 2026) an hour, in a half-hour zone, and in UTC.
 func TestEvaluationDueOncePerLocalDay(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"Europe/Stockholm", "Asia/Kolkata", "America/St_Johns", "UTC"} {
 		loc, err := time.LoadLocation(name)
 		if err != nil {

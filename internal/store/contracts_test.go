@@ -29,6 +29,7 @@ func completeTerms(t contract.Terms) contract.Terms {
 }
 
 func TestNewEngagementStartsFromTemplateAndChecks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		v, err := db.Contracts.InForce(ctx, f.Owner, f.A1, date(t, "2026-06-01"))
@@ -92,6 +93,7 @@ func TestNewEngagementStartsFromTemplateAndChecks(t *testing.T) {
 // Amendments take effect on their date; every reader asks for the terms in
 // force on a date, so a period split by an amendment reads both versions.
 func TestAmendmentsTakeEffectOnTheirDate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		v1, _ := db.Contracts.InForce(ctx, f.Owner, f.A1, date(t, "2026-01-01"))
@@ -193,6 +195,7 @@ func TestAmendmentsTakeEffectOnTheirDate(t *testing.T) {
 }
 
 func TestNDAGatesAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		// A new agent of partner A, without an NDA, cannot be assigned.

@@ -14,6 +14,7 @@ import (
 // kind, is refused and nothing of its batch is written; a fact without a
 // kind takes its payload's.
 func TestFactsOnlyOfCatalogueKinds(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))

@@ -14,6 +14,7 @@ import (
 // workspace's whole trail, whatever its length (issue 9: 2,584 req/s with
 // 112 entries fell to 19.8 with 32,870 for want of it).
 func TestFeedUsesItsIndex(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		// A long trail about other records, and a few entries about A1.

@@ -34,8 +34,10 @@ func instances(t *testing.T, dialect string, clock *storetest.Clock) (a, b *stor
 // on each instance, race to claim and run them. Every slot runs exactly
 // once, in order, and job_runs holds one finished row per slot.
 func TestJobsEachSlotRunsOnce(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 			const slots = 50
 			clock := storetest.NewClock(start.Add(slots*time.Minute - time.Second)) // slots 10:00 … 10:49 are due
@@ -122,8 +124,10 @@ func TestJobsEachSlotRunsOnce(t *testing.T) {
 // run out, the other instance takes the same slot over (attempt 2), and
 // the dead holder, should it wake, can neither renew nor finish it.
 func TestJobsTakeOverFromDeadHolder(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 			clock := storetest.NewClock(start.Add(5 * time.Second))
 			a, b := instances(t, dialect, clock)

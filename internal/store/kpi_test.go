@@ -58,8 +58,10 @@ func row(t *testing.T, sc *store.Scorecard, key string) kpi.Row {
 // which is Monday 9 March (week 11) in Stockholm. Figures worked out by
 // hand.
 func TestKPIScorecardByHand(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // Monday, week 10
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)
@@ -238,8 +240,10 @@ func storetestFacts(t *testing.T, db *store.DB, p tandem.Principal, eng int64, f
 // quarter is scored against the terms in force on its last day, the
 // quarter before against the old ones.
 func TestKPIAmendmentMidQuarter(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)
@@ -298,8 +302,10 @@ func TestKPIAmendmentMidQuarter(t *testing.T) {
 // aggregates equal to a recomputation from the facts; a tampered
 // aggregate is named.
 func TestKPIVerifyAfterRandomChanges(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)
@@ -464,8 +470,10 @@ func TestKPIVerifyAfterRandomChanges(t *testing.T) {
 // same day's and week's aggregate rows, which stay equal to a
 // recomputation from the facts.
 func TestKPIOneFactAndBatchPathsAgree(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)

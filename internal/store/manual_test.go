@@ -33,8 +33,10 @@ func manualKPIs(t *contract.Terms) {
 // counts only once the client confirms it; a later value replaces the
 // earlier one; a rejection needs a reason. Figures worked out by hand.
 func TestManualValues(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)
@@ -202,8 +204,10 @@ func TestManualValues(t *testing.T) {
 // scorecards from the aggregates equal to those from the raw facts, and at
 // most one value per metric and period counting.
 func TestManualValuesRandom(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 6, 20, 8, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)

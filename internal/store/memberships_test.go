@@ -10,6 +10,7 @@ import (
 )
 
 func TestRemoveMemberKeepsAnOwner(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		cli := store.System(f.WorkspaceID, "cli")

@@ -51,8 +51,10 @@ func noticeTerms(terms *contract.Terms) {
 // (So with this calendar a Wednesday 16:00 notice is not timely: 24
 // business hours before Friday 17:00 is Wednesday 11:00.)
 func TestLateNoticePenalty(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(inMarch(2, 9, 0)) // Monday
 			at := func(when time.Time) { clock.Add(when.Sub(clock.Now())) }
 			db := storetest.Open(t, dialect, clock.Now)
@@ -187,6 +189,7 @@ func TestLateNoticePenalty(t *testing.T) {
 }
 
 func TestNoticesProposalsAndReports(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		storetest.Activate(t, db, f.Owner, f.A1, noticeTerms)
@@ -348,6 +351,7 @@ func TestNoticesProposalsAndReports(t *testing.T) {
 // A notice or proposal is found by its engagement and id: asked for under
 // another engagement the caller may see, it does not exist.
 func TestNestedRecordsByEngagement(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		storetest.Activate(t, db, f.Owner, f.A1, noticeTerms)

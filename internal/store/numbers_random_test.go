@@ -116,6 +116,7 @@ func randomInstant(rng *rand.Rand, loc *time.Location, before time.Time) time.Ti
 }
 
 func TestScorecardsAgainstIndependentRecomputation(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			// Wednesday 30 December 2026, in ISO week 53.

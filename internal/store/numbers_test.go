@@ -56,6 +56,7 @@ func moodKPIs(t *contract.Terms) {
 // values and its own: (2 + 6 + 5 + 3) / 4 = 4. A replaced weekly value
 // changes the week only.
 func TestManualValueCountsForItsPeriodKind(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 12, 10, 8, 0, 0, 0, time.UTC))
@@ -173,6 +174,7 @@ func sameTrends(t *testing.T, db *store.DB, p tandem.Principal, eng int64, kind 
 // scored (3 − σ) / 2 × 100 = 22.68 for target 1.0, threshold 3.0. June:
 // 8, 2, 1 and six 0 → σ = √(500/81) = 2.484520… → 25.77.
 func TestSpreadScoredExactly(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 7, 10, 8, 0, 0, 0, time.UTC))
@@ -215,6 +217,7 @@ func TestSpreadScoredExactly(t *testing.T) {
 // 36.375 and 36.369 in April, May and June: overall (36.375 + 2 × 36.375
 // + 3 × 36.369) / 6 = 36.372 → 36.37 (36.38 from the shown totals).
 func TestTotalsFromExactScores(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 7, 10, 8, 0, 0, 0, time.UTC))
@@ -281,6 +284,7 @@ func TestTotalsFromExactScores(t *testing.T) {
 // "excellent"). The week of 29 June – 5 July ends under version 1 and is
 // scored. A deliverable cannot be due before 1 July.
 func TestNothingScoredBeforeTheStart(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 7, 20, 8, 0, 0, 0, time.UTC))
@@ -344,6 +348,7 @@ func TestNothingScoredBeforeTheStart(t *testing.T) {
 // and Monday had not opened: on time. March: 3 accepted, 2 on time, on-time
 // share 200/3 % on both.
 func TestOnTimeMeansZeroBusinessDaysLate(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC))
@@ -406,6 +411,7 @@ func TestOnTimeMeansZeroBusinessDaysLate(t *testing.T) {
 // a deliverable already accepted (late) when it first reaches it. Duty of
 // 24 business hours, 2 500 SEK; amended from 1 March to 4 000 SEK.
 func TestPenaltiesAndBackdatedAmendments(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(inMarch(2, 9, 0)) // Monday

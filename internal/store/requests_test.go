@@ -114,8 +114,10 @@ func (e *slaEnv) facts(t *testing.T, number int) map[fact.Kind]store.Fact {
 // runs on Monday from 08:00, so the response is due Monday at 09:00.
 // A breach is recorded once, however often it is found.
 func TestRequestResponseDueMondayAndBreachedOnce(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newSLAEnv(t, dialect, "2026-03-06 16:00") // a Friday
 			f := e.f
 			r := e.open(t, f.Manager, "The invoice export fails")
@@ -206,8 +208,10 @@ func TestRequestResponseDueMondayAndBreachedOnce(t *testing.T) {
 // Waiting for the client over a weekend stops the resolution clock; the
 // compliance facts record the clocks that stopped in time.
 func TestRequestPauseOverTheWeekend(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newSLAEnv(t, dialect, "2026-03-05 09:00") // a Thursday
 			f := e.f
 			e.open(t, f.Owner, "Reports show last year's prices")
@@ -278,8 +282,10 @@ func TestRequestPauseOverTheWeekend(t *testing.T) {
 // Friday 16:00 CEST and Monday 09:00 CET: the due instant is 08:00 UTC, not
 // 07:00 UTC.
 func TestRequestAcrossTheDaylightSavingChange(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newSLAEnv(t, dialect, "2026-10-23 16:00")
 			r := e.open(t, e.f.Owner, "Password resets do not arrive")
 			want := time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)
@@ -303,8 +309,10 @@ func TestRequestAcrossTheDaylightSavingChange(t *testing.T) {
 
 // A holiday of the contract's calendar has no business hours.
 func TestRequestOverAHoliday(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newSLAEnv(t, dialect, "2026-06-18 16:00") // the Thursday before Midsummer Eve
 			r := e.open(t, e.f.Owner, "Orders stuck in the queue")
 			if !r.Response.Due.Equal(sthlm(t, "2026-06-22 09:00")) {
@@ -322,8 +330,10 @@ func TestRequestOverAHoliday(t *testing.T) {
 // effect while it is open changes neither its targets nor its calendar;
 // requests opened afterwards use the new terms.
 func TestRequestKeepsItsTerms(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newSLAEnv(t, dialect, "2026-03-06 16:00")
 			f := e.f
 			e.open(t, f.Owner, "Under the first terms")
@@ -356,8 +366,10 @@ func TestRequestKeepsItsTerms(t *testing.T) {
 
 // Who may open, see and move requests.
 func TestRequestAccess(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newSLAEnv(t, dialect, "2026-03-10 10:00")
 			f := e.f
 			e.open(t, f.Owner, "Visible to partner A only")

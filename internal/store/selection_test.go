@@ -61,6 +61,7 @@ func newSelection(t *testing.T, db *store.DB, f *storetest.Fixture) *selection.S
 }
 
 func TestSelectionScoringAndDecision(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
@@ -201,6 +202,7 @@ func TestSelectionScoringAndDecision(t *testing.T) {
 }
 
 func TestSelectionValidationAndVisibility(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		bad := &selection.Selection{Title: "  ", Criteria: []selection.Criterion{{Code: "price", Weight: 0}}}
@@ -261,6 +263,7 @@ func TestSelectionValidationAndVisibility(t *testing.T) {
 }
 
 func TestPilot(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
@@ -345,6 +348,7 @@ func TestPilot(t *testing.T) {
 }
 
 func TestPilotNoGoEndsTheEngagement(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)
@@ -366,6 +370,7 @@ func TestPilotNoGoEndsTheEngagement(t *testing.T) {
 }
 
 func TestEvidence(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 1000)...)
@@ -449,6 +454,7 @@ func TestEvidence(t *testing.T) {
 // one pilot engagement exists afterwards and the other caller gets
 // EConflict.
 func TestPilotStartsOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		x := newSelection(t, db, f)

@@ -16,6 +16,7 @@ import (
 var ctx = context.Background()
 
 func TestVisibility(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		cases := []struct {
@@ -81,6 +82,7 @@ func TestVisibility(t *testing.T) {
 }
 
 func TestPartnerValidationAndSearch(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		bad := &partner.Partner{LegalName: " ", Website: "ftp://x", ContactEmail: "nope", Country: "Sweden"}
@@ -129,6 +131,7 @@ func TestPartnerValidationAndSearch(t *testing.T) {
 }
 
 func TestEngagementRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		s, _ := tandem.ParseDate("2026-05-01")
@@ -159,6 +162,7 @@ func TestEngagementRules(t *testing.T) {
 }
 
 func TestAuditChainDetectsTampering(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		b, n, err := db.Audit.Verify(ctx)
@@ -182,6 +186,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 }
 
 func TestAuditChainDetectsRemoval(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		storetest.DropAuditGuards(t, db)
@@ -196,8 +201,10 @@ func TestAuditChainDetectsRemoval(t *testing.T) {
 }
 
 func TestSignInThrottleSessionsTokens(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, d, clock.Now)
 			f := storetest.Seed(t, db)
@@ -255,8 +262,10 @@ func TestSignInThrottleSessionsTokens(t *testing.T) {
 }
 
 func TestInvitationWorksOnceAndExpires(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, d, clock.Now)
 			f := storetest.Seed(t, db)
@@ -300,6 +309,7 @@ func TestInvitationWorksOnceAndExpires(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		if _, err := db.Accounts.CreatePasswordReset(ctx, f.Owner, 99999); tandem.ErrorCode(err) != tandem.ENotFound {

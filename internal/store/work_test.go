@@ -16,8 +16,10 @@ import (
 // returned with a reason, resubmitted late, accepted — and the facts and
 // figures that gives, worked out by hand.
 func TestDeliverableLifecycleAndFigures(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			// Monday 2 March 2026, 09:00 in Stockholm (08:00 UTC).
 			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 			db := storetest.Open(t, dialect, clock.Now)

@@ -3,6 +3,7 @@ package tandem
 import "testing"
 
 func TestSide(t *testing.T) {
+	t.Parallel()
 	want := map[Role]Side{RoleOwner: SideClient, RoleManager: SideClient, RoleViewer: SideClient,
 		RoleVendorManager: SidePartner, RoleVendorAgent: SidePartner}
 	for r, s := range want {

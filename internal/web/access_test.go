@@ -185,6 +185,7 @@ var accessMatrix = map[string]string{
 }
 
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	routes := web.Routes()
 	for _, r := range routes {
 		if _, ok := accessMatrix[r.Pattern]; !ok {
@@ -201,6 +202,7 @@ func TestAccessMatrix(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		for i, role := range roles {
 			t.Run(dialect+"/"+role, func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, dialect)
 				f := e.f
 				ps := []tandem.Principal{f.Owner, f.Manager, f.Viewer, f.VendorManager, f.VendorAgent}
@@ -260,8 +262,10 @@ func TestAccessMatrix(t *testing.T) {
 // client's other workspace, and records that do not exist — in pages and
 // in the API.
 func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			hidden := map[string][]string{

@@ -19,6 +19,7 @@ import (
 // at the value's JSON path; a body over 1 MiB is a 413. None of them
 // changes anything.
 func TestAPIBodies(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
@@ -117,6 +118,7 @@ func TestAPIBodies(t *testing.T) {
 // had, and activation goes live with that, never with the long text.
 // Lists come back as [], never null.
 func TestAPITermsLimitsAndLists(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect)
@@ -197,6 +199,7 @@ func TestAPITermsLimitsAndLists(t *testing.T) {
 // fields, and refuse any other body with 422 before doing anything:
 // activate, acknowledge, confirm and submit alike.
 func TestAPIOptionalBodies(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC))

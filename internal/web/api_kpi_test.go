@@ -143,8 +143,10 @@ func ptrString[T any](p *T) string {
 }
 
 func TestAPIKPIScorecard(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := kpiAPIEnv(t, dialect)
 			f := e.f
 			owner := e.token(f.Owner)
@@ -221,6 +223,7 @@ func TestAPIKPIScorecard(t *testing.T) {
 }
 
 func TestAPIKPIExplainTrendPortfolio(t *testing.T) {
+	t.Parallel()
 	e := kpiAPIEnv(t, "sqlite")
 	f := e.f
 	owner := e.token(f.Owner)
@@ -369,6 +372,7 @@ func TestAPIKPIExplainTrendPortfolio(t *testing.T) {
 // Partner B cannot reach partner A's scorecards, not even through the
 // portfolio; the answer is the 404 of a record that does not exist.
 func TestAPIKPIPartnerBSeesNothingOfA(t *testing.T) {
+	t.Parallel()
 	e := kpiAPIEnv(t, "sqlite")
 	f := e.f
 	b := e.token(f.VendorManagerB)
@@ -389,6 +393,7 @@ func TestAPIKPIPartnerBSeesNothingOfA(t *testing.T) {
 // Bad parameters are 422 with the field and a message in the caller's
 // language.
 func TestAPIKPIInvalidParameters(t *testing.T) {
+	t.Parallel()
 	e := kpiAPIEnv(t, "sqlite")
 	f := e.f
 	owner := e.token(f.Owner)
@@ -429,6 +434,7 @@ func TestAPIKPIInvalidParameters(t *testing.T) {
 // The catalogue: every metric a KPI may use, labelled in the caller's
 // language, with the facts it reads and its formula.
 func TestAPIKPIMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	var out struct {
 		Items []struct {

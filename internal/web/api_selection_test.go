@@ -82,8 +82,10 @@ func apiSelCount(t *testing.T, e *env) int {
 // Bad input is refused with field errors in the caller's language, and
 // nothing is written.
 func TestAPISelectionInvalid(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			owner := e.token(f.Owner)
@@ -168,8 +170,10 @@ func TestAPISelectionInvalid(t *testing.T) {
 // Create, two reviewers score, the results are the ones worked out by hand,
 // and the decision closes the selection.
 func TestAPISelectionFlow(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			// The second reviewer is a second manager: viewers only read.
@@ -320,8 +324,10 @@ func TestAPISelectionFlow(t *testing.T) {
 // partner people get 403 from every selection route, and what is not in
 // the workspace is 404.
 func TestAPISelectionEvidenceAndPartnerPeople(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			ev := &selection.Evidence{PartnerID: f.PartnerA, Kind: selection.KindIndependentRating, Title: "Trustpilot",

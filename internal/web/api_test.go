@@ -13,8 +13,10 @@ import (
 // API scenarios, as a table: who calls what with which body, and what comes
 // back.
 func TestAPIScenarios(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			tokens := map[string]string{"owner": e.token(f.Owner), "viewer": e.token(f.Viewer), "agent": e.token(f.VendorAgent)}
@@ -115,6 +117,7 @@ func TestAPIScenarios(t *testing.T) {
 }
 
 func TestOpenAPIServedAndMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	c := e.anon()
 	r := c.get("/api/v1/openapi.json")

@@ -17,8 +17,10 @@ import (
 // nothing of A's engagement. By hand: satisfaction 4.2 against target 4.5
 // and threshold 3.5 scores (4.2 − 3.5) / (4.5 − 3.5) × 100 = 70.00.
 func TestAPIManualValues(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			clock := storetest.NewClock(time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC))
 			e := newEnvAt(t, dialect, clock.Now)
 			f := e.f

@@ -19,6 +19,7 @@ import (
 // takes effect next month; the partner's manager accepts it; both versions
 // read right on their dates; the annex prints and downloads as a PDF.
 func TestBrowserContractLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	b := newBrowser(t, e)
 	b.signIn("owner@example.com")

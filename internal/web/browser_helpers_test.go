@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,8 +17,8 @@ import (
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
 
-// browserTimeout bounds one browser test from start to end: Chromium's start,
-// every page and the shutdown.
+// browserTimeout bounds one browser test from start to end: its tab's
+// opening, every page and the closing.
 const browserTimeout = 60 * time.Second
 
 // stepTimeout bounds one step (a page load, a query), so that a test that
@@ -29,6 +31,13 @@ const (
 	phoneW, phoneH = 390, 844
 )
 
+// TestMain runs the tests and then closes the Chromium they shared.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	chromium.close()
+	os.Exit(code)
+}
+
 // chromiumPath returns the Chromium or Chrome found on PATH, or "".
 func chromiumPath() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -39,6 +48,65 @@ func chromiumPath() string {
 	return ""
 }
 
+// chromium is the test binary's one headless Chromium, started by the first
+// browser test and closed by TestMain. Each test gets a tab in a browser
+// context of its own (like an incognito window), so cookies, storage and
+// cache never pass from one test to another, and tests may run in parallel.
+var chromium sharedChromium
+
+type sharedChromium struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab; tests open tabs as its children
+	cancel func()          // closes the browser and removes its profile
+	err    error
+}
+
+// start starts Chromium once; later calls return the first call's result.
+func (c *sharedChromium) start(path string) (context.Context, error) {
+	c.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.NoFirstRun,
+			// No user-data-dir: the allocator makes a fresh temporary profile
+			// and removes it when the browser has exited.
+		)
+		// The browser lives as long as the context of its first run, so that
+		// context has no deadline; each test bounds its own tab instead.
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelBrowser := chromedp.NewContext(actx,
+			chromedp.WithErrorf(func(format string, args ...any) { log.Printf("chromium: "+format, args...) }))
+		c.ctx = bctx
+		c.cancel = func() {
+			cancelBrowser()
+			cancelAlloc() // waits until Chromium has exited and its profile is gone
+		}
+		// An empty run on bctx starts Chromium and attaches its first tab.
+		// (Run on a context with a deadline would end the browser with it,
+		// so the start is bounded by a timer instead.)
+		timer := time.AfterFunc(browserTimeout, cancelBrowser)
+		defer timer.Stop()
+		if err := chromedp.Do(bctx); err != nil {
+			c.err = err
+			c.cancel()
+		}
+	})
+	return c.ctx, c.err
+}
+
+// close closes Chromium if it was started.
+func (c *sharedChromium) close() {
+	c.once.Do(func() {}) // no start after this
+	if c.cancel != nil && c.err == nil {
+		c.cancel()
+	}
+}
+
 // browser is one headless Chromium tab pointed at an env's server. Its
 // methods fail the test on error, so tests read as a person's steps.
 type browser struct {
@@ -47,9 +115,10 @@ type browser struct {
 	ctx context.Context // the tab's chromedp context, bounded by browserTimeout
 }
 
-// newBrowser starts a Chromium of its own (one allocator per test, a fresh
-// temporary profile) with one tab at the desktop viewport. Without Chromium
-// the test is skipped, unless CI=true, where that is a failure.
+// newBrowser opens a tab at the desktop viewport in a fresh browser context
+// of the shared Chromium (started on first use), closed with the test.
+// Without Chromium the test is skipped, unless CI=true, where that is a
+// failure.
 func newBrowser(t *testing.T, e *env) *browser {
 	t.Helper()
 	path := chromiumPath()
@@ -59,31 +128,21 @@ func newBrowser(t *testing.T, e *env) *browser {
 		}
 		t.Skip("no Chromium on PATH")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		// No user-data-dir: the allocator makes a fresh temporary profile
-		// and removes it when the browser has exited.
-	)
-	tctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-	actx, cancelAlloc := chromedp.NewExecAllocator(tctx, opts...)
-	bctx, cancelTab := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc() // waits until Chromium has exited and its profile is gone
-		cancelTimeout()
-	})
-	// The first run starts Chromium; it lives as long as bctx.
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(deskW, deskH)); err != nil {
+	shared, err := chromium.start(path)
+	if err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return &browser{t: t, e: e, ctx: bctx}
+	tctx, cancelTimeout := context.WithTimeout(shared, browserTimeout)
+	tab, cancelTab := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		cancelTab() // closes the tab and disposes of its browser context
+		cancelTimeout()
+	})
+	// The first run opens the tab; it lives as long as tab.
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(deskW, deskH)); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return &browser{t: t, e: e, ctx: tab}
 }
 
 // step is the tab's context for one step, bounded by stepTimeout.
@@ -304,13 +363,15 @@ func (b *browser) msg(lang i18n.Lang, key string, args ...any) string {
 	return s
 }
 
-var browserCatalog = i18n.MustLoad()
+// browserCatalog is the catalogue the browser tests take the texts they
+// expect from: the test servers' own.
+var browserCatalog = catalog
 
 // msgN is msg for a plural message.
 func (b *browser) msgN(lang i18n.Lang, key string, n int64, args ...any) string {
 	b.t.Helper()
-	l := i18n.MustLoad().For(lang, nil)
-	if !i18n.MustLoad().Has(lang, key) {
+	l := browserCatalog.For(lang, nil)
+	if !browserCatalog.Has(lang, key) {
 		b.t.Fatalf("catalogue %s lacks %s", lang, key)
 	}
 	return l.N(key, n, args...)

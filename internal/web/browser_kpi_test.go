@@ -13,6 +13,7 @@ import (
 // kpiAPIEnv, worked out by hand there: first-time acceptance 2/3 = 66.67 %,
 // score (200/3 − 50) / (90 − 50) × 100 = 125/3 → 41.67, standing Poor.
 func TestBrowserPortfolioScorecardFacts(t *testing.T) {
+	t.Parallel()
 	e := kpiAPIEnv(t, "sqlite")
 	f := e.f
 	l := browserCatalog.For(i18n.EN, nil)

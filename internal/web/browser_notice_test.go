@@ -21,6 +21,7 @@ import (
 // After the deadline has passed, the sweep records a late-notice penalty
 // for the second (no notice) and none for the first; the manager sees it.
 func TestBrowserMissedDeadlinePenalty(t *testing.T) {
+	t.Parallel()
 	// Monday 2 March 2026, 09:00 in Stockholm.
 	clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	e := newEnvAt(t, "sqlite", clock.Now)

@@ -18,6 +18,7 @@ import (
 // screenshots of the pages they pass through.
 
 func TestBrowserOwnerSignsInAndSwitchesLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	b := newBrowser(t, e)
 
@@ -98,6 +99,7 @@ func TestBrowserOwnerSignsInAndSwitchesLanguage(t *testing.T) {
 }
 
 func TestBrowserAgentStaysInLane(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	b := newBrowser(t, e)
 	b.signIn("agent@alpha.example")
@@ -154,6 +156,7 @@ func TestBrowserAgentStaysInLane(t *testing.T) {
 }
 
 func TestBrowserOwnerCreatesEngagement(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	b := newBrowser(t, e)
 	b.signIn("owner@example.com")

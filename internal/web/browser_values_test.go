@@ -20,6 +20,7 @@ import (
 // they were typed. Figures by hand: brand presence 60 against target 100
 // and threshold 20 scores (60 − 20) / (100 − 20) × 100 = 50.00.
 func TestBrowserManualValues(t *testing.T) {
+	t.Parallel()
 	clock := storetest.NewClock(time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC))
 	e := newEnvAt(t, "sqlite", clock.Now)
 	f := e.f

@@ -20,6 +20,7 @@ import (
 // acceptance figure follows: 0 of 1 after this deliverable, 1 of 2 once a
 // second one is accepted on its first submission.
 func TestBrowserSubmitReturnResubmitAccept(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	storetest.Activate(t, e.db, f.Owner, f.A1, nil)

@@ -21,6 +21,10 @@ import (
 
 var ctx = context.Background()
 
+// catalog is the message catalogue of every test server and browser test,
+// loaded once: it is read-only.
+var catalog = i18n.MustLoad()
+
 // env is a running Tandem over a seeded database.
 type env struct {
 	t   testing.TB
@@ -39,7 +43,7 @@ func newEnvAt(t testing.TB, dialect string, now func() time.Time) *env {
 	t.Helper()
 	db := storetest.Open(t, dialect, now)
 	f := storetest.Seed(t, db)
-	h, err := web.New(web.Options{DB: db, Catalog: i18n.MustLoad(), Version: "test",
+	h, err := web.New(web.Options{DB: db, Catalog: catalog, Version: "test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,7 @@ func multipartBody(t *testing.T, fields map[string]string, fileName, content str
 // A file with problems shows each by row and column and writes nothing; a
 // clean file previews, then imports every row in one go.
 func TestImportDeliverables(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	storetest.Activate(t, e.db, f.Owner, f.A1, nil)

@@ -18,6 +18,7 @@ import (
 // (66.67 − 50) / (90 − 50) × 100 = (50/3) / 40 × 100 = 41.67; it is the only
 // KPI, so the weighted score is 41.67 too, which is "Poor" (≥ 40, < 60).
 func TestScorecardAndExplanation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {

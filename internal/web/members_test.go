@@ -14,6 +14,7 @@ var inviteLink = regexp.MustCompile(`value="(http://[^"]+/invite/[a-z0-9]+)"`)
 // workspace and sees exactly the engagement it was assigned; the link then
 // no longer works.
 func TestInvitationByLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	owner := e.as(f.Owner)
@@ -77,6 +78,7 @@ func TestInvitationByLink(t *testing.T) {
 // A person sees their sessions and ends another one; its cookie stops
 // working, their own keeps working, and someone else's session is "not found".
 func TestSessionsListedAndRevoked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	laptop := e.as(e.f.Manager)
 	phone := e.as(e.f.Manager) // created last, so listed first
@@ -108,6 +110,7 @@ func TestSessionsListedAndRevoked(t *testing.T) {
 
 // An API token made on the account page works once shown, and stops when revoked.
 func TestTokenFromAccountPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	c := e.as(e.f.Viewer)
 	r := c.post("/account/tokens", url.Values{"name": {""}})

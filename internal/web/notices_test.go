@@ -50,8 +50,10 @@ func countNotices(t *testing.T, e *env, engagementID int64) int {
 }
 
 func TestNoticePages(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			d := liveNotices(t, e)
@@ -151,6 +153,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 }
 
 func TestProposalAndReportPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	liveNotices(t, e)
@@ -247,8 +250,10 @@ func TestProposalAndReportPages(t *testing.T) {
 }
 
 func TestNoticeAPI(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			d := liveNotices(t, e)

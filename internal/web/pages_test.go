@@ -17,6 +17,7 @@ import (
 // Every page renders for every role that may open it, in every language,
 // with no missing message (a missing key renders as ⟦key⟧).
 func TestPagesRenderInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	// A live engagement with some work, so the work pages have content.
@@ -90,6 +91,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 }
 
 func TestSignInFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	c := e.anon()
 	c.lang = "sv-SE,sv;q=0.9"
@@ -136,6 +138,7 @@ func TestSignInFlow(t *testing.T) {
 }
 
 func TestFormErrorsAreLocalizedAndChangeNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	c := e.as(e.f.Manager)
 	if err := e.db.Accounts.SetLanguage(ctx, e.f.Manager.UserID, "ru"); err != nil {
@@ -162,6 +165,7 @@ func TestFormErrorsAreLocalizedAndChangeNothing(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	c := e.as(e.f.Owner)
 	r := c.do("POST", "/partners", strings.NewReader("legal_name=Evil+AB&status=candidate"), map[string]string{

@@ -96,6 +96,7 @@ type portfolioJSON struct {
 // 100; the total (0 + 100) / 2 = 50.00 is "Poor"; one deliverable is
 // overdue.
 func TestPortfolioPageAndAPIAgree(t *testing.T) {
+	t.Parallel()
 	clock := storetest.NewClock(time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC))
 	e := newEnvAt(t, "sqlite", clock.Now)
 	f := e.f

@@ -43,9 +43,11 @@ func requestCount(t *testing.T, e *env) int {
 // Bad input gets localized field errors and writes nothing; pages and API
 // agree.
 func TestRequestBadInput(t *testing.T) {
+	t.Parallel()
 	cat := i18n.MustLoad()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newRequestEnv(t, dialect)
 			f := e.f
 			base := fmt.Sprintf("/engagements/%d/requests", f.A1)
@@ -118,8 +120,10 @@ func htmlText(s string) string {
 // Pages and API show the clocks; a partner never sees another partner's
 // requests; viewers read but do not act.
 func TestRequestPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newRequestEnv(t, dialect)
 			f := e.f
 			base := fmt.Sprintf("/api/v1/engagements/%d/requests", f.A1)

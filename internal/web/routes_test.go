@@ -14,6 +14,7 @@ import (
 
 // Every route names an access rule the access package knows.
 func TestEveryRouteHasAnAccessRule(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, r := range web.Routes() {
 		if !r.Rule.Known() {
@@ -28,6 +29,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 
 // The OpenAPI document describes exactly the /api/v1 routes.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
@@ -61,6 +63,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // no part is a bare object), closed to others, and every property has the
 // type of its Go field; enumerations list the contract's vocabularies.
 func TestOpenAPITermsMatchesGoTypes(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Components struct {
 			Schemas map[string]map[string]any `json:"schemas"`

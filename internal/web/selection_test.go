@@ -58,8 +58,10 @@ func countSelections(t *testing.T, e *env) int {
 }
 
 func TestSelectionPages(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			manager, viewer, owner := e.as(f.Manager), e.as(f.Viewer), e.as(f.Owner)
@@ -255,8 +257,10 @@ func TestSelectionPages(t *testing.T) {
 }
 
 func TestEvidencePages(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect)
 			f := e.f
 			owner, viewer := e.as(f.Owner), e.as(f.Viewer)
@@ -354,6 +358,7 @@ func TestEvidencePages(t *testing.T) {
 
 // The selection pages render in every language with no missing message.
 func TestSelectionPagesInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
 	x := &selection.Selection{Title: "Support partner", Candidates: []selection.Candidate{{PartnerID: f.PartnerA}, {PartnerID: f.PartnerB}},

@@ -13,6 +13,7 @@ import (
 // Terms survive a trip through the form in every language, money and
 // percentages included; a blank row is dropped; bad numbers are field errors.
 func TestTermsFormRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := contract.Terms{
 		Shape:    contract.Shape{Model: "functional", Coverage: "partial", Pilot: true, PilotEnds: "2026-03-31", TermMonths: 12},
 		Services: []contract.Service{{Key: "calls", Name: "Outbound calls", Deadline: contract.DeadlineRule{Kind: "business_days", N: 5}, SLA: &contract.SLA{ResponseMinutes: 60, OnTimeBP: 9550}}, {Key: "leads", Name: "Leads"}},

@@ -10,6 +10,7 @@ import "testing"
 //	lead (h) 10, 50, 20, 40, 30 → sorted 10 20 30 40 50;
 //	  p50 rank ceil(2.5) = 3 → 30 h; p90 rank ceil(4.5) = 5 → 50 h
 func TestCompute(t *testing.T) {
+	t.Parallel()
 	h := int64(3600)
 	f := Compute([]Outcome{
 		{LateDays: 0, Returns: 0, LeadTime: 10 * h},
@@ -39,6 +40,7 @@ func TestCompute(t *testing.T) {
 }
 
 func TestReviewAndMoves(t *testing.T) {
+	t.Parallel()
 	r := Review{Accepted: false}
 	if r.Validate() == nil {
 		t.Fatal("a return without a reason passed")

@@ -38,6 +38,7 @@ func fields(err error) []string {
 }
 
 func TestDueOn(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ day, want string }{
 		{"2026-03-28", "2026-03-28T22:59:59Z"}, // CET, UTC+1
 		{"2026-03-29", "2026-03-29T21:59:59Z"}, // the day summer time starts: CEST, UTC+2
@@ -51,6 +52,7 @@ func TestDueOn(t *testing.T) {
 }
 
 func TestPlan(t *testing.T) {
+	t.Parallel()
 	tm := terms()
 	cal := Calendar(tm, "UTC")
 	now := time.Date(2026, 3, 6, 10, 0, 0, 0, stockholm) // Friday
@@ -91,6 +93,7 @@ func TestPlan(t *testing.T) {
 }
 
 func TestDueBy(t *testing.T) {
+	t.Parallel()
 	cal := Calendar(terms(), "UTC")
 	from := time.Date(2026, 3, 20, 10, 0, 0, 0, stockholm)
 	for _, c := range []struct {
@@ -109,6 +112,7 @@ func TestDueBy(t *testing.T) {
 }
 
 func TestMayAndChecks(t *testing.T) {
+	t.Parallel()
 	live := &engagement.Engagement{Status: engagement.StatusActive}
 	draft := &engagement.Engagement{Status: engagement.StatusDraft}
 	if !MayPlan(tandem.RoleVendorManager, live) || MayPlan(tandem.RoleVendorAgent, live) || MayPlan(tandem.RoleOwner, draft) {
@@ -143,6 +147,7 @@ func TestMayAndChecks(t *testing.T) {
 }
 
 func TestReviewApply(t *testing.T) {
+	t.Parallel()
 	cal := Calendar(terms(), "UTC")
 	created := time.Date(2026, 3, 2, 9, 0, 0, 0, stockholm)
 	due := time.Date(2026, 3, 9, 17, 0, 0, 0, stockholm) // Monday, close of business
@@ -187,6 +192,7 @@ func TestReviewApply(t *testing.T) {
 }
 
 func TestOverdue(t *testing.T) {
+	t.Parallel()
 	due := time.Date(2026, 3, 6, 17, 0, 0, 0, stockholm)
 	if (&Deliverable{Status: StatusInProgress, DueAt: due}).Overdue(due) || !(&Deliverable{Status: StatusSubmitted, DueAt: due}).Overdue(due.Add(time.Second)) ||
 		(&Deliverable{Status: StatusAccepted, DueAt: due}).Overdue(due.Add(time.Hour)) {
@@ -195,6 +201,7 @@ func TestOverdue(t *testing.T) {
 }
 
 func TestCheckAssignee(t *testing.T) {
+	t.Parallel()
 	e := &engagement.Engagement{ID: 4, PartnerID: 9}
 	for _, c := range []struct {
 		a  Assignee

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/account"
@@ -31,6 +32,11 @@ type Fixture struct {
 	Emails                                                             map[tandem.Role]string
 }
 
+// passwordHash is the argon2id hash of Password, computed once per test
+// binary: hashing is deliberately slow (tens of milliseconds), and every
+// fixture has eight users.
+var passwordHash = sync.OnceValues(func() (string, error) { return account.HashPassword(Password) })
+
 // Seed fills db with the fixture.
 func Seed(t testing.TB, db *store.DB) *Fixture {
 	t.Helper()
@@ -42,9 +48,15 @@ func Seed(t testing.TB, db *store.DB) *Fixture {
 			t.Fatal(err)
 		}
 	}
+	hash, err := passwordHash()
+	must(err)
 	user := func(email, name string) int64 {
+		// Created without a password, then given the one hash of Password
+		// (see passwordHash): the same as CreateUser with Password, but
+		// without hashing it eight times per fixture.
 		u := &account.User{Email: email, Name: name, Lang: "en"}
-		must(db.Accounts.CreateUser(ctx, u, Password))
+		must(db.Accounts.CreateUser(ctx, u, ""))
+		must(Exec(db, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, u.ID))
 		return u.ID
 	}
 	ownerID := user("owner@example.com", "Olivia Owner")
@@ -77,7 +89,6 @@ func Seed(t testing.TB, db *store.DB) *Fixture {
 		f.Emails[role] = email
 		return p
 	}
-	var err error
 	f.Owner, err = db.Accounts.Principal(ctx, ownerID, ws.ID)
 	must(err)
 	f.Emails[tandem.RoleOwner] = "owner@example.com"
