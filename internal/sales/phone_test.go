@@ -44,13 +44,13 @@ func TestNormalizePhone(t *testing.T) {
 func TestNormalizePhoneRefuses(t *testing.T) {
 	for _, c := range []struct{ typed, region, key string }{
 		{"", "SE", "validation.required"},
-		{"070 123", "SE", "sales.phone.invalid"},           // six digits after the trunk
-		{"070-123 45 12 34", "SE", "sales.phone.invalid"},   // twelve
-		{"call me", "SE", "sales.phone.invalid"},           // letters
+		{"070 123", "SE", "sales.phone.invalid"},          // six digits after the trunk
+		{"070-123 45 12 34", "SE", "sales.phone.invalid"}, // twelve
+		{"call me", "SE", "sales.phone.invalid"},          // letters
 		{"070-123 45 12", "", "sales.phone.needs_country_code"},
 		{"412 34 567", "DE", "sales.phone.needs_country_code"}, // no plan for the region
-		{"+46 70 12", "", "sales.phone.invalid"},           // too short for Sweden
-		{"+7 912 345 67 8", "", "sales.phone.invalid"},     // nine digits for Russia
+		{"+46 70 12", "", "sales.phone.invalid"},               // too short for Sweden
+		{"+7 912 345 67 8", "", "sales.phone.invalid"},         // nine digits for Russia
 		{"+0123456789", "", "sales.phone.invalid"},
 	} {
 		if got, key, ok := NormalizePhone(c.typed, c.region); ok || string(key) != c.key {
