@@ -92,11 +92,12 @@ func (a *Account) Normalize() {
 	a.Tags = NormalizeTags(a.Tags)
 }
 
-// NormalizeTags trims, lower-cases and de-duplicates tags, dropping empty ones.
+// NormalizeTags trims, lower-cases and de-duplicates tags, dropping empty
+// ones; a comma, which separates tags where they are typed, becomes a space.
 func NormalizeTags(tags []string) []string {
 	out := []string{}
 	for _, t := range tags {
-		t = strings.ToLower(strings.TrimSpace(t))
+		t = strings.ToLower(strings.TrimSpace(strings.ReplaceAll(t, ",", " ")))
 		if t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
