@@ -198,7 +198,7 @@ func createSalesAccount(ctx context.Context, tx *Tx, p tandem.Principal, a *sale
 		return err
 	}
 	a.ID = id
-	return tx.record(ctx, p, "sales.account_create", "sales_account", id, map[string]any{"name": a.Name})
+	return tx.record(ctx, p, "sales.account_created", "sales_account", id, map[string]any{"name": a.Name})
 }
 
 // UpdateAccount saves the client's changes to an account's fields (not
@@ -224,7 +224,7 @@ func (s *SalesStore) UpdateAccount(ctx context.Context, p tandem.Principal, a *s
 		if n, _ := res.RowsAffected(); n == 0 {
 			return tandem.ErrNotFound
 		}
-		return tx.record(ctx, p, "sales.account_update", "sales_account", a.ID, map[string]any{"name": a.Name, "status": a.Status})
+		return tx.record(ctx, p, "sales.account_updated", "sales_account", a.ID, map[string]any{"name": a.Name, "status": a.Status})
 	})
 }
 
@@ -305,7 +305,7 @@ func (s *SalesStore) Assign(ctx context.Context, p tandem.Principal, f AccountFi
 			return err
 		}
 		n = len(ids)
-		return tx.record(ctx, p, "sales.assign", "sales_assignment", to.EngagementID,
+		return tx.record(ctx, p, "sales.assigned", "sales_assignment", to.EngagementID,
 			map[string]any{"agent_id": to.AgentID, "count": n, "accounts": ids})
 	})
 	return n, err
@@ -393,4 +393,63 @@ func workspaceRegion(ctx context.Context, q querier, workspaceID int64) (string,
 		return "", notFound(err)
 	}
 	return sales.RegionOfZone(tz), nil
+}
+
+// NewAccount is an account to add with its contacts.
+type NewAccount struct {
+	Account  sales.Account
+	Contacts []sales.Contact
+}
+
+// CreateAccounts adds accounts with their contacts in one transaction, all
+// or nothing: the way a list enters the base (the demo now, imports next).
+// Each is validated as CreateAccount and AddContact do; the first problem
+// is reported with the field prefixed by the row ("accounts.3.name",
+// "accounts.3.contacts.0.phones"). Owners and managers may call it.
+func (s *SalesStore) CreateAccounts(ctx context.Context, p tandem.Principal, rows []NewAccount) (err error) {
+	defer wrap(&err, "SalesStore.CreateAccounts")
+	if err := access.Can(p, access.SalesWrite); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var tz string
+		if err := tx.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&tz); err != nil {
+			return notFound(err)
+		}
+		for i := range rows {
+			a := &rows[i].Account
+			a.Normalize()
+			if err := a.Validate(); err != nil {
+				return prefixFields(err, fmt.Sprintf("accounts.%d.", i))
+			}
+			if err := createSalesAccount(ctx, tx, p, a); err != nil {
+				return err
+			}
+			region := sales.DefaultRegion(a.Country, tz)
+			for j := range rows[i].Contacts {
+				c := &rows[i].Contacts[j]
+				c.AccountID = a.ID
+				c.Normalize(region)
+				if err := c.Validate(region); err != nil {
+					return prefixFields(err, fmt.Sprintf("accounts.%d.contacts.%d.", i, j))
+				}
+				if err := createSalesContact(ctx, tx, p, c); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// prefixFields puts prefix before the field names of a validation error.
+func prefixFields(err error, prefix string) error {
+	var v tandem.Validator
+	for _, f := range tandem.FieldErrors(err) {
+		v.Add(prefix+f.Field, f.Key, f.Args...)
+	}
+	if e := v.Err(); e != nil {
+		return e
+	}
+	return err
 }
