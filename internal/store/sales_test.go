@@ -267,7 +267,7 @@ func TestSalesAssign(t *testing.T) {
 			if got := accountIDs(t, db, f.VendorAgent, ""); len(got) != 0 {
 				t.Errorf("after taking back the agent sees %v", got)
 			}
-			entries, _, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: "sales.assign"}, tandem.Page{Limit: 50})
+			entries, _, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: "sales.assigned"}, tandem.Page{Limit: 50})
 			if err != nil || len(entries) != 6 { // four in the fixture, two here
 				t.Errorf("assign entries: %d %v", len(entries), err)
 			}
@@ -420,4 +420,54 @@ func TestSalesRevealBurst(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A list enters the base all or nothing; the first problem names its row.
+func TestSalesCreateAccountsAndUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.Seed(t, db)
+		rows := []store.NewAccount{
+			{Account: sales.Account{Name: "Oslo Fjordhotell", Country: "no"}, Contacts: []sales.Contact{{Name: "Ola", Phones: []sales.Detail{{Typed: "412 34 567"}}}}},
+			{Account: sales.Account{Name: "Kaliningrad Office Park"}, Contacts: []sales.Contact{{Name: "Ivan", Phones: []sales.Detail{{Typed: "912 345-67-89"}}}}},
+		}
+		// The fixture's workspace is in Stockholm: a Russian number without
+		// its country code reads as Swedish, and ten digits are too many.
+		err := db.Sales().CreateAccounts(ctx, f.Manager, rows)
+		if fe := tandem.FieldErrors(err); len(fe) != 1 || fe[0].Field != "accounts.1.contacts.0.phones" {
+			t.Fatalf("CreateAccounts: %v", err)
+		}
+		if _, n, _ := db.Sales().Accounts(ctx, f.Owner, tandem.Page{}, store.AccountFilter{}); n != 0 {
+			t.Fatalf("%d accounts written by a refused list", n)
+		}
+		rows[1].Account.Country = "RU"
+		rows[1].Contacts[0].Phones[0].ID = 0
+		if err := db.Sales().CreateAccounts(ctx, f.Manager, rows); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := db.Sales().Contacts(ctx, f.Owner, rows[1].Account.ID)
+		if len(cs) != 1 || cs[0].Phones[0].Value != "+79123456789" {
+			t.Errorf("Russian contact: %+v", cs)
+		}
+		cs, _ = db.Sales().Contacts(ctx, f.Owner, rows[0].Account.ID)
+		if len(cs) != 1 || cs[0].Phones[0].Value != "+4741234567" || rows[0].Account.Country != "NO" {
+			t.Errorf("Norwegian contact: %+v", cs)
+		}
+		a := rows[0].Account
+		a.Status, a.Website, a.Tags = sales.StatusCustomer, "fjordhotell.example", []string{"Hotel", "hotel", " spa "}
+		if err := db.Sales().UpdateAccount(ctx, f.Manager, &a); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Sales().Account(ctx, f.Viewer, a.ID)
+		if err != nil || got.Status != sales.StatusCustomer || got.Website != "https://fjordhotell.example" || strings.Join(got.Tags, ",") != "hotel,spa" {
+			t.Errorf("updated: %+v %v", got, err)
+		}
+		if err := db.Sales().UpdateAccount(ctx, f.VendorManager, &a); err != tandem.ErrForbidden {
+			t.Errorf("a partner manager edits an account: %v", err)
+		}
+		a.ID = 999999
+		if err := db.Sales().UpdateAccount(ctx, f.Manager, &a); err != tandem.ErrNotFound {
+			t.Errorf("editing a missing account: %v", err)
+		}
+	})
 }
