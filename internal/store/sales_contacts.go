@@ -133,7 +133,7 @@ func createSalesContact(ctx context.Context, tx *Tx, p tandem.Principal, c *sale
 		return err
 	}
 	// The audit entry names the contact, never its details.
-	return tx.record(ctx, p, "sales.contact_create", "sales_contact", id,
+	return tx.record(ctx, p, "sales.contact_created", "sales_contact", id,
 		map[string]any{"account_id": c.AccountID, "name": c.Name, "phones": len(c.Phones), "emails": len(c.Emails)})
 }
 
