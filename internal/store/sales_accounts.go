@@ -183,7 +183,10 @@ func (s *SalesStore) CreateAccount(ctx context.Context, p tandem.Principal, a *s
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		return createSalesAccount(ctx, tx, p, a)
+		if err := createSalesAccount(ctx, tx, p, a); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "sales.account_created", "sales_account", a.ID, map[string]any{"name": a.Name})
 	})
 }
 
@@ -198,7 +201,7 @@ func createSalesAccount(ctx context.Context, tx *Tx, p tandem.Principal, a *sale
 		return err
 	}
 	a.ID = id
-	return tx.record(ctx, p, "sales.account_created", "sales_account", id, map[string]any{"name": a.Name})
+	return nil
 }
 
 // UpdateAccount saves the client's changes to an account's fields (not
@@ -405,7 +408,8 @@ type NewAccount struct {
 // or nothing: the way a list enters the base (the demo now, imports next).
 // Each is validated as CreateAccount and AddContact do; the first problem
 // is reported with the field prefixed by the row ("accounts.3.name",
-// "accounts.3.contacts.0.phones"). Owners and managers may call it.
+// "accounts.3.contacts.0.phones"). One audit entry records the list: how
+// many accounts and contacts, and their ids. Owners and managers may call it.
 func (s *SalesStore) CreateAccounts(ctx context.Context, p tandem.Principal, rows []NewAccount) (err error) {
 	defer wrap(&err, "SalesStore.CreateAccounts")
 	if err := access.Can(p, access.SalesWrite); err != nil {
@@ -416,6 +420,7 @@ func (s *SalesStore) CreateAccounts(ctx context.Context, p tandem.Principal, row
 		if err := tx.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&tz); err != nil {
 			return notFound(err)
 		}
+		ids, contacts := make([]int64, len(rows)), 0
 		for i := range rows {
 			a := &rows[i].Account
 			a.Normalize()
@@ -436,9 +441,12 @@ func (s *SalesStore) CreateAccounts(ctx context.Context, p tandem.Principal, row
 				if err := createSalesContact(ctx, tx, p, c); err != nil {
 					return err
 				}
+				contacts++
 			}
+			ids[i] = a.ID
 		}
-		return nil
+		return tx.record(ctx, p, "sales.accounts_created", "sales_account", 0,
+			map[string]any{"accounts": len(rows), "contacts": contacts, "ids": ids})
 	})
 }
 

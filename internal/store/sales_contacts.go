@@ -103,7 +103,12 @@ func (s *SalesStore) AddContact(ctx context.Context, p tandem.Principal, c *sale
 		if err := c.Validate(region); err != nil {
 			return err
 		}
-		return createSalesContact(ctx, tx, p, c)
+		if err := createSalesContact(ctx, tx, p, c); err != nil {
+			return err
+		}
+		// The audit entry names the contact, never its details.
+		return tx.record(ctx, p, "sales.contact_created", "sales_contact", c.ID,
+			map[string]any{"account_id": c.AccountID, "name": c.Name, "phones": len(c.Phones), "emails": len(c.Emails)})
 	})
 }
 
@@ -129,12 +134,8 @@ func createSalesContact(ctx context.Context, tx *Tx, p tandem.Principal, c *sale
 			}
 		}
 	}
-	if _, err := tx.exec(ctx, `UPDATE sales_accounts SET updated_at = ? WHERE id = ?`, tx.now, c.AccountID); err != nil {
-		return err
-	}
-	// The audit entry names the contact, never its details.
-	return tx.record(ctx, p, "sales.contact_created", "sales_contact", id,
-		map[string]any{"account_id": c.AccountID, "name": c.Name, "phones": len(c.Phones), "emails": len(c.Emails)})
+	_, err = tx.exec(ctx, `UPDATE sales_accounts SET updated_at = ? WHERE id = ?`, tx.now, c.AccountID)
+	return err
 }
 
 // Reveal shows one detail of a contact in full to the agent p, who gives a

@@ -445,6 +445,11 @@ func TestSalesCreateAccountsAndUpdate(t *testing.T) {
 		if err := db.Sales().CreateAccounts(ctx, f.Manager, rows); err != nil {
 			t.Fatal(err)
 		}
+		entries, _, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: "sales."}, tandem.Page{Limit: 50})
+		if err != nil || len(entries) != 1 || entries[0].Action != "sales.accounts_created" ||
+			!strings.Contains(entries[0].Data, `"accounts":2`) || !strings.Contains(entries[0].Data, `"contacts":2`) {
+			t.Errorf("one entry for the list: %+v %v", entries, err)
+		}
 		cs, _ := db.Sales().Contacts(ctx, f.Owner, rows[1].Account.ID)
 		if len(cs) != 1 || cs[0].Phones[0].Value != "+79123456789" {
 			t.Errorf("Russian contact: %+v", cs)
