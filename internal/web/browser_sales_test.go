@@ -34,6 +34,7 @@ func TestBrowserAgentRevealsAndClientSeesTheLog(t *testing.T) {
 		t.Fatalf("reveal: status %d", st)
 	}
 	b.wantText(detail+" .detail-value", "+46 70 123 45 12")
+	b.shot("sales-revealed")
 	b.wantText(".flash", b.msg(i18n.EN, "sales.reveal.done"))
 	b.open(fmt.Sprintf("/sales/accounts/%d", s.mine))
 	b.wantText(detail+" .detail-value", "+46 70 ••• •• 12")
@@ -44,6 +45,7 @@ func TestBrowserAgentRevealsAndClientSeesTheLog(t *testing.T) {
 	c.open(fmt.Sprintf("/sales/accounts/%d", s.mine))
 	c.click(`a[href$="/sales/reveals"]`)
 	c.wantText("main h1", c.msg(i18n.EN, "sales.reveals.title"))
+	c.shot("sales-reveals-phone")
 	row := c.text("#reveals tbody tr")
 	for _, want := range []string{"Agnes Agent", "Karin Nilsson of Hotell Malmö Syd AB", "Hotell Malmö Syd AB",
 		c.msg(i18n.EN, "sales.field.phone"), "Calling back as agreed on Monday"} {
@@ -56,5 +58,14 @@ func TestBrowserAgentRevealsAndClientSeesTheLog(t *testing.T) {
 	}
 	if w := c.eval("document.documentElement.scrollWidth"); w > phoneW {
 		t.Errorf("the log is %d px wide on a %d px phone", w, phoneW)
+	}
+	// The base with its assignment control fits the phone too.
+	c.open("/sales/accounts")
+	c.shot("sales-accounts-phone")
+	if rows := c.count("#accounts tbody tr"); rows != 4 {
+		t.Errorf("the manager's list has %d rows, want 4", rows)
+	}
+	if w := c.eval("document.documentElement.scrollWidth"); w > phoneW {
+		t.Errorf("the list is %d px wide on a %d px phone", w, phoneW)
 	}
 }

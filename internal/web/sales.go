@@ -71,7 +71,6 @@ func (s *server) salesAccounts(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Engagements = []views.Option{{Value: "", Label: l.T("sales.all_engagements")}, {Value: "none", Label: l.T("sales.unassigned")}}
-		d.Targets = []views.Option{{Value: "0:0", Label: l.T("sales.assign.take_back")}}
 		for _, t := range targets {
 			d.Engagements = append(d.Engagements, views.Option{Value: strconv.FormatInt(t.EngagementID, 10), Label: t.Title})
 			d.Targets = append(d.Targets, views.Option{Value: fmt.Sprintf("%d:0", t.EngagementID),
@@ -81,6 +80,8 @@ func (s *server) salesAccounts(w http.ResponseWriter, r *http.Request) error {
 					Label: l.T("sales.assign.target_agent", "engagement", t.Title, "agent", a.Name)})
 			}
 		}
+		// Taking accounts back comes last, so that it is never the default.
+		d.Targets = append(d.Targets, views.Option{Value: "0:0", Label: l.T("sales.assign.take_back")})
 	}
 	n := s.nav(r, l.T("sales.title"), "sales")
 	if a := q.Get("assigned"); a != "" {
