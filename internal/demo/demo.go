@@ -293,6 +293,9 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 	if err := addActivity(ctx, db, ids); err != nil {
 		return nil, err
 	}
+	if err := addSalesBase(ctx, db, ids); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

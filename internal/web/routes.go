@@ -142,6 +142,18 @@ func (s *server) routeTable() []route {
 		{"POST /partners/{id}/evidence", access.SelectionsWrite, s.evidenceAdd},
 		{"GET /evidence/{id}/file", access.SelectionsRead, s.evidenceFile},
 
+		// The sales base: accounts and contacts, assignment, reveals.
+		{"GET /sales/accounts", access.SalesRead, s.salesAccounts},
+		{"GET /sales/accounts/new", access.SalesWrite, s.salesAccountNew},
+		{"POST /sales/accounts", access.SalesWrite, s.salesAccountCreate},
+		{"GET /sales/accounts/{id}", access.SalesRead, s.salesAccountShow},
+		{"GET /sales/accounts/{id}/edit", access.SalesWrite, s.salesAccountEdit},
+		{"POST /sales/accounts/{id}", access.SalesWrite, s.salesAccountUpdate},
+		{"POST /sales/accounts/{id}/contacts", access.SalesWrite, s.salesContactCreate},
+		{"POST /sales/accounts/{id}/contacts/{contact}/reveal", access.SalesReveal, s.salesReveal},
+		{"POST /sales/assign", access.SalesWrite, s.salesAssign},
+		{"GET /engagements/{id}/sales/reveals", access.SalesReveals, s.salesReveals},
+
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
 		{"GET /api/v1/me", access.Member, s.apiMe},
@@ -197,5 +209,13 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/values", access.ValuesWrite, s.apiValueEnter},
 		{"POST /api/v1/engagements/{id}/values/{value}/confirm", access.Respond, s.apiValueConfirm},
 		{"POST /api/v1/engagements/{id}/values/{value}/reject", access.Respond, s.apiValueReject},
+		{"GET /api/v1/sales/accounts", access.SalesRead, s.apiSalesAccounts},
+		{"POST /api/v1/sales/accounts", access.SalesWrite, s.apiSalesAccountCreate},
+		{"GET /api/v1/sales/accounts/{id}", access.SalesRead, s.apiSalesAccountGet},
+		{"GET /api/v1/sales/accounts/{id}/contacts", access.SalesRead, s.apiSalesContacts},
+		{"POST /api/v1/sales/accounts/{id}/contacts", access.SalesWrite, s.apiSalesContactCreate},
+		{"POST /api/v1/sales/accounts/{id}/contacts/{contact}/reveal", access.SalesReveal, s.apiSalesReveal},
+		{"POST /api/v1/sales/assign", access.SalesWrite, s.apiSalesAssign},
+		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 	}
 }

@@ -1,0 +1,314 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/audit"
+	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Contacts lists the contacts of an account p may see, decision makers
+// first, each as p may see it (sales.ViewContact): a partner's person gets
+// every phone number and e-mail address masked. An account p may not see
+// is tandem.ErrNotFound.
+func (s *SalesStore) Contacts(ctx context.Context, p tandem.Principal, accountID int64) (_ []sales.ContactView, err error) {
+	defer wrap(&err, "SalesStore.Contacts(%d)", accountID)
+	if err := access.Can(p, access.SalesRead); err != nil {
+		return nil, err
+	}
+	var w where
+	salesAccountScope(&w, p)
+	w.add("a.id = ?", accountID)
+	var n int
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_accounts a`+w.String(), w.args...).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, tandem.ErrNotFound
+	}
+	rows, err := s.db.query(ctx, `SELECT id, workspace_id, account_id, name, position, decision_maker, notes, created_at, updated_at
+		FROM sales_contacts WHERE account_id = ? AND workspace_id = ? ORDER BY decision_maker DESC, name, id`, accountID, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	var cs []sales.Contact
+	byID := map[int64]int{}
+	for rows.Next() {
+		var c sales.Contact
+		var dm int64
+		if err := rows.Scan(&c.ID, &c.WorkspaceID, &c.AccountID, &c.Name, &c.Position, &dm, &c.Notes, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.DecisionMaker, c.Phones, c.Emails = dm != 0, []sales.Detail{}, []sales.Detail{}
+		c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+		byID[c.ID] = len(cs)
+		cs = append(cs, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	drows, err := s.db.query(ctx, `SELECT d.id, d.contact_id, d.field, d.value, d.typed FROM sales_contact_details d
+		JOIN sales_contacts c ON c.id = d.contact_id WHERE c.account_id = ? AND d.workspace_id = ? ORDER BY d.contact_id, d.position, d.id`,
+		accountID, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var d sales.Detail
+		var contactID int64
+		if err := drows.Scan(&d.ID, &contactID, &d.Field, &d.Value, &d.Typed); err != nil {
+			return nil, err
+		}
+		c := &cs[byID[contactID]]
+		if d.Field == sales.FieldEmail {
+			c.Emails = append(c.Emails, d)
+		} else {
+			c.Phones = append(c.Phones, d)
+		}
+	}
+	if err := drows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]sales.ContactView, len(cs))
+	for i, c := range cs {
+		out[i] = sales.ViewContact(p.Role, c)
+	}
+	return out, nil
+}
+
+// AddContact validates and adds a contact to an account, its phone numbers
+// read in the account's country (else the workspace's, see
+// sales.DefaultRegion). Owners and managers may call it; errors: EInvalid,
+// ENotFound, EForbidden.
+func (s *SalesStore) AddContact(ctx context.Context, p tandem.Principal, c *sales.Contact) (err error) {
+	defer wrap(&err, "SalesStore.AddContact")
+	if err := access.Can(p, access.SalesWrite); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var country, tz string
+		if err := tx.queryRow(ctx, `SELECT a.country, ws.time_zone FROM sales_accounts a JOIN workspaces ws ON ws.id = a.workspace_id
+			WHERE a.id = ? AND a.workspace_id = ?`, c.AccountID, p.WorkspaceID).Scan(&country, &tz); err != nil {
+			return notFound(err)
+		}
+		region := sales.DefaultRegion(country, tz)
+		c.Normalize(region)
+		if err := c.Validate(region); err != nil {
+			return err
+		}
+		if err := createSalesContact(ctx, tx, p, c); err != nil {
+			return err
+		}
+		// The audit entry names the contact, never its details.
+		return tx.record(ctx, p, "sales.contact_created", "sales_contact", c.ID,
+			map[string]any{"account_id": c.AccountID, "name": c.Name, "phones": len(c.Phones), "emails": len(c.Emails)})
+	})
+}
+
+func createSalesContact(ctx context.Context, tx *Tx, p tandem.Principal, c *sales.Contact) error {
+	c.WorkspaceID, c.CreatedAt, c.UpdatedAt = p.WorkspaceID, tx.now, tx.now
+	dm := 0
+	if c.DecisionMaker {
+		dm = 1
+	}
+	id, err := tx.insert(ctx, `INSERT INTO sales_contacts (workspace_id, account_id, name, position, decision_maker, notes, search_text,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.WorkspaceID, c.AccountID, c.Name, c.Position, dm, c.Notes, c.SearchText(), c.CreatedAt, c.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	c.ID = id
+	for _, ds := range [][]sales.Detail{c.Phones, c.Emails} {
+		for i := range ds {
+			d := &ds[i]
+			if d.ID, err = tx.insert(ctx, `INSERT INTO sales_contact_details (workspace_id, contact_id, field, value, typed, position)
+				VALUES (?, ?, ?, ?, ?, ?)`, c.WorkspaceID, id, string(d.Field), d.Value, d.Typed, i); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = tx.exec(ctx, `UPDATE sales_accounts SET updated_at = ? WHERE id = ?`, tx.now, c.AccountID)
+	return err
+}
+
+// Reveal shows one detail of a contact in full to the agent p, who gives a
+// reason. The detail is in the answer and nowhere else: every other read
+// stays masked, so seeing it again is another reveal. Every reveal is
+// kept (the reveals log) and audited with who, which contact, which field
+// and why. The engagement the account is assigned to must be live, and
+// the agent within the daily quota (sales.Limits); the reveal that makes
+// a burst tells the client's owners and managers. Errors: EInvalid (no
+// reason), EConflict (engagement not live), ETooMany (quota reached),
+// ENotFound (a contact or detail p may not see), EForbidden.
+func (s *SalesStore) Reveal(ctx context.Context, p tandem.Principal, contactID, detailID int64, reason string) (_ sales.Detail, err error) {
+	defer wrap(&err, "SalesStore.Reveal(%d, %d)", contactID, detailID)
+	if err := access.Can(p, access.SalesReveal); err != nil {
+		return sales.Detail{}, err
+	}
+	var d sales.Detail
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		var w where
+		salesAccountScope(&w, p)
+		w.add("d.id = ?", detailID)
+		w.add("c.id = ?", contactID)
+		r := sales.Reveal{WorkspaceID: p.WorkspaceID, ContactID: contactID, DetailID: detailID, MembershipID: p.MembershipID,
+			UserID: p.UserID, Reason: reason, At: tx.now}
+		if err := tx.queryRow(ctx, `SELECT d.id, d.field, d.value, d.typed, a.id, COALESCE(a.engagement_id, 0)
+			FROM sales_contact_details d JOIN sales_contacts c ON c.id = d.contact_id JOIN sales_accounts a ON a.id = c.account_id`+
+			w.String(), w.args...).Scan(&d.ID, &d.Field, &d.Value, &d.Typed, &r.AccountID, &r.EngagementID); err != nil {
+			return notFound(err)
+		}
+		r.Field = d.Field
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		e, err := salesEngagement(ctx, tx, p, r.EngagementID)
+		if err != nil {
+			return err
+		}
+		loc, err := workspaceLocation(ctx, tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		// The audit entry goes first: it takes the workspace's chain lock
+		// until commit, so two reveals of one agent are counted one after
+		// the other on PostgreSQL too, and the quota holds exactly.
+		if err := tx.record(ctx, p, audit.ActionReveal, "sales_contact", contactID, map[string]any{"field": r.Field, "detail_id": detailID,
+			"account_id": r.AccountID, "engagement_id": r.EngagementID, "reason": r.Reason}); err != nil {
+			return err
+		}
+		limits := sales.DefaultLimits()
+		var today int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_reveals WHERE membership_id = ? AND at >= ?`,
+			p.MembershipID, sales.DayStart(tx.now, loc).UTC()).Scan(&today); err != nil {
+			return err
+		}
+		if err := limits.MayReveal(e, today); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO sales_reveals (workspace_id, engagement_id, account_id, contact_id, detail_id, field,
+			membership_id, user_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.WorkspaceID, r.EngagementID, r.AccountID,
+			r.ContactID, r.DetailID, string(r.Field), r.MembershipID, r.UserID, r.Reason, r.At); err != nil {
+			return err
+		}
+		var inWindow int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_reveals WHERE membership_id = ? AND at > ?`,
+			p.MembershipID, tx.now.Add(-limits.BurstWindow)).Scan(&inWindow); err != nil {
+			return err
+		}
+		if limits.BurstCrossed(inWindow) {
+			users, err := clientDeciders(ctx, tx, p.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			return notify(ctx, tx, p, users, sales.BurstNotice, r.EngagementID, p.MembershipID,
+				map[string]any{"agent": p.UserName, "n": inWindow, "minutes": int64(limits.BurstWindow / time.Minute)})
+		}
+		return nil
+	})
+	if err != nil {
+		return sales.Detail{}, err
+	}
+	return d, nil
+}
+
+// workspaceLocation is a workspace's time zone.
+func workspaceLocation(ctx context.Context, q querier, workspaceID int64) (*time.Location, error) {
+	var tz string
+	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
+		return nil, notFound(err)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC, nil
+	}
+	return loc, nil
+}
+
+// RevealFilter narrows the reveals log.
+type RevealFilter struct {
+	EngagementID int64
+	AgentID      int64 // a membership; 0 for every agent
+}
+
+// Reveals lists the reveals made on an engagement, newest first: who,
+// when, which contact of which account, which field and why — never the
+// detail. The client's owners, managers and viewers may call it; an
+// engagement p may not see is tandem.ErrNotFound.
+func (s *SalesStore) Reveals(ctx context.Context, p tandem.Principal, pg tandem.Page, f RevealFilter) (_ []sales.Reveal, total int, err error) {
+	defer wrap(&err, "SalesStore.Reveals(%d)", f.EngagementID)
+	if err := access.Can(p, access.SalesReveals); err != nil {
+		return nil, 0, err
+	}
+	pg = pg.Normalize()
+	var ew where
+	engagementScope(&ew, p)
+	ew.add("e.id = ?", f.EngagementID)
+	var n int
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM engagements e`+ew.String(), ew.args...).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	if n == 0 {
+		return nil, 0, tandem.ErrNotFound
+	}
+	var w where
+	w.add("r.workspace_id = ?", p.WorkspaceID)
+	w.add("r.engagement_id = ?", f.EngagementID)
+	if f.AgentID != 0 {
+		w.add("r.membership_id = ?", f.AgentID)
+	}
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_reveals r`+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.db.query(ctx, `SELECT r.id, r.workspace_id, r.engagement_id, r.account_id, a.name, r.contact_id, c.name, r.detail_id,
+		r.field, r.membership_id, r.user_id, u.name, r.reason, r.at
+		FROM sales_reveals r JOIN sales_accounts a ON a.id = r.account_id JOIN sales_contacts c ON c.id = r.contact_id
+		JOIN users u ON u.id = r.user_id`+w.String()+fmt.Sprintf(` ORDER BY r.at DESC, r.id DESC LIMIT %d OFFSET %d`, pg.Limit, pg.Offset),
+		w.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []sales.Reveal{}
+	for rows.Next() {
+		var r sales.Reveal
+		if err := rows.Scan(&r.ID, &r.WorkspaceID, &r.EngagementID, &r.AccountID, &r.AccountName, &r.ContactID, &r.ContactName,
+			&r.DetailID, &r.Field, &r.MembershipID, &r.UserID, &r.UserName, &r.Reason, &r.At); err != nil {
+			return nil, 0, err
+		}
+		r.At = r.At.UTC()
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+// RevealAgents lists the agents who revealed details on an engagement, for
+// the log's filter. The same callers as Reveals.
+func (s *SalesStore) RevealAgents(ctx context.Context, p tandem.Principal, engagementID int64) (_ []AssignAgent, err error) {
+	defer wrap(&err, "SalesStore.RevealAgents(%d)", engagementID)
+	if err := access.Can(p, access.SalesReveals); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.query(ctx, `SELECT DISTINCT r.membership_id, u.name FROM sales_reveals r JOIN users u ON u.id = r.user_id
+		WHERE r.workspace_id = ? AND r.engagement_id = ? ORDER BY u.name, r.membership_id`, p.WorkspaceID, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []AssignAgent{}
+	for rows.Next() {
+		var a AssignAgent
+		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
