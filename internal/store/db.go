@@ -106,6 +106,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Notices = &NoticeStore{db}
 	db.Proposals, db.Reports, db.Notifications = &ProposalStore{db}, &ReportStore{db}, &NotificationStore{db}
 	db.KPI = newKPIStore(ctx, db)
+	// Aggregates recorded before migration 0009 get their weekly rollup
+	// once; a failure stops the start rather than serve wrong scorecards.
+	if err := db.KPI.backfillWeekly(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: weekly KPI rollup: %w", err)
+	}
 	db.Jobs, db.Alerts, db.Manual = &JobStore{db}, &AlertStore{db}, &ManualStore{db}
 	return db, nil
 }

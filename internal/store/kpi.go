@@ -94,9 +94,6 @@ func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 			s.stmts[q] = st
 		}
 	}
-	// A failure leaves kpi_weekly empty: Verify names the difference and
-	// the next start tries again.
-	_ = s.backfillWeekly(ctx)
 	return s
 }
 
