@@ -145,6 +145,7 @@ func salesBase() []store.NewAccount {
 		kindShop:   {"Store manager", "Owner", "Category buyer"},
 	}
 	industries := map[salesKind]string{kindHotel: "Hotels", kindOffice: "Offices and business centres", kindShop: "Furniture retail"}
+	tags := map[salesKind]string{kindHotel: "hotel", kindOffice: "office", kindShop: "retail"}
 	sources := []string{"Hotel association register", "Stockholm Furniture Fair 2025", "Referral", "LinkedIn campaign", "Website enquiry"}
 	sizes := []sales.Size{sales.SizeMicro, sales.SizeSmall, sales.SizeSmall, sales.SizeMedium, sales.SizeLarge}
 	out := make([]store.NewAccount, 0, baseSize)
@@ -182,7 +183,7 @@ func salesBase() []store.NewAccount {
 		}
 		a := sales.Account{Name: name, RegNumber: c.regNumber(r), Country: c.code, City: city, Website: "https://www." + domain,
 			Industry: industries[kind], Size: sizes[r.IntN(len(sizes))], Status: status, Source: sources[r.IntN(len(sources))],
-			Tags: []string{strings.ToLower(industries[kind][:5])}}
+			Tags: []string{tags[kind]}}
 		if kind == kindHotel && r.IntN(3) == 0 {
 			a.Tags = append(a.Tags, "chain")
 		}
