@@ -127,7 +127,7 @@ func (s *AlertStore) EvaluateWorkspace(ctx context.Context, workspaceID int64, a
 // evaluateEngagement scores an engagement's KPIs for the current and the
 // previous period of each kind its terms (any version) use.
 func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal, loc *time.Location, engagementID int64, title string, at time.Time) (int, error) {
-	versions, err := s.db.Contracts.Versions(ctx, p, engagementID)
+	versions, err := loadVersions(ctx, s.db, p, engagementID)
 	if err != nil {
 		return 0, err
 	}
@@ -252,7 +252,7 @@ func hundredthsText(v int) string {
 // Alerts lists the alerts of an engagement p may see, oldest first.
 func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementID int64) (_ []kpi.Alert, err error) {
 	defer wrap(&err, "AlertStore.Alerts(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.query(ctx, `SELECT id, engagement_id, kind, kpi_key, period_kind, period_start, period, status, previous, score, created_at, delivered_at

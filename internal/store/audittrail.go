@@ -166,7 +166,7 @@ const feedQuery = `SELECT ` + eventCols + ` FROM events WHERE workspace_id = ? A
 // first. Anyone who may see the engagement may read it.
 func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID int64, limit int) (_ []audit.Entry, err error) {
 	defer wrap(&err, "AuditStore.Feed(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.query(ctx, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)

@@ -83,10 +83,16 @@ func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagement
 // Versions lists every version of an engagement's terms, oldest first.
 func (s *ContractStore) Versions(ctx context.Context, p tandem.Principal, engagementID int64) (_ []contract.Version, err error) {
 	defer wrap(&err, "ContractStore.Versions(%d)", engagementID)
-	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
+	return loadVersions(ctx, s.db, p, engagementID)
+}
+
+// loadVersions reads an engagement's terms versions, oldest first, after
+// checking that p may see the engagement.
+func loadVersions(ctx context.Context, q querier, p tandem.Principal, engagementID int64) ([]contract.Version, error) {
+	if _, err := loadEngagement(ctx, q, p, engagementID); err != nil {
 		return nil, err
 	}
-	return scanAll(ctx, s.db, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
+	return scanAll(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? ORDER BY v.number`, p.WorkspaceID, engagementID)
 }
 

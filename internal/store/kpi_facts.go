@@ -255,7 +255,7 @@ func (s *KPIStore) getFact(ctx context.Context, p tandem.Principal, id int64) (*
 	if err := scanFact(s.db.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
 		return nil, notFound(err)
 	}
-	if _, err := s.db.Engagements.Get(ctx, p, f.EngagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, f.EngagementID); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -371,7 +371,7 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 // MaxExplainFacts). Anyone who may see the engagement may call it.
 func (s *KPIStore) Facts(ctx context.Context, p tandem.Principal, engagementID int64, kinds []string, from, to tandem.Date, limit int) (_ []RecordedFact, err error) {
 	defer wrap(&err, "KPIStore.Facts(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
 	limit = min(max(limit, 1), MaxExplainFacts)

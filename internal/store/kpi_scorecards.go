@@ -187,7 +187,7 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 // period is the period's kind (kpi.TermsFor, kpi.PeriodKPIs); none for a
 // period that ends before the first terms take effect.
 func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagementID int64, periods []kpi.Period, src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
-	versions, err := s.db.Contracts.Versions(ctx, p, engagementID) // checks that p may see the engagement
+	versions, err := loadVersions(ctx, s.db, p, engagementID) // checks that p may see the engagement
 	if err != nil {
 		return nil, nil, err
 	}
