@@ -401,11 +401,11 @@ func (a *activity) support() error {
 		}
 		v := &kpi.ManualValue{EngagementID: eid, Metric: "customer_satisfaction", PeriodKind: kpi.Month,
 			PeriodStart: tandem.DateOf(per.Start), Value: score, Scale: 1, Note: "Average of the post-ticket surveys"}
-		if err := a.db.Manual.Enter(a.ctx, a.as[oskar], v); err != nil {
+		if err := a.db.OwnMetrics.Enter(a.ctx, a.as[oskar], v); err != nil {
 			return fmt.Errorf("satisfaction for %s: %w", per, err)
 		}
 		if i < 3 {
-			if err := a.db.Manual.Confirm(a.ctx, a.as[johan], v.ID); err != nil {
+			if err := a.db.OwnMetrics.Confirm(a.ctx, a.as[johan], v.ID); err != nil {
 				return err
 			}
 		}

@@ -53,7 +53,7 @@ type DB struct {
 	KPI           *KPIStore
 	Jobs          *JobStore
 	Alerts        *AlertStore
-	Manual        *ManualStore
+	OwnMetrics    *OwnMetricStore
 }
 
 // Options configure Open.
@@ -106,7 +106,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Notices = &NoticeStore{db}
 	db.Proposals, db.Reports, db.Notifications = &ProposalStore{db}, &ReportStore{db}, &NotificationStore{db}
 	db.KPI = newKPIStore(ctx, db)
-	db.Jobs, db.Alerts, db.Manual = &JobStore{db}, &AlertStore{db}, &ManualStore{db}
+	db.Jobs, db.Alerts, db.OwnMetrics = &JobStore{db}, &AlertStore{db}, &OwnMetricStore{db}
 	return db, nil
 }
 

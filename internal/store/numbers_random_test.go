@@ -198,7 +198,7 @@ func TestScorecardsAgainstIndependentRecomputation(t *testing.T) {
 					if byPartner {
 						p = partners[eng]
 					}
-					if err := db.Manual.Enter(ctx, p, mv); err != nil {
+					if err := db.OwnMetrics.Enter(ctx, p, mv); err != nil {
 						t.Fatalf("enter %+v: %v", key, err)
 					}
 					if mv.PeriodStart.String() != key.start {
@@ -223,11 +223,11 @@ func TestScorecardsAgainstIndependentRecomputation(t *testing.T) {
 						pv := pending[j]
 						pending = append(pending[:j], pending[j+1:]...)
 						if rng.IntN(3) > 0 {
-							if err := db.Manual.Confirm(ctx, f.Manager, pv.id); err != nil {
+							if err := db.OwnMetrics.Confirm(ctx, f.Manager, pv.id); err != nil {
 								t.Fatal(err)
 							}
 							m.counted[pv.key] = pv.v
-						} else if err := db.Manual.Reject(ctx, f.Manager, pv.id, "Not what we measured"); err != nil {
+						} else if err := db.OwnMetrics.Reject(ctx, f.Manager, pv.id, "Not what we measured"); err != nil {
 							t.Fatal(err)
 						}
 					}

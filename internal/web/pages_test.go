@@ -26,7 +26,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			{Key: "presence_per_lead", Name: "Presence per lead", Kind: "formula", Formula: "brand_presence / qualified_leads"},
 		}
 	})
-	if err := e.db.Manual.Enter(ctx, f.VendorManager, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kpi.Month,
+	if err := e.db.OwnMetrics.Enter(ctx, f.VendorManager, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kpi.Month,
 		PeriodStart: tandem.DateOf(e.db.Now()), Value: 75, Scale: 1, Note: "Survey"}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,21 +14,21 @@ import (
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// ManualStore keeps the values of manual metrics (kpi.ManualValue). A value
+// OwnMetricStore keeps the values of manual metrics (kpi.ManualValue). A value
 // counts through a fact of kind metric.ManualKind(metric, period kind)
 // dated on the period's first day (so it counts for the periods
 // kpi.ValueCountsFor names, and no other), recorded when the client enters or confirms it and
 // deleted when a later value replaces it, so the KPI aggregates, the
 // scorecards and `tandem kpi verify` treat it like every other fact.
-type ManualStore struct{ db *DB }
+type OwnMetricStore struct{ db *DB }
 
-const manualCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_kind, v.period_start, v.value, v.scale, v.note, v.state, v.side,
+const ownValueCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_kind, v.period_start, v.value, v.scale, v.note, v.state, v.side,
 	v.entered_by, eu.name, v.entered_at, COALESCE(v.decided_by, 0), COALESCE(du.name, ''), v.decided_at, v.reason, v.fact_id`
 
-const manualFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
+const ownValueFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
 	JOIN users eu ON eu.id = v.entered_by LEFT JOIN users du ON du.id = v.decided_by`
 
-func scanManual(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
+func scanOwnMetricValue(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
 	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Metric, &v.PeriodKind, dateScan{&v.PeriodStart}, &v.Value, &v.Scale,
 		&v.Note, &v.State, &v.Side, &v.EnteredBy, &v.EnteredByName, &v.EnteredAt, &v.DecidedBy, &v.DecidedByName,
 		nullTime{&v.DecidedAt}, &v.Reason, &v.FactID); err != nil {
@@ -38,14 +38,14 @@ func scanManual(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
 	return nil
 }
 
-// MaxManualValues bounds the values Values lists.
-const MaxManualValues = 500
+// MaxOwnMetricValues bounds the values Values lists.
+const MaxOwnMetricValues = 500
 
-// Values lists an engagement's manual values, the latest period first and,
+// Values lists an engagement's own metric values, the latest period first and,
 // within a period, the latest entry first; metric, when not empty, keeps
 // that metric's only. Anyone who may see the engagement may call it.
-func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []kpi.ManualValue, err error) {
-	defer wrap(&err, "ManualStore.Values(%d)", engagementID)
+func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []kpi.ManualValue, err error) {
+	defer wrap(&err, "OwnMetricStore.Values(%d)", engagementID)
 	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagement
 	if metricKey != "" {
 		w.add("v.metric = ?", metricKey)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+manualCols+manualFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxManualValues), w.args...)
+	rows, err := s.db.query(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxOwnMetricValues), w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagement
 	out := []kpi.ManualValue{}
 	for rows.Next() {
 		var v kpi.ManualValue
-		if err := scanManual(rows, &v); err != nil {
+		if err := scanOwnMetricValue(rows, &v); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -71,14 +71,14 @@ func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagement
 	return out, rows.Err()
 }
 
-// Value returns one manual value that p may see. ENotFound otherwise.
-func (s *ManualStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *kpi.ManualValue, err error) {
-	defer wrap(&err, "ManualStore.Value(%d)", id)
+// Value returns one own metric value that p may see. ENotFound otherwise.
+func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *kpi.ManualValue, err error) {
+	defer wrap(&err, "OwnMetricStore.Value(%d)", id)
 	var w where
 	engagementScope(&w, p)
 	w.add("v.id = ?", id)
 	var v kpi.ManualValue
-	if err := scanManual(s.db.queryRow(ctx, `SELECT `+manualCols+manualFrom+w.String(), w.args...), &v); err != nil {
+	if err := scanOwnMetricValue(s.db.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
 		return nil, notFound(err)
 	}
 	return &v, nil
@@ -98,8 +98,8 @@ func (s *ManualStore) Value(ctx context.Context, p tandem.Principal, id int64) (
 //
 // Errors: EInvalid (with the field), EConflict (the engagement is not
 // live), EForbidden, ENotFound.
-func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.ManualValue) (err error) {
-	defer wrap(&err, "ManualStore.Enter")
+func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.ManualValue) (err error) {
+	defer wrap(&err, "OwnMetricStore.Enter")
 	v.Normalize()
 	if err := v.Validate(); err != nil {
 		return err
@@ -209,20 +209,20 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualVa
 // that counted for the period, if any, and the partner's people are
 // notified. Owners and managers may call it. Errors: EConflict (not
 // pending), ENotFound, EForbidden.
-func (s *ManualStore) Confirm(ctx context.Context, p tandem.Principal, id int64) (err error) {
-	defer wrap(&err, "ManualStore.Confirm(%d)", id)
+func (s *OwnMetricStore) Confirm(ctx context.Context, p tandem.Principal, id int64) (err error) {
+	defer wrap(&err, "OwnMetricStore.Confirm(%d)", id)
 	return s.decide(ctx, p, id, true, "")
 }
 
 // Reject turns down a value the partner reported, with a reason; the
 // reporter is notified. Owners and managers may call it. Errors: EInvalid
 // (reason), EConflict (not pending), ENotFound, EForbidden.
-func (s *ManualStore) Reject(ctx context.Context, p tandem.Principal, id int64, reason string) (err error) {
-	defer wrap(&err, "ManualStore.Reject(%d)", id)
+func (s *OwnMetricStore) Reject(ctx context.Context, p tandem.Principal, id int64, reason string) (err error) {
+	defer wrap(&err, "OwnMetricStore.Reject(%d)", id)
 	return s.decide(ctx, p, id, false, reason)
 }
 
-func (s *ManualStore) decide(ctx context.Context, p tandem.Principal, id int64, confirm bool, reason string) error {
+func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int64, confirm bool, reason string) error {
 	if err := access.Can(p, access.Respond); err != nil {
 		return err
 	}
@@ -287,8 +287,8 @@ func (s *ManualStore) decide(ctx context.Context, p tandem.Principal, id int64, 
 // engagement is live, the period has begun, and the metric is a manual
 // metric of those terms. Errors: EInvalid (metric, period_start),
 // EConflict, EForbidden, ENotFound.
-func (s *ManualStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
-	defer wrap(&err, "ManualStore.Definition(%d, %s)", engagementID, key)
+func (s *OwnMetricStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
+	defer wrap(&err, "OwnMetricStore.Definition(%d, %s)", engagementID, key)
 	v := kpi.ManualValue{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
 	v.Normalize()
 	if err := v.Validate(); err != nil {
@@ -298,7 +298,7 @@ func (s *ManualStore) Definition(ctx context.Context, p tandem.Principal, engage
 	return def, err
 }
 
-func (s *ManualStore) definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+func (s *OwnMetricStore) definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {
 		return nil, per, nil, err
@@ -339,7 +339,7 @@ func (s *ManualStore) definition(ctx context.Context, p tandem.Principal, engage
 
 // MetricDefs returns the engagement's own metrics in the terms in force
 // today, for forms. Anyone who may see the engagement may call it.
-func (s *ManualStore) MetricDefs(ctx context.Context, p tandem.Principal, engagementID int64) ([]contract.MetricDef, error) {
+func (s *OwnMetricStore) MetricDefs(ctx context.Context, p tandem.Principal, engagementID int64) ([]contract.MetricDef, error) {
 	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
 	if err != nil {
 		return nil, err

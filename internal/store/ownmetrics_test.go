@@ -56,7 +56,7 @@ func TestManualValues(t *testing.T) {
 			}
 			// The client enters 8.0 for March, naming any day of it.
 			sat := &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-14"), Value: 80, Scale: 1}
-			if err := db.Manual.Enter(ctx, f.Manager, sat); err != nil {
+			if err := db.OwnMetrics.Enter(ctx, f.Manager, sat); err != nil {
 				t.Fatal(err)
 			}
 			if sat.State != kpi.ManualConfirmed || sat.PeriodStart.String() != "2026-03-01" || sat.FactID == 0 {
@@ -82,25 +82,25 @@ func TestManualValues(t *testing.T) {
 			}
 			for i, b := range bad {
 				b.v.EngagementID = f.A1
-				err := db.Manual.Enter(ctx, b.p, &b.v)
+				err := db.OwnMetrics.Enter(ctx, b.p, &b.v)
 				if fe := tandem.FieldErrors(err); len(fe) == 0 || fe[0].Field != b.field {
 					t.Errorf("bad %d: %v", i, err)
 				}
 			}
 			// The viewer may not enter; partner B and agents not on the engagement cannot see it.
-			if err := db.Manual.Enter(ctx, f.Viewer, &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1, Scale: 1}); tandem.ErrorCode(err) != tandem.EForbidden {
+			if err := db.OwnMetrics.Enter(ctx, f.Viewer, &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1, Scale: 1}); tandem.ErrorCode(err) != tandem.EForbidden {
 				t.Errorf("viewer entered: %v", err)
 			}
-			if err := db.Manual.Enter(ctx, f.VendorManagerB, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1}); tandem.ErrorCode(err) != tandem.ENotFound {
+			if err := db.OwnMetrics.Enter(ctx, f.VendorManagerB, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1}); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Errorf("partner B reported on A1: %v", err)
 			}
-			if _, err := db.Manual.Values(ctx, f.VendorManagerB, f.A1, ""); tandem.ErrorCode(err) != tandem.ENotFound {
+			if _, err := db.OwnMetrics.Values(ctx, f.VendorManagerB, f.A1, ""); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Errorf("partner B listed A1's values: %v", err)
 			}
 
 			// The partner reports brand presence 60: pending, it does not count.
 			rep := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-02"), Value: 60, Note: "Survey of 200"}
-			if err := db.Manual.Enter(ctx, f.VendorManager, rep); err != nil {
+			if err := db.OwnMetrics.Enter(ctx, f.VendorManager, rep); err != nil {
 				t.Fatal(err)
 			}
 			if rep.State != kpi.ManualPending {
@@ -109,16 +109,16 @@ func TestManualValues(t *testing.T) {
 			if r := row(t, scorecard(), "brand"); r.HasData {
 				t.Fatalf("a pending value counts: %+v", r)
 			}
-			if err := db.Manual.Confirm(ctx, f.VendorManager, rep.ID); tandem.ErrorCode(err) != tandem.EForbidden {
+			if err := db.OwnMetrics.Confirm(ctx, f.VendorManager, rep.ID); tandem.ErrorCode(err) != tandem.EForbidden {
 				t.Fatalf("the partner confirmed its own value: %v", err)
 			}
-			if err := db.Manual.Reject(ctx, f.Manager, rep.ID, " "); len(tandem.FieldErrors(err)) == 0 {
+			if err := db.OwnMetrics.Reject(ctx, f.Manager, rep.ID, " "); len(tandem.FieldErrors(err)) == 0 {
 				t.Fatalf("rejected without a reason: %v", err)
 			}
-			if err := db.Manual.Confirm(ctx, f.Manager, rep.ID); err != nil {
+			if err := db.OwnMetrics.Confirm(ctx, f.Manager, rep.ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Manual.Confirm(ctx, f.Manager, rep.ID); tandem.ErrorCode(err) != tandem.EConflict {
+			if err := db.OwnMetrics.Confirm(ctx, f.Manager, rep.ID); tandem.ErrorCode(err) != tandem.EConflict {
 				t.Fatalf("confirmed twice: %v", err)
 			}
 			// Brand 60: (60 − 20) / (100 − 20) = 50.00. Ratio 60 / 8 = 7.5:
@@ -136,10 +136,10 @@ func TestManualValues(t *testing.T) {
 
 			// A second report replaces nothing until confirmed; rejected, it never counts.
 			rep2 := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 95}
-			if err := db.Manual.Enter(ctx, f.VendorAgent, rep2); err != nil {
+			if err := db.OwnMetrics.Enter(ctx, f.VendorAgent, rep2); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Manual.Reject(ctx, f.Owner, rep2.ID, "No source given"); err != nil {
+			if err := db.OwnMetrics.Reject(ctx, f.Owner, rep2.ID, "No source given"); err != nil {
 				t.Fatal(err)
 			}
 			if r := row(t, scorecard(), "brand"); r.Actual.Cmp(kpi.Int(60)) != 0 {
@@ -148,7 +148,7 @@ func TestManualValues(t *testing.T) {
 			// The client corrects satisfaction to 6.5: the new value replaces 8.0.
 			// Satisfaction (6.5 − 5) / 4 = 37.50; ratio 60 / 6.5 = 120/13 = 9.23…:
 			// (120/13 − 2) / 8 × 100 = 90.38…, rounded 90.38.
-			if err := db.Manual.Enter(ctx, f.Owner, &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-31"), Value: 65, Scale: 1}); err != nil {
+			if err := db.OwnMetrics.Enter(ctx, f.Owner, &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-31"), Value: 65, Scale: 1}); err != nil {
 				t.Fatal(err)
 			}
 			sc = scorecard()
@@ -158,7 +158,7 @@ func TestManualValues(t *testing.T) {
 			if r := row(t, sc, "ratio"); r.Actual.Cmp(kpi.Ratio(120, 13)) != 0 || r.Score != 9038 {
 				t.Fatalf("ratio corrected: %+v", r)
 			}
-			vals, err := db.Manual.Values(ctx, f.VendorAgent, f.A1, "")
+			vals, err := db.OwnMetrics.Values(ctx, f.VendorAgent, f.A1, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -218,12 +218,12 @@ func TestManualValuesRandom(t *testing.T) {
 				switch op := rng.IntN(10); {
 				case op < 4:
 					v := &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: kind, PeriodStart: day, Value: int64(30 + rng.IntN(70)), Scale: 1}
-					if err := db.Manual.Enter(ctx, client[rng.IntN(2)], v); err != nil {
+					if err := db.OwnMetrics.Enter(ctx, client[rng.IntN(2)], v); err != nil {
 						t.Fatal(err)
 					}
 				case op < 7 || len(pending) == 0:
 					v := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kind, PeriodStart: day, Value: int64(rng.IntN(150))}
-					if err := db.Manual.Enter(ctx, partner[rng.IntN(2)], v); err != nil {
+					if err := db.OwnMetrics.Enter(ctx, partner[rng.IntN(2)], v); err != nil {
 						t.Fatal(err)
 					}
 					pending = append(pending, v.ID)
@@ -233,9 +233,9 @@ func TestManualValuesRandom(t *testing.T) {
 					pending = append(pending[:i], pending[i+1:]...)
 					var err error
 					if rng.IntN(3) > 0 {
-						err = db.Manual.Confirm(ctx, client[rng.IntN(2)], id)
+						err = db.OwnMetrics.Confirm(ctx, client[rng.IntN(2)], id)
 					} else {
-						err = db.Manual.Reject(ctx, f.Owner, id, "Not what the survey says")
+						err = db.OwnMetrics.Reject(ctx, f.Owner, id, "Not what the survey says")
 					}
 					// A later report for the same period may have replaced it.
 					if err != nil && tandem.ErrorCode(err) != tandem.EConflict {
@@ -246,7 +246,7 @@ func TestManualValuesRandom(t *testing.T) {
 			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 				t.Fatalf("verify: %v %v", m, err)
 			}
-			vals, err := db.Manual.Values(ctx, f.Owner, f.A1, "")
+			vals, err := db.OwnMetrics.Values(ctx, f.Owner, f.A1, "")
 			if err != nil {
 				t.Fatal(err)
 			}
