@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -192,7 +193,7 @@ func TestScorecardsAgainstIndependentRecomputation(t *testing.T) {
 						d = time.Date(d.Year(), (d.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
 					}
 					key := valueKey{metricKey, kind, d.Format(time.DateOnly)}
-					mv := &kpi.ManualValue{EngagementID: eng, Metric: metricKey, PeriodKind: kind, PeriodStart: day, Value: v, Scale: scale}
+					mv := &ownmetric.Value{EngagementID: eng, Metric: metricKey, PeriodKind: kind, PeriodStart: day, Value: v, Scale: scale}
 					byPartner := metricKey == "survey" && rng.IntN(3) > 0
 					p := f.Manager
 					if byPartner {

@@ -11,10 +11,11 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// OwnMetricStore keeps the values of manual metrics (kpi.ManualValue). A value
+// OwnMetricStore keeps the values of manual metrics (ownmetric.Value). A value
 // counts through a fact of kind metric.ManualKind(metric, period kind)
 // dated on the period's first day (so it counts for the periods
 // kpi.ValueCountsFor names, and no other), recorded when the client enters or confirms it and
@@ -28,7 +29,7 @@ const ownValueCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_
 const ownValueFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
 	JOIN users eu ON eu.id = v.entered_by LEFT JOIN users du ON du.id = v.decided_by`
 
-func scanOwnMetricValue(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
+func scanOwnMetricValue(s interface{ Scan(...any) error }, v *ownmetric.Value) error {
 	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Metric, &v.PeriodKind, dateScan{&v.PeriodStart}, &v.Value, &v.Scale,
 		&v.Note, &v.State, &v.Side, &v.EnteredBy, &v.EnteredByName, &v.EnteredAt, &v.DecidedBy, &v.DecidedByName,
 		nullTime{&v.DecidedAt}, &v.Reason, &v.FactID); err != nil {
@@ -44,7 +45,7 @@ const MaxOwnMetricValues = 500
 // Values lists an engagement's own metric values, the latest period first and,
 // within a period, the latest entry first; metric, when not empty, keeps
 // that metric's only. Anyone who may see the engagement may call it.
-func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []kpi.ManualValue, err error) {
+func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []ownmetric.Value, err error) {
 	defer wrap(&err, "OwnMetricStore.Values(%d)", engagementID)
 	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
 		return nil, err
@@ -60,9 +61,9 @@ func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagem
 		return nil, err
 	}
 	defer rows.Close()
-	out := []kpi.ManualValue{}
+	out := []ownmetric.Value{}
 	for rows.Next() {
-		var v kpi.ManualValue
+		var v ownmetric.Value
 		if err := scanOwnMetricValue(rows, &v); err != nil {
 			return nil, err
 		}
@@ -72,12 +73,12 @@ func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagem
 }
 
 // Value returns one own metric value that p may see. ENotFound otherwise.
-func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *kpi.ManualValue, err error) {
+func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *ownmetric.Value, err error) {
 	defer wrap(&err, "OwnMetricStore.Value(%d)", id)
 	var w where
 	engagementScope(&w, p)
 	w.add("v.id = ?", id)
-	var v kpi.ManualValue
+	var v ownmetric.Value
 	if err := scanOwnMetricValue(s.db.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
 		return nil, notFound(err)
 	}
@@ -98,7 +99,7 @@ func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64
 //
 // Errors: EInvalid (with the field), EConflict (the engagement is not
 // live), EForbidden, ENotFound.
-func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.ManualValue) (err error) {
+func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownmetric.Value) (err error) {
 	defer wrap(&err, "OwnMetricStore.Enter")
 	v.Normalize()
 	if err := v.Validate(); err != nil {
@@ -108,24 +109,14 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.M
 	if err != nil {
 		return err
 	}
-	client := access.Can(p, access.Respond) == nil
 	if v.Scale != def.Scale {
 		return invalid("value", "kpi.manual.scale", "n", def.Scale)
 	}
 	v.PeriodStart = tandem.DateOf(per.Start)
 	return s.db.transact(ctx, func(tx *Tx) error {
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
-		v.State, v.Side = kpi.ManualPending, "partner"
-		if client {
-			v.State, v.Side = kpi.ManualConfirmed, "client"
-			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
-				return err
-			}
-		}
-		// A newer entry for the period supersedes the pending ones.
-		if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-			AND period_kind = ? AND period_start = ? AND state = ?`, kpi.ManualReplaced, p.WorkspaceID, v.EngagementID, v.Metric,
-			v.PeriodKind, v.PeriodStart.String(), kpi.ManualPending); err != nil {
+		action := v.Enter(p.Side())
+		if err := replaceValues(ctx, tx, p, v, v.Superseded(true)); err != nil {
 			return err
 		}
 		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
@@ -136,9 +127,7 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.M
 			return err
 		}
 		v.ID = id
-		action := "manual.reported"
-		if client {
-			action = "manual.entered"
+		if v.Counts() {
 			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
 			}
@@ -147,7 +136,7 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.M
 			if err != nil {
 				return err
 			}
-			if err := notify(ctx, tx, p, deciders, "manual.reported", v.EngagementID, id, map[string]any{
+			if err := notify(ctx, tx, p, deciders, action, v.EngagementID, id, map[string]any{
 				"metric": def.Name, "period": per.String()}); err != nil {
 				return err
 			}
@@ -158,14 +147,33 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.M
 	})
 }
 
+// replaceValues marks the values of v's metric and period in the given
+// states (ownmetric.Value.Superseded) as replaced.
+func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, states []string) error {
+	for _, st := range states {
+		if st == ownmetric.Confirmed {
+			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+			AND period_kind = ? AND period_start = ? AND state = ?`, ownmetric.Replaced, p.WorkspaceID, v.EngagementID, v.Metric,
+			v.PeriodKind, v.PeriodStart.String(), st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // replaceConfirmed marks the value that counts for v's metric and period,
 // if any, as replaced and deletes its fact, recomputing that day's
 // aggregates.
-func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue) error {
+func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) error {
 	var id, factID int64
 	err := tx.queryRow(ctx, `SELECT id, fact_id FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
 		AND period_kind = ? AND period_start = ? AND state = ?`, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind,
-		v.PeriodStart.String(), kpi.ManualConfirmed).Scan(&id, &factID)
+		v.PeriodStart.String(), ownmetric.Confirmed).Scan(&id, &factID)
 	if err != nil {
 		if notFound(err) == tandem.ErrNotFound {
 			return nil
@@ -173,7 +181,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 		return err
 	}
 	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, fact_id = 0 WHERE workspace_id = ? AND id = ?`,
-		kpi.ManualReplaced, p.WorkspaceID, id); err != nil {
+		ownmetric.Replaced, p.WorkspaceID, id); err != nil {
 		return err
 	}
 	var day tandem.Date
@@ -188,7 +196,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 
 // countValue records the fact through which a confirmed value counts and
 // links it to the value.
-func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue, loc *time.Location) error {
+func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, loc *time.Location) error {
 	at := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc).Start // the first instant of the period's first day
 	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, SubjectID: v.ID, At: at,
 		Value: v.Value, Data: fact.ManualValue{Metric: v.Metric, PeriodKind: string(v.PeriodKind), Scale: int64(v.Scale), Side: string(v.Side)}}); err != nil {
@@ -230,38 +238,27 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 	if err != nil {
 		return err
 	}
-	if !confirm {
-		if err := kpi.ValidateReason(reason); err != nil {
-			return err
-		}
-	}
-	if v.State != kpi.ManualPending {
-		return tandem.Errorf(tandem.EConflict, i18n.K("kpi.manual.not_pending"))
+	action, err := v.Decide(confirm, reason)
+	if err != nil {
+		return err
 	}
 	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	state, action := kpi.ManualRejected, "manual.rejected"
-	if confirm {
-		state, action = kpi.ManualConfirmed, "manual.confirmed"
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		if confirm {
-			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
-				return err
-			}
+		if err := replaceValues(ctx, tx, p, v, v.Superseded(false)); err != nil {
+			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE workspace_id = ? AND id = ? AND state = ?`, state, p.UserID, tx.now, reason, p.WorkspaceID, id, kpi.ManualPending)
+			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending)
 		if err != nil {
 			return err
 		}
 		if k, _ := res.RowsAffected(); k != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("kpi.manual.not_pending"))
+			return ownmetric.ErrNotPending
 		}
-		v.State = state
-		if confirm {
+		if v.Counts() {
 			if err := countValue(ctx, tx, p, v, ws.Location()); err != nil {
 				return err
 			}
@@ -289,7 +286,7 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 // EConflict, EForbidden, ENotFound.
 func (s *OwnMetricStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
 	defer wrap(&err, "OwnMetricStore.Definition(%d, %s)", engagementID, key)
-	v := kpi.ManualValue{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
+	v := ownmetric.Value{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
 	v.Normalize()
 	if err := v.Validate(); err != nil {
 		return nil, err
@@ -303,7 +300,6 @@ func (s *OwnMetricStore) definition(ctx context.Context, p tandem.Principal, eng
 	if err := access.Can(p, access.ValuesWrite); err != nil {
 		return nil, per, nil, err
 	}
-	client := access.Can(p, access.Respond) == nil
 	e, err := s.db.Engagements.Get(ctx, p, engagementID)
 	if err != nil {
 		return nil, per, nil, err
@@ -317,22 +313,16 @@ func (s *OwnMetricStore) definition(ctx context.Context, p tandem.Principal, eng
 	}
 	loc := ws.Location()
 	per = kpi.PeriodOfDate(kind, day, loc)
-	if per.Start.After(s.db.Now()) {
-		return nil, per, nil, invalid("period_start", "kpi.manual.future")
-	}
-	if kpi.LastDay(per).Before(e.StartsOn) {
-		return nil, per, nil, invalid("period_start", "kpi.manual.before_start")
+	if err := ownmetric.CheckPeriod(per, s.db.Now(), e.StartsOn); err != nil {
+		return nil, per, nil, err
 	}
 	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, kpi.LastDay(per))
 	if err != nil {
 		return nil, per, nil, err
 	}
 	def := terms.Terms.MetricDef(key)
-	if def == nil || def.Kind != "manual" {
-		return nil, per, nil, invalid("metric", "kpi.manual.unknown_metric")
-	}
-	if !client && def.Source != "partner" {
-		return nil, per, nil, invalid("metric", "kpi.manual.client_only")
+	if err := ownmetric.MayEnter(p.Side(), def); err != nil {
+		return nil, per, nil, err
 	}
 	return def, per, loc, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/money"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
@@ -46,9 +47,9 @@ func parseValue(s string, scale int, sep rune) (int64, error) {
 
 // enterValue reads the metric's definition for the period, parses the
 // value with its scale and enters it.
-func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind, day, value, note string, sep rune) (*kpi.ManualValue, error) {
+func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind, day, value, note string, sep rune) (*ownmetric.Value, error) {
 	ctx, p := r.Context(), state(r).principal
-	v := &kpi.ManualValue{EngagementID: engagementID, Metric: metricKey, PeriodKind: kind, Note: note}
+	v := &ownmetric.Value{EngagementID: engagementID, Metric: metricKey, PeriodKind: kind, Note: note}
 	if day != "" {
 		d, err := tandem.ParseDate(day)
 		if err != nil {
@@ -86,14 +87,13 @@ func (s *server) valuesView(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	client := access.Allows(p.Role, access.Respond)
-	d := views.OwnMetricsData{Engagement: e, Enter: enter, RejectID: rejectID, Reject: reject, Client: client,
-		CanDecide: client, Kinds: options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, "")}
+	d := views.OwnMetricsData{Engagement: e, Enter: enter, RejectID: rejectID, Reject: reject, Client: ownmetric.CountsAtOnce(p.Side()),
+		CanDecide: access.Allows(p.Role, access.Respond), Kinds: options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, "")}
 	for _, m := range defs {
 		row := views.MetricDefRow{Key: m.Key, Name: m.Name, Kind: l.T(string(contract.LabelKey("metric_kind", m.Kind)))}
-		if m.Kind == "manual" {
+		if m.Kind == contract.MetricKindManual {
 			row.Detail = l.T(string(contract.LabelKey("metric_source", m.Source)))
-			if client || m.Source == "partner" {
+			if ownmetric.MayEnter(p.Side(), &m) == nil {
 				d.Metrics = append(d.Metrics, views.Option{Value: m.Key, Label: m.Name})
 			}
 		} else {
@@ -139,7 +139,7 @@ func (s *server) valueEnter(w http.ResponseWriter, r *http.Request) error {
 }
 
 // valueOf loads the {value} of the {id} engagement.
-func (s *server) valueOf(r *http.Request, e *engagement.Engagement) (*kpi.ManualValue, error) {
+func (s *server) valueOf(r *http.Request, e *engagement.Engagement) (*ownmetric.Value, error) {
 	id, err := subID(r, "value")
 	if err != nil {
 		return nil, err
@@ -211,10 +211,10 @@ type apiValue struct {
 	FactID      int64      `json:"fact_id,omitempty"`
 }
 
-func toAPIValue(v *kpi.ManualValue, loc *time.Location) apiValue {
+func toAPIValue(v *ownmetric.Value, loc *time.Location) apiValue {
 	per := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc)
 	out := apiValue{ID: v.ID, Engagement: v.EngagementID, Metric: v.Metric, Period: v.PeriodKind, PeriodStart: v.PeriodStart.String(),
-		PeriodLabel: per.String(), Value: decimalString(kpi.Fixed(v.Value, v.Scale), v.Scale), Note: v.Note, State: v.State, Side: v.Side,
+		PeriodLabel: per.String(), Value: decimalString(kpi.Fixed(v.Value, v.Scale), v.Scale), Note: v.Note, State: v.State, Side: string(v.Side),
 		EnteredBy: v.EnteredByName, EnteredAt: v.EnteredAt, DecidedBy: v.DecidedByName, Reason: v.Reason, FactID: v.FactID}
 	if !v.DecidedAt.IsZero() {
 		t := v.DecidedAt
