@@ -31,6 +31,15 @@ type Alert struct {
 	DeliveredAt  time.Time // zero until e-mail or webhooks have sent it
 }
 
+// TurnedOffTrack reports whether a KPI evaluated now at status, after
+// previous at the last evaluation of the same period ("" when there was
+// none), raises an alert: it is off track and was not. An alert is
+// recorded once per engagement, KPI, period and status — a KPI that
+// recovers and falls off track again in the same period raises none.
+func TurnedOffTrack(previous, status Status) bool {
+	return status == OffTrack && previous != OffTrack
+}
+
 // EvaluationDue reports whether the daily evaluation of a workspace in
 // loc falls in the slot (from, to]: whether EvaluationHour:00 local time,
 // of some day, lies in it. With hourly slots every local day has exactly

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -116,6 +117,15 @@ func MayEnter(side tandem.Side, def *contract.MetricDef) error {
 	}
 	if !CountsAtOnce(side) && def.Source != string(tandem.SidePartner) {
 		return invalid("metric", i18n.K("kpi.manual.client_only"))
+	}
+	return nil
+}
+
+// CheckLive decides whether values may be entered on e: only while it is
+// live (EConflict otherwise).
+func CheckLive(e *engagement.Engagement) error {
+	if !e.Live() {
+		return tandem.Errorf(tandem.EConflict, i18n.K("notice.not_live"))
 	}
 	return nil
 }

@@ -20,10 +20,6 @@ import (
 // sweep records. The rules are in package notice.
 type NoticeStore struct{ db *DB }
 
-// live reports whether work happens under e. It only forwards to
-// engagement's Live, for the callers in manual.go; new code calls e.Live().
-func live(e *engagement.Engagement) bool { return e.Live() }
-
 const noticeCols = `n.id, n.workspace_id, n.engagement_id, n.category, COALESCE(n.deliverable_id, 0), COALESCE(d.title, ''), n.body,
 	n.due_at, n.timely, n.filed_by, fu.name, n.filed_at, COALESCE(n.acknowledged_by, 0), COALESCE(au.name, ''), n.acknowledged_at,
 	n.ack_comment, n.new_due_at`

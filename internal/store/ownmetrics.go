@@ -8,7 +8,6 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
-	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/ownmetric"
@@ -304,8 +303,8 @@ func (s *OwnMetricStore) definition(ctx context.Context, p tandem.Principal, eng
 	if err != nil {
 		return nil, per, nil, err
 	}
-	if !live(e) {
-		return nil, per, nil, tandem.Errorf(tandem.EConflict, i18n.K("notice.not_live"))
+	if err := ownmetric.CheckLive(e); err != nil {
+		return nil, per, nil, err
 	}
 	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
 	if err != nil {
