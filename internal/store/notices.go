@@ -62,7 +62,7 @@ func (s *NoticeStore) List(ctx context.Context, p tandem.Principal, engagementID
 	if f.Category != "" {
 		w.add("n.category = ?", f.Category)
 	}
-	return collect(ctx, s.db, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`, w.args...)
+	return scanAll(ctx, s.db, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`, w.args...)
 }
 
 // Get returns notice id of an engagement p may see, or tandem.ErrNotFound.
@@ -74,7 +74,7 @@ func (s *NoticeStore) Get(ctx context.Context, p tandem.Principal, engagementID,
 	return noticeIn(ctx, s.db, p, engagementID, id)
 }
 
-func noticeIn(ctx context.Context, q workReader, p tandem.Principal, engagementID, id int64) (*notice.Notice, error) {
+func noticeIn(ctx context.Context, q querier, p tandem.Principal, engagementID, id int64) (*notice.Notice, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("n.engagement_id = ? AND n.id = ?", engagementID, id)
@@ -277,7 +277,7 @@ func (s *NoticeStore) sweepOne(ctx context.Context, p tandem.Principal, delivera
 // judgeLateNotice loads what the late-notice rule needs of a deliverable —
 // its latest submission, the terms in force on its due date, the deadline
 // notices filed about it — and decides whether a penalty is owed at now.
-func judgeLateNotice(ctx context.Context, q workReader, p tandem.Principal, deliverableID int64, now time.Time) (*work.Deliverable, notice.Penalty, bool, error) {
+func judgeLateNotice(ctx context.Context, q querier, p tandem.Principal, deliverableID int64, now time.Time) (*work.Deliverable, notice.Penalty, bool, error) {
 	d, err := deliverableIn(ctx, q, p, deliverableID)
 	if err != nil {
 		return nil, notice.Penalty{}, false, err
@@ -295,7 +295,7 @@ func judgeLateNotice(ctx context.Context, q workReader, p tandem.Principal, deli
 	if err != nil {
 		return nil, notice.Penalty{}, false, err
 	}
-	filings, err := collect(ctx, q, func(s interface{ Scan(...any) error }, f *notice.Filing) error {
+	filings, err := scanAll(ctx, q, func(s interface{ Scan(...any) error }, f *notice.Filing) error {
 		err := s.Scan(&f.FiledAt, nullTime{&f.NewDueAt})
 		f.FiledAt = f.FiledAt.UTC()
 		return err
@@ -318,7 +318,7 @@ func (s *NoticeStore) Penalties(ctx context.Context, p tandem.Principal, engagem
 	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	return collect(ctx, s.db, func(s interface{ Scan(...any) error }, x *notice.Penalty) error {
+	return scanAll(ctx, s.db, func(s interface{ Scan(...any) error }, x *notice.Penalty) error {
 		var flag int
 		err := s.Scan(&x.DeliverableID, &x.DeliverableTitle, &x.DueAt, &x.AmountMinor, &x.Currency, &flag)
 		x.DueAt, x.NoticeFiled = x.DueAt.UTC(), flag != 0

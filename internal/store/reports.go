@@ -47,7 +47,7 @@ func (s *ReportStore) List(ctx context.Context, p tandem.Principal, engagementID
 	var w where
 	engagementScope(&w, p)
 	w.add("r.workspace_id = ? AND r.engagement_id = ?", p.WorkspaceID, engagementID)
-	return collect(ctx, s.db, scanReport, `SELECT `+reportCols+reportFrom+w.String()+` ORDER BY r.week DESC`, w.args...)
+	return scanAll(ctx, s.db, scanReport, `SELECT `+reportCols+reportFrom+w.String()+` ORDER BY r.week DESC`, w.args...)
 }
 
 // Get returns the stored status report of an engagement for the week
@@ -60,7 +60,7 @@ func (s *ReportStore) Get(ctx context.Context, p tandem.Principal, engagementID 
 	return reportIn(ctx, s.db, p, engagementID, monday)
 }
 
-func reportIn(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, monday tandem.Date) (*report.Report, error) {
+func reportIn(ctx context.Context, q querier, p tandem.Principal, engagementID int64, monday tandem.Date) (*report.Report, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("r.workspace_id = ? AND r.engagement_id = ? AND r.week = ?", p.WorkspaceID, engagementID, monday.String())
@@ -108,7 +108,7 @@ func (s *ReportStore) Draft(ctx context.Context, p tandem.Principal, engagementI
 		return nil, err
 	}
 	lines := func(q string, args ...any) (string, error) {
-		items, err := collect(ctx, s.db, func(s interface{ Scan(...any) error }, it *report.Item) error { return s.Scan(&it.Title, &it.At) }, q, args...)
+		items, err := scanAll(ctx, s.db, func(s interface{ Scan(...any) error }, it *report.Item) error { return s.Scan(&it.Title, &it.At) }, q, args...)
 		return report.Lines(items, loc), err
 	}
 	pre := report.PrefillFor(monday, end, now)
@@ -135,7 +135,7 @@ func (s *ReportStore) Draft(ctx context.Context, p tandem.Principal, engagementI
 // weekFigures counts an engagement's facts of the week [start, end) (local
 // dates [monday, monday+7)); states at the week's end are taken as of now
 // when the week has not ended.
-func weekFigures(ctx context.Context, q workReader, workspaceID, engagementID int64, monday tandem.Date, start, end, now time.Time) (report.Figures, error) {
+func weekFigures(ctx context.Context, q querier, workspaceID, engagementID int64, monday tandem.Date, start, end, now time.Time) (report.Figures, error) {
 	var f report.Figures
 	asOf := report.AsOf(end, now)
 	from, to := monday.String(), report.Next(monday).String()
