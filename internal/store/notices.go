@@ -202,28 +202,16 @@ func (s *NoticeStore) SweepOverdue(ctx context.Context, now time.Time) (_ int, e
 	// Candidates: those that missed their deadline (notice.Missed) and have
 	// no penalty yet. The rule itself is notice.PenaltyOwed, judged per
 	// deliverable.
-	rows, err := s.db.query(ctx, `SELECT d.workspace_id, d.id FROM deliverables d
+	type candidate struct{ workspaceID, id int64 }
+	cands, err := scanAll(ctx, s.db, func(r scanner, c *candidate) error { return r.Scan(&c.workspaceID, &c.id) },
+		`SELECT d.workspace_id, d.id FROM deliverables d
 		LEFT JOIN submissions s ON s.deliverable_id = d.id AND s.number = d.submissions
 		WHERE d.status <> ? AND d.due_at < ?
 		AND NOT (d.status = ? AND s.submitted_at IS NOT NULL AND s.submitted_at <= d.due_at)
-		AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.workspace_id = d.workspace_id AND f.kind = 'penalty.late_notice' AND f.subject_id = d.id)
+		AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.workspace_id = d.workspace_id AND f.kind = ? AND f.subject_id = d.id)
 		ORDER BY d.workspace_id, d.due_at, d.id`,
-		string(work.StatusAccepted), now, string(work.StatusSubmitted))
+		string(work.StatusAccepted), now, string(work.StatusSubmitted), string(fact.LateNoticePenalty))
 	if err != nil {
-		return 0, err
-	}
-	type candidate struct{ workspaceID, id int64 }
-	var cands []candidate
-	for rows.Next() {
-		var c candidate
-		if err := rows.Scan(&c.workspaceID, &c.id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		cands = append(cands, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	recorded := 0

@@ -28,7 +28,7 @@ const ownValueCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_
 const ownValueFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
 	JOIN users eu ON eu.id = v.entered_by LEFT JOIN users du ON du.id = v.decided_by`
 
-func scanOwnMetricValue(s interface{ Scan(...any) error }, v *ownmetric.Value) error {
+func scanOwnMetricValue(s scanner, v *ownmetric.Value) error {
 	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Metric, &v.PeriodKind, dateScan{&v.PeriodStart}, &v.Value, &v.Scale,
 		&v.Note, &v.State, &v.Side, &v.EnteredBy, &v.EnteredByName, &v.EnteredAt, &v.DecidedBy, &v.DecidedByName,
 		nullTime{&v.DecidedAt}, &v.Reason, &v.FactID); err != nil {
@@ -55,20 +55,7 @@ func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagem
 	if metricKey != "" {
 		w.add("v.metric = ?", metricKey)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxOwnMetricValues), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ownmetric.Value{}
-	for rows.Next() {
-		var v ownmetric.Value
-		if err := scanOwnMetricValue(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxOwnMetricValues), w.args...)
 }
 
 // Value returns one own metric value that p may see. ENotFound otherwise.

@@ -477,26 +477,17 @@ func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagement
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT kind, at, value, flag, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND subject_id = ?
-		AND (kind LIKE 'sla.%' OR kind LIKE 'breach.%') ORDER BY at, id`, p.WorkspaceID, r.EngagementID, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Fact{}
-	for rows.Next() {
-		f := Fact{EngagementID: r.EngagementID, SubjectID: r.ID}
+	return scanAll(ctx, s.db, func(row scanner, f *Fact) error {
+		f.EngagementID, f.SubjectID = r.EngagementID, r.ID
 		var flag int64
 		var js string
-		if err := rows.Scan(&f.Kind, &f.At, &f.Value, &flag, &js); err != nil {
-			return nil, err
+		if err := row.Scan(&f.Kind, &f.At, &f.Value, &flag, &js); err != nil {
+			return err
 		}
 		f.At, f.Flag = f.At.UTC(), flag != 0
 		var err error
-		if f.Data, err = fact.Decode(f.Kind, []byte(js)); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		f.Data, err = fact.Decode(f.Kind, []byte(js))
+		return err
+	}, `SELECT kind, at, value, flag, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND subject_id = ?
+		AND (kind LIKE 'sla.%' OR kind LIKE 'breach.%') ORDER BY at, id`, p.WorkspaceID, r.EngagementID, r.ID)
 }
