@@ -69,7 +69,7 @@ func partnerPeople(ctx context.Context, tx *Tx, workspaceID, engagementID int64)
 }
 
 func userIDs(ctx context.Context, tx *Tx, q string, args ...any) ([]int64, error) {
-	return scanAll(ctx, tx, func(s interface{ Scan(...any) error }, id *int64) error { return s.Scan(id) }, q, args...)
+	return scanAll(ctx, tx, scanInt64, q, args...)
 }
 
 // List lists p's notifications in p's workspace, newest first, unread
