@@ -103,6 +103,17 @@ func ValidateReason(reason string) error {
 	return v.Err()
 }
 
+// CheckScale decides whether v was read with the decimals of def, the
+// metric it is entered for. Errors: EInvalid on "value".
+func (v *Value) CheckScale(def *contract.MetricDef) error {
+	if v.Scale != def.Scale {
+		var val tandem.Validator
+		val.Add("value", i18n.K("kpi.manual.scale"), "n", def.Scale)
+		return val.Err()
+	}
+	return nil
+}
+
 // Counts reports whether the value counts for its period.
 func (v *Value) Counts() bool { return v.State == Confirmed }
 

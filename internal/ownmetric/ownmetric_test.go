@@ -112,3 +112,15 @@ func TestDecideReject(t *testing.T) {
 		t.Errorf("confirming a rejected value: %v", err)
 	}
 }
+
+func TestCheckScale(t *testing.T) {
+	def := &contract.MetricDef{Key: "mood", Kind: contract.MetricKindManual, Source: string(tandem.SideClient), Scale: 1}
+	if err := (&Value{Scale: 1}).CheckScale(def); err != nil {
+		t.Errorf("scale 1 for scale 1: %v", err)
+	}
+	for _, scale := range []int{0, 2} {
+		if err := (&Value{Scale: scale}).CheckScale(def); err == nil || fieldOf(t, err) != "value" {
+			t.Errorf("scale %d for scale 1: %v, want a value error", scale, err)
+		}
+	}
+}

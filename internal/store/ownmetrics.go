@@ -46,7 +46,7 @@ const MaxOwnMetricValues = 500
 // that metric's only. Anyone who may see the engagement may call it.
 func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []ownmetric.Value, err error) {
 	defer wrap(&err, "OwnMetricStore.Values(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
 	var w where
@@ -61,11 +61,17 @@ func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagem
 // Value returns one own metric value that p may see. ENotFound otherwise.
 func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *ownmetric.Value, err error) {
 	defer wrap(&err, "OwnMetricStore.Value(%d)", id)
+	return ownValueIn(ctx, s.db, p, id)
+}
+
+// ownValueIn reads one own metric value p may see through q, or
+// tandem.ErrNotFound.
+func ownValueIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*ownmetric.Value, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("v.id = ?", id)
 	var v ownmetric.Value
-	if err := scanOwnMetricValue(s.db.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
+	if err := scanOwnMetricValue(q.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
 		return nil, notFound(err)
 	}
 	return &v, nil
@@ -91,15 +97,15 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	def, per, loc, err := s.definition(ctx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart)
-	if err != nil {
-		return err
-	}
-	if v.Scale != def.Scale {
-		return invalid("value", "kpi.manual.scale", "n", def.Scale)
-	}
-	v.PeriodStart = tandem.DateOf(per.Start)
 	return s.db.transact(ctx, func(tx *Tx) error {
+		def, per, loc, err := definition(ctx, tx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart, tx.now)
+		if err != nil {
+			return err
+		}
+		if err := v.CheckScale(def); err != nil {
+			return err
+		}
+		v.PeriodStart = tandem.DateOf(per.Start)
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
 		action := v.Enter(p.Side())
 		if err := replaceValues(ctx, tx, p, v, v.Superseded(true)); err != nil {
@@ -220,19 +226,19 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 	if err := access.Can(p, access.Respond); err != nil {
 		return err
 	}
-	v, err := s.Value(ctx, p, id)
-	if err != nil {
-		return err
-	}
-	action, err := v.Decide(confirm, reason)
-	if err != nil {
-		return err
-	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
-	if err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		v, err := ownValueIn(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		action, err := v.Decide(confirm, reason)
+		if err != nil {
+			return err
+		}
+		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
 		if err := replaceValues(ctx, tx, p, v, v.Superseded(false)); err != nil {
 			return err
 		}
@@ -245,7 +251,7 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 			return ownmetric.ErrNotPending
 		}
 		if v.Counts() {
-			if err := countValue(ctx, tx, p, v, ws.Location()); err != nil {
+			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
 			}
 		}
@@ -277,32 +283,33 @@ func (s *OwnMetricStore) Definition(ctx context.Context, p tandem.Principal, eng
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	def, _, _, err := s.definition(ctx, p, engagementID, v.Metric, kind, day)
+	def, _, _, err := definition(ctx, s.db, p, engagementID, v.Metric, kind, day, s.db.Now())
 	return def, err
 }
 
-func (s *OwnMetricStore) definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+// definition loads through q what entering a value needs and decides
+// whether p may enter it at now (see Definition).
+func definition(ctx context.Context, q querier, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {
 		return nil, per, nil, err
 	}
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
+	e, err := loadEngagement(ctx, q, p, engagementID)
 	if err != nil {
 		return nil, per, nil, err
 	}
 	if err := ownmetric.CheckLive(e); err != nil {
 		return nil, per, nil, err
 	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
 	if err != nil {
 		return nil, per, nil, err
 	}
-	loc := ws.Location()
 	per = kpi.PeriodOfDate(kind, day, loc)
-	if err := ownmetric.CheckPeriod(per, s.db.Now(), e.StartsOn); err != nil {
+	if err := ownmetric.CheckPeriod(per, now, e.StartsOn); err != nil {
 		return nil, per, nil, err
 	}
-	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, kpi.LastDay(per))
+	terms, err := termsInForce(ctx, q, p, engagementID, kpi.LastDay(per))
 	if err != nil {
 		return nil, per, nil, err
 	}
@@ -316,11 +323,14 @@ func (s *OwnMetricStore) definition(ctx context.Context, p tandem.Principal, eng
 // MetricDefs returns the engagement's own metrics in the terms in force
 // today, for forms. Anyone who may see the engagement may call it.
 func (s *OwnMetricStore) MetricDefs(ctx context.Context, p tandem.Principal, engagementID int64) ([]contract.MetricDef, error) {
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(ws.Location())))
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
+		return nil, err
+	}
+	v, err := termsInForce(ctx, s.db, p, engagementID, tandem.DateOf(s.db.Now().In(loc)))
 	if err != nil {
 		return nil, err
 	}
