@@ -73,7 +73,7 @@ func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int
 func (s *AlertStore) EvaluateWorkspace(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
 	defer wrap(&err, "AlertStore.EvaluateWorkspace(%d)", workspaceID)
 	p := System(workspaceID, "scheduler")
-	loc, err := workspaceLoc(ctx, s.db.queryRow, workspaceID)
+	_, loc, err := workspaceZone(ctx, s.db, workspaceID)
 	if err != nil {
 		return 0, err
 	}
@@ -242,7 +242,7 @@ func hundredthsText(v int) string {
 // Alerts lists the alerts of an engagement p may see, oldest first.
 func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementID int64) (_ []kpi.Alert, err error) {
 	defer wrap(&err, "AlertStore.Alerts(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
 	return scanAll(ctx, s.db, scanAlert, `SELECT id, engagement_id, kind, kpi_key, period_kind, period_start, period, status, previous, score, created_at, delivered_at

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
-	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -140,13 +139,14 @@ type engagementTerms struct {
 	loc     *time.Location
 }
 
-// workspaceZone reads the time zone of a workspace: its name and location.
+// workspaceZone reads the time zone of a workspace: its name and location
+// (UTC when the name is unknown).
 func workspaceZone(ctx context.Context, q querier, workspaceID int64) (string, *time.Location, error) {
 	var tz string
 	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
 		return "", nil, notFound(err)
 	}
-	return tz, (&account.Workspace{TimeZone: tz}).Location(), nil
+	return tz, zone(tz), nil
 }
 
 // loadTerms reads the terms of engagement e in force on the local date of at
