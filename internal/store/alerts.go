@@ -116,21 +116,15 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 		}
 	}
 	total := 0
-	for _, kind := range []string{kpi.Week, kpi.Month, kpi.Quarter} {
-		if !inUse[kind] {
-			continue
+	for _, per := range kpi.EvaluatedPeriods(inUse, at, loc) {
+		sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
+		if err != nil {
+			return total, err
 		}
-		cur := kpi.PeriodOf(kind, at, loc)
-		for _, per := range []kpi.Period{cur.Prev(), cur} {
-			sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
-			if err != nil {
-				return total, err
-			}
-			n, err := s.record(ctx, p, engagementID, title, sc)
-			total += n
-			if err != nil {
-				return total, err
-			}
+		n, err := s.record(ctx, p, engagementID, title, sc)
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
 	return total, nil
