@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/report"
 	"github.com/tandemhq/tandem/internal/request"
@@ -399,13 +400,13 @@ func (a *activity) support() error {
 		for range 3 - i {
 			per = per.Prev()
 		}
-		v := &kpi.ManualValue{EngagementID: eid, Metric: "customer_satisfaction", PeriodKind: kpi.Month,
+		v := &ownmetric.Value{EngagementID: eid, Metric: "customer_satisfaction", PeriodKind: kpi.Month,
 			PeriodStart: tandem.DateOf(per.Start), Value: score, Scale: 1, Note: "Average of the post-ticket surveys"}
-		if err := a.db.Manual.Enter(a.ctx, a.as[oskar], v); err != nil {
+		if err := a.db.OwnMetrics.Enter(a.ctx, a.as[oskar], v); err != nil {
 			return fmt.Errorf("satisfaction for %s: %w", per, err)
 		}
 		if i < 3 {
-			if err := a.db.Manual.Confirm(a.ctx, a.as[johan], v.ID); err != nil {
+			if err := a.db.OwnMetrics.Confirm(a.ctx, a.as[johan], v.ID); err != nil {
 				return err
 			}
 		}

@@ -31,6 +31,31 @@ type Alert struct {
 	DeliveredAt  time.Time // zero until e-mail or webhooks have sent it
 }
 
+// TurnedOffTrack reports whether a KPI evaluated now at status, after
+// previous at the last evaluation of the same period ("" when there was
+// none), raises an alert: it is off track and was not. An alert is
+// recorded once per engagement, KPI, period and status — a KPI that
+// recovers and falls off track again in the same period raises none.
+func TurnedOffTrack(previous, status Status) bool {
+	return status == OffTrack && previous != OffTrack
+}
+
+// EvaluatedPeriods are the periods the daily evaluation at scores for an
+// engagement whose terms (any version) use the period kinds inUse: of
+// each kind in use, week before month before quarter, the period before
+// the current one (it just closed, and gets its final word) and the
+// current one.
+func EvaluatedPeriods(inUse map[string]bool, at time.Time, loc *time.Location) []Period {
+	var out []Period
+	for _, kind := range []string{Week, Month, Quarter} {
+		if inUse[kind] {
+			cur := PeriodOf(kind, at, loc)
+			out = append(out, cur.Prev(), cur)
+		}
+	}
+	return out
+}
+
 // EvaluationDue reports whether the daily evaluation of a workspace in
 // loc falls in the slot (from, to]: whether EvaluationHour:00 local time,
 // of some day, lies in it. With hourly slots every local day has exactly

@@ -182,6 +182,30 @@ func AsOf(end, now time.Time) time.Time {
 	return now
 }
 
+// Prefill is what a new draft for a week is pre-filled from (Draft):
+//
+//   - Done: the deliverables accepted in the week, local days
+//     [DoneFrom, DoneTo);
+//   - Next: the deliverables not accepted that fall due in the week after,
+//     [NextFrom, NextTo);
+//   - Risks: the risk warnings open now that were raised before RisksBefore,
+//     the week's end;
+//   - Blockers: the deliverables not accepted that were overdue at
+//     OverdueBefore, the week's end or now when it has not ended.
+type Prefill struct {
+	DoneFrom, DoneTo tandem.Date
+	NextFrom, NextTo time.Time
+	RisksBefore      time.Time
+	OverdueBefore    time.Time
+}
+
+// PrefillFor decides what a draft for the week starting on monday, from
+// start to end (Week), is pre-filled from at now.
+func PrefillFor(monday tandem.Date, end, now time.Time) Prefill {
+	return Prefill{DoneFrom: monday, DoneTo: Next(monday), NextFrom: end, NextTo: end.AddDate(0, 0, 7),
+		RisksBefore: end, OverdueBefore: AsOf(end, now)}
+}
+
 // Item is one line a draft is pre-filled with: a deliverable, a risk.
 type Item struct {
 	Title string

@@ -117,3 +117,35 @@ func TestComment(t *testing.T) {
 		t.Error("MayWrite")
 	}
 }
+
+func TestPrefillFor(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Stockholm")
+	monday, _ := tandem.ParseDate("2026-03-02")
+	// The week 2–9 March 2026 in Stockholm (UTC+1): 1 March 23:00 UTC to 8 March 23:00 UTC.
+	start, end, err := Week(monday, loc, time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC); !start.Equal(want) {
+		t.Fatalf("start %s, want %s", start, want)
+	}
+	// While the week runs, blockers are what is overdue now.
+	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	p := PrefillFor(monday, end, now)
+	if p.DoneFrom.String() != "2026-03-02" || p.DoneTo.String() != "2026-03-09" {
+		t.Errorf("done %s–%s", p.DoneFrom, p.DoneTo)
+	}
+	if want := time.Date(2026, 3, 8, 23, 0, 0, 0, time.UTC); !p.NextFrom.Equal(want) || !p.RisksBefore.Equal(want) {
+		t.Errorf("next from %s, risks before %s, want %s", p.NextFrom, p.RisksBefore, want)
+	}
+	if want := time.Date(2026, 3, 15, 23, 0, 0, 0, time.UTC); !p.NextTo.Equal(want) {
+		t.Errorf("next to %s, want %s", p.NextTo, want)
+	}
+	if !p.OverdueBefore.Equal(now) {
+		t.Errorf("overdue before %s, want now %s", p.OverdueBefore, now)
+	}
+	// After the week, blockers are what was overdue at its end.
+	if p := PrefillFor(monday, end, time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)); !p.OverdueBefore.Equal(end) {
+		t.Errorf("overdue before %s after the week, want its end %s", p.OverdueBefore, end)
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -43,21 +45,8 @@ func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int
 		id int64
 		tz string
 	}
-	rows, err := s.db.query(ctx, `SELECT id, time_zone FROM workspaces ORDER BY id`)
+	wss, err := scanAll(ctx, s.db, func(r scanner, w *ws) error { return r.Scan(&w.id, &w.tz) }, `SELECT id, time_zone FROM workspaces ORDER BY id`)
 	if err != nil {
-		return 0, err
-	}
-	var wss []ws
-	for rows.Next() {
-		var w ws
-		if err := rows.Scan(&w.id, &w.tz); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		wss = append(wss, w)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	total := 0
@@ -84,7 +73,7 @@ func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int
 func (s *AlertStore) EvaluateWorkspace(ctx context.Context, workspaceID int64, at time.Time) (_ int, err error) {
 	defer wrap(&err, "AlertStore.EvaluateWorkspace(%d)", workspaceID)
 	p := System(workspaceID, "scheduler")
-	loc, err := workspaceLoc(ctx, s.db.queryRow, workspaceID)
+	_, loc, err := workspaceZone(ctx, s.db, workspaceID)
 	if err != nil {
 		return 0, err
 	}
@@ -92,21 +81,10 @@ func (s *AlertStore) EvaluateWorkspace(ctx context.Context, workspaceID int64, a
 		id    int64
 		title string
 	}
-	rows, err := s.db.query(ctx, `SELECT id, title FROM engagements WHERE workspace_id = ? AND status IN ('active', 'pilot') ORDER BY id`, workspaceID)
+	in, args := liveStatuses()
+	engs, err := scanAll(ctx, s.db, func(r scanner, e *live) error { return r.Scan(&e.id, &e.title) },
+		`SELECT id, title FROM engagements WHERE workspace_id = ? AND status IN (`+in+`) ORDER BY id`, append([]any{workspaceID}, args...)...)
 	if err != nil {
-		return 0, err
-	}
-	var engs []live
-	for rows.Next() {
-		var e live
-		if err := rows.Scan(&e.id, &e.title); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		engs = append(engs, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	total := 0
@@ -138,21 +116,15 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 		}
 	}
 	total := 0
-	for _, kind := range []string{kpi.Week, kpi.Month, kpi.Quarter} {
-		if !inUse[kind] {
-			continue
+	for _, per := range kpi.EvaluatedPeriods(inUse, at, loc) {
+		sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
+		if err != nil {
+			return total, err
 		}
-		cur := kpi.PeriodOf(kind, at, loc)
-		for _, per := range []kpi.Period{cur.Prev(), cur} {
-			sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
-			if err != nil {
-				return total, err
-			}
-			n, err := s.record(ctx, p, engagementID, title, sc)
-			total += n
-			if err != nil {
-				return total, err
-			}
+		n, err := s.record(ctx, p, engagementID, title, sc)
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
 	return total, nil
@@ -191,7 +163,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 				p.WorkspaceID, engagementID, r.KPI.Key, per.Kind, start, string(r.Status), score, tx.now); err != nil {
 				return err
 			}
-			if r.Status != kpi.OffTrack || prev == string(kpi.OffTrack) {
+			if !kpi.TurnedOffTrack(kpi.Status(prev), r.Status) {
 				continue
 			}
 			data := map[string]any{"kpi": r.KPI.Key, "name": r.KPI.Name, "metric": r.KPI.Metric, "engagement": title,
@@ -240,6 +212,18 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 	return n, nil
 }
 
+// liveStatuses is the SQL list of placeholders and the arguments of the
+// statuses of a live engagement (engagement.Status.Live).
+func liveStatuses() (string, []any) {
+	var args []any
+	for _, st := range engagement.Statuses {
+		if st.Live() {
+			args = append(args, string(st))
+		}
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "), args
+}
+
 // hundredthsText writes a score in hundredths of a point as "22.22".
 func hundredthsText(v int) string {
 	sign := ""
@@ -255,24 +239,16 @@ func (s *AlertStore) Alerts(ctx context.Context, p tandem.Principal, engagementI
 	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT id, engagement_id, kind, kpi_key, period_kind, period_start, period, status, previous, score, created_at, delivered_at
+	return scanAll(ctx, s.db, scanAlert, `SELECT id, engagement_id, kind, kpi_key, period_kind, period_start, period, status, previous, score, created_at, delivered_at
 		FROM alerts WHERE workspace_id = ? AND engagement_id = ? ORDER BY id`, p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
+}
+
+func scanAlert(r scanner, a *kpi.Alert) error {
+	var score sql.NullInt64
+	if err := r.Scan(&a.ID, &a.EngagementID, &a.Kind, &a.KPIKey, &a.PeriodKind, dateScan{&a.PeriodStart}, &a.Period,
+		&a.Status, &a.Previous, &score, &a.CreatedAt, nullTime{&a.DeliveredAt}); err != nil {
+		return err
 	}
-	defer rows.Close()
-	out := []kpi.Alert{}
-	for rows.Next() {
-		var a kpi.Alert
-		var status, prev string
-		var score sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.EngagementID, &a.Kind, &a.KPIKey, &a.PeriodKind, dateScan{&a.PeriodStart}, &a.Period,
-			&status, &prev, &score, &a.CreatedAt, nullTime{&a.DeliveredAt}); err != nil {
-			return nil, err
-		}
-		a.Status, a.Previous = kpi.Status(status), kpi.Status(prev)
-		a.Score, a.HasScore = int(score.Int64), score.Valid
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	a.Score, a.HasScore = int(score.Int64), score.Valid
+	return nil
 }

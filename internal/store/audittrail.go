@@ -24,7 +24,7 @@ type AuditFilter struct {
 
 const eventCols = `id, workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash`
 
-func scanEntry(s interface{ Scan(...any) error }, e *audit.Entry) error {
+func scanEntry(s scanner, e *audit.Entry) error {
 	err := s.Scan(&e.ID, &e.WorkspaceID, &e.Seq, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID,
 		&e.Data, &e.PrevHash, &e.Hash)
 	e.At = e.At.UTC()
@@ -65,21 +65,12 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM events`+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+eventCols+` FROM events`+w.String()+
+	out, err := scanAll(ctx, s.db, scanEntry, `SELECT `+eventCols+` FROM events`+w.String()+
 		fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []audit.Entry{}
-	for rows.Next() {
-		var e audit.Entry
-		if err := scanEntry(rows, &e); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // Verify walks every chain in the database and returns the first break, or
@@ -89,38 +80,30 @@ func (s *AuditStore) Verify(ctx context.Context) (_ *audit.Break, checked int, e
 	defer wrap(&err, "AuditStore.Verify")
 	heads := map[int64][2]string{}
 	var order []int64
-	rows, err := s.db.query(ctx, `SELECT workspace_id, seq, hash FROM event_heads ORDER BY workspace_id`)
+	type head struct {
+		ws, seq int64
+		hash    string
+	}
+	hs, err := scanAll(ctx, s.db, func(r scanner, h *head) error { return r.Scan(&h.ws, &h.seq, &h.hash) },
+		`SELECT workspace_id, seq, hash FROM event_heads ORDER BY workspace_id`)
 	if err != nil {
 		return nil, 0, err
 	}
-	for rows.Next() {
-		var ws, seq int64
-		var hash string
-		if err := rows.Scan(&ws, &seq, &hash); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		heads[ws] = [2]string{fmt.Sprint(seq), hash}
-		order = append(order, ws)
+	for _, h := range hs {
+		heads[h.ws] = [2]string{fmt.Sprint(h.seq), h.hash}
+		order = append(order, h.ws)
 	}
-	rows.Close()
 	// Chains with entries but no head row were tampered with too.
-	rows, err = s.db.query(ctx, `SELECT DISTINCT workspace_id FROM events ORDER BY workspace_id`)
+	wss, err := scanAll(ctx, s.db, scanInt64, `SELECT DISTINCT workspace_id FROM events ORDER BY workspace_id`)
 	if err != nil {
 		return nil, 0, err
 	}
-	for rows.Next() {
-		var ws int64
-		if err := rows.Scan(&ws); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
+	for _, ws := range wss {
 		if _, ok := heads[ws]; !ok {
 			heads[ws] = [2]string{"0", ""}
 			order = append(order, ws)
 		}
 	}
-	rows.Close()
 	for _, ws := range order {
 		v := audit.NewVerifier(ws)
 		rows, err := s.db.query(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = ? ORDER BY seq`, ws)
@@ -169,18 +152,5 @@ func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID 
 	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []audit.Entry{}
-	for rows.Next() {
-		var e audit.Entry
-		if err := scanEntry(rows, &e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanEntry, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)
 }

@@ -53,7 +53,7 @@ type DB struct {
 	KPI           *KPIStore
 	Jobs          *JobStore
 	Alerts        *AlertStore
-	Manual        *ManualStore
+	OwnMetrics    *OwnMetricStore
 }
 
 // Options configure Open.
@@ -112,7 +112,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: weekly KPI rollup: %w", err)
 	}
-	db.Jobs, db.Alerts, db.Manual = &JobStore{db}, &AlertStore{db}, &ManualStore{db}
+	db.Jobs, db.Alerts, db.OwnMetrics = &JobStore{db}, &AlertStore{db}, &OwnMetricStore{db}
 	return db, nil
 }
 

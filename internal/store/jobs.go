@@ -71,20 +71,7 @@ func (s *JobStore) Ensure(ctx context.Context, name string, first time.Time) (er
 func (s *JobStore) Due(ctx context.Context) (_ []string, err error) {
 	defer wrap(&err, "JobStore.Due")
 	now := s.db.Now()
-	rows, err := s.db.query(ctx, `SELECT name FROM jobs WHERE next_run <= ? AND (holder IS NULL OR lease_until < ?) ORDER BY name`, now, now)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanString, `SELECT name FROM jobs WHERE next_run <= ? AND (holder IS NULL OR lease_until < ?) ORDER BY name`, now, now)
 }
 
 // Claim claims the due slot of job name for holder with a lease of the
@@ -228,22 +215,14 @@ func (s *JobStore) Runs(ctx context.Context, name string) (_ []JobRun, err error
 		q += ` WHERE job = ?`
 		args = append(args, name)
 	}
-	rows, err := s.db.query(ctx, q+` ORDER BY job, scheduled_for`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []JobRun
-	for rows.Next() {
-		var r JobRun
-		if err := rows.Scan(&r.Job, &r.ScheduledFor, &r.Holder, &r.Attempts, &r.Started, nullTime{&r.Finished}, &r.Result, &r.Error); err != nil {
-			return nil, err
+	return scanAll(ctx, s.db, func(row scanner, r *JobRun) error {
+		if err := row.Scan(&r.Job, &r.ScheduledFor, &r.Holder, &r.Attempts, &r.Started, nullTime{&r.Finished}, &r.Result, &r.Error); err != nil {
+			return err
 		}
 		r.ScheduledFor, r.Started = r.ScheduledFor.UTC(), r.Started.UTC()
 		if !r.Finished.IsZero() {
 			r.Finished = r.Finished.UTC()
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	}, q+` ORDER BY job, scheduled_for`, args...)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -58,15 +57,6 @@ func zone(tz string) *time.Location {
 	}
 	zones.Store(tz, l)
 	return l
-}
-
-// workspaceLoc returns the workspace's time zone (UTC if unknown).
-func workspaceLoc(ctx context.Context, row func(context.Context, string, ...any) *sql.Row, workspaceID int64) (*time.Location, error) {
-	var tz string
-	if err := row(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
-		return nil, notFound(err)
-	}
-	return zone(tz), nil
 }
 
 // RecordFacts records a batch of facts in one transaction, each exactly as
@@ -315,7 +305,7 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
 			return notFound(err)
 		}
-		loc, err := workspaceLoc(ctx, tx.queryRow, p.WorkspaceID)
+		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
 		if err != nil {
 			return err
 		}

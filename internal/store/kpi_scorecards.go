@@ -297,7 +297,7 @@ func (s *KPIStore) Periods(ctx context.Context, p tandem.Principal, kind string,
 	if !kpi.ValidKind(kind) || n < 1 || n > kpi.MaxPeriods {
 		return nil, invalid("period", "validation.one_of")
 	}
-	loc, err := workspaceLoc(ctx, s.db.queryRow, p.WorkspaceID)
+	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}

@@ -20,10 +20,6 @@ import (
 // sweep records. The rules are in package notice.
 type NoticeStore struct{ db *DB }
 
-// live reports whether work happens under e. It only forwards to
-// engagement's Live, for the callers in manual.go; new code calls e.Live().
-func live(e *engagement.Engagement) bool { return e.Live() }
-
 const noticeCols = `n.id, n.workspace_id, n.engagement_id, n.category, COALESCE(n.deliverable_id, 0), COALESCE(d.title, ''), n.body,
 	n.due_at, n.timely, n.filed_by, fu.name, n.filed_at, COALESCE(n.acknowledged_by, 0), COALESCE(au.name, ''), n.acknowledged_at,
 	n.ack_comment, n.new_due_at`
@@ -66,7 +62,7 @@ func (s *NoticeStore) List(ctx context.Context, p tandem.Principal, engagementID
 	if f.Category != "" {
 		w.add("n.category = ?", f.Category)
 	}
-	return collect(ctx, s.db, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`, w.args...)
+	return scanAll(ctx, s.db, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`, w.args...)
 }
 
 // Get returns notice id of an engagement p may see, or tandem.ErrNotFound.
@@ -78,7 +74,7 @@ func (s *NoticeStore) Get(ctx context.Context, p tandem.Principal, engagementID,
 	return noticeIn(ctx, s.db, p, engagementID, id)
 }
 
-func noticeIn(ctx context.Context, q workReader, p tandem.Principal, engagementID, id int64) (*notice.Notice, error) {
+func noticeIn(ctx context.Context, q querier, p tandem.Principal, engagementID, id int64) (*notice.Notice, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("n.engagement_id = ? AND n.id = ?", engagementID, id)
@@ -206,28 +202,16 @@ func (s *NoticeStore) SweepOverdue(ctx context.Context, now time.Time) (_ int, e
 	// Candidates: those that missed their deadline (notice.Missed) and have
 	// no penalty yet. The rule itself is notice.PenaltyOwed, judged per
 	// deliverable.
-	rows, err := s.db.query(ctx, `SELECT d.workspace_id, d.id FROM deliverables d
+	type candidate struct{ workspaceID, id int64 }
+	cands, err := scanAll(ctx, s.db, func(r scanner, c *candidate) error { return r.Scan(&c.workspaceID, &c.id) },
+		`SELECT d.workspace_id, d.id FROM deliverables d
 		LEFT JOIN submissions s ON s.deliverable_id = d.id AND s.number = d.submissions
 		WHERE d.status <> ? AND d.due_at < ?
 		AND NOT (d.status = ? AND s.submitted_at IS NOT NULL AND s.submitted_at <= d.due_at)
-		AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.workspace_id = d.workspace_id AND f.kind = 'penalty.late_notice' AND f.subject_id = d.id)
+		AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.workspace_id = d.workspace_id AND f.kind = ? AND f.subject_id = d.id)
 		ORDER BY d.workspace_id, d.due_at, d.id`,
-		string(work.StatusAccepted), now, string(work.StatusSubmitted))
+		string(work.StatusAccepted), now, string(work.StatusSubmitted), string(fact.LateNoticePenalty))
 	if err != nil {
-		return 0, err
-	}
-	type candidate struct{ workspaceID, id int64 }
-	var cands []candidate
-	for rows.Next() {
-		var c candidate
-		if err := rows.Scan(&c.workspaceID, &c.id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		cands = append(cands, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	recorded := 0
@@ -281,7 +265,7 @@ func (s *NoticeStore) sweepOne(ctx context.Context, p tandem.Principal, delivera
 // judgeLateNotice loads what the late-notice rule needs of a deliverable —
 // its latest submission, the terms in force on its due date, the deadline
 // notices filed about it — and decides whether a penalty is owed at now.
-func judgeLateNotice(ctx context.Context, q workReader, p tandem.Principal, deliverableID int64, now time.Time) (*work.Deliverable, notice.Penalty, bool, error) {
+func judgeLateNotice(ctx context.Context, q querier, p tandem.Principal, deliverableID int64, now time.Time) (*work.Deliverable, notice.Penalty, bool, error) {
 	d, err := deliverableIn(ctx, q, p, deliverableID)
 	if err != nil {
 		return nil, notice.Penalty{}, false, err
@@ -299,7 +283,7 @@ func judgeLateNotice(ctx context.Context, q workReader, p tandem.Principal, deli
 	if err != nil {
 		return nil, notice.Penalty{}, false, err
 	}
-	filings, err := collect(ctx, q, func(s interface{ Scan(...any) error }, f *notice.Filing) error {
+	filings, err := scanAll(ctx, q, func(s interface{ Scan(...any) error }, f *notice.Filing) error {
 		err := s.Scan(&f.FiledAt, nullTime{&f.NewDueAt})
 		f.FiledAt = f.FiledAt.UTC()
 		return err
@@ -322,7 +306,7 @@ func (s *NoticeStore) Penalties(ctx context.Context, p tandem.Principal, engagem
 	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	return collect(ctx, s.db, func(s interface{ Scan(...any) error }, x *notice.Penalty) error {
+	return scanAll(ctx, s.db, func(s interface{ Scan(...any) error }, x *notice.Penalty) error {
 		var flag int
 		err := s.Scan(&x.DeliverableID, &x.DeliverableTitle, &x.DueAt, &x.AmountMinor, &x.Currency, &flag)
 		x.DueAt, x.NoticeFiled = x.DueAt.UTC(), flag != 0

@@ -69,7 +69,7 @@ func partnerPeople(ctx context.Context, tx *Tx, workspaceID, engagementID int64)
 }
 
 func userIDs(ctx context.Context, tx *Tx, q string, args ...any) ([]int64, error) {
-	return collect(ctx, tx, func(s interface{ Scan(...any) error }, id *int64) error { return s.Scan(id) }, q, args...)
+	return scanAll(ctx, tx, scanInt64, q, args...)
 }
 
 // List lists p's notifications in p's workspace, newest first, unread
@@ -84,7 +84,7 @@ func (s *NotificationStore) List(ctx context.Context, p tandem.Principal, all bo
 	if !all {
 		q += ` AND read_at IS NULL`
 	}
-	out, err := collect(ctx, s.db, func(s interface{ Scan(...any) error }, n *notification.Notification) error {
+	out, err := scanAll(ctx, s.db, func(s interface{ Scan(...any) error }, n *notification.Notification) error {
 		var js string
 		if err := s.Scan(&n.ID, &n.Kind, &n.EngagementID, &n.SubjectID, &js, &n.CreatedAt, nullTime{&n.ReadAt}); err != nil {
 			return err

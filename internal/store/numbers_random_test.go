@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -193,13 +194,13 @@ func TestScorecardsAgainstIndependentRecomputation(t *testing.T) {
 						d = time.Date(d.Year(), (d.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
 					}
 					key := valueKey{metricKey, kind, d.Format(time.DateOnly)}
-					mv := &kpi.ManualValue{EngagementID: eng, Metric: metricKey, PeriodKind: kind, PeriodStart: day, Value: v, Scale: scale}
+					mv := &ownmetric.Value{EngagementID: eng, Metric: metricKey, PeriodKind: kind, PeriodStart: day, Value: v, Scale: scale}
 					byPartner := metricKey == "survey" && rng.IntN(3) > 0
 					p := f.Manager
 					if byPartner {
 						p = partners[eng]
 					}
-					if err := db.Manual.Enter(ctx, p, mv); err != nil {
+					if err := db.OwnMetrics.Enter(ctx, p, mv); err != nil {
 						t.Fatalf("enter %+v: %v", key, err)
 					}
 					if mv.PeriodStart.String() != key.start {
@@ -224,11 +225,11 @@ func TestScorecardsAgainstIndependentRecomputation(t *testing.T) {
 						pv := pending[j]
 						pending = append(pending[:j], pending[j+1:]...)
 						if rng.IntN(3) > 0 {
-							if err := db.Manual.Confirm(ctx, f.Manager, pv.id); err != nil {
+							if err := db.OwnMetrics.Confirm(ctx, f.Manager, pv.id); err != nil {
 								t.Fatal(err)
 							}
 							m.counted[pv.key] = pv.v
-						} else if err := db.Manual.Reject(ctx, f.Manager, pv.id, "Not what we measured"); err != nil {
+						} else if err := db.OwnMetrics.Reject(ctx, f.Manager, pv.id, "Not what we measured"); err != nil {
 							t.Fatal(err)
 						}
 					}

@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -65,7 +66,7 @@ func TestManualValueCountsForItsPeriodKind(t *testing.T) {
 			storetest.Activate(t, db, f.Owner, f.A1, moodKPIs)
 			enter := func(kind, day string, v int64) {
 				t.Helper()
-				if err := db.Manual.Enter(ctx, f.Manager, &kpi.ManualValue{EngagementID: f.A1, Metric: "mood", PeriodKind: kind, PeriodStart: dayOf(day), Value: v}); err != nil {
+				if err := db.OwnMetrics.Enter(ctx, f.Manager, &ownmetric.Value{EngagementID: f.A1, Metric: "mood", PeriodKind: kind, PeriodStart: dayOf(day), Value: v}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -234,7 +235,7 @@ func TestTotalsFromExactScores(t *testing.T) {
 				}
 			})
 			for i, v := range []int64{500000, 634456, 397233, 981466} {
-				if err := db.Manual.Enter(ctx, f.Manager, &kpi.ManualValue{EngagementID: f.A1, Metric: "m_" + keys[i], PeriodKind: kpi.Month,
+				if err := db.OwnMetrics.Enter(ctx, f.Manager, &ownmetric.Value{EngagementID: f.A1, Metric: "m_" + keys[i], PeriodKind: kpi.Month,
 					PeriodStart: dayOf("2026-05-01"), Value: v, Scale: 4}); err != nil {
 					t.Fatal(err)
 				}
@@ -255,7 +256,7 @@ func TestTotalsFromExactScores(t *testing.T) {
 					Target: 100_000, Threshold: 0, Scale: 3, Direction: "higher", Weight: 1, Period: kpi.Month}}
 			})
 			for day, v := range map[string]int64{"2026-04-01": 36375, "2026-05-01": 36375, "2026-06-01": 36369} {
-				if err := db.Manual.Enter(ctx, f.Manager, &kpi.ManualValue{EngagementID: f.A2, Metric: "x", PeriodKind: kpi.Month,
+				if err := db.OwnMetrics.Enter(ctx, f.Manager, &ownmetric.Value{EngagementID: f.A2, Metric: "x", PeriodKind: kpi.Month,
 					PeriodStart: dayOf(day), Value: v, Scale: 3}); err != nil {
 					t.Fatal(err)
 				}

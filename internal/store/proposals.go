@@ -47,7 +47,7 @@ func (s *ProposalStore) List(ctx context.Context, p tandem.Principal, engagement
 	if kind != "" {
 		w.add("x.kind = ?", kind)
 	}
-	return collect(ctx, s.db, scanProposal, `SELECT `+proposalCols+proposalFrom+w.String()+` ORDER BY x.raised_at DESC, x.id DESC`, w.args...)
+	return scanAll(ctx, s.db, scanProposal, `SELECT `+proposalCols+proposalFrom+w.String()+` ORDER BY x.raised_at DESC, x.id DESC`, w.args...)
 }
 
 // Get returns proposal id of an engagement p may see, or
@@ -60,7 +60,7 @@ func (s *ProposalStore) Get(ctx context.Context, p tandem.Principal, engagementI
 	return proposalIn(ctx, s.db, p, engagementID, id)
 }
 
-func proposalIn(ctx context.Context, q workReader, p tandem.Principal, engagementID, id int64) (*proposal.Proposal, error) {
+func proposalIn(ctx context.Context, q querier, p tandem.Principal, engagementID, id int64) (*proposal.Proposal, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("x.engagement_id = ? AND x.id = ?", engagementID, id)

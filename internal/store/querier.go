@@ -37,4 +37,6 @@ func scanAll[T any](ctx context.Context, q querier, scan func(scanner, *T) error
 
 func scanString(s scanner, x *string) error { return s.Scan(x) }
 
+func scanInt64(s scanner, x *int64) error { return s.Scan(x) }
+
 func scanOption(s scanner, o *Option) error { return s.Scan(&o.ID, &o.Label) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/report"
@@ -46,7 +47,7 @@ func (s *ReportStore) List(ctx context.Context, p tandem.Principal, engagementID
 	var w where
 	engagementScope(&w, p)
 	w.add("r.workspace_id = ? AND r.engagement_id = ?", p.WorkspaceID, engagementID)
-	return collect(ctx, s.db, scanReport, `SELECT `+reportCols+reportFrom+w.String()+` ORDER BY r.week DESC`, w.args...)
+	return scanAll(ctx, s.db, scanReport, `SELECT `+reportCols+reportFrom+w.String()+` ORDER BY r.week DESC`, w.args...)
 }
 
 // Get returns the stored status report of an engagement for the week
@@ -59,7 +60,7 @@ func (s *ReportStore) Get(ctx context.Context, p tandem.Principal, engagementID 
 	return reportIn(ctx, s.db, p, engagementID, monday)
 }
 
-func reportIn(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, monday tandem.Date) (*report.Report, error) {
+func reportIn(ctx context.Context, q querier, p tandem.Principal, engagementID int64, monday tandem.Date) (*report.Report, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("r.workspace_id = ? AND r.engagement_id = ? AND r.week = ?", p.WorkspaceID, engagementID, monday.String())
@@ -107,25 +108,25 @@ func (s *ReportStore) Draft(ctx context.Context, p tandem.Principal, engagementI
 		return nil, err
 	}
 	lines := func(q string, args ...any) (string, error) {
-		items, err := collect(ctx, s.db, func(s interface{ Scan(...any) error }, it *report.Item) error { return s.Scan(&it.Title, &it.At) }, q, args...)
+		items, err := scanAll(ctx, s.db, func(s interface{ Scan(...any) error }, it *report.Item) error { return s.Scan(&it.Title, &it.At) }, q, args...)
 		return report.Lines(items, loc), err
 	}
-	from, to := monday.String(), report.Next(monday).String()
+	pre := report.PrefillFor(monday, end, now)
 	if r.Done, err = lines(`SELECT d.title, f.at FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
-		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'deliverable.accepted' AND f.day >= ? AND f.day < ? ORDER BY f.at`,
-		p.WorkspaceID, engagementID, from, to); err != nil {
+		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = ? AND f.day >= ? AND f.day < ? ORDER BY f.at`,
+		p.WorkspaceID, engagementID, string(fact.DeliverableAccepted), pre.DoneFrom.String(), pre.DoneTo.String()); err != nil {
 		return nil, err
 	}
 	if r.Next, err = lines(`SELECT title, due_at FROM deliverables WHERE workspace_id = ? AND engagement_id = ? AND status <> ?
-		AND due_at >= ? AND due_at < ? ORDER BY due_at, id`, p.WorkspaceID, engagementID, string(work.StatusAccepted), end, end.AddDate(0, 0, 7)); err != nil {
+		AND due_at >= ? AND due_at < ? ORDER BY due_at, id`, p.WorkspaceID, engagementID, string(work.StatusAccepted), pre.NextFrom, pre.NextTo); err != nil {
 		return nil, err
 	}
 	if r.Risks, err = lines(`SELECT title, raised_at FROM proposals WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND status = ?
-		AND raised_at < ? ORDER BY raised_at, id`, p.WorkspaceID, engagementID, proposal.KindRisk, proposal.StatusOpen, end); err != nil {
+		AND raised_at < ? ORDER BY raised_at, id`, p.WorkspaceID, engagementID, proposal.KindRisk, proposal.StatusOpen, pre.RisksBefore); err != nil {
 		return nil, err
 	}
 	if r.Blockers, err = lines(`SELECT title, due_at FROM deliverables WHERE workspace_id = ? AND engagement_id = ? AND status <> ?
-		AND due_at < ? ORDER BY due_at, id`, p.WorkspaceID, engagementID, string(work.StatusAccepted), report.AsOf(end, now)); err != nil {
+		AND due_at < ? ORDER BY due_at, id`, p.WorkspaceID, engagementID, string(work.StatusAccepted), pre.OverdueBefore); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -134,13 +135,13 @@ func (s *ReportStore) Draft(ctx context.Context, p tandem.Principal, engagementI
 // weekFigures counts an engagement's facts of the week [start, end) (local
 // dates [monday, monday+7)); states at the week's end are taken as of now
 // when the week has not ended.
-func weekFigures(ctx context.Context, q workReader, workspaceID, engagementID int64, monday tandem.Date, start, end, now time.Time) (report.Figures, error) {
+func weekFigures(ctx context.Context, q querier, workspaceID, engagementID int64, monday tandem.Date, start, end, now time.Time) (report.Figures, error) {
 	var f report.Figures
 	asOf := report.AsOf(end, now)
 	from, to := monday.String(), report.Next(monday).String()
 	err := q.queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = 'deliverable.accepted' AND day >= ? AND day < ?),
-		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = 'deliverable.returned' AND day >= ? AND day < ?),
+		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?),
+		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?),
 		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind LIKE 'breach.%' AND day >= ? AND day < ?),
 		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind LIKE 'penalty.%' AND day >= ? AND day < ?),
 		(SELECT COUNT(*) FROM deliverables WHERE workspace_id = ? AND engagement_id = ? AND due_at < ?
@@ -149,8 +150,8 @@ func weekFigures(ctx context.Context, q workReader, workspaceID, engagementID in
 			AND (acknowledged_at IS NULL OR acknowledged_at >= ?)),
 		(SELECT COUNT(*) FROM proposals WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND raised_at >= ? AND raised_at < ?),
 		(SELECT COUNT(*) FROM proposals WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND raised_at >= ? AND raised_at < ?)`,
-		workspaceID, engagementID, from, to,
-		workspaceID, engagementID, from, to,
+		workspaceID, engagementID, string(fact.DeliverableAccepted), from, to,
+		workspaceID, engagementID, string(fact.DeliverableReturned), from, to,
 		workspaceID, engagementID, from, to,
 		workspaceID, engagementID, from, to,
 		workspaceID, engagementID, asOf, asOf,

@@ -76,7 +76,7 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+requestFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	out, err := collect(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+w.String()+
+	out, err := scanAll(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+w.String()+
 		orderBy(pg.Sort, map[string]string{"number": "r.number", "opened": "r.opened_at", "status": "r.status",
 			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id")+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
@@ -113,7 +113,7 @@ func (s *RequestStore) get(ctx context.Context, p tandem.Principal, engagementID
 
 // requestIn reads request number of an engagement p may see, without its
 // history, or tandem.ErrNotFound.
-func requestIn(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, number int) (*request.Request, error) {
+func requestIn(ctx context.Context, q querier, p tandem.Principal, engagementID int64, number int) (*request.Request, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("r.engagement_id = ?", engagementID)
@@ -349,7 +349,7 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 func (s *RequestStore) SweepBreaches(ctx context.Context, now time.Time) (n int, err error) {
 	defer wrap(&err, "RequestStore.SweepBreaches")
 	now = now.UTC()
-	due, err := collect(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+`
+	due, err := scanAll(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+`
 		WHERE (r.response_due_at <= ? AND r.response_breached = 0) OR (r.resolution_due_at <= ? AND r.resolution_breached = 0)
 		ORDER BY r.id LIMIT 1000`, now, now)
 	if err != nil {
@@ -370,12 +370,12 @@ func pointers[T any](xs []T) []*T {
 // clocker computes requests' clocks, caching the workspaces' zones and the
 // calendars of the terms versions it meets.
 type clocker struct {
-	q    workReader
+	q    querier
 	zone map[int64]string
 	cals map[[2]int64]*sla.Calendar // by engagement and version
 }
 
-func newClocker(q workReader) *clocker {
+func newClocker(q querier) *clocker {
 	return &clocker{q: q, zone: map[int64]string{}, cals: map[[2]int64]*sla.Calendar{}}
 }
 
@@ -440,7 +440,7 @@ func (s *RequestStore) complete(ctx context.Context, rs []*request.Request, now 
 }
 
 // loadHistories loads the requests' histories, oldest change first.
-func loadHistories(ctx context.Context, q workReader, rs []*request.Request) error {
+func loadHistories(ctx context.Context, q querier, rs []*request.Request) error {
 	byID := make(map[int64]*request.Request, len(rs))
 	ids := make([]any, 0, len(rs))
 	for _, r := range rs {
@@ -477,26 +477,17 @@ func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagement
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT kind, at, value, flag, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND subject_id = ?
-		AND (kind LIKE 'sla.%' OR kind LIKE 'breach.%') ORDER BY at, id`, p.WorkspaceID, r.EngagementID, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Fact{}
-	for rows.Next() {
-		f := Fact{EngagementID: r.EngagementID, SubjectID: r.ID}
+	return scanAll(ctx, s.db, func(row scanner, f *Fact) error {
+		f.EngagementID, f.SubjectID = r.EngagementID, r.ID
 		var flag int64
 		var js string
-		if err := rows.Scan(&f.Kind, &f.At, &f.Value, &flag, &js); err != nil {
-			return nil, err
+		if err := row.Scan(&f.Kind, &f.At, &f.Value, &flag, &js); err != nil {
+			return err
 		}
 		f.At, f.Flag = f.At.UTC(), flag != 0
 		var err error
-		if f.Data, err = fact.Decode(f.Kind, []byte(js)); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		f.Data, err = fact.Decode(f.Kind, []byte(js))
+		return err
+	}, `SELECT kind, at, value, flag, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND subject_id = ?
+		AND (kind LIKE 'sla.%' OR kind LIKE 'breach.%') ORDER BY at, id`, p.WorkspaceID, r.EngagementID, r.ID)
 }

@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
-	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -61,7 +59,7 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	out, err := collect(ctx, s.db, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String()+
+	out, err := scanAll(ctx, s.db, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String()+
 		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
 		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
 	return out, total, err
@@ -93,33 +91,8 @@ func (s *WorkStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *w
 	return deliverableIn(ctx, s.db, p, id)
 }
 
-// workReader is what reads need: the read pool or a write transaction.
-type workReader interface {
-	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	queryRow(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-// collect runs a query and scans every row into a slice (empty, not nil,
-// when there are none).
-func collect[T any](ctx context.Context, q workReader, scan func(s interface{ Scan(...any) error }, x *T) error, query string, args ...any) ([]T, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		var x T
-		if err := scan(rows, &x); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
-}
-
 // deliverableIn reads one deliverable p may see, or tandem.ErrNotFound.
-func deliverableIn(ctx context.Context, q workReader, p tandem.Principal, id int64) (*work.Deliverable, error) {
+func deliverableIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*work.Deliverable, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("d.id = ?", id)
@@ -132,7 +105,7 @@ func deliverableIn(ctx context.Context, q workReader, p tandem.Principal, id int
 
 // deliverableOfEngagement reads a deliverable of the engagement that p may
 // see; nil when there is none.
-func deliverableOfEngagement(ctx context.Context, q workReader, p tandem.Principal, engagementID, id int64) (*work.Deliverable, error) {
+func deliverableOfEngagement(ctx context.Context, q querier, p tandem.Principal, engagementID, id int64) (*work.Deliverable, error) {
 	if id == 0 {
 		return nil, nil
 	}
@@ -144,7 +117,7 @@ func deliverableOfEngagement(ctx context.Context, q workReader, p tandem.Princip
 }
 
 // engagementIn reads an engagement p may see, or tandem.ErrNotFound.
-func engagementIn(ctx context.Context, q workReader, p tandem.Principal, id int64) (*engagement.Engagement, error) {
+func engagementIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*engagement.Engagement, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id = ?", id)
@@ -166,19 +139,20 @@ type engagementTerms struct {
 	loc     *time.Location
 }
 
-// workspaceZone reads the time zone of a workspace: its name and location.
-func workspaceZone(ctx context.Context, q workReader, workspaceID int64) (string, *time.Location, error) {
+// workspaceZone reads the time zone of a workspace: its name and location
+// (UTC when the name is unknown).
+func workspaceZone(ctx context.Context, q querier, workspaceID int64) (string, *time.Location, error) {
 	var tz string
 	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
 		return "", nil, notFound(err)
 	}
-	return tz, (&account.Workspace{TimeZone: tz}).Location(), nil
+	return tz, zone(tz), nil
 }
 
 // loadTerms reads the terms of engagement e in force on the local date of at
 // (see ContractStore.InForce); the caller has read e (or a record of it)
 // within p's scope.
-func loadTerms(ctx context.Context, q workReader, p tandem.Principal, e *engagement.Engagement, at time.Time) (*engagementTerms, error) {
+func loadTerms(ctx context.Context, q querier, p tandem.Principal, e *engagement.Engagement, at time.Time) (*engagementTerms, error) {
 	tz, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
 	if err != nil {
 		return nil, err
@@ -194,7 +168,7 @@ func loadTerms(ctx context.Context, q workReader, p tandem.Principal, e *engagem
 
 // loadEngagementTerms reads an engagement p may see with its terms in force
 // at at.
-func loadEngagementTerms(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, at time.Time) (*engagementTerms, error) {
+func loadEngagementTerms(ctx context.Context, q querier, p tandem.Principal, engagementID int64, at time.Time) (*engagementTerms, error) {
 	e, err := engagementIn(ctx, q, p, engagementID)
 	if err != nil {
 		return nil, err
@@ -546,8 +520,8 @@ func (s *WorkStore) Outcomes(ctx context.Context, p tandem.Principal, engagement
 	return outcomes(ctx, s.db, p, engagementID, from, to)
 }
 
-func outcomes(ctx context.Context, q workReader, p tandem.Principal, engagementID int64, from, to tandem.Date) ([]work.Outcome, error) {
-	return collect(ctx, q, func(s interface{ Scan(...any) error }, o *work.Outcome) error {
+func outcomes(ctx context.Context, q querier, p tandem.Principal, engagementID int64, from, to tandem.Date) ([]work.Outcome, error) {
+	return scanAll(ctx, q, func(s interface{ Scan(...any) error }, o *work.Outcome) error {
 		var acceptedAt, createdAt time.Time
 		err := s.Scan(&o.DeliverableID, &o.Title, &o.AcceptedAt, &o.LateDays, &o.Returns, nullTime{&acceptedAt}, &createdAt)
 		o.LeadTime = int64(acceptedAt.Sub(createdAt).Seconds())

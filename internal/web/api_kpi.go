@@ -194,7 +194,7 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 		if err != nil || id <= 0 {
 			return tandem.ErrNotFound
 		}
-		if defs, err = s.db.Manual.MetricDefs(r.Context(), state(r).principal, id); err != nil {
+		if defs, err = s.db.OwnMetrics.MetricDefs(r.Context(), state(r).principal, id); err != nil {
 			return err
 		}
 	}

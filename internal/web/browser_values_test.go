@@ -10,7 +10,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
-	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
 
@@ -96,8 +96,8 @@ func TestBrowserManualValues(t *testing.T) {
 	if !strings.Contains(steps, "Σ brand_presence ÷ n = 60 ÷ 1") {
 		t.Errorf("the arithmetic lacks the mean:\n%s", steps)
 	}
-	v, err := e.db.Manual.Values(ctx, f.Owner, f.A1, "")
-	if err != nil || len(v) != 1 || v[0].State != kpi.ManualConfirmed || v[0].Value != 60 {
+	v, err := e.db.OwnMetrics.Values(ctx, f.Owner, f.A1, "")
+	if err != nil || len(v) != 1 || v[0].State != ownmetric.Confirmed || v[0].Value != 60 {
 		t.Fatalf("stored values: %+v %v", v, err)
 	}
 

@@ -47,7 +47,7 @@ func kpiRow(l *i18n.Localizer, defs []contract.MetricDef, engagementID int64, p 
 	if !r.HasData {
 		row.Actual = l.T("kpi.status.no_data")
 	}
-	if d := contract.FindMetric(defs, k.Metric); d != nil && d.Kind == "manual" {
+	if d := contract.FindMetric(defs, k.Metric); d != nil && d.Kind == contract.MetricKindManual {
 		row.Values = fmt.Sprintf("/engagements/%d/values", engagementID)
 	}
 	if r.Scored {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
@@ -27,7 +28,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			{Key: "presence_per_lead", Name: "Presence per lead", Kind: "formula", Formula: "brand_presence / qualified_leads"},
 		}
 	})
-	if err := e.db.Manual.Enter(ctx, f.VendorManager, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kpi.Month,
+	if err := e.db.OwnMetrics.Enter(ctx, f.VendorManager, &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kpi.Month,
 		PeriodStart: tandem.DateOf(e.db.Now()), Value: 75, Scale: 1, Note: "Survey"}); err != nil {
 		t.Fatal(err)
 	}

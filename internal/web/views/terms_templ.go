@@ -3099,9 +3099,9 @@ func Amendments(n Nav, e *engagement.Engagement, rows []AmendmentView, canPropos
 
 func amendmentTone(s string) string {
 	switch s {
-	case "accepted":
+	case contract.AmendmentAccepted:
 		return "ok"
-	case "rejected":
+	case contract.AmendmentRejected:
 		return "off"
 	}
 	return "warn"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -57,11 +58,11 @@ func TestManualValues(t *testing.T) {
 				t.Fatalf("total without values: %+v", sc)
 			}
 			// The client enters 8.0 for March, naming any day of it.
-			sat := &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-14"), Value: 80, Scale: 1}
-			if err := db.Manual.Enter(ctx, f.Manager, sat); err != nil {
+			sat := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-14"), Value: 80, Scale: 1}
+			if err := db.OwnMetrics.Enter(ctx, f.Manager, sat); err != nil {
 				t.Fatal(err)
 			}
-			if sat.State != kpi.ManualConfirmed || sat.PeriodStart.String() != "2026-03-01" || sat.FactID == 0 {
+			if sat.State != ownmetric.Confirmed || sat.PeriodStart.String() != "2026-03-01" || sat.FactID == 0 {
 				t.Fatalf("entered: %+v", sat)
 			}
 			// Satisfaction 8.0: (8.0 − 5.0) / (9.0 − 5.0) = 75.00.
@@ -73,54 +74,54 @@ func TestManualValues(t *testing.T) {
 			// period that has not begun, nor with another scale.
 			bad := []struct {
 				p     tandem.Principal
-				v     kpi.ManualValue
+				v     ownmetric.Value
 				field string
 			}{
-				{f.VendorManager, kpi.ManualValue{Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 90, Scale: 1}, "metric"},
-				{f.Manager, kpi.ManualValue{Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-04-01"), Value: 90, Scale: 1}, "period_start"},
-				{f.Manager, kpi.ManualValue{Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 9, Scale: 0}, "value"},
-				{f.Manager, kpi.ManualValue{Metric: "on_time_share", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 9}, "metric"},
-				{f.Manager, kpi.ManualValue{Metric: "satisfaction", PeriodKind: "year", PeriodStart: day("2026-03-01"), Value: 9, Scale: 1}, "period"},
+				{f.VendorManager, ownmetric.Value{Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 90, Scale: 1}, "metric"},
+				{f.Manager, ownmetric.Value{Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-04-01"), Value: 90, Scale: 1}, "period_start"},
+				{f.Manager, ownmetric.Value{Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 9, Scale: 0}, "value"},
+				{f.Manager, ownmetric.Value{Metric: "on_time_share", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 9}, "metric"},
+				{f.Manager, ownmetric.Value{Metric: "satisfaction", PeriodKind: "year", PeriodStart: day("2026-03-01"), Value: 9, Scale: 1}, "period"},
 			}
 			for i, b := range bad {
 				b.v.EngagementID = f.A1
-				err := db.Manual.Enter(ctx, b.p, &b.v)
+				err := db.OwnMetrics.Enter(ctx, b.p, &b.v)
 				if fe := tandem.FieldErrors(err); len(fe) == 0 || fe[0].Field != b.field {
 					t.Errorf("bad %d: %v", i, err)
 				}
 			}
 			// The viewer may not enter; partner B and agents not on the engagement cannot see it.
-			if err := db.Manual.Enter(ctx, f.Viewer, &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1, Scale: 1}); tandem.ErrorCode(err) != tandem.EForbidden {
+			if err := db.OwnMetrics.Enter(ctx, f.Viewer, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1, Scale: 1}); tandem.ErrorCode(err) != tandem.EForbidden {
 				t.Errorf("viewer entered: %v", err)
 			}
-			if err := db.Manual.Enter(ctx, f.VendorManagerB, &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1}); tandem.ErrorCode(err) != tandem.ENotFound {
+			if err := db.OwnMetrics.Enter(ctx, f.VendorManagerB, &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 1}); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Errorf("partner B reported on A1: %v", err)
 			}
-			if _, err := db.Manual.Values(ctx, f.VendorManagerB, f.A1, ""); tandem.ErrorCode(err) != tandem.ENotFound {
+			if _, err := db.OwnMetrics.Values(ctx, f.VendorManagerB, f.A1, ""); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Errorf("partner B listed A1's values: %v", err)
 			}
 
 			// The partner reports brand presence 60: pending, it does not count.
-			rep := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-02"), Value: 60, Note: "Survey of 200"}
-			if err := db.Manual.Enter(ctx, f.VendorManager, rep); err != nil {
+			rep := &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-02"), Value: 60, Note: "Survey of 200"}
+			if err := db.OwnMetrics.Enter(ctx, f.VendorManager, rep); err != nil {
 				t.Fatal(err)
 			}
-			if rep.State != kpi.ManualPending {
+			if rep.State != ownmetric.Pending {
 				t.Fatalf("reported: %+v", rep)
 			}
 			if r := row(t, scorecard(), "brand"); r.HasData {
 				t.Fatalf("a pending value counts: %+v", r)
 			}
-			if err := db.Manual.Confirm(ctx, f.VendorManager, rep.ID); tandem.ErrorCode(err) != tandem.EForbidden {
+			if err := db.OwnMetrics.Confirm(ctx, f.VendorManager, rep.ID); tandem.ErrorCode(err) != tandem.EForbidden {
 				t.Fatalf("the partner confirmed its own value: %v", err)
 			}
-			if err := db.Manual.Reject(ctx, f.Manager, rep.ID, " "); len(tandem.FieldErrors(err)) == 0 {
+			if err := db.OwnMetrics.Reject(ctx, f.Manager, rep.ID, " "); len(tandem.FieldErrors(err)) == 0 {
 				t.Fatalf("rejected without a reason: %v", err)
 			}
-			if err := db.Manual.Confirm(ctx, f.Manager, rep.ID); err != nil {
+			if err := db.OwnMetrics.Confirm(ctx, f.Manager, rep.ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Manual.Confirm(ctx, f.Manager, rep.ID); tandem.ErrorCode(err) != tandem.EConflict {
+			if err := db.OwnMetrics.Confirm(ctx, f.Manager, rep.ID); tandem.ErrorCode(err) != tandem.EConflict {
 				t.Fatalf("confirmed twice: %v", err)
 			}
 			// Brand 60: (60 − 20) / (100 − 20) = 50.00. Ratio 60 / 8 = 7.5:
@@ -137,11 +138,11 @@ func TestManualValues(t *testing.T) {
 			}
 
 			// A second report replaces nothing until confirmed; rejected, it never counts.
-			rep2 := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 95}
-			if err := db.Manual.Enter(ctx, f.VendorAgent, rep2); err != nil {
+			rep2 := &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 95}
+			if err := db.OwnMetrics.Enter(ctx, f.VendorAgent, rep2); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Manual.Reject(ctx, f.Owner, rep2.ID, "No source given"); err != nil {
+			if err := db.OwnMetrics.Reject(ctx, f.Owner, rep2.ID, "No source given"); err != nil {
 				t.Fatal(err)
 			}
 			if r := row(t, scorecard(), "brand"); r.Actual.Cmp(kpi.Int(60)) != 0 {
@@ -150,7 +151,7 @@ func TestManualValues(t *testing.T) {
 			// The client corrects satisfaction to 6.5: the new value replaces 8.0.
 			// Satisfaction (6.5 − 5) / 4 = 37.50; ratio 60 / 6.5 = 120/13 = 9.23…:
 			// (120/13 − 2) / 8 × 100 = 90.38…, rounded 90.38.
-			if err := db.Manual.Enter(ctx, f.Owner, &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-31"), Value: 65, Scale: 1}); err != nil {
+			if err := db.OwnMetrics.Enter(ctx, f.Owner, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day("2026-03-31"), Value: 65, Scale: 1}); err != nil {
 				t.Fatal(err)
 			}
 			sc = scorecard()
@@ -160,7 +161,7 @@ func TestManualValues(t *testing.T) {
 			if r := row(t, sc, "ratio"); r.Actual.Cmp(kpi.Ratio(120, 13)) != 0 || r.Score != 9038 {
 				t.Fatalf("ratio corrected: %+v", r)
 			}
-			vals, err := db.Manual.Values(ctx, f.VendorAgent, f.A1, "")
+			vals, err := db.OwnMetrics.Values(ctx, f.VendorAgent, f.A1, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +169,7 @@ func TestManualValues(t *testing.T) {
 			for _, v := range vals {
 				states[v.State]++
 			}
-			if len(vals) != 4 || states[kpi.ManualConfirmed] != 2 || states[kpi.ManualReplaced] != 1 || states[kpi.ManualRejected] != 1 {
+			if len(vals) != 4 || states[ownmetric.Confirmed] != 2 || states[ownmetric.Replaced] != 1 || states[ownmetric.Rejected] != 1 {
 				t.Fatalf("values: %v", states)
 			}
 			// The explanation shows the formula's inputs and the facts.
@@ -221,13 +222,13 @@ func TestManualValuesRandom(t *testing.T) {
 				kind := []string{kpi.Week, kpi.Month, kpi.Quarter}[rng.IntN(3)]
 				switch op := rng.IntN(10); {
 				case op < 4:
-					v := &kpi.ManualValue{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: kind, PeriodStart: day, Value: int64(30 + rng.IntN(70)), Scale: 1}
-					if err := db.Manual.Enter(ctx, client[rng.IntN(2)], v); err != nil {
+					v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: kind, PeriodStart: day, Value: int64(30 + rng.IntN(70)), Scale: 1}
+					if err := db.OwnMetrics.Enter(ctx, client[rng.IntN(2)], v); err != nil {
 						t.Fatal(err)
 					}
 				case op < 7 || len(pending) == 0:
-					v := &kpi.ManualValue{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kind, PeriodStart: day, Value: int64(rng.IntN(150))}
-					if err := db.Manual.Enter(ctx, partner[rng.IntN(2)], v); err != nil {
+					v := &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: kind, PeriodStart: day, Value: int64(rng.IntN(150))}
+					if err := db.OwnMetrics.Enter(ctx, partner[rng.IntN(2)], v); err != nil {
 						t.Fatal(err)
 					}
 					pending = append(pending, v.ID)
@@ -237,9 +238,9 @@ func TestManualValuesRandom(t *testing.T) {
 					pending = append(pending[:i], pending[i+1:]...)
 					var err error
 					if rng.IntN(3) > 0 {
-						err = db.Manual.Confirm(ctx, client[rng.IntN(2)], id)
+						err = db.OwnMetrics.Confirm(ctx, client[rng.IntN(2)], id)
 					} else {
-						err = db.Manual.Reject(ctx, f.Owner, id, "Not what the survey says")
+						err = db.OwnMetrics.Reject(ctx, f.Owner, id, "Not what the survey says")
 					}
 					// A later report for the same period may have replaced it.
 					if err != nil && tandem.ErrorCode(err) != tandem.EConflict {
@@ -250,14 +251,14 @@ func TestManualValuesRandom(t *testing.T) {
 			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 				t.Fatalf("verify: %v %v", m, err)
 			}
-			vals, err := db.Manual.Values(ctx, f.Owner, f.A1, "")
+			vals, err := db.OwnMetrics.Values(ctx, f.Owner, f.A1, "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			counting := map[string]int{}
 			confirmed := 0
 			for _, v := range vals {
-				if v.State == kpi.ManualConfirmed {
+				if v.State == ownmetric.Confirmed {
 					confirmed++
 					counting[v.Metric+v.PeriodKind+v.PeriodStart.String()]++
 					if v.FactID == 0 {

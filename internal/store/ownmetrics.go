@@ -8,27 +8,27 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
-	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// ManualStore keeps the values of manual metrics (kpi.ManualValue). A value
+// OwnMetricStore keeps the values of manual metrics (ownmetric.Value). A value
 // counts through a fact of kind metric.ManualKind(metric, period kind)
 // dated on the period's first day (so it counts for the periods
 // kpi.ValueCountsFor names, and no other), recorded when the client enters or confirms it and
 // deleted when a later value replaces it, so the KPI aggregates, the
 // scorecards and `tandem kpi verify` treat it like every other fact.
-type ManualStore struct{ db *DB }
+type OwnMetricStore struct{ db *DB }
 
-const manualCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_kind, v.period_start, v.value, v.scale, v.note, v.state, v.side,
+const ownValueCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_kind, v.period_start, v.value, v.scale, v.note, v.state, v.side,
 	v.entered_by, eu.name, v.entered_at, COALESCE(v.decided_by, 0), COALESCE(du.name, ''), v.decided_at, v.reason, v.fact_id`
 
-const manualFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
+const ownValueFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
 	JOIN users eu ON eu.id = v.entered_by LEFT JOIN users du ON du.id = v.decided_by`
 
-func scanManual(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
+func scanOwnMetricValue(s scanner, v *ownmetric.Value) error {
 	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Metric, &v.PeriodKind, dateScan{&v.PeriodStart}, &v.Value, &v.Scale,
 		&v.Note, &v.State, &v.Side, &v.EnteredBy, &v.EnteredByName, &v.EnteredAt, &v.DecidedBy, &v.DecidedByName,
 		nullTime{&v.DecidedAt}, &v.Reason, &v.FactID); err != nil {
@@ -38,15 +38,15 @@ func scanManual(s interface{ Scan(...any) error }, v *kpi.ManualValue) error {
 	return nil
 }
 
-// MaxManualValues bounds the values Values lists.
-const MaxManualValues = 500
+// MaxOwnMetricValues bounds the values Values lists.
+const MaxOwnMetricValues = 500
 
-// Values lists an engagement's manual values, the latest period first and,
+// Values lists an engagement's own metric values, the latest period first and,
 // within a period, the latest entry first; metric, when not empty, keeps
 // that metric's only. Anyone who may see the engagement may call it.
-func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []kpi.ManualValue, err error) {
-	defer wrap(&err, "ManualStore.Values(%d)", engagementID)
-	if _, err := s.db.Engagements.Get(ctx, p, engagementID); err != nil {
+func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagementID int64, metricKey string) (_ []ownmetric.Value, err error) {
+	defer wrap(&err, "OwnMetricStore.Values(%d)", engagementID)
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
 	var w where
@@ -55,30 +55,23 @@ func (s *ManualStore) Values(ctx context.Context, p tandem.Principal, engagement
 	if metricKey != "" {
 		w.add("v.metric = ?", metricKey)
 	}
-	rows, err := s.db.query(ctx, `SELECT `+manualCols+manualFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxManualValues), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []kpi.ManualValue{}
-	for rows.Next() {
-		var v kpi.ManualValue
-		if err := scanManual(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxOwnMetricValues), w.args...)
 }
 
-// Value returns one manual value that p may see. ENotFound otherwise.
-func (s *ManualStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *kpi.ManualValue, err error) {
-	defer wrap(&err, "ManualStore.Value(%d)", id)
+// Value returns one own metric value that p may see. ENotFound otherwise.
+func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *ownmetric.Value, err error) {
+	defer wrap(&err, "OwnMetricStore.Value(%d)", id)
+	return ownValueIn(ctx, s.db, p, id)
+}
+
+// ownValueIn reads one own metric value p may see through q, or
+// tandem.ErrNotFound.
+func ownValueIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*ownmetric.Value, error) {
 	var w where
 	engagementScope(&w, p)
 	w.add("v.id = ?", id)
-	var v kpi.ManualValue
-	if err := scanManual(s.db.queryRow(ctx, `SELECT `+manualCols+manualFrom+w.String(), w.args...), &v); err != nil {
+	var v ownmetric.Value
+	if err := scanOwnMetricValue(q.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
 		return nil, notFound(err)
 	}
 	return &v, nil
@@ -98,34 +91,24 @@ func (s *ManualStore) Value(ctx context.Context, p tandem.Principal, id int64) (
 //
 // Errors: EInvalid (with the field), EConflict (the engagement is not
 // live), EForbidden, ENotFound.
-func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.ManualValue) (err error) {
-	defer wrap(&err, "ManualStore.Enter")
+func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownmetric.Value) (err error) {
+	defer wrap(&err, "OwnMetricStore.Enter")
 	v.Normalize()
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	def, per, loc, err := s.definition(ctx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart)
-	if err != nil {
-		return err
-	}
-	client := access.Can(p, access.Respond) == nil
-	if v.Scale != def.Scale {
-		return invalid("value", "kpi.manual.scale", "n", def.Scale)
-	}
-	v.PeriodStart = tandem.DateOf(per.Start)
 	return s.db.transact(ctx, func(tx *Tx) error {
-		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
-		v.State, v.Side = kpi.ManualPending, "partner"
-		if client {
-			v.State, v.Side = kpi.ManualConfirmed, "client"
-			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
-				return err
-			}
+		def, per, loc, err := definition(ctx, tx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart, tx.now)
+		if err != nil {
+			return err
 		}
-		// A newer entry for the period supersedes the pending ones.
-		if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-			AND period_kind = ? AND period_start = ? AND state = ?`, kpi.ManualReplaced, p.WorkspaceID, v.EngagementID, v.Metric,
-			v.PeriodKind, v.PeriodStart.String(), kpi.ManualPending); err != nil {
+		if err := v.CheckScale(def); err != nil {
+			return err
+		}
+		v.PeriodStart = tandem.DateOf(per.Start)
+		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
+		action := v.Enter(p.Side())
+		if err := replaceValues(ctx, tx, p, v, v.Superseded(true)); err != nil {
 			return err
 		}
 		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
@@ -136,9 +119,7 @@ func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.Manu
 			return err
 		}
 		v.ID = id
-		action := "manual.reported"
-		if client {
-			action = "manual.entered"
+		if v.Counts() {
 			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
 			}
@@ -147,7 +128,7 @@ func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.Manu
 			if err != nil {
 				return err
 			}
-			if err := notify(ctx, tx, p, deciders, "manual.reported", v.EngagementID, id, map[string]any{
+			if err := notify(ctx, tx, p, deciders, action, v.EngagementID, id, map[string]any{
 				"metric": def.Name, "period": per.String()}); err != nil {
 				return err
 			}
@@ -158,14 +139,33 @@ func (s *ManualStore) Enter(ctx context.Context, p tandem.Principal, v *kpi.Manu
 	})
 }
 
+// replaceValues marks the values of v's metric and period in the given
+// states (ownmetric.Value.Superseded) as replaced.
+func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, states []string) error {
+	for _, st := range states {
+		if st == ownmetric.Confirmed {
+			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+			AND period_kind = ? AND period_start = ? AND state = ?`, ownmetric.Replaced, p.WorkspaceID, v.EngagementID, v.Metric,
+			v.PeriodKind, v.PeriodStart.String(), st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // replaceConfirmed marks the value that counts for v's metric and period,
 // if any, as replaced and deletes its fact, recomputing that day's
 // aggregates.
-func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue) error {
+func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) error {
 	var id, factID int64
 	err := tx.queryRow(ctx, `SELECT id, fact_id FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
 		AND period_kind = ? AND period_start = ? AND state = ?`, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind,
-		v.PeriodStart.String(), kpi.ManualConfirmed).Scan(&id, &factID)
+		v.PeriodStart.String(), ownmetric.Confirmed).Scan(&id, &factID)
 	if err != nil {
 		if notFound(err) == tandem.ErrNotFound {
 			return nil
@@ -173,7 +173,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 		return err
 	}
 	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, fact_id = 0 WHERE workspace_id = ? AND id = ?`,
-		kpi.ManualReplaced, p.WorkspaceID, id); err != nil {
+		ownmetric.Replaced, p.WorkspaceID, id); err != nil {
 		return err
 	}
 	var day tandem.Date
@@ -188,7 +188,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.Ma
 
 // countValue records the fact through which a confirmed value counts and
 // links it to the value.
-func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualValue, loc *time.Location) error {
+func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, loc *time.Location) error {
 	at := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc).Start // the first instant of the period's first day
 	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, SubjectID: v.ID, At: at,
 		Value: v.Value, Data: fact.ManualValue{Metric: v.Metric, PeriodKind: string(v.PeriodKind), Scale: int64(v.Scale), Side: string(v.Side)}}); err != nil {
@@ -209,60 +209,49 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *kpi.ManualVa
 // that counted for the period, if any, and the partner's people are
 // notified. Owners and managers may call it. Errors: EConflict (not
 // pending), ENotFound, EForbidden.
-func (s *ManualStore) Confirm(ctx context.Context, p tandem.Principal, id int64) (err error) {
-	defer wrap(&err, "ManualStore.Confirm(%d)", id)
+func (s *OwnMetricStore) Confirm(ctx context.Context, p tandem.Principal, id int64) (err error) {
+	defer wrap(&err, "OwnMetricStore.Confirm(%d)", id)
 	return s.decide(ctx, p, id, true, "")
 }
 
 // Reject turns down a value the partner reported, with a reason; the
 // reporter is notified. Owners and managers may call it. Errors: EInvalid
 // (reason), EConflict (not pending), ENotFound, EForbidden.
-func (s *ManualStore) Reject(ctx context.Context, p tandem.Principal, id int64, reason string) (err error) {
-	defer wrap(&err, "ManualStore.Reject(%d)", id)
+func (s *OwnMetricStore) Reject(ctx context.Context, p tandem.Principal, id int64, reason string) (err error) {
+	defer wrap(&err, "OwnMetricStore.Reject(%d)", id)
 	return s.decide(ctx, p, id, false, reason)
 }
 
-func (s *ManualStore) decide(ctx context.Context, p tandem.Principal, id int64, confirm bool, reason string) error {
+func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int64, confirm bool, reason string) error {
 	if err := access.Can(p, access.Respond); err != nil {
 		return err
 	}
-	v, err := s.Value(ctx, p, id)
-	if err != nil {
-		return err
-	}
-	if !confirm {
-		if err := kpi.ValidateReason(reason); err != nil {
+	return s.db.transact(ctx, func(tx *Tx) error {
+		v, err := ownValueIn(ctx, tx, p, id)
+		if err != nil {
 			return err
 		}
-	}
-	if v.State != kpi.ManualPending {
-		return tandem.Errorf(tandem.EConflict, i18n.K("kpi.manual.not_pending"))
-	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
-	if err != nil {
-		return err
-	}
-	state, action := kpi.ManualRejected, "manual.rejected"
-	if confirm {
-		state, action = kpi.ManualConfirmed, "manual.confirmed"
-	}
-	return s.db.transact(ctx, func(tx *Tx) error {
-		if confirm {
-			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
-				return err
-			}
+		action, err := v.Decide(confirm, reason)
+		if err != nil {
+			return err
+		}
+		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := replaceValues(ctx, tx, p, v, v.Superseded(false)); err != nil {
+			return err
 		}
 		res, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE workspace_id = ? AND id = ? AND state = ?`, state, p.UserID, tx.now, reason, p.WorkspaceID, id, kpi.ManualPending)
+			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending)
 		if err != nil {
 			return err
 		}
 		if k, _ := res.RowsAffected(); k != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("kpi.manual.not_pending"))
+			return ownmetric.ErrNotPending
 		}
-		v.State = state
-		if confirm {
-			if err := countValue(ctx, tx, p, v, ws.Location()); err != nil {
+		if v.Counts() {
+			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
 			}
 		}
@@ -287,64 +276,61 @@ func (s *ManualStore) decide(ctx context.Context, p tandem.Principal, id int64, 
 // engagement is live, the period has begun, and the metric is a manual
 // metric of those terms. Errors: EInvalid (metric, period_start),
 // EConflict, EForbidden, ENotFound.
-func (s *ManualStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
-	defer wrap(&err, "ManualStore.Definition(%d, %s)", engagementID, key)
-	v := kpi.ManualValue{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
+func (s *OwnMetricStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
+	defer wrap(&err, "OwnMetricStore.Definition(%d, %s)", engagementID, key)
+	v := ownmetric.Value{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
 	v.Normalize()
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	def, _, _, err := s.definition(ctx, p, engagementID, v.Metric, kind, day)
+	def, _, _, err := definition(ctx, s.db, p, engagementID, v.Metric, kind, day, s.db.Now())
 	return def, err
 }
 
-func (s *ManualStore) definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+// definition loads through q what entering a value needs and decides
+// whether p may enter it at now (see Definition).
+func definition(ctx context.Context, q querier, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {
 		return nil, per, nil, err
 	}
-	client := access.Can(p, access.Respond) == nil
-	e, err := s.db.Engagements.Get(ctx, p, engagementID)
+	e, err := loadEngagement(ctx, q, p, engagementID)
 	if err != nil {
 		return nil, per, nil, err
 	}
-	if !live(e) {
-		return nil, per, nil, tandem.Errorf(tandem.EConflict, i18n.K("notice.not_live"))
+	if err := ownmetric.CheckLive(e); err != nil {
+		return nil, per, nil, err
 	}
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
 	if err != nil {
 		return nil, per, nil, err
 	}
-	loc := ws.Location()
 	per = kpi.PeriodOfDate(kind, day, loc)
-	if per.Start.After(s.db.Now()) {
-		return nil, per, nil, invalid("period_start", "kpi.manual.future")
+	if err := ownmetric.CheckPeriod(per, now, e.StartsOn); err != nil {
+		return nil, per, nil, err
 	}
-	if kpi.LastDay(per).Before(e.StartsOn) {
-		return nil, per, nil, invalid("period_start", "kpi.manual.before_start")
-	}
-	terms, err := s.db.Contracts.InForce(ctx, p, engagementID, kpi.LastDay(per))
+	terms, err := termsInForce(ctx, q, p, engagementID, kpi.LastDay(per))
 	if err != nil {
 		return nil, per, nil, err
 	}
 	def := terms.Terms.MetricDef(key)
-	if def == nil || def.Kind != "manual" {
-		return nil, per, nil, invalid("metric", "kpi.manual.unknown_metric")
-	}
-	if !client && def.Source != "partner" {
-		return nil, per, nil, invalid("metric", "kpi.manual.client_only")
+	if err := ownmetric.MayEnter(p.Side(), def); err != nil {
+		return nil, per, nil, err
 	}
 	return def, per, loc, nil
 }
 
 // MetricDefs returns the engagement's own metrics in the terms in force
 // today, for forms. Anyone who may see the engagement may call it.
-func (s *ManualStore) MetricDefs(ctx context.Context, p tandem.Principal, engagementID int64) ([]contract.MetricDef, error) {
-	ws, err := s.db.Accounts.Workspace(ctx, p.WorkspaceID)
+func (s *OwnMetricStore) MetricDefs(ctx context.Context, p tandem.Principal, engagementID int64) ([]contract.MetricDef, error) {
+	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.db.Contracts.InForce(ctx, p, engagementID, tandem.DateOf(s.db.Now().In(ws.Location())))
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
+		return nil, err
+	}
+	v, err := termsInForce(ctx, s.db, p, engagementID, tandem.DateOf(s.db.Now().In(loc)))
 	if err != nil {
 		return nil, err
 	}

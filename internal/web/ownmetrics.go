@@ -11,11 +11,12 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/money"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
 
-// Values of manual metrics: the page where the client enters them and the
+// Own metric values: the page where the client enters them and the
 // partner reports them, and the JSON API. The period is named by its kind
 // and any day of it; the value is read with the metric's decimals (in the
 // reader's number format on the page, with a dot in the API).
@@ -29,7 +30,7 @@ func metricName(l *i18n.Localizer, defs []contract.MetricDef, key string) string
 	return l.T(string(contract.MetricLabel(key)))
 }
 
-// parseValue reads a manual value with scale decimals, or gives a field
+// parseValue reads a own metric value with scale decimals, or gives a field
 // error on "value".
 func parseValue(s string, scale int, sep rune) (int64, error) {
 	n, err := money.ParseFixed(s, scale, sep)
@@ -46,9 +47,9 @@ func parseValue(s string, scale int, sep rune) (int64, error) {
 
 // enterValue reads the metric's definition for the period, parses the
 // value with its scale and enters it.
-func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind, day, value, note string, sep rune) (*kpi.ManualValue, error) {
+func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind, day, value, note string, sep rune) (*ownmetric.Value, error) {
 	ctx, p := r.Context(), state(r).principal
-	v := &kpi.ManualValue{EngagementID: engagementID, Metric: metricKey, PeriodKind: kind, Note: note}
+	v := &ownmetric.Value{EngagementID: engagementID, Metric: metricKey, PeriodKind: kind, Note: note}
 	if day != "" {
 		d, err := tandem.ParseDate(day)
 		if err != nil {
@@ -56,7 +57,7 @@ func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind
 		}
 		v.PeriodStart = d
 	}
-	def, err := s.db.Manual.Definition(ctx, p, engagementID, metricKey, kind, v.PeriodStart)
+	def, err := s.db.OwnMetrics.Definition(ctx, p, engagementID, metricKey, kind, v.PeriodStart)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind
 		return nil, err
 	}
 	v.Scale = def.Scale
-	return v, s.db.Manual.Enter(ctx, p, v)
+	return v, s.db.OwnMetrics.Enter(ctx, p, v)
 }
 
 func (s *server) valuesPage(w http.ResponseWriter, r *http.Request) error {
@@ -78,22 +79,21 @@ func (s *server) valuesView(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	defs, err := s.db.Manual.MetricDefs(ctx, p, e.ID)
+	defs, err := s.db.OwnMetrics.MetricDefs(ctx, p, e.ID)
 	if err != nil {
 		return err
 	}
-	vals, err := s.db.Manual.Values(ctx, p, e.ID, "")
+	vals, err := s.db.OwnMetrics.Values(ctx, p, e.ID, "")
 	if err != nil {
 		return err
 	}
-	client := access.Allows(p.Role, access.Respond)
-	d := views.ValuesData{Engagement: e, Enter: enter, RejectID: rejectID, Reject: reject, Client: client,
-		CanDecide: client, Kinds: options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, "")}
+	d := views.OwnMetricsData{Engagement: e, Enter: enter, RejectID: rejectID, Reject: reject, Client: ownmetric.CountsAtOnce(p.Side()),
+		CanDecide: access.Allows(p.Role, access.Respond), Kinds: options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, "")}
 	for _, m := range defs {
 		row := views.MetricDefRow{Key: m.Key, Name: m.Name, Kind: l.T(string(contract.LabelKey("metric_kind", m.Kind)))}
-		if m.Kind == "manual" {
+		if m.Kind == contract.MetricKindManual {
 			row.Detail = l.T(string(contract.LabelKey("metric_source", m.Source)))
-			if client || m.Source == "partner" {
+			if ownmetric.MayEnter(p.Side(), &m) == nil {
 				d.Metrics = append(d.Metrics, views.Option{Value: m.Key, Label: m.Name})
 			}
 		} else {
@@ -115,7 +115,7 @@ func (s *server) valuesView(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		d.Values = append(d.Values, row)
 	}
-	s.render(w, r, status, views.Values(s.nav(r, l.T("values.title"), "engagements"), d))
+	s.render(w, r, status, views.OwnMetrics(s.nav(r, l.T("values.title"), "engagements"), d))
 	return nil
 }
 
@@ -139,12 +139,12 @@ func (s *server) valueEnter(w http.ResponseWriter, r *http.Request) error {
 }
 
 // valueOf loads the {value} of the {id} engagement.
-func (s *server) valueOf(r *http.Request, e *engagement.Engagement) (*kpi.ManualValue, error) {
+func (s *server) valueOf(r *http.Request, e *engagement.Engagement) (*ownmetric.Value, error) {
 	id, err := subID(r, "value")
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.db.Manual.Value(r.Context(), state(r).principal, id)
+	v, err := s.db.OwnMetrics.Value(r.Context(), state(r).principal, id)
 	if err != nil {
 		return nil, err
 	}
@@ -177,9 +177,9 @@ func (s *server) valueDecide(w http.ResponseWriter, r *http.Request, confirm boo
 	}
 	p := state(r).principal
 	if confirm {
-		err = s.db.Manual.Confirm(r.Context(), p, v.ID)
+		err = s.db.OwnMetrics.Confirm(r.Context(), p, v.ID)
 	} else {
-		err = s.db.Manual.Reject(r.Context(), p, v.ID, f.Get("reason"))
+		err = s.db.OwnMetrics.Reject(r.Context(), p, v.ID, f.Get("reason"))
 	}
 	if err != nil {
 		if !withErrors(r, &f, err) {
@@ -190,7 +190,7 @@ func (s *server) valueDecide(w http.ResponseWriter, r *http.Request, confirm boo
 	return redirect(w, r, recordPath("/engagements", e.ID)+"/values#value-"+strconv.FormatInt(v.ID, 10))
 }
 
-// apiValue is a manual value in the JSON API; value is a decimal string
+// apiValue is a own metric value in the JSON API; value is a decimal string
 // with a dot ("7.5"), exact.
 type apiValue struct {
 	ID          int64      `json:"id"`
@@ -211,10 +211,10 @@ type apiValue struct {
 	FactID      int64      `json:"fact_id,omitempty"`
 }
 
-func toAPIValue(v *kpi.ManualValue, loc *time.Location) apiValue {
+func toAPIValue(v *ownmetric.Value, loc *time.Location) apiValue {
 	per := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc)
 	out := apiValue{ID: v.ID, Engagement: v.EngagementID, Metric: v.Metric, Period: v.PeriodKind, PeriodStart: v.PeriodStart.String(),
-		PeriodLabel: per.String(), Value: decimalString(kpi.Fixed(v.Value, v.Scale), v.Scale), Note: v.Note, State: v.State, Side: v.Side,
+		PeriodLabel: per.String(), Value: decimalString(kpi.Fixed(v.Value, v.Scale), v.Scale), Note: v.Note, State: v.State, Side: string(v.Side),
 		EnteredBy: v.EnteredByName, EnteredAt: v.EnteredAt, DecidedBy: v.DecidedByName, Reason: v.Reason, FactID: v.FactID}
 	if !v.DecidedAt.IsZero() {
 		t := v.DecidedAt
@@ -229,11 +229,11 @@ func (s *server) apiValueList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := state(r)
-	vals, err := s.db.Manual.Values(r.Context(), st.principal, e.ID, r.URL.Query().Get("metric"))
+	vals, err := s.db.OwnMetrics.Values(r.Context(), st.principal, e.ID, r.URL.Query().Get("metric"))
 	if err != nil {
 		return err
 	}
-	defs, err := s.db.Manual.MetricDefs(r.Context(), st.principal, e.ID)
+	defs, err := s.db.OwnMetrics.MetricDefs(r.Context(), st.principal, e.ID)
 	if err != nil {
 		return err
 	}
@@ -302,14 +302,14 @@ func (s *server) apiValueDecide(w http.ResponseWriter, r *http.Request, confirm 
 	}
 	p := state(r).principal
 	if confirm {
-		err = s.db.Manual.Confirm(r.Context(), p, v.ID)
+		err = s.db.OwnMetrics.Confirm(r.Context(), p, v.ID)
 	} else {
-		err = s.db.Manual.Reject(r.Context(), p, v.ID, in.Reason)
+		err = s.db.OwnMetrics.Reject(r.Context(), p, v.ID, in.Reason)
 	}
 	if err != nil {
 		return err
 	}
-	if v, err = s.db.Manual.Value(r.Context(), p, v.ID); err != nil {
+	if v, err = s.db.OwnMetrics.Value(r.Context(), p, v.ID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toAPIValue(v, state(r).loc.Location()))

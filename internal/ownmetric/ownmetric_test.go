@@ -1,0 +1,126 @@
+package ownmetric
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+func fieldOf(t *testing.T, err error) string {
+	t.Helper()
+	fs := tandem.FieldErrors(err)
+	if len(fs) != 1 {
+		t.Fatalf("want one field error, got %v", err)
+	}
+	return fs[0].Field
+}
+
+func TestMayEnter(t *testing.T) {
+	byClient := &contract.MetricDef{Key: "mood", Kind: contract.MetricKindManual, Source: string(tandem.SideClient)}
+	byPartner := &contract.MetricDef{Key: "brand", Kind: contract.MetricKindManual, Source: string(tandem.SidePartner)}
+	formula := &contract.MetricDef{Key: "ratio", Kind: contract.MetricKindFormula, Formula: "a / b"}
+	for _, c := range []struct {
+		side tandem.Side
+		def  *contract.MetricDef
+		ok   bool
+	}{
+		{tandem.SideClient, byClient, true},
+		{tandem.SideClient, byPartner, true},
+		{tandem.SidePartner, byPartner, true},
+		{tandem.SidePartner, byClient, false},
+		{tandem.SideClient, formula, false},
+		{tandem.SidePartner, formula, false},
+		{tandem.SideClient, nil, false},
+	} {
+		err := MayEnter(c.side, c.def)
+		if (err == nil) != c.ok {
+			t.Errorf("MayEnter(%s, %+v) = %v, want ok %v", c.side, c.def, err, c.ok)
+		}
+		if err != nil && fieldOf(t, err) != "metric" {
+			t.Errorf("MayEnter(%s, %+v): field %q, want metric", c.side, c.def, fieldOf(t, err))
+		}
+	}
+}
+
+func TestCheckPeriod(t *testing.T) {
+	loc := time.UTC
+	march := kpi.PeriodOfDate(kpi.Month, tandem.DateOf(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)), loc)
+	starts := tandem.DateOf(time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
+	// The month has begun (on 1 March) and ends on the day the engagement starts.
+	if err := CheckPeriod(march, time.Date(2026, 3, 1, 0, 0, 0, 0, loc), starts); err != nil {
+		t.Errorf("March, on 1 March, starting 31 March: %v", err)
+	}
+	// A period that has not begun.
+	if err := CheckPeriod(march, time.Date(2026, 2, 28, 23, 59, 59, 0, loc), starts); err == nil || fieldOf(t, err) != "period_start" {
+		t.Errorf("March, on 28 February: %v, want a period_start error", err)
+	}
+	// A period that ends before the engagement starts.
+	if err := CheckPeriod(march, time.Date(2026, 5, 1, 0, 0, 0, 0, loc), tandem.DateOf(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))); err == nil || fieldOf(t, err) != "period_start" {
+		t.Errorf("March, starting 1 April: %v, want a period_start error", err)
+	}
+}
+
+func TestEnterAndSuperseded(t *testing.T) {
+	var c Value
+	if a := c.Enter(tandem.SideClient); a != ActionEntered || c.State != Confirmed || c.Side != tandem.SideClient || !c.Counts() {
+		t.Errorf("client: %s %+v", a, c)
+	}
+	// The client's value replaces the one that counted and the pending report.
+	if got := c.Superseded(true); !slices.Equal(got, []string{Confirmed, Pending}) {
+		t.Errorf("client entry supersedes %v", got)
+	}
+	var p Value
+	if a := p.Enter(tandem.SidePartner); a != ActionReported || p.State != Pending || p.Side != tandem.SidePartner || p.Counts() {
+		t.Errorf("partner: %s %+v", a, p)
+	}
+	// A report replaces the earlier report only; what counts still counts.
+	if got := p.Superseded(true); !slices.Equal(got, []string{Pending}) {
+		t.Errorf("partner report supersedes %v", got)
+	}
+	if a, err := p.Decide(true, ""); err != nil || a != ActionConfirmed || p.State != Confirmed {
+		t.Fatalf("confirm: %s %v %+v", a, err, p)
+	}
+	// Confirming replaces the value that counted; there is no other report.
+	if got := p.Superseded(false); !slices.Equal(got, []string{Confirmed}) {
+		t.Errorf("confirmation supersedes %v", got)
+	}
+	if _, err := p.Decide(true, ""); tandem.ErrorCode(err) != tandem.EConflict {
+		t.Errorf("confirming twice: %v", err)
+	}
+}
+
+func TestDecideReject(t *testing.T) {
+	v := Value{State: Pending}
+	for _, reason := range []string{"", strings.Repeat("x", MaxNote+1)} {
+		if _, err := v.Decide(false, reason); err == nil || fieldOf(t, err) != "reason" || v.State != Pending {
+			t.Errorf("reject with %d characters: %v, state %s", len(reason), err, v.State)
+		}
+	}
+	a, err := v.Decide(false, strings.Repeat("x", MaxNote))
+	if err != nil || a != ActionRejected || v.State != Rejected || v.Counts() {
+		t.Fatalf("reject: %s %v %+v", a, err, v)
+	}
+	if got := v.Superseded(false); len(got) != 0 {
+		t.Errorf("a rejection supersedes %v", got)
+	}
+	if _, err := v.Decide(true, ""); tandem.ErrorCode(err) != tandem.EConflict {
+		t.Errorf("confirming a rejected value: %v", err)
+	}
+}
+
+func TestCheckScale(t *testing.T) {
+	def := &contract.MetricDef{Key: "mood", Kind: contract.MetricKindManual, Source: string(tandem.SideClient), Scale: 1}
+	if err := (&Value{Scale: 1}).CheckScale(def); err != nil {
+		t.Errorf("scale 1 for scale 1: %v", err)
+	}
+	for _, scale := range []int{0, 2} {
+		if err := (&Value{Scale: scale}).CheckScale(def); err == nil || fieldOf(t, err) != "value" {
+			t.Errorf("scale %d for scale 1: %v, want a value error", scale, err)
+		}
+	}
+}
