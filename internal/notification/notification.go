@@ -14,6 +14,11 @@ import (
 	"time"
 )
 
+// ScoreArg is the argument of a notification that carries a score in
+// hundredths of a point (an integer), shown in the reader's number format
+// ("22.22", "22,22").
+const ScoreArg = "score"
+
 // Notification is one in-app message to one person. The same rows are what
 // e-mail digests and webhooks will send later.
 type Notification struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -167,7 +168,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 				continue
 			}
 			data := map[string]any{"kpi": r.KPI.Key, "name": r.KPI.Name, "metric": r.KPI.Metric, "engagement": title,
-				"period": label, "status": string(r.Status), "previous": prev, "score": hundredthsText(r.Score)}
+				"period": label, "status": string(r.Status), "previous": prev, notification.ScoreArg: r.Score}
 			js, err := json.Marshal(data)
 			if err != nil {
 				return err
@@ -196,7 +197,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 				recipients, loaded = append(deciders, people...), true
 			}
 			if err := notify(ctx, tx, p, recipients, kpi.AlertKPIOffTrack, engagementID, id,
-				map[string]any{"kpi": r.KPI.Name, "period": label, "engagement": title, "score": hundredthsText(r.Score)}); err != nil {
+				map[string]any{"kpi": r.KPI.Name, "period": label, "engagement": title, notification.ScoreArg: r.Score}); err != nil {
 				return err
 			}
 			if err := tx.record(ctx, p, kpi.AlertKPIOffTrack, "engagement", engagementID, data); err != nil {
@@ -222,15 +223,6 @@ func liveStatuses() (string, []any) {
 		}
 	}
 	return strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "), args
-}
-
-// hundredthsText writes a score in hundredths of a point as "22.22".
-func hundredthsText(v int) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }
 
 // Alerts lists the alerts of an engagement p may see, oldest first.

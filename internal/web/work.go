@@ -313,6 +313,9 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 	for k, v := range n.Args {
 		if f, ok := v.(float64); ok { // JSON numbers
 			v = int64(f)
+			if k == notification.ScoreArg { // hundredths of a point, in the reader's format
+				v = l.Decimal(int64(f), 2)
+			}
 		}
 		args = append(args, k, v)
 	}
