@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -25,23 +24,16 @@ type Scorecard struct {
 	Metrics []contract.MetricDef
 }
 
-// dayRow is one day's aggregates of one kind.
-type dayRow struct {
-	kind string
-	day  string
-	sums metric.Sums
-}
-
 // source reads the aggregate rows of an engagement for the given kinds over
 // the days of spans (consecutive periods, oldest first), with sketches when
 // withSketch. A row covers one day, or a whole week (day is its Monday)
 // that lies inside one span.
-type source func(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error)
+type source func(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error)
 
 // fromAggregates reads kpi_weekly for the whole weeks of spans and
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
-func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error) {
+func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
 	sk := "NULL"
 	if withSketch {
 		sk = "sketch"
@@ -78,26 +70,26 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 		return nil, err
 	}
 	defer rows.Close()
-	var out []dayRow
+	var out []metric.DayRow
 	var blob sql.RawBytes // decoded before the next row
 	for rows.Next() {
-		var r dayRow
+		var r metric.DayRow
 		var d tandem.Date
 		var weekly int
-		if err := rows.Scan(&weekly, &r.kind, dateScan{&d}, &r.sums.N, &r.sums.SumValue, &r.sums.SumSqValue, &r.sums.SumFlag, &r.sums.SumAmount, &r.sums.NZero, &blob); err != nil {
+		if err := rows.Scan(&weekly, &r.Kind, dateScan{&d}, &r.Sums.N, &r.Sums.SumValue, &r.Sums.SumSqValue, &r.Sums.SumFlag, &r.Sums.SumAmount, &r.Sums.NZero, &blob); err != nil {
 			return nil, err
 		}
-		r.day = d.String()
+		r.Day = d.String()
 		if weekly == 1 && len(weeks) > 1 {
 			// A week straddling two spans: its days come from kpi_daily.
-			i := sort.Search(len(weeks), func(i int) bool { return weeks[i].To > r.day })
-			if i == len(weeks) || weeks[i].From > r.day {
+			i := sort.Search(len(weeks), func(i int) bool { return weeks[i].To > r.Day })
+			if i == len(weeks) || weeks[i].From > r.Day {
 				continue
 			}
 		}
 		if len(blob) > 0 {
-			r.sums.Sketch = &kpi.Sketch{}
-			if err := r.sums.Sketch.UnmarshalBinary(blob); err != nil {
+			r.Sums.Sketch = &kpi.Sketch{}
+			if err := r.Sums.Sketch.UnmarshalBinary(blob); err != nil {
 				return nil, fmt.Errorf("store: aggregate sketch: %w", err)
 			}
 		}
@@ -109,7 +101,7 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 // fromFacts computes the same rows from the raw facts (GROUP BY over the
 // facts, sketches rebuilt from each fact's data): the baseline the
 // benchmark compares against, and what Verify checks the aggregates with.
-func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]dayRow, error) {
+func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
 	from, to := spans[0].From, spans[len(spans)-1].To
 	args := []any{workspaceID, engagementID}
 	for _, k := range kinds {
@@ -121,17 +113,17 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 	if err != nil {
 		return nil, err
 	}
-	var out []dayRow
+	var out []metric.DayRow
 	index := map[[2]string]int{}
 	for rows.Next() {
-		var r dayRow
+		var r metric.DayRow
 		var d tandem.Date
-		if err := rows.Scan(&r.kind, dateScan{&d}, &r.sums.N, &r.sums.SumValue, &r.sums.SumSqValue, &r.sums.SumFlag, &r.sums.SumAmount, &r.sums.NZero); err != nil {
+		if err := rows.Scan(&r.Kind, dateScan{&d}, &r.Sums.N, &r.Sums.SumValue, &r.Sums.SumSqValue, &r.Sums.SumFlag, &r.Sums.SumAmount, &r.Sums.NZero); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		r.day = d.String()
-		index[[2]string{r.kind, r.day}] = len(out)
+		r.Day = d.String()
+		index[[2]string{r.Kind, r.Day}] = len(out)
 		out = append(out, r)
 	}
 	rows.Close()
@@ -167,10 +159,10 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 				continue
 			}
 			r := &out[index[[2]string{k, d.String()}]]
-			if r.sums.Sketch == nil {
-				r.sums.Sketch = &kpi.Sketch{}
+			if r.Sums.Sketch == nil {
+				r.Sums.Sketch = &kpi.Sketch{}
 			}
-			r.sums.Sketch.Add(v)
+			r.Sums.Sketch.Add(v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -194,82 +186,17 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 	if len(periods) == 0 {
 		return nil, nil, nil
 	}
-	terms := make([]*contract.Version, len(periods))
-	kpis := make([][]contract.KPI, len(periods))
-	var kinds []string
-	withSketch := false
-	for i, per := range periods {
-		terms[i] = kpi.TermsFor(versions, per)
-		if i > 0 && terms[i] == terms[i-1] && per.Kind == periods[i-1].Kind {
-			kpis[i] = kpis[i-1] // the same terms: most periods of a trend
-			continue
-		}
-		kpis[i] = kpi.PeriodKPIs(terms[i], per.Kind)
-		for _, k := range kpis[i] {
-			m, _ := metric.For(k.Metric, terms[i].Terms.Metrics, per.Kind)
-			for _, kind := range m.Kinds {
-				if !slices.Contains(kinds, kind) {
-					kinds = append(kinds, kind)
-				}
-			}
-			withSketch = withSketch || m.UsesSketch
-		}
-	}
-	sort.Strings(kinds)
-	starts := make([]string, len(periods))
-	spans := make([]kpi.Span, len(periods))
-	for i, per := range periods {
-		starts[i] = tandem.DateOf(per.Start.In(per.Start.Location())).String()
-		spans[i] = kpi.Span{From: starts[i], To: tandem.DateOf(per.End.In(per.End.Location())).String()}
-	}
-	aggs := make([]metric.Aggregates, len(periods))
-	for i := range aggs {
-		aggs[i] = metric.Aggregates{}
-	}
-	if len(kinds) > 0 {
-		rows, err := src(ctx, p.WorkspaceID, engagementID, kinds, spans, withSketch)
-		if err != nil {
+	plan := metric.PlanScorecards(versions, periods)
+	var rows []metric.DayRow
+	if len(plan.Kinds) > 0 {
+		if rows, err = src(ctx, p.WorkspaceID, engagementID, plan.Kinds, plan.Spans, plan.WithSketch); err != nil {
 			return nil, nil, err
 		}
-		for _, r := range rows {
-			i := sort.SearchStrings(starts, r.day)
-			if i == len(starts) || starts[i] != r.day {
-				i--
-			}
-			if i < 0 {
-				continue
-			}
-			sum, ok := aggs[i][r.kind]
-			if !ok {
-				// The first row of the kind in the period: src's rows are
-				// ours, so its sketch is taken, not cloned (Sums.Add would).
-				aggs[i][r.kind] = r.sums
-				continue
-			}
-			sum.Add(r.sums)
-			aggs[i][r.kind] = sum
-		}
 	}
+	aggs := plan.Aggregates(rows)
 	out := make([]Scorecard, len(periods))
-	for i, per := range periods {
-		ks := kpis[i]
-		var defs []contract.MetricDef
-		if terms[i] != nil {
-			defs = terms[i].Terms.Metrics
-		}
-		actuals := map[string]kpi.Value{}
-		for _, k := range ks {
-			m, _ := metric.For(k.Metric, defs, per.Kind)
-			if v, ok := m.Value(aggs[i]); ok {
-				actuals[k.Key] = v
-			}
-		}
-		cfg := kpi.DefaultConfig()
-		cfg.Explain = explain
-		out[i] = Scorecard{Scorecard: kpi.BuildScorecard(per, ks, actuals, cfg), EngagementID: engagementID, Metrics: defs}
-		if terms[i] != nil {
-			out[i].TermsVersion = terms[i].Number
-		}
+	for i, sc := range plan.Score(aggs, explain) {
+		out[i] = Scorecard{Scorecard: sc.Scorecard, EngagementID: engagementID, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics}
 	}
 	return out, aggs, nil
 }
