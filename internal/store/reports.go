@@ -142,8 +142,8 @@ func weekFigures(ctx context.Context, q querier, workspaceID, engagementID int64
 	err := q.queryRow(ctx, `SELECT
 		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?),
 		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?),
-		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind LIKE 'breach.%' AND day >= ? AND day < ?),
-		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind LIKE 'penalty.%' AND day >= ? AND day < ?),
+		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind IN (?, ?) AND day >= ? AND day < ?),
+		(SELECT COUNT(*) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?),
 		(SELECT COUNT(*) FROM deliverables WHERE workspace_id = ? AND engagement_id = ? AND due_at < ?
 			AND (accepted_at IS NULL OR accepted_at >= ?)),
 		(SELECT COUNT(*) FROM notices WHERE workspace_id = ? AND engagement_id = ? AND filed_at < ?
@@ -152,8 +152,8 @@ func weekFigures(ctx context.Context, q querier, workspaceID, engagementID int64
 		(SELECT COUNT(*) FROM proposals WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND raised_at >= ? AND raised_at < ?)`,
 		workspaceID, engagementID, string(fact.DeliverableAccepted), from, to,
 		workspaceID, engagementID, string(fact.DeliverableReturned), from, to,
-		workspaceID, engagementID, from, to,
-		workspaceID, engagementID, from, to,
+		workspaceID, engagementID, string(fact.ResponseBreach), string(fact.ResolutionBreach), from, to,
+		workspaceID, engagementID, string(fact.LateNoticePenalty), from, to,
 		workspaceID, engagementID, asOf, asOf,
 		workspaceID, engagementID, asOf, asOf,
 		workspaceID, engagementID, proposal.KindProposal, start, end,

@@ -489,5 +489,6 @@ func (s *RequestStore) Facts(ctx context.Context, p tandem.Principal, engagement
 		f.Data, err = fact.Decode(f.Kind, []byte(js))
 		return err
 	}, `SELECT kind, at, value, flag, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND subject_id = ?
-		AND (kind LIKE 'sla.%' OR kind LIKE 'breach.%') ORDER BY at, id`, p.WorkspaceID, r.EngagementID, r.ID)
+		AND kind IN (?, ?, ?, ?) ORDER BY at, id`, p.WorkspaceID, r.EngagementID, r.ID,
+		string(fact.SLAResponse), string(fact.SLAResolution), string(fact.ResponseBreach), string(fact.ResolutionBreach))
 }
