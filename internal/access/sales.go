@@ -12,13 +12,14 @@ const (
 	SalesWrite   Rule = "sales.write"   // create and edit accounts and contacts, assign them: owner and manager
 	SalesReveal  Rule = "sales.reveal"  // reveal one contact detail with a reason: partner agents
 	SalesReveals Rule = "sales.reveals" // the log of reveals: owner, manager and viewer
+	SalesExport  Rule = "sales.export"  // download the base with contacts in full: owner and manager; never a partner's role
 )
 
 // salesGrants are added to grants: kept here so that the sales rules read
 // in one place.
 var salesGrants = map[tandem.Role][]Rule{
-	tandem.RoleOwner:         {SalesRead, SalesWrite, SalesReveals},
-	tandem.RoleManager:       {SalesRead, SalesWrite, SalesReveals},
+	tandem.RoleOwner:         {SalesRead, SalesWrite, SalesReveals, SalesExport},
+	tandem.RoleManager:       {SalesRead, SalesWrite, SalesReveals, SalesExport},
 	tandem.RoleViewer:        {SalesRead, SalesReveals},
 	tandem.RoleVendorManager: {SalesRead},
 	tandem.RoleVendorAgent:   {SalesRead, SalesReveal},

@@ -15,6 +15,7 @@ func TestSalesRules(t *testing.T) {
 		SalesWrite:   "yynnn",
 		SalesReveal:  "nnnny",
 		SalesReveals: "yyynn",
+		SalesExport:  "yynnn",
 	} {
 		if !rule.Known() {
 			t.Errorf("%s is not known", rule)

@@ -115,7 +115,8 @@ func (f AccountFilter) filter(w *where, p tandem.Principal, region string) {
 
 // Accounts lists the accounts p may see, by name unless pg.Sort says
 // otherwise ("name", "city", "status", "updated", "-" for descending), at
-// most sales.PageLimit rows a page, each as p may see it.
+// most sales.PageLimit rows a page, each as p may see it. A partner's API
+// token reads within its hourly limit (sales.ReadLimit): past it, ETooMany.
 func (s *SalesStore) Accounts(ctx context.Context, p tandem.Principal, pg tandem.Page, f AccountFilter) (_ []sales.Account, total int, err error) {
 	defer wrap(&err, "SalesStore.Accounts")
 	if err := access.Can(p, access.SalesRead); err != nil {
@@ -149,7 +150,13 @@ func (s *SalesStore) Accounts(ctx context.Context, p tandem.Principal, pg tandem
 		}
 		out = append(out, sales.ViewAccount(p.Role, a))
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if err := s.meterSalesRead(ctx, p, len(out)); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
 }
 
 // Account returns one account p may see, as p may see it, or
@@ -167,6 +174,9 @@ func (s *SalesStore) Account(ctx context.Context, p tandem.Principal, id int64) 
 		return nil, notFound(err)
 	}
 	a = sales.ViewAccount(p.Role, a)
+	if err := s.meterSalesRead(ctx, p, 1); err != nil {
+		return nil, err
+	}
 	return &a, nil
 }
 

@@ -14,7 +14,8 @@ import (
 // Contacts lists the contacts of an account p may see, decision makers
 // first, each as p may see it (sales.ViewContact): a partner's person gets
 // every phone number and e-mail address masked. An account p may not see
-// is tandem.ErrNotFound.
+// is tandem.ErrNotFound. A partner's API token reads within its hourly
+// limit (sales.ReadLimit): past it, ETooMany.
 func (s *SalesStore) Contacts(ctx context.Context, p tandem.Principal, accountID int64) (_ []sales.ContactView, err error) {
 	defer wrap(&err, "SalesStore.Contacts(%d)", accountID)
 	if err := access.Can(p, access.SalesRead); err != nil {
@@ -79,6 +80,9 @@ func (s *SalesStore) Contacts(ctx context.Context, p tandem.Principal, accountID
 	out := make([]sales.ContactView, len(cs))
 	for i, c := range cs {
 		out[i] = sales.ViewContact(p.Role, c)
+	}
+	if err := s.meterSalesRead(ctx, p, len(out)); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -153,6 +153,7 @@ func (s *server) routeTable() []route {
 		{"POST /sales/accounts/{id}/contacts/{contact}/reveal", access.SalesReveal, s.salesReveal},
 		{"POST /sales/assign", access.SalesWrite, s.salesAssign},
 		{"GET /engagements/{id}/sales/reveals", access.SalesReveals, s.salesReveals},
+		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -217,5 +218,6 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/accounts/{id}/contacts/{contact}/reveal", access.SalesReveal, s.apiSalesReveal},
 		{"POST /api/v1/sales/assign", access.SalesWrite, s.apiSalesAssign},
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
+		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
 	}
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,6 +66,11 @@ func (s *server) salesAccounts(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f := salesFilter(q); f.EngagementID > 0 && access.Allows(p.Role, access.SalesReveals) {
 		d.RevealsURL = salesRevealsPath(f.EngagementID)
+	}
+	if access.Allows(p.Role, access.SalesExport) {
+		for _, f := range sales.ExportFormats {
+			d.Exports = append(d.Exports, views.Option{Value: salesExportPath(f, q), Label: l.T(string(f.Label()))})
+		}
 	}
 	if d.CanWrite {
 		targets, err := s.db.Sales().AssignTargets(r.Context(), p)
@@ -388,4 +395,55 @@ func (s *server) salesReveals(w http.ResponseWriter, r *http.Request) error {
 			AccountURL: salesAccountPath(x.AccountID), Contact: x.ContactName, Field: l.T("sales.field." + string(x.Field)), Reason: x.Reason})
 	}
 	return s.page(w, r, views.SalesReveals(s.nav(r, l.T("sales.reveals.title"), "sales"), d))
+}
+
+// salesExportPath is the download of the accounts list in format with the
+// list's filters q.
+func salesExportPath(format sales.ExportFormat, q url.Values) string {
+	keep := url.Values{}
+	for _, k := range []string{"q", "status", "engagement"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	path := "/sales/export/" + string(format)
+	if len(keep) > 0 {
+		path += "?" + keep.Encode()
+	}
+	return path
+}
+
+// salesExport downloads every account matching the list's filters with
+// its contacts in full, in the format the path names (sales.ExportFormats).
+// The client's owners and managers only (access.SalesExport); the store
+// audits every export.
+func (s *server) salesExport(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	format := sales.ExportFormat(r.PathValue("format"))
+	if !format.Valid() {
+		return tandem.ErrNotFound
+	}
+	as, err := s.db.Sales().Export(r.Context(), st.principal, salesFilter(r.URL.Query()), format)
+	if err != nil {
+		return err
+	}
+	header := make([]string, len(sales.ExportColumns))
+	for i, k := range sales.ExportColumns {
+		header[i] = st.loc.T(string(k))
+	}
+	var buf bytes.Buffer
+	if err := sales.WriteExport(&buf, format, st.loc.T("sales.title"), header, sales.ExportRows(as, st.loc.T("common.yes"))); err != nil {
+		return err
+	}
+	name := "sales-accounts"
+	if format == sales.ExportExcel {
+		name += "-excel"
+	}
+	h := w.Header()
+	h.Set("Content-Type", format.ContentType())
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format.Extension()}))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(buf.Bytes())
+	return err
 }

@@ -36,6 +36,8 @@ var salesAccessMatrix = map[string]string{
 	"POST /api/v1/sales/accounts/{id}/contacts/{contact}/reveal": "nnnnys",
 	"POST /api/v1/sales/assign":                                  "yynnns",
 	"GET /api/v1/engagements/{id}/sales/reveals":                 "yyynns",
+	"GET /sales/export/{format}":                                 "yynnns",
+	"GET /api/v1/sales/export/{format}":                          "yynnns",
 }
 
 func init() {
