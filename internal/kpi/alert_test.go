@@ -7,6 +7,7 @@ import (
 )
 
 func TestTurnedOffTrack(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		previous, status Status
 		want             bool
@@ -27,6 +28,7 @@ func TestTurnedOffTrack(t *testing.T) {
 }
 
 func TestEvaluatedPeriods(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 4, 1, 2, 0, 0, 0, time.UTC) // a Wednesday, the first day of April and of Q2
 	var got []string
 	for _, p := range EvaluatedPeriods(map[string]bool{Quarter: true, Week: true}, at, time.UTC) {

@@ -21,6 +21,7 @@ func fieldOf(t *testing.T, err error) string {
 }
 
 func TestMayEnter(t *testing.T) {
+	t.Parallel()
 	byClient := &contract.MetricDef{Key: "mood", Kind: contract.MetricKindManual, Source: string(tandem.SideClient)}
 	byPartner := &contract.MetricDef{Key: "brand", Kind: contract.MetricKindManual, Source: string(tandem.SidePartner)}
 	formula := &contract.MetricDef{Key: "ratio", Kind: contract.MetricKindFormula, Formula: "a / b"}
@@ -48,6 +49,7 @@ func TestMayEnter(t *testing.T) {
 }
 
 func TestCheckPeriod(t *testing.T) {
+	t.Parallel()
 	loc := time.UTC
 	march := kpi.PeriodOfDate(kpi.Month, tandem.DateOf(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)), loc)
 	starts := tandem.DateOf(time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
@@ -66,6 +68,7 @@ func TestCheckPeriod(t *testing.T) {
 }
 
 func TestEnterAndSuperseded(t *testing.T) {
+	t.Parallel()
 	var c Value
 	if a := c.Enter(tandem.SideClient); a != ActionEntered || c.State != Confirmed || c.Side != tandem.SideClient || !c.Counts() {
 		t.Errorf("client: %s %+v", a, c)
@@ -95,6 +98,7 @@ func TestEnterAndSuperseded(t *testing.T) {
 }
 
 func TestDecideReject(t *testing.T) {
+	t.Parallel()
 	v := Value{State: Pending}
 	for _, reason := range []string{"", strings.Repeat("x", MaxNote+1)} {
 		if _, err := v.Decide(false, reason); err == nil || fieldOf(t, err) != "reason" || v.State != Pending {
@@ -114,6 +118,7 @@ func TestDecideReject(t *testing.T) {
 }
 
 func TestCheckScale(t *testing.T) {
+	t.Parallel()
 	def := &contract.MetricDef{Key: "mood", Kind: contract.MetricKindManual, Source: string(tandem.SideClient), Scale: 1}
 	if err := (&Value{Scale: 1}).CheckScale(def); err != nil {
 		t.Errorf("scale 1 for scale 1: %v", err)

@@ -119,6 +119,7 @@ func TestComment(t *testing.T) {
 }
 
 func TestPrefillFor(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	monday, _ := tandem.ParseDate("2026-03-02")
 	// The week 2–9 March 2026 in Stockholm (UTC+1): 1 March 23:00 UTC to 8 March 23:00 UTC.

@@ -11,6 +11,7 @@ import (
 )
 
 func TestExportRows(t *testing.T) {
+	t.Parallel()
 	as := []sales.ExportAccount{
 		{Account: sales.Account{Name: "ООО Ромашка", Country: "RU", Status: sales.StatusCustomer, Tags: []string{"опт", "москва"}},
 			Contacts: []sales.Contact{{Name: "Иван", DecisionMaker: true,
@@ -35,6 +36,7 @@ func TestExportRows(t *testing.T) {
 // Windows-1251 keeps Cyrillic (й and ё included, which decompose), drops
 // the accents of the Latin letters it lacks, and writes "?" for the rest.
 func TestWriteExportWindows1251(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := sales.WriteExport(&buf, sales.ExportExcel, "x", []string{"a", "b"}, [][]string{{"Йошкар-Олёнок", "Åre Fjällhotell; 中 €"}}); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestReadLimit(t *testing.T) {
+	t.Parallel()
 	l := sales.ReadLimit{PerHour: 1000}
 	for _, c := range []struct {
 		read, n int
@@ -35,6 +36,7 @@ func TestReadLimit(t *testing.T) {
 }
 
 func TestMetered(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		role  tandem.Role
 		token int64
@@ -54,6 +56,7 @@ func TestMetered(t *testing.T) {
 }
 
 func TestHourStart(t *testing.T) {
+	t.Parallel()
 	stockholm, _ := time.LoadLocation("Europe/Stockholm")
 	got := sales.HourStart(time.Date(2026, 5, 13, 12, 59, 59, 999, stockholm))
 	if want := time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC); !got.Equal(want) || got.Location() != time.UTC {
