@@ -58,10 +58,14 @@ func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagem
 	return scanAll(ctx, s.db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxOwnMetricValues), w.args...)
 }
 
-// Value returns one own metric value that p may see. ENotFound otherwise.
-func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, id int64) (_ *ownmetric.Value, err error) {
-	defer wrap(&err, "OwnMetricStore.Value(%d)", id)
-	return ownValueIn(ctx, s.db, p, id)
+// Value returns own metric value id of an engagement that p may see.
+// ENotFound otherwise (a value of another engagement included).
+func (s *OwnMetricStore) Value(ctx context.Context, p tandem.Principal, engagementID, id int64) (_ *ownmetric.Value, err error) {
+	defer wrap(&err, "OwnMetricStore.Value(%d, %d)", engagementID, id)
+	var w where
+	engagementScope(&w, p)
+	w.add("v.engagement_id = ? AND v.id = ?", engagementID, id)
+	return ownValueWhere(ctx, s.db, w)
 }
 
 // ownValueIn reads one own metric value p may see through q, or
@@ -70,6 +74,10 @@ func ownValueIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*
 	var w where
 	engagementScope(&w, p)
 	w.add("v.id = ?", id)
+	return ownValueWhere(ctx, q, w)
+}
+
+func ownValueWhere(ctx context.Context, q querier, w where) (*ownmetric.Value, error) {
 	var v ownmetric.Value
 	if err := scanOwnMetricValue(q.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
 		return nil, notFound(err)

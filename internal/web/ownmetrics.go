@@ -144,14 +144,7 @@ func (s *server) valueOf(r *http.Request, e *engagement.Engagement) (*ownmetric.
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.db.OwnMetrics.Value(r.Context(), state(r).principal, id)
-	if err != nil {
-		return nil, err
-	}
-	if v.EngagementID != e.ID {
-		return nil, tandem.ErrNotFound
-	}
-	return v, nil
+	return s.db.OwnMetrics.Value(r.Context(), state(r).principal, e.ID, id)
 }
 
 func (s *server) valueConfirm(w http.ResponseWriter, r *http.Request) error {
@@ -309,7 +302,7 @@ func (s *server) apiValueDecide(w http.ResponseWriter, r *http.Request, confirm 
 	if err != nil {
 		return err
 	}
-	if v, err = s.db.OwnMetrics.Value(r.Context(), p, v.ID); err != nil {
+	if v, err = s.db.OwnMetrics.Value(r.Context(), p, e.ID, v.ID); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toAPIValue(v, state(r).loc.Location()))
