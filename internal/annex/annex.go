@@ -97,11 +97,11 @@ func Header(in Input) Section {
 // Sections returns the terms as localized sections, in this order: Shape,
 // Services, Business calendar, Goals and KPIs, Price and payment,
 // Notification duties, Penalties and credits, Confidentiality,
-// Termination and handover, Governance.
+// Termination and handover, Governance, and Sales for a sales engagement.
 func Sections(in Input) []Section {
 	l := localizer(in)
 	t := in.Terms
-	return []Section{
+	secs := []Section{
 		shapeSection(l, t.Shape),
 		servicesSection(l, t.Services),
 		calendarSection(l, t.Calendar),
@@ -113,6 +113,10 @@ func Sections(in Input) []Section {
 		terminationSection(l, t.Termination),
 		governanceSection(l, t.Governance),
 	}
+	if t.Sales != nil {
+		secs = append(secs, salesSection(l, t.Sales))
+	}
+	return secs
 }
 
 func shapeSection(l *i18n.Localizer, s contract.Shape) Section {
@@ -464,6 +468,31 @@ func governanceSection(l *i18n.Localizer, g contract.Governance) Section {
 	}}
 	for _, m := range g.Committee {
 		tab.Rows = append(tab.Rows, []string{text(l, m.Name), enum(l, "side", m.Side), text(l, m.Role)})
+	}
+	sec.Table = tab
+	return sec
+}
+
+func salesSection(l *i18n.Localizer, s *contract.Sales) Section {
+	reasons := make([]string, len(s.LostReasons))
+	for i, r := range s.LostReasons {
+		reasons[i] = contract.LostReasonLabel(l, r)
+	}
+	lost := l.T("annex.none")
+	if len(reasons) > 0 {
+		lost = strings.Join(reasons, ", ")
+	}
+	sec := Section{Title: l.T("annex.section.sales"), Rows: []Row{
+		{l.T("annex.sales.qualification"), text(l, s.Qualification)},
+		{l.T("annex.sales.acceptance"), l.N("annex.business_days", int64(s.Acceptance()))},
+		{l.T("annex.sales.clawback"), l.N("common.days", int64(s.ClawbackDays))},
+		{l.T("annex.sales.reveals"), l.N("annex.sales.reveals_per_day", int64(s.DailyReveals()))},
+		{l.T("annex.sales.burst"), l.T("annex.sales.burst_rule", "n", l.Int(int64(s.Burst())), "minutes", l.Int(int64(s.BurstMinutes())))},
+		{l.T("annex.sales.lost_reasons"), lost},
+	}}
+	tab := &Table{Head: []string{l.T("annex.sales.stage"), l.T("annex.sales.meaning"), l.T("annex.sales.probability")}}
+	for _, st := range s.Stages {
+		tab.Rows = append(tab.Rows, []string{contract.StageLabel(l, st), enum(l, "stage_meaning", st.Meaning), l.Percent(int64(st.Probability), 100, 0)})
 	}
 	sec.Table = tab
 	return sec

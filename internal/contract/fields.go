@@ -12,7 +12,7 @@ import (
 // the Terms fields (their JSON names).
 var Sections = []string{
 	"shape", "services", "calendar", "goals", "metrics", "kpis", "price", "notices",
-	"penalties", "confidentiality", "termination", "governance",
+	"penalties", "confidentiality", "termination", "governance", "sales",
 }
 
 // FieldPaths returns the generic dotted path of every field of Terms below

@@ -20,6 +20,7 @@ func full() Terms {
 		{Key: "ratio", Name: "Ratio", Kind: "formula", Formula: "brand / 2"}}
 	t.Price.Changes = []PriceChange{{Date: "2026-03-01", Justification: "Index"}}
 	t.Governance.Committee = []CommitteeMember{{Name: "Anna", Side: "client", Role: "Chair"}}
+	t.Sales = DefaultSales()
 	return t
 }
 
@@ -43,6 +44,9 @@ var freeText = map[string]int{
 	"governance.handover_rule":       MaxTextLen,
 	"governance.committee.0.name":    MaxNameLen,
 	"governance.committee.0.role":    MaxNameLen,
+	"sales.stages.0.name":            MaxNameLen,
+	"sales.lost_reasons.0":           MaxNameLen,
+	"sales.qualification":            MaxTextLen,
 }
 
 // Strings bounded otherwise: by a vocabulary, a syntax (dates, times,
@@ -57,6 +61,7 @@ var boundedText = []string{
 	"price.currency", "price.period", "price.components.0.kind", "price.components.0.unit", "price.changes.0.date",
 	"notices.0.category",
 	"governance.committee.0.side", "governance.cadence.0.kind",
+	"sales.stages.0.key", "sales.stages.0.meaning",
 }
 
 var index = regexp.MustCompile(`\.[0-9]+`)

@@ -128,6 +128,7 @@ func Template(kind string, currency string, tz string) Terms {
 			{Kind: "per_result", Description: "Per qualified lead accepted by the client", AmountMinor: major(1500), Unit: "qualified_lead"},
 			{Kind: "revenue_share", Description: "Share of the revenue of deals won", ShareBP: 500},
 		}
+		t.Sales = DefaultSales()
 
 	case "support":
 		t.Shape.Model = "operational"

@@ -31,6 +31,7 @@ type Terms struct {
 	Confidentiality Confidentiality `json:"confidentiality"`
 	Termination     Termination     `json:"termination"`
 	Governance      Governance      `json:"governance"`
+	Sales           *Sales          `json:"sales,omitempty"` // sales engagements only
 }
 
 // Shape is what kind of outsourcing this is and on what footing.

@@ -120,6 +120,9 @@ func (t *Terms) Normalize() {
 	for i := range g.Cadence {
 		trim(&g.Cadence[i].Kind)
 	}
+	if t.Sales != nil {
+		t.Sales.normalize()
+	}
 }
 
 // Validate reports whether t is well formed, as a *tandem.Error of code
@@ -151,6 +154,9 @@ func (t *Terms) Validate() error {
 	nonNegative(&v, "termination.deadline_days", int64(t.Termination.DeadlineDays))
 	nonNegative(&v, "termination.consultation_hours", int64(t.Termination.ConsultationHours))
 	t.validateGovernance(&v)
+	if t.Sales != nil {
+		t.Sales.validate(&v)
+	}
 	return v.Err()
 }
 

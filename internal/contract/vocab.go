@@ -140,6 +140,9 @@ func Vocabularies() []Vocabulary {
 		{"side", Sides},
 		{"notice", NoticeCategories},
 		{"metric", Metrics},
+		{"stage", DefaultStageKeys},
+		{"stage_meaning", StageMeanings},
+		{"lost_reason", LostReasonKeys},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -50,18 +51,14 @@ type Limits struct {
 	BurstWindow time.Duration
 }
 
-// Default limits. The contract's terms will carry an engagement's own
-// once the sales part of the terms exists; until then every engagement
-// has these.
-const (
-	DefaultDailyReveals = 50
-	DefaultBurstReveals = 20
-	DefaultBurstWindow  = 10 * time.Minute
-)
-
-// DefaultLimits are the limits of an engagement whose terms say nothing.
-func DefaultLimits() Limits {
-	return Limits{Daily: DefaultDailyReveals, Burst: DefaultBurstReveals, BurstWindow: DefaultBurstWindow}
+// LimitsOf are the reveal limits of the sales terms s (the terms in force
+// today); terms without a sales part, or with a limit left at zero, get the
+// defaults of package contract (50 a day, told past 20 in 10 minutes).
+func LimitsOf(s *contract.Sales) Limits {
+	if s == nil {
+		s = &contract.Sales{}
+	}
+	return Limits{Daily: s.DailyReveals(), Burst: s.Burst(), BurstWindow: time.Duration(s.BurstMinutes()) * time.Minute}
 }
 
 // MayReveal decides whether an agent who has revealed today details today

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -167,7 +168,10 @@ func TestFold(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	t.Parallel()
-	l := DefaultLimits()
+	l := LimitsOf(nil)
+	if own := LimitsOf(&contract.Sales{RevealsPerDay: 10, RevealBurst: 3, RevealBurstMinutes: 5}); own != (Limits{Daily: 10, Burst: 3, BurstWindow: 5 * time.Minute}) {
+		t.Errorf("LimitsOf(terms) = %+v", own)
+	}
 	live := &engagement.Engagement{Status: engagement.StatusActive}
 	if err := l.MayReveal(live, 49); err != nil {
 		t.Errorf("the 50th reveal refused: %v", err)

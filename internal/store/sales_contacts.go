@@ -188,7 +188,11 @@ func (s *SalesStore) Reveal(ctx context.Context, p tandem.Principal, contactID, 
 			"account_id": r.AccountID, "engagement_id": r.EngagementID, "reason": r.Reason}); err != nil {
 			return err
 		}
-		limits := sales.DefaultLimits()
+		terms, err := termsInForce(ctx, tx, p, r.EngagementID, tandem.DateOf(tx.now.In(loc)))
+		if err != nil {
+			return err
+		}
+		limits := sales.LimitsOf(terms.Terms.Sales)
 		var today int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_reveals WHERE membership_id = ? AND at >= ?`,
 			p.MembershipID, sales.DayStart(tx.now, loc).UTC()).Scan(&today); err != nil {

@@ -349,6 +349,7 @@ func termsChoices(l *i18n.Localizer, f views.Form) views.TermsChoices {
 		MetricKinds:    blank(opts("metric_kind", contract.MetricKinds)),
 		MetricSources:  blank(opts("metric_source", contract.MetricSources)),
 		Sides:          blank(opts("side", contract.Sides)),
+		StageMeanings:  blank(opts("stage_meaning", contract.StageMeanings)),
 	}
 	for _, cur := range money.Currencies {
 		c.Currencies = append(c.Currencies, views.Option{Value: cur, Label: cur})

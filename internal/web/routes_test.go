@@ -152,6 +152,7 @@ func TestOpenAPITermsMatchesGoTypes(t *testing.T) {
 		"notices[].category":          contract.NoticeCategories,
 		"governance.committee[].side": contract.Sides,
 		"governance.cadence[].kind":   contract.MeetingKinds,
+		"sales.stages[].meaning":      contract.StageMeanings,
 	}
 	for path, want := range vocab {
 		if got := enums[path]; !slices.Equal(got, want) {

@@ -41,7 +41,43 @@ func (c termsCodec) values(t contract.Terms) url.Values {
 	c.currency = t.Price.Currency
 	out := url.Values{}
 	c.flatten(out, "", reflect.ValueOf(t), 0)
+	if t.Sales != nil {
+		c.labelSales(out, t.Sales)
+	}
 	return out
+}
+
+// labelSales shows the sales terms' catalogue values as people read them:
+// a default stage without a name by its label, the default lost reasons
+// by theirs. unlabelSales turns them back into keys, so saving the form
+// unchanged changes nothing.
+func (c termsCodec) labelSales(out url.Values, s *contract.Sales) {
+	out.Set("sales.present", "on")
+	for i, st := range s.Stages {
+		if st.Name == "" {
+			out.Set("sales.stages."+strconv.Itoa(i)+".name", contract.StageLabel(c.l, st))
+		}
+	}
+	reasons := make([]string, len(s.LostReasons))
+	for i, r := range s.LostReasons {
+		reasons[i] = contract.LostReasonLabel(c.l, r)
+	}
+	out.Set("sales.lost_reasons", strings.Join(reasons, "\n"))
+}
+
+func (c termsCodec) unlabelSales(s *contract.Sales) {
+	for i, st := range s.Stages {
+		if st.Name != "" && st.Name == contract.StageLabel(c.l, contract.Stage{Key: st.Key}) {
+			s.Stages[i].Name = ""
+		}
+	}
+	for i, r := range s.LostReasons {
+		for _, k := range contract.LostReasonKeys {
+			if r == contract.LostReasonLabel(c.l, k) {
+				s.LostReasons[i] = k
+			}
+		}
+	}
 }
 
 func jsonName(f reflect.StructField) string {
@@ -117,6 +153,9 @@ func (c termsCodec) terms(vals url.Values) (contract.Terms, error) {
 	c.read(vals, "", reflect.ValueOf(&t).Elem(), &v)
 	for i := range t.KPIs {
 		t.KPIs[i].Scale = 2
+	}
+	if t.Sales != nil {
+		c.unlabelSales(t.Sales)
 	}
 	return t, v.Err()
 }

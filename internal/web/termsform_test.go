@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,7 +23,10 @@ func TestTermsFormRoundTrip(t *testing.T) {
 		Price: contract.Price{Currency: "SEK", Components: []contract.PriceComponent{{Kind: "fixed", AmountMinor: 4500000}, {Kind: "revenue_share", ShareBP: 250}},
 			DaysToPay: 30, WithholdAllowed: true, CapMinor: 123456789},
 		Confidentiality: contract.Confidentiality{Clause: true, YearsAfter: 5},
+		Sales:           contract.DefaultSales(),
 	}
+	in.Sales.Stages[1].Name = "Past the receptionist"
+	in.Sales.LostReasons = append(in.Sales.LostReasons, "Moved abroad")
 	for _, lang := range i18n.Supported {
 		c := termsCodec{l: i18n.MustLoad().For(lang, nil)}
 		vals := c.values(in)
@@ -31,6 +35,12 @@ func TestTermsFormRoundTrip(t *testing.T) {
 		}
 		if lang == i18n.EN && vals.Get("services.0.sla.on_time_bp") != "95.50" {
 			t.Errorf("en percent shown as %q", vals.Get("services.0.sla.on_time_bp"))
+		}
+		if lang == i18n.RU && (vals.Get("sales.stages.8.name") != "Сделка заключена" || vals.Get("sales.stages.1.name") != "Past the receptionist") {
+			t.Errorf("ru stage names shown as %q, %q", vals.Get("sales.stages.8.name"), vals.Get("sales.stages.1.name"))
+		}
+		if lang == i18n.SV && !strings.HasPrefix(vals.Get("sales.lost_reasons"), "Ingen budget\nInget behov\n") {
+			t.Errorf("sv lost reasons shown as %q", vals.Get("sales.lost_reasons"))
 		}
 		// The form offers a blank extra service row.
 		vals.Set("services.2.key", "")
