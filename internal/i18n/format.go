@@ -151,6 +151,8 @@ var (
 	enMonths      = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	// CLDR ru abbreviated months, format (genitive) context.
 	ruMonthsShort = [12]string{"янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.", "нояб.", "дек."}
+	// CLDR ru abbreviated months, stand-alone (nominative) context.
+	ruMonthsAbbr = [12]string{"янв.", "февр.", "март", "апр.", "май", "июнь", "июль", "авг.", "сент.", "окт.", "нояб.", "дек."}
 	// CLDR ru wide months, stand-alone (nominative) context.
 	ruMonths      = [12]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
 	svMonthsShort = [12]string{"jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."}
@@ -207,6 +209,20 @@ func (l *Localizer) Month(t time.Time) string {
 		return svMonths[m] + " " + y
 	default:
 		return enMonths[m] + " " + y
+	}
+}
+
+// MonthAbbr is t's month, abbreviated and standing alone (a chart's axis):
+// "Jul" (en), "июль" (ru), "juli" (sv), in the localizer's time zone.
+func (l *Localizer) MonthAbbr(t time.Time) string {
+	m := t.In(l.loc).Month() - 1
+	switch l.lang {
+	case RU:
+		return ruMonthsAbbr[m]
+	case SV:
+		return svMonthsShort[m]
+	default:
+		return enMonthsShort[m]
 	}
 }
 

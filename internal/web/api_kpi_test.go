@@ -192,7 +192,7 @@ func TestAPIKPIScorecard(t *testing.T) {
 			// This week: 3 of 3 on time, 100.
 			var week kpiScorecardJSON
 			getJSON(t, e, owner, "", base+"/scorecard?period=week&start=2026-05-13", &week)
-			if week.Period != (kpiPeriodJSON{"week", "2026-05-11", "2026-05-17", "2026-W20", "2026-W20"}) || len(week.Rows) != 1 {
+			if week.Period != (kpiPeriodJSON{"week", "2026-05-11", "2026-05-17", "2026-W20", "Week 20, 2026"}) || len(week.Rows) != 1 {
 				t.Fatalf("week: %+v", week)
 			}
 			exact(t, "week actual", week.Rows[0].Actual, "100.00", 100, 1)

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
@@ -80,18 +81,37 @@ func standing(l *i18n.Localizer, sc kpi.Scorecard) (string, string) {
 	return label, tone
 }
 
+// periodLabel names a period in the reader's language: "July 2026",
+// "Week 49, 2026", "Q4 2026" — never an ISO label.
 func periodLabel(l *i18n.Localizer, p kpi.Period) string {
-	if p.Kind == kpi.Month {
-		return l.Month(p.Start)
+	lb := p.Label()
+	switch p.Kind {
+	case kpi.Week:
+		return l.T("period.week", "n", lb.Number, "year", strconv.Itoa(lb.Year))
+	case kpi.Quarter:
+		return l.T("period.quarter", "n", lb.Number, "year", strconv.Itoa(lb.Year))
 	}
-	return p.String()
+	return l.Month(p.Start)
+}
+
+// periodShort is a period's short name on a chart's axis: "Jul", "W49",
+// "Q4 26".
+func periodShort(l *i18n.Localizer, p kpi.Period) string {
+	lb := p.Label()
+	switch p.Kind {
+	case kpi.Week:
+		return l.T("period.week_short", "n", lb.Number)
+	case kpi.Quarter:
+		return l.T("period.quarter_short", "n", lb.Number, "year", fmt.Sprintf("%02d", lb.Year%100))
+	}
+	return l.MonthAbbr(p.Start)
 }
 
 // trendOf is a trend's chart points and its overall score, formatted.
 func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) {
 	var pts []views.ChartPoint
 	for _, pt := range t.Points() {
-		pts = append(pts, views.ChartPoint{Label: pt.Period.String(), Value: pt.Total, Has: pt.HasTotal})
+		pts = append(pts, views.ChartPoint{Label: periodShort(l, pt.Period), Name: periodLabel(l, pt.Period), Value: pt.Total, Has: pt.HasTotal})
 	}
 	overall := l.T("kpi.status.no_data")
 	if t.HasOverall {
