@@ -34,6 +34,9 @@ func (l *Localizer) Lang() Lang { return l.lang }
 // Location returns the time zone used by Date, DateTime and friends.
 func (l *Localizer) Location() *time.Location { return l.loc }
 
+// Has reports whether the localizer's language has a message for key.
+func (l *Localizer) Has(key string) bool { return l.cat.Has(l.lang, key) }
+
 // missing renders a missing message key visibly.
 func missing(key string) string { return "⟦" + key + "⟧" }
 

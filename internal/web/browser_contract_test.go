@@ -53,6 +53,13 @@ func TestBrowserContractLifecycle(t *testing.T) {
 		t.Fatalf("activation with errors: status %d", st)
 	}
 	b.wantText(".alert", b.msgN(i18n.EN, "contract.activate_errors", int64(services)))
+	// Activation asked first; the refused form keeps a reloadable address.
+	if asked := b.asked(); len(asked) != 1 || asked[0] != b.msg(i18n.EN, "confirm.activate") {
+		t.Errorf("confirmations asked: %q", asked)
+	}
+	if loc := b.location(); loc != fmt.Sprintf("/engagements/%d/terms", id) {
+		t.Errorf("after a refused activation the address is %s", loc)
+	}
 	if got, _ := e.db.Engagements.Get(ctx, e.f.Owner, id); got.Status != "draft" {
 		t.Fatalf("a refused activation changed the status to %s", got.Status)
 	}
@@ -73,6 +80,7 @@ func TestBrowserContractLifecycle(t *testing.T) {
 		t.Fatalf("activate: status %d: %s", st, b.text("main"))
 	}
 	b.wantText(".page-head .badge", b.msg(i18n.EN, "engagement.status.active"))
+	b.wantText(".flash", b.msg(i18n.EN, "flash.engagements.activate"))
 
 	// Propose an amendment from next month: 20 days to pay.
 	b.click(fmt.Sprintf(`a[href="/engagements/%d/amendments/new"]`, id))

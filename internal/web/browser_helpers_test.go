@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -18,8 +19,10 @@ import (
 )
 
 // browserTimeout bounds one browser test from start to end: its tab's
-// opening, every page and the closing.
-const browserTimeout = 60 * time.Second
+// opening, every page and the closing. It guards against a hang, not a
+// slow machine: a whole parallel suite on two busy cores takes a long test
+// past a minute.
+const browserTimeout = 3 * time.Minute
 
 // stepTimeout bounds one step (a page load, a query), so that a test that
 // waits for something that never comes says which step it was.
@@ -113,6 +116,9 @@ type browser struct {
 	t   *testing.T
 	e   *env
 	ctx context.Context // the tab's chromedp context, bounded by browserTimeout
+
+	mu      sync.Mutex
+	dialogs []string // the confirmations the page asked for
 }
 
 // newBrowser opens a tab at the desktop viewport in a fresh browser context
@@ -142,7 +148,29 @@ func newBrowser(t *testing.T, e *env) *browser {
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(deskW, deskH)); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
-	return &browser{t: t, e: e, ctx: tab}
+	b := &browser{t: t, e: e, ctx: tab}
+	// A person answers "OK" to every confirmation an irreversible action
+	// asks for; the test can read what was asked (b.asked).
+	dialogs := chromedp.Events(tab, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.dialogs = append(b.dialogs, ev.Message)
+			b.mu.Unlock()
+			chromedp.Call(tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	return b
+}
+
+// asked returns the confirmations the page asked for so far.
+func (b *browser) asked() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.dialogs...)
 }
 
 // step is the tab's context for one step, bounded by stepTimeout.

@@ -89,7 +89,10 @@ func options[T ~string](l *i18n.Localizer, prefix string, values []T, allKey str
 	return out
 }
 
+// redirect ends a page action that did what it was asked: the browser goes
+// on to the page to, which says what was done (see feedback.go).
 func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	setFlash(w, r)
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }

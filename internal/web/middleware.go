@@ -37,6 +37,8 @@ type reqState struct {
 	member    bool // principal is set
 	workspace *account.Workspace
 	loc       *i18n.Localizer
+	flash     string  // a success message left by the action before, localized
+	srv       *server // the server answering, for the feedback of the request
 }
 
 type stateKey struct{}
@@ -123,9 +125,13 @@ func (s *server) handle(rt route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if err := rt.fn(w, r); err != nil {
-			s.fail(w, r, err)
-		}
+		st.srv = s
+		s.takeFlash(w, r, st)
+		s.guardDoubleSubmit(w, r, st, func(w http.ResponseWriter) {
+			if err := rt.fn(w, r); err != nil {
+				s.fail(w, r, err)
+			}
+		})
 	})
 }
 

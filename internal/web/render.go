@@ -70,6 +70,8 @@ func (s *server) nav(r *http.Request, title, active string) views.Nav {
 		JS:      s.assets.url("app.js"),
 		Version: s.opts.Version,
 		Langs:   i18n.Supported,
+		Flash:   st.flash,
+		Return:  returnURL(r),
 	}
 	if st.loc != nil {
 		n.Lang = string(st.loc.Lang())

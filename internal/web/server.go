@@ -25,6 +25,8 @@ type server struct {
 	assets  *assets
 	metrics *metrics
 	routes  []route
+	// submitted remembers page forms posted lately (guardDoubleSubmit).
+	submitted submits
 }
 
 // New returns the application's HTTP handler.

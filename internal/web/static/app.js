@@ -7,7 +7,40 @@ document.addEventListener("click", function (e) {
     if (navigator.clipboard) { navigator.clipboard.writeText(input.value); } else { document.execCommand("copy"); }
   }
 });
+// An irreversible action asks first; a form being sent cannot be sent
+// twice by a second click (the server guards against it too).
 document.addEventListener("submit", function (e) {
-  var msg = e.target.getAttribute("data-confirm");
-  if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  var form = e.target;
+  var msg = form.getAttribute("data-confirm");
+  if (msg && !window.confirm(msg)) { e.preventDefault(); return; }
+  if (form.method !== "post" || form.target) { return; }
+  if (form.dataset.sending) { e.preventDefault(); return; }
+  form.dataset.sending = "1";
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) { b.disabled = true; });
+  }, 0);
 });
+// Every form this page posts carries a token of this page view, so that the
+// server can tell a form sent twice from a form filled twice.
+document.querySelectorAll('form[method="post"]').forEach(function (f) {
+  var once = document.createElement("input");
+  var bytes = new Uint8Array(12);
+  window.crypto.getRandomValues(bytes);
+  once.type = "hidden";
+  once.name = "_once";
+  once.value = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  f.appendChild(once);
+});
+// Coming back to a page from the history shows its forms ready again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(function (f) {
+    delete f.dataset.sending;
+    f.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+  });
+});
+// A form answered with errors: the address becomes that of the page the
+// form was on, so that reloading shows the page instead of posting again.
+(function () {
+  var ret = document.querySelector('meta[name="tandem-return"]');
+  if (ret && window.history && history.replaceState) { history.replaceState(null, "", ret.content); }
+})();

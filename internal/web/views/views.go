@@ -31,6 +31,7 @@ type Nav struct {
 	Role          string
 	Can           func(access.Rule) bool
 	Flash         string // a message shown once at the top
+	Return        string // a form answered with errors: the address to show instead of the POST's
 	Unread        int    // unread notifications
 }
 
