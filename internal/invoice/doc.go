@@ -24,12 +24,17 @@
 //     the fee is fee₁ × 14/30 + fee₂ × 16/30.
 //  2. Per result (kind per_result): one line per version and component,
 //     count × unit price, from the accepted results of the component's
-//     unit on the days that version was in force. A clawback (a won deal
-//     reversed) is a separate negative line: −count × unit price.
+//     unit on the days that version was in force. A component may name a
+//     service (price.components.N.service): a result of a service is
+//     priced by the components of its unit naming that service or, when
+//     none does, by those naming none. A clawback (a won deal reversed) is
+//     a separate negative line: −count × unit price, at the price of the
+//     version in force on the day of the clawback.
 //  3. Time (kind time): approved time entries on the version's days, minutes
 //     ÷ 60 × the hourly rate, or minutes ÷ 480 × the day rate (a day is 8
 //     hours). A time entry is priced by the first time component of its
-//     version; the others price nothing.
+//     version naming its service or, when none does, the first naming
+//     none; never by two.
 //  4. Revenue share (kind revenue_share): share (basis points) × the
 //     accepted won revenue of the version's days; the revenue of reversed
 //     deals (negative) makes a separate negative line.

@@ -72,6 +72,7 @@ type Input struct {
 type Result struct {
 	Ref          string
 	Unit         string
+	Service      string // the service key, for results of a service (accepted deliverables, resolved tickets)
 	Day          string
 	RevenueMinor int64
 	Clawback     bool
@@ -585,6 +586,20 @@ func sortedGroups(m map[groupKey]*group) ([]groupKey, []*group) {
 	return keys, gs
 }
 
+// forService returns service when some component that match accepts names
+// it, otherwise "": the components naming no service.
+func forService(cs []contract.PriceComponent, service string, match func(contract.PriceComponent) bool) string {
+	if service == "" {
+		return ""
+	}
+	for _, c := range cs {
+		if match(c) && c.Service == service {
+			return service
+		}
+	}
+	return ""
+}
+
 // results adds the per-result lines, clawbacks apart.
 func (b *builder) results(segs []segment, rs []Result, at func(string) *segment, unpriced func(string, i18n.Key)) {
 	m := map[groupKey]*group{}
@@ -595,8 +610,11 @@ func (b *builder) results(segs []segment, rs []Result, at func(string) *segment,
 			continue
 		}
 		priced := false
+		named := forService(s.components, r.Service, func(c contract.PriceComponent) bool {
+			return c.Kind == "per_result" && c.Unit == r.Unit
+		})
 		for ci, c := range s.components {
-			if c.Kind == "per_result" && c.Unit == r.Unit {
+			if c.Kind == "per_result" && c.Unit == r.Unit && c.Service == named {
 				k := groupKey{segIndex(segs, s), ci, r.Clawback}
 				g := m[k]
 				if g == nil {
@@ -644,9 +662,10 @@ func (b *builder) time(segs []segment, es []TimeEntry, at func(string) *segment,
 			unpriced(e.Ref, i18n.K("invoice.unpriced.no_terms"))
 			continue
 		}
+		named := forService(s.components, e.Service, func(c contract.PriceComponent) bool { return c.Kind == "time" })
 		ci := -1
 		for i, c := range s.components {
-			if c.Kind == "time" {
+			if c.Kind == "time" && c.Service == named {
 				ci = i
 				break
 			}

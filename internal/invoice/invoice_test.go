@@ -467,3 +467,35 @@ func TestComputeRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestPriceForAService(t *testing.T) {
+	t.Parallel()
+	// Time: 1 000.00/h for every service, 1 500.00/h for payroll.
+	// Deliverables: 5 000.00 each, 50 000.00 for the annual report.
+	payroll := timeRate("hour", 150000)
+	payroll.Service = "payroll"
+	annual := perResult("accepted_deliverable", 5000000)
+	annual.Service = "annual-report"
+	v := version(1, "2026-01-01", timeRate("hour", 100000), payroll, perResult("accepted_deliverable", 500000), annual)
+	inv := compute(t, Input{Period: june(t), Versions: []contract.Version{v},
+		Results: []Result{
+			{Ref: "a1", Unit: "accepted_deliverable", Service: "annual-report", Day: "2026-06-30"},
+			{Ref: "m1", Unit: "accepted_deliverable", Service: "monthly-report", Day: "2026-06-05"},
+			{Ref: "m2", Unit: "accepted_deliverable", Service: "monthly-report", Day: "2026-06-06"},
+			{Ref: "x1", Unit: "accepted_deliverable", Day: "2026-06-07"},
+		},
+		Time: []TimeEntry{
+			{Ref: "t1", Day: "2026-06-02", Minutes: 60, Service: "payroll"},
+			{Ref: "t2", Day: "2026-06-02", Minutes: 30, Service: "bookkeeping"},
+			{Ref: "t3", Day: "2026-06-03", Minutes: 30},
+		}})
+	// Deliverables: 3 × 500000 = 1500000 (monthly, monthly, none);
+	// 1 × 5000000 (annual). Time: 30 + 30 = 60 min × 100000/h = 100000;
+	// payroll 60 min × 150000/h = 150000.
+	checkLines(t, inv,
+		want{KindResult, 1500000, 1, "price.components.2", 3},
+		want{KindResult, 5000000, 1, "price.components.3", 1},
+		want{KindTime, 100000, 1, "price.components.0", 2},
+		want{KindTime, 150000, 1, "price.components.1", 1},
+		want{KindVAT, 0, 0, "", 0})
+}

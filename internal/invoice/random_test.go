@@ -54,6 +54,10 @@ func periodDays(p kpi.Period) int {
 	return int(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC).Sub(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)).Hours() / 24)
 }
 
+// services are the service keys of random components ("" is every
+// service) and inputs ("c" is named by no component).
+var services = []string{"", "a", "b", "c"}
+
 func randomInput(rng *rand.Rand, p kpi.Period) Input {
 	days := periodDays(p)
 	cur := []string{"SEK", "EUR", "JPY"}[rng.IntN(3)]
@@ -72,8 +76,10 @@ func randomInput(rng *rand.Rand, p kpi.Period) Input {
 			switch c.Kind {
 			case "time":
 				c.Unit = contract.TimeUnits[rng.IntN(2)]
+				c.Service = services[rng.IntN(3)]
 			case "per_result":
 				c.Unit = contract.ResultUnits[rng.IntN(len(contract.ResultUnits))]
+				c.Service = services[rng.IntN(3)]
 			case "revenue_share":
 				c.AmountMinor, c.ShareBP = 0, rng.IntN(3000)
 			}
@@ -102,7 +108,7 @@ func randomInput(rng *rand.Rand, p kpi.Period) Input {
 	ref := 0
 	next := func(prefix string) string { ref++; return prefix + strconv.Itoa(ref) }
 	for range rng.IntN(40) {
-		r := Result{Ref: next("r"), Unit: contract.ResultUnits[rng.IntN(len(contract.ResultUnits))], Day: day(p, rng.IntN(days))}
+		r := Result{Ref: next("r"), Unit: contract.ResultUnits[rng.IntN(len(contract.ResultUnits))], Day: day(p, rng.IntN(days)), Service: services[rng.IntN(4)]}
 		if r.Unit == "deal" {
 			r.RevenueMinor = rng.Int64N(1_000_000_000)
 			if rng.IntN(4) == 0 {
@@ -112,7 +118,7 @@ func randomInput(rng *rand.Rand, p kpi.Period) Input {
 		in.Results = append(in.Results, r)
 	}
 	for range rng.IntN(20) {
-		in.Time = append(in.Time, TimeEntry{Ref: next("t"), Person: "p", Day: day(p, rng.IntN(days)), Minutes: 1 + rng.Int64N(600)})
+		in.Time = append(in.Time, TimeEntry{Ref: next("t"), Person: "p", Day: day(p, rng.IntN(days)), Minutes: 1 + rng.Int64N(600), Service: services[rng.IntN(4)]})
 	}
 	for range rng.IntN(10) {
 		in.Breaches = append(in.Breaches, Breach{Ref: next("b"), Day: day(p, rng.IntN(days))})
@@ -177,9 +183,15 @@ func verify(in Input, inv *Invoice) error {
 			continue
 		}
 		revenue[r.Ref] = r.RevenueMinor
+		named := ""
+		for _, c := range v.Terms.Price.Components {
+			if c.Kind == "per_result" && c.Unit == r.Unit && r.Service != "" && c.Service == r.Service {
+				named = r.Service
+			}
+		}
 		for i, c := range v.Terms.Price.Components {
 			switch {
-			case c.Kind == "per_result" && c.Unit == r.Unit:
+			case c.Kind == "per_result" && c.Unit == r.Unit && c.Service == named:
 				k := KindResult
 				if r.Clawback {
 					k = KindResultClawback
@@ -204,7 +216,12 @@ func verify(in Input, inv *Invoice) error {
 			unpriced[e.Ref] = true
 			continue
 		}
-		i := slices.IndexFunc(v.Terms.Price.Components, func(c contract.PriceComponent) bool { return c.Kind == "time" })
+		i := slices.IndexFunc(v.Terms.Price.Components, func(c contract.PriceComponent) bool {
+			return c.Kind == "time" && e.Service != "" && c.Service == e.Service
+		})
+		if i < 0 {
+			i = slices.IndexFunc(v.Terms.Price.Components, func(c contract.PriceComponent) bool { return c.Kind == "time" && c.Service == "" })
+		}
 		if i < 0 {
 			unpriced[e.Ref] = true
 			continue
