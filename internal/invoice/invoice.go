@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -276,6 +277,11 @@ func segments(versions []contract.Version, from, to civil) ([]segment, error) {
 		}
 		return vs[i].v.Number < vs[j].v.Number
 	})
+	for i := 1; i < len(vs); i++ {
+		if slices.ContainsFunc(vs[:i], func(y ver) bool { return y.v.Number == vs[i].v.Number }) {
+			return nil, fmt.Errorf("%w: version %d given twice", ErrInput, vs[i].v.Number)
+		}
+	}
 	var segs []segment
 	for i, x := range vs {
 		end := to

@@ -3,12 +3,14 @@ package invoice
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 )
 
@@ -293,6 +295,16 @@ func TestSLACredits(t *testing.T) {
 		t.Errorf("cap line basis %v", got)
 	}
 
+	// A tie rounds away from zero: 1 × 0.5 % × 1.00 kr (100 öre) = −0.5 öre
+	// → −1 öre.
+	tie := version(1, "2026-01-01", fixed(100))
+	tie.Terms.Penalties.SLACreditBP = 50
+	inv = compute(t, Input{Period: june(t), Versions: []contract.Version{tie}, Breaches: breaches(1)})
+	checkLines(t, inv,
+		want{KindFixed, 100, 1, "price.components.0", 0},
+		want{KindSLACredit, -1, 1, "penalties.sla_credit_bp", 1},
+		want{KindVAT, 0, 0, "", 0})
+
 	// No credit rate: the breaches are unpriced.
 	inv = compute(t, Input{Period: june(t), Versions: []contract.Version{version(1, "2026-01-01", fixed(1000000))}, Breaches: breaches(2)})
 	if len(inv.Unpriced) != 2 || len(inv.Lines) != 2 {
@@ -452,6 +464,7 @@ func TestComputeRefuses(t *testing.T) {
 		err error
 	}{
 		"currencies mixed":  {Input{Versions: []contract.Version{v1, eur}}, ErrCurrencyMix},
+		"version twice":     {Input{Versions: []contract.Version{v1, version(1, "2026-06-10", fixed(1))}}, ErrInput},
 		"no terms":          {Input{Versions: []contract.Version{version(1, "2026-07-01", fixed(1000))}}, ErrNoTerms},
 		"outside":           {Input{Versions: []contract.Version{v1}, Results: leads(1, "2026-07-01", "l")}, ErrOutsidePeriod},
 		"twice":             {Input{Versions: []contract.Version{v1}, Results: append(leads(1, "2026-06-02", "l"), leads(1, "2026-06-03", "l")...)}, ErrInput},
@@ -498,4 +511,62 @@ func TestPriceForAService(t *testing.T) {
 		want{KindTime, 100000, 1, "price.components.0", 2},
 		want{KindTime, 150000, 1, "price.components.1", 1},
 		want{KindVAT, 0, 0, "", 0})
+}
+
+// Every key an invoice carries — line descriptions, explanation labels, the
+// labels in arguments, unpriced reasons, the rules — is in every catalogue.
+// (The key scan of internal/i18n sees only literal keys passed to T, N or
+// K; the step labels here are passed to step.)
+func TestInvoiceKeysInCatalogues(t *testing.T) {
+	t.Parallel()
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, k := range Rules() {
+		keys[string(k)] = true
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 300 {
+		loc := time.UTC
+		in := randomInput(rng, kpi.PeriodOf(kpi.Quarter, time.Date(2026, 5, 1, 0, 0, 0, 0, loc), loc))
+		inv, err := Compute(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range inv.Unpriced {
+			keys[string(u.Reason)] = true
+		}
+		for _, l := range inv.Lines {
+			keys[string(l.Description)] = true
+			for _, a := range l.Args {
+				if k, ok := a.(i18n.Key); ok {
+					keys[string(k)] = true
+				}
+			}
+			for _, s := range l.Steps {
+				keys[string(s.Label)] = true
+			}
+		}
+	}
+	for _, kind := range []string{"invoice.line.", "invoice.explain.", "invoice.unpriced.", "invoice.rule."} {
+		found := false
+		for k := range keys {
+			found = found || strings.HasPrefix(k, kind)
+		}
+		if !found {
+			t.Errorf("no key %s… seen: the random invoices are too poor to check them", kind)
+		}
+	}
+	for k := range keys {
+		for _, lang := range i18n.Supported {
+			if !c.Has(lang, k) {
+				t.Errorf("%s missing in %s", k, lang)
+			}
+		}
+	}
+	if len(keys) < 40 {
+		t.Errorf("only %d keys seen", len(keys))
+	}
 }
