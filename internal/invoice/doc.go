@@ -86,6 +86,15 @@
 // rounded once, and the total is net + VAT: the sum of the lines, to the
 // minor unit.
 //
+// # Payment schedule
+//
+// Schedule splits an issued invoice's total into the payments of the
+// terms: a prepayment (price.prepayment_bp of the total, rounded once half
+// up, due on the period's first day) and the rest in price.instalments
+// equal payments, the first due price.days_to_pay days after issue and
+// each next one a calendar month later; each is rounded down and the last
+// absorbs the remainder, so the payments add up to the total exactly.
+//
 // # Explanations
 //
 // Every Line carries its kind, a description key and arguments (catalogue
@@ -96,4 +105,8 @@
 // steps like kpi.Explanation: a label key, the expression with the numbers
 // substituted, the result. Rules lists the catalogue keys of the rules
 // above, for the page that shows an invoice.
+//
+// Out of this package's scope (the workflow, next): drafts kept current,
+// disputes, withholding and its release, approval, numbering, credit
+// notes, payments received.
 package invoice

@@ -967,5 +967,6 @@ func Rules() []i18n.Key {
 		i18n.K("invoice.rule.rounding"),
 		i18n.K("invoice.rule.remainder"),
 		i18n.K("invoice.rule.unpriced"),
+		i18n.K("invoice.rule.schedule"),
 	}
 }

@@ -550,7 +550,16 @@ func TestInvoiceKeysInCatalogues(t *testing.T) {
 			}
 		}
 	}
-	for _, kind := range []string{"invoice.line.", "invoice.explain.", "invoice.unpriced.", "invoice.rule."} {
+	pays, err := Schedule(1000001, contract.Price{Currency: "SEK", PrepaymentBP: 3333, Instalments: 3}, "2026-06-01", "2026-07-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pays {
+		for _, s := range p.Steps {
+			keys[string(s.Label)] = true
+		}
+	}
+	for _, kind := range []string{"invoice.line.", "invoice.explain.", "invoice.unpriced.", "invoice.rule.", "invoice.explain.last_instalment"} {
 		found := false
 		for k := range keys {
 			found = found || strings.HasPrefix(k, kind)
