@@ -238,7 +238,7 @@ func Compute(in Input) (*Invoice, error) {
 	fee, feeLines := b.bounds(segs, priceLines)
 	last := &segs[len(segs)-1]
 	b.credits(segs, last, in.Breaches, fee, feeLines, at, unpriced)
-	b.penalties(in.Penalties, at)
+	b.penalties(in.Penalties, at, unpriced)
 	b.bonus(last, in.Score, fee, feeLines)
 	b.vat(in.VATBP)
 	if b.err != nil {
@@ -874,7 +874,7 @@ func (b *builder) credits(segs []segment, last *segment, bs []Breach, fee int64,
 }
 
 // penalties adds one line per late-notice penalty.
-func (b *builder) penalties(ps []Penalty, at func(string) *segment) {
+func (b *builder) penalties(ps []Penalty, at func(string) *segment, unpriced func(string, i18n.Key)) {
 	sorted := append([]Penalty{}, ps...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if sorted[i].Day != sorted[j].Day {
@@ -883,19 +883,21 @@ func (b *builder) penalties(ps []Penalty, at func(string) *segment) {
 		return sorted[i].Ref < sorted[j].Ref
 	})
 	for _, p := range sorted {
+		s := at(p.Day)
+		if s == nil {
+			unpriced(p.Ref, i18n.K("invoice.unpriced.no_terms"))
+			continue
+		}
 		l := Line{
 			Kind: KindLateNotice, Description: i18n.K("invoice.line.late_notice"),
 			Quantity:  Quantity{Num: 1, Den: 1, Unit: "penalty"},
-			UnitMinor: p.AmountMinor, AmountMinor: -p.AmountMinor, Clause: "notices", Refs: []string{p.Ref},
+			UnitMinor: p.AmountMinor, AmountMinor: -p.AmountMinor, Version: s.v.Number, Clause: "notices", Refs: []string{p.Ref},
 		}
-		if s := at(p.Day); s != nil {
-			l.Version = s.v.Number
-			for i, n := range s.v.Terms.Notices {
-				if p.Category != "" && n.Category == p.Category {
-					l.Clause = "notices." + strconv.Itoa(i) + ".penalty_minor"
-					l.Description = i18n.K("invoice.line.late_notice_duty")
-					l.Args = []any{"category", contract.LabelKey("notice", p.Category)}
-				}
+		for i, n := range s.v.Terms.Notices {
+			if p.Category != "" && n.Category == p.Category {
+				l.Clause = "notices." + strconv.Itoa(i) + ".penalty_minor"
+				l.Description = i18n.K("invoice.line.late_notice_duty")
+				l.Args = []any{"category", contract.LabelKey("notice", p.Category)}
 			}
 		}
 		step(&l, "invoice.explain.penalty", "0 − "+b.amount(p.AmountMinor), b.amount(l.AmountMinor))

@@ -383,9 +383,9 @@ func TestAmendmentMidPeriod(t *testing.T) {
 
 	// Terms that start mid-period bill only their days: 3000000 × 10/30.
 	inv = compute(t, Input{Period: june(t), Versions: []contract.Version{version(1, "2026-06-21", fixed(3000000))},
-		Results: leads(1, "2026-06-05", "early")})
+		Results: leads(1, "2026-06-05", "early"), Penalties: []Penalty{{Ref: "pen", Day: "2026-06-06", AmountMinor: 100}}})
 	checkLines(t, inv, want{KindFixed, 1000000, 1, "price.components.0", 0}, want{KindVAT, 0, 0, "", 0})
-	if len(inv.Unpriced) != 1 || inv.Unpriced[0].Reason != "invoice.unpriced.no_terms" {
+	if len(inv.Unpriced) != 2 || inv.Unpriced[0].Reason != "invoice.unpriced.no_terms" || inv.Unpriced[1].Ref != "pen" {
 		t.Errorf("unpriced %v", inv.Unpriced)
 	}
 

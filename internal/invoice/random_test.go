@@ -237,7 +237,11 @@ func verify(in Input, inv *Invoice) error {
 		expect[x.Ref] = []priceKey{{KindSLACredit, v.Number, "penalties.sla_credit_bp"}}
 	}
 	for _, p := range in.Penalties {
-		expect[p.Ref] = []priceKey{{KindLateNotice, 0, ""}} // version and clause checked below
+		if inForce(in.Versions, p.Day) == nil {
+			unpriced[p.Ref] = true
+			continue
+		}
+		expect[p.Ref] = []priceKey{{KindLateNotice, 0, ""}} // version and clause checked with the line
 	}
 	last := inForce(in.Versions, inv.To)
 	if in.Score != nil {
@@ -285,7 +289,18 @@ func verify(in Input, inv *Invoice) error {
 		case KindSLACredit:
 			ok = l.Quantity.Num == int64(len(l.Refs)) && l.AmountMinor <= 0
 		case KindLateNotice:
-			ok = len(l.Refs) == 1 && !l.Taxable
+			i := slices.IndexFunc(in.Penalties, func(p Penalty) bool { return len(l.Refs) == 1 && p.Ref == l.Refs[0] })
+			ok = i >= 0 && !l.Taxable && l.AmountMinor == -in.Penalties[i].AmountMinor
+			if ok {
+				p := in.Penalties[i]
+				v := inForce(in.Versions, p.Day)
+				c := slices.IndexFunc(v.Terms.Notices, func(n contract.NoticeDuty) bool { return n.Category == p.Category })
+				wantClause := "notices"
+				if c >= 0 {
+					wantClause = "notices." + strconv.Itoa(c) + ".penalty_minor"
+				}
+				ok = l.Version == v.Number && l.Clause == wantClause
+			}
 		case KindVAT:
 			var base int64
 			for j, m := range inv.Lines {
