@@ -606,6 +606,16 @@ func forService(cs []contract.PriceComponent, service string, match func(contrac
 	return ""
 }
 
+// serviceName is the name of service key in t, or the key when it has none.
+func serviceName(t contract.Terms, key string) string {
+	for _, s := range t.Services {
+		if s.Key == key && s.Name != "" {
+			return s.Name
+		}
+	}
+	return key
+}
+
 // results adds the per-result lines, clawbacks apart.
 func (b *builder) results(segs []segment, rs []Result, at func(string) *segment, unpriced func(string, i18n.Key)) {
 	m := map[groupKey]*group{}
@@ -651,6 +661,13 @@ func (b *builder) results(segs []segment, rs []Result, at func(string) *segment,
 		if keys[i].neg {
 			n = -n
 			l.Kind, l.Description = KindResultClawback, i18n.K("invoice.line.result_clawback")
+		}
+		if c.Service != "" {
+			l.Description = i18n.K("invoice.line.result_service")
+			if keys[i].neg {
+				l.Description = i18n.K("invoice.line.result_clawback_service")
+			}
+			l.Args = append(l.Args, "service", serviceName(g.seg.v.Terms, c.Service))
 		}
 		l.Quantity = Quantity{Num: n, Den: 1, Unit: c.Unit}
 		l.AmountMinor = b.mul(n, c.AmountMinor)
@@ -701,6 +718,10 @@ func (b *builder) time(segs []segment, es []TimeEntry, at func(string) *segment,
 			Args:      []any{"unit", contract.LabelKey("unit", c.Unit)},
 			Quantity:  Quantity{Num: g.n, Den: per, Unit: c.Unit},
 			UnitMinor: c.AmountMinor, Taxable: true, Version: g.seg.v.Number, Clause: clause(g.ci), Refs: g.refs,
+		}
+		if c.Service != "" {
+			l.Description = i18n.K("invoice.line.time_service")
+			l.Args = append(l.Args, "service", serviceName(g.seg.v.Terms, c.Service))
 		}
 		exact := rat(b.mul(g.n, c.AmountMinor), per)
 		step(&l, "invoice.explain.minutes_rate", strconv.FormatInt(g.n, 10)+" / "+strconv.FormatInt(per, 10)+" × "+b.amount(c.AmountMinor), b.exact(exact))

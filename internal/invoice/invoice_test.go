@@ -511,6 +511,14 @@ func TestPriceForAService(t *testing.T) {
 		want{KindTime, 100000, 1, "price.components.0", 2},
 		want{KindTime, 150000, 1, "price.components.1", 1},
 		want{KindVAT, 0, 0, "", 0})
+	// A line of a service's price names the service (its key here: these
+	// terms have no services listed).
+	if l := inv.Lines[3]; l.Description != "invoice.line.time_service" || fmt.Sprint(l.Args) != "[unit contract.unit.hour service payroll]" {
+		t.Errorf("line 3: %s %v", l.Description, l.Args)
+	}
+	if l := inv.Lines[0]; l.Description != "invoice.line.result" {
+		t.Errorf("line 0: %s %v", l.Description, l.Args)
+	}
 }
 
 // Every key an invoice carries — line descriptions, explanation labels, the
