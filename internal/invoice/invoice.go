@@ -241,18 +241,18 @@ func Compute(in Input) (*Invoice, error) {
 	b.penalties(in.Penalties, at, unpriced)
 	b.bonus(last, in.Score, fee, feeLines)
 	b.vat(in.VATBP)
+	for _, l := range b.lines {
+		if l.Kind == KindVAT {
+			inv.VATMinor = b.sum(inv.VATMinor, l.AmountMinor)
+		} else {
+			inv.NetMinor = b.sum(inv.NetMinor, l.AmountMinor)
+		}
+	}
+	inv.TotalMinor = b.sum(inv.NetMinor, inv.VATMinor)
 	if b.err != nil {
 		return nil, b.err
 	}
 	inv.Lines = b.lines
-	for _, l := range b.lines {
-		if l.Kind == KindVAT {
-			inv.VATMinor += l.AmountMinor
-		} else {
-			inv.NetMinor += l.AmountMinor
-		}
-	}
-	inv.TotalMinor = inv.NetMinor + inv.VATMinor
 	sort.SliceStable(inv.Unpriced, func(i, j int) bool { return inv.Unpriced[i].Ref < inv.Unpriced[j].Ref })
 	return inv, nil
 }

@@ -472,6 +472,7 @@ func TestComputeRefuses(t *testing.T) {
 		"positive clawback": {Input{Versions: []contract.Version{v1}, Results: []Result{{Ref: "x", Unit: "deal", Day: "2026-06-02", RevenueMinor: 5, Clawback: true}}}, ErrInput},
 		"no minutes":        {Input{Versions: []contract.Version{v1}, Time: []TimeEntry{{Ref: "x", Day: "2026-06-02"}}}, ErrInput},
 		"score":             {Input{Versions: []contract.Version{v1}, Score: &Score{Ref: "s", Hundredths: 10001}}, ErrInput},
+		"total overflows":   {Input{Versions: []contract.Version{version(1, "2026-01-01", fixed(1<<62), perResult("meeting", 1<<62))}, Results: []Result{{Ref: "a", Unit: "meeting", Day: "2026-06-02"}}}, ErrOverflow},
 		"overflow":          {Input{Versions: []contract.Version{version(1, "2026-01-01", perResult("meeting", 1<<62))}, Results: []Result{{Ref: "a", Unit: "meeting", Day: "2026-06-02"}, {Ref: "b", Unit: "meeting", Day: "2026-06-02"}}}, ErrOverflow},
 	} {
 		c.in.Period = june(t)
