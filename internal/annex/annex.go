@@ -106,7 +106,7 @@ func Sections(in Input) []Section {
 		servicesSection(l, t.Services),
 		calendarSection(l, t.Calendar),
 		goalsSection(l, t.Goals, t.Metrics, t.KPIs),
-		priceSection(l, t.Price),
+		priceSection(l, t.Price, t.Services),
 		noticesSection(l, t.Notices, t.Price.Currency),
 		penaltiesSection(l, t.Penalties),
 		confidentialitySection(l, t.Confidentiality),
@@ -311,13 +311,22 @@ func goalsSection(l *i18n.Localizer, goals []contract.Goal, metrics []contract.M
 	return sec
 }
 
-func priceSection(l *i18n.Localizer, p contract.Price) Section {
+func priceSection(l *i18n.Localizer, p contract.Price, services []contract.Service) Section {
 	rows := []Row{{l.T("annex.price.currency"), text(l, p.Currency)}}
 	if len(p.Components) == 0 {
 		rows = append(rows, Row{l.T("annex.price.components"), l.T("annex.none")})
 	}
 	for i, c := range p.Components {
 		v := componentPrice(l, p, c)
+		if c.Service != "" {
+			name := c.Service
+			for _, s := range services {
+				if s.Key == c.Service && s.Name != "" {
+					name = s.Name
+				}
+			}
+			v = l.T("annex.price.for_service", "price", v, "service", name)
+		}
 		if c.Description != "" {
 			v = l.T("annex.price.component_value", "price", v, "description", c.Description)
 		}

@@ -65,7 +65,7 @@ func richTerms() contract.Terms {
 			Currency: "SEK",
 			Components: []contract.PriceComponent{
 				{Kind: "fixed", Description: "Månadsavgift för försäljning", AmountMinor: 4500000},
-				{Kind: "per_result", Description: "Ersättning per kvalificerat lead", AmountMinor: 75000, Unit: "qualified_lead"},
+				{Kind: "per_result", Description: "Ersättning per kvalificerat lead", AmountMinor: 75000, Unit: "qualified_lead", Service: "monthly-report"},
 				{Kind: "revenue_share", Description: "Andel av intäkter från nya kunder", ShareBP: 250},
 			},
 			CapMinor: 12000000, Period: "month", PrepaymentBP: 2500, Instalments: 1,
@@ -222,7 +222,7 @@ func TestSectionsSwedish(t *testing.T) {
 	if !strings.HasPrefix(fixed, "45"+nbsp+"000,00"+nbsp+"kr / ") || !strings.HasSuffix(fixed, " — Månadsavgift för försäljning") {
 		t.Errorf("fixed component = %q", fixed)
 	}
-	if got := price.Rows[2].Value; !strings.HasPrefix(got, "750,00"+nbsp+"kr / ") {
+	if got := price.Rows[2].Value; !strings.HasPrefix(got, "750,00"+nbsp+"kr / ") || !strings.Contains(got, " för tjänsten ”Månadsrapport” — ") {
 		t.Errorf("per-result component = %q", got)
 	}
 	if got, want := price.Rows[3].Value, "2,50"+nbsp+"% av intäkterna — Andel av intäkter från nya kunder"; got != want {

@@ -58,7 +58,7 @@ var boundedText = []string{
 	"goals.0.key",
 	"metrics.0.key", "metrics.0.kind", "metrics.0.source",
 	"kpis.0.key", "kpis.0.goal_key", "kpis.0.metric", "kpis.0.direction", "kpis.0.period",
-	"price.currency", "price.period", "price.components.0.kind", "price.components.0.unit", "price.changes.0.date",
+	"price.currency", "price.period", "price.components.0.kind", "price.components.0.unit", "price.components.0.service", "price.changes.0.date",
 	"notices.0.category",
 	"governance.committee.0.side", "governance.cadence.0.kind",
 	"sales.stages.0.key", "sales.stages.0.meaning",

@@ -166,6 +166,11 @@ type PriceComponent struct {
 	AmountMinor int64  `json:"amount_minor"` // fixed fee per period, rate per unit, price per result
 	Unit        string `json:"unit"`         // time: hour | day; per_result: qualified_lead | meeting | deal | accepted_deliverable
 	ShareBP     int    `json:"share_bp"`     // revenue_share: basis points of revenue
+	// Service is the key of the service (Terms.Services) whose time or
+	// results a time or per_result component prices; empty: every
+	// service's. An input is priced by the components naming its service,
+	// or, when none does, by those naming none (see package invoice).
+	Service string `json:"service"`
 }
 
 // PriceChange records a change of price with its reason.

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,7 +101,7 @@ func (t *Terms) Normalize() {
 	p.Currency = strings.ToUpper(p.Currency)
 	for i := range p.Components {
 		pc := &p.Components[i]
-		trim(&pc.Kind, &pc.Description, &pc.Unit)
+		trim(&pc.Kind, &pc.Description, &pc.Unit, &pc.Service)
 	}
 	for i := range p.Changes {
 		trim(&p.Changes[i].Date, &p.Changes[i].Justification)
@@ -338,6 +339,14 @@ func (t *Terms) validatePrice(v *tandem.Validator) {
 				}
 			default:
 				v.Check(pc.Unit == "", f+"unit", i18n.K("contract.validation.unit_not_allowed"))
+			}
+		}
+		if pc.Service != "" {
+			if pc.Kind == "time" || pc.Kind == "per_result" {
+				v.Check(slices.ContainsFunc(t.Services, func(s Service) bool { return s.Key == pc.Service }),
+					f+"service", i18n.K("contract.validation.unknown_service"))
+			} else {
+				v.Check(false, f+"service", i18n.K("contract.validation.service_not_allowed"))
 			}
 		}
 		v.MaxLen(f+"description", pc.Description, MaxTextLen)

@@ -165,6 +165,16 @@ func TestValidate(t *testing.T) {
 			"price.days_to_pay=contract.validation.negative",
 			"price.prepayment_bp=contract.validation.basis_points",
 		}},
+		{"price for a service", func(t *Terms) {
+			t.Price.Components[0].Service = t.Services[0].Key // fixed: no service
+			t.Price.Components[1].Service = "no-such-service"
+			t.Price.Components = append(t.Price.Components,
+				PriceComponent{Kind: "time", Unit: "hour", AmountMinor: 100000, Service: t.Services[0].Key},
+				PriceComponent{Kind: "per_result", Unit: "meeting", AmountMinor: 100000, Service: t.Services[1].Key})
+		}, []string{
+			"price.components.0.service=contract.validation.service_not_allowed",
+			"price.components.1.service=contract.validation.unknown_service",
+		}},
 		{"lower-case currency before Normalize", func(t *Terms) { t.Price.Currency = "sek" },
 			[]string{"price.currency=validation.currency"}},
 		{"components need a currency", func(t *Terms) { t.Price.Currency = "" },
