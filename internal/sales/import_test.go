@@ -145,8 +145,8 @@ func TestImportHubSpot(t *testing.T) {
 	checkPlan(t, plan, []wantAccount{
 		{name: "Norrsken Retail AB", country: "SE", city: "Stockholm", website: "https://norrsken.example", industry: "Retail",
 			size: sales.SizeMedium, status: sales.StatusCustomer, contacts: []wantContact{
-				{name: "Karin Lindqvist", position: "Head of Sales", phones: []string{"+46812345678", "+46701234512"},
-					typed: []string{"08-123 456 78", "070-123 45 12"}, emails: []string{"karin.lindqvist@norrsken.example"}},
+				{name: "Karin Lindqvist", position: "Head of Sales", phones: []string{"+46812345678", "+46707654321"},
+					typed: []string{"08-123 456 78", "070-765 43 21"}, emails: []string{"karin.lindqvist@norrsken.example"}},
 				{name: "Jonas Ek", position: "Store Manager", phones: []string{"+46702223344"}, emails: []string{"jonas.ek@norrsken.example"}},
 			}},
 		{name: "Tallinn Harbour Hotel OÜ", country: "EE", city: "Tallinn", website: "https://tallinnhotel.example", industry: "Hospitality",
