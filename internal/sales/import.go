@@ -370,7 +370,9 @@ func (pl *Planner) Add(row int, cells []string) {
 				case "name":
 					f = FieldContactName
 					if _, ok := pl.cols[f]; !ok {
-						f = FieldFirstName
+						if _, first := pl.cols[FieldFirstName]; first {
+							f = FieldFirstName
+						}
 					}
 				default:
 					f = ImportField("contact." + fe.Field)
