@@ -236,5 +236,8 @@ func TestBrowserSalesImport(t *testing.T) {
 	if n := b.count("table a[href^='/sales/accounts/']"); n != 2 {
 		t.Errorf("%d accounts listed", n)
 	}
-	b.wantText("main", `АО "Нордик Отель"`)
+	b.wantText(".flash", "Imported: 2 new accounts and 3 new contacts.")
+	if got := b.text("main table"); !strings.Contains(got, `АО "Нордик Отель"`) || !strings.Contains(got, `ООО "Балтийский Кофе"`) {
+		t.Errorf("the list shows %q", got)
+	}
 }
