@@ -205,29 +205,42 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 	accts := newBulk(tx, `INSERT INTO sales_accounts (id, workspace_id, name, reg_number, country, city, website, industry, size,
 		status, source, tags, notes, engagement_id, agent_membership_id, search_text, created_at, updated_at) VALUES `, 18)
 	cons := newBulk(tx, `INSERT INTO sales_contacts (id, workspace_id, account_id, name, position, decision_maker, notes,
-		search_text, created_at, updated_at) VALUES `, 10, accts)
-	dets := newBulk(tx, `INSERT INTO sales_contact_details (id, workspace_id, contact_id, field, value, typed, position) VALUES `, 7, accts, cons)
+		search_text, created_at, updated_at) VALUES `, 10)
+	dets := newBulk(tx, `INSERT INTO sales_contact_details (id, workspace_id, contact_id, field, value, typed, position) VALUES `, 7)
 	for _, b := range []*bulk{accts, cons, dets} {
 		defer b.close()
 	}
+	// Three passes, a table each, so that every row refers to rows written
+	// before it and every statement but a table's last is a full chunk.
 	var touched []int64
-	ai, ci, di := 0, 0, 0
+	ai := 0
+	for i := range plan.Accounts {
+		a := &plan.Accounts[i]
+		if a.ExistingID != 0 {
+			if len(a.Contacts) > 0 {
+				touched = append(touched, a.ExistingID)
+			}
+			continue
+		}
+		acc := &a.Account
+		acc.ID, acc.WorkspaceID, acc.CreatedAt, acc.UpdatedAt = accountIDs[ai], p.WorkspaceID, now, now
+		ai++
+		acc.EngagementID, acc.AgentID = to.EngagementID, to.AgentID
+		if err := accts.add(ctx, acc.ID, p.WorkspaceID, acc.Name, acc.RegNumber, acc.Country, acc.City, acc.Website,
+			acc.Industry, string(acc.Size), string(acc.Status), acc.Source, strings.Join(acc.Tags, ","), acc.Notes,
+			nullID(to.EngagementID), nullID(to.AgentID), acc.SearchText(), now, now); err != nil {
+			return err
+		}
+	}
+	if err := accts.flush(ctx); err != nil {
+		return err
+	}
+	ci := 0
 	for i := range plan.Accounts {
 		a := &plan.Accounts[i]
 		accountID := a.ExistingID
 		if accountID == 0 {
-			accountID = accountIDs[ai]
-			ai++
-			acc := &a.Account
-			acc.ID, acc.WorkspaceID, acc.CreatedAt, acc.UpdatedAt = accountID, p.WorkspaceID, now, now
-			acc.EngagementID, acc.AgentID = to.EngagementID, to.AgentID
-			if err := accts.add(ctx, accountID, p.WorkspaceID, acc.Name, acc.RegNumber, acc.Country, acc.City, acc.Website,
-				acc.Industry, string(acc.Size), string(acc.Status), acc.Source, strings.Join(acc.Tags, ","), acc.Notes,
-				nullID(to.EngagementID), nullID(to.AgentID), acc.SearchText(), now, now); err != nil {
-				return err
-			}
-		} else if len(a.Contacts) > 0 {
-			touched = append(touched, accountID)
+			accountID = a.Account.ID
 		}
 		for j := range a.Contacts {
 			c := &a.Contacts[j]
@@ -240,6 +253,14 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 			if err := cons.add(ctx, c.ID, p.WorkspaceID, accountID, c.Name, c.Position, dm, c.Notes, c.SearchText(), now, now); err != nil {
 				return err
 			}
+		}
+	}
+	if err := cons.flush(ctx); err != nil {
+		return err
+	}
+	di := 0
+	for i := range plan.Accounts {
+		for _, c := range plan.Accounts[i].Contacts {
 			for _, ds := range [][]sales.Detail{c.Phones, c.Emails} {
 				for k := range ds {
 					ds[k].ID = detailIDs[di]
@@ -251,7 +272,7 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 			}
 		}
 	}
-	if err := dets.flush(ctx); err != nil { // and the accounts and contacts before
+	if err := dets.flush(ctx); err != nil {
 		return err
 	}
 	for start := 0; start < len(touched); start += importChunk {
@@ -270,25 +291,22 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 }
 
 // bulk collects the rows of a multi-row INSERT and writes them
-// importChunk at a time with a statement prepared once per transaction.
-// A table's rows refer to rows of the tables in before (a contact to its
-// account): those are written first, so a full chunk can be written
-// whenever it fills and a large import never holds all its rows.
+// importChunk at a time, a full chunk with a statement prepared once per
+// transaction.
 type bulk struct {
-	tx     *Tx
-	head   string
-	width  int
-	rows   int
-	args   []any
-	before []*bulk
-	full   *sql.Stmt // the statement of a full chunk, prepared on first use
+	tx    *Tx
+	head  string
+	width int
+	rows  int
+	args  []any
+	full  *sql.Stmt // the statement of a full chunk, prepared on first use
 }
 
-func newBulk(tx *Tx, head string, width int, before ...*bulk) *bulk {
-	return &bulk{tx: tx, head: head, width: width, before: before}
+func newBulk(tx *Tx, head string, width int) *bulk {
+	return &bulk{tx: tx, head: head, width: width}
 }
 
-// add buffers one row, writing a full chunk (after the tables before it).
+// add buffers one row, writing a chunk when it is full.
 func (b *bulk) add(ctx context.Context, args ...any) error {
 	if len(args) != b.width {
 		return fmt.Errorf("store: bulk row of %d values for %d columns", len(args), b.width)
@@ -301,13 +319,8 @@ func (b *bulk) add(ctx context.Context, args ...any) error {
 	return b.flush(ctx)
 }
 
-// flush writes the buffered rows, after those of the tables before it.
+// flush writes the buffered rows.
 func (b *bulk) flush(ctx context.Context) error {
-	for _, x := range b.before {
-		if err := x.flush(ctx); err != nil {
-			return err
-		}
-	}
 	for b.rows > 0 {
 		n := min(b.rows, importChunk)
 		var err error
