@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/importer"
 	"github.com/tandemhq/tandem/internal/sales"
@@ -26,6 +27,22 @@ import (
 // detected preset, the mapping of every column, which can be changed, what
 // is new and what is already in the base, every problem by row and
 // column) → confirm. Nothing is written until the file is clean.
+
+// salesImportGate lets the client's owners and managers import. The routes
+// take everyone who reads the base (access.SalesRead) so that a partner's
+// person gets the 404 of an unknown page, as for any record not theirs:
+// the import is no part of what a partner may know of; the client's
+// viewer gets the 403 of a rule they lack.
+func salesImportGate(r *http.Request) error {
+	p := state(r).principal
+	if access.Allows(p.Role, access.SalesWrite) {
+		return nil
+	}
+	if sales.ScopeOf(p.Role) != sales.ScopeWorkspace {
+		return tandem.ErrNotFound
+	}
+	return access.Can(p, access.SalesWrite)
+}
 
 // Import limits. The page carries the file from the preview back to the
 // import, so it takes smaller files than the API.
@@ -111,6 +128,9 @@ func (s *server) salesImportTargets(r *http.Request) ([]views.Option, error) {
 }
 
 func (s *server) salesImportPage(w http.ResponseWriter, r *http.Request) error {
+	if err := salesImportGate(r); err != nil {
+		return err
+	}
 	l := state(r).loc
 	targets, err := s.salesImportTargets(r)
 	if err != nil {
@@ -122,6 +142,9 @@ func (s *server) salesImportPage(w http.ResponseWriter, r *http.Request) error {
 // salesImportPost previews an uploaded file, previews it again with the
 // mapping changed, or (confirm) imports it.
 func (s *server) salesImportPost(w http.ResponseWriter, r *http.Request) error {
+	if err := salesImportGate(r); err != nil {
+		return err
+	}
 	st := state(r)
 	l := st.loc
 	r.Body = http.MaxBytesReader(w, r.Body, 2*salesImportPageBytes+1<<20)
@@ -348,6 +371,9 @@ type apiSalesImportError struct {
 }
 
 func (s *server) apiSalesImport(w http.ResponseWriter, r *http.Request) error {
+	if err := salesImportGate(r); err != nil {
+		return err
+	}
 	st := state(r)
 	l := st.loc
 	r.Body = http.MaxBytesReader(w, r.Body, salesImportAPIBytes+1<<20)

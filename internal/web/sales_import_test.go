@@ -19,9 +19,10 @@ import (
 
 func init() {
 	for k, v := range map[string]string{
-		"GET /sales/import":         "yynnns",
-		"POST /sales/import":        "yynnns",
-		"POST /api/v1/sales/import": "yynnns",
+		// Partner people pass the rule and get the 404 of an unknown page.
+		"GET /sales/import":         "yynyys",
+		"POST /sales/import":        "yynyys",
+		"POST /api/v1/sales/import": "yynyys",
 	} {
 		accessMatrix[k] = v
 	}
@@ -134,10 +135,17 @@ func TestSalesImportAPI(t *testing.T) {
 			if r.status != 422 || !strings.Contains(r.body, `"mapping"`) {
 				t.Fatalf("a mapping of the wrong length: %d %s", r.status, r.body)
 			}
-			for _, p := range []tandem.Principal{f.VendorManager, f.VendorAgent, f.Viewer} {
-				if r, _ := e.apiImport(t, p, "en", nil, "deals.csv", file); r.status != 403 {
-					t.Errorf("%s: status %d", p.Role, r.status)
+			notFound := e.anon().api("GET", "/api/v1/sales/accounts/999999", e.token(f.VendorAgent), "")
+			for _, p := range []tandem.Principal{f.VendorManager, f.VendorAgent} {
+				if r, _ := e.apiImport(t, p, "en", nil, "deals.csv", file); r.status != 404 || r.body != notFound.body {
+					t.Errorf("%s: status %d %s, want the 404 of a missing record %s", p.Role, r.status, r.body, notFound.body)
 				}
+			}
+			if r, _ := e.apiImport(t, f.Viewer, "en", nil, "deals.csv", file); r.status != 403 {
+				t.Errorf("viewer: status %d", r.status)
+			}
+			if n := accountCount(t, e); n != 2 {
+				t.Fatalf("refused imports wrote: %d accounts", n)
 			}
 		})
 	}
@@ -198,9 +206,16 @@ func TestSalesImportPage(t *testing.T) {
 	if n := accountCount(t, e); n != 3 {
 		t.Fatalf("%d accounts", n)
 	}
-	// Partner people do not get the page.
-	if r := e.as(f.VendorManager).get("/sales/import"); r.status != 403 && r.status != 404 {
-		t.Errorf("partner manager: %d", r.status)
+	// Partner people get the page of an unknown address.
+	unknown := e.as(f.VendorAgent).get("/sales/nothing-here")
+	for _, p := range []tandem.Principal{f.VendorManager, f.VendorAgent} {
+		if r := e.as(p).get("/sales/import"); r.status != 404 || unknown.status != 404 {
+			t.Errorf("%s: %d", p.Role, r.status)
+		}
+		ct, body := multipartBody(t, nil, "odd.csv", odd)
+		if r := e.as(p).do("POST", "/sales/import", body, map[string]string{"Content-Type": ct}); r.status != 404 {
+			t.Errorf("%s posting: %d", p.Role, r.status)
+		}
 	}
 }
 
