@@ -1,10 +1,13 @@
 package sales_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tandemhq/tandem/internal/importer"
 	"github.com/tandemhq/tandem/internal/sales"
@@ -258,5 +261,54 @@ func TestSizeStatusCountry(t *testing.T) {
 	}
 	if got := sales.RegKey(" 556677-8899 "); got != "5566778899" {
 		t.Errorf("RegKey = %q", got)
+	}
+}
+
+// TestImportXLSX: a workbook (here the Pipedrive sample saved as XLSX)
+// gives the same plan as the CSV.
+func TestImportXLSX(t *testing.T) {
+	t.Parallel()
+	csvData, err := os.ReadFile(filepath.Join("..", "importer", "testdata", "sales", "pipedrive_people.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := importer.ReadWith("p.csv", bytes.NewReader(csvData), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := excelize.NewFile()
+	for j, h := range tab.Header {
+		cell, _ := excelize.CoordinatesToCellName(j+1, 1)
+		x.SetCellValue("Sheet1", cell, h)
+	}
+	for i, row := range tab.Rows {
+		for j, c := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+2)
+			x.SetCellValue("Sheet1", cell, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	xt, err := importer.ReadWith("people.xlsx", &buf, importer.Options{Windows1251: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xt.Encoding != importer.EncodingXLSX || xt.Delimiter != "" {
+		t.Fatalf("encoding %q delimiter %q", xt.Encoding, xt.Delimiter)
+	}
+	p, m, ok := sales.DetectPreset(xt.Header)
+	if !ok || p.Key != "pipedrive" {
+		t.Fatalf("preset %q %v", p.Key, ok)
+	}
+	pl := sales.NewPlanner(xt.Header, m, "Europe/Stockholm", nil)
+	for i, row := range xt.Rows {
+		pl.Add(xt.RowNumbers[i], row)
+	}
+	plan := pl.Plan()
+	if plan.ErrorCount != 0 || plan.NewAccounts != 2 || plan.NewContacts != 3 ||
+		plan.Accounts[1].Contacts[0].Phones[0].Value != "+37126123456" || plan.Accounts[0].Account.Country != "DK" {
+		t.Fatalf("plan %+v", plan)
 	}
 }
