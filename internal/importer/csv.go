@@ -12,10 +12,10 @@ import (
 // readCSV parses UTF-8 CSV data into its non-blank records, trimmed, with
 // their 1-based line numbers. It stops after maxRows+2 records (the header,
 // maxRows rows and one more to tell that there are too many).
-func readCSV(data []byte, maxRows int) ([][]string, []int, error) {
+func readCSV(data []byte, maxRows int) ([][]string, []int, rune, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if line := firstInvalidLine(data); line > 0 {
-		return nil, nil, fileError(i18n.K("import.not_utf8"), "line", line)
+		return nil, nil, 0, fileError(i18n.K("import.not_utf8"), "line", line)
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = detectDelimiter(data)
@@ -33,9 +33,9 @@ func readCSV(data []byte, maxRows int) ([][]string, []int, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, nil, fileError(i18n.K("import.bad_csv"), "line", pe.StartLine)
+				return nil, nil, 0, fileError(i18n.K("import.bad_csv"), "line", pe.StartLine)
 			}
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		if !trimRow(rec) {
 			continue
@@ -44,7 +44,7 @@ func readCSV(data []byte, maxRows int) ([][]string, []int, error) {
 		rows = append(rows, rec)
 		lines = append(lines, line)
 	}
-	return rows, lines, nil
+	return rows, lines, cr.Comma, nil
 }
 
 // detectDelimiter chooses the delimiter of CSV data from its first

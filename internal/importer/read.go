@@ -12,7 +12,14 @@
 // counted.
 //
 // CSV files must be UTF-8 (a byte order mark is allowed); other encodings
-// are rejected with import.not_utf8 rather than guessed.
+// are rejected with import.not_utf8 rather than guessed — unless the
+// caller reads with Options.Windows1251, as the sales base import does:
+// then a file that is not valid UTF-8 is read as Windows-1251 (what Excel
+// and the Russian CRMs write for "CSV" on a Russian Windows). The two are
+// told apart by UTF-8 validity alone: a Windows-1251 text with Cyrillic
+// letters is practically never valid UTF-8, and a valid UTF-8 file is
+// never read as Windows-1251. Table.Encoding and Table.Delimiter say what
+// was found, for the preview.
 package importer
 
 import (
@@ -23,6 +30,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -44,6 +53,29 @@ type Table struct {
 	RowNumbers []int
 	// HeaderRow is the 1-based line or row number of the header.
 	HeaderRow int
+	// Encoding is how the file was read: EncodingUTF8, EncodingUTF8BOM,
+	// EncodingWindows1251 or EncodingXLSX.
+	Encoding string
+	// Delimiter is the CSV field delimiter found (",", ";" or "\t"); ""
+	// for a workbook.
+	Delimiter string
+}
+
+// The encodings Read reports in Table.Encoding.
+const (
+	EncodingUTF8        = "utf-8"
+	EncodingUTF8BOM     = "utf-8-bom"
+	EncodingWindows1251 = "windows-1251"
+	EncodingXLSX        = "xlsx"
+)
+
+// Options tune ReadWith.
+type Options struct {
+	MaxBytes int64 // the file size limit; 0 or less: none
+	MaxRows  int   // the data row limit; 0 or less: none
+	// Windows1251 reads a CSV file that is not valid UTF-8 as
+	// Windows-1251 instead of rejecting it with import.not_utf8.
+	Windows1251 bool
 }
 
 var (
@@ -82,6 +114,12 @@ var spreadsheetExt = map[string]bool{
 // import.duplicate_column {name}. An error reading r itself is returned as
 // it is.
 func Read(name string, r io.Reader, maxBytes int64, maxRows int) (*Table, error) {
+	return ReadWith(name, r, Options{MaxBytes: maxBytes, MaxRows: maxRows})
+}
+
+// ReadWith is Read with options (see Options).
+func ReadWith(name string, r io.Reader, o Options) (*Table, error) {
+	maxBytes, maxRows := o.MaxBytes, o.MaxRows
 	var data []byte
 	var err error
 	if maxBytes > 0 {
@@ -103,6 +141,7 @@ func Read(name string, r io.Reader, maxBytes int64, maxRows int) (*Table, error)
 	ext := strings.ToLower(path.Ext(name))
 	var raw [][]string
 	var lines []int
+	encoding, delim := EncodingUTF8, ""
 	switch {
 	case len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0:
 		return nil, fileError(i18n.K("import.empty"))
@@ -110,15 +149,31 @@ func Read(name string, r io.Reader, maxBytes int64, maxRows int) (*Table, error)
 		return nil, fileError(i18n.K("import.not_utf8"), "line", 1)
 	case bytes.HasPrefix(data, zipMagic):
 		raw, lines, err = readXLSX(data, maxBytes, maxRows)
+		encoding = EncodingXLSX
 	case bytes.HasPrefix(data, oleMagic), spreadsheetExt[ext], bytes.IndexByte(data, 0) >= 0:
 		return nil, fileError(i18n.K("import.unknown_format"))
 	default:
-		raw, lines, err = readCSV(data, maxRows)
+		if bytes.HasPrefix(data, utf8BOM) {
+			encoding = EncodingUTF8BOM
+		} else if o.Windows1251 && !utf8.Valid(data) {
+			if data, err = charmap.Windows1251.NewDecoder().Bytes(data); err != nil {
+				return nil, fileError(i18n.K("import.unreadable"))
+			}
+			encoding = EncodingWindows1251
+		}
+		var comma rune
+		raw, lines, comma, err = readCSV(data, maxRows)
+		delim = string(comma)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return makeTable(raw, lines, maxRows)
+	t, err := makeTable(raw, lines, maxRows)
+	if err != nil {
+		return nil, err
+	}
+	t.Encoding, t.Delimiter = encoding, delim
+	return t, nil
 }
 
 // makeTable turns the non-blank rows read from a file (cells trimmed) into

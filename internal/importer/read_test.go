@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -46,6 +47,8 @@ func TestReadCSVSemicolonBOM(t *testing.T) {
 		Rows:       [][]string{{"Alpha", "2024-01-15", "1 234,50"}, {"Beta", "15.02.2024", "12"}},
 		RowNumbers: []int{2, 5},
 		HeaderRow:  1,
+		Encoding:   EncodingUTF8BOM,
+		Delimiter:  ";",
 	}
 	if d := cmp.Diff(want, tb); d != "" {
 		t.Errorf("table (-want +got):\n%s", d)
@@ -194,6 +197,7 @@ func TestReadXLSX(t *testing.T) {
 		},
 		RowNumbers: []int{2, 5, 6, 7},
 		HeaderRow:  1,
+		Encoding:   EncodingXLSX,
 	}
 	if d := cmp.Diff(want, tb); d != "" {
 		t.Errorf("table (-want +got):\n%s", d)
@@ -257,5 +261,32 @@ func TestColumnLetter(t *testing.T) {
 		if got := ColumnLetter(i); got != want {
 			t.Errorf("ColumnLetter(%d) = %s, want %s", i, got, want)
 		}
+	}
+}
+
+// TestReadWindows1251: with the option, a file that is not UTF-8 is read
+// as Windows-1251 (Cyrillic intact) and a trailing ";" on every line adds
+// no column; without it, the same file is refused.
+func TestReadWindows1251(t *testing.T) {
+	t.Parallel()
+	src, err := charmap.Windows1251.NewEncoder().String("Компания;Город;\r\nООО «Ёлка»;Санкт-Петербург;\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := ReadWith("x.csv", strings.NewReader(src), Options{Windows1251: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Table{Header: []string{"Компания", "Город"}, Rows: [][]string{{"ООО «Ёлка»", "Санкт-Петербург"}}, RowNumbers: []int{2},
+		HeaderRow: 1, Encoding: EncodingWindows1251, Delimiter: ";"}
+	if d := cmp.Diff(want, tb); d != "" {
+		t.Errorf("table (-want +got):\n%s", d)
+	}
+	if _, err := Read("x.csv", strings.NewReader(src), 0, 0); err == nil {
+		t.Error("Read without the option accepted Windows-1251")
+	}
+	tb, err = ReadWith("x.csv", strings.NewReader("a,b\n1,2\n"), Options{Windows1251: true})
+	if err != nil || tb.Encoding != EncodingUTF8 || tb.Delimiter != "," {
+		t.Errorf("UTF-8 file read as %+v, %v", tb, err)
 	}
 }

@@ -20,6 +20,9 @@ type dialect interface {
 	lockMigrations(ctx context.Context, c *sql.Conn) (unlock func(), err error)
 	isUniqueViolation(err error) bool
 	isRetryable(err error) bool
+	// reserveIDs returns n new ids of table (whose key is id) for rows a
+	// bulk INSERT writes with explicit ids, within the write transaction.
+	reserveIDs(ctx context.Context, tx *Tx, table string, n int) ([]int64, error)
 }
 
 type sqliteDialect struct{}
@@ -38,7 +41,43 @@ func (sqliteDialect) isRetryable(err error) bool {
 	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }
 
+// reserveIDs takes the ids after the table's largest: the single writer
+// connection holds the write lock, so nobody else inserts meanwhile.
+func (sqliteDialect) reserveIDs(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
+	var last int64
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&last); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = last + 1 + int64(i)
+	}
+	return ids, nil
+}
+
 type postgresDialect struct{}
+
+// reserveIDs draws the ids from the identity column's sequence, so that
+// concurrent inserts never take them.
+func (postgresDialect) reserveIDs(ctx context.Context, tx *Tx, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if n == 0 {
+		return ids, nil
+	}
+	rows, err := tx.query(ctx, `SELECT nextval(pg_get_serial_sequence('`+table+`', 'id')) FROM generate_series(1, ?)`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
 
 func (postgresDialect) name() string { return "postgres" }
 

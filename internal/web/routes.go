@@ -154,6 +154,8 @@ func (s *server) routeTable() []route {
 		{"POST /sales/assign", access.SalesWrite, s.salesAssign},
 		{"GET /engagements/{id}/sales/reveals", access.SalesReveals, s.salesReveals},
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
+		{"GET /sales/import", access.SalesRead, s.salesImportPage},
+		{"POST /sales/import", access.SalesRead, s.salesImportPost},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -219,5 +221,6 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/assign", access.SalesWrite, s.apiSalesAssign},
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
+		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
 	}
 }

@@ -95,6 +95,12 @@ func (s *server) salesAccounts(w http.ResponseWriter, r *http.Request) error {
 		k, _ := strconv.ParseInt(a, 10, 64)
 		n.Flash = l.N("sales.assign.done", k)
 	}
+	if a := q.Get("imported"); a != "" {
+		accounts, _ := strconv.ParseInt(a, 10, 64)
+		contacts, _ := strconv.ParseInt(q.Get("imported_contacts"), 10, 64)
+		n.Flash = l.T("sales.import.done", "accounts", l.N("sales.import.done_accounts", accounts),
+			"contacts", l.N("sales.import.done_contacts", contacts))
+	}
 	return s.page(w, r, views.SalesAccounts(n, d))
 }
 
