@@ -245,7 +245,7 @@ func Prepare(n NewClaim, e *engagement.Engagement, role tandem.Role, partnerID i
 		return nil, v.Err()
 	}
 	c := &Claim{WorkspaceID: e.WorkspaceID, EngagementID: e.ID, Kind: n.Kind, SubjectID: n.SubjectID, Note: n.Note,
-		Attempt: attempt, Status: ClaimOpen, PartnerID: partnerID, ClaimedAt: now, WindowEnds: Window(terms.Sales, cal, now)}
+		Attempt: attempt, Status: ClaimOpen, PartnerID: partnerID, ClaimedAt: now, WindowEnds: Window(terms.Sales, cal, now).UTC()}
 	switch n.Kind {
 	case ClaimMeeting:
 		c.HeldAt = n.HeldAt.UTC()

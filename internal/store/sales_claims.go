@@ -171,7 +171,7 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.WorkspaceID, c.EngagementID, string(c.Kind), c.SubjectID, c.Note, nullTimeArg(c.HeldAt), c.Revenue.Amount,
 			c.Revenue.Currency, dateText(c.OpenedOn), c.Attempt, string(c.Status), c.ClaimantID, c.ClaimantUserID, c.PartnerID,
-			c.ClaimedAt, c.WindowEnds)
+			c.ClaimedAt.UTC(), c.WindowEnds.UTC())
 		if err != nil {
 			if tx.db.dialect.isUniqueViolation(err) {
 				return tandem.Errorf(tandem.EConflict, i18n.K("claims.already_claimed"))
