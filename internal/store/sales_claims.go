@@ -69,12 +69,16 @@ func scanClaim(s scanner, c *sales.Claim) error {
 	return nil
 }
 
-// loadClaim reads a claim p may see, or ENotFound.
-func loadClaim(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Claim, error) {
+// loadClaim reads a claim of an engagement (0: any) p may see, or
+// ENotFound.
+func loadClaim(ctx context.Context, q querier, p tandem.Principal, engagementID, id int64) (*sales.Claim, error) {
 	var w where
 	w.args = append(w.args, string(sales.ClaimLead))
 	claimScope(&w, p)
 	w.add("c.id = ?", id)
+	if engagementID != 0 {
+		w.add("c.engagement_id = ?", engagementID)
+	}
 	var c sales.Claim
 	if err := scanClaim(q.queryRow(ctx, `SELECT `+claimCols+claimFrom+w.String(), w.args...), &c); err != nil {
 		return nil, notFound(err)
@@ -114,14 +118,14 @@ func (s *ClaimStore) List(ctx context.Context, p tandem.Principal, engagementID 
 	return out, err
 }
 
-// Get returns one claim p may see, or ENotFound — also for a claim of
-// another partner, or of another agent.
-func (s *ClaimStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *sales.Claim, err error) {
+// Get returns one claim of an engagement (0: any) p may see, or
+// ENotFound — also for a claim of another partner, or of another agent.
+func (s *ClaimStore) Get(ctx context.Context, p tandem.Principal, engagementID, id int64) (_ *sales.Claim, err error) {
 	defer wrap(&err, "ClaimStore.Get(%d)", id)
 	if err := access.Can(p, access.SalesClaimsRead); err != nil {
 		return nil, err
 	}
-	return loadClaim(ctx, s.db, p, id)
+	return loadClaim(ctx, s.db, p, engagementID, id)
 }
 
 // Create records a claim of the partner's person p on an engagement they
@@ -198,19 +202,20 @@ func dateText(d tandem.Date) string {
 	return d.String()
 }
 
-// Decide accepts or disputes an open claim for the client (owners and
+// Decide accepts or disputes an open claim of an engagement (0: any) for
+// the client (owners and
 // managers): on acceptance the result's fact is recorded in the same
 // transaction; the claimant is told either way. Errors: EInvalid,
 // EConflict (decided already, window ended for a dispute), ENotFound,
 // EForbidden.
-func (s *ClaimStore) Decide(ctx context.Context, p tandem.Principal, id int64, d sales.Decision, reason string) (_ *sales.Claim, err error) {
+func (s *ClaimStore) Decide(ctx context.Context, p tandem.Principal, engagementID, id int64, d sales.Decision, reason string) (_ *sales.Claim, err error) {
 	defer wrap(&err, "ClaimStore.Decide(%d)", id)
 	if err := access.Can(p, access.SalesClaimsDecide); err != nil {
 		return nil, err
 	}
 	var c *sales.Claim
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		if c, err = loadClaim(ctx, tx, p, id); err != nil {
+		if c, err = loadClaim(ctx, tx, p, engagementID, id); err != nil {
 			return err
 		}
 		if err := c.Decide(p.Role, p.UserID, d, reason, tx.now); err != nil {
@@ -260,14 +265,14 @@ func recordClaimFact(ctx context.Context, tx *Tx, p tandem.Principal, c *sales.C
 // terms in force today it becomes a negative result (its fact in the same
 // transaction). Errors: EInvalid (no reason), EConflict (not an accepted
 // won deal, clawback over), ENotFound, EForbidden.
-func (s *ClaimStore) Reverse(ctx context.Context, p tandem.Principal, id int64, reason string) (_ *sales.Claim, err error) {
+func (s *ClaimStore) Reverse(ctx context.Context, p tandem.Principal, engagementID, id int64, reason string) (_ *sales.Claim, err error) {
 	defer wrap(&err, "ClaimStore.Reverse(%d)", id)
 	if err := access.Can(p, access.SalesClaimsDecide); err != nil {
 		return nil, err
 	}
 	var c *sales.Claim
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		if c, err = loadClaim(ctx, tx, p, id); err != nil {
+		if c, err = loadClaim(ctx, tx, p, engagementID, id); err != nil {
 			return err
 		}
 		et, err := loadEngagementTerms(ctx, tx, p, c.EngagementID, tx.now)
@@ -324,7 +329,7 @@ func (s *ClaimStore) SweepExpired(ctx context.Context, now time.Time) (_ int, er
 		ok := false
 		err := s.db.transact(ctx, func(tx *Tx) error {
 			ok = false
-			c, err := loadClaim(ctx, tx, p, d.id)
+			c, err := loadClaim(ctx, tx, p, 0, d.id)
 			if err != nil {
 				return err
 			}
@@ -361,29 +366,59 @@ type ClaimSubject struct {
 	Name string
 }
 
-// LeadCandidates lists the accounts of an engagement p may claim a
-// qualified lead for, by name (at most 500).
-func (s *ClaimStore) LeadCandidates(ctx context.Context, p tandem.Principal, engagementID int64) (_ []ClaimSubject, err error) {
-	defer wrap(&err, "ClaimStore.LeadCandidates(%d)", engagementID)
-	if err := access.Can(p, access.SalesClaim); err != nil {
-		return nil, err
-	}
-	var w where
-	salesAccountScope(&w, p)
-	w.add("a.engagement_id = ?", engagementID)
-	w.add(`NOT EXISTS (SELECT 1 FROM sales_claims c WHERE c.workspace_id = a.workspace_id AND c.kind = ? AND c.subject_id = a.id
-		AND (c.status <> ? OR c.attempt >= ?))`, string(sales.ClaimLead), string(sales.ClaimDisputed), sales.MaxAttempts)
-	return scanAll(ctx, s.db, func(r scanner, x *ClaimSubject) error { return r.Scan(&x.ID, &x.Name) },
-		`SELECT a.id, a.name FROM sales_accounts a`+w.String()+` ORDER BY a.name, a.id LIMIT 500`, w.args...)
+// ClaimsBoard is what the claims page of an engagement shows: the claims p
+// may see, the business days left of each open one (by claim id) on the
+// calendar of the terms in force, the engagement's currency and
+// qualification criteria, and for a partner's person the accounts they
+// may claim a qualified lead for.
+type ClaimsBoard struct {
+	Claims        []sales.Claim
+	DaysLeft      map[int64]int
+	Currency      string
+	Qualification string
+	Leads         []ClaimSubject
 }
 
-// Currency is the currency of an engagement's terms in force today (a
-// won deal's revenue is in it), for the claim form.
-func (s *ClaimStore) Currency(ctx context.Context, p tandem.Principal, engagementID int64) (_ string, err error) {
-	defer wrap(&err, "ClaimStore.Currency(%d)", engagementID)
-	et, err := loadEngagementTerms(ctx, s.db, p, engagementID, s.db.Now())
-	if err != nil {
-		return "", err
+// Board reads an engagement's claims page for p at now. Errors:
+// ENotFound (an engagement p may not see), EForbidden.
+func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID int64) (_ *ClaimsBoard, err error) {
+	defer wrap(&err, "ClaimStore.Board(%d)", engagementID)
+	if err := access.Can(p, access.SalesClaimsRead); err != nil {
+		return nil, err
 	}
-	return money.New(0, et.terms.Price.Currency).Currency, nil
+	now := s.db.Now()
+	et, err := loadEngagementTerms(ctx, s.db, p, engagementID, now)
+	if err != nil {
+		return nil, err
+	}
+	b := &ClaimsBoard{DaysLeft: map[int64]int{}, Currency: money.New(0, et.terms.Price.Currency).Currency}
+	if et.terms.Sales != nil {
+		b.Qualification = et.terms.Sales.Qualification
+	}
+	var w where
+	w.args = append(w.args, string(sales.ClaimLead))
+	claimScope(&w, p)
+	w.add("c.engagement_id = ?", engagementID)
+	if b.Claims, err = scanAll(ctx, s.db, scanClaim, `SELECT `+claimCols+claimFrom+w.String()+
+		` ORDER BY CASE WHEN c.status = ? THEN 0 ELSE 1 END, CASE WHEN c.status = ? THEN c.window_ends END, c.id DESC LIMIT 500`,
+		append(w.args, string(sales.ClaimOpen), string(sales.ClaimOpen))...); err != nil {
+		return nil, err
+	}
+	for _, c := range b.Claims {
+		if c.Status == sales.ClaimOpen {
+			b.DaysLeft[c.ID] = sales.BusinessDaysLeft(et.cal, now, c.WindowEnds)
+		}
+	}
+	if access.Allows(p.Role, access.SalesClaim) {
+		var w where
+		salesAccountScope(&w, p)
+		w.add("a.engagement_id = ?", engagementID)
+		w.add(`NOT EXISTS (SELECT 1 FROM sales_claims c WHERE c.workspace_id = a.workspace_id AND c.kind = ? AND c.subject_id = a.id
+			AND (c.status <> ? OR c.attempt >= ?))`, string(sales.ClaimLead), string(sales.ClaimDisputed), sales.MaxAttempts)
+		if b.Leads, err = scanAll(ctx, s.db, func(r scanner, x *ClaimSubject) error { return r.Scan(&x.ID, &x.Name) },
+			`SELECT a.id, a.name FROM sales_accounts a`+w.String()+` ORDER BY a.name, a.id LIMIT 500`, w.args...); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }

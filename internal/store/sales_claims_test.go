@@ -105,13 +105,13 @@ func TestClaimsToScorecard(t *testing.T) {
 			if _, n, err := db.Notifications.List(ctx, f.Manager, false, 50); err != nil || n != 5 {
 				t.Errorf("manager's notifications: %d %v", n, err)
 			}
-			if _, err := claims.Decide(ctx, f.VendorAgent, ids[0], sales.Accept, ""); !errors.Is(err, tandem.ErrForbidden) {
+			if _, err := claims.Decide(ctx, f.VendorAgent, 0, ids[0], sales.Accept, ""); !errors.Is(err, tandem.ErrForbidden) {
 				t.Errorf("the agent accepted their own claim: %v", err)
 			}
-			if _, err := claims.Decide(ctx, f.VendorManager, ids[0], sales.Accept, ""); !errors.Is(err, tandem.ErrForbidden) {
+			if _, err := claims.Decide(ctx, f.VendorManager, 0, ids[0], sales.Accept, ""); !errors.Is(err, tandem.ErrForbidden) {
 				t.Errorf("the partner's manager accepted: %v", err)
 			}
-			if _, err := claims.Get(ctx, f.VendorManagerB, ids[0]); !errors.Is(err, tandem.ErrNotFound) {
+			if _, err := claims.Get(ctx, f.VendorManagerB, 0, ids[0]); !errors.Is(err, tandem.ErrNotFound) {
 				t.Errorf("partner B reads A's claim: %v", err)
 			}
 			if list, err := claims.List(ctx, f.VendorManager, f.A1, store.ClaimFilter{}); err != nil || len(list) != 5 || list[0].SubjectName == "" {
@@ -120,18 +120,18 @@ func TestClaimsToScorecard(t *testing.T) {
 
 			clock.Add(2 * time.Hour)
 			for _, id := range ids[:3] {
-				_, err := claims.Decide(ctx, f.Manager, id, sales.Accept, "")
+				_, err := claims.Decide(ctx, f.Manager, 0, id, sales.Accept, "")
 				mustDo(t, err)
 			}
-			if _, err := claims.Decide(ctx, f.Manager, ids[3], sales.Dispute, ""); errCode(err) != tandem.EInvalid {
+			if _, err := claims.Decide(ctx, f.Manager, 0, ids[3], sales.Dispute, ""); errCode(err) != tandem.EInvalid {
 				t.Errorf("dispute without a reason: %v", err)
 			}
-			c, err := claims.Decide(ctx, f.Manager, ids[3], sales.Dispute, "No budget confirmed in the call notes")
+			c, err := claims.Decide(ctx, f.Manager, 0, ids[3], sales.Dispute, "No budget confirmed in the call notes")
 			mustDo(t, err)
 			if c.Status != sales.ClaimDisputed {
 				t.Errorf("disputed: %s", c.Status)
 			}
-			if _, err := claims.Decide(ctx, f.Manager, ids[0], sales.Dispute, "changed my mind"); errCode(err) != tandem.EConflict {
+			if _, err := claims.Decide(ctx, f.Manager, 0, ids[0], sales.Dispute, "changed my mind"); errCode(err) != tandem.EConflict {
 				t.Errorf("decided twice: %v", err)
 			}
 			if ns, _, _ := db.Notifications.List(ctx, f.VendorAgent, false, 50); len(ns) != 4 || ns[0].Kind != "sales.claim_disputed.qualified_lead" {
@@ -144,7 +144,7 @@ func TestClaimsToScorecard(t *testing.T) {
 			if re.Attempt != 2 {
 				t.Errorf("re-claim attempt %d", re.Attempt)
 			}
-			_, err = claims.Decide(ctx, f.Manager, re.ID, sales.Dispute, "Still no budget")
+			_, err = claims.Decide(ctx, f.Manager, 0, re.ID, sales.Dispute, "Still no budget")
 			mustDo(t, err)
 			if _, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: leads[3], Note: "Third time lucky, surely"}); errCode(err) != tandem.EConflict {
 				t.Errorf("third claim: %v", err)
@@ -163,10 +163,10 @@ func TestClaimsToScorecard(t *testing.T) {
 			d3, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: 103, Revenue: 500000, OpenedOn: day("2026-05-02")})
 			mustDo(t, err)
 			for _, id := range []int64{m1.ID, d1.ID, d2.ID} {
-				_, err := claims.Decide(ctx, f.Owner, id, sales.Accept, "")
+				_, err := claims.Decide(ctx, f.Owner, 0, id, sales.Accept, "")
 				mustDo(t, err)
 			}
-			_, err = claims.Decide(ctx, f.Owner, d3.ID, sales.Dispute, "Contract not signed")
+			_, err = claims.Decide(ctx, f.Owner, 0, d3.ID, sales.Dispute, "Contract not signed")
 			mustDo(t, err)
 			for i := range 3 {
 				lf := sales.LostFact(int64(201+i), "price", day("2026-04-01"))
@@ -195,15 +195,15 @@ func TestClaimsToScorecard(t *testing.T) {
 			if n, err := claims.SweepExpired(ctx, clock.Now()); err != nil || n != 2 {
 				t.Errorf("sweep at the end: %d %v", n, err)
 			}
-			if c, err := claims.Get(ctx, f.VendorAgent, ids[4]); err != nil || c.Status != sales.ClaimAccepted || !c.Expired {
+			if c, err := claims.Get(ctx, f.VendorAgent, 0, ids[4]); err != nil || c.Status != sales.ClaimAccepted || !c.Expired {
 				t.Errorf("expired claim: %+v %v", c, err)
 			}
 			// Deal 102 reversed within the clawback; meetings cannot be.
 			clock.Add(24 * time.Hour)
-			if _, err := claims.Reverse(ctx, f.Manager, m1.ID, "cancelled"); errCode(err) != tandem.EConflict {
+			if _, err := claims.Reverse(ctx, f.Manager, 0, m1.ID, "cancelled"); errCode(err) != tandem.EConflict {
 				t.Errorf("a meeting reversed: %v", err)
 			}
-			_, err = claims.Reverse(ctx, f.Manager, d2.ID, "The customer cancelled the order")
+			_, err = claims.Reverse(ctx, f.Manager, 0, d2.ID, "The customer cancelled the order")
 			mustDo(t, err)
 
 			sc, err := db.KPI.Scorecard(ctx, f.Owner, f.A1, kpi.PeriodOf("month", clock.Now(), stockholmZone))
@@ -241,7 +241,7 @@ func TestClaimsToScorecard(t *testing.T) {
 			}
 			// After the clawback (90 days from 4 May): refused.
 			clock.Add(100 * 24 * time.Hour)
-			if _, err := claims.Reverse(ctx, f.Manager, d1.ID, "too late"); errCode(err) != tandem.EConflict {
+			if _, err := claims.Reverse(ctx, f.Manager, 0, d1.ID, "too late"); errCode(err) != tandem.EConflict {
 				t.Errorf("reversed after the clawback: %v", err)
 			}
 		})
@@ -323,7 +323,7 @@ func TestClaimVisibility(t *testing.T) {
 			c, err := b.db.Claims().Create(ctx, b.f.VendorAgent, b.f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: b.mine, Note: "Hotel manager wants a demo"})
 			mustDo(t, err)
 			for _, p := range []tandem.Principal{b.agent2, b.f.VendorManagerB} {
-				if _, err := b.db.Claims().Get(ctx, p, c.ID); !errors.Is(err, tandem.ErrNotFound) {
+				if _, err := b.db.Claims().Get(ctx, p, b.f.A1, c.ID); !errors.Is(err, tandem.ErrNotFound) {
 					t.Errorf("%s reads the claim: %v", p.Email, err)
 				}
 			}
@@ -334,7 +334,7 @@ func TestClaimVisibility(t *testing.T) {
 				t.Errorf("partner B lists A1: %v", err)
 			}
 			for _, p := range []tandem.Principal{b.f.Owner, b.f.Viewer, b.f.VendorManager, b.f.VendorAgent} {
-				if _, err := b.db.Claims().Get(ctx, p, c.ID); err != nil {
+				if _, err := b.db.Claims().Get(ctx, p, b.f.A1, c.ID); err != nil {
 					t.Errorf("%s: %v", p.Email, err)
 				}
 			}
