@@ -260,11 +260,19 @@ func TestClaimExpiresOnceAcrossInstances(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
 			a, b := instances(t, dialect, clock)
 			f := storetest.Seed(t, a)
-			storetest.Activate(t, a, f.Owner, f.A1, claimsTerms)
+			// Wednesday 6 May a holiday of the contract's calendar: the window
+			// from Monday 4 May counts 5, 7, 8, 11, 12 May.
+			storetest.Activate(t, a, f.Owner, f.A1, func(t *contract.Terms) {
+				claimsTerms(t)
+				t.Calendar.Holidays = []string{"2026-05-06"}
+			})
 			base := &salesBase{db: a, clock: clock, f: f}
 			leads := addAccounts(t, base, 1, f.VendorAgent)
 			c, err := a.Claims().Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: leads[0], Note: "Qualified per the terms, see notes"})
 			mustDo(t, err)
+			if want := time.Date(2026, 5, 12, 17, 0, 0, 0, stockholmZone); !c.WindowEnds.Equal(want) {
+				t.Errorf("window over the weekend and the holiday ends %s, want %s", c.WindowEnds.In(stockholmZone), want)
+			}
 			clock.Add(c.WindowEnds.Sub(clock.Now()) + time.Minute)
 			for _, db := range []*store.DB{a, b} {
 				mustDo(t, db.Jobs.Ensure(ctx, "sweep.sales_claims", clock.Now().Truncate(time.Minute)))

@@ -63,7 +63,7 @@ func (s *server) showClaims(w http.ResponseWriter, r *http.Request, pg claimsPag
 		CanClaim: access.Allows(p.Role, access.SalesClaim) && e.Live(), Form: pg.form, DecideForm: pg.decideForm,
 		Kinds: options(l, "claims.kind.", sales.ClaimKinds, ""), Currency: b.Currency, Qualification: b.Qualification,
 		Action: salesClaimsPath(e.ID)}
-	d.Accounts = []views.Option{{Value: "", Label: "—"}}
+	d.Accounts = []views.Option{{Value: "", Label: l.T("claims.choose_account")}}
 	for _, a := range b.Leads {
 		d.Accounts = append(d.Accounts, views.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name})
 	}
