@@ -29,6 +29,9 @@ import (
 //   - sweep.late_notices and sweep.sla_breaches, every minute: the
 //     late-notice penalties and SLA breaches due (NoticeStore.SweepOverdue,
 //     RequestStore.SweepBreaches);
+//   - sweep.sales_claims, every minute: claims of paid results whose
+//     acceptance window ended unanswered are accepted (ClaimStore.SweepExpired;
+//     each claim once, whichever instance gets there first);
 //   - kpi.evaluation, every hour: the daily KPI evaluation and its alerts
 //     (AlertStore.EvaluateDue) of the workspaces for which 02:00 in their
 //     own time zone fell in the past hour — so each workspace is evaluated
@@ -84,6 +87,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "sweep.sla_breaches", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
 			return db.Requests.SweepBreaches(ctx, now)
+		}},
+		{name: "sweep.sales_claims", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
+			return db.Claims().SweepExpired(ctx, now)
 		}},
 		{name: "kpi.evaluation", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Alerts.EvaluateDue(ctx, slot.Add(-set.evaluation), slot)

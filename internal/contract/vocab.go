@@ -84,6 +84,10 @@ var ResultMetrics = []string{
 	"proposals_sent",
 	"deals_won",
 	"revenue",
+	"average_deal_size",
+	"sales_cycle_p50",
+	"sales_cycle_p90",
+	"win_rate",
 	"conversion_rate",
 	"client_churn",
 	"client_base_growth",
@@ -167,12 +171,14 @@ func contains(list []string, s string) bool {
 }
 
 // DefaultScale is the number of decimals a new KPI on metric starts with:
-// 2 for shares and rates (85.00 %) and for returns per deliverable, 1 for
-// customer satisfaction, 0 for counts, durations and amounts.
+// 2 for shares and rates (85.00 %), for returns per deliverable and for
+// amounts of money (revenue, average deal size: major units), 1 for
+// customer satisfaction, 0 for counts and durations.
 func DefaultScale(metric string) int {
 	switch metric {
 	case "on_time_share", "first_time_acceptance", "sla_response_compliance", "sla_resolution_compliance",
-		"notice_timeliness", "conversion_rate", "client_churn", "client_base_growth", "returns_per_deliverable":
+		"notice_timeliness", "conversion_rate", "win_rate", "client_churn", "client_base_growth", "returns_per_deliverable",
+		"revenue", "average_deal_size":
 		return 2
 	case "csat":
 		return 1

@@ -48,8 +48,8 @@ func TestLabelsExist(t *testing.T) {
 
 func TestVocabularies(t *testing.T) {
 	t.Parallel()
-	if len(Metrics) != 22+5 {
-		t.Errorf("len(Metrics) = %d, want 27", len(Metrics))
+	if len(Metrics) != 26+5 {
+		t.Errorf("len(Metrics) = %d, want 31", len(Metrics))
 	}
 	for _, m := range []string{"hours_worked", "messages_sent", "calls_made", "reply_speed", "tickets_touched"} {
 		if !IsActivityMetric(m) || !IsMetric(m) {

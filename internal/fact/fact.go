@@ -378,6 +378,18 @@ func deref(p Payload) Payload {
 		return *v
 	case *ManualValue:
 		return *v
+	case *LeadAcceptedData:
+		return *v
+	case *MeetingAcceptedData:
+		return *v
+	case *DealWonData:
+		return *v
+	case *DealReversedData:
+		return *v
+	case *DealLostData:
+		return *v
+	case *CustomerChange:
+		return *v
 	}
 	return p
 }

@@ -60,7 +60,7 @@ func TestCatalogueByHand(t *testing.T) {
 			t.Errorf("%s missing", k)
 		}
 	}
-	if len(Catalogue()) != 13 {
+	if len(Catalogue()) != 24 {
 		t.Errorf("catalogue: %d", len(Catalogue()))
 	}
 	if _, ok := Lookup("nope"); ok {

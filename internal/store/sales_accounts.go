@@ -214,7 +214,10 @@ func createSalesAccount(ctx context.Context, tx *Tx, p tandem.Principal, a *sale
 }
 
 // UpdateAccount saves the client's changes to an account's fields (not
-// its assignment). Owners and managers may call it; errors: EInvalid,
+// its assignment). An account assigned to an engagement that becomes a
+// customer, or a customer that becomes a former customer, records a fact
+// on that engagement (sales.CustomerFact: client_churn and
+// client_base_growth read them); an unassigned account records none. Owners and managers may call it; errors: EInvalid,
 // ENotFound, EForbidden.
 func (s *SalesStore) UpdateAccount(ctx context.Context, p tandem.Principal, a *sales.Account) (err error) {
 	defer wrap(&err, "SalesStore.UpdateAccount(%d)", a.ID)
@@ -226,6 +229,21 @@ func (s *SalesStore) UpdateAccount(ctx context.Context, p tandem.Principal, a *s
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		// The status before the change, and the customers of the
+		// engagement the account is assigned to: a change to or from
+		// customer is a fact of that engagement (sales.CustomerFact).
+		var was sales.Status
+		var engagementID, base int64
+		if err := tx.queryRow(ctx, `SELECT status, COALESCE(engagement_id, 0) FROM sales_accounts WHERE id = ? AND workspace_id = ?`,
+			a.ID, p.WorkspaceID).Scan(&was, &engagementID); err != nil {
+			return notFound(err)
+		}
+		if engagementID != 0 && was != a.Status {
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_accounts WHERE workspace_id = ? AND engagement_id = ? AND status = ?`,
+				p.WorkspaceID, engagementID, string(sales.StatusCustomer)).Scan(&base); err != nil {
+				return err
+			}
+		}
 		res, err := tx.exec(ctx, `UPDATE sales_accounts SET name = ?, reg_number = ?, country = ?, city = ?, website = ?, industry = ?,
 			size = ?, status = ?, source = ?, tags = ?, notes = ?, search_text = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
 			a.Name, a.RegNumber, a.Country, a.City, a.Website, a.Industry, string(a.Size), string(a.Status), a.Source,
@@ -235,6 +253,11 @@ func (s *SalesStore) UpdateAccount(ctx context.Context, p tandem.Principal, a *s
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return tandem.ErrNotFound
+		}
+		if f, ok := sales.CustomerFact(a.ID, was, a.Status, base); ok && engagementID != 0 {
+			if _, err := recordFact(ctx, tx, p, Fact{EngagementID: engagementID, SubjectID: a.ID, Value: f.Value, Data: f.Data}); err != nil {
+				return err
+			}
 		}
 		return tx.record(ctx, p, "sales.account_updated", "sales_account", a.ID, map[string]any{"name": a.Name, "status": a.Status})
 	})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/sales"
 )
 
 // route is one entry of the application's route table: a ServeMux pattern,
@@ -156,6 +157,11 @@ func (s *server) routeTable() []route {
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
 		{"GET /sales/import", access.SalesRead, s.salesImportPage},
 		{"POST /sales/import", access.SalesRead, s.salesImportPost},
+		// Claims of paid results.
+		{"GET /engagements/{id}/sales/claims", access.SalesClaimsRead, s.salesClaims},
+		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
+		{"POST /engagements/{id}/sales/claims/{claim}/decide", access.SalesClaimsDecide, s.salesClaimDecide},
+		{"POST /engagements/{id}/sales/claims/{claim}/reverse", access.SalesClaimsDecide, s.salesClaimReverse},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -222,5 +228,10 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
+		{"GET /api/v1/engagements/{id}/sales/claims", access.SalesClaimsRead, s.apiSalesClaims},
+		{"POST /api/v1/engagements/{id}/sales/claims", access.SalesClaim, s.apiSalesClaimCreate},
+		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/accept", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Accept)},
+		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/dispute", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Dispute)},
+		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/reverse", access.SalesClaimsDecide, s.apiSalesClaimReverse},
 	}
 }

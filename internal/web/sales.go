@@ -277,6 +277,9 @@ func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x sale
 	if a.EngagementID != 0 && access.Allows(p.Role, access.SalesReveals) {
 		d.RevealsURL = salesRevealsPath(a.EngagementID)
 	}
+	if a.EngagementID != 0 && access.Allows(p.Role, access.SalesClaim) {
+		d.ClaimURL = salesClaimsPath(a.EngagementID) + "?kind=" + string(sales.ClaimLead) + "&account_id=" + strconv.FormatInt(a.ID, 10) + "#claim"
+	}
 	fact := func(key, v string) {
 		if v != "" {
 			d.Facts = append(d.Facts, views.SalesFact{Label: l.T(key), Value: v})

@@ -339,6 +339,8 @@ func notificationLink(n notification.Notification) string {
 		return fmt.Sprintf("/engagements/%d/scorecard", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "request."):
 		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "sales.claim_"):
+		return salesClaimsPath(n.EngagementID)
 	}
 	if n.EngagementID != 0 {
 		return fmt.Sprintf("/engagements/%d", n.EngagementID)
