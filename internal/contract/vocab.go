@@ -82,6 +82,7 @@ var ResultMetrics = []string{
 	"qualified_leads",
 	"meetings_held",
 	"proposals_sent",
+	"follow_ups_on_time",
 	"deals_won",
 	"revenue",
 	"conversion_rate",
@@ -97,6 +98,7 @@ var ActivityMetrics = []string{
 	"hours_worked",
 	"messages_sent",
 	"calls_made",
+	"decision_maker_conversations",
 	"reply_speed",
 	"tickets_touched",
 }
@@ -169,7 +171,7 @@ func contains(list []string, s string) bool {
 func DefaultScale(metric string) int {
 	switch metric {
 	case "on_time_share", "first_time_acceptance", "sla_response_compliance", "sla_resolution_compliance",
-		"notice_timeliness", "conversion_rate", "client_churn", "client_base_growth", "returns_per_deliverable":
+		"notice_timeliness", "follow_ups_on_time", "conversion_rate", "client_churn", "client_base_growth", "returns_per_deliverable":
 		return 2
 	case "csat":
 		return 1
