@@ -382,3 +382,12 @@ func PhoneKey(s string) string {
 	}
 	return string(d[len(d)-PhoneMatchDigits:])
 }
+
+// CheckRecording refuses a call's recording that is not audio (the file
+// package has already accepted it as some stored type).
+func CheckRecording(contentType string) error {
+	if strings.HasPrefix(contentType, "audio/") || contentType == "application/ogg" {
+		return nil
+	}
+	return fieldErr("recording", "sales.activity.recording_audio")
+}

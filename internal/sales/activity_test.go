@@ -196,3 +196,12 @@ func TestPhoneKey(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRecording(t *testing.T) {
+	t.Parallel()
+	for ct, ok := range map[string]bool{"audio/mpeg": true, "audio/wave": true, "application/ogg": true, "application/pdf": false, "image/png": false} {
+		if err := CheckRecording(ct); (err == nil) != ok {
+			t.Errorf("%s: %v", ct, err)
+		}
+	}
+}
