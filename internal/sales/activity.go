@@ -391,3 +391,13 @@ func CheckRecording(contentType string) error {
 	}
 	return fieldErr("recording", "sales.activity.recording_audio")
 }
+
+// ViewActivity is what role may see of a: all of it for the client's
+// people; for a partner's, the notes with phone numbers and e-mail
+// addresses dotted out (MaskText), like a contact's notes.
+func ViewActivity(role tandem.Role, a Activity) Activity {
+	if !SeesDetails(role) {
+		a.Notes = MaskText(a.Notes)
+	}
+	return a
+}

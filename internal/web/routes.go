@@ -154,6 +154,13 @@ func (s *server) routeTable() []route {
 		{"POST /sales/assign", access.SalesWrite, s.salesAssign},
 		{"GET /engagements/{id}/sales/reveals", access.SalesReveals, s.salesReveals},
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
+		// Sales activities: the timeline's log forms, Today, recordings to review.
+		{"POST /sales/accounts/{id}/activities", access.SalesLog, s.salesActivityLog},
+		{"POST /sales/activities/{id}", access.SalesLog, s.salesActivityChange},
+		{"GET /sales/activities/{id}/files/{file}", access.SalesRead, s.salesActivityFile},
+		{"GET /sales/today", access.SalesLog, s.salesToday},
+		{"GET /engagements/{id}/sales/recordings", access.SalesReview, s.salesRecordings},
+		{"POST /engagements/{id}/sales/recordings/{activity}", access.SalesReview, s.salesRecordingRate},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -219,5 +226,8 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/assign", access.SalesWrite, s.apiSalesAssign},
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
+		{"GET /api/v1/sales/accounts/{id}/activities", access.SalesRead, s.apiSalesActivities},
+		{"POST /api/v1/sales/accounts/{id}/activities", access.SalesLog, s.apiSalesActivityCreate},
+		{"POST /api/v1/engagements/{id}/activities/batch", access.SalesLog, s.apiActivityBatch},
 	}
 }
