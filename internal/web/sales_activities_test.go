@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // The access rules of sales activities, in the matrix's order: owner,
@@ -174,6 +179,79 @@ func TestSalesActivityBatchAPI(t *testing.T) {
 			if r := s.anon().do("POST", fmt.Sprintf("/api/v1/engagements/%d/activities/batch", f.B1), strings.NewReader(good),
 				map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "application/json", "Idempotency-Key": "x"}); r.status != 404 {
 				t.Errorf("B1: %d", r.status)
+			}
+		})
+	}
+}
+
+// wav is the smallest WAV file: a RIFF header and no samples.
+func wav() []byte {
+	return []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00")
+}
+
+// An agent logs a call with its recording; the client listens on the
+// engagement's recordings page and rates it; another partner cannot reach
+// the file.
+func TestSalesRecordingsToReview(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			s := newSalesEnv(t, dialect)
+			f := s.f
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			for k, v := range map[string]string{"kind": "call", "direction": "out", "outcome": "decision_maker_reached", "duration": "1:05"} {
+				mw.WriteField(k, v)
+			}
+			fw, _ := mw.CreateFormFile("recording", "call-0412.wav")
+			fw.Write(wav())
+			mw.Close()
+			agent := s.as(f.VendorAgent)
+			r := agent.do("POST", fmt.Sprintf("/sales/accounts/%d/activities", s.mine), &body, map[string]string{"Content-Type": mw.FormDataContentType()})
+			if r.status != 303 {
+				t.Fatalf("log with a recording: %d %s", r.status, r.body)
+			}
+			// A PDF is no recording.
+			body.Reset()
+			mw = multipart.NewWriter(&body)
+			mw.WriteField("kind", "call")
+			mw.WriteField("outcome", "busy")
+			fw, _ = mw.CreateFormFile("recording", "offer.pdf")
+			fw.Write([]byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"))
+			mw.Close()
+			if r := agent.do("POST", fmt.Sprintf("/sales/accounts/%d/activities", s.mine), &body, map[string]string{"Content-Type": mw.FormDataContentType()}); r.status != 422 {
+				t.Errorf("a PDF as recording: %d", r.status)
+			}
+			mgr := s.as(f.Manager)
+			page := mgr.get(fmt.Sprintf("/engagements/%d/sales/recordings", f.A1))
+			m := regexp.MustCompile(`<audio[^>]* src="(/sales/activities/(\d+)/files/\d+)"`).FindStringSubmatch(page.body)
+			if page.status != 200 || m == nil {
+				t.Fatalf("recordings page: %d, no player", page.status)
+			}
+			if r := agent.get(m[1]); r.status != 200 || !strings.HasPrefix(r.body, "RIFF") {
+				t.Errorf("the agent's recording: %d", r.status)
+			}
+			if r := s.as(f.VendorManagerB).get(m[1]); r.status != 404 {
+				t.Errorf("partner B reached the recording: %d", r.status)
+			}
+			if r := agent.get(fmt.Sprintf("/engagements/%d/sales/recordings", f.A1)); r.status != 403 {
+				t.Errorf("the agent on the review page: %d", r.status)
+			}
+			rate := fmt.Sprintf("/engagements/%d/sales/recordings/%s", f.A1, m[2])
+			if r := mgr.post(rate, url.Values{"quality": {"9"}}); r.status != 422 || !strings.Contains(r.body, "from 1 to 5") {
+				t.Errorf("quality 9: %d", r.status)
+			}
+			if r := mgr.post(rate, url.Values{"quality": {"4"}, "comment": {"Good opening, rushed the close"}}); r.status != 303 {
+				t.Fatalf("rate: %d %s", r.status, r.body)
+			}
+			page = mgr.get(fmt.Sprintf("/engagements/%d/sales/recordings", f.A1))
+			if !strings.Contains(page.body, "Rated 4 of 5") || !strings.Contains(page.body, "Good opening, rushed the close") {
+				t.Errorf("the rating is not shown")
+			}
+			es, _, err := s.db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: "sales.call_rated"}, tandem.Page{Limit: 50})
+			if err != nil || len(es) != 1 {
+				t.Errorf("audit of the rating: %d entries, %v", len(es), err)
 			}
 		})
 	}

@@ -11,3 +11,22 @@ document.addEventListener("submit", function (e) {
   var msg = e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
+// Today's call forms: keys pick the outcome (1–8) and the follow-up
+// (0 a s d) while focus is on the form's choices; Enter logs the call.
+document.addEventListener("keydown", function (e) {
+  var form = e.target.closest && e.target.closest("[data-call-form]");
+  if (!form || e.ctrlKey || e.metaKey || e.altKey) { return; }
+  var typing = e.target.matches("input[type=text], textarea");
+  if (e.key === "Enter" && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "BUTTON") {
+    e.preventDefault();
+    form.requestSubmit();
+    return;
+  }
+  if (typing) { return; }
+  var pick = form.querySelector('input[type=radio][data-key="' + e.key.toLowerCase() + '"]');
+  if (pick) {
+    e.preventDefault();
+    pick.checked = true;
+    pick.focus();
+  }
+});
