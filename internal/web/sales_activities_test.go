@@ -103,6 +103,32 @@ func TestSalesActivitiesScope(t *testing.T) {
 			if !call {
 				t.Errorf("no call of 200 s: %s", api.body)
 			}
+			// The follow-up is marked done once; a meeting is planned, then held.
+			fu := regexp.MustCompile(`id="activity-(\d+)"[^>]*>\s*<div class="activity-head"><strong>Follow-up`).FindStringSubmatch(page.body)
+			if fu == nil {
+				t.Fatal("no follow-up on the timeline")
+			}
+			if r := agent.post("/sales/activities/"+fu[1], url.Values{"done": {"1"}}); r.status != 303 {
+				t.Errorf("done: %d", r.status)
+			}
+			if r := agent.post("/sales/activities/"+fu[1], url.Values{"done": {"1"}}); r.status != 409 {
+				t.Errorf("done twice: %d", r.status)
+			}
+			r = agent.post(fmt.Sprintf("/sales/accounts/%d/activities", s.mine), url.Values{"kind": {"meeting"}, "scheduled_at": {"2026-12-10T14:00"}})
+			if r.status != 303 {
+				t.Fatalf("plan a meeting: %d %s", r.status, r.body)
+			}
+			page = agent.get(fmt.Sprintf("/sales/accounts/%d", s.mine))
+			mt := regexp.MustCompile(`id="activity-(\d+)"[^>]*>\s*<div class="activity-head"><strong>Meeting`).FindStringSubmatch(page.body)
+			if mt == nil || !strings.Contains(page.body, "Planned") {
+				t.Fatal("no planned meeting on the timeline")
+			}
+			if r := agent.post("/sales/activities/"+mt[1], url.Values{"status": {"held"}}); r.status != 303 {
+				t.Errorf("held: %d", r.status)
+			}
+			if r := s.as(f.VendorManagerB).post("/sales/activities/"+mt[1], url.Values{"status": {"no_show"}}); r.status != 404 {
+				t.Errorf("partner B changed A's meeting: %d", r.status)
+			}
 			// Partner B's manager cannot see A's activities.
 			if r := s.anon().api("GET", fmt.Sprintf("/api/v1/sales/accounts/%d/activities", s.mine), s.token(f.VendorManagerB), ""); r.status != 404 {
 				t.Errorf("partner B read A's activities: %d", r.status)
