@@ -17,7 +17,8 @@ document.addEventListener("keydown", function (e) {
   var form = e.target.closest && e.target.closest("[data-call-form]");
   if (!form || e.ctrlKey || e.metaKey || e.altKey) { return; }
   var typing = e.target.matches("input[type=text], textarea");
-  if (e.key === "Enter" && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "BUTTON") {
+  // In a text field Enter submits by itself; on a choice it does here.
+  if (e.key === "Enter" && e.target.matches("input[type=radio]")) {
     e.preventDefault();
     form.requestSubmit();
     return;
