@@ -51,6 +51,7 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 			t.Errorf("the timeline %q lacks %q", timeline, want)
 		}
 	}
+	b.shot("sales-account-timeline")
 	if n := b.count("#timeline .activity"); n != 2 {
 		t.Errorf("%d activities on the timeline, want the call and the follow-up", n)
 	}
@@ -61,6 +62,7 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 		t.Errorf("Today is %d px wide on a %d px phone", w, phoneW)
 	}
 	b.open(fmt.Sprintf("/sales/accounts/%d", s.mine))
+	b.shot("sales-account-timeline-phone")
 	if w := b.eval("document.documentElement.scrollWidth"); w > phoneW {
 		t.Errorf("the account page is %d px wide on a %d px phone", w, phoneW)
 	}

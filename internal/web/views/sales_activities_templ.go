@@ -633,7 +633,7 @@ func AccountActivities(d ActivitiesSection) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if d.Form.Get("kind") == "call" || d.Form.Get("kind") == "" {
+			if d.Form.Get("kind") == "call" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, " open")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
