@@ -42,6 +42,18 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 	}
 	b.wantText(".flash", b.msg(i18n.EN, "sales.activity.logged"))
 	b.shot("sales-today")
+	// Back on Today the focus is on the call list again: 2 (busy) and
+	// Enter on the choice log the next call.
+	if got := evalAs[string](b, "document.activeElement.name"); got != "outcome" {
+		t.Fatalf("focus after logging on %q, want an outcome", got)
+	}
+	b.do("busy", chromedp.KeyEvent("2"))
+	ctx, cancel = b.step()
+	res, err = chromedp.RunResponse(ctx, chromedp.KeyEvent("\r"))
+	cancel()
+	if err != nil || res.Status != 200 {
+		t.Fatalf("Enter on a choice: %v", err)
+	}
 
 	b.open(fmt.Sprintf("/sales/accounts/%d", s.mine))
 	timeline := b.text("#timeline .timeline")
@@ -52,8 +64,11 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 		}
 	}
 	b.shot("sales-account-timeline")
-	if n := b.count("#timeline .activity"); n != 2 {
-		t.Errorf("%d activities on the timeline, want the call and the follow-up", n)
+	if n := b.count("#timeline .activity"); n != 3 {
+		t.Errorf("%d activities on the timeline, want the two calls and the follow-up", n)
+	}
+	if !strings.Contains(timeline, b.msg(i18n.EN, "sales.outcome.busy")) {
+		t.Errorf("the timeline lacks the busy call")
 	}
 	b.viewport(phoneW, phoneH, true)
 	b.open("/sales/today")
