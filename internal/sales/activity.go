@@ -107,6 +107,11 @@ func StatusesOf(k Kind) []ActivityStatus {
 	return nil
 }
 
+// MaxClockSkew is how far in the future an activity's time may lie (a
+// dialer's clock running ahead): what is done is logged when it is done,
+// so a KPI period cannot be filled in advance.
+const MaxClockSkew = 5 * time.Minute
+
 // MaxCallSeconds is the longest call that may be logged (ten hours).
 const MaxCallSeconds = 10 * 3600
 
@@ -244,6 +249,9 @@ func PrepareLog(p tandem.Principal, acct Account, contactOK bool, a *Activity, c
 	a.Normalize(now)
 	if err := a.Validate(currency); err != nil {
 		return err
+	}
+	if a.At.After(now.Add(MaxClockSkew)) {
+		return fieldErr("at", "sales.activity.future")
 	}
 	if a.ContactID != 0 && !contactOK {
 		return fieldErr("contact_id", "validation.one_of")

@@ -68,6 +68,15 @@ func TestPrepareLogAndFacts(t *testing.T) {
 	if err := PrepareLog(agent, Account{ID: 3}, false, &a, "SEK", actNow); err != ErrUnassigned {
 		t.Errorf("unassigned account: %v", err)
 	}
+	// Logged ahead of time: refused past the clock skew.
+	a = Activity{Kind: KindCall, AccountID: 3, Outcome: OutcomeBusy, At: actNow.Add(MaxClockSkew + time.Second)}
+	if err := PrepareLog(agent, acct, false, &a, "SEK", actNow); !fieldsOf(err)["at"] {
+		t.Errorf("a call in the future: %v", err)
+	}
+	a = Activity{Kind: KindCall, AccountID: 3, Outcome: OutcomeBusy, At: actNow.Add(MaxClockSkew)}
+	if err := PrepareLog(agent, acct, false, &a, "SEK", actNow); err != nil {
+		t.Errorf("a call within the skew: %v", err)
+	}
 	// A contact not of the account.
 	a = Activity{Kind: KindCall, AccountID: 3, ContactID: 99, Outcome: OutcomeBusy}
 	if err := PrepareLog(agent, acct, false, &a, "SEK", actNow); !fieldsOf(err)["contact_id"] {
