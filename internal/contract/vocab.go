@@ -82,6 +82,7 @@ var ResultMetrics = []string{
 	"qualified_leads",
 	"meetings_held",
 	"proposals_sent",
+	"follow_ups_on_time",
 	"deals_won",
 	"revenue",
 	"average_deal_size",
@@ -101,6 +102,7 @@ var ActivityMetrics = []string{
 	"hours_worked",
 	"messages_sent",
 	"calls_made",
+	"decision_maker_conversations",
 	"reply_speed",
 	"tickets_touched",
 }
@@ -177,8 +179,8 @@ func contains(list []string, s string) bool {
 func DefaultScale(metric string) int {
 	switch metric {
 	case "on_time_share", "first_time_acceptance", "sla_response_compliance", "sla_resolution_compliance",
-		"notice_timeliness", "conversion_rate", "win_rate", "client_churn", "client_base_growth", "returns_per_deliverable",
-		"revenue", "average_deal_size":
+		"notice_timeliness", "follow_ups_on_time", "conversion_rate", "win_rate", "client_churn", "client_base_growth",
+		"returns_per_deliverable", "revenue", "average_deal_size":
 		return 2
 	case "csat":
 		return 1

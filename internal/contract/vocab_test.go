@@ -48,15 +48,15 @@ func TestLabelsExist(t *testing.T) {
 
 func TestVocabularies(t *testing.T) {
 	t.Parallel()
-	if len(Metrics) != 26+5 {
-		t.Errorf("len(Metrics) = %d, want 31", len(Metrics))
+	if len(Metrics) != 27+6 {
+		t.Errorf("len(Metrics) = %d, want 33", len(Metrics))
 	}
-	for _, m := range []string{"hours_worked", "messages_sent", "calls_made", "reply_speed", "tickets_touched"} {
+	for _, m := range []string{"hours_worked", "messages_sent", "calls_made", "decision_maker_conversations", "reply_speed", "tickets_touched"} {
 		if !IsActivityMetric(m) || !IsMetric(m) {
 			t.Errorf("%s should be an activity metric of the catalogue", m)
 		}
 	}
-	for _, m := range []string{"qualified_leads", "first_time_acceptance", "csat", "", "nonsense"} {
+	for _, m := range []string{"qualified_leads", "first_time_acceptance", "follow_ups_on_time", "csat", "", "nonsense"} {
 		if IsActivityMetric(m) {
 			t.Errorf("%q is not an activity metric", m)
 		}

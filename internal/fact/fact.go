@@ -60,6 +60,16 @@ const (
 	// most once per request. Payload Breach.
 	ResponseBreach   Kind = "breach.response"
 	ResolutionBreach Kind = "breach.resolution"
+	// CallMade: a partner's agent (or the client) logged a call of a sales
+	// engagement. Value: duration in seconds; Flag: a decision maker was
+	// reached (sales.Outcome.ReachedDecisionMaker). Payload Call.
+	CallMade Kind = "sales.call_made"
+	// CommercialProposalSent: a commercial proposal was sent. Amount: the proposal's
+	// amount in the workspace's currency. Payload ProposalSent.
+	CommercialProposalSent Kind = "sales.proposal_sent"
+	// FollowUpDone: a follow-up was done. Value: seconds late (0 on time);
+	// Flag: done no later than its due time. Payload FollowUp.
+	FollowUpDone Kind = "sales.follow_up_done"
 )
 
 // ManualPrefix starts the kind of the values of an own metric entered by
@@ -171,6 +181,28 @@ type ManualValue struct {
 	Side       string `json:"side"`
 }
 
+// Call is the payload of CallMade.
+type Call struct {
+	AccountID int64  `json:"account_id"`
+	ContactID int64  `json:"contact_id"`
+	AgentID   int64  `json:"agent_id"` // the membership who called
+	Direction string `json:"direction"`
+	Outcome   string `json:"outcome"`
+}
+
+// ProposalSent is the payload of CommercialProposalSent.
+type ProposalSent struct {
+	AccountID int64 `json:"account_id"`
+	AgentID   int64 `json:"agent_id"`
+}
+
+// FollowUp is the payload of FollowUpDone.
+type FollowUp struct {
+	AccountID int64     `json:"account_id"`
+	AgentID   int64     `json:"agent_id"`
+	DueAt     time.Time `json:"due_at"`
+}
+
 // Raw is the payload of a stored fact whose kind the catalogue does not
 // know (written by an older version): its JSON as stored.
 type Raw struct {
@@ -189,7 +221,10 @@ func (Decided) FactKind() Kind      { return ProposalDecided }
 func (m ManualValue) FactKind() Kind {
 	return Manual(m.Metric, m.PeriodKind)
 }
-func (r Raw) FactKind() Kind { return r.Of }
+func (r Raw) FactKind() Kind        { return r.Of }
+func (Call) FactKind() Kind         { return CallMade }
+func (ProposalSent) FactKind() Kind { return CommercialProposalSent }
+func (FollowUp) FactKind() Kind     { return FollowUpDone }
 
 // FactKind is SLAResponse or SLAResolution.
 func (c ClockStopped) FactKind() Kind {
@@ -230,7 +265,8 @@ const (
 	SubjectNotice      Subject = "notice"
 	SubjectProposal    Subject = "proposal"
 	SubjectRequest     Subject = "request"
-	SubjectValue       Subject = "value" // an own metric's value entered by hand
+	SubjectValue       Subject = "value"    // an own metric's value entered by hand
+	SubjectActivity    Subject = "activity" // a sales activity (sales_activities)
 )
 
 // Spec describes a kind of the catalogue.
@@ -272,6 +308,9 @@ var specs = []Spec{
 	{Kind: SLAResolution, Subject: SubjectRequest, ReadBy: []string{"request clocks"}, decode: func(Kind) Payload { return &ClockStopped{Clock: Resolution} }},
 	{Kind: ResponseBreach, Subject: SubjectRequest, OnceOnly: true, ReadBy: []string{"request clocks", "invoice"}, decode: func(Kind) Payload { return &Breach{Clock: Response} }},
 	{Kind: ResolutionBreach, Subject: SubjectRequest, OnceOnly: true, ReadBy: []string{"request clocks", "invoice"}, decode: func(Kind) Payload { return &Breach{Clock: Resolution} }},
+	{Kind: CallMade, Subject: SubjectActivity, ReadBy: []string{"sales activity"}, decode: func(Kind) Payload { return &Call{} }},
+	{Kind: CommercialProposalSent, Subject: SubjectActivity, ReadBy: []string{"sales activity"}, decode: func(Kind) Payload { return &ProposalSent{} }},
+	{Kind: FollowUpDone, Subject: SubjectActivity, ReadBy: []string{"sales activity"}, decode: func(Kind) Payload { return &FollowUp{} }},
 }
 
 // manualSpec is the Spec of every Manual kind.
@@ -389,6 +428,12 @@ func deref(p Payload) Payload {
 	case *DealLostData:
 		return *v
 	case *CustomerChange:
+		return *v
+	case *Call:
+		return *v
+	case *ProposalSent:
+		return *v
+	case *FollowUp:
 		return *v
 	}
 	return p

@@ -84,6 +84,9 @@ func TestPayloadsRoundTrip(t *testing.T) {
 		Breach{Clock: Response, Number: 1, TargetMinutes: 120, ElapsedMinutes: 121, OverMinutes: 1},
 		Breach{Clock: Resolution, Number: 1},
 		ManualValue{Metric: "brand_presence", PeriodKind: "month", Scale: 1, Side: "partner"},
+		Call{AccountID: 3, ContactID: 4, AgentID: 5, Direction: "out", Outcome: "decision_maker_reached"},
+		ProposalSent{AccountID: 3, AgentID: 5},
+		FollowUp{AccountID: 3, AgentID: 5, DueAt: due},
 	} {
 		js, err := Encode(p)
 		if err != nil {

@@ -279,6 +279,14 @@ func init() {
 		Count("risk_warnings_raised", string(fact.ProposalRaised), "risk warnings raised", flag),
 		// Penalties: one fact per penalty; the amount is in the facts.
 		Count("penalties_incurred", string(fact.LateNoticePenalty), "penalties incurred", n),
+		// Sales activity: a call's flag = a decision maker reached; a
+		// follow-up's flag = done on time. Calls and conversations are
+		// activity metrics (contract.ActivityMetrics): the contract check
+		// warns on a KPI over them.
+		Count("calls_made", string(fact.CallMade), "calls made", n),
+		Count("decision_maker_conversations", string(fact.CallMade), "calls that reached a decision maker", flag),
+		Count("proposals_sent", string(fact.CommercialProposalSent), "commercial proposals sent", n),
+		Share("follow_ups_on_time", string(fact.FollowUpDone), "follow-ups done on time", flag),
 	} {
 		register(m)
 	}

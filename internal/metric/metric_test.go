@@ -60,11 +60,40 @@ func TestCatalogueByHand(t *testing.T) {
 			t.Errorf("%s missing", k)
 		}
 	}
-	if len(Catalogue()) != 24 {
+	if len(Catalogue()) != 28 {
 		t.Errorf("catalogue: %d", len(Catalogue()))
 	}
 	if _, ok := Lookup("nope"); ok {
 		t.Error("unknown metric found")
+	}
+}
+
+// Three calls of 60, 120 and 300 s, one reaching a decision maker; two
+// proposals sent; four follow-ups done, three on time: worked by hand.
+func TestSalesActivityMetricsByHand(t *testing.T) {
+	t.Parallel()
+	a := Aggregates{
+		string(fact.CallMade):               {N: 3, SumValue: 480, SumFlag: 1},
+		string(fact.CommercialProposalSent): {N: 2, SumAmount: 9_000_000},
+		string(fact.FollowUpDone):           {N: 4, SumFlag: 3, SumValue: 3600},
+	}
+	for key, w := range map[string]kpi.Value{
+		"calls_made":                   kpi.Int(3),
+		"decision_maker_conversations": kpi.Int(1),
+		"proposals_sent":               kpi.Int(2),
+		"follow_ups_on_time":           kpi.Int(75),
+	} {
+		m, _ := Lookup(key)
+		if v, ok := m.Value(a); !ok || v.Cmp(w) != 0 {
+			t.Errorf("%s = %v (%v), want %v", key, v, ok, w)
+		}
+	}
+	if !contract.IsActivityMetric("decision_maker_conversations") || contract.IsActivityMetric("follow_ups_on_time") {
+		t.Error("calls and conversations are activity metrics; follow-ups on time a result")
+	}
+	m, _ := Lookup("follow_ups_on_time")
+	if v, ok := m.Value(Aggregates{}); ok {
+		t.Errorf("no follow-ups: %v, want no data", v)
 	}
 }
 

@@ -347,16 +347,6 @@ func (c *Claim) Reverse(role tandem.Role, s *contract.Sales, loc *time.Location,
 	return nil
 }
 
-// Fact is the fact a claim's acceptance or reversal records: its payload,
-// value, flag and amount. The subject is the claim.
-type Fact struct {
-	Data     fact.Payload
-	Value    int64
-	Flag     bool
-	Amount   int64
-	Currency string
-}
-
 // AcceptedFact is the fact of an accepted claim; loc is the workspace's
 // zone (the days of the sales cycle).
 func (c *Claim) AcceptedFact(loc *time.Location) Fact {
@@ -367,7 +357,7 @@ func (c *Claim) AcceptedFact(loc *time.Location) Fact {
 		won := tandem.DateOf(c.ClaimedAt.In(loc))
 		days := CycleDays(c.OpenedOn, won)
 		return Fact{Data: fact.DealWonData{ClaimID: c.ID, DealID: c.SubjectID, OpenedOn: c.OpenedOn.String(), WonOn: won.String(),
-			CycleDays: days, Expired: c.Expired}, Value: days, Flag: c.Expired, Amount: c.Revenue.Amount, Currency: c.Revenue.Currency}
+			CycleDays: days, Expired: c.Expired}, Value: days, Flag: c.Expired, AmountMinor: c.Revenue.Amount, Currency: c.Revenue.Currency}
 	}
 	return Fact{Data: fact.LeadAcceptedData{ClaimID: c.ID, AccountID: c.SubjectID, Expired: c.Expired}, Flag: c.Expired}
 }
@@ -375,7 +365,7 @@ func (c *Claim) AcceptedFact(loc *time.Location) Fact {
 // ReversedFact is the negative fact of a reversed won deal.
 func (c *Claim) ReversedFact() Fact {
 	return Fact{Data: fact.DealReversedData{ClaimID: c.ID, DealID: c.SubjectID, Reason: c.ReverseReason},
-		Amount: -c.Revenue.Amount, Currency: c.Revenue.Currency}
+		AmountMinor: -c.Revenue.Amount, Currency: c.Revenue.Currency}
 }
 
 // CycleDays is the calendar days from opened to won (0 the same day,

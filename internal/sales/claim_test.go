@@ -162,7 +162,7 @@ func TestPrepareClaim(t *testing.T) {
 	}
 	f := c.AcceptedFact(stockholm)
 	d, ok := f.Data.(fact.DealWonData)
-	if !ok || d.CycleDays != 30 || f.Value != 30 || f.Amount != 1200000 || d.WonOn != "2026-05-04" {
+	if !ok || d.CycleDays != 30 || f.Value != 30 || f.AmountMinor != 1200000 || d.WonOn != "2026-05-04" {
 		t.Errorf("deal fact: %+v", f)
 	}
 }
@@ -225,7 +225,7 @@ func TestDecideExpireReverse(t *testing.T) {
 	if err := c.Reverse(tandem.RoleOwner, s, stockholm, "The customer cancelled the order", time.Date(2026, 8, 9, 23, 59, 0, 0, stockholm)); err != nil || c.Status != ClaimReversed {
 		t.Fatalf("reverse: %v", err)
 	}
-	if f := c.ReversedFact(); f.Amount != -800000 || f.Data.FactKind() != fact.DealReversed {
+	if f := c.ReversedFact(); f.AmountMinor != -800000 || f.Data.FactKind() != fact.DealReversed {
 		t.Errorf("reversal fact: %+v", f)
 	}
 	if err := c.Reverse(tandem.RoleOwner, s, stockholm, "again", after); code(err) != tandem.EConflict {

@@ -256,7 +256,7 @@ func (s *ClaimStore) decided(ctx context.Context, tx *Tx, p tandem.Principal, c 
 
 func recordClaimFact(ctx context.Context, tx *Tx, p tandem.Principal, c *sales.Claim, f sales.Fact) error {
 	_, err := recordFact(ctx, tx, p, Fact{EngagementID: c.EngagementID, SubjectID: c.ID, At: tx.now, Value: f.Value, Flag: f.Flag,
-		AmountMinor: f.Amount, Currency: f.Currency, Data: f.Data})
+		AmountMinor: f.AmountMinor, Currency: f.Currency, Data: f.Data})
 	return err
 }
 

@@ -162,6 +162,13 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
 		{"POST /engagements/{id}/sales/claims/{claim}/decide", access.SalesClaimsDecide, s.salesClaimDecide},
 		{"POST /engagements/{id}/sales/claims/{claim}/reverse", access.SalesClaimsDecide, s.salesClaimReverse},
+		// Sales activities: the timeline's log forms, Today, recordings to review.
+		{"POST /sales/accounts/{id}/activities", access.SalesLog, s.salesActivityLog},
+		{"POST /sales/activities/{id}", access.SalesLog, s.salesActivityChange},
+		{"GET /sales/activities/{id}/files/{file}", access.SalesRead, s.salesActivityFile},
+		{"GET /sales/today", access.SalesLog, s.salesToday},
+		{"GET /engagements/{id}/sales/recordings", access.SalesReview, s.salesRecordings},
+		{"POST /engagements/{id}/sales/recordings/{activity}", access.SalesReview, s.salesRecordingRate},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -233,5 +240,8 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/accept", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Accept)},
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/dispute", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Dispute)},
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/reverse", access.SalesClaimsDecide, s.apiSalesClaimReverse},
+		{"GET /api/v1/sales/accounts/{id}/activities", access.SalesRead, s.apiSalesActivities},
+		{"POST /api/v1/sales/accounts/{id}/activities", access.SalesLog, s.apiSalesActivityCreate},
+		{"POST /api/v1/engagements/{id}/activities/batch", access.SalesLog, s.apiActivityBatch},
 	}
 }

@@ -254,6 +254,8 @@ type salesAccountPage struct {
 	revealForm  views.Form
 	revealed    *sales.Detail
 	status      int
+	// activityForm is a log form refused (sales_activities.go).
+	activityForm views.Form
 }
 
 func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x salesAccountPage) error {
@@ -315,6 +317,9 @@ func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x sale
 			card.Details = append(card.Details, row)
 		}
 		d.Contacts = append(d.Contacts, card)
+	}
+	if d.Activities, err = s.activitiesSection(r, a, cs, x.activityForm); err != nil {
+		return err
 	}
 	status := x.status
 	if status == 0 {

@@ -44,3 +44,23 @@ window.addEventListener("pageshow", function () {
   var ret = document.querySelector('meta[name="tandem-return"]');
   if (ret && window.history && history.replaceState) { history.replaceState(null, "", ret.content); }
 })();
+// Today's call forms: keys pick the outcome (1–8) and the follow-up
+// (0 a s d) while focus is on the form's choices; Enter logs the call.
+document.addEventListener("keydown", function (e) {
+  var form = e.target.closest && e.target.closest("[data-call-form]");
+  if (!form || e.ctrlKey || e.metaKey || e.altKey) { return; }
+  var typing = e.target.matches("input[type=text], textarea");
+  // In a text field Enter submits by itself; on a choice it does here.
+  if (e.key === "Enter" && e.target.matches("input[type=radio]")) {
+    e.preventDefault();
+    form.requestSubmit();
+    return;
+  }
+  if (typing) { return; }
+  var pick = form.querySelector('input[type=radio][data-key="' + e.key.toLowerCase() + '"]');
+  if (pick) {
+    e.preventDefault();
+    pick.checked = true;
+    pick.focus();
+  }
+});

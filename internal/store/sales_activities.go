@@ -1,0 +1,494 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/file"
+	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Sales activities: logging one (with its facts, in its transaction), an
+// account's timeline, status changes, the agent's Today and the client's
+// recordings to review. The batch ingestion of dialers is in
+// sales_batch.go. Every read and write is scoped like the base
+// (salesAccountScope): an activity of an account p may not see is
+// ENotFound, exactly like a missing one.
+
+const salesActivityCols = `x.id, x.workspace_id, x.engagement_id, x.account_id, a.name, COALESCE(x.contact_id, 0), COALESCE(c.name, ''),
+	COALESCE(x.deal_id, 0), x.agent_membership_id, COALESCE(u.name, ''), x.kind, x.at, x.direction, x.outcome, x.duration_s,
+	COALESCE(x.recording_file_id, 0), x.recording_url, x.status, x.scheduled_at, x.done_at, x.amount_minor, x.currency,
+	COALESCE(x.file_id, 0), x.notes, x.quality, x.quality_comment, x.created_at`
+
+const salesActivityFrom = ` FROM sales_activities x JOIN sales_accounts a ON a.id = x.account_id
+	LEFT JOIN sales_contacts c ON c.id = x.contact_id
+	LEFT JOIN memberships m ON m.id = x.agent_membership_id LEFT JOIN users u ON u.id = m.user_id`
+
+func scanSalesActivity(s scanner, x *sales.Activity) error {
+	err := s.Scan(&x.ID, &x.WorkspaceID, &x.EngagementID, &x.AccountID, &x.AccountName, &x.ContactID, &x.ContactName,
+		&x.DealID, &x.AgentID, &x.AgentName, &x.Kind, &x.At, &x.Direction, &x.Outcome, &x.DurationS,
+		&x.RecordingFileID, &x.RecordingURL, &x.Status, nullTime{&x.ScheduledAt}, nullTime{&x.DoneAt}, &x.AmountMinor, &x.Currency,
+		&x.FileID, &x.Notes, &x.Quality, &x.QualityComment, &x.CreatedAt)
+	x.At, x.CreatedAt = x.At.UTC(), x.CreatedAt.UTC()
+	return err
+}
+
+// loadSalesAccount reads an account p may see (scoped like the base), or
+// ENotFound.
+func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Account, error) {
+	var w where
+	salesAccountScope(&w, p)
+	w.add("a.id = ?", id)
+	var a sales.Account
+	if err := scanSalesAccount(q.queryRow(ctx, `SELECT `+salesAccountCols+salesAccountFrom+w.String(), w.args...), &a); err != nil {
+		return nil, notFound(err)
+	}
+	return &a, nil
+}
+
+// loadSalesActivity reads an activity of an account p may see, or ENotFound.
+func loadSalesActivity(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Activity, error) {
+	var w where
+	salesAccountScope(&w, p)
+	w.add("x.id = ?", id)
+	w.add("x.workspace_id = ?", p.WorkspaceID)
+	var x sales.Activity
+	if err := scanSalesActivity(q.queryRow(ctx, `SELECT `+salesActivityCols+salesActivityFrom+w.String(), w.args...), &x); err != nil {
+		return nil, notFound(err)
+	}
+	return &x, nil
+}
+
+// workspaceCurrency is the currency amounts of a workspace are in.
+func workspaceCurrency(ctx context.Context, q querier, workspaceID int64) (string, error) {
+	var cur string
+	if err := q.queryRow(ctx, `SELECT currency FROM workspaces WHERE id = ?`, workspaceID).Scan(&cur); err != nil {
+		return "", notFound(err)
+	}
+	return cur, nil
+}
+
+// LogOptions are what is logged with an activity: a call's recording and
+// a proposal's document (either may be nil), a follow-up to log with it on
+// the same account (the Today form's "call back in two days"), and an
+// open follow-up of the account that this activity does (DoneFollowUp, an
+// id; 0 for none) — all in the activity's transaction.
+type LogOptions struct {
+	Recording    *file.File
+	Document     *file.File
+	FollowUp     *sales.Activity
+	DoneFollowUp int64
+}
+
+// LogActivity logs an activity p did on an account p may see (agent: the
+// accounts assigned to them; partner manager: those of the partner's
+// engagements; the client's owner and manager: any assigned account),
+// with its files, the facts it records (sales.Activity.LogFacts) and an
+// audit entry, in one transaction. Errors: EInvalid (field errors),
+// EConflict (the account is not assigned to an engagement), ENotFound (an
+// account p may not see), EForbidden.
+func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sales.Activity, files LogOptions) (err error) {
+	defer wrap(&err, "SalesStore.LogActivity(%d)", a.AccountID)
+	if err := access.Can(p, access.SalesLog); err != nil {
+		return err
+	}
+	if files.Recording != nil {
+		a.RecordingFileID = -1 // validated as "has a recording"; set below
+	}
+	if files.Document != nil {
+		a.FileID = -1
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		acct, err := loadSalesAccount(ctx, tx, p, a.AccountID)
+		if err != nil {
+			return err
+		}
+		contactOK := false
+		if a.ContactID != 0 {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_contacts WHERE id = ? AND account_id = ? AND workspace_id = ?`,
+				a.ContactID, acct.ID, p.WorkspaceID).Scan(&n); err != nil {
+				return err
+			}
+			contactOK = n == 1
+		}
+		cur, err := workspaceCurrency(ctx, tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if err := sales.PrepareLog(p, *acct, contactOK, a, cur, tx.now); err != nil {
+			return err
+		}
+		if files.Recording != nil {
+			if err := insertFile(ctx, tx, p, files.Recording); err != nil {
+				return err
+			}
+			a.RecordingFileID = files.Recording.ID
+		}
+		if files.Document != nil {
+			if err := insertFile(ctx, tx, p, files.Document); err != nil {
+				return err
+			}
+			a.FileID = files.Document.ID
+		}
+		if a.ID, err = tx.insert(ctx, insertActivitySQL, activityArgs(a)...); err != nil {
+			return err
+		}
+		for _, f := range a.LogFacts() {
+			if _, err := recordFact(ctx, tx, p, activityFact(a, f)); err != nil {
+				return err
+			}
+		}
+		audit := map[string]any{"account_id": a.AccountID, "kind": a.Kind, "engagement_id": a.EngagementID}
+		if fu := files.FollowUp; fu != nil {
+			fu.AccountID, fu.ContactID = a.AccountID, a.ContactID
+			if err := sales.PrepareLog(p, *acct, true, fu, cur, tx.now); err != nil {
+				return prefixFields(err, "follow_up.")
+			}
+			if fu.ID, err = tx.insert(ctx, insertActivitySQL, activityArgs(fu)...); err != nil {
+				return err
+			}
+			audit["follow_up_id"], audit["follow_up_due"] = fu.ID, fu.ScheduledAt
+		}
+		if files.DoneFollowUp != 0 {
+			x, err := loadSalesActivity(ctx, tx, p, files.DoneFollowUp)
+			if err != nil {
+				return err
+			}
+			if x.AccountID != a.AccountID {
+				return tandem.ErrNotFound
+			}
+			if err := doneFollowUp(ctx, tx, p, x); err != nil {
+				return err
+			}
+			audit["follow_up_done"] = x.ID
+		}
+		return tx.record(ctx, p, "sales.activity_logged", "sales_activity", a.ID, audit)
+	})
+}
+
+// activityCols are the columns an activity is inserted with.
+const activityCols = `workspace_id, engagement_id, account_id, contact_id, deal_id, agent_membership_id, kind, at, direction, outcome,
+	duration_s, recording_file_id, recording_url, status, scheduled_at, done_at, amount_minor, currency, file_id, notes, created_at`
+
+const activityNCols = 21
+
+var insertActivitySQL = `INSERT INTO sales_activities (` + activityCols + `) VALUES (` + placeholders(activityNCols) + `)`
+
+func activityArgs(a *sales.Activity) []any {
+	return []any{a.WorkspaceID, a.EngagementID, a.AccountID, nullID(a.ContactID), nullID(a.DealID), a.AgentID, string(a.Kind), a.At,
+		string(a.Direction), string(a.Outcome), a.DurationS, nullID(a.RecordingFileID), a.RecordingURL, string(a.Status),
+		nullTimeArg(a.ScheduledAt), nullTimeArg(a.DoneAt), a.AmountMinor, a.Currency, nullID(a.FileID), a.Notes, a.CreatedAt}
+}
+
+// activityFact is the store's fact of an activity's sales.Fact.
+func activityFact(a *sales.Activity, f sales.Fact) Fact {
+	return Fact{EngagementID: a.EngagementID, SubjectID: a.ID, At: f.At, Value: f.Value, Flag: f.Flag,
+		AmountMinor: f.AmountMinor, Currency: f.Currency, Data: f.Data}
+}
+
+// Activities lists the activities of an account p may see, newest first
+// (at most 500): its timeline. An account p may not see is ENotFound.
+func (s *SalesStore) Activities(ctx context.Context, p tandem.Principal, accountID int64) (_ []sales.Activity, err error) {
+	defer wrap(&err, "SalesStore.Activities(%d)", accountID)
+	if err := access.Can(p, access.SalesRead); err != nil {
+		return nil, err
+	}
+	if _, err := loadSalesAccount(ctx, s.db, p, accountID); err != nil {
+		return nil, err
+	}
+	return scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+
+		` WHERE x.account_id = ? AND x.workspace_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 500`, accountID, p.WorkspaceID)
+}
+
+// Activity returns one activity of an account p may see, or ENotFound.
+func (s *SalesStore) Activity(ctx context.Context, p tandem.Principal, id int64) (_ *sales.Activity, err error) {
+	defer wrap(&err, "SalesStore.Activity(%d)", id)
+	if err := access.Can(p, access.SalesRead); err != nil {
+		return nil, err
+	}
+	return loadSalesActivity(ctx, s.db, p, id)
+}
+
+// ActivityChange is a change to a logged activity: a follow-up done, or a
+// meeting's or proposal's new status.
+type ActivityChange struct {
+	Done   bool
+	Status sales.ActivityStatus
+}
+
+// ChangeActivity marks a follow-up done (recording whether on time) or
+// moves a meeting, presentation or proposal to its outcome, on an account
+// p may log on. Errors: EInvalid, EConflict (already done or decided),
+// ENotFound, EForbidden.
+func (s *SalesStore) ChangeActivity(ctx context.Context, p tandem.Principal, id int64, ch ActivityChange) (_ *sales.Activity, err error) {
+	defer wrap(&err, "SalesStore.ChangeActivity(%d)", id)
+	if err := access.Can(p, access.SalesLog); err != nil {
+		return nil, err
+	}
+	var x *sales.Activity
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		var err error
+		if x, err = loadSalesActivity(ctx, tx, p, id); err != nil {
+			return err
+		}
+		from := x.Status
+		if ch.Done {
+			if err := doneFollowUp(ctx, tx, p, x); err != nil {
+				return err
+			}
+		} else {
+			if err := x.SetStatus(ch.Status); err != nil {
+				return err
+			}
+			res, err := tx.exec(ctx, `UPDATE sales_activities SET status = ? WHERE id = ? AND workspace_id = ? AND status = ?`,
+				string(x.Status), x.ID, p.WorkspaceID, string(from))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return sales.ErrStatusDecided
+			}
+		}
+		return tx.record(ctx, p, "sales.activity_changed", "sales_activity", x.ID,
+			map[string]any{"kind": x.Kind, "from": from, "status": x.Status, "done": ch.Done})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// doneFollowUp marks a follow-up done now and records whether on time; a
+// concurrent change that came first is ErrAlreadyDone.
+func doneFollowUp(ctx context.Context, tx *Tx, p tandem.Principal, x *sales.Activity) error {
+	f, err := x.Done(tx.now)
+	if err != nil {
+		return err
+	}
+	res, err := tx.exec(ctx, `UPDATE sales_activities SET done_at = ? WHERE id = ? AND workspace_id = ? AND done_at IS NULL`,
+		x.DoneAt, x.ID, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return sales.ErrAlreadyDone
+	}
+	_, err = recordFact(ctx, tx, p, activityFact(x, f))
+	return err
+}
+
+// Today is an agent's day: open follow-ups due by the end of the day
+// (overdue ones flagged by the reader with sales.Activity.Overdue),
+// meetings and presentations planned for the day, and the call list.
+type Today struct {
+	FollowUps []sales.Activity
+	Meetings  []sales.Activity
+	CallList  []CallListEntry
+}
+
+// CallListEntry is an account of the call list: assigned to the agent,
+// those with a follow-up due by the end of the day first, then those never
+// called, then the longest not called.
+type CallListEntry struct {
+	Account    sales.Account
+	Due        bool      // a follow-up is due by the end of the day
+	LastCallAt time.Time // zero: never called
+	ContactID  int64     // the account's first contact (decision makers first), 0 for none
+	Contact    string
+}
+
+// TodayLimit is how many accounts the call list holds.
+const TodayLimit = 50
+
+// Today is p's Today at now: the follow-ups and meetings of p's membership,
+// and the call list of the accounts p may log on (for an agent, those
+// assigned to them). The day ends at midnight in the workspace's time zone.
+func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Time) (_ *Today, err error) {
+	defer wrap(&err, "SalesStore.Today")
+	if err := access.Can(p, access.SalesLog); err != nil {
+		return nil, err
+	}
+	loc, err := workspaceLocation(ctx, s.db, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	lt := now.In(loc)
+	dayStart := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc).UTC()
+	dayEnd := time.Date(lt.Year(), lt.Month(), lt.Day()+1, 0, 0, 0, 0, loc).UTC()
+	t := &Today{}
+	// Activities of accounts p still sees: one taken back is no longer p's.
+	var w where
+	salesAccountScope(&w, p)
+	w.add("x.agent_membership_id = ?", p.MembershipID)
+	w.add("x.kind = ?", string(sales.KindFollowUp))
+	w.add("x.scheduled_at < ?", dayEnd)
+	w.add("x.done_at IS NULL")
+	if t.FollowUps, err = scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+w.String()+
+		` ORDER BY x.scheduled_at, x.id LIMIT 200`, w.args...); err != nil {
+		return nil, err
+	}
+	w = where{}
+	salesAccountScope(&w, p)
+	w.add("x.agent_membership_id = ?", p.MembershipID)
+	w.add("x.kind IN (?, ?)", string(sales.KindMeeting), string(sales.KindPresentation))
+	w.add("x.scheduled_at >= ?", dayStart)
+	w.add("x.scheduled_at < ?", dayEnd)
+	if t.Meetings, err = scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+w.String()+
+		` ORDER BY x.scheduled_at, x.id LIMIT 200`, w.args...); err != nil {
+		return nil, err
+	}
+	// The call list: accounts p may log on (an agent's own only), those
+	// with a due follow-up of p first, then never called, then the oldest call.
+	w = where{}
+	salesAccountScope(&w, p)
+	w.add("a.engagement_id IS NOT NULL")
+	switch sales.ScopeOf(p.Role) {
+	case sales.ScopePartner: // a partner manager: the team's accounts without an agent, and their own
+		w.add("(a.agent_membership_id IS NULL OR a.agent_membership_id = ?)", p.MembershipID)
+	case sales.ScopeWorkspace: // the client's people: accounts assigned to them, if any
+		w.add("a.agent_membership_id = ?", p.MembershipID)
+	}
+	// A derived table, so that the order may use the computed columns
+	// (PostgreSQL allows an output name in ORDER BY only on its own).
+	rows, err := s.db.query(ctx, `SELECT * FROM (SELECT `+salesAccountCols+`,
+		(SELECT COUNT(*) FROM sales_activities f WHERE f.account_id = a.id AND f.agent_membership_id = ? AND f.kind = ?
+			AND f.done_at IS NULL AND f.scheduled_at < ?) AS due,
+		(SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = ?) AS last_call`+
+		salesAccountFrom+w.String()+`) t
+		ORDER BY CASE WHEN t.due > 0 THEN 0 WHEN t.last_call IS NULL THEN 1 ELSE 2 END, t.last_call, t.name, t.id LIMIT `+fmt.Sprint(TodayLimit),
+		append([]any{p.MembershipID, string(sales.KindFollowUp), dayEnd, string(sales.KindCall)}, w.args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byAccount := map[int64]int{}
+	var ids []any
+	for rows.Next() {
+		var e CallListEntry
+		var due int
+		var last sql.NullString
+		var a sales.Account
+		var tags string
+		if err := rows.Scan(&a.ID, &a.WorkspaceID, &a.Name, &a.RegNumber, &a.Country, &a.City, &a.Website, &a.Industry, &a.Size, &a.Status,
+			&a.Source, &tags, &a.Notes, &a.EngagementID, &a.EngagementTitle, &a.AgentID, &a.AgentName, &a.Contacts, &a.CreatedAt, &a.UpdatedAt,
+			&due, &last); err != nil {
+			return nil, err
+		}
+		a.Tags = sales.SplitTags(tags)
+		e.Account, e.Due = sales.ViewAccount(p.Role, a), due > 0
+		if last.Valid {
+			e.LastCallAt = parseDBTime(last.String)
+		}
+		byAccount[a.ID] = len(t.CallList)
+		ids = append(ids, a.ID)
+		t.CallList = append(t.CallList, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(ids) > 0 {
+		crows, err := s.db.query(ctx, `SELECT account_id, id, name FROM sales_contacts WHERE workspace_id = ? AND account_id IN (`+
+			placeholders(len(ids))+`) ORDER BY account_id, decision_maker DESC, name, id`, append([]any{p.WorkspaceID}, ids...)...)
+		if err != nil {
+			return nil, err
+		}
+		defer crows.Close()
+		for crows.Next() {
+			var acct, id int64
+			var name string
+			if err := crows.Scan(&acct, &id, &name); err != nil {
+				return nil, err
+			}
+			if e := &t.CallList[byAccount[acct]]; e.ContactID == 0 {
+				e.ContactID, e.Contact = id, name
+			}
+		}
+		if err := crows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// parseDBTime reads a timestamp an aggregate (MAX) returned as text: SQLite
+// gives back the stored text, PostgreSQL a time the driver formats.
+func parseDBTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// Recordings lists an engagement's calls with a recording, newest first
+// (at most 200): what the client listens to and rates. Owners and managers
+// may call it; an engagement p may not see is ENotFound.
+func (s *SalesStore) Recordings(ctx context.Context, p tandem.Principal, engagementID int64) (_ []sales.Activity, err error) {
+	defer wrap(&err, "SalesStore.Recordings(%d)", engagementID)
+	if err := access.Can(p, access.SalesReview); err != nil {
+		return nil, err
+	}
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
+		return nil, err
+	}
+	var w where
+	salesAccountScope(&w, p)
+	w.add("x.engagement_id = ?", engagementID)
+	w.add("x.workspace_id = ?", p.WorkspaceID)
+	w.add("x.kind = ?", string(sales.KindCall))
+	w.add("(x.recording_file_id IS NOT NULL OR x.recording_url <> '')")
+	return scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+w.String()+
+		` ORDER BY x.at DESC, x.id DESC LIMIT 200`, w.args...)
+}
+
+// RateCall stores the client's rating of a recorded call of an engagement,
+// audited. Owners and managers may call it; errors: EInvalid, ENotFound.
+func (s *SalesStore) RateCall(ctx context.Context, p tandem.Principal, engagementID, id int64, r sales.Rating) (err error) {
+	defer wrap(&err, "SalesStore.RateCall(%d)", id)
+	if err := access.Can(p, access.SalesReview); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		x, err := loadSalesActivity(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if x.EngagementID != engagementID {
+			return tandem.ErrNotFound
+		}
+		if err := r.Validate(*x); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE sales_activities SET quality = ?, quality_comment = ?, rated_by = ?, rated_at = ?
+			WHERE id = ? AND workspace_id = ?`, r.Quality, r.Comment, nullID(p.MembershipID), tx.now, x.ID, p.WorkspaceID); err != nil {
+			return err
+		}
+		return tx.record(ctx, p, "sales.call_rated", "sales_activity", x.ID,
+			map[string]any{"quality": r.Quality, "comment": r.Comment, "previous": x.Quality})
+	})
+}
+
+// ActivityFile returns a file of an activity p may see: its recording or
+// its document. Any other file id is ENotFound.
+func (s *SalesStore) ActivityFile(ctx context.Context, p tandem.Principal, activityID, fileID int64) (_ *file.File, err error) {
+	defer wrap(&err, "SalesStore.ActivityFile(%d)", activityID)
+	if err := access.Can(p, access.SalesRead); err != nil {
+		return nil, err
+	}
+	x, err := loadSalesActivity(ctx, s.db, p, activityID)
+	if err != nil {
+		return nil, err
+	}
+	if fileID == 0 || (fileID != x.RecordingFileID && fileID != x.FileID) {
+		return nil, tandem.ErrNotFound
+	}
+	return s.db.loadFile(ctx, p.WorkspaceID, fileID)
+}

@@ -1,0 +1,444 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// The batch ingestion of dialers and telephony systems: up to
+// MaxBatchActivities activities of one engagement in one transaction, all
+// or nothing, under an Idempotency-Key.
+//
+// The write path is built for speed: the engagement's accounts (and, when
+// calls come by phone number, its contacts' numbers by their last nine
+// digits) are read once into maps; activities go in multi-row INSERTs of
+// activityChunk rows; their facts in the fact path's multi-row INSERTs
+// (insertFactsSQL) with the KPI aggregates summed in memory and upserted
+// once per (engagement, kind, day) and week (aggBatch); one audit entry
+// records the batch; and the answer is stored under its key in the same
+// transaction, so an acknowledged batch is committed and a replay finds it.
+
+// MaxBatchActivities is the most activities one batch may carry.
+const MaxBatchActivities = 10000
+
+// activityChunk is how many activities one multi-row INSERT writes (21
+// parameters each: 2,100, under SQLite's and PostgreSQL's limits).
+const activityChunk = 100
+
+// BatchActivity is one activity of a batch: the activity, and for a call
+// the number dialed, which finds the contact (and its account) by its last
+// nine digits (sales.PhoneKey) among the accounts of the engagement.
+type BatchActivity struct {
+	sales.Activity
+	Phone string
+}
+
+// ItemError is a problem with one activity of a batch.
+type ItemError struct {
+	Index int
+	Field string
+	Key   i18n.Key
+	Args  []any
+}
+
+// BatchResult is what a batch recorded.
+type BatchResult struct {
+	Created int
+	IDs     []int64 // in the order of the batch
+}
+
+// Idempotency names a request: the caller's key and a hash of what was sent.
+type Idempotency struct {
+	Key, Hash string
+}
+
+// BatchAnswer is the answer to a batch: built by the adapter (Answer),
+// stored under the key, and replayed for the same key and request.
+type BatchAnswer struct {
+	Status   int
+	Body     []byte
+	Replayed bool
+}
+
+// Answer builds the answer of a batch: from its result, or from its item
+// errors (then nothing is recorded but the answer).
+type Answer func(res *BatchResult, errs []ItemError) (status int, body []byte, err error)
+
+// maxItemErrors is how many item errors a refused batch reports.
+const maxItemErrors = 1000
+
+var errIdempotencyRace = errors.New("store: another request stored this idempotency key first")
+
+// IngestActivities records a batch of activities on an engagement p may
+// see, each on an account of that engagement p may log on (sales.PrepareLog
+// decides each), all or nothing: one bad item and the batch records none,
+// and the answer lists every problem by index. The answer is built by
+// answer and stored under idem.Key for p's membership: the same key with
+// the same request replays it without recording anything again; the same
+// key with another request is EInvalid on the Idempotency-Key header.
+// Errors besides: ENotFound (an engagement p may not see or not a sales
+// engagement), EForbidden.
+func (s *SalesStore) IngestActivities(ctx context.Context, p tandem.Principal, engagementID int64, items []BatchActivity,
+	idem Idempotency, answer Answer) (_ BatchAnswer, err error) {
+	defer wrap(&err, "SalesStore.IngestActivities(%d, %d)", engagementID, len(items))
+	if err := access.Can(p, access.SalesLog); err != nil {
+		return BatchAnswer{}, err
+	}
+	if strings.TrimSpace(idem.Key) == "" || len(idem.Key) > 255 {
+		return BatchAnswer{}, invalid("Idempotency-Key", "sales.batch.key_required")
+	}
+	var out BatchAnswer
+	for attempt := 0; attempt < 2; attempt++ {
+		err = s.db.transact(ctx, func(tx *Tx) error {
+			var err error
+			out, err = ingest(ctx, tx, p, engagementID, items, idem, answer)
+			return err
+		})
+		if !errors.Is(err, errIdempotencyRace) {
+			break
+		}
+	}
+	return out, err
+}
+
+func ingest(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, items []BatchActivity,
+	idem Idempotency, answer Answer) (BatchAnswer, error) {
+	// A key seen before: replay its answer, or refuse another request.
+	var hash, body string
+	var status int
+	err := tx.queryRow(ctx, `SELECT request_hash, status, body FROM sales_idempotency WHERE workspace_id = ? AND membership_id = ? AND key = ?`,
+		p.WorkspaceID, p.MembershipID, idem.Key).Scan(&hash, &status, &body)
+	switch {
+	case err == nil && hash == idem.Hash:
+		return BatchAnswer{Status: status, Body: []byte(body), Replayed: true}, nil
+	case err == nil:
+		return BatchAnswer{}, invalid("Idempotency-Key", "sales.batch.key_reused")
+	case notFound(err) != tandem.ErrNotFound:
+		return BatchAnswer{}, err
+	}
+	e, err := loadEngagement(ctx, tx, p, engagementID)
+	if err != nil {
+		return BatchAnswer{}, err
+	}
+	if e.Kind != engagement.KindSales {
+		return BatchAnswer{}, tandem.ErrNotFound
+	}
+	var errs []ItemError
+	addErr := func(i int, field string, key i18n.Key, args ...any) {
+		if len(errs) < maxItemErrors {
+			errs = append(errs, ItemError{Index: i, Field: field, Key: key, Args: args})
+		}
+	}
+	if len(items) == 0 {
+		return BatchAnswer{}, invalid("activities", "sales.batch.empty")
+	}
+	if len(items) > MaxBatchActivities {
+		return BatchAnswer{}, invalid("activities", "sales.batch.too_many", "max", MaxBatchActivities)
+	}
+	accounts, err := batchAccounts(ctx, tx, p, engagementID)
+	if err != nil {
+		return BatchAnswer{}, err
+	}
+	byPhone, contacts, err := batchContacts(ctx, tx, p, engagementID, items)
+	if err != nil {
+		return BatchAnswer{}, err
+	}
+	cur, err := workspaceCurrency(ctx, tx, p.WorkspaceID)
+	if err != nil {
+		return BatchAnswer{}, err
+	}
+	acts := make([]sales.Activity, len(items))
+	for i := range items {
+		it := &items[i]
+		a := it.Activity
+		if it.Phone != "" {
+			key := sales.PhoneKey(it.Phone)
+			m, ok := byPhone[key]
+			switch {
+			case key == "":
+				addErr(i, "phone", "sales.batch.phone_short", "digits", sales.PhoneMatchDigits)
+				continue
+			case !ok:
+				addErr(i, "phone", "sales.batch.no_match")
+				continue
+			case m.contactID == 0:
+				addErr(i, "phone", "sales.batch.ambiguous")
+				continue
+			case a.ContactID != 0 && a.ContactID != m.contactID:
+				addErr(i, "contact_id", "sales.batch.phone_other_contact")
+				continue
+			case a.AccountID != 0 && a.AccountID != m.accountID:
+				addErr(i, "account_id", "sales.batch.phone_other_contact")
+				continue
+			}
+			a.ContactID, a.AccountID = m.contactID, m.accountID
+		} else if a.ContactID != 0 && a.AccountID == 0 {
+			a.AccountID = contacts[a.ContactID]
+		}
+		if a.AccountID == 0 {
+			addErr(i, "account_id", "validation.required")
+			continue
+		}
+		acct, ok := accounts[a.AccountID]
+		if !ok {
+			addErr(i, "account_id", "sales.batch.no_account")
+			continue
+		}
+		contactOK := a.ContactID == 0 || contacts[a.ContactID] == a.AccountID
+		if err := sales.PrepareLog(p, acct, contactOK, &a, cur, tx.now); err != nil {
+			fes := tandem.FieldErrors(err)
+			if len(fes) == 0 {
+				var te *tandem.Error
+				if errors.As(err, &te) {
+					addErr(i, "account_id", te.Key, te.Args...)
+					continue
+				}
+				return BatchAnswer{}, err
+			}
+			for _, f := range fes {
+				addErr(i, f.Field, f.Key, f.Args...)
+			}
+			continue
+		}
+		acts[i] = a
+	}
+	if len(errs) > 0 {
+		status, body, err := answer(nil, errs)
+		if err != nil {
+			return BatchAnswer{}, err
+		}
+		return BatchAnswer{Status: status, Body: body}, storeIdempotency(ctx, tx, p, idem, status, body)
+	}
+	res := &BatchResult{Created: len(acts), IDs: make([]int64, 0, len(acts))}
+	if err := insertActivities(ctx, tx, acts, res); err != nil {
+		return BatchAnswer{}, err
+	}
+	var facts []Fact
+	for i := range acts {
+		for _, f := range acts[i].LogFacts() {
+			facts = append(facts, activityFact(&acts[i], f))
+		}
+	}
+	if err := recordFactsBulk(ctx, tx, p, facts); err != nil {
+		return BatchAnswer{}, err
+	}
+	if err := tx.record(ctx, p, "sales.activities_ingested", "engagement", engagementID,
+		map[string]any{"count": len(acts), "facts": len(facts), "idempotency_key": idem.Key}); err != nil {
+		return BatchAnswer{}, err
+	}
+	status, rbody, err := answer(res, nil)
+	if err != nil {
+		return BatchAnswer{}, err
+	}
+	return BatchAnswer{Status: status, Body: rbody}, storeIdempotency(ctx, tx, p, idem, status, rbody)
+}
+
+// storeIdempotency keeps a batch's answer under its key; a key stored by a
+// concurrent request first is errIdempotencyRace (the batch is retried,
+// and replays that answer).
+func storeIdempotency(ctx context.Context, tx *Tx, p tandem.Principal, idem Idempotency, status int, body []byte) error {
+	res, err := tx.exec(ctx, `INSERT INTO sales_idempotency (workspace_id, membership_id, key, request_hash, status, body, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, membership_id, key) DO NOTHING`,
+		p.WorkspaceID, p.MembershipID, idem.Key, idem.Hash, status, string(body), tx.now)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if err != nil {
+			return err
+		}
+		return errIdempotencyRace
+	}
+	return nil
+}
+
+// batchAccounts reads the accounts of an engagement p may log on.
+func batchAccounts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64) (map[int64]sales.Account, error) {
+	var w where
+	salesAccountScope(&w, p)
+	w.add("a.engagement_id = ?", engagementID)
+	rows, err := tx.query(ctx, `SELECT a.id, a.name, a.engagement_id, COALESCE(a.agent_membership_id, 0) FROM sales_accounts a`+w.String(), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]sales.Account{}
+	for rows.Next() {
+		var a sales.Account
+		if err := rows.Scan(&a.ID, &a.Name, &a.EngagementID, &a.AgentID); err != nil {
+			return nil, err
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
+// phoneMatch is the contact a phone key finds; contactID 0 when the key
+// finds several contacts.
+type phoneMatch struct{ contactID, accountID int64 }
+
+// batchContacts reads the contacts of the engagement's accounts p may log
+// on: their accounts by contact id, and, when some item comes by phone
+// number, the contacts by the last nine digits of their numbers.
+func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, items []BatchActivity) (map[string]phoneMatch, map[int64]int64, error) {
+	byPhone, contacts := map[string]phoneMatch{}, map[int64]int64{}
+	byID, phones := false, false
+	for i := range items {
+		byID = byID || items[i].ContactID != 0
+		phones = phones || items[i].Phone != ""
+	}
+	var w where
+	salesAccountScope(&w, p)
+	w.add("a.engagement_id = ?", engagementID)
+	if byID || phones {
+		rows, err := tx.query(ctx, `SELECT c.id, c.account_id FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for rows.Next() {
+			var id, acct int64
+			if err := rows.Scan(&id, &acct); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			contacts[id] = acct
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !phones {
+		return byPhone, contacts, nil
+	}
+	w.add("d.field = ?", string(sales.FieldPhone))
+	rows, err := tx.query(ctx, `SELECT d.value, c.id, c.account_id FROM sales_contact_details d JOIN sales_contacts c ON c.id = d.contact_id
+		JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		var m phoneMatch
+		if err := rows.Scan(&v, &m.contactID, &m.accountID); err != nil {
+			return nil, nil, err
+		}
+		k := sales.PhoneKey(v)
+		if k == "" {
+			continue
+		}
+		if old, ok := byPhone[k]; ok && old.contactID != m.contactID {
+			m = phoneMatch{} // two contacts share the number: ambiguous
+		}
+		byPhone[k] = m
+	}
+	return byPhone, contacts, rows.Err()
+}
+
+// insertActivities writes acts in multi-row INSERTs and fills their ids
+// (RETURNING gives them back in the order of the VALUES rows).
+func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *BatchResult) error {
+	full := `INSERT INTO sales_activities (` + activityCols + `) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("("+placeholders(activityNCols)+"), ", activityChunk), ", ") + ` RETURNING id`
+	// The full chunk's statement is prepared once for the batch: parsing
+	// 2,100 placeholders is most of the cost of running it on SQLite.
+	var st *sql.Stmt
+	if len(acts) >= activityChunk {
+		var err error
+		if st, err = tx.tx.PrepareContext(ctx, tx.db.dialect.rebind(full)); err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+	args := make([]any, 0, activityChunk*activityNCols)
+	for start := 0; start < len(acts); start += activityChunk {
+		end := min(start+activityChunk, len(acts))
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = append(args, activityArgs(&acts[i])...)
+		}
+		var rows *sql.Rows
+		var err error
+		if end-start == activityChunk {
+			rows, err = st.QueryContext(ctx, args...)
+		} else {
+			rows, err = tx.query(ctx, `INSERT INTO sales_activities (`+activityCols+`) VALUES `+
+				strings.TrimSuffix(strings.Repeat("("+placeholders(activityNCols)+"), ", end-start), ", ")+` RETURNING id`, args...)
+		}
+		if err != nil {
+			return err
+		}
+		i := start
+		for rows.Next() {
+			if err := rows.Scan(&acts[i].ID); err != nil {
+				rows.Close()
+				return err
+			}
+			res.IDs = append(res.IDs, acts[i].ID)
+			i++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if i != end {
+			return errors.New("store: an insert of activities returned fewer ids than rows")
+		}
+	}
+	return nil
+}
+
+// recordFactsBulk records facts of p's workspace in tx as RecordFacts does
+// (multi-row INSERTs of factsChunk, aggregates summed in memory and
+// upserted once per row), for kinds that are not once-only.
+func recordFactsBulk(ctx context.Context, tx *Tx, p tandem.Principal, facts []Fact) error {
+	if len(facts) == 0 {
+		return nil
+	}
+	var tz string
+	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+		return err
+	}
+	days := dayCache{loc: zone(tz)}
+	agg := newAggBatch()
+	rows := make([]any, 0, factsChunk*11)
+	for _, f := range facts {
+		if err := f.resolve(); err != nil {
+			return err
+		}
+		if onceOnly(string(f.Kind)) {
+			return errors.New("store: recordFactsBulk takes no once-only fact")
+		}
+		if f.At.IsZero() {
+			f.At = tx.now
+		}
+		day, week := days.of(f.At)
+		args, err := factArgs(p.WorkspaceID, f, day)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, args...)
+		if len(rows) == factsChunk*11 {
+			if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
+		agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+	}
+	for i := 0; i < len(rows); i += 11 {
+		if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
+			return err
+		}
+	}
+	return agg.flush(ctx, tx, p.WorkspaceID)
+}
