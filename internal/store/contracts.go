@@ -219,13 +219,9 @@ func (s *ContractStore) Activate(ctx context.Context, p tandem.Principal, engage
 			}
 		}
 		// The draft status in the condition refuses a concurrent activation.
-		up, err := tx.exec(ctx, `UPDATE engagements SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			string(status), tx.now, p.WorkspaceID, engagementID, string(engagement.StatusDraft))
-		if err != nil {
+		if err := tx.execOne(ctx, contract.ErrNotDraft, `UPDATE engagements SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			string(status), tx.now, p.WorkspaceID, engagementID, string(engagement.StatusDraft)); err != nil {
 			return err
-		}
-		if n, _ := up.RowsAffected(); n != 1 {
-			return contract.ErrNotDraft
 		}
 		return tx.record(ctx, p, "engagement.activated", "engagement", engagementID, map[string]any{"status": status})
 	})
@@ -361,13 +357,9 @@ func (s *ContractStore) Decide(ctx context.Context, p tandem.Principal, engageme
 		if err := a.Decide(p, accept, note, tx.now); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
-			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.ID, contract.AmendmentProposed)
-		if err != nil {
+		if err := tx.execOne(ctx, tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_decided")), `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
+			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.ID, contract.AmendmentProposed); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_decided"))
 		}
 		if a.Status == contract.AmendmentAccepted {
 			js, err := marshalTerms(a.Terms)

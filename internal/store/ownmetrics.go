@@ -250,13 +250,9 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 		if err := replaceValues(ctx, tx, p, v, v.Superseded(false)); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending)
-		if err != nil {
+		if err := tx.execOne(ctx, ownmetric.ErrNotPending, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
+			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending); err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return ownmetric.ErrNotPending
 		}
 		if v.Counts() {
 			if err := countValue(ctx, tx, p, v, loc); err != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/partner"
@@ -38,13 +37,7 @@ func (s *PartnerStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if status != "" {
 		w.add("pa.status = ?", status)
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM partners pa`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + partnerCols + ` FROM partners pa` + w.String() +
-		orderBy(pg.Sort, partnerSorts, "name", "pa.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	out, err := scanAll(ctx, s.db, scanPartner, q, w.args...)
-	return out, total, err
+	return listPage(ctx, s.db, scanPartner, partnerCols, ` FROM partners pa`+w.String(), orderBy(pg.Sort, partnerSorts, "name", "pa.id"), pg, w.args...)
 }
 
 // Get returns one partner p may see, or tandem.ErrNotFound — the same for a
@@ -113,16 +106,12 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 			return err
 		}
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
-		res, err := tx.exec(ctx, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
 			contact_name = ?, contact_email = ?, contact_phone = ?, status = ?, search_text = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ?`,
 			x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail, x.ContactPhone,
-			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
-		if err != nil {
+			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
 		}
 		ch := changes(before.AuditFields(), x.AuditFields())
 		if len(ch) == 0 {

@@ -73,13 +73,9 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if pg.Q != "" {
 		w.add(`r.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+requestFrom+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+w.String()+
+	out, total, err := listPage(ctx, s.db, scanRequest, requestCols, requestFrom+w.String(),
 		orderBy(pg.Sort, map[string]string{"number": "r.number", "opened": "r.opened_at", "status": "r.status",
-			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id")+
-		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
+			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id"), pg, w.args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -56,13 +56,8 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 	if pg.Q != "" {
 		w.add(`d.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String()+
-		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
-		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	return out, total, err
+	return listPage(ctx, s.db, scanDeliverable, deliverableCols, deliverableFrom+w.String(),
+		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id"), pg, w.args...)
 }
 
 // deliverableWhere selects the deliverables of f that p may see, at now.
@@ -179,16 +174,7 @@ func loadEngagementTerms(ctx context.Context, q querier, p tandem.Principal, eng
 // changeOne runs an UPDATE that must change exactly one row; when it
 // changes none, the record changed meanwhile: EConflict with key.
 func changeOne(ctx context.Context, tx *Tx, key i18n.Key, q string, args ...any) error {
-	res, err := tx.exec(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != 1 {
-		return tandem.Errorf(tandem.EConflict, key)
-	}
-	return nil
+	return tx.execOne(ctx, tandem.Errorf(tandem.EConflict, key), q, args...)
 }
 
 // Create adds a deliverable to a live engagement, for a service the terms
