@@ -118,11 +118,11 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 	}
 	total := 0
 	for _, per := range kpi.EvaluatedPeriods(inUse, at, loc) {
-		sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
+		scs, _, err := scorecards(ctx, s.db, p, engagementID, []kpi.Period{per}, fromAggregates, false)
 		if err != nil {
 			return total, err
 		}
-		n, err := s.record(ctx, p, engagementID, title, sc)
+		n, err := s.record(ctx, p, engagementID, title, &scs[0])
 		total += n
 		if err != nil {
 			return total, err

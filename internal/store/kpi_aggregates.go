@@ -61,24 +61,14 @@ var registerSQLiteFuncs = sync.OnceValue(func() error {
 	return sqlite.RegisterDeterministicScalarFunction(sketchMergeFunc, 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		a, _ := args[0].([]byte)
 		b, _ := args[1].([]byte)
-		switch {
-		case len(b) == 0:
-			if len(a) == 0 {
-				return nil, nil
-			}
-			return slices.Clone(a), nil
-		case len(a) == 0:
-			return slices.Clone(b), nil
-		}
-		var sa, sb kpi.Sketch
-		if err := sa.UnmarshalBinary(a); err != nil {
+		m, err := kpi.MergeEncoded(a, b)
+		if err != nil {
 			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
 		}
-		if err := sb.UnmarshalBinary(b); err != nil {
-			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+		if m == nil {
+			return nil, nil // NULL, not an empty blob
 		}
-		sa.Merge(&sb)
-		return sa.MarshalBinary()
+		return m, nil
 	})
 })
 
@@ -244,16 +234,9 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if n == r.n {
 				continue // a new row, written with the delta's sketch
 			}
-			var sk kpi.Sketch
-			if len(blob) > 0 {
-				if err := sk.UnmarshalBinary(blob); err != nil {
-					return fmt.Errorf("store: aggregate sketch: %w", err)
-				}
-			}
-			sk.Merge(r.sketch)
-			merged, err := sk.MarshalBinary()
+			merged, err := kpi.MergeEncoded(blob, mine)
 			if err != nil {
-				return err
+				return fmt.Errorf("store: aggregate sketch: %w", err)
 			}
 			if _, err := tx.prepared(ctx, t.set, merged, workspaceID, k.eng, k.kind, k.day); err != nil {
 				return err
@@ -313,34 +296,32 @@ func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64,
 	if err != nil {
 		return err
 	}
-	rows, err := tx.query(ctx, `SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
+	days, err := scanAll(ctx, tx, func(s scanner, r *aggRow) error { return scanAggRow(s, r) },
+		`SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
 		WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
 		workspaceID, engagementID, kind, week, kpi.AddDays(week, 7))
 	if err != nil {
 		return err
 	}
 	var w aggRow
-	for rows.Next() {
-		var r aggRow
-		var blob []byte
-		if err := rows.Scan(&r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob); err != nil {
-			rows.Close()
-			return err
-		}
-		if len(blob) > 0 {
-			r.sketch = &kpi.Sketch{}
-			if err := r.sketch.UnmarshalBinary(blob); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: kpi_daily sketch: %w", err)
-			}
-		}
-		w.add(&r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	for i := range days {
+		w.add(&days[i])
 	}
 	return putWeek(ctx, tx, workspaceID, aggKey{engagementID, kind, week}, &w)
+}
+
+// scanAggRow scans a kpi_daily row's values (n … n_zero, sketch), after
+// the columns in lead.
+func scanAggRow(s scanner, r *aggRow, lead ...any) error {
+	var blob []byte
+	if err := s.Scan(append(lead, &r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob)...); err != nil {
+		return err
+	}
+	var err error
+	if r.sketch, err = kpi.DecodeSketch(blob); err != nil {
+		return fmt.Errorf("store: kpi_daily sketch: %w", err)
+	}
+	return nil
 }
 
 // putWeek writes a kpi_weekly row as w (deleting it when w.n is 0).
@@ -350,14 +331,11 @@ func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *aggRow
 			workspaceID, k.eng, k.kind, k.day)
 		return err
 	}
-	var blob []byte
-	if w.sketch != nil && w.sketch.Count() > 0 {
-		var err error
-		if blob, err = w.sketch.MarshalBinary(); err != nil {
-			return err
-		}
+	blob, err := kpi.EncodeSketch(w.sketch)
+	if err != nil {
+		return err
 	}
-	_, err := tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
+	_, err = tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
@@ -381,42 +359,31 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		weeks := map[int64]map[aggKey]*aggRow{} // by workspace
-		rows, err := tx.query(ctx, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
+		type daily struct {
+			ws int64
+			k  aggKey
+			d  tandem.Date
+			r  aggRow
+		}
+		days, err := scanAll(ctx, tx, func(s scanner, x *daily) error {
+			return scanAggRow(s, &x.r, &x.ws, &x.k.eng, &x.k.kind, dateScan{&x.d})
+		}, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var ws int64
-			var k aggKey
-			var d tandem.Date
-			var r aggRow
-			var blob []byte
-			if err := rows.Scan(&ws, &k.eng, &k.kind, dateScan{&d}, &r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob); err != nil {
-				rows.Close()
-				return err
-			}
-			if len(blob) > 0 {
-				r.sketch = &kpi.Sketch{}
-				if err := r.sketch.UnmarshalBinary(blob); err != nil {
-					rows.Close()
-					return fmt.Errorf("store: kpi_daily sketch: %w", err)
-				}
-			}
-			k.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
-			m := weeks[ws]
+		weeks := map[int64]map[aggKey]*aggRow{} // by workspace
+		for i := range days {
+			x := &days[i]
+			x.k.day = kpi.MondayOf(x.d.Time()).Format(time.DateOnly)
+			m := weeks[x.ws]
 			if m == nil {
 				m = map[aggKey]*aggRow{}
-				weeks[ws] = m
+				weeks[x.ws] = m
 			}
-			if m[k] == nil {
-				m[k] = &aggRow{}
+			if m[x.k] == nil {
+				m[x.k] = &aggRow{}
 			}
-			m[k].add(&r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			m[x.k].add(&x.r)
 		}
 		for ws, m := range weeks {
 			for k, w := range m {
@@ -453,10 +420,8 @@ func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int6
 		if err != nil {
 			return err
 		}
-		if sk.Count() > 0 {
-			if blob, err = sk.MarshalBinary(); err != nil {
-				return err
-			}
+		if blob, err = kpi.EncodeSketch(sk); err != nil {
+			return err
 		}
 	}
 	_, err := tx.exec(ctx, `INSERT INTO kpi_daily (workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)

@@ -97,12 +97,9 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		n = 0
 		// Every engagement must be of p's workspace: one query for the batch.
-		args := []any{p.WorkspaceID}
-		for _, id := range ids {
-			args = append(args, id)
-		}
 		var found int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, args...).Scan(&found); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`,
+			append([]any{p.WorkspaceID}, anyArgs(ids...)...)...).Scan(&found); err != nil {
 			return err
 		}
 		if found != len(ids) {
@@ -203,11 +200,7 @@ func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	flag := 0
-	if f.Flag {
-		flag = 1
-	}
-	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, flag, f.AmountMinor, f.Currency, string(js)}, nil
+	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, boolInt(f.Flag), f.AmountMinor, f.Currency, string(js)}, nil
 }
 
 // dayCache gives the local day (and the Monday of its ISO week) of
@@ -241,12 +234,21 @@ func (c *dayCache) of(t time.Time) (day, week string) {
 
 // getFact reads a fact of p's workspace that p may see.
 func (s *KPIStore) getFact(ctx context.Context, p tandem.Principal, id int64) (*RecordedFact, error) {
-	var f RecordedFact
-	if err := scanFact(s.db.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-		return nil, notFound(err)
+	f, err := loadFact(ctx, s.db, p, id)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := loadEngagement(ctx, s.db, p, f.EngagementID); err != nil {
 		return nil, err
+	}
+	return f, nil
+}
+
+// loadFact reads fact id of p's workspace through q, or tandem.ErrNotFound.
+func loadFact(ctx context.Context, q querier, p tandem.Principal, id int64) (*RecordedFact, error) {
+	var f RecordedFact
+	if err := scanFact(q.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
+		return nil, notFound(err)
 	}
 	return &f, nil
 }
@@ -263,9 +265,9 @@ func (s *KPIStore) DeleteFact(ctx context.Context, p tandem.Principal, id int64)
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		var f RecordedFact
-		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-			return notFound(err)
+		f, err := loadFact(ctx, tx, p, id)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id); err != nil {
 			return err
@@ -301,15 +303,15 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		var f RecordedFact
-		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-			return notFound(err)
+		f, err := loadFact(ctx, tx, p, id)
+		if err != nil {
+			return err
 		}
 		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
 		if err != nil {
 			return err
 		}
-		nf := f
+		nf := *f
 		if e.At != nil {
 			nf.At = e.At.UTC().Truncate(time.Microsecond)
 			nf.Day = tandem.DateOf(nf.At.In(loc))
@@ -333,12 +335,8 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		flag := 0
-		if nf.Flag {
-			flag = 1
-		}
 		if _, err := tx.exec(ctx, `UPDATE facts SET at = ?, day = ?, value = ?, flag = ?, amount_minor = ?, data = ? WHERE workspace_id = ? AND id = ?`,
-			nf.At, nf.Day.String(), nf.Value, flag, nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
+			nf.At, nf.Day.String(), nf.Value, boolInt(nf.Flag), nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
 			return err
 		}
 		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
@@ -369,26 +367,9 @@ func (s *KPIStore) Facts(ctx context.Context, p tandem.Principal, engagementID i
 	w.add("workspace_id = ?", p.WorkspaceID)
 	w.add("engagement_id = ?", engagementID)
 	if len(kinds) > 0 {
-		args := make([]any, len(kinds))
-		for i, k := range kinds {
-			args[i] = k
-		}
-		w.add("kind IN ("+placeholders(len(kinds))+")", args...)
+		w.add("kind IN ("+placeholders(len(kinds))+")", anyArgs(kinds...)...)
 	}
 	w.add("day >= ?", from.String())
 	w.add("day < ?", to.String())
-	rows, err := s.db.query(ctx, `SELECT `+factCols+` FROM facts`+w.String()+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, limit), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []RecordedFact{}
-	for rows.Next() {
-		var f RecordedFact
-		if err := scanFact(rows, &f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanFact, `SELECT `+factCols+` FROM facts`+w.String()+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, limit), w.args...)
 }

@@ -135,24 +135,24 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 		}
 	}
 	weeks := map[dailyKey]*aggRow{} // recomputed
-	rows, err := s.db.query(ctx, `SELECT workspace_id, engagement_id, kind, day, `+factSums()+` FROM facts GROUP BY workspace_id, engagement_id, kind, day`)
+	type day struct {
+		k dailyKey
+		v dailyVals
+		d tandem.Date
+	}
+	days, err := scanAll(ctx, s.db, func(r scanner, x *day) error {
+		err := r.Scan(&x.k.ws, &x.k.eng, &x.k.kind, dateScan{&x.d}, &x.v.n, &x.v.sumValue, &x.v.sumSq, &x.v.sumFlag, &x.v.sumAmount, &x.v.nZero)
+		x.k.day = x.d.String()
+		return err
+	}, `SELECT workspace_id, engagement_id, kind, day, `+factSums()+` FROM facts GROUP BY workspace_id, engagement_id, kind, day`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k dailyKey
-		var v dailyVals
-		var d tandem.Date
-		if err := rows.Scan(&k.ws, &k.eng, &k.kind, dateScan{&d}, &v.n, &v.sumValue, &v.sumSq, &v.sumFlag, &v.sumAmount, &v.nZero); err != nil {
-			return nil, err
-		}
-		k.day = d.String()
+	for _, x := range days {
+		k, v, d := x.k, x.v, x.d
 		sk := sketches[k]
-		if sk != nil && sk.Count() > 0 {
-			if v.sketch, err = sk.MarshalBinary(); err != nil {
-				return nil, err
-			}
+		if v.sketch, err = kpi.EncodeSketch(sk); err != nil {
+			return nil, err
 		}
 		wk := k
 		wk.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
@@ -168,9 +168,6 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 		delete(stored, k)
 		compare("kpi_daily", k, st, v)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	for k, st := range stored {
 		note("kpi_daily", k, "row", fmt.Sprintf("n=%d", st.n), "missing")
 	}
@@ -179,10 +176,8 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 	}
 	for k, w := range weeks {
 		v := dailyVals{n: w.n, sumValue: w.sumValue, sumSq: w.sumSq, sumFlag: w.sumFlag, sumAmount: w.sumAmount, nZero: w.nZero}
-		if w.sketch != nil && w.sketch.Count() > 0 {
-			if v.sketch, err = w.sketch.MarshalBinary(); err != nil {
-				return nil, err
-			}
+		if v.sketch, err = kpi.EncodeSketch(w.sketch); err != nil {
+			return nil, err
 		}
 		st, ok := storedWeeks[k]
 		if !ok {
@@ -201,23 +196,21 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 // storedAggregates reads every row of an aggregate table (kpi_daily by
 // day, kpi_weekly by week).
 func (s *KPIStore) storedAggregates(ctx context.Context, table, col string) (map[dailyKey]dailyVals, error) {
-	stored := map[dailyKey]dailyVals{}
-	rows, err := s.db.query(ctx, `SELECT workspace_id, engagement_id, kind, `+col+`, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM `+table)
-	if err != nil {
-		return nil, err
+	type row struct {
+		k dailyKey
+		v dailyVals
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k dailyKey
-		var v dailyVals
+	rows, err := scanAll(ctx, s.db, func(r scanner, x *row) error {
 		var d tandem.Date
-		if err := rows.Scan(&k.ws, &k.eng, &k.kind, dateScan{&d}, &v.n, &v.sumValue, &v.sumSq, &v.sumFlag, &v.sumAmount, &v.nZero, &v.sketch); err != nil {
-			return nil, err
-		}
-		k.day = d.String()
-		stored[k] = v
+		err := r.Scan(&x.k.ws, &x.k.eng, &x.k.kind, dateScan{&d}, &x.v.n, &x.v.sumValue, &x.v.sumSq, &x.v.sumFlag, &x.v.sumAmount, &x.v.nZero, &x.v.sketch)
+		x.k.day = d.String()
+		return err
+	}, `SELECT workspace_id, engagement_id, kind, `+col+`, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM `+table)
+	stored := map[dailyKey]dailyVals{}
+	for _, x := range rows {
+		stored[x.k] = x.v
 	}
-	return stored, rows.Err()
+	return stored, err
 }
 
 // sketchText describes an encoded sketch for a Mismatch.
