@@ -357,7 +357,7 @@ func (s *ContractStore) Decide(ctx context.Context, p tandem.Principal, engageme
 		if err := a.Decide(p, accept, note, tx.now); err != nil {
 			return err
 		}
-		if err := tx.execOne(ctx, tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_decided")), `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
+		if err := changeOne(ctx, tx, i18n.K("contract.amend_decided"), `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
 			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.ID, contract.AmendmentProposed); err != nil {
 			return err
 		}

@@ -56,7 +56,8 @@ func (s *EngagementStore) List(ctx context.Context, p tandem.Principal, pg tande
 	if f.Kind != "" {
 		w.add("e.kind = ?", f.Kind)
 	}
-	return listPage(ctx, s.db, scanEngagement, engagementCols, engagementFrom+w.String(), orderBy(pg.Sort, engagementSorts, "title", "e.id"), pg, w.args...)
+	return listPage(ctx, s.db, scanEngagement, engagementCols, engagementFrom+w.String(),
+		orderBy(pg.Sort, engagementSorts, "title", "e.id"), pg, w.args...)
 }
 
 // Get returns one engagement p may see, or tandem.ErrNotFound.

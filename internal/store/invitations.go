@@ -115,7 +115,8 @@ func (s *AccountStore) AcceptInvitation(ctx context.Context, secret string, user
 			return err
 		}
 		// Claim the invitation first: a second use finds it taken.
-		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`, tx.now, inv.ID); err != nil {
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`,
+			tx.now, inv.ID); err != nil {
 			return err
 		}
 		if userID == 0 {
@@ -159,7 +160,8 @@ func (s *AccountStore) RevokeInvitation(ctx context.Context, p tandem.Principal,
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE invitations SET expires_at = ? WHERE id = ? AND workspace_id = ? AND accepted_at IS NULL`, tx.now, id, p.WorkspaceID); err != nil {
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE invitations SET expires_at = ? WHERE id = ? AND workspace_id = ? AND accepted_at IS NULL`,
+			tx.now, id, p.WorkspaceID); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "invitation.revoked", "invitation", id, nil)

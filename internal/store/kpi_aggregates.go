@@ -23,7 +23,7 @@ import (
 func aggUpsertSQL(table, col string) string {
 	return `INSERT INTO ` + table + ` (workspace_id, engagement_id, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, ` + col + `) DO UPDATE SET n = ` + table + `.n + excluded.n,
+		ON CONFLICT (workspace_id, engagement_id, kind, ` + col + `) DO UPDATE SET n = ` + table + `.N + excluded.N,
 		sum_value = ` + table + `.sum_value + excluded.sum_value, sum_sq_value = ` + table + `.sum_sq_value + excluded.sum_sq_value,
 		sum_flag = ` + table + `.sum_flag + excluded.sum_flag, sum_amount = ` + table + `.sum_amount + excluded.sum_amount,
 		n_zero = ` + table + `.n_zero + excluded.n_zero`
@@ -48,7 +48,7 @@ func aggUpsertSketchSQL(table, col string) string {
 func aggMergeSketchSQL(table, col string) string {
 	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.sketch, excluded.sketch)`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.Sketch, excluded.Sketch)`
 }
 
 // sketchMergeFunc is the SQL function, registered with the SQLite driver,
@@ -79,37 +79,15 @@ type aggKey struct {
 	kind, day string
 }
 
-// aggRow is an aggregate row's values, or a delta to add to one.
-type aggRow struct {
-	n, sumValue, sumSq, sumFlag, sumAmount, nZero int64
-	sketch                                        *kpi.Sketch // nil: none
-}
-
-// add adds o to r, merging sketches.
-func (r *aggRow) add(o *aggRow) {
-	r.n += o.n
-	r.sumValue += o.sumValue
-	r.sumSq += o.sumSq
-	r.sumFlag += o.sumFlag
-	r.sumAmount += o.sumAmount
-	r.nZero += o.nZero
-	if o.sketch != nil {
-		if r.sketch == nil {
-			r.sketch = &kpi.Sketch{}
-		}
-		r.sketch.Merge(o.sketch)
-	}
-}
-
 // aggBatch sums facts into the deltas of their day's and week's aggregate
 // rows: what recording them adds to kpi_daily and kpi_weekly. recordFact
 // (one fact) and RecordFacts (a batch) both record through it.
 type aggBatch struct {
-	daily, weekly map[aggKey]*aggRow
+	daily, weekly map[aggKey]*metric.Sums
 }
 
 func newAggBatch() *aggBatch {
-	return &aggBatch{daily: map[aggKey]*aggRow{}, weekly: map[aggKey]*aggRow{}}
+	return &aggBatch{daily: map[aggKey]*metric.Sums{}, weekly: map[aggKey]*metric.Sums{}}
 }
 
 // add adds one recorded fact: n 1, Σvalue, Σvalue² (kinds that keep it),
@@ -117,35 +95,35 @@ func newAggBatch() *aggBatch {
 // sketch, when the fact's data has the field).
 func (b *aggBatch) add(eng int64, kind fact.Kind, day, week string, value int64, flag bool, amount int64, data fact.Payload) {
 	k, _ := fact.Lookup(kind)
-	d := aggRow{n: 1, sumValue: value, sumAmount: amount}
+	d := metric.Sums{N: 1, SumValue: value, SumAmount: amount}
 	if k.Squares {
-		d.sumSq = value * value
+		d.SumSqValue = value * value
 	}
 	if flag {
-		d.sumFlag = 1
+		d.SumFlag = 1
 	}
 	if value == 0 {
-		d.nZero = 1
+		d.NZero = 1
 	}
 	v, hasSketch := int64(0), false
 	if k.Sketch != nil && data != nil {
 		v, hasSketch = k.Sketch(data)
 	}
 	for _, t := range [2]struct {
-		m   map[aggKey]*aggRow
+		m   map[aggKey]*metric.Sums
 		key aggKey
 	}{{b.daily, aggKey{eng, string(kind), day}}, {b.weekly, aggKey{eng, string(kind), week}}} {
 		r := t.m[t.key]
 		if r == nil {
-			r = &aggRow{}
+			r = &metric.Sums{}
 			t.m[t.key] = r
 		}
-		r.add(&d)
+		r.Add(d)
 		if hasSketch {
-			if r.sketch == nil {
-				r.sketch = &kpi.Sketch{}
+			if r.Sketch == nil {
+				r.Sketch = &kpi.Sketch{}
 			}
-			r.sketch.Add(v)
+			r.Sketch.Add(v)
 		}
 	}
 }
@@ -160,7 +138,7 @@ func (b *aggBatch) add(eng int64, kind fact.Kind, day, week string, value int64,
 func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 	onSQLite := tx.db.dialect.name() == "sqlite"
 	for _, t := range []struct {
-		m                            map[aggKey]*aggRow
+		m                            map[aggKey]*metric.Sums
 		upsert, upsertSk, set, merge string
 	}{{b.daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
 		{b.weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
@@ -184,7 +162,7 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 		if tx.db.dialect.name() == "postgres" {
 			var plain []aggKey
 			for _, k := range keys {
-				if t.m[k].sketch == nil {
+				if t.m[k].Sketch == nil {
 					plain = append(plain, k)
 				}
 			}
@@ -194,7 +172,7 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 				args := make([]any, 0, len(c)*10)
 				for _, k := range c {
 					r := t.m[k]
-					args = append(args, workspaceID, k.eng, k.kind, k.day, r.n, r.sumValue, r.sumSq, r.sumFlag, r.sumAmount, r.nZero)
+					args = append(args, workspaceID, k.eng, k.kind, k.day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero)
 					delete(t.m, k)
 				}
 				tuples := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(c)), ", ")
@@ -208,14 +186,14 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if r == nil {
 				continue // written above
 			}
-			args := []any{workspaceID, k.eng, k.kind, k.day, r.n, r.sumValue, r.sumSq, r.sumFlag, r.sumAmount, r.nZero}
-			if r.sketch == nil {
+			args := []any{workspaceID, k.eng, k.kind, k.day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero}
+			if r.Sketch == nil {
 				if _, err := tx.prepared(ctx, t.upsert, args...); err != nil {
 					return err
 				}
 				continue
 			}
-			mine, err := r.sketch.MarshalBinary()
+			mine, err := r.Sketch.MarshalBinary()
 			if err != nil {
 				return err
 			}
@@ -231,7 +209,7 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if err := tx.preparedRow(ctx, t.upsertSk, append(args, mine)...).Scan(&n, &blob); err != nil {
 				return err
 			}
-			if n == r.n {
+			if n == r.N {
 				continue // a new row, written with the delta's sketch
 			}
 			merged, err := kpi.MergeEncoded(blob, mine)
@@ -296,51 +274,51 @@ func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64,
 	if err != nil {
 		return err
 	}
-	days, err := scanAll(ctx, tx, func(s scanner, r *aggRow) error { return scanAggRow(s, r) },
+	days, err := scanAll(ctx, tx, func(s scanner, r *metric.Sums) error { return scanSums(s, r) },
 		`SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
 		WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
 		workspaceID, engagementID, kind, week, kpi.AddDays(week, 7))
 	if err != nil {
 		return err
 	}
-	var w aggRow
+	var w metric.Sums
 	for i := range days {
-		w.add(&days[i])
+		w.Add(days[i])
 	}
 	return putWeek(ctx, tx, workspaceID, aggKey{engagementID, kind, week}, &w)
 }
 
 // scanAggRow scans a kpi_daily row's values (n … n_zero, sketch), after
 // the columns in lead.
-func scanAggRow(s scanner, r *aggRow, lead ...any) error {
+func scanSums(s scanner, r *metric.Sums, lead ...any) error {
 	var blob []byte
-	if err := s.Scan(append(lead, &r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob)...); err != nil {
+	if err := s.Scan(append(lead, &r.N, &r.SumValue, &r.SumSqValue, &r.SumFlag, &r.SumAmount, &r.NZero, &blob)...); err != nil {
 		return err
 	}
 	var err error
-	if r.sketch, err = kpi.DecodeSketch(blob); err != nil {
+	if r.Sketch, err = kpi.DecodeSketch(blob); err != nil {
 		return fmt.Errorf("store: kpi_daily sketch: %w", err)
 	}
 	return nil
 }
 
-// putWeek writes a kpi_weekly row as w (deleting it when w.n is 0).
-func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *aggRow) error {
-	if w.n == 0 {
+// putWeek writes a kpi_weekly row as w (deleting it when w.N is 0).
+func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *metric.Sums) error {
+	if w.N == 0 {
 		_, err := tx.exec(ctx, `DELETE FROM kpi_weekly WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`,
 			workspaceID, k.eng, k.kind, k.day)
 		return err
 	}
-	blob, err := kpi.EncodeSketch(w.sketch)
+	blob, err := kpi.EncodeSketch(w.Sketch)
 	if err != nil {
 		return err
 	}
 	_, err = tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
+		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
-		n_zero = excluded.n_zero, sketch = excluded.sketch`,
-		workspaceID, k.eng, k.kind, k.day, w.n, w.sumValue, w.sumSq, w.sumFlag, w.sumAmount, w.nZero, blob)
+		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
+		workspaceID, k.eng, k.kind, k.day, w.N, w.SumValue, w.SumSqValue, w.SumFlag, w.SumAmount, w.NZero, blob)
 	return err
 }
 
@@ -363,27 +341,27 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 			ws int64
 			k  aggKey
 			d  tandem.Date
-			r  aggRow
+			r  metric.Sums
 		}
 		days, err := scanAll(ctx, tx, func(s scanner, x *daily) error {
-			return scanAggRow(s, &x.r, &x.ws, &x.k.eng, &x.k.kind, dateScan{&x.d})
+			return scanSums(s, &x.r, &x.ws, &x.k.eng, &x.k.kind, dateScan{&x.d})
 		}, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
 		if err != nil {
 			return err
 		}
-		weeks := map[int64]map[aggKey]*aggRow{} // by workspace
+		weeks := map[int64]map[aggKey]*metric.Sums{} // by workspace
 		for i := range days {
 			x := &days[i]
 			x.k.day = kpi.MondayOf(x.d.Time()).Format(time.DateOnly)
 			m := weeks[x.ws]
 			if m == nil {
-				m = map[aggKey]*aggRow{}
+				m = map[aggKey]*metric.Sums{}
 				weeks[x.ws] = m
 			}
 			if m[x.k] == nil {
-				m[x.k] = &aggRow{}
+				m[x.k] = &metric.Sums{}
 			}
-			m[x.k].add(&x.r)
+			m[x.k].Add(x.r)
 		}
 		for ws, m := range weeks {
 			for k, w := range m {
@@ -426,9 +404,9 @@ func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int6
 	}
 	_, err := tx.exec(ctx, `INSERT INTO kpi_daily (workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, day) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
+		ON CONFLICT (workspace_id, engagement_id, kind, day) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
-		n_zero = excluded.n_zero, sketch = excluded.sketch`,
+		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
 		workspaceID, engagementID, kind, day, s.N, s.SumValue, s.SumSqValue, s.SumFlag, s.SumAmount, s.NZero, blob)
 	return err
 }

@@ -300,7 +300,8 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+cond, args...).Scan(&x.FactsTotal); err != nil {
 		return nil, err
 	}
-	if x.Facts, err = scanAll(ctx, s.db, scanFact, `SELECT `+factCols+cond+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, MaxExplainFacts), args...); err != nil {
+	x.Facts, err = scanAll(ctx, s.db, scanFact, `SELECT `+factCols+cond+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, MaxExplainFacts), args...)
+	if err != nil {
 		return nil, err
 	}
 	return x, nil
