@@ -53,7 +53,7 @@ func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int
 	total := 0
 	var errs []error
 	for _, w := range wss {
-		if !kpi.EvaluationDue(zone(w.tz), from, to) {
+		if !kpi.EvaluationDue(kpi.Zone(w.tz), from, to) {
 			continue
 		}
 		n, err := s.EvaluateWorkspace(ctx, w.id, to)

@@ -75,14 +75,7 @@ func loadEngagement(ctx context.Context, q querier, p tandem.Principal, id int64
 	if err := access.Can(p, access.EngagementsRead); err != nil {
 		return nil, err
 	}
-	var w where
-	engagementScope(&w, p)
-	w.add("e.id = ?", id)
-	var x engagement.Engagement
-	if err := scanEngagement(q.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return engagementIn(ctx, q, p, id)
 }
 
 // Create validates and stores a new engagement (engagement.PrepareNew) with

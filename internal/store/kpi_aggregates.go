@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +52,7 @@ func aggMergeSketchSQL(table, col string) string {
 
 // sketchMergeFunc is the SQL function, registered with the SQLite driver,
 // that merges two encoded kpi.Sketch values (either may be NULL or empty)
-// and returns the encoding of the merge: what aggBatch.flush would write
+// and returns the encoding of the merge: what flushDeltas would write
 // after reading the stored sketch back.
 const sketchMergeFunc = "tandem_sketch_merge"
 
@@ -72,95 +71,28 @@ var registerSQLiteFuncs = sync.OnceValue(func() error {
 	})
 })
 
-// aggKey names an aggregate row of a workspace: kpi_daily's by day,
-// kpi_weekly's by the Monday of the week.
-type aggKey struct {
-	eng       int64
-	kind, day string
-}
-
-// aggBatch sums facts into the deltas of their day's and week's aggregate
-// rows: what recording them adds to kpi_daily and kpi_weekly. recordFact
-// (one fact) and RecordFacts (a batch) both record through it.
-type aggBatch struct {
-	daily, weekly map[aggKey]*metric.Sums
-}
-
-func newAggBatch() *aggBatch {
-	return &aggBatch{daily: map[aggKey]*metric.Sums{}, weekly: map[aggKey]*metric.Sums{}}
-}
-
-// add adds one recorded fact: n 1, Σvalue, Σvalue² (kinds that keep it),
-// Σflag, Σamount, value 0, and its sketch field's value (kinds that keep a
-// sketch, when the fact's data has the field).
-func (b *aggBatch) add(eng int64, kind fact.Kind, day, week string, value int64, flag bool, amount int64, data fact.Payload) {
-	k, _ := fact.Lookup(kind)
-	d := metric.Sums{N: 1, SumValue: value, SumAmount: amount}
-	if k.Squares {
-		d.SumSqValue = value * value
-	}
-	if flag {
-		d.SumFlag = 1
-	}
-	if value == 0 {
-		d.NZero = 1
-	}
-	v, hasSketch := int64(0), false
-	if k.Sketch != nil && data != nil {
-		v, hasSketch = k.Sketch(data)
-	}
-	for _, t := range [2]struct {
-		m   map[aggKey]*metric.Sums
-		key aggKey
-	}{{b.daily, aggKey{eng, string(kind), day}}, {b.weekly, aggKey{eng, string(kind), week}}} {
-		r := t.m[t.key]
-		if r == nil {
-			r = &metric.Sums{}
-			t.m[t.key] = r
-		}
-		r.Add(d)
-		if hasSketch {
-			if r.Sketch == nil {
-				r.Sketch = &kpi.Sketch{}
-			}
-			r.Sketch.Add(v)
-		}
-	}
-}
-
-// flush adds the deltas to kpi_daily and kpi_weekly in tx, one upsert per
+// flushDeltas adds the deltas of a batch of facts (metric.Deltas, what
+// recordFact and RecordFacts sum) to kpi_daily and kpi_weekly in tx, one upsert per
 // row, in key order (so that concurrent batches on PostgreSQL lock rows in
 // the same order). A row with a sketch is, on SQLite, upserted with the
 // stored sketch merged in SQL (sketchMergeFunc); on PostgreSQL it is
 // upserted with RETURNING: the upsert locks the row and returns the stored
 // sketch, which is merged with the delta's and written back in the same
 // transaction.
-func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
+func flushDeltas(ctx context.Context, tx *Tx, workspaceID int64, b *metric.Deltas) error {
 	onSQLite := tx.db.dialect.name() == "sqlite"
 	for _, t := range []struct {
-		m                            map[aggKey]*metric.Sums
+		m                            map[metric.AggKey]*metric.Sums
 		upsert, upsertSk, set, merge string
-	}{{b.daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
-		{b.weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
-		keys := make([]aggKey, 0, len(t.m))
-		for k := range t.m {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b aggKey) int {
-			if a.eng != b.eng {
-				return cmpInt(a.eng, b.eng)
-			}
-			if a.kind != b.kind {
-				return strings.Compare(a.kind, b.kind)
-			}
-			return strings.Compare(a.day, b.day)
-		})
+	}{{b.Daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
+		{b.Weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
+		keys := metric.SortedKeys(t.m)
 		// On PostgreSQL, the rows without a sketch go in multi-row upserts
 		// (the keys are distinct), which saves a round trip per row; on SQLite
 		// a multi-row statement writes a statement journal, and a prepared
 		// single-row upsert is faster.
 		if tx.db.dialect.name() == "postgres" {
-			var plain []aggKey
+			var plain []metric.AggKey
 			for _, k := range keys {
 				if t.m[k].Sketch == nil {
 					plain = append(plain, k)
@@ -172,7 +104,7 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 				args := make([]any, 0, len(c)*10)
 				for _, k := range c {
 					r := t.m[k]
-					args = append(args, workspaceID, k.eng, k.kind, k.day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero)
+					args = append(args, workspaceID, k.EngagementID, k.Kind, k.Day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero)
 					delete(t.m, k)
 				}
 				tuples := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(c)), ", ")
@@ -186,7 +118,7 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if r == nil {
 				continue // written above
 			}
-			args := []any{workspaceID, k.eng, k.kind, k.day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero}
+			args := []any{workspaceID, k.EngagementID, k.Kind, k.Day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero}
 			if r.Sketch == nil {
 				if _, err := tx.prepared(ctx, t.upsert, args...); err != nil {
 					return err
@@ -216,22 +148,12 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if err != nil {
 				return fmt.Errorf("store: aggregate sketch: %w", err)
 			}
-			if _, err := tx.prepared(ctx, t.set, merged, workspaceID, k.eng, k.kind, k.day); err != nil {
+			if _, err := tx.prepared(ctx, t.set, merged, workspaceID, k.EngagementID, k.Kind, k.Day); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // squareKinds is the SQL list of the kinds that keep Σvalue² (constant
@@ -285,7 +207,7 @@ func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64,
 	for i := range days {
 		w.Add(days[i])
 	}
-	return putWeek(ctx, tx, workspaceID, aggKey{engagementID, kind, week}, &w)
+	return putWeek(ctx, tx, workspaceID, metric.AggKey{EngagementID: engagementID, Kind: kind, Day: week}, &w)
 }
 
 // scanAggRow scans a kpi_daily row's values (n … n_zero, sketch), after
@@ -303,10 +225,10 @@ func scanSums(s scanner, r *metric.Sums, lead ...any) error {
 }
 
 // putWeek writes a kpi_weekly row as w (deleting it when w.N is 0).
-func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *metric.Sums) error {
+func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k metric.AggKey, w *metric.Sums) error {
 	if w.N == 0 {
 		_, err := tx.exec(ctx, `DELETE FROM kpi_weekly WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`,
-			workspaceID, k.eng, k.kind, k.day)
+			workspaceID, k.EngagementID, k.Kind, k.Day)
 		return err
 	}
 	blob, err := kpi.EncodeSketch(w.Sketch)
@@ -318,7 +240,7 @@ func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *metric
 		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
 		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
-		workspaceID, k.eng, k.kind, k.day, w.N, w.SumValue, w.SumSqValue, w.SumFlag, w.SumAmount, w.NZero, blob)
+		workspaceID, k.EngagementID, k.Kind, k.Day, w.N, w.SumValue, w.SumSqValue, w.SumFlag, w.SumAmount, w.NZero, blob)
 	return err
 }
 
@@ -339,23 +261,23 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 	return s.db.transact(ctx, func(tx *Tx) error {
 		type daily struct {
 			ws int64
-			k  aggKey
+			k  metric.AggKey
 			d  tandem.Date
 			r  metric.Sums
 		}
 		days, err := scanAll(ctx, tx, func(s scanner, x *daily) error {
-			return scanSums(s, &x.r, &x.ws, &x.k.eng, &x.k.kind, dateScan{&x.d})
+			return scanSums(s, &x.r, &x.ws, &x.k.EngagementID, &x.k.Kind, dateScan{&x.d})
 		}, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
 		if err != nil {
 			return err
 		}
-		weeks := map[int64]map[aggKey]*metric.Sums{} // by workspace
+		weeks := map[int64]map[metric.AggKey]*metric.Sums{} // by workspace
 		for i := range days {
 			x := &days[i]
-			x.k.day = kpi.MondayOf(x.d.Time()).Format(time.DateOnly)
+			x.k.Day = kpi.MondayOf(x.d.Time()).Format(time.DateOnly)
 			m := weeks[x.ws]
 			if m == nil {
-				m = map[aggKey]*metric.Sums{}
+				m = map[metric.AggKey]*metric.Sums{}
 				weeks[x.ws] = m
 			}
 			if m[x.k] == nil {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -43,22 +43,6 @@ func scanFact(s interface{ Scan(...any) error }, f *RecordedFact) error {
 	return err
 }
 
-// zones caches time.LoadLocation, which reads the zone file every time.
-var zones sync.Map // IANA name → *time.Location
-
-// zone returns the location named tz, UTC when unknown.
-func zone(tz string) *time.Location {
-	if l, ok := zones.Load(tz); ok {
-		return l.(*time.Location)
-	}
-	l, err := time.LoadLocation(tz)
-	if err != nil {
-		return time.UTC
-	}
-	zones.Store(tz, l)
-	return l
-}
-
 // RecordFacts records a batch of facts in one transaction, each exactly as
 // the work, notice and request stores record theirs (recordFact: the fact,
 // its local day, its day's and week's aggregates), and one audit entry for
@@ -69,9 +53,9 @@ func zone(tz string) *time.Location {
 //
 // The batch is written in bulk: the workspace's time zone is read once and
 // each fact's local day is taken from the day before it when it falls in
-// the same one (dayCache); facts go in multi-row INSERTs of factsChunk
+// the same one (kpi.DayCache); facts go in multi-row INSERTs of factsChunk
 // (once-only kinds one at a time, to learn whether they were recorded);
-// and the aggregates are summed in memory first (aggBatch), sketches
+// and the aggregates are summed in memory first (metric.Deltas), sketches
 // merged, so that each (engagement, kind, day) and (engagement, kind,
 // week) of the batch costs one upsert, not one per fact.
 func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []Fact) (n int, err error) {
@@ -109,8 +93,8 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 		if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
 			return err
 		}
-		days := dayCache{loc: zone(tz)}
-		agg := newAggBatch()
+		days := kpi.DayCache{Loc: kpi.Zone(tz)}
+		agg := metric.NewDeltas()
 		// Facts waiting for a multi-row INSERT of factsChunk, which saves a
 		// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
 		// On SQLite such an INSERT keeps a statement journal of the pages it
@@ -142,7 +126,7 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 			if f.At.IsZero() {
 				f.At = tx.now
 			}
-			day, week := days.of(f.At)
+			day, week := days.Of(f.At)
 			args, err := factArgs(p.WorkspaceID, f, day)
 			if err != nil {
 				return err
@@ -168,13 +152,13 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 					return err
 				}
 			}
-			agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+			agg.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
 			n++
 		}
 		if err := flush(true); err != nil {
 			return err
 		}
-		if err := agg.flush(ctx, tx, p.WorkspaceID); err != nil {
+		if err := flushDeltas(ctx, tx, p.WorkspaceID, agg); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "facts.recorded", "workspace", p.WorkspaceID, map[string]any{"count": n, "engagements": ids})
@@ -201,35 +185,6 @@ func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
 		return nil, err
 	}
 	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, boolInt(f.Flag), f.AmountMinor, f.Currency, string(js)}, nil
-}
-
-// dayCache gives the local day (and the Monday of its ISO week) of
-// instants in one time zone, remembering the last day's bounds: facts come
-// mostly in time order, so most take no time-zone arithmetic.
-type dayCache struct {
-	loc       *time.Location
-	lo, hi    time.Time // the cached day is [lo, hi); hi zero: none cached
-	day, week string
-}
-
-// of returns the local date of t and of the Monday of its week,
-// "2006-01-02".
-func (c *dayCache) of(t time.Time) (day, week string) {
-	if !c.hi.IsZero() && !t.Before(c.lo) && t.Before(c.hi) {
-		return c.day, c.week
-	}
-	lt := t.In(c.loc)
-	y, m, d := lt.Date()
-	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	day, week = date.Format(time.DateOnly), kpi.MondayOf(date).Format(time.DateOnly)
-	// Cache the day's bounds only when one UTC offset holds all day (no DST
-	// change): then local midnight and the next one are exact.
-	c.hi = time.Time{}
-	lo, hi := time.Date(y, m, d, 0, 0, 0, 0, c.loc), time.Date(y, m, d+1, 0, 0, 0, 0, c.loc)
-	if start, end := lt.ZoneBounds(); !lo.Before(start) && (end.IsZero() || !hi.After(end)) {
-		c.lo, c.hi, c.day, c.week = lo, hi, day, week
-	}
-	return day, week
 }
 
 // getFact reads a fact of p's workspace that p may see.

@@ -41,11 +41,7 @@ func reviewerRoles() (string, []any) {
 
 // selIn returns "(?, ?, …)" for n values and the values as arguments.
 func selIn(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return "(" + placeholders(len(ids)) + ")", args
+	return "(" + placeholders(len(ids)) + ")", anyArgs(ids...)
 }
 
 // List returns one page of p's workspace's selections, newest first, and how

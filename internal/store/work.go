@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/sla"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
@@ -141,7 +142,7 @@ func workspaceZone(ctx context.Context, q querier, workspaceID int64) (string, *
 	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
 		return "", nil, notFound(err)
 	}
-	return tz, zone(tz), nil
+	return tz, kpi.Zone(tz), nil
 }
 
 // loadTerms reads the terms of engagement e in force on the local date of at
@@ -411,57 +412,47 @@ func (s *WorkStore) Submissions(ctx context.Context, p tandem.Principal, id int6
 	if _, err := deliverableIn(ctx, s.db, p, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT s.id, s.deliverable_id, s.number, s.note, s.submitted_by, u.name, s.submitted_at
+	out, err := scanAll(ctx, s.db, func(r scanner, x *work.Submission) error {
+		return r.Scan(&x.ID, &x.DeliverableID, &x.Number, &x.Note, &x.SubmittedBy, &x.SubmitterName, &x.SubmittedAt)
+	}, `SELECT s.id, s.deliverable_id, s.number, s.note, s.submitted_by, u.name, s.submitted_at
 		FROM submissions s JOIN users u ON u.id = s.submitted_by WHERE s.workspace_id = ? AND s.deliverable_id = ? ORDER BY s.number`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	out := []work.Submission{}
 	byID := map[int64]int{}
-	for rows.Next() {
-		var x work.Submission
-		if err := rows.Scan(&x.ID, &x.DeliverableID, &x.Number, &x.Note, &x.SubmittedBy, &x.SubmitterName, &x.SubmittedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byID[x.ID] = len(out)
-		out = append(out, x)
+	for i, x := range out {
+		byID[x.ID] = i
 	}
-	rows.Close()
-	frows, err := s.db.query(ctx, `SELECT sf.submission_id, f.id, f.name, f.content_type, f.size FROM submission_files sf
+	type file struct {
+		sid int64
+		f   work.FileRef
+	}
+	files, err := scanAll(ctx, s.db, func(r scanner, x *file) error { return r.Scan(&x.sid, &x.f.ID, &x.f.Name, &x.f.ContentType, &x.f.Size) },
+		`SELECT sf.submission_id, f.id, f.name, f.content_type, f.size FROM submission_files sf
 		JOIN submissions s ON s.id = sf.submission_id JOIN files f ON f.id = sf.file_id
 		WHERE s.workspace_id = ? AND s.deliverable_id = ? ORDER BY f.id`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	for frows.Next() {
-		var sid int64
-		var f work.FileRef
-		if err := frows.Scan(&sid, &f.ID, &f.Name, &f.ContentType, &f.Size); err != nil {
-			frows.Close()
-			return nil, err
-		}
-		out[byID[sid]].Files = append(out[byID[sid]].Files, f)
+	for _, x := range files {
+		out[byID[x.sid]].Files = append(out[byID[x.sid]].Files, x.f)
 	}
-	frows.Close()
-	rrows, err := s.db.query(ctx, `SELECT r.id, r.deliverable_id, r.submission_number, r.decision, r.reason, r.comment, r.reviewed_by, u.name, r.reviewed_at
+	reviews, err := scanAll(ctx, s.db, func(s scanner, r *work.Review) error {
+		var decision string
+		err := s.Scan(&r.ID, &r.DeliverableID, &r.SubmissionNumber, &decision, &r.Reason, &r.Comment, &r.ReviewedBy, &r.ReviewerName, &r.ReviewedAt)
+		r.Accepted = decision == work.DecisionAccepted
+		return err
+	}, `SELECT r.id, r.deliverable_id, r.submission_number, r.decision, r.reason, r.comment, r.reviewed_by, u.name, r.reviewed_at
 		FROM reviews r JOIN users u ON u.id = r.reviewed_by WHERE r.workspace_id = ? AND r.deliverable_id = ?`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	defer rrows.Close()
-	for rrows.Next() {
-		var r work.Review
-		var decision string
-		if err := rrows.Scan(&r.ID, &r.DeliverableID, &r.SubmissionNumber, &decision, &r.Reason, &r.Comment, &r.ReviewedBy, &r.ReviewerName, &r.ReviewedAt); err != nil {
-			return nil, err
-		}
-		r.Accepted = decision == work.DecisionAccepted
-		if i := r.SubmissionNumber - 1; i >= 0 && i < len(out) {
-			out[i].Review = &r
+	for i := range reviews {
+		if n := reviews[i].SubmissionNumber - 1; n >= 0 && n < len(out) {
+			out[n].Review = &reviews[i]
 		}
 	}
-	return out, rrows.Err()
+	return out, nil
 }
 
 // Attachment returns an attachment of a deliverable p may see, and records
