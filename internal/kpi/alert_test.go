@@ -42,3 +42,21 @@ func TestEvaluatedPeriods(t *testing.T) {
 		t.Errorf("no kinds in use: %d periods", n)
 	}
 }
+
+func TestOffTrackMessage(t *testing.T) {
+	t.Parallel()
+	r := Row{Score: 4250, Status: OffTrack}
+	r.KPI.Name = "On time"
+	m := OffTrackMessage(r, "2026-03", "Support desk")
+	if m.Kind != AlertKPIOffTrack || !m.To.Client || !m.To.Partner || len(m.To.Users) != 0 {
+		t.Fatalf("OffTrackMessage = %+v, want both sides told of %s", m, AlertKPIOffTrack)
+	}
+	// The deciders 1 and 2 and the partner's 3 are told, the actor (the
+	// scheduler, 0) is not, each once.
+	if got := m.To.Recipients(0, []int64{1, 2}, []int64{3, 2}); !slices.Equal(got, []int64{1, 2, 3}) {
+		t.Errorf("recipients %v, want [1 2 3]", got)
+	}
+	if m.Args["kpi"] != "On time" || m.Args["period"] != "2026-03" || m.Args["engagement"] != "Support desk" || m.Args["score"] != 4250 {
+		t.Errorf("args %v", m.Args)
+	}
+}

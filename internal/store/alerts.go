@@ -144,8 +144,6 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 	n := 0
 	err := s.db.transact(ctx, func(tx *Tx) error {
 		n = 0
-		var recipients []int64
-		loaded := false
 		for _, r := range sc.Rows {
 			var prev string
 			err := tx.queryRow(ctx, `SELECT status FROM kpi_status WHERE workspace_id = ? AND engagement_id = ? AND kpi_key = ? AND period_kind = ? AND period_start = ?`,
@@ -185,22 +183,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 			if err != nil {
 				return err
 			}
-			if !loaded {
-				deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
-				if err != nil {
-					return err
-				}
-				people, err := partnerPeople(ctx, tx, p.WorkspaceID, engagementID)
-				if err != nil {
-					return err
-				}
-				recipients, loaded = append(deciders, people...), true
-			}
-			if err := notify(ctx, tx, p, recipients, kpi.AlertKPIOffTrack, engagementID, id,
-				map[string]any{"kpi": r.KPI.Name, "period": label, "engagement": title, notification.ScoreArg: r.Score}); err != nil {
-				return err
-			}
-			if err := tx.record(ctx, p, kpi.AlertKPIOffTrack, "engagement", engagementID, data); err != nil {
+			if err := tellAndRecord(ctx, tx, p, engagementID, id, kpi.OffTrackMessage(r, label, title), kpi.AlertKPIOffTrack, data); err != nil {
 				return err
 			}
 			n++

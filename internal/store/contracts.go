@@ -70,14 +70,9 @@ func (s *ContractStore) InForce(ctx context.Context, p tandem.Principal, engagem
 // termsInForce reads the version in force on date (see InForce) through q,
 // for an engagement the caller has already loaded for p.
 func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date) (*contract.Version, error) {
-	var v contract.Version
-	err := scanVersion(q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	return scanOne(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
-		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String()), &v)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &v, nil
+		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String())
 }
 
 // Versions lists every version of an engagement's terms, oldest first.
@@ -271,13 +266,8 @@ func loadAmendment(ctx context.Context, q querier, p tandem.Principal, engagemen
 	if _, err := loadEngagement(ctx, q, p, engagementID); err != nil {
 		return nil, err
 	}
-	var a contract.Amendment
-	err := scanAmendment(q.queryRow(ctx, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? AND a.number = ?`,
-		p.WorkspaceID, engagementID, number), &a)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &a, nil
+	return scanOne(ctx, q, scanAmendment, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? AND a.number = ?`,
+		p.WorkspaceID, engagementID, number)
 }
 
 // Propose records a proposed amendment of a live engagement: the full terms

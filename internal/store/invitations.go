@@ -92,15 +92,14 @@ func (s *AccountStore) Invitation(ctx context.Context, secret string) (_ *accoun
 // pendingInvitation reads the invitation behind a secret through q, or
 // tandem.ErrNotFound when it is unknown or no longer pending at now.
 func pendingInvitation(ctx context.Context, q querier, secret string, now time.Time) (*account.Invitation, error) {
-	var inv account.Invitation
-	err := scanInvitation(q.queryRow(ctx, `SELECT `+invitationCols+invitationFrom+` WHERE i.token_hash = ?`, account.Digest(secret)), &inv)
+	inv, err := scanOne(ctx, q, scanInvitation, `SELECT `+invitationCols+invitationFrom+` WHERE i.token_hash = ?`, account.Digest(secret))
 	if err != nil {
-		return nil, notFound(err)
+		return nil, err
 	}
 	if !inv.Pending(now) {
 		return nil, tandem.ErrNotFound
 	}
-	return &inv, nil
+	return inv, nil
 }
 
 // AcceptInvitation uses an invitation once. An existing user (userID != 0)

@@ -201,11 +201,7 @@ func (s *KPIStore) getFact(ctx context.Context, p tandem.Principal, id int64) (*
 
 // loadFact reads fact id of p's workspace through q, or tandem.ErrNotFound.
 func loadFact(ctx context.Context, q querier, p tandem.Principal, id int64) (*RecordedFact, error) {
-	var f RecordedFact
-	if err := scanFact(q.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-		return nil, notFound(err)
-	}
-	return &f, nil
+	return scanOne(ctx, q, scanFact, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id)
 }
 
 // DeleteFact deletes a fact recorded by mistake and recomputes its day's

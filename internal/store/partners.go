@@ -56,11 +56,7 @@ func loadPartner(ctx context.Context, q querier, p tandem.Principal, id int64) (
 	var w where
 	partnerScope(&w, p)
 	w.add("pa.id = ?", id)
-	var x partner.Partner
-	if err := scanPartner(q.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return scanOne(ctx, q, scanPartner, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...)
 }
 
 // Create validates and stores a new partner in p's workspace. Owners and

@@ -82,3 +82,13 @@ func (tx *Tx) execOne(ctx context.Context, none error, q string, args ...any) er
 	}
 	return nil
 }
+
+// scanOne runs a query for one row through q and scans it into a new T
+// with scan; tandem.ErrNotFound when there is no such row.
+func scanOne[T any](ctx context.Context, q querier, scan func(scanner, *T) error, query string, args ...any) (*T, error) {
+	var x T
+	if err := scan(q.queryRow(ctx, query, args...), &x); err != nil {
+		return nil, notFound(err)
+	}
+	return &x, nil
+}

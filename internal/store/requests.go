@@ -114,11 +114,7 @@ func requestIn(ctx context.Context, q querier, p tandem.Principal, engagementID 
 	engagementScope(&w, p)
 	w.add("r.engagement_id = ?", engagementID)
 	w.add("r.number = ?", number)
-	var r request.Request
-	if err := scanRequest(q.queryRow(ctx, `SELECT `+requestCols+requestFrom+w.String(), w.args...), &r); err != nil {
-		return nil, notFound(err)
-	}
-	return &r, nil
+	return scanOne(ctx, q, scanRequest, `SELECT `+requestCols+requestFrom+w.String(), w.args...)
 }
 
 // SLAServices lists the services of an engagement's terms in force today
@@ -184,10 +180,7 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 	if err := insertChange(ctx, tx, p.WorkspaceID, id, first); err != nil {
 		return err
 	}
-	if err := tell(ctx, tx, p, r.EngagementID, id, r.Opened()); err != nil {
-		return err
-	}
-	return tx.record(ctx, p, "request.opened", "engagement", r.EngagementID, map[string]any{
+	return tellAndRecord(ctx, tx, p, r.EngagementID, id, r.Opened(), "request.opened", map[string]any{
 		"request_id": id, "number": r.Number, "title": r.Title, "service": r.ServiceKey, "priority": r.Priority,
 		"side": r.OpenedSide, "terms_version": r.TermsVersion,
 		"response_minutes": r.ResponseMinutes, "resolution_minutes": r.ResolutionMinutes})

@@ -92,11 +92,7 @@ func deliverableIn(ctx context.Context, q querier, p tandem.Principal, id int64)
 	var w where
 	engagementScope(&w, p)
 	w.add("d.id = ?", id)
-	var d work.Deliverable
-	if err := scanDeliverable(q.queryRow(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...), &d); err != nil {
-		return nil, notFound(err)
-	}
-	return &d, nil
+	return scanOne(ctx, q, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...)
 }
 
 // deliverableOfEngagement reads a deliverable of the engagement that p may
@@ -117,11 +113,7 @@ func engagementIn(ctx context.Context, q querier, p tandem.Principal, id int64) 
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id = ?", id)
-	var x engagement.Engagement
-	if err := scanEngagement(q.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return scanOne(ctx, q, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
 }
 
 // engagementTerms is an engagement with the terms in force on a date,
@@ -153,11 +145,9 @@ func loadTerms(ctx context.Context, q querier, p tandem.Principal, e *engagement
 	if err != nil {
 		return nil, err
 	}
-	var v contract.Version
-	if err := scanVersion(q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
-		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
-		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, e.ID, tandem.DateOf(at.In(loc)).String()), &v); err != nil {
-		return nil, notFound(err)
+	v, err := termsInForce(ctx, q, p, e.ID, tandem.DateOf(at.In(loc)))
+	if err != nil {
+		return nil, err
 	}
 	return &engagementTerms{e: e, version: v.Number, terms: v.Terms, cal: work.Calendar(v.Terms, tz), loc: loc}, nil
 }
@@ -244,10 +234,7 @@ func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engag
 		return err
 	}
 	d.ID = id
-	if err := tell(ctx, tx, p, d.EngagementID, id, d.Created()); err != nil {
-		return err
-	}
-	return tx.record(ctx, p, "deliverable.created", "engagement", d.EngagementID, map[string]any{
+	return tellAndRecord(ctx, tx, p, d.EngagementID, id, d.Created(), "deliverable.created", map[string]any{
 		"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
 }
 
@@ -329,10 +316,7 @@ func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, no
 			}
 			names = append(names, f.Name)
 		}
-		if err := tell(ctx, tx, p, d.EngagementID, id, d.Submitted(number)); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "deliverable.submitted", "engagement", d.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, d.EngagementID, id, d.Submitted(number), "deliverable.submitted", map[string]any{
 			"deliverable_id": id, "number": number, "files": names})
 	})
 	return number, err
@@ -394,10 +378,7 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 		if _, err := recordFact(ctx, tx, p, f); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, d.EngagementID, id, r.Told(d)); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "deliverable."+decision, "engagement", d.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, d.EngagementID, id, r.Told(d), "deliverable."+decision, map[string]any{
 			"deliverable_id": id, "number": d.Submissions, "reason": r.Reason, "comment": r.Comment})
 	})
 }
@@ -488,10 +469,7 @@ func (s *WorkStore) Attachment(ctx context.Context, p tandem.Principal, delivera
 // acceptance fell on a day in [from, to) (local dates), read from the facts.
 func (s *WorkStore) Outcomes(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ []work.Outcome, err error) {
 	defer wrap(&err, "WorkStore.Outcomes(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	return outcomes(ctx, s.db, p, engagementID, from, to)
@@ -505,8 +483,8 @@ func outcomes(ctx context.Context, q querier, p tandem.Principal, engagementID i
 		return err
 	}, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
 		FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
-		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'deliverable.accepted' AND f.day >= ? AND f.day < ?
-		ORDER BY f.at`, p.WorkspaceID, engagementID, from.String(), to.String())
+		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = ? AND f.day >= ? AND f.day < ?
+		ORDER BY f.at`, p.WorkspaceID, engagementID, string(fact.DeliverableAccepted), from.String(), to.String())
 }
 
 // Figures computes an engagement's work figures for [from, to), with the
@@ -514,10 +492,7 @@ func outcomes(ctx context.Context, q querier, p tandem.Principal, engagementID i
 // of deliverables not yet accepted and past due now.
 func (s *WorkStore) Figures(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ work.Figures, _ []work.Outcome, err error) {
 	defer wrap(&err, "WorkStore.Figures(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return work.Figures{}, nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return work.Figures{}, nil, err
 	}
 	os, err := outcomes(ctx, s.db, p, engagementID, from, to)
