@@ -157,11 +157,7 @@ func updateEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engage
 		x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 		return err
 	}
-	ch := changes(before.AuditFields(), x.AuditFields())
-	if len(ch) == 0 {
-		return nil
-	}
-	return tx.record(ctx, p, "engagement.updated", "engagement", x.ID, ch)
+	return tx.recordChanges(ctx, p, "engagement.updated", "engagement", x.ID, before.AuditFields(), x.AuditFields())
 }
 
 // checkPartner makes sure partnerID is a partner of p's workspace.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
@@ -187,21 +188,17 @@ func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
 	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, boolInt(f.Flag), f.AmountMinor, f.Currency, string(js)}, nil
 }
 
-// getFact reads a fact of p's workspace that p may see.
-func (s *KPIStore) getFact(ctx context.Context, p tandem.Principal, id int64) (*RecordedFact, error) {
-	f, err := loadFact(ctx, s.db, p, id)
+// loadFact reads fact id of p's workspace through q, of an engagement p
+// may see, or tandem.ErrNotFound.
+func loadFact(ctx context.Context, q querier, p tandem.Principal, id int64) (*RecordedFact, error) {
+	f, err := scanOne(ctx, q, scanFact, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := loadEngagement(ctx, s.db, p, f.EngagementID); err != nil {
+	if _, err := loadEngagement(ctx, q, p, f.EngagementID); err != nil {
 		return nil, err
 	}
 	return f, nil
-}
-
-// loadFact reads fact id of p's workspace through q, or tandem.ErrNotFound.
-func loadFact(ctx context.Context, q querier, p tandem.Principal, id int64) (*RecordedFact, error) {
-	return scanOne(ctx, q, scanFact, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id)
 }
 
 // DeleteFact deletes a fact recorded by mistake and recomputes its day's
@@ -210,9 +207,6 @@ func loadFact(ctx context.Context, q querier, p tandem.Principal, id int64) (*Re
 func (s *KPIStore) DeleteFact(ctx context.Context, p tandem.Principal, id int64) (err error) {
 	defer wrap(&err, "KPIStore.DeleteFact(%d)", id)
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
-		return err
-	}
-	if _, err := s.getFact(ctx, p, id); err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
@@ -248,9 +242,6 @@ type FactEdit struct {
 func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64, e FactEdit) (err error) {
 	defer wrap(&err, "KPIStore.UpdateFact(%d)", id)
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
-		return err
-	}
-	if _, err := s.getFact(ctx, p, id); err != nil {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
@@ -301,7 +292,7 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 		before := map[string]any{"at": f.At, "day": f.Day.String(), "value": f.Value, "flag": f.Flag, "amount_minor": f.AmountMinor, "data": f.Data}
 		after := map[string]any{"at": nf.At, "day": nf.Day.String(), "value": nf.Value, "flag": nf.Flag, "amount_minor": nf.AmountMinor, "data": nf.Data}
 		return tx.record(ctx, p, "fact.updated", "engagement", f.EngagementID, map[string]any{
-			"fact_id": id, "kind": f.Kind, "changes": changes(before, after)})
+			"fact_id": id, "kind": f.Kind, "changes": audit.Changes(before, after)})
 	})
 }
 

@@ -109,11 +109,7 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 			return err
 		}
-		ch := changes(before.AuditFields(), x.AuditFields())
-		if len(ch) == 0 {
-			return nil
-		}
-		return tx.record(ctx, p, "partner.updated", "partner", x.ID, ch)
+		return tx.recordChanges(ctx, p, "partner.updated", "partner", x.ID, before.AuditFields(), x.AuditFields())
 	})
 }
 

@@ -377,7 +377,8 @@ func (c *clocker) calendar(ctx context.Context, r *request.Request) (*sla.Calend
 	}
 	tz, ok := c.zone[r.WorkspaceID]
 	if !ok {
-		if err := c.q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, r.WorkspaceID).Scan(&tz); err != nil {
+		var err error
+		if tz, _, err = workspaceZone(ctx, c.q, r.WorkspaceID); err != nil {
 			return nil, err
 		}
 		c.zone[r.WorkspaceID] = tz

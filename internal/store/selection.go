@@ -176,11 +176,7 @@ func (s *SelectionStore) Update(ctx context.Context, p tandem.Principal, x *sele
 		if err := saveSelectionParts(ctx, tx, p, x, before); err != nil {
 			return err
 		}
-		ch := changes(before.AuditFields(), x.AuditFields())
-		if len(ch) == 0 {
-			return nil
-		}
-		return tx.record(ctx, p, "selection.updated", "selection", x.ID, ch)
+		return tx.recordChanges(ctx, p, "selection.updated", "selection", x.ID, before.AuditFields(), x.AuditFields())
 	})
 }
 
