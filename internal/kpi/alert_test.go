@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/tandemhq/tandem/internal/contract"
 )
 
 func TestTurnedOffTrack(t *testing.T) {
@@ -58,5 +60,19 @@ func TestOffTrackMessage(t *testing.T) {
 	}
 	if m.Args["kpi"] != "On time" || m.Args["period"] != "2026-03" || m.Args["engagement"] != "Support desk" || m.Args["score"] != 4250 {
 		t.Errorf("args %v", m.Args)
+	}
+}
+
+func TestKindsInUse(t *testing.T) {
+	t.Parallel()
+	var v1, v2 contract.Version
+	v1.Terms.KPIs = []contract.KPI{{Key: "a", Period: Month}, {Key: "b", Period: Month}}
+	v2.Terms.KPIs = []contract.KPI{{Key: "a", Period: Quarter}}
+	got := KindsInUse([]contract.Version{v1, v2})
+	if len(got) != 2 || !got[Month] || !got[Quarter] || got[Week] {
+		t.Fatalf("KindsInUse = %v, want month and quarter", got)
+	}
+	if len(KindsInUse(nil)) != 0 {
+		t.Fatal("no versions, kinds in use")
 	}
 }

@@ -110,14 +110,8 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 	if err != nil {
 		return 0, err
 	}
-	inUse := map[string]bool{}
-	for _, v := range versions {
-		for _, k := range v.Terms.KPIs {
-			inUse[k.Period] = true
-		}
-	}
 	total := 0
-	for _, per := range kpi.EvaluatedPeriods(inUse, at, loc) {
+	for _, per := range kpi.EvaluatedPeriods(kpi.KindsInUse(versions), at, loc) {
 		scs, _, err := scorecards(ctx, s.db, p, engagementID, []kpi.Period{per}, fromAggregates, false)
 		if err != nil {
 			return total, err

@@ -343,7 +343,7 @@ func sketchOf(rows *sql.Rows, kind fact.Kind) (*kpi.Sketch, error) {
 		if err := rows.Scan(&js); err != nil {
 			return nil, err
 		}
-		v, ok, err := sketchValue(kind, js)
+		v, ok, err := fact.SketchValue(kind, js)
 		if err != nil {
 			return nil, err
 		}

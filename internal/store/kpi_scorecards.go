@@ -131,7 +131,7 @@ func fromFacts(ctx context.Context, q querier, workspaceID, engagementID int64, 
 				return err
 			}
 			x.day = d.String()
-			x.v, x.ok, err = sketchValue(fact.Kind(k), js)
+			x.v, x.ok, err = fact.SketchValue(fact.Kind(k), js)
 			return err
 		}, `SELECT day, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
 			workspaceID, engagementID, k, from, to)
@@ -208,13 +208,7 @@ func (s *KPIStore) Periods(ctx context.Context, p tandem.Principal, kind string,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]kpi.Period, n)
-	per := kpi.PeriodOf(kind, s.db.Now(), loc)
-	for i := n - 1; i >= 0; i-- {
-		out[i] = per
-		per = per.Prev()
-	}
-	return out, nil
+	return kpi.LastPeriods(kind, n, s.db.Now(), loc), nil
 }
 
 // Trend returns an engagement's scorecards for the last n periods of kind,

@@ -50,7 +50,7 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 				return nil, err
 			}
 			k.Day = d.String()
-			v, ok, err := sketchValue(fact.Kind(kind.Name), js)
+			v, ok, err := fact.SketchValue(fact.Kind(kind.Name), js)
 			if err != nil {
 				rows.Close()
 				return nil, err

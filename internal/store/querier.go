@@ -71,16 +71,20 @@ func anyArgs[T any](xs ...T) []any {
 // returns none when it changed no row (or more than one): a guarded UPDATE
 // whose condition no longer holds, a record already gone.
 func (tx *Tx) execOne(ctx context.Context, none error, q string, args ...any) error {
-	res, err := tx.exec(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != 1 {
+	n, err := tx.changed(ctx, q, args...)
+	if err == nil && n != 1 {
 		return none
 	}
-	return nil
+	return err
+}
+
+// changed runs a statement in tx and returns how many rows it changed.
+func (tx *Tx) changed(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // scanOne runs a query for one row through q and scans it into a new T

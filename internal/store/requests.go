@@ -300,12 +300,12 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 	sys := System(r.WorkspaceID, "sla")
 	n := 0
 	for _, b := range r.Unrecorded(cal, now) {
-		res, err := tx.exec(ctx, `UPDATE requests SET `+b.Clock+`_breached = 1, `+b.Clock+`_due_at = NULL WHERE id = ? AND `+b.Clock+`_breached = 0`, r.ID)
+		k, err := tx.changed(ctx, `UPDATE requests SET `+b.Clock+`_breached = 1, `+b.Clock+`_due_at = NULL WHERE id = ? AND `+b.Clock+`_breached = 0`, r.ID)
 		if err != nil {
 			return n, err
 		}
 		r.MarkBreached(b.Clock)
-		if k, _ := res.RowsAffected(); k != 1 {
+		if k != 1 {
 			continue // another instance got there first
 		}
 		data := clockData(r, b.Stop)
