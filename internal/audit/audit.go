@@ -11,6 +11,7 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -113,4 +114,17 @@ func (v *Verifier) Finish(headSeq int64, headHash string) *Break {
 		v.broken = &Break{WorkspaceID: v.workspaceID, Seq: v.nextSeq, Reason: "missing"}
 	}
 	return v.broken
+}
+
+// Changes returns {"field": [old, new]} for the fields of after whose
+// value differs from before's (compared as printed): what an entry of an
+// edit records.
+func Changes(before, after map[string]any) map[string][2]any {
+	out := map[string][2]any{}
+	for k, a := range after {
+		if b := before[k]; fmt.Sprint(b) != fmt.Sprint(a) {
+			out[k] = [2]any{b, a}
+		}
+	}
+	return out
 }

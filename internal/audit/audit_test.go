@@ -69,3 +69,22 @@ func TestHashIgnoresSubMicrosecondAndZone(t *testing.T) {
 		t.Fatal("hash depends on sub-microsecond precision or zone")
 	}
 }
+
+func TestChanges(t *testing.T) {
+	t.Parallel()
+	before := map[string]any{"title": "Support", "status": "draft", "ends_on": nil, "weight": 3}
+	after := map[string]any{"title": "Support desk", "status": "draft", "ends_on": "2026-12-31", "weight": int64(3), "kind": "support"}
+	got := Changes(before, after)
+	want := map[string][2]any{"title": {"Support", "Support desk"}, "ends_on": {nil, "2026-12-31"}, "kind": {nil, "support"}}
+	if len(got) != len(want) {
+		t.Fatalf("Changes = %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("Changes[%s] = %v, want %v", k, got[k], w)
+		}
+	}
+	if got := Changes(before, before); len(got) != 0 {
+		t.Errorf("no edit: %v", got)
+	}
+}

@@ -446,3 +446,19 @@ func OptTime(t time.Time) *time.Time {
 	}
 	return &t
 }
+
+// SketchValue reads the sketch field of a stored fact's data js through the
+// typed payload of its kind (Spec.Sketch); false when the kind keeps no
+// sketch, no payload was recorded, or the payload lacks the value.
+func SketchValue(kind Kind, js string) (int64, bool, error) {
+	s, ok := Lookup(kind)
+	if !ok || s.Sketch == nil || js == "{}" || js == "null" || js == "" {
+		return 0, false, nil // no payload recorded: nothing to sketch, as when recorded
+	}
+	p, err := Decode(kind, []byte(js))
+	if err != nil {
+		return 0, false, err
+	}
+	v, ok := s.Sketch(p)
+	return v, ok, nil
+}

@@ -219,3 +219,27 @@ func TestKindsSpelledOnlyHereAndEveryPayloadProduced(t *testing.T) {
 		t.Error("no code builds fact.ManualValue")
 	}
 }
+
+func TestSketchValue(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		kind Kind
+		js   string
+		v    int64
+		ok   bool
+	}{
+		{DeliverableAccepted, `{"returns":1,"lead_time_s":5400}`, 5400, true},
+		{DeliverableAccepted, `{}`, 0, false},
+		{DeliverableAccepted, ``, 0, false},
+		{DeliverableReturned, `{"submission":2}`, 0, false}, // keeps no sketch
+		{"no.such_kind", `{"lead_time_s":1}`, 0, false},
+	} {
+		v, ok, err := SketchValue(c.kind, c.js)
+		if err != nil || v != c.v || ok != c.ok {
+			t.Errorf("SketchValue(%s, %s) = %d, %v, %v; want %d, %v", c.kind, c.js, v, ok, err, c.v, c.ok)
+		}
+	}
+	if _, _, err := SketchValue(DeliverableAccepted, `{"lead_time_s":"soon"}`); err == nil {
+		t.Error("a payload that does not decode: no error")
+	}
+}

@@ -3,6 +3,8 @@ package kpi
 import (
 	"time"
 
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -72,4 +74,25 @@ func EvaluationDue(loc *time.Location, from, to time.Time) bool {
 			return true
 		}
 	}
+}
+
+// OffTrackMessage is the notification of a KPI (row r of the scorecard of
+// an engagement titled engagement, for the period labelled period) that
+// turned off track: both sides are told — the client's deciders and the
+// partner's people on the engagement.
+func OffTrackMessage(r Row, period, engagement string) notification.Message {
+	return notification.Message{Kind: AlertKPIOffTrack, To: notification.Both,
+		Args: map[string]any{"kpi": r.KPI.Name, "period": period, "engagement": engagement, notification.ScoreArg: r.Score}}
+}
+
+// KindsInUse is the set of period kinds of the KPIs of any of the
+// versions of an engagement's terms: the kinds the evaluation scores.
+func KindsInUse(versions []contract.Version) map[string]bool {
+	inUse := map[string]bool{}
+	for _, v := range versions {
+		for _, k := range v.Terms.KPIs {
+			inUse[k.Period] = true
+		}
+	}
+	return inUse
 }

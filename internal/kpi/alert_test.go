@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/tandemhq/tandem/internal/contract"
 )
 
 func TestTurnedOffTrack(t *testing.T) {
@@ -40,5 +42,37 @@ func TestEvaluatedPeriods(t *testing.T) {
 	}
 	if n := len(EvaluatedPeriods(nil, at, time.UTC)); n != 0 {
 		t.Errorf("no kinds in use: %d periods", n)
+	}
+}
+
+func TestOffTrackMessage(t *testing.T) {
+	t.Parallel()
+	r := Row{Score: 4250, Status: OffTrack}
+	r.KPI.Name = "On time"
+	m := OffTrackMessage(r, "2026-03", "Support desk")
+	if m.Kind != AlertKPIOffTrack || !m.To.Client || !m.To.Partner || len(m.To.Users) != 0 {
+		t.Fatalf("OffTrackMessage = %+v, want both sides told of %s", m, AlertKPIOffTrack)
+	}
+	// The deciders 1 and 2 and the partner's 3 are told, the actor (the
+	// scheduler, 0) is not, each once.
+	if got := m.To.Recipients(0, []int64{1, 2}, []int64{3, 2}); !slices.Equal(got, []int64{1, 2, 3}) {
+		t.Errorf("recipients %v, want [1 2 3]", got)
+	}
+	if m.Args["kpi"] != "On time" || m.Args["period"] != "2026-03" || m.Args["engagement"] != "Support desk" || m.Args["score"] != 4250 {
+		t.Errorf("args %v", m.Args)
+	}
+}
+
+func TestKindsInUse(t *testing.T) {
+	t.Parallel()
+	var v1, v2 contract.Version
+	v1.Terms.KPIs = []contract.KPI{{Key: "a", Period: Month}, {Key: "b", Period: Month}}
+	v2.Terms.KPIs = []contract.KPI{{Key: "a", Period: Quarter}}
+	got := KindsInUse([]contract.Version{v1, v2})
+	if len(got) != 2 || !got[Month] || !got[Quarter] || got[Week] {
+		t.Fatalf("KindsInUse = %v, want month and quarter", got)
+	}
+	if len(KindsInUse(nil)) != 0 {
+		t.Fatal("no versions, kinds in use")
 	}
 }

@@ -1,6 +1,9 @@
 package kpi
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // The day arithmetic of the KPI aggregates: local days are "2006-01-02"
 // strings (a fact's day in its workspace's zone), weeks are named by their
@@ -71,4 +74,49 @@ func Coverage(spans []Span) (weeks, days []Span) {
 		days = add(days, last, sp.To)
 	}
 	return weeks, days
+}
+
+// zones caches time.LoadLocation, which reads the zone file every time.
+var zones sync.Map // IANA name → *time.Location
+
+// Zone returns the location named tz, UTC when unknown.
+func Zone(tz string) *time.Location {
+	if l, ok := zones.Load(tz); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(tz, l)
+	return l
+}
+
+// DayCache gives the local day (and the Monday of its ISO week) of
+// instants in one time zone, remembering the last day's bounds: facts come
+// mostly in time order, so most take no time-zone arithmetic.
+type DayCache struct {
+	Loc       *time.Location
+	lo, hi    time.Time // the cached day is [lo, hi); hi zero: none cached
+	day, week string
+}
+
+// Of returns the local date of t and of the Monday of its week,
+// "2006-01-02".
+func (c *DayCache) Of(t time.Time) (day, week string) {
+	if !c.hi.IsZero() && !t.Before(c.lo) && t.Before(c.hi) {
+		return c.day, c.week
+	}
+	lt := t.In(c.Loc)
+	y, m, d := lt.Date()
+	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	day, week = date.Format(time.DateOnly), MondayOf(date).Format(time.DateOnly)
+	// Cache the day's bounds only when one UTC offset holds all day (no DST
+	// change): then local midnight and the next one are exact.
+	c.hi = time.Time{}
+	lo, hi := time.Date(y, m, d, 0, 0, 0, 0, c.Loc), time.Date(y, m, d+1, 0, 0, 0, 0, c.Loc)
+	if start, end := lt.ZoneBounds(); !lo.Before(start) && (end.IsZero() || !hi.After(end)) {
+		c.lo, c.hi, c.day, c.week = lo, hi, day, week
+	}
+	return day, week
 }

@@ -172,3 +172,19 @@ func Periods(kind string, from, to time.Time, loc *time.Location) []Period {
 	}
 	return out
 }
+
+// LastPeriods returns the last n periods of kind in loc, oldest first, the
+// last one containing now; nil for an unknown kind or n outside 1 …
+// MaxPeriods.
+func LastPeriods(kind string, n int, now time.Time, loc *time.Location) []Period {
+	if !ValidKind(kind) || n < 1 || n > MaxPeriods {
+		return nil
+	}
+	out := make([]Period, n)
+	per := PeriodOf(kind, now, loc)
+	for i := n - 1; i >= 0; i-- {
+		out[i] = per
+		per = per.Prev()
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -181,5 +182,28 @@ func TestMonthsQuartersAndRanges(t *testing.T) {
 	}
 	if p := PeriodOf(Month, time.Date(2026, 6, 6, 12, 0, 0, 0, time.UTC), nil); p.Start.Location() != time.UTC {
 		t.Errorf("nil location: %v", p.Start)
+	}
+}
+
+func TestLastPeriods(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) // Wednesday of ISO week 10
+	var got []string
+	for _, p := range LastPeriods(Week, 3, now, time.UTC) {
+		got = append(got, p.String())
+	}
+	if want := "2026-W08 2026-W09 2026-W10"; strings.Join(got, " ") != want {
+		t.Fatalf("LastPeriods(week, 3) = %v, want %s", got, want)
+	}
+	if ps := LastPeriods(Quarter, 2, now, time.UTC); len(ps) != 2 || ps[0].String() != "2025-Q4" || ps[1].String() != "2026-Q1" {
+		t.Fatalf("LastPeriods(quarter, 2) = %v", ps)
+	}
+	for _, c := range []struct {
+		kind string
+		n    int
+	}{{"day", 1}, {Week, 0}, {Month, MaxPeriods + 1}} {
+		if ps := LastPeriods(c.kind, c.n, now, time.UTC); ps != nil {
+			t.Errorf("LastPeriods(%s, %d) = %v, want nil", c.kind, c.n, ps)
+		}
 	}
 }

@@ -300,3 +300,50 @@ func (s *Sketch) UnmarshalBinary(data []byte) error {
 	*s = t
 	return nil
 }
+
+// DecodeSketch decodes a stored sketch (UnmarshalBinary); nil when data is
+// empty: no sketch stored.
+func DecodeSketch(data []byte) (*Sketch, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	s := &Sketch{}
+	if err := s.UnmarshalBinary(data); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// EncodeSketch encodes s for storage (MarshalBinary); nil, nothing to
+// store, when s is nil or holds no value.
+func EncodeSketch(s *Sketch) ([]byte, error) {
+	if s == nil || s.Count() == 0 {
+		return nil, nil
+	}
+	return s.MarshalBinary()
+}
+
+// MergeEncoded merges two encoded sketches, either of which may be empty,
+// and returns the encoding of the merge: nil when both are empty, a copy of
+// the one that is not when the other is.
+func MergeEncoded(a, b []byte) ([]byte, error) {
+	switch {
+	case len(b) == 0:
+		if len(a) == 0 {
+			return nil, nil
+		}
+		return slices.Clone(a), nil
+	case len(a) == 0:
+		return slices.Clone(b), nil
+	}
+	sa, err := DecodeSketch(a)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := DecodeSketch(b)
+	if err != nil {
+		return nil, err
+	}
+	sa.Merge(sb)
+	return sa.MarshalBinary()
+}

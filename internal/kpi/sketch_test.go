@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -287,4 +288,52 @@ func FuzzSketchUnmarshal(f *testing.F) {
 			t.Fatalf("median %d outside [%d, %d]", q, s.Min(), s.Max())
 		}
 	})
+}
+
+func TestSketchStoredForms(t *testing.T) {
+	t.Parallel()
+	enc := func(vs ...int64) []byte {
+		var s Sketch
+		for _, v := range vs {
+			s.Add(v)
+		}
+		b, err := EncodeSketch(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if b := enc(); b != nil {
+		t.Fatalf("an empty sketch is stored as %v, want nothing", b)
+	}
+	if b, err := EncodeSketch(nil); b != nil || err != nil {
+		t.Fatalf("EncodeSketch(nil) = %v, %v", b, err)
+	}
+	if s, err := DecodeSketch(nil); s != nil || err != nil {
+		t.Fatalf("DecodeSketch(nil) = %v, %v", s, err)
+	}
+	s, err := DecodeSketch(enc(3, 5, 900))
+	if err != nil || s.Count() != 3 || s.Min() != 3 || s.Max() != 900 {
+		t.Fatalf("DecodeSketch = %v, %v; want 3 values from 3 to 900", s, err)
+	}
+	if _, err := DecodeSketch([]byte{0xff}); !errors.Is(err, ErrSketchEncoding) {
+		t.Fatalf("DecodeSketch(junk) = %v, want ErrSketchEncoding", err)
+	}
+	// Merging encodings gives the encoding of all the values.
+	for _, c := range []struct {
+		a, b, want []byte
+	}{
+		{enc(1, 2), enc(300), enc(1, 2, 300)},
+		{enc(1, 2), nil, enc(1, 2)},
+		{nil, enc(7), enc(7)},
+		{nil, nil, nil},
+	} {
+		got, err := MergeEncoded(c.a, c.b)
+		if err != nil || !bytes.Equal(got, c.want) {
+			t.Errorf("MergeEncoded(%v, %v) = %v, %v; want %v", c.a, c.b, got, err, c.want)
+		}
+	}
+	if _, err := MergeEncoded(enc(1), []byte{0xff}); !errors.Is(err, ErrSketchEncoding) {
+		t.Fatalf("MergeEncoded(junk) = %v, want ErrSketchEncoding", err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -205,6 +206,21 @@ func (v *Value) Decide(confirm bool, reason string) (string, error) {
 	}
 	v.State, v.Reason = Rejected, reason
 	return ActionRejected, nil
+}
+
+// Reported is the notification of a value the partner reported (action
+// ActionReported, Enter) of the metric named metricName for the period
+// labelled period: the client's deciders are told, to confirm or reject it.
+func (v *Value) Reported(action, metricName, period string) notification.Message {
+	return notification.Message{Kind: action, To: notification.Client, Args: map[string]any{"metric": metricName, "period": period}}
+}
+
+// Decided is the notification of the client's decision (action, Decide) on
+// a value the partner reported: the partner's people on the engagement and
+// the person who reported it are told.
+func (v *Value) Decided(action, reason string) notification.Message {
+	return notification.Message{Kind: action, To: notification.Audience{Partner: true, Users: []int64{v.EnteredBy}},
+		Args: map[string]any{"metric": v.Metric, "period_start": v.PeriodStart.String(), "reason": reason}}
 }
 
 // ErrNotPending: the value was already decided or replaced.

@@ -129,3 +129,26 @@ func TestCheckScale(t *testing.T) {
 		}
 	}
 }
+
+func TestMessages(t *testing.T) {
+	t.Parallel()
+	v := Value{Metric: "revenue", PeriodStart: tandem.DateOf(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)), EnteredBy: 9}
+	rep := v.Reported(ActionReported, "Revenue", "March 2026")
+	// Only the client's deciders (1, 2) are told of a report, not the
+	// partner's people (9, 5) nor the reporter acting (9).
+	if got := rep.To.Recipients(9, []int64{1, 2}, []int64{9, 5}); rep.Kind != ActionReported || !slices.Equal(got, []int64{1, 2}) {
+		t.Fatalf("Reported: kind %s, recipients %v", rep.Kind, got)
+	}
+	if rep.Args["metric"] != "Revenue" || rep.Args["period"] != "March 2026" {
+		t.Errorf("Reported args %v", rep.Args)
+	}
+	// A decision by a client's manager (1) tells the partner's people (5)
+	// and the reporter (9), once, and no decider.
+	dec := v.Decided(ActionRejected, "no invoice")
+	if got := dec.To.Recipients(1, []int64{1, 2}, []int64{5, 9}); dec.Kind != ActionRejected || !slices.Equal(got, []int64{5, 9}) {
+		t.Fatalf("Decided: kind %s, recipients %v", dec.Kind, got)
+	}
+	if dec.Args["metric"] != "revenue" || dec.Args["period_start"] != "2026-03-01" || dec.Args["reason"] != "no invoice" {
+		t.Errorf("Decided args %v", dec.Args)
+	}
+}

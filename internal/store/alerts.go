@@ -53,7 +53,7 @@ func (s *AlertStore) EvaluateDue(ctx context.Context, from, to time.Time) (_ int
 	total := 0
 	var errs []error
 	for _, w := range wss {
-		if !kpi.EvaluationDue(zone(w.tz), from, to) {
+		if !kpi.EvaluationDue(kpi.Zone(w.tz), from, to) {
 			continue
 		}
 		n, err := s.EvaluateWorkspace(ctx, w.id, to)
@@ -110,19 +110,13 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 	if err != nil {
 		return 0, err
 	}
-	inUse := map[string]bool{}
-	for _, v := range versions {
-		for _, k := range v.Terms.KPIs {
-			inUse[k.Period] = true
-		}
-	}
 	total := 0
-	for _, per := range kpi.EvaluatedPeriods(inUse, at, loc) {
-		sc, err := s.db.KPI.Scorecard(ctx, p, engagementID, per)
+	for _, per := range kpi.EvaluatedPeriods(kpi.KindsInUse(versions), at, loc) {
+		scs, _, err := scorecards(ctx, s.db, p, engagementID, []kpi.Period{per}, fromAggregates, false)
 		if err != nil {
 			return total, err
 		}
-		n, err := s.record(ctx, p, engagementID, title, sc)
+		n, err := s.record(ctx, p, engagementID, title, &scs[0])
 		total += n
 		if err != nil {
 			return total, err
@@ -144,8 +138,6 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 	n := 0
 	err := s.db.transact(ctx, func(tx *Tx) error {
 		n = 0
-		var recipients []int64
-		loaded := false
 		for _, r := range sc.Rows {
 			var prev string
 			err := tx.queryRow(ctx, `SELECT status FROM kpi_status WHERE workspace_id = ? AND engagement_id = ? AND kpi_key = ? AND period_kind = ? AND period_start = ?`,
@@ -185,22 +177,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 			if err != nil {
 				return err
 			}
-			if !loaded {
-				deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
-				if err != nil {
-					return err
-				}
-				people, err := partnerPeople(ctx, tx, p.WorkspaceID, engagementID)
-				if err != nil {
-					return err
-				}
-				recipients, loaded = append(deciders, people...), true
-			}
-			if err := notify(ctx, tx, p, recipients, kpi.AlertKPIOffTrack, engagementID, id,
-				map[string]any{"kpi": r.KPI.Name, "period": label, "engagement": title, notification.ScoreArg: r.Score}); err != nil {
-				return err
-			}
-			if err := tx.record(ctx, p, kpi.AlertKPIOffTrack, "engagement", engagementID, data); err != nil {
+			if err := tellAndRecord(ctx, tx, p, engagementID, id, kpi.OffTrackMessage(r, label, title), kpi.AlertKPIOffTrack, data); err != nil {
 				return err
 			}
 			n++

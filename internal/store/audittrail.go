@@ -62,15 +62,7 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 	if !f.To.IsZero() {
 		w.add("at < ?", f.To.UTC())
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM events`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, scanEntry, `SELECT `+eventCols+` FROM events`+w.String()+
-		fmt.Sprintf(" ORDER BY at DESC, id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
+	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), " ORDER BY at DESC, id DESC", pg, w.args...)
 }
 
 // Verify walks every chain in the database and returns the first break, or

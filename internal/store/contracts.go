@@ -70,14 +70,9 @@ func (s *ContractStore) InForce(ctx context.Context, p tandem.Principal, engagem
 // termsInForce reads the version in force on date (see InForce) through q,
 // for an engagement the caller has already loaded for p.
 func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date) (*contract.Version, error) {
-	var v contract.Version
-	err := scanVersion(q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
+	return scanOne(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
-		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String()), &v)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &v, nil
+		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String())
 }
 
 // Versions lists every version of an engagement's terms, oldest first.
@@ -219,13 +214,9 @@ func (s *ContractStore) Activate(ctx context.Context, p tandem.Principal, engage
 			}
 		}
 		// The draft status in the condition refuses a concurrent activation.
-		up, err := tx.exec(ctx, `UPDATE engagements SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			string(status), tx.now, p.WorkspaceID, engagementID, string(engagement.StatusDraft))
-		if err != nil {
+		if err := tx.execOne(ctx, contract.ErrNotDraft, `UPDATE engagements SET status = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			string(status), tx.now, p.WorkspaceID, engagementID, string(engagement.StatusDraft)); err != nil {
 			return err
-		}
-		if n, _ := up.RowsAffected(); n != 1 {
-			return contract.ErrNotDraft
 		}
 		return tx.record(ctx, p, "engagement.activated", "engagement", engagementID, map[string]any{"status": status})
 	})
@@ -275,13 +266,8 @@ func loadAmendment(ctx context.Context, q querier, p tandem.Principal, engagemen
 	if _, err := loadEngagement(ctx, q, p, engagementID); err != nil {
 		return nil, err
 	}
-	var a contract.Amendment
-	err := scanAmendment(q.queryRow(ctx, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? AND a.number = ?`,
-		p.WorkspaceID, engagementID, number), &a)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &a, nil
+	return scanOne(ctx, q, scanAmendment, `SELECT `+amendmentCols+amendmentFrom+` WHERE a.workspace_id = ? AND a.engagement_id = ? AND a.number = ?`,
+		p.WorkspaceID, engagementID, number)
 }
 
 // Propose records a proposed amendment of a live engagement: the full terms
@@ -361,13 +347,9 @@ func (s *ContractStore) Decide(ctx context.Context, p tandem.Principal, engageme
 		if err := a.Decide(p, accept, note, tx.now); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
-			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.ID, contract.AmendmentProposed)
-		if err != nil {
+		if err := changeOne(ctx, tx, i18n.K("contract.amend_decided"), `UPDATE amendments SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
+			a.Status, a.DecidedBy, a.DecidedAt, a.DecisionNote, a.ID, contract.AmendmentProposed); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("contract.amend_decided"))
 		}
 		if a.Status == contract.AmendmentAccepted {
 			js, err := marshalTerms(a.Terms)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
@@ -57,13 +56,8 @@ func (s *EngagementStore) List(ctx context.Context, p tandem.Principal, pg tande
 	if f.Kind != "" {
 		w.add("e.kind = ?", f.Kind)
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+engagementFrom+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + engagementCols + engagementFrom + w.String() +
-		orderBy(pg.Sort, engagementSorts, "title", "e.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	out, err := scanAll(ctx, s.db, scanEngagement, q, w.args...)
-	return out, total, err
+	return listPage(ctx, s.db, scanEngagement, engagementCols, engagementFrom+w.String(),
+		orderBy(pg.Sort, engagementSorts, "title", "e.id"), pg, w.args...)
 }
 
 // Get returns one engagement p may see, or tandem.ErrNotFound.
@@ -81,14 +75,7 @@ func loadEngagement(ctx context.Context, q querier, p tandem.Principal, id int64
 	if err := access.Can(p, access.EngagementsRead); err != nil {
 		return nil, err
 	}
-	var w where
-	engagementScope(&w, p)
-	w.add("e.id = ?", id)
-	var x engagement.Engagement
-	if err := scanEngagement(q.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return engagementIn(ctx, q, p, id)
 }
 
 // Create validates and stores a new engagement (engagement.PrepareNew) with
@@ -163,22 +150,14 @@ func updateEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engage
 			return err
 		}
 	}
-	res, err := tx.exec(ctx, `UPDATE engagements SET partner_id = ?, title = ?, kind = ?, status = ?,
+	if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE engagements SET partner_id = ?, title = ?, kind = ?, status = ?,
 		starts_on = ?, ends_on = ?, description = ?, search_text = ?, updated_at = ?
 		WHERE workspace_id = ? AND id = ?`,
 		x.PartnerID, x.Title, x.Kind, x.Status, dateArg(x.StartsOn), dateArg(x.EndsOn), x.Description,
-		x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
-	if err != nil {
+		x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return tandem.ErrNotFound
-	}
-	ch := changes(before.AuditFields(), x.AuditFields())
-	if len(ch) == 0 {
-		return nil
-	}
-	return tx.record(ctx, p, "engagement.updated", "engagement", x.ID, ch)
+	return tx.recordChanges(ctx, p, "engagement.updated", "engagement", x.ID, before.AuditFields(), x.AuditFields())
 }
 
 // checkPartner makes sure partnerID is a partner of p's workspace.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -31,7 +33,7 @@ const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, sub
 		ON CONFLICT (workspace_id, kind, subject_id) WHERE kind LIKE 'penalty.%' OR kind LIKE 'breach.%' DO NOTHING`
 
 // recordFact writes a fact and adds it to its day's and week's KPI
-// aggregates (kpi_daily, kpi_weekly) through aggBatch, as RecordFacts does
+// aggregates (kpi_daily, kpi_weekly) through metric.Deltas, as RecordFacts does
 // for a batch; its day is the local date in the workspace's time zone. A
 // penalty or breach fact is recorded at most once per subject: a second
 // attempt reports false.
@@ -46,8 +48,8 @@ func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, 
 	if f.At.IsZero() {
 		f.At = tx.now
 	}
-	days := dayCache{loc: zone(tz)}
-	day, week := days.of(f.At)
+	days := kpi.DayCache{Loc: kpi.Zone(tz)}
+	day, week := days.Of(f.At)
 	args, err := factArgs(p.WorkspaceID, f, day)
 	if err != nil {
 		return false, err
@@ -60,25 +62,9 @@ func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, 
 		return false, err
 	}
 	// Keep the KPI aggregates current in this same transaction.
-	agg := newAggBatch()
-	agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
-	return true, agg.flush(ctx, tx, p.WorkspaceID)
-}
-
-// sketchValue reads the sketch field of a stored fact's JSON through the
-// catalogue's typed payload of its kind (fact.Spec.Sketch); false when the
-// kind keeps no sketch or the payload lacks the value.
-func sketchValue(kind fact.Kind, js string) (int64, bool, error) {
-	s, ok := fact.Lookup(kind)
-	if !ok || s.Sketch == nil || js == "{}" || js == "null" || js == "" {
-		return 0, false, nil // no payload recorded: nothing to sketch, as when recorded (aggBatch.add)
-	}
-	p, err := fact.Decode(kind, []byte(js))
-	if err != nil {
-		return 0, false, err
-	}
-	v, ok := s.Sketch(p)
-	return v, ok, nil
+	agg := metric.NewDeltas()
+	agg.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+	return true, flushDeltas(ctx, tx, p.WorkspaceID, agg)
 }
 
 // resolve takes the fact's kind from its payload when it has none, and

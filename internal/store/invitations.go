@@ -92,15 +92,14 @@ func (s *AccountStore) Invitation(ctx context.Context, secret string) (_ *accoun
 // pendingInvitation reads the invitation behind a secret through q, or
 // tandem.ErrNotFound when it is unknown or no longer pending at now.
 func pendingInvitation(ctx context.Context, q querier, secret string, now time.Time) (*account.Invitation, error) {
-	var inv account.Invitation
-	err := scanInvitation(q.queryRow(ctx, `SELECT `+invitationCols+invitationFrom+` WHERE i.token_hash = ?`, account.Digest(secret)), &inv)
+	inv, err := scanOne(ctx, q, scanInvitation, `SELECT `+invitationCols+invitationFrom+` WHERE i.token_hash = ?`, account.Digest(secret))
 	if err != nil {
-		return nil, notFound(err)
+		return nil, err
 	}
 	if !inv.Pending(now) {
 		return nil, tandem.ErrNotFound
 	}
-	return &inv, nil
+	return inv, nil
 }
 
 // AcceptInvitation uses an invitation once. An existing user (userID != 0)
@@ -115,12 +114,9 @@ func (s *AccountStore) AcceptInvitation(ctx context.Context, secret string, user
 			return err
 		}
 		// Claim the invitation first: a second use finds it taken.
-		res, err := tx.exec(ctx, `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`, tx.now, inv.ID)
-		if err != nil {
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`,
+			tx.now, inv.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
 		}
 		if userID == 0 {
 			if err := inv.NewUser(u, password); err != nil {
@@ -163,12 +159,9 @@ func (s *AccountStore) RevokeInvitation(ctx context.Context, p tandem.Principal,
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE invitations SET expires_at = ? WHERE id = ? AND workspace_id = ? AND accepted_at IS NULL`, tx.now, id, p.WorkspaceID)
-		if err != nil {
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE invitations SET expires_at = ? WHERE id = ? AND workspace_id = ? AND accepted_at IS NULL`,
+			tx.now, id, p.WorkspaceID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
 		}
 		return tx.record(ctx, p, "invitation.revoked", "invitation", id, nil)
 	})

@@ -85,12 +85,8 @@ func (s *JobStore) Claim(ctx context.Context, name, holder string, lease time.Du
 		c = nil
 		now := tx.now
 		until := now.Add(lease)
-		res, err := tx.exec(ctx, `UPDATE jobs SET holder = ?, lease_until = ?
-			WHERE name = ? AND next_run <= ? AND (holder IS NULL OR lease_until < ?)`, holder, until, name, now, now)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if n, err := tx.changed(ctx, `UPDATE jobs SET holder = ?, lease_until = ?
+			WHERE name = ? AND next_run <= ? AND (holder IS NULL OR lease_until < ?)`, holder, until, name, now, now); err != nil || n != 1 {
 			return err
 		}
 		var slot time.Time
@@ -125,12 +121,8 @@ func (s *JobStore) Renew(ctx context.Context, c *JobClaim, lease time.Duration) 
 	defer wrap(&err, "JobStore.Renew(%s)", c.Job)
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		until := tx.now.Add(lease)
-		res, err := tx.exec(ctx, `UPDATE jobs SET lease_until = ? WHERE name = ? AND holder = ? AND next_run = ?`,
+		n, err := tx.changed(ctx, `UPDATE jobs SET lease_until = ? WHERE name = ? AND holder = ? AND next_run = ?`,
 			until, c.Job, c.Holder, c.ScheduledFor)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
 		if ok = err == nil && n == 1; ok {
 			c.LeaseUntil = until
 		}
@@ -152,12 +144,8 @@ func (s *JobStore) Finish(ctx context.Context, c *JobClaim, result int, runErr e
 	}
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		ok = false
-		res, err := tx.exec(ctx, `UPDATE jobs SET holder = NULL, lease_until = NULL, next_run = ?
-			WHERE name = ? AND holder = ? AND next_run = ?`, next.UTC().Truncate(time.Microsecond), c.Job, c.Holder, c.ScheduledFor)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if n, err := tx.changed(ctx, `UPDATE jobs SET holder = NULL, lease_until = NULL, next_run = ?
+			WHERE name = ? AND holder = ? AND next_run = ?`, next.UTC().Truncate(time.Microsecond), c.Job, c.Holder, c.ScheduledFor); err != nil || n != 1 {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE job_runs SET finished_at = ?, result = ?, error = ?
@@ -181,12 +169,8 @@ func (s *JobStore) Finish(ctx context.Context, c *JobClaim, result int, runErr e
 func (s *JobStore) Release(ctx context.Context, c *JobClaim, reason string) (err error) {
 	defer wrap(&err, "JobStore.Release(%s)", c.Job)
 	return s.db.transact(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE jobs SET holder = NULL, lease_until = NULL WHERE name = ? AND holder = ? AND next_run = ?`,
-			c.Job, c.Holder, c.ScheduledFor)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if n, err := tx.changed(ctx, `UPDATE jobs SET holder = NULL, lease_until = NULL WHERE name = ? AND holder = ? AND next_run = ?`,
+			c.Job, c.Holder, c.ScheduledFor); err != nil || n != 1 {
 			return err
 		}
 		_, err = tx.exec(ctx, `UPDATE job_runs SET error = ? WHERE job = ? AND scheduled_for = ? AND holder = ? AND finished_at IS NULL`,

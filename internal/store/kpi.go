@@ -13,7 +13,7 @@ import (
 //
 // Aggregates are kept current in the transaction that records a fact.
 // recordFact (one fact, the work flows) and RecordFacts (a batch) both sum
-// what their facts add in an aggBatch — n, Σvalue, Σvalue² (kinds that
+// what their facts add in a metric.Deltas — n, Σvalue, Σvalue² (kinds that
 // need it), Σflag, Σamount_minor, the facts with value 0, and for a kind
 // with a sketch (metric.Kinds: lead_time_s of deliverable.accepted) the
 // merged sketch of the values — per (engagement, kind, local day) and per
@@ -45,7 +45,7 @@ type KPIStore struct {
 }
 
 // The statements recording a fact runs, prepared once when the database is
-// opened (recordFact, RecordFacts and aggBatch.flush run them through
+// opened (recordFact, RecordFacts and flushDeltas run them through
 // Tx.prepared): parsing SQL is most of the cost of an insert on SQLite.
 const (
 	workspaceZoneSQL = `SELECT time_zone FROM workspaces WHERE id = ?`
@@ -56,7 +56,7 @@ const (
 const factsChunk = 50
 
 // aggChunk is how many aggregate rows one multi-row upsert writes on
-// PostgreSQL (aggBatch.flush).
+// PostgreSQL (flushDeltas).
 const aggChunk = 200
 
 var (
@@ -84,7 +84,7 @@ func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 		dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL,
 		dailyMergeSketchSQL, weeklyMergeSketchSQL} {
 		// Sketches merge in SQL on SQLite, read back and merged in Go on
-		// PostgreSQL (aggBatch.flush).
+		// PostgreSQL (flushDeltas).
 		merge := q == dailyMergeSketchSQL || q == weeklyMergeSketchSQL
 		readBack := q == dailyUpsertSketchSQL || q == weeklyUpsertSketchSQL || q == dailySketchSQL || q == weeklySketchSQL
 		if (db.dialect.name() == "sqlite" && readBack) || (db.dialect.name() != "sqlite" && merge) {

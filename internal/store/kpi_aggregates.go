@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,7 +22,7 @@ import (
 func aggUpsertSQL(table, col string) string {
 	return `INSERT INTO ` + table + ` (workspace_id, engagement_id, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, ` + col + `) DO UPDATE SET n = ` + table + `.n + excluded.n,
+		ON CONFLICT (workspace_id, engagement_id, kind, ` + col + `) DO UPDATE SET n = ` + table + `.N + excluded.N,
 		sum_value = ` + table + `.sum_value + excluded.sum_value, sum_sq_value = ` + table + `.sum_sq_value + excluded.sum_sq_value,
 		sum_flag = ` + table + `.sum_flag + excluded.sum_flag, sum_amount = ` + table + `.sum_amount + excluded.sum_amount,
 		n_zero = ` + table + `.n_zero + excluded.n_zero`
@@ -48,12 +47,12 @@ func aggUpsertSketchSQL(table, col string) string {
 func aggMergeSketchSQL(table, col string) string {
 	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.sketch, excluded.sketch)`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.Sketch, excluded.Sketch)`
 }
 
 // sketchMergeFunc is the SQL function, registered with the SQLite driver,
 // that merges two encoded kpi.Sketch values (either may be NULL or empty)
-// and returns the encoding of the merge: what aggBatch.flush would write
+// and returns the encoding of the merge: what flushDeltas would write
 // after reading the stored sketch back.
 const sketchMergeFunc = "tandem_sketch_merge"
 
@@ -61,140 +60,41 @@ var registerSQLiteFuncs = sync.OnceValue(func() error {
 	return sqlite.RegisterDeterministicScalarFunction(sketchMergeFunc, 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		a, _ := args[0].([]byte)
 		b, _ := args[1].([]byte)
-		switch {
-		case len(b) == 0:
-			if len(a) == 0 {
-				return nil, nil
-			}
-			return slices.Clone(a), nil
-		case len(a) == 0:
-			return slices.Clone(b), nil
-		}
-		var sa, sb kpi.Sketch
-		if err := sa.UnmarshalBinary(a); err != nil {
+		m, err := kpi.MergeEncoded(a, b)
+		if err != nil {
 			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
 		}
-		if err := sb.UnmarshalBinary(b); err != nil {
-			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
+		if m == nil {
+			return nil, nil // NULL, not an empty blob
 		}
-		sa.Merge(&sb)
-		return sa.MarshalBinary()
+		return m, nil
 	})
 })
 
-// aggKey names an aggregate row of a workspace: kpi_daily's by day,
-// kpi_weekly's by the Monday of the week.
-type aggKey struct {
-	eng       int64
-	kind, day string
-}
-
-// aggRow is an aggregate row's values, or a delta to add to one.
-type aggRow struct {
-	n, sumValue, sumSq, sumFlag, sumAmount, nZero int64
-	sketch                                        *kpi.Sketch // nil: none
-}
-
-// add adds o to r, merging sketches.
-func (r *aggRow) add(o *aggRow) {
-	r.n += o.n
-	r.sumValue += o.sumValue
-	r.sumSq += o.sumSq
-	r.sumFlag += o.sumFlag
-	r.sumAmount += o.sumAmount
-	r.nZero += o.nZero
-	if o.sketch != nil {
-		if r.sketch == nil {
-			r.sketch = &kpi.Sketch{}
-		}
-		r.sketch.Merge(o.sketch)
-	}
-}
-
-// aggBatch sums facts into the deltas of their day's and week's aggregate
-// rows: what recording them adds to kpi_daily and kpi_weekly. recordFact
-// (one fact) and RecordFacts (a batch) both record through it.
-type aggBatch struct {
-	daily, weekly map[aggKey]*aggRow
-}
-
-func newAggBatch() *aggBatch {
-	return &aggBatch{daily: map[aggKey]*aggRow{}, weekly: map[aggKey]*aggRow{}}
-}
-
-// add adds one recorded fact: n 1, Σvalue, Σvalue² (kinds that keep it),
-// Σflag, Σamount, value 0, and its sketch field's value (kinds that keep a
-// sketch, when the fact's data has the field).
-func (b *aggBatch) add(eng int64, kind fact.Kind, day, week string, value int64, flag bool, amount int64, data fact.Payload) {
-	k, _ := fact.Lookup(kind)
-	d := aggRow{n: 1, sumValue: value, sumAmount: amount}
-	if k.Squares {
-		d.sumSq = value * value
-	}
-	if flag {
-		d.sumFlag = 1
-	}
-	if value == 0 {
-		d.nZero = 1
-	}
-	v, hasSketch := int64(0), false
-	if k.Sketch != nil && data != nil {
-		v, hasSketch = k.Sketch(data)
-	}
-	for _, t := range [2]struct {
-		m   map[aggKey]*aggRow
-		key aggKey
-	}{{b.daily, aggKey{eng, string(kind), day}}, {b.weekly, aggKey{eng, string(kind), week}}} {
-		r := t.m[t.key]
-		if r == nil {
-			r = &aggRow{}
-			t.m[t.key] = r
-		}
-		r.add(&d)
-		if hasSketch {
-			if r.sketch == nil {
-				r.sketch = &kpi.Sketch{}
-			}
-			r.sketch.Add(v)
-		}
-	}
-}
-
-// flush adds the deltas to kpi_daily and kpi_weekly in tx, one upsert per
+// flushDeltas adds the deltas of a batch of facts (metric.Deltas, what
+// recordFact and RecordFacts sum) to kpi_daily and kpi_weekly in tx, one upsert per
 // row, in key order (so that concurrent batches on PostgreSQL lock rows in
 // the same order). A row with a sketch is, on SQLite, upserted with the
 // stored sketch merged in SQL (sketchMergeFunc); on PostgreSQL it is
 // upserted with RETURNING: the upsert locks the row and returns the stored
 // sketch, which is merged with the delta's and written back in the same
 // transaction.
-func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
+func flushDeltas(ctx context.Context, tx *Tx, workspaceID int64, b *metric.Deltas) error {
 	onSQLite := tx.db.dialect.name() == "sqlite"
 	for _, t := range []struct {
-		m                            map[aggKey]*aggRow
+		m                            map[metric.AggKey]*metric.Sums
 		upsert, upsertSk, set, merge string
-	}{{b.daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
-		{b.weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
-		keys := make([]aggKey, 0, len(t.m))
-		for k := range t.m {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b aggKey) int {
-			if a.eng != b.eng {
-				return cmpInt(a.eng, b.eng)
-			}
-			if a.kind != b.kind {
-				return strings.Compare(a.kind, b.kind)
-			}
-			return strings.Compare(a.day, b.day)
-		})
+	}{{b.Daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
+		{b.Weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
+		keys := metric.SortedKeys(t.m)
 		// On PostgreSQL, the rows without a sketch go in multi-row upserts
 		// (the keys are distinct), which saves a round trip per row; on SQLite
 		// a multi-row statement writes a statement journal, and a prepared
 		// single-row upsert is faster.
 		if tx.db.dialect.name() == "postgres" {
-			var plain []aggKey
+			var plain []metric.AggKey
 			for _, k := range keys {
-				if t.m[k].sketch == nil {
+				if t.m[k].Sketch == nil {
 					plain = append(plain, k)
 				}
 			}
@@ -204,7 +104,7 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 				args := make([]any, 0, len(c)*10)
 				for _, k := range c {
 					r := t.m[k]
-					args = append(args, workspaceID, k.eng, k.kind, k.day, r.n, r.sumValue, r.sumSq, r.sumFlag, r.sumAmount, r.nZero)
+					args = append(args, workspaceID, k.EngagementID, k.Kind, k.Day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero)
 					delete(t.m, k)
 				}
 				tuples := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(c)), ", ")
@@ -218,14 +118,14 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if r == nil {
 				continue // written above
 			}
-			args := []any{workspaceID, k.eng, k.kind, k.day, r.n, r.sumValue, r.sumSq, r.sumFlag, r.sumAmount, r.nZero}
-			if r.sketch == nil {
+			args := []any{workspaceID, k.EngagementID, k.Kind, k.Day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero}
+			if r.Sketch == nil {
 				if _, err := tx.prepared(ctx, t.upsert, args...); err != nil {
 					return err
 				}
 				continue
 			}
-			mine, err := r.sketch.MarshalBinary()
+			mine, err := r.Sketch.MarshalBinary()
 			if err != nil {
 				return err
 			}
@@ -241,36 +141,19 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx, workspaceID int64) error {
 			if err := tx.preparedRow(ctx, t.upsertSk, append(args, mine)...).Scan(&n, &blob); err != nil {
 				return err
 			}
-			if n == r.n {
+			if n == r.N {
 				continue // a new row, written with the delta's sketch
 			}
-			var sk kpi.Sketch
-			if len(blob) > 0 {
-				if err := sk.UnmarshalBinary(blob); err != nil {
-					return fmt.Errorf("store: aggregate sketch: %w", err)
-				}
-			}
-			sk.Merge(r.sketch)
-			merged, err := sk.MarshalBinary()
+			merged, err := kpi.MergeEncoded(blob, mine)
 			if err != nil {
-				return err
+				return fmt.Errorf("store: aggregate sketch: %w", err)
 			}
-			if _, err := tx.prepared(ctx, t.set, merged, workspaceID, k.eng, k.kind, k.day); err != nil {
+			if _, err := tx.prepared(ctx, t.set, merged, workspaceID, k.EngagementID, k.Kind, k.Day); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // squareKinds is the SQL list of the kinds that keep Σvalue² (constant
@@ -313,56 +196,51 @@ func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64,
 	if err != nil {
 		return err
 	}
-	rows, err := tx.query(ctx, `SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
+	days, err := scanAll(ctx, tx, func(s scanner, r *metric.Sums) error { return scanSums(s, r) },
+		`SELECT n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily
 		WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
 		workspaceID, engagementID, kind, week, kpi.AddDays(week, 7))
 	if err != nil {
 		return err
 	}
-	var w aggRow
-	for rows.Next() {
-		var r aggRow
-		var blob []byte
-		if err := rows.Scan(&r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob); err != nil {
-			rows.Close()
-			return err
-		}
-		if len(blob) > 0 {
-			r.sketch = &kpi.Sketch{}
-			if err := r.sketch.UnmarshalBinary(blob); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: kpi_daily sketch: %w", err)
-			}
-		}
-		w.add(&r)
+	var w metric.Sums
+	for i := range days {
+		w.Add(days[i])
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return putWeek(ctx, tx, workspaceID, aggKey{engagementID, kind, week}, &w)
+	return putWeek(ctx, tx, workspaceID, metric.AggKey{EngagementID: engagementID, Kind: kind, Day: week}, &w)
 }
 
-// putWeek writes a kpi_weekly row as w (deleting it when w.n is 0).
-func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k aggKey, w *aggRow) error {
-	if w.n == 0 {
-		_, err := tx.exec(ctx, `DELETE FROM kpi_weekly WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`,
-			workspaceID, k.eng, k.kind, k.day)
+// scanAggRow scans a kpi_daily row's values (n … n_zero, sketch), after
+// the columns in lead.
+func scanSums(s scanner, r *metric.Sums, lead ...any) error {
+	var blob []byte
+	if err := s.Scan(append(lead, &r.N, &r.SumValue, &r.SumSqValue, &r.SumFlag, &r.SumAmount, &r.NZero, &blob)...); err != nil {
 		return err
 	}
-	var blob []byte
-	if w.sketch != nil && w.sketch.Count() > 0 {
-		var err error
-		if blob, err = w.sketch.MarshalBinary(); err != nil {
-			return err
-		}
+	var err error
+	if r.Sketch, err = kpi.DecodeSketch(blob); err != nil {
+		return fmt.Errorf("store: kpi_daily sketch: %w", err)
 	}
-	_, err := tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
+	return nil
+}
+
+// putWeek writes a kpi_weekly row as w (deleting it when w.N is 0).
+func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k metric.AggKey, w *metric.Sums) error {
+	if w.N == 0 {
+		_, err := tx.exec(ctx, `DELETE FROM kpi_weekly WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`,
+			workspaceID, k.EngagementID, k.Kind, k.Day)
+		return err
+	}
+	blob, err := kpi.EncodeSketch(w.Sketch)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
+		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
-		n_zero = excluded.n_zero, sketch = excluded.sketch`,
-		workspaceID, k.eng, k.kind, k.day, w.n, w.sumValue, w.sumSq, w.sumFlag, w.sumAmount, w.nZero, blob)
+		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
+		workspaceID, k.EngagementID, k.Kind, k.Day, w.N, w.SumValue, w.SumSqValue, w.SumFlag, w.SumAmount, w.NZero, blob)
 	return err
 }
 
@@ -381,42 +259,31 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		weeks := map[int64]map[aggKey]*aggRow{} // by workspace
-		rows, err := tx.query(ctx, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
+		type daily struct {
+			ws int64
+			k  metric.AggKey
+			d  tandem.Date
+			r  metric.Sums
+		}
+		days, err := scanAll(ctx, tx, func(s scanner, x *daily) error {
+			return scanSums(s, &x.r, &x.ws, &x.k.EngagementID, &x.k.Kind, dateScan{&x.d})
+		}, `SELECT workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM kpi_daily`)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var ws int64
-			var k aggKey
-			var d tandem.Date
-			var r aggRow
-			var blob []byte
-			if err := rows.Scan(&ws, &k.eng, &k.kind, dateScan{&d}, &r.n, &r.sumValue, &r.sumSq, &r.sumFlag, &r.sumAmount, &r.nZero, &blob); err != nil {
-				rows.Close()
-				return err
-			}
-			if len(blob) > 0 {
-				r.sketch = &kpi.Sketch{}
-				if err := r.sketch.UnmarshalBinary(blob); err != nil {
-					rows.Close()
-					return fmt.Errorf("store: kpi_daily sketch: %w", err)
-				}
-			}
-			k.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
-			m := weeks[ws]
+		weeks := map[int64]map[metric.AggKey]*metric.Sums{} // by workspace
+		for i := range days {
+			x := &days[i]
+			x.k.Day = kpi.MondayOf(x.d.Time()).Format(time.DateOnly)
+			m := weeks[x.ws]
 			if m == nil {
-				m = map[aggKey]*aggRow{}
-				weeks[ws] = m
+				m = map[metric.AggKey]*metric.Sums{}
+				weeks[x.ws] = m
 			}
-			if m[k] == nil {
-				m[k] = &aggRow{}
+			if m[x.k] == nil {
+				m[x.k] = &metric.Sums{}
 			}
-			m[k].add(&r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			m[x.k].Add(x.r)
 		}
 		for ws, m := range weeks {
 			for k, w := range m {
@@ -453,17 +320,15 @@ func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int6
 		if err != nil {
 			return err
 		}
-		if sk.Count() > 0 {
-			if blob, err = sk.MarshalBinary(); err != nil {
-				return err
-			}
+		if blob, err = kpi.EncodeSketch(sk); err != nil {
+			return err
 		}
 	}
 	_, err := tx.exec(ctx, `INSERT INTO kpi_daily (workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, day) DO UPDATE SET n = excluded.n, sum_value = excluded.sum_value,
+		ON CONFLICT (workspace_id, engagement_id, kind, day) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
-		n_zero = excluded.n_zero, sketch = excluded.sketch`,
+		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
 		workspaceID, engagementID, kind, day, s.N, s.SumValue, s.SumSqValue, s.SumFlag, s.SumAmount, s.NZero, blob)
 	return err
 }
@@ -478,7 +343,7 @@ func sketchOf(rows *sql.Rows, kind fact.Kind) (*kpi.Sketch, error) {
 		if err := rows.Scan(&js); err != nil {
 			return nil, err
 		}
-		v, ok, err := sketchValue(kind, js)
+		v, ok, err := fact.SketchValue(kind, js)
 		if err != nil {
 			return nil, err
 		}

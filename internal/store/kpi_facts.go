@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -43,22 +44,6 @@ func scanFact(s interface{ Scan(...any) error }, f *RecordedFact) error {
 	return err
 }
 
-// zones caches time.LoadLocation, which reads the zone file every time.
-var zones sync.Map // IANA name → *time.Location
-
-// zone returns the location named tz, UTC when unknown.
-func zone(tz string) *time.Location {
-	if l, ok := zones.Load(tz); ok {
-		return l.(*time.Location)
-	}
-	l, err := time.LoadLocation(tz)
-	if err != nil {
-		return time.UTC
-	}
-	zones.Store(tz, l)
-	return l
-}
-
 // RecordFacts records a batch of facts in one transaction, each exactly as
 // the work, notice and request stores record theirs (recordFact: the fact,
 // its local day, its day's and week's aggregates), and one audit entry for
@@ -69,9 +54,9 @@ func zone(tz string) *time.Location {
 //
 // The batch is written in bulk: the workspace's time zone is read once and
 // each fact's local day is taken from the day before it when it falls in
-// the same one (dayCache); facts go in multi-row INSERTs of factsChunk
+// the same one (kpi.DayCache); facts go in multi-row INSERTs of factsChunk
 // (once-only kinds one at a time, to learn whether they were recorded);
-// and the aggregates are summed in memory first (aggBatch), sketches
+// and the aggregates are summed in memory first (metric.Deltas), sketches
 // merged, so that each (engagement, kind, day) and (engagement, kind,
 // week) of the batch costs one upsert, not one per fact.
 func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []Fact) (n int, err error) {
@@ -97,12 +82,9 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		n = 0
 		// Every engagement must be of p's workspace: one query for the batch.
-		args := []any{p.WorkspaceID}
-		for _, id := range ids {
-			args = append(args, id)
-		}
 		var found int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, args...).Scan(&found); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`,
+			append([]any{p.WorkspaceID}, anyArgs(ids...)...)...).Scan(&found); err != nil {
 			return err
 		}
 		if found != len(ids) {
@@ -112,8 +94,8 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 		if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
 			return err
 		}
-		days := dayCache{loc: zone(tz)}
-		agg := newAggBatch()
+		days := kpi.DayCache{Loc: kpi.Zone(tz)}
+		agg := metric.NewDeltas()
 		// Facts waiting for a multi-row INSERT of factsChunk, which saves a
 		// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
 		// On SQLite such an INSERT keeps a statement journal of the pages it
@@ -145,7 +127,7 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 			if f.At.IsZero() {
 				f.At = tx.now
 			}
-			day, week := days.of(f.At)
+			day, week := days.Of(f.At)
 			args, err := factArgs(p.WorkspaceID, f, day)
 			if err != nil {
 				return err
@@ -171,13 +153,13 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 					return err
 				}
 			}
-			agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+			agg.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
 			n++
 		}
 		if err := flush(true); err != nil {
 			return err
 		}
-		if err := agg.flush(ctx, tx, p.WorkspaceID); err != nil {
+		if err := flushDeltas(ctx, tx, p.WorkspaceID, agg); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "facts.recorded", "workspace", p.WorkspaceID, map[string]any{"count": n, "engagements": ids})
@@ -203,52 +185,20 @@ func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	flag := 0
-	if f.Flag {
-		flag = 1
-	}
-	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, flag, f.AmountMinor, f.Currency, string(js)}, nil
+	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, boolInt(f.Flag), f.AmountMinor, f.Currency, string(js)}, nil
 }
 
-// dayCache gives the local day (and the Monday of its ISO week) of
-// instants in one time zone, remembering the last day's bounds: facts come
-// mostly in time order, so most take no time-zone arithmetic.
-type dayCache struct {
-	loc       *time.Location
-	lo, hi    time.Time // the cached day is [lo, hi); hi zero: none cached
-	day, week string
-}
-
-// of returns the local date of t and of the Monday of its week,
-// "2006-01-02".
-func (c *dayCache) of(t time.Time) (day, week string) {
-	if !c.hi.IsZero() && !t.Before(c.lo) && t.Before(c.hi) {
-		return c.day, c.week
-	}
-	lt := t.In(c.loc)
-	y, m, d := lt.Date()
-	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	day, week = date.Format(time.DateOnly), kpi.MondayOf(date).Format(time.DateOnly)
-	// Cache the day's bounds only when one UTC offset holds all day (no DST
-	// change): then local midnight and the next one are exact.
-	c.hi = time.Time{}
-	lo, hi := time.Date(y, m, d, 0, 0, 0, 0, c.loc), time.Date(y, m, d+1, 0, 0, 0, 0, c.loc)
-	if start, end := lt.ZoneBounds(); !lo.Before(start) && (end.IsZero() || !hi.After(end)) {
-		c.lo, c.hi, c.day, c.week = lo, hi, day, week
-	}
-	return day, week
-}
-
-// getFact reads a fact of p's workspace that p may see.
-func (s *KPIStore) getFact(ctx context.Context, p tandem.Principal, id int64) (*RecordedFact, error) {
-	var f RecordedFact
-	if err := scanFact(s.db.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-		return nil, notFound(err)
-	}
-	if _, err := loadEngagement(ctx, s.db, p, f.EngagementID); err != nil {
+// loadFact reads fact id of p's workspace through q, of an engagement p
+// may see, or tandem.ErrNotFound.
+func loadFact(ctx context.Context, q querier, p tandem.Principal, id int64) (*RecordedFact, error) {
+	f, err := scanOne(ctx, q, scanFact, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id)
+	if err != nil {
 		return nil, err
 	}
-	return &f, nil
+	if _, err := loadEngagement(ctx, q, p, f.EngagementID); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // DeleteFact deletes a fact recorded by mistake and recomputes its day's
@@ -259,13 +209,10 @@ func (s *KPIStore) DeleteFact(ctx context.Context, p tandem.Principal, id int64)
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
-	if _, err := s.getFact(ctx, p, id); err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		var f RecordedFact
-		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-			return notFound(err)
+		f, err := loadFact(ctx, tx, p, id)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id); err != nil {
 			return err
@@ -297,19 +244,16 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 	if err := access.Can(p, access.EngagementsWrite); err != nil {
 		return err
 	}
-	if _, err := s.getFact(ctx, p, id); err != nil {
-		return err
-	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		var f RecordedFact
-		if err := scanFact(tx.queryRow(ctx, `SELECT `+factCols+` FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, id), &f); err != nil {
-			return notFound(err)
+		f, err := loadFact(ctx, tx, p, id)
+		if err != nil {
+			return err
 		}
 		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
 		if err != nil {
 			return err
 		}
-		nf := f
+		nf := *f
 		if e.At != nil {
 			nf.At = e.At.UTC().Truncate(time.Microsecond)
 			nf.Day = tandem.DateOf(nf.At.In(loc))
@@ -333,12 +277,8 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		flag := 0
-		if nf.Flag {
-			flag = 1
-		}
 		if _, err := tx.exec(ctx, `UPDATE facts SET at = ?, day = ?, value = ?, flag = ?, amount_minor = ?, data = ? WHERE workspace_id = ? AND id = ?`,
-			nf.At, nf.Day.String(), nf.Value, flag, nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
+			nf.At, nf.Day.String(), nf.Value, boolInt(nf.Flag), nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
 			return err
 		}
 		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
@@ -352,7 +292,7 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 		before := map[string]any{"at": f.At, "day": f.Day.String(), "value": f.Value, "flag": f.Flag, "amount_minor": f.AmountMinor, "data": f.Data}
 		after := map[string]any{"at": nf.At, "day": nf.Day.String(), "value": nf.Value, "flag": nf.Flag, "amount_minor": nf.AmountMinor, "data": nf.Data}
 		return tx.record(ctx, p, "fact.updated", "engagement", f.EngagementID, map[string]any{
-			"fact_id": id, "kind": f.Kind, "changes": changes(before, after)})
+			"fact_id": id, "kind": f.Kind, "changes": audit.Changes(before, after)})
 	})
 }
 
@@ -369,26 +309,9 @@ func (s *KPIStore) Facts(ctx context.Context, p tandem.Principal, engagementID i
 	w.add("workspace_id = ?", p.WorkspaceID)
 	w.add("engagement_id = ?", engagementID)
 	if len(kinds) > 0 {
-		args := make([]any, len(kinds))
-		for i, k := range kinds {
-			args[i] = k
-		}
-		w.add("kind IN ("+placeholders(len(kinds))+")", args...)
+		w.add("kind IN ("+placeholders(len(kinds))+")", anyArgs(kinds...)...)
 	}
 	w.add("day >= ?", from.String())
 	w.add("day < ?", to.String())
-	rows, err := s.db.query(ctx, `SELECT `+factCols+` FROM facts`+w.String()+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, limit), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []RecordedFact{}
-	for rows.Next() {
-		var f RecordedFact
-		if err := scanFact(rows, &f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return scanAll(ctx, s.db, scanFact, `SELECT `+factCols+` FROM facts`+w.String()+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, limit), w.args...)
 }

@@ -28,34 +28,30 @@ type Scorecard struct {
 // the days of spans (consecutive periods, oldest first), with sketches when
 // withSketch. A row covers one day, or a whole week (day is its Monday)
 // that lies inside one span.
-type source func(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error)
+type source func(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error)
 
 // fromAggregates reads kpi_weekly for the whole weeks of spans and
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
-func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
+func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
 	sk := "NULL"
 	if withSketch {
 		sk = "sketch"
 	}
 	weeks, days := kpi.Coverage(spans)
-	var q strings.Builder
+	var text strings.Builder
 	var args []any
 	part := func(table, col, from, to string) {
-		if q.Len() > 0 {
-			q.WriteString(" UNION ALL ")
+		if text.Len() > 0 {
+			text.WriteString(" UNION ALL ")
 		}
 		src := "0"
 		if table == "kpi_weekly" {
 			src = "1"
 		}
-		q.WriteString(`SELECT ` + src + `, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, ` + sk + ` FROM ` + table +
+		text.WriteString(`SELECT ` + src + `, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, ` + sk + ` FROM ` + table +
 			` WHERE workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(kinds)) + `) AND ` + col + ` >= ? AND ` + col + ` < ?`)
-		args = append(args, workspaceID, engagementID)
-		for _, k := range kinds {
-			args = append(args, k)
-		}
-		args = append(args, from, to)
+		args = append(append(append(args, workspaceID, engagementID), anyArgs(kinds...)...), from, to)
 	}
 	if len(weeks) > 0 {
 		// The weeks between the ranges (straddling two months) are read
@@ -65,7 +61,7 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 	for _, d := range days {
 		part("kpi_daily", "day", d.From, d.To)
 	}
-	rows, err := s.db.query(ctx, q.String(), args...)
+	rows, err := q.query(ctx, text.String(), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -87,11 +83,8 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 				continue
 			}
 		}
-		if len(blob) > 0 {
-			r.Sums.Sketch = &kpi.Sketch{}
-			if err := r.Sums.Sketch.UnmarshalBinary(blob); err != nil {
-				return nil, fmt.Errorf("store: aggregate sketch: %w", err)
-			}
+		if r.Sums.Sketch, err = kpi.DecodeSketch(blob); err != nil {
+			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
 		}
 		out = append(out, r)
 	}
@@ -101,34 +94,22 @@ func (s *KPIStore) fromAggregates(ctx context.Context, workspaceID, engagementID
 // fromFacts computes the same rows from the raw facts (GROUP BY over the
 // facts, sketches rebuilt from each fact's data): the baseline the
 // benchmark compares against, and what Verify checks the aggregates with.
-func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
+func fromFacts(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
 	from, to := spans[0].From, spans[len(spans)-1].To
-	args := []any{workspaceID, engagementID}
-	for _, k := range kinds {
-		args = append(args, k)
-	}
-	args = append(args, from, to)
+	args := append(append([]any{workspaceID, engagementID}, anyArgs(kinds...)...), from, to)
 	cond := `workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(kinds)) + `) AND day >= ? AND day < ?`
-	rows, err := s.db.query(ctx, `SELECT kind, day, `+factSums()+` FROM facts WHERE `+cond+` GROUP BY kind, day`, args...)
+	out, err := scanAll(ctx, q, func(s scanner, r *metric.DayRow) error {
+		var d tandem.Date
+		err := s.Scan(&r.Kind, dateScan{&d}, &r.Sums.N, &r.Sums.SumValue, &r.Sums.SumSqValue, &r.Sums.SumFlag, &r.Sums.SumAmount, &r.Sums.NZero)
+		r.Day = d.String()
+		return err
+	}, `SELECT kind, day, `+factSums()+` FROM facts WHERE `+cond+` GROUP BY kind, day`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []metric.DayRow
 	index := map[[2]string]int{}
-	for rows.Next() {
-		var r metric.DayRow
-		var d tandem.Date
-		if err := rows.Scan(&r.Kind, dateScan{&d}, &r.Sums.N, &r.Sums.SumValue, &r.Sums.SumSqValue, &r.Sums.SumFlag, &r.Sums.SumAmount, &r.Sums.NZero); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.Day = d.String()
-		index[[2]string{r.Kind, r.Day}] = len(out)
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for i, r := range out {
+		index[[2]string{r.Kind, r.Day}] = i
 	}
 	if !withSketch {
 		return out, nil
@@ -138,35 +119,34 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 		if field == "" {
 			continue
 		}
-		rows, err := s.db.query(ctx, `SELECT day, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
+		type value struct {
+			day string
+			v   int64
+			ok  bool
+		}
+		values, err := scanAll(ctx, q, func(s scanner, x *value) error {
+			var d tandem.Date
+			var js string
+			if err := s.Scan(dateScan{&d}, &js); err != nil {
+				return err
+			}
+			x.day = d.String()
+			x.v, x.ok, err = fact.SketchValue(fact.Kind(k), js)
+			return err
+		}, `SELECT day, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day >= ? AND day < ?`,
 			workspaceID, engagementID, k, from, to)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var d tandem.Date
-			var js string
-			if err := rows.Scan(dateScan{&d}, &js); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			v, ok, err := sketchValue(fact.Kind(k), js)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if !ok {
+		for _, x := range values {
+			if !x.ok {
 				continue
 			}
-			r := &out[index[[2]string{k, d.String()}]]
+			r := &out[index[[2]string{k, x.day}]]
 			if r.Sums.Sketch == nil {
 				r.Sums.Sketch = &kpi.Sketch{}
 			}
-			r.Sums.Sketch.Add(v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			r.Sums.Sketch.Add(x.v)
 		}
 	}
 	return out, nil
@@ -178,8 +158,8 @@ func (s *KPIStore) fromFacts(ctx context.Context, workspaceID, engagementID int6
 // Which KPIs: those of the terms in force on the period's last day whose
 // period is the period's kind (kpi.TermsFor, kpi.PeriodKPIs); none for a
 // period that ends before the first terms take effect.
-func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagementID int64, periods []kpi.Period, src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
-	versions, err := loadVersions(ctx, s.db, p, engagementID) // checks that p may see the engagement
+func scorecards(ctx context.Context, q querier, p tandem.Principal, engagementID int64, periods []kpi.Period, src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
+	versions, err := loadVersions(ctx, q, p, engagementID) // checks that p may see the engagement
 	if err != nil {
 		return nil, nil, err
 	}
@@ -189,7 +169,7 @@ func (s *KPIStore) scorecards(ctx context.Context, p tandem.Principal, engagemen
 	plan := metric.PlanScorecards(versions, periods)
 	var rows []metric.DayRow
 	if len(plan.Kinds) > 0 {
-		if rows, err = src(ctx, p.WorkspaceID, engagementID, plan.Kinds, plan.Spans, plan.WithSketch); err != nil {
+		if rows, err = src(ctx, q, p.WorkspaceID, engagementID, plan.Kinds, plan.Spans, plan.WithSketch); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -211,7 +191,7 @@ func (s *KPIStore) Scorecard(ctx context.Context, p tandem.Principal, engagement
 	if !kpi.ValidKind(period.Kind) {
 		return nil, invalid("period", "validation.one_of")
 	}
-	scs, _, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates, false)
+	scs, _, err := scorecards(ctx, s.db, p, engagementID, []kpi.Period{period}, fromAggregates, false)
 	if err != nil {
 		return nil, err
 	}
@@ -228,13 +208,7 @@ func (s *KPIStore) Periods(ctx context.Context, p tandem.Principal, kind string,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]kpi.Period, n)
-	per := kpi.PeriodOf(kind, s.db.Now(), loc)
-	for i := n - 1; i >= 0; i-- {
-		out[i] = per
-		per = per.Prev()
-	}
-	return out, nil
+	return kpi.LastPeriods(kind, n, s.db.Now(), loc), nil
 }
 
 // Trend returns an engagement's scorecards for the last n periods of kind,
@@ -247,7 +221,7 @@ func (s *KPIStore) Trend(ctx context.Context, p tandem.Principal, engagementID i
 	if err != nil {
 		return nil, err
 	}
-	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromAggregates, false)
+	scs, _, err := scorecards(ctx, s.db, p, engagementID, periods, fromAggregates, false)
 	return scs, err
 }
 
@@ -261,7 +235,7 @@ func (s *KPIStore) TrendFromFacts(ctx context.Context, p tandem.Principal, engag
 	if err != nil {
 		return nil, err
 	}
-	scs, _, err := s.scorecards(ctx, p, engagementID, periods, s.fromFacts, false)
+	scs, _, err := scorecards(ctx, s.db, p, engagementID, periods, fromFacts, false)
 	return scs, err
 }
 
@@ -291,7 +265,7 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 	if !kpi.ValidKind(period.Kind) {
 		return nil, invalid("period", "validation.one_of")
 	}
-	scs, aggs, err := s.scorecards(ctx, p, engagementID, []kpi.Period{period}, s.fromAggregates, true)
+	scs, aggs, err := scorecards(ctx, s.db, p, engagementID, []kpi.Period{period}, fromAggregates, true)
 	if err != nil {
 		return nil, err
 	}
@@ -315,26 +289,14 @@ func (s *KPIStore) Explain(ctx context.Context, p tandem.Principal, engagementID
 	}
 	from := tandem.DateOf(period.Start.In(period.Start.Location())).String()
 	to := tandem.DateOf(period.End.In(period.End.Location())).String()
-	args := []any{p.WorkspaceID, engagementID}
-	for _, k := range m.Kinds {
-		args = append(args, k)
-	}
-	args = append(args, from, to)
+	args := append(append([]any{p.WorkspaceID, engagementID}, anyArgs(m.Kinds...)...), from, to)
 	cond := ` FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(m.Kinds)) + `) AND day >= ? AND day < ?`
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+cond, args...).Scan(&x.FactsTotal); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT `+factCols+cond+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, MaxExplainFacts), args...)
+	x.Facts, err = scanAll(ctx, s.db, scanFact, `SELECT `+factCols+cond+fmt.Sprintf(` ORDER BY day, at, id LIMIT %d`, MaxExplainFacts), args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var f RecordedFact
-		if err := scanFact(rows, &f); err != nil {
-			return nil, err
-		}
-		x.Facts = append(x.Facts, f)
-	}
-	return x, rows.Err()
+	return x, nil
 }

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/fact"
@@ -13,51 +11,8 @@ import (
 )
 
 // Mismatch is the first difference Verify found between the stored
-// aggregates and those recomputed from the facts, in the order of
-// (workspace, engagement, kind, day). Stored is "missing" for a day with
-// facts but no aggregate row; Recomputed is "missing" for a row whose day
-// has no facts.
-//
-// Table is "kpi_daily" or "kpi_weekly" (whose Day is the Monday of the
-// week); kpi_daily is checked first.
-type Mismatch struct {
-	Table                     string
-	WorkspaceID, EngagementID int64
-	Kind, Day, Column         string
-	Stored, Recomputed        string
-}
-
-func (m *Mismatch) Error() string {
-	day := "day"
-	if m.Table == "kpi_weekly" {
-		day = "week"
-	}
-	return fmt.Sprintf("%s differs from the facts: workspace %d, engagement %d, kind %s, %s %s, %s: stored %s, recomputed %s",
-		m.Table, m.WorkspaceID, m.EngagementID, m.Kind, day, m.Day, m.Column, m.Stored, m.Recomputed)
-}
-
-type dailyKey struct {
-	ws, eng   int64
-	kind, day string
-}
-
-func (a dailyKey) less(b dailyKey) bool {
-	if a.ws != b.ws {
-		return a.ws < b.ws
-	}
-	if a.eng != b.eng {
-		return a.eng < b.eng
-	}
-	if a.kind != b.kind {
-		return a.kind < b.kind
-	}
-	return a.day < b.day
-}
-
-type dailyVals struct {
-	n, sumValue, sumSq, sumFlag, sumAmount, nZero int64
-	sketch                                        []byte
-}
+// aggregates and those recomputed from the facts (metric.Mismatch).
+type Mismatch = metric.Mismatch
 
 // Verify recomputes every aggregate row from the raw facts (GROUP BY over
 // all facts, sketches rebuilt from each fact's data) and compares them with
@@ -77,7 +32,7 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 		return nil, err
 	}
 	// Sketches recomputed from the facts of the kinds that keep one.
-	sketches := map[dailyKey]*kpi.Sketch{}
+	sketches := map[metric.AggKey]*kpi.Sketch{}
 	for _, kind := range metric.Kinds {
 		if kind.SketchField == "" {
 			continue
@@ -87,15 +42,15 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 			return nil, err
 		}
 		for rows.Next() {
-			k := dailyKey{kind: kind.Name}
+			k := metric.AggKey{Kind: kind.Name}
 			var d tandem.Date
 			var js string
-			if err := rows.Scan(&k.ws, &k.eng, dateScan{&d}, &js); err != nil {
+			if err := rows.Scan(&k.WorkspaceID, &k.EngagementID, dateScan{&d}, &js); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			k.day = d.String()
-			v, ok, err := sketchValue(fact.Kind(kind.Name), js)
+			k.Day = d.String()
+			v, ok, err := fact.SketchValue(fact.Kind(kind.Name), js)
 			if err != nil {
 				rows.Close()
 				return nil, err
@@ -112,122 +67,68 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 			return nil, err
 		}
 	}
-	var first *Mismatch
-	var firstKey dailyKey
-	note := func(table string, k dailyKey, col, st, re string) {
-		if first == nil || (first.Table == table && k.less(firstKey)) {
-			first, firstKey = &Mismatch{Table: table, WorkspaceID: k.ws, EngagementID: k.eng, Kind: k.kind, Day: k.day, Column: col, Stored: st, Recomputed: re}, k
-		}
+	daily := map[metric.AggKey]metric.AggRow{}
+	weeks := map[metric.AggKey]*metric.Sums{}
+	type day struct {
+		k metric.AggKey
+		v metric.AggRow
+		d tandem.Date
 	}
-	compare := func(table string, k dailyKey, st dailyVals, v dailyVals) {
-		for _, c := range []struct {
-			col    string
-			st, re int64
-		}{{"n", st.n, v.n}, {"sum_value", st.sumValue, v.sumValue}, {"sum_sq_value", st.sumSq, v.sumSq},
-			{"sum_flag", st.sumFlag, v.sumFlag}, {"sum_amount", st.sumAmount, v.sumAmount}, {"n_zero", st.nZero, v.nZero}} {
-			if c.st != c.re {
-				note(table, k, c.col, fmt.Sprint(c.st), fmt.Sprint(c.re))
-				return
-			}
-		}
-		if !bytes.Equal(st.sketch, v.sketch) {
-			note(table, k, "sketch", sketchText(st.sketch), sketchText(v.sketch))
-		}
-	}
-	weeks := map[dailyKey]*aggRow{} // recomputed
-	rows, err := s.db.query(ctx, `SELECT workspace_id, engagement_id, kind, day, `+factSums()+` FROM facts GROUP BY workspace_id, engagement_id, kind, day`)
+	days, err := scanAll(ctx, s.db, func(r scanner, x *day) error {
+		err := r.Scan(&x.k.WorkspaceID, &x.k.EngagementID, &x.k.Kind, dateScan{&x.d},
+			&x.v.N, &x.v.SumValue, &x.v.SumSqValue, &x.v.SumFlag, &x.v.SumAmount, &x.v.NZero)
+		x.k.Day = x.d.String()
+		return err
+	}, `SELECT workspace_id, engagement_id, kind, day, `+factSums()+` FROM facts GROUP BY workspace_id, engagement_id, kind, day`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k dailyKey
-		var v dailyVals
-		var d tandem.Date
-		if err := rows.Scan(&k.ws, &k.eng, &k.kind, dateScan{&d}, &v.n, &v.sumValue, &v.sumSq, &v.sumFlag, &v.sumAmount, &v.nZero); err != nil {
+	for _, x := range days {
+		sk := sketches[x.k]
+		if x.v.Encoded, err = kpi.EncodeSketch(sk); err != nil {
 			return nil, err
 		}
-		k.day = d.String()
-		sk := sketches[k]
-		if sk != nil && sk.Count() > 0 {
-			if v.sketch, err = sk.MarshalBinary(); err != nil {
-				return nil, err
-			}
-		}
-		wk := k
-		wk.day = kpi.MondayOf(d.Time()).Format(time.DateOnly)
+		daily[x.k] = x.v
+		wk := x.k
+		wk.Day = kpi.MondayOf(x.d.Time()).Format(time.DateOnly)
 		if weeks[wk] == nil {
-			weeks[wk] = &aggRow{}
+			weeks[wk] = &metric.Sums{}
 		}
-		weeks[wk].add(&aggRow{n: v.n, sumValue: v.sumValue, sumSq: v.sumSq, sumFlag: v.sumFlag, sumAmount: v.sumAmount, nZero: v.nZero, sketch: sk})
-		st, ok := stored[k]
-		if !ok {
-			note("kpi_daily", k, "row", "missing", fmt.Sprintf("n=%d", v.n))
-			continue
-		}
-		delete(stored, k)
-		compare("kpi_daily", k, st, v)
+		sums := x.v.Sums
+		sums.Sketch = sk
+		weeks[wk].Add(sums)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if m := metric.CompareAggregates("kpi_daily", stored, daily); m != nil {
+		return m, nil
 	}
-	for k, st := range stored {
-		note("kpi_daily", k, "row", fmt.Sprintf("n=%d", st.n), "missing")
-	}
-	if first != nil {
-		return first, nil
-	}
+	weekly := map[metric.AggKey]metric.AggRow{}
 	for k, w := range weeks {
-		v := dailyVals{n: w.n, sumValue: w.sumValue, sumSq: w.sumSq, sumFlag: w.sumFlag, sumAmount: w.sumAmount, nZero: w.nZero}
-		if w.sketch != nil && w.sketch.Count() > 0 {
-			if v.sketch, err = w.sketch.MarshalBinary(); err != nil {
-				return nil, err
-			}
+		v := metric.AggRow{Sums: *w}
+		if v.Encoded, err = kpi.EncodeSketch(w.Sketch); err != nil {
+			return nil, err
 		}
-		st, ok := storedWeeks[k]
-		if !ok {
-			note("kpi_weekly", k, "row", "missing", fmt.Sprintf("n=%d", v.n))
-			continue
-		}
-		delete(storedWeeks, k)
-		compare("kpi_weekly", k, st, v)
+		weekly[k] = v
 	}
-	for k, st := range storedWeeks {
-		note("kpi_weekly", k, "row", fmt.Sprintf("n=%d", st.n), "missing")
-	}
-	return first, nil
+	return metric.CompareAggregates("kpi_weekly", storedWeeks, weekly), nil
 }
 
 // storedAggregates reads every row of an aggregate table (kpi_daily by
 // day, kpi_weekly by week).
-func (s *KPIStore) storedAggregates(ctx context.Context, table, col string) (map[dailyKey]dailyVals, error) {
-	stored := map[dailyKey]dailyVals{}
-	rows, err := s.db.query(ctx, `SELECT workspace_id, engagement_id, kind, `+col+`, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM `+table)
-	if err != nil {
-		return nil, err
+func (s *KPIStore) storedAggregates(ctx context.Context, table, col string) (map[metric.AggKey]metric.AggRow, error) {
+	type row struct {
+		k metric.AggKey
+		v metric.AggRow
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k dailyKey
-		var v dailyVals
+	rows, err := scanAll(ctx, s.db, func(r scanner, x *row) error {
 		var d tandem.Date
-		if err := rows.Scan(&k.ws, &k.eng, &k.kind, dateScan{&d}, &v.n, &v.sumValue, &v.sumSq, &v.sumFlag, &v.sumAmount, &v.nZero, &v.sketch); err != nil {
-			return nil, err
-		}
-		k.day = d.String()
-		stored[k] = v
+		err := r.Scan(&x.k.WorkspaceID, &x.k.EngagementID, &x.k.Kind, dateScan{&d},
+			&x.v.N, &x.v.SumValue, &x.v.SumSqValue, &x.v.SumFlag, &x.v.SumAmount, &x.v.NZero, &x.v.Encoded)
+		x.k.Day = d.String()
+		return err
+	}, `SELECT workspace_id, engagement_id, kind, `+col+`, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM `+table)
+	stored := map[metric.AggKey]metric.AggRow{}
+	for _, x := range rows {
+		stored[x.k] = x.v
 	}
-	return stored, rows.Err()
-}
-
-// sketchText describes an encoded sketch for a Mismatch.
-func sketchText(b []byte) string {
-	if len(b) == 0 {
-		return "none"
-	}
-	var sk kpi.Sketch
-	if err := sk.UnmarshalBinary(b); err != nil {
-		return fmt.Sprintf("undecodable (%d bytes)", len(b))
-	}
-	return fmt.Sprintf("%d values, min %d, max %d, %d bytes", sk.Count(), sk.Min(), sk.Max(), len(b))
+	return stored, err
 }

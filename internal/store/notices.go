@@ -47,10 +47,7 @@ type NoticeFilter struct {
 // see the engagement may call it; ENotFound otherwise.
 func (s *NoticeStore) List(ctx context.Context, p tandem.Principal, engagementID int64, f NoticeFilter) (_ []notice.Notice, err error) {
 	defer wrap(&err, "NoticeStore.List(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	var w where
@@ -78,11 +75,7 @@ func noticeIn(ctx context.Context, q querier, p tandem.Principal, engagementID, 
 	var w where
 	engagementScope(&w, p)
 	w.add("n.engagement_id = ? AND n.id = ?", engagementID, id)
-	var n notice.Notice
-	if err := scanNotice(q.queryRow(ctx, `SELECT `+noticeCols+noticeFrom+w.String(), w.args...), &n); err != nil {
-		return nil, notFound(err)
-	}
-	return &n, nil
+	return scanOne(ctx, q, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String(), w.args...)
 }
 
 // File records a written notice of the partner in one of the categories of
@@ -124,10 +117,7 @@ func (s *NoticeStore) File(ctx context.Context, p tandem.Principal, n *notice.No
 			Data: fact.Filed{Category: n.Category, DeliverableID: n.DeliverableID, DueAt: fact.OptTime(n.DueAt)}}); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, n.EngagementID, id, n.Filed()); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "notice.filed", "engagement", n.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, n.EngagementID, id, n.Filed(), "notice.filed", map[string]any{
 			"notice_id": id, "category": n.Category, "deliverable_id": n.DeliverableID, "timely": n.Timely, "due_at": nullTimeArg(n.DueAt)})
 	})
 }
@@ -180,10 +170,7 @@ func (s *NoticeStore) Acknowledge(ctx context.Context, p tandem.Principal, engag
 			Data: fact.Acknowledged{Category: n.Category, DeliverableID: n.DeliverableID, NewDueAt: fact.OptTime(a.NewDueAt)}}); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, n.EngagementID, id, n.AcknowledgedMessage()); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "notice.acknowledged", "engagement", n.EngagementID, data)
+		return tellAndRecord(ctx, tx, p, n.EngagementID, id, n.AcknowledgedMessage(), "notice.acknowledged", data)
 	})
 }
 
@@ -252,10 +239,7 @@ func (s *NoticeStore) sweepOne(ctx context.Context, p tandem.Principal, delivera
 		if err != nil || !recorded {
 			return err
 		}
-		if err := tell(ctx, tx, p, d.EngagementID, d.ID, x.Told()); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "penalty.late_notice", "engagement", d.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, d.EngagementID, d.ID, x.Told(), "penalty.late_notice", map[string]any{
 			"deliverable_id": d.ID, "title": d.Title, "due_at": d.DueAt, "amount_minor": x.AmountMinor,
 			"currency": x.Currency, "late_notices": x.LateNotices})
 	})
@@ -300,10 +284,7 @@ func judgeLateNotice(ctx context.Context, q querier, p tandem.Principal, deliver
 // latest due first. Every member who may see the engagement may call it.
 func (s *NoticeStore) Penalties(ctx context.Context, p tandem.Principal, engagementID int64) (_ []notice.Penalty, err error) {
 	defer wrap(&err, "NoticeStore.Penalties(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	return scanAll(ctx, s.db, func(s interface{ Scan(...any) error }, x *notice.Penalty) error {
@@ -313,8 +294,8 @@ func (s *NoticeStore) Penalties(ctx context.Context, p tandem.Principal, engagem
 		return err
 	}, `SELECT f.subject_id, COALESCE(d.title, ''), f.at, f.amount_minor, f.currency, f.flag
 		FROM facts f LEFT JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
-		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'penalty.late_notice' ORDER BY f.at DESC, f.id DESC`,
-		p.WorkspaceID, engagementID)
+		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = ? ORDER BY f.at DESC, f.id DESC`,
+		p.WorkspaceID, engagementID, string(fact.LateNoticePenalty))
 }
 
 func boolInt(b bool) int {

@@ -32,6 +32,16 @@ func tell(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subject
 	return notify(ctx, tx, p, m.To.Recipients(p.UserID, deciders, people), m.Kind, engagementID, subjectID, m.Args)
 }
 
+// tellAndRecord ends a change to an engagement's work: it tells the
+// audience of m about subjectID (tell) and writes the audit entry of
+// action on the engagement with data.
+func tellAndRecord(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subjectID int64, m notification.Message, action string, data any) error {
+	if err := tell(ctx, tx, p, engagementID, subjectID, m); err != nil {
+		return err
+	}
+	return tx.record(ctx, p, action, "engagement", engagementID, data)
+}
+
 // notify writes a notification for each user, except the one acting.
 func notify(ctx context.Context, tx *Tx, p tandem.Principal, userIDs []int64, kind string, engagementID, subjectID int64, args map[string]any) error {
 	js, err := json.Marshal(args)

@@ -78,11 +78,7 @@ func ownValueIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*
 }
 
 func ownValueWhere(ctx context.Context, q querier, w where) (*ownmetric.Value, error) {
-	var v ownmetric.Value
-	if err := scanOwnMetricValue(q.queryRow(ctx, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...), &v); err != nil {
-		return nil, notFound(err)
-	}
-	return &v, nil
+	return scanOne(ctx, q, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String(), w.args...)
 }
 
 // Enter records a value of a manual metric for the period of v.PeriodKind
@@ -131,15 +127,8 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
 			}
-		} else {
-			deciders, err := clientDeciders(ctx, tx, p.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			if err := notify(ctx, tx, p, deciders, action, v.EngagementID, id, map[string]any{
-				"metric": def.Name, "period": per.String()}); err != nil {
-				return err
-			}
+		} else if err := tell(ctx, tx, p, v.EngagementID, id, v.Reported(action, def.Name, per.String())); err != nil {
+			return err
 		}
 		return tx.record(ctx, p, action, "engagement", v.EngagementID, map[string]any{
 			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(),
@@ -250,28 +239,16 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 		if err := replaceValues(ctx, tx, p, v, v.Superseded(false)); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending)
-		if err != nil {
+		if err := tx.execOne(ctx, ownmetric.ErrNotPending, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
+			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending); err != nil {
 			return err
-		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return ownmetric.ErrNotPending
 		}
 		if v.Counts() {
 			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
 			}
 		}
-		people, err := partnerPeople(ctx, tx, p.WorkspaceID, v.EngagementID)
-		if err != nil {
-			return err
-		}
-		if err := notify(ctx, tx, p, append(people, v.EnteredBy), action, v.EngagementID, id, map[string]any{
-			"metric": v.Metric, "period_start": v.PeriodStart.String(), "reason": reason}); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, action, "engagement", v.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, v.EngagementID, id, v.Decided(action, reason), action, map[string]any{
 			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(), "reason": reason})
 	})
 }

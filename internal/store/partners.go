@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/partner"
@@ -38,13 +37,7 @@ func (s *PartnerStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if status != "" {
 		w.add("pa.status = ?", status)
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM partners pa`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + partnerCols + ` FROM partners pa` + w.String() +
-		orderBy(pg.Sort, partnerSorts, "name", "pa.id") + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
-	out, err := scanAll(ctx, s.db, scanPartner, q, w.args...)
-	return out, total, err
+	return listPage(ctx, s.db, scanPartner, partnerCols, ` FROM partners pa`+w.String(), orderBy(pg.Sort, partnerSorts, "name", "pa.id"), pg, w.args...)
 }
 
 // Get returns one partner p may see, or tandem.ErrNotFound — the same for a
@@ -63,11 +56,7 @@ func loadPartner(ctx context.Context, q querier, p tandem.Principal, id int64) (
 	var w where
 	partnerScope(&w, p)
 	w.add("pa.id = ?", id)
-	var x partner.Partner
-	if err := scanPartner(q.queryRow(ctx, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return scanOne(ctx, q, scanPartner, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...)
 }
 
 // Create validates and stores a new partner in p's workspace. Owners and
@@ -113,22 +102,14 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 			return err
 		}
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
-		res, err := tx.exec(ctx, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
 			contact_name = ?, contact_email = ?, contact_phone = ?, status = ?, search_text = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ?`,
 			x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail, x.ContactPhone,
-			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID)
-		if err != nil {
+			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
-		}
-		ch := changes(before.AuditFields(), x.AuditFields())
-		if len(ch) == 0 {
-			return nil
-		}
-		return tx.record(ctx, p, "partner.updated", "partner", x.ID, ch)
+		return tx.recordChanges(ctx, p, "partner.updated", "partner", x.ID, before.AuditFields(), x.AuditFields())
 	})
 }
 

@@ -35,10 +35,7 @@ func scanProposal(s interface{ Scan(...any) error }, x *proposal.Proposal) error
 // ENotFound otherwise.
 func (s *ProposalStore) List(ctx context.Context, p tandem.Principal, engagementID int64, kind string) (_ []proposal.Proposal, err error) {
 	defer wrap(&err, "ProposalStore.List(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	var w where
@@ -64,11 +61,7 @@ func proposalIn(ctx context.Context, q querier, p tandem.Principal, engagementID
 	var w where
 	engagementScope(&w, p)
 	w.add("x.engagement_id = ? AND x.id = ?", engagementID, id)
-	var x proposal.Proposal
-	if err := scanProposal(q.queryRow(ctx, `SELECT `+proposalCols+proposalFrom+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return scanOne(ctx, q, scanProposal, `SELECT `+proposalCols+proposalFrom+w.String(), w.args...)
 }
 
 // Raise records a proposal for improvement or an early risk warning of the
@@ -107,10 +100,7 @@ func (s *ProposalStore) Raise(ctx context.Context, p tandem.Principal, x *propos
 			Flag: x.IsRisk(), Data: fact.Raised{Kind: x.Kind, Title: x.Title, DeliverableID: x.DeliverableID}}); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, x.EngagementID, id, x.Raised()); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "proposal.raised", "engagement", x.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, x.EngagementID, id, x.Raised(), "proposal.raised", map[string]any{
 			"proposal_id": id, "kind": x.Kind, "title": x.Title, "deliverable_id": x.DeliverableID})
 	})
 }
@@ -142,10 +132,7 @@ func (s *ProposalStore) Decide(ctx context.Context, p tandem.Principal, engageme
 			Data: fact.Decided{Kind: x.Kind, Decision: dec.Status}}); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, x.EngagementID, id, dec.Told(x)); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "proposal.decided", "engagement", x.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, x.EngagementID, id, dec.Told(x), "proposal.decided", map[string]any{
 			"proposal_id": id, "kind": x.Kind, "decision": dec.Status, "comment": dec.Comment})
 	})
 }

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // querier is what a read needs: the read pool (*DB) or a write transaction
@@ -40,3 +43,56 @@ func scanString(s scanner, x *string) error { return s.Scan(x) }
 func scanInt64(s scanner, x *int64) error { return s.Scan(x) }
 
 func scanOption(s scanner, o *Option) error { return s.Scan(&o.ID, &o.Label) }
+
+// listPage counts the rows of from (the FROM … WHERE … text, with args) and
+// returns one page of them, the columns cols in order (an ORDER BY clause).
+func listPage[T any](ctx context.Context, q querier, scan func(scanner, *T) error, cols, from, order string, pg tandem.Page, args ...any) ([]T, int, error) {
+	var total int
+	if err := q.queryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out, err := scanAll(ctx, q, scan, `SELECT `+cols+from+order+fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// anyArgs returns xs as query arguments.
+func anyArgs[T any](xs ...T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// execOne runs a statement in tx that must change exactly one row, and
+// returns none when it changed no row (or more than one): a guarded UPDATE
+// whose condition no longer holds, a record already gone.
+func (tx *Tx) execOne(ctx context.Context, none error, q string, args ...any) error {
+	n, err := tx.changed(ctx, q, args...)
+	if err == nil && n != 1 {
+		return none
+	}
+	return err
+}
+
+// changed runs a statement in tx and returns how many rows it changed.
+func (tx *Tx) changed(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// scanOne runs a query for one row through q and scans it into a new T
+// with scan; tandem.ErrNotFound when there is no such row.
+func scanOne[T any](ctx context.Context, q querier, scan func(scanner, *T) error, query string, args ...any) (*T, error) {
+	var x T
+	if err := scan(q.queryRow(ctx, query, args...), &x); err != nil {
+		return nil, notFound(err)
+	}
+	return &x, nil
+}

@@ -38,10 +38,7 @@ func scanReport(s interface{ Scan(...any) error }, r *report.Report) error {
 // member who may see the engagement may call it; ENotFound otherwise.
 func (s *ReportStore) List(ctx context.Context, p tandem.Principal, engagementID int64) (_ []report.Report, err error) {
 	defer wrap(&err, "ReportStore.List(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	var w where
@@ -64,11 +61,7 @@ func reportIn(ctx context.Context, q querier, p tandem.Principal, engagementID i
 	var w where
 	engagementScope(&w, p)
 	w.add("r.workspace_id = ? AND r.engagement_id = ? AND r.week = ?", p.WorkspaceID, engagementID, monday.String())
-	var r report.Report
-	if err := scanReport(q.queryRow(ctx, `SELECT `+reportCols+reportFrom+w.String(), w.args...), &r); err != nil {
-		return nil, notFound(err)
-	}
-	return &r, nil
+	return scanOne(ctx, q, scanReport, `SELECT `+reportCols+reportFrom+w.String(), w.args...)
 }
 
 // Draft returns the status report of an engagement for the week starting
@@ -81,10 +74,7 @@ func reportIn(ctx context.Context, q querier, p tandem.Principal, engagementID i
 // ENotFound.
 func (s *ReportStore) Draft(ctx context.Context, p tandem.Principal, engagementID int64, monday tandem.Date) (_ *report.Report, err error) {
 	defer wrap(&err, "ReportStore.Draft(%d, %s)", engagementID, monday)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
@@ -257,10 +247,7 @@ func (s *ReportStore) Comment(ctx context.Context, p tandem.Principal, engagemen
 			WHERE workspace_id = ? AND id = ? AND commented_at IS NULL`, comment, p.UserID, tx.now, p.WorkspaceID, r.ID); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, engagementID, r.ID, r.CommentedMessage()); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "status_report.commented", "engagement", engagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, engagementID, r.ID, r.CommentedMessage(), "status_report.commented", map[string]any{
 			"report_id": r.ID, "week": monday.String(), "comment": comment})
 	})
 }

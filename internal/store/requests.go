@@ -73,13 +73,9 @@ func (s *RequestStore) List(ctx context.Context, p tandem.Principal, pg tandem.P
 	if pg.Q != "" {
 		w.add(`r.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+requestFrom+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, scanRequest, `SELECT `+requestCols+requestFrom+w.String()+
+	out, total, err := listPage(ctx, s.db, scanRequest, requestCols, requestFrom+w.String(),
 		orderBy(pg.Sort, map[string]string{"number": "r.number", "opened": "r.opened_at", "status": "r.status",
-			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id")+
-		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
+			"priority": "r.priority", "title": "r.title"}, "-opened", "r.id"), pg, w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -118,11 +114,7 @@ func requestIn(ctx context.Context, q querier, p tandem.Principal, engagementID 
 	engagementScope(&w, p)
 	w.add("r.engagement_id = ?", engagementID)
 	w.add("r.number = ?", number)
-	var r request.Request
-	if err := scanRequest(q.queryRow(ctx, `SELECT `+requestCols+requestFrom+w.String(), w.args...), &r); err != nil {
-		return nil, notFound(err)
-	}
-	return &r, nil
+	return scanOne(ctx, q, scanRequest, `SELECT `+requestCols+requestFrom+w.String(), w.args...)
 }
 
 // SLAServices lists the services of an engagement's terms in force today
@@ -188,10 +180,7 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 	if err := insertChange(ctx, tx, p.WorkspaceID, id, first); err != nil {
 		return err
 	}
-	if err := tell(ctx, tx, p, r.EngagementID, id, r.Opened()); err != nil {
-		return err
-	}
-	return tx.record(ctx, p, "request.opened", "engagement", r.EngagementID, map[string]any{
+	return tellAndRecord(ctx, tx, p, r.EngagementID, id, r.Opened(), "request.opened", map[string]any{
 		"request_id": id, "number": r.Number, "title": r.Title, "service": r.ServiceKey, "priority": r.Priority,
 		"side": r.OpenedSide, "terms_version": r.TermsVersion,
 		"response_minutes": r.ResponseMinutes, "resolution_minutes": r.ResolutionMinutes})
@@ -311,12 +300,12 @@ func recordBreaches(ctx context.Context, tx *Tx, r *request.Request, cal *sla.Ca
 	sys := System(r.WorkspaceID, "sla")
 	n := 0
 	for _, b := range r.Unrecorded(cal, now) {
-		res, err := tx.exec(ctx, `UPDATE requests SET `+b.Clock+`_breached = 1, `+b.Clock+`_due_at = NULL WHERE id = ? AND `+b.Clock+`_breached = 0`, r.ID)
+		k, err := tx.changed(ctx, `UPDATE requests SET `+b.Clock+`_breached = 1, `+b.Clock+`_due_at = NULL WHERE id = ? AND `+b.Clock+`_breached = 0`, r.ID)
 		if err != nil {
 			return n, err
 		}
 		r.MarkBreached(b.Clock)
-		if k, _ := res.RowsAffected(); k != 1 {
+		if k != 1 {
 			continue // another instance got there first
 		}
 		data := clockData(r, b.Stop)
@@ -388,7 +377,8 @@ func (c *clocker) calendar(ctx context.Context, r *request.Request) (*sla.Calend
 	}
 	tz, ok := c.zone[r.WorkspaceID]
 	if !ok {
-		if err := c.q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, r.WorkspaceID).Scan(&tz); err != nil {
+		var err error
+		if tz, _, err = workspaceZone(ctx, c.q, r.WorkspaceID); err != nil {
 			return nil, err
 		}
 		c.zone[r.WorkspaceID] = tz

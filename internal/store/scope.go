@@ -1,6 +1,11 @@
 package store
 
-import "github.com/tandemhq/tandem/internal/tandem"
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
 
 // partnerScope limits partners (aliased pa) to what p may see.
 func partnerScope(w *where, p tandem.Principal) {
@@ -25,4 +30,14 @@ func engagementScope(w *where, p tandem.Principal) {
 	default:
 		w.add("1 = 0")
 	}
+}
+
+// canSeeEngagement checks that p may do perm and see engagement id (read
+// through q): tandem.ErrNotFound for one p may not see, as for a missing one.
+func canSeeEngagement(ctx context.Context, q querier, p tandem.Principal, perm access.Rule, id int64) error {
+	if err := access.Can(p, perm); err != nil {
+		return err
+	}
+	_, err := engagementIn(ctx, q, p, id)
+	return err
 }

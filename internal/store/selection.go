@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"net/http"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -42,11 +41,7 @@ func reviewerRoles() (string, []any) {
 
 // selIn returns "(?, ?, …)" for n values and the values as arguments.
 func selIn(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return "(" + placeholders(len(ids)) + ")", args
+	return "(" + placeholders(len(ids)) + ")", anyArgs(ids...)
 }
 
 // List returns one page of p's workspace's selections, newest first, and how
@@ -62,17 +57,11 @@ func (s *SelectionStore) List(ctx context.Context, p tandem.Principal, pg tandem
 	if status != "" {
 		w.add("s.status = ?", status)
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM selections s`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, func(s scanner, x *selection.Summary) error {
+	return listPage(ctx, s.db, func(s scanner, x *selection.Summary) error {
 		return s.Scan(&x.ID, &x.Title, &x.Status, &x.Candidates, &x.DecidedPartnerName, &x.EngagementID, &x.CreatedAt)
-	}, `SELECT s.id, s.title, s.status,
-		(SELECT COUNT(*) FROM selection_candidates c WHERE c.selection_id = s.id),
-		COALESCE(pa.legal_name, ''), COALESCE(s.engagement_id, 0), s.created_at
-		FROM selections s LEFT JOIN partners pa ON pa.id = s.decided_partner_id`+w.String()+
-		fmt.Sprintf(" ORDER BY s.created_at DESC, s.id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	return out, total, err
+	}, `s.id, s.title, s.status, (SELECT COUNT(*) FROM selection_candidates c WHERE c.selection_id = s.id),
+		COALESCE(pa.legal_name, ''), COALESCE(s.engagement_id, 0), s.created_at`,
+		` FROM selections s LEFT JOIN partners pa ON pa.id = s.decided_partner_id`+w.String(), " ORDER BY s.created_at DESC, s.id DESC", pg, w.args...)
 }
 
 // Get returns one selection with its candidates, criteria, reviewers,
@@ -187,11 +176,7 @@ func (s *SelectionStore) Update(ctx context.Context, p tandem.Principal, x *sele
 		if err := saveSelectionParts(ctx, tx, p, x, before); err != nil {
 			return err
 		}
-		ch := changes(before.AuditFields(), x.AuditFields())
-		if len(ch) == 0 {
-			return nil
-		}
-		return tx.record(ctx, p, "selection.updated", "selection", x.ID, ch)
+		return tx.recordChanges(ctx, p, "selection.updated", "selection", x.ID, before.AuditFields(), x.AuditFields())
 	})
 }
 
@@ -361,14 +346,10 @@ func (s *SelectionStore) Decide(ctx context.Context, p tandem.Principal, id, par
 		if err := x.Decide(partnerID, reason, p.Actor(), tx.now); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE selections SET status = ?, decided_partner_id = ?, decision_reason = ?,
+		if err := tx.execOne(ctx, selection.ErrClosed, `UPDATE selections SET status = ?, decided_partner_id = ?, decision_reason = ?,
 			decided_by = ?, decided_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			x.Status, x.DecidedPartnerID, x.DecisionReason, x.DecidedBy, x.DecidedAt, x.UpdatedAt, p.WorkspaceID, id, selection.StatusOpen)
-		if err != nil {
+			x.Status, x.DecidedPartnerID, x.DecisionReason, x.DecidedBy, x.DecidedAt, x.UpdatedAt, p.WorkspaceID, id, selection.StatusOpen); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return selection.ErrClosed
 		}
 		return tx.record(ctx, p, "selection.decided", "selection", id, map[string]any{"partner_id": partnerID, "reason": x.DecisionReason})
 	})
@@ -403,13 +384,9 @@ func (s *SelectionStore) StartPilot(ctx context.Context, p tandem.Principal, id 
 		if err := createEngagement(ctx, tx, p, e); err != nil {
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE selections SET engagement_id = ?, updated_at = ?
-			WHERE workspace_id = ? AND id = ? AND engagement_id IS NULL`, e.ID, tx.now, p.WorkspaceID, id)
-		if err != nil {
+		if err := tx.execOne(ctx, selection.ErrPilotStarted, `UPDATE selections SET engagement_id = ?, updated_at = ?
+			WHERE workspace_id = ? AND id = ? AND engagement_id IS NULL`, e.ID, tx.now, p.WorkspaceID, id); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return selection.ErrPilotStarted
 		}
 		return tx.record(ctx, p, "selection.pilot_started", "selection", id, map[string]any{"engagement_id": e.ID, "partner_id": e.PartnerID})
 	})

@@ -93,12 +93,8 @@ func (s *AccountStore) Sessions(ctx context.Context, userID int64) (_ []account.
 func (s *AccountStore) RevokeSession(ctx context.Context, userID, sessionID int64) (err error) {
 	defer wrap(&err, "AccountStore.RevokeSession(%d)", sessionID)
 	return s.db.transact(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, sessionID, userID)
-		if err != nil {
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, sessionID, userID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
 		}
 		return tx.recordIn(ctx, 0, userID, "", "session.revoked", "session", sessionID, nil)
 	})

@@ -45,13 +45,9 @@ func (s *AccountStore) Tokens(ctx context.Context, p tandem.Principal) (_ []acco
 func (s *AccountStore) RevokeToken(ctx context.Context, p tandem.Principal, id int64) (err error) {
 	defer wrap(&err, "AccountStore.RevokeToken(%d)", id)
 	return s.db.transact(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND membership_id = ? AND revoked_at IS NULL`,
-			tx.now, id, p.WorkspaceID, p.MembershipID)
-		if err != nil {
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND membership_id = ? AND revoked_at IS NULL`,
+			tx.now, id, p.WorkspaceID, p.MembershipID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return tandem.ErrNotFound
 		}
 		return tx.record(ctx, p, "token.revoked", "token", id, nil)
 	})

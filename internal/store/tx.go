@@ -175,15 +175,13 @@ func (tx *Tx) recordIn(ctx context.Context, workspaceID, actorID int64, actor, a
 	return nil
 }
 
-// changes returns {"field": [old, new]} for the fields that differ.
-func changes(before, after map[string]any) map[string][2]any {
-	out := map[string][2]any{}
-	for k, a := range after {
-		if b := before[k]; fmt.Sprint(b) != fmt.Sprint(a) {
-			out[k] = [2]any{b, a}
-		}
+// recordChanges appends the audit entry of an edit, the fields that
+// changed from before to after (audit.Changes), when any did.
+func (tx *Tx) recordChanges(ctx context.Context, p tandem.Principal, action, entity string, entityID int64, before, after map[string]any) error {
+	if ch := audit.Changes(before, after); len(ch) > 0 {
+		return tx.record(ctx, p, action, entity, entityID, ch)
 	}
-	return out
+	return nil
 }
 
 // where builds a WHERE clause from conditions with ? placeholders.

@@ -86,12 +86,8 @@ func setPassword(ctx context.Context, tx *Tx, userID int64, password string) err
 	if err != nil {
 		return err
 	}
-	res, err := tx.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
-	if err != nil {
+	if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return tandem.ErrNotFound
 	}
 	// A new password ends every session of the user.
 	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {

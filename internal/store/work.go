@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/sla"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
@@ -56,13 +57,8 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 	if pg.Q != "" {
 		w.add(`d.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String()+
-		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id")+
-		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	return out, total, err
+	return listPage(ctx, s.db, scanDeliverable, deliverableCols, deliverableFrom+w.String(),
+		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id"), pg, w.args...)
 }
 
 // deliverableWhere selects the deliverables of f that p may see, at now.
@@ -96,11 +92,7 @@ func deliverableIn(ctx context.Context, q querier, p tandem.Principal, id int64)
 	var w where
 	engagementScope(&w, p)
 	w.add("d.id = ?", id)
-	var d work.Deliverable
-	if err := scanDeliverable(q.queryRow(ctx, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...), &d); err != nil {
-		return nil, notFound(err)
-	}
-	return &d, nil
+	return scanOne(ctx, q, scanDeliverable, `SELECT `+deliverableCols+deliverableFrom+w.String(), w.args...)
 }
 
 // deliverableOfEngagement reads a deliverable of the engagement that p may
@@ -121,11 +113,7 @@ func engagementIn(ctx context.Context, q querier, p tandem.Principal, id int64) 
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id = ?", id)
-	var x engagement.Engagement
-	if err := scanEngagement(q.queryRow(ctx, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...), &x); err != nil {
-		return nil, notFound(err)
-	}
-	return &x, nil
+	return scanOne(ctx, q, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
 }
 
 // engagementTerms is an engagement with the terms in force on a date,
@@ -146,7 +134,7 @@ func workspaceZone(ctx context.Context, q querier, workspaceID int64) (string, *
 	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
 		return "", nil, notFound(err)
 	}
-	return tz, zone(tz), nil
+	return tz, kpi.Zone(tz), nil
 }
 
 // loadTerms reads the terms of engagement e in force on the local date of at
@@ -157,11 +145,9 @@ func loadTerms(ctx context.Context, q querier, p tandem.Principal, e *engagement
 	if err != nil {
 		return nil, err
 	}
-	var v contract.Version
-	if err := scanVersion(q.queryRow(ctx, `SELECT `+versionCols+` FROM contract_versions v
-		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
-		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, e.ID, tandem.DateOf(at.In(loc)).String()), &v); err != nil {
-		return nil, notFound(err)
+	v, err := termsInForce(ctx, q, p, e.ID, tandem.DateOf(at.In(loc)))
+	if err != nil {
+		return nil, err
 	}
 	return &engagementTerms{e: e, version: v.Number, terms: v.Terms, cal: work.Calendar(v.Terms, tz), loc: loc}, nil
 }
@@ -179,16 +165,7 @@ func loadEngagementTerms(ctx context.Context, q querier, p tandem.Principal, eng
 // changeOne runs an UPDATE that must change exactly one row; when it
 // changes none, the record changed meanwhile: EConflict with key.
 func changeOne(ctx context.Context, tx *Tx, key i18n.Key, q string, args ...any) error {
-	res, err := tx.exec(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != 1 {
-		return tandem.Errorf(tandem.EConflict, key)
-	}
-	return nil
+	return tx.execOne(ctx, tandem.Errorf(tandem.EConflict, key), q, args...)
 }
 
 // Create adds a deliverable to a live engagement, for a service the terms
@@ -257,10 +234,7 @@ func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engag
 		return err
 	}
 	d.ID = id
-	if err := tell(ctx, tx, p, d.EngagementID, id, d.Created()); err != nil {
-		return err
-	}
-	return tx.record(ctx, p, "deliverable.created", "engagement", d.EngagementID, map[string]any{
+	return tellAndRecord(ctx, tx, p, d.EngagementID, id, d.Created(), "deliverable.created", map[string]any{
 		"deliverable_id": id, "title": d.Title, "service": d.ServiceKey, "due_at": d.DueAt.UTC(), "assignee_id": d.AssigneeID})
 }
 
@@ -342,10 +316,7 @@ func (s *WorkStore) Submit(ctx context.Context, p tandem.Principal, id int64, no
 			}
 			names = append(names, f.Name)
 		}
-		if err := tell(ctx, tx, p, d.EngagementID, id, d.Submitted(number)); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "deliverable.submitted", "engagement", d.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, d.EngagementID, id, d.Submitted(number), "deliverable.submitted", map[string]any{
 			"deliverable_id": id, "number": number, "files": names})
 	})
 	return number, err
@@ -407,10 +378,7 @@ func (s *WorkStore) Review(ctx context.Context, p tandem.Principal, id int64, r 
 		if _, err := recordFact(ctx, tx, p, f); err != nil {
 			return err
 		}
-		if err := tell(ctx, tx, p, d.EngagementID, id, r.Told(d)); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, "deliverable."+decision, "engagement", d.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, d.EngagementID, id, r.Told(d), "deliverable."+decision, map[string]any{
 			"deliverable_id": id, "number": d.Submissions, "reason": r.Reason, "comment": r.Comment})
 	})
 }
@@ -425,57 +393,47 @@ func (s *WorkStore) Submissions(ctx context.Context, p tandem.Principal, id int6
 	if _, err := deliverableIn(ctx, s.db, p, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.query(ctx, `SELECT s.id, s.deliverable_id, s.number, s.note, s.submitted_by, u.name, s.submitted_at
+	out, err := scanAll(ctx, s.db, func(r scanner, x *work.Submission) error {
+		return r.Scan(&x.ID, &x.DeliverableID, &x.Number, &x.Note, &x.SubmittedBy, &x.SubmitterName, &x.SubmittedAt)
+	}, `SELECT s.id, s.deliverable_id, s.number, s.note, s.submitted_by, u.name, s.submitted_at
 		FROM submissions s JOIN users u ON u.id = s.submitted_by WHERE s.workspace_id = ? AND s.deliverable_id = ? ORDER BY s.number`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	out := []work.Submission{}
 	byID := map[int64]int{}
-	for rows.Next() {
-		var x work.Submission
-		if err := rows.Scan(&x.ID, &x.DeliverableID, &x.Number, &x.Note, &x.SubmittedBy, &x.SubmitterName, &x.SubmittedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byID[x.ID] = len(out)
-		out = append(out, x)
+	for i, x := range out {
+		byID[x.ID] = i
 	}
-	rows.Close()
-	frows, err := s.db.query(ctx, `SELECT sf.submission_id, f.id, f.name, f.content_type, f.size FROM submission_files sf
+	type file struct {
+		sid int64
+		f   work.FileRef
+	}
+	files, err := scanAll(ctx, s.db, func(r scanner, x *file) error { return r.Scan(&x.sid, &x.f.ID, &x.f.Name, &x.f.ContentType, &x.f.Size) },
+		`SELECT sf.submission_id, f.id, f.name, f.content_type, f.size FROM submission_files sf
 		JOIN submissions s ON s.id = sf.submission_id JOIN files f ON f.id = sf.file_id
 		WHERE s.workspace_id = ? AND s.deliverable_id = ? ORDER BY f.id`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	for frows.Next() {
-		var sid int64
-		var f work.FileRef
-		if err := frows.Scan(&sid, &f.ID, &f.Name, &f.ContentType, &f.Size); err != nil {
-			frows.Close()
-			return nil, err
-		}
-		out[byID[sid]].Files = append(out[byID[sid]].Files, f)
+	for _, x := range files {
+		out[byID[x.sid]].Files = append(out[byID[x.sid]].Files, x.f)
 	}
-	frows.Close()
-	rrows, err := s.db.query(ctx, `SELECT r.id, r.deliverable_id, r.submission_number, r.decision, r.reason, r.comment, r.reviewed_by, u.name, r.reviewed_at
+	reviews, err := scanAll(ctx, s.db, func(s scanner, r *work.Review) error {
+		var decision string
+		err := s.Scan(&r.ID, &r.DeliverableID, &r.SubmissionNumber, &decision, &r.Reason, &r.Comment, &r.ReviewedBy, &r.ReviewerName, &r.ReviewedAt)
+		r.Accepted = decision == work.DecisionAccepted
+		return err
+	}, `SELECT r.id, r.deliverable_id, r.submission_number, r.decision, r.reason, r.comment, r.reviewed_by, u.name, r.reviewed_at
 		FROM reviews r JOIN users u ON u.id = r.reviewed_by WHERE r.workspace_id = ? AND r.deliverable_id = ?`, p.WorkspaceID, id)
 	if err != nil {
 		return nil, err
 	}
-	defer rrows.Close()
-	for rrows.Next() {
-		var r work.Review
-		var decision string
-		if err := rrows.Scan(&r.ID, &r.DeliverableID, &r.SubmissionNumber, &decision, &r.Reason, &r.Comment, &r.ReviewedBy, &r.ReviewerName, &r.ReviewedAt); err != nil {
-			return nil, err
-		}
-		r.Accepted = decision == work.DecisionAccepted
-		if i := r.SubmissionNumber - 1; i >= 0 && i < len(out) {
-			out[i].Review = &r
+	for i := range reviews {
+		if n := reviews[i].SubmissionNumber - 1; n >= 0 && n < len(out) {
+			out[n].Review = &reviews[i]
 		}
 	}
-	return out, rrows.Err()
+	return out, nil
 }
 
 // Attachment returns an attachment of a deliverable p may see, and records
@@ -511,10 +469,7 @@ func (s *WorkStore) Attachment(ctx context.Context, p tandem.Principal, delivera
 // acceptance fell on a day in [from, to) (local dates), read from the facts.
 func (s *WorkStore) Outcomes(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ []work.Outcome, err error) {
 	defer wrap(&err, "WorkStore.Outcomes(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return nil, err
 	}
 	return outcomes(ctx, s.db, p, engagementID, from, to)
@@ -528,8 +483,8 @@ func outcomes(ctx context.Context, q querier, p tandem.Principal, engagementID i
 		return err
 	}, `SELECT f.subject_id, d.title, f.at, f.value, d.returns, d.accepted_at, d.created_at
 		FROM facts f JOIN deliverables d ON d.id = f.subject_id AND d.workspace_id = f.workspace_id
-		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = 'deliverable.accepted' AND f.day >= ? AND f.day < ?
-		ORDER BY f.at`, p.WorkspaceID, engagementID, from.String(), to.String())
+		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.kind = ? AND f.day >= ? AND f.day < ?
+		ORDER BY f.at`, p.WorkspaceID, engagementID, string(fact.DeliverableAccepted), from.String(), to.String())
 }
 
 // Figures computes an engagement's work figures for [from, to), with the
@@ -537,10 +492,7 @@ func outcomes(ctx context.Context, q querier, p tandem.Principal, engagementID i
 // of deliverables not yet accepted and past due now.
 func (s *WorkStore) Figures(ctx context.Context, p tandem.Principal, engagementID int64, from, to tandem.Date) (_ work.Figures, _ []work.Outcome, err error) {
 	defer wrap(&err, "WorkStore.Figures(%d)", engagementID)
-	if err := access.Can(p, access.WorkRead); err != nil {
-		return work.Figures{}, nil, err
-	}
-	if _, err := engagementIn(ctx, s.db, p, engagementID); err != nil {
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
 		return work.Figures{}, nil, err
 	}
 	os, err := outcomes(ctx, s.db, p, engagementID, from, to)

@@ -39,11 +39,7 @@ func (s *AccountStore) Workspace(ctx context.Context, id int64) (_ *account.Work
 // loadWorkspace reads a workspace through q (the read pool or a
 // transaction), or tandem.ErrNotFound.
 func loadWorkspace(ctx context.Context, q querier, id int64) (*account.Workspace, error) {
-	var w account.Workspace
-	if err := scanWorkspace(q.queryRow(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE id = ?`, id), &w); err != nil {
-		return nil, notFound(err)
-	}
-	return &w, nil
+	return scanOne(ctx, q, scanWorkspace, `SELECT `+workspaceCols+` FROM workspaces WHERE id = ?`, id)
 }
 
 // Workspaces lists every workspace of the installation, for the operator's

@@ -1,0 +1,52 @@
+package metric
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/fact"
+)
+
+func TestDeltas(t *testing.T) {
+	t.Parallel()
+	b := NewDeltas()
+	// Two acceptances on Tuesday 3 March 2026 (2 and 0 days late, the
+	// first at the first submission, lead times one and two hours) and a
+	// return on Thursday 5 March of the same week, on engagement 7; an
+	// acceptance on engagement 6 the Monday after.
+	b.Add(7, fact.DeliverableAccepted, "2026-03-03", "2026-03-02", 2, true, 0, fact.Accepted{LeadTimeS: 3600})
+	b.Add(7, fact.DeliverableAccepted, "2026-03-03", "2026-03-02", 0, false, 0, fact.Accepted{LeadTimeS: 7200})
+	b.Add(7, fact.DeliverableReturned, "2026-03-05", "2026-03-02", 3, false, 0, fact.Returned{Submission: 1})
+	b.Add(6, fact.DeliverableAccepted, "2026-03-09", "2026-03-09", 1, true, 0, nil)
+
+	acc := b.Daily[AggKey{EngagementID: 7, Kind: "deliverable.accepted", Day: "2026-03-03"}]
+	// Σvalue 2+0, Σvalue² 4+0 (acceptance keeps squares), Σflag 1, one
+	// value 0, a sketch of both lead times.
+	if acc == nil || acc.N != 2 || acc.SumValue != 2 || acc.SumSqValue != 4 || acc.SumFlag != 1 || acc.NZero != 1 ||
+		acc.Sketch == nil || acc.Sketch.Count() != 2 || acc.Sketch.Min() != 3600 || acc.Sketch.Max() != 7200 {
+		t.Fatalf("the day's acceptances: %+v", acc)
+	}
+	ret := b.Daily[AggKey{EngagementID: 7, Kind: "deliverable.returned", Day: "2026-03-05"}]
+	if ret == nil || ret.N != 1 || ret.SumValue != 3 || ret.SumSqValue != 0 || ret.Sketch != nil {
+		t.Fatalf("the return (no squares, no sketch): %+v", ret)
+	}
+	wk := b.Weekly[AggKey{EngagementID: 7, Kind: "deliverable.accepted", Day: "2026-03-02"}]
+	if wk == nil || wk.N != 2 || wk.SumSqValue != 4 || wk.Sketch.Count() != 2 {
+		t.Fatalf("the week's acceptances: %+v", wk)
+	}
+	// A fact without its payload counts, with no sketch value.
+	if six := b.Daily[AggKey{EngagementID: 6, Kind: "deliverable.accepted", Day: "2026-03-09"}]; six == nil || six.N != 1 || six.Sketch != nil {
+		t.Fatalf("an acceptance without data: %+v", six)
+	}
+	if len(b.Daily) != 3 || len(b.Weekly) != 3 {
+		t.Fatalf("%d daily and %d weekly rows, want 3 and 3", len(b.Daily), len(b.Weekly))
+	}
+	var got []string
+	for _, k := range SortedKeys(b.Daily) {
+		got = append(got, k.Kind+" "+k.Day)
+	}
+	want := []string{"deliverable.accepted 2026-03-09", "deliverable.accepted 2026-03-03", "deliverable.returned 2026-03-05"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("SortedKeys = %v, want %v (engagement 6 first)", got, want)
+	}
+}
