@@ -90,81 +90,97 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 		if found != len(ids) {
 			return tandem.ErrNotFound
 		}
-		var tz string
-		if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
-			return err
-		}
-		days := kpi.DayCache{Loc: kpi.Zone(tz)}
-		agg := metric.NewDeltas()
-		// Facts waiting for a multi-row INSERT of factsChunk, which saves a
-		// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
-		// On SQLite such an INSERT keeps a statement journal of the pages it
-		// changes; the writer keeps it in memory (temp_store, see
-		// openSQLite), not in a temporary file.
-		rows := make([]any, 0, factsChunk*11)
-		flush := func(all bool) error {
-			if len(rows) == factsChunk*11 {
-				if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
-					return err
-				}
-				rows = rows[:0]
-			}
-			if !all {
-				return nil
-			}
-			for i := 0; i < len(rows); i += 11 {
-				if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
-					return err
-				}
-			}
-			rows = rows[:0]
-			return nil
-		}
-		for _, f := range facts {
-			if err := f.resolve(); err != nil {
-				return err
-			}
-			if f.At.IsZero() {
-				f.At = tx.now
-			}
-			day, week := days.Of(f.At)
-			args, err := factArgs(p.WorkspaceID, f, day)
-			if err != nil {
-				return err
-			}
-			if onceOnly(string(f.Kind)) {
-				// In order, after the facts before it; skipped if already recorded.
-				if err := flush(true); err != nil {
-					return err
-				}
-				res, err := tx.prepared(ctx, insertFactSQL, args...)
-				if err != nil {
-					return err
-				}
-				if k, err := res.RowsAffected(); err != nil || k != 1 {
-					if err != nil {
-						return err
-					}
-					continue
-				}
-			} else {
-				rows = append(rows, args...)
-				if err := flush(false); err != nil {
-					return err
-				}
-			}
-			agg.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
-			n++
-		}
-		if err := flush(true); err != nil {
-			return err
-		}
-		if err := flushDeltas(ctx, tx, p.WorkspaceID, agg); err != nil {
+		var err error
+		if n, err = recordFactsIn(ctx, tx, p.WorkspaceID, facts); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "facts.recorded", "workspace", p.WorkspaceID, map[string]any{"count": n, "engagements": ids})
 	})
 	return n, err
+}
+
+// recordFactsIn writes facts of a workspace in tx, in bulk: the
+// workspace's time zone is read once and each fact's local day taken from
+// the day before it when it falls in the same one (kpi.DayCache); facts go
+// in multi-row INSERTs of factsChunk (once-only kinds one at a time,
+// skipped when already recorded); the aggregates are summed in memory
+// (metric.Deltas) and upserted once per (engagement, kind, day) and
+// (engagement, kind, week). It returns how many facts were recorded. The
+// caller has checked that the facts' engagements are of the workspace.
+func recordFactsIn(ctx context.Context, tx *Tx, workspaceID int64, facts []Fact) (n int, err error) {
+	var tz string
+	if err := tx.preparedRow(ctx, workspaceZoneSQL, workspaceID).Scan(&tz); err != nil {
+		return 0, err
+	}
+	days := kpi.DayCache{Loc: kpi.Zone(tz)}
+	agg := metric.NewDeltas()
+	// Facts waiting for a multi-row INSERT of factsChunk, which saves a
+	// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
+	// On SQLite such an INSERT keeps a statement journal of the pages it
+	// changes; the writer keeps it in memory (temp_store, see
+	// openSQLite), not in a temporary file.
+	rows := make([]any, 0, factsChunk*11)
+	flush := func(all bool) error {
+		if len(rows) == factsChunk*11 {
+			if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
+		if !all {
+			return nil
+		}
+		for i := 0; i < len(rows); i += 11 {
+			if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
+				return err
+			}
+		}
+		rows = rows[:0]
+		return nil
+	}
+	for _, f := range facts {
+		if err := f.resolve(); err != nil {
+			return 0, err
+		}
+		if f.At.IsZero() {
+			f.At = tx.now
+		}
+		day, week := days.Of(f.At)
+		args, err := factArgs(workspaceID, f, day)
+		if err != nil {
+			return 0, err
+		}
+		if onceOnly(string(f.Kind)) {
+			// In order, after the facts before it; skipped if already recorded.
+			if err := flush(true); err != nil {
+				return 0, err
+			}
+			res, err := tx.prepared(ctx, insertFactSQL, args...)
+			if err != nil {
+				return 0, err
+			}
+			if k, err := res.RowsAffected(); err != nil || k != 1 {
+				if err != nil {
+					return 0, err
+				}
+				continue
+			}
+		} else {
+			rows = append(rows, args...)
+			if err := flush(false); err != nil {
+				return 0, err
+			}
+		}
+		agg.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+		n++
+	}
+	if err := flush(true); err != nil {
+		return 0, err
+	}
+	if err := flushDeltas(ctx, tx, workspaceID, agg); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // onceOnly reports whether facts of kind are recorded at most once per

@@ -227,7 +227,7 @@ func ingest(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64,
 			facts = append(facts, activityFact(&acts[i], f))
 		}
 	}
-	if err := recordFactsBulk(ctx, tx, p, facts); err != nil {
+	if _, err := recordFactsIn(ctx, tx, p.WorkspaceID, facts); err != nil {
 		return BatchAnswer{}, err
 	}
 	if err := tx.record(ctx, p, "sales.activities_ingested", "engagement", engagementID,
@@ -395,50 +395,4 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 		}
 	}
 	return nil
-}
-
-// recordFactsBulk records facts of p's workspace in tx as RecordFacts does
-// (multi-row INSERTs of factsChunk, aggregates summed in memory and
-// upserted once per row), for kinds that are not once-only.
-func recordFactsBulk(ctx context.Context, tx *Tx, p tandem.Principal, facts []Fact) error {
-	if len(facts) == 0 {
-		return nil
-	}
-	var tz string
-	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
-		return err
-	}
-	days := dayCache{loc: zone(tz)}
-	agg := newAggBatch()
-	rows := make([]any, 0, factsChunk*11)
-	for _, f := range facts {
-		if err := f.resolve(); err != nil {
-			return err
-		}
-		if onceOnly(string(f.Kind)) {
-			return errors.New("store: recordFactsBulk takes no once-only fact")
-		}
-		if f.At.IsZero() {
-			f.At = tx.now
-		}
-		day, week := days.of(f.At)
-		args, err := factArgs(p.WorkspaceID, f, day)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, args...)
-		if len(rows) == factsChunk*11 {
-			if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
-				return err
-			}
-			rows = rows[:0]
-		}
-		agg.add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
-	}
-	for i := 0; i < len(rows); i += 11 {
-		if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
-			return err
-		}
-	}
-	return agg.flush(ctx, tx, p.WorkspaceID)
 }
