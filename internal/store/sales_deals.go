@@ -605,3 +605,16 @@ func (s *DealStore) Funnel(ctx context.Context, p tandem.Principal, engagementID
 	}
 	return out, nil
 }
+
+// Owners lists who may own the deals of an engagement p may see: the
+// partner's agents on it (for an agent, only themselves).
+func (s *DealStore) Owners(ctx context.Context, p tandem.Principal, engagementID int64) (_ []AssignAgent, err error) {
+	defer wrap(&err, "DealStore.Owners(%d)", engagementID)
+	if err := access.Can(p, access.DealsRead); err != nil {
+		return nil, err
+	}
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
+		return nil, err
+	}
+	return dealOwners(ctx, s.db, p, engagementID)
+}

@@ -154,6 +154,15 @@ func (s *server) routeTable() []route {
 		{"POST /sales/assign", access.SalesWrite, s.salesAssign},
 		{"GET /engagements/{id}/sales/reveals", access.SalesReveals, s.salesReveals},
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
+		// Deals and the pipeline of a sales engagement.
+		{"GET /engagements/{id}/sales/board", access.DealsRead, s.dealsBoard},
+		{"GET /engagements/{id}/sales/funnel", access.DealsRead, s.dealsFunnel},
+		{"GET /engagements/{id}/sales/deals/new", access.DealsWrite, s.dealNew},
+		{"POST /engagements/{id}/sales/deals", access.DealsWrite, s.dealCreate},
+		{"GET /engagements/{id}/sales/deals/{deal}", access.DealsRead, s.dealShow},
+		{"GET /engagements/{id}/sales/deals/{deal}/edit", access.DealsWrite, s.dealEdit},
+		{"POST /engagements/{id}/sales/deals/{deal}", access.DealsWrite, s.dealUpdate},
+		{"POST /engagements/{id}/sales/deals/{deal}/stage", access.DealsWrite, s.dealMove},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -219,5 +228,11 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/assign", access.SalesWrite, s.apiSalesAssign},
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
+		{"GET /api/v1/engagements/{id}/sales/deals", access.DealsRead, s.apiDeals},
+		{"POST /api/v1/engagements/{id}/sales/deals", access.DealsWrite, s.apiDealCreate},
+		{"GET /api/v1/engagements/{id}/sales/deals/{deal}", access.DealsRead, s.apiDealGet},
+		{"PATCH /api/v1/engagements/{id}/sales/deals/{deal}", access.DealsWrite, s.apiDealPatch},
+		{"POST /api/v1/engagements/{id}/sales/deals/{deal}/stage", access.DealsWrite, s.apiDealMove},
+		{"GET /api/v1/engagements/{id}/sales/funnel", access.DealsRead, s.apiDealsFunnel},
 	}
 }

@@ -307,6 +307,9 @@ func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x sale
 		}
 		d.Contacts = append(d.Contacts, card)
 	}
+	if d.Deals, err = s.accountDeals(r, a); err != nil {
+		return err
+	}
 	status := x.status
 	if status == 0 {
 		status = http.StatusOK
