@@ -44,6 +44,27 @@ func dealScope(w *where, p tandem.Principal) {
 	}
 }
 
+// boardScope limits deals (aliased d) to those of engagement engagementID
+// that p may see, for an engagement already loaded for p (loadEngagement
+// checked the partner and the agent's assignment): the condition on the
+// account is an uncorrelated IN, so that the deals are read through their
+// account's index (sales_deals_account) for the partner's people and
+// through the engagement's (sales_deals_board) for the client.
+func boardScope(w *where, p tandem.Principal, engagementID int64) {
+	w.add("d.workspace_id = ?", p.WorkspaceID)
+	w.add("d.engagement_id = ?", engagementID)
+	switch sales.ScopeOf(p.Role) {
+	case sales.ScopeWorkspace:
+	case sales.ScopePartner:
+		w.add("d.account_id IN (SELECT sa.id FROM sales_accounts sa WHERE sa.engagement_id = ?)", engagementID)
+	case sales.ScopeAssigned:
+		w.add("d.account_id IN (SELECT sa.id FROM sales_accounts sa WHERE sa.engagement_id = ? AND sa.agent_membership_id = ?)",
+			engagementID, p.MembershipID)
+	default:
+		w.add("1 = 0")
+	}
+}
+
 const dealCols = `d.id, d.workspace_id, d.engagement_id, d.account_id, a.name, d.title, d.amount, d.currency, d.close_on, d.stage,
 	COALESCE(d.owner_membership_id, 0), COALESCE(ou.name, ''), d.lost_reason, d.next_step, d.next_step_on,
 	d.created_at, d.updated_at, d.closed_at`
@@ -163,16 +184,11 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 	}
 	b := &Board{PipelineTerms: pt}
 	var w where
-	dealScope(&w, p)
-	w.add("d.engagement_id = ?", engagementID)
+	boardScope(&w, p, engagementID)
 	if f.OwnerID != 0 {
 		w.add("d.owner_membership_id = ?", f.OwnerID)
 	}
-	from := ` FROM sales_deals d`
-	if sales.ScopeOf(p.Role) != sales.ScopeWorkspace {
-		from += ` JOIN sales_accounts a ON a.id = d.account_id`
-	}
-	rows, err := s.db.query(ctx, `SELECT d.stage, d.currency, COUNT(*), CAST(SUM(d.amount) AS BIGINT)`+from+w.String()+
+	rows, err := s.db.query(ctx, `SELECT d.stage, d.currency, COUNT(*), CAST(SUM(d.amount) AS BIGINT) FROM sales_deals d`+w.String()+
 		` GROUP BY d.stage, d.currency ORDER BY d.stage, d.currency`, w.args...)
 	if err != nil {
 		return nil, err

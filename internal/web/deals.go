@@ -122,6 +122,9 @@ func (s *server) dealsBoard(w http.ResponseWriter, r *http.Request) error {
 	if len(back) > 0 {
 		d.Back += "?" + back.Encode()
 	}
+	if len(b.Agents) < 2 {
+		d.Agents = nil // one agent, or none: nothing to filter by
+	}
 	for _, c := range b.Columns {
 		col := views.BoardColumn{Key: c.Stage.Key, Label: contract.StageLabel(l, c.Stage), Meaning: c.Stage.Meaning, Count: c.Count,
 			Weighted: moneys(l, c.Weighted), Sum: moneys(l, c.Sums)}
@@ -471,6 +474,9 @@ func (s *server) dealsFunnel(w http.ResponseWriter, r *http.Request) error {
 	d := views.FunnelData{Engagement: fu.Engagement, Deals: fu.Deals, Month: ff.Month, Agent: q.Get("agent"),
 		Agents: agentOptions(l, fu.Agents, "deals.all_agents"), BoardURL: boardPath(id),
 		Months: []views.Option{{Value: "", Label: l.T("deals.funnel.all_months")}}}
+	if len(fu.Agents) < 2 {
+		d.Agents = nil
+	}
 	for _, m := range fu.Months {
 		t, _ := tandem.ParseDate(m + "-01")
 		d.Months = append(d.Months, views.Option{Value: m, Label: l.Month(t.Time())})

@@ -24,11 +24,13 @@ CREATE TABLE sales_deals (
 );
 -- The board: counts and summed amounts per stage with one GROUP BY over an
 -- engagement (covering), and the cards of one column paged newest first.
-CREATE INDEX sales_deals_board ON sales_deals (engagement_id, stage, currency, amount);
-CREATE INDEX sales_deals_column ON sales_deals (engagement_id, stage, updated_at, id);
--- The board filtered by agent, and an agent's own deals.
-CREATE INDEX sales_deals_owner ON sales_deals (engagement_id, owner_membership_id, stage, currency, amount);
-CREATE INDEX sales_deals_account ON sales_deals (account_id);
+CREATE INDEX sales_deals_board ON sales_deals (workspace_id, engagement_id, stage, currency, amount, account_id);
+CREATE INDEX sales_deals_column ON sales_deals (workspace_id, engagement_id, stage, updated_at, id);
+-- The board filtered by agent.
+CREATE INDEX sales_deals_owner ON sales_deals (workspace_id, engagement_id, owner_membership_id, stage, currency, amount, account_id);
+-- The partner's board (and an account's deals): through the accounts of
+-- the engagement, or of the agent, covering the GROUP BY.
+CREATE INDEX sales_deals_account ON sales_deals (account_id, engagement_id, stage, currency, amount);
 -- The funnel's cohort: deals created in a month.
 CREATE INDEX sales_deals_created ON sales_deals (engagement_id, created_at);
 
