@@ -101,4 +101,17 @@ func TestBrowserDealsBoardMoves(t *testing.T) {
 		t.Error("the page is wider than the phone")
 	}
 	b.shot("41-deals-board-phone")
+
+	// The deal's page shows its history; the funnel is drawn and tabulated.
+	b.viewport(1280, 900, false)
+	b.open(fmt.Sprintf("/engagements/%d/sales/deals/%d", f.A1, s.mine.ID))
+	if n := b.count("#history tbody tr"); n != 2 {
+		t.Errorf("the deal's history has %d rows, want 2", n)
+	}
+	b.shot("42-deal-page")
+	b.open(fmt.Sprintf("/engagements/%d/sales/funnel", f.A1))
+	if b.count(`svg[role="img"] title`) != 1 || b.count("#funnel-table tbody tr") != 10 {
+		t.Errorf("the funnel: %d titles, %d rows", b.count(`svg[role="img"] title`), b.count("#funnel-table tbody tr"))
+	}
+	b.shot("43-deals-funnel")
 }
