@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -189,7 +190,7 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 		w.add("d.owner_membership_id = ?", f.OwnerID)
 	}
 	rows, err := s.db.query(ctx, `SELECT d.stage, d.currency, COUNT(*), CAST(SUM(d.amount) AS BIGINT) FROM sales_deals d`+w.String()+
-		` GROUP BY d.stage, d.currency ORDER BY d.stage, d.currency`, w.args...)
+		` GROUP BY d.stage, d.currency`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +218,7 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 		}
 		a.count += n
 		a.sums = append(a.sums, money.New(sum, cur))
+		slices.SortFunc(a.sums, func(x, y money.Money) int { return strings.Compare(x.Currency, y.Currency) })
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
