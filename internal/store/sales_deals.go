@@ -45,6 +45,10 @@ func dealScope(w *where, p tandem.Principal) {
 	}
 }
 
+// boardCountsQuery counts and sums the deals of a board per stage (then
+// boardScope's conditions and the GROUP BY).
+const boardCountsQuery = `SELECT d.stage, d.currency, COUNT(*), CAST(SUM(d.amount) AS BIGINT) FROM sales_deals d`
+
 // boardScope limits deals (aliased d) to those of engagement engagementID
 // that p may see, for an engagement already loaded for p (loadEngagement
 // checked the partner and the agent's assignment): the condition on the
@@ -189,8 +193,7 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 	if f.OwnerID != 0 {
 		w.add("d.owner_membership_id = ?", f.OwnerID)
 	}
-	rows, err := s.db.query(ctx, `SELECT d.stage, d.currency, COUNT(*), CAST(SUM(d.amount) AS BIGINT) FROM sales_deals d`+w.String()+
-		` GROUP BY d.stage, d.currency`, w.args...)
+	rows, err := s.db.query(ctx, boardCountsQuery+w.String()+` GROUP BY d.stage, d.currency`, w.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -300,4 +301,36 @@ func hasField(err error, field string) bool {
 		}
 	}
 	return false
+}
+
+// The board's counts read a covering index and never the table, for the
+// client, a partner manager, an agent and the filter by agent (SQLite's
+// plan; without statistics and with them).
+func TestDealsBoardQueryPlan(t *testing.T) {
+	t.Parallel()
+	b := newSalesBase(t, "sqlite")
+	f := b.f
+	for _, analyze := range []bool{false, true} {
+		if analyze {
+			if err := storetest.Exec(b.db, "ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, x := range []struct {
+			who   string
+			p     tandem.Principal
+			owner int64
+		}{{"owner", f.Owner, 0}, {"owner by agent", f.Owner, f.VendorAgent.MembershipID}, {"partner manager", f.VendorManager, 0},
+			{"agent", f.VendorAgent, 0}} {
+			q, args := store.BoardCounts(x.p, f.A1, x.owner)
+			plan, err := store.QueryPlan(b.db, q, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(plan, "\n")
+			if !strings.Contains(all, "USING COVERING INDEX sales_deals_") || strings.Contains(all, "SCAN d") {
+				t.Errorf("analyzed %v, %s: the board's counts do not read a covering index:\n%s", analyze, x.who, all)
+			}
+		}
+	}
 }
