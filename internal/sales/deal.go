@@ -217,6 +217,15 @@ func (d *Deal) NoNextStep(s *contract.Sales, today tandem.Date) bool {
 	return d.Open(s) && (d.NextStepOn.IsZero() || d.NextStepOn.Before(today))
 }
 
+// HasPipeline decides whether e has a pipeline: only a sales engagement
+// does; the board, funnel and deals of any other are "not found".
+func HasPipeline(e *engagement.Engagement) error {
+	if e.Kind != engagement.KindSales {
+		return tandem.ErrNotFound
+	}
+	return nil
+}
+
 // CheckDealPlace decides whether a deal may be on account a of engagement
 // e: e must be a sales engagement and a assigned to it.
 func CheckDealPlace(e *engagement.Engagement, a *Account) error {

@@ -1,6 +1,7 @@
 package sales
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -146,6 +147,9 @@ func TestDealOwnerAndPlace(t *testing.T) {
 	}
 	if err := CheckDealPlace(e, &Account{EngagementID: 7}); err != nil {
 		t.Error(err)
+	}
+	if HasPipeline(e) != nil || !errors.Is(HasPipeline(&engagement.Engagement{Kind: engagement.KindSupport}), tandem.ErrNotFound) {
+		t.Error("only a sales engagement has a pipeline")
 	}
 	if err := CheckDealOwner(agent, e, 12, tandem.RoleVendorAgent, 3, true); !hasField(err, "owner_id") {
 		t.Errorf("an agent giving a deal to another: %v", err)

@@ -113,6 +113,9 @@ func pipelineTerms(ctx context.Context, q querier, p tandem.Principal, engagemen
 	if err != nil {
 		return nil, err
 	}
+	if err := sales.HasPipeline(e); err != nil {
+		return nil, err
+	}
 	var cur, tz string
 	if err := q.queryRow(ctx, `SELECT currency, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&cur, &tz); err != nil {
 		return nil, notFound(err)

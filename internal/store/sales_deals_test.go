@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
@@ -116,6 +117,15 @@ func TestDealsScopeBySalesScope(t *testing.T) {
 			err = db.Deals().Create(ctx, f.VendorAgent, &sales.Deal{EngagementID: f.A1, AccountID: b.mine, Title: "Gift", OwnerID: b.agent2.MembershipID})
 			if !hasField(err, "owner_id") {
 				t.Errorf("agent giving a deal to another agent: %v", err)
+			}
+			// Only a sales engagement has a pipeline.
+			start, _ := tandem.ParseDate("2026-01-01")
+			support := &engagement.Engagement{PartnerID: f.PartnerA, Title: "Helpdesk", Kind: engagement.KindSupport, StartsOn: start}
+			if err := db.Engagements.Create(ctx, f.Owner, support); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Deals().Board(ctx, f.Owner, support.ID, store.BoardFilter{}); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("the board of a support engagement: %v", err)
 			}
 			// An account taken back takes its deals out of the partner's sight.
 			if _, err := db.Sales().Assign(ctx, f.Manager, store.AccountFilter{IDs: []int64{b.mine}}, store.Assignment{}); err != nil {
