@@ -258,3 +258,51 @@ func TestDealsBoardFiguresAndMoves(t *testing.T) {
 		})
 	}
 }
+
+func TestDealsEditAndNextStepFlag(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			s := newDealsEnv(t, dialect)
+			f := s.f
+			en := catalog.For(i18n.EN, nil)
+			agent, tok := s.as(f.VendorAgent), s.token(f.VendorAgent)
+			path := fmt.Sprintf("/engagements/%d/sales/deals/%d", f.A1, s.mine.ID)
+			form := agent.get(path + "/edit")
+			if form.status != 200 || !strings.Contains(form.body, `value="10,000.00"`) || !strings.Contains(form.body, "Chairs for 40 rooms") {
+				t.Fatalf("edit form: %d", form.status)
+			}
+			if page := agent.get(path); !strings.Contains(page.body, en.T("deals.no_next_step")) {
+				t.Error("a deal without a next step is not flagged")
+			}
+			r := agent.post(path, url.Values{"title": {"Chairs for 42 rooms"}, "amount": {"10,500.00"}, "next_step": {"Call the manager"},
+				"next_step_on": {"2099-03-01"}, "owner_id": {fmt.Sprint(f.VendorAgent.MembershipID)}})
+			if r.status != 303 || r.location != path {
+				t.Fatalf("update: %d %s", r.status, r.body)
+			}
+			page := agent.get(path)
+			if strings.Contains(page.body, en.T("deals.no_next_step")) || !strings.Contains(page.body, "Call the manager") ||
+				!strings.Contains(page.body, en.Money(money.New(1050000, "SEK"))) {
+				t.Error("the updated deal")
+			}
+			// A past next step date flags it again, by the API.
+			r = s.anon().api("PATCH", "/api/v1"+path, tok, `{"next_step_on":"2020-01-01"}`)
+			if r.status != 200 || !strings.Contains(r.body, `"no_next_step":true`) || !strings.Contains(r.body, `"title":"Chairs for 42 rooms"`) {
+				t.Errorf("patch: %d %s", r.status, r.body)
+			}
+			// Bad input changes nothing.
+			r = s.anon().api("PATCH", "/api/v1"+path, tok, `{"title":"","amount_minor":-5}`)
+			if r.status != 422 || !strings.Contains(r.body, `"field":"title"`) || !strings.Contains(r.body, `"field":"amount"`) {
+				t.Errorf("bad patch: %d %s", r.status, r.body)
+			}
+			if r := s.anon().api("GET", "/api/v1"+path, tok, ""); !strings.Contains(r.body, `"amount_minor":1050000`) {
+				t.Errorf("after a refused patch: %s", r.body)
+			}
+			// The viewer reads, and has no edit or move controls.
+			if r := s.as(f.Viewer).get(path); r.status != 200 || strings.Contains(r.body, path+"/edit") || strings.Contains(r.body, path+"/stage") {
+				t.Errorf("the viewer's deal page: %d", r.status)
+			}
+		})
+	}
+}
