@@ -279,7 +279,7 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 			who := map[string]tandem.Principal{"partner manager A": f.VendorManager, "partner agent A": f.VendorAgent,
 				"partner manager B": f.VendorManagerB, "owner": f.Owner}
 			// Pages below a hidden engagement answer like the engagement.
-			for _, sub := range []string{"/terms", "/work", "/scorecard", "/notices", "/requests", "/values"} {
+			for _, sub := range []string{"/terms", "/work", "/scorecard", "/notices", "/requests", "/values", "/sales/board", "/sales/funnel", "/sales/deals"} {
 				hidden["partner manager A"] = append(hidden["partner manager A"], fmt.Sprintf("/engagements/%d%s", f.B1, sub))
 				hidden["partner agent A"] = append(hidden["partner agent A"], fmt.Sprintf("/engagements/%d%s", f.A2, sub))
 			}

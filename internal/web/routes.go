@@ -169,6 +169,15 @@ func (s *server) routeTable() []route {
 		{"GET /sales/today", access.SalesLog, s.salesToday},
 		{"GET /engagements/{id}/sales/recordings", access.SalesReview, s.salesRecordings},
 		{"POST /engagements/{id}/sales/recordings/{activity}", access.SalesReview, s.salesRecordingRate},
+		// Deals and the pipeline of a sales engagement.
+		{"GET /engagements/{id}/sales/board", access.DealsRead, s.dealsBoard},
+		{"GET /engagements/{id}/sales/funnel", access.DealsRead, s.dealsFunnel},
+		{"GET /engagements/{id}/sales/deals/new", access.DealsWrite, s.dealNew},
+		{"POST /engagements/{id}/sales/deals", access.DealsWrite, s.dealCreate},
+		{"GET /engagements/{id}/sales/deals/{deal}", access.DealsRead, s.dealShow},
+		{"GET /engagements/{id}/sales/deals/{deal}/edit", access.DealsWrite, s.dealEdit},
+		{"POST /engagements/{id}/sales/deals/{deal}", access.DealsWrite, s.dealUpdate},
+		{"POST /engagements/{id}/sales/deals/{deal}/stage", access.DealsWrite, s.dealMove},
 
 		// JSON API (bearer tokens).
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
@@ -243,5 +252,11 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/sales/accounts/{id}/activities", access.SalesRead, s.apiSalesActivities},
 		{"POST /api/v1/sales/accounts/{id}/activities", access.SalesLog, s.apiSalesActivityCreate},
 		{"POST /api/v1/engagements/{id}/activities/batch", access.SalesLog, s.apiActivityBatch},
+		{"GET /api/v1/engagements/{id}/sales/deals", access.DealsRead, s.apiDeals},
+		{"POST /api/v1/engagements/{id}/sales/deals", access.DealsWrite, s.apiDealCreate},
+		{"GET /api/v1/engagements/{id}/sales/deals/{deal}", access.DealsRead, s.apiDealGet},
+		{"PATCH /api/v1/engagements/{id}/sales/deals/{deal}", access.DealsWrite, s.apiDealPatch},
+		{"POST /api/v1/engagements/{id}/sales/deals/{deal}/stage", access.DealsWrite, s.apiDealMove},
+		{"GET /api/v1/engagements/{id}/sales/funnel", access.DealsRead, s.apiDealsFunnel},
 	}
 }

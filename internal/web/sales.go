@@ -321,6 +321,9 @@ func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x sale
 	if d.Activities, err = s.activitiesSection(r, a, cs, x.activityForm); err != nil {
 		return err
 	}
+	if d.Deals, err = s.accountDeals(r, a); err != nil {
+		return err
+	}
 	status := x.status
 	if status == 0 {
 		status = http.StatusOK
