@@ -288,7 +288,7 @@ func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x sale
 		}
 	}
 	fact("sales.field.reg_number", a.RegNumber)
-	fact("sales.field.country", a.Country)
+	fact("sales.field.country", views.CountryName(r.Context(), a.Country))
 	fact("sales.field.city", a.City)
 	fact("sales.field.website", a.Website)
 	fact("sales.field.industry", a.Industry)

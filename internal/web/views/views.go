@@ -6,6 +6,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -154,3 +155,14 @@ func (p Pager) SortMark(field string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// CountryName is an ISO 3166-1 alpha-2 code as the reader names the
+// country ("Sverige" for SE in Swedish), or the code itself for a country
+// the catalogue does not name.
+func CountryName(ctx context.Context, code string) string {
+	l := i18n.From(ctx)
+	if key := "country." + strings.ToLower(code); code != "" && l != nil && l.Has(key) {
+		return l.T(key)
+	}
+	return code
+}
