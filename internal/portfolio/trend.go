@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"context"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store"
@@ -48,6 +49,16 @@ func TrendOf(scs []store.Scorecard) Trend {
 // caller may not see, EInvalid for a bad kind or n).
 func ReadTrend(ctx context.Context, db *store.DB, p tandem.Principal, engagementID int64, kind string, n int) (Trend, error) {
 	scs, err := db.KPI.Trend(ctx, p, engagementID, kind, n)
+	if err != nil {
+		return Trend{}, err
+	}
+	return TrendOf(scs), nil
+}
+
+// ReadTrendTo is ReadTrend ending with the period that contains at (zero:
+// now) — an earlier period's scorecard with the periods before it.
+func ReadTrendTo(ctx context.Context, db *store.DB, p tandem.Principal, engagementID int64, kind string, n int, at time.Time) (Trend, error) {
+	scs, err := db.KPI.TrendTo(ctx, p, engagementID, kind, n, at)
 	if err != nil {
 		return Trend{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
@@ -201,14 +202,20 @@ func (s *KPIStore) Scorecard(ctx context.Context, p tandem.Principal, engagement
 // Periods returns the last n periods of kind (week, month, quarter) in the
 // workspace's time zone, oldest first, the last one containing now.
 func (s *KPIStore) Periods(ctx context.Context, p tandem.Principal, kind string, n int) ([]kpi.Period, error) {
+	return periodsTo(ctx, s.db, p, kind, n, s.db.Now())
+}
+
+// periodsTo is the last n periods of kind, the last one containing at, in
+// the workspace's zone.
+func periodsTo(ctx context.Context, q querier, p tandem.Principal, kind string, n int, at time.Time) ([]kpi.Period, error) {
 	if !kpi.ValidKind(kind) || n < 1 || n > kpi.MaxPeriods {
 		return nil, invalid("period", "validation.one_of")
 	}
-	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
+	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	return kpi.LastPeriods(kind, n, s.db.Now(), loc), nil
+	return kpi.LastPeriods(kind, n, at, loc), nil
 }
 
 // Trend returns an engagement's scorecards for the last n periods of kind,
@@ -217,7 +224,27 @@ func (s *KPIStore) Periods(ctx context.Context, p tandem.Principal, kind string,
 // overall score.
 func (s *KPIStore) Trend(ctx context.Context, p tandem.Principal, engagementID int64, kind string, n int) (_ []Scorecard, err error) {
 	defer wrap(&err, "KPIStore.Trend(%d, %s, %d)", engagementID, kind, n)
-	periods, err := s.Periods(ctx, p, kind, n)
+	return s.trendTo(ctx, p, engagementID, kind, n, time.Time{})
+}
+
+// TrendTo is Trend ending with the period that contains at (zero: now)
+// instead of the current one: the scorecard of an earlier period with the
+// periods before it. A period after the current one is refused (EInvalid
+// on "start").
+func (s *KPIStore) TrendTo(ctx context.Context, p tandem.Principal, engagementID int64, kind string, n int, at time.Time) (_ []Scorecard, err error) {
+	defer wrap(&err, "KPIStore.TrendTo(%d, %s, %d, %s)", engagementID, kind, n, at)
+	return s.trendTo(ctx, p, engagementID, kind, n, at)
+}
+
+func (s *KPIStore) trendTo(ctx context.Context, p tandem.Principal, engagementID int64, kind string, n int, at time.Time) ([]Scorecard, error) {
+	now := s.db.Now()
+	if at.IsZero() {
+		at = now
+	}
+	if at.After(now) {
+		return nil, invalid("start", "scorecard.future_period")
+	}
+	periods, err := periodsTo(ctx, s.db, p, kind, n, at)
 	if err != nil {
 		return nil, err
 	}

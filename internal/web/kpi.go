@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
@@ -81,6 +82,11 @@ func standing(l *i18n.Localizer, sc kpi.Scorecard) (string, string) {
 	return label, tone
 }
 
+// scorecardURL is the scorecard page of period p.
+func scorecardURL(engagementID int64, p kpi.Period) string {
+	return fmt.Sprintf("/engagements/%d/scorecard?period=%s&start=%s", engagementID, p.Kind, tandem.DateOf(p.Start))
+}
+
 // periodLabel names a period in the reader's language: "July 2026",
 // "Week 49, 2026", "Q4 2026" — never an ISO label.
 func periodLabel(l *i18n.Localizer, p kpi.Period) string {
@@ -131,7 +137,16 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tr, err := portfolio.ReadTrend(ctx, s.db, p, e.ID, kind, trendPeriods)
+	// ?start= picks the period (any of its days); none: the current one.
+	var at time.Time
+	if q := r.URL.Query().Get("start"); q != "" {
+		d, err := tandem.ParseDate(q)
+		if err != nil {
+			return invalidField("start", "validation.date")
+		}
+		at = kpi.PeriodOfDate(kind, d, st.loc.Location()).Start
+	}
+	tr, err := portfolio.ReadTrendTo(ctx, s.db, p, e.ID, kind, trendPeriods, at)
 	if err != nil {
 		return err
 	}
@@ -139,7 +154,12 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	l := st.loc
 	d := views.ScorecardData{Engagement: e, PeriodKind: kind, PeriodLabel: periodLabel(l, cur.Period), TermsVersion: cur.TermsVersion,
 		Total: l.T("kpi.status.no_data"), Rule: l.T("scorecard.rule"),
-		Kinds: options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, "")}
+		Kinds:   options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, ""),
+		SoFar:   cur.Period.Contains(s.db.Now()),
+		PrevURL: scorecardURL(e.ID, cur.Period.Prev()), PrevLabel: periodLabel(l, cur.Period.Prev())}
+	if !d.SoFar {
+		d.NextURL, d.NextLabel = scorecardURL(e.ID, cur.Period.Next()), periodLabel(l, cur.Period.Next())
+	}
 	for _, row := range cur.Rows {
 		d.Rows = append(d.Rows, kpiRow(l, cur.Metrics, e.ID, cur.Period, row))
 	}

@@ -57,6 +57,23 @@ func TestScorecardAndExplanation(t *testing.T) {
 			t.Errorf("scorecard lacks %s", want)
 		}
 	}
+	// The current month is marked "so far"; ‹ leads to the month before,
+	// which has no data yet and leads back with ›; a month to come is refused.
+	now := e.db.Now()
+	if !strings.Contains(r.body, ">so far<") || !strings.Contains(r.body, `id="prev-period"`) || strings.Contains(r.body, `id="next-period"`) {
+		t.Errorf("the current period's navigation is wrong")
+	}
+	before := fmt.Sprintf("/engagements/%d/scorecard?period=month&start=%s", f.A1, now.AddDate(0, -1, -now.Day()+1).Format("2006-01-02"))
+	if !strings.Contains(r.body, strings.ReplaceAll(before, "&", "&amp;")) {
+		t.Errorf("no link to the month before (%s)", before)
+	}
+	prev := c.get(before)
+	if prev.status != 200 || strings.Contains(prev.body, ">66.67<") || strings.Contains(prev.body, ">so far<") || !strings.Contains(prev.body, `id="next-period"`) {
+		t.Errorf("the month before: %d", prev.status)
+	}
+	if r := c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=%s", f.A1, now.AddDate(0, 2, 0).Format("2006-01-02"))); r.status != 422 || !strings.Contains(r.body, "This period has not begun yet.") {
+		t.Errorf("a month to come: %d", r.status)
+	}
 	// One click: the facts and the arithmetic.
 	r = c.get(fmt.Sprintf("/engagements/%d/scorecard/fta?period=month", f.A1))
 	if r.status != 200 || !strings.Contains(r.body, "3 facts behind this figure") || strings.Count(r.body, "<td>deliverable.accepted</td>") != 3 || !strings.Contains(r.body, "(200/3 − 50.00) / (90.00 − 50.00) × 100 = 125/3") {
