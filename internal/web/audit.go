@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/store"
@@ -35,7 +36,24 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 		actions = append(actions, views.Option{Value: a, Label: st.loc.T("audit.group." + a[:len(a)-1])})
 	}
 	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/audit"}
-	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), es, pager, actions))
+	rows := make([]views.AuditRow, len(es))
+	for i, e := range es {
+		rows[i] = views.AuditRow{Entry: e, Details: auditDetails(st.loc, e.Data), Link: auditLink(e.Entity, e.EntityID)}
+	}
+	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), rows, pager, actions))
+}
+
+// auditLink is the page of the record an audit entry is about, or "".
+func auditLink(entity string, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	base := map[string]string{"partner": "/partners/", "engagement": "/engagements/", "deliverable": "/deliverables/",
+		"selection": "/selections/", "sales_account": "/sales/accounts/"}[entity]
+	if base == "" {
+		return ""
+	}
+	return base + strconv.FormatInt(id, 10)
 }
 
 // inZone is midnight of d in loc.

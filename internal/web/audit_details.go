@@ -1,0 +1,97 @@
+package web
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+// auditDetails turns an audit entry's data (JSON) into lines a person
+// reads: each field labelled from the catalogue ("audit.field.<key>", or
+// the key in words when the catalogue has none), values as text —
+// numbers in the reader's format, yes/no, lists joined, a change as
+// "before → after". What cannot be read as an object is shown as it is.
+func auditDetails(l *i18n.Localizer, data string) []views.AuditDetail {
+	data = strings.TrimSpace(data)
+	if data == "" || data == "null" || data == "{}" {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return []views.AuditDetail{{Value: data}}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]views.AuditDetail, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, views.AuditDetail{Label: auditLabel(l, k), Value: auditValue(l, m[k])})
+	}
+	return out
+}
+
+func auditLabel(l *i18n.Localizer, key string) string {
+	if k := "audit.field." + key; l.Has(k) {
+		return l.T(k)
+	}
+	words := strings.ReplaceAll(key, "_", " ")
+	if words == "" {
+		return words
+	}
+	return strings.ToUpper(words[:1]) + words[1:]
+}
+
+func auditValue(l *i18n.Localizer, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return l.T("common.none")
+	case bool:
+		if x {
+			return l.T("common.yes")
+		}
+		return l.T("common.no")
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return l.Int(n)
+		}
+		return x.String()
+	case string:
+		if x == "" {
+			return l.T("common.none")
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = auditValue(l, e)
+		}
+		return strings.Join(parts, ", ")
+	case map[string]any:
+		// A change: {"before": …, "after": …} or {"from": …, "to": …}.
+		for _, pair := range [][2]string{{"before", "after"}, {"from", "to"}} {
+			a, okA := x[pair[0]]
+			b, okB := x[pair[1]]
+			if okA && okB && len(x) == 2 {
+				return auditValue(l, a) + " → " + auditValue(l, b)
+			}
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = auditLabel(l, k) + ": " + auditValue(l, x[k])
+		}
+		return strings.Join(parts, "; ")
+	}
+	return ""
+}

@@ -1,0 +1,36 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+// An audit entry's data reads as labelled lines in the reader's language,
+// not as JSON.
+func TestAuditDetails(t *testing.T) {
+	t.Parallel()
+	cat := i18n.MustLoad()
+	got := auditDetails(cat.For(i18n.SV, nil), `{"count": 1234, "verified": true, "title": {"before": "A", "after": "B"}, "files": ["a.pdf", "b.pdf"], "some_key": ""}`)
+	want := []views.AuditDetail{
+		{Label: "Antal", Value: "1\u00a0234"}, {Label: "Filer", Value: "a.pdf, b.pdf"}, {Label: "Some key", Value: "—"}, {Label: "Titel", Value: "A → B"}, {Label: "Verifierat", Value: "Ja"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("details %q", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("detail %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	if d := auditDetails(cat.For(i18n.EN, nil), `not json`); len(d) != 1 || d[0].Value != "not json" {
+		t.Errorf("unreadable data: %q", d)
+	}
+	if d := auditDetails(cat.For(i18n.EN, nil), `{}`); d != nil {
+		t.Errorf("empty data: %q", d)
+	}
+	if auditLink("engagement", 7) != "/engagements/7" || auditLink("token", 7) != "" {
+		t.Error("audit links")
+	}
+}
