@@ -1,6 +1,10 @@
 package web
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -32,5 +36,40 @@ func TestAuditDetails(t *testing.T) {
 	}
 	if auditLink("engagement", 7) != "/engagements/7" || auditLink("token", 7) != "" {
 		t.Error("audit links")
+	}
+}
+
+// Every kind of record the store writes to the audit trail has a name in
+// every language, so the trail never shows a key.
+func TestAuditEntitiesNamed(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("../store/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("store sources: %v", err)
+	}
+	re := regexp.MustCompile(`record(?:Changes)?\(ctx, [a-zA-Z.]+, [^,]+, "([a-z_]+)"`)
+	cat := i18n.MustLoad()
+	seen := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			seen[m[1]] = true
+		}
+	}
+	if len(seen) < 10 {
+		t.Fatalf("found only %d audited kinds: %v", len(seen), seen)
+	}
+	for entity := range seen {
+		for _, lang := range i18n.Supported {
+			if !cat.Has(lang, "audit.entity."+entity) {
+				t.Errorf("audit.entity.%s: no name in %s", entity, lang)
+			}
+		}
 	}
 }
