@@ -4,6 +4,12 @@
 // Sundsvall contact centre, and finance leadership to a fractional CFO, and
 // is looking at a web-shop developer. Every demo person signs in with the
 // same password. The texts are data, not interface strings.
+//
+// The telesales agency (NordCall) works about 2,000 prospects of Norrsken's
+// base with three agents, and the demo carries six months of that work,
+// backdated through the store's clock (Clock; history.go says what
+// happens and in what proportions). Everything else — deliverables,
+// requests, reports, the selection — happens at the time of loading.
 package demo
 
 import (

@@ -267,7 +267,7 @@ func (h *history) calls(email string, d time.Time, n int) error {
 	key := fmt.Sprintf("demo-%s-%s", email, d.Format("2006-01-02"))
 	items := h.done[key]
 	delete(h.done, key)
-	var booked []int // indexes of the calls that booked a meeting
+	var booked []int // indexes of the meetings the calls booked
 	var recorded *sales.Activity
 	for range 15 + h.r.IntN(16) {
 		if t.After(end) {
@@ -306,22 +306,26 @@ func (h *history) calls(email string, d time.Time, n int) error {
 				items = append(items, store.BatchActivity{Activity: fu})
 			}
 		case sales.OutcomeMeetingBooked:
+			items = append(items, store.BatchActivity{Activity: h.meeting(a)})
 			booked = append(booked, len(items)-1)
 		}
 	}
+	var res *store.BatchResult
 	_, err := h.db.Sales().IngestActivities(h.ctx, p, h.eng, items, store.Idempotency{Key: key, Hash: key},
-		func(_ *store.BatchResult, errs []store.ItemError) (int, []byte, error) {
+		func(r *store.BatchResult, errs []store.ItemError) (int, []byte, error) {
 			if len(errs) > 0 {
 				return 0, nil, fmt.Errorf("demo batch %s: %+v", key, errs[0])
 			}
+			res = r
 			return http.StatusCreated, []byte(`{}`), nil
 		})
 	if err != nil {
 		return err
 	}
 	for _, i := range booked {
-		call := items[i].Activity
-		h.at(h.clk.Now().Add(5*time.Minute), func() error { return h.meeting(email, call) })
+		m := items[i].Activity
+		m.ID = res.IDs[i]
+		h.held(email, m)
 	}
 	if recorded != nil {
 		a := *recorded
@@ -336,17 +340,19 @@ func (h *history) calls(email string, d time.Time, n int) error {
 	return nil
 }
 
-// meeting logs the meeting a call booked, and schedules whether it is held.
-func (h *history) meeting(email string, call sales.Activity) error {
-	p := h.as[email]
-	when := h.addDays(call.At, 2+h.r.IntN(6), []int{10, 14}[h.r.IntN(2)], 0)
-	m := sales.Activity{Kind: sales.KindMeeting, AccountID: call.AccountID, ContactID: call.ContactID, At: call.At,
-		ScheduledAt: when, Notes: []string{"Showroom visit in Hammarby Sjöstad with the key-account manager.",
+// meeting is the meeting a call booked, logged in the call's batch.
+func (h *history) meeting(call sales.Activity) sales.Activity {
+	return sales.Activity{Kind: sales.KindMeeting, AccountID: call.AccountID, ContactID: call.ContactID, At: call.At,
+		ScheduledAt: h.addDays(call.At, 2+h.r.IntN(6), []int{10, 14}[h.r.IntN(2)], 0),
+		Notes: []string{"Showroom visit in Hammarby Sjöstad with the key-account manager.",
 			"Video meeting with the key-account manager.", "On-site visit: measuring the lobby and the meeting rooms."}[h.r.IntN(3)]}
-	if err := h.db.Sales().LogActivity(h.ctx, p, &m, store.LogOptions{}); err != nil {
-		return err
-	}
-	h.at(when.Add(90*time.Minute), func() error {
+}
+
+// held schedules whether a meeting is held (or the prospect does not
+// show), and what follows a held one.
+func (h *history) held(email string, m sales.Activity) {
+	p := h.as[email]
+	h.at(m.ScheduledAt.Add(90*time.Minute), func() error {
 		status := sales.MeetingHeld
 		if h.r.IntN(100) < 22 {
 			status = sales.MeetingNoShow
@@ -355,11 +361,10 @@ func (h *history) meeting(email string, call sales.Activity) error {
 			return err
 		}
 		if status == sales.MeetingHeld {
-			h.at(h.addDays(when, 1, 9, 30+h.r.IntN(20)), func() error { return h.afterMeeting(email, m) })
+			h.at(h.addDays(m.ScheduledAt, 1, 9, 30+h.r.IntN(20)), func() error { return h.afterMeeting(email, m) })
 		}
 		return nil
 	})
-	return nil
 }
 
 // claim makes a claim as the agent and schedules Johan's decision: most
