@@ -55,6 +55,23 @@ func checkHistory(t *testing.T, db *store.DB, workspaceID int64) {
 		t.Errorf("calls in the week of %s: %d, %v", monday.Format("2006-01-02"), len(calls), err)
 	}
 
+	// The last complete month's follow-ups done and proposals sent: of
+	// about 1,400 calls (3 agents × 21 days × 22.5) 11 % ask to be called
+	// back, about 150; proposals follow two thirds of some 33 meetings
+	// held, minus the accounts with a deal already.
+	mon := kpi.PeriodOf(kpi.Month, now, loc).Prev()
+	for kind, r := range map[string][2]int{"sales.follow_up_done": {60, 300}, "sales.proposal_sent": {3, 60}} {
+		fs, err := db.KPI.Facts(ctx, owner, eng, []string{kind}, tandem.DateOf(mon.Start), tandem.DateOf(mon.End), 1000)
+		if err != nil || len(fs) < r[0] || len(fs) > r[1] {
+			t.Errorf("%s in %s: %d, %v", kind, mon, len(fs), err)
+		}
+	}
+	for _, stage := range []string{"won", "lost", "objections_handled"} {
+		if _, n, err := db.Deals().List(ctx, owner, tandem.Page{}, store.DealFilter{EngagementID: eng, Stage: stage}); err != nil || n == 0 {
+			t.Errorf("deals in %s: %d, %v", stage, n, err)
+		}
+	}
+
 	// Every claim outcome: accepted by Johan, accepted when the window
 	// ended, disputed, reversed (exactly one), and open ones (the last days').
 	cs, err := db.Claims().List(ctx, owner, eng, store.ClaimFilter{})
