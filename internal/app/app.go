@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -309,6 +310,15 @@ func (c *cli) printError(err error) {
 // open opens (and migrates) the database cfg names.
 func (c *cli) open(cfg *config.Config) (*store.DB, error) {
 	return store.Open(c.ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+}
+
+// openDemo opens the database with a demo clock as the store's clock: the
+// demo's backdated history sets it while it loads; otherwise it reads the
+// real time.
+func (c *cli) openDemo(cfg *config.Config) (*store.DB, *demo.Clock, error) {
+	clk := demo.NewClock(time.Now)
+	db, err := store.Open(c.ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Now: clk.Now})
+	return db, clk, err
 }
 
 // readLine reads one line from stdin, without its line ending. An empty

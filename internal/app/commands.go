@@ -36,12 +36,12 @@ func (c *cli) demo(name string, args []string) int {
 	if code, ok := f.parse(args); !ok {
 		return code
 	}
-	db, err := c.open(cfg)
+	db, clk, err := c.openDemo(cfg)
 	if err != nil {
 		return c.fail(err)
 	}
 	defer db.Close()
-	logins, err := demo.Load(c.ctx, db)
+	logins, err := demo.Load(c.ctx, db, clk)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -30,7 +30,9 @@ func (c *cli) serve(name string, args []string) int {
 	}
 	logger := newLogger(cfg, c.stderr)
 
-	db, err := c.open(cfg)
+	// The store's clock is the demo's (openDemo): it reads the real time
+	// except while --demo writes the demo's backdated history.
+	db, clk, err := c.openDemo(cfg)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -49,7 +51,7 @@ func (c *cli) serve(name string, args []string) int {
 		}
 		switch {
 		case len(wss) == 0:
-			logins, err := demo.Load(c.ctx, db)
+			logins, err := demo.Load(c.ctx, db, clk)
 			if err != nil {
 				return c.fail(err)
 			}

@@ -39,10 +39,14 @@ const (
 	kadri  = "kadri.tamm@nordcall.example"
 	aleksi = "aleksei.smirnov@nordcall.example"
 	liis   = "liis.kask@nordcall.example"
+	triin  = "triin.mets@nordcall.example"
 	oskar  = "oskar.holm@ksnorrland.example"
 	anders = "anders.ekholm@ekholmcfo.example"
 	sofia  = "sofia.lund@ekholmcfo.example"
 )
+
+// salesAgents are NordCall's agents on the outbound engagement.
+var salesAgents = []string{aleksi, liis, triin}
 
 // The engagements the activity happens on.
 const (

@@ -4,12 +4,19 @@
 // Sundsvall contact centre, and finance leadership to a fractional CFO, and
 // is looking at a web-shop developer. Every demo person signs in with the
 // same password. The texts are data, not interface strings.
+//
+// The telesales agency (NordCall) works about 2,000 prospects of Norrsken's
+// base with three agents, and the demo carries six months of that work,
+// backdated through the store's clock (Clock; history.go says what
+// happens and in what proportions). Everything else — deliverables,
+// requests, reports, the selection — happens at the time of loading.
 package demo
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/contract"
@@ -95,6 +102,7 @@ var partners = []partnerSpec{
 			{"kadri.tamm@nordcall.example", "Kadri Tamm", i18n.EN, tandem.RoleVendorManager},
 			{"aleksei.smirnov@nordcall.example", "Aleksei Smirnov", i18n.RU, tandem.RoleVendorAgent},
 			{"liis.kask@nordcall.example", "Liis Kask", i18n.EN, tandem.RoleVendorAgent},
+			{triin, "Triin Mets", i18n.SV, tandem.RoleVendorAgent},
 		},
 		engagements: []engagementSpec{
 			{
@@ -105,7 +113,7 @@ var partners = []partnerSpec{
 						"meetings for Norrsken's key-account managers and is paid a fixed monthly fee plus " +
 						"SEK 1 800 per qualified meeting and 4 % of the first-year order value."},
 				starts: "2026-02-01",
-				agents: []string{"aleksei.smirnov@nordcall.example", "liis.kask@nordcall.example"},
+				agents: salesAgents,
 				services: []contract.Service{{
 					Key:  "pipeline-summary",
 					Name: "Weekly pipeline summary",
@@ -197,7 +205,13 @@ var partners = []partnerSpec{
 // Load creates the demo workspace with its people, partners and engagements
 // and returns every demo person's sign-in, client people first. It returns
 // ErrExists when the demo is already loaded, and writes nothing then.
-func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
+//
+// clk must be the clock db was opened with (store.Options.Now: clk.Now):
+// Load sets it to each event of the backdated sales history (history.go)
+// as it writes it, and leaves it reading its base time. With a nil clock
+// the base is loaded without that history (it can only be written in the
+// past through the store's clock).
+func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) {
 	defer func() {
 		if err != nil && err != ErrExists {
 			if _, ok := tandem.AsError(err); !ok {
@@ -205,6 +219,9 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 			}
 		}
 	}()
+	if clk != nil {
+		defer clk.Reset()
+	}
 	if ok, err := Exists(ctx, db); err != nil {
 		return nil, err
 	} else if ok {
@@ -290,10 +307,26 @@ func Load(ctx context.Context, db *store.DB) (_ []Login, err error) {
 		}
 	}
 	ids.workspace = ws.ID
+	// The base was bought when the history starts; the history is written
+	// oldest first, then today's activity.
+	var start time.Time
+	if clk != nil {
+		start = historyStart(clk.Base(), ws.Location())
+		clk.Set(start.Add(8 * time.Hour))
+	}
+	rows, byAgent, err := addSalesBase(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	if clk != nil {
+		if err := addHistory(ctx, db, clk, ids, start, rows, byAgent); err != nil {
+			return nil, err
+		}
+	}
 	if err := addActivity(ctx, db, ids); err != nil {
 		return nil, err
 	}
-	if err := addSalesBase(ctx, db, ids); err != nil {
+	if err := addReveals(ctx, db, ids, rows, byAgent); err != nil {
 		return nil, err
 	}
 	return logins, nil

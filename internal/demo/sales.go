@@ -10,15 +10,15 @@ import (
 	"github.com/tandemhq/tandem/internal/store"
 )
 
-// The sales base of the demo: a few hundred Nordic and Baltic hotels,
+// The sales base of the demo: about two thousand Nordic and Baltic hotels,
 // offices and furniture retailers, generated from a fixed seed so that
 // every load is the same. The hotels and offices are assigned to
-// NordCall's outbound engagement, most of them to one of its two agents;
+// NordCall's outbound engagement, most of them to one of its three agents;
 // the retailers stay Norrsken's alone. Aleksei and Liis have revealed a
-// few numbers.
+// few numbers today (and the agents some more in the history, history.go).
 
 // baseSize is how many accounts the demo base holds.
-const baseSize = 360
+const baseSize = 2000
 
 type salesCountry struct {
 	code       string
@@ -27,15 +27,17 @@ type salesCountry struct {
 	last       []string
 	regNumber  func(r *rand.Rand) string
 	phone      func(r *rand.Rand, i int) string
-	hotelNames []string // patterns with %s for the city
+	areas      []string // districts that tell two hotels or offices of a city apart
+	hotelNames []string // patterns with %s for the city or a family name
 	officeName []string
 	shopName   []string // patterns with %s for a surname
 }
 
 var salesCountries = []salesCountry{
-	{code: "SE", cities: []string{"Stockholm", "Göteborg", "Malmö", "Uppsala", "Västerås", "Örebro", "Linköping", "Helsingborg", "Jönköping", "Umeå", "Luleå", "Växjö"},
-		first: []string{"Karin", "Anna", "Erik", "Lars", "Maria", "Johan", "Sofia", "Anders", "Emma", "Per", "Elin", "Mikael"},
-		last:  []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindberg", "Holm"},
+	{code: "SE", areas: []string{"Centrum", "Hamnen", "Söder", "Norr", "Station", "Väster"},
+		cities: []string{"Stockholm", "Göteborg", "Malmö", "Uppsala", "Västerås", "Örebro", "Linköping", "Helsingborg", "Jönköping", "Umeå", "Luleå", "Växjö"},
+		first:  []string{"Karin", "Anna", "Erik", "Lars", "Maria", "Johan", "Sofia", "Anders", "Emma", "Per", "Elin", "Mikael"},
+		last:   []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindberg", "Holm"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("556%03d-%04d", r.IntN(1000), r.IntN(10000))
 		},
@@ -44,9 +46,10 @@ var salesCountries = []salesCountry{
 		hotelNames: []string{"Hotell %s City", "Stadshotellet i %s", "%s Konferenshotell", "Best Stay %s", "Hotell Kungsporten %s"},
 		officeName: []string{"%s Kontorshotell", "Kontorsgruppen %s AB", "%s Business Center", "Advokatbyrån %s Norr"},
 		shopName:   []string{"%ss Möbler AB", "Inredningshuset %s", "%s Hem & Kontor"}},
-	{code: "NO", cities: []string{"Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø", "Drammen"},
-		first: []string{"Ola", "Kari", "Ingrid", "Knut", "Silje", "Håkon", "Marit", "Sindre"},
-		last:  []string{"Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg"},
+	{code: "NO", areas: []string{"Sentrum", "Havn", "Vest", "Øst", "Stasjon"},
+		cities: []string{"Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø", "Drammen"},
+		first:  []string{"Ola", "Kari", "Ingrid", "Knut", "Silje", "Håkon", "Marit", "Sindre"},
+		last:   []string{"Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("9%02d %03d %03d", r.IntN(100), r.IntN(1000), r.IntN(1000))
 		},
@@ -56,9 +59,10 @@ var salesCountries = []salesCountry{
 		hotelNames: []string{"%s Fjordhotell", "Hotel Bryggen %s", "%s Sentrum Hotell"},
 		officeName: []string{"%s Kontorfellesskap", "Næringsbygg %s AS"},
 		shopName:   []string{"%s Møbler AS", "Interiørhuset %s"}},
-	{code: "DK", cities: []string{"København", "Aarhus", "Odense", "Aalborg", "Esbjerg"},
-		first: []string{"Mette", "Søren", "Lone", "Jens", "Camilla", "Mads", "Pia", "Rasmus"},
-		last:  []string{"Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"},
+	{code: "DK", areas: []string{"Centrum", "Havn", "Nord", "Syd", "Station"},
+		cities: []string{"København", "Aarhus", "Odense", "Aalborg", "Esbjerg"},
+		first:  []string{"Mette", "Søren", "Lone", "Jens", "Camilla", "Mads", "Pia", "Rasmus"},
+		last:   []string{"Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("%08d", 10000000+r.IntN(89999999))
 		},
@@ -68,9 +72,10 @@ var salesCountries = []salesCountry{
 		hotelNames: []string{"Hotel %s Havn", "%s Byhotel"},
 		officeName: []string{"%s Kontorfællesskab", "Erhvervshuset %s"},
 		shopName:   []string{"%s Møbelhus", "Bolig & Kontor %s"}},
-	{code: "FI", cities: []string{"Helsinki", "Espoo", "Tampere", "Turku", "Oulu"},
-		first: []string{"Anne", "Mikko", "Tiina", "Juha", "Sanna", "Antti", "Päivi", "Ville"},
-		last:  []string{"Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen"},
+	{code: "FI", areas: []string{"Keskusta", "Satama", "Pohjoinen", "Asema"},
+		cities: []string{"Helsinki", "Espoo", "Tampere", "Turku", "Oulu"},
+		first:  []string{"Anne", "Mikko", "Tiina", "Juha", "Sanna", "Antti", "Päivi", "Ville"},
+		last:   []string{"Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("%07d-%d", 1000000+r.IntN(8999999), r.IntN(10))
 		},
@@ -80,9 +85,10 @@ var salesCountries = []salesCountry{
 		hotelNames: []string{"Hotelli %s Keskusta", "%s Kongressihotelli"},
 		officeName: []string{"%s Business Park", "Toimistotalo %s"},
 		shopName:   []string{"%s Huonekalu Oy", "Sisustustalo %s"}},
-	{code: "EE", cities: []string{"Tallinn", "Tartu", "Pärnu", "Narva"},
-		first: []string{"Kadri", "Mart", "Liis", "Andres", "Triin", "Rein"},
-		last:  []string{"Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk"},
+	{code: "EE", areas: []string{"Kesklinn", "Sadam", "Vanalinn", "Jaam"},
+		cities: []string{"Tallinn", "Tartu", "Pärnu", "Narva"},
+		first:  []string{"Kadri", "Mart", "Liis", "Andres", "Triin", "Rein"},
+		last:   []string{"Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("1%07d", r.IntN(10000000))
 		},
@@ -90,9 +96,10 @@ var salesCountries = []salesCountry{
 		hotelNames: []string{"%s Old Town Hotel", "Hotell %s Keskus"},
 		officeName: []string{"%s Ärimaja", "%s Office Park"},
 		shopName:   []string{"%s Mööbel OÜ"}},
-	{code: "LV", cities: []string{"Rīga", "Jūrmala", "Liepāja"},
-		first: []string{"Anna", "Jānis", "Ilze", "Andris", "Līga"},
-		last:  []string{"Bērziņš", "Kalniņš", "Ozola", "Liepa", "Krūmiņš"},
+	{code: "LV", areas: []string{"Centrs", "Osta", "Vecrīga", "Stacija"},
+		cities: []string{"Rīga", "Jūrmala", "Liepāja"},
+		first:  []string{"Anna", "Jānis", "Ilze", "Andris", "Līga"},
+		last:   []string{"Bērziņš", "Kalniņš", "Ozola", "Liepa", "Krūmiņš"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("4000%07d", r.IntN(10000000))
 		},
@@ -100,9 +107,10 @@ var salesCountries = []salesCountry{
 		hotelNames: []string{"%s Centra Viesnīca", "Hotel %s Park"},
 		officeName: []string{"%s Biroju Centrs"},
 		shopName:   []string{"%s Mēbeles SIA"}},
-	{code: "LT", cities: []string{"Vilnius", "Kaunas", "Klaipėda"},
-		first: []string{"Rasa", "Tomas", "Jurgita", "Mindaugas", "Ieva"},
-		last:  []string{"Kazlauskas", "Petrauskas", "Jankauskienė", "Stankevičius", "Vasiliauskas"},
+	{code: "LT", areas: []string{"Centras", "Senamiestis", "Uostas", "Stotis"},
+		cities: []string{"Vilnius", "Kaunas", "Klaipėda"},
+		first:  []string{"Rasa", "Tomas", "Jurgita", "Mindaugas", "Ieva"},
+		last:   []string{"Kazlauskas", "Petrauskas", "Jankauskienė", "Stankevičius", "Vasiliauskas"},
 		regNumber: func(r *rand.Rand) string {
 			return fmt.Sprintf("30%07d", r.IntN(10000000))
 		},
@@ -151,6 +159,9 @@ func salesBase() []store.NewAccount {
 	out := make([]store.NewAccount, 0, baseSize)
 	seen := map[string]bool{}
 	for i := 0; len(out) < baseSize; i++ {
+		if i > 20*baseSize {
+			panic("demo: too few distinct account names for the base")
+		}
 		c := salesCountries[0]
 		if k := r.IntN(10); k >= 5 { // half Swedish, the rest spread over the others
 			c = salesCountries[1+k%(len(salesCountries)-1)]
@@ -158,16 +169,25 @@ func salesBase() []store.NewAccount {
 		kind := salesKind(r.IntN(3))
 		city := c.cities[r.IntN(len(c.cities))]
 		var name string
+		// Hotels and offices are named after their city or a family,
+		// some with the district they are in.
+		place := city
+		if r.IntN(5) < 2 {
+			place = c.last[r.IntN(len(c.last))]
+		}
 		switch kind {
 		case kindHotel:
-			name = fmt.Sprintf(c.hotelNames[r.IntN(len(c.hotelNames))], city)
+			name = fmt.Sprintf(c.hotelNames[r.IntN(len(c.hotelNames))], place)
 		case kindOffice:
-			name = fmt.Sprintf(c.officeName[r.IntN(len(c.officeName))], city)
+			name = fmt.Sprintf(c.officeName[r.IntN(len(c.officeName))], place)
 		default:
 			name = fmt.Sprintf(c.shopName[r.IntN(len(c.shopName))], c.last[r.IntN(len(c.last))])
 			if r.IntN(2) == 0 {
 				name += " " + city
 			}
+		}
+		if kind != kindShop && r.IntN(2) == 0 {
+			name += " " + c.areas[r.IntN(len(c.areas))]
 		}
 		if seen[name] {
 			continue
@@ -207,15 +227,16 @@ func salesBase() []store.NewAccount {
 
 // addSalesBase loads the base, assigns the hotels and offices to NordCall's
 // outbound engagement (every tenth to the team without an agent, the rest
-// to Aleksei and Liis in turn) and records a few reveals.
-func addSalesBase(ctx context.Context, db *store.DB, ids *loaded) error {
+// to Aleksei, Liis and Triin in turn) and returns the rows and each agent's
+// accounts.
+func addSalesBase(ctx context.Context, db *store.DB, ids *loaded) ([]store.NewAccount, map[string][]int64, error) {
 	sys := store.System(ids.workspace, "demo")
 	rows := salesBase()
 	if err := db.Sales().CreateAccounts(ctx, sys, rows); err != nil {
-		return err
+		return nil, nil, err
 	}
 	eng := ids.engagements[salesTitle]
-	agents := []string{aleksi, liis}
+	agents := salesAgents
 	byAgent := map[string][]int64{}
 	var team []int64
 	n, turn := 0, 0
@@ -226,7 +247,7 @@ func addSalesBase(ctx context.Context, db *store.DB, ids *loaded) error {
 		if n%10 == 9 {
 			team = append(team, row.Account.ID)
 		} else {
-			byAgent[agents[turn%2]] = append(byAgent[agents[turn%2]], row.Account.ID)
+			byAgent[agents[turn%len(agents)]] = append(byAgent[agents[turn%len(agents)]], row.Account.ID)
 			turn++
 		}
 		n++
@@ -234,12 +255,17 @@ func addSalesBase(ctx context.Context, db *store.DB, ids *loaded) error {
 	for _, email := range agents {
 		if _, err := db.Sales().Assign(ctx, sys, store.AccountFilter{IDs: byAgent[email]},
 			store.Assignment{EngagementID: eng, AgentID: ids.memberships[email]}); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	if _, err := db.Sales().Assign(ctx, sys, store.AccountFilter{IDs: team}, store.Assignment{EngagementID: eng}); err != nil {
-		return err
+		return nil, nil, err
 	}
+	return rows, byAgent, nil
+}
+
+// addReveals records, today, a few reveals of Aleksei and Liis.
+func addReveals(ctx context.Context, db *store.DB, ids *loaded, rows []store.NewAccount, byAgent map[string][]int64) error {
 	reasons := map[string][]string{
 		aleksi: {"Calling back as agreed: she asked for Thursday after lunch", "Sending the lobby seating offer", "Booking the meeting with the GM"},
 		liis:   {"The switchboard transferred me; need the direct line for the follow-up"},
