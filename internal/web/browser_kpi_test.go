@@ -21,7 +21,8 @@ func TestBrowserPortfolioScorecardFacts(t *testing.T) {
 	if actual != "66.67" || score != "41.67" {
 		t.Fatalf("English decimals: %s %s", actual, score)
 	}
-	scorecard := fmt.Sprintf("/engagements/%d/scorecard", f.A1)
+	// The portfolio shows this month; its row leads to this month's scorecard.
+	scorecard := fmt.Sprintf("/engagements/%d/scorecard?period=month&start=%s", f.A1, e.db.Now().Format("2006-01")+"-01")
 	b := newBrowser(t, e)
 	b.signIn("owner@example.com")
 
@@ -63,7 +64,7 @@ func TestBrowserPortfolioScorecardFacts(t *testing.T) {
 	b.shot("31-scorecard")
 
 	// Follow the score to the facts and the arithmetic.
-	explain := scorecard + "/fta?period=month&start=2026-05-01"
+	explain := fmt.Sprintf("/engagements/%d/scorecard/fta?period=month&start=2026-05-01", f.A1)
 	if href := b.attr("#kpi-fta a.score", "href"); href != explain {
 		t.Errorf("the score links to %s, want %s", href, explain)
 	}

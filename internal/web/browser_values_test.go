@@ -34,7 +34,9 @@ func TestBrowserManualValues(t *testing.T) {
 			Target: 100, Threshold: 20, Direction: "higher", Weight: 1, Period: "month"}}
 	})
 	values := fmt.Sprintf("/engagements/%d/values", f.A1)
-	scorecard := fmt.Sprintf("/engagements/%d/scorecard", f.A1)
+	// This month's scorecard (without ?start= the page opens on the last
+	// complete month).
+	scorecard := fmt.Sprintf("/engagements/%d/scorecard?period=month&start=%s", f.A1, e.db.Now().Format("2006-01")+"-01")
 	b := newBrowser(t, e)
 
 	// The partner's manager reports 60 for May from the engagement's tabs;

@@ -150,7 +150,15 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Without ?start= the page opens on the last complete period, when the
+	// terms were in force in it; otherwise (a new engagement) on the
+	// current one, so far. The trend runs to the current period either way.
 	cur := tr.Current()
+	if at.IsZero() && len(tr.Scorecards) >= 2 {
+		if last := tr.Scorecards[len(tr.Scorecards)-2]; last.TermsVersion != 0 {
+			cur = last
+		}
+	}
 	l := st.loc
 	d := views.ScorecardData{Engagement: e, PeriodKind: kind, PeriodLabel: periodLabel(l, cur.Period), TermsVersion: cur.TermsVersion,
 		Total: l.T("kpi.status.no_data"), Rule: l.T("scorecard.rule"),
@@ -223,7 +231,8 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	var rows []views.PortfolioRow
 	for _, it := range pf.Items {
 		e, cur := it.Engagement, it.Current()
-		row := views.PortfolioRow{ID: e.ID, Title: e.Title, Partner: e.PartnerName, Status: string(e.Status), Total: l.T("kpi.status.no_data")}
+		row := views.PortfolioRow{ID: e.ID, Title: e.Title, Partner: e.PartnerName, Status: string(e.Status), Total: l.T("kpi.status.no_data"),
+			Link: scorecardURL(e.ID, pf.Period)}
 		if cur.HasTotal {
 			row.Total = l.Decimal(int64(cur.Total), 2)
 		}

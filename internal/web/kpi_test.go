@@ -48,7 +48,9 @@ func TestScorecardAndExplanation(t *testing.T) {
 		}
 	}
 	c := e.as(f.Owner)
-	r := c.get(fmt.Sprintf("/engagements/%d/scorecard", f.A1))
+	// This month's scorecard: without ?start= the page opens on the last
+	// complete month when the terms were in force in it.
+	r := c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=%s", f.A1, e.db.Now().Format("2006-01-02")))
 	if r.status != 200 {
 		t.Fatalf("scorecard: %d", r.status)
 	}
