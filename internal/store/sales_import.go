@@ -303,7 +303,7 @@ type bulk struct {
 }
 
 func newBulk(tx *Tx, head string, width int) *bulk {
-	return &bulk{tx: tx, head: head, width: width}
+	return &bulk{tx: tx, head: head, width: width, args: make([]any, 0, importChunk*width)}
 }
 
 // add buffers one row, writing a chunk when it is full.
@@ -319,10 +319,13 @@ func (b *bulk) add(ctx context.Context, args ...any) error {
 	return b.flush(ctx)
 }
 
-// flush writes the buffered rows.
+// flush writes the buffered rows. The buffer keeps its array, so that the
+// next chunk's values go where this one's were instead of a new slice.
 func (b *bulk) flush(ctx context.Context) error {
+	off := 0
 	for b.rows > 0 {
 		n := min(b.rows, importChunk)
+		args := b.args[off : off+n*b.width]
 		var err error
 		if n == importChunk {
 			if b.full == nil {
@@ -330,16 +333,17 @@ func (b *bulk) flush(ctx context.Context) error {
 					return err
 				}
 			}
-			_, err = b.full.ExecContext(ctx, b.args[:n*b.width]...)
+			_, err = b.full.ExecContext(ctx, args...)
 		} else {
-			_, err = b.tx.exec(ctx, b.sql(n), b.args[:n*b.width]...)
+			_, err = b.tx.exec(ctx, b.sql(n), args...)
 		}
 		if err != nil {
 			return err
 		}
-		b.args = b.args[n*b.width:]
+		off += n * b.width
 		b.rows -= n
 	}
+	clear(b.args) // drop the references to the written values
 	b.args = b.args[:0]
 	return nil
 }
