@@ -144,7 +144,10 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 		if err != nil {
 			return err
 		}
-		if err := n.Validate(); err != nil {
+		if err := n.ValidateSubject(); err != nil {
+			return err
+		}
+		if err := claimSubject(ctx, tx, p, et, &n); err != nil {
 			return err
 		}
 		if n.Kind == sales.ClaimLead {
@@ -193,6 +196,35 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 		return nil, err
 	}
 	return c, nil
+}
+
+// claimSubject checks, in the claim's transaction, the deal or meeting a
+// claim names and fills what follows from it (sales.NewClaim.FromDeal,
+// FromMeeting): the subject must be one p may see, of the claim's
+// engagement — else ENotFound, like a missing one. The claims table keeps
+// no foreign key to deals and activities; this is the check.
+func claimSubject(ctx context.Context, tx *Tx, p tandem.Principal, et *engagementTerms, n *sales.NewClaim) error {
+	switch n.Kind {
+	case sales.ClaimDeal:
+		d, err := loadDeal(ctx, tx, p, n.SubjectID)
+		if err != nil {
+			return err
+		}
+		if d.EngagementID != et.e.ID {
+			return tandem.ErrNotFound
+		}
+		return n.FromDeal(d, sales.SalesTerms(&et.terms), et.loc)
+	case sales.ClaimMeeting:
+		a, err := loadSalesActivity(ctx, tx, p, n.SubjectID)
+		if err != nil {
+			return err
+		}
+		if a.EngagementID != et.e.ID {
+			return tandem.ErrNotFound
+		}
+		return n.FromMeeting(a)
+	}
+	return nil
 }
 
 func dateText(d tandem.Date) string {

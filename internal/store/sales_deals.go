@@ -535,12 +535,30 @@ func (s *DealStore) Move(ctx context.Context, p tandem.Principal, id int64, to, 
 
 // afterDealMoved is called inside the transaction of every move of a deal,
 // after its row, history and audit entry are written: what else a move
-// sets off goes here, in the same transaction. Today it does nothing;
-// the claims of paid results hook in here (a deal lost, a won deal
-// reversed). Deals record no KPI facts of their own.
+// sets off goes here, in the same transaction. A deal whose deal_won claim
+// stands accepted may not leave its won stages (sales.CheckLeaveWon: the
+// client reverses the claim first); a move into a lost stage records the
+// lost fact the win rate reads (sales.LostOnMove).
 func afterDealMoved(ctx context.Context, tx *Tx, p tandem.Principal, deal *sales.Deal, from, to contract.Stage) error {
-	_, _, _, _, _, _ = ctx, tx, p, deal, from, to
-	return nil
+	var accepted int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_claims WHERE workspace_id = ? AND kind = ? AND subject_id = ? AND status = ?`,
+		p.WorkspaceID, string(sales.ClaimDeal), deal.ID, string(sales.ClaimAccepted)).Scan(&accepted); err != nil {
+		return err
+	}
+	if err := sales.CheckLeaveWon(from, to, accepted > 0); err != nil {
+		return err
+	}
+	loc, err := workspaceLocation(ctx, tx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	f, ok := sales.LostOnMove(deal, from, to, loc)
+	if !ok {
+		return nil
+	}
+	_, err = recordFact(ctx, tx, p, Fact{EngagementID: deal.EngagementID, SubjectID: deal.ID, At: tx.now, Value: f.Value,
+		Flag: f.Flag, AmountMinor: f.AmountMinor, Currency: f.Currency, Data: f.Data})
+	return err
 }
 
 // FunnelFilter chooses the funnel's cohort: the deals created in Month (a
