@@ -117,7 +117,9 @@ type Claim struct {
 	// (meeting_held) or a deal (deal_won). The activities and deals tables
 	// live in other packages' branches: no foreign key is kept for them.
 	SubjectID   int64
-	SubjectName string // the account's name, for a lead
+	SubjectName string // the account's name for a lead, the deal's title for a deal, the account's name for a meeting
+	AccountID   int64  // the account of the subject (the lead itself, the deal's, the meeting's); 0 when unknown
+	AccountName string
 	Note        string // the evidence: how the lead meets the qualification criteria …
 	HeldAt      time.Time
 	Revenue     money.Money
@@ -188,6 +190,17 @@ func (n *NewClaim) FromMeeting(a *Activity) error {
 		n.HeldAt = a.At
 	}
 	return nil
+}
+
+// WonStages are the keys of the won stages of s.
+func WonStages(s *contract.Sales) []string {
+	var out []string
+	for _, st := range s.Stages {
+		if st.Meaning == contract.StageWon {
+			out = append(out, st.Key)
+		}
+	}
+	return out
 }
 
 // CheckLeaveWon decides whether a deal may move from stage from to stage
@@ -327,11 +340,7 @@ func Prepare(n NewClaim, e *engagement.Engagement, role tandem.Role, partnerID i
 	case ClaimMeeting:
 		c.HeldAt = n.HeldAt.UTC()
 	case ClaimDeal:
-		if n.OpenedOn.Time().After(now) {
-			var v tandem.Validator
-			v.Add("opened_on", i18n.K("claims.opened_future"))
-			return nil, v.Err()
-		}
+		// The opening day is the deal's creation day (FromDeal): never in the future.
 		c.Revenue, c.OpenedOn = money.New(n.Revenue, terms.Price.Currency), n.OpenedOn
 	}
 	return c, nil

@@ -119,7 +119,6 @@ func TestPrepareClaim(t *testing.T) {
 		{Kind: ClaimLead, SubjectID: 11, Note: "ok"},
 		{Kind: "bonus", SubjectID: 11},
 		{Kind: ClaimDeal, SubjectID: 5, OpenedOn: date(t, "2026-04-01")},
-		{Kind: ClaimDeal, SubjectID: 5, Revenue: 100, OpenedOn: date(t, "2026-06-01")},
 		{Kind: ClaimMeeting, SubjectID: 5},
 		{Kind: ClaimMeeting, SubjectID: 5, HeldAt: now.Add(time.Hour)},
 		{Kind: ClaimLead, Note: "a long enough note"},

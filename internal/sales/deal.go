@@ -217,6 +217,14 @@ func (d *Deal) NoNextStep(s *contract.Sales, today tandem.Date) bool {
 	return d.Open(s) && (d.NextStepOn.IsZero() || d.NextStepOn.Before(today))
 }
 
+// NeedsNextStep reports whether d, not closed (ClosedAt zero: in an open
+// stage when it was last moved), has no next step date or one before
+// today: the flag of the agent's Today, across engagements whose terms
+// differ (NoNextStep with the terms at hand is the board's).
+func (d *Deal) NeedsNextStep(today tandem.Date) bool {
+	return d.ClosedAt.IsZero() && (d.NextStepOn.IsZero() || d.NextStepOn.Before(today))
+}
+
 // HasPipeline decides whether e has a pipeline: only a sales engagement
 // does; the board, funnel and deals of any other are "not found".
 func HasPipeline(e *engagement.Engagement) error {

@@ -333,6 +333,9 @@ type DealPage struct {
 	Moves []sales.Move
 	*PipelineTerms
 	Agents []AssignAgent
+	// Claimed: a deal_won claim holds the deal (open, accepted, reversed,
+	// or disputed on its last attempt), so it cannot be claimed again.
+	Claimed bool
 }
 
 // Get returns a deal p may see with its history, or tandem.ErrNotFound.
@@ -363,7 +366,13 @@ func (s *DealStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *D
 	if err != nil {
 		return nil, err
 	}
-	return &DealPage{Deal: *d, Moves: moves, PipelineTerms: pt, Agents: agents}, nil
+	var holding int
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_claims WHERE workspace_id = ? AND kind = ? AND subject_id = ?
+		AND (status <> ? OR attempt >= ?)`, p.WorkspaceID, string(sales.ClaimDeal), id, string(sales.ClaimDisputed),
+		sales.MaxAttempts).Scan(&holding); err != nil {
+		return nil, err
+	}
+	return &DealPage{Deal: *d, Moves: moves, PipelineTerms: pt, Agents: agents, Claimed: holding > 0}, nil
 }
 
 // checkDealOwner validates d's owner for p on e (sales.CheckDealOwner).
