@@ -259,7 +259,7 @@ func (s *server) dealMove(w http.ResponseWriter, r *http.Request) error {
 		}
 		l := st.loc
 		md := views.DealMoveData{Form: f, Action: dealPath(eid, did) + "/stage", Stages: stageOptions(l, dp.Sales),
-			LostReasons: lostReasonOptions(l, dp.Sales), Back: back}
+			LostReasons: lostReasonOptions(l, dp.Sales), Back: back, LostStages: lostStages(dp.Sales)}
 		s.render(w, r, invalidStatus(err), views.DealMove(s.nav(r, l.T("deals.move_title"), "engagements"), dp.Deal.Title, md))
 		return nil
 	}

@@ -99,6 +99,25 @@ func TestSalesClaimWiringPages(t *testing.T) {
 			if strings.Contains(p.body, fmt.Sprintf("No. %d", won.ID)) {
 				t.Errorf("the claims page shows a raw id")
 			}
+			// Accepted, the deal does not leave the won stage until the client reverses the claim.
+			cs, err := s.db.Claims().List(ctx, f.Manager, f.A1, store.ClaimFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.Kind == sales.ClaimDeal {
+					if _, err := s.db.Claims().Decide(ctx, f.Manager, f.A1, c.ID, sales.Accept, ""); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			r = agent.post(dealURL+"/stage", url.Values{"stage": {"lost"}, "lost_reason": {"price"}})
+			if r.status != 409 || !strings.Contains(r.body, claimMsg("deals.claim_accepted")) {
+				t.Errorf("an accepted deal moved to lost: %d", r.status)
+			}
+			if d, err := s.db.Deals().Get(ctx, f.Manager, won.ID); err != nil || d.Deal.Stage != "won" {
+				t.Errorf("after the refused move: %+v %v", d, err)
+			}
 			// Today: the open deal without a next step, linked to its page; not the won one.
 			p = agent.get("/sales/today")
 			if !strings.Contains(p.body, `id="no-next-step"`) || !strings.Contains(p.body, fmt.Sprintf("/sales/deals/%d", idle.ID)) ||
