@@ -58,8 +58,9 @@ package sales
 //     keeps the negative result and the win rate honest. An open claim
 //     does not hold the deal: the client can dispute it.
 //   - A move into a lost stage from a stage that is not lost records
-//     LostFact in the move's transaction (LostOnMove); lost → lost does
-//     not count twice.
+//     LostFact in the move's transaction (LostOnMove), and so does a deal
+//     created in a lost stage; lost → lost, or a deal reopened and lost
+//     again, does not count twice: a deal is lost once for the win rate.
 
 import (
 	"slices"
@@ -215,10 +216,12 @@ func CheckLeaveWon(from, to contract.Stage, accepted bool) error {
 }
 
 // LostOnMove is the fact a move of d from stage from to stage to records:
-// LostFact when it enters a lost stage from one that is not lost, with the
-// deal's creation day in loc; false otherwise.
-func LostOnMove(d *Deal, from, to contract.Stage, loc *time.Location) (Fact, bool) {
-	if to.Meaning != contract.StageLost || from.Meaning == contract.StageLost {
+// LostFact when it enters a lost stage from one that is not lost and the
+// deal was never lost before (lostBefore: a deal reopened and lost again
+// is one lost deal for the win rate), with the deal's creation day in loc;
+// false otherwise.
+func LostOnMove(d *Deal, from, to contract.Stage, lostBefore bool, loc *time.Location) (Fact, bool) {
+	if to.Meaning != contract.StageLost || from.Meaning == contract.StageLost || lostBefore {
 		return Fact{}, false
 	}
 	return LostFact(d.ID, d.LostReason, tandem.DateOf(d.CreatedAt.In(loc))), true

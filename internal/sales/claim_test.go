@@ -325,13 +325,19 @@ func TestDealMoveRules(t *testing.T) {
 		}
 	}
 	d := &Deal{ID: 4, LostReason: "price", CreatedAt: time.Date(2026, 3, 31, 22, 30, 0, 0, time.UTC)}
-	f, ok := LostOnMove(d, st("proposal_sent"), st("lost"), stockholm)
+	f, ok := LostOnMove(d, st("proposal_sent"), st("lost"), false, stockholm)
 	if data, _ := f.Data.(fact.DealLostData); !ok || data.DealID != 4 || data.Reason != "price" || data.OpenedOn != "2026-04-01" {
 		t.Errorf("lost fact: %+v %v", f, ok)
 	}
 	for _, c := range [][2]string{{"lost", "lost"}, {"new", "won"}, {"won", "new"}} {
-		if _, ok := LostOnMove(d, st(c[0]), st(c[1]), stockholm); ok {
+		if _, ok := LostOnMove(d, st(c[0]), st(c[1]), false, stockholm); ok {
 			t.Errorf("%s → %s recorded a loss", c[0], c[1])
 		}
+	}
+	if _, ok := LostOnMove(d, st("new"), st("lost"), true, stockholm); ok {
+		t.Errorf("a deal lost again recorded a second loss")
+	}
+	if _, ok := LostOnMove(d, contract.Stage{}, st("lost"), false, stockholm); !ok {
+		t.Errorf("a deal created lost recorded no loss")
 	}
 }

@@ -435,3 +435,48 @@ func TestClaimVisibility(t *testing.T) {
 		})
 	}
 }
+
+// A deal is lost once for the win rate: created lost it records its loss;
+// reopened and lost again it records none; another deal moved into the
+// lost stage records the second.
+func TestDealLostOnce(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, claimsTerms)
+			b := &salesBase{db: db, clock: clock, f: f}
+			accs := addAccounts(t, b, 2, f.VendorAgent)
+			losses := func() int {
+				t.Helper()
+				day, _ := tandem.ParseDate("2026-05-01")
+				end, _ := tandem.ParseDate("2026-05-31")
+				facts, err := db.KPI.Facts(ctx, f.Owner, f.A1, []string{string(fact.DealLost)}, day, end, 100)
+				mustDo(t, err)
+				return len(facts)
+			}
+			d := &sales.Deal{EngagementID: f.A1, AccountID: accs[0], Title: "Lost at once", Stage: "lost", LostReason: "no_budget"}
+			mustDo(t, db.Deals().Create(ctx, f.VendorAgent, d))
+			if n := losses(); n != 1 {
+				t.Errorf("created lost: %d losses", n)
+			}
+			_, err := db.Deals().Move(ctx, f.VendorAgent, d.ID, "new", "")
+			mustDo(t, err)
+			_, err = db.Deals().Move(ctx, f.VendorAgent, d.ID, "lost", "price")
+			mustDo(t, err)
+			if n := losses(); n != 1 {
+				t.Errorf("lost again: %d losses", n)
+			}
+			other := newDeal(t, db, f.VendorAgent, f.A1, accs[1], "Lost later", 50000, "")
+			_, err = db.Deals().Move(ctx, f.VendorAgent, other.ID, "lost", "price")
+			mustDo(t, err)
+			if n := losses(); n != 2 {
+				t.Errorf("a second deal lost: %d losses", n)
+			}
+		})
+	}
+}

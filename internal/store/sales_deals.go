@@ -443,6 +443,12 @@ func (s *DealStore) Create(ctx context.Context, p tandem.Principal, d *sales.Dea
 		if err := insertDealMove(ctx, tx, p, sales.Move{DealID: id, To: d.Stage, At: tx.now, LostReason: d.LostReason}); err != nil {
 			return err
 		}
+		// The creation is the first move of the history: a deal created
+		// lost records its loss like a move into a lost stage.
+		to, _ := pt.Sales.Stage(d.Stage)
+		if err := afterDealMoved(ctx, tx, p, d, contract.Stage{}, to); err != nil {
+			return err
+		}
 		return tx.record(ctx, p, "sales.deal_created", "sales_deal", id, map[string]any{"title": d.Title, "account_id": d.AccountID,
 			"engagement_id": d.EngagementID, "stage": d.Stage, "amount": d.Amount.Amount, "currency": d.Amount.Currency})
 	})
@@ -561,7 +567,17 @@ func afterDealMoved(ctx context.Context, tx *Tx, p tandem.Principal, deal *sales
 	if err != nil {
 		return err
 	}
-	f, ok := sales.LostOnMove(deal, from, to, loc)
+	// Was the deal in a lost stage before this move (whose row is written)?
+	// A move into a lost stage is the one that carries a lost reason
+	// (sales.Deal.MoveTo keeps a reason only there).
+	var losses int
+	if to.Meaning == contract.StageLost {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_deal_moves WHERE workspace_id = ? AND deal_id = ? AND lost_reason <> ''`,
+			p.WorkspaceID, deal.ID).Scan(&losses); err != nil {
+			return err
+		}
+	}
+	f, ok := sales.LostOnMove(deal, from, to, losses > 1, loc)
 	if !ok {
 		return nil
 	}
