@@ -33,6 +33,11 @@ import (
 //   - Moving into a won or lost stage sets ClosedAt (again, when moved from
 //     won to lost); back into an open stage clears it and the lost reason.
 //     Moving to the stage the deal is in is a field error.
+//   - A move into a lost stage records the deal's loss for the win rate,
+//     once per deal, and a deal whose won claim the client accepted stays
+//     in the won stages until the claim is reversed (claim.go: LostOnMove,
+//     CheckLeaveWon). Today lists an agent's own deals that are not closed
+//     and have no next step, or one already past (NeedsNextStep).
 //   - The weighted value of a column is Σ amount × probability ÷ 100,
 //     summed exactly in minor units and rounded once, half-up (a tie goes
 //     away from zero), per column: never per deal (see Weighted).
