@@ -202,8 +202,27 @@ func (s *SalesStore) Activities(ctx context.Context, p tandem.Principal, account
 	if _, err := loadSalesAccount(ctx, s.db, p, accountID); err != nil {
 		return nil, err
 	}
-	return scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+
+	xs, err := scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+
 		` WHERE x.account_id = ? AND x.workspace_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 500`, accountID, p.WorkspaceID)
+	if err != nil || len(xs) == 0 {
+		return xs, err
+	}
+	// The meetings a claim holds already, so that the timeline offers no second claim.
+	claimed, err := scanAll(ctx, s.db, func(r scanner, id *int64) error { return r.Scan(id) },
+		`SELECT c.subject_id FROM sales_claims c JOIN sales_activities x ON x.id = c.subject_id
+		WHERE c.workspace_id = ? AND c.kind = ? AND x.account_id = ? AND (c.status <> ? OR c.attempt >= ?)`,
+		p.WorkspaceID, string(sales.ClaimMeeting), accountID, string(sales.ClaimDisputed), sales.MaxAttempts)
+	if err != nil {
+		return nil, err
+	}
+	held := map[int64]bool{}
+	for _, id := range claimed {
+		held[id] = true
+	}
+	for i := range xs {
+		xs[i].Claimed = held[xs[i].ID]
+	}
+	return xs, nil
 }
 
 // Activity returns one activity of an account p may see, or ENotFound.

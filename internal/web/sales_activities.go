@@ -362,7 +362,7 @@ func (s *server) activitiesSection(r *http.Request, a *sales.Account, contacts [
 	for _, x := range xs {
 		row := activityRow(l, x, now, d.CanLog, "account")
 		// A held meeting of the account's engagement: the partner claims it from here.
-		if canClaim && x.Kind == sales.KindMeeting && x.Status == sales.MeetingHeld && x.EngagementID == a.EngagementID {
+		if canClaim && x.Kind == sales.KindMeeting && x.Status == sales.MeetingHeld && x.EngagementID == a.EngagementID && !x.Claimed {
 			row.ClaimURL = salesClaimsPath(x.EngagementID)
 		}
 		d.Rows = append(d.Rows, row)

@@ -88,6 +88,9 @@ func TestSalesClaimWiringPages(t *testing.T) {
 			if p := agent.get(dealURL); strings.Contains(p.body, claimDeal) {
 				t.Errorf("a claimed deal offers a claim again")
 			}
+			if p := agent.get(fmt.Sprintf("/sales/accounts/%d", s.mine)); strings.Contains(p.body, claimMsg("claims.claim_meeting")) {
+				t.Errorf("a claimed meeting offers a claim again")
+			}
 			// The client's page names the deal, the meeting's time and the account, with links.
 			p = mgr.get(claims)
 			for _, want := range []string{">Conference hotel</a>", `href="` + dealURL + `"`, fmt.Sprintf(`href="/sales/accounts/%d"`, s.mine),
