@@ -168,6 +168,9 @@ type Board struct {
 	*PipelineTerms
 	Columns []Column
 	Agents  []AssignAgent // the owners the board can be filtered by
+	// Claimed are the won deals on the board that a deal_won claim holds
+	// (see DealPage.Claimed): no second claim is offered for them.
+	Claimed map[int64]bool
 }
 
 // Board returns the board of an engagement p may see: a column per stage of
@@ -260,6 +263,27 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 	}
 	if b.Agents, err = dealOwners(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
+	}
+	b.Claimed = map[int64]bool{}
+	var won []any
+	for _, c := range b.Columns {
+		if c.Stage.Meaning == contract.StageWon {
+			for _, d := range c.Deals {
+				won = append(won, d.ID)
+			}
+		}
+	}
+	if len(won) > 0 {
+		ids, err := scanAll(ctx, s.db, func(r scanner, id *int64) error { return r.Scan(id) },
+			`SELECT subject_id FROM sales_claims WHERE workspace_id = ? AND kind = ? AND (status <> ? OR attempt >= ?)
+			AND subject_id IN (`+placeholders(len(won))+`)`,
+			append([]any{p.WorkspaceID, string(sales.ClaimDeal), string(sales.ClaimDisputed), sales.MaxAttempts}, won...)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			b.Claimed[id] = true
+		}
 	}
 	return b, nil
 }

@@ -139,7 +139,7 @@ func (s *server) dealsBoard(w http.ResponseWriter, r *http.Request) error {
 			if !x.NextStepOn.IsZero() {
 				card.NextStep = l.Date(x.NextStepOn.Time())
 			}
-			if canClaim && c.Stage.Meaning == contract.StageWon {
+			if canClaim && c.Stage.Meaning == contract.StageWon && !b.Claimed[x.ID] {
 				card.ClaimURL = salesClaimsPath(id)
 			}
 			col.Cards = append(col.Cards, card)

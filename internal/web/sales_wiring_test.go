@@ -91,6 +91,9 @@ func TestSalesClaimWiringPages(t *testing.T) {
 			if p := agent.get(fmt.Sprintf("/sales/accounts/%d", s.mine)); strings.Contains(p.body, claimMsg("claims.claim_meeting")) {
 				t.Errorf("a claimed meeting offers a claim again")
 			}
+			if p := agent.get(fmt.Sprintf("/engagements/%d/sales/board", f.A1)); strings.Contains(p.body, claimDeal) {
+				t.Errorf("the board offers a claimed deal again")
+			}
 			// The client's page names the deal, the meeting's time and the account, with links.
 			p = mgr.get(claims)
 			for _, want := range []string{">Conference hotel</a>", `href="` + dealURL + `"`, fmt.Sprintf(`href="/sales/accounts/%d"`, s.mine),
