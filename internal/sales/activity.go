@@ -150,6 +150,9 @@ type Activity struct {
 	Quality        int
 	QualityComment string
 	CreatedAt      time.Time
+	// Claimed: a meeting_held claim holds this meeting (open, accepted, or
+	// disputed on its last attempt); read on the account's timeline only.
+	Claimed bool
 }
 
 // HasRecording reports whether a call has a recording to listen to.

@@ -41,9 +41,26 @@ package sales
 //     reversal is refused (EConflict, sales.claim.clawback_over).
 //   - The sales cycle of a won deal is the calendar days from the day it
 //     was opened to the day of the claim (the day it was reported won).
-//   - Subjects of meetings and deals are ids of the pipeline's and the
-//     activities' tables, which land in other branches; until they are
-//     merged a claim checks only that the id is positive.
+//   - The subject is checked in the claim's transaction (FromDeal,
+//     FromMeeting): a deal_won claim names a deal of the same engagement in
+//     a won stage of the terms in force — its revenue defaults to the deal's
+//     amount and the day it was opened is the deal's creation day in the
+//     workspace's zone, so the partner no longer types them —; a
+//     meeting_held claim names a meeting activity of the engagement whose
+//     status is held, held at its (scheduled) time. A subject in the wrong
+//     state is a field error on subject_id; a subject the claimant may not
+//     see (another partner's, another agent's, unassigned, another
+//     engagement's) is not found, like a missing one. The table keeps no
+//     foreign key to deals and activities (migration 0018): the store's
+//     loads are the check, and a claim outlives its subject's later changes.
+//   - A deal whose deal_won claim stands accepted may not leave its won
+//     stages (CheckLeaveWon): the client reverses the claim first, which
+//     keeps the negative result and the win rate honest. An open claim
+//     does not hold the deal: the client can dispute it.
+//   - A move into a lost stage from a stage that is not lost records
+//     LostFact in the move's transaction (LostOnMove), and so does a deal
+//     created in a lost stage; lost → lost, or a deal reopened and lost
+//     again, does not count twice: a deal is lost once for the win rate.
 
 import (
 	"slices"
@@ -101,7 +118,9 @@ type Claim struct {
 	// (meeting_held) or a deal (deal_won). The activities and deals tables
 	// live in other packages' branches: no foreign key is kept for them.
 	SubjectID   int64
-	SubjectName string // the account's name, for a lead
+	SubjectName string // the account's name for a lead, the deal's title for a deal, the account's name for a meeting
+	AccountID   int64  // the account of the subject (the lead itself, the deal's, the meeting's); 0 when unknown
+	AccountName string
 	Note        string // the evidence: how the lead meets the qualification criteria …
 	HeldAt      time.Time
 	Revenue     money.Money
@@ -134,7 +153,81 @@ type NewClaim struct {
 	OpenedOn  tandem.Date // deal_won
 }
 
-// Validate checks what the partner gave, before anything is loaded.
+// ValidateSubject checks the kind and that a subject is named, before the
+// subject is loaded.
+func (n *NewClaim) ValidateSubject() error {
+	var v tandem.Validator
+	if v.Check(slices.Contains(ClaimKinds, n.Kind), "kind", i18n.K("validation.one_of")) {
+		v.Check(n.SubjectID > 0, "subject_id", i18n.K("validation.required"))
+	}
+	return v.Err()
+}
+
+// FromDeal fills a deal_won claim from its subject d, a deal of the
+// claim's engagement the claimant may see, on the sales terms in force s:
+// the deal must be in a won stage (else a field error on subject_id); the
+// revenue defaults to the deal's amount and the opening day is the deal's
+// creation day in loc, the workspace's zone.
+func (n *NewClaim) FromDeal(d *Deal, s *contract.Sales, loc *time.Location) error {
+	if st, ok := s.Stage(d.Stage); !ok || st.Meaning != contract.StageWon {
+		return fieldErr("subject_id", "claims.deal_not_won")
+	}
+	if n.Revenue == 0 {
+		n.Revenue = d.Amount.Amount
+	}
+	n.OpenedOn = tandem.DateOf(d.CreatedAt.In(loc))
+	return nil
+}
+
+// FromMeeting fills a meeting_held claim from its subject a, an activity of
+// the claim's engagement the claimant may see: a meeting whose status is
+// held (else a field error on subject_id), held at its scheduled time.
+func (n *NewClaim) FromMeeting(a *Activity) error {
+	if a.Kind != KindMeeting || a.Status != MeetingHeld {
+		return fieldErr("subject_id", "claims.meeting_not_held")
+	}
+	n.HeldAt = a.ScheduledAt
+	if n.HeldAt.IsZero() {
+		n.HeldAt = a.At
+	}
+	return nil
+}
+
+// WonStages are the keys of the won stages of s.
+func WonStages(s *contract.Sales) []string {
+	var out []string
+	for _, st := range s.Stages {
+		if st.Meaning == contract.StageWon {
+			out = append(out, st.Key)
+		}
+	}
+	return out
+}
+
+// CheckLeaveWon decides whether a deal may move from stage from to stage
+// to when its deal_won claim stands accepted (accepted): it may not leave
+// its won stages until the client reverses the claim (EConflict
+// deals.claim_accepted).
+func CheckLeaveWon(from, to contract.Stage, accepted bool) error {
+	if accepted && from.Meaning == contract.StageWon && to.Meaning != contract.StageWon {
+		return tandem.Errorf(tandem.EConflict, i18n.K("deals.claim_accepted"))
+	}
+	return nil
+}
+
+// LostOnMove is the fact a move of d from stage from to stage to records:
+// LostFact when it enters a lost stage from one that is not lost and the
+// deal was never lost before (lostBefore: a deal reopened and lost again
+// is one lost deal for the win rate), with the deal's creation day in loc;
+// false otherwise.
+func LostOnMove(d *Deal, from, to contract.Stage, lostBefore bool, loc *time.Location) (Fact, bool) {
+	if to.Meaning != contract.StageLost || from.Meaning == contract.StageLost || lostBefore {
+		return Fact{}, false
+	}
+	return LostFact(d.ID, d.LostReason, tandem.DateOf(d.CreatedAt.In(loc))), true
+}
+
+// Validate checks what the partner gave, once the subject filled it.
 func (n *NewClaim) Validate() error {
 	var v tandem.Validator
 	n.Note = strings.TrimSpace(n.Note)
@@ -241,7 +334,7 @@ func Prepare(n NewClaim, e *engagement.Engagement, role tandem.Role, partnerID i
 	}
 	if n.Kind == ClaimMeeting && n.HeldAt.After(now) {
 		var v tandem.Validator
-		v.Add("held_at", i18n.K("claims.not_yet_held"))
+		v.Add("subject_id", i18n.K("claims.not_yet_held"))
 		return nil, v.Err()
 	}
 	c := &Claim{WorkspaceID: e.WorkspaceID, EngagementID: e.ID, Kind: n.Kind, SubjectID: n.SubjectID, Note: n.Note,
@@ -250,11 +343,7 @@ func Prepare(n NewClaim, e *engagement.Engagement, role tandem.Role, partnerID i
 	case ClaimMeeting:
 		c.HeldAt = n.HeldAt.UTC()
 	case ClaimDeal:
-		if n.OpenedOn.Time().After(now) {
-			var v tandem.Validator
-			v.Add("opened_on", i18n.K("claims.opened_future"))
-			return nil, v.Err()
-		}
+		// The opening day is the deal's creation day (FromDeal): never in the future.
 		c.Revenue, c.OpenedOn = money.New(n.Revenue, terms.Price.Currency), n.OpenedOn
 	}
 	return c, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/sla"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -118,7 +119,6 @@ func TestPrepareClaim(t *testing.T) {
 		{Kind: ClaimLead, SubjectID: 11, Note: "ok"},
 		{Kind: "bonus", SubjectID: 11},
 		{Kind: ClaimDeal, SubjectID: 5, OpenedOn: date(t, "2026-04-01")},
-		{Kind: ClaimDeal, SubjectID: 5, Revenue: 100, OpenedOn: date(t, "2026-06-01")},
 		{Kind: ClaimMeeting, SubjectID: 5},
 		{Kind: ClaimMeeting, SubjectID: 5, HeldAt: now.Add(time.Hour)},
 		{Kind: ClaimLead, Note: "a long enough note"},
@@ -265,5 +265,79 @@ func TestCustomerAndLostFacts(t *testing.T) {
 	}
 	if CycleDays(date(t, "2026-03-01"), date(t, "2026-03-31")) != 30 || CycleDays(date(t, "2026-03-31"), date(t, "2026-03-01")) != 0 {
 		t.Error("cycle days")
+	}
+}
+
+// A deal's claim takes its revenue and opening day from the deal: created
+// 3 April 2026 at 23:30 UTC is 4 April in Stockholm (UTC+2 in summer).
+func TestClaimSubjects(t *testing.T) {
+	t.Parallel()
+	s := contract.DefaultSales()
+	d := &Deal{ID: 7, Stage: "won", Amount: money.Money{Amount: 1200000, Currency: "SEK"},
+		CreatedAt: time.Date(2026, 4, 3, 23, 30, 0, 0, time.UTC)}
+	n := NewClaim{Kind: ClaimDeal, SubjectID: 7}
+	if err := n.FromDeal(d, s, stockholm); err != nil || n.Revenue != 1200000 || n.OpenedOn.String() != "2026-04-04" {
+		t.Errorf("from a won deal: %+v %v", n, err)
+	}
+	n = NewClaim{Kind: ClaimDeal, SubjectID: 7, Revenue: 900000}
+	if err := n.FromDeal(d, s, time.UTC); err != nil || n.Revenue != 900000 || n.OpenedOn.String() != "2026-04-03" {
+		t.Errorf("a revenue given stays: %+v %v", n, err)
+	}
+	for _, stage := range []string{"new", "lost", "gone_from_terms"} {
+		d.Stage = stage
+		if err := n.FromDeal(d, s, stockholm); tandem.ErrorCode(err) != tandem.EInvalid {
+			t.Errorf("a deal in %s claimed: %v", stage, err)
+		}
+	}
+	d.Stage = "support" // a won stage too
+	if err := n.FromDeal(d, s, stockholm); err != nil {
+		t.Errorf("a deal in support: %v", err)
+	}
+	at := time.Date(2026, 5, 4, 7, 0, 0, 0, time.UTC)
+	m := NewClaim{Kind: ClaimMeeting, SubjectID: 9}
+	if err := m.FromMeeting(&Activity{Kind: KindMeeting, Status: MeetingHeld, ScheduledAt: at, At: at.Add(time.Hour)}); err != nil || !m.HeldAt.Equal(at) {
+		t.Errorf("a held meeting: %+v %v", m, err)
+	}
+	for _, a := range []Activity{{Kind: KindMeeting, Status: MeetingPlanned}, {Kind: KindMeeting, Status: MeetingNoShow},
+		{Kind: KindPresentation, Status: MeetingHeld}, {Kind: KindCall}} {
+		if err := m.FromMeeting(&a); tandem.ErrorCode(err) != tandem.EInvalid {
+			t.Errorf("%s %s claimed: %v", a.Kind, a.Status, err)
+		}
+	}
+}
+
+func TestDealMoveRules(t *testing.T) {
+	t.Parallel()
+	s := contract.DefaultSales()
+	st := func(k string) contract.Stage { x, _ := s.Stage(k); return x }
+	if err := CheckLeaveWon(st("won"), st("lost"), true); tandem.ErrorCode(err) != tandem.EConflict {
+		t.Errorf("accepted won → lost: %v", err)
+	}
+	if err := CheckLeaveWon(st("won"), st("new"), true); tandem.ErrorCode(err) != tandem.EConflict {
+		t.Errorf("accepted won → new: %v", err)
+	}
+	for _, c := range []struct {
+		from, to string
+		accepted bool
+	}{{"won", "support", true}, {"won", "lost", false}, {"new", "lost", true}} {
+		if err := CheckLeaveWon(st(c.from), st(c.to), c.accepted); err != nil {
+			t.Errorf("%s → %s (accepted %v): %v", c.from, c.to, c.accepted, err)
+		}
+	}
+	d := &Deal{ID: 4, LostReason: "price", CreatedAt: time.Date(2026, 3, 31, 22, 30, 0, 0, time.UTC)}
+	f, ok := LostOnMove(d, st("proposal_sent"), st("lost"), false, stockholm)
+	if data, _ := f.Data.(fact.DealLostData); !ok || data.DealID != 4 || data.Reason != "price" || data.OpenedOn != "2026-04-01" {
+		t.Errorf("lost fact: %+v %v", f, ok)
+	}
+	for _, c := range [][2]string{{"lost", "lost"}, {"new", "won"}, {"won", "new"}} {
+		if _, ok := LostOnMove(d, st(c[0]), st(c[1]), false, stockholm); ok {
+			t.Errorf("%s → %s recorded a loss", c[0], c[1])
+		}
+	}
+	if _, ok := LostOnMove(d, st("new"), st("lost"), true, stockholm); ok {
+		t.Errorf("a deal lost again recorded a second loss")
+	}
+	if _, ok := LostOnMove(d, contract.Stage{}, st("lost"), false, stockholm); !ok {
+		t.Errorf("a deal created lost recorded no loss")
 	}
 }

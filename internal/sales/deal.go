@@ -33,6 +33,11 @@ import (
 //   - Moving into a won or lost stage sets ClosedAt (again, when moved from
 //     won to lost); back into an open stage clears it and the lost reason.
 //     Moving to the stage the deal is in is a field error.
+//   - A move into a lost stage records the deal's loss for the win rate,
+//     once per deal, and a deal whose won claim the client accepted stays
+//     in the won stages until the claim is reversed (claim.go: LostOnMove,
+//     CheckLeaveWon). Today lists an agent's own deals that are not closed
+//     and have no next step, or one already past (NeedsNextStep).
 //   - The weighted value of a column is Σ amount × probability ÷ 100,
 //     summed exactly in minor units and rounded once, half-up (a tie goes
 //     away from zero), per column: never per deal (see Weighted).
@@ -215,6 +220,14 @@ func (d *Deal) Open(s *contract.Sales) bool {
 // next step date or one before today.
 func (d *Deal) NoNextStep(s *contract.Sales, today tandem.Date) bool {
 	return d.Open(s) && (d.NextStepOn.IsZero() || d.NextStepOn.Before(today))
+}
+
+// NeedsNextStep reports whether d, not closed (ClosedAt zero: in an open
+// stage when it was last moved), has no next step date or one before
+// today: the flag of the agent's Today, across engagements whose terms
+// differ (NoNextStep with the terms at hand is the board's).
+func (d *Deal) NeedsNextStep(today tandem.Date) bool {
+	return d.ClosedAt.IsZero() && (d.NextStepOn.IsZero() || d.NextStepOn.Before(today))
 }
 
 // HasPipeline decides whether e has a pipeline: only a sales engagement

@@ -202,8 +202,27 @@ func (s *SalesStore) Activities(ctx context.Context, p tandem.Principal, account
 	if _, err := loadSalesAccount(ctx, s.db, p, accountID); err != nil {
 		return nil, err
 	}
-	return scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+
+	xs, err := scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+
 		` WHERE x.account_id = ? AND x.workspace_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 500`, accountID, p.WorkspaceID)
+	if err != nil || len(xs) == 0 {
+		return xs, err
+	}
+	// The meetings a claim holds already, so that the timeline offers no second claim.
+	claimed, err := scanAll(ctx, s.db, func(r scanner, id *int64) error { return r.Scan(id) },
+		`SELECT c.subject_id FROM sales_claims c JOIN sales_activities x ON x.id = c.subject_id
+		WHERE c.workspace_id = ? AND c.kind = ? AND x.account_id = ? AND (c.status <> ? OR c.attempt >= ?)`,
+		p.WorkspaceID, string(sales.ClaimMeeting), accountID, string(sales.ClaimDisputed), sales.MaxAttempts)
+	if err != nil {
+		return nil, err
+	}
+	held := map[int64]bool{}
+	for _, id := range claimed {
+		held[id] = true
+	}
+	for i := range xs {
+		xs[i].Claimed = held[xs[i].ID]
+	}
+	return xs, nil
 }
 
 // Activity returns one activity of an account p may see, or ENotFound.
@@ -288,8 +307,11 @@ func doneFollowUp(ctx context.Context, tx *Tx, p tandem.Principal, x *sales.Acti
 // meetings and presentations planned for the day, and the call list.
 type Today struct {
 	FollowUps []sales.Activity
-	Meetings  []sales.Activity
-	CallList  []CallListEntry
+	// Deals are p's own open deals with no next step, or one already
+	// past (sales.Deal.NeedsNextStep), the longest neglected first.
+	Deals    []sales.Deal
+	Meetings []sales.Activity
+	CallList []CallListEntry
 }
 
 // CallListEntry is an account of the call list: assigned to the agent,
@@ -329,9 +351,26 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	w.add("x.kind = ?", string(sales.KindFollowUp))
 	w.add("x.scheduled_at < ?", dayEnd)
 	w.add("x.done_at IS NULL")
+	// Overdue ones first: the earliest due time first.
 	if t.FollowUps, err = scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+w.String()+
 		` ORDER BY x.scheduled_at, x.id LIMIT 200`, w.args...); err != nil {
 		return nil, err
+	}
+	today := tandem.DateOf(lt)
+	w = where{}
+	dealScope(&w, p)
+	w.add("d.owner_membership_id = ?", p.MembershipID)
+	w.add("d.closed_at IS NULL")
+	w.add("(d.next_step_on IS NULL OR d.next_step_on < ?)", dateArg(today))
+	deals, err := scanAll(ctx, s.db, scanDeal, `SELECT `+dealCols+dealFrom+w.String()+
+		` ORDER BY CASE WHEN d.next_step_on IS NULL THEN 0 ELSE 1 END, d.next_step_on, d.updated_at, d.id LIMIT 200`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range deals {
+		if d.NeedsNextStep(today) {
+			t.Deals = append(t.Deals, d)
+		}
 	}
 	w = where{}
 	salesAccountScope(&w, p)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/sales"
@@ -37,21 +38,31 @@ func claimScope(w *where, p tandem.Principal) {
 	}
 }
 
-const claimCols = `c.id, c.workspace_id, c.engagement_id, c.kind, c.subject_id, COALESCE(a.name, ''), c.note, c.held_at,
+const claimCols = `c.id, c.workspace_id, c.engagement_id, c.kind, c.subject_id, COALESCE(sd.title, a.name, ''), COALESCE(a.id, 0), COALESCE(a.name, ''), c.note, c.held_at,
 	c.revenue_minor, c.currency, c.opened_on, c.attempt, c.status, c.membership_id, c.user_id, COALESCE(cu.name, ''), c.partner_id,
 	c.claimed_at, c.window_ends, c.decided_at, COALESCE(c.decided_by, 0), COALESCE(du.name, ''), c.expired, c.dispute_reason,
 	c.reversed_at, c.reverse_reason`
 
-// claimFrom joins a lead's account (its name) with a parameter: the kind
-// of claim whose subject is an account (sales.ClaimLead).
+// claimFrom joins a claim's subject for its name: a deal (its title), a
+// meeting activity, and the account of either (or the lead's own), with
+// the parameters of claimJoin. There is no foreign key to deals and
+// activities (migration 0018): a subject gone leaves the name empty.
 const claimFrom = ` FROM sales_claims c JOIN engagements e ON e.id = c.engagement_id
-	LEFT JOIN sales_accounts a ON a.id = c.subject_id AND a.workspace_id = c.workspace_id AND c.kind = ?
+	LEFT JOIN sales_deals sd ON sd.id = c.subject_id AND sd.workspace_id = c.workspace_id AND c.kind = ?
+	LEFT JOIN sales_activities sx ON sx.id = c.subject_id AND sx.workspace_id = c.workspace_id AND c.kind = ?
+	LEFT JOIN sales_accounts a ON a.workspace_id = c.workspace_id
+		AND a.id = CASE WHEN c.kind = ? THEN c.subject_id ELSE COALESCE(sd.account_id, sx.account_id) END
 	LEFT JOIN users cu ON cu.id = c.user_id LEFT JOIN users du ON du.id = c.decided_by`
+
+// claimJoin are the parameters of claimFrom's joins, first in a where's args.
+func claimJoin() []any {
+	return []any{string(sales.ClaimDeal), string(sales.ClaimMeeting), string(sales.ClaimLead)}
+}
 
 func scanClaim(s scanner, c *sales.Claim) error {
 	var opened string
 	var expired int64
-	if err := s.Scan(&c.ID, &c.WorkspaceID, &c.EngagementID, &c.Kind, &c.SubjectID, &c.SubjectName, &c.Note, nullTime{&c.HeldAt},
+	if err := s.Scan(&c.ID, &c.WorkspaceID, &c.EngagementID, &c.Kind, &c.SubjectID, &c.SubjectName, &c.AccountID, &c.AccountName, &c.Note, nullTime{&c.HeldAt},
 		&c.Revenue.Amount, &c.Revenue.Currency, &opened, &c.Attempt, &c.Status, &c.ClaimantID, &c.ClaimantUserID, &c.ClaimantName,
 		&c.PartnerID, &c.ClaimedAt, &c.WindowEnds, nullTime{&c.DecidedAt}, &c.DeciderUserID, &c.DeciderName, &expired,
 		&c.DisputeReason, nullTime{&c.ReversedAt}, &c.ReverseReason); err != nil {
@@ -73,7 +84,7 @@ func scanClaim(s scanner, c *sales.Claim) error {
 // ENotFound.
 func loadClaim(ctx context.Context, q querier, p tandem.Principal, engagementID, id int64) (*sales.Claim, error) {
 	var w where
-	w.args = append(w.args, string(sales.ClaimLead))
+	w.args = append(w.args, claimJoin()...)
 	claimScope(&w, p)
 	w.add("c.id = ?", id)
 	if engagementID != 0 {
@@ -103,7 +114,7 @@ func (s *ClaimStore) List(ctx context.Context, p tandem.Principal, engagementID 
 		return nil, err
 	}
 	var w where
-	w.args = append(w.args, string(sales.ClaimLead))
+	w.args = append(w.args, claimJoin()...)
 	claimScope(&w, p)
 	w.add("c.engagement_id = ?", engagementID)
 	if f.Status != "" {
@@ -144,7 +155,10 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 		if err != nil {
 			return err
 		}
-		if err := n.Validate(); err != nil {
+		if err := n.ValidateSubject(); err != nil {
+			return err
+		}
+		if err := claimSubject(ctx, tx, p, et, &n); err != nil {
 			return err
 		}
 		if n.Kind == sales.ClaimLead {
@@ -193,6 +207,35 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 		return nil, err
 	}
 	return c, nil
+}
+
+// claimSubject checks, in the claim's transaction, the deal or meeting a
+// claim names and fills what follows from it (sales.NewClaim.FromDeal,
+// FromMeeting): the subject must be one p may see, of the claim's
+// engagement — else ENotFound, like a missing one. The claims table keeps
+// no foreign key to deals and activities; this is the check.
+func claimSubject(ctx context.Context, tx *Tx, p tandem.Principal, et *engagementTerms, n *sales.NewClaim) error {
+	switch n.Kind {
+	case sales.ClaimDeal:
+		d, err := loadDeal(ctx, tx, p, n.SubjectID)
+		if err != nil {
+			return err
+		}
+		if d.EngagementID != et.e.ID {
+			return tandem.ErrNotFound
+		}
+		return n.FromDeal(d, sales.SalesTerms(&et.terms), et.loc)
+	case sales.ClaimMeeting:
+		a, err := loadSalesActivity(ctx, tx, p, n.SubjectID)
+		if err != nil {
+			return err
+		}
+		if a.EngagementID != et.e.ID {
+			return tandem.ErrNotFound
+		}
+		return n.FromMeeting(a)
+	}
+	return nil
 }
 
 func dateText(d tandem.Date) string {
@@ -358,12 +401,15 @@ func (s *ClaimStore) SweepExpired(ctx context.Context, now time.Time) (_ int, er
 	return accepted, errors.Join(errs...)
 }
 
-// ClaimSubject is an account a partner's person may claim a qualified
-// lead for: assigned to the engagement, seen by them, not claimed yet (or
-// disputed once).
+// ClaimSubject is what a partner's person may claim: an account for a
+// qualified lead (assigned to the engagement), a won deal or a held
+// meeting of the engagement — seen by them, not claimed yet (or disputed
+// once).
 type ClaimSubject struct {
-	ID   int64
-	Name string
+	ID      int64
+	Name    string
+	Account string    // a deal's account
+	At      time.Time // a meeting's time
 }
 
 // ClaimsBoard is what the claims page of an engagement shows: the claims p
@@ -377,6 +423,8 @@ type ClaimsBoard struct {
 	Currency      string
 	Qualification string
 	Leads         []ClaimSubject
+	Deals         []ClaimSubject // won deals p may claim
+	Meetings      []ClaimSubject // held meetings p may claim (Name is the account's, At the meeting's time)
 }
 
 // Board reads an engagement's claims page for p at now. Errors:
@@ -396,7 +444,7 @@ func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID
 		b.Qualification = et.terms.Sales.Qualification
 	}
 	var w where
-	w.args = append(w.args, string(sales.ClaimLead))
+	w.args = append(w.args, claimJoin()...)
 	claimScope(&w, p)
 	w.add("c.engagement_id = ?", engagementID)
 	if b.Claims, err = scanAll(ctx, s.db, scanClaim, `SELECT `+claimCols+claimFrom+w.String()+
@@ -419,6 +467,53 @@ func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID
 			`SELECT a.id, a.name FROM sales_accounts a`+w.String()+` ORDER BY a.name, a.id LIMIT 500`, w.args...); err != nil {
 			return nil, err
 		}
+		if b.Deals, b.Meetings, err = claimableSubjects(ctx, s.db, p, engagementID, sales.SalesTerms(&et.terms)); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
+}
+
+// unclaimed is the condition that no claim of kind holds the subject
+// (aliased col) any more: none, or only one disputed first attempt.
+func unclaimed(w *where, workspaceID int64, kind sales.ClaimKind, col string) {
+	w.add(`NOT EXISTS (SELECT 1 FROM sales_claims c WHERE c.workspace_id = ? AND c.kind = ? AND c.subject_id = `+col+`
+		AND (c.status <> ? OR c.attempt >= ?))`, workspaceID, string(kind), string(sales.ClaimDisputed), sales.MaxAttempts)
+}
+
+// claimableSubjects are the won deals and held meetings of an engagement p
+// may claim: seen by p, in a won stage of the terms s (a deal), held (a
+// meeting), not claimed already.
+func claimableSubjects(ctx context.Context, q querier, p tandem.Principal, engagementID int64, s *contract.Sales) (deals, meetings []ClaimSubject, err error) {
+	won := sales.WonStages(s)
+	if len(won) > 0 {
+		var w where
+		dealScope(&w, p)
+		w.add("d.engagement_id = ?", engagementID)
+		w.add("d.stage IN ("+placeholders(len(won))+")", anyArgs(won...)...)
+		unclaimed(&w, p.WorkspaceID, sales.ClaimDeal, "d.id")
+		if deals, err = scanAll(ctx, q, func(r scanner, x *ClaimSubject) error { return r.Scan(&x.ID, &x.Name, &x.Account) },
+			`SELECT d.id, d.title, a.name FROM sales_deals d JOIN sales_accounts a ON a.id = d.account_id`+w.String()+
+				` ORDER BY d.updated_at DESC, d.id DESC LIMIT 500`, w.args...); err != nil {
+			return nil, nil, err
+		}
+	}
+	var w where
+	salesAccountScope(&w, p)
+	w.add("x.workspace_id = ?", p.WorkspaceID)
+	w.add("x.engagement_id = ?", engagementID)
+	w.add("x.kind = ?", string(sales.KindMeeting))
+	w.add("x.status = ?", string(sales.MeetingHeld))
+	unclaimed(&w, p.WorkspaceID, sales.ClaimMeeting, "x.id")
+	meetings, err = scanAll(ctx, q, func(r scanner, x *ClaimSubject) error {
+		var at time.Time
+		err := r.Scan(&x.ID, &x.Name, nullTime{&x.At}, &at)
+		if x.At.IsZero() {
+			x.At = at
+		}
+		x.At = x.At.UTC()
+		return err
+	}, `SELECT x.id, a.name, x.scheduled_at, x.at FROM sales_activities x JOIN sales_accounts a ON a.id = x.account_id`+w.String()+
+		` ORDER BY x.scheduled_at DESC, x.id DESC LIMIT 500`, w.args...)
+	return deals, meetings, err
 }

@@ -72,11 +72,20 @@ func TestClaimsToScorecard(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
+			// The deals are opened in April: 4 April (30 days before the
+			// claims of 4 May), 24 April (10 days) and 2 May.
+			clock := storetest.NewClock(time.Date(2026, 4, 4, 10, 0, 0, 0, stockholmZone))
 			db := storetest.Open(t, dialect, clock.Now)
 			f := storetest.Seed(t, db)
 			storetest.Activate(t, db, f.Owner, f.A1, claimsTerms)
 			b := &salesBase{db: db, clock: clock, f: f}
+			dealAccounts := addAccounts(t, b, 3, f.VendorAgent)
+			deal1 := newDeal(t, db, f.VendorAgent, f.A1, dealAccounts[0], "Hotel chain, 40 rooms", 1200000, "")
+			clock.Add(20 * 24 * time.Hour)
+			deal2 := newDeal(t, db, f.VendorAgent, f.A1, dealAccounts[1], "Office park, cleaning", 800000, "")
+			clock.Add(8 * 24 * time.Hour)
+			deal3 := newDeal(t, db, f.VendorAgent, f.A1, dealAccounts[2], "Retail, 3 stores", 500000, "")
+			clock.Add(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone).Sub(clock.Now()))
 			leads := addAccounts(t, b, 5, f.VendorAgent)
 			claims := db.Claims()
 			var ids []int64
@@ -150,17 +159,57 @@ func TestClaimsToScorecard(t *testing.T) {
 				t.Errorf("third claim: %v", err)
 			}
 
-			// Meetings and deals (subjects are ids of other branches' tables).
-			m1, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimMeeting, SubjectID: 501, HeldAt: clock.Now().Add(-time.Hour)})
+			// Meetings and deals: the subjects are checked in the claim's transaction.
+			meeting := func(status sales.ActivityStatus) int64 {
+				a := &sales.Activity{Kind: sales.KindMeeting, AccountID: leads[1], ScheduledAt: clock.Now().Add(-time.Hour), Status: status}
+				mustDo(t, db.Sales().LogActivity(ctx, f.VendorAgent, a, store.LogOptions{}))
+				return a.ID
+			}
+			held1, held2, planned := meeting(sales.MeetingHeld), meeting(sales.MeetingHeld), meeting(sales.MeetingPlanned)
+			if _, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimMeeting, SubjectID: planned}); !hasField(err, "subject_id") {
+				t.Errorf("a planned meeting claimed: %v", err)
+			}
+			if _, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimMeeting, SubjectID: 999999}); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("a missing meeting claimed: %v", err)
+			}
+			m1, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimMeeting, SubjectID: held1})
 			mustDo(t, err)
-			_, err = claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimMeeting, SubjectID: 502, HeldAt: clock.Now().Add(-time.Hour)})
+			if want := clock.Now().Add(-time.Hour); !m1.HeldAt.Equal(want) {
+				t.Errorf("held at %s, want the meeting's time %s", m1.HeldAt, want)
+			}
+			_, err = claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimMeeting, SubjectID: held2})
 			mustDo(t, err)
-			day := func(s string) tandem.Date { d, _ := tandem.ParseDate(s); return d }
-			d1, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: 101, Revenue: 1200000, OpenedOn: day("2026-04-04")})
+			// A deal not won is a field error; another engagement's deal is not found; nothing is written.
+			if _, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: deal1.ID}); !hasField(err, "subject_id") || errCode(err) != tandem.EInvalid {
+				t.Errorf("an open deal claimed: %v", err)
+			}
+			storetest.Activate(t, db, f.Owner, f.A2, nil)
+			elsewhere := &sales.Account{Name: "Renewals AB"}
+			mustDo(t, db.Sales().CreateAccount(ctx, f.Manager, elsewhere))
+			_, err = db.Sales().Assign(ctx, f.Manager, store.AccountFilter{IDs: []int64{elsewhere.ID}}, store.Assignment{EngagementID: f.A2})
 			mustDo(t, err)
-			d2, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: 102, Revenue: 800000, OpenedOn: day("2026-04-24")})
+			otherDeal := newDeal(t, db, f.Manager, f.A2, elsewhere.ID, "Renewal", 100000, "won")
+			if _, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: otherDeal.ID}); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("another engagement's deal claimed: %v", err)
+			}
+			if _, err := claims.Create(ctx, f.VendorManagerB, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: deal1.ID}); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("partner B claimed A's deal: %v", err)
+			}
+			if list, err := claims.List(ctx, f.Owner, f.A1, store.ClaimFilter{}); err != nil || len(list) != 8 {
+				t.Errorf("claims after the refusals: %d %v", len(list), err)
+			}
+			for _, d := range []*sales.Deal{deal1, deal2, deal3} {
+				_, err := db.Deals().Move(ctx, f.VendorAgent, d.ID, "won", "")
+				mustDo(t, err)
+			}
+			d1, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: deal1.ID})
 			mustDo(t, err)
-			d3, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: 103, Revenue: 500000, OpenedOn: day("2026-05-02")})
+			if d1.Revenue.Amount != 1200000 || d1.OpenedOn.String() != "2026-04-04" {
+				t.Errorf("deal claim: revenue %v opened %s", d1.Revenue, d1.OpenedOn)
+			}
+			d2, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: deal2.ID})
+			mustDo(t, err)
+			d3, err := claims.Create(ctx, f.VendorManager, f.A1, sales.NewClaim{Kind: sales.ClaimDeal, SubjectID: deal3.ID})
 			mustDo(t, err)
 			for _, id := range []int64{m1.ID, d1.ID, d2.ID} {
 				_, err := claims.Decide(ctx, f.Owner, 0, id, sales.Accept, "")
@@ -168,9 +217,28 @@ func TestClaimsToScorecard(t *testing.T) {
 			}
 			_, err = claims.Decide(ctx, f.Owner, 0, d3.ID, sales.Dispute, "Contract not signed")
 			mustDo(t, err)
-			for i := range 3 {
-				lf := sales.LostFact(int64(201+i), "price", day("2026-04-01"))
-				_, err := db.KPI.RecordFacts(ctx, f.Owner, []store.Fact{{EngagementID: f.A1, SubjectID: int64(201 + i), Data: lf.Data}})
+			day := func(s string) tandem.Date { d, _ := tandem.ParseDate(s); return d }
+			won, err := db.KPI.Facts(ctx, f.Owner, f.A1, []string{string(fact.DealWonAccepted)}, day("2026-05-01"), day("2026-05-31"), 10)
+			mustDo(t, err)
+			// By hand: deal 1 opened 4 April, won 4 May → 30 days, 12 000,00; deal 2 opened 24 April → 10 days, 8 000,00.
+			got := map[int64]int64{}
+			for _, x := range won {
+				got[x.AmountMinor] = x.Value
+			}
+			if len(won) != 2 || got[1200000] != 30 || got[800000] != 10 {
+				t.Errorf("won facts: %+v", won)
+			}
+			// An accepted won deal does not leave the won stages; another won stage is fine.
+			if _, err := db.Deals().Move(ctx, f.VendorAgent, deal1.ID, "lost", "price"); errCode(err) != tandem.EConflict {
+				t.Errorf("an accepted deal moved to lost: %v", err)
+			}
+			if _, err := db.Deals().Move(ctx, f.VendorAgent, deal1.ID, "support", ""); err != nil {
+				t.Errorf("an accepted deal moved to support: %v", err)
+			}
+			// Three deals lost through the pipeline: the moves record the lost facts.
+			for i, acc := range addAccounts(t, b, 3, f.VendorAgent) {
+				d := newDeal(t, db, f.VendorAgent, f.A1, acc, fmt.Sprintf("Lost %d", i), 100000, "")
+				_, err := db.Deals().Move(ctx, f.VendorAgent, d.ID, "lost", "price")
 				mustDo(t, err)
 			}
 			// Customers: three prospects become customers, one leaves.
@@ -208,7 +276,7 @@ func TestClaimsToScorecard(t *testing.T) {
 
 			sc, err := db.KPI.Scorecard(ctx, f.Owner, f.A1, kpi.PeriodOf("month", clock.Now(), stockholmZone))
 			mustDo(t, err)
-			// Meetings: 501 accepted, 502 accepted when its window ended → 2.
+			// Meetings: the first accepted, the second accepted when its window ended → 2.
 			want := map[string]kpi.Value{
 				"qualified_leads":    kpi.Int(4),
 				"meetings_held":      kpi.Int(2),
@@ -238,6 +306,17 @@ func TestClaimsToScorecard(t *testing.T) {
 			// The aggregates equal the facts.
 			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 				t.Errorf("kpi verify: %+v %v", m, err)
+			}
+			// Deal 2, reversed, may leave the won stage: a fourth loss → win rate 1 ÷ (1 + 4) = 20 %.
+			if _, err := db.Deals().Move(ctx, f.VendorAgent, deal2.ID, "lost", "no_budget"); err != nil {
+				t.Errorf("a reversed deal moved to lost: %v", err)
+			}
+			sc, err = db.KPI.Scorecard(ctx, f.Owner, f.A1, kpi.PeriodOf("month", clock.Now(), stockholmZone))
+			mustDo(t, err)
+			for _, r := range sc.Rows {
+				if r.KPI.Metric == "win_rate" && (!r.HasData || r.Actual.Cmp(kpi.Int(20)) != 0) {
+					t.Errorf("win rate after the fourth loss = %v", r.Actual)
+				}
 			}
 			// After the clawback (90 days from 4 May): refused.
 			clock.Add(100 * 24 * time.Hour)
@@ -352,6 +431,51 @@ func TestClaimVisibility(t *testing.T) {
 			}
 			if _, err := b.db.Claims().Create(ctx, b.agent2, b.f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: b.mine, Note: "Someone else's account"}); errCode(err) != tandem.EInvalid {
 				t.Errorf("agent2 on another agent's account: %v", err)
+			}
+		})
+	}
+}
+
+// A deal is lost once for the win rate: created lost it records its loss;
+// reopened and lost again it records none; another deal moved into the
+// lost stage records the second.
+func TestDealLostOnce(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, claimsTerms)
+			b := &salesBase{db: db, clock: clock, f: f}
+			accs := addAccounts(t, b, 2, f.VendorAgent)
+			losses := func() int {
+				t.Helper()
+				day, _ := tandem.ParseDate("2026-05-01")
+				end, _ := tandem.ParseDate("2026-05-31")
+				facts, err := db.KPI.Facts(ctx, f.Owner, f.A1, []string{string(fact.DealLost)}, day, end, 100)
+				mustDo(t, err)
+				return len(facts)
+			}
+			d := &sales.Deal{EngagementID: f.A1, AccountID: accs[0], Title: "Lost at once", Stage: "lost", LostReason: "no_budget"}
+			mustDo(t, db.Deals().Create(ctx, f.VendorAgent, d))
+			if n := losses(); n != 1 {
+				t.Errorf("created lost: %d losses", n)
+			}
+			_, err := db.Deals().Move(ctx, f.VendorAgent, d.ID, "new", "")
+			mustDo(t, err)
+			_, err = db.Deals().Move(ctx, f.VendorAgent, d.ID, "lost", "price")
+			mustDo(t, err)
+			if n := losses(); n != 1 {
+				t.Errorf("lost again: %d losses", n)
+			}
+			other := newDeal(t, db, f.VendorAgent, f.A1, accs[1], "Lost later", 50000, "")
+			_, err = db.Deals().Move(ctx, f.VendorAgent, other.ID, "lost", "price")
+			mustDo(t, err)
+			if n := losses(); n != 2 {
+				t.Errorf("a second deal lost: %d losses", n)
 			}
 		})
 	}

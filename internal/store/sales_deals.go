@@ -168,6 +168,9 @@ type Board struct {
 	*PipelineTerms
 	Columns []Column
 	Agents  []AssignAgent // the owners the board can be filtered by
+	// Claimed are the won deals on the board that a deal_won claim holds
+	// (see DealPage.Claimed): no second claim is offered for them.
+	Claimed map[int64]bool
 }
 
 // Board returns the board of an engagement p may see: a column per stage of
@@ -261,6 +264,27 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 	if b.Agents, err = dealOwners(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
+	b.Claimed = map[int64]bool{}
+	var won []any
+	for _, c := range b.Columns {
+		if c.Stage.Meaning == contract.StageWon {
+			for _, d := range c.Deals {
+				won = append(won, d.ID)
+			}
+		}
+	}
+	if len(won) > 0 {
+		ids, err := scanAll(ctx, s.db, func(r scanner, id *int64) error { return r.Scan(id) },
+			`SELECT subject_id FROM sales_claims WHERE workspace_id = ? AND kind = ? AND (status <> ? OR attempt >= ?)
+			AND subject_id IN (`+placeholders(len(won))+`)`,
+			append([]any{p.WorkspaceID, string(sales.ClaimDeal), string(sales.ClaimDisputed), sales.MaxAttempts}, won...)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			b.Claimed[id] = true
+		}
+	}
 	return b, nil
 }
 
@@ -333,6 +357,9 @@ type DealPage struct {
 	Moves []sales.Move
 	*PipelineTerms
 	Agents []AssignAgent
+	// Claimed: a deal_won claim holds the deal (open, accepted, reversed,
+	// or disputed on its last attempt), so it cannot be claimed again.
+	Claimed bool
 }
 
 // Get returns a deal p may see with its history, or tandem.ErrNotFound.
@@ -363,7 +390,13 @@ func (s *DealStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *D
 	if err != nil {
 		return nil, err
 	}
-	return &DealPage{Deal: *d, Moves: moves, PipelineTerms: pt, Agents: agents}, nil
+	var holding int
+	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_claims WHERE workspace_id = ? AND kind = ? AND subject_id = ?
+		AND (status <> ? OR attempt >= ?)`, p.WorkspaceID, string(sales.ClaimDeal), id, string(sales.ClaimDisputed),
+		sales.MaxAttempts).Scan(&holding); err != nil {
+		return nil, err
+	}
+	return &DealPage{Deal: *d, Moves: moves, PipelineTerms: pt, Agents: agents, Claimed: holding > 0}, nil
 }
 
 // checkDealOwner validates d's owner for p on e (sales.CheckDealOwner).
@@ -432,6 +465,12 @@ func (s *DealStore) Create(ctx context.Context, p tandem.Principal, d *sales.Dea
 		}
 		d.ID = id
 		if err := insertDealMove(ctx, tx, p, sales.Move{DealID: id, To: d.Stage, At: tx.now, LostReason: d.LostReason}); err != nil {
+			return err
+		}
+		// The creation is the first move of the history: a deal created
+		// lost records its loss like a move into a lost stage.
+		to, _ := pt.Sales.Stage(d.Stage)
+		if err := afterDealMoved(ctx, tx, p, d, contract.Stage{}, to); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "sales.deal_created", "sales_deal", id, map[string]any{"title": d.Title, "account_id": d.AccountID,
@@ -535,12 +574,40 @@ func (s *DealStore) Move(ctx context.Context, p tandem.Principal, id int64, to, 
 
 // afterDealMoved is called inside the transaction of every move of a deal,
 // after its row, history and audit entry are written: what else a move
-// sets off goes here, in the same transaction. Today it does nothing;
-// the claims of paid results hook in here (a deal lost, a won deal
-// reversed). Deals record no KPI facts of their own.
+// sets off goes here, in the same transaction. A deal whose deal_won claim
+// stands accepted may not leave its won stages (sales.CheckLeaveWon: the
+// client reverses the claim first); a move into a lost stage records the
+// lost fact the win rate reads (sales.LostOnMove).
 func afterDealMoved(ctx context.Context, tx *Tx, p tandem.Principal, deal *sales.Deal, from, to contract.Stage) error {
-	_, _, _, _, _, _ = ctx, tx, p, deal, from, to
-	return nil
+	var accepted int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_claims WHERE workspace_id = ? AND kind = ? AND subject_id = ? AND status = ?`,
+		p.WorkspaceID, string(sales.ClaimDeal), deal.ID, string(sales.ClaimAccepted)).Scan(&accepted); err != nil {
+		return err
+	}
+	if err := sales.CheckLeaveWon(from, to, accepted > 0); err != nil {
+		return err
+	}
+	loc, err := workspaceLocation(ctx, tx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	// Was the deal in a lost stage before this move (whose row is written)?
+	// A move into a lost stage is the one that carries a lost reason
+	// (sales.Deal.MoveTo keeps a reason only there).
+	var losses int
+	if to.Meaning == contract.StageLost {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_deal_moves WHERE workspace_id = ? AND deal_id = ? AND lost_reason <> ''`,
+			p.WorkspaceID, deal.ID).Scan(&losses); err != nil {
+			return err
+		}
+	}
+	f, ok := sales.LostOnMove(deal, from, to, losses > 1, loc)
+	if !ok {
+		return nil
+	}
+	_, err = recordFact(ctx, tx, p, Fact{EngagementID: deal.EngagementID, SubjectID: deal.ID, At: tx.now, Value: f.Value,
+		Flag: f.Flag, AmountMinor: f.AmountMinor, Currency: f.Currency, Data: f.Data})
+	return err
 }
 
 // FunnelFilter chooses the funnel's cohort: the deals created in Month (a

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/i18n"
-	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -42,8 +41,10 @@ func (s *server) salesClaims(w http.ResponseWriter, r *http.Request) error {
 	if k := q.Get("kind"); k != "" {
 		f.Values.Set("kind", k)
 	}
-	if a := q.Get("account_id"); a != "" {
-		f.Values.Set("account_id", a)
+	for _, k := range []string{"account_id", "deal_id", "meeting_id"} {
+		if v := q.Get(k); v != "" {
+			f.Values.Set(k, v)
+		}
 	}
 	return s.showClaims(w, r, claimsPage{form: f})
 }
@@ -66,6 +67,14 @@ func (s *server) showClaims(w http.ResponseWriter, r *http.Request, pg claimsPag
 	d.Accounts = []views.Option{{Value: "", Label: l.T("claims.choose_account")}}
 	for _, a := range b.Leads {
 		d.Accounts = append(d.Accounts, views.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name})
+	}
+	d.Deals = []views.Option{{Value: "", Label: l.T("claims.choose_deal")}}
+	for _, x := range b.Deals {
+		d.Deals = append(d.Deals, views.Option{Value: strconv.FormatInt(x.ID, 10), Label: l.T("claims.deal_option", "title", x.Name, "account", x.Account)})
+	}
+	d.Meetings = []views.Option{{Value: "", Label: l.T("claims.choose_meeting")}}
+	for _, x := range b.Meetings {
+		d.Meetings = append(d.Meetings, views.Option{Value: strconv.FormatInt(x.ID, 10), Label: l.T("claims.meeting_option", "account", x.Name, "at", l.DateTime(x.At))})
 	}
 	for _, c := range b.Claims {
 		row := claimRow(l, c, d.CanDecide)
@@ -97,16 +106,25 @@ func claimRow(l *i18n.Localizer, c sales.Claim, canDecide bool) views.ClaimRow {
 	row := views.ClaimRow{ID: c.ID, Kind: l.T("claims.kind." + string(c.Kind)), Evidence: c.Note, Claimant: c.ClaimantName,
 		ClaimedAt: l.DateTime(c.ClaimedAt), Window: l.DateTime(c.WindowEnds), Status: l.T("claims.status." + string(c.Status)),
 		Second: c.Attempt > 1, Reason: c.DisputeReason}
-	row.Subject = l.T("claims.subject_ref", "id", c.SubjectID)
+	row.Subject = l.T("claims.subject_gone")
+	if c.AccountID != 0 && c.Kind != sales.ClaimLead {
+		row.Account, row.AccountURL = c.AccountName, salesAccountPath(c.AccountID)
+	}
 	switch c.Kind {
 	case sales.ClaimLead:
 		if c.SubjectName != "" {
 			row.Subject, row.SubjectURL = c.SubjectName, salesAccountPath(c.SubjectID)
 		}
 	case sales.ClaimMeeting:
-		row.Detail = l.T("claims.held", "at", l.DateTime(c.HeldAt))
+		row.Subject = l.T("claims.meeting_at", "at", l.DateTime(c.HeldAt))
+		if c.AccountID != 0 {
+			row.SubjectURL = salesAccountPath(c.AccountID) + "#activity-" + strconv.FormatInt(c.SubjectID, 10)
+		}
 	case sales.ClaimDeal:
 		row.Detail = l.T("claims.revenue", "amount", l.Money(c.Revenue))
+		if c.SubjectName != "" {
+			row.Subject, row.SubjectURL = c.SubjectName, dealPath(c.EngagementID, c.SubjectID)
+		}
 	}
 	switch c.Status {
 	case sales.ClaimOpen:
@@ -135,41 +153,27 @@ func claimRow(l *i18n.Localizer, c sales.Claim, canDecide bool) views.ClaimRow {
 	return row
 }
 
-// claimForm reads the claim form: the kind, the account (a lead) or the
-// number (a meeting, a deal), the evidence, when a meeting was held (a
-// local date and time of the workspace), a deal's revenue (in the reader's
-// number format) and the day it was opened.
-func claimForm(l *i18n.Localizer, f views.Form, currency string) (sales.NewClaim, error) {
+// claimField is the form's field that names the subject of a claim of
+// kind: the account of a lead, the won deal, the held meeting — each picked
+// from a list (or given by the buttons on the deal page, the board and the
+// account's timeline), never typed.
+func claimField(k sales.ClaimKind) string {
+	switch k {
+	case sales.ClaimDeal:
+		return "deal_id"
+	case sales.ClaimMeeting:
+		return "meeting_id"
+	}
+	return "account_id"
+}
+
+// claimForm reads the claim form: the kind, its subject and the evidence.
+// A deal's revenue and opening day and a meeting's time come from the
+// subject (sales.NewClaim.FromDeal, FromMeeting).
+func claimForm(f views.Form) sales.NewClaim {
 	n := sales.NewClaim{Kind: sales.ClaimKind(f.Get("kind")), Note: f.Get("note")}
-	var v tandem.Validator
-	if n.Kind == sales.ClaimLead {
-		n.SubjectID = formID(f.Get("account_id"))
-	} else {
-		n.SubjectID = formID(strings.TrimSpace(f.Get("subject_id")))
-	}
-	if n.Kind == sales.ClaimMeeting {
-		if s := strings.TrimSpace(f.Get("held_at")); s != "" {
-			t, err := time.ParseInLocation("2006-01-02T15:04", s, l.Location())
-			if v.Check(err == nil, "held_at", i18n.K("validation.datetime")) {
-				n.HeldAt = t
-			}
-		}
-	}
-	if n.Kind == sales.ClaimDeal {
-		if s := strings.TrimSpace(f.Get("revenue")); s != "" {
-			amount, err := money.ParseAmount(s, currency, decimalSep(l))
-			if v.Check(err == nil, "revenue", i18n.K("validation.number")) {
-				n.Revenue = amount
-			}
-		}
-		if s := strings.TrimSpace(f.Get("opened_on")); s != "" {
-			d, err := tandem.ParseDate(s)
-			if v.Check(err == nil, "opened_on", i18n.K("validation.date")) {
-				n.OpenedOn = d
-			}
-		}
-	}
-	return n, v.Err()
+	n.SubjectID = formID(strings.TrimSpace(f.Get(claimField(n.Kind))))
+	return n
 }
 
 func (s *server) salesClaimCreate(w http.ResponseWriter, r *http.Request) error {
@@ -182,18 +186,9 @@ func (s *server) salesClaimCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := s.db.Claims().Board(r.Context(), st.principal, id)
-	if err != nil {
-		return err
-	}
-	n, err := claimForm(st.loc, f, b.Currency)
-	if err == nil {
-		_, err = s.db.Claims().Create(r.Context(), st.principal, id, n)
-	}
-	if err != nil {
-		if n.Kind == sales.ClaimLead {
-			err = renameField(err, "subject_id", "account_id")
-		}
+	n := claimForm(f)
+	if _, err = s.db.Claims().Create(r.Context(), st.principal, id, n); err != nil {
+		err = renameField(err, "subject_id", claimField(n.Kind))
 		if !withErrors(r, &f, err) {
 			return err
 		}
@@ -311,13 +306,13 @@ func (s *server) apiSalesClaims(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiClaimInput is a new claim: a meeting's time and a deal's opening day
+// come from the subject; a deal's revenue defaults to its amount.
 type apiClaimInput struct {
-	Kind         string     `json:"kind"`
-	SubjectID    int64      `json:"subject_id"`
-	Note         string     `json:"note"`
-	HeldAt       *time.Time `json:"held_at"`
-	RevenueMinor int64      `json:"revenue_minor"`
-	OpenedOn     string     `json:"opened_on"`
+	Kind         string `json:"kind"`
+	SubjectID    int64  `json:"subject_id"`
+	Note         string `json:"note"`
+	RevenueMinor int64  `json:"revenue_minor"`
 }
 
 func (s *server) apiSalesClaimCreate(w http.ResponseWriter, r *http.Request) error {
@@ -330,16 +325,6 @@ func (s *server) apiSalesClaimCreate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	n := sales.NewClaim{Kind: sales.ClaimKind(in.Kind), SubjectID: in.SubjectID, Note: in.Note, Revenue: in.RevenueMinor}
-	if in.HeldAt != nil {
-		n.HeldAt = *in.HeldAt
-	}
-	if in.OpenedOn != "" {
-		d, err := tandem.ParseDate(in.OpenedOn)
-		if err != nil {
-			return invalidField("opened_on", "validation.date")
-		}
-		n.OpenedOn = d
-	}
 	c, err := s.db.Claims().Create(r.Context(), state(r).principal, id, n)
 	if err != nil {
 		return err

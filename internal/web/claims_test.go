@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -75,16 +76,26 @@ func TestClaimsAPI(t *testing.T) {
 			if lead.Status != "open" || lead.Attempt != 1 {
 				t.Errorf("lead: %s", r.body)
 			}
+			// Deals: one still open, one won; partner B's engagement has another.
+			open := &sales.Deal{EngagementID: f.A1, AccountID: s.mine, Title: "Spa weekend", Amount: money.Money{Amount: 300000}}
+			won := &sales.Deal{EngagementID: f.A1, AccountID: s.mine, Title: "Conference hotel", Amount: money.Money{Amount: 1200000}, Stage: "won"}
+			for _, d := range []*sales.Deal{open, won} {
+				if err := s.db.Deals().Create(ctx, f.VendorAgent, d); err != nil {
+					t.Fatal(err)
+				}
+			}
 			// Bad input: a localized field error, nothing recorded.
-			r = s.anon().api("POST", base+"?lang=ru", agent, `{"kind":"deal_won","subject_id":7,"revenue_minor":0,"opened_on":"2026-03-01"}`)
-			if r.status != 422 || !strings.Contains(r.body, `"field":"revenue"`) {
-				t.Errorf("deal without revenue: %d %s", r.status, r.body)
+			r = s.anon().api("POST", base+"?lang=ru", agent, fmt.Sprintf(`{"kind":"deal_won","subject_id":%d}`, open.ID))
+			if r.status != 422 || !strings.Contains(r.body, `"field":"subject_id"`) || !strings.Contains(r.body, catalog.For(i18n.EN, nil).T("claims.deal_not_won")) {
+				t.Errorf("a deal not won: %d %s", r.status, r.body)
 			}
-			r = s.anon().api("POST", base, agent, `{"kind":"deal_won","subject_id":7,"revenue_minor":1200000,"opened_on":"01/03/2026"}`)
-			if r.status != 422 || !strings.Contains(r.body, `"field":"opened_on"`) {
-				t.Errorf("bad date: %d %s", r.status, r.body)
+			if r := s.anon().api("POST", base, agent, `{"kind":"deal_won","subject_id":999999}`); r.status != 404 {
+				t.Errorf("a missing deal: %d %s", r.status, r.body)
 			}
-			r = s.anon().api("POST", base, agent, `{"kind":"deal_won","subject_id":7,"revenue_minor":1200000,"opened_on":"2026-03-01"}`)
+			if r := s.anon().api("POST", base, agent, `{"kind":"deal_won","subject_id":7,"opened_on":"2026-03-01"}`); r.status != 422 {
+				t.Errorf("the opening day is the deal's, not typed: %d %s", r.status, r.body)
+			}
+			r = s.anon().api("POST", base, agent, fmt.Sprintf(`{"kind":"deal_won","subject_id":%d}`, won.ID))
 			var deal apiClaimOut
 			json.Unmarshal([]byte(r.body), &deal)
 			if r.status != 201 || deal.Revenue != 1200000 || deal.Currency == "" {

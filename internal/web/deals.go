@@ -118,7 +118,8 @@ func (s *server) dealsBoard(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := views.BoardData{Engagement: b.Engagement, Stages: stageOptions(l, b.Sales), Agents: agentOptions(l, b.Agents, "deals.all_agents"),
 		Agent: q.Get("agent"), CanMove: access.Allows(p.Role, access.DealsWrite), Back: boardPath(id), Script: s.assets.url("board.js"),
-		FunnelURL: funnelPath(id)}
+		FunnelURL: funnelPath(id), LostStages: lostStages(b.Sales)}
+	canClaim := access.Allows(p.Role, access.SalesClaim) && b.Engagement.Live()
 	if len(back) > 0 {
 		d.Back += "?" + back.Encode()
 	}
@@ -137,6 +138,9 @@ func (s *server) dealsBoard(w http.ResponseWriter, r *http.Request) error {
 				NoNextStep: x.NoNextStep(b.Sales, b.Today), Stage: x.Stage, MoveURL: dealPath(id, x.ID) + "/stage"}
 			if !x.NextStepOn.IsZero() {
 				card.NextStep = l.Date(x.NextStepOn.Time())
+			}
+			if canClaim && c.Stage.Meaning == contract.StageWon && !b.Claimed[x.ID] {
+				card.ClaimURL = salesClaimsPath(id)
 			}
 			col.Cards = append(col.Cards, card)
 		}
@@ -178,7 +182,10 @@ func (s *server) renderDeal(w http.ResponseWriter, r *http.Request, status int, 
 		Meaning: stage.Meaning, NoNextStep: x.NoNextStep(dp.Sales, dp.Today), CanMove: access.Allows(p.Role, access.DealsWrite),
 		BoardURL: boardPath(x.EngagementID),
 		Move: views.DealMoveData{Form: move, Action: dealPath(x.EngagementID, x.ID) + "/stage", Stages: stageOptions(l, dp.Sales),
-			LostReasons: lostReasonOptions(l, dp.Sales), Back: dealPath(x.EngagementID, x.ID)}}
+			LostReasons: lostReasonOptions(l, dp.Sales), Back: dealPath(x.EngagementID, x.ID), LostStages: lostStages(dp.Sales)}}
+	if access.Allows(p.Role, access.SalesClaim) && dp.Engagement.Live() && stage.Meaning == contract.StageWon && !dp.Claimed {
+		d.ClaimURL = salesClaimsPath(x.EngagementID)
+	}
 	if d.CanMove {
 		d.EditURL = dealPath(x.EngagementID, x.ID) + "/edit"
 	}
@@ -252,7 +259,7 @@ func (s *server) dealMove(w http.ResponseWriter, r *http.Request) error {
 		}
 		l := st.loc
 		md := views.DealMoveData{Form: f, Action: dealPath(eid, did) + "/stage", Stages: stageOptions(l, dp.Sales),
-			LostReasons: lostReasonOptions(l, dp.Sales), Back: back}
+			LostReasons: lostReasonOptions(l, dp.Sales), Back: back, LostStages: lostStages(dp.Sales)}
 		s.render(w, r, invalidStatus(err), views.DealMove(s.nav(r, l.T("deals.move_title"), "engagements"), dp.Deal.Title, md))
 		return nil
 	}
@@ -504,4 +511,16 @@ func (s *server) dealsFunnel(w http.ResponseWriter, r *http.Request) error {
 	d.Height = len(d.Bars)*52 + 8
 	d.Desc = l.N("deals.funnel.desc", int64(fu.Deals)) + " " + strings.Join(desc, "; ")
 	return s.page(w, r, views.DealFunnel(s.nav(r, l.T("deals.funnel.title"), "engagements"), d))
+}
+
+// lostStages are the keys of the lost stages of s, comma-separated: a
+// move form asks before it moves a deal into one (app.js).
+func lostStages(s *contract.Sales) string {
+	var out []string
+	for _, st := range s.Stages {
+		if st.Meaning == contract.StageLost {
+			out = append(out, st.Key)
+		}
+	}
+	return strings.Join(out, ",")
 }

@@ -358,8 +358,14 @@ func (s *server) activitiesSection(r *http.Request, a *sales.Account, contacts [
 	}
 	d.Presets = followUpPresets(l)
 	now := s.db.Now()
+	canClaim := access.Allows(p.Role, access.SalesClaim)
 	for _, x := range xs {
-		d.Rows = append(d.Rows, activityRow(l, x, now, d.CanLog, "account"))
+		row := activityRow(l, x, now, d.CanLog, "account")
+		// A held meeting of the account's engagement: the partner claims it from here.
+		if canClaim && x.Kind == sales.KindMeeting && x.Status == sales.MeetingHeld && x.EngagementID == a.EngagementID && !x.Claimed {
+			row.ClaimURL = salesClaimsPath(x.EngagementID)
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	if q := r.URL.Query().Get("logged"); q != "" {
 		d.Flash = l.T("sales.activity.logged")
@@ -400,6 +406,13 @@ func (s *server) showToday(w http.ResponseWriter, r *http.Request, x todayPage) 
 	}
 	for _, m := range t.Meetings {
 		d.Meetings = append(d.Meetings, activityRow(l, m, now, true, "today"))
+	}
+	for _, x := range t.Deals {
+		row := views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title, Amount: l.Money(x.Amount), Owner: x.AccountName, NoNextStep: true}
+		if !x.NextStepOn.IsZero() {
+			row.Stage = l.T("deals.next_step_on", "date", l.Date(x.NextStepOn.Time()))
+		}
+		d.Deals = append(d.Deals, row)
 	}
 	due := map[int64]int64{} // account → its earliest open follow-up
 	for _, f := range t.FollowUps {

@@ -12,6 +12,11 @@ document.addEventListener("click", function (e) {
 document.addEventListener("submit", function (e) {
   var form = e.target;
   var msg = form.getAttribute("data-confirm");
+  // A move into a lost stage asks first (data-lost-stages: their keys).
+  var lost = form.getAttribute("data-lost-stages");
+  if (!msg && lost && form.elements.stage && lost.split(",").indexOf(form.elements.stage.value) >= 0) {
+    msg = form.getAttribute("data-confirm-lost");
+  }
   if (msg && !window.confirm(msg)) { e.preventDefault(); return; }
   if (form.method !== "post" || form.target) { return; }
   if (form.dataset.sending) { e.preventDefault(); return; }
