@@ -1,0 +1,276 @@
+package store
+
+// Invoices (package invoice): the draft of an engagement's invoicing
+// period, computed from the terms in force and the period's facts, stored
+// with every line and its explanation.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// InvoiceStore keeps engagements' invoices.
+type InvoiceStore struct{ db *DB }
+
+// Invoices returns the invoice store.
+func (db *DB) Invoices() *InvoiceStore { return &InvoiceStore{db} }
+
+// Invoice is a stored invoice of one engagement and period.
+type Invoice struct {
+	ID           int64
+	EngagementID int64
+	PeriodKind   string
+	Label        string // "2026-11", "2026-Q4"
+	Status       invoice.Status
+	ComputedAt   time.Time
+	invoice.Invoice
+}
+
+// Draft computes the draft invoice of an engagement for period (a month or
+// a quarter in the workspace's time zone, e.g. kpi.PeriodOf) and replaces
+// the stored draft's lines, in one transaction: the terms versions, the
+// period's facts (invoice.FactKinds, by their local day), the period's
+// weighted KPI score from the aggregates (the scorecard of the period's
+// kind) and the partner's VAT rate — partners have no VAT rate yet, so it
+// is 0 % (the VAT line shows 0). Approved time entries do not exist yet.
+// An invoice no longer a draft is returned as stored, never recomputed.
+// Client roles and the partner's manager may call it (access.InvoicesRead;
+// another partner's engagement is ENotFound). Errors: EInvalid (period),
+// EConflict (no terms in force during the period, terms in two
+// currencies).
+func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period) (_ *Invoice, err error) {
+	defer wrap(&err, "InvoiceStore.Draft(%d, %s)", engagementID, period)
+	if err := access.Can(p, access.InvoicesRead); err != nil {
+		return nil, err
+	}
+	if period.Kind != kpi.Month && period.Kind != kpi.Quarter {
+		return nil, invalid("period", "validation.one_of")
+	}
+	var out *Invoice
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		if _, err := loadEngagement(ctx, tx, p, engagementID); err != nil {
+			return err
+		}
+		label := period.String()
+		stored, err := loadInvoice(ctx, tx, p, engagementID, label)
+		if err != nil && !errors.Is(err, tandem.ErrNotFound) {
+			return err
+		}
+		if stored != nil && !stored.Status.Recomputable() {
+			out = stored
+			return nil
+		}
+		in, err := invoiceInput(ctx, tx, p, engagementID, period)
+		if err != nil {
+			return err
+		}
+		inv, err := invoice.Compute(*in)
+		switch {
+		case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod):
+			return tandem.Errorf(tandem.EConflict, i18n.K("invoices.no_terms"))
+		case errors.Is(err, invoice.ErrCurrencyMix):
+			return tandem.Errorf(tandem.EConflict, i18n.K("invoices.currency_mix"))
+		case err != nil:
+			return err
+		}
+		out = &Invoice{EngagementID: engagementID, PeriodKind: period.Kind, Label: label, Status: invoice.StatusDraft,
+			ComputedAt: tx.now, Invoice: *inv}
+		unpriced, err := json.Marshal(nonNil(inv.Unpriced))
+		if err != nil {
+			return err
+		}
+		if stored == nil {
+			out.ID, err = tx.insert(ctx, `INSERT INTO invoices (workspace_id, engagement_id, period_kind, period_label, period_start,
+				period_end, status, currency, net_minor, vat_minor, total_minor, unpriced, computed_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, period.Kind, label, inv.From, inv.To,
+				string(out.Status), inv.Currency, inv.NetMinor, inv.VATMinor, inv.TotalMinor, string(unpriced), tx.now)
+			if err != nil {
+				return err
+			}
+		} else {
+			out.ID = stored.ID
+			// Guarded: a draft only (an invoice issued meanwhile is not touched).
+			if err := changeOne(ctx, tx, i18n.K("invoices.not_draft"), `UPDATE invoices SET period_start = ?, period_end = ?,
+				currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?
+				WHERE id = ? AND workspace_id = ? AND status = ?`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
+				inv.TotalMinor, string(unpriced), tx.now, out.ID, p.WorkspaceID, string(invoice.StatusDraft)); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ? AND workspace_id = ?`, out.ID, p.WorkspaceID); err != nil {
+				return err
+			}
+		}
+		for i, l := range inv.Lines {
+			if err := insertInvoiceLine(ctx, tx, p.WorkspaceID, out.ID, i, l); err != nil {
+				return err
+			}
+		}
+		return tx.record(ctx, p, "invoice.draft_computed", "invoice", out.ID, map[string]any{"engagement_id": engagementID,
+			"period": label, "currency": inv.Currency, "total_minor": inv.TotalMinor, "lines": len(inv.Lines)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Get returns the stored invoice of an engagement for a period label
+// ("2026-11"), with its lines; ENotFound when none is stored or p may not
+// see the engagement.
+func (s *InvoiceStore) Get(ctx context.Context, p tandem.Principal, engagementID int64, label string) (_ *Invoice, err error) {
+	defer wrap(&err, "InvoiceStore.Get(%d, %s)", engagementID, label)
+	if err := access.Can(p, access.InvoicesRead); err != nil {
+		return nil, err
+	}
+	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
+		return nil, err
+	}
+	return loadInvoice(ctx, s.db, p, engagementID, label)
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// invoiceInput loads what the invoice of an engagement's period is
+// computed from, through q (the caller has checked that p sees it).
+func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period) (*invoice.Input, error) {
+	versions, err := loadVersions(ctx, q, p, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	in := &invoice.Input{Period: period, Versions: versions}
+	loc := period.Start.Location()
+	from, to := invoice.DayOf(period.Start, loc), invoice.DayOf(period.End.AddDate(0, 0, -1), loc)
+	kinds := make([]any, len(invoice.FactKinds))
+	for i, k := range invoice.FactKinds {
+		kinds[i] = string(k)
+	}
+	args := append([]any{string(fact.DeliverableAccepted), p.WorkspaceID, engagementID, from, to}, kinds...)
+	rows, err := scanAll(ctx, q, func(r scanner, x *invoice.FactRow) error {
+		var kind, js string
+		var day tandem.Date
+		if err := r.Scan(&x.ID, &kind, dateScan{&day}, &x.AmountMinor, &js, &x.Service); err != nil {
+			return err
+		}
+		x.Kind, x.Day = fact.Kind(kind), day.String()
+		x.Data, err = fact.Decode(x.Kind, []byte(js))
+		return err
+	}, `SELECT f.id, f.kind, f.day, f.amount_minor, f.data, COALESCE(d.service_key, '') FROM facts f
+		LEFT JOIN deliverables d ON f.kind = ? AND d.id = f.subject_id AND d.workspace_id = f.workspace_id
+		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.day >= ? AND f.day <= ? AND f.kind IN (`+placeholders(len(kinds))+`)
+		ORDER BY f.day, f.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		in.AddFact(r)
+	}
+	scs, _, err := scorecards(ctx, q, p, engagementID, []kpi.Period{period}, fromAggregates, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(scs) == 1 && scs[0].HasTotal {
+		in.Score = &invoice.Score{Ref: "scorecard:" + period.String(), Hundredths: scs[0].Total}
+	}
+	return in, nil
+}
+
+// storedStep is a kpi.Step as stored in invoice_lines.steps.
+type storedStep struct {
+	Label  string `json:"label"`
+	Args   []any  `json:"args,omitempty"`
+	Expr   string `json:"expr"`
+	Result string `json:"result"`
+}
+
+func insertInvoiceLine(ctx context.Context, tx *Tx, workspaceID, invoiceID int64, pos int, l invoice.Line) error {
+	steps := make([]storedStep, len(l.Steps))
+	for i, s := range l.Steps {
+		steps[i] = storedStep{Label: string(s.Label), Args: s.Args, Expr: s.Expr, Result: s.Result}
+	}
+	var js [4][]byte
+	for i, v := range []any{nonNil(l.Args), nonNil(l.Refs), nonNil(l.Basis), steps} {
+		var err error
+		if js[i], err = json.Marshal(v); err != nil {
+			return err
+		}
+	}
+	taxable := 0
+	if l.Taxable {
+		taxable = 1
+	}
+	_, err := tx.exec(ctx, `INSERT INTO invoice_lines (workspace_id, invoice_id, position, kind, description_key, args, qty_num,
+		qty_den, qty_unit, unit_minor, rate_bp, base_minor, amount_minor, taxable, terms_version, clause, refs, basis, steps)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, workspaceID, invoiceID, pos, l.Kind, string(l.Description),
+		string(js[0]), l.Quantity.Num, l.Quantity.Den, l.Quantity.Unit, l.UnitMinor, l.RateBP, l.BaseMinor, l.AmountMinor, taxable,
+		l.Version, l.Clause, string(js[1]), string(js[2]), string(js[3]))
+	return err
+}
+
+// unmarshalNumbers reads JSON keeping numbers as json.Number (integers
+// stay exact).
+func unmarshalNumbers(s string, v any) error {
+	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// loadInvoice reads a stored invoice with its lines through q, for an
+// engagement the caller has loaded for p; ENotFound when there is none.
+func loadInvoice(ctx context.Context, q querier, p tandem.Principal, engagementID int64, label string) (*Invoice, error) {
+	x, err := scanOne(ctx, q, func(r scanner, x *Invoice) error {
+		var status, unpriced string
+		if err := r.Scan(&x.ID, &x.EngagementID, &x.PeriodKind, &x.Label, &x.From, &x.To, &status, &x.Currency, &x.NetMinor,
+			&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt); err != nil {
+			return err
+		}
+		x.Status = invoice.Status(status)
+		return json.Unmarshal([]byte(unpriced), &x.Unpriced)
+	}, `SELECT id, engagement_id, period_kind, period_label, period_start, period_end, status, currency, net_minor, vat_minor,
+		total_minor, unpriced, computed_at FROM invoices WHERE workspace_id = ? AND engagement_id = ? AND period_label = ?`,
+		p.WorkspaceID, engagementID, label)
+	if err != nil {
+		return nil, err
+	}
+	x.ComputedAt = x.ComputedAt.UTC()
+	x.Lines, err = scanAll(ctx, q, func(r scanner, l *invoice.Line) error {
+		var desc, args, refs, basis, steps string
+		var taxable int64
+		if err := r.Scan(&l.Kind, &desc, &args, &l.Quantity.Num, &l.Quantity.Den, &l.Quantity.Unit, &l.UnitMinor, &l.RateBP,
+			&l.BaseMinor, &l.AmountMinor, &taxable, &l.Version, &l.Clause, &refs, &basis, &steps); err != nil {
+			return err
+		}
+		l.Description, l.Taxable = i18n.Key(desc), taxable != 0
+		var ss []storedStep
+		for _, e := range []error{unmarshalNumbers(args, &l.Args), json.Unmarshal([]byte(refs), &l.Refs),
+			json.Unmarshal([]byte(basis), &l.Basis), unmarshalNumbers(steps, &ss)} {
+			if e != nil {
+				return e
+			}
+		}
+		for _, s := range ss {
+			l.Steps = append(l.Steps, kpi.Step{Label: i18n.Key(s.Label), Args: s.Args, Expr: s.Expr, Result: s.Result})
+		}
+		return nil
+	}, `SELECT kind, description_key, args, qty_num, qty_den, qty_unit, unit_minor, rate_bp, base_minor, amount_minor, taxable,
+		terms_version, clause, refs, basis, steps FROM invoice_lines WHERE workspace_id = ? AND invoice_id = ? ORDER BY position`,
+		p.WorkspaceID, x.ID)
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
