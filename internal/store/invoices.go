@@ -5,10 +5,10 @@ package store
 // with every line and its explanation.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -191,19 +191,67 @@ func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagement
 
 // storedStep is a kpi.Step as stored in invoice_lines.steps.
 type storedStep struct {
-	Label  string `json:"label"`
-	Args   []any  `json:"args,omitempty"`
-	Expr   string `json:"expr"`
-	Result string `json:"result"`
+	Label  string      `json:"label"`
+	Args   []storedArg `json:"args,omitempty"`
+	Expr   string      `json:"expr"`
+	Result string      `json:"result"`
+}
+
+// storedArg is one value of a message's name/value arguments as stored, its
+// type kept so that it reads back as it was given: a message key (i18n.Key,
+// translated when shown), an integer (formatted in the reader's locale) or
+// a string.
+type storedArg struct {
+	Key *string `json:"key,omitempty"`
+	Int *int64  `json:"int,omitempty"`
+	Str *string `json:"str,omitempty"`
+}
+
+func storeArgs(args []any) []storedArg {
+	out := make([]storedArg, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case i18n.Key:
+			s := string(v)
+			out[i].Key = &s
+		case int:
+			n := int64(v)
+			out[i].Int = &n
+		case int64:
+			out[i].Int = &v
+		default:
+			s := fmt.Sprint(v)
+			out[i].Str = &s
+		}
+	}
+	return out
+}
+
+func loadArgs(args []storedArg) []any {
+	if len(args) == 0 {
+		return nil
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch {
+		case a.Key != nil:
+			out[i] = i18n.Key(*a.Key)
+		case a.Int != nil:
+			out[i] = *a.Int
+		case a.Str != nil:
+			out[i] = *a.Str
+		}
+	}
+	return out
 }
 
 func insertInvoiceLine(ctx context.Context, tx *Tx, workspaceID, invoiceID int64, pos int, l invoice.Line) error {
 	steps := make([]storedStep, len(l.Steps))
 	for i, s := range l.Steps {
-		steps[i] = storedStep{Label: string(s.Label), Args: s.Args, Expr: s.Expr, Result: s.Result}
+		steps[i] = storedStep{Label: string(s.Label), Args: storeArgs(s.Args), Expr: s.Expr, Result: s.Result}
 	}
 	var js [4][]byte
-	for i, v := range []any{nonNil(l.Args), nonNil(l.Refs), nonNil(l.Basis), steps} {
+	for i, v := range []any{storeArgs(l.Args), nonNil(l.Refs), nonNil(l.Basis), steps} {
 		var err error
 		if js[i], err = json.Marshal(v); err != nil {
 			return err
@@ -219,14 +267,6 @@ func insertInvoiceLine(ctx context.Context, tx *Tx, workspaceID, invoiceID int64
 		string(js[0]), l.Quantity.Num, l.Quantity.Den, l.Quantity.Unit, l.UnitMinor, l.RateBP, l.BaseMinor, l.AmountMinor, taxable,
 		l.Version, l.Clause, string(js[1]), string(js[2]), string(js[3]))
 	return err
-}
-
-// unmarshalNumbers reads JSON keeping numbers as json.Number (integers
-// stay exact).
-func unmarshalNumbers(s string, v any) error {
-	d := json.NewDecoder(bytes.NewReader([]byte(s)))
-	d.UseNumber()
-	return d.Decode(v)
 }
 
 // loadInvoice reads a stored invoice with its lines through q, for an
@@ -256,14 +296,16 @@ func loadInvoice(ctx context.Context, q querier, p tandem.Principal, engagementI
 		}
 		l.Description, l.Taxable = i18n.Key(desc), taxable != 0
 		var ss []storedStep
-		for _, e := range []error{unmarshalNumbers(args, &l.Args), json.Unmarshal([]byte(refs), &l.Refs),
-			json.Unmarshal([]byte(basis), &l.Basis), unmarshalNumbers(steps, &ss)} {
+		var as []storedArg
+		for _, e := range []error{json.Unmarshal([]byte(args), &as), json.Unmarshal([]byte(refs), &l.Refs),
+			json.Unmarshal([]byte(basis), &l.Basis), json.Unmarshal([]byte(steps), &ss)} {
 			if e != nil {
 				return e
 			}
 		}
+		l.Args = loadArgs(as)
 		for _, s := range ss {
-			l.Steps = append(l.Steps, kpi.Step{Label: i18n.Key(s.Label), Args: s.Args, Expr: s.Expr, Result: s.Result})
+			l.Steps = append(l.Steps, kpi.Step{Label: i18n.Key(s.Label), Args: loadArgs(s.Args), Expr: s.Expr, Result: s.Result})
 		}
 		return nil
 	}, `SELECT kind, description_key, args, qty_num, qty_den, qty_unit, unit_minor, rate_bp, base_minor, amount_minor, taxable,

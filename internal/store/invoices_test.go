@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -123,7 +124,8 @@ func TestInvoiceDraftSales(t *testing.T) {
 			if got.ID != inv.ID || !slices.Equal(got.Lines[1].Refs, inv.Lines[1].Refs) || got.Lines[0].Steps[0].String() != inv.Lines[0].Steps[0].String() {
 				t.Errorf("stored invoice %d refs %v, computed %d %v", got.ID, got.Lines[1].Refs, inv.ID, inv.Lines[1].Refs)
 			}
-			if len(got.Lines[1].Args) != len(inv.Lines[1].Args) || got.Lines[0].Quantity != inv.Lines[0].Quantity {
+			if !reflect.DeepEqual(got.Lines[1].Args, inv.Lines[1].Args) || got.Lines[0].Quantity != inv.Lines[0].Quantity ||
+				!reflect.DeepEqual(got.Lines[0].Args, []any{"days", int64(30), "period_days", int64(30)}) {
 				t.Errorf("stored line args %v quantity %v, computed %v %v", got.Lines[1].Args, got.Lines[0].Quantity,
 					inv.Lines[1].Args, inv.Lines[0].Quantity)
 			}
