@@ -2,8 +2,10 @@ package invoice
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/kpi"
 )
 
 // Status is the state of a stored invoice. Only drafts exist so far: a
@@ -42,6 +44,7 @@ type FactRow struct {
 	ID          int64
 	Kind        fact.Kind
 	Day         string
+	SubjectID   int64
 	AmountMinor int64
 	Data        fact.Payload
 	Service     string
@@ -98,4 +101,31 @@ func (in *Input) AddFact(r FactRow) {
 		return
 	}
 	in.Results = append(in.Results, res)
+}
+
+// ParsePeriod reads an invoicing period's label, "2026-11" (a month) or
+// "2026-Q4" (a quarter), as the period in loc; false for anything else.
+func ParsePeriod(s string, loc *time.Location) (kpi.Period, bool) {
+	var year, n int
+	kind := kpi.Month
+	if len(s) == 7 && s[4] == '-' && s[5] == 'Q' {
+		kind = kpi.Quarter
+		y, err1 := strconv.Atoi(s[:4])
+		q, err2 := strconv.Atoi(s[6:])
+		if err1 != nil || err2 != nil || q < 1 || q > 4 {
+			return kpi.Period{}, false
+		}
+		year, n = y, (q-1)*3+1
+	} else {
+		t, err := time.Parse("2006-01", s)
+		if err != nil {
+			return kpi.Period{}, false
+		}
+		year, n = t.Year(), int(t.Month())
+	}
+	if year < 1900 || year > 9999 {
+		return kpi.Period{}, false
+	}
+	p := kpi.PeriodOf(kind, time.Date(year, time.Month(n), 15, 12, 0, 0, 0, loc), loc)
+	return p, p.String() == s
 }

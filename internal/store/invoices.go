@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -34,6 +35,35 @@ type Invoice struct {
 	Status       invoice.Status
 	ComputedAt   time.Time
 	invoice.Invoice
+	// Facts are the facts the lines refer to, by reference ("fact:12"):
+	// what a reader follows from a line to its evidence.
+	Facts map[string]FactRef
+}
+
+// FactRef is a fact behind an invoice's line: its kind, local day and
+// subject (a claim, deliverable or request; for a request also its number
+// in the engagement, for its page).
+type FactRef struct {
+	ID        int64
+	Kind      fact.Kind
+	Day       string
+	SubjectID int64
+	Number    int
+}
+
+func factRefs(rows []invoice.FactRow) map[string]FactRef {
+	out := make(map[string]FactRef, len(rows))
+	for _, r := range rows {
+		x := FactRef{ID: r.ID, Kind: r.Kind, Day: r.Day, SubjectID: r.SubjectID}
+		switch d := r.Data.(type) {
+		case fact.ClockStopped:
+			x.Number = d.Number
+		case fact.Breach:
+			x.Number = d.Number
+		}
+		out[invoice.Ref(r.ID)] = x
+	}
+	return out
 }
 
 // Draft computes the draft invoice of an engagement for period (a month or
@@ -61,62 +91,112 @@ func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagement
 		if _, err := loadEngagement(ctx, tx, p, engagementID); err != nil {
 			return err
 		}
-		label := period.String()
-		stored, err := loadInvoice(ctx, tx, p, engagementID, label)
-		if err != nil && !errors.Is(err, tandem.ErrNotFound) {
+		out, err = draftIn(ctx, tx, p, engagementID, period)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// draftIn computes and stores the draft of an engagement's period in tx
+// (see Draft), for an engagement the caller has loaded for p.
+func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, period kpi.Period) (*Invoice, error) {
+	label := period.String()
+	stored, err := loadInvoice(ctx, tx, p, engagementID, label)
+	if err != nil && !errors.Is(err, tandem.ErrNotFound) {
+		return nil, err
+	}
+	if stored != nil && !stored.Status.Recomputable() {
+		return stored, nil
+	}
+	in, rows, err := invoiceInput(ctx, tx, p, engagementID, period)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := invoice.Compute(*in)
+	switch {
+	case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod):
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.no_terms"))
+	case errors.Is(err, invoice.ErrCurrencyMix):
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.currency_mix"))
+	case err != nil:
+		return nil, err
+	}
+	out := &Invoice{EngagementID: engagementID, PeriodKind: period.Kind, Label: label, Status: invoice.StatusDraft,
+		ComputedAt: tx.now, Invoice: *inv, Facts: factRefs(rows)}
+	unpriced, err := json.Marshal(nonNil(inv.Unpriced))
+	if err != nil {
+		return nil, err
+	}
+	if stored == nil {
+		out.ID, err = tx.insert(ctx, `INSERT INTO invoices (workspace_id, engagement_id, period_kind, period_label, period_start,
+			period_end, status, currency, net_minor, vat_minor, total_minor, unpriced, computed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, period.Kind, label, inv.From, inv.To,
+			string(out.Status), inv.Currency, inv.NetMinor, inv.VATMinor, inv.TotalMinor, string(unpriced), tx.now)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		out.ID = stored.ID
+		// Guarded: a draft only (an invoice issued meanwhile is not touched).
+		if err := changeOne(ctx, tx, i18n.K("invoices.not_draft"), `UPDATE invoices SET period_start = ?, period_end = ?,
+			currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?
+			WHERE id = ? AND workspace_id = ? AND status = ?`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
+			inv.TotalMinor, string(unpriced), tx.now, out.ID, p.WorkspaceID, string(invoice.StatusDraft)); err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ? AND workspace_id = ?`, out.ID, p.WorkspaceID); err != nil {
+			return nil, err
+		}
+	}
+	for i, l := range inv.Lines {
+		if err := insertInvoiceLine(ctx, tx, p.WorkspaceID, out.ID, i, l); err != nil {
+			return nil, err
+		}
+	}
+	return out, tx.record(ctx, p, "invoice.draft_computed", "invoice", out.ID, map[string]any{"engagement_id": engagementID,
+		"period": label, "currency": inv.Currency, "total_minor": inv.TotalMinor, "lines": len(inv.Lines)})
+}
+
+// Summary computes the drafts of an engagement's current and previous
+// invoicing periods (the period kind of the terms in force today, in the
+// workspace's time zone; a period without terms in force is skipped) and
+// lists every stored invoice of the engagement, the latest period first,
+// without lines, in one transaction. Access as Draft.
+func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Invoice, err error) {
+	defer wrap(&err, "InvoiceStore.Summary(%d)", engagementID)
+	if err := access.Can(p, access.InvoicesRead); err != nil {
+		return nil, err
+	}
+	var out []Invoice
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		if _, err := loadEngagement(ctx, tx, p, engagementID); err != nil {
 			return err
 		}
-		if stored != nil && !stored.Status.Recomputable() {
-			out = stored
-			return nil
+		var tz string
+		if err := tx.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+			return err
 		}
-		in, err := invoiceInput(ctx, tx, p, engagementID, period)
+		loc := kpi.Zone(tz)
+		v, err := termsInForce(ctx, tx, p, engagementID, tandem.DateOf(tx.now.In(loc)))
 		if err != nil {
 			return err
 		}
-		inv, err := invoice.Compute(*in)
-		switch {
-		case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod):
-			return tandem.Errorf(tandem.EConflict, i18n.K("invoices.no_terms"))
-		case errors.Is(err, invoice.ErrCurrencyMix):
-			return tandem.Errorf(tandem.EConflict, i18n.K("invoices.currency_mix"))
-		case err != nil:
-			return err
+		kind := v.Terms.Price.Period
+		if kind != kpi.Quarter {
+			kind = kpi.Month
 		}
-		out = &Invoice{EngagementID: engagementID, PeriodKind: period.Kind, Label: label, Status: invoice.StatusDraft,
-			ComputedAt: tx.now, Invoice: *inv}
-		unpriced, err := json.Marshal(nonNil(inv.Unpriced))
-		if err != nil {
-			return err
-		}
-		if stored == nil {
-			out.ID, err = tx.insert(ctx, `INSERT INTO invoices (workspace_id, engagement_id, period_kind, period_label, period_start,
-				period_end, status, currency, net_minor, vat_minor, total_minor, unpriced, computed_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, period.Kind, label, inv.From, inv.To,
-				string(out.Status), inv.Currency, inv.NetMinor, inv.VATMinor, inv.TotalMinor, string(unpriced), tx.now)
-			if err != nil {
-				return err
-			}
-		} else {
-			out.ID = stored.ID
-			// Guarded: a draft only (an invoice issued meanwhile is not touched).
-			if err := changeOne(ctx, tx, i18n.K("invoices.not_draft"), `UPDATE invoices SET period_start = ?, period_end = ?,
-				currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?
-				WHERE id = ? AND workspace_id = ? AND status = ?`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
-				inv.TotalMinor, string(unpriced), tx.now, out.ID, p.WorkspaceID, string(invoice.StatusDraft)); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ? AND workspace_id = ?`, out.ID, p.WorkspaceID); err != nil {
+		cur := kpi.PeriodOf(kind, tx.now, loc)
+		for _, period := range []kpi.Period{cur.Prev(), cur} {
+			if _, err := draftIn(ctx, tx, p, engagementID, period); err != nil && tandem.ErrorCode(err) != tandem.EConflict {
 				return err
 			}
 		}
-		for i, l := range inv.Lines {
-			if err := insertInvoiceLine(ctx, tx, p.WorkspaceID, out.ID, i, l); err != nil {
-				return err
-			}
-		}
-		return tx.record(ctx, p, "invoice.draft_computed", "invoice", out.ID, map[string]any{"engagement_id": engagementID,
-			"period": label, "currency": inv.Currency, "total_minor": inv.TotalMinor, "lines": len(inv.Lines)})
+		out, err = scanAll(ctx, tx, scanInvoice, `SELECT `+invoiceCols+` FROM invoices
+			WHERE workspace_id = ? AND engagement_id = ? ORDER BY period_start DESC, id DESC`, p.WorkspaceID, engagementID)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -147,10 +227,10 @@ func nonNil[T any](xs []T) []T {
 
 // invoiceInput loads what the invoice of an engagement's period is
 // computed from, through q (the caller has checked that p sees it).
-func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period) (*invoice.Input, error) {
+func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period) (*invoice.Input, []invoice.FactRow, error) {
 	versions, err := loadVersions(ctx, q, p, engagementID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in := &invoice.Input{Period: period, Versions: versions}
 	loc := period.Start.Location()
@@ -163,30 +243,30 @@ func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagement
 	rows, err := scanAll(ctx, q, func(r scanner, x *invoice.FactRow) error {
 		var kind, js string
 		var day tandem.Date
-		if err := r.Scan(&x.ID, &kind, dateScan{&day}, &x.AmountMinor, &js, &x.Service); err != nil {
+		if err := r.Scan(&x.ID, &kind, dateScan{&day}, &x.SubjectID, &x.AmountMinor, &js, &x.Service); err != nil {
 			return err
 		}
 		x.Kind, x.Day = fact.Kind(kind), day.String()
 		x.Data, err = fact.Decode(x.Kind, []byte(js))
 		return err
-	}, `SELECT f.id, f.kind, f.day, f.amount_minor, f.data, COALESCE(d.service_key, '') FROM facts f
+	}, `SELECT f.id, f.kind, f.day, f.subject_id, f.amount_minor, f.data, COALESCE(d.service_key, '') FROM facts f
 		LEFT JOIN deliverables d ON f.kind = ? AND d.id = f.subject_id AND d.workspace_id = f.workspace_id
 		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.day >= ? AND f.day <= ? AND f.kind IN (`+placeholders(len(kinds))+`)
 		ORDER BY f.day, f.id`, args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, r := range rows {
 		in.AddFact(r)
 	}
 	scs, _, err := scorecards(ctx, q, p, engagementID, []kpi.Period{period}, fromAggregates, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(scs) == 1 && scs[0].HasTotal {
 		in.Score = &invoice.Score{Ref: "scorecard:" + period.String(), Hundredths: scs[0].Total}
 	}
-	return in, nil
+	return in, rows, nil
 }
 
 // storedStep is a kpi.Step as stored in invoice_lines.steps.
@@ -269,24 +349,27 @@ func insertInvoiceLine(ctx context.Context, tx *Tx, workspaceID, invoiceID int64
 	return err
 }
 
+const invoiceCols = `id, engagement_id, period_kind, period_label, period_start, period_end, status, currency, net_minor,
+	vat_minor, total_minor, unpriced, computed_at`
+
+func scanInvoice(r scanner, x *Invoice) error {
+	var status, unpriced string
+	if err := r.Scan(&x.ID, &x.EngagementID, &x.PeriodKind, &x.Label, &x.From, &x.To, &status, &x.Currency, &x.NetMinor,
+		&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt); err != nil {
+		return err
+	}
+	x.Status, x.ComputedAt = invoice.Status(status), x.ComputedAt.UTC()
+	return json.Unmarshal([]byte(unpriced), &x.Unpriced)
+}
+
 // loadInvoice reads a stored invoice with its lines through q, for an
 // engagement the caller has loaded for p; ENotFound when there is none.
 func loadInvoice(ctx context.Context, q querier, p tandem.Principal, engagementID int64, label string) (*Invoice, error) {
-	x, err := scanOne(ctx, q, func(r scanner, x *Invoice) error {
-		var status, unpriced string
-		if err := r.Scan(&x.ID, &x.EngagementID, &x.PeriodKind, &x.Label, &x.From, &x.To, &status, &x.Currency, &x.NetMinor,
-			&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt); err != nil {
-			return err
-		}
-		x.Status = invoice.Status(status)
-		return json.Unmarshal([]byte(unpriced), &x.Unpriced)
-	}, `SELECT id, engagement_id, period_kind, period_label, period_start, period_end, status, currency, net_minor, vat_minor,
-		total_minor, unpriced, computed_at FROM invoices WHERE workspace_id = ? AND engagement_id = ? AND period_label = ?`,
-		p.WorkspaceID, engagementID, label)
+	x, err := scanOne(ctx, q, scanInvoice, `SELECT `+invoiceCols+` FROM invoices
+		WHERE workspace_id = ? AND engagement_id = ? AND period_label = ?`, p.WorkspaceID, engagementID, label)
 	if err != nil {
 		return nil, err
 	}
-	x.ComputedAt = x.ComputedAt.UTC()
 	x.Lines, err = scanAll(ctx, q, func(r scanner, l *invoice.Line) error {
 		var desc, args, refs, basis, steps string
 		var taxable int64
@@ -314,5 +397,34 @@ func loadInvoice(ctx context.Context, q querier, p tandem.Principal, engagementI
 	if err != nil {
 		return nil, err
 	}
+	var ids []any
+	for _, l := range x.Lines {
+		for _, ref := range l.Refs {
+			if id, ok := strings.CutPrefix(ref, "fact:"); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	x.Facts = map[string]FactRef{}
+	if len(ids) == 0 {
+		return x, nil
+	}
+	// The facts are read by id (no more than an invoice's lines refer to),
+	// still scoped to the workspace and engagement.
+	rows, err := scanAll(ctx, q, func(r scanner, x *invoice.FactRow) error {
+		var kind, js string
+		var day tandem.Date
+		if err := r.Scan(&x.ID, &kind, dateScan{&day}, &x.SubjectID, &js); err != nil {
+			return err
+		}
+		x.Kind, x.Day = fact.Kind(kind), day.String()
+		x.Data, err = fact.Decode(x.Kind, []byte(js))
+		return err
+	}, `SELECT id, kind, day, subject_id, data FROM facts WHERE workspace_id = ? AND engagement_id = ? AND id IN (`+
+		placeholders(len(ids))+`)`, append([]any{p.WorkspaceID, engagementID}, ids...)...)
+	if err != nil {
+		return nil, err
+	}
+	x.Facts = factRefs(rows)
 	return x, nil
 }

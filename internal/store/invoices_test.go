@@ -130,6 +130,20 @@ func TestInvoiceDraftSales(t *testing.T) {
 					inv.Lines[1].Args, inv.Lines[0].Quantity)
 			}
 
+			if len(got.Facts) != 5 || len(inv.Facts) != 5 { // leads 2, 3, 4, the deal won and the one reversed
+				t.Errorf("facts behind the lines: stored %d, computed %d, want 5", len(got.Facts), len(inv.Facts))
+			}
+			for _, l := range got.Lines {
+				for _, ref := range l.Refs {
+					if x, ok := got.Facts[ref]; !ok || x != inv.Facts[ref] || x.Day < "2026-11-01" || x.Day > "2026-11-30" {
+						t.Errorf("fact %s: %+v, computed %+v", ref, x, inv.Facts[ref])
+					}
+				}
+			}
+			if x := got.Facts[got.Lines[1].Refs[0]]; x.Kind != fact.LeadAccepted || x.SubjectID != 2 || x.Day != "2026-11-01" {
+				t.Errorf("the first lead's fact: %+v", x)
+			}
+
 			// A late-accepted lead moves the draft; its lines are replaced, not added.
 			clock.Add(time.Hour)
 			if _, err := db.KPI.RecordFacts(ctx, f.Owner, []store.Fact{
@@ -145,6 +159,18 @@ func TestInvoiceDraftSales(t *testing.T) {
 			check("stored again", got, wants, 5_120_000)
 			if again.ID != inv.ID || !got.ComputedAt.Equal(clock.Now().UTC().Truncate(time.Microsecond)) {
 				t.Errorf("recomputed invoice %d at %s, want %d at %s", again.ID, got.ComputedAt, inv.ID, clock.Now())
+			}
+
+			// The summary computes October's and November's drafts (the clock is in December: November and December)
+			// and lists every stored one, the latest first: December has the lead of 1 December, 45 000,00 + 1 500,00.
+			list, err := db.Invoices().Summary(ctx, f.VendorManager, f.A1)
+			mustDo(t, err)
+			if len(list) != 2 || list[0].Label != "2026-12" || list[0].TotalMinor != 4_650_000 || list[1].Label != "2026-11" ||
+				list[1].TotalMinor != 5_120_000 || list[1].ID != inv.ID || len(list[1].Lines) != 0 {
+				t.Errorf("summary: %+v", list)
+			}
+			if _, err := db.Invoices().Summary(ctx, f.VendorManagerB, f.A1); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("partner B lists A1's invoices: %v", err)
 			}
 
 			// Scope: the partner's agent may not read invoices; another partner's manager does not find A1's.
