@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 )
@@ -129,3 +130,8 @@ func ParsePeriod(s string, loc *time.Location) (kpi.Period, bool) {
 	p := kpi.PeriodOf(kind, time.Date(year, time.Month(n), 15, 12, 0, 0, 0, loc), loc)
 	return p, p.String() == s
 }
+
+// Invoiced reports whether an engagement in status s is invoiced: not
+// while its terms are a draft (nothing was agreed yet); a pilot, an active
+// and an ended engagement are.
+func Invoiced(s engagement.Status) bool { return s != engagement.StatusDraft }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 )
 
@@ -50,5 +51,15 @@ func TestAddFact(t *testing.T) {
 	}
 	if len(in.Penalties) != 1 || in.Penalties[0] != (Penalty{Ref: "fact:5", Day: "2026-11-06", AmountMinor: 50_000}) {
 		t.Errorf("penalties %+v", in.Penalties)
+	}
+}
+
+func TestInvoiced(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[engagement.Status]bool{engagement.StatusDraft: false, engagement.StatusPilot: true,
+		engagement.StatusActive: true, engagement.StatusEnded: true} {
+		if Invoiced(s) != want {
+			t.Errorf("Invoiced(%s) = %v", s, !want)
+		}
 	}
 }

@@ -76,8 +76,8 @@ func factRefs(rows []invoice.FactRow) map[string]FactRef {
 // An invoice no longer a draft is returned as stored, never recomputed.
 // Client roles and the partner's manager may call it (access.InvoicesRead;
 // another partner's engagement is ENotFound). Errors: EInvalid (period),
-// EConflict (no terms in force during the period, terms in two
-// currencies).
+// EConflict (a draft engagement, not invoiced; no terms in force during the
+// period; terms in two currencies).
 func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period) (_ *Invoice, err error) {
 	defer wrap(&err, "InvoiceStore.Draft(%d, %s)", engagementID, period)
 	if err := access.Can(p, access.InvoicesRead); err != nil {
@@ -88,8 +88,12 @@ func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagement
 	}
 	var out *Invoice
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		if _, err := loadEngagement(ctx, tx, p, engagementID); err != nil {
+		e, err := loadEngagement(ctx, tx, p, engagementID)
+		if err != nil {
 			return err
+		}
+		if !invoice.Invoiced(e.Status) {
+			return tandem.Errorf(tandem.EConflict, i18n.K("invoices.not_invoiced"))
 		}
 		out, err = draftIn(ctx, tx, p, engagementID, period)
 		return err
@@ -164,7 +168,8 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 // invoicing periods (the period kind of the terms in force today, in the
 // workspace's time zone; a period without terms in force is skipped) and
 // lists every stored invoice of the engagement, the latest period first,
-// without lines, in one transaction. Access as Draft.
+// without lines, in one transaction; none for a draft engagement. Access
+// as Draft.
 func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Invoice, err error) {
 	defer wrap(&err, "InvoiceStore.Summary(%d)", engagementID)
 	if err := access.Can(p, access.InvoicesRead); err != nil {
@@ -172,8 +177,13 @@ func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engageme
 	}
 	var out []Invoice
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		if _, err := loadEngagement(ctx, tx, p, engagementID); err != nil {
+		e, err := loadEngagement(ctx, tx, p, engagementID)
+		if err != nil {
 			return err
+		}
+		if !invoice.Invoiced(e.Status) {
+			out = []Invoice{}
+			return nil
 		}
 		var tz string
 		if err := tx.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {

@@ -49,6 +49,11 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/engagements/{id}/requests/{number}":              "yyyyys",
 	"POST /api/v1/engagements/{id}/requests/{number}/transitions": "yynyys",
 
+	// Invoices: client roles and the partner's manager, not the partner's
+	// agents.
+	"GET /engagements/{id}/invoices":          "yyyyns",
+	"GET /engagements/{id}/invoices/{period}": "yyyyns",
+
 	"GET /healthz":                         "yyyyyy",
 	"GET /metrics":                         "yyyyyy",
 	"GET /static/{file}":                   "yyyyyy",

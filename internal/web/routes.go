@@ -157,6 +157,9 @@ func (s *server) routeTable() []route {
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
 		{"GET /sales/import", access.SalesRead, s.salesImportPage},
 		{"POST /sales/import", access.SalesRead, s.salesImportPost},
+		// Invoices: client roles and the partner's manager.
+		{"GET /engagements/{id}/invoices", access.InvoicesRead, s.invoices},
+		{"GET /engagements/{id}/invoices/{period}", access.InvoicesRead, s.invoicePage},
 		// Claims of paid results.
 		{"GET /engagements/{id}/sales/claims", access.SalesClaimsRead, s.salesClaims},
 		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
