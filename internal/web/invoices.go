@@ -110,7 +110,7 @@ func (s *server) invoicePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Unpriced = append(d.Unpriced, l.T("invoices.unpriced_item", "what", label, "reason", u.Reason))
 	}
-	for _, k := range invoice.Rules() {
+	for _, k := range invoiceRules() {
 		d.Rules = append(d.Rules, l.T(string(k)))
 	}
 	return s.page(w, r, views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d))
@@ -175,3 +175,6 @@ func factLink(l *i18n.Localizer, engagementID int64, f store.FactRef) views.Invo
 	}
 	return x
 }
+
+// invoiceRules are the rules an invoice follows, for the page and the API.
+func invoiceRules() []i18n.Key { return invoice.Rules() }

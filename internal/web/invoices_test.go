@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -103,6 +104,87 @@ func TestInvoicePages(t *testing.T) {
 			if page.status != 200 || strings.Contains(page.body, "⟦") || strings.Contains(page.body, "fact:") ||
 				strings.Contains(page.body, "price.components") || strings.Contains(page.body, "qualified_lead") {
 				t.Errorf("invoice page %d shows a raw key or reference", page.status)
+			}
+		})
+	}
+}
+
+func TestInvoiceAPI(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			e := newInvoiceEnv(t, dialect)
+			f := e.f
+			base := fmt.Sprintf("/api/v1/engagements/%d/invoices", f.A1)
+			var list struct {
+				EngagementID int64 `json:"engagement_id"`
+				Invoices     []struct {
+					Period     string `json:"period"`
+					From, To   string
+					Status     string `json:"status"`
+					Currency   string `json:"currency"`
+					TotalMinor int64  `json:"total_minor"`
+				} `json:"invoices"`
+			}
+			r := e.anon().api("GET", base, e.token(f.VendorManager), "")
+			if r.status != 200 || json.Unmarshal([]byte(r.body), &list) != nil || len(list.Invoices) != 2 ||
+				list.Invoices[0].Period != "2026-12" || list.Invoices[0].TotalMinor != 4_500_000 ||
+				list.Invoices[1].Period != "2026-11" || list.Invoices[1].TotalMinor != 5_010_000 || list.Invoices[1].From != "2026-11-01" ||
+				list.Invoices[1].To != "2026-11-30" || list.Invoices[1].Status != "draft" || list.Invoices[1].Currency != "SEK" {
+				t.Fatalf("list: %d %s", r.status, r.body)
+			}
+			var inv struct {
+				TotalMinor int64 `json:"total_minor"`
+				NetMinor   int64 `json:"net_minor"`
+				Lines      []struct {
+					Kind         string `json:"kind"`
+					AmountMinor  int64  `json:"amount_minor"`
+					UnitMinor    int64  `json:"unit_minor"`
+					TermsVersion int    `json:"terms_version"`
+					Clause       string `json:"clause"`
+					Description  string `json:"description"`
+					Quantity     *struct{ Num, Den int64 }
+					Steps        []struct{ Label, Expr, Result string }
+					Facts        []struct {
+						Kind string `json:"kind"`
+						Day  string `json:"day"`
+					} `json:"facts"`
+				} `json:"lines"`
+				Rules []string `json:"rules"`
+			}
+			r = e.anon().api("GET", base+"/2026-11", e.token(f.Manager), "")
+			if r.status != 200 || json.Unmarshal([]byte(r.body), &inv) != nil {
+				t.Fatalf("invoice: %d %s", r.status, r.body)
+			}
+			// 45 000,00 + 3 × 1 500,00 + 5 % × 12 000,00 + VAT 0.
+			want := []struct {
+				kind   string
+				amount int64
+				facts  int
+			}{{"fixed", 4_500_000, 0}, {"per_result", 450_000, 3}, {"revenue_share", 60_000, 1}, {"vat", 0, 0}}
+			if inv.TotalMinor != 5_010_000 || inv.NetMinor != 5_010_000 || len(inv.Lines) != len(want) || len(inv.Rules) != 10 {
+				t.Fatalf("invoice: %s", r.body)
+			}
+			for i, w := range want {
+				l := inv.Lines[i]
+				if l.Kind != w.kind || l.AmountMinor != w.amount || len(l.Facts) != w.facts || len(l.Steps) == 0 || l.Description == "" ||
+					strings.HasPrefix(l.Description, "⟦") || strings.HasPrefix(l.Steps[0].Label, "⟦") {
+					t.Errorf("line %d: %+v", i, l)
+				}
+			}
+			if l := inv.Lines[1]; l.UnitMinor != 150_000 || l.Quantity == nil || l.Quantity.Num != 3 || l.Quantity.Den != 1 ||
+				l.TermsVersion != 1 || l.Clause != "price.components.1" || l.Facts[2].Kind != "sales.lead_accepted" || l.Facts[2].Day != "2026-11-17" {
+				t.Errorf("the leads' line: %+v", l)
+			}
+			if r := e.anon().api("GET", base+"/2026-11", e.token(f.VendorAgent), ""); r.status != 403 {
+				t.Errorf("agent: %d", r.status)
+			}
+			if r := e.anon().api("GET", base+"/2026-11", e.token(f.VendorManagerB), ""); r.status != 404 {
+				t.Errorf("partner B: %d", r.status)
+			}
+			if r := e.anon().api("GET", base+"/2025-06", e.token(f.Manager), ""); r.status != 409 || !strings.Contains(r.body, "conflict") {
+				t.Errorf("a period before the terms: %d %s", r.status, r.body)
 			}
 		})
 	}
