@@ -135,3 +135,19 @@ func ParsePeriod(s string, loc *time.Location) (kpi.Period, bool) {
 // while its terms are a draft (nothing was agreed yet); a pilot, an active
 // and an ended engagement are.
 func Invoiced(s engagement.Status) bool { return s != engagement.StatusDraft }
+
+// EndedIn returns the period of kind (month or quarter) in loc that ended
+// in the window [from, to) — its end, the next period's first local
+// midnight, falls in the window — and false when none did. The scheduled
+// drafts use it: each period's draft is computed once, in the window of
+// its end.
+func EndedIn(kind string, loc *time.Location, from, to time.Time) (kpi.Period, bool) {
+	if !to.After(from) {
+		return kpi.Period{}, false
+	}
+	cur := kpi.PeriodOf(kind, to.Add(-time.Nanosecond), loc)
+	if cur.IsZero() || cur.Start.Before(from) {
+		return kpi.Period{}, false
+	}
+	return cur.Prev(), true
+}

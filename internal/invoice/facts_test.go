@@ -63,3 +63,34 @@ func TestInvoiced(t *testing.T) {
 		}
 	}
 }
+
+func TestEndedIn(t *testing.T) {
+	t.Parallel()
+	sthlm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utc := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		kind     string
+		from, to time.Time
+		want     string
+	}{
+		// 1 December 00:00 in Stockholm is 30 November 23:00 UTC.
+		{"month", utc(11, 30, 23), utc(12, 1, 0), "2026-11"},
+		{"month", utc(11, 30, 22), utc(11, 30, 23), ""},
+		{"month", utc(12, 1, 0), utc(12, 1, 1), ""},
+		{"quarter", utc(9, 30, 22), utc(9, 30, 23), "2026-Q3"}, // 1 October 00:00 CEST is 22:00 UTC
+		{"quarter", utc(11, 30, 23), utc(12, 1, 0), ""},
+		{"month", utc(12, 1, 0), utc(12, 1, 0), ""},
+	} {
+		p, ok := EndedIn(c.kind, sthlm, c.from, c.to)
+		got := ""
+		if ok {
+			got = p.String()
+		}
+		if got != c.want {
+			t.Errorf("%s ended in [%s, %s): %q, want %q", c.kind, c.from, c.to, got, c.want)
+		}
+	}
+}

@@ -438,3 +438,82 @@ func loadInvoice(ctx context.Context, q querier, p tandem.Principal, engagementI
 	x.Facts = factRefs(rows)
 	return x, nil
 }
+
+// DraftEnded is the scheduled work of the drafts: for every workspace in
+// which an invoicing period (a month or a quarter, in its time zone) ended
+// in [from, to), it computes the draft of that period for every live
+// engagement whose terms in force on the period's last day invoice by that
+// kind of period (price.period; month when unset) — each engagement in its
+// own transaction, acting as System(workspace, "scheduler"). A period
+// without terms in force is skipped; an engagement that fails does not stop
+// the others. It is idempotent (a draft is recomputed, an issued invoice
+// left alone) and returns how many drafts it computed.
+func (s *InvoiceStore) DraftEnded(ctx context.Context, from, to time.Time) (_ int, err error) {
+	defer wrap(&err, "InvoiceStore.DraftEnded")
+	type ws struct {
+		id int64
+		tz string
+	}
+	wss, err := scanAll(ctx, s.db, func(r scanner, w *ws) error { return r.Scan(&w.id, &w.tz) }, `SELECT id, time_zone FROM workspaces ORDER BY id`)
+	if err != nil {
+		return 0, err
+	}
+	in, live := liveStatuses()
+	total := 0
+	var errs []error
+	for _, w := range wss {
+		loc := kpi.Zone(w.tz)
+		ended := map[string]kpi.Period{}
+		for _, kind := range []string{kpi.Month, kpi.Quarter} {
+			if p, ok := invoice.EndedIn(kind, loc, from, to); ok {
+				ended[kind] = p
+			}
+		}
+		if len(ended) == 0 {
+			continue
+		}
+		ids, err := scanAll(ctx, s.db, scanInt64, `SELECT id FROM engagements WHERE workspace_id = ? AND status IN (`+in+`) ORDER BY id`,
+			append([]any{w.id}, live...)...)
+		if err != nil {
+			return total, err
+		}
+		p := System(w.id, "scheduler")
+		for _, id := range ids {
+			done := false
+			err := s.db.transact(ctx, func(tx *Tx) error {
+				done = false
+				e, err := loadEngagement(ctx, tx, p, id)
+				if err != nil || !invoice.Invoiced(e.Status) {
+					return err
+				}
+				for kind, period := range ended {
+					v, err := termsInForce(ctx, tx, p, id, tandem.DateOf(period.End.AddDate(0, 0, -1)))
+					if err != nil {
+						return err
+					}
+					if k := v.Terms.Price.Period; k != kind && (k != "" || kind != kpi.Month) {
+						continue
+					}
+					if _, err := draftIn(ctx, tx, p, id, period); err != nil {
+						if tandem.ErrorCode(err) == tandem.EConflict {
+							continue // no terms in force during the period
+						}
+						return err
+					}
+					done = true
+				}
+				return nil
+			})
+			if done && err == nil {
+				total++
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return total, err
+				}
+				errs = append(errs, fmt.Errorf("engagement %d: %w", id, err))
+			}
+		}
+	}
+	return total, errors.Join(errs...)
+}

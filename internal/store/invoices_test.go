@@ -200,3 +200,52 @@ func TestInvoiceDraftSales(t *testing.T) {
 		})
 	}
 }
+
+// The scheduled drafts: the slot in which November ended in Stockholm
+// (1 December 00:00 local, 30 November 23:00 UTC) computes A1's November
+// draft (A1 is live; A2, B1 are drafts and are not invoiced); any other
+// slot computes nothing; running the slot again changes nothing but the
+// time it was computed.
+func TestInvoiceDraftsScheduled(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clock := storetest.NewClock(time.Date(2026, 12, 1, 0, 30, 0, 0, stockholmZone))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, salesPrice)
+			if _, err := db.KPI.RecordFacts(ctx, f.Owner, []store.Fact{{EngagementID: f.A1, SubjectID: 1,
+				At: time.Date(2026, 11, 30, 23, 59, 0, 0, stockholmZone), Data: fact.LeadAcceptedData{ClaimID: 1}}}); err != nil {
+				t.Fatal(err)
+			}
+			slot := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+			if n, err := db.Invoices().DraftEnded(ctx, slot.Add(-2*time.Hour), slot.Add(-time.Hour)); err != nil || n != 0 {
+				t.Errorf("the slot before: %d %v", n, err)
+			}
+			if _, err := db.Invoices().Get(ctx, f.Owner, f.A1, "2026-11"); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("a draft before its slot: %v", err)
+			}
+			for range 2 {
+				if n, err := db.Invoices().DraftEnded(ctx, slot.Add(-time.Hour), slot); err != nil || n != 1 {
+					t.Errorf("November's slot: %d %v", n, err)
+				}
+			}
+			got, err := db.Invoices().Get(ctx, f.Manager, f.A1, "2026-11")
+			mustDo(t, err)
+			// 45 000,00 + 1 lead × 1 500,00.
+			if got.TotalMinor != 4_650_000 || len(got.Lines) != 3 || got.Lines[1].AmountMinor != 150_000 {
+				t.Errorf("November's scheduled draft: %d, %d lines", got.TotalMinor, len(got.Lines))
+			}
+			for _, id := range []int64{f.A2, f.B1} {
+				if _, err := db.Invoices().Get(ctx, f.Owner, id, "2026-11"); !errors.Is(err, tandem.ErrNotFound) {
+					t.Errorf("engagement %d, a draft, was invoiced: %v", id, err)
+				}
+			}
+			if n, err := db.Invoices().DraftEnded(ctx, slot, slot.Add(time.Hour)); err != nil || n != 0 {
+				t.Errorf("the slot after: %d %v", n, err)
+			}
+		})
+	}
+}
