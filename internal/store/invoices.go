@@ -134,26 +134,30 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 	if err != nil {
 		return nil, err
 	}
+	// The period's row, created once: of two computing the same new draft at
+	// once, the second's INSERT changes nothing (it waits for the first on
+	// PostgreSQL) and both then update the one row.
 	if stored == nil {
-		out.ID, err = tx.insert(ctx, `INSERT INTO invoices (workspace_id, engagement_id, period_kind, period_label, period_start,
-			period_end, status, currency, net_minor, vat_minor, total_minor, unpriced, computed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, period.Kind, label, inv.From, inv.To,
-			string(out.Status), inv.Currency, inv.NetMinor, inv.VATMinor, inv.TotalMinor, string(unpriced), tx.now)
-		if err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO invoices (workspace_id, engagement_id, period_kind, period_label, period_start,
+			period_end, status, currency, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (workspace_id, engagement_id, period_label) DO NOTHING`, p.WorkspaceID, engagementID, period.Kind, label,
+			inv.From, inv.To, string(out.Status), inv.Currency, tx.now); err != nil {
 			return nil, err
 		}
-	} else {
-		out.ID = stored.ID
-		// Guarded: a draft only (an invoice issued meanwhile is not touched).
-		if err := changeOne(ctx, tx, i18n.K("invoices.not_draft"), `UPDATE invoices SET period_start = ?, period_end = ?,
-			currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?
-			WHERE id = ? AND workspace_id = ? AND status = ?`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
-			inv.TotalMinor, string(unpriced), tx.now, out.ID, p.WorkspaceID, string(invoice.StatusDraft)); err != nil {
-			return nil, err
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ? AND workspace_id = ?`, out.ID, p.WorkspaceID); err != nil {
-			return nil, err
-		}
+	}
+	if err := tx.queryRow(ctx, `SELECT id FROM invoices WHERE workspace_id = ? AND engagement_id = ? AND period_label = ?`,
+		p.WorkspaceID, engagementID, label).Scan(&out.ID); err != nil {
+		return nil, err
+	}
+	// Guarded: a draft only (an invoice issued meanwhile is not touched).
+	if err := changeOne(ctx, tx, i18n.K("invoices.not_draft"), `UPDATE invoices SET period_start = ?, period_end = ?,
+		currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?
+		WHERE id = ? AND workspace_id = ? AND status = ?`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
+		inv.TotalMinor, string(unpriced), tx.now, out.ID, p.WorkspaceID, string(invoice.StatusDraft)); err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ? AND workspace_id = ?`, out.ID, p.WorkspaceID); err != nil {
+		return nil, err
 	}
 	for i, l := range inv.Lines {
 		if err := insertInvoiceLine(ctx, tx, p.WorkspaceID, out.ID, i, l); err != nil {

@@ -249,3 +249,37 @@ func TestInvoiceDraftsScheduled(t *testing.T) {
 		})
 	}
 }
+
+// Two computing the same new draft at once both succeed, and there is one
+// invoice with one set of lines.
+func TestInvoiceDraftConcurrent(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clock := storetest.NewClock(time.Date(2026, 12, 2, 9, 0, 0, 0, stockholmZone))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, salesPrice)
+			nov := kpi.PeriodOf(kpi.Month, time.Date(2026, 11, 15, 12, 0, 0, 0, stockholmZone), stockholmZone)
+			errs := make(chan error, 2)
+			for _, p := range []tandem.Principal{f.Owner, f.Manager} {
+				go func() {
+					_, err := db.Invoices().Draft(ctx, p, f.A1, nov)
+					errs <- err
+				}()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Errorf("concurrent draft: %v", err)
+				}
+			}
+			got, err := db.Invoices().Get(ctx, f.Owner, f.A1, "2026-11")
+			mustDo(t, err)
+			if len(got.Lines) != 2 || got.TotalMinor != 4_500_000 {
+				t.Errorf("after two at once: %d lines, total %d", len(got.Lines), got.TotalMinor)
+			}
+		})
+	}
+}
