@@ -35,7 +35,11 @@ import (
 //   - kpi.evaluation, every hour: the daily KPI evaluation and its alerts
 //     (AlertStore.EvaluateDue) of the workspaces for which 02:00 in their
 //     own time zone fell in the past hour — so each workspace is evaluated
-//     once a day, at the first hourly slot at or after its local 02:00.
+//     once a day, at the first hourly slot at or after its local 02:00;
+//   - invoice.drafts, every hour: the drafts of the invoicing period that
+//     ended in the past hour in a workspace's own time zone, for every live
+//     engagement (InvoiceStore.DraftEnded) — each period once, at the first
+//     hourly slot after its end.
 
 // schedulerSettings are the scheduler's timings.
 type schedulerSettings struct {
@@ -93,6 +97,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "kpi.evaluation", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Alerts.EvaluateDue(ctx, slot.Add(-set.evaluation), slot)
+		}},
+		{name: "invoice.drafts", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
+			return db.Invoices().DraftEnded(ctx, slot.Add(-set.evaluation), slot)
 		}},
 	}
 }

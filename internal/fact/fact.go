@@ -297,7 +297,7 @@ var specs = []Spec{
 			a, ok := p.(Accepted)
 			return a.LeadTimeS, ok
 		},
-		ReadBy: []string{"work figures"}, decode: func(Kind) Payload { return &Accepted{} }},
+		ReadBy: []string{"work figures", "invoice"}, decode: func(Kind) Payload { return &Accepted{} }},
 	{Kind: DeliverableReturned, Subject: SubjectDeliverable, ReadBy: []string{"work figures"}, decode: func(Kind) Payload { return &Returned{} }},
 	{Kind: NoticeFiled, Subject: SubjectNotice, ReadBy: []string{"notices"}, decode: func(Kind) Payload { return &Filed{} }},
 	{Kind: NoticeAcknowledged, Subject: SubjectNotice, ReadBy: []string{"notices"}, decode: func(Kind) Payload { return &Acknowledged{} }},
@@ -305,7 +305,7 @@ var specs = []Spec{
 	{Kind: ProposalRaised, Subject: SubjectProposal, ReadBy: []string{"proposals"}, decode: func(Kind) Payload { return &Raised{} }},
 	{Kind: ProposalDecided, Subject: SubjectProposal, ReadBy: []string{"proposals"}, decode: func(Kind) Payload { return &Decided{} }},
 	{Kind: SLAResponse, Subject: SubjectRequest, ReadBy: []string{"request clocks"}, decode: func(Kind) Payload { return &ClockStopped{Clock: Response} }},
-	{Kind: SLAResolution, Subject: SubjectRequest, ReadBy: []string{"request clocks"}, decode: func(Kind) Payload { return &ClockStopped{Clock: Resolution} }},
+	{Kind: SLAResolution, Subject: SubjectRequest, ReadBy: []string{"request clocks", "invoice"}, decode: func(Kind) Payload { return &ClockStopped{Clock: Resolution} }},
 	{Kind: ResponseBreach, Subject: SubjectRequest, OnceOnly: true, ReadBy: []string{"request clocks", "invoice"}, decode: func(Kind) Payload { return &Breach{Clock: Response} }},
 	{Kind: ResolutionBreach, Subject: SubjectRequest, OnceOnly: true, ReadBy: []string{"request clocks", "invoice"}, decode: func(Kind) Payload { return &Breach{Clock: Resolution} }},
 	{Kind: CallMade, Subject: SubjectActivity, ReadBy: []string{"sales activity"}, decode: func(Kind) Payload { return &Call{} }},

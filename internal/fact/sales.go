@@ -105,10 +105,9 @@ func (c CustomerChange) FactKind() Kind {
 }
 
 func init() {
-	kpi := []string{"sales claims"}
 	specs = append(specs,
-		Spec{Kind: LeadAccepted, Subject: SubjectClaim, ReadBy: kpi, decode: func(Kind) Payload { return &LeadAcceptedData{} }},
-		Spec{Kind: MeetingAccepted, Subject: SubjectClaim, ReadBy: kpi, decode: func(Kind) Payload { return &MeetingAcceptedData{} }},
+		Spec{Kind: LeadAccepted, Subject: SubjectClaim, ReadBy: []string{"sales claims", "invoice"}, decode: func(Kind) Payload { return &LeadAcceptedData{} }},
+		Spec{Kind: MeetingAccepted, Subject: SubjectClaim, ReadBy: []string{"sales claims", "invoice"}, decode: func(Kind) Payload { return &MeetingAcceptedData{} }},
 		Spec{Kind: DealWonAccepted, Subject: SubjectClaim, SketchField: "cycle_days",
 			Sketch: func(p Payload) (int64, bool) {
 				d, ok := p.(DealWonData)

@@ -106,7 +106,19 @@
 // substituted, the result. Rules lists the catalogue keys of the rules
 // above, for the page that shows an invoice.
 //
-// Out of this package's scope (the workflow, next): drafts kept current,
-// disputes, withholding and its release, approval, numbering, credit
-// notes, payments received.
+// # Drafts and where the inputs come from
+//
+// The store keeps one invoice per engagement and period (Status; only
+// drafts so far). AddFact says which recorded fact is which input
+// (FactKinds): a lead or meeting accepted, a won deal accepted (its
+// revenue) or reversed (a clawback), a deliverable accepted (of its
+// service), a request resolved (resolved_ticket), a response or resolution
+// breach, a late-notice penalty. A draft is recomputed whenever it is
+// read, so a late-accepted result moves it; an issued invoice (next) will
+// not be. An engagement whose terms are still a draft is not invoiced
+// (Invoiced). EndedIn picks the period that ended in a scheduler slot.
+// Partners have no VAT rate yet: VATBP is 0 and the VAT line shows 0 %.
+//
+// Out of this package's scope (the workflow, next): disputes, withholding
+// and its release, approval, numbering, credit notes, payments received.
 package invoice

@@ -49,6 +49,13 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/engagements/{id}/requests/{number}":              "yyyyys",
 	"POST /api/v1/engagements/{id}/requests/{number}/transitions": "yynyys",
 
+	// Invoices: client roles and the partner's manager, not the partner's
+	// agents.
+	"GET /engagements/{id}/invoices":                 "yyyyns",
+	"GET /engagements/{id}/invoices/{period}":        "yyyyns",
+	"GET /api/v1/engagements/{id}/invoices":          "yyyyns",
+	"GET /api/v1/engagements/{id}/invoices/{period}": "yyyyns",
+
 	"GET /healthz":                         "yyyyyy",
 	"GET /metrics":                         "yyyyyy",
 	"GET /static/{file}":                   "yyyyyy",
@@ -283,6 +290,9 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 				hidden["partner manager A"] = append(hidden["partner manager A"], fmt.Sprintf("/engagements/%d%s", f.B1, sub))
 				hidden["partner agent A"] = append(hidden["partner agent A"], fmt.Sprintf("/engagements/%d%s", f.A2, sub))
 			}
+			// Invoices: the partner's manager gets 404 for another partner's (an agent 403 for any).
+			hidden["partner manager A"] = append(hidden["partner manager A"], fmt.Sprintf("/engagements/%d/invoices", f.B1),
+				fmt.Sprintf("/engagements/%d/invoices/2026-11", f.B1))
 			var notFoundAPI string
 			idRE := regexp.MustCompile(`^/(partners|engagements)/[0-9]+`)
 			for name, paths := range hidden {

@@ -22,7 +22,11 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
+	ctx := r.Context()
+	if st := state(r); st.member {
+		ctx = views.WithCan(ctx, func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) })
+	}
+	if err := c.Render(ctx, buf); err != nil {
 		s.log.Error("render", "request_id", state(r).id, "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return

@@ -157,6 +157,9 @@ func (s *server) routeTable() []route {
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
 		{"GET /sales/import", access.SalesRead, s.salesImportPage},
 		{"POST /sales/import", access.SalesRead, s.salesImportPost},
+		// Invoices: client roles and the partner's manager.
+		{"GET /engagements/{id}/invoices", access.InvoicesRead, s.invoices},
+		{"GET /engagements/{id}/invoices/{period}", access.InvoicesRead, s.invoicePage},
 		// Claims of paid results.
 		{"GET /engagements/{id}/sales/claims", access.SalesClaimsRead, s.salesClaims},
 		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
@@ -244,6 +247,8 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
+		{"GET /api/v1/engagements/{id}/invoices", access.InvoicesRead, s.apiInvoices},
+		{"GET /api/v1/engagements/{id}/invoices/{period}", access.InvoicesRead, s.apiInvoice},
 		{"GET /api/v1/engagements/{id}/sales/claims", access.SalesClaimsRead, s.apiSalesClaims},
 		{"POST /api/v1/engagements/{id}/sales/claims", access.SalesClaim, s.apiSalesClaimCreate},
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/accept", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Accept)},

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/money"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web/views"
+)
+
+// Invoices: the list of an engagement's invoicing periods with their
+// draft totals, and one invoice with every line explained (package
+// invoice computes, the store loads and keeps the drafts).
+
+func invoicesPath(engagementID int64) string {
+	return recordPath("/engagements", engagementID) + "/invoices"
+}
+
+// invoicePeriod reads the {period} of the path ("2026-11", "2026-Q4") in
+// the workspace's time zone; a label that is no period is not found.
+func invoicePeriod(r *http.Request) (kpi.Period, error) {
+	p, ok := invoice.ParsePeriod(r.PathValue("period"), state(r).loc.Location())
+	if !ok {
+		return kpi.Period{}, tandem.ErrNotFound
+	}
+	return p, nil
+}
+
+// periodName is a period in words: "November 2026", "Q4 2026".
+func periodName(l *i18n.Localizer, p kpi.Period) string {
+	if p.Kind == kpi.Quarter {
+		lb := p.Label()
+		return l.T("invoices.quarter", "quarter", lb.Number, "year", strconv.Itoa(lb.Year))
+	}
+	return l.Month(p.Start)
+}
+
+func invoicePeriodOf(x *store.Invoice, loc *time.Location) kpi.Period {
+	p, _ := invoice.ParsePeriod(x.Label, loc)
+	return p
+}
+
+func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	p, l := st.principal, st.loc
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.Invoices().Summary(r.Context(), p, e.ID)
+	if err != nil {
+		return err
+	}
+	d := views.InvoicesData{Engagement: e}
+	for _, x := range list {
+		d.Rows = append(d.Rows, views.InvoiceRow{Period: periodName(l, invoicePeriodOf(&x, l.Location())),
+			URL: invoicesPath(e.ID) + "/" + x.Label, Status: l.T("invoices.status." + string(x.Status)),
+			Total: l.Money(money.New(x.TotalMinor, x.Currency))})
+	}
+	return s.page(w, r, views.Invoices(s.nav(r, l.T("invoices.title"), "engagements"), d))
+}
+
+func (s *server) invoicePage(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	p, l := st.principal, st.loc
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	period, err := invoicePeriod(r)
+	if err != nil {
+		return err
+	}
+	x, err := s.db.Invoices().Draft(r.Context(), p, e.ID, period)
+	if err != nil {
+		return err
+	}
+	cur := func(v int64) string { return l.Money(money.New(v, x.Currency)) }
+	d := views.InvoiceData{Engagement: e, Period: periodName(l, period), Status: l.T("invoices.status." + string(x.Status)),
+		Computed: l.DateTime(x.ComputedAt), Net: cur(x.NetMinor), VAT: cur(x.VATMinor), Total: cur(x.TotalMinor),
+		BackURL: invoicesPath(e.ID)}
+	for i, ln := range x.Lines {
+		v := views.InvoiceLine{N: i + 1, Description: l.T(string(ln.Description), ln.Args...), Amount: cur(ln.AmountMinor),
+			Quantity: quantityText(l, ln.Quantity), Terms: termsText(l, ln)}
+		if ln.UnitMinor != 0 {
+			v.UnitPrice = cur(ln.UnitMinor)
+		}
+		for _, stp := range ln.Steps {
+			v.Steps = append(v.Steps, views.ExplainStep{Label: l.T(string(stp.Label), stp.Args...), Expr: stp.Expr, Result: stp.Result})
+		}
+		for _, ref := range ln.Refs {
+			if f, ok := x.Facts[ref]; ok {
+				v.Facts = append(v.Facts, factLink(l, e.ID, f))
+			}
+		}
+		d.Lines = append(d.Lines, v)
+	}
+	for _, u := range x.Unpriced {
+		label := u.Ref
+		if f, ok := x.Facts[u.Ref]; ok {
+			label = factLink(l, e.ID, f).Label
+		}
+		d.Unpriced = append(d.Unpriced, l.T("invoices.unpriced_item", "what", label, "reason", u.Reason))
+	}
+	for _, k := range invoiceRules() {
+		d.Rules = append(d.Rules, l.T(string(k)))
+	}
+	return s.page(w, r, views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d))
+}
+
+// quantityText is a line's quantity: a whole number, or a fraction such as
+// 14/30 (days of the period) or 2250/60 (minutes in hours); none for a line
+// without one.
+func quantityText(l *i18n.Localizer, q invoice.Quantity) string {
+	switch q.Den {
+	case 0:
+		return ""
+	case 1:
+		return l.Int(q.Num)
+	}
+	return l.Int(q.Num) + "/" + l.Int(q.Den)
+}
+
+// termsText names the terms version and clause a line comes from, in words.
+func termsText(l *i18n.Localizer, ln invoice.Line) string {
+	if ln.Version == 0 {
+		return ""
+	}
+	var clause string
+	switch c := ln.Clause; {
+	case strings.HasPrefix(c, "price.components."):
+		n, _ := strconv.Atoi(strings.TrimPrefix(c, "price.components."))
+		clause = l.T("invoices.clause.component", "n", n+1)
+	case strings.HasPrefix(c, "penalties.bonus_malus."):
+		n, _ := strconv.Atoi(strings.TrimPrefix(c, "penalties.bonus_malus."))
+		clause = l.T("invoices.clause.band", "n", n+1)
+	case c == "price.floor_minor":
+		clause = l.T("invoices.clause.floor")
+	case c == "price.cap_minor":
+		clause = l.T("invoices.clause.cap")
+	case c == "penalties.sla_credit_bp":
+		clause = l.T("invoices.clause.sla_credit")
+	case c == "penalties.sla_credit_cap_bp":
+		clause = l.T("invoices.clause.sla_credit_cap")
+	default:
+		clause = l.T("invoices.clause.notices")
+	}
+	return l.T("invoices.terms", "version", ln.Version, "clause", clause)
+}
+
+// factLink describes a fact behind a line, with a link where its subject
+// has a page: a claim's result (the claims page), a deliverable, a request.
+func factLink(l *i18n.Localizer, engagementID int64, f store.FactRef) views.InvoiceFact {
+	x := views.InvoiceFact{Label: l.T("invoices.fact." + strings.ReplaceAll(string(f.Kind), ".", "_"))}
+	if d, err := time.ParseInLocation(time.DateOnly, f.Day, l.Location()); err == nil {
+		x.Day = l.Date(d) // a local day: midnight in the reader's (the workspace's) zone
+	}
+	switch f.Kind {
+	case fact.LeadAccepted, fact.MeetingAccepted, fact.DealWonAccepted, fact.DealReversed:
+		x.URL = salesClaimsPath(engagementID)
+	case fact.DeliverableAccepted, fact.LateNoticePenalty:
+		x.URL = recordPath("/deliverables", f.SubjectID)
+	case fact.SLAResolution, fact.ResponseBreach, fact.ResolutionBreach:
+		if f.Number > 0 {
+			x.URL = requestPath(engagementID, f.Number)
+		}
+	}
+	return x
+}
+
+// invoiceRules are the rules an invoice follows, for the page and the API.
+func invoiceRules() []i18n.Key { return invoice.Rules() }
