@@ -22,6 +22,15 @@ type apiList[T any] struct {
 	Offset int `json:"offset"`
 }
 
+// wholeList is every item of xs as one page, each turned by conv.
+func wholeList[T, U any](xs []T, conv func(T) U) apiList[U] {
+	out := apiList[U]{Items: make([]U, len(xs)), Total: len(xs), Limit: len(xs)}
+	for i, x := range xs {
+		out.Items[i] = conv(x)
+	}
+	return out
+}
+
 type apiPartner struct {
 	ID           int64     `json:"id"`
 	LegalName    string    `json:"legal_name"`

@@ -177,11 +177,7 @@ func (s *server) apiSalesContacts(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := apiList[apiSalesContact]{Items: make([]apiSalesContact, len(cs)), Total: len(cs), Limit: len(cs)}
-	for i, c := range cs {
-		out.Items[i] = toAPISalesContact(c)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, wholeList(cs, toAPISalesContact))
 	return nil
 }
 

@@ -102,11 +102,7 @@ func (s *server) apiSalesActivities(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	now := s.db.Now()
-	out := apiList[apiActivity]{Items: make([]apiActivity, len(xs)), Total: len(xs), Limit: len(xs)}
-	for i, x := range xs {
-		out.Items[i] = toAPIActivity(p.Role, x, now)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, wholeList(xs, func(x sales.Activity) apiActivity { return toAPIActivity(p.Role, x, now) }))
 	return nil
 }
 

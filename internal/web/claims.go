@@ -298,11 +298,7 @@ func (s *server) apiSalesClaims(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := apiList[apiClaim]{Items: make([]apiClaim, len(cs)), Total: len(cs), Limit: len(cs)}
-	for i, c := range cs {
-		out.Items[i] = toAPIClaim(c)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, wholeList(cs, toAPIClaim))
 	return nil
 }
 
