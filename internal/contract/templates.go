@@ -148,7 +148,8 @@ func Template(kind string, currency string, tz string) Terms {
 		}
 		// The help desk's satisfaction surveys: the partner reports the
 		// month's average score, the client confirms it.
-		t.Metrics = []MetricDef{{Key: "customer_satisfaction", Name: "Customer satisfaction (1–5, surveys)", Kind: "manual", Source: "partner", Scale: 1}}
+		t.Metrics = []MetricDef{{Key: "customer_satisfaction", Name: "Customer satisfaction (1–5, surveys)", Kind: "manual", Source: "partner", Scale: 1,
+			Min: ptr(int64(10)), Max: ptr(int64(50))}}
 		t.KPIs = []KPI{
 			{Key: "response", GoalKey: "satisfied-customers", Metric: "sla_response_compliance", Name: "Responses within SLA", Target: 9500, Threshold: 8500, Scale: 2, Direction: "higher", Weight: 2, Period: "month"},
 			{Key: "resolution", GoalKey: "satisfied-customers", Metric: "sla_resolution_compliance", Name: "Resolutions within SLA", Target: 9500, Threshold: 8000, Scale: 2, Direction: "higher", Weight: 3, Period: "month"},
@@ -263,3 +264,5 @@ func Template(kind string, currency string, tz string) Terms {
 	}
 	return t
 }
+
+func ptr[T any](v T) *T { return &v }

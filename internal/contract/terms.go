@@ -108,6 +108,17 @@ type MetricDef struct {
 	Source  string `json:"source"`  // manual: client | partner
 	Formula string `json:"formula"` // formula: the expression
 	Scale   int    `json:"scale"`   // manual: decimals of the values entered
+	// Min and Max bound the values entered by hand (fixed point with Scale
+	// decimals, e.g. 10 and 50 for a 1–5 rating with one decimal); nil
+	// leaves that side open. A value outside them is refused.
+	Min *int64 `json:"min,omitempty"`
+	Max *int64 `json:"max,omitempty"`
+}
+
+// InRange reports whether value (with the metric's Scale decimals) lies
+// within the metric's bounds.
+func (m *MetricDef) InRange(value int64) bool {
+	return (m.Min == nil || value >= *m.Min) && (m.Max == nil || value <= *m.Max)
 }
 
 // MetricDef returns the definition of metric key in t, or nil when t

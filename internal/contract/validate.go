@@ -270,6 +270,9 @@ func (t *Terms) validateMetrics(v *tandem.Validator) {
 			v.MaxLen(f+"name", m.Name, MaxNameLen)
 		}
 		v.Check(m.Scale >= 0 && m.Scale <= MaxScale, f+"scale", i18n.K("contract.validation.scale"), "max", MaxScale)
+		if m.Min != nil && m.Max != nil {
+			v.Check(*m.Min <= *m.Max, f+"max", i18n.K("contract.validation.metric_range"))
+		}
 		if !v.Required(f+"kind", m.Kind) || !v.OneOf(f+"kind", m.Kind, MetricKinds...) {
 			continue
 		}
@@ -281,6 +284,7 @@ func (t *Terms) validateMetrics(v *tandem.Validator) {
 			v.Check(m.Formula == "", f+"formula", i18n.K("contract.validation.formula_not_allowed"))
 		case "formula":
 			v.Check(m.Source == "", f+"source", i18n.K("contract.validation.source_not_allowed"))
+			v.Check(m.Min == nil && m.Max == nil, f+"min", i18n.K("contract.validation.range_not_allowed"))
 			if v.Required(f+"formula", m.Formula) {
 				v.MaxLen(f+"formula", m.Formula, MaxFormulaLen)
 			}

@@ -45,6 +45,17 @@ func TestValidate(t *testing.T) {
 		want []string // field=key, sorted
 	}{
 		{"good", func(*Terms) {}, nil},
+		{"metric bounds", func(t *Terms) {
+			lo, hi := int64(50), int64(10)
+			t.Metrics = []MetricDef{
+				{Key: "rating", Name: "Rating", Kind: MetricKindManual, Source: "client", Scale: 1, Min: &lo, Max: &hi},
+				{Key: "ok", Name: "Bounded", Kind: MetricKindManual, Source: "client", Scale: 1, Min: &hi, Max: &lo},
+				{Key: "ratio", Name: "Ratio", Kind: "formula", Formula: "rating / 2", Min: &lo},
+			}
+		}, []string{
+			"metrics.0.max=contract.validation.metric_range",
+			"metrics.2.min=contract.validation.range_not_allowed",
+		}},
 		{"empty draft", func(t *Terms) { *t = Terms{} }, nil},
 		{"bad enums", func(t *Terms) {
 			t.Shape.Model = "outstaff"

@@ -100,8 +100,8 @@ func TestFieldLabel(t *testing.T) {
 		}
 	}
 	paths := FieldPaths()
-	if len(paths) != 102 { // 83 + the 6 fields of an engagement's own metric + 12 of the sales terms + a price component's service
-		t.Errorf("len(FieldPaths()) = %d, want 102", len(paths))
+	if len(paths) != 104 { // 83 + the 8 fields of an engagement's own metric + 12 of the sales terms + a price component's service
+		t.Errorf("len(FieldPaths()) = %d, want 104", len(paths))
 	}
 	if paths[0] != "shape.model" || paths[len(paths)-1] != "sales.reveal_burst_minutes" {
 		t.Errorf("FieldPaths order: %s … %s", paths[0], paths[len(paths)-1])

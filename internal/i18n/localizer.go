@@ -183,6 +183,13 @@ func (l *Localizer) arg(name string, args []any, n *string) (string, bool) {
 	return "", false
 }
 
+// Fixed is a fixed-point number for a placeholder: V with Scale decimals,
+// shown in the reader's number format (45 with scale 1 is "4.5" or "4,5").
+type Fixed struct {
+	V     int64
+	Scale int
+}
+
 // format renders a placeholder value.
 func (l *Localizer) format(v any) string {
 	switch v := v.(type) {
@@ -212,6 +219,8 @@ func (l *Localizer) format(v any) string {
 		return l.Date(v)
 	case money.Money:
 		return l.Money(v)
+	case Fixed:
+		return l.Decimal(v.V, v.Scale)
 	case Key:
 		return l.T(string(v))
 	default:

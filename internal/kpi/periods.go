@@ -52,6 +52,65 @@ func (l Label) String() string {
 	return ""
 }
 
+// ParseLabel reads a label's stable text ("2026-W53", "2026-12",
+// "2026-Q4"), as String writes it.
+func ParseLabel(s string) (Label, bool) {
+	var l Label
+	if len(s) < 6 || s[4] != '-' {
+		return l, false
+	}
+	y, ok := digits(s[:4])
+	if !ok {
+		return l, false
+	}
+	rest := s[5:]
+	switch {
+	case len(rest) == 3 && rest[0] == 'W':
+		l.Kind, rest = Week, rest[1:]
+	case len(rest) == 2 && rest[0] == 'Q':
+		l.Kind, rest = Quarter, rest[1:]
+	case len(rest) == 2:
+		l.Kind = Month
+	default:
+		return l, false
+	}
+	n, ok := digits(rest)
+	if max := map[string]int{Week: 53, Month: 12, Quarter: 4}[l.Kind]; !ok || n < 1 || n > max {
+		return Label{}, false
+	}
+	l.Year, l.Number = y, n
+	return l, true
+}
+
+// digits reads a string of ASCII digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, s != ""
+}
+
+// Period returns the period l names, in loc.
+func (l Label) Period(loc *time.Location) Period {
+	switch l.Kind {
+	case Week:
+		// January 4th is always in week 1 of its ISO year.
+		jan4 := time.Date(l.Year, 1, 4, 12, 0, 0, 0, time.UTC)
+		w1 := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
+		d := w1.AddDate(0, 0, 7*(l.Number-1))
+		return PeriodOfDate(Week, tandem.DateOf(d), loc)
+	case Month:
+		return PeriodOfDate(Month, tandem.DateOf(time.Date(l.Year, time.Month(l.Number), 1, 12, 0, 0, 0, time.UTC)), loc)
+	case Quarter:
+		return PeriodOfDate(Quarter, tandem.DateOf(time.Date(l.Year, time.Month(3*l.Number-2), 1, 12, 0, 0, 0, time.UTC)), loc)
+	}
+	return Period{}
+}
+
 // PeriodOf returns the period of the given kind that contains t in loc
 // (nil loc means UTC). Weeks start on Monday (ISO 8601), months and
 // quarters on their first day; every boundary is the start of a local day

@@ -207,3 +207,29 @@ func TestLastPeriods(t *testing.T) {
 		}
 	}
 }
+
+// A label's text reads back into the period it names, around New Year's
+// ISO weeks too; anything else is refused.
+func TestParseLabel(t *testing.T) {
+	t.Parallel()
+	loc, _ := time.LoadLocation("Europe/Stockholm")
+	for _, d := range []time.Time{
+		time.Date(2024, 12, 30, 9, 0, 0, 0, loc), // 2025-W01
+		time.Date(2026, 12, 31, 9, 0, 0, 0, loc), // 2026-W53
+		time.Date(2027, 1, 2, 9, 0, 0, 0, loc),   // still 2026-W53
+		time.Date(2026, 3, 29, 9, 0, 0, 0, loc),  // DST day
+	} {
+		for _, kind := range []string{Week, Month, Quarter} {
+			p := PeriodOf(kind, d, loc)
+			l, ok := ParseLabel(p.String())
+			if !ok || l.Period(loc) != p {
+				t.Errorf("%s %s: ParseLabel(%q) = %v %v → %v", kind, d, p.String(), l, ok, l.Period(loc))
+			}
+		}
+	}
+	for _, s := range []string{"", "2026", "2026-13", "2026-00", "2026-W54", "2026-Q5", "2026-W1", "20x6-05", "2026-1a", "2026/05"} {
+		if l, ok := ParseLabel(s); ok {
+			t.Errorf("ParseLabel(%q) = %v, want refused", s, l)
+		}
+	}
+}

@@ -40,6 +40,7 @@ const (
 	ActionReported  = "manual.reported"  // the partner reported a value; the client's deciders are told
 	ActionConfirmed = "manual.confirmed" // the client confirmed a report; the partner's people are told
 	ActionRejected  = "manual.rejected"  // the client rejected a report; the partner's people are told
+	ActionReplaced  = "manual.replaced"  // the client's value replaced a pending report; the partner's people are told
 )
 
 // MaxNote is the longest note of a value or reason of a rejection, in
@@ -104,15 +105,23 @@ func ValidateReason(reason string) error {
 	return v.Err()
 }
 
-// CheckScale decides whether v was read with the decimals of def, the
-// metric it is entered for. Errors: EInvalid on "value".
-func (v *Value) CheckScale(def *contract.MetricDef) error {
-	if v.Scale != def.Scale {
-		var val tandem.Validator
+// CheckAgainst decides whether v fits def, the metric it is entered for:
+// read with the metric's decimals and within its bounds (a 9 on a 1–5
+// scale is refused, not scored). Errors: EInvalid on "value".
+func (v *Value) CheckAgainst(def *contract.MetricDef) error {
+	var val tandem.Validator
+	switch {
+	case v.Scale != def.Scale:
 		val.Add("value", i18n.K("kpi.manual.scale"), "n", def.Scale)
-		return val.Err()
+	case def.InRange(v.Value):
+	case def.Min != nil && def.Max != nil:
+		val.Add("value", i18n.K("kpi.manual.range"), "min", i18n.Fixed{V: *def.Min, Scale: def.Scale}, "max", i18n.Fixed{V: *def.Max, Scale: def.Scale})
+	case def.Min != nil:
+		val.Add("value", i18n.K("kpi.manual.min"), "min", i18n.Fixed{V: *def.Min, Scale: def.Scale})
+	default:
+		val.Add("value", i18n.K("kpi.manual.max"), "max", i18n.Fixed{V: *def.Max, Scale: def.Scale})
 	}
-	return nil
+	return val.Err()
 }
 
 // Counts reports whether the value counts for its period.
@@ -221,6 +230,21 @@ func (v *Value) Reported(action, metricName, period string) notification.Message
 func (v *Value) Decided(action, reason string) notification.Message {
 	return notification.Message{Kind: action, To: notification.Audience{Partner: true, Users: []int64{v.EnteredBy}},
 		Args: map[string]any{"metric": v.Metric, "period_start": v.PeriodStart.String(), "reason": reason}}
+}
+
+// ReplacesReports reports whether entering v sets aside the partner's
+// pending report of its metric and period without a decision on it: the
+// client's value does, so the partner's people must be told (Replaced);
+// the partner's own newer report does not need that.
+func (v *Value) ReplacesReports() bool { return v.Counts() && v.Side == tandem.SideClient }
+
+// Replaced is the notification of a client's value (v) that replaced the
+// partner's pending report of metricName for the period labelled period:
+// the partner's people on the engagement and the people who reported are
+// told, so a report never disappears silently.
+func (v *Value) Replaced(reporters []int64, metricName, period string) notification.Message {
+	return notification.Message{Kind: ActionReplaced, To: notification.Audience{Partner: true, Users: reporters},
+		Args: map[string]any{"metric": metricName, "period": period}}
 }
 
 // ErrNotPending: the value was already decided or replaced.

@@ -117,16 +117,29 @@ func TestDecideReject(t *testing.T) {
 	}
 }
 
-func TestCheckScale(t *testing.T) {
+func TestCheckAgainst(t *testing.T) {
 	t.Parallel()
 	def := &contract.MetricDef{Key: "mood", Kind: contract.MetricKindManual, Source: string(tandem.SideClient), Scale: 1}
-	if err := (&Value{Scale: 1}).CheckScale(def); err != nil {
-		t.Errorf("scale 1 for scale 1: %v", err)
+	if err := (&Value{Scale: 1, Value: 90}).CheckAgainst(def); err != nil {
+		t.Errorf("scale 1 for scale 1, no bounds: %v", err)
 	}
 	for _, scale := range []int{0, 2} {
-		if err := (&Value{Scale: scale}).CheckScale(def); err == nil || fieldOf(t, err) != "value" {
+		if err := (&Value{Scale: scale}).CheckAgainst(def); err == nil || fieldOf(t, err) != "value" {
 			t.Errorf("scale %d for scale 1: %v, want a value error", scale, err)
 		}
+	}
+	// A 1–5 rating with one decimal: 1.0 and 5.0 are in, 0.9 and 9.0 out.
+	lo, hi := int64(10), int64(50)
+	def.Min, def.Max = &lo, &hi
+	for value, ok := range map[int64]bool{10: true, 50: true, 45: true, 9: false, 51: false, 90: false, -10: false} {
+		err := (&Value{Scale: 1, Value: value}).CheckAgainst(def)
+		if ok != (err == nil) || !ok && fieldOf(t, err) != "value" {
+			t.Errorf("value %d on 1.0–5.0: %v", value, err)
+		}
+	}
+	def.Max = nil
+	if err := (&Value{Scale: 1, Value: 900}).CheckAgainst(def); err != nil {
+		t.Errorf("90.0 with only a minimum of 1.0: %v", err)
 	}
 }
 

@@ -106,12 +106,18 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 		if err != nil {
 			return err
 		}
-		if err := v.CheckScale(def); err != nil {
+		if err := v.CheckAgainst(def); err != nil {
 			return err
 		}
 		v.PeriodStart = tandem.DateOf(per.Start)
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
 		action := v.Enter(p.Side())
+		var reporters []int64
+		if v.ReplacesReports() {
+			if reporters, err = pendingReporters(ctx, tx, p, v); err != nil {
+				return err
+			}
+		}
 		if err := replaceValues(ctx, tx, p, v, v.Superseded(true)); err != nil {
 			return err
 		}
@@ -123,6 +129,11 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			return err
 		}
 		v.ID = id
+		if len(reporters) > 0 {
+			if err := tell(ctx, tx, p, v.EngagementID, id, v.Replaced(reporters, def.Name, per.String())); err != nil {
+				return err
+			}
+		}
 		if v.Counts() {
 			if err := countValue(ctx, tx, p, v, loc); err != nil {
 				return err
@@ -134,6 +145,15 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(),
 			"value": v.Value, "scale": v.Scale, "note": v.Note})
 	})
+}
+
+// pendingReporters lists who reported the pending values of v's metric
+// and period (at most one report waits, but read them all).
+func pendingReporters(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) ([]int64, error) {
+	return scanAll(ctx, tx, func(r scanner, id *int64) error { return r.Scan(id) },
+		`SELECT entered_by FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+		AND period_kind = ? AND period_start = ? AND state = ?`, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind,
+		v.PeriodStart.String(), ownmetric.Pending)
 }
 
 // replaceValues marks the values of v's metric and period in the given

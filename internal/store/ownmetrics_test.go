@@ -196,6 +196,36 @@ func TestManualValues(t *testing.T) {
 			if fe := tandem.FieldErrors(err); len(fe) != 1 || fe[0].Field != "metrics.0.scale" {
 				t.Fatalf("scale changed: %v", err)
 			}
+
+			// The agent reports brand presence 70; before the client decides,
+			// the owner enters 80 himself. The report is set aside, not lost
+			// in silence: the agent who reported it is told.
+			rep3 := &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 70}
+			if err := db.OwnMetrics.Enter(ctx, f.VendorAgent, rep3); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.OwnMetrics.Enter(ctx, f.Owner, &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: 80}); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := db.OwnMetrics.Value(ctx, f.Owner, f.A1, rep3.ID); err != nil || got.State != ownmetric.Replaced {
+				t.Fatalf("the pending report after the client's value: %+v %v", got, err)
+			}
+			ns, _, err := db.Notifications.List(ctx, f.VendorAgent, true, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			told := 0
+			for _, n := range ns {
+				if n.Kind == ownmetric.ActionReplaced && n.Args["period"] == "2026-03" && n.EngagementID == f.A1 {
+					told++
+				}
+			}
+			if told != 1 {
+				t.Fatalf("the agent was told %d times that his report was set aside: %+v", told, ns)
+			}
+			if ns, _, _ := db.Notifications.List(ctx, f.VendorManagerB, true, 100); len(ns) != 0 {
+				t.Fatalf("partner B was told: %+v", ns)
+			}
 		})
 	}
 }

@@ -26,7 +26,8 @@ func TestAPIManualValues(t *testing.T) {
 			f := e.f
 			storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
 				terms.Goals = []contract.Goal{{Key: "happy", Title: "Happy customers"}}
-				terms.Metrics = []contract.MetricDef{{Key: "satisfaction", Name: "Satisfaction", Kind: "manual", Source: "partner", Scale: 1}}
+				lo, hi := int64(10), int64(50) // a 1–5 rating
+				terms.Metrics = []contract.MetricDef{{Key: "satisfaction", Name: "Satisfaction", Kind: "manual", Source: "partner", Scale: 1, Min: &lo, Max: &hi}}
 				terms.KPIs = []contract.KPI{{Key: "csat", GoalKey: "happy", Metric: "satisfaction", Name: "Satisfaction",
 					Target: 45, Threshold: 35, Scale: 1, Direction: "higher", Weight: 1, Period: "month"}}
 			})
@@ -42,6 +43,10 @@ func TestAPIManualValues(t *testing.T) {
 					`{"field":"value","message":"Enter a number with at most 1 decimal, e.g. 7.5."}`},
 				{"not a number, Swedish", "sv", vm, `{"metric":"satisfaction","period":"month","period_start":"2026-05-02","value":"fyra"}`, 422,
 					`{"field":"value","message":"Ange ett tal med högst 1 decimal, t.ex. 7,5."}`},
+				{"9 on a 1–5 scale", "", vm, `{"metric":"satisfaction","period":"month","period_start":"2026-05-02","value":"9"}`, 422,
+					`{"field":"value","message":"Enter a value from 1.0 to 5.0."}`},
+				{"0.5 on a 1–5 scale, Russian", "ru", owner, `{"metric":"satisfaction","period":"month","period_start":"2026-05-02","value":"0.5"}`, 422,
+					`{"field":"value","message":"Введите значение от 1,0 до 5,0."}`},
 				{"a future month", "", owner, `{"metric":"satisfaction","period":"month","period_start":"2026-06-01","value":"4"}`, 422,
 					`{"field":"period_start","message":"This period has not begun yet."}`},
 				{"a catalogue metric", "", owner, `{"metric":"csat","period":"month","period_start":"2026-05-01","value":"4"}`, 422,

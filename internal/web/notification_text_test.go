@@ -28,3 +28,20 @@ func TestNotificationScoreInTheReadersFormat(t *testing.T) {
 }
 
 var testCatalog = i18n.MustLoad()
+
+// A period stored as its stable label ("2026-05", "2026-W49") is named in
+// the reader's language, never shown as an ISO label.
+func TestNotificationPeriodNamed(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[i18n.Lang]string{i18n.EN: "May 2026", i18n.SV: "maj 2026", i18n.RU: "май 2026"} {
+		n := notification.Notification{Kind: "manual.replaced", Args: map[string]any{"metric": "Satisfaction", "period": "2026-05"}}
+		got := notificationMessage(testCatalog.For(lang, nil), n)
+		if !strings.Contains(strings.ToLower(got), strings.ToLower(want)) || strings.Contains(got, "2026-05") || strings.Contains(got, "⟦") {
+			t.Errorf("%s: %q, want %q in it", lang, got, want)
+		}
+	}
+	n := notification.Notification{Kind: "manual.reported", Args: map[string]any{"metric": "Satisfaction", "period": "2026-W49"}}
+	if got := notificationMessage(testCatalog.For(i18n.EN, nil), n); strings.Contains(got, "W49") {
+		t.Errorf("week shown as its ISO label: %q", got)
+	}
+}

@@ -93,6 +93,9 @@ func (s *server) valuesView(w http.ResponseWriter, r *http.Request, status int, 
 		row := views.MetricDefRow{Key: m.Key, Name: m.Name, Kind: l.T(string(contract.LabelKey("metric_kind", m.Kind)))}
 		if m.Kind == contract.MetricKindManual {
 			row.Detail = l.T(string(contract.LabelKey("metric_source", m.Source)))
+			if b := metricBounds(l, &m); b != "" {
+				row.Detail += " · " + b
+			}
 			if ownmetric.MayEnter(p.Side(), &m) == nil {
 				d.Metrics = append(d.Metrics, views.Option{Value: m.Key, Label: m.Name})
 			}
@@ -307,4 +310,19 @@ func (s *server) apiValueDecide(w http.ResponseWriter, r *http.Request, confirm 
 	}
 	writeJSON(w, http.StatusOK, toAPIValue(v, state(r).loc.Location()))
 	return nil
+}
+
+// metricBounds names the values a manual metric accepts ("from 1.0 to
+// 5.0"), or "" when it has no bounds.
+func metricBounds(l *i18n.Localizer, m *contract.MetricDef) string {
+	fixed := func(v *int64) i18n.Fixed { return i18n.Fixed{V: *v, Scale: m.Scale} }
+	switch {
+	case m.Min != nil && m.Max != nil:
+		return l.T("values.bounds.range", "min", fixed(m.Min), "max", fixed(m.Max))
+	case m.Min != nil:
+		return l.T("values.bounds.min", "min", fixed(m.Min))
+	case m.Max != nil:
+		return l.T("values.bounds.max", "max", fixed(m.Max))
+	}
+	return ""
 }

@@ -24,6 +24,8 @@ import (
 //     with two decimals ("95,00");
 //   - a KPI's target and threshold are fixed-point with the KPI's scale;
 //     read back with scale 2;
+//   - a metric's min and max are fixed-point with the metric's scale, read
+//     back with the scale entered in the same row; blank means unbounded;
 //   - []string fields are one value per line, []int fields (work days) are
 //     repeated values (checkboxes), bools are checkboxes;
 //   - a list of structs is read row by row until a row index is missing;
@@ -97,8 +99,11 @@ func (c termsCodec) flatten(out url.Values, path string, v reflect.Value, scale 
 	case reflect.Struct:
 		t := v.Type()
 		sc := 0
-		if k, ok := v.Interface().(contract.KPI); ok {
-			sc = k.Scale
+		switch x := v.Interface().(type) {
+		case contract.KPI:
+			sc = x.Scale
+		case contract.MetricDef:
+			sc = x.Scale
 		}
 		for i := 0; i < t.NumField(); i++ {
 			c.flatten(out, join(path, jsonName(t.Field(i))), v.Field(i), sc)
@@ -134,7 +139,7 @@ func (c termsCodec) flatten(out url.Values, path string, v reflect.Value, scale 
 			out.Set(path, c.l.Decimal(n, money.MinorDigits(c.currency)))
 		case strings.HasSuffix(path, "_bp"):
 			out.Set(path, c.l.Decimal(n, 2))
-		case last == "target" || last == "threshold":
+		case last == "target" || last == "threshold" || last == "min" || last == "max":
 			out.Set(path, c.l.Decimal(n, scale))
 		default:
 			out.Set(path, strconv.FormatInt(n, 10))
@@ -239,6 +244,10 @@ func (c termsCodec) read(vals url.Values, path string, v reflect.Value, errs *ta
 			n, err = money.ParseAmount(s, c.currency, c.sep())
 		case strings.HasSuffix(path, "_bp"), last == "target" || last == "threshold":
 			n, err = money.ParseFixed(s, 2, c.sep())
+		case last == "min" || last == "max":
+			// A metric's bounds have the metric's decimals (its scale field).
+			sc, _ := strconv.Atoi(strings.TrimSpace(vals.Get(path[:strings.LastIndex(path, ".")] + ".scale")))
+			n, err = money.ParseFixed(s, max(0, min(sc, contract.MaxScale)), c.sep())
 		default:
 			n, err = strconv.ParseInt(strings.ReplaceAll(s, " ", ""), 10, 64)
 		}

@@ -25,6 +25,9 @@ func TestTermsFormRoundTrip(t *testing.T) {
 		Confidentiality: contract.Confidentiality{Clause: true, YearsAfter: 5},
 		Sales:           contract.DefaultSales(),
 	}
+	lo, hi := int64(100), int64(500) // 1.00–5.00
+	in.Metrics = []contract.MetricDef{{Key: "rating", Name: "Rating", Kind: "manual", Source: "client", Scale: 2, Min: &lo, Max: &hi},
+		{Key: "open", Name: "Open", Kind: "manual", Source: "client", Scale: 0}}
 	in.Sales.Stages[1].Name = "Past the receptionist"
 	in.Sales.LostReasons = append(in.Sales.LostReasons, "Moved abroad")
 	for _, lang := range i18n.Supported {
@@ -32,6 +35,9 @@ func TestTermsFormRoundTrip(t *testing.T) {
 		vals := c.values(in)
 		if lang == i18n.SV && vals.Get("price.components.0.amount_minor") != "45\u00a0000,00" {
 			t.Errorf("sv amount shown as %q", vals.Get("price.components.0.amount_minor"))
+		}
+		if lang == i18n.SV && (vals.Get("metrics.0.min") != "1,00" || vals.Get("metrics.0.max") != "5,00" || vals.Has("metrics.1.min")) {
+			t.Errorf("sv metric bounds shown as %q–%q (open: %q)", vals.Get("metrics.0.min"), vals.Get("metrics.0.max"), vals.Get("metrics.1.min"))
 		}
 		if lang == i18n.EN && vals.Get("services.0.sla.on_time_bp") != "95.50" {
 			t.Errorf("en percent shown as %q", vals.Get("services.0.sla.on_time_bp"))

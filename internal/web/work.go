@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -315,6 +316,11 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 			v = int64(f)
 			if k == notification.ScoreArg { // hundredths of a point, in the reader's format
 				v = l.Decimal(int64(f), 2)
+			}
+		}
+		if s, ok := v.(string); ok && k == "period" { // a period's stable label, named in the reader's language
+			if lb, ok := kpi.ParseLabel(s); ok {
+				v = periodLabel(l, lb.Period(l.Location()))
 			}
 		}
 		args = append(args, k, v)
