@@ -84,10 +84,8 @@ func (e *Engagement) Validate() error {
 	return v.Err()
 }
 
-// SearchText is what free-text search matches, lower-cased in Go.
-func (e *Engagement) SearchText() string {
-	return strings.ToLower(e.Title + " " + e.Description)
-}
+// SearchText is what free-text search matches, folded (tandem.Fold).
+func (e *Engagement) SearchText() string { return tandem.Fold(e.Title + " " + e.Description) }
 
 func kindStrings() []string {
 	s := make([]string, len(Kinds))

@@ -72,10 +72,10 @@ func (p *Partner) Validate() error {
 	return v.Err()
 }
 
-// SearchText is what free-text search matches: lower-cased in Go so that
-// Cyrillic and Swedish letters fold the same on SQLite and PostgreSQL.
+// SearchText is what free-text search matches, folded in Go (tandem.Fold)
+// so that "ou" finds "OÜ" on SQLite and PostgreSQL alike.
 func (p *Partner) SearchText() string {
-	return strings.ToLower(strings.Join([]string{p.LegalName, p.RegNumber, p.ContactName, p.ContactEmail, p.Website}, " "))
+	return tandem.Fold(strings.Join([]string{p.LegalName, p.RegNumber, p.ContactName, p.ContactEmail, p.Website}, " "))
 }
 
 func statusStrings() []string {

@@ -215,6 +215,9 @@ type Request struct {
 	Resolution Clock
 }
 
+// SearchText is what free-text search matches, folded (tandem.Fold).
+func (r *Request) SearchText() string { return tandem.Fold(r.Title + " " + r.Description) }
+
 // Normalize trims what a person typed and fills defaults.
 func (r *Request) Normalize() {
 	r.Title = strings.TrimSpace(r.Title)

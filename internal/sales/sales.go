@@ -16,9 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -244,22 +242,5 @@ func (c *Contact) Validate(region string) error {
 // never a phone number or an e-mail address.
 func (c *Contact) SearchText() string { return Fold(c.Name + " " + c.Position) }
 
-// Fold is the search form of a text: lower case, without accents or
-// diacritics ("Malmö" and "malmo", "Ёлка" and "елка" fold alike), other
-// characters than letters and digits turned into single spaces.
-func Fold(s string) string {
-	var b strings.Builder
-	space := true
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		case !space:
-			b.WriteByte(' ')
-			space = true
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+// Fold is the search form of a text (tandem.Fold).
+func Fold(s string) string { return tandem.Fold(s) }

@@ -112,6 +112,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: weekly KPI rollup: %w", err)
 	}
+	if err := db.refoldSearch(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: search text: %w", err)
+	}
 	db.Jobs, db.Alerts, db.OwnMetrics = &JobStore{db}, &AlertStore{db}, &OwnMetricStore{db}
 	return db, nil
 }

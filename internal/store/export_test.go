@@ -46,3 +46,6 @@ func Indexes(db *DB, table string) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// RefoldSearch folds the search text of rows that have none, as Open does.
+func RefoldSearch(db *DB) error { return db.refoldSearch(context.Background()) }

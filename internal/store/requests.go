@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -172,7 +171,7 @@ func (s *RequestStore) insert(ctx context.Context, tx *Tx, p tandem.Principal, r
 		search_text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.WorkspaceID, r.EngagementID, r.Number, r.ServiceKey, r.Title, r.Description, r.Priority, string(r.Status),
 		r.TermsVersion, r.ResponseMinutes, r.ResolutionMinutes, nullID(p.UserID), string(r.OpenedSide), tx.now,
-		dueArg(r.Response), dueArg(r.Resolution), strings.ToLower(r.Title+" "+r.Description), tx.now)
+		dueArg(r.Response), dueArg(r.Resolution), r.SearchText(), tx.now)
 	if err != nil {
 		return err
 	}

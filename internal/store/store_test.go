@@ -106,14 +106,37 @@ func TestPartnerValidationAndSearch(t *testing.T) {
 		if err := db.Partners.Create(ctx, f.Manager, ru); err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range []string{"продажи", "ПРОДАЖИ", "alpha", "OÜ", "oü"} {
+		for _, q := range []string{"продажи", "ПРОДАЖИ", "alpha", "OÜ", "oü", "ou", "«продажи плюс»"} {
 			ps, n, err := db.Partners.List(ctx, f.Owner, tandem.Page{Q: q}, "")
 			if err != nil || n != 1 || len(ps) != 1 {
 				t.Errorf("search %q: %d results, %v", q, n, err)
 			}
 		}
-		if _, n, _ := db.Partners.List(ctx, f.Owner, tandem.Page{Q: "%"}, ""); n != 0 {
-			t.Errorf("search %%: %d results, want 0 (wildcard must be literal)", n)
+		for _, q := range []string{"%", "_", "--"} {
+			if _, n, _ := db.Partners.List(ctx, f.Owner, tandem.Page{Q: q}, ""); n != 0 {
+				t.Errorf("search %q: %d results, want 0 (wildcards are literal)", q, n)
+			}
+		}
+		// Rows written before search text was folded are folded when the
+		// store opens: "malmo" then finds Malmö.
+		mal := &partner.Partner{LegalName: "Malmö Säljbyrå AB", Country: "SE"}
+		if err := db.Partners.Create(ctx, f.Manager, mal); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ExecRaw(db, `UPDATE partners SET search_text = '' WHERE id = ?`, mal.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, _ := db.Partners.List(ctx, f.Owner, tandem.Page{Q: "malmo"}, ""); n != 0 {
+			t.Fatalf("found before refolding: %d", n)
+		}
+		if err := store.RefoldSearch(db); err != nil {
+			t.Fatal(err)
+		}
+		if ps, n, _ := db.Partners.List(ctx, f.Owner, tandem.Page{Q: "malmo saljbyra"}, ""); n != 1 || ps[0].ID != mal.ID {
+			t.Fatalf("search after refolding: %d %+v", n, ps)
+		}
+		if err := store.ExecRaw(db, `DELETE FROM partners WHERE id = ?`, mal.ID); err != nil {
+			t.Fatal(err)
 		}
 		ps, n, _ := db.Partners.List(ctx, f.Owner, tandem.Page{Sort: "-name", Limit: 2}, "")
 		if n != 3 || len(ps) != 2 || ps[0].LegalName != "ООО «Продажи Плюс»" {

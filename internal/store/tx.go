@@ -202,10 +202,18 @@ func (w *where) String() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// likePattern returns a LIKE pattern matching s anywhere, lower-cased the way
-// search_text columns are, with LIKE's wildcards escaped (ESCAPE '\').
+// likePattern returns a LIKE pattern matching s anywhere, folded the way
+// search_text columns are (tandem.Fold), with LIKE's wildcards escaped
+// (ESCAPE '\').
+//
+// A query without any letter or digit ("%", "--") keeps its characters,
+// which folded text never holds, so it matches nothing rather than all.
 func likePattern(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
+	if f := tandem.Fold(s); f != "" {
+		s = f
+	} else {
+		s = strings.TrimSpace(s)
+	}
 	s = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 	return "%" + s + "%"
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -229,7 +228,7 @@ func createDeliverable(ctx context.Context, tx *Tx, p tandem.Principal, e *engag
 	id, err := tx.insert(ctx, `INSERT INTO deliverables (workspace_id, engagement_id, service_key, title, description, due_at, priority,
 		assignee_id, acceptor, status, search_text, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.WorkspaceID, d.EngagementID, d.ServiceKey, d.Title, d.Description, d.DueAt.UTC(), d.Priority, nullID(d.AssigneeID),
-		d.Acceptor, string(d.Status), strings.ToLower(d.Title+" "+d.Description), nullID(p.UserID), tx.now, tx.now)
+		d.Acceptor, string(d.Status), d.SearchText(), nullID(p.UserID), tx.now, tx.now)
 	if err != nil {
 		return err
 	}

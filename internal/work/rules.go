@@ -80,6 +80,9 @@ func MayPlan(role tandem.Role, e *engagement.Engagement) bool {
 	return access.Allows(role, access.WorkPlan) && CheckPlan(e) == nil
 }
 
+// SearchText is what free-text search matches, folded (tandem.Fold).
+func (d *Deliverable) SearchText() string { return tandem.Fold(d.Title + " " + d.Description) }
+
 // Plan normalizes and validates a new deliverable against the terms in
 // force at now: its service must be in the contract; the acceptor and, when
 // not given, the due time (by the service's deadline rule on cal) come from
