@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
