@@ -33,3 +33,14 @@ func (r *PasswordReset) Usable(now time.Time) bool {
 // CanIssueReset reports whether p may issue a password reset link for a
 // member: only an owner (or the installation itself, which acts as one).
 func CanIssueReset(p tandem.Principal) bool { return p.Role == tandem.RoleOwner }
+
+// ResetRequestEvery is how often a person may ask for a reset link from
+// the sign-in page ("Forgot your password?"); more often is ignored.
+const ResetRequestEvery = 15 * time.Minute
+
+// ActionResetRequested is the notification (and audit action) of a person
+// who forgot their password: the owners of each workspace they belong to
+// are asked to issue a reset link on the members page. Tandem has no
+// e-mail yet, so the link is handed over by the owner; the answer to the
+// request never tells whether the address is known.
+const ActionResetRequested = "user.reset_requested"

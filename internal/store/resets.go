@@ -55,3 +55,46 @@ func (s *AccountStore) ResetPassword(ctx context.Context, secret, password strin
 		return setPassword(ctx, tx, r.UserID, password)
 	})
 }
+
+// RequestReset records that the person with email forgot their password:
+// the owners of every workspace they belong to are notified, to issue a
+// reset link (account.ActionResetRequested). An unknown address, or a
+// second request within account.ResetRequestEvery, changes nothing; the
+// caller answers the same in every case.
+func (s *AccountStore) RequestReset(ctx context.Context, email, ip string) (err error) {
+	defer wrap(&err, "AccountStore.RequestReset")
+	email = account.NormalizeEmail(email)
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var userID int64
+		var name string
+		if err := tx.queryRow(ctx, `SELECT id, name FROM users WHERE email = ?`, email).Scan(&userID, &name); err != nil {
+			if notFound(err) == tandem.ErrNotFound {
+				return nil
+			}
+			return err
+		}
+		var recent int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE kind = ? AND subject_id = ? AND created_at > ?`,
+			account.ActionResetRequested, userID, tx.now.Add(-account.ResetRequestEvery)).Scan(&recent); err != nil {
+			return err
+		}
+		if recent > 0 {
+			return nil
+		}
+		workspaces, err := userIDs(ctx, tx, `SELECT workspace_id FROM memberships WHERE user_id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		for _, ws := range workspaces {
+			owners, err := userIDs(ctx, tx, `SELECT user_id FROM memberships WHERE workspace_id = ? AND role = ?`, ws, string(tandem.RoleOwner))
+			if err != nil {
+				return err
+			}
+			p := tandem.Principal{WorkspaceID: ws, UserID: userID}
+			if err := notify(ctx, tx, p, owners, account.ActionResetRequested, 0, userID, map[string]any{"name": name, "email": email}); err != nil {
+				return err
+			}
+		}
+		return tx.recordIn(ctx, 0, userID, "", account.ActionResetRequested, "user", userID, map[string]any{"ip": ip})
+	})
+}

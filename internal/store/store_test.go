@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -353,6 +354,77 @@ func TestPasswordReset(t *testing.T) {
 		}
 		if _, err := db.Accounts.Authenticate(ctx, f.Emails[tandem.RoleViewer], "a brand new password", ""); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// A person who knows their password changes it: the other sessions end,
+// the one that asked stays. A person who forgot it asks the owners of their
+// workspaces, once per quarter of an hour, without learning whether the
+// address is known.
+func TestPasswordChangeAndForgot(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		here, err := db.Accounts.CreateSession(ctx, f.Viewer.UserID, f.Viewer.WorkspaceID, time.Hour, "here", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		there, err := db.Accounts.CreateSession(ctx, f.Viewer.UserID, f.Viewer.WorkspaceID, time.Hour, "there", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, _, err := db.Accounts.Session(ctx, here, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Accounts.ChangePassword(ctx, f.Viewer.UserID, cur.ID, "not my password", "a brand new password")
+		if fe := tandem.FieldErrors(err); len(fe) != 1 || fe[0].Field != "current_password" {
+			t.Fatalf("wrong current password: %v", err)
+		}
+		if _, _, err := db.Accounts.Session(ctx, there, time.Hour); err != nil {
+			t.Fatalf("a refused change ended a session: %v", err)
+		}
+		if err := db.Accounts.ChangePassword(ctx, f.Viewer.UserID, cur.ID, storetest.Password, "a brand new password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.Accounts.Session(ctx, here, time.Hour); err != nil {
+			t.Fatalf("the session that changed the password ended: %v", err)
+		}
+		if _, _, err := db.Accounts.Session(ctx, there, time.Hour); err == nil {
+			t.Fatal("another session survived the change")
+		}
+		if _, err := db.Accounts.Authenticate(ctx, f.Emails[tandem.RoleViewer], "a brand new password", ""); err != nil {
+			t.Fatal(err)
+		}
+
+		// Forgot: the owner is told once; unknown addresses change nothing.
+		for range 2 {
+			if err := db.Accounts.RequestReset(ctx, " "+strings.ToUpper(f.Emails[tandem.RoleViewer]), "192.0.2.1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Accounts.RequestReset(ctx, "nobody@example.com", ""); err != nil {
+			t.Fatal(err)
+		}
+		ns, _, err := db.Notifications.List(ctx, f.Owner, true, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked := 0
+		for _, n := range ns {
+			if n.Kind == account.ActionResetRequested {
+				asked++
+				if n.SubjectID != f.Viewer.UserID || n.Args["email"] != f.Emails[tandem.RoleViewer] {
+					t.Errorf("request: %+v", n)
+				}
+			}
+		}
+		if asked != 1 {
+			t.Fatalf("the owner was asked %d times, want 1", asked)
+		}
+		if ns, _, _ := db.Notifications.List(ctx, f.Manager, true, 100); len(ns) != 0 {
+			t.Fatalf("a manager was asked: %+v", ns)
 		}
 	})
 }

@@ -81,6 +81,31 @@ func (s *AccountStore) SetPassword(ctx context.Context, userID int64, password s
 	return s.db.transact(ctx, func(tx *Tx) error { return setPassword(ctx, tx, userID, password) })
 }
 
+// ChangePassword changes the password of a signed-in user who knows the
+// current one (account.ChangePassword) and ends every other session of the
+// user; the session keepSession that asked stays signed in. Errors:
+// EInvalid on "current_password" or "new_password", ENotFound.
+func (s *AccountStore) ChangePassword(ctx context.Context, userID, keepSession int64, current, next string) (err error) {
+	defer wrap(&err, "AccountStore.ChangePassword(%d)", userID)
+	return s.db.transact(ctx, func(tx *Tx) error {
+		var stored string
+		if err := tx.queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&stored); err != nil {
+			return notFound(err)
+		}
+		hash, err := account.ChangePassword(stored, current, next)
+		if err != nil {
+			return err
+		}
+		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepSession); err != nil {
+			return err
+		}
+		return tx.recordIn(ctx, 0, userID, "", "user.password_changed", "user", userID, nil)
+	})
+}
+
 func setPassword(ctx context.Context, tx *Tx, userID int64, password string) error {
 	hash, err := account.NewPasswordHash("password", password)
 	if err != nil {

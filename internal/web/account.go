@@ -68,3 +68,25 @@ func (s *server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	}
 	return redirect(w, r, "/account")
 }
+
+// passwordChange changes the signed-in person's password; their other
+// sessions end, this one stays.
+func (s *server) passwordChange(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	st := state(r)
+	if st.user == nil || st.session == nil {
+		return tandem.ErrUnauthorized
+	}
+	if err := s.db.Accounts.ChangePassword(r.Context(), st.user.ID, st.session.ID, f.Get("current_password"), f.Get("new_password")); err != nil {
+		if !withErrors(r, &f, err) {
+			return err
+		}
+		f.Values.Del("current_password")
+		f.Values.Del("new_password")
+		return s.showAccount(w, r, views.AccountData{PasswordForm: f}, invalidStatus(err))
+	}
+	return redirect(w, r, "/account")
+}

@@ -166,3 +166,30 @@ func (s *server) reset(w http.ResponseWriter, r *http.Request) error {
 	s.clearCookie(w, sessionCookie)
 	return redirect(w, r, "/signin")
 }
+
+// forgotForm asks for the address of a person who forgot their password.
+func (s *server) forgotForm(w http.ResponseWriter, r *http.Request) error {
+	return s.page(w, r, views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), views.Form{}, false))
+}
+
+// forgot asks the owners of the person's workspaces for a reset link. The
+// answer is the same whether or not the address is known.
+func (s *server) forgot(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	var v tandem.Validator
+	if v.Required("email", f.Get("email")) {
+		v.Email("email", f.Get("email"))
+	}
+	if err := v.Err(); err != nil {
+		withErrors(r, &f, err)
+		s.render(w, r, invalidStatus(err), views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), f, false))
+		return nil
+	}
+	if err := s.db.Accounts.RequestReset(r.Context(), f.Get("email"), clientIP(r)); err != nil {
+		return err
+	}
+	return s.page(w, r, views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), f, true))
+}

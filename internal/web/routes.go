@@ -33,6 +33,8 @@ func (s *server) routeTable() []route {
 		{"POST /invite/{token}", access.Public, s.inviteAccept},
 		{"GET /reset/{token}", access.Public, s.resetForm},
 		{"POST /reset/{token}", access.Public, s.reset},
+		{"GET /forgot", access.Public, s.forgotForm},
+		{"POST /forgot", access.Public, s.forgot},
 		{"POST /language", access.Public, s.setLanguage},
 
 		// Workspaces and the home page.
@@ -125,6 +127,7 @@ func (s *server) routeTable() []route {
 		// The signed-in person's own account: language, sessions, API tokens.
 		{"GET /account", access.SignedIn, s.accountPage},
 		{"POST /account/sessions/{id}/revoke", access.SignedIn, s.sessionRevoke},
+		{"POST /account/password", access.SignedIn, s.passwordChange},
 		{"POST /account/tokens", access.Member, s.tokenCreate},
 		{"POST /account/tokens/{id}/revoke", access.Member, s.tokenRevoke},
 

@@ -341,6 +341,8 @@ func notificationLink(n notification.Notification) string {
 		return fmt.Sprintf("/engagements/%d/proposals", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "status_report."):
 		return fmt.Sprintf("/engagements/%d/status-reports", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "user."): // a person asked for a new password: reset links are issued there
+		return "/members"
 	case strings.HasPrefix(n.Kind, "alert."):
 		return fmt.Sprintf("/engagements/%d/scorecard", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "request."):
