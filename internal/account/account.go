@@ -18,7 +18,7 @@ type User struct {
 	ID        int64
 	Email     string
 	Name      string
-	Lang      i18n.Lang
+	Lang      i18n.Lang // the language the person chose; "" until they do: pages follow the browser
 	CreatedAt time.Time
 }
 
@@ -26,9 +26,6 @@ type User struct {
 func (u *User) Normalize() {
 	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
-	if u.Lang == "" {
-		u.Lang = i18n.EN
-	}
 }
 
 // Validate reports every problem with u.
@@ -41,7 +38,7 @@ func (u *User) Validate() error {
 		v.MaxLen("name", u.Name, 200)
 	}
 	_, ok := i18n.Parse(string(u.Lang))
-	v.Check(ok, "lang", i18n.K("validation.one_of"))
+	v.Check(ok || u.Lang == "", "lang", i18n.K("validation.one_of"))
 	return v.Err()
 }
 

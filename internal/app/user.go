@@ -20,14 +20,14 @@ func (c *cli) userCreate(name string, args []string) int {
 	email := f.String("email", "", "e-mail address (required)")
 	fullName := f.String("name", "", "full name (required)")
 	password := f.String("password", "", "password, at least 10 characters; read from the first line of stdin when not given")
-	lang := f.String("lang", "en", "language: en, ru or sv")
+	lang := f.String("lang", "", "language: en, ru or sv; by default the pages follow the person's browser")
 	f.require("email", "name")
 	if code, ok := f.parse(args); !ok {
 		return code
 	}
 	l, ok := i18n.Parse(*lang)
 	if !ok {
-		l = i18n.Lang(*lang) // Validate reports it
+		l = i18n.Lang(*lang) // Validate reports it ("" is no choice yet)
 	}
 	u := &account.User{Email: *email, Name: *fullName, Lang: l}
 	u.Normalize()

@@ -69,7 +69,6 @@ func Exists(ctx context.Context, db *store.DB) (bool, error) {
 
 type person struct {
 	email, name string
-	lang        i18n.Lang
 	role        tandem.Role
 }
 
@@ -88,9 +87,9 @@ type engagementSpec struct {
 }
 
 var client = []person{
-	{OwnerEmail, "Karin Lindqvist", i18n.SV, tandem.RoleOwner},
-	{"johan.bergstrom@norrsken.example", "Johan Bergström", i18n.SV, tandem.RoleManager},
-	{"ingrid.sjoberg@norrsken.example", "Ingrid Sjöberg", i18n.EN, tandem.RoleViewer},
+	{OwnerEmail, "Karin Lindqvist", tandem.RoleOwner},
+	{"johan.bergstrom@norrsken.example", "Johan Bergström", tandem.RoleManager},
+	{"ingrid.sjoberg@norrsken.example", "Ingrid Sjöberg", tandem.RoleViewer},
 }
 
 var partners = []partnerSpec{
@@ -99,10 +98,10 @@ var partners = []partnerSpec{
 			Website: "https://nordcall.example", ContactName: "Kadri Tamm", ContactEmail: "kadri.tamm@nordcall.example",
 			ContactPhone: "+372 5555 0142", Status: partner.StatusActive},
 		people: []person{
-			{"kadri.tamm@nordcall.example", "Kadri Tamm", i18n.EN, tandem.RoleVendorManager},
-			{"aleksei.smirnov@nordcall.example", "Aleksei Smirnov", i18n.RU, tandem.RoleVendorAgent},
-			{"liis.kask@nordcall.example", "Liis Kask", i18n.EN, tandem.RoleVendorAgent},
-			{triin, "Triin Mets", i18n.SV, tandem.RoleVendorAgent},
+			{"kadri.tamm@nordcall.example", "Kadri Tamm", tandem.RoleVendorManager},
+			{"aleksei.smirnov@nordcall.example", "Aleksei Smirnov", tandem.RoleVendorAgent},
+			{"liis.kask@nordcall.example", "Liis Kask", tandem.RoleVendorAgent},
+			{triin, "Triin Mets", tandem.RoleVendorAgent},
 		},
 		engagements: []engagementSpec{
 			{
@@ -139,8 +138,8 @@ var partners = []partnerSpec{
 			Website: "https://kundservice-norrland.example", ContactName: "Emma Nyström",
 			ContactEmail: "emma.nystrom@ksnorrland.example", ContactPhone: "+46 60 555 01 20", Status: partner.StatusActive},
 		people: []person{
-			{"emma.nystrom@ksnorrland.example", "Emma Nyström", i18n.SV, tandem.RoleVendorManager},
-			{"oskar.holm@ksnorrland.example", "Oskar Holm", i18n.SV, tandem.RoleVendorAgent},
+			{"emma.nystrom@ksnorrland.example", "Emma Nyström", tandem.RoleVendorManager},
+			{"oskar.holm@ksnorrland.example", "Oskar Holm", tandem.RoleVendorAgent},
 		},
 		engagements: []engagementSpec{
 			{
@@ -159,8 +158,8 @@ var partners = []partnerSpec{
 			Website: "https://ekholmcfo.example", ContactName: "Anders Ekholm", ContactEmail: "anders.ekholm@ekholmcfo.example",
 			ContactPhone: "+46 70 555 48 12", Status: partner.StatusActive},
 		people: []person{
-			{"anders.ekholm@ekholmcfo.example", "Anders Ekholm", i18n.SV, tandem.RoleVendorManager},
-			{"sofia.lund@ekholmcfo.example", "Sofia Lund", i18n.SV, tandem.RoleVendorAgent},
+			{"anders.ekholm@ekholmcfo.example", "Anders Ekholm", tandem.RoleVendorManager},
+			{"sofia.lund@ekholmcfo.example", "Sofia Lund", tandem.RoleVendorAgent},
 		},
 		engagements: []engagementSpec{
 			{
@@ -230,7 +229,7 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 	var logins []Login
 	ids := &loaded{users: map[string]int64{}, memberships: map[string]int64{}, partners: map[string]int64{}, engagements: map[string]int64{}}
 	newUser := func(p person, partnerName string) (int64, error) {
-		u := &account.User{Email: p.email, Name: p.name, Lang: p.lang}
+		u := &account.User{Email: p.email, Name: p.name}
 		if err := db.Accounts.CreateUser(ctx, u, Password); err != nil {
 			return 0, err
 		}

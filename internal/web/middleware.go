@@ -202,8 +202,8 @@ func (s *server) loadWorkspace(ctx context.Context, st *reqState) error {
 	return nil
 }
 
-// localize picks the language. Pages: the person's setting, else the
-// language cookie, else Accept-Language. API: Accept-Language when the
+// localize picks the language. Pages: the person's setting (once they
+// chose one), else the language cookie, else Accept-Language. API: Accept-Language when the
 // caller sends it, else the token owner's setting. Times are shown in the
 // workspace's zone.
 func (s *server) localize(r *http.Request, st *reqState) {
@@ -212,7 +212,7 @@ func (s *server) localize(r *http.Request, st *reqState) {
 	switch {
 	case st.api && r.Header.Get("Accept-Language") != "":
 		lang, ok = i18n.Negotiate(r.Header.Get("Accept-Language")), true
-	case st.user != nil:
+	case st.user != nil && st.user.Lang != "":
 		lang, ok = i18n.Parse(string(st.user.Lang))
 	case st.member:
 		lang, ok = i18n.Parse(st.principal.Lang)
