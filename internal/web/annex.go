@@ -28,13 +28,14 @@ func (s *server) annexSections(r *http.Request, e *engagement.Engagement, v *con
 	return annex.Sections(s.annexInput(r, e, v, state(r).loc))
 }
 
-// annexLocalizer is the workspace's language (the contract's), unless the
-// reader asks for another with ?lang=.
+// annexLocalizer is the reader's language, unless they ask for another
+// with ?lang= (the annex page links to each language, so a Swedish reader
+// can hand a Russian partner the Russian annex).
 func (s *server) annexLocalizer(r *http.Request) *i18n.Localizer {
 	st := state(r)
 	lang, ok := i18n.Parse(r.URL.Query().Get("lang"))
 	if !ok {
-		lang, _ = i18n.Parse(string(st.workspace.Lang))
+		lang = st.loc.Lang()
 	}
 	return s.cat.For(lang, st.loc.Location())
 }
@@ -77,7 +78,7 @@ func (s *server) annexPrint(w http.ResponseWriter, r *http.Request) error {
 	ctx := i18n.WithLocalizer(r.Context(), l)
 	n := s.nav(r, l.T("annex.title"), "engagements")
 	n.Lang = string(l.Lang())
-	s.render(w, r.WithContext(ctx), http.StatusOK, views.AnnexPrint(n, e.ID, annex.Header(in), annex.Sections(in)))
+	s.render(w, r.WithContext(ctx), http.StatusOK, views.AnnexPrint(n, e.ID, r.URL.Query().Get("on"), annex.Header(in), annex.Sections(in)))
 	return nil
 }
 

@@ -116,11 +116,11 @@ func TestBrowserContractLifecycle(t *testing.T) {
 	}
 
 	// The annex: a print view and a PDF.
-	// The annex prints in the workspace's language (English here), or in
-	// another on request; the PDF downloads with its fonts.
+	// The annex prints in the reader's language (English here), or in
+	// another by its link; the PDF downloads with its fonts.
 	b.open(fmt.Sprintf("/engagements/%d/annex", id))
 	b.wantText("main h1", b.msg(i18n.EN, "annex.title"))
-	b.open(fmt.Sprintf("/engagements/%d/annex?lang=sv", id))
+	b.click(`.annex-langs a[hreflang="sv"]`)
 	b.wantText("main h1", b.msg(i18n.SV, "annex.title"))
 	info := fetchInfo(b, fmt.Sprintf("/engagements/%d/annex.pdf?on=%s", id, effective))
 	var status, size int
