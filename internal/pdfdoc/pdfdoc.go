@@ -398,7 +398,7 @@ func (r *renderer) columnWidths(head []string, cells [][]string) []float64 {
 	least := make([]float64, n)
 	measure := func(i int, s string) {
 		natural[i] = max(natural[i], r.f.GetStringWidth(s)+2*cellPad)
-		for _, word := range strings.Fields(strings.ReplaceAll(s, "\n", " ")) {
+		for _, word := range strings.FieldsFunc(s, breakable) { // as wrap breaks: never at a no-break space
 			least[i] = max(least[i], r.f.GetStringWidth(word)+2*cellPad)
 		}
 	}
@@ -492,6 +492,10 @@ func (r *renderer) split(word string, avail float64) (string, string) {
 	}
 	return string(runes[:i]), string(runes[i:])
 }
+
+// breakable reports whether a line may break at r: an ordinary space or a
+// newline, never a no-break space.
+func breakable(r rune) bool { return r == ' ' || r == '\n' || r == '\r' }
 
 func maxLines(cells [][]string) int {
 	n := 0

@@ -41,7 +41,17 @@ func TestColumnWidths(t *testing.T) {
 			}
 		}
 	}
+	// An amount is never broken at its no-break spaces, even in a crowded table.
+	amounts := [][]string{{strings.Repeat("Фиксированная плата за дни действия условий ", 3), "14/30", "45" + nbsp + "000,00" + nbsp + "SEK",
+		"21" + nbsp + "000,00" + nbsp + "SEK"}}
+	head4 := []string{"Строка", "Количество", "Цена за единицу", "Сумма"}
+	w := r.columnWidths(head4, amounts)
 	r.font("", tableSize)
+	for i := 2; i < 4; i++ {
+		if got := r.wrap(amounts[0][i], w[i]); len(got) != 1 {
+			t.Errorf("amount %q broken in a column of %.2f mm: %q", amounts[0][i], w[i], got)
+		}
+	}
 	if got := r.wrap("45"+nbsp+"000,00"+nbsp+"kr", 30); len(got) != 1 {
 		t.Errorf("amount broken at a no-break space: %q", got)
 	}
