@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/money"
 )
 
@@ -242,4 +243,23 @@ func decimal(x int64, cur string) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// Formats a document is downloaded in.
+const (
+	FormatPDF  = "pdf"
+	FormatXLSX = "xlsx"
+)
+
+// ValidFormat reports whether f is a format a document is written in.
+func ValidFormat(f string) bool { return f == FormatPDF || f == FormatXLSX }
+
+// PeriodName is a period in words in the reader's language: "November
+// 2026", "Q4 2026".
+func PeriodName(l *i18n.Localizer, p kpi.Period) string {
+	if p.Kind == kpi.Quarter {
+		lb := p.Label()
+		return l.T("invoices.quarter", "quarter", lb.Number, "year", strconv.Itoa(lb.Year))
+	}
+	return l.Month(p.Start)
 }
