@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/pdfdoc"
 )
 
 const nbsp = "\u00a0"
@@ -412,7 +411,7 @@ func checkPages(t *testing.T, text, pattern string) int {
 			t.Errorf("footer %d = %q", i+1, x[0])
 		}
 	}
-	if strings.Contains(text, pagesAlias) {
+	if strings.Contains(text, pdfdoc.PagesAlias) {
 		t.Error("page count alias left in the text")
 	}
 	return total
@@ -487,43 +486,5 @@ func TestPDFLong(t *testing.T) {
 	}
 	if n := strings.Count(text, "som måste radbrytas."); n != 120 {
 		t.Errorf("long description: %d of 120 sentences in the text", n)
-	}
-}
-
-// TestColumnWidths checks that tables fit the body width whatever their
-// content, and that wrapped lines fit their cells.
-func TestColumnWidths(t *testing.T) {
-	t.Parallel()
-	f := fpdf.New("P", "mm", "A4", "")
-	f.AddUTF8FontFromBytes(family, "", fontRegular)
-	f.AddUTF8FontFromBytes(family, "B", fontBold)
-	f.SetCellMargin(cellPad)
-	f.AddPage()
-	r := &renderer{f: f, left: marginLeft, width: 174, limit: 277}
-
-	head := []string{"A", "Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "C", "D", "E", "F", "G"}
-	cells := [][]string{{strings.Repeat("ord ", 80), "x", "45" + nbsp + "000,00" + nbsp + "kr", "y", "z", "w", "v"}}
-	for _, tc := range [][][]string{cells, {{"a", "b", "c", "d", "e", "f", "g"}}} {
-		w := r.columnWidths(head, tc)
-		if s := sum(w); s > r.width+1e-6 {
-			t.Errorf("widths %v sum to %.2f > %.2f", w, s, r.width)
-		}
-		for i, x := range w {
-			if x <= 2*cellPad {
-				t.Errorf("column %d width %.2f", i, x)
-			}
-		}
-		r.font("", tableSize)
-		for i, c := range tc[0] {
-			for _, line := range r.wrap(c, w[i]) {
-				if lw := f.GetStringWidth(line); lw > w[i]-2*cellPad+1e-6 {
-					t.Errorf("line %q (%.2f) wider than column %d (%.2f)", line, lw, i, w[i])
-				}
-			}
-		}
-	}
-	r.font("", tableSize)
-	if got := r.wrap("45"+nbsp+"000,00"+nbsp+"kr", 30); len(got) != 1 {
-		t.Errorf("amount broken at a no-break space: %q", got)
 	}
 }

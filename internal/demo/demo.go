@@ -322,6 +322,9 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 			return nil, err
 		}
 	}
+	if err := invoices(ctx, db, clk, ids); err != nil {
+		return nil, err
+	}
 	if err := addActivity(ctx, db, ids); err != nil {
 		return nil, err
 	}

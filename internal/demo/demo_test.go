@@ -112,6 +112,7 @@ func testLoad(t *testing.T, db *store.DB, clk *Clock) {
 	if b, _, err := db.Audit.Verify(ctx); err != nil || b != nil {
 		t.Errorf("audit chain after demo: %v, %v", b, err)
 	}
+	checkInvoices(t, db, ms[0].WorkspaceID, clk.Base())
 }
 
 // checkActivity checks the demo's activity as the people who see it.

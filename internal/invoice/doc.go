@@ -103,7 +103,11 @@
 // ("price.components.1"), the references of the inputs behind it (fact ids,
 // time entry ids), the lines it is computed from, and the arithmetic as
 // steps like kpi.Explanation: a label key, the expression with the numbers
-// substituted, the result. Rules lists the catalogue keys of the rules
+// substituted, the result. An expression holds numbers and operators only
+// (a dot as the decimal mark, no grouping, "−" for minus; a rounding step's
+// expression is the exact value, its label says how it is rounded), so
+// that i18n.Localizer.Expr shows it in the reader's number format; words
+// belong in the label. Rules lists the catalogue keys of the rules
 // above, for the page that shows an invoice.
 //
 // # Drafts and where the inputs come from

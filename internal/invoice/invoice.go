@@ -488,7 +488,7 @@ func step(l *Line, label, expr, result string) {
 func (b *builder) roundStep(l *Line, exact *big.Rat) int64 {
 	x := b.round(exact)
 	if !exact.IsInt() {
-		step(l, "invoice.explain.rounded", "round half up ("+b.exact(exact)+")", b.amount(x))
+		step(l, "invoice.explain.rounded", b.exact(exact), b.amount(x))
 	}
 	return x
 }
@@ -540,7 +540,7 @@ func (b *builder) fixed(segs []segment) {
 	rest := b.sum(parts[:len(parts)-1]...)
 	l := &b.lines[idx[len(idx)-1]]
 	if want := b.sum(total, -rest); want != l.AmountMinor {
-		step(l, "invoice.explain.fixed_whole", "round half up ("+b.exact(whole)+")", b.amount(total))
+		step(l, "invoice.explain.fixed_whole", b.exact(whole), b.amount(total))
 		step(l, "invoice.explain.remainder", b.amount(total)+" − "+b.amount(rest), b.amount(want))
 		l.AmountMinor = want
 	}
@@ -811,13 +811,13 @@ func (b *builder) bounds(segs []segment, price []int) (int64, []int) {
 		l = Line{Kind: KindFloor, Description: i18n.K("invoice.line.floor"), BaseMinor: floor, Clause: "price.floor_minor"}
 		step(&l, "invoice.explain.floor", floorExpr, b.exact(floorExact))
 		if !floorExact.IsInt() {
-			step(&l, "invoice.explain.rounded", "round half up ("+b.exact(floorExact)+")", b.amount(floor))
+			step(&l, "invoice.explain.rounded", b.exact(floorExact), b.amount(floor))
 		}
 	case hasCap && fee > limit:
 		l = Line{Kind: KindCap, Description: i18n.K("invoice.line.cap"), BaseMinor: limit, Clause: "price.cap_minor"}
 		step(&l, "invoice.explain.cap", capExpr, b.exact(capExact))
 		if !capExact.IsInt() {
-			step(&l, "invoice.explain.rounded", "round half up ("+b.exact(capExact)+")", b.amount(limit))
+			step(&l, "invoice.explain.rounded", b.exact(capExact), b.amount(limit))
 		}
 	default:
 		return fee, price
@@ -887,7 +887,7 @@ func (b *builder) credits(segs []segment, last *segment, bs []Breach, fee int64,
 	}
 	step(&l, "invoice.explain.sla_cap", bp(capBP)+" × "+b.amount(base), b.exact(capExact))
 	if !capExact.IsInt() {
-		step(&l, "invoice.explain.rounded", "round half up ("+b.exact(capExact)+")", b.amount(limit))
+		step(&l, "invoice.explain.rounded", b.exact(capExact), b.amount(limit))
 	}
 	l.AmountMinor = b.sum(-total, -limit)
 	step(&l, "invoice.explain.sla_excess", b.amount(-total)+" − "+b.amount(limit), b.amount(l.AmountMinor))

@@ -62,7 +62,7 @@ func Schedule(total int64, p contract.Price, periodFrom, issued string) ([]Payme
 		pre := Payment{Kind: PaymentPrepayment, DueOn: periodFrom, AmountMinor: b.round(exact)}
 		pre.Steps = append(pre.Steps, kpi.Step{Label: "invoice.explain.prepayment", Expr: bp(p.PrepaymentBP) + " × " + b.amount(total), Result: b.exact(exact)})
 		if !exact.IsInt() {
-			pre.Steps = append(pre.Steps, kpi.Step{Label: "invoice.explain.rounded", Expr: "round half up (" + b.exact(exact) + ")", Result: b.amount(pre.AmountMinor)})
+			pre.Steps = append(pre.Steps, kpi.Step{Label: "invoice.explain.rounded", Expr: b.exact(exact), Result: b.amount(pre.AmountMinor)})
 		}
 		out = append(out, pre)
 		rest -= pre.AmountMinor

@@ -51,10 +51,14 @@ var accessMatrix = map[string]string{
 
 	// Invoices: client roles and the partner's manager, not the partner's
 	// agents.
-	"GET /engagements/{id}/invoices":                 "yyyyns",
-	"GET /engagements/{id}/invoices/{period}":        "yyyyns",
-	"GET /api/v1/engagements/{id}/invoices":          "yyyyns",
-	"GET /api/v1/engagements/{id}/invoices/{period}": "yyyyns",
+	"GET /engagements/{id}/invoices":                      "yyyyns",
+	"GET /engagements/{id}/invoices/{period}":             "yyyyns",
+	"GET /api/v1/engagements/{id}/invoices":               "yyyyns",
+	"GET /api/v1/engagements/{id}/invoices/{period}":      "yyyyns",
+	"GET /engagements/{id}/invoices/{period}/pdf":         "yyyyns",
+	"GET /engagements/{id}/invoices/{period}/xlsx":        "yyyyns",
+	"GET /api/v1/engagements/{id}/invoices/{period}/pdf":  "yyyyns",
+	"GET /api/v1/engagements/{id}/invoices/{period}/xlsx": "yyyyns",
 
 	"GET /healthz":                         "yyyyyy",
 	"GET /metrics":                         "yyyyyy",
@@ -295,7 +299,8 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 			}
 			// Invoices: the partner's manager gets 404 for another partner's (an agent 403 for any).
 			hidden["partner manager A"] = append(hidden["partner manager A"], fmt.Sprintf("/engagements/%d/invoices", f.B1),
-				fmt.Sprintf("/engagements/%d/invoices/2026-11", f.B1))
+				fmt.Sprintf("/engagements/%d/invoices/2026-11", f.B1), fmt.Sprintf("/engagements/%d/invoices/2026-11/pdf", f.B1),
+				fmt.Sprintf("/engagements/%d/invoices/2026-11/xlsx", f.B1))
 			var notFoundAPI string
 			idRE := regexp.MustCompile(`^/(partners|engagements)/[0-9]+`)
 			for name, paths := range hidden {

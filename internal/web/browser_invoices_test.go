@@ -37,7 +37,7 @@ func TestBrowserInvoiceExplained(t *testing.T) {
 	}
 	b.do("open the leads' line", chromedp.Click(chromedp.CSS("#line-2 summary")))
 	if got := b.text("#line-2 ol.steps li"); !strings.Contains(got, en.T("invoice.explain.count_price")) ||
-		!strings.Contains(got, "3 × 1500.00") {
+		!strings.Contains(got, "3 × 1,500.00 = 4,500.00") {
 		t.Errorf("the leads' arithmetic: %q", got)
 	}
 	if got := b.text("#line-2 p.muted"); got != en.T("invoices.terms", "version", 1, "clause", en.T("invoices.clause.component", "n", 2)) {

@@ -163,6 +163,8 @@ func (s *server) routeTable() []route {
 		// Invoices: client roles and the partner's manager.
 		{"GET /engagements/{id}/invoices", access.InvoicesRead, s.invoices},
 		{"GET /engagements/{id}/invoices/{period}", access.InvoicesRead, s.invoicePage},
+		{"GET /engagements/{id}/invoices/{period}/pdf", access.InvoicesRead, s.invoicePDF},
+		{"GET /engagements/{id}/invoices/{period}/xlsx", access.InvoicesRead, s.invoiceXLSX},
 		// Claims of paid results.
 		{"GET /engagements/{id}/sales/claims", access.SalesClaimsRead, s.salesClaims},
 		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
@@ -252,6 +254,8 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
 		{"GET /api/v1/engagements/{id}/invoices", access.InvoicesRead, s.apiInvoices},
 		{"GET /api/v1/engagements/{id}/invoices/{period}", access.InvoicesRead, s.apiInvoice},
+		{"GET /api/v1/engagements/{id}/invoices/{period}/pdf", access.InvoicesRead, s.invoicePDF},
+		{"GET /api/v1/engagements/{id}/invoices/{period}/xlsx", access.InvoicesRead, s.invoiceXLSX},
 		{"GET /api/v1/engagements/{id}/sales/claims", access.SalesClaimsRead, s.apiSalesClaims},
 		{"POST /api/v1/engagements/{id}/sales/claims", access.SalesClaim, s.apiSalesClaimCreate},
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/accept", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Accept)},
