@@ -1,6 +1,8 @@
 package invoice
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -114,14 +116,16 @@ type Dispute struct {
 }
 
 // LineKey identifies a computed line across recomputations (positions move
-// when a late result adds a line): its kind, terms version and clause, and
-// for a late-notice penalty (one line each) its fact.
+// when a late result adds a line): a short digest of its kind, terms
+// version and clause, and for a late-notice penalty (one line each) its
+// fact — opaque, so that a form carries no clause path or fact reference.
 func LineKey(l Line) string {
 	k := l.Kind + "/" + strconv.Itoa(l.Version) + "/" + l.Clause
 	if l.Kind == KindLateNotice && len(l.Refs) > 0 {
 		k += "/" + l.Refs[0]
 	}
-	return k
+	sum := sha256.Sum256([]byte(k))
+	return "l" + hex.EncodeToString(sum[:6])
 }
 
 // Disputable reports whether a line may be disputed, withheld from or

@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -317,6 +318,11 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 				v = l.Decimal(int64(f), 2)
 			}
 		}
+		if p, ok := v.(string); ok && k == "period" && strings.HasPrefix(n.Kind, "invoice.") {
+			if period, ok := invoice.ParsePeriod(p, l.Location()); ok {
+				v = periodName(l, period) // "November 2026", not its label
+			}
+		}
 		args = append(args, k, v)
 	}
 	return l.T("notify."+n.Kind, args...)
@@ -341,6 +347,11 @@ func notificationLink(n notification.Notification) string {
 		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "sales.claim_"):
 		return salesClaimsPath(n.EngagementID)
+	case strings.HasPrefix(n.Kind, "invoice."):
+		if p, ok := n.Args["period"].(string); ok {
+			return invoicesPath(n.EngagementID) + "/" + url.PathEscape(p)
+		}
+		return invoicesPath(n.EngagementID)
 	}
 	if n.EngagementID != 0 {
 		return fmt.Sprintf("/engagements/%d", n.EngagementID)
