@@ -30,7 +30,9 @@ func invoiceRef(r *http.Request) (int64, string, error) {
 	return id, p.String(), nil
 }
 
-func invoicePath(engagementID int64, label string) string { return invoicesPath(engagementID) + "/" + label }
+func invoicePath(engagementID int64, label string) string {
+	return invoicesPath(engagementID) + "/" + label
+}
 
 // pathInt reads a numeric path value; a malformed one is not found.
 func pathInt(r *http.Request, name string) (int64, error) {
