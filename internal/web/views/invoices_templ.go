@@ -384,7 +384,7 @@ func Invoice(n Nav, d InvoiceData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.Number != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<section class=\"card\" id=\"issued\"><dl class=\"facts-list\"><dt>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<section class=\"card\" id=\"issued\"><dl class=\"facts\"><dt>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
