@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -302,4 +303,35 @@ func TestInvoiceNumbersConcurrent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A result accepted late moves an approved draft: the approval was of
+// other lines, so the invoice is a draft again (45 000,00 + 1 500,00) and
+// must be approved again before it is issued.
+func TestInvoiceApprovalWithdrawnByLateResult(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.Seed(t, db)
+		storetest.Activate(t, db, f.Owner, f.A1, withholdPrice)
+		inv := db.Invoices()
+		nov := kpi.PeriodOf(kpi.Month, time.Date(2026, 11, 15, 12, 0, 0, 0, stockholmZone), stockholmZone)
+		mustDo(t, inv.Approve(ctx, f.Manager, f.A1, "2026-11"))
+		if _, err := db.KPI.RecordFacts(ctx, f.Owner, []store.Fact{{EngagementID: f.A1, SubjectID: 1,
+			At: time.Date(2026, 11, 20, 12, 0, 0, 0, stockholmZone), Data: fact.LeadAcceptedData{ClaimID: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+		x, err := inv.Draft(ctx, f.Manager, f.A1, nov)
+		mustDo(t, err)
+		if x.Status != invoice.StatusDraft || x.TotalMinor != 4_650_000 {
+			t.Errorf("after a late result: %s %d", x.Status, x.TotalMinor)
+		}
+		if _, err := inv.Issue(ctx, f.Manager, f.A1, "2026-11"); errCode(err) != tandem.EConflict {
+			t.Errorf("issued lines nobody approved: %v", err)
+		}
+		mustDo(t, inv.Approve(ctx, f.Manager, f.A1, "2026-11"))
+		if n, err := inv.Issue(ctx, f.Manager, f.A1, "2026-11"); err != nil || !strings.HasSuffix(n, "-0001") {
+			t.Errorf("issue after approving again: %s %v", n, err)
+		}
+	})
 }

@@ -158,6 +158,11 @@ func computeIn(ctx context.Context, q querier, p tandem.Principal, engagementID 
 	}
 	sum := sha256.Sum256(js)
 	out.hash = hex.EncodeToString(sum[:])
+	if stored != nil && stored.hash != out.hash {
+		// Its lines moved since it was stored: an approval was of other
+		// lines, so it reads as the draft it becomes when stored (draftIn).
+		out.Status = invoice.StatusDraft
+	}
 	return out, nil
 }
 

@@ -243,6 +243,10 @@ func TestInvoiceDraftsScheduled(t *testing.T) {
 					t.Errorf("November's slot: %d %v", n, err)
 				}
 			}
+			// The second run found the same lines: it wrote nothing, so one audit entry.
+			if _, n, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: "invoice.draft_computed"}, tandem.Page{Limit: 10}); err != nil || n != 1 {
+				t.Errorf("the draft was stored %d times: %v", n, err)
+			}
 			got, err := db.Invoices().Get(ctx, f.Manager, f.A1, "2026-11")
 			mustDo(t, err)
 			// 45 000,00 + 1 lead × 1 500,00.
