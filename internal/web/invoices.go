@@ -62,8 +62,12 @@ func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := views.InvoicesData{Engagement: e}
 	for _, x := range list {
+		status := l.T("invoices.status." + string(x.Status))
+		if x.Number != "" {
+			status += " · " + x.Number
+		}
 		d.Rows = append(d.Rows, views.InvoiceRow{Period: periodName(l, invoicePeriodOf(&x, l.Location())),
-			URL: invoicesPath(e.ID) + "/" + x.Label, Status: l.T("invoices.status." + string(x.Status)),
+			URL: invoicesPath(e.ID) + "/" + x.Label, Status: status,
 			Total: l.Money(money.New(x.TotalMinor, x.Currency))})
 	}
 	return s.page(w, r, views.Invoices(s.nav(r, l.T("invoices.title"), "engagements"), d))
