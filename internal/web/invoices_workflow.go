@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,10 +74,15 @@ func (s *server) invoiceAction(w http.ResponseWriter, r *http.Request, do func(f
 		if !withErrors(r, &f, err) {
 			return err
 		}
-		if f.Message == "" || len(f.Errors) > 0 {
-			for _, m := range f.Errors {
-				f.Message = m
+		// The forms are small and inline: the fields' messages, in field
+		// order, are the message at the top of the invoice.
+		if len(f.Errors) > 0 {
+			names := slices.Sorted(maps.Keys(f.Errors))
+			msgs := make([]string, len(names))
+			for i, n := range names {
+				msgs[i] = f.Errors[n]
 			}
+			f.Message = strings.Join(msgs, " ")
 		}
 		return s.showInvoice(w, r, f, invoiceKey{id, label}, invalidStatus(err))
 	}
