@@ -9,7 +9,7 @@ import (
 func TestInvoiceRules(t *testing.T) {
 	t.Parallel()
 	roles := []tandem.Role{tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer, tandem.RoleVendorManager, tandem.RoleVendorAgent}
-	for rule, want := range map[Rule]string{InvoicesRead: "yyyyn"} {
+	for rule, want := range map[Rule]string{InvoicesRead: "yyyyn", InvoicesDispute: "nnnyn", InvoicesDecide: "yynnn"} {
 		for i, role := range roles {
 			if got := Allows(role, rule); got != (want[i] == 'y') {
 				t.Errorf("%s for %s: %v", rule, role, got)

@@ -112,17 +112,21 @@
 //
 // # Drafts and where the inputs come from
 //
-// The store keeps one invoice per engagement and period (Status; only
-// drafts so far). AddFact says which recorded fact is which input
+// The store keeps one invoice per engagement and period (Status, see
+// workflow.go). AddFact says which recorded fact is which input
 // (FactKinds): a lead or meeting accepted, a won deal accepted (its
 // revenue) or reversed (a clawback), a deliverable accepted (of its
 // service), a request resolved (resolved_ticket), a response or resolution
-// breach, a late-notice penalty. A draft is recomputed whenever it is
-// read, so a late-accepted result moves it; an issued invoice (next) will
-// not be. An engagement whose terms are still a draft is not invoiced
+// breach, a late-notice penalty. A draft is recomputed in memory whenever
+// it is read, and stored again (and audited) by the scheduled job and the
+// workflow's actions only when its lines changed, so a late-accepted result
+// moves it; an issued invoice never moves. An engagement whose terms are still a draft is not invoiced
 // (Invoiced). EndedIn picks the period that ended in a scheduler slot.
-// Partners have no VAT rate yet: VATBP is 0 and the VAT line shows 0 %.
+// VATBP is the partner's VAT rate (partners.vat_bp; 0 until one is set).
 //
-// Out of this package's scope (the workflow, next): disputes, withholding
-// and its release, approval, numbering, credit notes, payments received.
+// # The workflow
+//
+// Disputes, withholding and its release, approval, issue with a number,
+// payment and credit notes are in workflow.go; their decisions reach
+// Compute as Input.Adjustments, lines of their own before VAT.
 package invoice

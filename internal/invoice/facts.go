@@ -9,10 +9,9 @@ import (
 	"github.com/tandemhq/tandem/internal/kpi"
 )
 
-// Status is the state of a stored invoice. Only drafts exist so far: a
-// draft is recomputed from the facts whenever it is asked for; review,
-// approval and issue come with the workflow (then an issued invoice is
-// never recomputed).
+// Status is the state of a stored invoice (see workflow.go): a draft or an
+// approved invoice is kept current from the facts; an issued one is never
+// recomputed.
 type Status string
 
 // StatusDraft is a computed invoice not yet issued.
@@ -20,7 +19,7 @@ const StatusDraft Status = "draft"
 
 // Recomputable reports whether an invoice in status s may be computed
 // again, its lines replaced.
-func (s Status) Recomputable() bool { return s == StatusDraft }
+func (s Status) Recomputable() bool { return s == StatusDraft || s == StatusApproved }
 
 // The units of contract.ResultUnits that recorded facts give.
 const (

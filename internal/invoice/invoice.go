@@ -64,6 +64,9 @@ type Input struct {
 	Score *Score
 	// VATBP is the partner's VAT rate in basis points (2500 = 25 %).
 	VATBP int
+	// Adjustments are the workflow's decisions on the draft (an agreed
+	// amount, a withholding, a release), each a line before VAT.
+	Adjustments []Adjustment
 }
 
 // Result is one accepted result (a fact): its unit (contract.ResultUnits),
@@ -240,6 +243,7 @@ func Compute(in Input) (*Invoice, error) {
 	b.credits(segs, last, in.Breaches, fee, feeLines, at, unpriced)
 	b.penalties(in.Penalties, at, unpriced)
 	b.bonus(last, in.Score, fee, feeLines)
+	b.adjust(in.Adjustments)
 	b.vat(in.VATBP)
 	for _, l := range b.lines {
 		if l.Kind == KindVAT {

@@ -54,8 +54,9 @@ type Input struct {
 	ScheduleIssued string
 }
 
-// Draft reports whether the document is a draft (watermarked).
-func (in Input) Draft() bool { return in.Status == invoice.StatusDraft }
+// Draft reports whether the document is a draft (watermarked): an invoice
+// not yet issued, approved or not, has no number and may still change.
+func (in Input) Draft() bool { return in.Number == "" }
 
 // Line is one invoice line, localized.
 type Line struct {

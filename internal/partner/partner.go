@@ -35,9 +35,12 @@ type Partner struct {
 	ContactName  string
 	ContactEmail string
 	ContactPhone string
-	Status       Status
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// VATBP is the VAT rate the partner charges, in basis points (2500 =
+	// 25 %): the VAT line of its invoices.
+	VATBP     int
+	Status    Status
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Normalize trims what a person typed.
@@ -54,6 +57,9 @@ func (p *Partner) Normalize() {
 	}
 }
 
+// MaxVATBP is the highest VAT rate a partner may have: 100 %.
+const MaxVATBP = 10000
+
 // Validate reports every problem with p as field errors.
 func (p *Partner) Validate() error {
 	var v tandem.Validator
@@ -69,6 +75,7 @@ func (p *Partner) Validate() error {
 	v.Email("contact_email", p.ContactEmail)
 	v.MaxLen("contact_phone", p.ContactPhone, 40)
 	v.OneOf("status", string(p.Status), statusStrings()...)
+	v.Check(p.VATBP >= 0 && p.VATBP <= MaxVATBP, "vat_bp", i18n.K("contract.validation.range"), "min", 0, "max", MaxVATBP/100)
 	return v.Err()
 }
 
@@ -100,5 +107,5 @@ func isUpperAlpha(s string) bool {
 func (p *Partner) AuditFields() map[string]any {
 	return map[string]any{"legal_name": p.LegalName, "reg_number": p.RegNumber, "country": p.Country,
 		"website": p.Website, "contact_name": p.ContactName, "contact_email": p.ContactEmail,
-		"contact_phone": p.ContactPhone, "status": p.Status}
+		"contact_phone": p.ContactPhone, "status": p.Status, "vat_bp": p.VATBP}
 }

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
 
 // FeedQuery is the query of AuditStore.Feed, for the query plan test.
 const FeedQuery = feedQuery
@@ -49,3 +54,15 @@ func Indexes(db *DB, table string) ([]string, error) {
 
 // RefoldSearch folds the search text of rows that have none, as Open does.
 func RefoldSearch(db *DB) error { return db.refoldSearch(context.Background()) }
+
+// SyncDraft brings the stored draft of an engagement's period up to date,
+// as the scheduled job does (draftIn), for tests that need it stored.
+func (s *InvoiceStore) SyncDraft(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period) (*Invoice, error) {
+	var out *Invoice
+	err := s.db.transact(ctx, func(tx *Tx) error {
+		var err error
+		out, err = draftIn(ctx, tx, p, engagementID, period)
+		return err
+	})
+	return out, err
+}

@@ -69,6 +69,9 @@ func (s *InvoiceStore) Document(ctx context.Context, p tandem.Principal, engagem
 			return err
 		}
 		out.ScheduleIssued = invoice.DayOf(tx.now, kpi.Zone(tz))
+		if x.IssuedOn != "" { // issued: the schedule of its issue day
+			out.ScheduleIssued = x.IssuedOn
+		}
 		if out.Schedule, err = invoice.Schedule(x.TotalMinor, v.Terms.Price, x.From, out.ScheduleIssued); err != nil {
 			return err
 		}

@@ -6,9 +6,12 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +41,17 @@ type Invoice struct {
 	// Facts are the facts the lines refer to, by reference ("fact:12"):
 	// what a reader follows from a line to its evidence.
 	Facts map[string]FactRef
+	// The workflow (invoice/workflow.go): the number and days once issued
+	// (local days, YYYY-MM-DD), the disputes, the adjustments of this
+	// invoice, its credit notes, the payment schedule once issued, and
+	// whether the terms allow withholding.
+	Number, IssuedOn, DueOn, PaidOn string
+	Disputes                        []invoice.Dispute
+	Adjustments                     []Adjustment
+	CreditNotes                     []CreditNote
+	Schedule                        []invoice.Payment
+	WithholdAllowed                 bool
+	hash                            string
 }
 
 // FactRef is a fact behind an invoice's line: its kind, local day and
@@ -66,18 +80,18 @@ func factRefs(rows []invoice.FactRow) map[string]FactRef {
 	return out
 }
 
-// Draft computes the draft invoice of an engagement for period (a month or
-// a quarter in the workspace's time zone, e.g. kpi.PeriodOf) and replaces
-// the stored draft's lines, in one transaction: the terms versions, the
-// period's facts (invoice.FactKinds, by their local day), the period's
-// weighted KPI score from the aggregates (the scorecard of the period's
-// kind) and the partner's VAT rate — partners have no VAT rate yet, so it
-// is 0 % (the VAT line shows 0). Approved time entries do not exist yet.
-// An invoice no longer a draft is returned as stored, never recomputed.
-// Client roles and the partner's manager may call it (access.InvoicesRead;
-// another partner's engagement is ENotFound). Errors: EInvalid (period),
-// EConflict (a draft engagement, not invoiced; no terms in force during the
-// period; terms in two currencies).
+// Draft returns the invoice of an engagement for period (a month or a
+// quarter in the workspace's time zone, e.g. kpi.PeriodOf) as it stands: an
+// issued invoice as stored; a draft (or an approved one) computed afresh
+// in memory from the terms versions, the period's facts (invoice.FactKinds,
+// by their local day), the period's weighted KPI score from the aggregates,
+// the partner's VAT rate and the workflow's adjustments — with its stored
+// id, status, disputes and withholdings. A read writes nothing: the stored
+// draft changes only when the scheduled job or a workflow action finds its
+// lines changed (syncIn). Client roles and the partner's manager may call
+// it (access.InvoicesRead; another partner's engagement is ENotFound).
+// Errors: EInvalid (period), EConflict (a draft engagement, not invoiced;
+// no terms in force during the period; terms in two currencies).
 func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period) (_ *Invoice, err error) {
 	defer wrap(&err, "InvoiceStore.Draft(%d, %s)", engagementID, period)
 	if err := access.Can(p, access.InvoicesRead); err != nil {
@@ -86,38 +100,47 @@ func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagement
 	if period.Kind != kpi.Month && period.Kind != kpi.Quarter {
 		return nil, invalid("period", "validation.one_of")
 	}
-	var out *Invoice
-	err = s.db.transact(ctx, func(tx *Tx) error {
-		e, err := loadEngagement(ctx, tx, p, engagementID)
-		if err != nil {
-			return err
-		}
-		if !invoice.Invoiced(e.Status) {
-			return tandem.Errorf(tandem.EConflict, i18n.K("invoices.not_invoiced"))
-		}
-		out, err = draftIn(ctx, tx, p, engagementID, period)
-		return err
-	})
+	e, err := loadEngagement(ctx, s.db, p, engagementID)
 	if err != nil {
+		return nil, err
+	}
+	if !invoice.Invoiced(e.Status) {
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.not_invoiced"))
+	}
+	stored, err := loadInvoice(ctx, s.db, p, engagementID, period.String())
+	if err != nil && !errors.Is(err, tandem.ErrNotFound) {
+		return nil, err
+	}
+	var out *Invoice
+	if stored != nil && !stored.Status.Recomputable() {
+		out = stored
+	} else if out, err = computeIn(ctx, s.db, p, engagementID, period, stored); err != nil {
+		return nil, err
+	}
+	if err := workflowIn(ctx, s.db, p, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// draftIn computes and stores the draft of an engagement's period in tx
-// (see Draft), for an engagement the caller has loaded for p.
-func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, period kpi.Period) (*Invoice, error) {
-	label := period.String()
-	stored, err := loadInvoice(ctx, tx, p, engagementID, label)
-	if err != nil && !errors.Is(err, tandem.ErrNotFound) {
-		return nil, err
-	}
-	if stored != nil && !stored.Status.Recomputable() {
-		return stored, nil
-	}
-	in, rows, err := invoiceInput(ctx, tx, p, engagementID, period)
+// computeIn computes the invoice of an engagement's period in memory
+// through q, with the adjustments of its stored draft (nil: none stored);
+// the result carries the stored draft's id and status.
+func computeIn(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period, stored *Invoice) (*Invoice, error) {
+	in, rows, err := invoiceInput(ctx, q, p, engagementID, period)
 	if err != nil {
 		return nil, err
+	}
+	out := &Invoice{EngagementID: engagementID, PeriodKind: period.Kind, Label: period.String(), Status: invoice.StatusDraft}
+	if stored != nil {
+		out.ID, out.Status, out.ComputedAt = stored.ID, stored.Status, stored.ComputedAt
+		adj, err := loadAdjustments(ctx, q, p, stored.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range adj {
+			in.Adjustments = append(in.Adjustments, a.Adjustment)
+		}
 	}
 	inv, err := invoice.Compute(*in)
 	switch {
@@ -128,8 +151,45 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 	case err != nil:
 		return nil, err
 	}
-	out := &Invoice{EngagementID: engagementID, PeriodKind: period.Kind, Label: label, Status: invoice.StatusDraft,
-		ComputedAt: tx.now, Invoice: *inv, Facts: factRefs(rows)}
+	out.Invoice, out.Facts = *inv, factRefs(rows)
+	js, err := json.Marshal(inv)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(js)
+	out.hash = hex.EncodeToString(sum[:])
+	if stored != nil && stored.hash != out.hash {
+		// Its lines moved since it was stored: an approval was of other
+		// lines, so it reads as the draft it becomes when stored (draftIn).
+		out.Status = invoice.StatusDraft
+	}
+	return out, nil
+}
+
+// draftIn brings the stored draft of an engagement's period up to date in
+// tx, for an engagement the caller has loaded for p: it computes it
+// (computeIn) and, only when its lines changed (or none is stored), replaces
+// the stored lines and writes the audit entry. An approved invoice whose
+// lines changed returns to draft (its approval was of other lines); an
+// issued invoice is returned as stored, never recomputed.
+func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, period kpi.Period) (*Invoice, error) {
+	label := period.String()
+	stored, err := loadInvoice(ctx, tx, p, engagementID, label)
+	if err != nil && !errors.Is(err, tandem.ErrNotFound) {
+		return nil, err
+	}
+	if stored != nil && !stored.Status.Recomputable() {
+		return stored, nil
+	}
+	out, err := computeIn(ctx, tx, p, engagementID, period, stored)
+	if err != nil {
+		return nil, err
+	}
+	if stored != nil && stored.hash == out.hash {
+		return out, nil
+	}
+	inv := &out.Invoice
+	out.ComputedAt = tx.now
 	unpriced, err := json.Marshal(nonNil(inv.Unpriced))
 	if err != nil {
 		return nil, err
@@ -141,7 +201,7 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 		if _, err := tx.exec(ctx, `INSERT INTO invoices (workspace_id, engagement_id, period_kind, period_label, period_start,
 			period_end, status, currency, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (workspace_id, engagement_id, period_label) DO NOTHING`, p.WorkspaceID, engagementID, period.Kind, label,
-			inv.From, inv.To, string(out.Status), inv.Currency, tx.now); err != nil {
+			inv.From, inv.To, string(invoice.StatusDraft), inv.Currency, tx.now); err != nil {
 			return nil, err
 		}
 	}
@@ -149,13 +209,16 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 		p.WorkspaceID, engagementID, label).Scan(&out.ID); err != nil {
 		return nil, err
 	}
-	// Guarded: a draft only (an invoice issued meanwhile is not touched).
+	// Guarded: a draft or an approved invoice only (one issued meanwhile is
+	// not touched); changed lines need a new approval.
 	if err := changeOne(ctx, tx, i18n.K("invoices.not_draft"), `UPDATE invoices SET period_start = ?, period_end = ?,
-		currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?
-		WHERE id = ? AND workspace_id = ? AND status = ?`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
-		inv.TotalMinor, string(unpriced), tx.now, out.ID, p.WorkspaceID, string(invoice.StatusDraft)); err != nil {
+		currency = ?, net_minor = ?, vat_minor = ?, total_minor = ?, unpriced = ?, computed_at = ?, lines_hash = ?, status = ?
+		WHERE id = ? AND workspace_id = ? AND status IN (?, ?)`, inv.From, inv.To, inv.Currency, inv.NetMinor, inv.VATMinor,
+		inv.TotalMinor, string(unpriced), tx.now, out.hash, string(invoice.StatusDraft), out.ID, p.WorkspaceID,
+		string(invoice.StatusDraft), string(invoice.StatusApproved)); err != nil {
 		return nil, err
 	}
+	out.Status = invoice.StatusDraft
 	if _, err := tx.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ? AND workspace_id = ?`, out.ID, p.WorkspaceID); err != nil {
 		return nil, err
 	}
@@ -168,53 +231,69 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 		"period": label, "currency": inv.Currency, "total_minor": inv.TotalMinor, "lines": len(inv.Lines)})
 }
 
-// Summary computes the drafts of an engagement's current and previous
-// invoicing periods (the period kind of the terms in force today, in the
-// workspace's time zone; a period without terms in force is skipped) and
-// lists every stored invoice of the engagement, the latest period first,
-// without lines, in one transaction; none for a draft engagement. Access
-// as Draft.
+// Summary lists every stored invoice of an engagement, the latest period
+// first, without lines, with the current and previous invoicing periods
+// (the period kind of the terms in force today, in the workspace's time
+// zone; a period without terms in force is skipped) computed in memory
+// while they are drafts, so that the list shows what they stand at; none
+// for a draft engagement. It writes nothing. Access as Draft.
 func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Invoice, err error) {
 	defer wrap(&err, "InvoiceStore.Summary(%d)", engagementID)
 	if err := access.Can(p, access.InvoicesRead); err != nil {
 		return nil, err
 	}
-	var out []Invoice
-	err = s.db.transact(ctx, func(tx *Tx) error {
-		e, err := loadEngagement(ctx, tx, p, engagementID)
-		if err != nil {
-			return err
-		}
-		if !invoice.Invoiced(e.Status) {
-			out = []Invoice{}
-			return nil
-		}
-		var tz string
-		if err := tx.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
-			return err
-		}
-		loc := kpi.Zone(tz)
-		v, err := termsInForce(ctx, tx, p, engagementID, tandem.DateOf(tx.now.In(loc)))
-		if err != nil {
-			return err
-		}
-		kind := v.Terms.Price.Period
-		if kind != kpi.Quarter {
-			kind = kpi.Month
-		}
-		cur := kpi.PeriodOf(kind, tx.now, loc)
-		for _, period := range []kpi.Period{cur.Prev(), cur} {
-			if _, err := draftIn(ctx, tx, p, engagementID, period); err != nil && tandem.ErrorCode(err) != tandem.EConflict {
-				return err
-			}
-		}
-		out, err = scanAll(ctx, tx, scanInvoice, `SELECT `+invoiceCols+` FROM invoices
-			WHERE workspace_id = ? AND engagement_id = ? ORDER BY period_start DESC, id DESC`, p.WorkspaceID, engagementID)
-		return err
-	})
+	q := s.db
+	e, err := loadEngagement(ctx, q, p, engagementID)
 	if err != nil {
 		return nil, err
 	}
+	if !invoice.Invoiced(e.Status) {
+		return []Invoice{}, nil
+	}
+	var tz string
+	if err := q.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+		return nil, err
+	}
+	loc := kpi.Zone(tz)
+	now := s.db.now()
+	v, err := termsInForce(ctx, q, p, engagementID, tandem.DateOf(now.In(loc)))
+	if err != nil {
+		return nil, err
+	}
+	kind := v.Terms.Price.Period
+	if kind != kpi.Quarter {
+		kind = kpi.Month
+	}
+	out, err := scanAll(ctx, q, scanInvoice, `SELECT `+invoiceCols+` FROM invoices
+		WHERE workspace_id = ? AND engagement_id = ? ORDER BY period_start DESC, id DESC`, p.WorkspaceID, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	cur := kpi.PeriodOf(kind, now, loc)
+	for _, period := range []kpi.Period{cur.Prev(), cur} {
+		i := slices.IndexFunc(out, func(x Invoice) bool { return x.Label == period.String() })
+		var stored *Invoice
+		if i >= 0 {
+			if !out[i].Status.Recomputable() {
+				continue
+			}
+			stored = &out[i]
+		}
+		x, err := computeIn(ctx, q, p, engagementID, period, stored)
+		if tandem.ErrorCode(err) == tandem.EConflict {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		x.Lines, x.Facts = nil, nil
+		if i >= 0 {
+			out[i] = *x
+		} else {
+			out = append(out, *x)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Invoice) int { return strings.Compare(b.From, a.From) })
 	return out, nil
 }
 
@@ -229,7 +308,11 @@ func (s *InvoiceStore) Get(ctx context.Context, p tandem.Principal, engagementID
 	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	return loadInvoice(ctx, s.db, p, engagementID, label)
+	x, err := loadInvoice(ctx, s.db, p, engagementID, label)
+	if err != nil {
+		return nil, err
+	}
+	return x, workflowIn(ctx, s.db, p, x)
 }
 
 func nonNil[T any](xs []T) []T {
@@ -247,6 +330,11 @@ func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagement
 		return nil, nil, err
 	}
 	in := &invoice.Input{Period: period, Versions: versions}
+	// The partner's VAT rate (an engagement without a partner: none).
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(pa.vat_bp), 0) FROM engagements e JOIN partners pa ON pa.id = e.partner_id
+		AND pa.workspace_id = e.workspace_id WHERE e.workspace_id = ? AND e.id = ?`, p.WorkspaceID, engagementID).Scan(&in.VATBP); err != nil {
+		return nil, nil, err
+	}
 	loc := period.Start.Location()
 	from, to := invoice.DayOf(period.Start, loc), invoice.DayOf(period.End.AddDate(0, 0, -1), loc)
 	kinds := make([]any, len(invoice.FactKinds))
@@ -364,12 +452,13 @@ func insertInvoiceLine(ctx context.Context, tx *Tx, workspaceID, invoiceID int64
 }
 
 const invoiceCols = `id, engagement_id, period_kind, period_label, period_start, period_end, status, currency, net_minor,
-	vat_minor, total_minor, unpriced, computed_at`
+	vat_minor, total_minor, unpriced, computed_at, lines_hash, COALESCE(number, ''), COALESCE(issued_on, ''), COALESCE(due_on, ''),
+	COALESCE(paid_on, '')`
 
 func scanInvoice(r scanner, x *Invoice) error {
 	var status, unpriced string
 	if err := r.Scan(&x.ID, &x.EngagementID, &x.PeriodKind, &x.Label, &x.From, &x.To, &status, &x.Currency, &x.NetMinor,
-		&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt); err != nil {
+		&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt, &x.hash, &x.Number, &x.IssuedOn, &x.DueOn, &x.PaidOn); err != nil {
 		return err
 	}
 	x.Status, x.ComputedAt = invoice.Status(status), x.ComputedAt.UTC()

@@ -75,7 +75,13 @@ func TestInvoiceDraftSales(t *testing.T) {
 				t.Fatal(err)
 			}
 			nov := kpi.PeriodOf(kpi.Month, at(11, 15, 12), stockholmZone)
+			// A read computes in memory and stores nothing.
 			inv, err := db.Invoices().Draft(ctx, f.Manager, f.A1, nov)
+			mustDo(t, err)
+			if _, err := db.Invoices().Get(ctx, f.Manager, f.A1, "2026-11"); !errors.Is(err, tandem.ErrNotFound) || inv.ID != 0 {
+				t.Errorf("a read stored the draft: %v, id %d", err, inv.ID)
+			}
+			inv, err = db.Invoices().SyncDraft(ctx, f.Manager, f.A1, nov)
 			mustDo(t, err)
 			type want struct {
 				kind   string
@@ -154,6 +160,11 @@ func TestInvoiceDraftSales(t *testing.T) {
 			mustDo(t, err)
 			wants[1] = want{invoice.KindResult, 600_000, 4}
 			check("recomputed", again, wants, 5_120_000)
+			if got, err := db.Invoices().Get(ctx, f.Viewer, f.A1, "2026-11"); err != nil || got.TotalMinor != 4_970_000 {
+				t.Errorf("the read moved the stored draft: %v", err)
+			}
+			again, err = db.Invoices().SyncDraft(ctx, f.Owner, f.A1, nov)
+			mustDo(t, err)
 			got, err = db.Invoices().Get(ctx, f.Viewer, f.A1, "2026-11")
 			mustDo(t, err)
 			check("stored again", got, wants, 5_120_000)
@@ -232,6 +243,10 @@ func TestInvoiceDraftsScheduled(t *testing.T) {
 					t.Errorf("November's slot: %d %v", n, err)
 				}
 			}
+			// The second run found the same lines: it wrote nothing, so one audit entry.
+			if _, n, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: "invoice.draft_computed"}, tandem.Page{Limit: 10}); err != nil || n != 1 {
+				t.Errorf("the draft was stored %d times: %v", n, err)
+			}
 			got, err := db.Invoices().Get(ctx, f.Manager, f.A1, "2026-11")
 			mustDo(t, err)
 			// 45 000,00 + 1 lead × 1 500,00.
@@ -266,7 +281,7 @@ func TestInvoiceDraftConcurrent(t *testing.T) {
 			errs := make(chan error, 2)
 			for _, p := range []tandem.Principal{f.Owner, f.Manager} {
 				go func() {
-					_, err := db.Invoices().Draft(ctx, p, f.A1, nov)
+					_, err := db.Invoices().SyncDraft(ctx, p, f.A1, nov)
 					errs <- err
 				}()
 			}

@@ -12,11 +12,11 @@ import (
 type PartnerStore struct{ db *DB }
 
 const partnerCols = `pa.id, pa.workspace_id, pa.legal_name, pa.reg_number, pa.country, pa.website,
-	pa.contact_name, pa.contact_email, pa.contact_phone, pa.status, pa.created_at, pa.updated_at`
+	pa.contact_name, pa.contact_email, pa.contact_phone, pa.vat_bp, pa.status, pa.created_at, pa.updated_at`
 
 func scanPartner(s interface{ Scan(...any) error }, x *partner.Partner) error {
 	return s.Scan(&x.ID, &x.WorkspaceID, &x.LegalName, &x.RegNumber, &x.Country, &x.Website,
-		&x.ContactName, &x.ContactEmail, &x.ContactPhone, &x.Status, &x.CreatedAt, &x.UpdatedAt)
+		&x.ContactName, &x.ContactEmail, &x.ContactPhone, &x.VATBP, &x.Status, &x.CreatedAt, &x.UpdatedAt)
 }
 
 var partnerSorts = map[string]string{"name": "pa.legal_name", "status": "pa.status", "country": "pa.country", "created": "pa.created_at"}
@@ -73,10 +73,10 @@ func (s *PartnerStore) Create(ctx context.Context, p tandem.Principal, x *partne
 	return s.db.transact(ctx, func(tx *Tx) error {
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, tx.now, tx.now
 		id, err := tx.insert(ctx, `INSERT INTO partners (workspace_id, legal_name, reg_number, country, website,
-			contact_name, contact_email, contact_phone, status, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			contact_name, contact_email, contact_phone, vat_bp, status, search_text, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			x.WorkspaceID, x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail,
-			x.ContactPhone, x.Status, x.SearchText(), x.CreatedAt, x.UpdatedAt)
+			x.ContactPhone, x.VATBP, x.Status, x.SearchText(), x.CreatedAt, x.UpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -103,10 +103,10 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 		}
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, before.CreatedAt, tx.now
 		if err := tx.execOne(ctx, tandem.ErrNotFound, `UPDATE partners SET legal_name = ?, reg_number = ?, country = ?, website = ?,
-			contact_name = ?, contact_email = ?, contact_phone = ?, status = ?, search_text = ?, updated_at = ?
+			contact_name = ?, contact_email = ?, contact_phone = ?, vat_bp = ?, status = ?, search_text = ?, updated_at = ?
 			WHERE workspace_id = ? AND id = ?`,
 			x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail, x.ContactPhone,
-			x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
+			x.VATBP, x.Status, x.SearchText(), x.UpdatedAt, p.WorkspaceID, x.ID); err != nil {
 			return err
 		}
 		return tx.recordChanges(ctx, p, "partner.updated", "partner", x.ID, before.AuditFields(), x.AuditFields())

@@ -40,6 +40,7 @@ type apiPartner struct {
 	ContactName  string    `json:"contact_name"`
 	ContactEmail string    `json:"contact_email"`
 	ContactPhone string    `json:"contact_phone"`
+	VATBP        int       `json:"vat_bp"`
 	Status       string    `json:"status"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -47,7 +48,7 @@ type apiPartner struct {
 
 func toAPIPartner(p *partner.Partner) apiPartner {
 	return apiPartner{p.ID, p.LegalName, p.RegNumber, p.Country, p.Website, p.ContactName, p.ContactEmail,
-		p.ContactPhone, string(p.Status), p.CreatedAt, p.UpdatedAt}
+		p.ContactPhone, p.VATBP, string(p.Status), p.CreatedAt, p.UpdatedAt}
 }
 
 // partnerInput is a create or patch body; nil fields are left unchanged.
@@ -59,6 +60,7 @@ type partnerInput struct {
 	ContactName  *string `json:"contact_name"`
 	ContactEmail *string `json:"contact_email"`
 	ContactPhone *string `json:"contact_phone"`
+	VATBP        *int    `json:"vat_bp"`
 	Status       *string `json:"status"`
 }
 
@@ -70,6 +72,9 @@ func (in partnerInput) apply(p *partner.Partner) {
 	set(&p.ContactName, in.ContactName)
 	set(&p.ContactEmail, in.ContactEmail)
 	set(&p.ContactPhone, in.ContactPhone)
+	if in.VATBP != nil {
+		p.VATBP = *in.VATBP
+	}
 	if in.Status != nil {
 		p.Status = partner.Status(*in.Status)
 	}

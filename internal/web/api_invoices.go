@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/store"
 )
 
@@ -26,6 +27,10 @@ type apiInvoiceHead struct {
 	VATMinor     int64     `json:"vat_minor"`
 	TotalMinor   int64     `json:"total_minor"`
 	ComputedAt   time.Time `json:"computed_at"`
+	Number       string    `json:"number,omitempty"`    // once issued: 2026-0001
+	IssuedOn     string    `json:"issued_on,omitempty"` // local days, once issued / paid
+	DueOn        string    `json:"due_on,omitempty"`
+	PaidOn       string    `json:"paid_on,omitempty"`
 }
 
 type apiInvoiceList struct {
@@ -54,6 +59,7 @@ type apiInvoiceFact struct {
 
 type apiInvoiceLine struct {
 	Kind           string           `json:"kind"`
+	Key            string           `json:"key,omitempty"` // for a line that may be disputed or withheld from
 	DescriptionKey string           `json:"description_key"`
 	Description    string           `json:"description"`
 	Quantity       *apiQuantity     `json:"quantity"`
@@ -76,16 +82,46 @@ type apiUnpriced struct {
 
 type apiInvoice struct {
 	apiInvoiceHead
-	Lines    []apiInvoiceLine `json:"lines"`
-	Unpriced []apiUnpriced    `json:"unpriced"`
-	Rules    []string         `json:"rules"`
+	Lines       []apiInvoiceLine    `json:"lines"`
+	Unpriced    []apiUnpriced       `json:"unpriced"`
+	Rules       []string            `json:"rules"`
+	Disputes    []apiInvoiceDispute `json:"disputes"`
+	Adjustments []apiAdjustment     `json:"adjustments"`
+	CreditNotes []apiCreditNote     `json:"credit_notes"`
+	Schedule    []apiPayment        `json:"schedule"`
+}
+
+type apiInvoiceDispute struct {
+	ID          int64  `json:"id"`
+	Line        string `json:"line"`
+	Reason      string `json:"reason"`
+	Status      string `json:"status"` // open | upheld | rejected
+	AgreedMinor int64  `json:"agreed_minor"`
+	Decision    string `json:"decision"`
+}
+
+type apiAdjustment struct {
+	ID          int64  `json:"id"`
+	Kind        string `json:"kind"` // agreed | withheld | released
+	Line        string `json:"line"`
+	AmountMinor int64  `json:"amount_minor"`
+	Reason      string `json:"reason"`
+	Released    bool   `json:"released"`
+}
+
+type apiPayment struct {
+	Kind        string `json:"kind"` // prepayment | instalment
+	Number      int    `json:"number"`
+	DueOn       string `json:"due_on"`
+	AmountMinor int64  `json:"amount_minor"`
 }
 
 func invoiceHead(l *i18n.Localizer, x *store.Invoice) apiInvoiceHead {
 	return apiInvoiceHead{EngagementID: x.EngagementID, Period: x.Label, PeriodKind: x.PeriodKind,
 		PeriodName: periodName(l, invoicePeriodOf(x, l.Location())), From: x.From, To: x.To, Status: string(x.Status),
 		StatusLabel: l.T("invoices.status." + string(x.Status)), Currency: x.Currency, NetMinor: x.NetMinor,
-		VATMinor: x.VATMinor, TotalMinor: x.TotalMinor, ComputedAt: x.ComputedAt}
+		VATMinor: x.VATMinor, TotalMinor: x.TotalMinor, ComputedAt: x.ComputedAt, Number: x.Number, IssuedOn: x.IssuedOn,
+		DueOn: x.DueOn, PaidOn: x.PaidOn}
 }
 
 func (s *server) apiInvoices(w http.ResponseWriter, r *http.Request) error {
@@ -121,11 +157,30 @@ func (s *server) apiInvoice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := apiInvoice{apiInvoiceHead: invoiceHead(l, x), Lines: []apiInvoiceLine{}, Unpriced: []apiUnpriced{}, Rules: []string{}}
+	out := apiInvoice{apiInvoiceHead: invoiceHead(l, x), Lines: []apiInvoiceLine{}, Unpriced: []apiUnpriced{}, Rules: []string{},
+		Disputes: []apiInvoiceDispute{}, Adjustments: []apiAdjustment{}, CreditNotes: []apiCreditNote{}, Schedule: []apiPayment{}}
+	for _, d := range x.Disputes {
+		out.Disputes = append(out.Disputes, apiInvoiceDispute{ID: d.ID, Line: d.LineKey, Reason: d.Reason, Status: d.Status,
+			AgreedMinor: d.AgreedMinor, Decision: d.Decision})
+	}
+	for _, a := range x.Adjustments {
+		out.Adjustments = append(out.Adjustments, apiAdjustment{ID: a.ID, Kind: a.Kind, Line: a.LineKey, AmountMinor: a.AmountMinor,
+			Reason: a.Reason, Released: a.ReleasedInto != 0})
+	}
+	for _, c := range x.CreditNotes {
+		out.CreditNotes = append(out.CreditNotes, apiCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: c.IssuedOn, VATBP: c.VATBP,
+			NetMinor: c.NetMinor, VATMinor: c.VATMinor, TotalMinor: c.TotalMinor})
+	}
+	for _, p := range x.Schedule {
+		out.Schedule = append(out.Schedule, apiPayment{Kind: p.Kind, Number: p.Number, DueOn: p.DueOn, AmountMinor: p.AmountMinor})
+	}
 	for _, ln := range x.Lines {
 		v := apiInvoiceLine{Kind: ln.Kind, DescriptionKey: string(ln.Description), Description: l.T(string(ln.Description), ln.Args...),
 			UnitMinor: ln.UnitMinor, RateBP: ln.RateBP, BaseMinor: ln.BaseMinor, AmountMinor: ln.AmountMinor, Taxable: ln.Taxable,
 			TermsVersion: ln.Version, Clause: ln.Clause, Basis: []int{}, Steps: []apiInvoiceStep{}, Facts: []apiInvoiceFact{}}
+		if invoice.Disputable(ln) {
+			v.Key = invoice.LineKey(ln)
+		}
 		if ln.Quantity.Den != 0 {
 			v.Quantity = &apiQuantity{Num: ln.Quantity.Num, Den: ln.Quantity.Den, Unit: ln.Quantity.Unit}
 		}

@@ -39,7 +39,7 @@ func (s *server) invoiceDownload(w http.ResponseWriter, r *http.Request, format 
 		return err
 	}
 	in := invoicedoc.Input{Localizer: l, ClientName: x.ClientName, PartnerName: x.PartnerName, EngagementTitle: x.EngagementTitle,
-		PeriodName: invoicedoc.PeriodName(l, period), Status: x.Invoice.Status, ComputedAt: x.Invoice.ComputedAt,
+		PeriodName: invoicedoc.PeriodName(l, period), Number: x.Invoice.Number, Status: x.Invoice.Status, ComputedAt: x.Invoice.ComputedAt,
 		GeneratedAt: s.db.Now(), Invoice: x.Invoice.Invoice, Facts: map[string]invoicedoc.Fact{},
 		Schedule: x.Schedule, ScheduleIssued: x.ScheduleIssued}
 	for ref, f := range x.Invoice.Facts {

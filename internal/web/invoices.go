@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
@@ -61,37 +62,81 @@ func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := views.InvoicesData{Engagement: e}
 	for _, x := range list {
+		status := l.T("invoices.status." + string(x.Status))
+		if x.Number != "" {
+			status += " · " + x.Number
+		}
 		d.Rows = append(d.Rows, views.InvoiceRow{Period: periodName(l, invoicePeriodOf(&x, l.Location())),
-			URL: invoicesPath(e.ID) + "/" + x.Label, Status: l.T("invoices.status." + string(x.Status)),
+			URL: invoicesPath(e.ID) + "/" + x.Label, Status: status,
 			Total: l.Money(money.New(x.TotalMinor, x.Currency))})
 	}
 	return s.page(w, r, views.Invoices(s.nav(r, l.T("invoices.title"), "engagements"), d))
 }
 
 func (s *server) invoicePage(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	p, l := st.principal, st.loc
-	e, err := s.engagementOf(r)
+	id, label, err := invoiceRef(r)
 	if err != nil {
 		return err
 	}
-	period, err := invoicePeriod(r)
+	return s.showInvoice(w, r, views.Form{}, invoiceKey{id, label}, http.StatusOK)
+}
+
+type invoiceKey struct {
+	id    int64
+	label string
+}
+
+// showInvoice renders the invoice of k with every line explained and what
+// the reader may do with it; f carries the message of a refused action.
+func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.Form, k invoiceKey, status int) error {
+	st := state(r)
+	p, l := st.principal, st.loc
+	e, err := s.db.Engagements.Get(r.Context(), p, k.id)
 	if err != nil {
 		return err
+	}
+	period, ok := invoice.ParsePeriod(k.label, l.Location())
+	if !ok {
+		return tandem.ErrNotFound
 	}
 	x, err := s.db.Invoices().Draft(r.Context(), p, e.ID, period)
 	if err != nil {
 		return err
 	}
 	cur := func(v int64) string { return l.Money(money.New(v, x.Currency)) }
+	day := func(s string) string {
+		if d, err := time.ParseInLocation(time.DateOnly, s, l.Location()); err == nil {
+			return l.Date(d)
+		}
+		return ""
+	}
+	draft := x.Status == invoice.StatusDraft
 	d := views.InvoiceData{Engagement: e, Period: periodName(l, period), Status: l.T("invoices.status." + string(x.Status)),
 		Computed: l.DateTime(x.ComputedAt), Net: cur(x.NetMinor), VAT: cur(x.VATMinor), Total: cur(x.TotalMinor),
-		BackURL: invoicesPath(e.ID)}
+		BackURL: invoicesPath(e.ID), URL: invoicePath(e.ID, k.label), Currency: x.Currency, Form: f,
+		Number: x.Number, IssuedOn: day(x.IssuedOn), DueOn: day(x.DueOn), PaidOn: day(x.PaidOn),
+		CanDispute: draft && access.Allows(p.Role, access.InvoicesDispute),
+		CanDecide:  access.Allows(p.Role, access.InvoicesDecide),
+		CanApprove: draft && access.Allows(p.Role, access.InvoicesDecide),
+		CanIssue:   x.Status == invoice.StatusApproved && access.Allows(p.Role, access.InvoicesDecide),
+		CanPay:     x.Status == invoice.StatusIssued && access.Allows(p.Role, access.InvoicesDecide),
+		CanCredit:  x.Status.Issued() && access.Allows(p.Role, access.InvoicesDecide),
+		Today:      s.today(r).String()}
+	d.CanWithhold = draft && x.WithholdAllowed && d.CanDecide
+	lineName := map[string]string{}
 	for i, ln := range x.Lines {
 		v := views.InvoiceLine{N: i + 1, Description: l.T(string(ln.Description), ln.Args...), Amount: cur(ln.AmountMinor),
 			Quantity: quantityText(l, ln.Quantity), Terms: termsText(l, ln)}
+		if invoice.Disputable(ln) {
+			v.Key = invoice.LineKey(ln)
+			lineName[v.Key] = v.Description
+			d.LineOptions = append(d.LineOptions, views.Option{Value: v.Key, Label: strconv.Itoa(i+1) + ". " + v.Description})
+		}
 		if ln.UnitMinor != 0 {
 			v.UnitPrice = cur(ln.UnitMinor)
+		}
+		if name, ok := lineName[ln.Clause]; ok && !invoice.Disputable(ln) {
+			v.Terms = l.T("invoices.adjusts", "line", name)
 		}
 		for _, stp := range ln.Steps {
 			v.Steps = append(v.Steps, views.ExplainStep{Label: l.T(string(stp.Label), stp.Args...), Expr: stp.Expr, Result: stp.Result})
@@ -103,17 +148,64 @@ func (s *server) invoicePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Lines = append(d.Lines, v)
 	}
-	for _, u := range x.Unpriced {
-		label := u.Ref
-		if f, ok := x.Facts[u.Ref]; ok {
-			label = factLink(l, e.ID, f).Label
+	for _, dp := range x.Disputes {
+		v := views.InvoiceDispute{ID: dp.ID, Line: lineName[dp.LineKey], Reason: dp.Reason, Decision: dp.Decision,
+			Status: l.T("invoices.dispute_status." + dp.Status), Open: dp.Status == invoice.DisputeOpen,
+			DecideURL: d.URL + "/disputes/" + strconv.FormatInt(dp.ID, 10) + "/decide"}
+		if dp.Status == invoice.DisputeUpheld {
+			v.Agreed = cur(dp.AgreedMinor)
 		}
-		d.Unpriced = append(d.Unpriced, l.T("invoices.unpriced_item", "what", label, "reason", u.Reason))
+		d.Disputes = append(d.Disputes, v)
+	}
+	for _, a := range x.Adjustments {
+		if a.Kind != invoice.AdjustWithheld {
+			continue
+		}
+		d.Withholdings = append(d.Withholdings, views.InvoiceWithholding{ID: a.ID, Line: lineName[a.LineKey], Amount: cur(-a.AmountMinor),
+			Reason: a.Reason, Released: a.ReleasedInto != 0, ReleaseURL: d.URL + "/withholdings/" + strconv.FormatInt(a.ID, 10) + "/release"})
+	}
+	for _, pay := range x.Schedule {
+		name := l.T("invoices.payment.instalment", "n", pay.Number)
+		if pay.Kind == invoice.PaymentPrepayment {
+			name = l.T("invoices.payment.prepayment")
+		}
+		d.Schedule = append(d.Schedule, views.InvoicePayment{Name: name, DueOn: day(pay.DueOn), Amount: cur(pay.AmountMinor)})
+	}
+	together := x.TotalMinor
+	for _, c := range x.CreditNotes {
+		together += c.TotalMinor
+		d.CreditNotes = append(d.CreditNotes, views.InvoiceCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: day(c.IssuedOn),
+			Net: cur(c.NetMinor), VAT: cur(c.VATMinor), Total: cur(c.TotalMinor)})
+	}
+	d.WithCredits = cur(together)
+	for _, g := range invoice.GroupUnpriced(x.Unpriced) {
+		var what []string
+		for _, ref := range g.Refs {
+			if f, ok := x.Facts[ref]; ok {
+				what = append(what, factLink(l, e.ID, f).Label)
+			}
+		}
+		d.Unpriced = append(d.Unpriced, views.InvoiceUnpriced{Reason: l.T(string(g.Reason)),
+			Count: l.N("invoices.unpriced_count", int64(len(g.Refs))), What: strings.Join(uniq(what), ", ")})
 	}
 	for _, k := range invoiceRules() {
 		d.Rules = append(d.Rules, l.T(string(k)))
 	}
-	return s.page(w, r, views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d))
+	s.render(w, r, status, views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d))
+	return nil
+}
+
+// uniq keeps the first of each string, in order.
+func uniq(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // quantityText is a line's quantity: a whole number, or a fraction such as

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -111,11 +115,35 @@ func (s *server) partnerSave(w http.ResponseWriter, r *http.Request, id int64) e
 func partnerFromValues(v url.Values) *partner.Partner {
 	return &partner.Partner{LegalName: v.Get("legal_name"), RegNumber: v.Get("reg_number"), Country: v.Get("country"),
 		Website: v.Get("website"), ContactName: v.Get("contact_name"), ContactEmail: v.Get("contact_email"),
-		ContactPhone: v.Get("contact_phone"), Status: partner.Status(v.Get("status"))}
+		ContactPhone: v.Get("contact_phone"), Status: partner.Status(v.Get("status")), VATBP: vatFromForm(v.Get("vat_bp"))}
+}
+
+// vatFromForm reads the VAT rate typed as a percentage ("25", "12,5",
+// "12.5"; empty is 0) into basis points; what is no percentage is -1,
+// which the partner's validation refuses.
+func vatFromForm(s string) int {
+	s = strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%")), ",", ".")
+	if s == "" {
+		return 0
+	}
+	n, err := money.ParseFixed(s, 2, '.')
+	if err != nil || n < 0 || n > partner.MaxVATBP {
+		return -1
+	}
+	return int(n)
+}
+
+// vatText is a rate in basis points as the percentage a person types back.
+func vatText(bp int) string {
+	s := strconv.Itoa(bp / 100)
+	if r := bp % 100; r != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%02d", r), "0")
+	}
+	return s
 }
 
 func partnerValues(p *partner.Partner) map[string]string {
 	return map[string]string{"legal_name": p.LegalName, "reg_number": p.RegNumber, "country": p.Country,
 		"website": p.Website, "contact_name": p.ContactName, "contact_email": p.ContactEmail,
-		"contact_phone": p.ContactPhone, "status": string(p.Status)}
+		"contact_phone": p.ContactPhone, "status": string(p.Status), "vat_bp": vatText(p.VATBP)}
 }

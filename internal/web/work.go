@@ -349,6 +349,11 @@ func notificationLink(n notification.Notification) string {
 		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "sales.claim_"):
 		return salesClaimsPath(n.EngagementID)
+	case strings.HasPrefix(n.Kind, "invoice."):
+		if p, ok := n.Args["period"].(string); ok {
+			return invoicesPath(n.EngagementID) + "/" + url.PathEscape(p)
+		}
+		return invoicesPath(n.EngagementID)
 	}
 	if n.EngagementID != 0 {
 		return fmt.Sprintf("/engagements/%d", n.EngagementID)
