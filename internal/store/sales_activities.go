@@ -395,9 +395,12 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	}
 	// A derived table, so that the order may use the computed columns
 	// (PostgreSQL allows an output name in ORDER BY only on its own).
+	// "due": the accounts of p's open follow-ups due by the day's end, one
+	// set read once (sales_activities_open), not a count per account; the
+	// last call: the end of the account's calls in sales_activities_account.
 	rows, err := s.db.query(ctx, `SELECT * FROM (SELECT `+salesAccountCols+`,
-		(SELECT COUNT(*) FROM sales_activities f WHERE f.account_id = a.id AND f.agent_membership_id = ? AND f.kind = ?
-			AND f.done_at IS NULL AND f.scheduled_at < ?) AS due,
+		CASE WHEN a.id IN (SELECT f.account_id FROM sales_activities f WHERE f.agent_membership_id = ? AND f.kind = ?
+			AND f.done_at IS NULL AND f.scheduled_at < ?) THEN 1 ELSE 0 END AS due,
 		(SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = ?) AS last_call`+
 		salesAccountFrom+w.String()+`) t
 		ORDER BY CASE WHEN t.due > 0 THEN 0 WHEN t.last_call IS NULL THEN 1 ELSE 2 END, t.last_call, t.name, t.id LIMIT `+fmt.Sprint(TodayLimit),
