@@ -378,6 +378,7 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	w.add("x.kind IN (?, ?)", string(sales.KindMeeting), string(sales.KindPresentation))
 	w.add("x.scheduled_at >= ?", dayStart)
 	w.add("x.scheduled_at < ?", dayEnd)
+	w.add("x.done_at IS NULL") // never set on a meeting: lets Today's index (open, timed activities) serve
 	if t.Meetings, err = scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+w.String()+
 		` ORDER BY x.scheduled_at, x.id LIMIT 200`, w.args...); err != nil {
 		return nil, err
@@ -396,7 +397,7 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	// A derived table, so that the order may use the computed columns
 	// (PostgreSQL allows an output name in ORDER BY only on its own).
 	// "due": the accounts of p's open follow-ups due by the day's end, one
-	// set read once (sales_activities_open), not a count per account; the
+	// set read once (sales_activities_today), not a count per account; the
 	// last call: the end of the account's calls in sales_activities_account.
 	rows, err := s.db.query(ctx, `SELECT * FROM (SELECT `+salesAccountCols+`,
 		CASE WHEN a.id IN (SELECT f.account_id FROM sales_activities f WHERE f.agent_membership_id = ? AND f.kind = ?

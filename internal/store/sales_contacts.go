@@ -353,9 +353,22 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 	w.add("c.workspace_id = ?", p.WorkspaceID)
 	w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
 	salesAccountScope(&w, p)
+	// In the index's order (the workspace is one), so that the search
+	// stops at the page's end. SQLite, planning without statistics, would
+	// rather start from the workspace's accounts: for the client's people
+	// and a partner's manager, whose accounts are many, CROSS JOIN makes
+	// it read the contacts' range first; an agent's few accounts come
+	// first (a plain JOIN), whatever the prefix. PostgreSQL plans both
+	// alike by its statistics.
 	order := "c.search_text"
 	if s.db.dialect.name() == "postgres" {
 		order += ` COLLATE "C"`
+	}
+	order += ", c.workspace_id, c.id"
+	join := " JOIN sales_accounts a ON a.id = c.account_id"
+	if sales.ScopeOf(p.Role) != sales.ScopeAssigned {
+		join = " CROSS JOIN sales_accounts a"
+		w.add("a.id = c.account_id")
 	}
 	out, err := scanAll(ctx, s.db, func(r scanner, m *ContactMatch) error {
 		var c sales.Contact
@@ -368,7 +381,7 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		m.Contact = sales.ViewContact(p.Role, c)
 		return nil
 	}, `SELECT c.id, c.workspace_id, c.account_id, c.name, c.position, c.decision_maker, c.notes, c.created_at, c.updated_at, a.name
-		FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id`+w.String()+` ORDER BY `+order+`, c.id LIMIT `+fmt.Sprint(limit), w.args...)
+		FROM sales_contacts c`+join+w.String()+` ORDER BY `+order+` LIMIT `+fmt.Sprint(limit), w.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,16 +7,18 @@
 -- database's collation), read in order and stopped at the page's end.
 CREATE INDEX sales_contacts_search ON sales_contacts (workspace_id, search_text COLLATE "C");
 
--- Today's follow-ups and meetings have a time; calls have none and no
--- longer pay for an entry here (most of a dialer's batch).
+-- Today's open follow-ups and meetings, by agent and time: only rows with
+-- a time that are not done (a meeting is never "done"; a follow-up leaves
+-- when done), so calls, most of a dialer's batch, no longer pay for an
+-- entry, and Today reads neither the agent's done follow-ups nor their
+-- calls. With the account, the accounts that have a follow-up due are read
+-- from the index alone.
 DROP INDEX sales_activities_today;
-CREATE INDEX sales_activities_today ON sales_activities (agent_membership_id, kind, scheduled_at) WHERE scheduled_at IS NOT NULL;
-
--- An agent's open (not done) follow-ups: the follow-ups Today lists and
--- the accounts of its call list that have one due, without reading the
--- agent's done ones.
-CREATE INDEX sales_activities_open ON sales_activities (agent_membership_id, kind, scheduled_at, account_id)
+CREATE INDEX sales_activities_today ON sales_activities (agent_membership_id, kind, scheduled_at, account_id)
     WHERE scheduled_at IS NOT NULL AND done_at IS NULL;
+
+-- An agent's accounts (Today's call list) without reading the workspace's.
+CREATE INDEX sales_accounts_agent ON sales_accounts (agent_membership_id, workspace_id);
 
 -- An account's last call (the call list's order) is the end of a range of
 -- this index instead of a read of every activity of the account; the
