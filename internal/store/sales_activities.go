@@ -323,6 +323,7 @@ type CallListEntry struct {
 	LastCallAt time.Time // zero: never called
 	ContactID  int64     // the account's first contact (decision makers first), 0 for none
 	Contact    string
+	Phone      sales.Detail // that contact's first phone number as p may see it (masked for a partner's people); zero for none
 }
 
 // TodayLimit is how many accounts the call list holds.
@@ -455,6 +456,35 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 		}
 		if err := crows.Err(); err != nil {
 			return nil, err
+		}
+		crows.Close()
+		// Each card's contact's first phone number, through the allow-list
+		// (sales.ViewContact): masked for a partner's people.
+		var cids []any
+		byContact := map[int64]int{}
+		for i, e := range t.CallList {
+			if e.ContactID != 0 {
+				byContact[e.ContactID] = i
+				cids = append(cids, e.ContactID)
+			}
+		}
+		if len(cids) > 0 {
+			type phone struct {
+				contact int64
+				d       sales.Detail
+			}
+			phones, err := scanAll(ctx, s.db, func(r scanner, x *phone) error { return r.Scan(&x.contact, &x.d.ID, &x.d.Value) },
+				`SELECT contact_id, id, value FROM sales_contact_details WHERE workspace_id = ? AND field = ? AND contact_id IN (`+
+					placeholders(len(cids))+`) ORDER BY contact_id, position, id`, append([]any{p.WorkspaceID, string(sales.FieldPhone)}, cids...)...)
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range phones {
+				if e := &t.CallList[byContact[x.contact]]; e.Phone.ID == 0 {
+					x.d.Field = sales.FieldPhone
+					e.Phone = sales.ViewContact(p.Role, sales.Contact{Phones: []sales.Detail{x.d}}).Phones[0]
+				}
+			}
 		}
 	}
 	return t, nil
