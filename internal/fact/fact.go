@@ -360,8 +360,41 @@ func Encode(p Payload) ([]byte, error) {
 		// The commonest fact, recorded in bulk: written by hand, byte for
 		// byte what json.Marshal writes (a test holds them equal).
 		return v.appendJSON(make([]byte, 0, 160)), nil
+	case Call:
+		// The commonest sales fact (a dialer's batch is thousands of
+		// calls): by hand as well, byte for byte json.Marshal's, when its
+		// strings need no escaping (they are names from a list).
+		if plainJSON(v.Direction) && plainJSON(v.Outcome) {
+			return v.appendJSON(make([]byte, 0, 128)), nil
+		}
 	}
 	return json.Marshal(p)
+}
+
+func (c Call) appendJSON(b []byte) []byte {
+	b = append(b, `{"account_id":`...)
+	b = strconv.AppendInt(b, c.AccountID, 10)
+	b = append(b, `,"contact_id":`...)
+	b = strconv.AppendInt(b, c.ContactID, 10)
+	b = append(b, `,"agent_id":`...)
+	b = strconv.AppendInt(b, c.AgentID, 10)
+	b = append(b, `,"direction":"`...)
+	b = append(b, c.Direction...)
+	b = append(b, `","outcome":"`...)
+	b = append(b, c.Outcome...)
+	return append(b, `"}`...)
+}
+
+// plainJSON reports whether json.Marshal writes s as it is between its
+// quotes: printable ASCII without '"', '\\', '<', '>' and '&'.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 func (a Accepted) appendJSON(b []byte) []byte {

@@ -99,10 +99,11 @@ func TestPayloadsRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(back, p) {
 			t.Errorf("%T: %s came back as %#v", p, js, back)
 		}
-		if _, ok := p.(Accepted); ok {
+		switch p.(type) {
+		case Accepted, Call:
 			want, _ := json.Marshal(p)
 			if !bytes.Equal(js, want) {
-				t.Errorf("Accepted: %s, json.Marshal %s", js, want)
+				t.Errorf("%T: %s, json.Marshal %s", p, js, want)
 			}
 		}
 	}
@@ -114,6 +115,15 @@ func TestPayloadsRoundTrip(t *testing.T) {
 		js, _ := Encode(a)
 		if want, _ := json.Marshal(a); !bytes.Equal(js, want) {
 			t.Fatalf("Accepted: %s, json.Marshal %s", js, want)
+		}
+	}
+	// Calls, the hand-written path and json.Marshal's for strings it
+	// would escape.
+	for _, c := range []Call{{}, {AccountID: -1, ContactID: 1 << 62, AgentID: 9, Direction: "in", Outcome: "no_answer"},
+		{Direction: `a"b`, Outcome: "<&>"}, {Direction: "ü", Outcome: "x\ny\\"}, {Outcome: "\x7f\x1f"}} {
+		js, _ := Encode(c)
+		if want, _ := json.Marshal(c); !bytes.Equal(js, want) {
+			t.Errorf("Call: %s, json.Marshal %s", js, want)
 		}
 	}
 	if raw, err := Decode("legacy.kind", []byte(`{"x":1}`)); err != nil || raw.FactKind() != "legacy.kind" {

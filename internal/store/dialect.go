@@ -119,3 +119,19 @@ func (postgresDialect) isRetryable(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && (e.Code == "40001" || e.Code == "40P01")
 }
+
+// prefixRange is the condition that text column col starts with a bound
+// prefix, as a range an index on col reads in order: col >= ? AND col < ?,
+// bound to prefix and prefixEnd(prefix). PostgreSQL compares in byte
+// order (COLLATE "C", as its index is built), not the database's collation.
+func prefixRange(d dialect, col string) string {
+	if d.name() == "postgres" {
+		col += ` COLLATE "C"`
+	}
+	return col + " >= ? AND " + col + " < ?"
+}
+
+// prefixEnd is a text after every text starting with prefix in byte order
+// (but one going on with U+10FFFF, which no name has): prefix and the last
+// code point.
+func prefixEnd(prefix string) string { return prefix + "\U0010FFFF" }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -65,4 +67,71 @@ func (s *InvoiceStore) SyncDraft(ctx context.Context, p tandem.Principal, engage
 		return err
 	})
 	return out, err
+}
+
+// BulkLoad writes n generated rows into table's columns cols (comma
+// separated) by multi-row INSERTs, committing every 100,000 rows: the
+// benchmarks' big fixtures, not the store's path. row appends row i's
+// values to dst.
+func BulkLoad(db *DB, table, cols string, n int, row func(i int, dst []any) []any) error {
+	ctx := context.Background()
+	width := strings.Count(cols, ",") + 1
+	chunk := 30000 / width
+	stmt := func(k int) string {
+		return db.dialect.rebind("INSERT INTO " + table + " (" + cols + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat("("+placeholders(width)+"), ", k), ", "))
+	}
+	full := stmt(chunk)
+	args := make([]any, 0, chunk*width)
+	for from := 0; from < n; from += 100000 {
+		to := min(from+100000, n)
+		err := db.transact(ctx, func(tx *Tx) error {
+			var st *sql.Stmt
+			for start := from; start < to; start += chunk {
+				end := min(start+chunk, to)
+				args = args[:0]
+				for i := start; i < end; i++ {
+					args = row(i, args)
+				}
+				var err error
+				if end-start < chunk {
+					_, err = tx.tx.ExecContext(ctx, stmt(end-start), args...)
+				} else {
+					if st == nil {
+						if st, err = tx.tx.PrepareContext(ctx, full); err != nil {
+							return err
+						}
+						defer st.Close()
+					}
+					_, err = st.ExecContext(ctx, args...)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// QueryInt64s returns the first column of q's rows.
+func QueryInt64s(db *DB, q string, args ...any) ([]int64, error) {
+	rows, err := db.r.QueryContext(context.Background(), db.dialect.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -323,6 +323,7 @@ type CallListEntry struct {
 	LastCallAt time.Time // zero: never called
 	ContactID  int64     // the account's first contact (decision makers first), 0 for none
 	Contact    string
+	Phone      sales.Detail // that contact's first phone number as p may see it (masked for a partner's people); zero for none
 }
 
 // TodayLimit is how many accounts the call list holds.
@@ -378,6 +379,7 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	w.add("x.kind IN (?, ?)", string(sales.KindMeeting), string(sales.KindPresentation))
 	w.add("x.scheduled_at >= ?", dayStart)
 	w.add("x.scheduled_at < ?", dayEnd)
+	w.add("x.done_at IS NULL") // never set on a meeting: lets Today's index (open, timed activities) serve
 	if t.Meetings, err = scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+w.String()+
 		` ORDER BY x.scheduled_at, x.id LIMIT 200`, w.args...); err != nil {
 		return nil, err
@@ -395,9 +397,12 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	}
 	// A derived table, so that the order may use the computed columns
 	// (PostgreSQL allows an output name in ORDER BY only on its own).
+	// "due": the accounts of p's open follow-ups due by the day's end, one
+	// set read once (sales_activities_today), not a count per account; the
+	// last call: the end of the account's calls in sales_activities_account.
 	rows, err := s.db.query(ctx, `SELECT * FROM (SELECT `+salesAccountCols+`,
-		(SELECT COUNT(*) FROM sales_activities f WHERE f.account_id = a.id AND f.agent_membership_id = ? AND f.kind = ?
-			AND f.done_at IS NULL AND f.scheduled_at < ?) AS due,
+		CASE WHEN a.id IN (SELECT f.account_id FROM sales_activities f WHERE f.agent_membership_id = ? AND f.kind = ?
+			AND f.done_at IS NULL AND f.scheduled_at < ?) THEN 1 ELSE 0 END AS due,
 		(SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = ?) AS last_call`+
 		salesAccountFrom+w.String()+`) t
 		ORDER BY CASE WHEN t.due > 0 THEN 0 WHEN t.last_call IS NULL THEN 1 ELSE 2 END, t.last_call, t.name, t.id LIMIT `+fmt.Sprint(TodayLimit),
@@ -451,6 +456,35 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 		}
 		if err := crows.Err(); err != nil {
 			return nil, err
+		}
+		crows.Close()
+		// Each card's contact's first phone number, through the allow-list
+		// (sales.ViewContact): masked for a partner's people.
+		var cids []any
+		byContact := map[int64]int{}
+		for i, e := range t.CallList {
+			if e.ContactID != 0 {
+				byContact[e.ContactID] = i
+				cids = append(cids, e.ContactID)
+			}
+		}
+		if len(cids) > 0 {
+			type phone struct {
+				contact int64
+				d       sales.Detail
+			}
+			phones, err := scanAll(ctx, s.db, func(r scanner, x *phone) error { return r.Scan(&x.contact, &x.d.ID, &x.d.Value) },
+				`SELECT contact_id, id, value FROM sales_contact_details WHERE workspace_id = ? AND field = ? AND contact_id IN (`+
+					placeholders(len(cids))+`) ORDER BY contact_id, position, id`, append([]any{p.WorkspaceID, string(sales.FieldPhone)}, cids...)...)
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range phones {
+				if e := &t.CallList[byContact[x.contact]]; e.Phone.ID == 0 {
+					x.d.Field = sales.FieldPhone
+					e.Phone = sales.ViewContact(p.Role, sales.Contact{Phones: []sales.Detail{x.d}}).Phones[0]
+				}
+			}
 		}
 	}
 	return t, nil

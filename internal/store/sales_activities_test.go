@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ type activityBase struct {
 	f                                   *storetest.Fixture
 	mine, teamOnly, otherPartner, unass int64
 	contact, otherContact               int64
+	phone                               int64 // contact's first phone number
 }
 
 func salesKPIs(t *contract.Terms) {
@@ -65,7 +67,7 @@ func newActivityBase(t *testing.T, dialect string) *activityBase {
 	c := &sales.Contact{AccountID: b.mine, Name: "Karin Nilsson", DecisionMaker: true,
 		Phones: []sales.Detail{{Typed: "070-123 45 12"}, {Typed: "040-12 34 56"}}}
 	must(db.Sales().AddContact(ctx, f.Manager, c))
-	b.contact = c.ID
+	b.contact, b.phone = c.ID, c.Phones[0].ID
 	oc := &sales.Contact{AccountID: b.otherPartner, Name: "Mari Tamm", Phones: []sales.Detail{{Typed: "+372 5123 4567"}}}
 	must(db.Sales().AddContact(ctx, f.Manager, oc))
 	b.otherContact = oc.ID
@@ -177,6 +179,11 @@ func TestSalesActivityFactsScorecard(t *testing.T) {
 			if len(today.FollowUps) != 4 || len(today.Meetings) != 1 || len(today.CallList) != 1 || !today.CallList[0].Due ||
 				today.CallList[0].ContactID != b.contact || today.CallList[0].LastCallAt.IsZero() {
 				t.Fatalf("today: %d follow-ups, %d meetings, call list %+v", len(today.FollowUps), len(today.Meetings), today.CallList)
+			}
+			// The card's phone: the contact's first number, masked for the agent.
+			if ph := today.CallList[0].Phone; ph.ID != b.phone || !strings.Contains(ph.Value, "•") || !strings.HasSuffix(ph.Value, "12") ||
+				strings.Contains(ph.Value, "1234512") {
+				t.Errorf("the call list's phone: %+v", ph)
 			}
 			b.clock.Add(time.Hour)
 			for _, id := range fus[:3] {

@@ -143,7 +143,8 @@ func (s *ClaimStore) Get(ctx context.Context, p tandem.Principal, engagementID, 
 // work (sales.Prepare decides), and tells the client's owners and
 // managers. A lead's subject must be an account assigned to the engagement
 // that p sees. Errors: EInvalid, EConflict (claimed already, not live),
-// ENotFound (an engagement p may not see), EForbidden.
+// ENotFound (an engagement, or a lead's account, deal or meeting, p may
+// not see — the same answer as a missing one), EForbidden.
 func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementID int64, n sales.NewClaim) (_ *sales.Claim, err error) {
 	defer wrap(&err, "ClaimStore.Create(%d)", engagementID)
 	if err := access.Can(p, access.SalesClaim); err != nil {
@@ -160,19 +161,6 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 		}
 		if err := claimSubject(ctx, tx, p, et, &n); err != nil {
 			return err
-		}
-		if n.Kind == sales.ClaimLead {
-			var w where
-			salesAccountScope(&w, p)
-			w.add("a.id = ?", n.SubjectID)
-			w.add("a.engagement_id = ?", engagementID)
-			var id int64
-			if err := tx.queryRow(ctx, `SELECT a.id FROM sales_accounts a`+w.String(), w.args...).Scan(&id); err != nil {
-				if notFound(err) == tandem.ErrNotFound {
-					return invalid("subject_id", "claims.account_not_assigned")
-				}
-				return err
-			}
 		}
 		prior, err := scanAll(ctx, tx, func(r scanner, x *sales.Prior) error { return r.Scan(&x.Status, &x.Attempt, &x.Note) },
 			`SELECT status, attempt, note FROM sales_claims WHERE workspace_id = ? AND kind = ? AND subject_id = ?`,
@@ -211,7 +199,8 @@ func (s *ClaimStore) Create(ctx context.Context, p tandem.Principal, engagementI
 
 // claimSubject checks, in the claim's transaction, the deal or meeting a
 // claim names and fills what follows from it (sales.NewClaim.FromDeal,
-// FromMeeting): the subject must be one p may see, of the claim's
+// FromMeeting): the subject (deal, meeting, or a lead's account) must be
+// one p may see, of the claim's
 // engagement — else ENotFound, like a missing one. The claims table keeps
 // no foreign key to deals and activities; this is the check.
 func claimSubject(ctx context.Context, tx *Tx, p tandem.Principal, et *engagementTerms, n *sales.NewClaim) error {
@@ -234,6 +223,15 @@ func claimSubject(ctx context.Context, tx *Tx, p tandem.Principal, et *engagemen
 			return tandem.ErrNotFound
 		}
 		return n.FromMeeting(a)
+	case sales.ClaimLead:
+		// The lead's account: one p sees, assigned to the claim's
+		// engagement — else ENotFound, as for a deal or a meeting.
+		var w where
+		salesAccountScope(&w, p)
+		w.add("a.id = ?", n.SubjectID)
+		w.add("a.engagement_id = ?", et.e.ID)
+		var id int64
+		return notFound(tx.queryRow(ctx, `SELECT a.id FROM sales_accounts a`+w.String(), w.args...).Scan(&id))
 	}
 	return nil
 }

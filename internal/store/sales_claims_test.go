@@ -107,8 +107,11 @@ func TestClaimsToScorecard(t *testing.T) {
 			}
 			other := &sales.Account{Name: "Unassigned AB"}
 			mustDo(t, db.Sales().CreateAccount(ctx, f.Manager, other))
-			if _, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: other.ID, Note: "An account I cannot see"}); errCode(err) != tandem.EInvalid {
-				t.Errorf("unassigned account claimed: %v", err)
+			if _, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: other.ID, Note: "An account I cannot see"}); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("unassigned account claimed (want ENotFound, as for a missing one): %v", err)
+			}
+			if _, err := claims.Create(ctx, f.VendorAgent, f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: other.ID + 1000000, Note: "An account that does not exist"}); !errors.Is(err, tandem.ErrNotFound) {
+				t.Errorf("missing account claimed: %v", err)
 			}
 			// The client was told; the partner cannot decide; another agent and partner B do not see the claim.
 			if _, n, err := db.Notifications.List(ctx, f.Manager, false, 50); err != nil || n != 5 {
@@ -429,7 +432,7 @@ func TestClaimVisibility(t *testing.T) {
 			if _, err := b.db.Claims().Create(ctx, b.agent2, b.f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: b.theirs, Note: "Mine, not theirs, really"}); err != nil {
 				t.Errorf("agent2 on their own account: %v", err)
 			}
-			if _, err := b.db.Claims().Create(ctx, b.agent2, b.f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: b.mine, Note: "Someone else's account"}); errCode(err) != tandem.EInvalid {
+			if _, err := b.db.Claims().Create(ctx, b.agent2, b.f.A1, sales.NewClaim{Kind: sales.ClaimLead, SubjectID: b.mine, Note: "Someone else's account"}); !errors.Is(err, tandem.ErrNotFound) {
 				t.Errorf("agent2 on another agent's account: %v", err)
 			}
 		})

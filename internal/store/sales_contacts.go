@@ -320,3 +320,73 @@ func (s *SalesStore) RevealAgents(ctx context.Context, p tandem.Principal, engag
 	}
 	return out, rows.Err()
 }
+
+// ContactMatch is a contact a name search found, as p may see it (its
+// phone numbers and e-mail addresses are not read), with its account.
+type ContactMatch struct {
+	Contact     sales.ContactView
+	AccountName string
+}
+
+// FindContactsLimit is the most contacts one name search returns.
+const FindContactsLimit = 50
+
+// FindContacts finds the contacts of the accounts p may see whose name
+// starts with q, case and accents ignored (sales.Fold; a q that folds to
+// nothing finds nothing), at most limit (1..FindContactsLimit) in the
+// order of their folded names. It never looks at phone numbers or e-mail
+// addresses. The search is a range of the sales_contacts_search index: a
+// contact's search text starts with its folded name. A partner's API
+// token reads within its hourly limit (sales.ReadLimit): past it,
+// ETooMany.
+func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q string, limit int) (_ []ContactMatch, err error) {
+	defer wrap(&err, "SalesStore.FindContacts")
+	if err := access.Can(p, access.SalesRead); err != nil {
+		return nil, err
+	}
+	prefix := sales.Fold(q)
+	if prefix == "" {
+		return []ContactMatch{}, nil
+	}
+	limit = max(1, min(limit, FindContactsLimit))
+	var w where
+	w.add("c.workspace_id = ?", p.WorkspaceID)
+	w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
+	salesAccountScope(&w, p)
+	// In the index's order (the workspace is one), so that the search
+	// stops at the page's end. SQLite, planning without statistics, would
+	// rather start from the workspace's accounts: for the client's people
+	// and a partner's manager, whose accounts are many, CROSS JOIN makes
+	// it read the contacts' range first; an agent's few accounts come
+	// first (a plain JOIN), whatever the prefix. PostgreSQL plans both
+	// alike by its statistics.
+	order := "c.search_text"
+	if s.db.dialect.name() == "postgres" {
+		order += ` COLLATE "C"`
+	}
+	order += ", c.workspace_id, c.id"
+	join := " JOIN sales_accounts a ON a.id = c.account_id"
+	if sales.ScopeOf(p.Role) != sales.ScopeAssigned {
+		join = " CROSS JOIN sales_accounts a"
+		w.add("a.id = c.account_id")
+	}
+	out, err := scanAll(ctx, s.db, func(r scanner, m *ContactMatch) error {
+		var c sales.Contact
+		var dm int64
+		if err := r.Scan(&c.ID, &c.WorkspaceID, &c.AccountID, &c.Name, &c.Position, &dm, &c.Notes, &c.CreatedAt, &c.UpdatedAt, &m.AccountName); err != nil {
+			return err
+		}
+		c.DecisionMaker, c.Phones, c.Emails = dm != 0, []sales.Detail{}, []sales.Detail{}
+		c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+		m.Contact = sales.ViewContact(p.Role, c)
+		return nil
+	}, `SELECT c.id, c.workspace_id, c.account_id, c.name, c.position, c.decision_maker, c.notes, c.created_at, c.updated_at, a.name
+		FROM sales_contacts c`+join+w.String()+` ORDER BY `+order+` LIMIT `+fmt.Sprint(limit), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.meterSalesRead(ctx, p, len(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -21,9 +21,21 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 	b.signIn("agent@alpha.example")
 	b.click(`.mainnav a[href="/sales/today"]`)
 	b.wantText("main h1", b.msg(i18n.EN, "sales.today.title"))
-	card := fmt.Sprintf("#call-%d", s.mine)
-	if n := b.count(card); n != 1 {
-		t.Fatalf("the call list has %d cards for the agent's account", n)
+	row := fmt.Sprintf("#call-%d", s.mine)
+	if n := b.count(row + ".call-selected"); n != 1 {
+		t.Fatalf("the call list has %d selected rows for the agent's account", n)
+	}
+	// One form for the whole list, filled for the selected row, whose
+	// phone number the agent sees masked.
+	if n := b.count("[data-call-form]"); n != 1 {
+		t.Fatalf("%d call forms, want one", n)
+	}
+	card := "#call-form"
+	if got := evalAs[string](b, `document.querySelector("`+card+`").getAttribute("action")`); got != fmt.Sprintf("/sales/accounts/%d/activities", s.mine) {
+		t.Fatalf("the call form logs on %q", got)
+	}
+	if phone := b.text(row + " .call-phone"); !strings.Contains(phone, "•") {
+		t.Errorf("the row's phone %q is not masked", phone)
 	}
 	// The first outcome has the focus: keys pick, Enter logs.
 	if got := evalAs[string](b, "document.activeElement.name + '=' + document.activeElement.value"); got != "outcome=no_answer" {

@@ -101,6 +101,13 @@ func TestClaimsAPI(t *testing.T) {
 			if r.status != 201 || deal.Revenue != 1200000 || deal.Currency == "" {
 				t.Fatalf("deal: %d %s", r.status, r.body)
 			}
+			// A lead on an account the agent cannot see (another partner's,
+			// unassigned) or that is missing: 404, as for a deal or a meeting.
+			for _, id := range []int64{s.otherPartner, s.unassigned, 999999} {
+				if r := s.anon().api("POST", base, agent, fmt.Sprintf(`{"kind":"qualified_lead","subject_id":%d,"note":"An account I cannot see"}`, id)); r.status != 404 {
+					t.Errorf("a lead on account %d: %d %s", id, r.status, r.body)
+				}
+			}
 			// Double claim: a conflict.
 			if r := s.anon().api("POST", base, agent, fmt.Sprintf(`{"kind":"qualified_lead","subject_id":%d,"note":"again, the same account"}`, s.mine)); r.status != 409 {
 				t.Errorf("double claim: %d %s", r.status, r.body)
@@ -164,7 +171,7 @@ func TestClaimsPages(t *testing.T) {
 				t.Errorf("short note: %d", r.status)
 			}
 			r = agent.post(path, url.Values{"kind": {"qualified_lead"}, "account_id": {fmt.Sprint(s.teamOnly)}, "note": {"Budget and need confirmed"}})
-			if r.status != 422 || !strings.Contains(r.body, claimMsg("claims.account_not_assigned")) {
+			if r.status != 404 { // an account the agent cannot see: the same answer as a missing one
 				t.Errorf("another's account: %d", r.status)
 			}
 			if r := agent.post(path, url.Values{"kind": {"qualified_lead"}, "account_id": {fmt.Sprint(s.mine)}, "note": {"Budget and need confirmed"}}); r.status != 303 {

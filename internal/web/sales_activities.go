@@ -427,7 +427,10 @@ func (s *server) showToday(w http.ResponseWriter, r *http.Request, x todayPage) 
 	for i, e := range t.CallList {
 		c := views.CallCard{AccountID: e.Account.ID, Account: e.Account.Name, URL: salesAccountPath(e.Account.ID),
 			City: e.Account.City, Contact: e.Contact, ContactID: e.ContactID, Due: e.Due, FollowUpID: due[e.Account.ID],
-			Action: salesAccountPath(e.Account.ID) + "/activities"}
+			Action: salesAccountPath(e.Account.ID) + "/activities", Select: fmt.Sprintf("/sales/today?focus=%d#call-form", e.Account.ID)}
+		if e.Phone.Value != "" {
+			c.Phone = sales.Display(e.Phone)
+		}
 		if e.LastCallAt.IsZero() {
 			c.LastCall = l.T("sales.today.never_called")
 		} else {
