@@ -70,7 +70,10 @@ type Waiting struct {
 	Due      time.Time    // when it must be done; zero when nothing is due
 	Left     time.Duration
 	Breached bool
-	Yours    bool // the caller's role is the one who acts on it
+	// Owner is the partner's membership the item is for (a deliverable's
+	// assignee, a claim's claimant); 0 for the whole partner.
+	Owner int64
+	Yours bool // the caller is the one who acts on it
 }
 
 // rank is k's place in Kinds.
@@ -115,20 +118,28 @@ func Acts(role tandem.Role, k Kind) bool {
 	return false
 }
 
-// Shown reports whether role sees what waits of kind k on its home: the
-// client's people see everything on the client's side; the partner's
-// manager also what his side waits for from the client; an agent only
-// his own work.
+// Shown reports whether role sees what waits of kind k: the client's
+// people see everything on the client's side; the partner's people also
+// what their side waits for from the client. Which records they see at
+// all is the store's scope (their partner's, an agent's assigned
+// engagements).
 func Shown(role tandem.Role, k Kind) bool {
 	switch role {
 	case tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer:
 		return k != KindReturned && k != KindDisputed && k != KindDue
-	case tandem.RoleVendorManager:
+	case tandem.RoleVendorManager, tandem.RoleVendorAgent:
 		return true
-	case tandem.RoleVendorAgent:
-		return Acts(role, k)
 	}
 	return false
+}
+
+// Yours reports whether p acts on w: p's role acts on its kind and, for an
+// agent, it is his or nobody's in particular.
+func Yours(p tandem.Principal, w Waiting) bool {
+	if !Acts(p.Role, w.Kind) {
+		return false
+	}
+	return p.Role != tandem.RoleVendorAgent || w.Owner == 0 || w.Owner == p.MembershipID
 }
 
 // Sort orders what waits: the most pressing kind first, then the soonest
@@ -149,13 +160,13 @@ func Sort(ws []Waiting) {
 	})
 }
 
-// For keeps what waits that role sees, marks what role acts on, and sorts
-// it.
-func For(role tandem.Role, ws []Waiting) []Waiting {
+// For keeps what waits that p's role sees, marks what p acts on (Yours),
+// and sorts it.
+func For(p tandem.Principal, ws []Waiting) []Waiting {
 	out := []Waiting{}
 	for _, w := range ws {
-		if Shown(role, w.Kind) {
-			w.Yours = Acts(role, w.Kind)
+		if Shown(p.Role, w.Kind) {
+			w.Yours = Yours(p, w)
 			out = append(out, w)
 		}
 	}
@@ -238,7 +249,7 @@ func ValueWaits(v ownmetric.Value) (Waiting, bool) {
 // and not accepted is overdue; a returned one waits for the partner; one
 // not yet submitted and due within DueSoon of now is due.
 func DeliverableWaits(d work.Deliverable, now time.Time) (Waiting, bool) {
-	w := Waiting{EngagementID: d.EngagementID, RecordID: d.ID, Title: d.Title, Due: d.DueAt, Since: d.UpdatedAt}
+	w := Waiting{EngagementID: d.EngagementID, RecordID: d.ID, Title: d.Title, Due: d.DueAt, Since: d.UpdatedAt, Owner: d.AssigneeID}
 	switch {
 	case d.Status == work.StatusAccepted:
 		return Waiting{}, false
@@ -263,7 +274,7 @@ func ClaimWaits(c sales.Claim, now time.Time) (Waiting, bool) {
 	if title == "" {
 		title = c.AccountName
 	}
-	w := Waiting{EngagementID: c.EngagementID, RecordID: c.ID, Title: title}
+	w := Waiting{EngagementID: c.EngagementID, RecordID: c.ID, Title: title, Owner: c.ClaimantID}
 	switch {
 	case c.Status == sales.ClaimOpen:
 		w.Kind, w.Since, w.Due = KindClaim, c.ClaimedAt, c.WindowEnds

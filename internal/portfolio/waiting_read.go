@@ -37,9 +37,6 @@ func readWaiting(ctx context.Context, db *store.DB, p tandem.Principal, it *Item
 				return nil, err
 			}
 			for _, d := range ds {
-				if p.Role == tandem.RoleVendorAgent && d.AssigneeID != p.MembershipID {
-					continue // an agent's home lists his own work
-				}
 				add(DeliverableWaits(d, now))
 			}
 			if len(ds) < pg.Limit || pg.Offset+len(ds) >= total {
@@ -76,16 +73,13 @@ func readWaiting(ctx context.Context, db *store.DB, p tandem.Principal, it *Item
 			return nil, err
 		}
 		for _, c := range cs {
-			if p.Role == tandem.RoleVendorAgent && c.ClaimantID != p.MembershipID {
-				continue
-			}
 			add(ClaimWaits(c, now))
 		}
 	}
 	for i := range ws {
 		ws[i].EngagementTitle = e.Title
 	}
-	return For(p.Role, ws), nil
+	return For(p, ws), nil
 }
 
 // waitingOn reads what waits on the item's engagement into it.Waiting and
