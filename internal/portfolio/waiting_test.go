@@ -243,7 +243,7 @@ func TestWaitingByRole(t *testing.T) {
 			partner := append(slices.Clone(client), "returned", "due")
 			yoursPartner := []string{"request_breached", "deliverables_overdue", "request_at_risk", "returned", "due"}
 			for _, c := range []struct {
-				p                tandem.Principal
+				p               tandem.Principal
 				a1, a1Yours, b1 []string
 			}{
 				{f.Owner, client, client, []string{"notice"}},
