@@ -93,15 +93,15 @@ func (k Kind) Key() i18n.Key { return i18n.K("attention.kind." + string(k)) }
 func (k Kind) CountKey() i18n.Key { return i18n.K("attention.count." + string(k)) }
 
 // Acts reports whether role is who acts on what waits of kind k: the
-// client's owners and managers decide, acknowledge, review and watch the
-// SLA and the scorecard; the partner's people deliver and answer requests.
-// A viewer acts on nothing.
+// client's owners and managers decide, acknowledge, review and chase the
+// requests whose clock runs out (late work, returned work and the
+// scorecard wait for the partner); the partner's people deliver and
+// answer requests. A viewer acts on nothing.
 func Acts(role tandem.Role, k Kind) bool {
 	switch role {
 	case tandem.RoleOwner, tandem.RoleManager:
 		switch k {
-		case KindNotice, KindSubmission, KindValue, KindClaim, KindProposal, KindRequestBreached, KindRequestAtRisk,
-			KindOverdue, KindOffTrack, KindAtRisk:
+		case KindNotice, KindSubmission, KindValue, KindClaim, KindProposal, KindRequestBreached, KindRequestAtRisk:
 			return true
 		}
 	case tandem.RoleVendorManager:
@@ -119,14 +119,15 @@ func Acts(role tandem.Role, k Kind) bool {
 }
 
 // Shown reports whether role sees what waits of kind k: the client's
-// people see everything on the client's side; the partner's people also
+// people all but the partner's own planning (work due soon, a dispute to
+// take up); the partner's people also
 // what their side waits for from the client. Which records they see at
 // all is the store's scope (their partner's, an agent's assigned
 // engagements).
 func Shown(role tandem.Role, k Kind) bool {
 	switch role {
 	case tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer:
-		return k != KindReturned && k != KindDisputed && k != KindDue
+		return k != KindDisputed && k != KindDue
 	case tandem.RoleVendorManager, tandem.RoleVendorAgent:
 		return true
 	}

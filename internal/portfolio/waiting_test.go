@@ -148,9 +148,9 @@ func TestWaitingForRoles(t *testing.T) {
 		p            tandem.Principal
 		shown, yours []string
 	}{
-		{tandem.Principal{Role: tandem.RoleOwner}, []string{"request_breached", "notice", "notice", "proposal"}, []string{"request_breached", "notice", "notice", "proposal"}},
-		{tandem.Principal{Role: tandem.RoleManager}, []string{"request_breached", "notice", "notice", "proposal"}, []string{"request_breached", "notice", "notice", "proposal"}},
-		{tandem.Principal{Role: tandem.RoleViewer}, []string{"request_breached", "notice", "notice", "proposal"}, nil},
+		{tandem.Principal{Role: tandem.RoleOwner}, []string{"request_breached", "notice", "notice", "proposal", "returned"}, []string{"request_breached", "notice", "notice", "proposal"}},
+		{tandem.Principal{Role: tandem.RoleManager}, []string{"request_breached", "notice", "notice", "proposal", "returned"}, []string{"request_breached", "notice", "notice", "proposal"}},
+		{tandem.Principal{Role: tandem.RoleViewer}, []string{"request_breached", "notice", "notice", "proposal", "returned"}, nil},
 		{tandem.Principal{Role: tandem.RoleVendorManager}, []string{"request_breached", "notice", "notice", "proposal", "returned", "due", "due"},
 			[]string{"request_breached", "returned", "due", "due"}},
 		// The agent acts on his own due work and on what is nobody's in particular.
@@ -239,15 +239,16 @@ func TestWaitingByRole(t *testing.T) {
 			must(db.Requests.Create(ctx, f.Manager, &request.Request{EngagementID: f.A1, ServiceKey: svc, Title: "Server down", Priority: "urgent"}))
 			clock.Add(30 * time.Minute) // 11:30
 
-			client := []string{"request_breached", "deliverables_overdue", "request_at_risk", "notice", "submission", "value", "proposal"}
-			partner := append(slices.Clone(client), "returned", "due")
+			client := []string{"request_breached", "deliverables_overdue", "request_at_risk", "notice", "submission", "value", "proposal", "returned"}
+			clientYours := []string{"request_breached", "request_at_risk", "notice", "submission", "value", "proposal"}
+			partner := append(slices.Clone(client), "due")
 			yoursPartner := []string{"request_breached", "deliverables_overdue", "request_at_risk", "returned", "due"}
 			for _, c := range []struct {
 				p               tandem.Principal
 				a1, a1Yours, b1 []string
 			}{
-				{f.Owner, client, client, []string{"notice"}},
-				{f.Manager, client, client, []string{"notice"}},
+				{f.Owner, client, clientYours, []string{"notice"}},
+				{f.Manager, client, clientYours, []string{"notice"}},
 				{f.Viewer, client, nil, []string{"notice"}},
 				{f.VendorManager, partner, yoursPartner, nil},
 				// The returned deliverable is the partner manager's, not the agent's.

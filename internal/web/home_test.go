@@ -17,7 +17,8 @@ import (
 // A1 (partner A) and B1 (partner B) live and, waiting:
 //   - on A1, the agent's notice about "Stockholm hotels" (the client's to
 //     acknowledge), the submitted "Call list" (the client's to review) and
-//     "Weekly report" due Thursday, assigned to the agent;
+//     "Weekly report" due Thursday, assigned to the agent, and "Scripts",
+//     returned to the partner;
 //   - on B1, partner B's notice "Beta is short of staff".
 type homeEnv struct {
 	*env
@@ -54,6 +55,10 @@ func newHomeEnv(t *testing.T, dialect string) *homeEnv {
 	call := add("Call list", 10*24*time.Hour, 0)
 	_, err = e.db.Work.Submit(ctx, f.VendorAgent, call.ID, "", nil)
 	must(err)
+	scripts := add("Scripts", 10*24*time.Hour, 0)
+	_, err = e.db.Work.Submit(ctx, f.VendorAgent, scripts.ID, "", nil)
+	must(err)
+	must(e.db.Work.Review(ctx, f.Manager, scripts.ID, work.Review{Reason: work.ReturnReasons[0]}))
 	report := add("Weekly report", 3*24*time.Hour, f.VendorAgent.MembershipID)
 	n := &notice.Notice{EngagementID: f.A1, Category: notice.CategoryDeadline, DeliverableID: hotels.ID, Text: "The register is late."}
 	must(e.db.Notices.File(ctx, f.VendorAgent, n))
@@ -88,12 +93,12 @@ func TestHomeByRole(t *testing.T) {
 				never     []string // nowhere on the page
 				yoursGone bool     // no "home-yours" section at all
 			}{
-				{"owner", f.Owner, []string{"Stockholm hotels", "Call list", "Beta is short of staff"}, nil, []string{"Weekly report"}, false},
-				{"manager", f.Manager, []string{"Stockholm hotels", "Call list", "Beta is short of staff"}, nil, []string{"Weekly report"}, false},
-				{"viewer", f.Viewer, nil, []string{"Stockholm hotels", "Call list", "Beta is short of staff"}, []string{"Weekly report"}, true},
-				{"partner manager A", f.VendorManager, []string{"Weekly report"}, []string{"Stockholm hotels", "Call list"}, []string{"Beta is short of staff"}, false},
-				{"partner manager B", f.VendorManagerB, nil, []string{"Beta is short of staff"}, []string{"Stockholm hotels", "Call list", "Weekly report"}, false},
-				{"agent", f.VendorAgent, []string{"Weekly report"}, nil, []string{"Beta is short of staff", "Stockholm hotels", "Call list"}, false},
+				{"owner", f.Owner, []string{"Stockholm hotels", "Call list", "Beta is short of staff"}, []string{"Scripts"}, []string{"Weekly report"}, false},
+				{"manager", f.Manager, []string{"Stockholm hotels", "Call list", "Beta is short of staff"}, []string{"Scripts"}, []string{"Weekly report"}, false},
+				{"viewer", f.Viewer, nil, []string{"Stockholm hotels", "Call list", "Beta is short of staff", "Scripts"}, []string{"Weekly report"}, true},
+				{"partner manager A", f.VendorManager, []string{"Weekly report", "Scripts"}, []string{"Stockholm hotels", "Call list"}, []string{"Beta is short of staff"}, false},
+				{"partner manager B", f.VendorManagerB, nil, []string{"Beta is short of staff"}, []string{"Stockholm hotels", "Call list", "Weekly report", "Scripts"}, false},
+				{"agent", f.VendorAgent, []string{"Weekly report", "Scripts"}, nil, []string{"Beta is short of staff", "Stockholm hotels", "Call list"}, false},
 			} {
 				r := h.as(c.p).get("/")
 				if r.status != 200 {
