@@ -1,6 +1,7 @@
 package portfolio
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -339,5 +340,40 @@ func Summarize(ws []Waiting) []Attention {
 			out = append(out, Attention{Reason: Reason(c.Kind), Count: c.N})
 		}
 	}
+	return out
+}
+
+// Risk orders engagements for a director: those with a KPI off track or
+// something gone wrong (a clock run out, late or returned work) first, the
+// most such items first; then by how much waits on them; then the lower
+// total score (none at all last among equals); then by title.
+func Risk(items []Item) []Item {
+	out := slices.Clone(items)
+	bad := func(it *Item) (n int) {
+		for _, w := range it.Waiting {
+			switch w.Kind {
+			case KindRequestBreached, KindOffTrack, KindOverdue, KindReturned:
+				n++
+			}
+		}
+		return n
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if x, y := bad(a), bad(b); x != y {
+			return x > y
+		}
+		if len(a.Waiting) != len(b.Waiting) {
+			return len(a.Waiting) > len(b.Waiting)
+		}
+		ca, cb := a.Current(), b.Current()
+		if ca.HasTotal != cb.HasTotal {
+			return ca.HasTotal
+		}
+		if ca.HasTotal && ca.Total != cb.Total {
+			return ca.Total < cb.Total
+		}
+		return a.Engagement.Title < b.Engagement.Title
+	})
 	return out
 }

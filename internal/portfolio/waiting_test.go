@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/ownmetric"
@@ -15,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
@@ -329,4 +331,37 @@ func sameSet(a, b []string) bool {
 	sort.Strings(a)
 	sort.Strings(b)
 	return slices.Equal(a, b)
+}
+
+// The director's order: something gone wrong first (the most first), then
+// the most waiting, then the lower score, no score last, then the title.
+func TestRisk(t *testing.T) {
+	t.Parallel()
+	item := func(title string, total int, scored bool, kinds ...portfolio.Kind) portfolio.Item {
+		it := portfolio.Item{Engagement: engagement.Engagement{Title: title}}
+		it.Trend.Scorecards = []store.Scorecard{{Scorecard: kpi.Scorecard{Total: total, HasTotal: scored}}}
+		for _, k := range kinds {
+			it.Waiting = append(it.Waiting, portfolio.Waiting{Kind: k})
+		}
+		return it
+	}
+	items := []portfolio.Item{
+		item("Calm", 9000, true),
+		item("Unscored", 0, false),
+		item("Low", 3000, true),
+		item("Busy", 9000, true, portfolio.KindNotice, portfolio.KindProposal),
+		item("Late", 9000, true, portfolio.KindOverdue),
+		item("Worse", 9000, true, portfolio.KindOffTrack, portfolio.KindRequestBreached),
+		item("Asks", 9000, true, portfolio.KindValue),
+	}
+	var got []string
+	for _, it := range portfolio.Risk(items) {
+		got = append(got, it.Engagement.Title)
+	}
+	if want := []string{"Worse", "Late", "Busy", "Asks", "Low", "Calm", "Unscored"}; !slices.Equal(got, want) {
+		t.Errorf("risk order %v, want %v", got, want)
+	}
+	if items[0].Engagement.Title != "Calm" {
+		t.Error("Risk sorted its argument")
+	}
 }

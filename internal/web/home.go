@@ -72,6 +72,24 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	if p.Role == tandem.RoleOwner || p.Role == tandem.RoleViewer {
+		for i, it := range portfolio.Risk(pf.Items) {
+			if i == homeTop {
+				break
+			}
+			cur := it.Current()
+			row := views.HomeRisk{Title: it.Engagement.Title, Link: scorecardURL(it.Engagement.ID, pf.Period), Partner: it.Engagement.PartnerName,
+				Reason: l.T("home.on_course"), Tone: "ok"}
+			row.Standing, row.StandingTone = standing(l, cur.Scorecard)
+			if len(it.Attention) > 0 {
+				row.Reason, row.Tone = attentionLabel(l, cur.Metrics, it.Attention[0]), kindTone(portfolio.Kind(it.Attention[0].Reason))
+				if more := len(it.Waiting) - it.Attention[0].Count; more > 0 {
+					row.More = l.N("home.more", int64(more))
+				}
+			}
+			d.Risk = append(d.Risk, row)
+		}
+	}
 	for _, c := range portfolio.Counts(all) {
 		d.Counts = append(d.Counts, views.HomeCount{Label: l.N(string(c.Kind.CountKey()), int64(c.N)), Tone: kindTone(c.Kind)})
 	}

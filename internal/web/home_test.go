@@ -124,6 +124,16 @@ func TestHomeByRole(t *testing.T) {
 					}
 				}
 			}
+			// The owner's portfolio by risk: A1 (work returned, three things
+			// waiting) before B1 (one notice), each with its first reason.
+			risk := section(h.as(f.Owner).get("/").body, "home-risk")
+			if a, b := strings.Index(risk, "Alpha outbound"), strings.Index(risk, "Beta helpdesk"); a < 0 || b < a ||
+				!strings.Contains(risk[a:b], "1 notice to acknowledge") || !strings.Contains(risk[a:b], "and 2 more") {
+				t.Errorf("owner's portfolio by risk: %s", risk)
+			}
+			if section(h.as(f.Manager).get("/").body, "home-risk") != "" {
+				t.Error("the manager's home shows the portfolio by risk")
+			}
 			// The manager's "waiting for you" comes before his engagements.
 			body := h.as(f.Manager).get("/").body
 			if strings.Index(body, `id="home-yours"`) > strings.Index(body, "Alpha outbound") {
