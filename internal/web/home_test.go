@@ -134,6 +134,16 @@ func TestHomeByRole(t *testing.T) {
 			if section(h.as(f.Manager).get("/").body, "home-risk") != "" {
 				t.Error("the manager's home shows the portfolio by risk")
 			}
+			// The API's portfolio counts the same, and what the caller acts on:
+			// on A1 for the owner 1 notice, 1 submission (hers) and 1 returned
+			// deliverable (the partner's).
+			api := h.anon().api("GET", "/api/v1/portfolio", h.token(f.Owner), "")
+			for _, want := range []string{`"kind":"notice","label":"1 notice to acknowledge","count":1,"yours":1`,
+				`"kind":"submission","label":"1 submission to review","count":1,"yours":1`, `"kind":"returned","label":"1 deliverable returned","count":1,"yours":0`} {
+				if !strings.Contains(api.body, want) {
+					t.Errorf("API portfolio lacks %s: %s", want, api.body)
+				}
+			}
 			// The manager's "waiting for you" comes before his engagements.
 			body := h.as(f.Manager).get("/").body
 			if strings.Index(body, `id="home-yours"`) > strings.Index(body, "Alpha outbound") {
