@@ -32,6 +32,9 @@ func (r Reason) Key() i18n.Key {
 	case ReasonOverdue:
 		return i18n.K("portfolio.overdue")
 	}
+	if k := Kind(r); k.rank() < len(Kinds) {
+		return k.CountKey()
+	}
 	return i18n.K("portfolio.attention")
 }
 
@@ -74,16 +77,4 @@ func Overdue(n int) []Attention {
 type source func(ctx context.Context, db *store.DB, p tandem.Principal, it *Item) ([]Attention, error)
 
 // sources are read in this order for each engagement.
-var sources = []source{kpisOffTrack, deliverablesOverdue}
-
-func kpisOffTrack(_ context.Context, _ *store.DB, _ tandem.Principal, it *Item) ([]Attention, error) {
-	return OffTrack(it.Current().Scorecard), nil
-}
-
-func deliverablesOverdue(ctx context.Context, db *store.DB, p tandem.Principal, it *Item) ([]Attention, error) {
-	_, n, err := db.Work.List(ctx, p, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: it.Engagement.ID, Overdue: true})
-	if err != nil {
-		return nil, err
-	}
-	return Overdue(n), nil
-}
+var sources = []source{waitingOn}

@@ -24,6 +24,9 @@ type Item struct {
 	Engagement engagement.Engagement
 	Trend      Trend // the last TrendPeriods periods of the portfolio's kind
 	Attention  []Attention
+	// Waiting is what waits on the engagement that the caller sees
+	// (For), most pressing first; Attention counts it.
+	Waiting []Waiting
 }
 
 // Current is the engagement's scorecard of the current period.

@@ -42,6 +42,7 @@ type DeliverableFilter struct {
 	EngagementID int64
 	Status       string
 	Overdue      bool // not accepted and past due now
+	Open         bool // not accepted
 }
 
 // List returns the deliverables p may see (those of the engagements p may
@@ -73,6 +74,9 @@ func deliverableWhere(p tandem.Principal, f DeliverableFilter, now time.Time) wh
 	}
 	if f.Overdue {
 		w.add("d.status <> ? AND d.due_at < ?", string(work.StatusAccepted), now)
+	}
+	if f.Open {
+		w.add("d.status <> ?", string(work.StatusAccepted))
 	}
 	return w
 }

@@ -376,6 +376,12 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		Start string `json:"start"`
 		Total *int   `json:"total"` // hundredths of a point
 	}
+	type waits struct {
+		Kind  string `json:"kind"`
+		Label string `json:"label"`
+		Count int    `json:"count"`
+		Yours int    `json:"yours"`
+	}
 	type item struct {
 		EngagementID  int64    `json:"engagement_id"`
 		Title         string   `json:"title"`
@@ -388,6 +394,7 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		Trend         []point  `json:"trend"`
 		OffTrack      []string `json:"off_track"` // keys of this month's KPIs that are off track
 		Overdue       int      `json:"overdue"`   // deliverables overdue now
+		Waiting       []waits  `json:"waiting"`   // what waits, by kind (portfolio.Counts)
 	}
 	out := struct {
 		Period apiPeriod `json:"period"`
@@ -404,6 +411,16 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 				pt.Total = &total
 			}
 			it.Trend = append(it.Trend, pt)
+		}
+		it.Waiting = []waits{}
+		for _, c := range portfolio.Counts(pi.Waiting) {
+			w := waits{Kind: string(c.Kind), Label: l.N(string(c.Kind.CountKey()), int64(c.N)), Count: c.N}
+			for _, x := range pi.Waiting {
+				if x.Kind == c.Kind && x.Yours {
+					w.Yours++
+				}
+			}
+			it.Waiting = append(it.Waiting, w)
 		}
 		for _, a := range pi.Attention {
 			switch a.Reason {

@@ -1,27 +1,98 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
 
-// home is the first page after signing in: client people see their partners
-// and engagements, partner people the engagements they serve.
+// homeTop is how many items each list of a home shows; the rest are
+// counted.
+const homeTop = 12
+
+// home is the first page after signing in, one per role: the owner reads
+// the portfolio's headline and what needs attention; a manager first what
+// waits for him; a viewer an overview; the partner's manager what the
+// client asked of his people; an agent his Today and his work. Every item
+// links to where it is done; the portfolio's attention column counts the
+// same items (portfolio.Waiting).
 func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	if !st.member {
 		return redirect(w, r, "/workspaces")
 	}
-	ctx, p := r.Context(), st.principal
-	d := views.HomeData{Vendor: p.Side() == tandem.SidePartner, CanWrite: access.Allows(p.Role, access.EngagementsWrite)}
-	var err error
-	top := tandem.Page{Sort: "-created", Limit: 12}
+	ctx, p, l := r.Context(), st.principal, st.loc
+	d := views.HomeData{Role: string(p.Role), Vendor: p.Side() == tandem.SidePartner, CanWrite: access.Allows(p.Role, access.EngagementsWrite)}
+	pf, err := portfolio.Read(ctx, s.db, p, kpi.Month)
+	if err != nil {
+		return err
+	}
+	now := s.db.Now()
+	var all []portfolio.Waiting
+	metrics := map[int64][]contract.MetricDef{}
+	for _, it := range pf.Items {
+		all = append(all, it.Waiting...)
+		metrics[it.Engagement.ID] = it.Current().Metrics
+		if it.Engagement.Status == engagement.StatusActive {
+			d.Live++
+		}
+		if it.Current().HasTotal {
+			d.Scored++
+		}
+		for _, a := range it.Attention {
+			if a.Reason == portfolio.ReasonOffTrack {
+				d.OffTrack++
+				break
+			}
+		}
+	}
+	portfolio.Sort(all)
+	for _, x := range all {
+		item := homeItem(l, x, metrics[x.EngagementID], pf.Period, now)
+		if x.Yours {
+			d.YoursTotal++
+			if len(d.Yours) < homeTop {
+				d.Yours = append(d.Yours, item)
+			}
+		} else {
+			d.OthersTotal++
+			if len(d.Others) < homeTop {
+				d.Others = append(d.Others, item)
+			}
+		}
+	}
+	if p.Role == tandem.RoleOwner || p.Role == tandem.RoleViewer {
+		for i, it := range portfolio.Risk(pf.Items) {
+			if i == homeTop {
+				break
+			}
+			cur := it.Current()
+			row := views.HomeRisk{Title: it.Engagement.Title, Link: scorecardURL(it.Engagement.ID, pf.Period), Partner: it.Engagement.PartnerName,
+				Reason: l.T("home.on_course"), Tone: "ok"}
+			row.Standing, row.StandingTone = standing(l, cur.Scorecard)
+			if len(it.Attention) > 0 {
+				row.Reason, row.Tone = attentionLabel(l, cur.Metrics, it.Attention[0]), kindTone(portfolio.Kind(it.Attention[0].Reason))
+				if more := len(it.Waiting) - it.Attention[0].Count; more > 0 {
+					row.More = l.N("home.more", int64(more))
+				}
+			}
+			d.Risk = append(d.Risk, row)
+		}
+	}
+	for _, c := range portfolio.Counts(all) {
+		d.Counts = append(d.Counts, views.HomeCount{Label: l.N(string(c.Kind.CountKey()), int64(c.N)), Tone: kindTone(c.Kind)})
+	}
 	if d.Engagements, d.EngagementTotal, err = s.db.Engagements.List(ctx, p, tandem.Page{Sort: "status", Limit: 12}, store.EngagementFilter{}); err != nil {
 		return err
 	}
@@ -29,20 +100,114 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		if pa, err := s.db.Partners.Get(ctx, p, p.PartnerID); err == nil {
 			d.PartnerName = pa.LegalName
 		}
+		if hasSales(d.Engagements) && access.Allows(p.Role, access.SalesLog) {
+			t, err := s.db.Sales().Today(ctx, p, now)
+			if err != nil {
+				return err
+			}
+			d.Today = &views.HomeToday{FollowUps: len(t.FollowUps), Meetings: len(t.Meetings), Deals: len(t.Deals)}
+			for i, f := range t.FollowUps {
+				if i == 3 {
+					break
+				}
+				d.Today.Next = append(d.Today.Next, views.HomeItem{Title: f.AccountName, When: l.DateTime(f.ScheduledAt), Tone: dueTone(f.ScheduledAt, now),
+					Link: "/sales/today"})
+			}
+		}
 	} else {
+		top := tandem.Page{Sort: "-created", Limit: 12}
 		if d.Partners, d.PartnerTotal, err = s.db.Partners.List(ctx, p, top, ""); err != nil {
 			return err
 		}
 		if _, d.ActivePartners, err = s.db.Partners.List(ctx, p, tandem.Page{Limit: 1}, string(partner.StatusActive)); err != nil {
 			return err
 		}
-		if _, d.ActiveEngagements, err = s.db.Engagements.List(ctx, p, tandem.Page{Limit: 1}, store.EngagementFilter{Status: string(engagement.StatusActive)}); err != nil {
-			return err
-		}
 	}
-	return s.page(w, r, views.Home(s.nav(r, st.loc.T("nav.home"), "home"), d))
+	return s.page(w, r, views.Home(s.nav(r, l.T("nav.home"), "home"), d))
 }
 
+// hasSales reports whether any of es is a sales engagement (the Today list
+// is theirs).
+func hasSales(es []engagement.Engagement) bool {
+	for _, e := range es {
+		if e.Kind == engagement.KindSales {
+			return true
+		}
+	}
+	return false
+}
+
+// homeItem is one waiting item in the reader's language, with the link to
+// where it is done.
+func homeItem(l *i18n.Localizer, x portfolio.Waiting, defs []contract.MetricDef, period kpi.Period, now time.Time) views.HomeItem {
+	e := recordPath("/engagements", x.EngagementID)
+	it := views.HomeItem{What: l.T(string(x.Kind.Key())), Title: x.Title, Engagement: x.EngagementTitle, EngagementLink: e,
+		Tone: kindTone(x.Kind), Yours: x.Yours}
+	switch x.Kind {
+	case portfolio.KindRequestBreached, portfolio.KindRequestAtRisk:
+		it.Link = requestPath(x.EngagementID, int(x.RecordID))
+		switch {
+		case x.Breached:
+			it.When = l.T("request.clock.overdue", "duration", businessDuration(l, x.Left))
+		case !x.Due.IsZero() || x.Left > 0:
+			it.When = l.T("request.clock.left", "duration", businessDuration(l, x.Left))
+		default:
+			it.When = l.T("attention.since", "date", l.Date(x.Since))
+		}
+	case portfolio.KindNotice:
+		it.Link = fmt.Sprintf("%s/notices#notice-%d", e, x.RecordID)
+		it.When = l.T("attention.since", "date", l.Date(x.Since))
+	case portfolio.KindValue:
+		it.Link = fmt.Sprintf("%s/values#value-%d", e, x.RecordID)
+		it.Title = metricName(l, defs, x.Metric)
+		it.When = l.T("attention.since", "date", l.Date(x.Since))
+	case portfolio.KindProposal:
+		it.Link = fmt.Sprintf("%s/proposals#proposal-%d", e, x.RecordID)
+		it.When = l.T("attention.since", "date", l.Date(x.Since))
+	case portfolio.KindClaim, portfolio.KindDisputed:
+		it.Link = e + "/sales/claims"
+		if x.Kind == portfolio.KindClaim {
+			it.When = l.T("attention.decide_by", "date", l.DateTime(x.Due))
+		} else {
+			it.When = l.T("attention.disputed_on", "date", l.Date(x.Since))
+		}
+	case portfolio.KindOffTrack, portfolio.KindAtRisk:
+		it.Link = scorecardURL(x.EngagementID, period)
+		it.Title = kpiName(l, defs, x.KPI)
+		it.When = periodLabel(l, period)
+	default: // deliverables
+		it.Link = recordPath("/deliverables", x.RecordID)
+		switch {
+		case x.Due.IsZero():
+			it.When = l.T("attention.since", "date", l.Date(x.Since))
+		case x.Due.Before(now):
+			it.When = l.T("attention.overdue_since", "date", l.Date(x.Due))
+		default:
+			it.When = l.T("attention.due", "date", l.Date(x.Due))
+		}
+	}
+	return it
+}
+
+// kindTone is the badge tone of what waits: red for what has gone wrong,
+// amber for what runs out soon, blue for a decision to take.
+func kindTone(k portfolio.Kind) string {
+	switch k {
+	case portfolio.KindRequestBreached, portfolio.KindOffTrack, portfolio.KindOverdue, portfolio.KindReturned, portfolio.KindDisputed:
+		return "bad"
+	case portfolio.KindRequestAtRisk, portfolio.KindAtRisk, portfolio.KindDue, portfolio.KindClaim:
+		return "warn"
+	}
+	return "info"
+}
+
+// dueTone is red for a time already past, amber otherwise.
+func dueTone(t, now time.Time) string {
+	if t.Before(now) {
+		return "bad"
+	}
+	return "warn"
+}
 func (s *server) workspaces(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	ms, err := s.db.Accounts.MembershipsOf(r.Context(), st.user.ID)
