@@ -395,7 +395,7 @@ func (pl *PipelinePlanner) account(r *pipelineRow) (ContactRef, bool) {
 	for _, ph := range r.phones {
 		if ref, ok := pl.keys.Phones[PhoneKey(ph)]; ok {
 			if ref.AccountID == 0 {
-				pl.fail(r, FieldContactPhone, "sales.batch.ambiguous")
+				pl.fail(r, FieldContactPhone, "sales.import.ambiguous")
 				return ContactRef{}, false
 			}
 			return ref, true
@@ -404,7 +404,7 @@ func (pl *PipelinePlanner) account(r *pipelineRow) (ContactRef, bool) {
 	for _, em := range r.emails {
 		if ref, ok := pl.keys.Emails[strings.ToLower(em)]; ok {
 			if ref.AccountID == 0 {
-				pl.fail(r, FieldContactEmail, "sales.batch.ambiguous")
+				pl.fail(r, FieldContactEmail, "sales.import.ambiguous")
 				return ContactRef{}, false
 			}
 			return ref, true

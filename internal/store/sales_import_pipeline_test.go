@@ -69,7 +69,7 @@ func TestImportDealsPresets(t *testing.T) {
 					// two product rows repeating the total 18 000,00: 1,800,000, not 3,600,000
 					"Поставка кофе":          {`ООО "Балтийский Кофе"`, 1800000, "new", agent, "", false},
 					"Обслуживание кофемашин": {`ООО "Балтийский Кофе"`, 500000, "presented", 0, "", false},
-					"Пилот":                  {`АО "Нордик Отель"`, 0, "won", agent2, "", true},
+					"Пилот": {`АО "Нордик Отель"`, 0, "won", agent2, "", true},
 				}},
 				{"hubspot_deals.csv", "hubspot", 0, map[string]wantDeal{
 					"Conference package": {"Hotell Malmö Syd AB", 1250050, "presented", agent, "", false},
