@@ -98,6 +98,13 @@ func TestPipelineImportAPIAndPage(t *testing.T) {
 			// The page: the form, a preview of the activities sample, the import.
 			page := fmt.Sprintf("/engagements/%d/sales/import", f.A1)
 			c := e.as(f.Manager)
+			board := fmt.Sprintf("/engagements/%d/sales/board", f.A1)
+			if r := c.get(board); !strings.Contains(r.body, `id="pipeline-import"`) {
+				t.Errorf("the manager's board has no link to the import")
+			}
+			if r := e.as(f.VendorManager).get(board); r.status != 200 || strings.Contains(r.body, `id="pipeline-import"`) {
+				t.Errorf("the partner's board: %d, with the link to the import", r.status)
+			}
 			if r := c.get(page); r.status != 200 || !strings.Contains(r.body, `name="kind"`) {
 				t.Fatalf("page: %d", r.status)
 			}
