@@ -232,9 +232,12 @@ func DetectPreset(header []string) (Preset, Mapping, bool) {
 //   - Pipedrive: "Deal - ID", "Deal - Title", "Deal - Value", "Deal -
 //     Currency", "Deal - Expected close date", "Deal - Stage", "Deal -
 //     Owner", "Deal - Lost reason", "Deal - Deal created", "Organization -
-//     Name"; activities "Activity - Type", "Activity - Due date",
-//     "Activity - Duration", "Activity - Note", "Activity - Assigned to
-//     user", "Person - Phone", "Organization - Name".
+//     Name".
+//   - Activities: no CRM preset. Their exports split what a call is over
+//     columns Tandem would have to guess at (Pipedrive: a due date and a
+//     due time in two columns, a duration as hh:mm where a dialer writes
+//     m:ss); the plain headers of the "tandem" preset (English, Russian,
+//     Swedish) are mapped, anything else by hand.
 
 // DealPresets are the known layouts of deal exports.
 var DealPresets = []Preset{
@@ -313,17 +316,6 @@ var DealPresets = []Preset{
 
 // ActivityPresets are the known layouts of activity exports.
 var ActivityPresets = []Preset{
-	preset("pipedrive", map[ImportField][]string{
-		FieldActKind:      {"Activity - Type"},
-		FieldActAt:        {"Activity - Due date", "Activity - Due time", "Activity - Marked as done time"},
-		FieldActDuration:  {"Activity - Duration"},
-		FieldActNotes:     {"Activity - Note"},
-		FieldActAgent:     {"Activity - Assigned to user"},
-		FieldActOutcome:   {"Activity - Outcome"},
-		FieldAccountName:  {"Organization - Name", "Activity - Organization"},
-		FieldContactPhone: {"Person - Phone", "Person - Phone - Work"},
-		FieldContactEmail: {"Person - Email", "Person - Email - Work"},
-	}),
 	preset("tandem", map[ImportField][]string{
 		FieldActKind:      {"Type", "Kind", "Тип", "Typ"},
 		FieldActAt:        {"Time", "Date", "Время", "Дата", "Tid", "Datum"},
