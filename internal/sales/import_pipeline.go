@@ -283,6 +283,8 @@ type PipelinePlanner struct {
 	m        Mapping
 	keys     *EngagementKeys
 	terms    *contract.Sales
+	stages   map[string]string // stageIndex(terms)
+	reasons  map[string]string // the lost reasons by folded key, text and label
 	currency string
 	loc      *time.Location
 	now      time.Time
@@ -308,6 +310,9 @@ func NewPipelinePlanner(k ImportKind, header []string, m Mapping, keys *Engageme
 	pl := &PipelinePlanner{kind: k, header: header, m: m, keys: keys, terms: s, currency: currency, loc: loc, now: now,
 		cols: map[ImportField]int{}, ids: map[string]bool{}, deals: map[DealKey]bool{}, acts: map[ActivityKey]bool{}}
 	pl.plan.Kind = k
+	if s != nil {
+		pl.stages, pl.reasons = stageIndex(s), labelIndex("contract.lost_reason.", s.LostReasons, nil)
+	}
 	for j, f := range m {
 		if _, ok := pl.cols[f]; !ok && f != FieldIgnore {
 			pl.cols[f] = j
@@ -508,7 +513,7 @@ func (pl *PipelinePlanner) addDeal(r *pipelineRow) {
 			created, hasCreated = t.UTC(), true
 		}
 	}
-	st, ok := StageOf(pl.terms, r.first[FieldDealStage])
+	st, ok := stageIn(pl.terms, pl.stages, r.first[FieldDealStage])
 	if !ok {
 		key := "sales.import.bad_stage"
 		if r.first[FieldDealStage] == "" {
@@ -519,7 +524,7 @@ func (pl *PipelinePlanner) addDeal(r *pipelineRow) {
 	}
 	d.Stage = st.Key
 	if s, ok := r.first[FieldDealLostReason]; ok && st.Meaning == contract.StageLost {
-		reason, ok := LostReasonOf(pl.terms, s)
+		reason, ok := pl.reasons[headerKey(s)]
 		if !ok {
 			pl.fail(r, FieldDealLostReason, "validation.one_of")
 			bad = true
@@ -846,9 +851,12 @@ var catalog = sync.OnceValue(func() *i18n.Catalog {
 // StageOf finds a stage of the terms s by its key, its name, or the label
 // of a default stage in English, Russian or Swedish.
 func StageOf(s *contract.Sales, cell string) (contract.Stage, bool) {
-	if cell == "" {
-		return contract.Stage{}, false
-	}
+	return stageIn(s, stageIndex(s), cell)
+}
+
+// stageIndex maps the folded keys, names and labels of the stages of s to
+// their keys (built once per file by the planner).
+func stageIndex(s *contract.Sales) map[string]string {
 	keys := make([]string, 0, len(s.Stages))
 	names := map[string]string{}
 	for _, st := range s.Stages {
@@ -857,7 +865,14 @@ func StageOf(s *contract.Sales, cell string) (contract.Stage, bool) {
 			names[st.Name] = st.Key
 		}
 	}
-	key, ok := labelIndex("contract.stage.", keys, names)[headerKey(cell)]
+	return labelIndex("contract.stage.", keys, names)
+}
+
+func stageIn(s *contract.Sales, index map[string]string, cell string) (contract.Stage, bool) {
+	if cell == "" {
+		return contract.Stage{}, false
+	}
+	key, ok := index[headerKey(cell)]
 	if !ok {
 		return contract.Stage{}, false
 	}
