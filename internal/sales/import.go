@@ -135,13 +135,13 @@ type ImportError struct {
 type BaseKeys struct {
 	RegNumbers map[string]int64        // RegKey → account id
 	Names      map[string]int64        // Fold(name) → account id
-	Details    map[string]int64        // DetailKey → account id of the contact
+	Details    map[DetailRef]int64     // DetailKey → account id of the contact
 	Contacts   map[ContactKey]struct{} // contacts by account and folded name
 }
 
 // NewBaseKeys returns empty keys, ready to be filled.
 func NewBaseKeys() *BaseKeys {
-	return &BaseKeys{RegNumbers: map[string]int64{}, Names: map[string]int64{}, Details: map[string]int64{},
+	return &BaseKeys{RegNumbers: map[string]int64{}, Names: map[string]int64{}, Details: map[DetailRef]int64{},
 		Contacts: map[ContactKey]struct{}{}}
 }
 
@@ -163,8 +163,15 @@ func RegKey(s string) string {
 	return b.String()
 }
 
+// DetailRef is the deduplication key of a normalized detail: a struct,
+// not a concatenated string, so that looking one up allocates nothing.
+type DetailRef struct {
+	Field Field
+	Value string
+}
+
 // DetailKey is the deduplication key of a normalized detail.
-func DetailKey(f Field, value string) string { return string(f) + ":" + value }
+func DetailKey(f Field, value string) DetailRef { return DetailRef{f, value} }
 
 // ImportAccount is an account an import resolved: new (ExistingID 0) or
 // already in the base, with the contacts the file adds to it.
@@ -177,8 +184,8 @@ type ImportAccount struct {
 
 // ImportPlan is what an import of a clean file writes, and its counts.
 type ImportPlan struct {
-	Accounts         []ImportAccount // in file order; those with ExistingID 0 and those with new contacts
-	Rows             int             // data rows read
+	Accounts         []*ImportAccount // in file order; those with ExistingID 0 and those with new contacts
+	Rows             int              // data rows read
 	NewAccounts      int
 	ExistingAccounts int // accounts of the file already in the base
 	NewContacts      int
@@ -202,7 +209,7 @@ type Planner struct {
 	groups map[string]int // account key in the file → index in plan.Accounts (or -1 - existing id index)
 	// accounts of the base met in the file, by id → index in plan.Accounts
 	existing map[int64]int
-	seen     map[string]bool     // detail keys met in the file
+	seen     map[DetailRef]bool  // detail keys met in the file
 	names    map[string]struct{} // account index + folded contact name met in the file
 	cols     map[ImportField]int // first column of each field, for errors
 }
@@ -215,7 +222,7 @@ func NewPlanner(header []string, m Mapping, zone string, base *BaseKeys) *Planne
 		base = NewBaseKeys()
 	}
 	pl := &Planner{header: header, m: m, zone: zone, base: base, groups: map[string]int{}, existing: map[int64]int{},
-		seen: map[string]bool{}, names: map[string]struct{}{}, cols: map[ImportField]int{}}
+		seen: map[DetailRef]bool{}, names: map[string]struct{}{}, cols: map[ImportField]int{}}
 	for j, f := range m {
 		if _, ok := pl.cols[f]; !ok && f != FieldIgnore {
 			pl.cols[f] = j
@@ -406,7 +413,8 @@ func (pl *Planner) place(row int, a Account, c Contact, hasContact bool) {
 	if rk := RegKey(a.RegNumber); rk != "" {
 		key = "r:" + rk
 	}
-	var keys []string
+	var keyBuf [4]DetailRef
+	keys := keyBuf[:0]
 	if hasContact {
 		for _, d := range c.Phones {
 			keys = append(keys, DetailKey(FieldPhone, d.Value))
@@ -440,7 +448,7 @@ func (pl *Planner) place(row int, a Account, c Contact, hasContact bool) {
 			}
 		}
 		i = len(pl.plan.Accounts)
-		pl.plan.Accounts = append(pl.plan.Accounts, ImportAccount{Row: row, ExistingID: id, Account: a})
+		pl.plan.Accounts = append(pl.plan.Accounts, &ImportAccount{Row: row, ExistingID: id, Account: a})
 		pl.groups[key] = i
 		if id != 0 {
 			pl.existing[id] = i
@@ -459,7 +467,7 @@ placed:
 	if !hasContact {
 		return
 	}
-	ia := &pl.plan.Accounts[i]
+	ia := pl.plan.Accounts[i]
 	inBase, inFile := false, false
 	for _, k := range keys {
 		if pl.seen[k] {
@@ -508,7 +516,7 @@ func (pl *Planner) Plan() *ImportPlan {
 		p.Accounts = nil
 		return &p
 	}
-	out := make([]ImportAccount, 0, len(p.Accounts))
+	out := make([]*ImportAccount, 0, len(p.Accounts))
 	for _, a := range p.Accounts {
 		if a.ExistingID == 0 || len(a.Contacts) > 0 {
 			out = append(out, a)

@@ -210,3 +210,158 @@ func DetectPreset(header []string) (Preset, Mapping, bool) {
 	}
 	return Presets[best], bestM, true
 }
+
+// Deal and activity exports (import_pipeline.go). Where the layouts come
+// from (the sample files in internal/importer/testdata/sales follow them):
+//   - Kommo/amoCRM: the leads list export ("Сделки" → "Экспорт"): ID,
+//     Название сделки / Lead name, Бюджет / Budget, Ответственный /
+//     Responsible user, Этап сделки / Stage, Компания / Company, Дата
+//     создания / Created at, Дата закрытия / Closed at, Причина отказа /
+//     Loss reason, and the contact's Рабочий телефон / Рабочий email.
+//   - Bitrix24: the deals list export (CSV, ";" and a ";" ending every line,
+//     one line per product row of a deal, the deal's fields repeated): ID,
+//     Название / Title, Стадия сделки / Stage, Сумма / Amount (the deal's
+//     total, OPPORTUNITY), Валюта / Currency, Ответственный / Responsible,
+//     Компания / Company, Предполагаемая дата закрытия / Expected close
+//     date, Дата создания / Created, Товар / Product, Цена / Price,
+//     Количество / Quantity (dev.1c-bitrix.ru crm.deal.fields and
+//     crm.deal.productrows).
+//   - HubSpot: the deals export writes the property labels: Record ID, Deal
+//     Name, Amount, Close Date, Deal Stage, Deal owner, Create Date,
+//     Currency, Closed Lost Reason, Associated Company.
+//   - Pipedrive: "Deal - ID", "Deal - Title", "Deal - Value", "Deal -
+//     Currency", "Deal - Expected close date", "Deal - Stage", "Deal -
+//     Owner", "Deal - Lost reason", "Deal - Deal created", "Organization -
+//     Name".
+//   - Activities: no CRM preset. Their exports split what a call is over
+//     columns Tandem would have to guess at (Pipedrive: a due date and a
+//     due time in two columns, a duration as hh:mm where a dialer writes
+//     m:ss); the plain headers of the "tandem" preset (English, Russian,
+//     Swedish) are mapped, anything else by hand.
+
+// DealPresets are the known layouts of deal exports.
+var DealPresets = []Preset{
+	preset("amocrm", map[ImportField][]string{
+		FieldDealID:         {"ID"},
+		FieldDealTitle:      {"Название сделки", "Lead name", "Deal name"},
+		FieldDealAmount:     {"Бюджет", "Budget", "Sale"},
+		FieldDealOwner:      {"Ответственный", "Responsible user", "Responsible"},
+		FieldDealStage:      {"Этап сделки", "Этап", "Stage", "Lead status"},
+		FieldAccountName:    {"Компания", "Company"},
+		FieldDealCreated:    {"Дата создания", "Created at", "Date created"},
+		FieldDealCloseOn:    {"Дата закрытия", "Closed at", "Closing date"},
+		FieldDealLostReason: {"Причина отказа", "Loss reason"},
+		FieldContactPhone:   {"Рабочий телефон", "Мобильный телефон", "Work phone", "Mobile phone"},
+		FieldContactEmail:   {"Рабочий email", "Work email"},
+		FieldRegNumber:      {"ИНН", "INN", "TIN"},
+	}),
+	preset("bitrix24", map[ImportField][]string{
+		FieldDealID:         {"ID"},
+		FieldDealTitle:      {"Название", "Название сделки", "Title", "Deal name"},
+		FieldDealStage:      {"Стадия сделки", "Стадия", "Stage", "Deal stage"},
+		FieldDealAmount:     {"Сумма", "Amount", "Opportunity"},
+		FieldDealCurrency:   {"Валюта", "Currency"},
+		FieldDealOwner:      {"Ответственный", "Responsible", "Responsible person"},
+		FieldAccountName:    {"Компания", "Название компании", "Company"},
+		FieldRegNumber:      {"ИНН", "Реквизит ИНН", "INN"},
+		FieldDealCloseOn:    {"Предполагаемая дата закрытия", "Дата завершения", "Expected close date", "End date"},
+		FieldDealCreated:    {"Дата создания", "Created", "Date created"},
+		FieldDealLostReason: {"Причина проигрыша", "Loss reason"},
+		FieldContactPhone:   {"Рабочий телефон", "Work phone"},
+		FieldContactEmail:   {"Рабочий e-mail", "Work e-mail"},
+	}),
+	preset("hubspot", map[ImportField][]string{
+		FieldDealID:         {"Record ID"},
+		FieldDealTitle:      {"Deal Name"},
+		FieldDealAmount:     {"Amount"},
+		FieldDealCurrency:   {"Currency"},
+		FieldDealCloseOn:    {"Close Date"},
+		FieldDealStage:      {"Deal Stage"},
+		FieldDealOwner:      {"Deal owner", "Deal Owner Email"},
+		FieldDealCreated:    {"Create Date"},
+		FieldDealLostReason: {"Closed Lost Reason"},
+		FieldAccountName:    {"Associated Company", "Company Name"},
+		FieldRegNumber:      {"Registration number", "Org nr"},
+	}),
+	preset("pipedrive", map[ImportField][]string{
+		FieldDealID:         {"Deal - ID"},
+		FieldDealTitle:      {"Deal - Title"},
+		FieldDealAmount:     {"Deal - Value"},
+		FieldDealCurrency:   {"Deal - Currency"},
+		FieldDealCloseOn:    {"Deal - Expected close date"},
+		FieldDealStage:      {"Deal - Stage"},
+		FieldDealOwner:      {"Deal - Owner"},
+		FieldDealLostReason: {"Deal - Lost reason"},
+		FieldDealCreated:    {"Deal - Deal created"},
+		FieldAccountName:    {"Organization - Name", "Deal - Organization"},
+		FieldContactPhone:   {"Person - Phone", "Person - Phone - Work"},
+		FieldContactEmail:   {"Person - Email", "Person - Email - Work"},
+	}),
+	preset("tandem", map[ImportField][]string{
+		FieldDealID:         {"Deal ID", "ID сделки", "Affärs-ID"},
+		FieldDealTitle:      {"Deal", "Title", "Сделка", "Название", "Affär", "Titel"},
+		FieldDealAmount:     {"Amount", "Сумма", "Belopp"},
+		FieldDealCurrency:   {"Currency", "Валюта", "Valuta"},
+		FieldDealCloseOn:    {"Expected close", "Ожидаемое закрытие", "Förväntat avslut"},
+		FieldDealStage:      {"Stage", "Этап", "Steg"},
+		FieldDealOwner:      {"Owner", "Ответственный", "Ansvarig"},
+		FieldDealLostReason: {"Lost reason", "Причина проигрыша", "Förlustorsak"},
+		FieldDealCreated:    {"Created", "Создана", "Skapad"},
+		FieldAccountName:    {"Account", "Company", "Аккаунт", "Компания", "Konto", "Företag"},
+		FieldRegNumber:      {"Registration number", "Org nr", "ИНН"},
+		FieldContactPhone:   {"Phone", "Телефон", "Telefon"},
+		FieldContactEmail:   {"Email", "E-mail", "E-post"},
+	}),
+}
+
+// ActivityPresets are the known layouts of activity exports.
+var ActivityPresets = []Preset{
+	preset("tandem", map[ImportField][]string{
+		FieldActKind:      {"Type", "Kind", "Тип", "Typ"},
+		FieldActAt:        {"Time", "Date", "Время", "Дата", "Tid", "Datum"},
+		FieldActDirection: {"Direction", "Направление", "Riktning"},
+		FieldActOutcome:   {"Outcome", "Status", "Результат", "Статус", "Utfall"},
+		FieldActDuration:  {"Duration", "Длительность", "Längd"},
+		FieldActAgent:     {"Agent", "Агент", "Ответственный", "Handläggare"},
+		FieldActNotes:     {"Notes", "Comment", "Заметки", "Комментарий", "Anteckningar"},
+		FieldAccountName:  {"Account", "Company", "Аккаунт", "Компания", "Konto", "Företag"},
+		FieldRegNumber:    {"Registration number", "Org nr", "ИНН"},
+		FieldContactPhone: {"Phone", "Телефон", "Telefon"},
+		FieldContactEmail: {"Email", "E-mail", "E-post"},
+	}),
+}
+
+// DetectPresetFor finds the preset of a deal or activity file's header:
+// the one that maps the most columns, among those that map the deal's
+// title (the activity's kind) and three columns or half of the file's.
+func DetectPresetFor(k ImportKind, header []string) (Preset, Mapping, bool) {
+	if k == ImportBase {
+		return DetectPreset(header)
+	}
+	presets, need := DealPresets, FieldDealTitle
+	if k == ImportActivities {
+		presets, need = ActivityPresets, FieldActKind
+	}
+	best, bestN := -1, 0
+	var bestM Mapping
+	for i, p := range presets {
+		m := p.Map(header)
+		n, has := 0, false
+		for _, f := range m {
+			if f != FieldIgnore {
+				n++
+			}
+			has = has || f == need
+		}
+		if !has || (n < 3 && 2*n < len(header)) {
+			continue
+		}
+		if n > bestN {
+			best, bestN, bestM = i, n, m
+		}
+	}
+	if best < 0 {
+		return Preset{}, nil, false
+	}
+	return presets[best], bestM, true
+}

@@ -190,18 +190,16 @@ func (c *Contact) Normalize(region string) {
 }
 
 func normalizeDetails(ds []Detail, f Field, norm func(string) (string, bool)) []Detail {
-	out := []Detail{}
-	seen := map[string]bool{}
+	out := make([]Detail, 0, len(ds))
 	for _, d := range ds {
 		d.Typed, d.Field = strings.TrimSpace(d.Typed), f
 		if d.Typed == "" {
 			continue
 		}
 		if v, ok := norm(d.Typed); ok {
-			if seen[v] {
-				continue
+			if slices.ContainsFunc(out, func(o Detail) bool { return o.Value == v }) {
+				continue // the same number twice (at most ten: a scan, not a map)
 			}
-			seen[v] = true
 			d.Value = v
 		} else {
 			d.Value = ""

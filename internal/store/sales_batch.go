@@ -219,20 +219,12 @@ func ingest(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64,
 		return BatchAnswer{Status: status, Body: body}, storeIdempotency(ctx, tx, p, idem, status, body)
 	}
 	res := &BatchResult{Created: len(acts), IDs: make([]int64, 0, len(acts))}
-	if err := insertActivities(ctx, tx, acts, res); err != nil {
-		return BatchAnswer{}, err
-	}
-	var facts []Fact
-	for i := range acts {
-		for _, f := range acts[i].LogFacts() {
-			facts = append(facts, activityFact(&acts[i], f))
-		}
-	}
-	if _, err := recordFactsIn(ctx, tx, p.WorkspaceID, facts); err != nil {
+	nfacts, err := writeActivities(ctx, tx, p, acts, res)
+	if err != nil {
 		return BatchAnswer{}, err
 	}
 	if err := tx.record(ctx, p, "sales.activities_ingested", "engagement", engagementID,
-		map[string]any{"count": len(acts), "facts": len(facts), "idempotency_key": idem.Key}); err != nil {
+		map[string]any{"count": len(acts), "facts": nfacts, "idempotency_key": idem.Key}); err != nil {
 		return BatchAnswer{}, err
 	}
 	status, rbody, err := answer(res, nil)
@@ -343,6 +335,26 @@ func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID
 		byPhone[k] = m
 	}
 	return byPhone, contacts, rows.Err()
+}
+
+// writeActivities writes prepared activities (insertActivities) and the
+// facts logging them records (sales.Activity.LogFacts), with the KPI
+// aggregates, in tx: the write path of the batch ingestion and of the
+// import of activities. It returns how many facts it recorded.
+func writeActivities(ctx context.Context, tx *Tx, p tandem.Principal, acts []sales.Activity, res *BatchResult) (int, error) {
+	if err := insertActivities(ctx, tx, acts, res); err != nil {
+		return 0, err
+	}
+	var facts []Fact
+	for i := range acts {
+		for _, f := range acts[i].LogFacts() {
+			facts = append(facts, activityFact(&acts[i], f))
+		}
+	}
+	if _, err := recordFactsIn(ctx, tx, p.WorkspaceID, facts); err != nil {
+		return 0, err
+	}
+	return len(facts), nil
 }
 
 // insertActivities writes acts in multi-row INSERTs with ids reserved up

@@ -179,7 +179,7 @@ func loadSalesBaseKeys(ctx context.Context, tx *Tx, workspaceID int64) (*sales.B
 func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sales.ImportPlan, to Assignment) error {
 	var newAccounts, contacts, details int
 	for i := range plan.Accounts {
-		a := &plan.Accounts[i]
+		a := plan.Accounts[i]
 		if a.ExistingID == 0 {
 			newAccounts++
 		}
@@ -215,7 +215,7 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 	var touched []int64
 	ai := 0
 	for i := range plan.Accounts {
-		a := &plan.Accounts[i]
+		a := plan.Accounts[i]
 		if a.ExistingID != 0 {
 			if len(a.Contacts) > 0 {
 				touched = append(touched, a.ExistingID)
@@ -237,7 +237,7 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 	}
 	ci := 0
 	for i := range plan.Accounts {
-		a := &plan.Accounts[i]
+		a := plan.Accounts[i]
 		accountID := a.ExistingID
 		if accountID == 0 {
 			accountID = a.Account.ID

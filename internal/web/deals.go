@@ -119,6 +119,9 @@ func (s *server) dealsBoard(w http.ResponseWriter, r *http.Request) error {
 	d := views.BoardData{Engagement: b.Engagement, Stages: stageOptions(l, b.Sales), Agents: agentOptions(l, b.Agents, "deals.all_agents"),
 		Agent: q.Get("agent"), CanMove: access.Allows(p.Role, access.DealsWrite), Back: boardPath(id), Script: s.assets.url("board.js"),
 		FunnelURL: funnelPath(id), LostStages: lostStages(b.Sales)}
+	if access.Allows(p.Role, access.SalesWrite) {
+		d.ImportURL = "/engagements/" + strconv.FormatInt(id, 10) + "/sales/import"
+	}
 	canClaim := access.Allows(p.Role, access.SalesClaim) && b.Engagement.Live()
 	if len(back) > 0 {
 		d.Back += "?" + back.Encode()

@@ -160,6 +160,8 @@ func (s *server) routeTable() []route {
 		{"GET /sales/export/{format}", access.SalesExport, s.salesExport},
 		{"GET /sales/import", access.SalesRead, s.salesImportPage},
 		{"POST /sales/import", access.SalesRead, s.salesImportPost},
+		{"GET /engagements/{id}/sales/import", access.SalesRead, s.pipelineImportPage},
+		{"POST /engagements/{id}/sales/import", access.SalesRead, s.pipelineImportPost},
 		// Invoices: client roles and the partner's manager.
 		{"GET /engagements/{id}/invoices", access.InvoicesRead, s.invoices},
 		{"GET /engagements/{id}/invoices/{period}", access.InvoicesRead, s.invoicePage},
@@ -261,6 +263,7 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/sales/reveals", access.SalesReveals, s.apiSalesReveals},
 		{"GET /api/v1/sales/export/{format}", access.SalesExport, s.salesExport},
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
+		{"POST /api/v1/engagements/{id}/sales/import", access.SalesRead, s.apiPipelineImport},
 		{"GET /api/v1/engagements/{id}/invoices", access.InvoicesRead, s.apiInvoices},
 		{"GET /api/v1/engagements/{id}/invoices/{period}", access.InvoicesRead, s.apiInvoice},
 		{"GET /api/v1/engagements/{id}/invoices/{period}/pdf", access.InvoicesRead, s.invoicePDF},

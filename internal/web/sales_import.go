@@ -67,13 +67,13 @@ type salesImportFile struct {
 // mapping: the one posted (map.0, map.1 … on the page, a JSON array on the
 // API) when there is one, else the detected preset's, else every column
 // ignored (the person maps them by hand).
-func readSalesImport(name string, data []byte, maxBytes int64, maxRows int, posted func(n int) (sales.Mapping, error)) (*salesImportFile, error) {
+func readSalesImport(kind sales.ImportKind, name string, data []byte, maxBytes int64, maxRows int, posted func(n int) (sales.Mapping, error)) (*salesImportFile, error) {
 	t, err := importer.ReadWith(name, bytes.NewReader(data), importer.Options{MaxBytes: maxBytes, MaxRows: maxRows, Windows1251: true})
 	if err != nil {
 		return nil, err
 	}
 	f := &salesImportFile{name: name, data: data, table: t}
-	if p, m, ok := sales.DetectPreset(t.Header); ok {
+	if p, m, ok := sales.DetectPresetFor(kind, t.Header); ok {
 		f.preset, f.mapping = p.Key, m
 	} else {
 		f.mapping = make(sales.Mapping, len(t.Header))
@@ -100,9 +100,9 @@ func (f *salesImportFile) rows(yield func(int, []string) bool) {
 }
 
 // importFields are the choices of the mapping page.
-func importFields(l *i18n.Localizer) []views.Option {
+func importFields(l *i18n.Localizer, kind sales.ImportKind) []views.Option {
 	out := []views.Option{{Value: "", Label: l.T("sales.import.field.ignore")}}
-	for _, f := range sales.ImportFields {
+	for _, f := range kind.Fields() {
 		out = append(out, views.Option{Value: string(f), Label: l.T(string(f.Label()))})
 	}
 	return out
@@ -160,7 +160,7 @@ func (s *server) salesImportPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := views.SalesImportData{Targets: targets, To: r.FormValue("to"), Fields: importFields(l)}
+	d := views.SalesImportData{Targets: targets, To: r.FormValue("to"), Fields: importFields(l, sales.ImportBase)}
 	nav := s.nav(r, l.T("sales.import.title"), "sales")
 	fail := func(err error) error {
 		f := views.Form{Errors: map[string]string{}}
@@ -180,9 +180,9 @@ func (s *server) salesImportPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	var posted func(int) (sales.Mapping, error)
 	if r.FormValue("mapped") != "" {
-		posted = func(n int) (sales.Mapping, error) { return formMapping(r.MultipartForm.Value, n) }
+		posted = func(n int) (sales.Mapping, error) { return formMapping(r.MultipartForm.Value, n, sales.ImportBase) }
 	}
-	file, err := readSalesImport(name, data, salesImportPageBytes, salesImportPageRows, posted)
+	file, err := readSalesImport(sales.ImportBase, name, data, salesImportPageBytes, salesImportPageRows, posted)
 	if err != nil {
 		return fail(err)
 	}
@@ -242,11 +242,11 @@ func readUpload(up multipart.File, hdr *multipart.FileHeader, maxBytes int64) (s
 }
 
 // formMapping reads the mapping page's map.0 … map.(n-1).
-func formMapping(v url.Values, n int) (sales.Mapping, error) {
+func formMapping(v url.Values, n int, kind sales.ImportKind) (sales.Mapping, error) {
 	m := make(sales.Mapping, n)
 	for j := range n {
 		f := sales.ImportField(strings.TrimSpace(firstValue(v, "map."+strconv.Itoa(j))))
-		if !f.Valid() {
+		if !f.ValidFor(kind) {
 			return nil, invalidField("mapping", "validation.one_of")
 		}
 		m[j] = f
@@ -264,7 +264,7 @@ func firstValue(v url.Values, k string) string {
 // importErrorMessage localizes one problem of a file.
 func importErrorMessage(l *i18n.Localizer, e sales.ImportError) string {
 	args := e.Args
-	if e.Key == "sales.import.mapped_twice" {
+	if e.Key == "sales.import.mapped_twice" || e.Key == "sales.import.no_column" {
 		// name the field, not its key
 		args = []any{"field", l.T(string(sales.ImportField(fmt.Sprint(argOf(args, "field"))).Label()))}
 	}
@@ -291,6 +291,11 @@ func importCounts(l *i18n.Localizer, p *sales.ImportPlan) string {
 
 // salesImportPreview formats a plan for the page.
 func salesImportPreview(l *i18n.Localizer, f *salesImportFile, plan *sales.ImportPlan) *views.SalesImportPreview {
+	return importPreview(l, f, importCounts(l, plan), plan.Errors, plan.ErrorCount)
+}
+
+// importPreview formats how a file was read, its summary and its errors.
+func importPreview(l *i18n.Localizer, f *salesImportFile, summary string, errs []sales.ImportError, errorCount int) *views.SalesImportPreview {
 	t := f.table
 	n := min(salesImportShownRows, len(t.Rows))
 	pv := &views.SalesImportPreview{
@@ -298,8 +303,8 @@ func salesImportPreview(l *i18n.Localizer, f *salesImportFile, plan *sales.Impor
 		Rows:       t.Rows[:n],
 		RowNumbers: t.RowNumbers[:n],
 		Total:      len(t.Rows),
-		Summary:    importCounts(l, plan),
-		ErrorCount: plan.ErrorCount,
+		Summary:    summary,
+		ErrorCount: errorCount,
 	}
 	if t.Delimiter != "" {
 		pv.Delimiter = l.T("sales.import.delimiter." + delimiterName(t.Delimiter))
@@ -314,11 +319,14 @@ func salesImportPreview(l *i18n.Localizer, f *salesImportFile, plan *sales.Impor
 		}
 		pv.Columns = append(pv.Columns, c)
 	}
-	for _, e := range plan.Errors {
+	for _, e := range errs {
 		pv.Errors = append(pv.Errors, views.ImportError{Row: e.Row, Column: e.Column, Value: e.Value, Message: importErrorMessage(l, e)})
 	}
 	return pv
 }
+
+// encodeCarried is the file carried from the preview to the import.
+func encodeCarried(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
 
 func delimiterName(d string) string {
 	switch d {
@@ -410,24 +418,8 @@ func (s *server) apiSalesImport(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	posted := func(n int) (sales.Mapping, error) {
-		v := r.FormValue("mapping")
-		if v == "" {
-			return nil, nil
-		}
-		var fields []string
-		if err := json.Unmarshal([]byte(v), &fields); err != nil || len(fields) != n {
-			return nil, invalidField("mapping", "sales.import.bad_mapping")
-		}
-		m := make(sales.Mapping, n)
-		for j, f := range fields {
-			if m[j] = sales.ImportField(f); !m[j].Valid() {
-				return nil, invalidField("mapping", "sales.import.bad_mapping")
-			}
-		}
-		return m, nil
-	}
-	file, err := readSalesImport(name, data, salesImportAPIBytes, salesImportAPIRows, posted)
+	posted := apiMapping(r, sales.ImportBase)
+	file, err := readSalesImport(sales.ImportBase, name, data, salesImportAPIBytes, salesImportAPIRows, posted)
 	if err != nil {
 		return err
 	}
@@ -455,4 +447,26 @@ func (s *server) apiSalesImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, status, out)
 	return nil
+}
+
+// apiMapping reads the API's "mapping": a JSON array with a field (or ""
+// to ignore the column) for every column of a file of kind.
+func apiMapping(r *http.Request, kind sales.ImportKind) func(n int) (sales.Mapping, error) {
+	return func(n int) (sales.Mapping, error) {
+		v := r.FormValue("mapping")
+		if v == "" {
+			return nil, nil
+		}
+		var fields []string
+		if err := json.Unmarshal([]byte(v), &fields); err != nil || len(fields) != n {
+			return nil, invalidField("mapping", "sales.import.bad_mapping")
+		}
+		m := make(sales.Mapping, n)
+		for j, f := range fields {
+			if m[j] = sales.ImportField(f); !m[j].ValidFor(kind) {
+				return nil, invalidField("mapping", "sales.import.bad_mapping")
+			}
+		}
+		return m, nil
+	}
 }
