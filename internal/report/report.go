@@ -116,10 +116,18 @@ func isoWeek(s string) (year, week int, ok bool) {
 	return year, week, true
 }
 
-// WeekLabel is the ISO name of the week starting on monday, e.g. "2026-W10".
+// WeekLabel is the ISO name of the week starting on monday, e.g.
+// "2026-W10": stable, for storage and notifications' data, never shown
+// as it is (WeekNumber is what a person reads, with the week's first day).
 func WeekLabel(monday tandem.Date) string {
 	y, w := monday.Time().ISOWeek()
 	return fmt.Sprintf("%04d-W%02d", y, w)
+}
+
+// WeekNumber is the ISO number of the week starting on monday (1–53).
+func WeekNumber(monday tandem.Date) int {
+	_, w := monday.Time().ISOWeek()
+	return w
 }
 
 // CheckWrite reports whether the partner may write reports on e: on any

@@ -85,7 +85,7 @@ func TestBrowserPortfolioScorecardFacts(t *testing.T) {
 	flags := evalAs[[]string](b, `[...document.querySelectorAll("#facts tbody tr td:nth-child(4)")].map(td => td.textContent.trim())`)
 	yes := 0
 	for i := range kinds {
-		if kinds[i] != "deliverable.accepted" {
+		if kinds[i] != b.msg(i18n.EN, "fact.kind.deliverable.accepted") {
 			t.Errorf("fact %d is %q", i, kinds[i])
 		}
 		if flags[i] == b.msg(i18n.EN, "common.yes") {
@@ -95,14 +95,17 @@ func TestBrowserPortfolioScorecardFacts(t *testing.T) {
 	if yes != 2 {
 		t.Errorf("facts accepted the first time: %d of %v, want 2", yes, flags)
 	}
-	// Each fact links to its deliverable.
+	// Each fact links to its deliverable; no raw key or bare id shows.
+	if txt := b.text("main"); strings.Contains(txt, "deliverable.accepted") || strings.Contains(txt, "on_track") || strings.Contains(txt, "#1") {
+		t.Errorf("the explanation shows a raw key or id:\n%s", txt)
+	}
 	if n := b.count(`#facts tbody tr td a[href^="/deliverables/"]`); n != 3 {
 		t.Errorf("facts linked to their deliverables: %d", n)
 	}
 	// The arithmetic, with the numbers substituted.
 	steps := b.text("#steps")
 	for _, want := range []string{
-		"accepted first time ÷ deliverable.accepted × 100 = 2 ÷ 3 × 100 = 200/3",
+		"accepted first time ÷ deliverable accepted × 100 = 2 ÷ 3 × 100 = 200/3",
 		"(actual − threshold) / (target − threshold) × 100 = (200/3 − 50.00) / (90.00 − 50.00) × 100 = 125/3",
 		"round half up (125/3) = 41.67",
 	} {

@@ -3,7 +3,9 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
@@ -207,10 +209,11 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 	row := kpiRow(l, x.Metrics, e.ID, period, x.Row)
 	d := views.ExplainData{Engagement: e, KPIName: row.Name, Period: periodLabel(l, period), Row: row, FactsTotal: x.FactsTotal}
 	for _, step := range x.Explanation.Steps {
-		d.Steps = append(d.Steps, views.ExplainStep{Label: l.T(string(step.Label), step.Args...), Expr: step.Expr, Result: step.Result})
+		d.Steps = append(d.Steps, views.ExplainStep{Label: l.T(string(step.Label), step.Args...),
+			Expr: explainText(l, x.Metrics, step.Expr), Result: explainText(l, x.Metrics, step.Result)})
 	}
 	for _, f := range x.Facts {
-		fv := views.FactView{ID: f.ID, Kind: string(f.Kind), Day: st.loc.Date(f.Day.Time()), Value: l.Int(f.Value), Flag: f.Flag, Subject: f.SubjectID}
+		fv := views.FactView{ID: f.ID, Kind: factKindName(l, x.Metrics, f.Kind), Day: st.loc.Date(f.Day.Time()), Value: l.Int(f.Value), Flag: f.Flag, Subject: f.SubjectID}
 		if fact.SubjectOf(f.Kind) == fact.SubjectDeliverable {
 			fv.Link = fmt.Sprintf("/deliverables/%d", f.SubjectID)
 		}
@@ -254,4 +257,44 @@ func attentionLabel(l *i18n.Localizer, defs []contract.MetricDef, a portfolio.At
 		args = []any{"kpi", kpiName(l, defs, a.KPI)}
 	}
 	return l.N(string(a.Reason.Key()), int64(a.Count), args...)
+}
+
+// explainToken is a name in an explanation's arithmetic: a metric key, a
+// kind of fact, a status, "actual", "target", "threshold".
+var explainToken = regexp.MustCompile(`[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*`)
+
+// explainText is a step of a figure's arithmetic as a person reads it:
+// metric keys by their names, kinds of fact, statuses and the KPI's terms
+// in words, numbers in the reader's format, an unknown value as a dash.
+// The arithmetic itself (Σ, ÷, ×) stays.
+func explainText(l *i18n.Localizer, defs []contract.MetricDef, s string) string {
+	s = strings.ReplaceAll(s, "round half up", l.T("scorecard.round"))
+	s = explainToken.ReplaceAllStringFunc(s, func(w string) string {
+		switch {
+		case w == "actual" || w == "target" || w == "threshold":
+			return strings.ToLower(l.T("scorecard." + w))
+		case w == "status":
+			return strings.ToLower(l.T("field.status"))
+		case l.Has("kpi.status." + w):
+			return l.T("kpi.status." + w)
+		case l.Has("fact.kind." + w):
+			return strings.ToLower(l.T("fact.kind." + w))
+		case contract.KnownMetric(defs, w):
+			return metricName(l, defs, w)
+		}
+		return w
+	})
+	return l.Expr(strings.ReplaceAll(s, "?", "—"))
+}
+
+// factKindName names a kind of fact: "Deliverable accepted", "Value of
+// Customer satisfaction (monthly)".
+func factKindName(l *i18n.Localizer, defs []contract.MetricDef, k fact.Kind) string {
+	if key, period, ok := fact.IsManual(k); ok {
+		return l.T("scorecard.fact.manual", "metric", metricName(l, defs, key), "period", l.T("scorecard.kind."+period))
+	}
+	if l.Has("fact.kind." + string(k)) {
+		return l.T("fact.kind." + string(k))
+	}
+	return l.T("common.none")
 }

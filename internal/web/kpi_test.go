@@ -78,7 +78,7 @@ func TestScorecardAndExplanation(t *testing.T) {
 	}
 	// One click: the facts and the arithmetic.
 	r = c.get(fmt.Sprintf("/engagements/%d/scorecard/fta?period=month", f.A1))
-	if r.status != 200 || !strings.Contains(r.body, "3 facts behind this figure") || strings.Count(r.body, "<td>deliverable.accepted</td>") != 3 || !strings.Contains(r.body, "(200/3 − 50.00) / (90.00 − 50.00) × 100 = 125/3") {
+	if r.status != 200 || !strings.Contains(r.body, "3 facts behind this figure") || strings.Count(r.body, "<td>Deliverable accepted</td>") != 3 || !strings.Contains(r.body, "(200/3 − 50.00) / (90.00 − 50.00) × 100 = 125/3") {
 		t.Fatalf("explanation: %d", r.status)
 	}
 	// The partner sees its own scorecard; another partner gets 404.

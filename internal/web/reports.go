@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -49,7 +50,7 @@ func reportValues(rep *report.Report) views.Form {
 }
 
 func (s *server) reportData(r *http.Request, e *engagement.Engagement, rep *report.Report, f views.Form) views.ReportData {
-	return views.ReportData{Engagement: e, Report: rep, Week: rep.Week.String(), WeekLabel: report.WeekLabel(rep.Week), Form: f,
+	return views.ReportData{Engagement: e, Report: rep, Week: rep.Week.String(), WeekLabel: strconv.Itoa(report.WeekNumber(rep.Week)), Form: f,
 		Role: state(r).principal.Role}
 }
 

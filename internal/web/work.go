@@ -323,6 +323,11 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 				v = periodLabel(l, lb.Period(l.Location()))
 			}
 		}
+		if s, ok := v.(string); ok && k == "week" { // "2026-W49" stored; "49" read ("week 49")
+			if lb, ok := kpi.ParseLabel(s); ok && lb.Kind == kpi.Week {
+				v = lb.Number
+			}
+		}
 		args = append(args, k, v)
 	}
 	return l.T("notify."+n.Kind, args...)

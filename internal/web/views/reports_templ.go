@@ -30,7 +30,7 @@ type ReportData struct {
 	Engagement *engagement.Engagement
 	Report     *report.Report
 	Week       string // Monday, YYYY-MM-DD
-	WeekLabel  string // 2026-W10
+	WeekLabel  string // the week's number as a person reads it: "10"
 	Form       Form
 	Role       tandem.Role // the reader's: see report.MayEdit, report.MayComment
 }
@@ -237,9 +237,9 @@ func Reports(n Nav, d ReportsData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var13 string
-					templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "report.week_of", "week", report.WeekLabel(r.Week), "date", i18n.From(ctx).Date(r.Week.Time())))
+					templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "report.week_of", "week", report.WeekNumber(r.Week), "date", i18n.From(ctx).Date(r.Week.Time())))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/reports.templ`, Line: 55, Col: 194}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/reports.templ`, Line: 55, Col: 195}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 					if templ_7745c5c3_Err != nil {
