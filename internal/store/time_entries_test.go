@@ -82,11 +82,11 @@ func TestTimeEntriesPriced(t *testing.T) {
 					Service: "outbound-calls"}), tandem.EForbidden, ""},
 				"agent not on A2": {te.Record(ctx, f.VendorAgent, &timesheet.Entry{EngagementID: f.A2, Day: date(t, "2026-11-20"), Minutes: 60,
 					Service: "outbound-calls"}), tandem.ENotFound, ""},
-				"partner approves":  {te.Approve(ctx, f.VendorManager, f.A1, pend.ID), tandem.EForbidden, ""},
-				"approve twice":     {te.Approve(ctx, f.Manager, f.A1, a.ID), tandem.EConflict, ""},
-				"reject no reason":  {te.Reject(ctx, f.Manager, f.A1, pend.ID, " "), tandem.EInvalid, "reason"},
-				"another's entry":   {te.Approve(ctx, f.Manager, f.A2, pend.ID), tandem.ENotFound, ""},
-				"other partner":     {func() error { _, err := te.List(ctx, f.VendorManagerB, f.A1); return err }(), tandem.ENotFound, ""},
+				"partner approves": {te.Approve(ctx, f.VendorManager, f.A1, pend.ID), tandem.EForbidden, ""},
+				"approve twice":    {te.Approve(ctx, f.Manager, f.A1, a.ID), tandem.EConflict, ""},
+				"reject no reason": {te.Reject(ctx, f.Manager, f.A1, pend.ID, " "), tandem.EInvalid, "reason"},
+				"another's entry":  {te.Approve(ctx, f.Manager, f.A2, pend.ID), tandem.ENotFound, ""},
+				"other partner":    {func() error { _, err := te.List(ctx, f.VendorManagerB, f.A1); return err }(), tandem.ENotFound, ""},
 			} {
 				if errCode(tc.err) != tc.code {
 					t.Errorf("%s: %v, want %s", name, tc.err, tc.code)

@@ -166,3 +166,54 @@ func CheckLive(e *engagement.Engagement) error {
 	}
 	return nil
 }
+
+// ParseHours reads a duration as a person types it — hours and minutes
+// "1:30", or hours with up to two decimals "1.5", "1,25", "2" — into whole
+// minutes; ok is false for anything else, or for a number of hours that
+// is no whole number of minutes ("1.33").
+func ParseHours(s string) (minutes int64, ok bool) {
+	s = strings.TrimSpace(s)
+	if h, m, found := strings.Cut(s, ":"); found {
+		hh, ok1 := digits(h)
+		mm, ok2 := digits(m)
+		if !ok1 || !ok2 || len(m) != 2 || mm >= 60 {
+			return 0, false
+		}
+		return hh*60 + mm, true
+	}
+	whole, frac, dot := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	hh, ok1 := digits(whole)
+	if !ok1 || len(frac) > 2 || (dot && frac == "") {
+		return 0, false
+	}
+	var hundredths int64
+	if frac != "" {
+		f, ok2 := digits(frac)
+		if !ok2 {
+			return 0, false
+		}
+		if len(frac) == 1 {
+			f *= 10
+		}
+		hundredths = f
+	}
+	if hundredths*60%100 != 0 {
+		return 0, false
+	}
+	return hh*60 + hundredths*60/100, true
+}
+
+// digits reads 1 to 4 decimal digits.
+func digits(s string) (int64, bool) {
+	if s == "" || len(s) > 4 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}

@@ -107,3 +107,18 @@ func TestClosed(t *testing.T) {
 		t.Error("only an invoice no longer a draft closes its period")
 	}
 }
+
+func TestParseHours(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"1:30": 90, "0:45": 45, "2": 120, "1.5": 90, "1,25": 75, " 7,5 ": 450, "0.05": 3, "24": 1440, "10:00": 600} {
+		if got, ok := ParseHours(in); !ok || got != want {
+			t.Errorf("%q = %d %v, want %d", in, got, ok, want)
+		}
+	}
+	// 1.33 h = 79.8 min is no whole number of minutes.
+	for _, in := range []string{"", "1.33", "1:5", "1:60", "-1", "abc", "1.2.3", "1h", "1,", ":30", "12345"} {
+		if got, ok := ParseHours(in); ok {
+			t.Errorf("%q = %d, want refused", in, got)
+		}
+	}
+}

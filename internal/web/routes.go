@@ -112,6 +112,12 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/values/{value}/confirm", access.Respond, s.valueConfirm},
 		{"POST /engagements/{id}/values/{value}/reject", access.Respond, s.valueReject},
 
+		// Time entries: the partner records, the client approves or rejects.
+		{"GET /engagements/{id}/time", access.TimeRead, s.timePage},
+		{"POST /engagements/{id}/time", access.TimeRecord, s.timeRecord},
+		{"POST /engagements/{id}/time/{entry}/approve", access.TimeApprove, s.timeApprove},
+		{"POST /engagements/{id}/time/{entry}/reject", access.TimeApprove, s.timeReject},
+
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
 		{"POST /members/invite", access.MembersManage, s.memberInvite},
@@ -237,6 +243,10 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/values", access.ValuesWrite, s.apiValueEnter},
 		{"POST /api/v1/engagements/{id}/values/{value}/confirm", access.Respond, s.apiValueConfirm},
 		{"POST /api/v1/engagements/{id}/values/{value}/reject", access.Respond, s.apiValueReject},
+		{"GET /api/v1/engagements/{id}/time-entries", access.TimeRead, s.apiTimeList},
+		{"POST /api/v1/engagements/{id}/time-entries", access.TimeRecord, s.apiTimeRecord},
+		{"POST /api/v1/engagements/{id}/time-entries/{entry}/approve", access.TimeApprove, s.apiTimeApprove},
+		{"POST /api/v1/engagements/{id}/time-entries/{entry}/reject", access.TimeApprove, s.apiTimeReject},
 		{"GET /api/v1/sales/accounts", access.SalesRead, s.apiSalesAccounts},
 		{"POST /api/v1/sales/accounts", access.SalesWrite, s.apiSalesAccountCreate},
 		{"GET /api/v1/sales/accounts/{id}", access.SalesRead, s.apiSalesAccountGet},
