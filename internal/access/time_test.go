@@ -9,7 +9,7 @@ import (
 func TestTimeRules(t *testing.T) {
 	t.Parallel()
 	roles := []tandem.Role{tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer, tandem.RoleVendorManager, tandem.RoleVendorAgent}
-	for rule, want := range map[Rule]string{TimeRead: "yyyyy", TimeRecord: "nnnyy", TimeApprove: "yynnn"} {
+	for rule, want := range map[Rule]string{TimeRead: "yyyyy", TimeRecord: "nnnyy", TimeApprove: "yynnn", WorthRead: "yyynn", WorthWrite: "yynnn"} {
 		for i, role := range roles {
 			if got := Allows(role, rule); got != (want[i] == 'y') {
 				t.Errorf("%s for %s: %v", rule, role, got)

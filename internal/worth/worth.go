@@ -38,6 +38,7 @@ package worth
 
 import (
 	"math/big"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/money"
@@ -181,4 +182,31 @@ func (c *InHouse) Cost(months int64) int64 {
 	num.Add(num, mul(months*c.People*c.OfficeMinor+months*c.ManagementMinor+c.People*c.HiringMinor, den))
 	num.Add(num, mul(c.People, c.TurnoverBP, months, c.HiringMinor))
 	return money.RoundRatio(num, b(den)).Int64()
+}
+
+// ValidateBudget checks a month's budget: a month label ("2026-11") and
+// an amount from 0 to MaxMinor. Errors: EInvalid on "month", "amount".
+func ValidateBudget(month string, amountMinor int64) error {
+	var v tandem.Validator
+	v.Check(ValidMonth(month), "month", i18n.K("worth.bad_month"))
+	v.Check(amountMinor >= 0 && amountMinor <= MaxMinor, "amount", i18n.K("worth.bad_amount"))
+	return v.Err()
+}
+
+// ValidMonth reports whether s is a month label "2006-01".
+func ValidMonth(s string) bool {
+	_, err := time.Parse("2006-01", s)
+	return err == nil && len(s) == 7
+}
+
+// Count adds a result of unit to m (a clawback takes one away).
+func (m *Month) Count(unit string, clawback bool) {
+	if m.Results == nil {
+		m.Results = map[string]int64{}
+	}
+	if clawback {
+		m.Results[unit]--
+	} else {
+		m.Results[unit]++
+	}
 }
