@@ -48,6 +48,15 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/time-entries/{entry}/approve": "yynnns",
 	"POST /api/v1/engagements/{id}/time-entries/{entry}/reject":  "yynnns",
 
+	// Is it worth it: the client reads it; the owner and manager set
+	// budgets and save the in-house calculator.
+	"GET /engagements/{id}/worth":           "yyynns",
+	"POST /engagements/{id}/worth/budget":   "yynnns",
+	"POST /engagements/{id}/worth/inhouse":  "yynnns",
+	"GET /api/v1/engagements/{id}/worth":    "yyynns",
+	"POST /api/v1/engagements/{id}/budgets": "yynnns",
+	"POST /api/v1/engagements/{id}/inhouse": "yynnns",
+
 	// Requests of SLA services: everyone who sees the engagement reads them;
 	// viewers only read.
 	"GET /engagements/{id}/requests":                              "yyyyys",

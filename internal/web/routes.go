@@ -166,6 +166,12 @@ func (s *server) routeTable() []route {
 		// Invoices: client roles and the partner's manager.
 		{"GET /engagements/{id}/invoices", access.InvoicesRead, s.invoices},
 		{"GET /engagements/{id}/invoices/{period}", access.InvoicesRead, s.invoicePage},
+
+		// Is it worth it: budget against actual, cost per result, return,
+		// the in-house comparison (the client's).
+		{"GET /engagements/{id}/worth", access.WorthRead, s.worthPage},
+		{"POST /engagements/{id}/worth/budget", access.WorthWrite, s.worthBudget},
+		{"POST /engagements/{id}/worth/inhouse", access.WorthWrite, s.worthInHouse},
 		// Claims of paid results.
 		{"GET /engagements/{id}/sales/claims", access.SalesClaimsRead, s.salesClaims},
 		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
@@ -259,6 +265,9 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
 		{"GET /api/v1/engagements/{id}/invoices", access.InvoicesRead, s.apiInvoices},
 		{"GET /api/v1/engagements/{id}/invoices/{period}", access.InvoicesRead, s.apiInvoice},
+		{"GET /api/v1/engagements/{id}/worth", access.WorthRead, s.apiWorth},
+		{"POST /api/v1/engagements/{id}/budgets", access.WorthWrite, s.apiBudgetSet},
+		{"POST /api/v1/engagements/{id}/inhouse", access.WorthWrite, s.apiInHouseSave},
 		{"GET /api/v1/engagements/{id}/sales/claims", access.SalesClaimsRead, s.apiSalesClaims},
 		{"POST /api/v1/engagements/{id}/sales/claims", access.SalesClaim, s.apiSalesClaimCreate},
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/accept", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Accept)},

@@ -146,7 +146,7 @@ func (c *InHouse) Validate() error {
 	for _, f := range []struct {
 		name string
 		n    int64
-	}{{"salary", c.SalaryMinor}, {"office", c.OfficeMinor}, {"hiring", c.HiringMinor}, {"management", c.ManagementMinor}} {
+	}{{"salary_minor", c.SalaryMinor}, {"office_minor", c.OfficeMinor}, {"hiring_minor", c.HiringMinor}, {"management_minor", c.ManagementMinor}} {
 		v.Check(f.n >= 0 && f.n <= MaxMinor, f.name, i18n.K("worth.bad_amount"))
 	}
 	for _, f := range []struct {
@@ -209,4 +209,34 @@ func (m *Month) Count(unit string, clawback bool) {
 	} else {
 		m.Results[unit]++
 	}
+}
+
+// Comparison is the in-house alternative against the outsourced actual
+// over the same months.
+type Comparison struct {
+	Months          int64 // months with an actual cost in the calculator's currency
+	Currency        string
+	OutsourcedMinor int64 // the sum of those months' actual costs
+	InHouseMinor    int64 // the in-house cost over as many months
+}
+
+// SavingMinor is what outsourcing saves against in house (negative: it
+// costs more).
+func (c Comparison) SavingMinor() int64 { return c.InHouseMinor - c.OutsourcedMinor }
+
+// Compare sets c against the months with an actual cost in c's currency;
+// ok is false when there is none (no month, or another currency).
+func Compare(months []Month, c *InHouse) (Comparison, bool) {
+	out := Comparison{Currency: c.Currency}
+	for _, m := range months {
+		if m.HasActual && m.Currency == c.Currency {
+			out.Months++
+			out.OutsourcedMinor += m.ActualMinor
+		}
+	}
+	if out.Months == 0 {
+		return out, false
+	}
+	out.InHouseMinor = c.Cost(out.Months)
+	return out, true
 }

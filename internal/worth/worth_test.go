@@ -93,9 +93,30 @@ func TestInHouseCost(t *testing.T) {
 	for _, f := range tandem.FieldErrors(bad.Validate()) {
 		got[f.Field] = true
 	}
-	for _, f := range []string{"country", "currency", "people", "salary", "employer_bp"} {
+	for _, f := range []string{"country", "currency", "people", "salary_minor", "employer_bp"} {
 		if !got[f] {
 			t.Errorf("no error on %s: %v", f, got)
 		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	t.Parallel()
+	se, _ := Preset(Sweden)
+	se.People = 2
+	months := []Month{
+		{Label: "2026-10"}, // no actual: not counted
+		{Label: "2026-11", HasActual: true, Currency: "SEK", ActualMinor: 5_650_000},
+		{Label: "2026-12", HasActual: true, Currency: "SEK", ActualMinor: 4_500_000},
+	}
+	// Two months: 407 656,00 in house (see the store's test) against
+	// 56 500,00 + 45 000,00 = 101 500,00 outsourced; 306 156,00 saved.
+	c, ok := Compare(months, &se)
+	if !ok || c.Months != 2 || c.OutsourcedMinor != 10_150_000 || c.InHouseMinor != 40_765_600 || c.SavingMinor() != 30_615_600 {
+		t.Errorf("compare %+v %v", c, ok)
+	}
+	ee, _ := Preset(Estonia)
+	if _, ok := Compare(months, &ee); ok {
+		t.Error("SEK months compared with a EUR calculator")
 	}
 }
