@@ -388,6 +388,9 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		Trend         []point  `json:"trend"`
 		OffTrack      []string `json:"off_track"` // keys of this month's KPIs that are off track
 		Overdue       int      `json:"overdue"`   // deliverables overdue now
+		// Spend, cost per result and return over the last months (client
+		// roles only).
+		Worth *apiPortfolioWorth `json:"worth,omitempty"`
 	}
 	out := struct {
 		Period apiPeriod `json:"period"`
@@ -404,6 +407,19 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 				pt.Total = &total
 			}
 			it.Trend = append(it.Trend, pt)
+		}
+		if w := pi.Worth; w != nil {
+			it.Worth = &apiPortfolioWorth{Months: w.Months, Currency: w.Currency, SpendMinor: w.SpendMinor, ResultUnit: w.Unit,
+				Results: w.Results}
+			if w.HasCostPer {
+				it.Worth.CostPerResultMinor = &w.CostPerMinor
+			}
+			if w.HasRevenue {
+				it.Worth.RevenueMinor = &w.RevenueMinor
+			}
+			if n, d, ok := w.ROI(); ok {
+				it.Worth.ROI = &apiRatio{n, d}
+			}
 		}
 		for _, a := range pi.Attention {
 			switch a.Reason {

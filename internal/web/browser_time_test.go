@@ -85,4 +85,16 @@ func TestBrowserTimeApprovedOnInvoice(t *testing.T) {
 		t.Errorf("the invoice lacks the time line's 3 000,00")
 	}
 	manager.shot("72-time-on-invoice")
+
+	// The portfolio, with spend, cost per result and return, still fits a
+	// 390 px phone.
+	manager.viewport(phoneW, phoneH, true)
+	manager.open("/portfolio")
+	if n := manager.count("#portfolio td.worth"); n != 1 {
+		t.Errorf("%d engagements with spend on the portfolio, want 1", n)
+	}
+	if w := manager.eval("document.documentElement.scrollWidth"); w > phoneW {
+		t.Errorf("the portfolio is %d px wide on a %d px phone", w, phoneW)
+	}
+	manager.shot("73-portfolio-phone")
 }

@@ -310,3 +310,16 @@ func (s *server) apiInHouseSave(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, in)
 	return nil
 }
+
+// apiPortfolioWorth is an engagement's spend, cost per result and return
+// on the portfolio API.
+type apiPortfolioWorth struct {
+	Months             int64     `json:"months"`
+	Currency           string    `json:"currency"`
+	SpendMinor         int64     `json:"spend_minor"`
+	ResultUnit         string    `json:"result_unit"`
+	Results            int64     `json:"results"`
+	CostPerResultMinor *int64    `json:"cost_per_result_minor"`
+	RevenueMinor       *int64    `json:"revenue_minor"`
+	ROI                *apiRatio `json:"roi"`
+}

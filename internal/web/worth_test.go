@@ -92,6 +92,20 @@ func TestWorthPageAndAPI(t *testing.T) {
 			if dec.Month != "2026-12" || *dec.ActualMinor != 4_500_000 || dec.BudgetMinor != nil || dec.ROI != nil {
 				t.Errorf("December %+v", dec)
 			}
+			// The portfolio: six months' spend, cost per lead and return
+			// for the client; nothing of it for the partner.
+			//	spend 275 100,00; 3 leads → 91 700,00 per lead
+			//	return (12 000,00 − 275 100,00) ÷ 275 100,00 = −95.637… % → −95.6 %
+			r = e.as(f.Owner).get("/portfolio")
+			for _, want := range []string{sek(27_510_000), en.T("portfolio.per.qualified_lead", "cost", sek(9_170_000)),
+				en.T("portfolio.roi", "roi", "-95.6%")} {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("the portfolio lacks %q", want)
+				}
+			}
+			if r := e.as(f.VendorManager).get("/portfolio"); r.status != 200 || strings.Contains(r.body, en.T("portfolio.spend")) {
+				t.Errorf("the partner's portfolio shows spend: %d", r.status)
+			}
 			if c := got.Comparison; c == nil || c.Months != 6 || c.Outsourced != 27_510_000 || c.InHouse != 51_548_400 || c.SavingMinor != 24_038_400 {
 				t.Errorf("comparison %+v", got.Comparison)
 			}

@@ -240,3 +240,52 @@ func Compare(months []Month, c *InHouse) (Comparison, bool) {
 	out.InHouseMinor = c.Cost(out.Months)
 	return out, true
 }
+
+// Summary is what an engagement cost and brought over some months: the
+// spend (the sum of the months' actual costs in Currency), the results
+// of its main unit (the unit with the most results; ties by the order of
+// Units) and the cost of one, and the revenue won.
+type Summary struct {
+	Currency     string
+	SpendMinor   int64
+	Months       int64 // months with an actual cost
+	Unit         string
+	Results      int64
+	HasCostPer   bool
+	CostPerMinor int64
+	HasRevenue   bool
+	RevenueMinor int64
+}
+
+// Summarize sums months (those with an actual cost in the first such
+// month's currency; a month in another currency is left out).
+func Summarize(months []Month) Summary {
+	var s Summary
+	counts := map[string]int64{}
+	for _, m := range months {
+		if !m.HasActual || (s.Currency != "" && m.Currency != s.Currency) {
+			continue
+		}
+		s.Currency = m.Currency
+		s.Months++
+		s.SpendMinor += m.ActualMinor
+		for u, n := range m.Results {
+			counts[u] += n
+		}
+		if m.HasRevenue {
+			s.HasRevenue, s.RevenueMinor = true, s.RevenueMinor+m.RevenueMinor
+		}
+	}
+	for _, u := range Units {
+		if counts[u] > s.Results {
+			s.Unit, s.Results = u, counts[u]
+		}
+	}
+	s.CostPerMinor, s.HasCostPer = CostPer(s.SpendMinor, s.Results)
+	return s
+}
+
+// ROI is the summary's return, as ROI.
+func (s Summary) ROI() (num, den int64, ok bool) {
+	return ROI(s.RevenueMinor, s.SpendMinor, s.HasRevenue)
+}

@@ -120,3 +120,29 @@ func TestCompare(t *testing.T) {
 		t.Error("SEK months compared with a EUR calculator")
 	}
 }
+
+func TestSummarize(t *testing.T) {
+	t.Parallel()
+	// Two months in SEK and one in EUR (left out), by hand:
+	//	spend 56 500,00 + 45 000,00 = 101 500,00
+	//	leads 3 + 4 = 7 (the main unit; 1 deal), per lead 101 500,00 ÷ 7 = 14 500,00
+	//	revenue 100 000,00 → return (100 000 − 101 500) ÷ 101 500 = −1 500 / 101 500
+	months := []Month{
+		{Label: "2026-10", HasActual: true, Currency: "SEK", ActualMinor: 5_650_000, HasRevenue: true, RevenueMinor: 10_000_000,
+			Results: map[string]int64{"qualified_lead": 3, "deal": 1}},
+		{Label: "2026-11", HasActual: true, Currency: "EUR", ActualMinor: 100, Results: map[string]int64{"meeting": 50}},
+		{Label: "2026-12", HasActual: true, Currency: "SEK", ActualMinor: 4_500_000, Results: map[string]int64{"qualified_lead": 4}},
+		{Label: "2027-01"},
+	}
+	s := Summarize(months)
+	if s.Currency != "SEK" || s.Months != 2 || s.SpendMinor != 10_150_000 || s.Unit != "qualified_lead" || s.Results != 7 ||
+		!s.HasCostPer || s.CostPerMinor != 1_450_000 {
+		t.Errorf("summary %+v", s)
+	}
+	if n, d, ok := s.ROI(); !ok || n != -150_000 || d != 10_150_000 {
+		t.Errorf("return %d/%d %v", n, d, ok)
+	}
+	if e := Summarize(nil); e.HasCostPer || e.HasRevenue || e.SpendMinor != 0 {
+		t.Errorf("nothing: %+v", e)
+	}
+}
