@@ -3,6 +3,9 @@ package portfolio
 import (
 	"context"
 
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/worth"
+
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store"
@@ -27,7 +30,15 @@ type Item struct {
 	// Waiting is what waits on the engagement that the caller sees
 	// (For), most pressing first; Attention counts it.
 	Waiting []Waiting
+	// Worth is the spend, cost per result and return over the last
+	// WorthMonths months; nil for a reader who may not see them
+	// (access.WorthRead: the client's people).
+	Worth *worth.Summary
 }
+
+// WorthMonths is how many months (up to the current one) the spend, cost
+// per result and return of each engagement sum.
+const WorthMonths = 6
 
 // Current is the engagement's scorecard of the current period.
 func (it *Item) Current() store.Scorecard { return it.Trend.Current() }
@@ -71,6 +82,14 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 			it := Item{Engagement: e}
 			if it.Trend, err = ReadTrend(ctx, db, p, e.ID, kind, TrendPeriods); err != nil {
 				return nil, err
+			}
+			if access.Allows(p.Role, access.WorthRead) {
+				o, err := db.Worth().Overview(ctx, p, e.ID, WorthMonths)
+				if err != nil {
+					return nil, err
+				}
+				sum := worth.Summarize(o.Months)
+				it.Worth = &sum
 			}
 			for _, src := range sources {
 				as, err := src(ctx, db, p, &it)

@@ -361,6 +361,9 @@ func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagement
 	for _, r := range rows {
 		in.AddFact(r)
 	}
+	if in.Time, err = approvedTime(ctx, q, p, engagementID, from, to); err != nil {
+		return nil, nil, err
+	}
 	scs, _, err := scorecards(ctx, q, p, engagementID, []kpi.Period{period}, fromAggregates, false)
 	if err != nil {
 		return nil, nil, err

@@ -37,6 +37,26 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/values/{value}/confirm": "yynnns",
 	"POST /api/v1/engagements/{id}/values/{value}/reject":  "yynnns",
 
+	// Time entries: everyone who sees the engagement reads them; the
+	// partner's people record their time; the client approves or rejects.
+	"GET /engagements/{id}/time":                                 "yyyyys",
+	"POST /engagements/{id}/time":                                "nnnyys",
+	"POST /engagements/{id}/time/{entry}/approve":                "yynnns",
+	"POST /engagements/{id}/time/{entry}/reject":                 "yynnns",
+	"GET /api/v1/engagements/{id}/time-entries":                  "yyyyys",
+	"POST /api/v1/engagements/{id}/time-entries":                 "nnnyys",
+	"POST /api/v1/engagements/{id}/time-entries/{entry}/approve": "yynnns",
+	"POST /api/v1/engagements/{id}/time-entries/{entry}/reject":  "yynnns",
+
+	// Is it worth it: the client reads it; the owner and manager set
+	// budgets and save the in-house calculator.
+	"GET /engagements/{id}/worth":           "yyynns",
+	"POST /engagements/{id}/worth/budget":   "yynnns",
+	"POST /engagements/{id}/worth/inhouse":  "yynnns",
+	"GET /api/v1/engagements/{id}/worth":    "yyynns",
+	"POST /api/v1/engagements/{id}/budgets": "yynnns",
+	"POST /api/v1/engagements/{id}/inhouse": "yynnns",
+
 	// Requests of SLA services: everyone who sees the engagement reads them;
 	// viewers only read.
 	"GET /engagements/{id}/requests":                              "yyyyys",
@@ -311,7 +331,7 @@ func TestPartnerPeopleCannotReachWhatIsNotTheirs(t *testing.T) {
 			who := map[string]tandem.Principal{"partner manager A": f.VendorManager, "partner agent A": f.VendorAgent,
 				"partner manager B": f.VendorManagerB, "owner": f.Owner}
 			// Pages below a hidden engagement answer like the engagement.
-			for _, sub := range []string{"/terms", "/work", "/scorecard", "/notices", "/requests", "/values", "/sales/board", "/sales/funnel", "/sales/deals"} {
+			for _, sub := range []string{"/terms", "/work", "/scorecard", "/notices", "/requests", "/values", "/time", "/sales/board", "/sales/funnel", "/sales/deals"} {
 				hidden["partner manager A"] = append(hidden["partner manager A"], fmt.Sprintf("/engagements/%d%s", f.B1, sub))
 				hidden["partner agent A"] = append(hidden["partner agent A"], fmt.Sprintf("/engagements/%d%s", f.A2, sub))
 			}

@@ -395,6 +395,9 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		OffTrack      []string `json:"off_track"` // keys of this month's KPIs that are off track
 		Overdue       int      `json:"overdue"`   // deliverables overdue now
 		Waiting       []waits  `json:"waiting"`   // what waits, by kind (portfolio.Counts)
+		// Spend, cost per result and return over the last months (client
+		// roles only).
+		Worth *apiPortfolioWorth `json:"worth,omitempty"`
 	}
 	out := struct {
 		Period apiPeriod `json:"period"`
@@ -421,6 +424,19 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 			it.Waiting = append(it.Waiting, w)
+		}
+		if w := pi.Worth; w != nil {
+			it.Worth = &apiPortfolioWorth{Months: w.Months, Currency: w.Currency, SpendMinor: w.SpendMinor, ResultUnit: w.Unit,
+				Results: w.Results}
+			if w.HasCostPer {
+				it.Worth.CostPerResultMinor = &w.CostPerMinor
+			}
+			if w.HasRevenue {
+				it.Worth.RevenueMinor = &w.RevenueMinor
+			}
+			if n, d, ok := w.ROI(); ok {
+				it.Worth.ROI = &apiRatio{n, d}
+			}
 		}
 		for _, a := range pi.Attention {
 			switch a.Reason {

@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -243,6 +244,19 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		row.Trend, _ = trendOf(l, it.Trend)
 		for _, a := range it.Attention {
 			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
+		}
+		if w := it.Worth; w != nil {
+			row.ShowWorth, row.WorthLink, row.Spend, row.CostPer, row.ROI = true, worthPath(e.ID), "—", l.T("portfolio.no_results"), "—"
+			if w.Months > 0 {
+				row.Spend = l.Money(money.New(w.SpendMinor, w.Currency))
+			}
+			if w.HasCostPer {
+				cost := []any{"cost", l.Money(money.New(w.CostPerMinor, w.Currency))}
+				row.CostPer = l.T("portfolio.per."+w.Unit, cost...) // the keys per unit: worth.Units
+			}
+			if n, d, ok := w.ROI(); ok {
+				row.ROI = l.Percent(n, d, 1)
+			}
 		}
 		rows = append(rows, row)
 	}

@@ -114,6 +114,12 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/values/{value}/confirm", access.Respond, s.valueConfirm},
 		{"POST /engagements/{id}/values/{value}/reject", access.Respond, s.valueReject},
 
+		// Time entries: the partner records, the client approves or rejects.
+		{"GET /engagements/{id}/time", access.TimeRead, s.timePage},
+		{"POST /engagements/{id}/time", access.TimeRecord, s.timeRecord},
+		{"POST /engagements/{id}/time/{entry}/approve", access.TimeApprove, s.timeApprove},
+		{"POST /engagements/{id}/time/{entry}/reject", access.TimeApprove, s.timeReject},
+
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
 		{"POST /members/invite", access.MembersManage, s.memberInvite},
@@ -176,6 +182,12 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/invoices/{period}/issue", access.InvoicesDecide, s.invoiceIssue},
 		{"POST /engagements/{id}/invoices/{period}/paid", access.InvoicesDecide, s.invoicePaid},
 		{"POST /engagements/{id}/invoices/{period}/credit-notes", access.InvoicesDecide, s.invoiceCredit},
+
+		// Is it worth it: budget against actual, cost per result, return,
+		// the in-house comparison (the client's).
+		{"GET /engagements/{id}/worth", access.WorthRead, s.worthPage},
+		{"POST /engagements/{id}/worth/budget", access.WorthWrite, s.worthBudget},
+		{"POST /engagements/{id}/worth/inhouse", access.WorthWrite, s.worthInHouse},
 		// Claims of paid results.
 		{"GET /engagements/{id}/sales/claims", access.SalesClaimsRead, s.salesClaims},
 		{"POST /engagements/{id}/sales/claims", access.SalesClaim, s.salesClaimCreate},
@@ -253,6 +265,10 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/values", access.ValuesWrite, s.apiValueEnter},
 		{"POST /api/v1/engagements/{id}/values/{value}/confirm", access.Respond, s.apiValueConfirm},
 		{"POST /api/v1/engagements/{id}/values/{value}/reject", access.Respond, s.apiValueReject},
+		{"GET /api/v1/engagements/{id}/time-entries", access.TimeRead, s.apiTimeList},
+		{"POST /api/v1/engagements/{id}/time-entries", access.TimeRecord, s.apiTimeRecord},
+		{"POST /api/v1/engagements/{id}/time-entries/{entry}/approve", access.TimeApprove, s.apiTimeApprove},
+		{"POST /api/v1/engagements/{id}/time-entries/{entry}/reject", access.TimeApprove, s.apiTimeReject},
 		{"GET /api/v1/sales/accounts", access.SalesRead, s.apiSalesAccounts},
 		{"POST /api/v1/sales/accounts", access.SalesWrite, s.apiSalesAccountCreate},
 		{"GET /api/v1/sales/accounts/{id}", access.SalesRead, s.apiSalesAccountGet},
@@ -276,6 +292,9 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/invoices/{period}/issue", access.InvoicesDecide, s.apiInvoiceIssue},
 		{"POST /api/v1/engagements/{id}/invoices/{period}/paid", access.InvoicesDecide, s.apiInvoicePaid},
 		{"POST /api/v1/engagements/{id}/invoices/{period}/credit-notes", access.InvoicesDecide, s.apiInvoiceCredit},
+		{"GET /api/v1/engagements/{id}/worth", access.WorthRead, s.apiWorth},
+		{"POST /api/v1/engagements/{id}/budgets", access.WorthWrite, s.apiBudgetSet},
+		{"POST /api/v1/engagements/{id}/inhouse", access.WorthWrite, s.apiInHouseSave},
 		{"GET /api/v1/engagements/{id}/sales/claims", access.SalesClaimsRead, s.apiSalesClaims},
 		{"POST /api/v1/engagements/{id}/sales/claims", access.SalesClaim, s.apiSalesClaimCreate},
 		{"POST /api/v1/engagements/{id}/sales/claims/{claim}/accept", access.SalesClaimsDecide, s.apiSalesClaimDecide(sales.Accept)},
