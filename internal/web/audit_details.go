@@ -66,7 +66,7 @@ func auditValue(l *i18n.Localizer, v any) string {
 		if x == "" {
 			return l.T("common.none")
 		}
-		return x
+		return auditWord(l, x)
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
@@ -94,4 +94,23 @@ func auditValue(l *i18n.Localizer, v any) string {
 		return strings.Join(parts, "; ")
 	}
 	return ""
+}
+
+// auditWords are the catalogue prefixes of the enumerations an audit entry
+// stores by key (an evidence kind, a role, a status): such a value is shown
+// by its label, never as the key.
+var auditWords = []string{"evidence.kind.", "role.", "kpi.status.", "status.", "engagement.status.", "partner.status."}
+
+// auditWord is a stored string as a person reads it: an enumeration's key
+// by its label, anything else as it is.
+func auditWord(l *i18n.Localizer, s string) string {
+	if strings.ContainsAny(s, " .@/") {
+		return s
+	}
+	for _, p := range auditWords {
+		if l.Has(p + s) {
+			return l.T(p + s)
+		}
+	}
+	return s
 }

@@ -168,8 +168,14 @@ func tour(t *testing.T, e *env, src, email string, lang i18n.Lang) {
 		}
 		b.viewport(phoneW, phoneH, true)
 		if w := b.eval(`document.documentElement.scrollWidth`); w > phoneW {
-			wide := evalAs[string](b, `[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
-				.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : "")).join(", ")`)
+			// The widest elements that no scrolling strip holds.
+			wide := evalAs[string](b, `[...document.querySelectorAll("body *")].filter(e => {
+					if (e.getBoundingClientRect().right <= innerWidth + 1) return false;
+					for (let p = e.parentElement; p; p = p.parentElement) {
+						if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return false;
+					}
+					return true;
+				}).slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : "")).join(", ")`)
 			problems = append(problems, fmt.Sprintf("%s at %d px is %d px wide (%s)", path, phoneW, w, wide))
 		}
 		if lang == i18n.RU {

@@ -93,9 +93,9 @@ func TestBrowserManualValues(t *testing.T) {
 	if n := b.count("#facts tbody tr"); n != 1 {
 		t.Fatalf("facts behind the figure: %d, want 1", n)
 	}
-	b.wantText("#facts tbody tr td:nth-child(2)", "manual.brand_presence.month")
+	b.wantText("#facts tbody tr td:nth-child(2)", "Value of Brand presence (monthly)")
 	steps := b.text("#steps")
-	if !strings.Contains(steps, "Σ brand_presence ÷ n = 60 ÷ 1") {
+	if !strings.Contains(steps, "Σ Brand presence ÷ n = 60 ÷ 1") {
 		t.Errorf("the arithmetic lacks the mean:\n%s", steps)
 	}
 	v, err := e.db.OwnMetrics.Values(ctx, f.Owner, f.A1, "")

@@ -305,7 +305,7 @@ func explainText(l *i18n.Localizer, defs []contract.MetricDef, s string) string 
 // Customer satisfaction (monthly)".
 func factKindName(l *i18n.Localizer, defs []contract.MetricDef, k fact.Kind) string {
 	if key, period, ok := fact.IsManual(k); ok {
-		return l.T("scorecard.fact.manual", "metric", metricName(l, defs, key), "period", l.T("scorecard.kind."+period))
+		return l.T("scorecard.fact.manual", "metric", metricName(l, defs, key), "period", strings.ToLower(l.T("scorecard.kind."+period)))
 	}
 	if l.Has("fact.kind." + string(k)) {
 		return l.T("fact.kind." + string(k))
