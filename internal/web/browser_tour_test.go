@@ -166,13 +166,15 @@ func tour(t *testing.T, e *env, src, email string, lang i18n.Lang) {
 				problems = append(problems, fmt.Sprintf("%s at %d px: %s (%s): %s", path, deskW, v.ID, v.Impact, strings.Join(v.Nodes, "; ")))
 			}
 		}
-		b.viewport(phoneW, phoneH, true)
+		// A 390 px window without mobile emulation: a page too wide then
+		// scrolls instead of being zoomed out, and what widens it can be found.
+		b.viewport(phoneW, phoneH, false)
 		if w := b.eval(`document.documentElement.scrollWidth`); w > phoneW {
 			// The widest elements that no scrolling strip holds.
 			wide := evalAs[string](b, `[...document.querySelectorAll("body *")].filter(e => {
-					if (e.getBoundingClientRect().right <= innerWidth + 1) return false;
+					if (e.getBoundingClientRect().right <= `+fmt.Sprint(phoneW)+` + 1) return false;
 					for (let p = e.parentElement; p; p = p.parentElement) {
-						if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return false;
+						if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return p.getBoundingClientRect().right > `+fmt.Sprint(phoneW)+` + 1;
 					}
 					return true;
 				}).slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : "")).join(", ")`)
