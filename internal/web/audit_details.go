@@ -99,13 +99,16 @@ func auditValue(l *i18n.Localizer, v any) string {
 // auditWords are the catalogue prefixes of the enumerations an audit entry
 // stores by key (an evidence kind, a role, a status): such a value is shown
 // by its label, never as the key.
-var auditWords = []string{"evidence.kind.", "selections.criterion.", "role.", "kpi.status.", "status.", "engagement.status.", "partner.status."}
+var auditWords = []string{"evidence.kind.", "selections.criterion.", "export.what.", "role.", "kpi.status.", "status.", "engagement.status.", "partner.status."}
 
 // auditWord is a stored string as a person reads it: an enumeration's key
 // by its label, anything else as it is.
 func auditWord(l *i18n.Localizer, s string) string {
 	if strings.ContainsAny(s, " .@/") {
 		return s
+	}
+	if k, v, ok := strings.Cut(s, "="); ok { // a criterion and its weight: "price=20"
+		return auditWord(l, k) + " = " + v
 	}
 	for _, p := range auditWords {
 		if l.Has(p + s) {
