@@ -99,7 +99,8 @@ func auditValue(l *i18n.Localizer, v any) string {
 // auditWords are the catalogue prefixes of the enumerations an audit entry
 // stores by key (an evidence kind, a role, a status): such a value is shown
 // by its label, never as the key.
-var auditWords = []string{"evidence.kind.", "selections.criterion.", "export.what.", "role.", "kpi.status.", "status.", "engagement.status.", "partner.status."}
+var auditWords = []string{"evidence.kind.", "selections.criterion.", "export.what.", "role.", "kpi.status.", "engagement.status.",
+	"partner.status.", "work.status.", "request.status.", "proposal.status.", "claims.status.", "invoices.status.", "selections.status.", "sales.status."}
 
 // auditWord is a stored string as a person reads it: an enumeration's key
 // by its label, anything else as it is.

@@ -28,6 +28,17 @@ func TestAuditDetails(t *testing.T) {
 			t.Errorf("detail %d = %q, want %q", i, got[i], want[i])
 		}
 	}
+	// Stored enumerations read as words: a status, criteria with weights, an export.
+	got = auditDetails(cat.For(i18n.EN, nil), `{"status": {"before": "planned", "after": "in_progress"}, "criteria": ["price=20"], "what": "contract_annex", "note": "in_progress is a word here"}`)
+	wantValues := []string{"Price = 20", "in_progress is a word here", "Planned → In progress", "Contract annex"}
+	if len(got) != len(wantValues) {
+		t.Fatalf("details %q", got)
+	}
+	for i, want := range wantValues {
+		if got[i].Value != want {
+			t.Errorf("detail %d = %q, want %q", i, got[i].Value, want)
+		}
+	}
 	if d := auditDetails(cat.For(i18n.EN, nil), `not json`); len(d) != 1 || d[0].Value != "not json" {
 		t.Errorf("unreadable data: %q", d)
 	}
