@@ -12,8 +12,8 @@ import (
 )
 
 // The demo's invoices: the drafts of every engagement's invoicing periods
-// that ended in the six months of the history, computed through the store
-// (InvoiceStore.Draft) as the scheduled work would have computed them —
+// that ended in the six months of the history, computed and stored by the
+// scheduled work (InvoiceStore.DraftEnded) as it would have run —
 // with the demo clock at two in the morning after each period ended, so
 // that each draft is dated then — from the terms in force and the facts
 // the history recorded. A period without terms in force (before an
@@ -72,15 +72,20 @@ func invoices(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error 
 		}
 	}
 	slices.SortStableFunc(jobs, func(a, b job) int { return a.period.End.Compare(b.period.End) })
+	// The scheduled work computes and stores each period's drafts (a read,
+	// InvoiceStore.Draft, stores nothing): run it once per period end.
+	done := map[time.Time]bool{}
 	for _, j := range jobs {
-		if clk != nil {
-			clk.Set(j.period.End.Add(invoiceHour))
+		end := j.period.End
+		if done[end] {
+			continue
 		}
-		if _, err := db.Invoices().Draft(ctx, sys, j.engagement, j.period); err != nil {
-			if tandem.ErrorCode(err) == tandem.EConflict {
-				continue // a draft engagement, or no terms in force during the period
-			}
-			return fmt.Errorf("invoice of engagement %d for %s: %w", j.engagement, j.period, err)
+		done[end] = true
+		if clk != nil {
+			clk.Set(end.Add(invoiceHour))
+		}
+		if _, err := db.Invoices().DraftEnded(ctx, end, end.Add(time.Second)); err != nil {
+			return fmt.Errorf("invoices of %s: %w", j.period, err)
 		}
 	}
 	return nil
