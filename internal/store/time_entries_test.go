@@ -107,7 +107,7 @@ func TestTimeEntriesPriced(t *testing.T) {
 			}
 
 			nov := kpi.PeriodOf(kpi.Month, time.Date(2026, 11, 15, 12, 0, 0, 0, stockholmZone), stockholmZone)
-			inv, err := db.Invoices().Draft(ctx, f.Manager, f.A1, nov)
+			inv, err := db.Invoices().SyncDraft(ctx, f.Manager, f.A1, nov) // stored, as the scheduled work does
 			mustDo(t, err)
 			if inv.TotalMinor != 1_570_000 || len(inv.Lines) != 3 {
 				t.Fatalf("total %d, %d lines %+v; want 15 700,00 in 3 lines", inv.TotalMinor, len(inv.Lines), inv.Lines)
