@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -116,5 +117,11 @@ func auditWord(l *i18n.Localizer, s string) string {
 			return l.T(p + s)
 		}
 	}
+	if snakeKey.MatchString(s) { // another key (an own metric's): in words, as a label is
+		return auditLabel(l, s)
+	}
 	return s
 }
+
+// snakeKey is a key written in snake_case ("customer_satisfaction").
+var snakeKey = regexp.MustCompile(`^[a-z]+(_[a-z0-9]+)+$`)

@@ -29,8 +29,8 @@ func TestAuditDetails(t *testing.T) {
 		}
 	}
 	// Stored enumerations read as words: a status, criteria with weights, an export.
-	got = auditDetails(cat.For(i18n.EN, nil), `{"status": {"before": "planned", "after": "in_progress"}, "criteria": ["price=20"], "what": "contract_annex", "note": "in_progress is a word here"}`)
-	wantValues := []string{"Price = 20", "in_progress is a word here", "Planned → In progress", "Contract annex"}
+	got = auditDetails(cat.For(i18n.EN, nil), `{"status": {"before": "planned", "after": "in_progress"}, "criteria": ["price=20"], "what": "contract_annex", "note": "in_progress is a word here", "metric": "customer_satisfaction"}`)
+	wantValues := []string{"Price = 20", "Customer satisfaction", "in_progress is a word here", "Planned → In progress", "Contract annex"}
 	if len(got) != len(wantValues) {
 		t.Fatalf("details %q", got)
 	}
