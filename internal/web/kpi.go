@@ -285,7 +285,7 @@ func explainText(l *i18n.Localizer, defs []contract.MetricDef, s string) string 
 	s = strings.ReplaceAll(s, "round half up", l.T("scorecard.round"))
 	s = explainToken.ReplaceAllStringFunc(s, func(w string) string {
 		switch {
-		case w == "actual" || w == "target" || w == "threshold":
+		case w == "actual" || w == "target" || w == "threshold" || w == "score":
 			return strings.ToLower(l.T("scorecard." + w))
 		case w == "status":
 			return strings.ToLower(l.T("field.status"))
