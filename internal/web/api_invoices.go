@@ -6,6 +6,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/invoicedoc"
 	"github.com/tandemhq/tandem/internal/store"
 )
 
@@ -118,7 +119,7 @@ type apiPayment struct {
 
 func invoiceHead(l *i18n.Localizer, x *store.Invoice) apiInvoiceHead {
 	return apiInvoiceHead{EngagementID: x.EngagementID, Period: x.Label, PeriodKind: x.PeriodKind,
-		PeriodName: periodName(l, invoicePeriodOf(x, l.Location())), From: x.From, To: x.To, Status: string(x.Status),
+		PeriodName: invoicedoc.PeriodName(l, invoicePeriodOf(x, l.Location())), From: x.From, To: x.To, Status: string(x.Status),
 		StatusLabel: l.T("invoices.status." + string(x.Status)), Currency: x.Currency, NetMinor: x.NetMinor,
 		VATMinor: x.VATMinor, TotalMinor: x.TotalMinor, ComputedAt: x.ComputedAt, Number: x.Number, IssuedOn: x.IssuedOn,
 		DueOn: x.DueOn, PaidOn: x.PaidOn}

@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/invoicedoc"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/store"
@@ -35,15 +36,6 @@ func invoicePeriod(r *http.Request) (kpi.Period, error) {
 	return p, nil
 }
 
-// periodName is a period in words: "November 2026", "Q4 2026".
-func periodName(l *i18n.Localizer, p kpi.Period) string {
-	if p.Kind == kpi.Quarter {
-		lb := p.Label()
-		return l.T("invoices.quarter", "quarter", lb.Number, "year", strconv.Itoa(lb.Year))
-	}
-	return l.Month(p.Start)
-}
-
 func invoicePeriodOf(x *store.Invoice, loc *time.Location) kpi.Period {
 	p, _ := invoice.ParsePeriod(x.Label, loc)
 	return p
@@ -66,7 +58,7 @@ func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
 		if x.Number != "" {
 			status += " · " + x.Number
 		}
-		d.Rows = append(d.Rows, views.InvoiceRow{Period: periodName(l, invoicePeriodOf(&x, l.Location())),
+		d.Rows = append(d.Rows, views.InvoiceRow{Period: invoicedoc.PeriodName(l, invoicePeriodOf(&x, l.Location())),
 			URL: invoicesPath(e.ID) + "/" + x.Label, Status: status,
 			Total: l.Money(money.New(x.TotalMinor, x.Currency))})
 	}
@@ -111,7 +103,7 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 		return ""
 	}
 	draft := x.Status == invoice.StatusDraft
-	d := views.InvoiceData{Engagement: e, Period: periodName(l, period), Status: l.T("invoices.status." + string(x.Status)),
+	d := views.InvoiceData{Engagement: e, Period: invoicedoc.PeriodName(l, period), Status: l.T("invoices.status." + string(x.Status)),
 		Computed: l.DateTime(x.ComputedAt), Net: cur(x.NetMinor), VAT: cur(x.VATMinor), Total: cur(x.TotalMinor),
 		BackURL: invoicesPath(e.ID), URL: invoicePath(e.ID, k.label), Currency: x.Currency, Form: f,
 		Number: x.Number, IssuedOn: day(x.IssuedOn), DueOn: day(x.DueOn), PaidOn: day(x.PaidOn),
@@ -126,7 +118,7 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 	lineName := map[string]string{}
 	for i, ln := range x.Lines {
 		v := views.InvoiceLine{N: i + 1, Description: l.T(string(ln.Description), ln.Args...), Amount: cur(ln.AmountMinor),
-			Quantity: quantityText(l, ln.Quantity), Terms: termsText(l, ln)}
+			Quantity: invoicedoc.Quantity(l, ln.Quantity), Terms: invoicedoc.Terms(l, ln)}
 		if invoice.Disputable(ln) {
 			v.Key = invoice.LineKey(ln)
 			lineName[v.Key] = v.Description
@@ -206,46 +198,6 @@ func uniq(xs []string) []string {
 		}
 	}
 	return out
-}
-
-// quantityText is a line's quantity: a whole number, or a fraction such as
-// 14/30 (days of the period) or 2250/60 (minutes in hours); none for a line
-// without one.
-func quantityText(l *i18n.Localizer, q invoice.Quantity) string {
-	switch q.Den {
-	case 0:
-		return ""
-	case 1:
-		return l.Int(q.Num)
-	}
-	return l.Int(q.Num) + "/" + l.Int(q.Den)
-}
-
-// termsText names the terms version and clause a line comes from, in words.
-func termsText(l *i18n.Localizer, ln invoice.Line) string {
-	if ln.Version == 0 {
-		return ""
-	}
-	var clause string
-	switch c := ln.Clause; {
-	case strings.HasPrefix(c, "price.components."):
-		n, _ := strconv.Atoi(strings.TrimPrefix(c, "price.components."))
-		clause = l.T("invoices.clause.component", "n", n+1)
-	case strings.HasPrefix(c, "penalties.bonus_malus."):
-		n, _ := strconv.Atoi(strings.TrimPrefix(c, "penalties.bonus_malus."))
-		clause = l.T("invoices.clause.band", "n", n+1)
-	case c == "price.floor_minor":
-		clause = l.T("invoices.clause.floor")
-	case c == "price.cap_minor":
-		clause = l.T("invoices.clause.cap")
-	case c == "penalties.sla_credit_bp":
-		clause = l.T("invoices.clause.sla_credit")
-	case c == "penalties.sla_credit_cap_bp":
-		clause = l.T("invoices.clause.sla_credit_cap")
-	default:
-		clause = l.T("invoices.clause.notices")
-	}
-	return l.T("invoices.terms", "version", ln.Version, "clause", clause)
 }
 
 // factLink describes a fact behind a line, with a link where its subject
