@@ -99,7 +99,7 @@ func Proposals(n Nav, d ProposalsData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = CommsTabs(d.Engagement, "proposals").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = EngagementTabs(d.Engagement, "proposals").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

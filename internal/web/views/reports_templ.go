@@ -148,7 +148,7 @@ func Reports(n Nav, d ReportsData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = CommsTabs(d.Engagement, "reports").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = EngagementTabs(d.Engagement, "reports").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -467,7 +467,7 @@ func ReportForm(n Nav, d ReportData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = CommsTabs(d.Engagement, "reports").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = EngagementTabs(d.Engagement, "reports").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -651,7 +651,7 @@ func ReportShow(n Nav, d ReportData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = CommsTabs(d.Engagement, "reports").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = EngagementTabs(d.Engagement, "reports").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

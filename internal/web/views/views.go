@@ -41,6 +41,22 @@ type Form struct {
 	Values  url.Values
 	Errors  map[string]string
 	Message string // an error for the whole form
+	// ID, when set, prefixes the ids of the form's fields, for a page that
+	// shows the same form more than once (one per notice).
+	ID string
+}
+
+// InputID is the id of a field's input: "f-name", or "f-ID-name".
+func (f Form) InputID(name string) string { return "f-" + f.idPart() + name }
+
+// ErrID is the id of a field's error message.
+func (f Form) ErrID(name string) string { return "e-" + f.idPart() + name }
+
+func (f Form) idPart() string {
+	if f.ID == "" {
+		return ""
+	}
+	return f.ID + "-"
 }
 
 // Get returns a field's value.
