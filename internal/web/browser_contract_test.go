@@ -65,10 +65,17 @@ func TestBrowserContractLifecycle(t *testing.T) {
 	}
 	b.shot("10-terms-check-failed")
 
-	// Name who accepts each service, save: the check passes.
+	// The editor's sections say what the check still wants: each service's
+	// acceptor. Choose who accepts each service among the client's people,
+	// save: the check passes.
 	b.click(fmt.Sprintf(`a[href="/engagements/%d/terms/edit"]`, id))
+	b.wantText(`.terms-sections a[href="#sec-services"] + .badge`, b.msgN(i18n.EN, "contract.section_wants", int64(services)))
+	if n := b.eval(`document.querySelectorAll('#sec-services .section-wants li').length`); n != services {
+		t.Errorf("the services section lists %v things to fix, want %d", n, services)
+	}
+	b.shot("10b-terms-editor-sections")
 	for i := 0; i < services; i++ {
-		b.do("name the acceptor", chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`input[name="services.%d.acceptor"]`, i)), "Mats Manager"))
+		b.do("choose the acceptor", chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="services.%d.acceptor"]`, i)), "Mats Manager"))
 	}
 	if st := b.click(`.sticky-actions button[type="submit"]`); st != 200 {
 		t.Fatalf("save terms: status %d (%s)", st, b.text("main"))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -109,7 +110,30 @@ func (s *server) termsFormPage(w http.ResponseWriter, r *http.Request, e *engage
 	if amend {
 		title = l.T("contract.amend_title")
 	}
-	s.render(w, r, status, views.TermsForm(s.nav(r, title, "engagements"), e, f, termsChoices(l, f), amend))
+	c := termsChoices(l, f)
+	p := state(r).principal
+	ms, err := s.db.Accounts.Members(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Role.IsClient() && m.UserName != "" {
+			c.Acceptors = append(c.Acceptors, views.Option{Value: m.UserName, Label: m.UserName})
+		}
+	}
+	c.Acceptors = append([]views.Option{{Value: "", Label: l.T("common.none")}}, c.Acceptors...)
+	if !amend {
+		check, err := s.db.Contracts.Check(r.Context(), p, e.ID)
+		if err != nil {
+			return err
+		}
+		c.Wants = map[string][]views.Finding{}
+		for _, x := range findingViews(l, check) {
+			sec, _, _ := strings.Cut(x.Field, ".")
+			c.Wants[sec] = append(c.Wants[sec], x)
+		}
+	}
+	s.render(w, r, status, views.TermsForm(s.nav(r, title, "engagements"), e, f, c, amend))
 	return nil
 }
 
@@ -208,6 +232,8 @@ func changeViews(l *i18n.Localizer, changes []contract.Change, currency string) 
 			return l.Money(money.New(n, currency))
 		case err == nil && strings.HasSuffix(field, "_bp"):
 			return l.T("annex.percent", "value", l.Decimal(n, 2))
+		case err == nil && slaTime(field):
+			return fmt.Sprintf("%d:%02d", n/60, n%60)
 		}
 		return v
 	}
@@ -297,15 +323,16 @@ func invalidField(field, key string) error {
 	return v.Err()
 }
 
-// ownMetrics are the metrics the terms form defines, as options.
-func ownMetrics(f views.Form) []views.Option {
+// formRows are the rows of a list of the terms form that have a key, as
+// options labelled by their name field (the key when it has none).
+func formRows(f views.Form, list, name string) []views.Option {
 	var out []views.Option
-	for _, i := range f.Rows("metrics") {
-		key := f.Get("metrics." + strconv.Itoa(i) + ".key")
+	for _, i := range f.Rows(list) {
+		key := f.Get(list + "." + strconv.Itoa(i) + ".key")
 		if key == "" {
 			continue
 		}
-		label := f.Get("metrics." + strconv.Itoa(i) + ".name")
+		label := f.Get(list + "." + strconv.Itoa(i) + "." + name)
 		if label == "" {
 			label = key
 		}
@@ -345,12 +372,14 @@ func termsChoices(l *i18n.Localizer, f views.Form) views.TermsChoices {
 		Directions:     blank(opts("direction", contract.Directions)),
 		MeetingKinds:   blank(opts("meeting", contract.MeetingKinds)),
 		Notices:        blank(opts("notice", contract.NoticeCategories)),
-		Metrics:        blank(append(ownMetrics(f), opts("metric", contract.Metrics)...)),
+		Metrics:        blank(append(formRows(f, "metrics", "name"), opts("metric", contract.Metrics)...)),
 		MetricKinds:    blank(opts("metric_kind", contract.MetricKinds)),
 		MetricSources:  blank(opts("metric_source", contract.MetricSources)),
 		Sides:          blank(opts("side", contract.Sides)),
 		StageMeanings:  blank(opts("stage_meaning", contract.StageMeanings)),
 	}
+	c.Goals = blank(formRows(f, "goals", "title"))
+	c.Services = append([]views.Option{{Value: "", Label: l.T("contract.every_service")}}, formRows(f, "services", "name")...)
 	for _, cur := range money.Currencies {
 		c.Currencies = append(c.Currencies, views.Option{Value: cur, Label: cur})
 	}

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +29,8 @@ import (
 //     read back with scale 2;
 //   - a metric's min and max are fixed-point with the metric's scale, read
 //     back with the scale entered in the same row; blank means unbounded;
+//   - an SLA's times (business minutes, "services.N.sla.*_minutes") are shown
+//     and read as hours and minutes ("4:30"; "4" is four hours);
 //   - []string fields are one value per line, []int fields (work days) are
 //     repeated values (checkboxes), bools are checkboxes;
 //   - a list of structs is read row by row until a row index is missing;
@@ -139,6 +144,10 @@ func (c termsCodec) flatten(out url.Values, path string, v reflect.Value, scale 
 			out.Set(path, c.l.Decimal(n, money.MinorDigits(c.currency)))
 		case strings.HasSuffix(path, "_bp"):
 			out.Set(path, c.l.Decimal(n, 2))
+		case slaTime(path):
+			if n > 0 {
+				out.Set(path, fmt.Sprintf("%d:%02d", n/60, n%60))
+			}
 		case last == "target" || last == "threshold" || last == "min" || last == "max":
 			out.Set(path, c.l.Decimal(n, scale))
 		default:
@@ -156,6 +165,8 @@ func (c termsCodec) terms(vals url.Values) (contract.Terms, error) {
 	}
 	var v tandem.Validator
 	c.read(vals, "", reflect.ValueOf(&t).Elem(), &v)
+	dropKeyOnly(&t)
+	contract.FillKeys(&t)
 	for i := range t.KPIs {
 		t.KPIs[i].Scale = 2
 	}
@@ -242,6 +253,12 @@ func (c termsCodec) read(vals url.Values, path string, v reflect.Value, errs *ta
 		switch {
 		case strings.HasSuffix(path, "_minor"):
 			n, err = money.ParseAmount(s, c.currency, c.sep())
+		case slaTime(path):
+			n, err = hoursMinutes(s)
+			if err != nil {
+				errs.Add(path, i18n.K("validation.hours_minutes"))
+				return true
+			}
 		case strings.HasSuffix(path, "_bp"), last == "target" || last == "threshold":
 			n, err = money.ParseFixed(s, 2, c.sep())
 		case last == "min" || last == "max":
@@ -259,6 +276,40 @@ func (c termsCodec) read(vals url.Values, path string, v reflect.Value, errs *ta
 		return true
 	}
 	return false
+}
+
+// slaTime reports whether path is one of an SLA's times in minutes.
+func slaTime(path string) bool {
+	return strings.Contains(path, ".sla.") && strings.HasSuffix(path, "_minutes")
+}
+
+// hoursMinutes reads "4:30" or "4" (hours) as minutes.
+func hoursMinutes(s string) (int64, error) {
+	h, m, colon := strings.Cut(strings.ReplaceAll(s, " ", ""), ":")
+	hours, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || hours < 0 || hours > 10000 {
+		return 0, errBadDuration
+	}
+	var mins int64
+	if colon {
+		if len(m) != 2 {
+			return 0, errBadDuration
+		}
+		if mins, err = strconv.ParseInt(m, 10, 64); err != nil || mins < 0 || mins > 59 {
+			return 0, errBadDuration
+		}
+	}
+	return hours*60 + mins, nil
+}
+
+var errBadDuration = errors.New("not hours and minutes")
+
+// dropKeyOnly drops the services, goals and KPIs whose only input is the
+// key the form carries hidden: a row a person emptied to remove it.
+func dropKeyOnly(t *contract.Terms) {
+	t.Services = slices.DeleteFunc(t.Services, func(x contract.Service) bool { x.Key = ""; return reflect.ValueOf(x).IsZero() })
+	t.Goals = slices.DeleteFunc(t.Goals, func(x contract.Goal) bool { x.Key = ""; return reflect.ValueOf(x).IsZero() })
+	t.KPIs = slices.DeleteFunc(t.KPIs, func(x contract.KPI) bool { x.Key = ""; return reflect.ValueOf(x).IsZero() })
 }
 
 func hasPrefix(vals url.Values, prefix string) bool {

@@ -39,6 +39,9 @@ func TestTermsFormRoundTrip(t *testing.T) {
 		if lang == i18n.SV && (vals.Get("metrics.0.min") != "1,00" || vals.Get("metrics.0.max") != "5,00" || vals.Has("metrics.1.min")) {
 			t.Errorf("sv metric bounds shown as %q–%q (open: %q)", vals.Get("metrics.0.min"), vals.Get("metrics.0.max"), vals.Get("metrics.1.min"))
 		}
+		if vals.Get("services.0.sla.response_minutes") != "1:00" || vals.Has("services.0.sla.resolution_minutes") {
+			t.Errorf("%s: SLA times shown as %q, %q", lang, vals.Get("services.0.sla.response_minutes"), vals.Get("services.0.sla.resolution_minutes"))
+		}
 		if lang == i18n.EN && vals.Get("services.0.sla.on_time_bp") != "95.50" {
 			t.Errorf("en percent shown as %q", vals.Get("services.0.sla.on_time_bp"))
 		}
@@ -70,5 +73,35 @@ func TestTermsFormRoundTrip(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("bad numbers not reported: %v (got %v)", want, err)
+	}
+
+	// A person names a new service and KPI; the keys are made from the
+	// names, a service's SLA reads hours and minutes, and a row emptied
+	// but for its hidden key is removed.
+	vals = c.values(in)
+	vals.Set("services.1.name", "")
+	vals.Set("services.2.key", "")
+	vals.Set("services.2.name", "Квалификация лидов")
+	vals.Set("services.2.sla.resolution_minutes", "8:30")
+	vals.Set("kpis.1.key", "")
+	vals.Set("kpis.1.name", "Win rate")
+	vals.Set("kpis.1.metric", "win_rate")
+	out, err := c.terms(vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Services) != 2 || out.Services[1].Key != "kvalifikatsiia-lidov" || out.Services[1].SLA == nil || out.Services[1].SLA.ResolutionMinutes != 510 {
+		t.Errorf("services after naming one: %+v", out.Services)
+	}
+	if len(out.KPIs) != 2 || out.KPIs[1].Key != "win-rate" {
+		t.Errorf("kpis after naming one: %+v", out.KPIs)
+	}
+	for _, bad := range []string{"4:5", "4:60", "-1", "четыре", "1:30:00"} {
+		vals = c.values(in)
+		vals.Set("services.0.sla.response_minutes", bad)
+		_, err := c.terms(vals)
+		if fs := fieldErrs(err); len(fs) != 1 || fs[0] != "services.0.sla.response_minutes" {
+			t.Errorf("SLA time %q: errors %v", bad, fs)
+		}
 	}
 }
