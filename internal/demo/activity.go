@@ -59,21 +59,76 @@ const (
 // taken by the person who would take it: deliverables submitted, returned
 // and accepted, a deadline notice, a proposal and a risk warning, a status
 // report with the client's comment, support requests in every state, and
-// an open selection with scores and evidence. Every timestamp is the
-// store's clock; due dates are set relative to it so that the month's
-// figures of the sales engagement read: 5 accepted, 4 on time, 4 the first
-// time, 1 return, none overdue; one submission awaits the client's review.
+// an open selection with scores and evidence. Due dates are set relative
+// to now so that the month's figures of the sales engagement read: 5
+// accepted, 4 on time, 4 the first time, 1 return, none overdue; one
+// submission awaits the client's review.
+//
+// With the demo clock, each step happens at its own time: spread over the
+// business hours of this week and month so far (from the later of Monday
+// and the first of the month until now), so that lead times, the feed and
+// the audit trail read as days of work and the week's report and the
+// month's figures still count every step. A support request is answered
+// and resolved some working minutes after it was opened, within its SLA.
 type activity struct {
 	ctx context.Context
 	db  *store.DB
+	clk *Clock // nil: every step happens now
 	ids *loaded
 	as  map[string]tandem.Principal // by e-mail
 	now time.Time
+	lo  time.Time // the start of the window the steps are spread over
 	loc *time.Location
 	cal *sla.Calendar
 }
 
-func addActivity(ctx context.Context, db *store.DB, ids *loaded) error {
+// at sets the demo clock to the moment a fraction f (0 ≤ f < 1) of the way
+// through the window's business time (its wall time, when the window has
+// less than an hour of business time, as on a Monday before opening).
+func (a *activity) at(f float64) {
+	if a.clk == nil {
+		return
+	}
+	a.clk.Set(a.moment(f))
+}
+
+func (a *activity) moment(f float64) time.Time {
+	if b := a.cal.Between(a.lo, a.now); b >= time.Hour {
+		return a.cal.Add(a.lo, time.Duration(f*float64(b)))
+	}
+	return a.lo.Add(time.Duration(f * float64(a.now.Sub(a.lo))))
+}
+
+// after sets the demo clock to d of business time after t, or to now if
+// that is later: the next step of a request.
+func (a *activity) after(t time.Time, d time.Duration) time.Time {
+	next := a.cal.Add(t, d)
+	if next.After(a.now) {
+		next = a.now
+	}
+	if a.clk != nil {
+		a.clk.Set(next)
+	}
+	return next
+}
+
+// windowStart is the later of this ISO week's Monday and the first of
+// the month, at midnight in loc.
+func windowStart(now time.Time, loc *time.Location) time.Time {
+	d := now.In(loc)
+	monday := time.Date(d.Year(), d.Month(), d.Day()-(int(d.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, loc)
+	if first.After(monday) {
+		return first
+	}
+	return monday
+}
+
+func addActivity(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
+	if clk != nil {
+		clk.Reset()
+		defer clk.Reset()
+	}
 	ws, err := db.Accounts.Workspace(ctx, ids.workspace)
 	if err != nil {
 		return err
@@ -84,7 +139,9 @@ func addActivity(ctx context.Context, db *store.DB, ids *loaded) error {
 	if err != nil {
 		return err
 	}
-	a := &activity{ctx: ctx, db: db, ids: ids, as: map[string]tandem.Principal{}, now: db.Now(), loc: loc, cal: cal}
+	now := db.Now()
+	a := &activity{ctx: ctx, db: db, clk: clk, ids: ids, as: map[string]tandem.Principal{}, now: now,
+		lo: windowStart(now, loc), loc: loc, cal: cal}
 	for _, email := range []string{karin, johan, ingrid, kadri, aleksi, liis, oskar, anders, sofia} {
 		p, err := db.Accounts.Principal(ctx, ids.users[email], ids.workspace)
 		if err != nil {
@@ -92,7 +149,15 @@ func addActivity(ctx context.Context, db *store.DB, ids *loaded) error {
 		}
 		a.as[email] = p
 	}
-	for _, step := range []func() error{a.sales, a.support, a.cfo, a.selection, a.readHandled} {
+	for _, step := range []func() error{a.sales, a.support, a.cfo} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	if clk != nil {
+		clk.Reset()
+	}
+	for _, step := range []func() error{a.selection, a.readHandled} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -131,11 +196,14 @@ func (a *activity) accept(d *work.Deliverable, comment string) error {
 	return a.db.Work.Review(a.ctx, a.as[johan], d.ID, work.Review{Accepted: true, Comment: comment})
 }
 
-// deliver submits and accepts a deliverable the first time.
-func (a *activity) deliver(d *work.Deliverable, who, note, csvName, csv, comment string) error {
+// deliver submits a deliverable at the fraction sub of the window and
+// accepts it the first time at acc.
+func (a *activity) deliver(d *work.Deliverable, sub, acc float64, who, note, csvName, csv, comment string) error {
+	a.at(sub)
 	if err := a.submit(d, who, note, csvName, csv); err != nil {
 		return err
 	}
+	a.at(acc)
 	return a.accept(d, comment)
 }
 
@@ -160,6 +228,7 @@ func (a *activity) weekLabel(weeksAgo int) string {
 // deadline notice, a proposal, a risk warning and this week's report.
 func (a *activity) sales() error {
 	// 1. Accepted the first time, on time.
+	a.at(0)
 	d, err := a.plan(salesTitle, "outbound-calls", "Call list: Stockholm hotel chains — lobby refurbishments 2027",
 		"Work the 46 Stockholm properties of Scandic, Nordic Choice, Elite and Clarion on the list from the key-account "+
 			"team: reach the property manager or the chain's purchaser, ask about refurbishment plans for 2027 and book "+
@@ -167,7 +236,7 @@ func (a *activity) sales() error {
 	if err != nil {
 		return err
 	}
-	if err := a.deliver(d, liis,
+	if err := a.deliver(d, .10, .14, liis,
 		"All 46 properties worked. 31 decision makers reached, 9 showroom visits booked (in the shared calendar), "+
 			"6 properties have refurbishment budgets for 2027 but no date yet — follow-up calls in January.",
 		"stockholm-hotels-call-log.csv",
@@ -178,13 +247,14 @@ func (a *activity) sales() error {
 	}
 
 	// 2. Accepted the first time, on time.
+	a.at(.03)
 	d, err = a.plan(salesTitle, "lead-qualification", "Qualified leads: Göteborg office managers, batch 1",
 		"Qualify the office managers of companies with 50+ employees in Göteborg who asked for a quote at the "+
 			"Office Expo, and hand each qualified lead to the key-account team.", aleksi, time.Time{})
 	if err != nil {
 		return err
 	}
-	if err := a.deliver(d, aleksi,
+	if err := a.deliver(d, .20, .24, aleksi,
 		"7 qualified leads handed over: each with the decision maker, the need (meeting rooms, acoustic panels), "+
 			"the budget window and a booked next step. 4 prospects disqualified (moving to shared offices).",
 		"goteborg-leads-batch-1.csv",
@@ -194,24 +264,26 @@ func (a *activity) sales() error {
 	}
 
 	// 3. Accepted the first time, on time.
+	a.at(.18)
 	d, err = a.plan(salesTitle, "pipeline-summary", "Weekly pipeline summary, "+a.weekLabel(2),
 		"The week's calls, meetings and qualified leads, and the open pipeline per key-account manager.", kadri, time.Time{})
 	if err != nil {
 		return err
 	}
-	if err := a.deliver(d, kadri,
+	if err := a.deliver(d, .28, .30, kadri,
 		"412 calls, 96 conversations, 11 meetings booked, 8 held. Open pipeline SEK 3.4 m, of which SEK 1.1 m in "+
 			"the hotel segment. Next week: Malmö hotels and the Uppsala office list.", "", "", ""); err != nil {
 		return err
 	}
 
 	// 4. Accepted the first time, but late: it was due days ago.
+	a.at(.05)
 	d, err = a.plan(salesTitle, "lead-qualification", "Qualified leads: Malmö hotels and conference venues, batch 1",
 		"Qualify the Malmö and Lund hotels and conference venues that answered the autumn mailing.", aleksi, a.pastDue())
 	if err != nil {
 		return err
 	}
-	if err := a.deliver(d, aleksi,
+	if err := a.deliver(d, .86, .90, aleksi,
 		"6 qualified leads handed over. Sorry for the delay: two venue managers were only reachable after their "+
 			"autumn conferences.", "malmo-leads-batch-1.csv",
 		"company,decision_maker,need,budget_window,next_step\nMalmö Live,Venue manager,Conference chairs,Q2 2027,Showroom visit\n",
@@ -220,36 +292,43 @@ func (a *activity) sales() error {
 	}
 
 	// 5. Returned as incomplete, reworked and accepted: on time, not the first time.
+	a.at(.08)
 	d, err = a.plan(salesTitle, "outbound-calls", "Call list: Uppsala and Västerås offices with 50+ employees",
 		"Call the 60 offices on the list bought from the regional chamber of commerce and book meetings for the "+
 			"Mälardalen key-account manager.", liis, time.Time{})
 	if err != nil {
 		return err
 	}
+	a.at(.40)
 	if err := a.submit(d, liis, "60 offices called, 7 meetings booked.", "uppsala-vasteras-call-log.csv",
 		"company,city,contact,outcome\nUppsala Kommunfastigheter,Uppsala,Facility manager,Meeting booked\n"); err != nil {
 		return err
 	}
+	a.at(.45)
 	if err := a.db.Work.Review(a.ctx, a.as[johan], d.ID, work.Review{Accepted: false, Reason: "incomplete",
 		Comment: "12 of the 60 offices have no call outcome recorded, and the booked meetings lack the attendee's title. " +
 			"Please complete the log before we pass the meetings on."}); err != nil {
 		return err
 	}
+	a.at(.60)
 	if err := a.submit(d, liis, "Completed: outcome recorded for all 60 offices, attendee and title added to all 7 meetings.",
 		"uppsala-vasteras-call-log-v2.csv",
 		"company,city,contact,title,outcome\nUppsala Kommunfastigheter,Uppsala,Anna Ek,Facility manager,Meeting booked\n"); err != nil {
 		return err
 	}
+	a.at(.64)
 	if err := a.accept(d, "Complete now, thank you."); err != nil {
 		return err
 	}
 
 	// 6. Submitted, awaiting the manager's review.
+	a.at(.70)
 	d, err = a.plan(salesTitle, "pipeline-summary", "Weekly pipeline summary, "+a.weekLabel(1),
 		"The week's calls, meetings and qualified leads, and the open pipeline per key-account manager.", kadri, time.Time{})
 	if err != nil {
 		return err
 	}
+	a.at(.80)
 	if err := a.submit(d, kadri,
 		"388 calls, 102 conversations, 12 meetings booked, 10 held. Open pipeline SEK 3.9 m. Two hotel chains "+
 			"postponed their 2027 decisions to January — see the risk warning.", "", ""); err != nil {
@@ -257,15 +336,18 @@ func (a *activity) sales() error {
 	}
 
 	// 7. In progress and at risk: a timely deadline notice, not yet acknowledged.
+	a.at(.35)
 	d, err = a.plan(salesTitle, "lead-qualification", "Qualified leads: Stockholm offices, batch 2",
 		"Qualify the 38 Stockholm offices that asked for the acoustic-panel brochure in October.", aleksi,
 		a.cal.AddBusinessDays(a.now, 5))
 	if err != nil {
 		return err
 	}
+	a.at(.50)
 	if err := a.db.Work.Move(a.ctx, a.as[aleksi], d.ID, work.StatusInProgress); err != nil {
 		return err
 	}
+	a.at(.92)
 	if err := a.db.Notices.File(a.ctx, a.as[kadri], &notice.Notice{EngagementID: d.EngagementID, Category: notice.CategoryDeadline,
 		DeliverableID: d.ID, Text: "Two of our three Swedish-speaking callers are on sick leave this week, so batch 2 " +
 			"will not be complete by the due date: 22 of 38 offices are done. We expect to hand over the full batch " +
@@ -274,11 +356,13 @@ func (a *activity) sales() error {
 	}
 
 	// 8. In progress.
+	a.at(.55)
 	if d, err = a.plan(salesTitle, "outbound-calls", "Call list: Norrland hotels and ski resorts (Åre, Vemdalen, Sälen)",
 		"Call the hotels and ski lodges before their spring refurbishment season; focus on lounge and restaurant seating.",
 		liis, time.Time{}); err != nil {
 		return err
 	}
+	a.at(.66)
 	if err := a.db.Work.Move(a.ctx, a.as[liis], d.ID, work.StatusInProgress); err != nil {
 		return err
 	}
@@ -286,6 +370,7 @@ func (a *activity) sales() error {
 	// A proposal, left for the client to decide, and a risk warning the
 	// client has noted.
 	eid := a.ids.engagements[salesTitle]
+	a.at(.72)
 	if err := a.db.Proposals.Raise(a.ctx, a.as[kadri], &proposal.Proposal{EngagementID: eid, Kind: proposal.KindProposal,
 		Title: "Call hotels in Norway in Q1",
 		Text: "Norwegian chains (Thon, Strawberry, Scandic Norge) are planning lobby refurbishments for 2027, and two " +
@@ -298,9 +383,11 @@ func (a *activity) sales() error {
 		Text: "Several Stockholm hotel chains told us their 2027 purchasing budgets are released only in mid-January. " +
 			"We expect 5–6 meetings booked in December instead of 12, and will shift the calling to office managers, " +
 			"whose budgets follow the calendar year."}
+	a.at(.75)
 	if err := a.db.Proposals.Raise(a.ctx, a.as[kadri], risk); err != nil {
 		return err
 	}
+	a.at(.78)
 	if err := a.db.Proposals.Decide(a.ctx, a.as[johan], eid, risk.ID, proposal.Decision{Status: proposal.StatusNoted,
 		Comment: "Agreed: call offices in December and take the hotel list up again in the first week of January."}); err != nil {
 		return err
@@ -308,6 +395,7 @@ func (a *activity) sales() error {
 
 	// This week's status report, with the client's comment.
 	week := report.WeekOf(a.now, a.loc)
+	a.at(.95)
 	if _, err := a.db.Reports.Save(a.ctx, a.as[kadri], &report.Report{EngagementID: eid, Week: week,
 		Done: "- Stockholm hotel chains: 46 properties worked, 9 showroom visits booked (accepted)\n" +
 			"- Göteborg office managers: 7 qualified leads handed over (accepted)\n" +
@@ -319,6 +407,7 @@ func (a *activity) sales() error {
 		Asks:  "- Please decide on the Norway proposal by 4 December so we can plan the Norwegian callers."}); err != nil {
 		return err
 	}
+	a.at(.97)
 	return a.db.Reports.Comment(a.ctx, a.as[johan], eid, week,
 		"Thanks Kadri, a good week. The Uppsala log is much better after the rework. We will take the Norway proposal "+
 			"to the steering meeting; please send the list of the 80 hotels beforehand.")
@@ -335,61 +424,78 @@ func (a *activity) support() error {
 		}
 		return r, nil
 	}
-	step := func(r *request.Request, who string, act request.Action, note string) error {
+	// Each request is opened at a moment of the window; each step follows
+	// the one before by some working minutes.
+	var t time.Time
+	openAt := func(f float64) {
+		t = a.moment(f)
+		if a.clk != nil {
+			a.clk.Set(t)
+		}
+	}
+	step := func(r *request.Request, minutes int, who string, act request.Action, note string) error {
+		t = a.after(t, time.Duration(minutes)*time.Minute)
 		_, err := a.db.Requests.Transition(a.ctx, a.as[who], eid, r.Number, act, note)
 		return err
 	}
 
+	openAt(.15)
 	r, err := open(oskar, "Delivery date for order 40117 — Scandic Umeå, 14 lobby sofas",
 		"The hotel's purchaser called: the order confirmation says week 49 but the carrier has not booked a time.", "normal")
 	if err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionRespond, "Checked with DB Schenker: the sofas leave Nässjö on Monday."); err != nil {
+	if err := step(r, 35, oskar, request.ActionRespond, "Checked with DB Schenker: the sofas leave Nässjö on Monday."); err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionResolve, "Delivery booked for Wednesday 07–10; the purchaser confirmed by e-mail."); err != nil {
+	if err := step(r, 190, oskar, request.ActionResolve, "Delivery booked for Wednesday 07–10; the purchaser confirmed by e-mail."); err != nil {
 		return err
 	}
-	if err := step(r, johan, request.ActionClose, ""); err != nil {
+	if err := step(r, 120, johan, request.ActionClose, ""); err != nil {
 		return err
 	}
 
+	openAt(.40)
 	r, err = open(johan, "Warranty claim: cracked oak tabletop, order 39852 (Hotell Kusten AB)",
 		"Meeting-room table delivered in September; the top has a crack along the glue joint. Photos in the customer's e-mail.", "high")
 	if err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionRespond, "Claim registered (SEK 3 900, within our limit). Asked the customer for the serial number."); err != nil {
+	if err := step(r, 20, oskar, request.ActionRespond, "Claim registered (SEK 3 900, within our limit). Asked the customer for the serial number."); err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionResolve, "Replacement tabletop booked with the next delivery to Varberg; the customer keeps the table until then."); err != nil {
+	if err := step(r, 300, oskar, request.ActionResolve, "Replacement tabletop booked with the next delivery to Varberg; the customer keeps the table until then."); err != nil {
 		return err
 	}
 
+	openAt(.62)
 	r, err = open(oskar, "Assembly instructions missing — Fjällbacka shelving, 6 units",
 		"Customer (Lindgrens Kontor AB) received the shelving without the assembly instructions.", "low")
 	if err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionResolve, "Sent the PDF instructions and the assembly video link; the customer has assembled the first unit."); err != nil {
+	if err := step(r, 45, oskar, request.ActionResolve, "Sent the PDF instructions and the assembly video link; the customer has assembled the first unit."); err != nil {
 		return err
 	}
 
+	openAt(.80)
 	r, err = open(oskar, "Claim over SEK 5 000: water damage on delivery to Clarion Hotel Sundsvall",
 		"Four lounge chairs arrived with water-damaged upholstery; the hotel refused them at delivery.", "high")
 	if err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionRespond, "Photos and the carrier's damage report received from the hotel."); err != nil {
+	if err := step(r, 25, oskar, request.ActionRespond, "Photos and the carrier's damage report received from the hotel."); err != nil {
 		return err
 	}
-	if err := step(r, oskar, request.ActionAskClient,
+	if err := step(r, 70, oskar, request.ActionAskClient,
 		"The claim is SEK 18 400, above our SEK 5 000 limit: we need Norrsken's quality team to approve a replacement or a "+
 			"credit. Photos and the carrier's damage report are in the ticket."); err != nil {
 		return err
 	}
 
+	if a.clk != nil {
+		a.clk.Set(a.now)
+	}
 	if _, err = open(johan, "Order 40233 held at the carrier — hotel opening on Friday",
 		"Nordic Light Hotel's 20 bar stools are held at the Stockholm terminal for a missing delivery address. "+
 			"The bar opens on Friday: please sort it out with the carrier today.", "urgent"); err != nil {
@@ -422,27 +528,32 @@ func (a *activity) support() error {
 // forecast in progress.
 func (a *activity) cfo() error {
 	prev := a.now.In(a.loc).AddDate(0, 0, -a.now.In(a.loc).Day()) // the last day of the previous month
+	a.at(.12)
 	d, err := a.plan(cfoTitle, "monthly-close", "Monthly close review, "+prev.Format("January 2006"),
 		"Review the bookkeeper's close of "+prev.Format("January")+" and prepare the management report for the board.",
 		sofia, time.Time{})
 	if err != nil {
 		return err
 	}
+	a.at(.50)
 	if err := a.submit(d, anders,
 		"Close reviewed with Lena (bookkeeper). Inventory of raw oak written down by SEK 140 000 after the count; the "+
 			"contract segment's gross margin is 31 % against a budget of 34 % — the freight surcharges explain most of "+
 			"it. Management report attached in the board folder.", "", ""); err != nil {
 		return err
 	}
+	a.at(.58)
 	if err := a.db.Work.Review(a.ctx, a.as[johan], d.ID, work.Review{Accepted: true,
 		Comment: "Clear report. Karin will take the freight question to the board."}); err != nil {
 		return err
 	}
+	a.at(.60)
 	if d, err = a.plan(cfoTitle, "cash-flow-forecast", "13-week cash-flow forecast, December to February",
 		"Rolling forecast from the order book and the supplier terms, with the covenant headroom for the bank.",
 		sofia, time.Time{}); err != nil {
 		return err
 	}
+	a.at(.62)
 	return a.db.Work.Move(a.ctx, a.as[sofia], d.ID, work.StatusInProgress)
 }
 

@@ -325,7 +325,7 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 	if err := invoices(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
-	if err := addActivity(ctx, db, ids); err != nil {
+	if err := addActivity(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
 	if err := addReveals(ctx, db, ids, rows, byAgent); err != nil {
