@@ -93,6 +93,8 @@ func commandTable() []command {
 		{name: "kpi", about: "cli.kpi.about", sub: []command{
 			{name: "verify", usage: "kpi verify [--data-dir DIR | --database URL]", about: "cli.kpi.verify.about", run: (*cli).kpiVerify},
 		}},
+		{name: "backup", usage: "backup --out FILE [--data-dir DIR]", about: "cli.backup.about", run: (*cli).backup},
+		{name: "restore", usage: "restore --from FILE [--data-dir DIR]", about: "cli.restore.about", run: (*cli).restore},
 		{name: "config", usage: "config [flags]", about: "cli.config.about", run: (*cli).config},
 		{name: "version", usage: "version", about: "cli.version.about", run: (*cli).version},
 	}
