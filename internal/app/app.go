@@ -57,6 +57,8 @@ type options struct {
 	// scheduler, when set, replaces defaultSchedulerSettings for the
 	// scheduler of serve.
 	scheduler *schedulerSettings
+	// webhooks, when set, replaces defaultWebhookSettings.
+	webhooks *webhookSettings
 }
 
 // command is one subcommand, or a group of them (user, workspace …).

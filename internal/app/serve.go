@@ -83,6 +83,8 @@ func (c *cli) serve(name string, args []string) int {
 		SessionMax:    cfg.SessionMax,
 		SecureCookies: cfg.SecureCookies(),
 		AssetsDir:     cfg.AssetsDir,
+
+		WebhooksAllowPrivate: cfg.WebhooksAllowPrivate,
 	})
 	if err != nil {
 		return c.fail(err)
@@ -102,6 +104,12 @@ func (c *cli) serve(name string, args []string) int {
 		set = *c.opts.scheduler
 	}
 	schedule(jctx, &jwg, logger, db, set) // scheduled work, run once across instances
+	wset := defaultWebhookSettings
+	if c.opts.webhooks != nil {
+		wset = *c.opts.webhooks
+	}
+	wset.allowPrivate = wset.allowPrivate || cfg.WebhooksAllowPrivate
+	startWebhooks(jctx, &jwg, logger, db, wset) // the webhook outbox, each message by one instance at a time
 	defer func() { stopJobs(); jwg.Wait() }()
 
 	served := make(chan error, 1)

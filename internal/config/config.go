@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,10 @@ type Config struct {
 	// AssetsDir, when set, serves static assets from disk instead of the
 	// embedded copy, for development (--assets-dir, TANDEM_ASSETS_DIR).
 	AssetsDir string
+	// WebhooksAllowPrivate lets webhook endpoints name loopback and
+	// private addresses, for a closed network (--webhooks-allow-private,
+	// TANDEM_WEBHOOKS_ALLOW_PRIVATE=true).
+	WebhooksAllowPrivate bool
 }
 
 // Environment variable names.
@@ -55,6 +60,8 @@ const (
 	EnvSessionIdle = "TANDEM_SESSION_IDLE"
 	EnvSessionMax  = "TANDEM_SESSION_MAX"
 	EnvAssetsDir   = "TANDEM_ASSETS_DIR"
+
+	EnvWebhooksAllowPrivate = "TANDEM_WEBHOOKS_ALLOW_PRIVATE"
 )
 
 // Default returns the built-in defaults.
@@ -99,6 +106,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur(EnvSessionIdle, &c.SessionIdle)
 	dur(EnvSessionMax, &c.SessionMax)
 	str(EnvAssetsDir, &c.AssetsDir)
+	if s := getenv(EnvWebhooksAllowPrivate); s != "" {
+		b, err := strconv.ParseBool(s)
+		if v.Check(err == nil, EnvWebhooksAllowPrivate, i18n.K("cli.config.bool"), "value", s) {
+			c.WebhooksAllowPrivate = b
+		}
+	}
 	return c, v.Err()
 }
 
@@ -127,6 +140,7 @@ func (c *Config) BindServe(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "end sessions unused for this long (env "+EnvSessionIdle+")")
 	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "end any session this long after sign-in (env "+EnvSessionMax+")")
 	fs.StringVar(&c.AssetsDir, "assets-dir", c.AssetsDir, "serve static assets from this directory, for development (env "+EnvAssetsDir+")")
+	fs.BoolVar(&c.WebhooksAllowPrivate, "webhooks-allow-private", c.WebhooksAllowPrivate, "let webhook endpoints name loopback and private addresses (env "+EnvWebhooksAllowPrivate+"=true)")
 }
 
 // Finish fills the derived defaults (BaseURL from Addr) and validates c. It
@@ -189,6 +203,7 @@ func (c Config) String() string {
 	line("session-idle", c.SessionIdle.String())
 	line("session-max", c.SessionMax.String())
 	line("assets-dir", c.AssetsDir)
+	line("webhooks-allow-private", strconv.FormatBool(c.WebhooksAllowPrivate))
 	return b.String()
 }
 

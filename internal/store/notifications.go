@@ -15,7 +15,8 @@ import (
 type NotificationStore struct{ db *DB }
 
 // tell writes the notifications of m about subjectID of an engagement in
-// tx: to the people of its audience, except the one acting.
+// tx: to the people of its audience, except the one acting; and the
+// webhook messages of the event (enqueueWebhooks).
 func tell(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subjectID int64, m notification.Message) error {
 	var deciders, people []int64
 	var err error
@@ -29,7 +30,10 @@ func tell(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subject
 			return err
 		}
 	}
-	return notify(ctx, tx, p, m.To.Recipients(p.UserID, deciders, people), m.Kind, engagementID, subjectID, m.Args)
+	if err := notify(ctx, tx, p, m.To.Recipients(p.UserID, deciders, people), m.Kind, engagementID, subjectID, m.Args); err != nil {
+		return err
+	}
+	return enqueueWebhooks(ctx, tx, p, engagementID, subjectID, m)
 }
 
 // tellAndRecord ends a change to an engagement's work: it tells the

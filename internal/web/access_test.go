@@ -37,6 +37,24 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/values/{value}/confirm": "yynnns",
 	"POST /api/v1/engagements/{id}/values/{value}/reject":  "yynnns",
 
+	// Webhooks: the client's owner and manager, and a partner's manager
+	// for its partner; never agents or viewers.
+	"GET /webhooks":                                        "yynyns",
+	"POST /webhooks":                                       "yynyns",
+	"GET /webhooks/{id}":                                   "yynyns",
+	"POST /webhooks/{id}/rotate":                           "yynyns",
+	"POST /webhooks/{id}/disable":                          "yynyns",
+	"POST /webhooks/{id}/enable":                           "yynyns",
+	"POST /webhooks/{id}/messages/{message}/replay":        "yynyns",
+	"GET /api/v1/webhooks":                                 "yynyns",
+	"POST /api/v1/webhooks":                                "yynyns",
+	"GET /api/v1/webhooks/{id}":                            "yynyns",
+	"POST /api/v1/webhooks/{id}/rotate":                    "yynyns",
+	"POST /api/v1/webhooks/{id}/disable":                   "yynyns",
+	"POST /api/v1/webhooks/{id}/enable":                    "yynyns",
+	"GET /api/v1/webhooks/{id}/messages":                   "yynyns",
+	"POST /api/v1/webhooks/{id}/messages/{message}/replay": "yynyns",
+
 	// Time entries: everyone who sees the engagement reads them; the
 	// partner's people record their time; the client approves or rejects.
 	"GET /engagements/{id}/time":                                 "yyyyys",

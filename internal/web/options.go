@@ -27,4 +27,7 @@ type Options struct {
 	// AssetsDir, when set, serves templates' static assets from this
 	// directory instead of the embedded copy (for editing CSS live).
 	AssetsDir string
+	// WebhooksAllowPrivate lets webhook endpoints name loopback and private
+	// addresses.
+	WebhooksAllowPrivate bool
 }

@@ -137,6 +137,15 @@ func (s *server) routeTable() []route {
 		{"POST /account/tokens", access.Member, s.tokenCreate},
 		{"POST /account/tokens/{id}/revoke", access.Member, s.tokenRevoke},
 
+		// Outgoing webhooks: endpoints, their delivery log, replay.
+		{"GET /webhooks", access.WebhooksManage, s.webhooksPage},
+		{"POST /webhooks", access.WebhooksManage, s.webhookRegister},
+		{"GET /webhooks/{id}", access.WebhooksManage, s.webhookShow},
+		{"POST /webhooks/{id}/rotate", access.WebhooksManage, s.webhookRotate},
+		{"POST /webhooks/{id}/disable", access.WebhooksManage, s.webhookDisable},
+		{"POST /webhooks/{id}/enable", access.WebhooksManage, s.webhookEnable},
+		{"POST /webhooks/{id}/messages/{message}/replay", access.WebhooksManage, s.webhookReplay},
+
 		// Choosing and piloting partners.
 		{"GET /selections", access.SelectionsRead, s.selectionList},
 		{"GET /selections/new", access.SelectionsWrite, s.selectionNew},
@@ -211,6 +220,14 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/sales/deals/{deal}/stage", access.DealsWrite, s.dealMove},
 
 		// JSON API (bearer tokens).
+		{"GET /api/v1/webhooks", access.WebhooksManage, s.apiWebhookList},
+		{"POST /api/v1/webhooks", access.WebhooksManage, s.apiWebhookCreate},
+		{"GET /api/v1/webhooks/{id}", access.WebhooksManage, s.apiWebhookGet},
+		{"POST /api/v1/webhooks/{id}/rotate", access.WebhooksManage, s.apiWebhookRotate},
+		{"POST /api/v1/webhooks/{id}/disable", access.WebhooksManage, s.apiWebhookDisable},
+		{"POST /api/v1/webhooks/{id}/enable", access.WebhooksManage, s.apiWebhookEnable},
+		{"GET /api/v1/webhooks/{id}/messages", access.WebhooksManage, s.apiWebhookMessages},
+		{"POST /api/v1/webhooks/{id}/messages/{message}/replay", access.WebhooksManage, s.apiWebhookReplay},
 		{"GET /api/v1/openapi.json", access.Public, s.apiOpenAPI},
 		{"GET /api/v1/me", access.Member, s.apiMe},
 		{"GET /api/v1/partners", access.PartnersRead, s.apiPartnerList},
