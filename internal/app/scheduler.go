@@ -32,6 +32,9 @@ import (
 //   - sweep.sales_claims, every minute: claims of paid results whose
 //     acceptance window ended unanswered are accepted (ClaimStore.SweepExpired;
 //     each claim once, whichever instance gets there first);
+//   - sweep.terminations, every minute: the partner's access to an
+//     engagement whose termination's effective day has begun in its
+//     workspace's time zone closes (TerminationStore.RevokeDue);
 //   - kpi.evaluation, every hour: the daily KPI evaluation and its alerts
 //     (AlertStore.EvaluateDue) of the workspaces for which 02:00 in their
 //     own time zone fell in the past hour — so each workspace is evaluated
@@ -94,6 +97,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "sweep.sales_claims", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
 			return db.Claims().SweepExpired(ctx, now)
+		}},
+		{name: "sweep.terminations", every: set.sweep, run: func(ctx context.Context, _, _ time.Time) (int, error) {
+			return db.Terminations().RevokeDue(ctx)
 		}},
 		{name: "kpi.evaluation", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Alerts.EvaluateDue(ctx, slot.Add(-set.evaluation), slot)

@@ -77,7 +77,7 @@ func clientDeciders(ctx context.Context, tx *Tx, workspaceID int64) ([]int64, er
 // vendor managers and the agents assigned to it.
 func partnerPeople(ctx context.Context, tx *Tx, workspaceID, engagementID int64) ([]int64, error) {
 	return userIDs(ctx, tx, `SELECT m.user_id FROM memberships m JOIN engagements e ON e.partner_id = m.partner_id AND e.workspace_id = m.workspace_id
-		WHERE m.workspace_id = ? AND e.id = ? AND (m.role = ?
+		WHERE m.workspace_id = ? AND e.id = ? AND e.partner_revoked_at IS NULL AND (m.role = ?
 		OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = e.id))`,
 		workspaceID, engagementID, string(tandem.RoleVendorManager))
 }

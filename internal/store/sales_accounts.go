@@ -30,11 +30,11 @@ func salesAccountScope(w *where, p tandem.Principal) {
 	switch sales.ScopeOf(p.Role) {
 	case sales.ScopeWorkspace:
 	case sales.ScopePartner:
-		w.add("EXISTS (SELECT 1 FROM engagements se WHERE se.id = a.engagement_id AND se.workspace_id = a.workspace_id AND se.partner_id = ?)", p.PartnerID)
+		w.add("EXISTS (SELECT 1 FROM engagements se WHERE se.id = a.engagement_id AND se.workspace_id = a.workspace_id AND se.partner_id = ? AND se.partner_revoked_at IS NULL)", p.PartnerID)
 	case sales.ScopeAssigned:
 		w.add("a.agent_membership_id = ?", p.MembershipID)
 		w.add(`EXISTS (SELECT 1 FROM engagements se JOIN engagement_assignments sea ON sea.engagement_id = se.id
-			WHERE se.id = a.engagement_id AND se.workspace_id = a.workspace_id AND se.partner_id = ? AND sea.membership_id = ?)`,
+			WHERE se.id = a.engagement_id AND se.workspace_id = a.workspace_id AND se.partner_id = ? AND se.partner_revoked_at IS NULL AND sea.membership_id = ?)`,
 			p.PartnerID, p.MembershipID)
 	default:
 		w.add("1 = 0")

@@ -34,12 +34,12 @@ func dealScope(w *where, p tandem.Principal) {
 	case sales.ScopeWorkspace:
 	case sales.ScopePartner:
 		w.add("a.engagement_id = d.engagement_id")
-		w.add("EXISTS (SELECT 1 FROM engagements se WHERE se.id = d.engagement_id AND se.partner_id = ?)", p.PartnerID)
+		w.add("EXISTS (SELECT 1 FROM engagements se WHERE se.id = d.engagement_id AND se.partner_id = ? AND se.partner_revoked_at IS NULL)", p.PartnerID)
 	case sales.ScopeAssigned:
 		w.add("a.engagement_id = d.engagement_id")
 		w.add("a.agent_membership_id = ?", p.MembershipID)
 		w.add(`EXISTS (SELECT 1 FROM engagements se JOIN engagement_assignments sea ON sea.engagement_id = se.id
-			WHERE se.id = d.engagement_id AND se.partner_id = ? AND sea.membership_id = ?)`, p.PartnerID, p.MembershipID)
+			WHERE se.id = d.engagement_id AND se.partner_id = ? AND se.partner_revoked_at IS NULL AND sea.membership_id = ?)`, p.PartnerID, p.MembershipID)
 	default:
 		w.add("1 = 0")
 	}

@@ -17,15 +17,18 @@ func partnerScope(w *where, p tandem.Principal) {
 
 // engagementScope limits engagements (aliased e) to what p may see: client
 // roles see the workspace's engagements, a vendor manager its partner's, a
-// vendor agent only those assigned to its membership.
+// vendor agent only those assigned to its membership — and the partner's
+// people none whose access a termination closed (partner_revoked_at).
 func engagementScope(w *where, p tandem.Principal) {
 	w.add("e.workspace_id = ?", p.WorkspaceID)
 	switch p.Role {
 	case tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer:
 	case tandem.RoleVendorManager:
 		w.add("e.partner_id = ?", p.PartnerID)
+		w.add("e.partner_revoked_at IS NULL")
 	case tandem.RoleVendorAgent:
 		w.add("e.partner_id = ?", p.PartnerID)
+		w.add("e.partner_revoked_at IS NULL")
 		w.add("EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.engagement_id = e.id AND ea.membership_id = ?)", p.MembershipID)
 	default:
 		w.add("1 = 0")

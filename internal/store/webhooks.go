@@ -268,7 +268,7 @@ func enqueueWebhooks(ctx context.Context, tx *Tx, p tandem.Principal, engagement
 	cond := `workspace_id = ? AND disabled_at IS NULL AND (partner_id IS NULL`
 	args := []any{p.WorkspaceID}
 	if m.To.Partner {
-		cond += ` OR partner_id = (SELECT partner_id FROM engagements WHERE id = ? AND workspace_id = ?)`
+		cond += ` OR partner_id = (SELECT partner_id FROM engagements WHERE id = ? AND workspace_id = ? AND partner_revoked_at IS NULL)`
 		args = append(args, engagementID, p.WorkspaceID)
 	}
 	cond += `)`
