@@ -71,8 +71,8 @@ func (i HandoverItem) Done() bool { return !i.DoneAt.IsZero() }
 
 // Handover checklist steps.
 const (
-	ItemDataReturned    = "data_returned"    // the client's data returned in the agreed format
-	ItemRecordsAccess   = "records_access"   // access to the records system handed over
+	ItemDataReturned    = "data_returned"     // the client's data returned in the agreed format
+	ItemRecordsAccess   = "records_access"    // access to the records system handed over
 	ItemOpenDeliverable = "open_deliverables" // open deliverables finished or handed back
 	ItemOpenDeals       = "open_deals"        // open deals handed to the client's people
 	ItemOpenInvoices    = "open_invoices"     // open invoices settled
