@@ -68,6 +68,9 @@ func (s *TerminationStore) Get(ctx context.Context, p tandem.Principal, engageme
 // force today, tells the other side and records it.
 func (s *TerminationStore) Start(ctx context.Context, p tandem.Principal, engagementID int64, t *engagement.Termination) (err error) {
 	defer wrap(&err, "TerminationStore.Start(%d)", engagementID)
+	if err := access.Can(p, access.Terminate); err != nil {
+		return err
+	}
 	side, ok := engagement.MayTerminate(p.Role)
 	if !ok {
 		return tandem.ErrForbidden
@@ -151,8 +154,8 @@ func (s *TerminationStore) MarkItem(ctx context.Context, p tandem.Principal, eng
 // at once, before its effective day: the client's owner only.
 func (s *TerminationStore) RevokeNow(ctx context.Context, p tandem.Principal, engagementID int64) (err error) {
 	defer wrap(&err, "TerminationStore.RevokeNow(%d)", engagementID)
-	if p.Role != tandem.RoleOwner {
-		return tandem.ErrForbidden
+	if err := access.Can(p, access.TerminationClose); err != nil {
+		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		e, err := loadEngagement(ctx, tx, p, engagementID)

@@ -37,6 +37,18 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/values/{value}/confirm": "yynnns",
 	"POST /api/v1/engagements/{id}/values/{value}/reject":  "yynnns",
 
+	// Termination: everyone who sees the engagement reads it; either side
+	// gives notice (owner, manager, partner manager); the client ticks the
+	// handover; only the owner closes access early.
+	"GET /engagements/{id}/termination":                     "yyyyys",
+	"POST /engagements/{id}/termination":                    "yynyns",
+	"POST /engagements/{id}/termination/items/{key}":        "yynnns",
+	"POST /engagements/{id}/termination/revoke":             "ynnnns",
+	"GET /api/v1/engagements/{id}/termination":              "yyyyys",
+	"POST /api/v1/engagements/{id}/termination":             "yynyns",
+	"POST /api/v1/engagements/{id}/termination/items/{key}": "yynnns",
+	"POST /api/v1/engagements/{id}/termination/revoke":      "ynnnns",
+
 	// Webhooks: the client's owner and manager, and a partner's manager
 	// for its partner; never agents or viewers.
 	"GET /webhooks":                                        "yynyns",

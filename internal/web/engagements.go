@@ -72,7 +72,11 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, feed, access.Allows(st.principal.Role, access.EngagementsWrite)))
+	term, err := s.terminationBanner(r, e.ID)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, feed, access.Allows(st.principal.Role, access.EngagementsWrite), term))
 }
 
 func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {

@@ -115,6 +115,11 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/values/{value}/reject", access.Respond, s.valueReject},
 
 		// Time entries: the partner records, the client approves or rejects.
+		// Termination: the countdown, the handover checklist, closing access.
+		{"GET /engagements/{id}/termination", access.EngagementsRead, s.terminationPage},
+		{"POST /engagements/{id}/termination", access.Terminate, s.terminationStart},
+		{"POST /engagements/{id}/termination/items/{key}", access.EngagementsWrite, s.terminationItem},
+		{"POST /engagements/{id}/termination/revoke", access.TerminationClose, s.terminationRevoke},
 		{"GET /engagements/{id}/time", access.TimeRead, s.timePage},
 		{"POST /engagements/{id}/time", access.TimeRecord, s.timeRecord},
 		{"POST /engagements/{id}/time/{entry}/approve", access.TimeApprove, s.timeApprove},
@@ -220,6 +225,10 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/sales/deals/{deal}/stage", access.DealsWrite, s.dealMove},
 
 		// JSON API (bearer tokens).
+		{"GET /api/v1/engagements/{id}/termination", access.EngagementsRead, s.apiTerminationGet},
+		{"POST /api/v1/engagements/{id}/termination", access.Terminate, s.apiTerminationStart},
+		{"POST /api/v1/engagements/{id}/termination/items/{key}", access.EngagementsWrite, s.apiTerminationItem},
+		{"POST /api/v1/engagements/{id}/termination/revoke", access.TerminationClose, s.apiTerminationRevoke},
 		{"GET /api/v1/webhooks", access.WebhooksManage, s.apiWebhookList},
 		{"POST /api/v1/webhooks", access.WebhooksManage, s.apiWebhookCreate},
 		{"GET /api/v1/webhooks/{id}", access.WebhooksManage, s.apiWebhookGet},

@@ -318,6 +318,11 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 				v = l.Decimal(int64(f), 2)
 			}
 		}
+		if s, ok := v.(string); ok && k == "date" { // a day stored as 2006-01-02, in the reader's format
+			if d, err := tandem.ParseDate(s); err == nil && !d.IsZero() {
+				v = l.Date(d.Time())
+			}
+		}
 		if s, ok := v.(string); ok && k == "period" { // a period's stable label, named in the reader's language
 			if lb, ok := kpi.ParseLabel(s); ok {
 				v = periodLabel(l, lb.Period(l.Location()))
