@@ -31,7 +31,12 @@ func scanEntry(s scanner, e *audit.Entry) error {
 	return err
 }
 
-// List returns one page of p's workspace's trail, newest first, together
+// auditSorts are the columns the trail may be sorted by (tandem.Page.Sort,
+// "-" first for descending); anything else is newest first.
+var auditSorts = map[string]string{"when": "at", "actor": "actor", "action": "action", "record": "entity"}
+
+// List returns one page of p's workspace's trail, sorted by pg.Sort
+// (auditSorts; newest first by default), together
 // with the sign-ins and failed sign-ins of the workspace's members (kept in
 // the installation's chain). Owners and viewers may call it.
 func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter, pg tandem.Page) (_ []audit.Entry, total int, err error) {
@@ -62,7 +67,7 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 	if !f.To.IsZero() {
 		w.add("at < ?", f.To.UTC())
 	}
-	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), " ORDER BY at DESC, id DESC", pg, w.args...)
+	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), orderBy(pg.Sort, auditSorts, "-when", "id"), pg, w.args...)
 }
 
 // Verify walks every chain in the database and returns the first break, or

@@ -35,7 +35,7 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range auditActions {
 		actions = append(actions, views.Option{Value: a, Label: st.loc.T("audit.group." + a[:len(a)-1])})
 	}
-	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/audit"}
+	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/audit", Sort: "-when"}
 	rows := make([]views.AuditRow, len(es))
 	for i, e := range es {
 		rows[i] = views.AuditRow{Entry: e, Details: auditDetails(st.loc, e.Data), Link: auditLink(e.Entity, e.EntityID)}

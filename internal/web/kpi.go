@@ -232,6 +232,9 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	pf.Sort(q.Get("sort"))
+	pg := views.Pager{Total: len(pf.Items), Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
 	var rows []views.PortfolioRow
 	for _, it := range pf.Items {
 		e, cur := it.Engagement, it.Current()
@@ -260,7 +263,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
-	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows))
+	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows, pg))
 }
 
 // attentionLabel says what needs attention in the reader's language; defs
