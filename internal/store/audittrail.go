@@ -45,28 +45,7 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 		return nil, 0, err
 	}
 	pg = pg.Normalize()
-	var w where
-	w.add(`(workspace_id = ? OR (workspace_id = 0 AND actor_id IN (SELECT user_id FROM memberships WHERE workspace_id = ?)))`,
-		p.WorkspaceID, p.WorkspaceID)
-	switch {
-	case f.Action == "":
-	case f.Action[len(f.Action)-1] == '.':
-		w.add("action LIKE ?", f.Action+"%")
-	default:
-		w.add("action = ?", f.Action)
-	}
-	if f.Actor != "" {
-		w.add("actor = ?", f.Actor)
-	}
-	if f.Entity != "" {
-		w.add("entity = ?", f.Entity)
-	}
-	if !f.From.IsZero() {
-		w.add("at >= ?", f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		w.add("at < ?", f.To.UTC())
-	}
+	w := auditWhere(p, f)
 	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), orderBy(pg.Sort, auditSorts, "-when", "id"), pg, w.args...)
 }
 
@@ -151,3 +130,34 @@ func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID 
 	}
 	return scanAll(ctx, s.db, scanEntry, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)
 }
+
+// auditWhere selects the entries of p's workspace's trail of f, with the
+// sign-ins and failed sign-ins of the workspace's members.
+func auditWhere(p tandem.Principal, f AuditFilter) where {
+	var w where
+	w.add(`(workspace_id = ? OR (workspace_id = 0 AND actor_id IN (SELECT user_id FROM memberships WHERE workspace_id = ?)))`,
+		p.WorkspaceID, p.WorkspaceID)
+	switch {
+	case f.Action == "":
+	case f.Action[len(f.Action)-1] == '.':
+		w.add("action LIKE ?", f.Action+"%")
+	default:
+		w.add("action = ?", f.Action)
+	}
+	if f.Actor != "" {
+		w.add("actor = ?", f.Actor)
+	}
+	if f.Entity != "" {
+		w.add("entity = ?", f.Entity)
+	}
+	if !f.From.IsZero() {
+		w.add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		w.add("at < ?", f.To.UTC())
+	}
+	return w
+}
+
+// limitClause is a LIMIT clause of n rows.
+func limitClause(n int) string { return fmt.Sprintf(" LIMIT %d", n) }

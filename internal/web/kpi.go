@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/store"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -129,45 +131,57 @@ func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) 
 	return pts, overall
 }
 
-func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
+// scorecardOf reads the trend of an engagement's scorecard page to the
+// period the address asks for (?period= kind, ?start= any of its days)
+// and the scorecard the page shows: without ?start= the last complete
+// period, when the terms were in force in it; otherwise (a new
+// engagement) the current one, so far. The trend runs to the current
+// period either way.
+func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Trend, store.Scorecard, string, error) {
 	st := state(r)
-	ctx, p := r.Context(), st.principal
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
-	}
 	kind, err := periodKind(r)
 	if err != nil {
-		return err
+		return portfolio.Trend{}, store.Scorecard{}, "", err
 	}
-	// ?start= picks the period (any of its days); none: the current one.
 	var at time.Time
 	if q := r.URL.Query().Get("start"); q != "" {
 		d, err := tandem.ParseDate(q)
 		if err != nil {
-			return invalidField("start", "validation.date")
+			return portfolio.Trend{}, store.Scorecard{}, "", invalidField("start", "validation.date")
 		}
 		at = kpi.PeriodOfDate(kind, d, st.loc.Location()).Start
 	}
-	tr, err := portfolio.ReadTrendTo(ctx, s.db, p, e.ID, kind, trendPeriods, at)
+	tr, err := portfolio.ReadTrendTo(r.Context(), s.db, st.principal, engagementID, kind, trendPeriods, at)
 	if err != nil {
-		return err
+		return portfolio.Trend{}, store.Scorecard{}, "", err
 	}
-	// Without ?start= the page opens on the last complete period, when the
-	// terms were in force in it; otherwise (a new engagement) on the
-	// current one, so far. The trend runs to the current period either way.
 	cur := tr.Current()
 	if at.IsZero() && len(tr.Scorecards) >= 2 {
 		if last := tr.Scorecards[len(tr.Scorecards)-2]; last.TermsVersion != 0 {
 			cur = last
 		}
 	}
+	return tr, cur, kind, nil
+}
+
+func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	tr, cur, kind, err := s.scorecardOf(r, e.ID)
+	if err != nil {
+		return err
+	}
 	l := st.loc
 	d := views.ScorecardData{Engagement: e, PeriodKind: kind, PeriodLabel: periodLabel(l, cur.Period), TermsVersion: cur.TermsVersion,
 		Total: l.T("kpi.status.no_data"), Rule: l.T("scorecard.rule"),
 		Kinds:   options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, ""),
 		SoFar:   cur.Period.Contains(s.db.Now()),
-		PrevURL: scorecardURL(e.ID, cur.Period.Prev()), PrevLabel: periodLabel(l, cur.Period.Prev())}
+		PrevURL: scorecardURL(e.ID, cur.Period.Prev()), PrevLabel: periodLabel(l, cur.Period.Prev()),
+		CanExport:   access.Allows(st.principal.Role, access.ListsExport),
+		ExportQuery: fmt.Sprintf("?period=%s&start=%s", cur.Period.Kind, tandem.DateOf(cur.Period.Start))}
 	if !d.SoFar {
 		d.NextURL, d.NextLabel = scorecardURL(e.ID, cur.Period.Next()), periodLabel(l, cur.Period.Next())
 	}

@@ -120,6 +120,12 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/time/{entry}/approve", access.TimeApprove, s.timeApprove},
 		{"POST /engagements/{id}/time/{entry}/reject", access.TimeApprove, s.timeReject},
 
+		// Exports of the client's lists (CSV, XLSX): client roles only, audited.
+		{"GET /engagements/{id}/deliverables/export/{format}", access.ListsExport, s.exportDeliverables},
+		{"GET /engagements/{id}/requests/export/{format}", access.ListsExport, s.exportRequests},
+		{"GET /engagements/{id}/scorecard/export/{format}", access.ListsExport, s.exportScorecard},
+		{"GET /audit/export/{format}", access.AuditRead, s.exportAudit},
+
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
 		{"POST /members/invite", access.MembersManage, s.memberInvite},
@@ -269,6 +275,10 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/time-entries", access.TimeRecord, s.apiTimeRecord},
 		{"POST /api/v1/engagements/{id}/time-entries/{entry}/approve", access.TimeApprove, s.apiTimeApprove},
 		{"POST /api/v1/engagements/{id}/time-entries/{entry}/reject", access.TimeApprove, s.apiTimeReject},
+		{"GET /api/v1/engagements/{id}/deliverables/export/{format}", access.ListsExport, s.exportDeliverables},
+		{"GET /api/v1/engagements/{id}/requests/export/{format}", access.ListsExport, s.exportRequests},
+		{"GET /api/v1/engagements/{id}/scorecard/export/{format}", access.ListsExport, s.exportScorecard},
+		{"GET /api/v1/audit/export/{format}", access.AuditRead, s.exportAudit},
 		{"GET /api/v1/sales/accounts", access.SalesRead, s.apiSalesAccounts},
 		{"POST /api/v1/sales/accounts", access.SalesWrite, s.apiSalesAccountCreate},
 		{"GET /api/v1/sales/accounts/{id}", access.SalesRead, s.apiSalesAccountGet},

@@ -66,7 +66,7 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 		MonthLabel: st.loc.Month(from.Time()), Form: f, Now: s.db.Now(),
 		Pager:    views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: r.URL.Path, Sort: "due"},
 		Statuses: options(st.loc, "work.status.", work.Statuses, "work.all_statuses"),
-		CanPlan:  work.MayPlan(p.Role, e),
+		CanPlan:  work.MayPlan(p.Role, e), CanExport: access.Allows(p.Role, access.ListsExport),
 	}
 	if d.CanPlan {
 		v, err := s.db.Contracts.InForce(ctx, p, e.ID, s.today(r))
