@@ -131,6 +131,37 @@ func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) 
 	return pts, overall
 }
 
+// totalBand is the band a total's trend is read against: from the score
+// at which a KPI turns at risk (the threshold) to the score at which it is
+// on track (the target), kpi.DefaultStatusBands.
+func totalBand(l *i18n.Localizer) views.ChartBand {
+	b := kpi.DefaultStatusBands
+	return chartBand(l, b.AtRisk, b.OnTrack, l.Int(int64(b.AtRisk/100)), l.Int(int64(b.OnTrack/100)))
+}
+
+func chartBand(l *i18n.Localizer, low, high int, lowText, highText string) views.ChartBand {
+	return views.ChartBand{Low: low, High: high, LowLabel: l.T("lists.trend.threshold", "value", lowText),
+		HighLabel: l.T("lists.trend.target", "value", highText),
+		Desc:      l.T("lists.trend.band_desc", "threshold", lowText, "target", highText)}
+}
+
+// kpiSpark is a KPI's actual values over the trend's periods (the KPI
+// found by its key in each), and the band between its threshold and
+// target, in the KPI's fixed-point units.
+func kpiSpark(l *i18n.Localizer, t portfolio.Trend, k contract.KPI) ([]views.SparkPoint, views.ChartBand) {
+	var pts []views.SparkPoint
+	for _, sc := range t.Scorecards {
+		p := views.SparkPoint{Name: periodLabel(l, sc.Period)}
+		for _, r := range sc.Rows {
+			if r.KPI.Key == k.Key && r.HasData && r.Actual.Valid() {
+				p.Has, p.Value, p.Text = true, kpi.Round(r.Actual, k.Scale).Int64(), fixed(l, r.Actual, k.Scale)
+			}
+		}
+		pts = append(pts, p)
+	}
+	return pts, chartBand(l, int(k.Threshold), int(k.Target), l.Decimal(k.Threshold, k.Scale), l.Decimal(k.Target, k.Scale))
+}
+
 // scorecardOf reads the trend of an engagement's scorecard page to the
 // period the address asks for (?period= kind, ?start= any of its days)
 // and the scorecard the page shows: without ?start= the last complete
@@ -186,8 +217,11 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 		d.NextURL, d.NextLabel = scorecardURL(e.ID, cur.Period.Next()), periodLabel(l, cur.Period.Next())
 	}
 	for _, row := range cur.Rows {
-		d.Rows = append(d.Rows, kpiRow(l, cur.Metrics, e.ID, cur.Period, row))
+		kr := kpiRow(l, cur.Metrics, e.ID, cur.Period, row)
+		kr.Spark, kr.Band = kpiSpark(l, tr, row.KPI)
+		d.Rows = append(d.Rows, kr)
 	}
+	d.Band = totalBand(l)
 	if cur.HasTotal {
 		d.Total = l.Decimal(int64(cur.Total), 2)
 	}
@@ -259,6 +293,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		row.Standing, row.StandingTone = standing(l, cur.Scorecard)
 		row.Trend, _ = trendOf(l, it.Trend)
+		row.Band = totalBand(l)
 		for _, a := range it.Attention {
 			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
 		}
