@@ -140,3 +140,19 @@ func (s *ExportStore) Audit(ctx context.Context, p tandem.Principal, af AuditFil
 func exportData(list string, f export.Format, rows int) map[string]any {
 	return map[string]any{"list": list, "format": string(f), "rows": rows}
 }
+
+// BoardPack audits the download of the monthly board pack of p's
+// workspace for month ("2026-11") in language lang, covering engagements
+// engagements, that the caller read through the read model
+// (portfolio.ReadPack). The client's owner and manager only
+// (access.BoardPack). Errors: EForbidden.
+func (s *ExportStore) BoardPack(ctx context.Context, p tandem.Principal, month, lang string, engagements int) (err error) {
+	defer wrap(&err, "ExportStore.BoardPack(%s)", month)
+	if err := access.Can(p, access.BoardPack); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx *Tx) error {
+		return tx.record(ctx, p, audit.ActionExport, "workspace", p.WorkspaceID, map[string]any{"list": "board_pack", "format": "pdf",
+			"month": month, "language": lang, "engagements": engagements})
+	})
+}

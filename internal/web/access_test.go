@@ -28,6 +28,8 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/engagements/{id}/requests/export/{format}":     "yyynns",
 	"GET /api/v1/engagements/{id}/scorecard/export/{format}":    "yyynns",
 	"GET /api/v1/audit/export/{format}":                         "ynynns",
+	// The monthly board pack: the client's owner and manager.
+	"GET /portfolio/board-pack": "yynnns",
 
 	// The KPI API: the same rules as the scorecard pages.
 	"GET /api/v1/metrics":                          "yyyyys",

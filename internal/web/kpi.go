@@ -312,7 +312,24 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
-	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows, pg))
+	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows, pg, s.packForm(r)))
+}
+
+// packForm is the portfolio's board pack form, for those who may
+// download it: the last twelve months (the last complete one chosen) and
+// the three languages, each named in itself (the reader's chosen).
+func (s *server) packForm(r *http.Request) views.BoardPackForm {
+	st := state(r)
+	if !access.Allows(st.principal.Role, access.BoardPack) {
+		return views.BoardPackForm{}
+	}
+	l := st.loc
+	f := views.BoardPackForm{Show: true, Months: packMonths(l, s.db.Now()), Lang: string(l.Lang())}
+	f.Month = kpi.PeriodOf(kpi.Month, s.db.Now(), l.Location()).Prev().Label().String()
+	for _, lang := range i18n.Supported {
+		f.Languages = append(f.Languages, views.Option{Value: string(lang), Label: l.T("lang." + string(lang))})
+	}
+	return f
 }
 
 // attentionLabel says what needs attention in the reader's language; defs

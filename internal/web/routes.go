@@ -107,6 +107,7 @@ func (s *server) routeTable() []route {
 
 		// KPIs: scorecards, the figures explained, the portfolio.
 		{"GET /portfolio", access.EngagementsRead, s.portfolioPage},
+		{"GET /portfolio/board-pack", access.BoardPack, s.boardPack},
 		{"GET /engagements/{id}/scorecard", access.WorkRead, s.scorecardPage},
 		{"GET /engagements/{id}/scorecard/{kpi}", access.WorkRead, s.explainPage},
 		{"GET /engagements/{id}/values", access.WorkRead, s.valuesPage},
