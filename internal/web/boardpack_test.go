@@ -32,7 +32,7 @@ func TestBoardPack(t *testing.T) {
 			}
 			m := o.Months[0]
 			for _, c := range []struct {
-				lang                            i18n.Lang
+				lang                                      i18n.Lang
 				title, poor, score, fta, target, standing string
 			}{
 				{i18n.SV, "Styrelserapport, maj 2026", "Svag", "Viktad poäng", "First-time acceptance", "Mål", "Omdöme"},
