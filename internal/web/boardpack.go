@@ -97,7 +97,8 @@ func packEngagement(l *i18n.Localizer, it *portfolio.PackItem) boardpack.Engagem
 	if w := it.MonthWorth; w.Months > 0 {
 		out.Spend = l.Money(money.New(w.SpendMinor, w.Currency))
 		if w.HasCostPer {
-			out.CostPer = l.T("portfolio.per."+w.Unit, "cost", l.Money(money.New(w.CostPerMinor, w.Currency)))
+			cost := []any{"cost", l.Money(money.New(w.CostPerMinor, w.Currency))}
+			out.CostPer = l.T("portfolio.per."+w.Unit, cost...) // the keys per unit: worth.Units
 		}
 	}
 	for _, row := range card.Rows {
