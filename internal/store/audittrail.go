@@ -31,7 +31,12 @@ func scanEntry(s scanner, e *audit.Entry) error {
 	return err
 }
 
-// List returns one page of p's workspace's trail, newest first, together
+// auditSorts are the columns the trail may be sorted by (tandem.Page.Sort,
+// "-" first for descending); anything else is newest first.
+var auditSorts = map[string]string{"when": "at", "actor": "actor", "action": "action", "record": "entity"}
+
+// List returns one page of p's workspace's trail, sorted by pg.Sort
+// (auditSorts; newest first by default), together
 // with the sign-ins and failed sign-ins of the workspace's members (kept in
 // the installation's chain). Owners and viewers may call it.
 func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter, pg tandem.Page) (_ []audit.Entry, total int, err error) {
@@ -40,29 +45,8 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 		return nil, 0, err
 	}
 	pg = pg.Normalize()
-	var w where
-	w.add(`(workspace_id = ? OR (workspace_id = 0 AND actor_id IN (SELECT user_id FROM memberships WHERE workspace_id = ?)))`,
-		p.WorkspaceID, p.WorkspaceID)
-	switch {
-	case f.Action == "":
-	case f.Action[len(f.Action)-1] == '.':
-		w.add("action LIKE ?", f.Action+"%")
-	default:
-		w.add("action = ?", f.Action)
-	}
-	if f.Actor != "" {
-		w.add("actor = ?", f.Actor)
-	}
-	if f.Entity != "" {
-		w.add("entity = ?", f.Entity)
-	}
-	if !f.From.IsZero() {
-		w.add("at >= ?", f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		w.add("at < ?", f.To.UTC())
-	}
-	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), " ORDER BY at DESC, id DESC", pg, w.args...)
+	w := auditWhere(p, f)
+	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), orderBy(pg.Sort, auditSorts, "-when", "id"), pg, w.args...)
 }
 
 // Verify walks every chain in the database and returns the first break, or
@@ -146,3 +130,34 @@ func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID 
 	}
 	return scanAll(ctx, s.db, scanEntry, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)
 }
+
+// auditWhere selects the entries of p's workspace's trail of f, with the
+// sign-ins and failed sign-ins of the workspace's members.
+func auditWhere(p tandem.Principal, f AuditFilter) where {
+	var w where
+	w.add(`(workspace_id = ? OR (workspace_id = 0 AND actor_id IN (SELECT user_id FROM memberships WHERE workspace_id = ?)))`,
+		p.WorkspaceID, p.WorkspaceID)
+	switch {
+	case f.Action == "":
+	case f.Action[len(f.Action)-1] == '.':
+		w.add("action LIKE ?", f.Action+"%")
+	default:
+		w.add("action = ?", f.Action)
+	}
+	if f.Actor != "" {
+		w.add("actor = ?", f.Actor)
+	}
+	if f.Entity != "" {
+		w.add("entity = ?", f.Entity)
+	}
+	if !f.From.IsZero() {
+		w.add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		w.add("at < ?", f.To.UTC())
+	}
+	return w
+}
+
+// limitClause is a LIMIT clause of n rows.
+func limitClause(n int) string { return fmt.Sprintf(" LIMIT %d", n) }

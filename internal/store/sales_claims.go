@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -100,6 +101,7 @@ func loadClaim(ctx context.Context, q querier, p tandem.Principal, engagementID,
 // ClaimFilter narrows a list of claims.
 type ClaimFilter struct {
 	Status sales.ClaimStatus // "" for all
+	Kind   sales.ClaimKind   // "" for all (the claims page)
 }
 
 // List lists the claims of an engagement p may see (see claimScope), open
@@ -410,13 +412,17 @@ type ClaimSubject struct {
 	At      time.Time // a meeting's time
 }
 
-// ClaimsBoard is what the claims page of an engagement shows: the claims p
-// may see, the business days left of each open one (by claim id) on the
-// calendar of the terms in force, the engagement's currency and
+// ClaimsBoard is what the claims page of an engagement shows: one page of
+// the claims p may see (of the filter), how many there are and how many of
+// each status and kind, the business days left of each open one (by claim
+// id) on the calendar of the terms in force, the engagement's currency and
 // qualification criteria, and for a partner's person the accounts they
 // may claim a qualified lead for.
 type ClaimsBoard struct {
 	Claims        []sales.Claim
+	Total         int                       // claims of the filter
+	ByStatus      map[sales.ClaimStatus]int // claims of each status (of the filter's kind)
+	ByKind        map[sales.ClaimKind]int   // claims of each kind (of the filter's status)
 	DaysLeft      map[int64]int
 	Currency      string
 	Qualification string
@@ -425,9 +431,11 @@ type ClaimsBoard struct {
 	Meetings      []ClaimSubject // held meetings p may claim (Name is the account's, At the meeting's time)
 }
 
-// Board reads an engagement's claims page for p at now. Errors:
-// ENotFound (an engagement p may not see), EForbidden.
-func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID int64) (_ *ClaimsBoard, err error) {
+// Board reads an engagement's claims page for p at now: the page pg of
+// the claims of f, open ones first (the soonest window first), then the
+// newest first. Errors: ENotFound (an engagement p may not see),
+// EForbidden.
+func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID int64, f ClaimFilter, pg tandem.Page) (_ *ClaimsBoard, err error) {
 	defer wrap(&err, "ClaimStore.Board(%d)", engagementID)
 	if err := access.Can(p, access.SalesClaimsRead); err != nil {
 		return nil, err
@@ -437,17 +445,57 @@ func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID
 	if err != nil {
 		return nil, err
 	}
-	b := &ClaimsBoard{DaysLeft: map[int64]int{}, Currency: money.New(0, et.terms.Price.Currency).Currency}
+	b := &ClaimsBoard{DaysLeft: map[int64]int{}, ByStatus: map[sales.ClaimStatus]int{}, ByKind: map[sales.ClaimKind]int{},
+		Currency: money.New(0, et.terms.Price.Currency).Currency}
 	if et.terms.Sales != nil {
 		b.Qualification = et.terms.Sales.Qualification
+	}
+	var base where
+	claimScope(&base, p)
+	base.add("c.engagement_id = ?", engagementID)
+	count := func(col string, cond func(*where), each func(string, int)) error {
+		w := where{conds: slices.Clone(base.conds), args: slices.Clone(base.args)}
+		cond(&w)
+		rows, err := scanAll(ctx, s.db, func(r scanner, x *struct {
+			k string
+			n int
+		}) error {
+			return r.Scan(&x.k, &x.n)
+		}, `SELECT `+col+`, COUNT(*) FROM sales_claims c JOIN engagements e ON e.id = c.engagement_id`+w.String()+` GROUP BY `+col, w.args...)
+		for _, x := range rows {
+			each(x.k, x.n)
+		}
+		return err
+	}
+	if err := count("c.status", func(w *where) {
+		if f.Kind != "" {
+			w.add("c.kind = ?", string(f.Kind))
+		}
+	}, func(k string, n int) { b.ByStatus[sales.ClaimStatus(k)] = n }); err != nil {
+		return nil, err
+	}
+	if err := count("c.kind", func(w *where) {
+		if f.Status != "" {
+			w.add("c.status = ?", string(f.Status))
+		}
+	}, func(k string, n int) { b.ByKind[sales.ClaimKind(k)] = n }); err != nil {
+		return nil, err
 	}
 	var w where
 	w.args = append(w.args, claimJoin()...)
 	claimScope(&w, p)
 	w.add("c.engagement_id = ?", engagementID)
-	if b.Claims, err = scanAll(ctx, s.db, scanClaim, `SELECT `+claimCols+claimFrom+w.String()+
-		` ORDER BY CASE WHEN c.status = ? THEN 0 ELSE 1 END, CASE WHEN c.status = ? THEN c.window_ends END, c.id DESC LIMIT 500`,
-		append(w.args, string(sales.ClaimOpen), string(sales.ClaimOpen))...); err != nil {
+	if f.Status != "" {
+		w.add("c.status = ?", string(f.Status))
+	}
+	if f.Kind != "" {
+		w.add("c.kind = ?", string(f.Kind))
+	}
+	pg = pg.Normalize()
+	// The ORDER BY's parameters follow the where's.
+	order := ` ORDER BY CASE WHEN c.status = '` + string(sales.ClaimOpen) + `' THEN 0 ELSE 1 END, CASE WHEN c.status = '` +
+		string(sales.ClaimOpen) + `' THEN c.window_ends END, c.claimed_at DESC, c.id DESC`
+	if b.Claims, b.Total, err = listPage(ctx, s.db, scanClaim, claimCols, claimFrom+w.String(), order, pg, w.args...); err != nil {
 		return nil, err
 	}
 	for _, c := range b.Claims {

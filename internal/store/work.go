@@ -45,8 +45,14 @@ type DeliverableFilter struct {
 	Open         bool // not accepted
 }
 
+// deliverableSorts are the columns a list of deliverables may be sorted by
+// (tandem.Page.Sort, "-" first for descending); anything else sorts by due.
+var deliverableSorts = map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at",
+	"service": "d.service_key", "assignee": "COALESCE(au.name, '')"}
+
 // List returns the deliverables p may see (those of the engagements p may
-// see), soonest due first.
+// see) matching pg.Q (accents and case ignored, tandem.Fold), sorted by
+// pg.Sort (deliverableSorts), soonest due first by default.
 func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page, f DeliverableFilter) (_ []work.Deliverable, total int, err error) {
 	defer wrap(&err, "WorkStore.List")
 	if err := access.Can(p, access.WorkRead); err != nil {
@@ -58,7 +64,7 @@ func (s *WorkStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 		w.add(`d.search_text LIKE ? ESCAPE '\'`, likePattern(pg.Q))
 	}
 	return listPage(ctx, s.db, scanDeliverable, deliverableCols, deliverableFrom+w.String(),
-		orderBy(pg.Sort, map[string]string{"due": "d.due_at", "title": "d.title", "status": "d.status", "created": "d.created_at"}, "due", "d.id"), pg, w.args...)
+		orderBy(pg.Sort, deliverableSorts, "due", "d.id"), pg, w.args...)
 }
 
 // deliverableWhere selects the deliverables of f that p may see, at now.

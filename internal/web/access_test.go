@@ -18,6 +18,19 @@ import (
 // 404 or 422); n = 403; s = must sign in (a redirect to /signin for a page,
 // 401 otherwise).
 var accessMatrix = map[string]string{
+	// Exports of the client's lists: client roles; the audit trail's as
+	// the audit trail (owner and viewer). No partner role exports.
+	"GET /engagements/{id}/deliverables/export/{format}":        "yyynns",
+	"GET /engagements/{id}/requests/export/{format}":            "yyynns",
+	"GET /engagements/{id}/scorecard/export/{format}":           "yyynns",
+	"GET /audit/export/{format}":                                "ynynns",
+	"GET /api/v1/engagements/{id}/deliverables/export/{format}": "yyynns",
+	"GET /api/v1/engagements/{id}/requests/export/{format}":     "yyynns",
+	"GET /api/v1/engagements/{id}/scorecard/export/{format}":    "yyynns",
+	"GET /api/v1/audit/export/{format}":                         "ynynns",
+	// The monthly board pack: the client's owner and manager.
+	"GET /portfolio/board-pack": "yynnns",
+
 	// The KPI API: the same rules as the scorecard pages.
 	"GET /api/v1/metrics":                          "yyyyys",
 	"GET /api/v1/portfolio":                        "yyyyys",

@@ -19,14 +19,7 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	q := r.URL.Query()
 	pg := pageOf(q, listLimit)
-	f := store.AuditFilter{Action: q.Get("action"), Actor: q.Get("actor")}
-	loc := st.loc.Location()
-	if d, err := tandem.ParseDate(q.Get("from")); err == nil && !d.IsZero() {
-		f.From = inZone(d, loc)
-	}
-	if d, err := tandem.ParseDate(q.Get("to")); err == nil && !d.IsZero() {
-		f.To = inZone(d, loc).AddDate(0, 0, 1)
-	}
+	f := auditFilter(r)
 	es, total, err := s.db.Audit.List(r.Context(), st.principal, f, pg)
 	if err != nil {
 		return err
@@ -35,12 +28,28 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range auditActions {
 		actions = append(actions, views.Option{Value: a, Label: st.loc.T("audit.group." + a[:len(a)-1])})
 	}
-	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/audit"}
+	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/audit", Sort: "-when"}
 	rows := make([]views.AuditRow, len(es))
 	for i, e := range es {
 		rows[i] = views.AuditRow{Entry: e, Details: auditDetails(st.loc, e.Data), Link: auditLink(e.Entity, e.EntityID)}
 	}
 	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), rows, pager, actions))
+}
+
+// auditFilter reads the audit trail's filter from the address: an action
+// (or group), an actor, and days from and to (both included) in the
+// reader's time zone.
+func auditFilter(r *http.Request) store.AuditFilter {
+	q := r.URL.Query()
+	f := store.AuditFilter{Action: q.Get("action"), Actor: q.Get("actor")}
+	loc := state(r).loc.Location()
+	if d, err := tandem.ParseDate(q.Get("from")); err == nil && !d.IsZero() {
+		f.From = inZone(d, loc)
+	}
+	if d, err := tandem.ParseDate(q.Get("to")); err == nil && !d.IsZero() {
+		f.To = inZone(d, loc).AddDate(0, 0, 1)
+	}
+	return f
 }
 
 // auditLink is the page of the record an audit entry is about, or "".

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,14 +57,40 @@ func (s *server) showClaims(w http.ResponseWriter, r *http.Request, pg claimsPag
 	if err != nil {
 		return err
 	}
-	b, err := s.db.Claims().Board(r.Context(), p, e.ID)
+	q := r.URL.Query()
+	f := store.ClaimFilter{Status: sales.ClaimStatus(q.Get("status")), Kind: sales.ClaimKind(q.Get("kind_filter"))}
+	if !slices.Contains(sales.ClaimStatuses, f.Status) {
+		f.Status = ""
+	}
+	if !slices.Contains(sales.ClaimKinds, f.Kind) {
+		f.Kind = ""
+	}
+	page := pageOf(q, listLimit)
+	b, err := s.db.Claims().Board(r.Context(), p, e.ID, f, page)
 	if err != nil {
 		return err
+	}
+	list := url.Values{}
+	for _, k := range []string{"status", "kind_filter"} {
+		if v := q.Get(k); v != "" {
+			list.Set(k, v)
+		}
 	}
 	d := views.ClaimsData{Engagement: e, Client: p.Role.IsClient(), CanDecide: access.Allows(p.Role, access.SalesClaimsDecide),
 		CanClaim: access.Allows(p.Role, access.SalesClaim) && e.Live(), Form: pg.form, DecideForm: pg.decideForm,
 		Kinds: options(l, "claims.kind.", sales.ClaimKinds, ""), Currency: b.Currency, Qualification: b.Qualification,
-		Action: salesClaimsPath(e.ID)}
+		Action: salesClaimsPath(e.ID), Status: string(f.Status), Kind: string(f.Kind),
+		Pager: views.Pager{Total: b.Total, Offset: page.Offset, Limit: listLimit, Query: list, Path: salesClaimsPath(e.ID)}}
+	d.StatusFilter = []views.Option{{Value: "", Label: l.T("lists.claims.all_statuses")}}
+	for _, st := range sales.ClaimStatuses {
+		d.StatusFilter = append(d.StatusFilter, views.Option{Value: string(st),
+			Label: l.T("lists.with_count", "label", l.T("claims.status."+string(st)), "n", l.Int(int64(b.ByStatus[st])))})
+	}
+	d.KindFilter = []views.Option{{Value: "", Label: l.T("lists.claims.all_kinds")}}
+	for _, k := range sales.ClaimKinds {
+		d.KindFilter = append(d.KindFilter, views.Option{Value: string(k),
+			Label: l.T("lists.with_count", "label", l.T("claims.kind."+string(k)), "n", l.Int(int64(b.ByKind[k])))})
+	}
 	d.Accounts = []views.Option{{Value: "", Label: l.T("claims.choose_account")}}
 	for _, a := range b.Leads {
 		d.Accounts = append(d.Accounts, views.Option{Value: strconv.FormatInt(a.ID, 10), Label: a.Name})

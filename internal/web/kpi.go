@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/store"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -129,51 +131,97 @@ func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) 
 	return pts, overall
 }
 
-func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	ctx, p := r.Context(), st.principal
-	e, err := s.engagementOf(r)
-	if err != nil {
-		return err
+// totalBand is the band a total's trend is read against: from the score
+// at which a KPI turns at risk (the threshold) to the score at which it is
+// on track (the target), kpi.DefaultStatusBands.
+func totalBand(l *i18n.Localizer) views.ChartBand {
+	b := kpi.DefaultStatusBands
+	return chartBand(l, b.AtRisk, b.OnTrack, l.Int(int64(b.AtRisk/100)), l.Int(int64(b.OnTrack/100)))
+}
+
+func chartBand(l *i18n.Localizer, low, high int, lowText, highText string) views.ChartBand {
+	return views.ChartBand{Low: low, High: high, LowLabel: l.T("lists.trend.threshold", "value", lowText),
+		HighLabel: l.T("lists.trend.target", "value", highText),
+		Desc:      l.T("lists.trend.band_desc", "threshold", lowText, "target", highText)}
+}
+
+// kpiSpark is a KPI's actual values over the trend's periods (the KPI
+// found by its key in each), and the band between its threshold and
+// target, in the KPI's fixed-point units.
+func kpiSpark(l *i18n.Localizer, t portfolio.Trend, k contract.KPI) ([]views.SparkPoint, views.ChartBand) {
+	var pts []views.SparkPoint
+	for _, sc := range t.Scorecards {
+		p := views.SparkPoint{Name: periodLabel(l, sc.Period)}
+		for _, r := range sc.Rows {
+			if r.KPI.Key == k.Key && r.HasData && r.Actual.Valid() {
+				p.Has, p.Value, p.Text = true, kpi.Round(r.Actual, k.Scale).Int64(), fixed(l, r.Actual, k.Scale)
+			}
+		}
+		pts = append(pts, p)
 	}
+	return pts, chartBand(l, int(k.Threshold), int(k.Target), l.Decimal(k.Threshold, k.Scale), l.Decimal(k.Target, k.Scale))
+}
+
+// scorecardOf reads the trend of an engagement's scorecard page to the
+// period the address asks for (?period= kind, ?start= any of its days)
+// and the scorecard the page shows: without ?start= the last complete
+// period, when the terms were in force in it; otherwise (a new
+// engagement) the current one, so far. The trend runs to the current
+// period either way.
+func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Trend, store.Scorecard, string, error) {
+	st := state(r)
 	kind, err := periodKind(r)
 	if err != nil {
-		return err
+		return portfolio.Trend{}, store.Scorecard{}, "", err
 	}
-	// ?start= picks the period (any of its days); none: the current one.
 	var at time.Time
 	if q := r.URL.Query().Get("start"); q != "" {
 		d, err := tandem.ParseDate(q)
 		if err != nil {
-			return invalidField("start", "validation.date")
+			return portfolio.Trend{}, store.Scorecard{}, "", invalidField("start", "validation.date")
 		}
 		at = kpi.PeriodOfDate(kind, d, st.loc.Location()).Start
 	}
-	tr, err := portfolio.ReadTrendTo(ctx, s.db, p, e.ID, kind, trendPeriods, at)
+	tr, err := portfolio.ReadTrendTo(r.Context(), s.db, st.principal, engagementID, kind, trendPeriods, at)
 	if err != nil {
-		return err
+		return portfolio.Trend{}, store.Scorecard{}, "", err
 	}
-	// Without ?start= the page opens on the last complete period, when the
-	// terms were in force in it; otherwise (a new engagement) on the
-	// current one, so far. The trend runs to the current period either way.
 	cur := tr.Current()
 	if at.IsZero() && len(tr.Scorecards) >= 2 {
 		if last := tr.Scorecards[len(tr.Scorecards)-2]; last.TermsVersion != 0 {
 			cur = last
 		}
 	}
+	return tr, cur, kind, nil
+}
+
+func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return err
+	}
+	tr, cur, kind, err := s.scorecardOf(r, e.ID)
+	if err != nil {
+		return err
+	}
 	l := st.loc
 	d := views.ScorecardData{Engagement: e, PeriodKind: kind, PeriodLabel: periodLabel(l, cur.Period), TermsVersion: cur.TermsVersion,
 		Total: l.T("kpi.status.no_data"), Rule: l.T("scorecard.rule"),
 		Kinds:   options(l, "scorecard.kind.", []string{kpi.Week, kpi.Month, kpi.Quarter}, ""),
 		SoFar:   cur.Period.Contains(s.db.Now()),
-		PrevURL: scorecardURL(e.ID, cur.Period.Prev()), PrevLabel: periodLabel(l, cur.Period.Prev())}
+		PrevURL: scorecardURL(e.ID, cur.Period.Prev()), PrevLabel: periodLabel(l, cur.Period.Prev()),
+		CanExport:   access.Allows(st.principal.Role, access.ListsExport),
+		ExportQuery: fmt.Sprintf("?period=%s&start=%s", cur.Period.Kind, tandem.DateOf(cur.Period.Start))}
 	if !d.SoFar {
 		d.NextURL, d.NextLabel = scorecardURL(e.ID, cur.Period.Next()), periodLabel(l, cur.Period.Next())
 	}
 	for _, row := range cur.Rows {
-		d.Rows = append(d.Rows, kpiRow(l, cur.Metrics, e.ID, cur.Period, row))
+		kr := kpiRow(l, cur.Metrics, e.ID, cur.Period, row)
+		kr.Spark, kr.Band = kpiSpark(l, tr, row.KPI)
+		d.Rows = append(d.Rows, kr)
 	}
+	d.Band = totalBand(l)
 	if cur.HasTotal {
 		d.Total = l.Decimal(int64(cur.Total), 2)
 	}
@@ -232,6 +280,9 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	pf.Sort(q.Get("sort"))
+	pg := views.Pager{Total: len(pf.Items), Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
 	var rows []views.PortfolioRow
 	for _, it := range pf.Items {
 		e, cur := it.Engagement, it.Current()
@@ -242,6 +293,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		row.Standing, row.StandingTone = standing(l, cur.Scorecard)
 		row.Trend, _ = trendOf(l, it.Trend)
+		row.Band = totalBand(l)
 		for _, a := range it.Attention {
 			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
 		}
@@ -260,7 +312,24 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
-	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows))
+	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows, pg, s.packForm(r)))
+}
+
+// packForm is the portfolio's board pack form, for those who may
+// download it: the last twelve months (the last complete one chosen) and
+// the three languages, each named in itself (the reader's chosen).
+func (s *server) packForm(r *http.Request) views.BoardPackForm {
+	st := state(r)
+	if !access.Allows(st.principal.Role, access.BoardPack) {
+		return views.BoardPackForm{}
+	}
+	l := st.loc
+	f := views.BoardPackForm{Show: true, Months: packMonths(l, s.db.Now()), Lang: string(l.Lang())}
+	f.Month = kpi.PeriodOf(kpi.Month, s.db.Now(), l.Location()).Prev().Label().String()
+	for _, lang := range i18n.Supported {
+		f.Languages = append(f.Languages, views.Option{Value: string(lang), Label: l.T("lang." + string(lang))})
+	}
+	return f
 }
 
 // attentionLabel says what needs attention in the reader's language; defs

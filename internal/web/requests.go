@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/tandemhq/tandem/internal/access"
 	"net/http"
 	"strconv"
 	"time"
@@ -107,7 +108,7 @@ func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 		Engagement: e,
 		Pager:      views.Pager{Total: total, Offset: pg.Offset, Limit: pg.Limit, Query: q, Path: r.URL.Path},
 		Statuses:   options(st.loc, "request.status.", request.Statuses, "request.all_statuses"),
-		CanOpen:    request.MayOpen(st.principal.Role, e),
+		CanOpen:    request.MayOpen(st.principal.Role, e), CanExport: access.Allows(st.principal.Role, access.ListsExport),
 	}
 	for i := range rs {
 		d.Rows = append(d.Rows, s.requestRow(st.loc, &rs[i]))

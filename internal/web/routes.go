@@ -107,6 +107,7 @@ func (s *server) routeTable() []route {
 
 		// KPIs: scorecards, the figures explained, the portfolio.
 		{"GET /portfolio", access.EngagementsRead, s.portfolioPage},
+		{"GET /portfolio/board-pack", access.BoardPack, s.boardPack},
 		{"GET /engagements/{id}/scorecard", access.WorkRead, s.scorecardPage},
 		{"GET /engagements/{id}/scorecard/{kpi}", access.WorkRead, s.explainPage},
 		{"GET /engagements/{id}/values", access.WorkRead, s.valuesPage},
@@ -124,6 +125,12 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/time", access.TimeRecord, s.timeRecord},
 		{"POST /engagements/{id}/time/{entry}/approve", access.TimeApprove, s.timeApprove},
 		{"POST /engagements/{id}/time/{entry}/reject", access.TimeApprove, s.timeReject},
+
+		// Exports of the client's lists (CSV, XLSX): client roles only, audited.
+		{"GET /engagements/{id}/deliverables/export/{format}", access.ListsExport, s.exportDeliverables},
+		{"GET /engagements/{id}/requests/export/{format}", access.ListsExport, s.exportRequests},
+		{"GET /engagements/{id}/scorecard/export/{format}", access.ListsExport, s.exportScorecard},
+		{"GET /audit/export/{format}", access.AuditRead, s.exportAudit},
 
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
@@ -295,6 +302,10 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/time-entries", access.TimeRecord, s.apiTimeRecord},
 		{"POST /api/v1/engagements/{id}/time-entries/{entry}/approve", access.TimeApprove, s.apiTimeApprove},
 		{"POST /api/v1/engagements/{id}/time-entries/{entry}/reject", access.TimeApprove, s.apiTimeReject},
+		{"GET /api/v1/engagements/{id}/deliverables/export/{format}", access.ListsExport, s.exportDeliverables},
+		{"GET /api/v1/engagements/{id}/requests/export/{format}", access.ListsExport, s.exportRequests},
+		{"GET /api/v1/engagements/{id}/scorecard/export/{format}", access.ListsExport, s.exportScorecard},
+		{"GET /api/v1/audit/export/{format}", access.AuditRead, s.exportAudit},
 		{"GET /api/v1/sales/accounts", access.SalesRead, s.apiSalesAccounts},
 		{"POST /api/v1/sales/accounts", access.SalesWrite, s.apiSalesAccountCreate},
 		{"GET /api/v1/sales/accounts/{id}", access.SalesRead, s.apiSalesAccountGet},

@@ -54,7 +54,6 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 	}
 	q := r.URL.Query()
 	pg := pageOf(q, listLimit)
-	pg.Sort = "due"
 	ds, total, err := s.db.Work.List(ctx, p, pg, store.DeliverableFilter{EngagementID: e.ID, Status: q.Get("status"), Overdue: q.Get("overdue") != ""})
 	if err != nil {
 		return err
@@ -65,9 +64,9 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 	}
 	d := views.WorkData{Engagement: e, Deliverables: ds, Figures: figs, Outcomes: outcomes, Month: month,
 		MonthLabel: st.loc.Month(from.Time()), Form: f, Now: s.db.Now(),
-		Pager:    views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: r.URL.Path},
+		Pager:    views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: r.URL.Path, Sort: "due"},
 		Statuses: options(st.loc, "work.status.", work.Statuses, "work.all_statuses"),
-		CanPlan:  work.MayPlan(p.Role, e),
+		CanPlan:  work.MayPlan(p.Role, e), CanExport: access.Allows(p.Role, access.ListsExport),
 	}
 	if d.CanPlan {
 		v, err := s.db.Contracts.InForce(ctx, p, e.ID, s.today(r))

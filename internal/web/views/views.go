@@ -115,6 +115,15 @@ type Pager struct {
 	Limit  int
 	Query  url.Values // the list's current query, for building links
 	Path   string
+	Sort   string // the order when the query names none ("-" first for descending), for the headers' marks
+}
+
+// sort is the list's current order: the query's, else the default.
+func (p Pager) sort() string {
+	if s := p.Query.Get("sort"); s != "" {
+		return s
+	}
+	return p.Sort
 }
 
 // Pages returns the number of pages (at least 1).
@@ -151,7 +160,7 @@ func (p Pager) SortLink(field string) string {
 		q[k] = v
 	}
 	q.Del("page")
-	if q.Get("sort") == field {
+	if p.sort() == field {
 		q.Set("sort", "-"+field)
 	} else {
 		q.Set("sort", field)
@@ -161,7 +170,7 @@ func (p Pager) SortLink(field string) string {
 
 // SortMark returns "asc", "desc" or "" for a column header.
 func (p Pager) SortMark(field string) string {
-	switch p.Query.Get("sort") {
+	switch p.sort() {
 	case field:
 		return "asc"
 	case "-" + field:

@@ -1,0 +1,66 @@
+package portfolio
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/worth"
+)
+
+// Pack is what the monthly board pack of a workspace shows: the portfolio
+// as of a month — each engagement the portfolio shows with its scorecard
+// of that month, its trend of the TrendPeriods months up to it, and the
+// month's spend and cost per result (internal/worth).
+type Pack struct {
+	Month kpi.Period
+	Items []PackItem
+}
+
+// PackItem is one engagement of a board pack.
+type PackItem struct {
+	Item
+	// MonthWorth is the month's spend, results and cost per result (no
+	// spend: Months is 0).
+	MonthWorth worth.Summary
+}
+
+// Card is the engagement's scorecard of the pack's month: the last of
+// the trend.
+func (it *PackItem) Card() store.Scorecard { return it.Trend.Current() }
+
+// ReadPack reads the board pack of p's workspace for month (any time in
+// it). The client's owner and manager may call it (access.BoardPack).
+// Errors: EForbidden.
+func ReadPack(ctx context.Context, db *store.DB, p tandem.Principal, month kpi.Period) (*Pack, error) {
+	if err := access.Can(p, access.BoardPack); err != nil {
+		return nil, err
+	}
+	pf, err := Read(ctx, db, p, kpi.Month)
+	if err != nil {
+		return nil, err
+	}
+	pack := &Pack{Month: month}
+	for _, it := range pf.Items {
+		tr, err := ReadTrendTo(ctx, db, p, it.Engagement.ID, kpi.Month, TrendPeriods, month.Start)
+		if err != nil {
+			return nil, err
+		}
+		it.Trend = tr
+		pi := PackItem{Item: it}
+		o, err := db.Worth().Overview(ctx, p, it.Engagement.ID, store.MaxWorthMonths)
+		if err != nil {
+			return nil, err
+		}
+		label := month.Label().String()
+		for _, m := range o.Months {
+			if m.Label == label {
+				pi.MonthWorth = worth.Summarize([]worth.Month{m})
+			}
+		}
+		pack.Items = append(pack.Items, pi)
+	}
+	return pack, nil
+}
