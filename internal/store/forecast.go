@@ -9,6 +9,7 @@ import (
 	"errors"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/forecast"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
@@ -23,6 +24,7 @@ type Forecast struct {
 	Label        string // the period, "2026-11"
 	Period       kpi.Period
 	Currency     string
+	Metrics      []contract.MetricDef // the engagement's own metrics, for the KPIs' names
 	forecast.Forecast
 }
 
@@ -83,7 +85,9 @@ func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagem
 		return nil, err
 	}
 	fin := forecast.Input{Today: today.String(), Pace: forecast.PaceOf(v.Terms.Calendar, period, today.String()), Invoice: in}
+	var defs []contract.MetricDef
 	if len(scs) == 1 {
+		defs = scs[0].Metrics
 		for _, r := range scs[0].Rows {
 			m, _ := metric.For(r.KPI.Metric, scs[0].Metrics, period.Kind)
 			fin.KPIs = append(fin.KPIs, forecast.KPIIn{KPI: r.KPI, Actual: r.Actual, HasData: r.HasData, Scales: m.Extensive,
@@ -99,5 +103,6 @@ func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagem
 	case err != nil:
 		return nil, err
 	}
-	return &Forecast{EngagementID: engagementID, Label: period.String(), Period: period, Currency: f.Measured.Currency, Forecast: *f}, nil
+	return &Forecast{EngagementID: engagementID, Label: period.String(), Period: period, Currency: f.Measured.Currency, Metrics: defs,
+		Forecast: *f}, nil
 }

@@ -74,6 +74,7 @@ var accessMatrix = map[string]string{
 	"GET /engagements/{id}/invoices":                      "yyyyns",
 	"GET /engagements/{id}/invoices/{period}":             "yyyyns",
 	"GET /api/v1/engagements/{id}/invoices":               "yyyyns",
+	"GET /api/v1/engagements/{id}/forecast":               "yyyyns",
 	"GET /api/v1/engagements/{id}/invoices/{period}":      "yyyyns",
 	"GET /engagements/{id}/invoices/{period}/pdf":         "yyyyns",
 	"GET /engagements/{id}/invoices/{period}/xlsx":        "yyyyns",

@@ -115,6 +115,13 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 		CanCredit:  x.Status.Issued() && access.Allows(p.Role, access.InvoicesDecide),
 		Today:      s.today(r).String()}
 	d.CanWithhold = draft && x.WithholdAllowed && d.CanDecide
+	if period.Contains(s.db.Now()) {
+		fc, _, err := s.forecastFor(r, e.ID)
+		if err != nil {
+			return err
+		}
+		d.Forecast = fc
+	}
 	lineName := map[string]string{}
 	for i, ln := range x.Lines {
 		v := views.InvoiceLine{N: i + 1, Description: l.T(string(ln.Description), ln.Args...), Amount: cur(ln.AmountMinor),

@@ -281,6 +281,7 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
 		{"POST /api/v1/engagements/{id}/sales/import", access.SalesRead, s.apiPipelineImport},
 		{"GET /api/v1/engagements/{id}/invoices", access.InvoicesRead, s.apiInvoices},
+		{"GET /api/v1/engagements/{id}/forecast", access.InvoicesRead, s.apiForecast},
 		{"GET /api/v1/engagements/{id}/invoices/{period}", access.InvoicesRead, s.apiInvoice},
 		{"GET /api/v1/engagements/{id}/invoices/{period}/pdf", access.InvoicesRead, s.invoicePDF},
 		{"GET /api/v1/engagements/{id}/invoices/{period}/xlsx", access.InvoicesRead, s.invoiceXLSX},
