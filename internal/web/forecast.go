@@ -165,4 +165,3 @@ func (s *server) forecastFor(r *http.Request, engagementID int64) (*views.Foreca
 	}
 	return forecastData(st.loc, f), f, nil
 }
-
