@@ -111,8 +111,8 @@ func correction(orig *Invoice, lines []Line) (*Invoice, error) {
 // orig (status), after the corrections done: each chosen line at most once,
 // a positive amount at most what is left of it (its amount less what was
 // credited from it, plus what supplements added under it), and in all at
-// most what is left of the original's net. It returns the credit note and
-// the reason.
+// most what is left of the original's net. The credited lines come in
+// the order of the invoice's. It returns the credit note and the reason.
 func CreditLines(status Status, orig *Invoice, done Corrected, chosen []CreditLine, why string) (*Invoice, string, error) {
 	if !status.Issued() {
 		return nil, "", ErrNotIssued
@@ -122,6 +122,24 @@ func CreditLines(status Status, orig *Invoice, done Corrected, chosen []CreditLi
 	if len(chosen) == 0 {
 		v.Add("lines", i18n.K("invoices.error.credit_lines"))
 	}
+	// In the order of the invoice's lines, whatever the order chosen.
+	pos := map[string]int{}
+	for i, l := range orig.Lines {
+		if Disputable(l) {
+			pos[LineKey(l)] = i + 1
+		}
+	}
+	chosen = slices.Clone(chosen)
+	slices.SortStableFunc(chosen, func(a, b CreditLine) int {
+		pa, pb := pos[a.LineKey], pos[b.LineKey]
+		if pa == 0 {
+			pa = len(orig.Lines) + 1
+		}
+		if pb == 0 {
+			pb = len(orig.Lines) + 1
+		}
+		return pa - pb
+	})
 	var lines []Line
 	var seen []string
 	var total int64

@@ -90,6 +90,8 @@ var accessMatrix = map[string]string{
 	"POST /engagements/{id}/invoices/{period}/issue":                                     "yynnns",
 	"POST /engagements/{id}/invoices/{period}/paid":                                      "yynnns",
 	"POST /engagements/{id}/invoices/{period}/credit-notes":                              "yynnns",
+	"POST /engagements/{id}/invoices/{period}/credit-lines":                              "yynnns",
+	"POST /engagements/{id}/invoices/{period}/supplements":                               "yynnns",
 	"POST /api/v1/engagements/{id}/invoices/{period}/disputes":                           "nnnyns",
 	"POST /api/v1/engagements/{id}/invoices/{period}/disputes/{dispute}/decide":          "yynnns",
 	"POST /api/v1/engagements/{id}/invoices/{period}/withhold":                           "yynnns",
@@ -98,6 +100,8 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/invoices/{period}/issue":                              "yynnns",
 	"POST /api/v1/engagements/{id}/invoices/{period}/paid":                               "yynnns",
 	"POST /api/v1/engagements/{id}/invoices/{period}/credit-notes":                       "yynnns",
+	"POST /api/v1/engagements/{id}/invoices/{period}/credit-lines":                       "yynnns",
+	"POST /api/v1/engagements/{id}/invoices/{period}/supplements":                        "yynnns",
 
 	"GET /healthz":                         "yyyyyy",
 	"GET /metrics":                         "yyyyyy",
