@@ -36,7 +36,9 @@ func TestInvoiceCorrections(t *testing.T) {
 			f := storetest.Seed(t, db)
 			storetest.Activate(t, db, f.Owner, f.A1, withholdPrice)
 			setVAT(t, db, f, 2500)
-			at := func(month time.Month, day int) time.Time { return time.Date(2026, month, day, 12, 0, 0, 0, stockholmZone) }
+			at := func(month time.Month, day int) time.Time {
+				return time.Date(2026, month, day, 12, 0, 0, 0, stockholmZone)
+			}
 			if _, err := db.KPI.RecordFacts(ctx, f.Owner, []store.Fact{
 				{EngagementID: f.A1, SubjectID: 1, At: at(11, 3), Data: fact.LeadAcceptedData{ClaimID: 1}},
 				{EngagementID: f.A1, SubjectID: 2, At: at(11, 20), Data: fact.LeadAcceptedData{ClaimID: 2}},

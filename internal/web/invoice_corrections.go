@@ -140,4 +140,3 @@ func factID(ref string) (int64, bool) {
 	}
 	return n, n > 0
 }
-
