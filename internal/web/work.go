@@ -323,6 +323,14 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 				v = periodLabel(l, lb.Period(l.Location()))
 			}
 		}
+		if s, ok := v.(string); ok && k == "day" { // a local day, "2026-11-03", in the reader's format
+			if d, err := time.ParseInLocation(time.DateOnly, s, l.Location()); err == nil {
+				v = l.Date(d)
+			}
+		}
+		if m, ok := v.(int64); ok && k == "minutes" { // a duration: "2 h 30 min"
+			v = durationText(l, m)
+		}
 		if s, ok := v.(string); ok && k == "week" { // "2026-W49" stored; "49" read ("week 49")
 			if lb, ok := kpi.ParseLabel(s); ok && lb.Kind == kpi.Week {
 				v = lb.Number
@@ -354,6 +362,8 @@ func notificationLink(n notification.Notification) string {
 		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "sales.claim_"):
 		return salesClaimsPath(n.EngagementID)
+	case strings.HasPrefix(n.Kind, "time."):
+		return fmt.Sprintf("/engagements/%d/time", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "invoice."):
 		if p, ok := n.Args["period"].(string); ok {
 			return invoicesPath(n.EngagementID) + "/" + url.PathEscape(p)
