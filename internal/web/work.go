@@ -323,13 +323,15 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 				v = periodLabel(l, lb.Period(l.Location()))
 			}
 		}
-		if s, ok := v.(string); ok && k == "day" { // a local day, "2026-11-03", in the reader's format
-			if d, err := time.ParseInLocation(time.DateOnly, s, l.Location()); err == nil {
-				v = l.Date(d)
+		if strings.HasPrefix(n.Kind, "time.") { // a time entry's local day ("2026-11-03") and duration ("2 h 30 min")
+			if s, ok := v.(string); ok && k == "day" {
+				if d, err := time.ParseInLocation(time.DateOnly, s, l.Location()); err == nil {
+					v = l.Date(d)
+				}
 			}
-		}
-		if m, ok := v.(int64); ok && k == "minutes" { // a duration: "2 h 30 min"
-			v = durationText(l, m)
+			if m, ok := v.(int64); ok && k == "minutes" {
+				v = durationText(l, m)
+			}
 		}
 		if s, ok := v.(string); ok && k == "week" { // "2026-W49" stored; "49" read ("week 49")
 			if lb, ok := kpi.ParseLabel(s); ok && lb.Kind == kpi.Week {
