@@ -80,7 +80,7 @@ func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagem
 	case err != nil && !errors.Is(err, tandem.ErrNotFound):
 		return nil, err
 	}
-	scs, aggs, err := scorecards(ctx, q, p, engagementID, []kpi.Period{period}, fromAggregates, false)
+	scs, aggs, err := scorecardsOf(ctx, q, p, engagementID, in.Versions, []kpi.Period{period}, fromAggregates, false)
 	if err != nil {
 		return nil, err
 	}

@@ -370,7 +370,7 @@ func invoiceInputFrom(ctx context.Context, q querier, p tandem.Principal, engage
 	if in.Time, err = approvedTime(ctx, q, p, engagementID, from, to); err != nil {
 		return nil, nil, err
 	}
-	scs, _, err := scorecards(ctx, q, p, engagementID, []kpi.Period{period}, src, false)
+	scs, _, err := scorecardsOf(ctx, q, p, engagementID, versions, []kpi.Period{period}, src, false)
 	if err != nil {
 		return nil, nil, err
 	}
