@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/importer"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -121,6 +122,24 @@ func TestInvoiceCorrectionsAPIAndPage(t *testing.T) {
 			}
 			// Through the API: more of the leads than is left (4 500,00 + 1 500,00 − 1 500,00) is refused.
 			post(manager, "/credit-lines", fmt.Sprintf(`{"lines":[{"line":%q,"amount_minor":450001}],"reason":"x"}`, keys["per_result"]), 422)
+
+			// The workbook lists both corrections below the invoice's totals,
+			// each naming the invoice it refers to, with its total.
+			x := c.api("GET", base+"/xlsx", manager, "")
+			tab, err := importer.Read("invoice.xlsx", strings.NewReader(x.body), 0, 0)
+			if x.status != 200 || err != nil {
+				t.Fatalf("xlsx: %d %v", x.status, err)
+			}
+			var cells []string
+			for _, row := range tab.Rows {
+				cells = append(cells, strings.Join(row, "|"))
+			}
+			all := strings.Join(cells, "\n")
+			for _, want := range []string{"2026-0002", "2026-0003", "|-2291.66|", "|1875.00|", "2026-0001"} {
+				if !strings.Contains(all, want) {
+					t.Errorf("xlsx: no %q in %s", want, all)
+				}
+			}
 
 			// The PDF names both corrections and the invoice they refer to.
 			{
