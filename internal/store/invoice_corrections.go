@@ -104,14 +104,8 @@ func issueCorrection(ctx context.Context, tx *Tx, p tandem.Principal, x *Invoice
 		out.IssuedOn, p.UserID, tx.now); err != nil {
 		return nil, err
 	}
-	var keys []string
-	for _, l := range cn.Lines {
-		if l.Kind != invoice.KindVAT {
-			keys = append(keys, l.Clause)
-		}
-	}
 	return out, done(ctx, tx, p, x, step, false, map[string]any{"number": x.Number, "correction": out.Number,
-		"total_minor": out.TotalMinor, "reason": out.Reason, "lines": keys})
+		"total_minor": out.TotalMinor, "currency": x.Currency, "reason": out.Reason, "lines": len(cn.Lines) - 1})
 }
 
 // CreditLines issues a credit note of chosen lines of an issued invoice:
