@@ -89,6 +89,11 @@ func TestInvoiceCorrectionsAPIAndPage(t *testing.T) {
 			if r := m.post(page+"/credit-lines", url.Values{"currency": {"SEK"}, "reason": {"x"}}); r.status != 422 {
 				t.Errorf("no line chosen: %d", r.status)
 			}
+			// The page's supplement form: nothing more to add since the API's.
+			if r := m.post(page+"/supplements", url.Values{"reason": {"again"}}); r.status != 409 ||
+				!strings.Contains(r.body, "Nothing to add") {
+				t.Errorf("a second supplement on the page: %d", r.status)
+			}
 			r := m.post(page+"/credit-lines", url.Values{"currency": {"SEK"}, "reason": {"A fee day not worked, a duplicate lead"},
 				"credit." + keys["fixed"]: {"333.33"}, "credit." + keys["per_result"]: {"1500"}, "credit." + keys["revenue_share"]: {""}})
 			en := catalog.For(i18n.EN, invoiceZone)
