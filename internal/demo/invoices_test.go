@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 // in the morning after its month ended, its lines adding up to its total
 // (none for the sales engagement, whose fixed fee alone is more than 0);
 // and computing a draft again now gives the same total (no fact of a
-// closed month changed since).
+// closed month changed since). The sales engagement's invoices have lived
+// (invoices.go, lifecycle): their statuses, one dispute, one withholding
+// and its release, one credit note.
 func checkInvoices(t *testing.T, db *store.DB, workspaceID int64, base time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -34,6 +37,9 @@ func checkInvoices(t *testing.T, db *store.DB, workspaceID int64, base time.Time
 		months = append(months, months[len(months)-1].Prev())
 	}
 	found := 0
+	var statuses []invoice.Status
+	var disputes, adjusted, credits []string
+	released := 0
 	for _, e := range es {
 		want := 0
 		for _, m := range months {
@@ -55,9 +61,28 @@ func checkInvoices(t *testing.T, db *store.DB, workspaceID int64, base time.Time
 			for _, l := range x.Lines {
 				sum += l.AmountMinor
 			}
-			if x.Status != invoice.StatusDraft || !x.ComputedAt.Equal(m.End.Add(invoiceHour)) || sum != x.TotalMinor || x.TotalMinor < 0 ||
-				(e.Title == salesTitle && x.TotalMinor == 0) {
-				t.Errorf("%s %s: %s computed %s, lines %d, total %d", e.Title, m, x.Status, x.ComputedAt, sum, x.TotalMinor)
+			if e.Title == salesTitle {
+				statuses = append(statuses, x.Status)
+				for _, d := range x.Disputes {
+					disputes = append(disputes, d.Status)
+				}
+				for _, a := range x.Adjustments {
+					adjusted = append(adjusted, a.Kind)
+					if a.Kind == invoice.AdjustWithheld && a.ReleasedInto != 0 {
+						released++
+					}
+				}
+				for _, c := range x.CreditNotes {
+					credits = append(credits, c.Kind)
+					if c.TotalMinor >= 0 || len(c.Lines) != 2 || c.Lines[0].Kind != invoice.KindCredit {
+						t.Errorf("%s: credit note %+v", m, c)
+					}
+				}
+			} else if x.Status != invoice.StatusDraft || !x.ComputedAt.Equal(m.End.Add(invoiceHour)) {
+				t.Errorf("%s %s: %s computed %s", e.Title, m, x.Status, x.ComputedAt)
+			}
+			if sum != x.TotalMinor || x.TotalMinor < 0 || (e.Title == salesTitle && x.TotalMinor == 0) {
+				t.Errorf("%s %s: lines %d, total %d", e.Title, m, sum, x.TotalMinor)
 			}
 			if m == months[len(months)/2] {
 				again, err := db.Invoices().Draft(ctx, sys, e.ID, m)
@@ -73,5 +98,17 @@ func checkInvoices(t *testing.T, db *store.DB, workspaceID int64, base time.Time
 	}
 	if found < 2*historyMonths {
 		t.Errorf("%d demo invoices", found)
+	}
+	// The sales engagement's six months, latest first (months): a draft
+	// awaiting review, one issued awaiting payment, four paid; one dispute,
+	// rejected; one withholding, released onto the following month; one
+	// credit note.
+	want := []invoice.Status{invoice.StatusDraft, invoice.StatusIssued, invoice.StatusPaid, invoice.StatusPaid, invoice.StatusPaid,
+		invoice.StatusPaid}
+	if !slices.Equal(statuses, want) || !slices.Equal(disputes, []string{invoice.DisputeRejected}) || released != 1 ||
+		!slices.Equal(adjusted, []string{invoice.AdjustReleased, invoice.AdjustWithheld}) ||
+		!slices.Equal(credits, []string{invoice.CorrectionCredit}) {
+		t.Errorf("the sales invoices' life: %v, disputes %v, adjustments %v (%d released), corrections %v", statuses, disputes, adjusted,
+			released, credits)
 	}
 }

@@ -128,5 +128,8 @@
 //
 // Disputes, withholding and its release, approval, issue with a number,
 // payment and credit notes are in workflow.go; their decisions reach
-// Compute as Input.Adjustments, lines of their own before VAT.
+// Compute as Input.Adjustments, lines of their own before VAT. The
+// corrections of an issued invoice — a credit note of chosen lines and a
+// supplementary invoice for what the period gained after issue, each its
+// own document referring to the invoice — are in corrections.go.
 package invoice

@@ -23,8 +23,9 @@ import (
 // every action recompute it and store it only when its lines change;
 // reading it recomputes in memory and writes nothing. An issued invoice is
 // never recomputed and never changed: any write is ErrIssued; a correction
-// is a credit note (CreditNote) referring to it, numbered from the same
-// sequence.
+// is a credit note (CreditNote of an amount, CreditLines of chosen lines)
+// or a supplementary invoice (Supplement) referring to it, numbered from
+// the same sequence (corrections.go).
 //
 // On a draft the partner's manager disputes a line with a reason
 // (OpenDispute); the client's manager or owner decides (DecideDispute):

@@ -52,6 +52,46 @@ type Input struct {
 	// is issued on ScheduleIssued ("YYYY-MM-DD").
 	Schedule       []invoice.Payment
 	ScheduleIssued string
+	// Corrections are the credit notes and supplementary invoices issued
+	// against the invoice, each referring to it.
+	Corrections []Correction
+}
+
+// Correction is a credit note or a supplementary invoice referring to the
+// invoice (invoice/corrections.go): its kind (invoice.CorrectionCredit or
+// CorrectionSupplement), number, local issue day, reason and lines (none
+// for a credit note of an amount).
+type Correction struct {
+	Kind, Number, IssuedOn, Reason string
+	Lines                          []invoice.Line
+	NetMinor, VATMinor, TotalMinor int64
+}
+
+// CorrectionText is a correction in words: its title naming the invoice it
+// refers to, the reason, its lines (description, amount) and totals.
+type CorrectionText struct {
+	Title, Reason   string
+	Lines           [][2]string
+	Net, VAT, Total string
+}
+
+// CorrectionLine describes a correction's line: "Credit: <the line>",
+// "Supplement: <the line>", VAT as itself.
+func CorrectionLine(l *i18n.Localizer, ln invoice.Line) string {
+	d := l.T(string(ln.Description), ln.Args...)
+	switch ln.Kind {
+	case invoice.KindCredit:
+		return l.T("invoices.correction_line.credit", "line", d)
+	case invoice.KindSupplement:
+		return l.T("invoices.correction_line.supplement", "line", d)
+	}
+	return d
+}
+
+// CorrectionTitle names a correction and the invoice it refers to.
+func CorrectionTitle(l *i18n.Localizer, kind, number, issuedOn, original string) string {
+	return l.T("invoices.correction_title", "kind", l.T("invoices.correction."+kind), "number", number, "date", day(l, issuedOn),
+		"original", original)
 }
 
 // Draft reports whether the document is a draft (watermarked): an invoice
@@ -94,6 +134,7 @@ type Doc struct {
 	ScheduleTitle string
 	Unpriced      []string
 	Rules         []string
+	Corrections   []CorrectionText
 }
 
 // Build localizes in into the content both documents print.
@@ -162,6 +203,14 @@ func Build(in Input) Doc {
 	}
 	for _, k := range invoice.Rules() {
 		d.Rules = append(d.Rules, l.T(string(k)))
+	}
+	for _, c := range in.Corrections {
+		t := CorrectionText{Title: CorrectionTitle(l, c.Kind, c.Number, c.IssuedOn, in.Number), Reason: c.Reason, Net: cur(c.NetMinor),
+			VAT: cur(c.VATMinor), Total: cur(c.TotalMinor)}
+		for _, ln := range c.Lines {
+			t.Lines = append(t.Lines, [2]string{CorrectionLine(l, ln), cur(ln.AmountMinor)})
+		}
+		d.Corrections = append(d.Corrections, t)
 	}
 	return d
 }

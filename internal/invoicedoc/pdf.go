@@ -37,6 +37,15 @@ func PDF(w io.Writer, in Input) error {
 		}
 		doc.Sections = append(doc.Sections, pdfdoc.Section{Title: d.ScheduleTitle, Table: t})
 	}
+	for _, c := range d.Corrections {
+		t := &pdfdoc.Table{Head: []string{l.T("invoices.col.description"), l.T("invoices.col.amount")}, Right: []int{1}}
+		for _, ln := range c.Lines {
+			t.Rows = append(t.Rows, []string{ln[0], ln[1]})
+		}
+		t.Rows = append(t.Rows, []string{l.T("invoices.net"), c.Net}, []string{l.T("invoices.vat"), c.VAT}, []string{l.T("invoices.total"), c.Total})
+		doc.Sections = append(doc.Sections, pdfdoc.Section{Title: c.Title, Rows: []pdfdoc.Row{{Label: l.T("invoices.reason"), Value: c.Reason}},
+			Table: t})
+	}
 	if len(d.Unpriced) > 0 {
 		s := pdfdoc.Section{Title: l.T("invoices.unpriced")}
 		for i, u := range d.Unpriced {

@@ -63,6 +63,19 @@ func XLSX(w io.Writer, in Input) error {
 		s.style(cell("E", s.n), cell("E", s.n), amount)
 		s.style(cell("B", s.n), cell("B", s.n), bold)
 	}
+	// The corrections referring to the invoice, below its totals.
+	for _, c := range in.Corrections {
+		s.row(nil)
+		s.row([]any{"", CorrectionTitle(l, c.Kind, c.Number, c.IssuedOn, in.Number)})
+		s.style(cell("B", s.n), cell("B", s.n), bold)
+		s.row([]any{"", l.T("invoices.reason") + ": " + c.Reason})
+		for _, ln := range c.Lines {
+			s.row([]any{"", CorrectionLine(l, ln), "", "", number(decimal(ln.AmountMinor, cur)), cur})
+			s.style(cell("E", s.n), cell("E", s.n), amount)
+		}
+		s.row([]any{"", l.T("invoices.total"), "", "", number(decimal(c.TotalMinor, cur)), cur})
+		s.style(cell("E", s.n), cell("E", s.n), amount)
+	}
 	_ = x.SetColWidth(lines, "B", "B", 50)
 	_ = x.SetColWidth(lines, "C", "E", 16)
 	_ = x.SetColWidth(lines, "G", "G", 36)

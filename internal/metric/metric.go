@@ -100,6 +100,13 @@ type Metric struct {
 	Formula string   // for people, e.g. "on time ÷ accepted × 100"
 	// UsesSketch says the metric reads the kinds' sketches (a quantile).
 	UsesSketch bool
+	// Extensive says the value grows with the days of the period (a count
+	// or a sum): a forecast scales it by the period's pace (package
+	// forecast); a share, ratio, spread or quantile stays as measured.
+	Extensive bool
+	// events, when set, is how many facts an extensive value counts (its
+	// uncertainty); without it, the value itself.
+	events func(a Aggregates) int64
 	// compute returns the value, the formula with the numbers substituted,
 	// and false for no data.
 	compute func(a Aggregates) (kpi.Value, string, bool)
@@ -135,6 +142,19 @@ func (m Metric) Explain(a Aggregates) (kpi.Value, bool, kpi.Explanation) {
 	}
 	e.Steps = append(e.Steps, kpi.Step{Label: i18n.K("kpi.explain.formula"), Expr: m.Formula + " = " + expr, Result: v.String()})
 	return v, true, e
+}
+
+// Events returns how many facts an extensive metric's value over a
+// counts: the value itself for a count, the deals for revenue.
+func (m Metric) Events(a Aggregates) int64 {
+	if m.events != nil {
+		return m.events(a)
+	}
+	v, ok := m.Value(a)
+	if !ok || v.Den != 1 {
+		return 0
+	}
+	return max(v.Num, 0)
 }
 
 // Lookup returns the catalogue entry of key. Every metric of
@@ -182,7 +202,7 @@ func Share(key, kind, partName string, part func(Sums) int64) Metric {
 // Count is a count over the facts of kind (part of Sums); no data without
 // facts.
 func Count(key, kind, name string, part func(Sums) int64) Metric {
-	return Metric{Key: key, Kinds: []string{kind}, Formula: name,
+	return Metric{Key: key, Kinds: []string{kind}, Formula: name, Extensive: true,
 		compute: func(a Aggregates) (kpi.Value, string, bool) {
 			s := a[kind]
 			if s.N == 0 {

@@ -48,14 +48,16 @@ func init() {
 	for _, m := range []Metric{
 		Count("qualified_leads", lead, "qualified leads accepted", n),
 		Count("meetings_held", meet, "meetings held accepted", n),
-		{Key: "deals_won", Kinds: []string{won, rev}, Formula: "deals won − deals reversed",
+		{Key: "deals_won", Kinds: []string{won, rev}, Formula: "deals won − deals reversed", Extensive: true,
+			events: func(a Aggregates) int64 { return a[won].N + a[rev].N },
 			compute: func(a Aggregates) (kpi.Value, string, bool) {
 				if !has(a, won, rev) {
 					return kpi.Value{}, "", false
 				}
 				return kpi.Int(netWon(a)), i64(a[won].N) + " − " + i64(a[rev].N), true
 			}},
-		{Key: "revenue", Kinds: []string{won, rev}, Formula: "(Σ revenue won − Σ revenue reversed) ÷ 100",
+		{Key: "revenue", Kinds: []string{won, rev}, Formula: "(Σ revenue won − Σ revenue reversed) ÷ 100", Extensive: true,
+			events: func(a Aggregates) int64 { return a[won].N + a[rev].N },
 			compute: func(a Aggregates) (kpi.Value, string, bool) {
 				if !has(a, won, rev) {
 					return kpi.Value{}, "", false

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 
+	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -67,6 +68,31 @@ func (s *InvoiceStore) SyncDraft(ctx context.Context, p tandem.Principal, engage
 		return err
 	})
 	return out, err
+}
+
+// DraftTotals computes the invoices of engagements for period in memory,
+// as Draft does, with the KPI score read from the aggregates or (raw) from
+// the raw facts, and returns their totals: the invoice benchmark's two
+// sides.
+func DraftTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.Period, raw bool) ([]int64, error) {
+	ctx := context.Background()
+	src := fromAggregates
+	if raw {
+		src = fromFacts
+	}
+	out := make([]int64, 0, len(engagementIDs))
+	for _, id := range engagementIDs {
+		in, _, err := invoiceInputFrom(ctx, db, p, id, period, src)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := invoice.Compute(*in)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv.TotalMinor)
+	}
+	return out, nil
 }
 
 // BulkLoad writes n generated rows into table's columns cols (comma

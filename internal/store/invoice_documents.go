@@ -59,6 +59,9 @@ func (s *InvoiceStore) Document(ctx context.Context, p tandem.Principal, engagem
 		if err != nil {
 			return err
 		}
+		if err := workflowIn(ctx, tx, p, x); err != nil { // its corrections
+			return err
+		}
 		out = &InvoiceDocument{Invoice: x, PartnerName: e.PartnerName, EngagementTitle: e.Title}
 		var tz string
 		if err := tx.queryRow(ctx, `SELECT name, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&out.ClientName, &tz); err != nil {

@@ -27,12 +27,16 @@ type Adjustment struct {
 	ReleasedInto int64
 }
 
-// CreditNote is a credit note against an issued invoice.
+// CreditNote is a correction of an issued invoice (invoice/corrections.go):
+// a credit note (Kind credit, negative amounts) of an amount (no Lines) or
+// of chosen lines, or a supplementary invoice (Kind supplement, positive).
 type CreditNote struct {
 	ID                             int64
+	Kind                           string
 	Number, Reason, IssuedOn       string
 	VATBP                          int
 	NetMinor, VATMinor, TotalMinor int64
+	Lines                          []invoice.Line // with the VAT line; none for a credit note of an amount
 }
 
 func loadAdjustments(ctx context.Context, q querier, p tandem.Principal, invoiceID int64) ([]Adjustment, error) {
@@ -73,8 +77,14 @@ func workflowIn(ctx context.Context, q querier, p tandem.Principal, x *Invoice) 
 		return err
 	}
 	x.CreditNotes, err = scanAll(ctx, q, func(r scanner, c *CreditNote) error {
-		return r.Scan(&c.ID, &c.Number, &c.Reason, &c.IssuedOn, &c.VATBP, &c.NetMinor, &c.VATMinor, &c.TotalMinor)
-	}, `SELECT id, number, reason, issued_on, vat_bp, net_minor, vat_minor, total_minor FROM credit_notes
+		var lines string
+		if err := r.Scan(&c.ID, &c.Kind, &c.Number, &c.Reason, &c.IssuedOn, &c.VATBP, &c.NetMinor, &c.VATMinor, &c.TotalMinor,
+			&lines); err != nil {
+			return err
+		}
+		c.Lines, err = decodeLines(lines)
+		return err
+	}, `SELECT id, kind, number, reason, issued_on, vat_bp, net_minor, vat_minor, total_minor, lines FROM credit_notes
 		WHERE workspace_id = ? AND invoice_id = ? ORDER BY id`, p.WorkspaceID, x.ID)
 	return err
 }
@@ -397,7 +407,7 @@ func (s *InvoiceStore) Credit(ctx context.Context, p tandem.Principal, engagemen
 		if err != nil {
 			return err
 		}
-		out = &CreditNote{Number: number, Reason: why, IssuedOn: today.Format(time.DateOnly), VATBP: cn.Lines[1].RateBP,
+		out = &CreditNote{Kind: invoice.CorrectionCredit, Number: number, Reason: why, IssuedOn: today.Format(time.DateOnly), VATBP: cn.Lines[1].RateBP,
 			NetMinor: cn.NetMinor, VATMinor: cn.VATMinor, TotalMinor: cn.TotalMinor}
 		if out.ID, err = tx.insert(ctx, `INSERT INTO credit_notes (workspace_id, invoice_id, number, reason, currency, vat_bp, net_minor,
 			vat_minor, total_minor, issued_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, x.ID,

@@ -325,6 +325,12 @@ func nonNil[T any](xs []T) []T {
 // invoiceInput loads what the invoice of an engagement's period is
 // computed from, through q (the caller has checked that p sees it).
 func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period) (*invoice.Input, []invoice.FactRow, error) {
+	return invoiceInputFrom(ctx, q, p, engagementID, period, fromAggregates)
+}
+
+// invoiceInputFrom is invoiceInput with the period's KPI score read from
+// src: the aggregates, or the raw facts for the benchmark's baseline.
+func invoiceInputFrom(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period, src source) (*invoice.Input, []invoice.FactRow, error) {
 	versions, err := loadVersions(ctx, q, p, engagementID)
 	if err != nil {
 		return nil, nil, err
@@ -364,7 +370,7 @@ func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagement
 	if in.Time, err = approvedTime(ctx, q, p, engagementID, from, to); err != nil {
 		return nil, nil, err
 	}
-	scs, _, err := scorecards(ctx, q, p, engagementID, []kpi.Period{period}, fromAggregates, false)
+	scs, _, err := scorecardsOf(ctx, q, p, engagementID, versions, []kpi.Period{period}, src, false)
 	if err != nil {
 		return nil, nil, err
 	}

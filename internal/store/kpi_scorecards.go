@@ -164,6 +164,15 @@ func scorecards(ctx context.Context, q querier, p tandem.Principal, engagementID
 	if err != nil {
 		return nil, nil, err
 	}
+	return scorecardsOf(ctx, q, p, engagementID, versions, periods, src, explain)
+}
+
+// scorecardsOf is scorecards with the engagement's terms versions already
+// loaded for p (loadVersions), so that a caller holding them (an invoice)
+// does not read and decode them twice.
+func scorecardsOf(ctx context.Context, q querier, p tandem.Principal, engagementID int64, versions []contract.Version, periods []kpi.Period,
+	src source, explain bool) ([]Scorecard, []metric.Aggregates, error) {
+	var err error
 	if len(periods) == 0 {
 		return nil, nil, nil
 	}

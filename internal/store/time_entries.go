@@ -145,7 +145,7 @@ func (s *TimeEntryStore) Record(ctx context.Context, p tandem.Principal, x *time
 		if err != nil {
 			return err
 		}
-		return tx.record(ctx, p, "time.recorded", "engagement", x.EngagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, x.EngagementID, x.ID, x.Submitted(), "time.recorded", map[string]any{
 			"time_entry_id": x.ID, "day": x.Day.String(), "minutes": x.Minutes, "service": x.Service, "note": x.Note})
 	})
 }
@@ -187,7 +187,7 @@ func (s *TimeEntryStore) decide(ctx context.Context, p tandem.Principal, engagem
 			WHERE workspace_id = ? AND id = ? AND state = ?`, x.State, p.UserID, tx.now, x.Reason, p.WorkspaceID, id, was); err != nil {
 			return err
 		}
-		return tx.record(ctx, p, action, "engagement", engagementID, map[string]any{
+		return tellAndRecord(ctx, tx, p, engagementID, id, x.Decided(), action, map[string]any{
 			"time_entry_id": id, "day": x.Day.String(), "minutes": x.Minutes, "reason": x.Reason})
 	})
 }

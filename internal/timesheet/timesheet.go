@@ -23,6 +23,7 @@ import (
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -216,4 +217,22 @@ func digits(s string) (int64, bool) {
 		n = n*10 + int64(c-'0')
 	}
 	return n, true
+}
+
+// Submitted is who hears of a recorded time entry: the client's deciders,
+// who approve it (the one recording it is left out).
+func (e *Entry) Submitted() notification.Message {
+	return notification.Message{Kind: "time.submitted", To: notification.Client, Args: map[string]any{
+		"person": e.Person, "day": e.Day.String(), "minutes": e.Minutes}}
+}
+
+// Decided is who hears of a time entry approved or rejected: the person
+// who recorded it, with the reason of a rejection.
+func (e *Entry) Decided() notification.Message {
+	args := map[string]any{"day": e.Day.String(), "minutes": e.Minutes}
+	kind := "time.approved"
+	if e.State == Rejected {
+		kind, args["reason"] = "time.rejected", e.Reason
+	}
+	return notification.Message{Kind: kind, To: notification.Audience{}.And(e.UserID), Args: args}
 }

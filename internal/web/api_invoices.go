@@ -169,8 +169,7 @@ func (s *server) apiInvoice(w http.ResponseWriter, r *http.Request) error {
 			Reason: a.Reason, Released: a.ReleasedInto != 0})
 	}
 	for _, c := range x.CreditNotes {
-		out.CreditNotes = append(out.CreditNotes, apiCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: c.IssuedOn, VATBP: c.VATBP,
-			NetMinor: c.NetMinor, VATMinor: c.VATMinor, TotalMinor: c.TotalMinor})
+		out.CreditNotes = append(out.CreditNotes, *apiCorrection(l, c))
 	}
 	for _, p := range x.Schedule {
 		out.Schedule = append(out.Schedule, apiPayment{Kind: p.Kind, Number: p.Number, DueOn: p.DueOn, AmountMinor: p.AmountMinor})

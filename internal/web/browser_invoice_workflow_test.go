@@ -20,7 +20,8 @@ import (
 // client's manager upholds it at 6 000,00 (four leads): +1 500,00 →
 // 51 600,00; withholds 5 000,00 of the fixed fee (the terms allow it) →
 // 46 600,00; approves; issues it as 2026-0001 on 2 December 2026, due 30
-// days later on 1 January 2027; and marks it paid today.
+// days later on 1 January 2027; marks it paid today; and issues a credit
+// note of chosen lines.
 func TestBrowserInvoiceWorkflow(t *testing.T) {
 	t.Parallel()
 	e := newInvoiceEnv(t, "sqlite")
@@ -101,13 +102,33 @@ func TestBrowserInvoiceWorkflow(t *testing.T) {
 		t.Fatalf("mark paid: %d", st)
 	}
 	client.wantText("#paid-on", en.Date(time.Date(2026, 12, 2, 0, 0, 0, 0, invoiceZone)))
+	client.shot("61-invoice-paid")
+
+	// A credit note of chosen lines: 1 000,00 of the fixed fee and one
+	// lead's 1 500,00, at 0 % VAT −2 500,00, numbered 2026-0002; invoice
+	// and corrections together 46 600,00 − 2 500,00 = 44 100,00.
+	client.do("credit 1 000,00 of the fixed fee and 1 500,00 of the leads",
+		chromedp.SendKeys(chromedp.CSS("#credit-line-"+fixed), "1000"),
+		chromedp.SendKeys(chromedp.CSS("#credit-line-"+leads), "1500"),
+		chromedp.SendKeys(chromedp.CSS("#credit-lines-reason"), "A day without calls and a duplicate lead"))
+	if st := client.click(`#credit-lines-form button[type="submit"]`); st != 200 {
+		t.Fatalf("credit lines: %d", st)
+	}
+	client.wantText(".flash", en.T("flash.engagements.invoices.credit_lines"))
+	if got := client.text("#credit-notes tbody"); !strings.Contains(got, "2026-0002") || !strings.Contains(got, sek(-250_000)) ||
+		!strings.Contains(got, "A day without calls and a duplicate lead") || !strings.Contains(got, sek(-100_000)) ||
+		!strings.Contains(got, sek(-150_000)) {
+		t.Errorf("the credit note: %q", got)
+	}
+	client.wantText("#with-credits", sek(4_410_000))
+	client.shot("62-invoice-credit-lines")
 	asked := client.asked()
-	for _, key := range []string{"invoices.confirm_decide", "invoices.confirm_withhold", "invoices.confirm_issue", "invoices.confirm_paid"} {
+	for _, key := range []string{"invoices.confirm_decide", "invoices.confirm_withhold", "invoices.confirm_issue", "invoices.confirm_paid",
+		"invoices.confirm_credit"} {
 		if !slices.Contains(asked, en.T(key)) {
 			t.Errorf("not asked to confirm %s: %q", key, asked)
 		}
 	}
-	client.shot("61-invoice-paid")
 
 	// The partner sees the outcome: the agreed and withheld lines, the number.
 	if st := partner.open(path); st != 200 {

@@ -42,6 +42,10 @@ func (s *server) invoiceDownload(w http.ResponseWriter, r *http.Request, format 
 		PeriodName: invoicedoc.PeriodName(l, period), Number: x.Invoice.Number, Status: x.Invoice.Status, ComputedAt: x.Invoice.ComputedAt,
 		GeneratedAt: s.db.Now(), Invoice: x.Invoice.Invoice, Facts: map[string]invoicedoc.Fact{},
 		Schedule: x.Schedule, ScheduleIssued: x.ScheduleIssued}
+	for _, c := range x.Invoice.CreditNotes {
+		in.Corrections = append(in.Corrections, invoicedoc.Correction{Kind: c.Kind, Number: c.Number, IssuedOn: c.IssuedOn, Reason: c.Reason,
+			Lines: c.Lines, NetMinor: c.NetMinor, VATMinor: c.VATMinor, TotalMinor: c.TotalMinor})
+	}
 	for ref, f := range x.Invoice.Facts {
 		in.Facts[ref] = invoicedoc.Fact{Kind: f.Kind, Day: f.Day}
 	}

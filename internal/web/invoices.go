@@ -115,6 +115,13 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 		CanCredit:  x.Status.Issued() && access.Allows(p.Role, access.InvoicesDecide),
 		Today:      s.today(r).String()}
 	d.CanWithhold = draft && x.WithholdAllowed && d.CanDecide
+	if period.Contains(s.db.Now()) {
+		fc, _, err := s.forecastFor(r, e.ID)
+		if err != nil {
+			return err
+		}
+		d.Forecast = fc
+	}
 	lineName := map[string]string{}
 	for i, ln := range x.Lines {
 		v := views.InvoiceLine{N: i + 1, Description: l.T(string(ln.Description), ln.Args...), Amount: cur(ln.AmountMinor),
@@ -166,8 +173,12 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 	together := x.TotalMinor
 	for _, c := range x.CreditNotes {
 		together += c.TotalMinor
-		d.CreditNotes = append(d.CreditNotes, views.InvoiceCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: day(c.IssuedOn),
-			Net: cur(c.NetMinor), VAT: cur(c.VATMinor), Total: cur(c.TotalMinor)})
+		v := views.InvoiceCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: day(c.IssuedOn), Net: cur(c.NetMinor),
+			VAT: cur(c.VATMinor), Total: cur(c.TotalMinor), Kind: l.T("invoices.correction." + c.Kind)}
+		for _, ln := range c.Lines {
+			v.Lines = append(v.Lines, [2]string{invoicedoc.CorrectionLine(l, ln), cur(ln.AmountMinor)})
+		}
+		d.CreditNotes = append(d.CreditNotes, v)
 	}
 	d.WithCredits = cur(together)
 	for _, g := range invoice.GroupUnpriced(x.Unpriced) {

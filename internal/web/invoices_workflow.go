@@ -205,6 +205,7 @@ type apiDone struct {
 }
 
 type apiCreditNote struct {
+	Kind       string `json:"kind"` // credit | supplement
 	Number     string `json:"number"`
 	Reason     string `json:"reason"`
 	IssuedOn   string `json:"issued_on"`
@@ -212,6 +213,9 @@ type apiCreditNote struct {
 	NetMinor   int64  `json:"net_minor"`
 	VATMinor   int64  `json:"vat_minor"`
 	TotalMinor int64  `json:"total_minor"`
+	// Lines are a correction's lines with its VAT line; none for a credit
+	// note of an amount.
+	Lines []apiCorrectionLine `json:"lines"`
 }
 
 // apiInvoiceStep runs an API step: decode the body into in (nil: none),
@@ -301,7 +305,6 @@ func (s *server) apiInvoiceCredit(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return apiDone{}, err
 		}
-		return apiDone{Number: c.Number, CreditNote: &apiCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: c.IssuedOn,
-			VATBP: c.VATBP, NetMinor: c.NetMinor, VATMinor: c.VATMinor, TotalMinor: c.TotalMinor}}, nil
+		return apiDone{Number: c.Number, CreditNote: apiCorrection(state(r).loc, *c)}, nil
 	})
 }

@@ -227,6 +227,18 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Standing, d.StandingTone = standing(l, cur.Scorecard)
 	d.Trend, d.Overall = trendOf(l, tr)
+	// Where the current invoicing period will land: on the page as it
+	// opens and on the current period, not on a past one.
+	if r.URL.Query().Get("start") == "" || d.SoFar {
+		fc, f, err := s.forecastFor(r, e.ID)
+		if err != nil {
+			return err
+		}
+		if fc != nil {
+			fc.InvoiceURL = invoicePath(e.ID, f.Label)
+			d.Forecast = fc
+		}
+	}
 	return s.page(w, r, views.Scorecard(s.nav(r, e.Title, "engagements"), d))
 }
 

@@ -203,6 +203,8 @@ func (s *server) routeTable() []route {
 		{"POST /engagements/{id}/invoices/{period}/issue", access.InvoicesDecide, s.invoiceIssue},
 		{"POST /engagements/{id}/invoices/{period}/paid", access.InvoicesDecide, s.invoicePaid},
 		{"POST /engagements/{id}/invoices/{period}/credit-notes", access.InvoicesDecide, s.invoiceCredit},
+		{"POST /engagements/{id}/invoices/{period}/credit-lines", access.InvoicesDecide, s.invoiceCreditLines},
+		{"POST /engagements/{id}/invoices/{period}/supplements", access.InvoicesDecide, s.invoiceSupplement},
 
 		// Is it worth it: budget against actual, cost per result, return,
 		// the in-house comparison (the client's).
@@ -318,6 +320,7 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/sales/import", access.SalesRead, s.apiSalesImport},
 		{"POST /api/v1/engagements/{id}/sales/import", access.SalesRead, s.apiPipelineImport},
 		{"GET /api/v1/engagements/{id}/invoices", access.InvoicesRead, s.apiInvoices},
+		{"GET /api/v1/engagements/{id}/forecast", access.InvoicesRead, s.apiForecast},
 		{"GET /api/v1/engagements/{id}/invoices/{period}", access.InvoicesRead, s.apiInvoice},
 		{"GET /api/v1/engagements/{id}/invoices/{period}/pdf", access.InvoicesRead, s.invoicePDF},
 		{"GET /api/v1/engagements/{id}/invoices/{period}/xlsx", access.InvoicesRead, s.invoiceXLSX},
@@ -329,6 +332,8 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/engagements/{id}/invoices/{period}/issue", access.InvoicesDecide, s.apiInvoiceIssue},
 		{"POST /api/v1/engagements/{id}/invoices/{period}/paid", access.InvoicesDecide, s.apiInvoicePaid},
 		{"POST /api/v1/engagements/{id}/invoices/{period}/credit-notes", access.InvoicesDecide, s.apiInvoiceCredit},
+		{"POST /api/v1/engagements/{id}/invoices/{period}/credit-lines", access.InvoicesDecide, s.apiInvoiceCreditLines},
+		{"POST /api/v1/engagements/{id}/invoices/{period}/supplements", access.InvoicesDecide, s.apiInvoiceSupplement},
 		{"GET /api/v1/engagements/{id}/worth", access.WorthRead, s.apiWorth},
 		{"POST /api/v1/engagements/{id}/budgets", access.WorthWrite, s.apiBudgetSet},
 		{"POST /api/v1/engagements/{id}/inhouse", access.WorthWrite, s.apiInHouseSave},

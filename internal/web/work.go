@@ -327,6 +327,16 @@ func notificationMessage(l *i18n.Localizer, n notification.Notification) string 
 				v = periodLabel(l, lb.Period(l.Location()))
 			}
 		}
+		if strings.HasPrefix(n.Kind, "time.") { // a time entry's local day ("2026-11-03") and duration ("2 h 30 min")
+			if s, ok := v.(string); ok && k == "day" {
+				if d, err := time.ParseInLocation(time.DateOnly, s, l.Location()); err == nil {
+					v = l.Date(d)
+				}
+			}
+			if m, ok := v.(int64); ok && k == "minutes" {
+				v = durationText(l, m)
+			}
+		}
 		if s, ok := v.(string); ok && k == "week" { // "2026-W49" stored; "49" read ("week 49")
 			if lb, ok := kpi.ParseLabel(s); ok && lb.Kind == kpi.Week {
 				v = lb.Number
@@ -358,6 +368,8 @@ func notificationLink(n notification.Notification) string {
 		return fmt.Sprintf("/engagements/%d/requests", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "sales.claim_"):
 		return salesClaimsPath(n.EngagementID)
+	case strings.HasPrefix(n.Kind, "time."):
+		return fmt.Sprintf("/engagements/%d/time", n.EngagementID)
 	case strings.HasPrefix(n.Kind, "invoice."):
 		if p, ok := n.Args["period"].(string); ok {
 			return invoicesPath(n.EngagementID) + "/" + url.PathEscape(p)

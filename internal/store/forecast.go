@@ -1,0 +1,108 @@
+package store
+
+// The forecast of an engagement's current invoicing period (package
+// forecast): the scorecard and the invoice's inputs so far, projected at
+// the pace of the period's elapsed business days.
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/forecast"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/invoice"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Forecast is where an engagement's current invoicing period will land.
+type Forecast struct {
+	EngagementID int64
+	Label        string // the period, "2026-11"
+	Period       kpi.Period
+	Currency     string
+	Metrics      []contract.MetricDef // the engagement's own metrics, for the KPIs' names
+	forecast.Forecast
+}
+
+// Forecast projects the current invoicing period of an engagement (the
+// period kind of the terms in force today, in the workspace's time zone):
+// each KPI of the period's scorecard and the invoice at the pace of the
+// period's elapsed business days on the terms' calendar. It writes
+// nothing. Access as Draft (access.InvoicesRead). Errors: EConflict (a
+// draft engagement; no terms in force), ENotFound.
+func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagementID int64) (_ *Forecast, err error) {
+	defer wrap(&err, "InvoiceStore.Forecast(%d)", engagementID)
+	if err := access.Can(p, access.InvoicesRead); err != nil {
+		return nil, err
+	}
+	q := s.db
+	e, err := loadEngagement(ctx, q, p, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	if !invoice.Invoiced(e.Status) {
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.not_invoiced"))
+	}
+	var tz string
+	if err := q.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+		return nil, err
+	}
+	loc := kpi.Zone(tz)
+	now := s.db.now()
+	today := tandem.DateOf(now.In(loc))
+	v, err := termsInForce(ctx, q, p, engagementID, today)
+	if err != nil {
+		return nil, err
+	}
+	kind := v.Terms.Price.Period
+	if kind != kpi.Quarter {
+		kind = kpi.Month
+	}
+	period := kpi.PeriodOf(kind, now, loc)
+	in, _, err := invoiceInput(ctx, q, p, engagementID, period)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := loadInvoice(ctx, q, p, engagementID, period.String())
+	switch {
+	case err == nil && stored.Status.Recomputable():
+		adj, err := loadAdjustments(ctx, q, p, stored.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range adj {
+			in.Adjustments = append(in.Adjustments, a.Adjustment)
+		}
+	case err != nil && !errors.Is(err, tandem.ErrNotFound):
+		return nil, err
+	}
+	scs, aggs, err := scorecardsOf(ctx, q, p, engagementID, in.Versions, []kpi.Period{period}, fromAggregates, false)
+	if err != nil {
+		return nil, err
+	}
+	fin := forecast.Input{Today: today.String(), Pace: forecast.PaceOf(v.Terms.Calendar, period, today.String()), Invoice: in}
+	var defs []contract.MetricDef
+	if len(scs) == 1 {
+		defs = scs[0].Metrics
+		for _, r := range scs[0].Rows {
+			m, _ := metric.For(r.KPI.Metric, scs[0].Metrics, period.Kind)
+			fin.KPIs = append(fin.KPIs, forecast.KPIIn{KPI: r.KPI, Actual: r.Actual, HasData: r.HasData, Scales: m.Extensive,
+				Events: m.Events(aggs[0])})
+		}
+	}
+	f, err := forecast.Project(fin)
+	switch {
+	case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod):
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.no_terms"))
+	case errors.Is(err, invoice.ErrCurrencyMix):
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.currency_mix"))
+	case err != nil:
+		return nil, err
+	}
+	return &Forecast{EngagementID: engagementID, Label: period.String(), Period: period, Currency: f.Measured.Currency, Metrics: defs,
+		Forecast: *f}, nil
+}
