@@ -176,7 +176,6 @@ func (s *MailStore) outgoing(ctx context.Context, id int64) (*Outgoing, error) {
 	return &o, nil
 }
 
-
 func scanNotification(s scanner, n *notification.Notification) error {
 	var js string
 	if err := s.Scan(&n.ID, &n.Kind, &n.EngagementID, &n.SubjectID, &js, &n.CreatedAt, nullTime{&n.ReadAt}); err != nil {
