@@ -83,6 +83,7 @@ func (c *cli) serve(name string, args []string) int {
 		SessionMax:    cfg.SessionMax,
 		SecureCookies: cfg.SecureCookies(),
 		AssetsDir:     cfg.AssetsDir,
+		MailEnabled:   cfg.SMTP.Enabled(),
 	})
 	if err != nil {
 		return c.fail(err)
@@ -100,6 +101,13 @@ func (c *cli) serve(name string, args []string) int {
 	set := defaultSchedulerSettings
 	if c.opts.scheduler != nil {
 		set = *c.opts.scheduler
+	}
+	if cfg.SMTP.Enabled() {
+		db.SetMailEnabled(true)
+		set.mail = &mailer{db: db, smtp: cfg.SMTP, cat: c.cat, baseURL: cfg.BaseURL, holder: newHolder(), lease: 5 * time.Minute, log: logger}
+		logger.Info("e-mail over SMTP", "host", cfg.SMTP.Host, "port", cfg.SMTP.Port, "tls", cfg.SMTP.TLS)
+	} else {
+		logger.Info("e-mail not configured: the outbox keeps every message unsent")
 	}
 	schedule(jctx, &jwg, logger, db, set) // scheduled work, run once across instances
 	defer func() { stopJobs(); jwg.Wait() }()

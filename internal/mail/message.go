@@ -111,3 +111,15 @@ func NewMessageID(from string) string {
 	rand.Read(r)
 	return hex.EncodeToString(r) + "@" + domain
 }
+
+// OutboxMessageID is the Message-ID of the outbox's e-mail id: the same on
+// every attempt, so that a receiver sees a message sent twice (a sender
+// stopped between the server's acceptance and recording it) as one. key
+// (the installation's) keeps two installations' ids apart.
+func OutboxMessageID(id int64, key []byte, from string) string {
+	domain := "tandem.invalid"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
+		domain = from[i+1:]
+	}
+	return fmt.Sprintf("outbox.%d.%x@%s", id, mac(key, "message-id")[:6], domain)
+}

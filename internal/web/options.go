@@ -27,4 +27,7 @@ type Options struct {
 	// AssetsDir, when set, serves templates' static assets from this
 	// directory instead of the embedded copy (for editing CSS live).
 	AssetsDir string
+	// MailEnabled says that e-mail is sent (SMTP is configured); without
+	// it the outbox and the e-mail choices say that nothing is sent yet.
+	MailEnabled bool
 }

@@ -1,0 +1,312 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	netmail "net/mail"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/mail"
+	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// openShared opens two handles (two instances) on one fresh database of
+// dialect, both reading clk.
+func openShared(t *testing.T, dialect string, clk *storetest.Clock) (*store.DB, *store.DB) {
+	t.Helper()
+	opts := store.Options{Now: clk.Now}
+	if dialect == "postgres" {
+		opts.URL = storetest.CreateDatabase(t)
+	} else {
+		opts.DataDir = t.TempDir()
+	}
+	open := func() *store.DB {
+		db, err := store.Open(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		db.SetMailEnabled(true)
+		return db
+	}
+	a := open()
+	return a, open()
+}
+
+func testMailer(db *store.DB, holder string, port int) *mailer {
+	return &mailer{db: db, cat: i18n.MustLoad(), baseURL: "https://tandem.example", holder: holder, lease: time.Minute,
+		log: slog.New(slog.DiscardHandler),
+		smtp: mail.SMTP{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, User: "user", Password: "secret",
+			From: "Tandem <tandem@example.com>"}}
+}
+
+// readBack parses a received message: headers, decoded subject and its
+// text and HTML parts.
+type readMail struct {
+	h                   netmail.Header
+	subject, text, html string
+}
+
+func readBack(t *testing.T, raw []byte) readMail {
+	t.Helper()
+	m, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := readMail{h: m.Header}
+	if out.subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			out.html = string(b)
+		} else {
+			out.text = string(b)
+		}
+	}
+	return out
+}
+
+func fileNotice(t *testing.T, db *store.DB, f *storetest.Fixture, text string) {
+	t.Helper()
+	if err := db.Notices.File(context.Background(), f.VendorAgent, &notice.Notice{EngagementID: f.A1, Category: "missing_information", Text: text}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func outboxOf(t *testing.T, db *store.DB, p tandem.Principal) []store.OutboxEntry {
+	t.Helper()
+	es, _, err := db.Mail().Outbox(context.Background(), p, tandem.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+var linkRE = regexp.MustCompile(`https://tandem\.example/[^\s"<>]+`)
+
+// Two instances on one database send the outbox at the same time: every
+// message arrives exactly once, in its recipient's language (an English
+// owner, a Russian manager), with working links; the one-click
+// unsubscribe stops that area's e-mails; a reset link and an invitation go
+// to the person themselves.
+func TestMailTwoSendersDeliverOnceInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clk := storetest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+			a, b := openShared(t, dialect, clk)
+			f := storetest.Seed(t, a)
+			storetest.Activate(t, a, f.Owner, f.A1, nil)
+			if err := a.Accounts.SetLanguage(ctx, f.Manager.UserID, i18n.RU); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 5 {
+				fileNotice(t, a, f, fmt.Sprintf("Need access %d", i)) // to the owner (en) and the manager (ru)
+			}
+			if err := a.Accounts.RequestReset(ctx, f.Emails[tandem.RoleViewer], "192.0.2.1"); err != nil { // the viewer gets a link, the owner a notification
+				t.Fatal(err)
+			}
+			if _, err := a.Accounts.Invite(ctx, f.Owner, &account.Invitation{Email: "newcomer@example.com", Role: tandem.RoleViewer}); err != nil {
+				t.Fatal(err)
+			}
+			queued := outboxOf(t, a, f.Owner)
+			if len(queued) != 12 { // 5×2 notices, the owner's reset notification, the invitation (the reset link has no workspace)
+				t.Fatalf("outbox holds %d e-mails of the workspace, want 12", len(queued))
+			}
+
+			srv := startSMTP(t, "127.0.0.1:0")
+			var wg sync.WaitGroup
+			for i, db := range []*store.DB{a, b, a, b} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := testMailer(db, fmt.Sprintf("instance-%d", i%2), srv.port()).deliver(ctx); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			msgs := srv.messages()
+			if len(msgs) != 13 {
+				t.Fatalf("received %d messages, want 13", len(msgs))
+			}
+			seen := map[string]int{}
+			byTo := map[string][]readMail{}
+			for _, m := range msgs {
+				rm := readBack(t, m.Data)
+				seen[rm.h.Get("Message-Id")]++
+				byTo[m.To] = append(byTo[m.To], rm)
+				if m.From != "tandem@example.com" {
+					t.Errorf("envelope from %q", m.From)
+				}
+			}
+			for k, n := range seen {
+				if n != 1 {
+					t.Errorf("%q arrived %d times", k, n)
+				}
+			}
+			for _, e := range outboxOf(t, a, f.Owner) {
+				if e.Status != mail.Sent || e.Tries != 1 {
+					t.Errorf("outbox %d: %s after %d tries", e.ID, e.Status, e.Tries)
+				}
+			}
+
+			// The owner reads English, the manager Russian.
+			owner, manager := byTo[f.Emails[tandem.RoleOwner]], byTo[f.Emails[tandem.RoleManager]]
+			if len(owner) != 6 || len(manager) != 5 {
+				t.Fatalf("owner got %d, manager %d", len(owner), len(manager))
+			}
+			en := owner[0]
+			if en.h.Get("Content-Language") != "en" || !strings.Contains(en.text, "Hello Olivia Owner,") ||
+				!strings.Contains(en.text, "https://tandem.example/engagements/") || en.subject != "The partner filed a written notice" {
+				t.Errorf("English notice e-mail: %q\n%s", en.subject, en.text)
+			}
+			ru := manager[0]
+			if ru.h.Get("Content-Language") != "ru" || !strings.Contains(ru.text, "Здравствуйте") || !strings.Contains(ru.text, "Отписаться от писем: уведомления по договору") {
+				t.Errorf("Russian notice e-mail: %q\n%s", ru.subject, ru.text)
+			}
+			if ru.h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+				t.Errorf("no one-click unsubscribe: %v", ru.h)
+			}
+
+			// The reset link goes to the viewer and works once.
+			viewer := byTo[f.Emails[tandem.RoleViewer]]
+			if len(viewer) != 1 || viewer[0].subject != "Choose a new Tandem password" {
+				t.Fatalf("viewer's e-mails: %+v", viewer)
+			}
+			reset := linkRE.FindString(viewer[0].text)
+			secret, ok := strings.CutPrefix(reset, "https://tandem.example/reset/")
+			if !ok {
+				t.Fatalf("reset link %q", reset)
+			}
+			if err := a.Accounts.ResetPassword(ctx, secret, "a brand new password"); err != nil {
+				t.Errorf("the e-mailed reset link does not work: %v", err)
+			}
+			inv := byTo["newcomer@example.com"]
+			if len(inv) != 1 || !strings.Contains(inv[0].text, "Olivia Owner invites you to join “Fixture AB”") {
+				t.Fatalf("invitation e-mails: %+v", inv)
+			}
+			isecret, _ := strings.CutPrefix(linkRE.FindString(inv[0].text), "https://tandem.example/invite/")
+			if _, _, err := a.Accounts.Invitation(ctx, isecret); err != nil {
+				t.Errorf("the e-mailed invitation link does not work: %v", err)
+			}
+
+			// One click on the manager's unsubscribe link (its token) stops
+			// e-mails about notices for the manager only.
+			token, ok := strings.CutPrefix(strings.Trim(ru.h.Get("List-Unsubscribe"), "<>"), "https://tandem.example"+mail.UnsubscribePath)
+			if !ok {
+				t.Fatalf("List-Unsubscribe %q", ru.h.Get("List-Unsubscribe"))
+			}
+			if err := b.Mail().Unsubscribe(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Mail().Unsubscribe(ctx, token[:len(token)-2]+"xx"); err == nil {
+				t.Error("a changed token unsubscribed")
+			}
+			fileNotice(t, a, f, "After the unsubscribe")
+			if _, err := testMailer(b, "instance-1", srv.port()).deliver(ctx); err != nil {
+				t.Fatal(err)
+			}
+			msgs = srv.messages()[13:]
+			if len(msgs) != 1 || msgs[0].To != f.Emails[tandem.RoleOwner] {
+				t.Errorf("after the manager unsubscribed: %d messages, to %v", len(msgs), msgs)
+			}
+		})
+	}
+}
+
+// The SMTP server is down: the message is tried again a minute later, and
+// delivered once when the server is back; a refused address fails at once.
+func TestMailRetriedWhileSMTPDown(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clk := storetest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+			db, _ := openShared(t, dialect, clk)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, nil)
+			if _, err := db.Accounts.Invite(ctx, f.Owner, &account.Invitation{Email: "bounce@example.com", Role: tandem.RoleViewer}); err != nil {
+				t.Fatal(err)
+			}
+			fileNotice(t, db, f, "While the server is down")
+
+			// A port nobody listens on.
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := ln.Addr().String()
+			port := ln.Addr().(*net.TCPAddr).Port
+			ln.Close()
+			m := testMailer(db, "instance-0", port)
+			if n, err := m.deliver(ctx); err != nil || n != 0 {
+				t.Fatalf("deliver with the server down: %d, %v", n, err)
+			}
+			for _, e := range outboxOf(t, db, f.Owner) {
+				if e.Status != mail.Pending || e.Tries != 1 || e.LastError == "" || !e.NextAttempt.Equal(clk.Now().Add(time.Minute)) {
+					t.Errorf("after the failed try: %+v", e)
+				}
+			}
+			srv := startSMTP(t, addr)
+			if n, _ := m.deliver(ctx); n != 0 || len(srv.messages()) != 0 {
+				t.Errorf("tried again before the backoff: %d", n)
+			}
+			clk.Add(time.Minute)
+			if n, err := m.deliver(ctx); err != nil || n != 2 {
+				t.Fatalf("deliver after the backoff: %d, %v", n, err)
+			}
+			if n, _ := m.deliver(ctx); n != 0 {
+				t.Errorf("delivered again: %d", n)
+			}
+			got := map[string]int{}
+			for _, msg := range srv.messages() {
+				got[msg.To]++
+			}
+			if got[f.Emails[tandem.RoleOwner]] != 1 || got[f.Emails[tandem.RoleManager]] != 1 || len(got) != 2 {
+				t.Errorf("received %v", got)
+			}
+			for _, e := range outboxOf(t, db, f.Owner) {
+				want := mail.Sent
+				if e.To == "bounce@example.com" {
+					want = mail.Failed
+				}
+				if e.Status != want || e.Tries != 2 {
+					t.Errorf("%s: %s after %d tries (%s), want %s", e.To, e.Status, e.Tries, e.LastError, want)
+				}
+			}
+		})
+	}
+}
