@@ -310,3 +310,85 @@ func TestMailRetriedWhileSMTPDown(t *testing.T) {
 		})
 	}
 }
+
+// A Russian manager who put notices in a daily digest gets no e-mail per
+// notice but one digest at 08:00 in the workspace's zone (Stockholm)
+// listing them; writing the digests again writes none; read
+// notifications are left out.
+func TestMailDigest(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			// Monday 7 December 2026, 07:30 in Stockholm.
+			clk := storetest.NewClock(time.Date(2026, 12, 7, 6, 30, 0, 0, time.UTC))
+			db, _ := openShared(t, dialect, clk)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, nil)
+			if err := db.Accounts.SetLanguage(ctx, f.Manager.UserID, i18n.RU); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Mail().SetPreferences(ctx, f.Manager, mail.Preferences{Modes: map[string]mail.Mode{"notice": mail.InDigest}, Frequency: mail.Daily}); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 3 {
+				fileNotice(t, db, f, fmt.Sprintf("Digest %d", i))
+			}
+			ns, _, err := db.Notifications.List(ctx, f.Manager, false, 10)
+			if err != nil || len(ns) != 3 {
+				t.Fatalf("manager's notifications: %d, %v", len(ns), err)
+			}
+			if err := db.Notifications.MarkRead(ctx, f.Manager, ns[0].ID); err != nil { // the newest, read in the app
+				t.Fatal(err)
+			}
+			for _, e := range outboxOf(t, db, f.Owner) {
+				if e.To == f.Emails[tandem.RoleManager] {
+					t.Errorf("a notice e-mailed to the manager at once: %+v", e)
+				}
+			}
+			// The hour before 08:00 local writes nothing; the hour that ends at it, one digest.
+			early := time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)
+			if n, err := db.Mail().QueueDigests(ctx, early.Add(-time.Hour), early); err != nil || n != 0 {
+				t.Fatalf("digests before 08:00: %d, %v", n, err)
+			}
+			slot := time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC)
+			clk.Add(30 * time.Minute)
+			for i, want := range []int{1, 0} {
+				if n, err := db.Mail().QueueDigests(ctx, slot.Add(-time.Hour), slot); err != nil || n != want {
+					t.Fatalf("digests, round %d: %d, %v; want %d", i, n, err, want)
+				}
+			}
+			srv := startSMTP(t, "127.0.0.1:0")
+			if _, err := testMailer(db, "instance-0", srv.port()).deliver(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var digest *readMail
+			for _, m := range srv.messages() {
+				if m.To == f.Emails[tandem.RoleManager] {
+					if digest != nil {
+						t.Fatal("the manager got more than one e-mail")
+					}
+					rm := readBack(t, m.Data)
+					digest = &rm
+				}
+			}
+			if digest == nil {
+				t.Fatal("no digest")
+			}
+			if digest.subject != "2 непрочитанных уведомления в «Fixture AB»" || digest.h.Get("Content-Language") != "ru" {
+				t.Errorf("digest subject %q", digest.subject)
+			}
+			if c := strings.Count(digest.text, "• Подрядчик направил письменное уведомление"); c != 2 || !strings.Contains(digest.text, "после вчерашней сводки") {
+				t.Errorf("digest lists %d notices:\n%s", c, digest.text)
+			}
+			token, _ := strings.CutPrefix(strings.Trim(digest.h.Get("List-Unsubscribe"), "<>"), "https://tandem.example"+mail.UnsubscribePath)
+			if err := db.Mail().Unsubscribe(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+			if p, err := db.Mail().Preferences(ctx, f.Manager); err != nil || p.Frequency != mail.Never || p.Mode("notice.filed") != mail.InDigest {
+				t.Errorf("after unsubscribing from the digest: %+v, %v", p, err)
+			}
+		})
+	}
+}
