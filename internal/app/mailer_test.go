@@ -329,7 +329,7 @@ func TestMailDigest(t *testing.T) {
 			if err := db.Accounts.SetLanguage(ctx, f.Manager.UserID, i18n.RU); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Mail().SetPreferences(ctx, f.Manager, mail.Preferences{Modes: map[string]mail.Mode{"notice": mail.InDigest}, Frequency: mail.Daily}); err != nil {
+			if _, err := db.Mail().SetPreferences(ctx, f.Manager, mail.Preferences{Modes: map[string]mail.Mode{"notice": mail.InDigest}, Frequency: mail.Daily}); err != nil {
 				t.Fatal(err)
 			}
 			for i := range 3 {

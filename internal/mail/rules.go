@@ -85,13 +85,10 @@ func (p Preferences) Mode(kind string) Mode {
 	return Immediate
 }
 
-// Validate checks the modes and the frequency.
+// Validate checks the modes and the frequency (empty: left as it is).
 func (p *Preferences) Validate() error {
 	var v tandem.Validator
-	if p.Frequency == "" {
-		p.Frequency = Daily
-	}
-	v.Check(p.Frequency == Daily || p.Frequency == Weekly || p.Frequency == Never, "frequency", i18n.K("mail.prefs.invalid"))
+	v.Check(p.Frequency == "" || p.Frequency == Daily || p.Frequency == Weekly || p.Frequency == Never, "frequency", i18n.K("mail.prefs.invalid"))
 	for kind, m := range p.Modes {
 		v.Check(m == Immediate || m == InDigest || m == Off, "modes."+kind, i18n.K("mail.prefs.invalid"))
 		v.Check(kind != "" && len(kind) <= 100, "modes", i18n.K("mail.prefs.invalid"))

@@ -280,23 +280,32 @@ func preferences(ctx context.Context, q querier, workspaceID, userID int64) (mai
 }
 
 // SetPreferences stores p's e-mail choices in p's workspace: the areas
-// named in prefs.Modes and the digest's frequency. Errors: EInvalid.
-func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, prefs mail.Preferences) (err error) {
+// named in prefs.Modes, and the digest's frequency unless it is empty. It
+// returns the choices as stored. Errors: EInvalid.
+func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, prefs mail.Preferences) (_ mail.Preferences, err error) {
 	defer wrap(&err, "MailStore.SetPreferences")
 	if err := prefs.Validate(); err != nil {
-		return err
+		return mail.Preferences{}, err
 	}
-	return s.db.transact(ctx, func(tx *Tx) error {
+	var saved mail.Preferences
+	err = s.db.transact(ctx, func(tx *Tx) error {
 		for area, m := range prefs.Modes {
 			if err := setMode(ctx, tx, p.WorkspaceID, p.UserID, area, m); err != nil {
 				return err
 			}
 		}
-		if err := setFrequency(ctx, tx, p.WorkspaceID, p.UserID, prefs.Frequency); err != nil {
+		if prefs.Frequency != "" {
+			if err := setFrequency(ctx, tx, p.WorkspaceID, p.UserID, prefs.Frequency); err != nil {
+				return err
+			}
+		}
+		var err error
+		if saved, err = preferences(ctx, tx, p.WorkspaceID, p.UserID); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "mail.preferences_changed", "user", p.UserID, map[string]any{"modes": prefs.Modes, "frequency": prefs.Frequency})
 	})
+	return saved, err
 }
 
 func setMode(ctx context.Context, tx *Tx, workspaceID, userID int64, area string, m mail.Mode) error {

@@ -18,6 +18,16 @@ import (
 // 404 or 422); n = 403; s = must sign in (a redirect to /signin for a page,
 // 401 otherwise).
 var accessMatrix = map[string]string{
+	// E-mail: every member chooses their own; an unsubscribe link needs
+	// no sign-in; the workspace's outbox is the owner's.
+	"GET /mail/unsubscribe/{token}":  "yyyyyy",
+	"POST /mail/unsubscribe/{token}": "yyyyyy",
+	"POST /account/mail":             "yyyyys",
+	"GET /api/v1/me/mail":            "yyyyys",
+	"PUT /api/v1/me/mail":            "yyyyys",
+	"GET /mail/outbox":               "ynnnns",
+	"GET /api/v1/mail/outbox":        "ynnnns",
+
 	// The KPI API: the same rules as the scorecard pages.
 	"GET /api/v1/metrics":                          "yyyyys",
 	"GET /api/v1/portfolio":                        "yyyyys",
