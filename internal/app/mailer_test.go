@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -390,5 +391,47 @@ func TestMailDigest(t *testing.T) {
 				t.Errorf("after unsubscribing from the digest: %+v, %v", p, err)
 			}
 		})
+	}
+}
+
+// The sender speaks STARTTLS (the default) and implicit TLS, verifying the
+// server's certificate, and refuses to send in clear to a server that does
+// not offer STARTTLS when STARTTLS is asked for.
+func TestMailSMTPOverTLS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srvTLS, cliTLS := testCert(t)
+	msg := (&mail.Message{From: netmail.Address{Address: "tandem@example.com"}, To: netmail.Address{Address: "anna@example.com"},
+		Subject: "Привет", Text: "over TLS", HTML: "<p>over TLS</p>"}).Bytes()
+	for _, mode := range []string{mail.TLSStartTLS, mail.TLSImplicit} {
+		srv := startSMTPTLS(t, "127.0.0.1:0", srvTLS, mode == mail.TLSImplicit)
+		c := mail.SMTP{Host: "127.0.0.1", Port: srv.port(), TLS: mode, User: "user", Password: "secret", From: "tandem@example.com", TLSConfig: cliTLS}
+		if err := c.Send(ctx, "tandem@example.com", "anna@example.com", msg); err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if got := srv.messages(); len(got) != 1 || readBack(t, got[0].Data).subject != "Привет" {
+			t.Errorf("%s: received %d", mode, len(got))
+		}
+		// Another certificate authority: the server is not trusted.
+		_, other := testCert(t)
+		c.TLSConfig = other
+		if err := c.Send(ctx, "tandem@example.com", "anna@example.com", msg); err == nil {
+			t.Errorf("%s: sent to a server whose certificate is not trusted", mode)
+		}
+	}
+	plain := startSMTP(t, "127.0.0.1:0")
+	c := mail.SMTP{Host: "127.0.0.1", Port: plain.port(), TLS: mail.TLSStartTLS, User: "user", Password: "secret", From: "tandem@example.com", TLSConfig: cliTLS}
+	if err := c.Send(ctx, "tandem@example.com", "anna@example.com", msg); err == nil || len(plain.messages()) != 0 {
+		t.Errorf("sent in clear when STARTTLS was asked for: %v", err)
+	}
+	c.Password = "wrong"
+	c.TLS = mail.TLSNone
+	var pe *mail.PermanentError
+	if err := c.Send(ctx, "tandem@example.com", "anna@example.com", msg); err == nil || errors.As(err, &pe) {
+		t.Errorf("wrong password: %v, want an error to try again later", err)
+	}
+	c.Password = "secret"
+	if err := c.Send(ctx, "tandem@example.com", "bounce@example.com", msg); !errors.As(err, &pe) {
+		t.Errorf("refused recipient: %v, want a permanent error", err)
 	}
 }

@@ -2,6 +2,14 @@ package app
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"time"
 	"encoding/base64"
 	"net"
 	"strings"
@@ -15,6 +23,7 @@ import (
 // refused with 550; the credentials must be user/secret.
 type smtpServer struct {
 	ln   net.Listener
+	tls  *tls.Config // offers STARTTLS when set (startSMTPTLS)
 	mu   sync.Mutex
 	msgs []receivedMail
 }
@@ -27,11 +36,22 @@ type receivedMail struct {
 // startSMTP starts a server on addr ("127.0.0.1:0" for any port).
 func startSMTP(t *testing.T, addr string) *smtpServer {
 	t.Helper()
+	return startSMTPTLS(t, addr, nil, false)
+}
+
+// startSMTPTLS starts a server that offers STARTTLS with cfg, or with
+// implicit set speaks TLS from the first byte.
+func startSMTPTLS(t *testing.T, addr string, cfg *tls.Config, implicit bool) *smtpServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &smtpServer{ln: ln}
+	if implicit {
+		ln = tls.NewListener(ln, cfg)
+		cfg = nil
+	}
+	s := &smtpServer{ln: ln, tls: cfg}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -54,7 +74,7 @@ func (s *smtpServer) messages() []receivedMail {
 }
 
 func (s *smtpServer) serve(c net.Conn) {
-	defer c.Close()
+	defer func() { c.Close() }()
 	r := bufio.NewReader(c)
 	w := bufio.NewWriter(c)
 	reply := func(line string) { w.WriteString(line + "\r\n"); w.Flush() }
@@ -71,7 +91,22 @@ func (s *smtpServer) serve(c net.Conn) {
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			reply("250-test greets " + arg)
+			if s.tls != nil {
+				reply("250-STARTTLS")
+			}
 			reply("250 AUTH PLAIN")
+		case "STARTTLS":
+			if s.tls == nil {
+				reply("502 not offered")
+				continue
+			}
+			reply("220 go ahead")
+			tc := tls.Server(c, s.tls)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			c, r, w = tc, bufio.NewReader(tc), bufio.NewWriter(tc)
+			authed = false
 		case "AUTH":
 			mech, resp, _ := strings.Cut(arg, " ")
 			b, err := base64.StdEncoding.DecodeString(resp)
@@ -121,4 +156,30 @@ func (s *smtpServer) serve(c net.Conn) {
 			reply("502 not implemented")
 		}
 	}
+}
+
+// testCert is a self-signed certificate for 127.0.0.1, and a client
+// configuration that trusts it.
+func testCert(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }

@@ -43,15 +43,11 @@ func (e *PermanentError) Error() string { return e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
 // Send delivers msg (RFC 5322 text) from the address from to the address
-// to. A 5xx reply comes back as a *PermanentError; anything else (the
-// server down, a timeout, a 4xx reply) is worth trying again.
+// to. A 5xx reply to the message itself (its sender, recipient or
+// content) comes back as a *PermanentError; anything else (the server
+// down, a timeout, a 4xx reply, refused credentials — the installation's
+// problem, not the message's) is worth trying again.
 func (c SMTP) Send(ctx context.Context, from, to string, msg []byte) (err error) {
-	defer func() {
-		var te *textproto.Error
-		if errors.As(err, &te) && te.Code >= 500 {
-			err = &PermanentError{err}
-		}
-	}()
 	addr := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
 	d := net.Dialer{Timeout: 30 * time.Second}
 	deadline := time.Now().Add(2 * time.Minute)
@@ -95,22 +91,32 @@ func (c SMTP) Send(ctx context.Context, from, to string, msg []byte) (err error)
 		}
 	}
 	if err := cl.Mail(from); err != nil {
-		return err
+		return refused(err)
 	}
 	if err := cl.Rcpt(to); err != nil {
-		return err
+		return refused(err)
 	}
 	w, err := cl.Data()
 	if err != nil {
-		return err
+		return refused(err)
 	}
 	if _, err := w.Write(msg); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {
-		return err
+		return refused(err)
 	}
-	return cl.Quit()
+	cl.Quit() // the message is accepted; a failed goodbye changes nothing
+	return nil
+}
+
+// refused marks a 5xx reply to the message as permanent.
+func refused(err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 {
+		return &PermanentError{err}
+	}
+	return err
 }
 
 func helloName(from string) string {
