@@ -8,13 +8,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"math/big"
-	"time"
 	"encoding/base64"
+	"math/big"
 	"net"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // smtpServer is a small SMTP server (RFC 5321: EHLO, AUTH PLAIN, MAIL,
