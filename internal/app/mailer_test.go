@@ -435,3 +435,84 @@ func TestMailSMTPOverTLS(t *testing.T) {
 		t.Errorf("refused recipient: %v, want a permanent error", err)
 	}
 }
+
+// Two `tandem serve` instances on one database, both configured with the
+// test's SMTP server, send the outbox through the scheduler: every message
+// arrives exactly once, the manager's in Russian.
+func TestMailTwoServeInstancesSendOnce(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, tg target) {
+		ctx := context.Background()
+		db := tg.open(t)
+		f := storetest.Seed(t, db)
+		storetest.Activate(t, db, f.Owner, f.A1, nil)
+		if err := db.Accounts.SetLanguage(ctx, f.Manager.UserID, i18n.RU); err != nil {
+			t.Fatal(err)
+		}
+		const notices = 10
+		for i := range notices {
+			fileNotice(t, db, f, fmt.Sprint("Serve ", i))
+		}
+		srv := startSMTP(t, "127.0.0.1:0")
+		set := defaultSchedulerSettings
+		set.tick, set.sweep = 20*time.Millisecond, 200*time.Millisecond
+		args := tg.with("serve", "--addr", "127.0.0.1:0", "--base-url", "https://tandem.example",
+			"--smtp-host", "127.0.0.1", "--smtp-port", fmt.Sprint(srv.port()), "--smtp-tls", "none",
+			"--smtp-user", "user", "--mail-from", "Tandem <tandem@example.com>")
+		env := func(k string) string {
+			if k == "TANDEM_SMTP_PASSWORD" {
+				return "secret"
+			}
+			return ""
+		}
+		var stderrs []*syncBuffer
+		for range 2 {
+			ictx, cancel := context.WithCancel(context.Background())
+			done := make(chan int, 1)
+			stderr := &syncBuffer{}
+			stderrs = append(stderrs, stderr)
+			go func() {
+				var stdout syncBuffer
+				done <- runWith(ictx, options{scheduler: &set}, args, env, strings.NewReader(""), &stdout, stderr)
+			}()
+			t.Cleanup(func() { cancel(); <-done })
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for len(srv.messages()) < 2*notices && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		time.Sleep(time.Second) // a second delivery, if any, would arrive now
+		msgs := srv.messages()
+		if len(msgs) != 2*notices {
+			t.Fatalf("received %d messages, want %d\n%s\n%s", len(msgs), 2*notices, stderrs[0].String(), stderrs[1].String())
+		}
+		ids := map[string]int{}
+		langs := map[string]string{}
+		for _, m := range msgs {
+			rm := readBack(t, m.Data)
+			ids[rm.h.Get("Message-Id")]++
+			langs[m.To] = rm.h.Get("Content-Language")
+			if !strings.Contains(rm.text, "https://tandem.example/engagements/") {
+				t.Errorf("link to the installation missing:\n%s", rm.text)
+			}
+		}
+		for id, n := range ids {
+			if n != 1 {
+				t.Errorf("%s arrived %d times", id, n)
+			}
+		}
+		if langs[f.Emails[tandem.RoleOwner]] != "en" || langs[f.Emails[tandem.RoleManager]] != "ru" {
+			t.Errorf("languages %v", langs)
+		}
+		for _, e := range outboxOf(t, db, f.Owner) {
+			if e.Status != mail.Sent || e.Tries != 1 {
+				t.Errorf("outbox %d: %s after %d tries", e.ID, e.Status, e.Tries)
+			}
+		}
+		for _, s := range stderrs {
+			if !strings.Contains(s.String(), "e-mail over SMTP") || strings.Contains(s.String(), "secret") {
+				t.Errorf("log:\n%s", s.String())
+			}
+		}
+	})
+}
