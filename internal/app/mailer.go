@@ -33,8 +33,16 @@ type mailer struct {
 	log     *slog.Logger
 }
 
-// mailBatch is how many messages a sender claims at a time.
-const mailBatch = 20
+// mailBatch is how many messages a sender claims at a time: their lease
+// (mailLease) outlasts sending all of them (mail.SendTimeout each), so no
+// other sender takes one over while it is still being sent.
+const mailBatch = 5
+
+// mailRetention is how long sent e-mails stay in the outbox.
+const mailRetention = 90 * 24 * time.Hour
+
+// mailLease is how long a sender holds the messages it claimed.
+const mailLease = 5 * time.Minute
 
 // deliver sends every due message of the outbox and returns how many it
 // sent.
@@ -48,6 +56,9 @@ func (m *mailer) deliver(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	comp := mail.Composer{Cat: m.cat, BaseURL: m.baseURL, From: *from, Key: key}
+	if _, err := m.db.Mail().Prune(ctx, m.db.Now().Add(-mailRetention)); err != nil {
+		return 0, err
+	}
 	sent := 0
 	for ctx.Err() == nil {
 		batch, err := m.db.Mail().Claim(ctx, m.holder, m.lease, mailBatch)

@@ -104,7 +104,7 @@ func (c *cli) serve(name string, args []string) int {
 	}
 	if cfg.SMTP.Enabled() {
 		db.SetMailEnabled(true)
-		set.mail = &mailer{db: db, smtp: cfg.SMTP, cat: c.cat, baseURL: cfg.BaseURL, holder: newHolder(), lease: 5 * time.Minute, log: logger}
+		set.mail = &mailer{db: db, smtp: cfg.SMTP, cat: c.cat, baseURL: cfg.BaseURL, holder: newHolder(), lease: mailLease, log: logger}
 		logger.Info("e-mail over SMTP", "host", cfg.SMTP.Host, "port", cfg.SMTP.Port, "tls", cfg.SMTP.TLS)
 	} else {
 		logger.Info("e-mail not configured: the outbox keeps every message unsent")

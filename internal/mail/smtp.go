@@ -35,6 +35,10 @@ type SMTP struct {
 // Enabled reports whether e-mail is configured: a host and a sender.
 func (c SMTP) Enabled() bool { return c.Host != "" && c.From != "" }
 
+// SendTimeout is the longest one message may take to send, connection
+// included; the outbox's lease must cover a batch of them.
+const SendTimeout = 30 * time.Second
+
 // PermanentError is an answer of the server that trying again will not
 // change (a 5xx reply: no such mailbox, refused).
 type PermanentError struct{ Err error }
@@ -49,8 +53,8 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 // problem, not the message's) is worth trying again.
 func (c SMTP) Send(ctx context.Context, from, to string, msg []byte) (err error) {
 	addr := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
-	d := net.Dialer{Timeout: 30 * time.Second}
-	deadline := time.Now().Add(2 * time.Minute)
+	d := net.Dialer{Timeout: 10 * time.Second}
+	deadline := time.Now().Add(SendTimeout)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
 		deadline = dl
 	}

@@ -229,6 +229,17 @@ func (s *MailStore) Undelivered(ctx context.Context, holder string, id int64, ms
 	})
 }
 
+// Prune deletes the e-mails sent before before; pending and failed ones
+// stay. It returns how many it deleted.
+func (s *MailStore) Prune(ctx context.Context, before time.Time) (n int64, err error) {
+	defer wrap(&err, "MailStore.Prune")
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		n, err = tx.changed(ctx, `DELETE FROM mail_outbox WHERE status = ? AND sent_at < ?`, string(mail.Sent), before)
+		return err
+	})
+	return n, err
+}
+
 // OutboxEntry is an e-mail of the outbox as its page shows it.
 type OutboxEntry struct {
 	ID          int64

@@ -119,6 +119,13 @@ func TestMailOutboxClaims(t *testing.T) {
 			if e := byID[again[1].ID]; e.Status != mail.Pending || e.LastError != "421 try later" || !e.NextAttempt.Equal(clk.Now().Add(mail.Backoff(2))) {
 				t.Errorf("undelivered: %+v", e)
 			}
+			// Pruning removes sent e-mails only.
+			if n, err := db.Mail().Prune(ctx, clk.Now().Add(time.Hour)); err != nil || n != 1 {
+				t.Errorf("prune: %d, %v", n, err)
+			}
+			if _, total, _ := db.Mail().Outbox(ctx, f.Owner, tandem.Page{Limit: 1}); total != notices-1 {
+				t.Errorf("after pruning %d e-mails are left, want %d", total, notices-1)
+			}
 		})
 	}
 }
