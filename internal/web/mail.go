@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -19,13 +20,15 @@ func NotificationText(l *i18n.Localizer, n notification.Notification) (text, pat
 	return notificationMessage(l, n), notificationLink(n)
 }
 
-// mailPrefsView is the account page's e-mail card for prefs (f: the form
+// mailPrefsView is the account page's e-mail card for prefs, the areas in
+// the order of their names in the reader's language (f: the form
 // as posted, when it comes back with errors).
 func (s *server) mailPrefsView(l *i18n.Localizer, p tandem.Principal, prefs mail.Preferences, f *views.Form) *views.MailPrefsView {
 	d := &views.MailPrefsView{Enabled: s.opts.MailEnabled, CanOutbox: access.Allows(p.Role, access.MailOutbox)}
 	for _, a := range mail.Areas(s.opts.Catalog) {
 		d.Areas = append(d.Areas, views.Option{Value: a, Label: upperFirst(l.T("mail.area." + a))})
 	}
+	sort.SliceStable(d.Areas, func(i, j int) bool { return strings.ToLower(d.Areas[i].Label) < strings.ToLower(d.Areas[j].Label) })
 	d.Modes = options(l, "mail.mode.", mail.Modes, "")
 	d.Freqs = options(l, "mail.frequency.", mail.Frequencies, "")
 	if f != nil {
