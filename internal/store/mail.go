@@ -314,7 +314,7 @@ func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, pref
 		if saved, err = preferences(ctx, tx, p.WorkspaceID, p.UserID); err != nil {
 			return err
 		}
-		return tx.record(ctx, p, "mail.preferences_changed", "user", p.UserID, map[string]any{"modes": prefs.Modes, "frequency": prefs.Frequency})
+		return tx.record(ctx, p, "mail.preferences_changed", "user", p.UserID, nil)
 	})
 	return saved, err
 }
@@ -399,7 +399,7 @@ func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 		} else if err := setMode(ctx, tx, t.WorkspaceID, t.UserID, t.Kind, mail.Off); err != nil {
 			return err
 		}
-		return tx.recordIn(ctx, t.WorkspaceID, t.UserID, "", "mail.unsubscribed", "user", t.UserID, map[string]any{"area": t.Kind})
+		return tx.recordIn(ctx, t.WorkspaceID, t.UserID, "", "mail.unsubscribed", "user", t.UserID, nil)
 	})
 }
 
