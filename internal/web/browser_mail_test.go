@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -50,6 +51,33 @@ func TestBrowserMailPreferencesAndOutbox(t *testing.T) {
 	o.wantText(`#outbox tbody tr td:nth-child(2)`, "owner@example.com")
 	o.wantText(`#outbox tbody tr td:nth-child(4) .badge`, o.msg(i18n.EN, "mail.status.pending"))
 	o.shot("mail-outbox")
+
+	// Both pages pass axe's WCAG 2.2 AA rules, show no raw text, and fit a
+	// phone in Russian.
+	src := axeSource(t)
+	for _, c := range []struct {
+		b    *browser
+		path string
+	}{{m, "/account"}, {o, "/mail/outbox"}} {
+		c.b.open(c.path)
+		for _, v := range axeRun(c.b, src) {
+			t.Errorf("%s: %s (%s): %s", c.path, v.ID, v.Impact, strings.Join(v.Nodes, "; "))
+		}
+		c.b.click(`form[action="/language"] button[value="ru"]`)
+		c.b.open(c.path)
+		text := evalAs[string](c.b, `document.body.innerText`)
+		for _, r := range rawText {
+			if got := r.re.FindString(text); got != "" {
+				t.Errorf("%s shows a %s: %q", c.path, r.name, got)
+			}
+		}
+		c.b.viewport(phoneW, phoneH, false)
+		if w := c.b.eval(`document.documentElement.scrollWidth`); w > phoneW {
+			t.Errorf("%s is %d px wide at %d px", c.path, w, phoneW)
+		}
+		c.b.viewport(deskW, deskH, false)
+		c.b.click(`form[action="/language"] button[value="en"]`)
+	}
 
 	key, err := e.db.Mail().Key(ctx)
 	if err != nil {
