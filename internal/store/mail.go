@@ -41,7 +41,6 @@ func (db *DB) SetMailEnabled(on bool) { db.mailOn.Store(on) }
 // queueNotificationMail writes the e-mail of notification id (of kind, to
 // userID in workspaceID) unless the person chose otherwise for its area.
 func queueNotificationMail(ctx context.Context, tx *Tx, workspaceID, userID int64, kind string, id int64) error {
-	var modes []string
 	modes, err := scanAll(ctx, tx, scanString, `SELECT mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area = ?`,
 		workspaceID, userID, mail.AreaOf(kind))
 	if err != nil {
@@ -150,16 +149,16 @@ func (s *MailStore) outgoing(ctx context.Context, id int64) (*Outgoing, error) {
 	if err := json.Unmarshal([]byte(args), &o.Args); err != nil {
 		return nil, err
 	}
-	if lang, ok := o.Args["lang"].(string); ok && o.UserID == 0 {
-		o.Lang = lang
-	}
 	var nids []int64
 	switch {
 	case nid != 0:
 		nids = []int64{nid}
 	case o.Kind == mail.OutboxDigest:
-		for _, v := range o.Args["ids"].([]any) {
-			nids = append(nids, int64(v.(float64)))
+		ids, _ := o.Args["ids"].([]any)
+		for _, v := range ids {
+			if f, ok := v.(float64); ok {
+				nids = append(nids, int64(f))
+			}
 		}
 	}
 	if len(nids) > 0 {
