@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/web"
 )
 
 // A person chooses their e-mails on the account page and through the API;
@@ -107,6 +111,57 @@ func TestMailPreferencesUnsubscribeOutbox(t *testing.T) {
 			if err := json.Unmarshal([]byte(r.body), &out); err != nil || out.Total != 1 || out.Enabled || out.Items[0].To != "owner@example.com" ||
 				out.Items[0].Status != "pending" || out.Items[0].Kind != "user.reset_requested" || out.Items[0].Tries != 0 {
 				t.Errorf("GET /api/v1/mail/outbox: %s", r.body)
+			}
+		})
+	}
+}
+
+// With SMTP configured, "Forgot your password?" says the link is e-mailed
+// (the same for an unknown address) and queues it for the person; an
+// invitation says it was e-mailed too and is queued.
+func TestMailForgotAndInviteWithSMTP(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			db := storetest.Open(t, dialect, nil)
+			f := storetest.Seed(t, db)
+			db.SetMailEnabled(true)
+			h, err := web.New(web.Options{DB: db, Catalog: catalog, Version: "test", MailEnabled: true,
+				Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			e := &env{t: t, srv: srv, db: db, f: f}
+
+			anon := e.anon()
+			if r := anon.get("/forgot"); !strings.Contains(r.body, "We will e-mail you a link for setting a new password.") {
+				t.Errorf("forgot page:\n%s", r.body)
+			}
+			for _, addr := range []string{"viewer@example.com", "nobody@example.com"} {
+				r := anon.post("/forgot", url.Values{"email": {addr}})
+				if r.status != 200 || !strings.Contains(r.body, "If "+addr+" belongs to an account, a link for a new password is on its way to it.") {
+					t.Errorf("forgot %s: %d\n%s", addr, r.status, r.body)
+				}
+			}
+			owner := e.as(f.Owner)
+			r := owner.post("/members/invite", url.Values{"email": {"newcomer@example.com"}, "role": {"viewer"}})
+			if r.status != 200 || !strings.Contains(r.body, "The invitation is also on its way to newcomer@example.com by e-mail.") {
+				t.Errorf("invite: %d\n%s", r.status, r.body)
+			}
+			os, err := db.Mail().Claim(ctx, "test", time.Minute, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, o := range os {
+				got[o.To+" "+o.Kind] = o.Lang
+			}
+			if len(got) != 3 || got["viewer@example.com password_reset"] != "en" || got["newcomer@example.com invitation"] != "en" ||
+				got["owner@example.com user.reset_requested"] != "en" {
+				t.Errorf("queued: %v", got)
 			}
 		})
 	}
