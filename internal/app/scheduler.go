@@ -42,7 +42,11 @@ import (
 //   - invoice.drafts, every hour: the drafts of the invoicing period that
 //     ended in the past hour in a workspace's own time zone, for every live
 //     engagement (InvoiceStore.DraftEnded) — each period once, at the first
-//     hourly slot after its end.
+//     hourly slot after its end;
+//   - mail.outbox, every minute, and mail.digests, every hour, when SMTP
+//     is configured: the outbox is sent (mailer.deliver; each message
+//     claimed by one sender) and each person's digest is written at 08:00
+//     in their workspace's time zone (MailStore.QueueDigests).
 
 // schedulerSettings are the scheduler's timings.
 type schedulerSettings struct {
@@ -51,6 +55,9 @@ type schedulerSettings struct {
 	grace      time.Duration // how long a run in progress may go on once the instance stops
 	sweep      time.Duration // the slot of the sweeps
 	evaluation time.Duration // the slot of the KPI evaluation (each workspace once a day)
+	// mail, when set (SMTP is configured), sends the outbox and writes the
+	// digests (jobs mail.outbox and mail.digests).
+	mail *mailer
 	// extra, when set (by tests), returns jobs to run besides the others;
 	// holder names the instance.
 	extra func(holder string) []job
@@ -88,7 +95,7 @@ func (j job) next(slot, now time.Time) time.Time {
 
 // jobs are the scheduled jobs.
 func jobs(db *store.DB, set schedulerSettings) []job {
-	return []job{
+	js := []job{
 		{name: "sweep.late_notices", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
 			return db.Notices.SweepOverdue(ctx, now)
 		}},
@@ -108,6 +115,16 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 			return db.Invoices().DraftEnded(ctx, slot.Add(-set.evaluation), slot)
 		}},
 	}
+	if set.mail != nil {
+		js = append(js,
+			job{name: "mail.outbox", every: set.sweep, run: func(ctx context.Context, _, _ time.Time) (int, error) {
+				return set.mail.deliver(ctx)
+			}},
+			job{name: "mail.digests", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
+				return db.Mail().QueueDigests(ctx, slot.Add(-set.evaluation), slot)
+			}})
+	}
+	return js
 }
 
 // newHolder names this instance in the jobs' leases: host, process and a

@@ -85,6 +85,7 @@ func (c *cli) serve(name string, args []string) int {
 		AssetsDir:     cfg.AssetsDir,
 
 		WebhooksAllowPrivate: cfg.WebhooksAllowPrivate,
+		MailEnabled:          cfg.SMTP.Enabled(),
 	})
 	if err != nil {
 		return c.fail(err)
@@ -102,6 +103,13 @@ func (c *cli) serve(name string, args []string) int {
 	set := defaultSchedulerSettings
 	if c.opts.scheduler != nil {
 		set = *c.opts.scheduler
+	}
+	if cfg.SMTP.Enabled() {
+		db.SetMailEnabled(true)
+		set.mail = &mailer{db: db, smtp: cfg.SMTP, cat: c.cat, baseURL: cfg.BaseURL, holder: newHolder(), lease: mailLease, log: logger}
+		logger.Info("e-mail over SMTP", "host", cfg.SMTP.Host, "port", cfg.SMTP.Port, "tls", cfg.SMTP.TLS)
+	} else {
+		logger.Info("e-mail not configured: the outbox keeps every message unsent")
 	}
 	schedule(jctx, &jwg, logger, db, set) // scheduled work, run once across instances
 	wset := defaultWebhookSettings

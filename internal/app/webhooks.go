@@ -100,7 +100,7 @@ func (s *webhookSender) sendDue(ctx context.Context) (int, error) {
 }
 
 // deliver POSTs one message, signed, and reports how it went.
-func (s *webhookSender) deliver(ctx context.Context, o store.Outgoing) store.WebhookResult {
+func (s *webhookSender) deliver(ctx context.Context, o store.OutgoingWebhook) store.WebhookResult {
 	now := time.Now()
 	sig, err := webhook.Sign(o.MsgID, now, o.Body, o.Secrets...)
 	if err != nil {

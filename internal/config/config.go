@@ -8,12 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -47,6 +49,12 @@ type Config struct {
 	// private addresses, for a closed network (--webhooks-allow-private,
 	// TANDEM_WEBHOOKS_ALLOW_PRIVATE=true).
 	WebhooksAllowPrivate bool
+	// SMTP is the mail server e-mail is sent through; no host means no
+	// e-mail is sent (the outbox keeps every message). --smtp-host,
+	// --smtp-port, --smtp-tls, --smtp-user, --smtp-password, --mail-from;
+	// TANDEM_SMTP_HOST, TANDEM_SMTP_PORT, TANDEM_SMTP_TLS,
+	// TANDEM_SMTP_USER, TANDEM_SMTP_PASSWORD, TANDEM_MAIL_FROM.
+	SMTP mail.SMTP
 }
 
 // Environment variable names.
@@ -62,6 +70,12 @@ const (
 	EnvAssetsDir   = "TANDEM_ASSETS_DIR"
 
 	EnvWebhooksAllowPrivate = "TANDEM_WEBHOOKS_ALLOW_PRIVATE"
+	EnvSMTPHost             = "TANDEM_SMTP_HOST"
+	EnvSMTPPort             = "TANDEM_SMTP_PORT"
+	EnvSMTPTLS              = "TANDEM_SMTP_TLS"
+	EnvSMTPUser             = "TANDEM_SMTP_USER"
+	EnvSMTPPassword         = "TANDEM_SMTP_PASSWORD"
+	EnvMailFrom             = "TANDEM_MAIL_FROM"
 )
 
 // Default returns the built-in defaults.
@@ -73,6 +87,7 @@ func Default() Config {
 		LogFormat:   "text",
 		SessionIdle: 12 * time.Hour,
 		SessionMax:  336 * time.Hour,
+		SMTP:        mail.SMTP{Port: 587, TLS: mail.TLSStartTLS},
 	}
 }
 
@@ -112,6 +127,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			c.WebhooksAllowPrivate = b
 		}
 	}
+	str(EnvSMTPHost, &c.SMTP.Host)
+	if s := getenv(EnvSMTPPort); s != "" {
+		port, err := strconv.Atoi(s)
+		if v.Check(err == nil, EnvSMTPPort, i18n.K("cli.config.smtp_port"), "value", s) {
+			c.SMTP.Port = port
+		}
+	}
+	str(EnvSMTPTLS, &c.SMTP.TLS)
+	str(EnvSMTPUser, &c.SMTP.User)
+	str(EnvSMTPPassword, &c.SMTP.Password)
+	str(EnvMailFrom, &c.SMTP.From)
 	return c, v.Err()
 }
 
@@ -141,6 +167,12 @@ func (c *Config) BindServe(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "end any session this long after sign-in (env "+EnvSessionMax+")")
 	fs.StringVar(&c.AssetsDir, "assets-dir", c.AssetsDir, "serve static assets from this directory, for development (env "+EnvAssetsDir+")")
 	fs.BoolVar(&c.WebhooksAllowPrivate, "webhooks-allow-private", c.WebhooksAllowPrivate, "let webhook endpoints name loopback and private addresses (env "+EnvWebhooksAllowPrivate+"=true)")
+	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "SMTP server for e-mail; empty sends none, the outbox keeps it (env "+EnvSMTPHost+")")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port (env "+EnvSMTPPort+")")
+	fs.StringVar(&c.SMTP.TLS, "smtp-tls", c.SMTP.TLS, "starttls, tls (implicit, port 465) or none (env "+EnvSMTPTLS+")")
+	fs.StringVar(&c.SMTP.User, "smtp-user", c.SMTP.User, "SMTP user for AUTH PLAIN; empty for none (env "+EnvSMTPUser+")")
+	fs.StringVar(&c.SMTP.Password, "smtp-password", c.SMTP.Password, "SMTP password (env "+EnvSMTPPassword+"; prefer the environment)")
+	fs.StringVar(&c.SMTP.From, "mail-from", c.SMTP.From, "sender of e-mail, e.g. \"Tandem <tandem@example.com>\" (env "+EnvMailFrom+")")
 }
 
 // Finish fills the derived defaults (BaseURL from Addr) and validates c. It
@@ -178,6 +210,13 @@ func (c *Config) Validate() error {
 	v.Check(oneOf(c.LogFormat, "text", "json"), "--log-format", i18n.K("cli.config.log_format"), "value", c.LogFormat)
 	v.Check(c.SessionIdle >= time.Minute, "--session-idle", i18n.K("cli.config.session_idle"))
 	v.Check(c.SessionMax >= c.SessionIdle, "--session-max", i18n.K("cli.config.session_max"))
+	c.SMTP.TLS = strings.ToLower(strings.TrimSpace(c.SMTP.TLS))
+	if c.SMTP.Host != "" {
+		v.Check(c.SMTP.Port > 0 && c.SMTP.Port < 65536, "--smtp-port", i18n.K("cli.config.smtp_port"), "value", strconv.Itoa(c.SMTP.Port))
+		v.Check(oneOf(c.SMTP.TLS, mail.TLSStartTLS, mail.TLSImplicit, mail.TLSNone), "--smtp-tls", i18n.K("cli.config.smtp_tls"), "value", c.SMTP.TLS)
+		_, err := netmail.ParseAddress(c.SMTP.From)
+		v.Check(err == nil, "--mail-from", i18n.K("cli.config.mail_from"), "value", c.SMTP.From)
+	}
 	return v.Err()
 }
 
@@ -204,6 +243,18 @@ func (c Config) String() string {
 	line("session-max", c.SessionMax.String())
 	line("assets-dir", c.AssetsDir)
 	line("webhooks-allow-private", strconv.FormatBool(c.WebhooksAllowPrivate))
+	line("smtp-host", c.SMTP.Host)
+	if c.SMTP.Host != "" {
+		line("smtp-port", strconv.Itoa(c.SMTP.Port))
+		line("smtp-tls", c.SMTP.TLS)
+		line("smtp-user", c.SMTP.User)
+		pw := ""
+		if c.SMTP.Password != "" {
+			pw = "xxxxx"
+		}
+		line("smtp-password", pw)
+		line("mail-from", c.SMTP.From)
+	}
 	return b.String()
 }
 

@@ -58,6 +58,27 @@ func TestLoad(t *testing.T) {
 			fields: []string{"--data-dir"},
 		},
 		{
+			name: "smtp from env and flags",
+			env: map[string]string{EnvSMTPHost: "smtp.example", EnvSMTPPort: "465", EnvSMTPTLS: "TLS", EnvSMTPUser: "tandem",
+				EnvSMTPPassword: "s3cret", EnvMailFrom: "Tandem <tandem@example.com>"},
+			args: []string{"--smtp-user", "other"},
+			want: func(c *Config) {
+				c.BaseURL = "http://127.0.0.1:8080"
+				c.SMTP.Host, c.SMTP.Port, c.SMTP.TLS, c.SMTP.User, c.SMTP.Password = "smtp.example", 465, "tls", "other", "s3cret"
+				c.SMTP.From = "Tandem <tandem@example.com>"
+			},
+		},
+		{
+			name:   "bad smtp port in env",
+			env:    map[string]string{EnvSMTPPort: "smtp"},
+			fields: []string{EnvSMTPPort},
+		},
+		{
+			name:   "bad smtp values",
+			args:   []string{"--smtp-host", "smtp.example", "--smtp-port", "0", "--smtp-tls", "ssl", "--mail-from", "nobody"},
+			fields: []string{"--smtp-port", "--smtp-tls", "--mail-from"},
+		},
+		{
 			name:   "sessions",
 			args:   []string{"--session-idle", "2h", "--session-max", "1h"},
 			fields: []string{"--session-max"},
@@ -112,6 +133,16 @@ func TestStringMasksPasswords(t *testing.T) {
 		if !strings.Contains(s, "database      = "+tt.want+"\n") {
 			t.Errorf("%q: want database line %q in\n%s", tt.url, tt.want, s)
 		}
+	}
+}
+
+func TestStringMasksSMTPPassword(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.SMTP.Host, c.SMTP.User, c.SMTP.Password, c.SMTP.From = "smtp.example", "tandem", "s3cret", "tandem@example.com"
+	s := c.String()
+	if strings.Contains(s, "s3cret") || !strings.Contains(s, "smtp-password = xxxxx\n") || !strings.Contains(s, "smtp-host     = smtp.example\n") {
+		t.Errorf("SMTP settings printed as\n%s", s)
 	}
 }
 

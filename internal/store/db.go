@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -37,6 +38,8 @@ type DB struct {
 
 	stmtMu sync.RWMutex
 	stmts  map[string]*sql.Stmt // prepared reads, see stmt
+
+	mailOn atomic.Bool // e-mail is configured (SetMailEnabled)
 
 	Accounts      *AccountStore
 	Partners      *PartnerStore

@@ -6,10 +6,12 @@ import (
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// Invite creates an invitation and returns the secret for its link. Owners
+// Invite creates an invitation and returns the secret for its link; with
+// e-mail configured, the link is also e-mailed to the invitee (outbox). Owners
 // and managers may call it; account.Invitation.Prepare decides what it may
 // grant. Errors: EInvalid, EForbidden.
 func (s *AccountStore) Invite(ctx context.Context, p tandem.Principal, inv *account.Invitation) (secret string, err error) {
@@ -44,6 +46,16 @@ func (s *AccountStore) Invite(ctx context.Context, p tandem.Principal, inv *acco
 			return err
 		}
 		inv.ID = id
+		if s.db.mailOn.Load() {
+			var inviter string
+			if err := tx.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, p.UserID).Scan(&inviter); err != nil {
+				return err
+			}
+			if _, err := queueMail(ctx, tx, inv.WorkspaceID, 0, inv.Email, mail.OutboxInvitation,
+				map[string]any{"secret": secret, "inviter": inviter, "expires": inv.ExpiresAt}, ""); err != nil {
+				return err
+			}
+		}
 		return tx.record(ctx, p, "invitation.created", "invitation", id, map[string]any{"email": inv.Email, "role": inv.Role, "partner_id": inv.PartnerID})
 	})
 	return secret, err

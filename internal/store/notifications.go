@@ -46,7 +46,8 @@ func tellAndRecord(ctx context.Context, tx *Tx, p tandem.Principal, engagementID
 	return tx.record(ctx, p, action, "engagement", engagementID, data)
 }
 
-// notify writes a notification for each user, except the one acting.
+// notify writes a notification for each user, except the one acting, and
+// its e-mail to the outbox when the person receives its area right away.
 func notify(ctx context.Context, tx *Tx, p tandem.Principal, userIDs []int64, kind string, engagementID, subjectID int64, args map[string]any) error {
 	js, err := json.Marshal(args)
 	if err != nil {
@@ -58,8 +59,12 @@ func notify(ctx context.Context, tx *Tx, p tandem.Principal, userIDs []int64, ki
 			continue
 		}
 		seen[u] = true
-		if _, err := tx.exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, engagement_id, subject_id, args, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, u, kind, engagementID, subjectID, string(js), tx.now); err != nil {
+		id, err := tx.insert(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, engagement_id, subject_id, args, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, u, kind, engagementID, subjectID, string(js), tx.now)
+		if err != nil {
+			return err
+		}
+		if err := queueNotificationMail(ctx, tx, p.WorkspaceID, u, kind, id); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -58,7 +59,8 @@ func (s *AccountStore) ResetPassword(ctx context.Context, secret, password strin
 
 // RequestReset records that the person with email forgot their password:
 // the owners of every workspace they belong to are notified, to issue a
-// reset link (account.ActionResetRequested). An unknown address, or a
+// reset link (account.ActionResetRequested), and with e-mail configured a
+// reset link is e-mailed to the person themselves (outbox). An unknown address, or a
 // second request within account.ResetRequestEvery, changes nothing; the
 // caller answers the same in every case.
 func (s *AccountStore) RequestReset(ctx context.Context, email, ip string) (err error) {
@@ -78,8 +80,29 @@ func (s *AccountStore) RequestReset(ctx context.Context, email, ip string) (err 
 			account.ActionResetRequested, userID, tx.now.Add(-account.ResetRequestEvery)).Scan(&recent); err != nil {
 			return err
 		}
+		if s.db.mailOn.Load() {
+			var mailed int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM mail_outbox WHERE kind = ? AND user_id = ? AND created_at > ?`,
+				mail.OutboxReset, userID, tx.now.Add(-account.ResetRequestEvery)).Scan(&mailed); err != nil {
+				return err
+			}
+			recent += mailed
+		}
 		if recent > 0 {
 			return nil
+		}
+		if s.db.mailOn.Load() {
+			// The link goes to the person themselves.
+			secret := account.NewSecret("")
+			r := account.NewPasswordReset(userID, tx.now)
+			if _, err := tx.insert(ctx, `INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+				r.UserID, account.Digest(secret), r.CreatedAt, r.ExpiresAt); err != nil {
+				return err
+			}
+			if _, err := queueMail(ctx, tx, 0, userID, email, mail.OutboxReset,
+				map[string]any{"secret": secret, "expires": r.ExpiresAt}, ""); err != nil {
+				return err
+			}
 		}
 		workspaces, err := userIDs(ctx, tx, `SELECT workspace_id FROM memberships WHERE user_id = ?`, userID)
 		if err != nil {

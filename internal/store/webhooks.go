@@ -1,6 +1,6 @@
 package store
 
-// Outgoing webhooks (package webhook): endpoints, the outbox written in
+// OutgoingWebhook webhooks (package webhook): endpoints, the outbox written in
 // the transaction of each event (enqueueWebhooks, called by tell), and
 // what the sender in internal/app claims, delivers and records.
 
@@ -307,9 +307,9 @@ func enqueueWebhooks(ctx context.Context, tx *Tx, p tandem.Principal, engagement
 	return nil
 }
 
-// Outgoing is a message a sender holds: what to POST where, signed with
+// OutgoingWebhook is a message a sender holds: what to POST where, signed with
 // which secrets.
-type Outgoing struct {
+type OutgoingWebhook struct {
 	ID          int64
 	WorkspaceID int64
 	EndpointID  int64
@@ -323,7 +323,7 @@ type Outgoing struct {
 // ClaimWebhooks claims up to limit due messages of enabled endpoints for
 // holder until lease: a message is held by one sender at a time, and a
 // sender that dies leaves it to another when its lease ends.
-func (s *WebhookStore) ClaimWebhooks(ctx context.Context, holder string, lease time.Duration, limit int) (_ []Outgoing, err error) {
+func (s *WebhookStore) ClaimWebhooks(ctx context.Context, holder string, lease time.Duration, limit int) (_ []OutgoingWebhook, err error) {
 	defer wrap(&err, "WebhookStore.ClaimWebhooks")
 	now := s.db.Now()
 	type due struct{ id int64 }
@@ -333,7 +333,7 @@ func (s *WebhookStore) ClaimWebhooks(ctx context.Context, holder string, lease t
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	var out []Outgoing
+	var out []OutgoingWebhook
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		out = out[:0]
 		for _, id := range ids {
@@ -345,7 +345,7 @@ func (s *WebhookStore) ClaimWebhooks(ctx context.Context, holder string, lease t
 			if n == 0 {
 				continue // another sender took it
 			}
-			var o Outgoing
+			var o OutgoingWebhook
 			var body string
 			var e webhook.Endpoint
 			if err := tx.queryRow(ctx, `SELECT m.id, m.workspace_id, m.endpoint_id, e.url, e.secret, e.old_secret, e.old_secret_until, m.msg_id, m.body, m.attempts
@@ -373,7 +373,7 @@ type WebhookResult struct {
 // answer delivers it; 410 disables the endpoint and tells the workspace's
 // owners; anything else schedules the next try, or fails the message after
 // the last. An attempt of a message holder no longer holds is dropped.
-func (s *WebhookStore) FinishWebhook(ctx context.Context, holder string, o Outgoing, r WebhookResult) (err error) {
+func (s *WebhookStore) FinishWebhook(ctx context.Context, holder string, o OutgoingWebhook, r WebhookResult) (err error) {
 	defer wrap(&err, "WebhookStore.FinishWebhook(%d)", o.ID)
 	return s.db.transact(ctx, func(tx *Tx) error {
 		var held string

@@ -30,6 +30,15 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/audit/export/{format}":                         "ynynns",
 	// The monthly board pack: the client's owner and manager.
 	"GET /portfolio/board-pack": "yynnns",
+	// E-mail: every member chooses their own; an unsubscribe link needs
+	// no sign-in; the workspace's outbox is the owner's.
+	"GET /mail/unsubscribe/{token}":  "yyyyyy",
+	"POST /mail/unsubscribe/{token}": "yyyyyy",
+	"POST /account/mail":             "yyyyys",
+	"GET /api/v1/me/mail":            "yyyyys",
+	"PUT /api/v1/me/mail":            "yyyyys",
+	"GET /mail/outbox":               "ynnnns",
+	"GET /api/v1/mail/outbox":        "ynnnns",
 
 	// The KPI API: the same rules as the scorecard pages.
 	"GET /api/v1/metrics":                          "yyyyys",

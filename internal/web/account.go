@@ -24,6 +24,13 @@ func (s *server) showAccount(w http.ResponseWriter, r *http.Request, d views.Acc
 	d.CurrentSession = st.session.ID
 	if st.member {
 		d.CanTokens = true
+		if d.Mail == nil {
+			prefs, err := s.db.Mail().Preferences(r.Context(), st.principal)
+			if err != nil {
+				return err
+			}
+			d.Mail = s.mailPrefsView(st.loc, st.principal, prefs, nil)
+		}
 		if d.Tokens, err = s.db.Accounts.Tokens(r.Context(), st.principal); err != nil {
 			return err
 		}

@@ -169,11 +169,12 @@ func (s *server) reset(w http.ResponseWriter, r *http.Request) error {
 
 // forgotForm asks for the address of a person who forgot their password.
 func (s *server) forgotForm(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), views.Form{}, false))
+	return s.page(w, r, views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), views.Form{}, false, s.opts.MailEnabled))
 }
 
-// forgot asks the owners of the person's workspaces for a reset link. The
-// answer is the same whether or not the address is known.
+// forgot asks the owners of the person's workspaces for a reset link, and
+// with e-mail configured e-mails one to the person. The answer is the same
+// whether or not the address is known.
 func (s *server) forgot(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseForm(w, r)
 	if err != nil {
@@ -185,11 +186,11 @@ func (s *server) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := v.Err(); err != nil {
 		withErrors(r, &f, err)
-		s.render(w, r, invalidStatus(err), views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), f, false))
+		s.render(w, r, invalidStatus(err), views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), f, false, s.opts.MailEnabled))
 		return nil
 	}
 	if err := s.db.Accounts.RequestReset(r.Context(), f.Get("email"), clientIP(r)); err != nil {
 		return err
 	}
-	return s.page(w, r, views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), f, true))
+	return s.page(w, r, views.Forgot(s.nav(r, state(r).loc.T("forgot.title"), ""), f, true, s.opts.MailEnabled))
 }

@@ -70,7 +70,11 @@ func (s *server) memberInvite(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.membersPage(w, r, views.MembersData{Invite: f}, invalidStatus(err))
 	}
-	return s.membersPage(w, r, views.MembersData{InviteLink: s.opts.BaseURL + "/invite/" + secret}, http.StatusOK)
+	d := views.MembersData{InviteLink: s.opts.BaseURL + "/invite/" + secret}
+	if s.opts.MailEnabled {
+		d.InviteMail = inv.Email
+	}
+	return s.membersPage(w, r, d, http.StatusOK)
 }
 
 func (s *server) memberRemove(w http.ResponseWriter, r *http.Request) error {

@@ -30,4 +30,7 @@ type Options struct {
 	// WebhooksAllowPrivate lets webhook endpoints name loopback and private
 	// addresses.
 	WebhooksAllowPrivate bool
+	// MailEnabled says that e-mail is sent (SMTP is configured); without
+	// it the outbox and the e-mail choices say that nothing is sent yet.
+	MailEnabled bool
 }

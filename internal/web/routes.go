@@ -36,6 +36,8 @@ func (s *server) routeTable() []route {
 		{"GET /forgot", access.Public, s.forgotForm},
 		{"POST /forgot", access.Public, s.forgot},
 		{"POST /language", access.Public, s.setLanguage},
+		{"GET /mail/unsubscribe/{token}", access.Public, s.unsubscribeForm},
+		{"POST /mail/unsubscribe/{token}", access.Public, s.unsubscribe},
 
 		// Workspaces and the home page.
 		{"GET /{$}", access.SignedIn, s.home},
@@ -148,6 +150,8 @@ func (s *server) routeTable() []route {
 		{"POST /account/password", access.SignedIn, s.passwordChange},
 		{"POST /account/tokens", access.Member, s.tokenCreate},
 		{"POST /account/tokens/{id}/revoke", access.Member, s.tokenRevoke},
+		{"POST /account/mail", access.Member, s.mailPreferencesSave},
+		{"GET /mail/outbox", access.MailOutbox, s.mailOutbox},
 
 		// Outgoing webhooks: endpoints, their delivery log, replay.
 		{"GET /webhooks", access.WebhooksManage, s.webhooksPage},
@@ -263,6 +267,9 @@ func (s *server) routeTable() []route {
 		{"POST /api/v1/deliverables/{id}/submissions", access.WorkSubmit, s.apiDeliverableSubmit},
 		{"POST /api/v1/deliverables/{id}/review", access.WorkReview, s.apiDeliverableReview},
 		{"GET /api/v1/notifications", access.Member, s.apiNotifications},
+		{"GET /api/v1/me/mail", access.Member, s.apiMailPreferencesGet},
+		{"PUT /api/v1/me/mail", access.Member, s.apiMailPreferencesPut},
+		{"GET /api/v1/mail/outbox", access.MailOutbox, s.apiMailOutbox},
 		{"GET /api/v1/engagements/{id}/terms", access.EngagementsRead, s.apiTermsGet},
 		{"PUT /api/v1/engagements/{id}/terms", access.EngagementsWrite, s.apiTermsPut},
 		{"GET /api/v1/engagements/{id}/versions", access.EngagementsRead, s.apiVersions},
