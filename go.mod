@@ -12,6 +12,8 @@ require (
 	modernc.org/sqlite v1.60.1
 )
 
+require github.com/yuin/goldmark v1.8.7 // indirect
+
 require (
 	github.com/a-h/parse v0.0.0-20250122154542-74294addb73e // indirect
 	github.com/andybalholm/brotli v1.1.0 // indirect
