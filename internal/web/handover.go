@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -267,4 +268,39 @@ func (s *server) apiHandoverTick(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, toAPIHandover(st.loc, h))
 	return nil
+}
+
+// governanceItems are what waits on p from this capability, for the home
+// page: the pulse surveys p has not answered and the handovers waiting on
+// p (the outgoing or incoming person).
+func (s *server) governanceItems(ctx context.Context, p tandem.Principal, l *i18n.Localizer) ([]views.HomeItem, error) {
+	var out []views.HomeItem
+	rounds, err := s.db.Surveys().Pending(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, rd := range rounds {
+		out = append(out, views.HomeItem{What: l.T("survey.home_what"), Title: periodLabel(l, rd.Period), When: l.DateTime(rd.SentAt), Tone: "warn",
+			Engagement: rd.EngagementTitle, EngagementLink: recordPath("/engagements", rd.EngagementID), Link: recordPath("/surveys", rd.ID), Yours: true})
+	}
+	hs, err := s.db.Handovers().Waiting(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hs {
+		done := 0
+		for _, st := range h.Steps {
+			if st.Done() {
+				done++
+			}
+		}
+		title := ""
+		if e, err := s.db.Engagements.Get(ctx, p, h.EngagementID); err == nil {
+			title = e.Title
+		}
+		out = append(out, views.HomeItem{What: l.T("handover.home_what"), Engagement: title, Title: l.T("handover.title", "side", l.T("handover.side."+string(h.Side)), "from", h.FromName, "to", h.ToName),
+			When: l.T("handover.progress", "done", done, "total", len(h.Steps)), Tone: "warn", EngagementLink: recordPath("/engagements", h.EngagementID),
+			Link: handoversPath(h.EngagementID) + "#handover-" + strconv.FormatInt(h.ID, 10), Yours: true})
+	}
+	return out, nil
 }

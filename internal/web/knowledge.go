@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,7 +62,7 @@ func (s *server) knowledgeView(w http.ResponseWriter, r *http.Request, status in
 	if e != nil {
 		id, title = e.ID, e.Title
 	}
-	d := views.KnowledgeData{Engagement: e, Runner: runner}
+	d := views.KnowledgeData{Engagement: e, Runner: runner, AllLink: p.Role.IsClient()}
 	if id != 0 || p.Role.IsClient() {
 		kb := s.db.Knowledge()
 		d.Base = knowledgeBase(id)
@@ -349,6 +350,22 @@ func (s *server) knowledgeRunner(w http.ResponseWriter, r *http.Request) error {
 		return s.knowledgeView(w, r, invalidStatus(err), e, f)
 	}
 	return redirect(w, r, knowledgeBase(id)+"#runners")
+}
+
+// knowledgeRisk is, per engagement, its knowledge areas at risk as
+// attention lines of the portfolio ("Knowledge: CRM, bus factor 1").
+func (s *server) knowledgeRisk(ctx context.Context, p tandem.Principal, l *i18n.Localizer) (map[int64][]string, error) {
+	list, err := s.db.Knowledge().AtRisk(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]string{}
+	for _, x := range list {
+		for _, a := range x.Areas {
+			out[x.EngagementID] = append(out[x.EngagementID], l.T("knowledge.portfolio_line", "area", a.Name, "n", a.BusFactor))
+		}
+	}
+	return out, nil
 }
 
 // The JSON API.

@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/survey"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // A page with a script, raw HTML, event attributes and javascript: links
@@ -57,6 +58,9 @@ func TestKnowledgePagesAndAPI(t *testing.T) {
 				t.Errorf("no bus factor flag on the engagement")
 			}
 			if r := e.as(f.Owner).get("/knowledge"); !strings.Contains(r.body, "Alpha outbound") || !strings.Contains(r.body, "CRM") {
+				t.Errorf("no flag on the workspace's knowledge base")
+			}
+			if r := e.as(f.Viewer).get("/portfolio"); !strings.Contains(r.body, en.T("knowledge.portfolio_line", "area", "CRM", "n", 1)) {
 				t.Errorf("no flag on the portfolio")
 			}
 			// A new version (the agent, from version 1) and its diff.
@@ -210,6 +214,12 @@ func TestHandoverPages(t *testing.T) {
 	for _, want := range []string{en.T("handover.step.documents"), en.T("handover.progress", "done", 0, "total", 5), en.T("handover.mark_done")} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the page lacks %q", want)
+		}
+	}
+	// It waits on the outgoing and the incoming person, on their home.
+	for _, p := range []tandem.Principal{f.VendorManager, f.VendorAgent} {
+		if r := e.as(p).get("/"); !strings.Contains(r.body, en.T("handover.home_what")) || !strings.Contains(r.body, base+"/handovers#handover-") {
+			t.Errorf("%s's home does not show the handover", p.Email)
 		}
 	}
 	hs, err := e.db.Handovers().List(ctx, f.Owner, f.A1)
