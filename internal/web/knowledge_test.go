@@ -29,6 +29,7 @@ func TestKnowledgePagesAndAPI(t *testing.T) {
 			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
 			e := newEnvAt(t, dialect, clock.Now)
 			f := e.f
+			storetest.Activate(t, e.db, f.Owner, f.A1, nil) // the portfolio lists live engagements
 			en := catalog.For(i18n.EN, nil)
 			base := fmt.Sprintf("/engagements/%d/knowledge", f.A1)
 			body := "# Routing\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[call](javascript:alert(3)) [<b onclick=alert(4)>x</b>](https://example.com)\n"
