@@ -39,7 +39,10 @@ import (
 //   - invoice.drafts, every hour: the drafts of the invoicing period that
 //     ended in the past hour in a workspace's own time zone, for every live
 //     engagement (InvoiceStore.DraftEnded) — each period once, at the first
-//     hourly slot after its end.
+//     hourly slot after its end;
+//   - survey.rounds, every hour: the pulse survey round of the current
+//     period of every live engagement whose survey was configured
+//     (SurveyStore.SendDue) — each period's round once.
 
 // schedulerSettings are the scheduler's timings.
 type schedulerSettings struct {
@@ -100,6 +103,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "invoice.drafts", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Invoices().DraftEnded(ctx, slot.Add(-set.evaluation), slot)
+		}},
+		{name: "survey.rounds", every: set.evaluation, run: func(ctx context.Context, _, _ time.Time) (int, error) {
+			return db.Surveys().SendDue(ctx)
 		}},
 	}
 }

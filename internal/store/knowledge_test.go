@@ -133,6 +133,23 @@ func TestSurveyStore(t *testing.T) {
 			if _, err := db.Surveys().Round(ctx, f.VendorManagerB, r.ID); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Fatalf("partner B: %v", err)
 			}
+			// The scheduled work sends nothing more in March, and April's round once in April.
+			if n, err := db.Surveys().SendDue(ctx); err != nil || n != 0 {
+				t.Fatalf("send due in March: %d %v", n, err)
+			}
+			clock.Add(15 * 24 * time.Hour)
+			for want := 1; want >= 0; want-- {
+				if n, err := db.Surveys().SendDue(ctx); err != nil || n != want {
+					t.Fatalf("send due in April: %d %v, want %d", n, err, want)
+				}
+			}
+			rs, err = db.Surveys().Rounds(ctx, f.Owner, f.A1)
+			if err != nil || len(rs) != 2 || rs[0].Period.String() != "2026-04" || len(rs[0].Questions) != 3 || rs[0].Answered {
+				t.Fatalf("April's round %+v %v", rs, err)
+			}
+			if pend, err := db.Surveys().Pending(ctx, f.Viewer); err != nil || len(pend) != 1 || pend[0].ID != rs[0].ID {
+				t.Fatalf("pending in April %+v %v", pend, err)
+			}
 		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/ownmetric"
@@ -119,48 +120,86 @@ func (s *SurveyStore) Send(ctx context.Context, p tandem.Principal, engagementID
 	}
 	var out *SurveyRound
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		e, err := engagementIn(ctx, tx, p, engagementID)
-		if err != nil {
-			return err
-		}
-		if !e.Live() {
-			return tandem.Errorf(tandem.EConflict, i18n.K("notice.not_live"))
-		}
-		st, err := surveySettings(ctx, tx, p.WorkspaceID, engagementID)
-		if err != nil {
-			return err
-		}
-		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		per := kpi.PeriodOf(st.Every, tx.now, loc)
-		var dup int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM survey_rounds WHERE workspace_id = ? AND engagement_id = ? AND period_kind = ? AND period_start = ?`,
-			p.WorkspaceID, engagementID, per.Kind, tandem.DateOf(per.Start).String()).Scan(&dup); err != nil {
-			return err
-		}
-		if dup > 0 {
-			return tandem.Errorf(tandem.EConflict, i18n.K("survey.already_sent"))
-		}
-		id, err := tx.insert(ctx, `INSERT INTO survey_rounds (workspace_id, engagement_id, period_kind, period_start, questions, min_answers, sent_by, sent_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, per.Kind, tandem.DateOf(per.Start).String(),
-			strings.Join(st.Questions, ","), st.MinAnswers, p.UserID, tx.now)
-		if err != nil {
-			return err
-		}
-		out = &SurveyRound{ID: id, EngagementID: engagementID, EngagementTitle: e.Title, Period: per, Questions: st.Questions,
-			MinAnswers: st.MinAnswers, SentAt: tx.now}
-		people, err := clientPeople(ctx, tx, p.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		if err := tell(ctx, tx, p, engagementID, id, survey.Sent(people, e.Title, per.String())); err != nil {
-			return err
-		}
-		return tx.record(ctx, p, survey.ActionSent, "engagement", engagementID, map[string]any{"round_id": id, "period": per.String()})
+		out, err = sendRound(ctx, tx, p, engagementID, p.UserID)
+		return err
 	})
 	return out, err
+}
+
+// sendRound opens the current period's round of an engagement p may see,
+// sent in the name of sentBy, and tells the client's people.
+func sendRound(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, sentBy int64) (*SurveyRound, error) {
+	e, err := engagementIn(ctx, tx, p, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	if !e.Live() {
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("notice.not_live"))
+	}
+	st, err := surveySettings(ctx, tx, p.WorkspaceID, engagementID)
+	if err != nil {
+		return nil, err
+	}
+	_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	per := kpi.PeriodOf(st.Every, tx.now, loc)
+	var dup int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM survey_rounds WHERE workspace_id = ? AND engagement_id = ? AND period_kind = ? AND period_start = ?`,
+		p.WorkspaceID, engagementID, per.Kind, tandem.DateOf(per.Start).String()).Scan(&dup); err != nil {
+		return nil, err
+	}
+	if dup > 0 {
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("survey.already_sent"))
+	}
+	id, err := tx.insert(ctx, `INSERT INTO survey_rounds (workspace_id, engagement_id, period_kind, period_start, questions, min_answers, sent_by, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, per.Kind, tandem.DateOf(per.Start).String(),
+		strings.Join(st.Questions, ","), st.MinAnswers, sentBy, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	out := &SurveyRound{ID: id, EngagementID: engagementID, EngagementTitle: e.Title, Period: per, Questions: st.Questions,
+		MinAnswers: st.MinAnswers, SentAt: tx.now}
+	people, err := clientPeople(ctx, tx, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := tell(ctx, tx, p, engagementID, id, survey.Sent(people, e.Title, per.String())); err != nil {
+		return nil, err
+	}
+	return out, tx.record(ctx, p, survey.ActionSent, "engagement", engagementID, map[string]any{"round_id": id, "period": per.String()})
+}
+
+// SendDue is the scheduled work of pulse surveys: for every live
+// engagement whose survey was configured (SurveyStore.Configure), it opens
+// the round of the period containing the store's now, unless it was sent, in the name
+// of whoever last saved the settings. It returns how many rounds it sent;
+// each period's round is sent once, however often it runs.
+func (s *SurveyStore) SendDue(ctx context.Context) (n int, err error) {
+	defer wrap(&err, "SurveyStore.SendDue")
+	type due struct{ workspaceID, engagementID, by int64 }
+	list, err := scanAll(ctx, s.db, func(sc scanner, d *due) error { return sc.Scan(&d.workspaceID, &d.engagementID, &d.by) },
+		`SELECT s.workspace_id, s.engagement_id, s.updated_by FROM survey_settings s JOIN engagements e ON e.id = s.engagement_id AND e.workspace_id = s.workspace_id
+		WHERE e.status IN (?, ?) ORDER BY s.workspace_id, s.engagement_id`, string(engagement.StatusPilot), string(engagement.StatusActive))
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range list {
+		p := System(d.workspaceID, "survey")
+		err := s.db.transact(ctx, func(tx *Tx) error {
+			_, err := sendRound(ctx, tx, p, d.engagementID, d.by)
+			return err
+		})
+		switch {
+		case err == nil:
+			n++
+		case tandem.ErrorCode(err) == tandem.EConflict: // sent for this period already
+		default:
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // clientPeople are the workspace's client people who answer surveys.
