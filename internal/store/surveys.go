@@ -390,8 +390,10 @@ func (s *SurveyStore) Answer(ctx context.Context, p tandem.Principal, roundID in
 		if err := feedSurveyMetrics(ctx, tx, p, r, loc); err != nil {
 			return err
 		}
-		// The audit entry names the round, never the scores or comment.
-		return tx.record(ctx, p, survey.ActionAnswered, "engagement", r.EngagementID, map[string]any{"round_id": roundID, "period": r.Period.String()})
+		// The audit entry is about the round, not the engagement, so that
+		// it stays out of the engagement's activity feed the partner reads;
+		// it names no score and no comment.
+		return tx.record(ctx, p, survey.ActionAnswered, "survey_round", roundID, map[string]any{"engagement_id": r.EngagementID, "period": r.Period.String()})
 	})
 }
 

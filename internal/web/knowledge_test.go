@@ -184,6 +184,10 @@ func TestSurveyPagesAndAPI(t *testing.T) {
 			if !strings.Contains(api.body, `{"key":"pulse_transparency","mean":3.8}`) {
 				t.Errorf("api %s", api.body)
 			}
+			// Nor on the engagement's activity feed.
+			if r := e.as(f.VendorManager).get(fmt.Sprintf("/engagements/%d", f.A1)); strings.Contains(r.body, en.T("audit.action.survey.answered")) {
+				t.Errorf("the partner's overview shows who answered")
+			}
 			// Never a respondent's name or id, on the page or in the API.
 			for _, name := range []string{"Olivia Owner", "Vera Viewer", "Mats Manager", "user_id", "respondent"} {
 				if strings.Contains(r.body, name) || strings.Contains(api.body, name) {
