@@ -239,5 +239,20 @@ func TestHandoverPages(t *testing.T) {
 	if r := e.as(f.Viewer).get(base + "/handovers"); !strings.Contains(r.body, "badge-ok") {
 		t.Errorf("not complete")
 	}
+	// The API: the partner's manager may not name the client's person; the
+	// list shows the completed handover with its steps' texts.
+	api := "/api/v1" + base
+	if r := e.anon().api("PUT", api+"/responsible", e.token(f.VendorManager), fmt.Sprintf(`{"side":"client","user_id":%d}`, f.Manager.UserID)); r.status != 403 {
+		t.Errorf("partner names the client's: %d %s", r.status, r.body)
+	}
+	r = e.anon().api("PUT", api+"/responsible", e.token(f.Owner), fmt.Sprintf(`{"side":"client","user_id":%d}`, f.Manager.UserID))
+	if r.status != 200 || !strings.Contains(r.body, `"handover":null`) {
+		t.Errorf("first client responsible: %d %s", r.status, r.body)
+	}
+	r = e.anon().api("GET", api+"/handovers", e.token(f.VendorAgent), "")
+	if r.status != 200 || !strings.Contains(r.body, `"completed_at":"`) || !strings.Contains(r.body, en.T("handover.step.confirm")) ||
+		!strings.Contains(r.body, `"side":"client","user_id":`) {
+		t.Errorf("api handovers: %d %s", r.status, r.body)
+	}
 	_ = survey.Month
 }
