@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/handover"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/knowledge"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -303,4 +304,34 @@ func (s *server) governanceItems(ctx context.Context, p tandem.Principal, l *i18
 			Link: handoversPath(h.EngagementID) + "#handover-" + strconv.FormatInt(h.ID, 10), Yours: true})
 	}
 	return out, nil
+}
+
+// engagementGovernance is the overview's summary of an engagement's
+// responsible people, open handovers and knowledge areas at risk.
+func (s *server) engagementGovernance(ctx context.Context, p tandem.Principal, l *i18n.Localizer, engagementID int64) (views.EngagementGovernance, error) {
+	var g views.EngagementGovernance
+	resp, err := s.db.Handovers().Responsibles(ctx, p, engagementID)
+	if err != nil {
+		return g, err
+	}
+	for _, x := range resp {
+		g.Responsibles = append(g.Responsibles, views.ResponsibleRow{Side: l.T("handover.side." + string(x.Side)), Name: x.Name})
+	}
+	hs, err := s.db.Handovers().List(ctx, p, engagementID)
+	if err != nil {
+		return g, err
+	}
+	for _, h := range hs {
+		if h.CompletedAt.IsZero() {
+			g.OpenHandovers++
+		}
+	}
+	areas, err := s.db.Knowledge().BusFactors(ctx, p, engagementID)
+	if err != nil {
+		return g, err
+	}
+	for _, a := range knowledge.AtRiskAreas(areas) {
+		g.RiskAreas = append(g.RiskAreas, l.T("knowledge.area_risk", "area", a.Name, "n", a.BusFactor))
+	}
+	return g, nil
 }

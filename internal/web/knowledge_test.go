@@ -61,6 +61,9 @@ func TestKnowledgePagesAndAPI(t *testing.T) {
 			if r := e.as(f.Owner).get("/knowledge"); !strings.Contains(r.body, "Alpha outbound") || !strings.Contains(r.body, "CRM") {
 				t.Errorf("no flag on the workspace's knowledge base")
 			}
+			if r := e.as(f.VendorManager).get(fmt.Sprintf("/engagements/%d", f.A1)); !strings.Contains(r.body, en.T("knowledge.area_risk", "area", "CRM", "n", 1)) {
+				t.Errorf("no flag on the engagement's overview")
+			}
 			if r := e.as(f.Viewer).get("/portfolio"); !strings.Contains(r.body, en.T("knowledge.portfolio_line", "area", "CRM", "n", 1)) {
 				t.Errorf("no flag on the portfolio")
 			}
@@ -226,6 +229,9 @@ func TestHandoverPages(t *testing.T) {
 		if r := e.as(p).get("/"); !strings.Contains(r.body, en.T("handover.home_what")) || !strings.Contains(r.body, base+"/handovers#handover-") {
 			t.Errorf("%s's home does not show the handover", p.Email)
 		}
+	}
+	if r := e.as(f.VendorAgent).get(base); !strings.Contains(r.body, en.T("handover.open_count", "n", 1)) || !strings.Contains(r.body, "Agnes Agent") {
+		t.Errorf("the overview does not show the handover in progress")
 	}
 	hs, err := e.db.Handovers().List(ctx, f.Owner, f.A1)
 	if err != nil || len(hs) != 1 {
