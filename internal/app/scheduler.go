@@ -47,6 +47,9 @@ import (
 //     is configured: the outbox is sent (mailer.deliver; each message
 //     claimed by one sender) and each person's digest is written at 08:00
 //     in their workspace's time zone (MailStore.QueueDigests).
+//   - survey.rounds, every hour: the pulse survey round of the current
+//     period of every live engagement whose survey was configured
+//     (SurveyStore.SendDue) — each period's round once.
 
 // schedulerSettings are the scheduler's timings.
 type schedulerSettings struct {
@@ -113,6 +116,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "invoice.drafts", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Invoices().DraftEnded(ctx, slot.Add(-set.evaluation), slot)
+		}},
+		{name: "survey.rounds", every: set.evaluation, run: func(ctx context.Context, _, _ time.Time) (int, error) {
+			return db.Surveys().SendDue(ctx)
 		}},
 	}
 	if set.mail != nil {

@@ -328,6 +328,9 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 	if err := addActivity(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
+	if err := governance(ctx, db, clk, ids); err != nil {
+		return nil, err
+	}
 	if err := addReveals(ctx, db, ids, rows, byAgent); err != nil {
 		return nil, err
 	}
@@ -352,6 +355,9 @@ func goLive(ctx context.Context, db *store.DB, sys tandem.Principal, e *engageme
 	}
 	t := v.Terms
 	t.Services = append(t.Services, extra...)
+	if e.Kind == engagement.KindSales && target == engagement.StatusActive {
+		pulseTerms(&t)
+	}
 	for i := range t.Services {
 		t.Services[i].Acceptor = "Johan Bergström"
 	}

@@ -155,6 +155,52 @@ var accessMatrix = map[string]string{
 	"POST /api/v1/engagements/{id}/invoices/{period}/credit-lines":                       "yynnns",
 	"POST /api/v1/engagements/{id}/invoices/{period}/supplements":                        "yynnns",
 
+	// Pulse surveys: everyone who sees the engagement reads the results;
+	// the client's owner and manager configure and send; the client's
+	// people answer.
+	"GET /engagements/{id}/surveys":                 "yyyyys",
+	"POST /engagements/{id}/surveys/settings":       "yynnns",
+	"POST /engagements/{id}/surveys/send":           "yynnns",
+	"GET /surveys/{id}":                             "yyynns",
+	"POST /surveys/{id}":                            "yyynns",
+	"GET /api/v1/engagements/{id}/surveys":          "yyyyys",
+	"PUT /api/v1/engagements/{id}/surveys/settings": "yynnns",
+	"POST /api/v1/engagements/{id}/surveys/rounds":  "yynnns",
+	"POST /api/v1/surveys/{id}/answers":             "yyynns",
+	// The knowledge base: everyone reads (the store scopes what); viewers write nothing.
+	"GET /engagements/{id}/knowledge":                 "yyyyys",
+	"GET /engagements/{id}/knowledge/new":             "yynyys",
+	"POST /engagements/{id}/knowledge":                "yynyys",
+	"POST /engagements/{id}/knowledge/runners":        "yynyys",
+	"GET /knowledge":                                  "yyyyys",
+	"GET /knowledge/new":                              "yynyys",
+	"POST /knowledge":                                 "yynyys",
+	"POST /knowledge/runners":                         "yynyys",
+	"GET /knowledge/pages/{id}":                       "yyyyys",
+	"GET /knowledge/pages/{id}/edit":                  "yynyys",
+	"POST /knowledge/pages/{id}":                      "yynyys",
+	"POST /knowledge/pages/{id}/review":               "yynyys",
+	"GET /api/v1/engagements/{id}/knowledge":          "yyyyys",
+	"POST /api/v1/engagements/{id}/knowledge":         "yynyys",
+	"POST /api/v1/engagements/{id}/knowledge/runners": "yynyys",
+	"GET /api/v1/knowledge":                           "yyyyys",
+	"POST /api/v1/knowledge":                          "yynyys",
+	"POST /api/v1/knowledge/runners":                  "yynyys",
+	"GET /api/v1/knowledge/at-risk":                   "yyyyys",
+	"GET /api/v1/knowledge/pages/{id}":                "yyyyys",
+	"PUT /api/v1/knowledge/pages/{id}":                "yynyys",
+	"GET /api/v1/knowledge/pages/{id}/diff":           "yyyyys",
+	"POST /api/v1/knowledge/pages/{id}/review":        "yynyys",
+	// Responsible people and handovers: the client's owner and manager
+	// name either side, the partner's manager the partner's; the people
+	// involved tick steps (the handover package decides who).
+	"GET /engagements/{id}/handovers":                                 "yyyyys",
+	"POST /engagements/{id}/responsible":                              "yynyns",
+	"POST /engagements/{id}/handovers/{handover}/steps/{step}":        "yynyys",
+	"GET /api/v1/engagements/{id}/handovers":                          "yyyyys",
+	"PUT /api/v1/engagements/{id}/responsible":                        "yynyns",
+	"POST /api/v1/engagements/{id}/handovers/{handover}/steps/{step}": "yynyys",
+
 	"GET /healthz":                         "yyyyyy",
 	"GET /metrics":                         "yyyyyy",
 	"GET /static/{file}":                   "yyyyyy",

@@ -76,7 +76,11 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, feed, access.Allows(st.principal.Role, access.EngagementsWrite), term))
+	gov, err := s.engagementGovernance(r.Context(), st.principal, st.loc, id)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, feed, access.Allows(st.principal.Role, access.EngagementsWrite), term, gov))
 }
 
 func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {

@@ -72,6 +72,17 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	// Surveys to answer and handovers waiting on the reader (the viewer's
+	// home lists them in its overview).
+	asks, err := s.governanceItems(ctx, p, l)
+	if err != nil {
+		return err
+	}
+	if p.Role == tandem.RoleViewer {
+		d.Others, d.OthersTotal = append(asks, d.Others...), d.OthersTotal+len(asks)
+	} else {
+		d.Yours, d.YoursTotal = append(asks, d.Yours...), d.YoursTotal+len(asks)
+	}
 	if p.Role == tandem.RoleOwner || p.Role == tandem.RoleViewer {
 		for i, it := range portfolio.Risk(pf.Items) {
 			if i == homeTop {

@@ -295,6 +295,10 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	pf.Sort(q.Get("sort"))
 	pg := views.Pager{Total: len(pf.Items), Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
+	risky, err := s.knowledgeRisk(r.Context(), st.principal, l)
+	if err != nil {
+		return err
+	}
 	var rows []views.PortfolioRow
 	for _, it := range pf.Items {
 		e, cur := it.Engagement, it.Current()
@@ -309,6 +313,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		for _, a := range it.Attention {
 			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
 		}
+		row.Attention = append(row.Attention, risky[e.ID]...)
 		if w := it.Worth; w != nil {
 			row.ShowWorth, row.WorthLink, row.Spend, row.CostPer, row.ROI = true, worthPath(e.ID), "—", l.T("portfolio.no_results"), "—"
 			if w.Months > 0 {

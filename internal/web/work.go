@@ -370,6 +370,10 @@ func notificationLink(n notification.Notification) string {
 		return salesClaimsPath(n.EngagementID)
 	case strings.HasPrefix(n.Kind, "time."):
 		return fmt.Sprintf("/engagements/%d/time", n.EngagementID)
+	case strings.HasPrefix(n.Kind, "survey.") && n.SubjectID != 0:
+		return fmt.Sprintf("/surveys/%d", n.SubjectID)
+	case strings.HasPrefix(n.Kind, "handover."):
+		return handoversPath(n.EngagementID)
 	case strings.HasPrefix(n.Kind, "invoice."):
 		if p, ok := n.Args["period"].(string); ok {
 			return invoicesPath(n.EngagementID) + "/" + url.PathEscape(p)

@@ -1,0 +1,20 @@
+package access
+
+import (
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+func TestKnowledgeSurveyHandoverRules(t *testing.T) {
+	t.Parallel()
+	roles := []tandem.Role{tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer, tandem.RoleVendorManager, tandem.RoleVendorAgent}
+	for rule, want := range map[Rule]string{KnowledgeRead: "yyyyy", KnowledgeWrite: "yynyy", SurveysRead: "yyyyy", SurveysManage: "yynnn",
+		SurveysAnswer: "yyynn", HandoverRead: "yyyyy", ResponsibleSet: "yynyn", HandoverWork: "yynyy"} {
+		for i, role := range roles {
+			if got := Allows(role, rule); got != (want[i] == 'y') {
+				t.Errorf("%s for %s: %v", rule, role, got)
+			}
+		}
+	}
+}
