@@ -95,6 +95,10 @@ func commandTable() []command {
 		{name: "kpi", about: "cli.kpi.about", sub: []command{
 			{name: "verify", usage: "kpi verify [--data-dir DIR | --database URL]", about: "cli.kpi.verify.about", run: (*cli).kpiVerify},
 		}},
+		{name: "package", about: "bundle.cli.about", sub: []command{
+			{name: "export", usage: "package export --email E (--engagement ID | --all) --out FILE [--workspace ID]", about: "bundle.cli.export.about", run: (*cli).packageExport},
+			{name: "import", usage: "package import FILE [--dry-run] [--workspace ID]", about: "bundle.cli.import.about", run: (*cli).packageImport},
+		}},
 		{name: "backup", usage: "backup --out FILE [--data-dir DIR]", about: "cli.backup.about", run: (*cli).backup},
 		{name: "restore", usage: "restore --from FILE [--data-dir DIR]", about: "cli.restore.about", run: (*cli).restore},
 		{name: "config", usage: "config [flags]", about: "cli.config.about", run: (*cli).config},

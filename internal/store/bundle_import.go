@@ -1,0 +1,501 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/bundle"
+	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// EntityCount is what an import did (or would do) with one entity's rows.
+type EntityCount struct {
+	Entity                     string
+	Created, Matched, Refused int
+}
+
+// ImportReport is the outcome of an import.
+type ImportReport struct {
+	WorkspaceID int64
+	DryRun      bool
+	Entities    []EntityCount
+}
+
+// ErrPackageRefused: the package does not verify; "file" names the file.
+func packageRefused(p *bundle.Problem) error {
+	return tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused."+p.Kind), "file", p.File)
+}
+
+var errDryRun = errors.New("dry run")
+
+// importer carries one import's transaction and its id mapping.
+type importer struct {
+	ctx    context.Context
+	tx     *Tx
+	pkg    *bundle.Package
+	source string
+	ws     int64
+	types  map[string]map[string]string // table → column → type
+	// deferred references: set once the referred row exists.
+	deferred []deferredRef
+	counts   map[string]*EntityCount
+}
+
+type deferredRef struct {
+	table, col, ent string
+	local, pkgID    int64
+}
+
+// Import verifies a package and imports it into the workspace
+// workspaceID, or, when 0, into the workspace it was imported into
+// before, or a new one made from the package. Everything runs in one
+// transaction; a dry run rolls it back and reports what would be done.
+// Importing the same package again creates nothing.
+func (s *PackageStore) Import(ctx context.Context, data []byte, workspaceID int64, dryRun bool) (rep ImportReport, err error) {
+	defer wrap(&err, "PackageStore.Import")
+	pkg, err := bundle.Read(data)
+	if err != nil {
+		if p, ok := bundle.AsProblem(err); ok {
+			return ImportReport{}, packageRefused(p)
+		}
+		return ImportReport{}, err
+	}
+	rep.DryRun = dryRun
+	err = s.db.transact(ctx, func(tx *Tx) error {
+		im := &importer{ctx: ctx, tx: tx, pkg: pkg, source: pkg.Manifest.Source, ws: workspaceID,
+			types: map[string]map[string]string{}, counts: map[string]*EntityCount{}}
+		rep.Entities = nil
+		if err := im.run(); err != nil {
+			return err
+		}
+		rep.WorkspaceID = im.ws
+		for _, name := range append(append([]string{pkgWorkspace}, entityNames()...), pkgEvents) {
+			if c := im.counts[name]; c != nil {
+				rep.Entities = append(rep.Entities, *c)
+			}
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return rep, err
+}
+
+func entityNames() []string {
+	out := make([]string, len(pkgEntities))
+	for i, e := range pkgEntities {
+		out[i] = e.name
+	}
+	return out
+}
+
+func (im *importer) count(ent string) *EntityCount {
+	c := im.counts[ent]
+	if c == nil {
+		c = &EntityCount{Entity: ent}
+		im.counts[ent] = c
+	}
+	return c
+}
+
+// rows decodes an entity's JSON Lines file.
+func (im *importer) rows(ent string) ([]pkgRow, error) {
+	b, ok := im.pkg.File(ent + ".jsonl")
+	if !ok {
+		return nil, nil
+	}
+	var out []pkgRow
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
+	for sc.Scan() {
+		d := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		d.UseNumber()
+		var r pkgRow
+		if err := d.Decode(&r); err != nil {
+			return nil, tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused.manifest"), "file", ent+".jsonl")
+		}
+		out = append(out, r)
+	}
+	return out, sc.Err()
+}
+
+func (im *importer) mapped(ent string, pkgID int64) (int64, bool, error) {
+	var local int64
+	err := im.tx.queryRow(im.ctx, `SELECT local_id FROM package_imports WHERE workspace_id = ? AND source = ? AND entity = ? AND package_id = ?`,
+		im.wsKey(ent), im.source, ent, pkgID).Scan(&local)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return local, err == nil, err
+}
+
+// wsKey is the workspace a mapping is kept under: people and the
+// workspace itself are kept under 0, being installation-wide.
+func (im *importer) wsKey(ent string) int64 {
+	if ent == pkgWorkspace || ent == pkgPeople {
+		return 0
+	}
+	return im.ws
+}
+
+func (im *importer) setMapped(ent string, pkgID, local int64) error {
+	_, err := im.tx.exec(im.ctx, `INSERT INTO package_imports (workspace_id, source, entity, package_id, local_id) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, source, entity, package_id) DO NOTHING`, im.wsKey(ent), im.source, ent, pkgID, local)
+	return err
+}
+
+// columnTypes returns the receiver's columns of table and their types.
+func (im *importer) columnTypes(table string) (map[string]string, error) {
+	if t, ok := im.types[table]; ok {
+		return t, nil
+	}
+	rows, err := im.tx.query(im.ctx, "SELECT * FROM "+table+" WHERE 1 = 0")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	t := map[string]string{}
+	for _, c := range cts {
+		t[c.Name()] = strings.ToUpper(c.DatabaseTypeName())
+	}
+	im.types[table] = t
+	return t, nil
+}
+
+// convert turns a JSON value into the value for a column of type typ.
+func convert(v any, typ string) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch typ {
+	case "TIMESTAMP", "TIMESTAMPTZ", "DATETIME":
+		s, _ := v.(string)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, err
+		}
+		return t.UTC(), nil
+	case "BLOB", "BYTEA":
+		s, _ := v.(string)
+		return base64.StdEncoding.DecodeString(s)
+	case "BOOLEAN", "BOOL":
+		return asID(v) != 0, nil
+	}
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n, nil
+		}
+		return x.Float64()
+	case bool:
+		if x {
+			return int64(1), nil
+		}
+		return int64(0), nil
+	}
+	return v, nil
+}
+
+func (im *importer) run() error {
+	if err := im.workspace(); err != nil {
+		return err
+	}
+	for _, e := range pkgEntities {
+		if err := im.entity(e); err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
+		}
+	}
+	for _, d := range im.deferred {
+		local, ok, err := im.mapped(d.ent, d.pkgID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if _, err := im.tx.exec(im.ctx, "UPDATE "+d.table+" SET "+d.col+" = ? WHERE id = ?", local, d.local); err != nil {
+				return err
+			}
+		}
+	}
+	if err := im.reaggregate(); err != nil {
+		return err
+	}
+	return im.events()
+}
+
+func (im *importer) workspace() error {
+	rows, err := im.rows(pkgWorkspace)
+	if err != nil || len(rows) != 1 {
+		return tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused.manifest"), "file", pkgWorkspace+".jsonl")
+	}
+	r := rows[0]
+	c := im.count(pkgWorkspace)
+	if im.ws > 0 {
+		c.Matched++
+		return nil
+	}
+	local, ok, err := im.mapped(pkgWorkspace, asID(r["id"]))
+	if err != nil {
+		return err
+	}
+	if ok {
+		im.ws = local
+		c.Matched++
+		return nil
+	}
+	im.ws, err = im.tx.insert(im.ctx, `INSERT INTO workspaces (name, currency, lang, time_zone, created_at) VALUES (?, ?, ?, ?, ?)`,
+		r["name"], r["currency"], r["lang"], r["time_zone"], im.tx.now)
+	if err != nil {
+		return err
+	}
+	c.Created++
+	return im.setMapped(pkgWorkspace, asID(r["id"]), im.ws)
+}
+
+// match finds an existing local row for a package row of a dynamic or
+// natural-keyed entity: people by e-mail, partners by legal name and
+// country, memberships by person, files by content.
+func (im *importer) match(e pkgEntity, r pkgRow, vals map[string]any) (int64, bool, error) {
+	var q string
+	var args []any
+	switch e.name {
+	case pkgPeople:
+		q, args = `SELECT id FROM users WHERE LOWER(email) = LOWER(?)`, []any{r["email"]}
+	case pkgPartners:
+		q, args = `SELECT id FROM partners WHERE workspace_id = ? AND legal_name = ? AND country = ?`, []any{im.ws, r["legal_name"], r["country"]}
+	case pkgMemberships:
+		q, args = `SELECT id FROM memberships WHERE workspace_id = ? AND user_id = ?`, []any{im.ws, vals["user_id"]}
+	case pkgFiles:
+		q, args = `SELECT id FROM files WHERE workspace_id = ? AND sha256 = ? AND name = ?`, []any{im.ws, r["sha256"], r["name"]}
+	default:
+		return 0, false, nil
+	}
+	var id int64
+	err := im.tx.queryRow(im.ctx, q+" ORDER BY id LIMIT 1", args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+func (im *importer) entity(e pkgEntity) error {
+	rows, err := im.rows(e.name)
+	if err != nil {
+		return err
+	}
+	c := im.count(e.name)
+	table := pkgTable(e.name)
+	types, err := im.columnTypes(table)
+	if err != nil {
+		return err
+	}
+	order := map[string]int{}
+	for i, x := range pkgEntities {
+		order[x.name] = i
+	}
+	self := order[e.name]
+	for _, r := range rows {
+		pkgID := asID(r[e.key])
+		if e.key != "" {
+			if _, ok, err := im.mapped(e.name, pkgID); err != nil {
+				return err
+			} else if ok {
+				c.Matched++
+				continue
+			}
+		}
+		vals := map[string]any{}
+		var later []deferredRef
+		refused := false
+		for col, v := range r {
+			if col == e.key && e.key != "" {
+				continue
+			}
+			typ, ok := types[col]
+			if !ok {
+				continue // a column this installation does not have
+			}
+			ent := e.refs[col]
+			if e.name == "facts" && col == "subject_id" {
+				ent = factSubjectEntity(fmt.Sprint(r["kind"]))
+			}
+			if ent != "" && v != nil && asID(v) != 0 {
+				local, ok, err := im.mapped(ent, asID(v))
+				if err != nil {
+					return err
+				}
+				switch {
+				case ok:
+					vals[col] = local
+				case order[ent] >= self:
+					vals[col] = nil
+					if e.name == "facts" {
+						vals[col] = int64(0) // a subject id has no foreign key and may not be empty
+					}
+					later = append(later, deferredRef{table: table, col: col, ent: ent, pkgID: asID(v)})
+				default:
+					refused = true
+				}
+				continue
+			}
+			cv, err := convert(v, typ)
+			if err != nil {
+				return fmt.Errorf("%s: %w", col, err)
+			}
+			vals[col] = cv
+		}
+		if refused {
+			c.Refused++
+			continue
+		}
+		if !e.noWS {
+			vals["workspace_id"] = im.ws
+		}
+		if e.name == pkgPeople {
+			vals["password_hash"] = ""
+			vals["created_at"] = im.tx.now
+		}
+		if e.name == pkgFiles {
+			b, ok := im.pkg.File(bundle.FileName(fmt.Sprint(r["sha256"])))
+			if !ok {
+				return tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused.missing"), "file", bundle.FileName(fmt.Sprint(r["sha256"])))
+			}
+			vals["data"] = b
+		}
+		if local, ok, err := im.match(e, r, vals); err != nil {
+			return err
+		} else if ok {
+			c.Matched++
+			if err := im.setMapped(e.name, pkgID, local); err != nil {
+				return err
+			}
+			continue
+		}
+		cols := make([]string, 0, len(vals))
+		args := make([]any, 0, len(vals))
+		for col, v := range vals {
+			cols = append(cols, col)
+			args = append(args, v)
+		}
+		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
+		if e.key == "" {
+			res, err := im.tx.exec(im.ctx, q+" ON CONFLICT DO NOTHING", args...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				c.Matched++
+			} else {
+				c.Created++
+			}
+			continue
+		}
+		local, err := im.tx.insert(im.ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		c.Created++
+		if err := im.setMapped(e.name, pkgID, local); err != nil {
+			return err
+		}
+		for _, d := range later {
+			d.local = local
+			im.deferred = append(im.deferred, d)
+		}
+	}
+	return nil
+}
+
+// reaggregate rewrites the KPI aggregates of every day the workspace's
+// imported facts fall on, so that `tandem kpi verify` passes.
+func (im *importer) reaggregate() error {
+	type key struct {
+		eng        int64
+		kind, day string
+	}
+	keys, err := scanAll(im.ctx, im.tx, func(s scanner, k *key) error { return s.Scan(&k.eng, &k.kind, &k.day) },
+		`SELECT DISTINCT engagement_id, kind, day FROM facts WHERE workspace_id = ? AND id IN
+		(SELECT local_id FROM package_imports WHERE workspace_id = ? AND source = ? AND entity = 'facts')`, im.ws, im.ws, im.source)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := recomputeDay(im.ctx, im.tx, im.ws, k.eng, k.kind, k.day); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// events appends the package's audit entries to the receiver's chain, each
+// as the data of an entry "package.imported_entry" about the local
+// engagement, then one "package.imported" entry per engagement.
+func (im *importer) events() error {
+	rows, err := im.rows(pkgEvents)
+	if err != nil {
+		return err
+	}
+	c := im.count(pkgEvents)
+	touched := map[int64]bool{}
+	for _, r := range rows {
+		seq := asID(r["seq"])
+		if _, ok, err := im.mapped(pkgEvents, seq); err != nil {
+			return err
+		} else if ok {
+			c.Matched++
+			continue
+		}
+		eng, ok, err := im.mapped("engagements", asID(r["entity_id"]))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			c.Refused++
+			continue
+		}
+		actor, _, err := im.mapped(pkgPeople, asID(r["actor_id"]))
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"source": im.source, "seq": seq, "at": r["at"], "actor": r["actor"], "action": r["action"],
+			"data": json.RawMessage(fmt.Sprint(r["data"]))}
+		if !json.Valid([]byte(fmt.Sprint(r["data"]))) {
+			data["data"] = r["data"]
+		}
+		if err := im.tx.recordIn(im.ctx, im.ws, actor, fmt.Sprint(r["actor"]), "package.imported_entry", "engagement", eng, data); err != nil {
+			return err
+		}
+		var local int64
+		if err := im.tx.queryRow(im.ctx, `SELECT seq FROM event_heads WHERE workspace_id = ?`, im.ws).Scan(&local); err != nil {
+			return err
+		}
+		c.Created++
+		touched[eng] = true
+		if err := im.setMapped(pkgEvents, seq, local); err != nil {
+			return err
+		}
+	}
+	for eng := range touched {
+		if err := im.tx.recordIn(im.ctx, im.ws, 0, "system", "package.imported", "engagement", eng,
+			map[string]any{"source": im.source, "fingerprint": im.pkg.Manifest.KeyFingerprint}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
