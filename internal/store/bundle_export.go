@@ -205,7 +205,17 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 		return ExportInfo{}, err
 	}
 	data[pkgWorkspace] = ws
-	// Dynamic entities: the memberships, then the people and files referred to.
+	// Dynamic entities: the memberships (every client-side one and those
+	// referred to), then the people and files referred to.
+	client, err := scanAll(ctx, s.db, func(sc scanner, id *int64) error { return sc.Scan(id) },
+		`SELECT id FROM memberships WHERE workspace_id = ? AND role IN (?, ?, ?)`,
+		p.WorkspaceID, tandem.RoleOwner, tandem.RoleManager, tandem.RoleViewer)
+	if err != nil {
+		return ExportInfo{}, err
+	}
+	for _, id := range client {
+		want[pkgMemberships][id] = true
+	}
 	mems, err := readByIDs(ctx, s.db, `SELECT id, user_id, role, partner_id, created_at FROM memberships WHERE workspace_id = ?`, p.WorkspaceID, want[pkgMemberships])
 	if err != nil {
 		return ExportInfo{}, err

@@ -19,7 +19,7 @@ import (
 
 // EntityCount is what an import did (or would do) with one entity's rows.
 type EntityCount struct {
-	Entity                     string
+	Entity                    string
 	Created, Matched, Refused int
 }
 
@@ -426,7 +426,7 @@ func (im *importer) entity(e pkgEntity) error {
 // imported facts fall on, so that `tandem kpi verify` passes.
 func (im *importer) reaggregate() error {
 	type key struct {
-		eng        int64
+		eng       int64
 		kind, day string
 	}
 	keys, err := scanAll(im.ctx, im.tx, func(s scanner, k *key) error { return s.Scan(&k.eng, &k.kind, &k.day) },
@@ -436,6 +436,9 @@ func (im *importer) reaggregate() error {
 		return err
 	}
 	for _, k := range keys {
+		if len(k.day) > 10 {
+			k.day = k.day[:10] // PostgreSQL's DATE read as text is a midnight time
+		}
 		if err := recomputeDay(im.ctx, im.tx, im.ws, k.eng, k.kind, k.day); err != nil {
 			return err
 		}

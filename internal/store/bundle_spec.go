@@ -58,7 +58,7 @@ var pkgEntities = []pkgEntity{
 	{name: "invoices", key: "id", scope: byEngagement, refs: map[string]string{"engagement_id": "engagements"}},
 	{name: "invoice_lines", key: "id", scope: byInvoice, refs: map[string]string{"invoice_id": "invoices"}},
 	{name: "credit_notes", key: "id", scope: byInvoice, refs: map[string]string{"invoice_id": "invoices", "created_by": pkgPeople}},
-	{name: "invoice_adjustments", key: "id", scope: byInvoice, refs: map[string]string{"invoice_id": "invoices", "released_into": "invoices", "created_by": pkgPeople}},
+	{name: "invoice_adjustments", key: "id", scope: byInvoice, refs: map[string]string{"invoice_id": "invoices", "released_into": "invoice_adjustments", "created_by": pkgPeople}},
 	{name: "invoice_disputes", key: "id", scope: byInvoice, refs: map[string]string{"invoice_id": "invoices", "opened_by": pkgPeople, "decided_by": pkgPeople}},
 	{name: "time_entries", key: "id", scope: byEngagement, refs: map[string]string{"engagement_id": "engagements", "membership_id": pkgMemberships, "user_id": pkgPeople, "decided_by": pkgPeople}},
 	{name: "ndas", key: "id", scope: "partner_id IN (SELECT partner_id FROM engagements WHERE id IN %s)", refs: map[string]string{"partner_id": pkgPartners, "membership_id": pkgMemberships}},
