@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/tandemhq/tandem/internal/bundle"
 )
@@ -61,6 +62,9 @@ func PackageContent(data []byte) (map[string][]map[string]any, error) {
 				}
 			}
 			list = append(list, n)
+		}
+		if e.key == "" { // link tables: in no particular order
+			sort.Slice(list, func(i, j int) bool { return fmt.Sprint(list[i]) < fmt.Sprint(list[j]) })
 		}
 		out[e.name] = list
 	}
