@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/bundle"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -143,7 +144,7 @@ type ExportInfo struct {
 // Contacts are exported unmasked: the package goes to the client.
 func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagementID int64, w io.Writer) (_ ExportInfo, err error) {
 	defer wrap(&err, "PackageStore.Export(%d)", engagementID)
-	if p.Role != tandem.RoleOwner {
+	if !access.Allows(p.Role, access.PackageExport) {
 		return ExportInfo{}, ErrPackageOwner
 	}
 	scope, set, arg := bundle.ScopeWorkspace, "(SELECT id FROM engagements WHERE workspace_id = ?)", p.WorkspaceID

@@ -28,6 +28,9 @@ var accessMatrix = map[string]string{
 	"GET /api/v1/engagements/{id}/requests/export/{format}":     "yyynns",
 	"GET /api/v1/engagements/{id}/scorecard/export/{format}":    "yyynns",
 	"GET /api/v1/audit/export/{format}":                         "ynynns",
+	// The handover package: the client's owner only.
+	"GET /engagements/{id}/package":        "ynnnns",
+	"GET /api/v1/engagements/{id}/package": "ynnnns",
 	// The monthly board pack: the client's owner and manager.
 	"GET /portfolio/board-pack": "yynnns",
 	// E-mail: every member chooses their own; an unsubscribe link needs

@@ -133,6 +133,7 @@ func (s *server) routeTable() []route {
 		{"GET /engagements/{id}/requests/export/{format}", access.ListsExport, s.exportRequests},
 		{"GET /engagements/{id}/scorecard/export/{format}", access.ListsExport, s.exportScorecard},
 		{"GET /audit/export/{format}", access.AuditRead, s.exportAudit},
+		{"GET /engagements/{id}/package", access.PackageExport, s.engagementPackage},
 
 		// People.
 		{"GET /members", access.MembersRead, s.memberList},
@@ -337,6 +338,7 @@ func (s *server) routeTable() []route {
 		{"GET /api/v1/engagements/{id}/requests/export/{format}", access.ListsExport, s.exportRequests},
 		{"GET /api/v1/engagements/{id}/scorecard/export/{format}", access.ListsExport, s.exportScorecard},
 		{"GET /api/v1/audit/export/{format}", access.AuditRead, s.exportAudit},
+		{"GET /api/v1/engagements/{id}/package", access.PackageExport, s.engagementPackage},
 		{"GET /api/v1/sales/accounts", access.SalesRead, s.apiSalesAccounts},
 		{"POST /api/v1/sales/accounts", access.SalesWrite, s.apiSalesAccountCreate},
 		{"GET /api/v1/sales/accounts/{id}", access.SalesRead, s.apiSalesAccountGet},
