@@ -3,7 +3,6 @@ package app
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -152,5 +151,22 @@ func tamper(t *testing.T, from, to, name string) {
 	if err := os.WriteFile(to, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_ = context.Background
+}
+
+func TestPackageFileArgument(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		file string
+		rest string
+	}{
+		{[]string{"p.zip", "--dry-run", "--data-dir", "d"}, "p.zip", "--dry-run --data-dir d"},
+		{[]string{"--data-dir", "d", "p.zip"}, "p.zip", "--data-dir d"},
+		{[]string{"--database=x", "--dry-run", "p.zip"}, "p.zip", "--database=x --dry-run"},
+		{[]string{"--dry-run"}, "", "--dry-run"},
+	} {
+		file, rest := packageFile(c.in)
+		if file != c.file || strings.Join(rest, " ") != c.rest {
+			t.Errorf("%q: %q %q", c.in, file, rest)
+		}
+	}
 }
