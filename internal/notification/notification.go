@@ -36,8 +36,8 @@ func (n *Notification) Read() bool { return !n.ReadAt.IsZero() }
 
 // Audience is who is told about something that happened on an engagement.
 type Audience struct {
-	Client  bool    // the client's deciders: the workspace's owners and managers
-	Partner bool    // the partner's people on the engagement: its managers and the agents assigned to it
+	Client  bool // the client's deciders: the workspace's owners and managers
+	Partner bool // the partner's people on the engagement: its managers and the agents assigned to it
 	// PartnerManagers is the partner's managers only, for what agents do
 	// not see (invoices and money).
 	PartnerManagers bool
