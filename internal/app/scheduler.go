@@ -32,6 +32,10 @@ import (
 //   - sweep.sales_claims, every minute: claims of paid results whose
 //     acceptance window ended unanswered are accepted (ClaimStore.SweepExpired;
 //     each claim once, whichever instance gets there first);
+//   - sweep.action_items, every minute: the owner of a meeting's action item
+//     that became overdue (its due date passed in the workspace's time zone)
+//     is told once (MeetingStore.SweepOverdueActions; a guarded UPDATE marks
+//     it alerted, so two instances alert once);
 //   - kpi.evaluation, every hour: the daily KPI evaluation and its alerts
 //     (AlertStore.EvaluateDue) of the workspaces for which 02:00 in their
 //     own time zone fell in the past hour — so each workspace is evaluated
@@ -94,6 +98,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "sweep.sales_claims", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
 			return db.Claims().SweepExpired(ctx, now)
+		}},
+		{name: "sweep.action_items", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
+			return db.Meetings.SweepOverdueActions(ctx, now)
 		}},
 		{name: "kpi.evaluation", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Alerts.EvaluateDue(ctx, slot.Add(-set.evaluation), slot)

@@ -40,6 +40,9 @@ func (it Item) Key() string {
 	case SourceManual, SourceCarried:
 		return "i" + strconv.FormatInt(it.ID, 10)
 	}
+	if it.RecordID == 0 { // a KPI: named by its title
+		return string(it.Source) + ":" + it.Title
+	}
 	return string(it.Source) + ":" + strconv.FormatInt(it.RecordID, 10)
 }
 
@@ -136,9 +139,10 @@ type ActionItem struct {
 	OwnerName       string
 	OwnerPartner    bool // the owner is a partner's person
 	Due             tandem.Date
-	Link            string // optional: a URL or a record's page
-	Topic           string // weekly consultation: the topic
-	Tool            string // weekly consultation: the tool recommended
+	DueEnd          time.Time // the end of the due date in the workspace's zone (filled by the store)
+	Link            string    // optional: a URL or a record's page
+	Topic           string    // weekly consultation: the topic
+	Tool            string    // weekly consultation: the tool recommended
 	DoneAt          time.Time
 	AlertedAt       time.Time
 	CreatedAt       time.Time

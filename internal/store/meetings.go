@@ -516,8 +516,8 @@ func saveNote(ctx context.Context, tx *Tx, meetingID int64, it governance.Item, 
 		return tx.execOne(ctx, tandem.ErrNotFound, `UPDATE meeting_items SET notes = ?, reached = ? WHERE meeting_id = ? AND id = ?`,
 			it.Notes, boolInt(it.Reached), meetingID, it.ID)
 	}
-	n, err := tx.changed(ctx, `UPDATE meeting_items SET notes = ?, reached = ? WHERE meeting_id = ? AND source = ? AND record_id = ?`,
-		it.Notes, boolInt(it.Reached), meetingID, string(it.Source), it.RecordID)
+	n, err := tx.changed(ctx, `UPDATE meeting_items SET notes = ?, reached = ? WHERE meeting_id = ? AND source = ? AND record_id = ?
+		AND (record_id <> 0 OR title = ?)`, it.Notes, boolInt(it.Reached), meetingID, string(it.Source), it.RecordID, it.Title)
 	if err != nil || n > 0 {
 		return err
 	}
@@ -753,7 +753,19 @@ func (s *MeetingStore) Actions(ctx context.Context, p tandem.Principal, f Action
 	if f.Open {
 		w.add("a.done_at IS NULL")
 	}
-	return scanAll(ctx, s.db, scanAction, `SELECT `+actionCols+actionFrom+w.String()+` ORDER BY a.due_on, a.id`, w.args...)
+	as, err := scanAll(ctx, s.db, scanAction, `SELECT `+actionCols+actionFrom+w.String()+` ORDER BY a.due_on, a.id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range as {
+		d := as[i].Due.Time()
+		as[i].DueEnd = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1).UTC()
+	}
+	return as, nil
 }
 
 // CompleteAction marks action item id done: its owner, or the people who
