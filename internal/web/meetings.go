@@ -139,7 +139,7 @@ func occurrenceRow(l *i18n.Localizer, o governance.Occurrence) views.OccurrenceR
 func actionRow(l *i18n.Localizer, p tandem.Principal, a governance.ActionItem, now time.Time) views.ActionRow {
 	due := a.Due.Time()
 	row := views.ActionRow{ID: a.ID, Title: a.Title, Owner: a.OwnerName, Link: a.Link,
-		Due: l.Date(time.Date(due.Year(), due.Month(), due.Day(), 12, 0, 0, 0, l.Location())),
+		Due:     l.Date(time.Date(due.Year(), due.Month(), due.Day(), 12, 0, 0, 0, l.Location())),
 		Meeting: (meetingPath(a.EngagementID, a.MeetingID)), Topic: a.Topic, Tool: a.Tool, Done: !a.Open()}
 	row.Overdue = a.Overdue(now, l.Location())
 	if a.Open() && (a.OwnerID == p.UserID || access.Allows(p.Role, access.MeetingsMinutes)) && access.Allows(p.Role, access.ActionsDone) {
@@ -684,12 +684,12 @@ func (s *server) writeAPIMeeting(w http.ResponseWriter, r *http.Request, eid, id
 	}
 	out := struct {
 		apiOccurrence
-		ChairID   int64           `json:"chair_id"`
-		Powers    string          `json:"powers"`
-		Agenda    []apiAgendaItem `json:"agenda"`
-		Attended  []int64         `json:"attended"`
-		Decisions []apiMeetingDecision   `json:"decisions"`
-		Actions   []apiAction     `json:"actions"`
+		ChairID   int64                `json:"chair_id"`
+		Powers    string               `json:"powers"`
+		Agenda    []apiAgendaItem      `json:"agenda"`
+		Attended  []int64              `json:"attended"`
+		Decisions []apiMeetingDecision `json:"decisions"`
+		Actions   []apiAction          `json:"actions"`
 	}{apiOccurrence: toAPIOccurrence(a.Occurrence), ChairID: a.Occurrence.ChairID, Powers: a.Powers, Agenda: []apiAgendaItem{},
 		Attended: append([]int64{}, a.Attended...), Decisions: []apiMeetingDecision{}, Actions: []apiAction{}}
 	for _, it := range a.Items {
