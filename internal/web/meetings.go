@@ -501,6 +501,13 @@ func (s *server) feedCalendar(f *store.Feed) ical.Calendar {
 
 // The JSON API.
 
+// apiMeetingHealth is the cadence's health on the portfolio.
+type apiMeetingHealth struct {
+	Due      int  `json:"due"`
+	Held     int  `json:"held"`
+	Drifting bool `json:"drifting"`
+}
+
 type apiSeries struct {
 	ID           int64       `json:"id"`
 	EngagementID int64       `json:"engagement_id"`

@@ -147,6 +147,26 @@ func TestMeetingsScriptedWeek(t *testing.T) {
 				t.Fatalf("second agenda page: %d", r.status)
 			}
 
+			// The cadence's health on the portfolio: the check-in and the
+			// monthly review of 2 March were due, the check-in was held.
+			pf := decode[struct {
+				Items []struct {
+					EngagementID int64 `json:"engagement_id"`
+					Meetings     *struct {
+						Due, Held int
+						Drifting  bool
+					} `json:"meetings"`
+				}
+			}](t, manager.api("GET", "/api/v1/portfolio", mTok, ""))
+			for _, it := range pf.Items {
+				if it.EngagementID == f.A1 && (it.Meetings == nil || it.Meetings.Due != 2 || it.Meetings.Held != 1 || !it.Meetings.Drifting) {
+					t.Errorf("portfolio meetings of A1: %+v", it.Meetings)
+				}
+			}
+			if r := manager.get("/portfolio"); !strings.Contains(r.body, "1 of 2 held") {
+				t.Errorf("portfolio page without the cadence's health: %d", r.status)
+			}
+
 			// Partner B reaches none of it.
 			if r := partnerB.get(a1 + "/meetings"); r.status != 404 {
 				t.Errorf("partner B's meetings page: %d", r.status)
