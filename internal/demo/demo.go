@@ -325,6 +325,9 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 	if err := invoices(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
+	if err := addMeetings(ctx, db, clk, ids); err != nil {
+		return nil, err
+	}
 	if err := addActivity(ctx, db, ids); err != nil {
 		return nil, err
 	}
