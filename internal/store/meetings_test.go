@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -205,6 +206,65 @@ func TestMeetingsSeriesMinutesAndActions(t *testing.T) {
 			must(db.Meetings.RevokeFeed(ctx, f.VendorManager))
 			_, err = db.Meetings.FeedOf(ctx, tok2)
 			code(err, tandem.ENotFound)
+		})
+	}
+}
+
+// Two instances sweeping at the same time alert the owner of an overdue
+// action item once.
+func TestMeetingsOverdueSweepOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			clock := storetest.NewClock(inMarch(2, 9, 0))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, nil)
+			if _, err := db.Meetings.PlanFromCadence(ctx, f.Manager, f.A1); err != nil {
+				t.Fatal(err)
+			}
+			os, err := db.Meetings.Occurrences(ctx, f.Manager, store.OccurrenceFilter{EngagementID: f.A1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 3; i++ {
+				a := &governance.ActionItem{Title: "Item", OwnerID: f.VendorAgent.UserID, Due: date(t, "2026-03-03")}
+				if err := db.Meetings.AddAction(ctx, f.Manager, f.A1, os[0].ID, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var wg sync.WaitGroup
+			counts := make([]int, 4)
+			for i := range counts {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					n, err := db.Meetings.SweepOverdueActions(ctx, inMarch(4, 9, 0))
+					if err != nil {
+						t.Error(err)
+					}
+					counts[i] = n
+				}()
+			}
+			wg.Wait()
+			total := 0
+			for _, n := range counts {
+				total += n
+			}
+			ns, _, err := db.Notifications.List(ctx, f.VendorAgent, true, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerts := 0
+			for _, x := range ns {
+				if x.Kind == "action.overdue" {
+					alerts++
+				}
+			}
+			if total != 3 || alerts != 3 {
+				t.Errorf("swept %v (total %d), %d alerts; want 3", counts, total, alerts)
+			}
 		})
 	}
 }
