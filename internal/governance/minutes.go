@@ -19,6 +19,9 @@ const (
 	SourceManual  Source = "manual"  // a person added it
 	SourceCarried Source = "carried" // not reached at the previous occurrence
 	SourceAction  Source = "action"  // an open action item
+	// SourceAmendment is an amendment of the terms proposed and not yet
+	// decided (RecordID: its number within the engagement).
+	SourceAmendment Source = "amendment"
 )
 
 // Item is one item of an occurrence's agenda.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/governance"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store"
@@ -13,8 +14,9 @@ import (
 // AgendaKinds are the kinds of what waits that the agenda of a meeting
 // lists by itself: KPIs off track or at risk, overdue or returned work,
 // unanswered notices, SLA clocks run out, open proposals and risk
-// warnings, and disputed or pending sales claims. (Open action items are
-// listed from the minutes, as governance.SourceAction.)
+// warnings, and disputed or pending sales claims. (Pending amendments of
+// the terms and open action items are added by generate, as
+// governance.SourceAmendment and SourceAction.)
 var AgendaKinds = []Kind{KindOffTrack, KindAtRisk, KindOverdue, KindReturned, KindNotice, KindRequestBreached, KindProposal,
 	KindDisputed, KindClaim}
 
@@ -75,6 +77,15 @@ func generate(ctx context.Context, db *store.DB, p tandem.Principal, m *store.Mi
 				title = w.KPI.Name
 			}
 			out = append(out, governance.Item{Source: governance.Source(w.Kind), RecordID: w.RecordID, Title: title})
+		}
+	}
+	ams, err := db.Contracts.Amendments(ctx, p, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range ams {
+		if x.Status == contract.AmendmentProposed {
+			out = append(out, governance.Item{Source: governance.SourceAmendment, RecordID: int64(x.Number), Title: x.Reason})
 		}
 	}
 	for _, x := range m.Open {

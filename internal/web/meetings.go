@@ -275,7 +275,7 @@ func (s *server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 // agendaWhat names where an agenda item comes from.
 func agendaWhat(l *i18n.Localizer, src governance.Source) string {
 	switch src {
-	case governance.SourceManual, governance.SourceCarried, governance.SourceAction:
+	case governance.SourceManual, governance.SourceCarried, governance.SourceAction, governance.SourceAmendment:
 		return l.T("meetings.source." + string(src))
 	}
 	return l.T(string(portfolio.Kind(src).Key()))
@@ -284,6 +284,9 @@ func agendaWhat(l *i18n.Localizer, src governance.Source) string {
 // agendaLink is the page of what an agenda item is about.
 func agendaLink(engagementID int64, it governance.Item) string {
 	e := recordPath("/engagements", engagementID)
+	if it.Source == governance.SourceAmendment {
+		return e + "/amendments"
+	}
 	switch portfolio.Kind(it.Source) {
 	case portfolio.KindNotice:
 		return fmt.Sprintf("%s/notices#notice-%d", e, it.RecordID)
