@@ -63,7 +63,7 @@ var surveyComments = [6]string{
 	"Clear and on time. Keep proposing new segments.",
 }
 
-func governance(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
+func addGovernance(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
 	ws, err := db.Accounts.Workspace(ctx, ids.workspace)
 	if err != nil {
 		return err

@@ -76,6 +76,15 @@ func readWaiting(ctx context.Context, db *store.DB, p tandem.Principal, it *Item
 			add(ClaimWaits(c, now))
 		}
 	}
+	if access.Allows(p.Role, access.MeetingsRead) {
+		as, err := db.Meetings.Actions(ctx, p, store.ActionFilter{EngagementID: e.ID, Open: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			add(ActionWaits(a))
+		}
+	}
 	for i := range ws {
 		ws[i].EngagementTitle = e.Title
 	}

@@ -50,6 +50,7 @@ type DB struct {
 	Work          *WorkStore
 	Requests      *RequestStore
 	Notices       *NoticeStore
+	Meetings      *MeetingStore
 	Proposals     *ProposalStore
 	Reports       *ReportStore
 	Notifications *NotificationStore
@@ -107,6 +108,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Work = &WorkStore{db}
 	db.Requests = &RequestStore{db}
 	db.Notices = &NoticeStore{db}
+	db.Meetings = &MeetingStore{db}
 	db.Proposals, db.Reports, db.Notifications = &ProposalStore{db}, &ReportStore{db}, &NotificationStore{db}
 	db.KPI = newKPIStore(ctx, db)
 	// Aggregates recorded before migration 0009 get their weekly rollup

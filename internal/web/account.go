@@ -34,6 +34,10 @@ func (s *server) showAccount(w http.ResponseWriter, r *http.Request, d views.Acc
 		if d.Tokens, err = s.db.Accounts.Tokens(r.Context(), st.principal); err != nil {
 			return err
 		}
+		d.CanCalendar = true
+		if d.CalendarActive, err = s.db.Meetings.FeedExists(r.Context(), st.principal); err != nil {
+			return err
+		}
 	}
 	s.render(w, r, status, views.Account(s.nav(r, st.loc.T("nav.account"), ""), d))
 	return nil

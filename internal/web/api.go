@@ -172,6 +172,13 @@ type apiMe struct {
 	MembershipID int64  `json:"membership_id"`
 	Role         string `json:"role"`
 	PartnerID    *int64 `json:"partner_id"`
+	// CalendarFeed says whether the person has a calendar feed address; the
+	// address itself is shown once, by POST /api/v1/me/calendar-feed (only
+	// its digest is kept).
+	CalendarFeed struct {
+		Active     bool   `json:"active"`
+		Regenerate string `json:"regenerate"`
+	} `json:"calendar_feed"`
 }
 
 func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
@@ -185,6 +192,11 @@ func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	if p.PartnerID != 0 {
 		me.PartnerID = &p.PartnerID
 	}
+	var err error
+	if me.CalendarFeed.Active, err = s.db.Meetings.FeedExists(r.Context(), p); err != nil {
+		return err
+	}
+	me.CalendarFeed.Regenerate = "/api/v1/me/calendar-feed"
 	writeJSON(w, http.StatusOK, me)
 	return nil
 }

@@ -182,6 +182,13 @@ func homeItem(l *i18n.Localizer, x portfolio.Waiting, defs []contract.MetricDef,
 		} else {
 			it.When = l.T("attention.disputed_on", "date", l.Date(x.Since))
 		}
+	case portfolio.KindAction:
+		it.Link = meetingPath(x.EngagementID, x.RecordID)
+		if x.Due.Before(now) {
+			it.When = l.T("attention.overdue_since", "date", l.Date(x.Due.Add(-time.Second)))
+		} else {
+			it.When = l.T("attention.due", "date", l.Date(x.Due.Add(-time.Second)))
+		}
 	case portfolio.KindOffTrack, portfolio.KindAtRisk:
 		it.Link = scorecardURL(x.EngagementID, period)
 		it.Title = kpiName(l, defs, x.KPI)
