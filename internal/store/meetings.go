@@ -860,8 +860,21 @@ func (s *MeetingStore) FeedExists(ctx context.Context, p tandem.Principal) (_ bo
 	return n > 0, err
 }
 
+// FeedToken returns p's calendar feed token in the workspace, "" when p
+// has none. The token is kept (a feed address is a read-only capability a
+// person copies into a calendar application more than once, as calendar
+// services show theirs); the feed is looked up by its digest.
+func (s *MeetingStore) FeedToken(ctx context.Context, p tandem.Principal) (_ string, err error) {
+	defer wrap(&err, "MeetingStore.FeedToken")
+	ts, err := scanAll(ctx, s.db, scanString, `SELECT token FROM calendar_feeds WHERE workspace_id = ? AND user_id = ?`, p.WorkspaceID, p.UserID)
+	if err != nil || len(ts) == 0 {
+		return "", err
+	}
+	return ts[0], nil
+}
+
 // RegenerateFeed gives p a new secret calendar feed token (the old one
-// stops working) and returns it; only its digest is stored. Any member.
+// stops working) and returns it. Any member.
 func (s *MeetingStore) RegenerateFeed(ctx context.Context, p tandem.Principal) (token string, err error) {
 	defer wrap(&err, "MeetingStore.RegenerateFeed")
 	if err := access.Can(p, access.Member); err != nil {
@@ -872,8 +885,8 @@ func (s *MeetingStore) RegenerateFeed(ctx context.Context, p tandem.Principal) (
 		if _, err := tx.exec(ctx, `DELETE FROM calendar_feeds WHERE workspace_id = ? AND user_id = ?`, p.WorkspaceID, p.UserID); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO calendar_feeds (workspace_id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)`,
-			p.WorkspaceID, p.UserID, account.Digest(token), tx.now); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO calendar_feeds (workspace_id, user_id, token_hash, token, created_at) VALUES (?, ?, ?, ?, ?)`,
+			p.WorkspaceID, p.UserID, account.Digest(token), token, tx.now); err != nil {
 			return err
 		}
 		return tx.record(ctx, p, "calendar.regenerated", "user", p.UserID, nil)

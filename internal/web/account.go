@@ -35,8 +35,12 @@ func (s *server) showAccount(w http.ResponseWriter, r *http.Request, d views.Acc
 			return err
 		}
 		d.CanCalendar = true
-		if d.CalendarActive, err = s.db.Meetings.FeedExists(r.Context(), st.principal); err != nil {
+		tok, err := s.db.Meetings.FeedToken(r.Context(), st.principal)
+		if err != nil {
 			return err
+		}
+		if d.CalendarActive = tok != ""; d.CalendarActive && d.NewCalendarURL == "" {
+			d.CalendarURL = s.calendarURL(tok)
 		}
 	}
 	s.render(w, r, status, views.Account(s.nav(r, st.loc.T("nav.account"), ""), d))

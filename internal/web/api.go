@@ -172,11 +172,11 @@ type apiMe struct {
 	MembershipID int64  `json:"membership_id"`
 	Role         string `json:"role"`
 	PartnerID    *int64 `json:"partner_id"`
-	// CalendarFeed says whether the person has a calendar feed address; the
-	// address itself is shown once, by POST /api/v1/me/calendar-feed (only
-	// its digest is kept).
+	// CalendarFeed is the person's calendar feed address ("" when none);
+	// POST /api/v1/me/calendar-feed makes a new one, …/revoke removes it.
 	CalendarFeed struct {
 		Active     bool   `json:"active"`
+		URL        string `json:"url"`
 		Regenerate string `json:"regenerate"`
 	} `json:"calendar_feed"`
 }
@@ -193,8 +193,12 @@ func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
 		me.PartnerID = &p.PartnerID
 	}
 	var err error
-	if me.CalendarFeed.Active, err = s.db.Meetings.FeedExists(r.Context(), p); err != nil {
+	tok, err := s.db.Meetings.FeedToken(r.Context(), p)
+	if err != nil {
 		return err
+	}
+	if me.CalendarFeed.Active = tok != ""; me.CalendarFeed.Active {
+		me.CalendarFeed.URL = s.calendarURL(tok)
 	}
 	me.CalendarFeed.Regenerate = "/api/v1/me/calendar-feed"
 	writeJSON(w, http.StatusOK, me)

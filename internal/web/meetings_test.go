@@ -211,10 +211,13 @@ func TestCalendarFeedParsedByICALJS(t *testing.T) {
 		t.Fatalf("feed: %d %s", r.status, r.body)
 	}
 	me := decode[struct {
-		CalendarFeed struct{ Active bool } `json:"calendar_feed"`
+		CalendarFeed struct {
+			Active bool
+			URL    string
+		} `json:"calendar_feed"`
 	}](t, vm.api("GET", "/api/v1/me", tok, ""))
-	if !me.CalendarFeed.Active {
-		t.Error("/api/v1/me: no active feed")
+	if !me.CalendarFeed.Active || me.CalendarFeed.URL != feedURL {
+		t.Errorf("/api/v1/me: feed %+v, want %s", me.CalendarFeed, feedURL)
 	}
 	feedPath := feedURL[strings.Index(feedURL, "/calendar/"):]
 	read := func() icalParsed {

@@ -97,6 +97,7 @@ CREATE TABLE calendar_feeds (
     workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
     user_id      BIGINT NOT NULL REFERENCES users(id),
     token_hash   TEXT NOT NULL UNIQUE,
+    token        TEXT NOT NULL DEFAULT '',
     created_at   TIMESTAMPTZ NOT NULL,
     UNIQUE (workspace_id, user_id)
 );
