@@ -14,11 +14,12 @@ import (
 // AgendaKinds are the kinds of what waits that the agenda of a meeting
 // lists by itself: KPIs off track or at risk, overdue or returned work,
 // unanswered notices, SLA clocks run out, open proposals and risk
-// warnings, and disputed or pending sales claims. (Pending amendments of
+// warnings, disputed or pending sales claims and disputed invoice lines.
+// (Pending amendments of
 // the terms and open action items are added by generate, as
 // governance.SourceAmendment and SourceAction.)
 var AgendaKinds = []Kind{KindOffTrack, KindAtRisk, KindOverdue, KindReturned, KindNotice, KindRequestBreached, KindProposal,
-	KindDisputed, KindClaim}
+	KindDisputed, KindClaim, KindInvoiceDispute}
 
 // Agenda is an occurrence's minutes with the agenda as it stands: while the
 // minutes are open, what waits on the engagement now and every open action

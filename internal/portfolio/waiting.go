@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
 )
@@ -37,13 +38,14 @@ const (
 	KindOffTrack        Kind = "kpi_off_track"        // a KPI of the current period is off track
 	KindAtRisk          Kind = "kpi_at_risk"          // a KPI of the current period is at risk
 	KindAction          Kind = "action_item"          // a meeting's action item waits for its owner, on either side
+	KindInvoiceDispute  Kind = "invoice_dispute"      // an invoice line the partner disputed awaits the client's decision
 )
 
 // Kinds lists every kind, most pressing first.
 // What has gone wrong comes first (a clock run out, a KPI off track, work
 // overdue), then what runs out soon, then what waits for a decision.
 var Kinds = []Kind{KindRequestBreached, KindOffTrack, KindOverdue, KindRequestAtRisk, KindNotice, KindSubmission,
-	KindValue, KindClaim, KindProposal, KindAction, KindReturned, KindDisputed, KindDue, KindAtRisk}
+	KindValue, KindClaim, KindInvoiceDispute, KindProposal, KindAction, KindReturned, KindDisputed, KindDue, KindAtRisk}
 
 // Policy numbers of what counts as waiting.
 const (
@@ -68,6 +70,7 @@ type Waiting struct {
 	RecordID int64
 	Title    string       // what, as people named it (empty for a value: see Metric)
 	Metric   string       // KindValue: the metric's key, named by the reader's page
+	Period   string       // KindInvoiceDispute: the invoice's period label ("2026-11"), named by the reader's page
 	KPI      contract.KPI // KindOffTrack, KindAtRisk
 	Since    time.Time    // when it started waiting
 	Due      time.Time    // when it must be done; zero when nothing is due
@@ -107,7 +110,7 @@ func Acts(role tandem.Role, k Kind) bool {
 	switch role {
 	case tandem.RoleOwner, tandem.RoleManager:
 		switch k {
-		case KindNotice, KindSubmission, KindValue, KindClaim, KindProposal, KindRequestBreached, KindRequestAtRisk:
+		case KindNotice, KindSubmission, KindValue, KindClaim, KindInvoiceDispute, KindProposal, KindRequestBreached, KindRequestAtRisk:
 			return true
 		}
 	case tandem.RoleVendorManager:
@@ -294,6 +297,13 @@ func ClaimWaits(c sales.Claim, now time.Time) (Waiting, bool) {
 		return Waiting{}, false
 	}
 	return w, true
+}
+
+// InvoiceDisputeWaits: a disputed invoice line awaits the client's
+// decision (the invoice cannot be approved while it is open).
+func InvoiceDisputeWaits(engagementID int64, d store.OpenDispute) (Waiting, bool) {
+	return Waiting{Kind: KindInvoiceDispute, EngagementID: engagementID, RecordID: d.ID, Title: d.Reason, Period: d.PeriodLabel,
+		Since: d.OpenedAt}, true
 }
 
 // ProposalWaits: an open proposal awaits the client's decision.

@@ -85,6 +85,15 @@ func readWaiting(ctx context.Context, db *store.DB, p tandem.Principal, it *Item
 			add(ActionWaits(a))
 		}
 	}
+	if access.Allows(p.Role, access.InvoicesRead) {
+		ds, err := db.Invoices().OpenDisputes(ctx, p, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			add(InvoiceDisputeWaits(e.ID, d))
+		}
+	}
 	for i := range ws {
 		ws[i].EngagementTitle = e.Title
 	}

@@ -175,7 +175,7 @@ func TestWaitingForRoles(t *testing.T) {
 	}
 	// Every kind has a rank, a name and a count in every language (the
 	// catalogue test checks the keys exist).
-	if len(portfolio.Kinds) != 14 {
+	if len(portfolio.Kinds) != 15 {
 		t.Errorf("kinds: %v", portfolio.Kinds)
 	}
 }

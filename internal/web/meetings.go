@@ -300,6 +300,8 @@ func agendaLink(engagementID int64, it governance.Item) string {
 		return e + "/scorecard"
 	case portfolio.KindClaim, portfolio.KindDisputed:
 		return e + "/sales/claims"
+	case portfolio.KindInvoiceDispute:
+		return e + "/invoices"
 	}
 	return ""
 }
