@@ -125,7 +125,37 @@ func addPast(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
 	if err != nil {
 		return err
 	}
-	return a.past()
+	// What the earlier months told people they have read since: each
+	// notification written here is read an hour after it arrived.
+	before := map[string]int64{}
+	for email, p := range a.as {
+		ns, _, err := db.Notifications.List(ctx, p, true, 1)
+		if err != nil {
+			return err
+		}
+		if len(ns) > 0 {
+			before[email] = ns[0].ID
+		}
+	}
+	if err := a.past(); err != nil {
+		return err
+	}
+	for email, p := range a.as {
+		ns, _, err := db.Notifications.List(ctx, p, false, 100000)
+		if err != nil {
+			return err
+		}
+		for i := len(ns) - 1; i >= 0; i-- {
+			if ns[i].ID <= before[email] {
+				continue
+			}
+			clk.Set(ns[i].CreatedAt.Add(time.Hour))
+			if err := db.Notifications.MarkRead(ctx, p, ns[i].ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (a *activity) past() error {
