@@ -321,6 +321,9 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 		if err := addHistory(ctx, db, clk, ids, start, rows, byAgent); err != nil {
 			return nil, err
 		}
+		if err := addPast(ctx, db, clk, ids); err != nil {
+			return nil, err
+		}
 	}
 	if err := invoices(ctx, db, clk, ids); err != nil {
 		return nil, err
