@@ -148,18 +148,19 @@ func (s *server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 		if !ok {
 			return tandem.ErrUnauthorized
 		}
-		p, err := s.db.Accounts.PrincipalByToken(ctx, strings.TrimSpace(tok))
+		id, err := s.db.Accounts.IdentifyToken(ctx, strings.TrimSpace(tok))
 		if err != nil {
 			return err
 		}
-		st.principal, st.member = p, true
-		return s.loadWorkspace(ctx, st)
+		st.principal, st.member, st.workspace = id.Principal, id.Member, id.Workspace
+		return nil
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	se, u, err := s.db.Accounts.Session(ctx, c.Value, s.opts.SessionIdle)
+	// One statement: the session, its user, membership and workspace.
+	id, err := s.db.Accounts.Identify(ctx, c.Value, s.opts.SessionIdle)
 	if tandem.ErrorCode(err) == tandem.EUnauthorized {
 		s.clearCookie(w, sessionCookie)
 		return nil
@@ -167,24 +168,29 @@ func (s *server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 	if err != nil {
 		return err
 	}
+	se, u := id.Session, id.User
 	st.user, st.session, st.secret = u, se, c.Value
-	if se.WorkspaceID == 0 {
-		// Pick the first workspace for someone who has not chosen yet.
-		ms, err := s.db.Accounts.MembershipsOf(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			return nil
-		}
-		if err := s.db.Accounts.SetSessionWorkspace(ctx, se.ID, u.ID, ms[0].WorkspaceID); err != nil {
-			return err
-		}
-		se.WorkspaceID = ms[0].WorkspaceID
+	if se.WorkspaceID != 0 {
+		// No membership: it was removed, and the person is signed in
+		// without a workspace.
+		st.principal, st.member, st.workspace = id.Principal, id.Member, id.Workspace
+		return nil
 	}
+	// Pick the first workspace for someone who has not chosen yet.
+	ms, err := s.db.Accounts.MembershipsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	if err := s.db.Accounts.SetSessionWorkspace(ctx, se.ID, u.ID, ms[0].WorkspaceID); err != nil {
+		return err
+	}
+	se.WorkspaceID = ms[0].WorkspaceID
 	p, err := s.db.Accounts.Principal(ctx, u.ID, se.WorkspaceID)
 	if tandem.ErrorCode(err) == tandem.ENotFound {
-		return nil // the membership was removed; the person is signed in without a workspace
+		return nil
 	}
 	if err != nil {
 		return err
