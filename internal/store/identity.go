@@ -20,6 +20,9 @@ type Identity struct {
 	Principal tandem.Principal
 	Member    bool
 	Workspace *account.Workspace
+	// Unread counts the person's unread notifications in the workspace,
+	// for the bell of every page (sessions only).
+	Unread int
 }
 
 // identityMember are the membership and workspace columns of an identity,
@@ -51,7 +54,8 @@ func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Du
 	var role string
 	id := &Identity{Session: &se, User: &u}
 	err = s.db.queryRow(ctx, `SELECT s.id, s.user_id, s.workspace_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip,
-		u.id, u.email, u.name, u.lang, u.created_at, `+identityMember+`
+		u.id, u.email, u.name, u.lang, u.created_at, `+identityMember+`,
+		(SELECT COUNT(*) FROM notifications n WHERE n.user_id = s.user_id AND n.workspace_id = s.workspace_id AND n.read_at IS NULL)
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.workspace_id
 		LEFT JOIN workspaces w ON w.id = m.workspace_id
@@ -59,7 +63,7 @@ func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Du
 		Scan(&se.ID, &se.UserID, &se.WorkspaceID, &se.CreatedAt, &se.LastSeenAt, &se.ExpiresAt, &se.UserAgent, &se.IP,
 			&u.ID, &u.Email, &u.Name, &u.Lang, &u.CreatedAt,
 			&id.Principal.MembershipID, &role, &id.Principal.PartnerID,
-			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt})
+			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt}, &id.Unread)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tandem.ErrUnauthorized
 	}
@@ -87,6 +91,9 @@ func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Du
 	}
 	id.Principal.UserID, id.Principal.UserName, id.Principal.Email, id.Principal.Lang = u.ID, u.Name, u.Email, string(u.Lang)
 	id.scanMember(&role, &ws)
+	if !id.Member {
+		id.Unread = 0
+	}
 	return id, nil
 }
 

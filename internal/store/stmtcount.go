@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
-	"sync/atomic"
+	"slices"
+	"strings"
+	"sync"
 )
 
 // Counting SQL statements. A test opens the store with
@@ -15,13 +17,25 @@ import (
 type counterKey struct{}
 
 // StatementCounter counts the SQL statements run under one context.
-type StatementCounter struct{ n atomic.Int64 }
+type StatementCounter struct {
+	mu    sync.Mutex
+	texts []string
+}
 
 // N is the number of statements counted so far.
-func (c *StatementCounter) N() int { return int(c.n.Load()) }
+func (c *StatementCounter) N() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.texts)
+}
 
-// Reset sets the count back to zero.
-func (c *StatementCounter) Reset() { c.n.Store(0) }
+// Texts are the statements counted so far, in order, each shortened to
+// its first line.
+func (c *StatementCounter) Texts() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.texts)
+}
 
 // WithStatementCounter returns ctx carrying a new counter: statements the
 // store runs under the returned context (or one derived from it) are
@@ -32,11 +46,14 @@ func WithStatementCounter(ctx context.Context) (context.Context, *StatementCount
 }
 
 // counted adds one statement to ctx's counter, when counting is on.
-func (db *DB) counted(ctx context.Context) {
+func (db *DB) counted(ctx context.Context, q string) {
 	if !db.countStmts {
 		return
 	}
 	if c, ok := ctx.Value(counterKey{}).(*StatementCounter); ok {
-		c.n.Add(1)
+		q, _, _ = strings.Cut(strings.TrimSpace(q), "\n")
+		c.mu.Lock()
+		c.texts = append(c.texts, q)
+		c.mu.Unlock()
 	}
 }

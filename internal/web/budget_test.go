@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,9 @@ func TestStatementBudget(t *testing.T) {
 			h.ServeHTTP(w, r.WithContext(c))
 			if w.Code != http.StatusOK {
 				t.Fatalf("%s: status %d", pg.path, w.Code)
+			}
+			if i == 1 && testing.Verbose() {
+				t.Logf("%s:\n  %s", pg.name, strings.Join(cnt.Texts(), "\n  "))
 			}
 			got := counts[pg.name]
 			got[i] = cnt.N()

@@ -37,6 +37,8 @@ type reqState struct {
 	member    bool // principal is set
 	workspace *account.Workspace
 	loc       *i18n.Localizer
+	unread    int     // unread notifications, read with the identity
+	hasUnread bool    // unread is known
 	flash     string  // a success message left by the action before, localized
 	srv       *server // the server answering, for the feedback of the request
 }
@@ -174,6 +176,7 @@ func (s *server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 		// No membership: it was removed, and the person is signed in
 		// without a workspace.
 		st.principal, st.member, st.workspace = id.Principal, id.Member, id.Workspace
+		st.unread, st.hasUnread = id.Unread, true
 		return nil
 	}
 	// Pick the first workspace for someone who has not chosen yet.
