@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -113,6 +114,11 @@ func (s *server) handle(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		st.route = rt.pattern
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page reads: the rows its parts each load again (the
+			// engagement, the workspace's zone) come once a request.
+			r = r.WithContext(store.WithReadCache(r.Context()))
+		}
 		if err := s.identify(w, r, st); err != nil {
 			// A bad token on a public route (the OpenAPI document, health)
 			// does not matter: the caller is simply anonymous.
