@@ -109,7 +109,7 @@ func budgetPages(f *storetest.Fixture) []budgetPage {
 	return []budgetPage{
 		{"partners list", "owner", "/partners", 2, 0},
 		{"engagements list", "owner", "/engagements", 3, 0},
-		{"proposals list", "owner", fmt.Sprintf("/engagements/%d/proposals", a1), 4, 0},
+		{"proposals list", "owner", fmt.Sprintf("/engagements/%d/proposals", a1), 3, 0},
 		{"engagement page", "owner", fmt.Sprintf("/engagements/%d", a1), 8, 0},
 		{"scorecard page", "owner", fmt.Sprintf("/engagements/%d/scorecard", a1), 13, 0},
 		{"scorecard API", "api", fmt.Sprintf("/api/v1/engagements/%d/scorecard", a1), 4, 0},
