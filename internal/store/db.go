@@ -41,6 +41,8 @@ type DB struct {
 
 	mailOn atomic.Bool // e-mail is configured (SetMailEnabled)
 
+	countStmts bool // Options.CountStatements: see stmtcount.go
+
 	Accounts      *AccountStore
 	Partners      *PartnerStore
 	Engagements   *EngagementStore
@@ -68,11 +70,14 @@ type Options struct {
 	DataDir string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// CountStatements counts the statements run under a context from
+	// WithStatementCounter — for tests of a page's statement budget.
+	CountStatements bool
 }
 
 // Open opens (creating if needed) the database and applies pending migrations.
 func Open(ctx context.Context, o Options) (*DB, error) {
-	db := &DB{now: o.Now}
+	db := &DB{now: o.Now, countStmts: o.CountStatements}
 	if db.now == nil {
 		db.now = time.Now
 	}

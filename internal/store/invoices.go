@@ -250,11 +250,10 @@ func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engageme
 	if !invoice.Invoiced(e.Status) {
 		return []Invoice{}, nil
 	}
-	var tz string
-	if err := q.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
+	if err != nil {
 		return nil, err
 	}
-	loc := kpi.Zone(tz)
 	now := s.db.now()
 	v, err := termsInForce(ctx, q, p, engagementID, tandem.DateOf(now.In(loc)))
 	if err != nil {
