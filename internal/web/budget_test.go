@@ -113,8 +113,12 @@ func budgetPages(f *storetest.Fixture) []budgetPage {
 		{"engagement page", "owner", fmt.Sprintf("/engagements/%d", a1), 8, 0},
 		{"scorecard page", "owner", fmt.Sprintf("/engagements/%d/scorecard", a1), 13, 0},
 		{"scorecard API", "api", fmt.Sprintf("/api/v1/engagements/%d/scorecard", a1), 4, 0},
-		{"portfolio", "owner", "/portfolio", 286, 47},
-		{"portfolio API", "api", "/api/v1/portfolio", 285, 47},
-		{"agent home", "agent", "/", 65, 9},
+		// Known debt (issue 16): the portfolio and the homes read each
+		// engagement's trend, worth, meetings and what waits one at a time;
+		// the budgets pin what they cost after meetings, invoice disputes
+		// and knowledge risks joined them, so they grow no further unnoticed.
+		{"portfolio", "owner", "/portfolio", 304, 50},
+		{"portfolio API", "api", "/api/v1/portfolio", 303, 50},
+		{"agent home", "agent", "/", 77, 11},
 	}
 }
