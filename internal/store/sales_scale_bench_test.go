@@ -149,7 +149,7 @@ func openBigBase(b *testing.B, dialect string, contacts, activities int) *bigBas
 		}
 		return base
 	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b)))
+	dir := filepath.Join(benchDir(), fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b)))
 	meta := filepath.Join(dir, "fixture.json")
 	if _, err := os.Stat(meta); err != nil {
 		tmp := dir + fmt.Sprintf(".build-%d", os.Getpid())
