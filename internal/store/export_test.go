@@ -98,6 +98,31 @@ func DraftTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.P
 	return out, nil
 }
 
+// ScoreTotals is the part of DraftTotals that the aggregates serve: the
+// month's weighted KPI score of each engagement (its terms versions
+// loaded, the score read from the aggregates or, raw, from the facts),
+// without the month's priced facts that an invoice lists one by one.
+func ScoreTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.Period, raw bool) ([]int64, error) {
+	ctx := context.Background()
+	src := fromAggregates
+	if raw {
+		src = fromFacts
+	}
+	out := make([]int64, 0, len(engagementIDs))
+	for _, id := range engagementIDs {
+		versions, err := loadVersions(ctx, db, p, id)
+		if err != nil {
+			return nil, err
+		}
+		scs, _, err := scorecardsOf(ctx, db, p, id, versions, []kpi.Period{period}, src, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, int64(scs[0].Total))
+	}
+	return out, nil
+}
+
 // BulkLoad writes n generated rows into table's columns cols (comma
 // separated) by multi-row INSERTs, committing every 100,000 rows: the
 // benchmarks' big fixtures, not the store's path. row appends row i's

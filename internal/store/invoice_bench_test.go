@@ -96,6 +96,31 @@ func benchInvoiceDrafts(b *testing.B, dialect string, n int) {
 	if !slices.Equal(agg, raw) {
 		b.Fatalf("the aggregates and the raw facts give different totals: %v, %v", agg, raw)
 	}
+	// The score alone, the part the aggregates serve (ScoreTotals), each
+	// side the median of 5 runs.
+	scoreMS := func(raw bool) (float64, []int64) {
+		var ds []time.Duration
+		var out []int64
+		for range 5 {
+			t0 := time.Now()
+			var err error
+			if out, err = store.ScoreTotals(db, f.Owner, engs, nov, raw); err != nil {
+				b.Fatal(err)
+			}
+			ds = append(ds, time.Since(t0))
+		}
+		slices.Sort(ds)
+		return float64(ds[2].Nanoseconds()) / 1e6, out
+	}
+	scoreAgg, sa := scoreMS(false)
+	scoreRaw, sr := scoreMS(true)
+	if !slices.Equal(sa, sr) {
+		b.Fatalf("the scores from the aggregates and from the facts differ: %v, %v", sa, sr)
+	}
+	b.ReportMetric(scoreAgg, "score-agg-ms")
+	b.ReportMetric(scoreRaw, "score-raw-ms")
+	b.ReportMetric(scoreRaw/scoreAgg, "score-raw/agg")
+	b.Logf("%s: the 100 scores alone: %.2f ms from the aggregates, %.1f ms from facts (%.1f×)", dialect, scoreAgg, scoreRaw, scoreRaw/scoreAgg)
 	b.ReportMetric(aggMS, "agg-ms")
 	b.ReportMetric(rawMS, "raw-ms")
 	b.ReportMetric(rawMS/aggMS, "raw/agg")
