@@ -288,6 +288,11 @@ func buildBigBase(b *testing.B, db *store.DB, contacts, activities int, now time
 		}); err != nil {
 		b.Fatal(err)
 	}
+	// Each account's last call, as noteLastCalls keeps it.
+	if err := store.ExecRaw(db, `UPDATE sales_accounts SET last_call_at = (SELECT MAX(k.at) FROM sales_activities k
+		WHERE k.account_id = sales_accounts.id AND k.kind = 'call')`); err != nil {
+		b.Fatal(err)
+	}
 	// The facts logging them records (sales.Activity.LogFacts: a call made,
 	// a follow-up done), with their aggregates, as the recording path
 	// writes them (store.BulkFacts); the activities' ids run from the first.
