@@ -14,6 +14,7 @@ import (
 // workspace is the session's, and a session working in a workspace the
 // person left is signed in without a workspace.
 func TestIdentify(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		for _, p := range []tandem.Principal{f.Owner, f.VendorAgent} {

@@ -13,6 +13,7 @@ import (
 // one statement, and the count stops CountCap rows past the page's start —
 // exact below that, "more" above it; a page past the end still counts.
 func TestListCountsNoFurtherThanItShows(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
 		// The seed has 2 partners; 1,200 more, straight into the table.

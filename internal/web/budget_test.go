@@ -21,6 +21,7 @@ import (
 // page whose statements grow with its rows fails too. It counts, it does
 // not time.
 func TestStatementBudget(t *testing.T) {
+	t.Parallel()
 	counts := map[string][2]int{}
 	for i, n := range []int{5, 50} {
 		e := newEnv(t, "sqlite")

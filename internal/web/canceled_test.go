@@ -17,6 +17,7 @@ import (
 // TestCanceledRequestIsNotAnError: a client that went away is logged at
 // debug as "request canceled", not at ERROR as an internal error.
 func TestCanceledRequestIsNotAnError(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, "sqlite", nil)
 	f := storetest.Seed(t, db)
 	var logs bytes.Buffer

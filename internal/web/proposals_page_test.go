@@ -12,6 +12,7 @@ import (
 // TestProposalsAPIPaged: the proposals API answers one page, newest first,
 // with the total, like every other list of the API.
 func TestProposalsAPIPaged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	storetest.Activate(t, e.db, e.f.Owner, e.f.A1, nil)
 	for i := 1; i <= 3; i++ {
