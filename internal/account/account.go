@@ -6,6 +6,7 @@ package account
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -72,12 +73,22 @@ func (w *Workspace) Validate() error {
 }
 
 // Location returns the workspace's time zone, UTC when it cannot be loaded.
+// Zones are loaded once per process (time.LoadLocation reads the zone file
+// each time).
 func (w *Workspace) Location() *time.Location {
-	if loc, err := time.LoadLocation(w.TimeZone); err == nil {
-		return loc
+	if loc, ok := zones.Load(w.TimeZone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(w.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(w.TimeZone, loc)
+	return loc
 }
+
+// zones are the time zones loaded so far: IANA name → *time.Location.
+var zones sync.Map
 
 // Membership ties a user to a workspace with a role. Vendor roles carry the
 // partner they work for.

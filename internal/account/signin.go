@@ -1,6 +1,7 @@
 package account
 
 import (
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -37,13 +38,19 @@ var ErrBadCredentials = tandem.Errorf(tandem.EUnauthorized, i18n.K("auth.bad_cre
 // whether the e-mail is known.
 func PasswordMatches(hash, pw string) (bool, error) {
 	if hash == "" {
-		CheckPassword(dummyHash, pw)
+		CheckPassword(dummyHash(), pw)
 		return false, nil
 	}
 	return CheckPassword(hash, pw)
 }
 
-var dummyHash, _ = HashPassword("not a real password, only for timing")
+// dummyHash is computed the first time a sign-in needs it, not when the
+// package loads: a CLI command that never checks a password (tandem
+// version) does not pay for hashing one.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not a real password, only for timing")
+	return h
+})
 
 // NewPasswordHash validates a new password (reported under field) and
 // returns its hash.

@@ -35,6 +35,10 @@ import (
 //   - sweep.terminations, every minute: the partner's access to an
 //     engagement whose termination's effective day has begun in its
 //     workspace's time zone closes (TerminationStore.RevokeDue);
+//   - sweep.action_items, every minute: the owner of a meeting's action item
+//     that became overdue (its due date passed in the workspace's time zone)
+//     is told once (MeetingStore.SweepOverdueActions; a guarded UPDATE marks
+//     it alerted, so two instances alert once);
 //   - kpi.evaluation, every hour: the daily KPI evaluation and its alerts
 //     (AlertStore.EvaluateDue) of the workspaces for which 02:00 in their
 //     own time zone fell in the past hour — so each workspace is evaluated
@@ -110,6 +114,9 @@ func jobs(db *store.DB, set schedulerSettings) []job {
 		}},
 		{name: "sweep.terminations", every: set.sweep, run: func(ctx context.Context, _, _ time.Time) (int, error) {
 			return db.Terminations().RevokeDue(ctx)
+		}},
+		{name: "sweep.action_items", every: set.sweep, run: func(ctx context.Context, _, now time.Time) (int, error) {
+			return db.Meetings.SweepOverdueActions(ctx, now)
 		}},
 		{name: "kpi.evaluation", every: set.evaluation, catchUp: 24 * time.Hour, run: func(ctx context.Context, slot, _ time.Time) (int, error) {
 			return db.Alerts.EvaluateDue(ctx, slot.Add(-set.evaluation), slot)

@@ -166,7 +166,7 @@ func TestSchedulerTwoInstancesRunEachSlotOnce(t *testing.T) {
 	for _, r := range runs {
 		byJob[r.Job] = append(byJob[r.Job], r)
 	}
-	for _, name := range []string{"sweep.late_notices", "sweep.sla_breaches", "sweep.sales_claims", "kpi.evaluation", "invoice.drafts", "test.probe"} {
+	for _, name := range []string{"sweep.late_notices", "sweep.sla_breaches", "sweep.sales_claims", "sweep.action_items", "kpi.evaluation", "invoice.drafts", "test.probe"} {
 		rs := byJob[name]
 		if len(rs) < 10 {
 			t.Errorf("%s: %d runs", name, len(rs))

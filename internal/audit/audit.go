@@ -40,6 +40,9 @@ type Entry struct {
 	Data        string // JSON: what changed (before/after) or context
 	PrevHash    string
 	Hash        string
+	// ActorName is the actor's name now, for display (not part of the
+	// chain); "" for the system or a person no longer known.
+	ActorName string
 }
 
 // Genesis is the PrevHash of the first entry of every chain.

@@ -3,6 +3,7 @@ package contract
 import "testing"
 
 func TestSlug(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want string }{
 		{"Lead qualification", "lead-qualification"},
 		{"  Outbound calls — Malmö & Göteborg ", "outbound-calls-malmo-goteborg"},
@@ -26,6 +27,7 @@ func TestSlug(t *testing.T) {
 }
 
 func TestFillKeys(t *testing.T) {
+	t.Parallel()
 	tm := Terms{
 		Services: []Service{{Key: "lead-qualification", Name: "Old name"}, {Name: "Lead qualification"}, {Name: "Lead qualification"}, {Name: "—"}},
 		Goals:    []Goal{{Title: "Рост выручки"}},

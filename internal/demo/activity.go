@@ -124,20 +124,17 @@ func windowStart(now time.Time, loc *time.Location) time.Time {
 	return monday
 }
 
-func addActivity(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
-	if clk != nil {
-		clk.Reset()
-		defer clk.Reset()
-	}
+// newActivity prepares the activity's steps at the clock's time.
+func newActivity(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) (*activity, error) {
 	ws, err := db.Accounts.Workspace(ctx, ids.workspace)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	loc := ws.Location()
 	// The calendar of the demo contracts (the templates').
 	cal, err := sla.Compile(contract.Calendar{TimeZone: ws.TimeZone, WorkDays: []int{1, 2, 3, 4, 5}, DayStart: "08:00", DayEnd: "17:00"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := db.Now()
 	a := &activity{ctx: ctx, db: db, clk: clk, ids: ids, as: map[string]tandem.Principal{}, now: now,
@@ -145,9 +142,21 @@ func addActivity(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) err
 	for _, email := range []string{karin, johan, ingrid, kadri, aleksi, liis, oskar, anders, sofia} {
 		p, err := db.Accounts.Principal(ctx, ids.users[email], ids.workspace)
 		if err != nil {
-			return fmt.Errorf("principal of %s: %w", email, err)
+			return nil, fmt.Errorf("principal of %s: %w", email, err)
 		}
 		a.as[email] = p
+	}
+	return a, nil
+}
+
+func addActivity(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
+	if clk != nil {
+		clk.Reset()
+		defer clk.Reset()
+	}
+	a, err := newActivity(ctx, db, clk, ids)
+	if err != nil {
+		return err
 	}
 	for _, step := range []func() error{a.sales, a.support, a.cfo} {
 		if err := step(); err != nil {
@@ -644,6 +653,12 @@ func (a *activity) readHandled() error {
 			handled = x.Status != proposal.StatusOpen
 		case "status_report.filed":
 			handled = true
+		case "notice.filed":
+			x, err := a.db.Notices.Get(a.ctx, p, n.EngagementID, n.SubjectID)
+			if err != nil {
+				return err
+			}
+			handled = !x.AcknowledgedAt.IsZero()
 		}
 		if handled {
 			if err := a.db.Notifications.MarkRead(a.ctx, p, n.ID); err != nil {

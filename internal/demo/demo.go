@@ -321,14 +321,20 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 		if err := addHistory(ctx, db, clk, ids, start, rows, byAgent); err != nil {
 			return nil, err
 		}
+		if err := addPast(ctx, db, clk, ids); err != nil {
+			return nil, err
+		}
 	}
 	if err := invoices(ctx, db, clk, ids); err != nil {
+		return nil, err
+	}
+	if err := addMeetings(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
 	if err := addActivity(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
-	if err := governance(ctx, db, clk, ids); err != nil {
+	if err := addGovernance(ctx, db, clk, ids); err != nil {
 		return nil, err
 	}
 	if err := addReveals(ctx, db, ids, rows, byAgent); err != nil {

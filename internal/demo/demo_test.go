@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/proposal"
+	"github.com/tandemhq/tandem/internal/report"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/store"
@@ -101,6 +102,7 @@ func testLoad(t *testing.T, db *store.DB, clk *Clock) {
 	}
 
 	checkActivity(t, db, ms[0].WorkspaceID)
+	checkPast(t, db, ms[0].WorkspaceID)
 	checkHistory(t, db, ms[0].WorkspaceID)
 	if got := db.Now(); got.Sub(time.Now()).Abs() > time.Minute {
 		t.Errorf("the store's clock reads %s after the load, not the real time", got)
@@ -195,18 +197,37 @@ func checkActivity(t *testing.T, db *store.DB, workspaceID int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// This week's and month's: the earlier months' (past.go) are all
+	// accepted and checked by checkPast.
+	since := windowStart(db.Now(), ws.Location())
 	statuses := map[work.Status]int{}
+	n := 0
 	for _, d := range ds {
+		if d.CreatedAt.Before(since) {
+			if d.Status != work.StatusAccepted {
+				t.Errorf("earlier deliverable %q is %s", d.Title, d.Status)
+			}
+			continue
+		}
+		n++
 		statuses[d.Status]++
 	}
-	if len(ds) != 8 || statuses[work.StatusAccepted] != 5 || statuses[work.StatusSubmitted] != 1 || statuses[work.StatusInProgress] != 2 {
+	if n != 8 || statuses[work.StatusAccepted] != 5 || statuses[work.StatusSubmitted] != 1 || statuses[work.StatusInProgress] != 2 {
 		t.Errorf("sales deliverables %v", statuses)
 	}
 	ns, err := db.Notices.List(ctx, manager, sales, store.NoticeFilter{Open: true})
 	if err != nil || len(ns) != 1 || ns[0].Category != notice.CategoryDeadline || !ns[0].Timely {
 		t.Errorf("open notices %+v, %v", ns, err)
 	}
-	xs, err := db.Proposals.List(ctx, manager, sales, "")
+	all, err := db.Proposals.List(ctx, manager, sales, "")
+	var xs []proposal.Proposal
+	for _, x := range all {
+		if !x.RaisedAt.Before(since) {
+			xs = append(xs, x)
+		} else if x.Status == proposal.StatusOpen {
+			t.Errorf("earlier proposal %q is open", x.Title)
+		}
+	}
 	if err != nil || len(xs) != 2 {
 		t.Fatalf("proposals %+v, %v", xs, err)
 	}
@@ -216,7 +237,13 @@ func checkActivity(t *testing.T, db *store.DB, workspaceID int64) {
 		}
 	}
 	rs, err := db.Reports.List(ctx, manager, sales)
-	if err != nil || len(rs) != 1 || !rs[0].Commented() || rs[0].Figures.Accepted != 5 || rs[0].Figures.Returned != 1 {
+	// The newest is this week's; the earlier weeks' are all commented.
+	for _, r := range rs {
+		if !r.Commented() {
+			t.Errorf("report of %s not commented", r.Week)
+		}
+	}
+	if err != nil || len(rs) < 2 || rs[0].Week != report.WeekOf(db.Now(), ws.Location()) || !rs[0].Commented() || rs[0].Figures.Accepted != 5 || rs[0].Figures.Returned != 1 {
 		t.Errorf("reports %+v, %v", rs, err)
 	}
 	// Among the manager's unread notifications: the summary awaiting his
@@ -241,13 +268,18 @@ func checkActivity(t *testing.T, db *store.DB, workspaceID int64) {
 		t.Fatal(err)
 	}
 	rstat := map[request.Status]int{}
+	n = 0
 	for _, r := range reqs {
+		if r.OpenedAt.Before(since) {
+			continue // an earlier month's (checkPast)
+		}
+		n++
 		rstat[r.Status]++
 		if r.ResponseBreached || r.ResolutionBreached {
 			t.Errorf("request %d %q breached", r.Number, r.Title)
 		}
 	}
-	if len(reqs) != 5 || rstat[request.StatusResolved] != 2 || rstat[request.StatusClosed] != 1 ||
+	if n != 5 || rstat[request.StatusResolved] != 2 || rstat[request.StatusClosed] != 1 ||
 		rstat[request.StatusWaiting] != 1 || rstat[request.StatusOpen] != 1 {
 		t.Errorf("requests %v", rstat)
 	}

@@ -63,7 +63,7 @@ var surveyComments = [6]string{
 	"Clear and on time. Keep proposing new segments.",
 }
 
-func governance(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
+func addGovernance(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) error {
 	ws, err := db.Accounts.Workspace(ctx, ids.workspace)
 	if err != nil {
 		return err
@@ -155,16 +155,22 @@ func governance(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) erro
 	if err := kb.NameRunner(ctx, as[karin], cfo, "Monthly close", as[johan].UserID, false); err != nil {
 		return err
 	}
+	// Without the demo clock everything happens now, when a review date in
+	// the past would be refused: the page then takes the default one.
+	cashReview, cashReviewed := tandem.DateOf(day(10, 12)), tandem.DateOf(day(8, 12))
+	if clk == nil {
+		cashReview, cashReviewed = tandem.Date{}, tandem.Date{}
+	}
 	at(day(45, 10))
 	cash := &knowledge.Page{EngagementID: cfo, Area: "Cash-flow forecast", Title: "The 13-week cash-flow forecast",
 		Body: "- Opening cash from the bank every Monday.\n- Inflows from the order book by expected delivery week.\n" +
 			"- Outflows: suppliers by terms, payroll on the 25th, VAT on the 12th.\n- Covenant headroom at the bottom.\n",
-		OwnerID: as[anders].UserID, ReviewOn: tandem.DateOf(day(10, 12))}
+		OwnerID: as[anders].UserID, ReviewOn: cashReview}
 	if err := kb.Save(ctx, as[anders], cash); err != nil {
 		return err
 	}
 	at(day(30, 15))
-	if err := kb.Review(ctx, as[johan], cash.ID, tandem.DateOf(day(8, 12))); err != nil {
+	if err := kb.Review(ctx, as[johan], cash.ID, cashReviewed); err != nil {
 		return err
 	}
 	at(day(20, 9))

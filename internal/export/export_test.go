@@ -11,6 +11,7 @@ import (
 // reads back cell for cell, on a sheet whose name lost the characters a
 // sheet may not have and was cut to 31 characters.
 func TestWrite(t *testing.T) {
+	t.Parallel()
 	tb := Table{Sheet: "Leveranser: Norrsken/NordCall 2026 december", Header: []string{"Titel", "Status"},
 		Rows: [][]string{{"Möte i Malmö, Syd", "Godkänd"}, {`Säg "hej"`, "Öppen"}}}
 	var b bytes.Buffer

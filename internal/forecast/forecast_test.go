@@ -25,6 +25,7 @@ func june(t *testing.T) kpi.Period {
 var cal = contract.Calendar{WorkDays: []int{1, 2, 3, 4, 5}, Holidays: []string{"2026-06-19"}}
 
 func TestPaceOf(t *testing.T) {
+	t.Parallel()
 	p := june(t)
 	for _, c := range []struct {
 		today          string
@@ -51,6 +52,7 @@ func TestPaceOf(t *testing.T) {
 }
 
 func TestProjectCount(t *testing.T) {
+	t.Parallel()
 	// 12 leads after 8 of 21: 12 × 21 ÷ 8 = 31.5 → 32 (half up).
 	// √12 = 3.4641016…, × 1.64 = 5.6811266…; (12 − 5.6811…) × 21 ÷ 8 =
 	// 16.587… → 17; (12 + 5.6811…) × 21 ÷ 8 = 46.412… → 46.
@@ -94,6 +96,7 @@ func results(n int, unit, day string, revenue ...int64) []invoice.Result {
 }
 
 func TestProject(t *testing.T) {
+	t.Parallel()
 	p := june(t)
 	// 10 000.00 kr a month, 500.00 kr a qualified lead, VAT 25 %.
 	v := contract.Version{Number: 1, EffectiveFrom: "2026-01-01", Terms: contract.Terms{Price: contract.Price{Currency: "SEK",
@@ -140,6 +143,7 @@ func TestProject(t *testing.T) {
 }
 
 func TestProjectInputs(t *testing.T) {
+	t.Parallel()
 	p := june(t)
 	in := invoice.Input{Period: p,
 		// 3 deals of 100.00, 200.00 and 400.00: 3 × 21 ÷ 8 = 7.875 → 8, 5
@@ -177,6 +181,7 @@ func TestProjectInputs(t *testing.T) {
 }
 
 func TestProjectRevenueKPI(t *testing.T) {
+	t.Parallel()
 	// Revenue 700.00 from 4 deals after 8 of 21: 1 837.50; band ± 1.64 ÷ √4
 	// = 82 %: 700 × 0.18 × 2.625 = 330.75 and 700 × 1.82 × 2.625 = 3 344.25.
 	k := KPIIn{KPI: contract.KPI{Key: "rev", Metric: "revenue", Target: 200000, Threshold: 0, Scale: 2, Direction: "higher", Weight: 1},

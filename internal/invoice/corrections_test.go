@@ -27,6 +27,7 @@ func issued() (*Invoice, Line, Line, Line) {
 }
 
 func TestCreditLines(t *testing.T) {
+	t.Parallel()
 	orig, fixedL, leadsL, penL := issued()
 	// 333.33 of the fee and all the leads: net −1 833.33; VAT 25 % ×
 	// −1 833.33 = −458.3325 → −458.33; total −2 291.66.
@@ -90,6 +91,7 @@ func TestCreditLines(t *testing.T) {
 }
 
 func TestSupplement(t *testing.T) {
+	t.Parallel()
 	orig, fixedL, leadsL, penL := issued()
 	// A fourth lead accepted after issue, for June: the period now has 4
 	// leads × 500.00 = 2 000.00; the supplement is 1 lead × 500.00 with

@@ -66,6 +66,7 @@ func Ref(id int64) string { return "fact:" + strconv.FormatInt(id, 10) }
 //
 // Any other kind adds nothing.
 func (in *Input) AddFact(r FactRow) {
+	// Keep DataKinds in step: only these kinds' payloads are read here.
 	ref := Ref(r.ID)
 	res := Result{Ref: ref, Day: r.Day}
 	switch r.Kind {
@@ -150,3 +151,9 @@ func EndedIn(kind string, loc *time.Location, from, to time.Time) (kpi.Period, b
 	}
 	return cur.Prev(), true
 }
+
+// DataKinds are the kinds of FactKinds whose payload AddFact reads (a
+// ticket's service, a breach's service and clock); of the others it needs
+// only the id, day, subject and amount, so a reader may leave their
+// payloads unread (FactRow.Data nil).
+var DataKinds = []fact.Kind{fact.SLAResolution, fact.ResponseBreach, fact.ResolutionBreach}

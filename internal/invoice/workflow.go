@@ -392,7 +392,7 @@ func GroupUnpriced(us []Unpriced) []UnpricedGroup {
 // partner's steps (a dispute) tell the client's deciders; the client's
 // steps tell the partner's people (the store leaves out the one acting).
 func Told(kind string, byPartner bool, args map[string]any) notification.Message {
-	to := notification.Partner
+	to := notification.PartnerManagers // agents see no invoices
 	if byPartner {
 		to = notification.Client
 	}

@@ -36,9 +36,12 @@ func (n *Notification) Read() bool { return !n.ReadAt.IsZero() }
 
 // Audience is who is told about something that happened on an engagement.
 type Audience struct {
-	Client  bool    // the client's deciders: the workspace's owners and managers
-	Partner bool    // the partner's people on the engagement: its managers and the agents assigned to it
-	Users   []int64 // named people besides, e.g. the author of what is answered
+	Client  bool // the client's deciders: the workspace's owners and managers
+	Partner bool // the partner's people on the engagement: its managers and the agents assigned to it
+	// PartnerManagers is the partner's managers only, for what agents do
+	// not see (invoices and money).
+	PartnerManagers bool
+	Users           []int64 // named people besides, e.g. the author of what is answered
 }
 
 // Client is the client's deciders.
@@ -46,6 +49,9 @@ var Client = Audience{Client: true}
 
 // Partner is the partner's people on the engagement.
 var Partner = Audience{Partner: true}
+
+// PartnerManagers is the partner's managers, without its agents.
+var PartnerManagers = Audience{PartnerManagers: true}
 
 // Both sides: the client's deciders and the partner's people.
 var Both = Audience{Client: true, Partner: true}
@@ -66,14 +72,15 @@ type Message struct {
 
 // Recipients lists the people of the audience, each once: deciders are the
 // client's deciders, partner the partner's people on the engagement (each
-// consulted only when the audience names that side). The person acting is
+// consulted only when the audience names that side; for PartnerManagers
+// the caller passes the partner's managers only). The person acting is
 // left out.
 func (a Audience) Recipients(actor int64, deciders, partner []int64) []int64 {
 	var all []int64
 	if a.Client {
 		all = append(all, deciders...)
 	}
-	if a.Partner {
+	if a.Partner || a.PartnerManagers {
 		all = append(all, partner...)
 	}
 	all = append(all, a.Users...)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/governance"
 	"github.com/tandemhq/tandem/internal/worth"
 
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -34,6 +35,9 @@ type Item struct {
 	// WorthMonths months; nil for a reader who may not see them
 	// (access.WorthRead: the client's people).
 	Worth *worth.Summary
+	// Meetings is the cadence's health: meetings held against those due
+	// (package governance); nil for a reader who may not see meetings.
+	Meetings *governance.Health
 }
 
 // WorthMonths is how many months (up to the current one) the spend, cost
@@ -90,6 +94,13 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 				}
 				sum := worth.Summarize(o.Months)
 				it.Worth = &sum
+			}
+			if access.Allows(p.Role, access.MeetingsRead) {
+				h, err := db.Meetings.Health(ctx, p, e.ID)
+				if err != nil {
+					return nil, err
+				}
+				it.Meetings = &h
 			}
 			for _, src := range sources {
 				as, err := src(ctx, db, p, &it)

@@ -33,6 +33,7 @@ func order(pf *Portfolio) []int64 {
 // comes below any; titles compare without accents ("Ödla" between "Oak"
 // and "Pine" in the folded order); ties keep the order by title.
 func TestSort(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		sort, applied string
 		want          []int64

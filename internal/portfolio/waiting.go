@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/governance"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
@@ -13,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/work"
 )
@@ -35,13 +37,15 @@ const (
 	KindDue             Kind = "due"                  // a deliverable due within DueSoon, not submitted yet
 	KindOffTrack        Kind = "kpi_off_track"        // a KPI of the current period is off track
 	KindAtRisk          Kind = "kpi_at_risk"          // a KPI of the current period is at risk
+	KindAction          Kind = "action_item"          // a meeting's action item waits for its owner, on either side
+	KindInvoiceDispute  Kind = "invoice_dispute"      // an invoice line the partner disputed awaits the client's decision
 )
 
 // Kinds lists every kind, most pressing first.
 // What has gone wrong comes first (a clock run out, a KPI off track, work
 // overdue), then what runs out soon, then what waits for a decision.
 var Kinds = []Kind{KindRequestBreached, KindOffTrack, KindOverdue, KindRequestAtRisk, KindNotice, KindSubmission,
-	KindValue, KindClaim, KindProposal, KindReturned, KindDisputed, KindDue, KindAtRisk}
+	KindValue, KindClaim, KindInvoiceDispute, KindProposal, KindAction, KindReturned, KindDisputed, KindDue, KindAtRisk}
 
 // Policy numbers of what counts as waiting.
 const (
@@ -66,6 +70,7 @@ type Waiting struct {
 	RecordID int64
 	Title    string       // what, as people named it (empty for a value: see Metric)
 	Metric   string       // KindValue: the metric's key, named by the reader's page
+	Period   string       // KindInvoiceDispute: the invoice's period label ("2026-11"), named by the reader's page
 	KPI      contract.KPI // KindOffTrack, KindAtRisk
 	Since    time.Time    // when it started waiting
 	Due      time.Time    // when it must be done; zero when nothing is due
@@ -74,7 +79,10 @@ type Waiting struct {
 	// Owner is the partner's membership the item is for (a deliverable's
 	// assignee, a claim's claimant); 0 for the whole partner.
 	Owner int64
-	Yours bool // the caller is the one who acts on it
+	// OwnerUser is the person an action item is for (KindAction), on
+	// either side; only they act on it.
+	OwnerUser int64
+	Yours     bool // the caller is the one who acts on it
 }
 
 // rank is k's place in Kinds.
@@ -102,7 +110,7 @@ func Acts(role tandem.Role, k Kind) bool {
 	switch role {
 	case tandem.RoleOwner, tandem.RoleManager:
 		switch k {
-		case KindNotice, KindSubmission, KindValue, KindClaim, KindProposal, KindRequestBreached, KindRequestAtRisk:
+		case KindNotice, KindSubmission, KindValue, KindClaim, KindInvoiceDispute, KindProposal, KindRequestBreached, KindRequestAtRisk:
 			return true
 		}
 	case tandem.RoleVendorManager:
@@ -138,6 +146,9 @@ func Shown(role tandem.Role, k Kind) bool {
 // Yours reports whether p acts on w: p's role acts on its kind and, for an
 // agent, it is his or nobody's in particular.
 func Yours(p tandem.Principal, w Waiting) bool {
+	if w.Kind == KindAction {
+		return w.OwnerUser == p.UserID
+	}
 	if !Acts(p.Role, w.Kind) {
 		return false
 	}
@@ -288,12 +299,29 @@ func ClaimWaits(c sales.Claim, now time.Time) (Waiting, bool) {
 	return w, true
 }
 
+// InvoiceDisputeWaits: a disputed invoice line awaits the client's
+// decision (the invoice cannot be approved while it is open).
+func InvoiceDisputeWaits(engagementID int64, d store.OpenDispute) (Waiting, bool) {
+	return Waiting{Kind: KindInvoiceDispute, EngagementID: engagementID, RecordID: d.ID, Title: d.Reason, Period: d.PeriodLabel,
+		Since: d.OpenedAt}, true
+}
+
 // ProposalWaits: an open proposal awaits the client's decision.
 func ProposalWaits(x proposal.Proposal) (Waiting, bool) {
 	if x.Status != proposal.StatusOpen {
 		return Waiting{}, false
 	}
 	return Waiting{Kind: KindProposal, EngagementID: x.EngagementID, RecordID: x.ID, Title: x.Title, Since: x.RaisedAt}, true
+}
+
+// ActionWaits: an open action item of a meeting waits for its owner until
+// it is done; it is due at the end of its due date in the workspace's zone.
+func ActionWaits(a governance.ActionItem) (Waiting, bool) {
+	if !a.Open() {
+		return Waiting{}, false
+	}
+	return Waiting{Kind: KindAction, EngagementID: a.EngagementID, RecordID: a.MeetingID, Title: a.Title, Since: a.CreatedAt,
+		Due: a.DueEnd, OwnerUser: a.OwnerID}, true
 }
 
 // KPIsWaiting: each KPI of the scorecard off track or at risk, in the

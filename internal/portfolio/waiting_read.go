@@ -76,6 +76,24 @@ func readWaiting(ctx context.Context, db *store.DB, p tandem.Principal, it *Item
 			add(ClaimWaits(c, now))
 		}
 	}
+	if access.Allows(p.Role, access.MeetingsRead) {
+		as, err := db.Meetings.Actions(ctx, p, store.ActionFilter{EngagementID: e.ID, Open: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			add(ActionWaits(a))
+		}
+	}
+	if access.Allows(p.Role, access.InvoicesRead) {
+		ds, err := db.Invoices().OpenDisputes(ctx, p, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			add(InvoiceDisputeWaits(e.ID, d))
+		}
+	}
 	for i := range ws {
 		ws[i].EngagementTitle = e.Title
 	}

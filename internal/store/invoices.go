@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -250,11 +251,10 @@ func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engageme
 	if !invoice.Invoiced(e.Status) {
 		return []Invoice{}, nil
 	}
-	var tz string
-	if err := q.queryRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
+	if err != nil {
 		return nil, err
 	}
-	loc := kpi.Zone(tz)
 	now := s.db.now()
 	v, err := termsInForce(ctx, q, p, engagementID, tandem.DateOf(now.In(loc)))
 	if err != nil {
@@ -347,17 +347,29 @@ func invoiceInputFrom(ctx context.Context, q querier, p tandem.Principal, engage
 	for i, k := range invoice.FactKinds {
 		kinds[i] = string(k)
 	}
-	args := append([]any{string(fact.DeliverableAccepted), p.WorkspaceID, engagementID, from, to}, kinds...)
+	// Only the kinds whose payload the invoice reads (invoice.DataKinds)
+	// bring it along: a month of thousands of accepted results is read
+	// without copying and decoding their JSON.
+	args := make([]any, 0, len(invoice.DataKinds)+5+len(kinds))
+	for _, k := range invoice.DataKinds {
+		args = append(args, string(k))
+	}
+	args = append(append(args, string(fact.DeliverableAccepted), p.WorkspaceID, engagementID, from, to), kinds...)
 	rows, err := scanAll(ctx, q, func(r scanner, x *invoice.FactRow) error {
-		var kind, js string
+		var kind string
+		var js sql.NullString
 		var day tandem.Date
 		if err := r.Scan(&x.ID, &kind, dateScan{&day}, &x.SubjectID, &x.AmountMinor, &js, &x.Service); err != nil {
 			return err
 		}
 		x.Kind, x.Day = fact.Kind(kind), day.String()
-		x.Data, err = fact.Decode(x.Kind, []byte(js))
+		if !js.Valid {
+			return nil
+		}
+		x.Data, err = fact.Decode(x.Kind, []byte(js.String))
 		return err
-	}, `SELECT f.id, f.kind, f.day, f.subject_id, f.amount_minor, f.data, COALESCE(d.service_key, '') FROM facts f
+	}, `SELECT f.id, f.kind, f.day, f.subject_id, f.amount_minor, CASE WHEN f.kind IN (`+placeholders(len(invoice.DataKinds))+`) THEN f.data END,
+		COALESCE(d.service_key, '') FROM facts f
 		LEFT JOIN deliverables d ON f.kind = ? AND d.id = f.subject_id AND d.workspace_id = f.workspace_id
 		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.day >= ? AND f.day <= ? AND f.kind IN (`+placeholders(len(kinds))+`)
 		ORDER BY f.day, f.id`, args...)

@@ -104,6 +104,7 @@ func (tx *Tx) prepared(ctx context.Context, q string, args ...any) (sql.Result, 
 	if ts == nil {
 		return tx.exec(ctx, q, args...)
 	}
+	tx.db.counted(ctx, q)
 	return ts.ExecContext(ctx, args...)
 }
 
@@ -113,6 +114,7 @@ func (tx *Tx) preparedRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if ts == nil {
 		return tx.queryRow(ctx, q, args...)
 	}
+	tx.db.counted(ctx, q)
 	return ts.QueryRowContext(ctx, args...)
 }
 

@@ -25,8 +25,13 @@ func tell(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subject
 			return err
 		}
 	}
-	if m.To.Partner {
+	switch {
+	case m.To.Partner:
 		if people, err = partnerPeople(ctx, tx, p.WorkspaceID, engagementID); err != nil {
+			return err
+		}
+	case m.To.PartnerManagers:
+		if people, err = partnerManagers(ctx, tx, p.WorkspaceID, engagementID); err != nil {
 			return err
 		}
 	}
@@ -84,6 +89,13 @@ func partnerPeople(ctx context.Context, tx *Tx, workspaceID, engagementID int64)
 	return userIDs(ctx, tx, `SELECT m.user_id FROM memberships m JOIN engagements e ON e.partner_id = m.partner_id AND e.workspace_id = m.workspace_id
 		WHERE m.workspace_id = ? AND e.id = ? AND e.partner_revoked_at IS NULL AND (m.role = ?
 		OR EXISTS (SELECT 1 FROM engagement_assignments ea WHERE ea.membership_id = m.id AND ea.engagement_id = e.id))`,
+		workspaceID, engagementID, string(tandem.RoleVendorManager))
+}
+
+// partnerManagers are the partner's managers of an engagement.
+func partnerManagers(ctx context.Context, tx *Tx, workspaceID, engagementID int64) ([]int64, error) {
+	return userIDs(ctx, tx, `SELECT m.user_id FROM memberships m JOIN engagements e ON e.partner_id = m.partner_id AND e.workspace_id = m.workspace_id
+		WHERE m.workspace_id = ? AND e.id = ? AND e.partner_revoked_at IS NULL AND m.role = ?`,
 		workspaceID, engagementID, string(tandem.RoleVendorManager))
 }
 

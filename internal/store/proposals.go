@@ -47,6 +47,22 @@ func (s *ProposalStore) List(ctx context.Context, p tandem.Principal, engagement
 	return scanAll(ctx, s.db, scanProposal, `SELECT `+proposalCols+proposalFrom+w.String()+` ORDER BY x.raised_at DESC, x.id DESC`, w.args...)
 }
 
+// ListPage is one page of List, newest first, with the count
+// (listPage: capped).
+func (s *ProposalStore) ListPage(ctx context.Context, p tandem.Principal, engagementID int64, kind string, pg tandem.Page) (_ []proposal.Proposal, total int, err error) {
+	defer wrap(&err, "ProposalStore.ListPage(%d)", engagementID)
+	if err := canSeeEngagement(ctx, s.db, p, access.WorkRead, engagementID); err != nil {
+		return nil, 0, err
+	}
+	var w where
+	engagementScope(&w, p)
+	w.add("x.workspace_id = ? AND x.engagement_id = ?", p.WorkspaceID, engagementID)
+	if kind != "" {
+		w.add("x.kind = ?", kind)
+	}
+	return listPage(ctx, s.db, scanProposal, proposalCols, proposalFrom+w.String(), ` ORDER BY x.raised_at DESC, x.id DESC`, pg.Normalize(), w.args...)
+}
+
 // Get returns proposal id of an engagement p may see, or
 // tandem.ErrNotFound.
 func (s *ProposalStore) Get(ctx context.Context, p tandem.Principal, engagementID, id int64) (_ *proposal.Proposal, err error) {

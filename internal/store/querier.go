@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -44,19 +45,36 @@ func scanInt64(s scanner, x *int64) error { return s.Scan(x) }
 
 func scanOption(s scanner, o *Option) error { return s.Scan(&o.ID, &o.Label) }
 
-// listPage counts the rows of from (the FROM … WHERE … text, with args) and
-// returns one page of them, the columns cols in order (an ORDER BY clause).
+// listPage returns one page of the rows of from (the FROM … WHERE … text,
+// with args), the columns cols in order (an ORDER BY clause), and their
+// count — in one statement, and counting no further than
+// tandem.CountCap rows past the page's start: a pager shows a few pages
+// ahead, and counting a list of 100,000 rows for it cost more than the
+// page. A total above pg.Offset+tandem.CountCap means "more than that"
+// (tandem.Page.Capped).
 func listPage[T any](ctx context.Context, q querier, scan func(scanner, *T) error, cols, from, order string, pg tandem.Page, args ...any) ([]T, int, error) {
+	limit := pg.Offset + tandem.CountCap + 1
 	var total int
-	if err := q.queryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, q, scan, `SELECT `+cols+from+order+fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), args...)
+	out, err := scanAll(ctx, q, func(s scanner, x *T) error { return scan(totalScanner{s, &total}, x) },
+		`SELECT `+cols+fmt.Sprintf(`, (SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) counted)`, from, limit)+
+			from+order+fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), append(slices.Clip(args), args...)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	return out, total, nil
+	if len(out) == 0 && pg.Offset > 0 {
+		// Past the end: no row brought the count.
+		err = q.queryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) counted`, from, limit), args...).Scan(&total)
+	}
+	return out, total, err
 }
+
+// totalScanner scans a row of listPage: the columns, then the count.
+type totalScanner struct {
+	s     scanner
+	total *int
+}
+
+func (t totalScanner) Scan(dest ...any) error { return t.s.Scan(append(dest, t.total)...) }
 
 // anyArgs returns xs as query arguments.
 func anyArgs[T any](xs ...T) []any {

@@ -139,6 +139,9 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 		if a.ID, err = tx.insert(ctx, insertActivitySQL, activityArgs(a)...); err != nil {
 			return err
 		}
+		if err := noteLastCalls(ctx, tx, []sales.Activity{*a}); err != nil {
+			return err
+		}
 		for _, f := range a.LogFacts() {
 			if _, err := recordFact(ctx, tx, p, activityFact(a, f)); err != nil {
 				return err
@@ -399,14 +402,21 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 	// (PostgreSQL allows an output name in ORDER BY only on its own).
 	// "due": the accounts of p's open follow-ups due by the day's end, one
 	// set read once (sales_activities_today), not a count per account; the
-	// last call: the end of the account's calls in sales_activities_account.
-	rows, err := s.db.query(ctx, `SELECT * FROM (SELECT `+salesAccountCols+`,
+	// last call: kept on the account (last_call_at, noteLastCalls).
+	// The order is decided on the accounts' narrow rows (id, name, due, last
+	// call), and only the TodayLimit chosen are read whole (their
+	// engagement, agent and count of contacts): an agent with thousands of
+	// accounts no longer has each one's joins and count computed.
+	order := `ORDER BY CASE WHEN t.due > 0 THEN 0 WHEN t.last_call IS NULL THEN 1 ELSE 2 END, t.last_call, t.name, t.id`
+	rows, err := s.db.query(ctx, `SELECT `+salesAccountCols+`, t.due, t.last_call FROM (SELECT * FROM (SELECT a.id, a.name,
 		CASE WHEN a.id IN (SELECT f.account_id FROM sales_activities f WHERE f.agent_membership_id = ? AND f.kind = ?
 			AND f.done_at IS NULL AND f.scheduled_at < ?) THEN 1 ELSE 0 END AS due,
-		(SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = ?) AS last_call`+
-		salesAccountFrom+w.String()+`) t
-		ORDER BY CASE WHEN t.due > 0 THEN 0 WHEN t.last_call IS NULL THEN 1 ELSE 2 END, t.last_call, t.name, t.id LIMIT `+fmt.Sprint(TodayLimit),
-		append([]any{p.MembershipID, string(sales.KindFollowUp), dayEnd, string(sales.KindCall)}, w.args...)...)
+		a.last_call_at AS last_call
+		FROM sales_accounts a`+w.String()+`) t `+order+` LIMIT `+fmt.Sprint(TodayLimit)+`) t
+		CROSS JOIN sales_accounts a LEFT JOIN engagements e ON e.id = a.engagement_id
+		LEFT JOIN memberships m ON m.id = a.agent_membership_id LEFT JOIN users u ON u.id = m.user_id
+		WHERE a.id = t.id `+order,
+		append([]any{p.MembershipID, string(sales.KindFollowUp), dayEnd}, w.args...)...)
 	if err != nil {
 		return nil, err
 	}

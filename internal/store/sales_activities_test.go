@@ -339,3 +339,65 @@ func TestSalesActivityBatch(t *testing.T) {
 		})
 	}
 }
+
+// TestSalesLastCall: the account's last call, kept on the account by every
+// path that logs a call, is the latest call's time whatever the order the
+// calls arrive in, and is what Today's call list shows.
+func TestSalesLastCall(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			ctx, f, db := context.Background(), b.f, b.db
+			now := b.clock.Now().Truncate(time.Second)
+			last := func() time.Time {
+				t.Helper()
+				today, err := db.Sales().Today(ctx, f.VendorAgent, b.clock.Now())
+				if err != nil || len(today.CallList) != 1 || today.CallList[0].Account.ID != b.mine {
+					t.Fatalf("today: %+v %v", today, err)
+				}
+				return today.CallList[0].LastCallAt
+			}
+			if at := last(); !at.IsZero() {
+				t.Fatalf("never called, last call %v", at)
+			}
+			c := call(b.mine, sales.OutcomeBusy, 10)
+			c.At = now.Add(-time.Hour)
+			if err := db.Sales().LogActivity(ctx, f.VendorAgent, c, store.LogOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if at := last(); !at.Equal(now.Add(-time.Hour)) {
+				t.Fatalf("after a call an hour ago: %v", at)
+			}
+			// A batch with an older call first and a later one, from the dialer.
+			batch := func(key string, ats ...time.Time) {
+				t.Helper()
+				var items []store.BatchActivity
+				for _, at := range ats {
+					items = append(items, store.BatchActivity{Activity: sales.Activity{Kind: sales.KindCall, Outcome: sales.OutcomeNoAnswer, At: at}, Phone: "+46701234512"})
+				}
+				ans, err := db.Sales().IngestActivities(ctx, f.VendorAgent, f.A1, items, store.Idempotency{Key: key, Hash: key}, batchAnswer)
+				if err != nil || ans.Status != 201 {
+					t.Fatalf("batch: %+v %s %v", ans, ans.Body, err)
+				}
+			}
+			batch("old", now.Add(-3*time.Hour))
+			if at := last(); !at.Equal(now.Add(-time.Hour)) {
+				t.Fatalf("an older call moved the last call: %v", at)
+			}
+			batch("new", now.Add(-2*time.Hour), now.Add(-10*time.Minute))
+			if at := last(); !at.Equal(now.Add(-10 * time.Minute)) {
+				t.Fatalf("after a batch ten minutes ago: %v", at)
+			}
+			// A meeting is not a call.
+			m := &sales.Activity{Kind: sales.KindMeeting, AccountID: b.mine, ScheduledAt: now.Add(time.Hour)}
+			if err := db.Sales().LogActivity(ctx, f.VendorAgent, m, store.LogOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if at := last(); !at.Equal(now.Add(-10 * time.Minute)) {
+				t.Fatalf("a meeting moved the last call: %v", at)
+			}
+		})
+	}
+}

@@ -403,5 +403,31 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 		}
 	}
 	res.IDs = append(res.IDs, ids...)
+	return noteLastCalls(ctx, tx, acts)
+}
+
+// noteLastCalls brings sales_accounts.last_call_at of the accounts of the
+// calls among acts (just written in tx) up to date: the time of each
+// account's latest call, read back from its calls (sales_activities_account),
+// so that calls logged out of order keep the latest. Every path that
+// writes a call calls it; Today sorts the call list by it.
+func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
+	var ids []any
+	seen := map[int64]bool{}
+	for i := range acts {
+		if a := &acts[i]; a.Kind == sales.KindCall && !seen[a.AccountID] {
+			seen[a.AccountID] = true
+			ids = append(ids, a.AccountID)
+		}
+	}
+	for len(ids) > 0 {
+		c := ids[:min(len(ids), 500)]
+		ids = ids[len(c):]
+		if _, err := tx.exec(ctx, `UPDATE sales_accounts SET last_call_at = (SELECT MAX(k.at) FROM sales_activities k
+			WHERE k.account_id = sales_accounts.id AND k.kind = ?) WHERE id IN (`+placeholders(len(c))+`)`,
+			append([]any{string(sales.KindCall)}, c...)...); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -121,6 +121,7 @@ type bigBase struct {
 	F             storetest.Fixture
 	Now           time.Time
 	AgentAccounts []int64
+	Facts         int // of the activities, with their aggregates
 }
 
 var (
@@ -149,7 +150,7 @@ func openBigBase(b *testing.B, dialect string, contacts, activities int) *bigBas
 		}
 		return base
 	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b)))
+	dir := filepath.Join(benchDir(), fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b)))
 	meta := filepath.Join(dir, "fixture.json")
 	if _, err := os.Stat(meta); err != nil {
 		tmp := dir + fmt.Sprintf(".build-%d", os.Getpid())
@@ -287,6 +288,60 @@ func buildBigBase(b *testing.B, db *store.DB, contacts, activities int, now time
 		}); err != nil {
 		b.Fatal(err)
 	}
+	// Each account's last call, as noteLastCalls keeps it.
+	if err := store.ExecRaw(db, `UPDATE sales_accounts SET last_call_at = (SELECT MAX(k.at) FROM sales_activities k
+		WHERE k.account_id = sales_accounts.id AND k.kind = 'call')`); err != nil {
+		b.Fatal(err)
+	}
+	// The facts logging them records (sales.Activity.LogFacts: a call made,
+	// a follow-up done), with their aggregates, as the recording path
+	// writes them (store.BulkFacts); the activities' ids run from the first.
+	first, err := store.QueryInt64s(db, `SELECT MIN(id) FROM sales_activities WHERE workspace_id = ? UNION ALL
+		SELECT MAX(id) FROM sales_activities WHERE workspace_id = ?`, ws, ws)
+	if err != nil || len(first) != 2 || first[1]-first[0] != int64(activities-1) {
+		b.Fatalf("the activities' ids are not contiguous: %v %v", first, err)
+	}
+	activity := func(i int) sales.Activity {
+		acct := i % accounts
+		as := assign(acct)
+		eng, _ := as.engagement.(int64)
+		if eng == 0 {
+			eng = f.A1
+		}
+		at := now.Add(-span + time.Duration(i)*step)
+		a := sales.Activity{ID: first[0] + int64(i), WorkspaceID: ws, EngagementID: eng, AccountID: ids[acct], AgentID: as.worker,
+			Kind: sales.KindCall, At: at, Direction: "out", Outcome: sales.Outcomes[i%len(sales.Outcomes)], DurationS: int64(i % 600)}
+		switch (i/accounts + acct) % 10 {
+		case 0:
+			a.Kind, a.Direction, a.Outcome, a.ScheduledAt = sales.KindFollowUp, "", "", at.Add(48*time.Hour)
+			if i%997 != 0 {
+				a.DoneAt = at.Add(47 * time.Hour)
+			}
+		case 1:
+			a.Kind, a.Direction, a.Outcome, a.Status, a.ScheduledAt = sales.KindMeeting, "", "", sales.MeetingHeld, at
+		}
+		return a
+	}
+	var logged []int32 // the activity of each fact
+	for i := range activities {
+		if a := activity(i); len(a.LogFacts()) == 1 {
+			logged = append(logged, int32(i))
+		}
+	}
+	if err := store.BulkFacts(db, ws, len(logged), func(i int, rec *store.Fact) {
+		a := activity(int(logged[i]))
+		x := a.LogFacts()[0]
+		*rec = store.Fact{EngagementID: a.EngagementID, SubjectID: a.ID, At: x.At, Value: x.Value, Flag: x.Flag,
+			AmountMinor: x.AmountMinor, Currency: x.Currency, Data: x.Data}
+	}); err != nil {
+		b.Fatal(err)
+	}
+	base.Facts = len(logged)
+	t0 := time.Now()
+	if m, err := db.KPI.Verify(context.Background()); err != nil || m != nil {
+		b.Fatalf("verify: %v %+v", err, m)
+	}
+	b.Logf("%d facts of the activities, verified in %s", len(logged), time.Since(t0).Round(time.Second))
 	return base
 }
 

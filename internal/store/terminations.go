@@ -223,8 +223,8 @@ func (s *TerminationStore) RevokeDue(ctx context.Context) (n int, err error) {
 
 // revokePartner closes every access path of the partner's people to e, in
 // tx: the engagement leaves their scope and ends; the people left with no
-// engagement of the workspace lose their sessions in it, their API tokens
-// and their pending invitations; a partner left with no engagement has its
+// engagement of the workspace lose their sessions in it, their API tokens,
+// their calendar feeds and their pending invitations; a partner left with no engagement has its
 // webhook endpoints disabled.
 func revokePartner(ctx context.Context, tx *Tx, p tandem.Principal, e *engagement.Engagement) error {
 	if err := tx.execOne(ctx, tandem.Errorf(tandem.EConflict, i18n.K("termination.revoked_already")),
@@ -253,7 +253,7 @@ func revokePartner(ctx context.Context, tx *Tx, p tandem.Principal, e *engagemen
 	if err != nil {
 		return err
 	}
-	var sessions, tokens int64
+	var sessions, tokens, feeds int64
 	for _, x := range left {
 		n, err := tx.changed(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE membership_id = ? AND revoked_at IS NULL`, tx.now, x[0])
 		if err != nil {
@@ -264,6 +264,10 @@ func revokePartner(ctx context.Context, tx *Tx, p tandem.Principal, e *engagemen
 			return err
 		}
 		sessions += n
+		if n, err = tx.changed(ctx, `DELETE FROM calendar_feeds WHERE user_id = ? AND workspace_id = ?`, x[1], p.WorkspaceID); err != nil {
+			return err
+		}
+		feeds += n
 	}
 	var open int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE workspace_id = ? AND partner_id = ? AND partner_revoked_at IS NULL`,
@@ -292,5 +296,5 @@ func revokePartner(ctx context.Context, tx *Tx, p tandem.Principal, e *engagemen
 		return err
 	}
 	return tx.record(ctx, p, "termination.revoked", "engagement", e.ID, map[string]any{
-		"people": len(left), "sessions": sessions, "tokens": tokens, "invitations": invitations, "webhooks": endpoints})
+		"people": len(left), "sessions": sessions, "tokens": tokens, "calendar_feeds": feeds, "invitations": invitations, "webhooks": endpoints})
 }

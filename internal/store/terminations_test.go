@@ -52,6 +52,9 @@ func TestTerminationRevokesPartnerAccess(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if _, err := db.Meetings.RegenerateFeed(ctx, f.VendorAgent); err != nil {
+				t.Fatal(err)
+			}
 			hook := &webhook.Endpoint{URL: "https://hooks.alpha.example/x"}
 			if err := db.Webhooks().Register(ctx, f.VendorManager, hook, false); err != nil {
 				t.Fatal(err)
@@ -104,6 +107,9 @@ func TestTerminationRevokesPartnerAccess(t *testing.T) {
 			}
 			if _, err := db.Accounts.PrincipalByToken(ctx, agentToken); err == nil {
 				t.Error("the agent's API token still works")
+			}
+			if ok, err := db.Meetings.FeedExists(ctx, f.VendorAgent); err != nil || ok {
+				t.Errorf("the agent's calendar feed is still there: %v, %v", ok, err)
 			}
 			// The manager keeps A2: session and token stay, A2 readable.
 			if _, _, err := db.Accounts.Session(ctx, vmSession, 90*24*time.Hour); err != nil {

@@ -44,6 +44,7 @@ func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	db.counted(ctx, "BEGIN")
 	sqltx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -61,18 +62,22 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 	if err = fn(tx); err != nil {
 		return err
 	}
+	db.counted(ctx, "COMMIT")
 	return sqltx.Commit()
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	tx.db.counted(ctx, q)
 	return tx.tx.ExecContext(ctx, tx.db.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	tx.db.counted(ctx, q)
 	return tx.tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	tx.db.counted(ctx, q)
 	return tx.tx.QueryContext(ctx, tx.db.dialect.rebind(q), args...)
 }
 
@@ -84,6 +89,7 @@ func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) 
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	db.counted(ctx, q)
 	if st := db.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -91,6 +97,7 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	db.counted(ctx, q)
 	if st := db.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

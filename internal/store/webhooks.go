@@ -267,7 +267,7 @@ type webhookData struct {
 func enqueueWebhooks(ctx context.Context, tx *Tx, p tandem.Principal, engagementID, subjectID int64, m notification.Message) error {
 	cond := `workspace_id = ? AND disabled_at IS NULL AND (partner_id IS NULL`
 	args := []any{p.WorkspaceID}
-	if m.To.Partner {
+	if m.To.Partner || m.To.PartnerManagers {
 		cond += ` OR partner_id = (SELECT partner_id FROM engagements WHERE id = ? AND workspace_id = ? AND partner_revoked_at IS NULL)`
 		args = append(args, engagementID, p.WorkspaceID)
 	}

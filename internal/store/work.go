@@ -119,10 +119,20 @@ func deliverableOfEngagement(ctx context.Context, q querier, p tandem.Principal,
 
 // engagementIn reads an engagement p may see, or tandem.ErrNotFound.
 func engagementIn(ctx context.Context, q querier, p tandem.Principal, id int64) (*engagement.Engagement, error) {
+	c, k := cacheOf(ctx, q), engagementKey{p, id}
+	if c != nil {
+		if e, ok := c.engagement(k); ok {
+			return e, nil
+		}
+	}
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id = ?", id)
-	return scanOne(ctx, q, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
+	e, err := scanOne(ctx, q, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
+	if err == nil && c != nil {
+		c.putEngagement(k, e)
+	}
+	return e, err
 }
 
 // engagementTerms is an engagement with the terms in force on a date,
@@ -139,9 +149,18 @@ type engagementTerms struct {
 // workspaceZone reads the time zone of a workspace: its name and location
 // (UTC when the name is unknown).
 func workspaceZone(ctx context.Context, q querier, workspaceID int64) (string, *time.Location, error) {
+	c := cacheOf(ctx, q)
+	if c != nil {
+		if tz, ok := c.zone(workspaceID); ok {
+			return tz, kpi.Zone(tz), nil
+		}
+	}
 	var tz string
 	if err := q.queryRow(ctx, `SELECT time_zone FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz); err != nil {
 		return "", nil, notFound(err)
+	}
+	if c != nil {
+		c.putZone(workspaceID, tz)
 	}
 	return tz, kpi.Zone(tz), nil
 }

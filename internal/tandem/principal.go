@@ -62,6 +62,14 @@ type Page struct {
 	Limit  int
 }
 
+// CountCap is how far past a page's start a list counts its rows: a total
+// above Offset+CountCap is shown as "more than" that (Capped).
+const CountCap = 1000
+
+// Capped reports whether a list's total was cut at CountCap past the page:
+// the list has more than Offset+CountCap rows.
+func (p Page) Capped(total int) bool { return total > p.Offset+CountCap }
+
 // Normalize clamps the limit to [1, 200] (default 50) and the offset to >= 0.
 func (p Page) Normalize() Page {
 	if p.Limit <= 0 {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestEntryMessages(t *testing.T) {
+	t.Parallel()
 	day, err := tandem.ParseDate("2026-11-03")
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,14 @@ func (s *server) showAccount(w http.ResponseWriter, r *http.Request, d views.Acc
 		if d.Tokens, err = s.db.Accounts.Tokens(r.Context(), st.principal); err != nil {
 			return err
 		}
+		d.CanCalendar = true
+		tok, err := s.db.Meetings.FeedToken(r.Context(), st.principal)
+		if err != nil {
+			return err
+		}
+		if d.CalendarActive = tok != ""; d.CalendarActive && d.NewCalendarURL == "" {
+			d.CalendarURL = s.calendarURL(tok)
+		}
 	}
 	s.render(w, r, status, views.Account(s.nav(r, st.loc.T("nav.account"), ""), d))
 	return nil

@@ -172,6 +172,13 @@ type apiMe struct {
 	MembershipID int64  `json:"membership_id"`
 	Role         string `json:"role"`
 	PartnerID    *int64 `json:"partner_id"`
+	// CalendarFeed is the person's calendar feed address ("" when none);
+	// POST /api/v1/me/calendar-feed makes a new one, …/revoke removes it.
+	CalendarFeed struct {
+		Active     bool   `json:"active"`
+		URL        string `json:"url"`
+		Regenerate string `json:"regenerate"`
+	} `json:"calendar_feed"`
 }
 
 func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
@@ -185,6 +192,15 @@ func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	if p.PartnerID != 0 {
 		me.PartnerID = &p.PartnerID
 	}
+	var err error
+	tok, err := s.db.Meetings.FeedToken(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	if me.CalendarFeed.Active = tok != ""; me.CalendarFeed.Active {
+		me.CalendarFeed.URL = s.calendarURL(tok)
+	}
+	me.CalendarFeed.Regenerate = "/api/v1/me/calendar-feed"
 	writeJSON(w, http.StatusOK, me)
 	return nil
 }

@@ -398,6 +398,8 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		// Spend, cost per result and return over the last months (client
 		// roles only).
 		Worth *apiPortfolioWorth `json:"worth,omitempty"`
+		// The cadence's health: meetings held against those due so far.
+		Meetings *apiMeetingHealth `json:"meetings,omitempty"`
 	}
 	out := struct {
 		Period apiPeriod `json:"period"`
@@ -424,6 +426,9 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 			it.Waiting = append(it.Waiting, w)
+		}
+		if h := pi.Meetings; h != nil {
+			it.Meetings = &apiMeetingHealth{Due: h.Due, Held: h.Held, Drifting: h.Drifting()}
 		}
 		if w := pi.Worth; w != nil {
 			it.Worth = &apiPortfolioWorth{Months: w.Months, Currency: w.Currency, SpendMinor: w.SpendMinor, ResultUnit: w.Unit,

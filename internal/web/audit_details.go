@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
@@ -75,6 +76,15 @@ func auditValue(l *i18n.Localizer, v any) string {
 		}
 		return strings.Join(parts, ", ")
 	case map[string]any:
+		// A changed term of a contract: {"field": "shape.pilot_criteria",
+		// "before": …, "after": …}, the field by its label in the editor.
+		if f, ok := x["field"].(string); ok && len(x) == 3 {
+			a, okA := x["before"]
+			b, okB := x["after"]
+			if okA && okB {
+				return termLabel(l, f) + ": " + auditValue(l, a) + " → " + auditValue(l, b)
+			}
+		}
 		// A change: {"before": …, "after": …} or {"from": …, "to": …}.
 		for _, pair := range [][2]string{{"before", "after"}, {"from", "to"}} {
 			a, okA := x[pair[0]]
@@ -95,6 +105,16 @@ func auditValue(l *i18n.Localizer, v any) string {
 		return strings.Join(parts, "; ")
 	}
 	return ""
+}
+
+// termLabel is a contract term's path ("services[calls].sla.response_minutes")
+// as the terms editor labels it, or its last part in words.
+func termLabel(l *i18n.Localizer, path string) string {
+	if k := contract.FieldLabel(path); l.Has(string(k)) {
+		return l.T(string(k))
+	}
+	last := path[strings.LastIndexAny(path, ".]")+1:]
+	return auditLabel(l, last)
 }
 
 // auditWords are the catalogue prefixes of the enumerations an audit entry

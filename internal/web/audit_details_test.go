@@ -39,6 +39,11 @@ func TestAuditDetails(t *testing.T) {
 			t.Errorf("detail %d = %q, want %q", i, got[i].Value, want)
 		}
 	}
+	// A contract's changed terms, each by the editor's label.
+	got = auditDetails(cat.For(i18n.EN, nil), `{"changes": [{"field": "shape.pilot_criteria", "before": "", "after": "Close on time"}, {"field": "services[calls].deadline.n", "before": "5", "after": "10"}]}`)
+	if len(got) != 1 || got[0].Value != "What the pilot is judged on: — → Close on time, Days, or day of the month: 5 → 10" {
+		t.Errorf("changed terms: %q", got)
+	}
 	if d := auditDetails(cat.For(i18n.EN, nil), `not json`); len(d) != 1 || d[0].Value != "not json" {
 		t.Errorf("unreadable data: %q", d)
 	}

@@ -54,6 +54,15 @@ func TestBrowserInvoiceWorkflow(t *testing.T) {
 
 	client := newBrowser(t, e)
 	client.signIn(f.Emails[tandem.RoleManager])
+	// The dispute waits for the manager on his home, linked to the invoice.
+	client.open("/")
+	if got := client.text("main"); !strings.Contains(got, en.T("attention.kind.invoice_dispute")) ||
+		!strings.Contains(got, "The lead of 28 November is missing") {
+		t.Errorf("the manager's home does not list the dispute:\n%s", got)
+	}
+	if client.count(fmt.Sprintf(`main a[href="%s"]`, path)) == 0 {
+		t.Errorf("no link to %s on the manager's home", path)
+	}
 	if st := client.open(path); st != 200 {
 		t.Fatalf("November for the client: %d", st)
 	}

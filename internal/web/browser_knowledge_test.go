@@ -30,6 +30,8 @@ func TestBrowserSurveyAndKnowledge(t *testing.T) {
 	manager := newBrowser(t, e)
 	manager.signIn(f.Emails[tandem.RoleManager])
 	manager.open(fmt.Sprintf("/engagements/%d/work", f.A1))
+	// Pulse surveys are a page of the results group: its link, then theirs.
+	manager.click(`nav.tabs a[data-group="results"]`)
 	if st := manager.click(`nav.tabs a[href="` + surveys + `"]`); st != 200 {
 		t.Fatalf("surveys tab: %d", st)
 	}

@@ -56,6 +56,13 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	l := st.loc
 	e, ok := tandem.AsError(err)
+	if !ok && r.Context().Err() != nil {
+		// The client went away (or its deadline passed): nobody reads
+		// the answer, and it is not the server's fault.
+		s.log.Debug("request canceled", "request_id", st.id, "route", st.route, "err", err)
+		w.WriteHeader(499)
+		return
+	}
 	if !ok {
 		s.log.Error("internal error", "request_id", st.id, "route", st.route, "err", err)
 		e = tandem.Errorf(tandem.EInternal, i18n.K("error.internal"))

@@ -182,6 +182,16 @@ func homeItem(l *i18n.Localizer, x portfolio.Waiting, defs []contract.MetricDef,
 		} else {
 			it.When = l.T("attention.disputed_on", "date", l.Date(x.Since))
 		}
+	case portfolio.KindInvoiceDispute:
+		it.Link = invoicePath(x.EngagementID, x.Period)
+		it.When = l.T("attention.since", "date", l.Date(x.Since))
+	case portfolio.KindAction:
+		it.Link = meetingPath(x.EngagementID, x.RecordID)
+		if x.Due.Before(now) {
+			it.When = l.T("attention.overdue_since", "date", l.Date(x.Due.Add(-time.Second)))
+		} else {
+			it.When = l.T("attention.due", "date", l.Date(x.Due.Add(-time.Second)))
+		}
 	case portfolio.KindOffTrack, portfolio.KindAtRisk:
 		it.Link = scorecardURL(x.EngagementID, period)
 		it.Title = kpiName(l, defs, x.KPI)
@@ -206,7 +216,7 @@ func kindTone(k portfolio.Kind) string {
 	switch k {
 	case portfolio.KindRequestBreached, portfolio.KindOffTrack, portfolio.KindOverdue, portfolio.KindReturned, portfolio.KindDisputed:
 		return "bad"
-	case portfolio.KindRequestAtRisk, portfolio.KindAtRisk, portfolio.KindDue, portfolio.KindClaim:
+	case portfolio.KindRequestAtRisk, portfolio.KindAtRisk, portfolio.KindDue, portfolio.KindClaim, portfolio.KindInvoiceDispute:
 		return "warn"
 	}
 	return "info"

@@ -314,6 +314,12 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
 		}
 		row.Attention = append(row.Attention, risky[e.ID]...)
+		if h := it.Meetings; h != nil {
+			row.Meetings, row.MeetingsTone, row.MeetingsLink = l.T("meetings.held_of_due", "held", h.Held, "due", h.Due), "ok", meetingsPath(e.ID)
+			if h.Drifting() {
+				row.MeetingsTone = "bad"
+			}
+		}
 		if w := it.Worth; w != nil {
 			row.ShowWorth, row.WorthLink, row.Spend, row.CostPer, row.ROI = true, worthPath(e.ID), "—", l.T("portfolio.no_results"), "—"
 			if w.Months > 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -37,6 +38,8 @@ type reqState struct {
 	member    bool // principal is set
 	workspace *account.Workspace
 	loc       *i18n.Localizer
+	unread    int     // unread notifications, read with the identity
+	hasUnread bool    // unread is known
 	flash     string  // a success message left by the action before, localized
 	srv       *server // the server answering, for the feedback of the request
 }
@@ -111,6 +114,11 @@ func (s *server) handle(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		st.route = rt.pattern
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page reads: the rows its parts each load again (the
+			// engagement, the workspace's zone) come once a request.
+			r = r.WithContext(store.WithReadCache(r.Context()))
+		}
 		if err := s.identify(w, r, st); err != nil {
 			// A bad token on a public route (the OpenAPI document, health)
 			// does not matter: the caller is simply anonymous.
@@ -148,18 +156,19 @@ func (s *server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 		if !ok {
 			return tandem.ErrUnauthorized
 		}
-		p, err := s.db.Accounts.PrincipalByToken(ctx, strings.TrimSpace(tok))
+		id, err := s.db.Accounts.IdentifyToken(ctx, strings.TrimSpace(tok))
 		if err != nil {
 			return err
 		}
-		st.principal, st.member = p, true
-		return s.loadWorkspace(ctx, st)
+		st.principal, st.member, st.workspace = id.Principal, id.Member, id.Workspace
+		return nil
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	se, u, err := s.db.Accounts.Session(ctx, c.Value, s.opts.SessionIdle)
+	// One statement: the session, its user, membership and workspace.
+	id, err := s.db.Accounts.Identify(ctx, c.Value, s.opts.SessionIdle)
 	if tandem.ErrorCode(err) == tandem.EUnauthorized {
 		s.clearCookie(w, sessionCookie)
 		return nil
@@ -167,24 +176,30 @@ func (s *server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 	if err != nil {
 		return err
 	}
+	se, u := id.Session, id.User
 	st.user, st.session, st.secret = u, se, c.Value
-	if se.WorkspaceID == 0 {
-		// Pick the first workspace for someone who has not chosen yet.
-		ms, err := s.db.Accounts.MembershipsOf(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			return nil
-		}
-		if err := s.db.Accounts.SetSessionWorkspace(ctx, se.ID, u.ID, ms[0].WorkspaceID); err != nil {
-			return err
-		}
-		se.WorkspaceID = ms[0].WorkspaceID
+	if se.WorkspaceID != 0 {
+		// No membership: it was removed, and the person is signed in
+		// without a workspace.
+		st.principal, st.member, st.workspace = id.Principal, id.Member, id.Workspace
+		st.unread, st.hasUnread = id.Unread, true
+		return nil
 	}
+	// Pick the first workspace for someone who has not chosen yet.
+	ms, err := s.db.Accounts.MembershipsOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	if err := s.db.Accounts.SetSessionWorkspace(ctx, se.ID, u.ID, ms[0].WorkspaceID); err != nil {
+		return err
+	}
+	se.WorkspaceID = ms[0].WorkspaceID
 	p, err := s.db.Accounts.Principal(ctx, u.ID, se.WorkspaceID)
 	if tandem.ErrorCode(err) == tandem.ENotFound {
-		return nil // the membership was removed; the person is signed in without a workspace
+		return nil
 	}
 	if err != nil {
 		return err

@@ -24,11 +24,14 @@ func (s *server) proposalsPage(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	ps, err := s.db.Proposals.List(r.Context(), p, e.ID, r.URL.Query().Get("kind"))
+	q := r.URL.Query()
+	pg := pageOf(q, listLimit)
+	ps, total, err := s.db.Proposals.ListPage(r.Context(), p, e.ID, q.Get("kind"), pg)
 	if err != nil {
 		return err
 	}
-	d := views.ProposalsData{Engagement: e, Proposals: ps, Raise: raise, DecideID: decideID, Decide: decide,
+	d := views.ProposalsData{Engagement: e, Proposals: ps,
+		Pager: views.Pager{Total: total, Offset: pg.Offset, Limit: pg.Limit, Query: q, Path: r.URL.Path}, Raise: raise, DecideID: decideID, Decide: decide,
 		CanRaise: proposal.MayRaise(p.Role, e), Role: p.Role,
 		Kinds: options(l, "proposal.kind.", proposal.Kinds, "")}
 	if d.CanRaise {
@@ -118,15 +121,16 @@ func (s *server) apiProposalList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.db.Proposals.List(r.Context(), state(r).principal, id, r.URL.Query().Get("kind"))
+	pg := apiPage(r)
+	ps, total, err := s.db.Proposals.ListPage(r.Context(), state(r).principal, id, r.URL.Query().Get("kind"), pg)
 	if err != nil {
 		return err
 	}
-	out := make([]apiProposal, len(ps))
+	out := apiList[apiProposal]{Items: make([]apiProposal, len(ps)), Total: total, Limit: pg.Limit, Offset: pg.Offset}
 	for i := range ps {
-		out[i] = toAPIProposal(&ps[i])
+		out.Items[i] = toAPIProposal(&ps[i])
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -88,7 +88,9 @@ func (s *server) nav(r *http.Request, title, active string) views.Nav {
 		n.Role = string(st.principal.Role)
 		n.HasWorkspace = true
 		n.Can = func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) }
-		if r.Method == http.MethodGet {
+		if r.Method == http.MethodGet && st.hasUnread {
+			n.Unread = st.unread
+		} else if r.Method == http.MethodGet {
 			// The unread count is chrome: without it the page still
 			// serves its purpose, so a failure is logged, not shown.
 			var err error

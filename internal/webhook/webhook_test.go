@@ -11,6 +11,7 @@ import (
 // secret "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id "msg_p5jXN8AQM9LWM0D4loKWxJek",
 // timestamp 1614265330, body {"test": 2432232314}.
 func TestSignSpecExample(t *testing.T) {
+	t.Parallel()
 	got, err := Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", time.Unix(1614265330, 0), []byte(`{"test": 2432232314}`),
 		"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	if err != nil {
@@ -30,6 +31,7 @@ func TestSignSpecExample(t *testing.T) {
 }
 
 func TestNewSecretAndID(t *testing.T) {
+	t.Parallel()
 	s := NewSecret()
 	if !strings.HasPrefix(s, SecretPrefix) || len(s) != len(SecretPrefix)+44 || s == NewSecret() {
 		t.Errorf("secret %q", s)
@@ -40,6 +42,7 @@ func TestNewSecretAndID(t *testing.T) {
 }
 
 func TestNextTry(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	for i, d := range Retry {
 		next, ok := NextTry(now, i+1, 0)
@@ -63,6 +66,7 @@ func TestNextTry(t *testing.T) {
 }
 
 func TestGroupsAndWants(t *testing.T) {
+	t.Parallel()
 	for typ, g := range map[string]string{"deliverable.accepted": "deliverables", "penalty.late_notice": "notices",
 		"sales.claim_accepted.qualified_lead": "sales", "alert.kpi_off_track": "kpis", "meeting.finalised": "other"} {
 		if got := GroupOf(typ); got != g {
@@ -75,6 +79,7 @@ func TestGroupsAndWants(t *testing.T) {
 }
 
 func TestPrepare(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		url     string
 		private bool

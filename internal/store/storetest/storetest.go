@@ -75,7 +75,7 @@ func (c *Clock) Add(d time.Duration) {
 func Open(t testing.TB, dialect string, now func() time.Time) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	opts := store.Options{DataDir: t.TempDir(), Now: now}
+	opts := store.Options{DataDir: t.TempDir(), Now: now, CountStatements: true}
 	if dialect == "postgres" {
 		opts.URL = CreateDatabase(t)
 	} else {

@@ -69,3 +69,11 @@ document.addEventListener("keydown", function (e) {
     pick.focus();
   }
 });
+// On a phone the engagement's navigation scrolls sideways: the group and
+// the page the reader is on are brought into view.
+document.querySelectorAll(".engnav .tabs").forEach(function (strip) {
+  var cur = strip.querySelector("a.active");
+  if (cur && strip.scrollWidth > strip.clientWidth && cur.offsetLeft + cur.offsetWidth > strip.clientWidth) {
+    strip.scrollLeft = cur.offsetLeft - 24;
+  }
+});

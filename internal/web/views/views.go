@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Nav is the chrome every page shares: who is signed in, where, and what
@@ -125,6 +126,11 @@ func (p Pager) sort() string {
 	}
 	return p.Sort
 }
+
+// More reports whether the list counted no further than CountCap rows past
+// this page (tandem.Page.Capped): it has more rows than Total says, and the
+// number of pages is not known.
+func (p Pager) More() bool { return p.Total > p.Offset+tandem.CountCap }
 
 // Pages returns the number of pages (at least 1).
 func (p Pager) Pages() int {

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Identity is who asks, read for every request in one statement: the
+// session (nil for an API token) and its user, the membership of the
+// workspace the session works in (Member false when there is none) and
+// that workspace.
+type Identity struct {
+	Session   *account.Session
+	User      *account.User
+	Principal tandem.Principal
+	Member    bool
+	Workspace *account.Workspace
+	// Unread counts the person's unread notifications in the workspace,
+	// for the bell of every page (sessions only).
+	Unread int
+}
+
+// identityMember are the membership and workspace columns of an identity,
+// each NULL-safe: the session may work in no workspace, or in one it is no
+// longer a member of.
+const identityMember = `COALESCE(m.id, 0), COALESCE(m.role, ''), COALESCE(m.partner_id, 0),
+	COALESCE(w.id, 0), COALESCE(w.name, ''), COALESCE(w.currency, ''), COALESCE(w.lang, ''), COALESCE(w.time_zone, ''), w.created_at`
+
+func (id *Identity) scanMember(role *string, ws *account.Workspace) {
+	id.Member = id.Principal.MembershipID != 0 && ws.ID != 0
+	if !id.Member {
+		id.Principal = tandem.Principal{}
+		return
+	}
+	id.Principal.Role = tandem.Role(*role)
+	id.Principal.WorkspaceID = ws.ID
+	id.Workspace = ws
+}
+
+// Identify returns the identity of a session cookie's secret: its session
+// and user, and the membership and workspace it works in, in one query. A
+// session that has ended is deleted and answered tandem.ErrUnauthorized
+// (see Session); its last use is refreshed when it is stale.
+func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Duration) (_ *Identity, err error) {
+	defer wrap(&err, "AccountStore.Identify")
+	var se account.Session
+	var u account.User
+	var ws account.Workspace
+	var role string
+	id := &Identity{Session: &se, User: &u}
+	err = s.db.queryRow(ctx, `SELECT s.id, s.user_id, s.workspace_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip,
+		u.id, u.email, u.name, u.lang, u.created_at, `+identityMember+`,
+		(SELECT COUNT(*) FROM notifications n WHERE n.user_id = s.user_id AND n.workspace_id = s.workspace_id AND n.read_at IS NULL)
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.workspace_id
+		LEFT JOIN workspaces w ON w.id = m.workspace_id
+		WHERE s.token_hash = ?`, account.Digest(secret)).
+		Scan(&se.ID, &se.UserID, &se.WorkspaceID, &se.CreatedAt, &se.LastSeenAt, &se.ExpiresAt, &se.UserAgent, &se.IP,
+			&u.ID, &u.Email, &u.Name, &u.Lang, &u.CreatedAt,
+			&id.Principal.MembershipID, &role, &id.Principal.PartnerID,
+			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt}, &id.Unread)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.ErrUnauthorized
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now()
+	if se.Ended(now, idle) {
+		if err := s.db.transact(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, se.ID)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		return nil, tandem.ErrUnauthorized
+	}
+	if se.Stale(now) {
+		if err := s.db.transact(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, tx.now, se.ID)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		se.LastSeenAt = now
+	}
+	id.Principal.UserID, id.Principal.UserName, id.Principal.Email, id.Principal.Lang = u.ID, u.Name, u.Email, string(u.Lang)
+	id.scanMember(&role, &ws)
+	if !id.Member {
+		id.Unread = 0
+	}
+	return id, nil
+}
+
+// IdentifyToken returns the identity of an API token's secret: the
+// principal of its membership and the workspace, in one query, or
+// tandem.ErrUnauthorized. Its last use is refreshed when it is stale.
+func (s *AccountStore) IdentifyToken(ctx context.Context, secret string) (_ *Identity, err error) {
+	defer wrap(&err, "AccountStore.IdentifyToken")
+	var t account.Token
+	var ws account.Workspace
+	var role, lang string
+	id := &Identity{}
+	p := &id.Principal
+	err = s.db.queryRow(ctx, `SELECT t.id, t.last_used_at, u.id, u.name, u.email, u.lang, `+identityMember+`
+		FROM api_tokens t JOIN memberships m ON m.id = t.membership_id JOIN users u ON u.id = m.user_id
+		JOIN workspaces w ON w.id = m.workspace_id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL`, account.Digest(secret)).
+		Scan(&t.ID, nullTime{&t.LastUsedAt}, &p.UserID, &p.UserName, &p.Email, &lang,
+			&p.MembershipID, &role, &p.PartnerID,
+			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tandem.ErrUnauthorized
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Stale(s.db.Now()) {
+		if err := s.db.transact(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, tx.now, t.ID)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	p.Lang, p.TokenID = lang, t.ID
+	id.scanMember(&role, &ws)
+	return id, nil
+}
