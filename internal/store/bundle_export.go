@@ -110,6 +110,14 @@ func readRows(ctx context.Context, q querier, query string, args ...any) ([]pkgR
 				} else {
 					r[c.Name()] = string(v)
 				}
+			case string:
+				// A time kept as SQLite's text (a column not declared
+				// TIMESTAMP): written as the times are.
+				if t, err := time.Parse(sqliteTimeText, v); err == nil && len(v) >= 25 {
+					r[c.Name()] = t.UTC().Format(time.RFC3339Nano)
+				} else {
+					r[c.Name()] = v
+				}
 			default:
 				r[c.Name()] = v
 			}
@@ -118,6 +126,9 @@ func readRows(ctx context.Context, q querier, query string, args ...any) ([]pkgR
 	}
 	return out, rows.Err()
 }
+
+// sqliteTimeText is how SQLite's driver writes a time as text.
+const sqliteTimeText = "2006-01-02 15:04:05.999999999-07:00"
 
 func asID(v any) int64 {
 	switch x := v.(type) {

@@ -189,6 +189,9 @@ func convert(v any, typ string) (any, error) {
 		s, _ := v.(string)
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
+			if t2, err2 := time.Parse(sqliteTimeText, s); err2 == nil {
+				return t2.UTC(), nil
+			}
 			return nil, err
 		}
 		return t.UTC(), nil
@@ -353,6 +356,13 @@ func (im *importer) entity(e pkgEntity) error {
 					refused = true
 				}
 				continue
+			}
+			if str, ok := v.(string); ok && typ == "TEXT" && len(str) >= 20 && im.tx.db.dialect.name() == "sqlite" {
+				// A time in a text column: SQLite keeps it as its driver writes times.
+				if t, err := time.Parse(time.RFC3339Nano, str); err == nil && strings.HasSuffix(str, "Z") {
+					vals[col] = t.UTC()
+					continue
+				}
 			}
 			cv, err := convert(v, typ)
 			if err != nil {
