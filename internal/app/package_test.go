@@ -66,6 +66,7 @@ func sameContent(t *testing.T, a, b map[string][]map[string]any) {
 // creates nothing, a dry run changes nothing and a changed byte is refused
 // naming its file.
 func TestPackageRoundTrip(t *testing.T) {
+	t.Parallel()
 	dialects := storetest.Dialects(t)
 	other := dialects[len(dialects)-1] // postgres when it is under test
 	src, mid, dst := targets(t, dialects[0]), targets(t, other), targets(t, dialects[0])
@@ -154,6 +155,7 @@ func tamper(t *testing.T, from, to, name string) {
 }
 
 func TestPackageFileArgument(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   []string
 		file string

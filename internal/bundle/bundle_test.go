@@ -34,6 +34,7 @@ func writePkg(t *testing.T, key ed25519.PrivateKey) []byte {
 }
 
 func TestBundleRoundTrip(t *testing.T) {
+	t.Parallel()
 	key := testKey(t)
 	p, err := Read(writePkg(t, key))
 	if err != nil {
@@ -77,6 +78,7 @@ func rewrite(t *testing.T, data []byte, name string, fn func([]byte) []byte) []b
 }
 
 func TestBundleTamperedFileNamed(t *testing.T) {
+	t.Parallel()
 	data := rewrite(t, writePkg(t, testKey(t)), "deliverables.jsonl", func(b []byte) []byte {
 		b[7] = '3'
 		return b
@@ -89,6 +91,7 @@ func TestBundleTamperedFileNamed(t *testing.T) {
 }
 
 func TestBundleTamperedManifestBadSignature(t *testing.T) {
+	t.Parallel()
 	data := rewrite(t, writePkg(t, testKey(t)), ManifestName, func(b []byte) []byte {
 		return bytes.Replace(b, []byte("inst-1"), []byte("inst-2"), 1)
 	})
@@ -99,6 +102,7 @@ func TestBundleTamperedManifestBadSignature(t *testing.T) {
 }
 
 func TestBundleExtraAndNotZip(t *testing.T) {
+	t.Parallel()
 	if _, err := Read([]byte("not a zip")); err == nil {
 		t.Fatal("accepted")
 	}
