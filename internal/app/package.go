@@ -85,12 +85,12 @@ func (c *cli) packageImport(name string, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	key := "bundle.cli.imported"
+	args := []any{"workspace", strconv.FormatInt(rep.WorkspaceID, 10), "seconds", c.l.Decimal(time.Since(start).Milliseconds()/10, 2)}
+	msg := c.l.T("bundle.cli.imported", args...)
 	if rep.DryRun {
-		key = "bundle.cli.dry_run"
+		msg = c.l.T("bundle.cli.dry_run", args...)
 	}
-	fmt.Fprintln(c.stdout, c.l.T(key, "workspace", strconv.FormatInt(rep.WorkspaceID, 10),
-		"seconds", c.l.Decimal(time.Since(start).Milliseconds()/10, 2)))
+	fmt.Fprintln(c.stdout, msg)
 	tw := table(c.stdout)
 	fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.l.T("bundle.cli.col.entity"), c.l.T("bundle.cli.col.created"), c.l.T("bundle.cli.col.matched"), c.l.T("bundle.cli.col.refused"))
 	for _, e := range rep.Entities {
