@@ -85,10 +85,10 @@ func (c *cli) packageImport(name string, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	args := []any{"workspace", strconv.FormatInt(rep.WorkspaceID, 10), "seconds", c.l.Decimal(time.Since(start).Milliseconds()/10, 2)}
-	msg := c.l.T("bundle.cli.imported", args...)
+	margs := []any{"workspace", strconv.FormatInt(rep.WorkspaceID, 10), "seconds", c.l.Decimal(time.Since(start).Milliseconds()/10, 2)}
+	msg := c.l.T("bundle.cli.imported", margs...)
 	if rep.DryRun {
-		msg = c.l.T("bundle.cli.dry_run", args...)
+		msg = c.l.T("bundle.cli.dry_run", margs...)
 	}
 	fmt.Fprintln(c.stdout, msg)
 	tw := table(c.stdout)
