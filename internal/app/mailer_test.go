@@ -203,7 +203,9 @@ func TestMailTwoSendersDeliverOnceInTheirLanguage(t *testing.T) {
 				!strings.Contains(en.text, "https://tandem.example/engagements/") || en.subject != "The partner filed a written notice" {
 				t.Errorf("English notice e-mail: %q\n%s", en.subject, en.text)
 			}
-			ru := pick(manager, func(m readMail) bool { return strings.Contains(m.text, "Отписаться от писем: уведомления по договору") })
+			ru := pick(manager, func(m readMail) bool {
+				return strings.Contains(m.text, "Отписаться от писем: уведомления по договору")
+			})
 			if ru.h.Get("Content-Language") != "ru" || !strings.Contains(ru.text, "Здравствуйте") || !strings.Contains(ru.text, "Отписаться от писем: уведомления по договору") {
 				t.Errorf("Russian notice e-mail: %q\n%s", ru.subject, ru.text)
 			}
