@@ -54,6 +54,17 @@ func FieldPaths() []string {
 // other path "contract.field.<path>", e.g.
 // "contract.field.services.deadline.kind".
 func FieldLabel(path string) i18n.Key {
+	segs := fieldSegments(path)
+	if len(segs) <= 1 {
+		return i18n.Key("contract.section." + strings.Join(segs, ""))
+	}
+	return i18n.Key("contract.field." + strings.Join(segs, "."))
+}
+
+// fieldSegments are a field path's names without list indices and
+// bracketed keys: "services[calls].deadline.kind" and
+// "services.0.deadline.kind" both give [services deadline kind].
+func fieldSegments(path string) []string {
 	var segs []string
 	for _, s := range strings.Split(path, ".") {
 		if i := strings.IndexByte(s, '['); i >= 0 {
@@ -64,8 +75,28 @@ func FieldLabel(path string) i18n.Key {
 		}
 		segs = append(segs, s)
 	}
-	if len(segs) <= 1 {
-		return i18n.Key("contract.section." + strings.Join(segs, ""))
+	return segs
+}
+
+// valueGroups name the vocabulary of each enumerated term (see LabelKey):
+// the value of "services.deadline.kind" is one of DeadlineKinds, labelled
+// "contract.deadline_kind.<value>".
+var valueGroups = map[string]string{
+	"shape.model": "model", "shape.coverage": "coverage", "shape.format": "format", "shape.renewal": "renewal",
+	"services.deadline.kind": "deadline_kind", "metrics.kind": "metric_kind", "metrics.source": "metric_source",
+	"kpis.direction": "direction", "kpis.period": "period", "kpis.metric": "metric", "price.period": "period",
+	"price.components.kind": "price_kind", "price.components.unit": "unit", "notices.category": "notice",
+	"governance.committee.side": "side", "governance.cadence.kind": "meeting", "sales.stages.meaning": "stage_meaning",
+}
+
+// ValueLabel returns the catalogue key of the label of an enumerated
+// term's stored value ("services[calls].deadline.kind", "none" gives
+// "contract.deadline_kind.none"), and false for a term that is not an
+// enumeration.
+func ValueLabel(path, value string) (i18n.Key, bool) {
+	g, ok := valueGroups[strings.Join(fieldSegments(path), ".")]
+	if !ok || value == "" {
+		return "", false
 	}
-	return i18n.Key("contract.field." + strings.Join(segs, "."))
+	return LabelKey(g, value), true
 }

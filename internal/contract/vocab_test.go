@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -105,5 +106,43 @@ func TestFieldLabel(t *testing.T) {
 	}
 	if paths[0] != "shape.model" || paths[len(paths)-1] != "sales.reveal_burst_minutes" {
 		t.Errorf("FieldPaths order: %s … %s", paths[0], paths[len(paths)-1])
+	}
+}
+
+// TestValueLabel checks that each enumerated term names a vocabulary and a
+// field the terms have, and that a stored value reads as its label's key.
+func TestValueLabel(t *testing.T) {
+	t.Parallel()
+	groups := map[string]bool{}
+	for _, v := range Vocabularies() {
+		groups[v.Group] = true
+	}
+	fields := map[string]bool{}
+	for _, p := range FieldPaths() {
+		fields[strings.Join(fieldSegments(p), ".")] = true
+	}
+	for path, g := range valueGroups {
+		if !groups[g] {
+			t.Errorf("%s: no vocabulary %q", path, g)
+		}
+		if !fields[path] {
+			t.Errorf("%s: not a field of the terms", path)
+		}
+	}
+	for _, c := range []struct {
+		path, value string
+		want        i18n.Key
+		ok          bool
+	}{
+		{"services[calls].deadline.kind", "none", "contract.deadline_kind.none", true},
+		{"services.3.deadline.kind", "business_days", "contract.deadline_kind.business_days", true},
+		{"price.components[0].unit", "qualified_lead", "contract.unit.qualified_lead", true},
+		{"services[calls].name", "none", "", false},
+		{"services[calls].deadline.kind", "", "", false},
+	} {
+		got, ok := ValueLabel(c.path, c.value)
+		if got != c.want || ok != c.ok {
+			t.Errorf("ValueLabel(%q, %q) = %s, %v; want %s, %v", c.path, c.value, got, ok, c.want, c.ok)
+		}
 	}
 }

@@ -82,7 +82,7 @@ func auditValue(l *i18n.Localizer, v any) string {
 			a, okA := x["before"]
 			b, okB := x["after"]
 			if okA && okB {
-				return termLabel(l, f) + ": " + auditValue(l, a) + " → " + auditValue(l, b)
+				return termLabel(l, f) + ": " + termValue(l, f, a) + " → " + termValue(l, f, b)
 			}
 		}
 		// A change: {"before": …, "after": …} or {"from": …, "to": …}.
@@ -115,6 +115,18 @@ func termLabel(l *i18n.Localizer, path string) string {
 	}
 	last := path[strings.LastIndexAny(path, ".]")+1:]
 	return auditLabel(l, last)
+}
+
+// termValue is a changed term's value: an enumeration's by its label
+// (a deadline counted "No deadline", not "none"), anything else as
+// auditValue reads it.
+func termValue(l *i18n.Localizer, path string, v any) string {
+	if s, ok := v.(string); ok {
+		if k, ok := contract.ValueLabel(path, s); ok && l.Has(string(k)) {
+			return l.T(string(k))
+		}
+	}
+	return auditValue(l, v)
 }
 
 // auditWords are the catalogue prefixes of the enumerations an audit entry

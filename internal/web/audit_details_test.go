@@ -44,6 +44,11 @@ func TestAuditDetails(t *testing.T) {
 	if len(got) != 1 || got[0].Value != "What the pilot is judged on: — → Close on time, Days, or day of the month: 5 → 10" {
 		t.Errorf("changed terms: %q", got)
 	}
+	// An enumerated term's values by their labels, in the reader's language.
+	got = auditDetails(cat.For(i18n.EN, nil), `{"changes": [{"field": "services[calls].deadline.kind", "before": "business_days", "after": "none"}]}`)
+	if len(got) != 1 || got[0].Value != "How the deadline is counted: Business days after the request → No deadline" {
+		t.Errorf("changed enumeration: %q", got)
+	}
 	if d := auditDetails(cat.For(i18n.EN, nil), `not json`); len(d) != 1 || d[0].Value != "not json" {
 		t.Errorf("unreadable data: %q", d)
 	}
