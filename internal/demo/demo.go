@@ -340,6 +340,16 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 	if err := addReveals(ctx, db, ids, rows, byAgent); err != nil {
 		return nil, err
 	}
+	if clk != nil {
+		// People who use Tandem every day have read what is older than a
+		// week; the bell shows the last week's notifications.
+		weekAgo := clk.Base().AddDate(0, 0, -7)
+		for _, id := range ids.users {
+			if err := db.Notifications.MarkReadBefore(ctx, tandem.Principal{WorkspaceID: ws.ID, UserID: id}, weekAgo); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return logins, nil
 }
 

@@ -64,6 +64,22 @@ func testLoad(t *testing.T, db *store.DB, clk *Clock) {
 		t.Fatalf("owner memberships %v, %v", ms, err)
 	}
 	sys := store.System(ms[0].WorkspaceID, "test")
+	// The owner has read what is older than a week: the bell shows the
+	// last week's notifications, not six months of them.
+	ownerP := tandem.Principal{WorkspaceID: ms[0].WorkspaceID, UserID: owner.ID}
+	ns, unread, err := db.Notifications.List(ctx, ownerP, false, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("owner: %d unread", unread)
+	if unread == 0 || unread != len(ns) {
+		t.Errorf("owner: %d unread, %d listed", unread, len(ns))
+	}
+	for _, n := range ns {
+		if n.CreatedAt.Before(clk.Base().AddDate(0, 0, -7)) {
+			t.Errorf("owner: unread notification %s of %s, older than a week", n.Kind, n.CreatedAt)
+		}
+	}
 	ps, _, err := db.Partners.List(ctx, sys, tandem.Page{}, "")
 	if err != nil {
 		t.Fatal(err)

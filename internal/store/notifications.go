@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -136,6 +137,18 @@ func (s *NotificationStore) MarkRead(ctx context.Context, p tandem.Principal, id
 			args = append(args, id)
 		}
 		_, err := tx.exec(ctx, q, args...)
+		return err
+	})
+}
+
+// MarkReadBefore marks p's notifications created before the given moment
+// read, as a person who opens Tandem every day would have; the demo uses
+// it so that its six months of history do not leave hundreds unread.
+func (s *NotificationStore) MarkReadBefore(ctx context.Context, p tandem.Principal, before time.Time) (err error) {
+	defer wrap(&err, "NotificationStore.MarkReadBefore")
+	return s.db.transact(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = created_at WHERE workspace_id = ? AND user_id = ? AND read_at IS NULL AND created_at < ?`,
+			p.WorkspaceID, p.UserID, before.UTC())
 		return err
 	})
 }
