@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"maps"
 	"reflect"
 	"strconv"
 	"strings"
@@ -78,25 +79,50 @@ func fieldSegments(path string) []string {
 	return segs
 }
 
-// valueGroups name the vocabulary of each enumerated term (see LabelKey):
+// vocabularies are the enumerated terms, by field path without indexes:
 // the value of "services.deadline.kind" is one of DeadlineKinds, labelled
-// "contract.deadline_kind.<value>".
-var valueGroups = map[string]string{
-	"shape.model": "model", "shape.coverage": "coverage", "shape.format": "format", "shape.renewal": "renewal",
-	"services.deadline.kind": "deadline_kind", "metrics.kind": "metric_kind", "metrics.source": "metric_source",
-	"kpis.direction": "direction", "kpis.period": "period", "kpis.metric": "metric", "price.period": "period",
-	"price.components.kind": "price_kind", "price.components.unit": "unit", "notices.category": "notice",
-	"governance.committee.side": "side", "governance.cadence.kind": "meeting", "sales.stages.meaning": "stage_meaning",
+// "contract.deadline_kind.<value>". The terms editor's choices, the audit
+// trail's labels and the OpenAPI check all read this one table.
+var vocabularies = map[string]Vocabulary{
+	"shape.model":               {"model", Models},
+	"shape.coverage":            {"coverage", Coverages},
+	"shape.format":              {"format", Formats},
+	"shape.renewal":             {"renewal", Renewals},
+	"services.deadline.kind":    {"deadline_kind", DeadlineKinds},
+	"metrics.kind":              {"metric_kind", MetricKinds},
+	"metrics.source":            {"metric_source", MetricSources},
+	"kpis.direction":            {"direction", Directions},
+	"kpis.period":               {"period", Periods},
+	"kpis.metric":               {"metric", Metrics},
+	"price.period":              {"period", InvoicePeriods},
+	"price.components.kind":     {"price_kind", PriceKinds},
+	"price.components.unit":     {"unit", append(append([]string{}, TimeUnits...), ResultUnits...)},
+	"notices.category":          {"notice", NoticeCategories},
+	"governance.committee.side": {"side", Sides},
+	"governance.cadence.kind":   {"meeting", MeetingKinds},
+	"sales.stages.meaning":      {"stage_meaning", StageMeanings},
 }
+
+// VocabularyOf returns the vocabulary of an enumerated term, by its path
+// with or without indexes ("kpis[0].period", "kpis.period"), and false
+// for a term that is not an enumeration.
+func VocabularyOf(path string) (Vocabulary, bool) {
+	v, ok := vocabularies[strings.Join(fieldSegments(path), ".")]
+	return v, ok
+}
+
+// TermVocabularies returns every enumerated term's path (without indexes)
+// and vocabulary.
+func TermVocabularies() map[string]Vocabulary { return maps.Clone(vocabularies) }
 
 // ValueLabel returns the catalogue key of the label of an enumerated
 // term's stored value ("services[calls].deadline.kind", "none" gives
 // "contract.deadline_kind.none"), and false for a term that is not an
 // enumeration.
 func ValueLabel(path, value string) (i18n.Key, bool) {
-	g, ok := valueGroups[strings.Join(fieldSegments(path), ".")]
+	v, ok := VocabularyOf(path)
 	if !ok || value == "" {
 		return "", false
 	}
-	return LabelKey(g, value), true
+	return LabelKey(v.Group, value), true
 }

@@ -121,9 +121,9 @@ func TestValueLabel(t *testing.T) {
 	for _, p := range FieldPaths() {
 		fields[strings.Join(fieldSegments(p), ".")] = true
 	}
-	for path, g := range valueGroups {
-		if !groups[g] {
-			t.Errorf("%s: no vocabulary %q", path, g)
+	for path, v := range vocabularies {
+		if !groups[v.Group] {
+			t.Errorf("%s: no vocabulary %q", path, v.Group)
 		}
 		if !fields[path] {
 			t.Errorf("%s: not a field of the terms", path)

@@ -345,12 +345,11 @@ func formRows(f views.Form, list, name string) []views.Option {
 // A KPI's metric may be one of the form's own metrics (those with a key),
 // listed before the catalogue.
 func termsChoices(l *i18n.Localizer, f views.Form) views.TermsChoices {
-	opts := func(group string, values ...[]string) []views.Option {
-		var out []views.Option
-		for _, vs := range values {
-			for _, v := range vs {
-				out = append(out, views.Option{Value: v, Label: l.T(string(contract.LabelKey(group, v)))})
-			}
+	opts := func(path string) []views.Option {
+		v, _ := contract.VocabularyOf(path)
+		out := make([]views.Option, 0, len(v.Values))
+		for _, x := range v.Values {
+			out = append(out, views.Option{Value: x, Label: l.T(string(contract.LabelKey(v.Group, x)))})
 		}
 		return out
 	}
@@ -360,23 +359,23 @@ func termsChoices(l *i18n.Localizer, f views.Form) views.TermsChoices {
 		return append([]views.Option{{Value: "", Label: l.T("common.none")}}, o...)
 	}
 	c := views.TermsChoices{
-		Models:         opts("model", contract.Models),
-		Coverages:      opts("coverage", contract.Coverages),
-		Formats:        opts("format", contract.Formats),
-		Renewals:       opts("renewal", contract.Renewals),
-		DeadlineKinds:  blank(opts("deadline_kind", contract.DeadlineKinds)),
-		PriceKinds:     blank(opts("price_kind", contract.PriceKinds)),
-		Units:          blank(opts("unit", contract.TimeUnits, contract.ResultUnits)),
-		Periods:        blank(opts("period", contract.Periods)),
-		InvoicePeriods: opts("period", contract.InvoicePeriods),
-		Directions:     blank(opts("direction", contract.Directions)),
-		MeetingKinds:   blank(opts("meeting", contract.MeetingKinds)),
-		Notices:        blank(opts("notice", contract.NoticeCategories)),
-		Metrics:        blank(append(formRows(f, "metrics", "name"), opts("metric", contract.Metrics)...)),
-		MetricKinds:    blank(opts("metric_kind", contract.MetricKinds)),
-		MetricSources:  blank(opts("metric_source", contract.MetricSources)),
-		Sides:          blank(opts("side", contract.Sides)),
-		StageMeanings:  blank(opts("stage_meaning", contract.StageMeanings)),
+		Models:         opts("shape.model"),
+		Coverages:      opts("shape.coverage"),
+		Formats:        opts("shape.format"),
+		Renewals:       opts("shape.renewal"),
+		DeadlineKinds:  blank(opts("services.deadline.kind")),
+		PriceKinds:     blank(opts("price.components.kind")),
+		Units:          blank(opts("price.components.unit")),
+		Periods:        blank(opts("kpis.period")),
+		InvoicePeriods: opts("price.period"),
+		Directions:     blank(opts("kpis.direction")),
+		MeetingKinds:   blank(opts("governance.cadence.kind")),
+		Notices:        blank(opts("notices.category")),
+		Metrics:        blank(append(formRows(f, "metrics", "name"), opts("kpis.metric")...)),
+		MetricKinds:    blank(opts("metrics.kind")),
+		MetricSources:  blank(opts("metrics.source")),
+		Sides:          blank(opts("governance.committee.side")),
+		StageMeanings:  blank(opts("sales.stages.meaning")),
 	}
 	c.Goals = blank(formRows(f, "goals", "title"))
 	c.Services = append([]views.Option{{Value: "", Label: l.T("contract.every_service")}}, formRows(f, "services", "name")...)

@@ -142,17 +142,13 @@ func TestOpenAPITermsMatchesGoTypes(t *testing.T) {
 	}
 	walk("", doc.Components.Schemas["Terms"], reflect.TypeFor[contract.Terms]())
 
-	vocab := map[string][]string{
-		"shape.model": contract.Models, "shape.coverage": contract.Coverages, "shape.format": contract.Formats,
-		"shape.renewal": contract.Renewals, "services[].deadline.kind": contract.DeadlineKinds,
-		"metrics[].kind": contract.MetricKinds, "metrics[].source": contract.MetricSources,
-		"kpis[].direction": contract.Directions, "kpis[].period": contract.Periods,
-		"price.period": contract.InvoicePeriods, "price.components[].kind": contract.PriceKinds,
-		"price.components[].unit":     append(append([]string{}, contract.TimeUnits...), contract.ResultUnits...),
-		"notices[].category":          contract.NoticeCategories,
-		"governance.committee[].side": contract.Sides,
-		"governance.cadence[].kind":   contract.MeetingKinds,
-		"sales.stages[].meaning":      contract.StageMeanings,
+	// The OpenAPI document's enumerations are contract.TermVocabularies, except
+	// a KPI's metric, which may also be one of the contract's own metrics.
+	vocab := map[string][]string{}
+	for path, v := range contract.TermVocabularies() {
+		if path != "kpis.metric" {
+			vocab[openAPIPath(path)] = v.Values
+		}
 	}
 	for path, want := range vocab {
 		if got := enums[path]; !slices.Equal(got, want) {
@@ -164,6 +160,21 @@ func TestOpenAPITermsMatchesGoTypes(t *testing.T) {
 			t.Errorf("%s: an enumeration this test does not check", path)
 		}
 	}
+}
+
+// openAPIPath writes a term's path as the walk of the OpenAPI schema does,
+// with "[]" after each list: "services.deadline.kind" is
+// "services[].deadline.kind".
+func openAPIPath(path string) string {
+	lists := map[string]bool{"services": true, "metrics": true, "kpis": true, "components": true,
+		"notices": true, "committee": true, "cadence": true, "stages": true}
+	segs := strings.Split(path, ".")
+	for i, s := range segs {
+		if lists[s] {
+			segs[i] = s + "[]"
+		}
+	}
+	return strings.Join(segs, ".")
 }
 
 func join(path, name string) string {
