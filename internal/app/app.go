@@ -99,6 +99,9 @@ func commandTable() []command {
 			{name: "export", usage: "package export --email E (--engagement ID | --all) --out FILE [--workspace ID]", about: "bundle.cli.export.about", run: (*cli).packageExport},
 			{name: "import", usage: "package import FILE [--dry-run] [--workspace ID]", about: "bundle.cli.import.about", run: (*cli).packageImport},
 		}},
+		{name: "bench", about: "cli.bench.about", sub: []command{
+			{name: "http", usage: "bench http [--data-dir DIR | --database URL] [--duration 10s] [--connections 50] [--repeat 3] [--only a,b]", about: "cli.bench.http.about", run: (*cli).benchHTTP},
+		}},
 		{name: "backup", usage: "backup --out FILE [--data-dir DIR]", about: "cli.backup.about", run: (*cli).backup},
 		{name: "restore", usage: "restore --from FILE [--data-dir DIR]", about: "cli.restore.about", run: (*cli).restore},
 		{name: "config", usage: "config [flags]", about: "cli.config.about", run: (*cli).config},
