@@ -68,7 +68,7 @@ func readWaiting(ctx context.Context, db *store.DB, p tandem.Principal, it *Item
 		}
 	}
 	if e.Kind == engagement.KindSales && access.Allows(p.Role, access.SalesClaimsRead) {
-		cs, err := db.Claims().List(ctx, p, e.ID, store.ClaimFilter{})
+		cs, err := db.Claims().List(ctx, p, e.ID, store.ClaimFilter{DisputedSince: now.Add(-RecentDispute)})
 		if err != nil {
 			return nil, err
 		}

@@ -67,6 +67,29 @@ func TestClaimsBoardPages(t *testing.T) {
 			if none := page(1, store.ClaimFilter{Kind: sales.ClaimDeal}); none.Total != 0 || len(none.Claims) != 0 || none.ByStatus[sales.ClaimOpen] != 0 {
 				t.Fatalf("deals: total %d, by status %v", none.Total, none.ByStatus)
 			}
+			// What waits: the open claims and those disputed since a day ago
+			// — not one disputed three days ago, nor the accepted ones.
+			_, err := db.Claims().Decide(ctx, f.Manager, f.A1, ids[3], sales.Dispute, "No budget named in the call")
+			mustDo(t, err)
+			clock.Add(72 * time.Hour)
+			_, err = db.Claims().Decide(ctx, f.Manager, f.A1, ids[4], sales.Dispute, "Not the decision maker")
+			mustDo(t, err)
+			waiting, err := db.Claims().List(ctx, f.Manager, f.A1, store.ClaimFilter{DisputedSince: clock.Now().Add(-24 * time.Hour)})
+			mustDo(t, err)
+			open, recent := 0, 0
+			for _, c := range waiting {
+				switch {
+				case c.Status == sales.ClaimOpen:
+					open++
+				case c.ID == ids[4]:
+					recent++
+				default:
+					t.Errorf("claim %d (%s) does not wait", c.ID, c.Status)
+				}
+			}
+			if open != 55 || recent != 1 {
+				t.Fatalf("waiting: %d open (want 55), %d recently disputed (want 1)", open, recent)
+			}
 			// Partner B sees no claim of A1 (the engagement is not theirs).
 			if _, err := db.Claims().Board(ctx, f.VendorManagerB, f.A1, store.ClaimFilter{}, tandem.Page{}); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Fatalf("partner B: %v", err)
