@@ -331,18 +331,40 @@ func invoiceInput(ctx context.Context, q querier, p tandem.Principal, engagement
 // invoiceInputFrom is invoiceInput with the period's KPI score read from
 // src: the aggregates, or the raw facts for the benchmark's baseline.
 func invoiceInputFrom(ctx context.Context, q querier, p tandem.Principal, engagementID int64, period kpi.Period, src source) (*invoice.Input, []invoice.FactRow, error) {
+	ins, rows, err := invoiceInputsFrom(ctx, q, p, engagementID, []kpi.Period{period}, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ins[0], rows[0], nil
+}
+
+// invoiceInputsFrom is invoiceInputFrom for several periods of one
+// engagement at once (in the same time zone): the terms, the VAT rate,
+// the facts and the time entries of all of them are read once and shared
+// out by day, and their scorecards are computed together.
+func invoiceInputsFrom(ctx context.Context, q querier, p tandem.Principal, engagementID int64, periods []kpi.Period, src source) ([]*invoice.Input, [][]invoice.FactRow, error) {
 	versions, err := loadVersions(ctx, q, p, engagementID)
 	if err != nil {
 		return nil, nil, err
 	}
-	in := &invoice.Input{Period: period, Versions: versions}
 	// The partner's VAT rate (an engagement without a partner: none).
+	var vatBP int
 	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(pa.vat_bp), 0) FROM engagements e JOIN partners pa ON pa.id = e.partner_id
-		AND pa.workspace_id = e.workspace_id WHERE e.workspace_id = ? AND e.id = ?`, p.WorkspaceID, engagementID).Scan(&in.VATBP); err != nil {
+		AND pa.workspace_id = e.workspace_id WHERE e.workspace_id = ? AND e.id = ?`, p.WorkspaceID, engagementID).Scan(&vatBP); err != nil {
 		return nil, nil, err
 	}
-	loc := period.Start.Location()
-	from, to := invoice.DayOf(period.Start, loc), invoice.DayOf(period.End.AddDate(0, 0, -1), loc)
+	loc := periods[0].Start.Location()
+	days := make([][2]string, len(periods)) // each period's first and last day
+	from, to := "", ""
+	for i, per := range periods {
+		days[i] = [2]string{invoice.DayOf(per.Start, loc), invoice.DayOf(per.End.AddDate(0, 0, -1), loc)}
+		if from == "" || days[i][0] < from {
+			from = days[i][0]
+		}
+		if days[i][1] > to {
+			to = days[i][1]
+		}
+	}
 	kinds := make([]any, len(invoice.FactKinds))
 	for i, k := range invoice.FactKinds {
 		kinds[i] = string(k)
@@ -376,20 +398,36 @@ func invoiceInputFrom(ctx context.Context, q querier, p tandem.Principal, engage
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, r := range rows {
-		in.AddFact(r)
-	}
-	if in.Time, err = approvedTime(ctx, q, p, engagementID, from, to); err != nil {
-		return nil, nil, err
-	}
-	scs, _, err := scorecardsOf(ctx, q, p, engagementID, versions, []kpi.Period{period}, src, false)
+	entries, err := approvedTime(ctx, q, p, engagementID, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(scs) == 1 && scs[0].HasTotal {
-		in.Score = &invoice.Score{Ref: "scorecard:" + period.String(), Hundredths: scs[0].Total}
+	scs, _, err := scorecardsOf(ctx, q, p, engagementID, versions, periods, src, false)
+	if err != nil {
+		return nil, nil, err
 	}
-	return in, rows, nil
+	ins, perRows := make([]*invoice.Input, len(periods)), make([][]invoice.FactRow, len(periods))
+	for i, per := range periods {
+		in := &invoice.Input{Period: per, Versions: versions, VATBP: vatBP, Time: []invoice.TimeEntry{}}
+		perRows[i] = []invoice.FactRow{}
+		first, last := days[i][0], days[i][1]
+		for _, r := range rows {
+			if r.Day >= first && r.Day <= last {
+				in.AddFact(r)
+				perRows[i] = append(perRows[i], r)
+			}
+		}
+		for _, te := range entries {
+			if te.Day >= first && te.Day <= last {
+				in.Time = append(in.Time, te)
+			}
+		}
+		if i < len(scs) && scs[i].HasTotal {
+			in.Score = &invoice.Score{Ref: "scorecard:" + per.String(), Hundredths: scs[i].Total}
+		}
+		ins[i] = in
+	}
+	return ins, perRows, nil
 }
 
 // storedStep is a kpi.Step as stored in invoice_lines.steps.

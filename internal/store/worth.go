@@ -7,7 +7,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/invoice"
@@ -74,8 +76,20 @@ func (s *WorthStore) Overview(ctx context.Context, p tandem.Principal, engagemen
 		}
 		periods = append(periods, per)
 	}
-	for i := len(periods) - 1; i >= 0; i-- {
-		m, err := monthWorth(ctx, s.db, p, engagementID, periods[i], invoice.Invoiced(e.Status))
+	slices.Reverse(periods) // oldest first
+	var ins []*invoice.Input
+	if invoice.Invoiced(e.Status) {
+		// The months' inputs in one read: the terms, facts and time once.
+		if ins, _, err = invoiceInputsFrom(ctx, s.db, p, engagementID, periods, fromAggregates); err != nil {
+			return nil, err
+		}
+	}
+	for i, per := range periods {
+		var in *invoice.Input
+		if ins != nil {
+			in = ins[i]
+		}
+		m, err := monthWorthOf(ctx, s.db, p, engagementID, per, in)
 		if err != nil {
 			return nil, err
 		}
@@ -98,33 +112,36 @@ func (s *WorthStore) Overview(ctx context.Context, p tandem.Principal, engagemen
 	return out, nil
 }
 
-// monthWorth reads, through q, one month of an engagement p sees: the
+// monthWorthOf reads, through q, one month of an engagement p sees, from
+// the month's invoice input (nil: an engagement not invoiced): the
 // stored total of an invoice no longer a draft, else the total the draft
 // computation gives (nothing written), with the month's results and
 // revenue from the same input. A month the terms do not price has no
 // actual.
-func monthWorth(ctx context.Context, q querier, p tandem.Principal, engagementID int64, per kpi.Period, invoiced bool) (worth.Month, error) {
+func monthWorthOf(ctx context.Context, q querier, p tandem.Principal, engagementID int64, per kpi.Period, in *invoice.Input) (worth.Month, error) {
 	m := worth.Month{Label: per.String()}
-	if !invoiced {
+	if in == nil {
 		return m, nil
 	}
-	in, _, err := invoiceInput(ctx, q, p, engagementID, per)
-	if err != nil {
-		return m, err
-	}
+	var err error
 	for _, r := range in.Results {
 		m.Count(r.Unit, r.Clawback)
 		if r.Unit == invoice.UnitDeal {
 			m.HasRevenue, m.RevenueMinor = true, m.RevenueMinor+r.RevenueMinor
 		}
 	}
-	stored, err := loadInvoice(ctx, q, p, engagementID, m.Label)
-	if err != nil && !errors.Is(err, tandem.ErrNotFound) {
-		return m, err
-	}
-	if stored != nil && !stored.Status.Recomputable() {
-		m.HasActual, m.ActualMinor, m.Currency = true, stored.TotalMinor, stored.Currency
+	// Only the stored invoice's status and total: its lines and their
+	// references are not needed here.
+	var status, currency string
+	var total int64
+	err = q.queryRow(ctx, `SELECT status, total_minor, currency FROM invoices
+		WHERE workspace_id = ? AND engagement_id = ? AND period_label = ?`, p.WorkspaceID, engagementID, m.Label).Scan(&status, &total, &currency)
+	switch {
+	case err == nil && !invoice.Status(status).Recomputable():
+		m.HasActual, m.ActualMinor, m.Currency = true, total, currency
 		return m, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return m, err
 	}
 	inv, err := invoice.Compute(*in)
 	switch {
