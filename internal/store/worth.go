@@ -7,7 +7,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"slices"
 
@@ -84,12 +83,30 @@ func (s *WorthStore) Overview(ctx context.Context, p tandem.Principal, engagemen
 			return nil, err
 		}
 	}
+	// Of the months' stored invoices only the status and total: their
+	// lines and references are not needed here.
+	labels := make([]any, 0, len(periods)+2)
+	labels = append(labels, p.WorkspaceID, engagementID)
+	for _, per := range periods {
+		labels = append(labels, per.String())
+	}
+	heads, err := scanAll(ctx, s.db, func(r scanner, h *invoiceHead) error {
+		return r.Scan(&h.label, &h.status, &h.totalMinor, &h.currency)
+	}, `SELECT period_label, status, total_minor, currency FROM invoices WHERE workspace_id = ? AND engagement_id = ?
+		AND period_label IN (`+placeholders(len(periods))+`)`, labels...)
+	if err != nil {
+		return nil, err
+	}
+	stored := map[string]*invoiceHead{}
+	for i := range heads {
+		stored[heads[i].label] = &heads[i]
+	}
 	for i, per := range periods {
 		var in *invoice.Input
 		if ins != nil {
 			in = ins[i]
 		}
-		m, err := monthWorthOf(ctx, s.db, p, engagementID, per, in)
+		m, err := monthWorthOf(per, in, stored[per.String()])
 		if err != nil {
 			return nil, err
 		}
@@ -112,36 +129,32 @@ func (s *WorthStore) Overview(ctx context.Context, p tandem.Principal, engagemen
 	return out, nil
 }
 
-// monthWorthOf reads, through q, one month of an engagement p sees, from
-// the month's invoice input (nil: an engagement not invoiced): the
-// stored total of an invoice no longer a draft, else the total the draft
-// computation gives (nothing written), with the month's results and
-// revenue from the same input. A month the terms do not price has no
+// invoiceHead is what the worth of a month reads of its stored invoice.
+type invoiceHead struct {
+	label, status, currency string
+	totalMinor              int64
+}
+
+// monthWorthOf is one month of an engagement, from the month's invoice
+// input (nil: an engagement not invoiced) and its stored invoice (nil:
+// none): the stored total of an invoice no longer a draft, else the total
+// the draft computation gives (nothing written), with the month's results
+// and revenue from the same input. A month the terms do not price has no
 // actual.
-func monthWorthOf(ctx context.Context, q querier, p tandem.Principal, engagementID int64, per kpi.Period, in *invoice.Input) (worth.Month, error) {
+func monthWorthOf(per kpi.Period, in *invoice.Input, stored *invoiceHead) (worth.Month, error) {
 	m := worth.Month{Label: per.String()}
 	if in == nil {
 		return m, nil
 	}
-	var err error
 	for _, r := range in.Results {
 		m.Count(r.Unit, r.Clawback)
 		if r.Unit == invoice.UnitDeal {
 			m.HasRevenue, m.RevenueMinor = true, m.RevenueMinor+r.RevenueMinor
 		}
 	}
-	// Only the stored invoice's status and total: its lines and their
-	// references are not needed here.
-	var status, currency string
-	var total int64
-	err = q.queryRow(ctx, `SELECT status, total_minor, currency FROM invoices
-		WHERE workspace_id = ? AND engagement_id = ? AND period_label = ?`, p.WorkspaceID, engagementID, m.Label).Scan(&status, &total, &currency)
-	switch {
-	case err == nil && !invoice.Status(status).Recomputable():
-		m.HasActual, m.ActualMinor, m.Currency = true, total, currency
+	if stored != nil && !invoice.Status(stored.status).Recomputable() {
+		m.HasActual, m.ActualMinor, m.Currency = true, stored.totalMinor, stored.currency
 		return m, nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return m, err
 	}
 	inv, err := invoice.Compute(*in)
 	switch {
