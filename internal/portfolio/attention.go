@@ -1,13 +1,9 @@
 package portfolio
 
 import (
-	"context"
-
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
-	"github.com/tandemhq/tandem/internal/store"
-	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Reason is why an engagement needs attention.
@@ -66,15 +62,3 @@ func Overdue(n int) []Attention {
 	}
 	return []Attention{{Reason: ReasonOverdue, Count: n}}
 }
-
-// A source is one place what needs attention comes from: it reads what it
-// needs about the item's engagement through the store (the item's trend is
-// already there) and decides, with a pure function of this package, what
-// needs attention. Adding a source — notices awaiting acknowledgement,
-// urgent requests, values awaiting confirmation — is writing one more
-// source and listing it in sources; the page and the API show its
-// Attention through Reason.Key.
-type source func(ctx context.Context, db *store.DB, p tandem.Principal, it *Item) ([]Attention, error)
-
-// sources are read in this order for each engagement.
-var sources = []source{waitingOn}

@@ -102,17 +102,26 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 				}
 				it.Meetings = &h
 			}
-			for _, src := range sources {
-				as, err := src(ctx, db, p, &it)
-				if err != nil {
-					return nil, err
-				}
-				it.Attention = append(it.Attention, as...)
-			}
 			pf.Items = append(pf.Items, it)
 		}
 		if len(es) < size || pg.Offset+len(es) >= total {
-			return pf, nil
+			break
 		}
 	}
+	// What waits, for all the engagements in one read per kind.
+	ids := make([]int64, len(pf.Items))
+	for i := range pf.Items {
+		ids[i] = pf.Items[i].Engagement.ID
+	}
+	now := db.Now()
+	ow, err := db.ReadOpenWork(ctx, p, ids, now.Add(-RecentDispute))
+	if err != nil {
+		return nil, err
+	}
+	for i := range pf.Items {
+		it := &pf.Items[i]
+		it.Waiting = waitingIn(p, it, ow, now)
+		it.Attention = append(it.Attention, Summarize(it.Waiting)...)
+	}
+	return pf, nil
 }

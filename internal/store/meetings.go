@@ -761,11 +761,17 @@ func (s *MeetingStore) Actions(ctx context.Context, p tandem.Principal, f Action
 	if err != nil {
 		return nil, err
 	}
+	actionsDue(as, loc)
+	return as, nil
+}
+
+// actionsDue sets each action item's DueEnd: the end of its due date in
+// the workspace's zone loc.
+func actionsDue(as []governance.ActionItem, loc *time.Location) {
 	for i := range as {
 		d := as[i].Due.Time()
 		as[i].DueEnd = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1).UTC()
 	}
-	return as, nil
 }
 
 // CompleteAction marks action item id done: its owner, or the people who

@@ -118,8 +118,8 @@ func budgetPages(f *storetest.Fixture) []budgetPage {
 		// engagement's trend, worth, meetings and what waits one at a time;
 		// the budgets pin what they cost after meetings, invoice disputes
 		// and knowledge risks joined them, so they grow no further unnoticed.
-		{"portfolio", "owner", "/portfolio", 124, 20},
-		{"portfolio API", "api", "/api/v1/portfolio", 123, 20},
-		{"agent home", "agent", "/", 77, 11},
+		{"portfolio", "owner", "/portfolio", 84, 12},
+		{"portfolio API", "api", "/api/v1/portfolio", 83, 12},
+		{"agent home", "agent", "/", 42, 4},
 	}
 }
