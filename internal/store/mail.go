@@ -16,7 +16,9 @@ import (
 
 // MailStore keeps Tandem's e-mail: the durable outbox (table mail_outbox),
 // each person's choices (mail_preferences, mail_digests) and the key of
-// unsubscribe links (mail_keys).
+// unsubscribe links (mail_keys). A row of mail_preferences holds the mode
+// of an area ("deliverable") or of a kind ("deliverable.created": it has a
+// dot) in its column area; a kind's row overrides its area's.
 //
 // An e-mail is written to the outbox in the transaction of what it tells:
 // notify writes one for each notification whose area the person receives
@@ -39,16 +41,19 @@ func (db *DB) Mail() *MailStore { return &MailStore{db} }
 func (db *DB) SetMailEnabled(on bool) { db.mailOn.Store(on) }
 
 // queueNotificationMail writes the e-mail of notification id (of kind, to
-// userID in workspaceID) unless the person chose otherwise for its area.
+// userID in workspaceID) unless the person chose otherwise for the kind or
+// its area (mail.Preferences.Mode).
 func queueNotificationMail(ctx context.Context, tx *Tx, workspaceID, userID int64, kind string, id int64) error {
-	modes, err := scanAll(ctx, tx, scanString, `SELECT mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area = ?`,
-		workspaceID, userID, mail.AreaOf(kind))
+	type row struct{ key, mode string }
+	rows, err := scanAll(ctx, tx, func(s scanner, r *row) error { return s.Scan(&r.key, &r.mode) },
+		`SELECT area, mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area IN (?, ?)`,
+		workspaceID, userID, mail.AreaOf(kind), kind)
 	if err != nil {
 		return err
 	}
-	prefs := mail.Preferences{Modes: map[string]mail.Mode{}}
-	for _, m := range modes {
-		prefs.Modes[mail.AreaOf(kind)] = mail.Mode(m)
+	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Kinds: map[string]mail.Mode{}}
+	for _, r := range rows {
+		prefs.Set(r.key, mail.Mode(r.mode))
 	}
 	if prefs.Mode(kind) != mail.Immediate {
 		return nil
@@ -272,15 +277,15 @@ func (s *MailStore) Preferences(ctx context.Context, p tandem.Principal) (_ mail
 }
 
 func preferences(ctx context.Context, q querier, workspaceID, userID int64) (mail.Preferences, error) {
-	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Frequency: mail.Daily}
-	type row struct{ area, mode string }
-	rows, err := scanAll(ctx, q, func(s scanner, r *row) error { return s.Scan(&r.area, &r.mode) },
+	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Kinds: map[string]mail.Mode{}, Frequency: mail.Daily}
+	type row struct{ key, mode string }
+	rows, err := scanAll(ctx, q, func(s scanner, r *row) error { return s.Scan(&r.key, &r.mode) },
 		`SELECT area, mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID)
 	if err != nil {
 		return prefs, err
 	}
 	for _, r := range rows {
-		prefs.Modes[r.area] = mail.Mode(r.mode)
+		prefs.Set(r.key, mail.Mode(r.mode))
 	}
 	fs, err := scanAll(ctx, q, scanString, `SELECT frequency FROM mail_digests WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID)
 	if err == nil && len(fs) == 1 {
@@ -289,9 +294,12 @@ func preferences(ctx context.Context, q querier, workspaceID, userID int64) (mai
 	return prefs, err
 }
 
-// SetPreferences stores p's e-mail choices in p's workspace: the areas
-// named in prefs.Modes, and the digest's frequency unless it is empty. It
-// returns the choices as stored. Errors: EInvalid.
+// SetPreferences stores p's e-mail choices in p's workspace: first the
+// areas named in prefs.Modes (an area's mode applies to all its kinds: the
+// kinds' own choices in it are dropped), then the kinds named in
+// prefs.Kinds, and the digest's frequency unless it is empty. It returns
+// the choices as stored. Errors: EInvalid (an unknown area, kind, mode or
+// frequency: nothing is changed).
 func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, prefs mail.Preferences) (_ mail.Preferences, err error) {
 	defer wrap(&err, "MailStore.SetPreferences")
 	if err := prefs.Validate(); err != nil {
@@ -300,7 +308,12 @@ func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, pref
 	var saved mail.Preferences
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		for area, m := range prefs.Modes {
-			if err := setMode(ctx, tx, p.WorkspaceID, p.UserID, area, m); err != nil {
+			if err := setAreaMode(ctx, tx, p.WorkspaceID, p.UserID, area, m); err != nil {
+				return err
+			}
+		}
+		for kind, m := range prefs.Kinds {
+			if err := setMode(ctx, tx, p.WorkspaceID, p.UserID, kind, m); err != nil {
 				return err
 			}
 		}
@@ -318,9 +331,25 @@ func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, pref
 	return saved, err
 }
 
-func setMode(ctx context.Context, tx *Tx, workspaceID, userID int64, area string, m mail.Mode) error {
+// setMode stores the mode of a kind or an area (key).
+func setMode(ctx context.Context, tx *Tx, workspaceID, userID int64, key string, m mail.Mode) error {
 	_, err := tx.exec(ctx, `INSERT INTO mail_preferences (workspace_id, user_id, area, mode) VALUES (?, ?, ?, ?)
-		ON CONFLICT (workspace_id, user_id, area) DO UPDATE SET mode = excluded.mode`, workspaceID, userID, area, string(m))
+		ON CONFLICT (workspace_id, user_id, area) DO UPDATE SET mode = excluded.mode`, workspaceID, userID, key, string(m))
+	return err
+}
+
+// setAreaMode stores the mode of area for all its kinds: their own
+// choices are dropped.
+func setAreaMode(ctx context.Context, tx *Tx, workspaceID, userID int64, area string, m mail.Mode) error {
+	if err := setMode(ctx, tx, workspaceID, userID, area, m); err != nil {
+		return err
+	}
+	kinds := mail.KindsOf(area)
+	if len(kinds) == 0 {
+		return nil
+	}
+	_, err := tx.exec(ctx, `DELETE FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area IN (`+placeholders(len(kinds))+`)`,
+		append([]any{workspaceID, userID}, anyArgs(kinds...)...)...)
 	return err
 }
 
@@ -382,8 +411,10 @@ func (s *MailStore) Unsubscription(ctx context.Context, token string) (_ *Unsubs
 	return t, nil
 }
 
-// Unsubscribe carries out an unsubscribe token: the area it names is no
-// longer sent by e-mail (or the digest stops). Errors: ENotFound.
+// Unsubscribe carries out an unsubscribe token: the kind it names is no
+// longer sent by e-mail (other kinds of its area still are), or the digest
+// stops; an older token naming an area turns the whole area off, its
+// kinds' own choices included. Errors: ENotFound.
 func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 	defer wrap(&err, "MailStore.Unsubscribe")
 	t, err := s.Unsubscription(ctx, token)
@@ -393,6 +424,10 @@ func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 	return s.db.transact(ctx, func(tx *Tx) error {
 		if t.Kind == mail.DigestKind {
 			if err := setFrequency(ctx, tx, t.WorkspaceID, t.UserID, mail.Never); err != nil {
+				return err
+			}
+		} else if t.ForArea() {
+			if err := setAreaMode(ctx, tx, t.WorkspaceID, t.UserID, t.Kind, mail.Off); err != nil {
 				return err
 			}
 		} else if err := setMode(ctx, tx, t.WorkspaceID, t.UserID, t.Kind, mail.Off); err != nil {
