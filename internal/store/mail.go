@@ -97,10 +97,14 @@ type Outgoing struct {
 	Digest        []notification.Notification // for a digest, newest first
 }
 
+// mailLease claims an e-mail of the outbox, counting the attempt.
+var mailLease = outboxLease{table: "mail_outbox", due: "status = ? AND next_attempt_at <= ?",
+	dueArgs: func(now time.Time) []any { return []any{string(mail.Pending), now} }, set: ", tries = tries + 1"}
+
 // Claim claims up to limit due e-mails for holder with a lease of the
 // given length, counting the attempt. Each row is claimed by one guarded
-// UPDATE (pending, due, and not held or its lease run out), which one
-// instance wins on both databases.
+// UPDATE (pending, due, and not held or its lease run out: outboxLease),
+// which one instance wins on both databases.
 func (s *MailStore) Claim(ctx context.Context, holder string, lease time.Duration, limit int) (_ []Outgoing, err error) {
 	defer wrap(&err, "MailStore.Claim")
 	now := s.db.Now()
@@ -114,12 +118,11 @@ func (s *MailStore) Claim(ctx context.Context, holder string, lease time.Duratio
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		claimed = claimed[:0]
 		for _, id := range ids {
-			n, err := tx.changed(ctx, `UPDATE mail_outbox SET holder = ?, lease_until = ?, tries = tries + 1 WHERE id = ? AND`+due,
-				holder, tx.now.Add(lease), id, string(mail.Pending), tx.now, tx.now)
+			won, err := mailLease.claim(ctx, tx, holder, lease, id)
 			if err != nil {
 				return err
 			}
-			if n == 1 {
+			if won {
 				claimed = append(claimed, id)
 			}
 		}
