@@ -21,7 +21,7 @@ import (
 // dot) in its column area; a kind's row overrides its area's.
 //
 // An e-mail is written to the outbox in the transaction of what it tells:
-// notify writes one for each notification whose area the person receives
+// notify writes one for each notification whose kind the person receives
 // right away (mail.Preferences), Invite and RequestReset one with the link
 // when e-mail is configured (SetMailEnabled), and QueueDigests the digests.
 // Senders claim due rows with a lease (Claim: a conditional UPDATE per row
@@ -442,7 +442,7 @@ func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 
 // QueueDigests writes the digests due at the digest hour (mail.DigestDue)
 // of each workspace that fell in (from, to]: for each member whose
-// frequency makes one due, the unread notifications of the areas they put
+// frequency makes one due, the unread notifications of the kinds they put
 // in the digest since their last one. Each digest is written once
 // (dedupe), however often it is asked for. It returns how many it wrote.
 func (s *MailStore) QueueDigests(ctx context.Context, from, to time.Time) (n int, err error) {
