@@ -152,11 +152,10 @@ func TestActionItemsAndHealth(t *testing.T) {
 
 // The agenda's window runs from the previous held meeting (or the
 // engagement's start) to this one; of what waits, what happened in it is
-// new, what happened before and was on the previous agenda is still open,
-// what happened before and was on no agenda waits for no agenda, what
-// happened after the start belongs to the next; open action items and
-// KPIs (no moment) are listed, a KPI still open when the previous agenda
-// had it.
+// new, what happened before and still waits is still open (on the
+// previous agenda or not), what happened after the start belongs to the
+// next; open action items and KPIs (no moment) are listed, a KPI still
+// open when the previous agenda had it.
 func TestSinceLast(t *testing.T) {
 	t.Parallel()
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 10, 0, 0, 0, time.UTC) }
@@ -186,7 +185,8 @@ func TestSinceLast(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	want := []string{"old, on the previous agenda (still open)", "in the window", "Calls (still open)", "Meetings", "an old action item"}
+	want := []string{"old, on the previous agenda (still open)", "in the window", "old, on no agenda (still open)", "Calls (still open)", "Meetings",
+		"an old action item"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("SinceLast = %q, want %q", got, want)
 	}

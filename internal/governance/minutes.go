@@ -95,12 +95,13 @@ func (w Window) Contains(t time.Time) bool { return !t.Before(w.From) && t.Befor
 // SinceLast picks from what waits on the engagement now (generated, each
 // with its Since) what the agenda of window w lists, given the items
 // stored on the previous held meeting's agenda (previous), by the rule of
-// the package doc: open action items always; what happened in the window;
-// what happened earlier and was on the previous agenda, marked StillOpen;
-// what has no known moment (a KPI off track) as new unless it was on the
-// previous agenda. What happened earlier and was never on an agenda, and
-// what happened after the window (during or after this meeting), is left
-// to the next agenda.
+// the package doc: open action items always; what happened in the window,
+// as new; what happened before it and still waits, marked StillOpen
+// (normally it was on the previous agenda; when it was not, because the
+// chair who finalised could not see it, say, it is listed all the same
+// rather than lost); what has no known moment (a KPI's status) as new
+// unless the previous agenda had it. What happened after the window
+// started this meeting is left to the next agenda, whose window holds it.
 func SinceLast(generated []Item, w Window, previous []Item) []Item {
 	before := map[string]bool{}
 	for _, it := range previous {
@@ -111,10 +112,11 @@ func SinceLast(generated []Item, w Window, previous []Item) []Item {
 		it.StillOpen = false
 		switch {
 		case it.Source == SourceAction:
-		case !it.Since.IsZero() && w.Contains(it.Since):
-		case before[it.Key()]:
-			it.StillOpen = true
 		case it.Since.IsZero():
+			it.StillOpen = before[it.Key()]
+		case w.Contains(it.Since):
+		case it.Since.Before(w.From):
+			it.StillOpen = true
 		default:
 			continue
 		}
