@@ -157,10 +157,20 @@ func TestAgendaScriptedWeek(t *testing.T) {
 			if r.status != 200 || !strings.Contains(r.body, "Since 2 Mar 2026") || !strings.Contains(r.body, "Still open") {
 				t.Errorf("second agenda page: %d", r.status)
 			}
+			if r := manager.post("/language", url.Values{"lang": {"ru"}, "next": {second}}); r.status != 303 {
+				t.Fatalf("language: %d", r.status)
+			}
+			if r := manager.get(second); !strings.Contains(r.body, "С 2 мар. 2026 г.") || !strings.Contains(r.body, "Всё ещё открыто") {
+				t.Errorf("the Russian agenda page does not show its window")
+			}
 			set(at(9, 10, 30))
 			vm = e.as(f.VendorManager)
 			if r := vm.post(second+"/finalise", nil); r.status != 303 {
 				t.Fatalf("finalise the second: %d %s", r.status, r.body)
+			}
+			// The final agenda keeps what it listed, still open as it was.
+			if got := lines(agenda(weekly[1])); strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("second agenda once final:\n got %q\nwant %q", got, want)
 			}
 
 			// Monday 16 March: the action item, still open, is on the third
