@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 // openShared opens two handles (two instances) on one fresh database of
@@ -117,7 +118,7 @@ var linkRE = regexp.MustCompile(`https://tandem\.example/[^\s"<>]+`)
 // Two instances on one database send the outbox at the same time: every
 // message arrives exactly once, in its recipient's language (an English
 // owner, a Russian manager), with working links; the one-click
-// unsubscribe stops that area's e-mails; a reset link and an invitation go
+// unsubscribe stops that kind's e-mails; a reset link and an invitation go
 // to the person themselves.
 func TestMailTwoSendersDeliverOnceInTheirLanguage(t *testing.T) {
 	t.Parallel()
@@ -204,9 +205,9 @@ func TestMailTwoSendersDeliverOnceInTheirLanguage(t *testing.T) {
 				t.Errorf("English notice e-mail: %q\n%s", en.subject, en.text)
 			}
 			ru := pick(manager, func(m readMail) bool {
-				return strings.Contains(m.text, "Отписаться от писем: уведомления по договору")
+				return strings.Contains(m.text, "Отписаться от писем «Подано письменное уведомление»")
 			})
-			if ru.h.Get("Content-Language") != "ru" || !strings.Contains(ru.text, "Здравствуйте") || !strings.Contains(ru.text, "Отписаться от писем: уведомления по договору") {
+			if ru.h.Get("Content-Language") != "ru" || !strings.Contains(ru.text, "Здравствуйте") || !strings.Contains(ru.text, "Отписаться от писем «Подано письменное уведомление»") {
 				t.Errorf("Russian notice e-mail: %q\n%s", ru.subject, ru.text)
 			}
 			if ru.h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
@@ -527,4 +528,81 @@ func TestMailTwoServeInstancesSendOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Unsubscribing from one kind through the link of its e-mail stops that
+// kind only: the partner's manager leaves "a new deliverable" e-mails, and
+// still receives "a deliverable was accepted", of the same area, over SMTP.
+func TestMailUnsubscribeOneKindKeepsItsArea(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			clk := storetest.NewClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+			a, b := openShared(t, dialect, clk)
+			f := storetest.Seed(t, a)
+			storetest.Activate(t, a, f.Owner, f.A1, nil)
+			v, err := a.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(clk.Now()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			create := func(title string) *work.Deliverable {
+				d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: title, DueAt: clk.Now().Add(14 * 24 * time.Hour)}
+				if err := a.Work.Create(ctx, f.Owner, d); err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+			srv := startSMTP(t, "127.0.0.1:0")
+			deliver := func() map[string][]readMail {
+				t.Helper()
+				before := len(srv.messages())
+				if _, err := testMailer(b, "instance-1", srv.port()).deliver(ctx); err != nil {
+					t.Fatal(err)
+				}
+				byTo := map[string][]readMail{}
+				for _, m := range srv.messages()[before:] {
+					byTo[m.To] = append(byTo[m.To], readBack(t, m.Data))
+				}
+				return byTo
+			}
+			vm := f.Emails[tandem.RoleVendorManager]
+
+			d1 := create("Call list")
+			got := deliver()[vm]
+			if len(got) != 1 || got[0].subject != "New deliverable “Call list”" || !strings.Contains(got[0].text, "Unsubscribe from e-mails “A new deliverable”") {
+				t.Fatalf("the partner's manager's first e-mails: %+v", got)
+			}
+			token, ok := strings.CutPrefix(strings.Trim(got[0].h.Get("List-Unsubscribe"), "<>"), "https://tandem.example"+mail.UnsubscribePath)
+			if !ok || got[0].h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+				t.Fatalf("List-Unsubscribe %q", got[0].h.Get("List-Unsubscribe"))
+			}
+			if err := b.Mail().Unsubscribe(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+
+			// Another new deliverable (kind A, off) and an acceptance (kind B, same area).
+			create("Price list")
+			if _, err := a.Work.Submit(ctx, f.VendorAgent, d1.ID, "Done", nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Work.Review(ctx, f.Owner, d1.ID, work.Review{Accepted: true}); err != nil {
+				t.Fatal(err)
+			}
+			byTo := deliver()
+			got = byTo[vm]
+			if len(got) != 1 || got[0].subject != "“Call list”, version 1, was accepted" {
+				var subjects []string
+				for _, m := range got {
+					subjects = append(subjects, m.subject)
+				}
+				t.Errorf("after unsubscribing from new deliverables the partner's manager got %q, want only the acceptance", subjects)
+			}
+			// The agent, who did not unsubscribe, gets both.
+			if agent := byTo[f.Emails[tandem.RoleVendorAgent]]; len(agent) != 2 {
+				t.Errorf("the agent got %d e-mails, want 2", len(agent))
+			}
+		})
+	}
 }

@@ -12,8 +12,25 @@
 //     when it has none; at most MaxOccurrences per series.
 //   - Every change to an occurrence (moved, cancelled, place) raises its
 //     Sequence, which the calendar feed publishes.
-//   - Items not reached in a meeting, and every open action item, come back on
-//     the next occurrence of the same series.
+//   - The agenda lists what happened since the last meeting (Window,
+//     SinceLast): the window runs from the start of the previous held
+//     occurrence of the same series (or, when none was held, the start of
+//     the engagement) to this occurrence's start; every occurrence belongs
+//     to a series, so the engagement's other series never shorten it. Of
+//     what waits now, an item whose event happened in the window is listed
+//     as new (a KPI went off track or at risk, a deliverable's due time
+//     passed, a notice was filed, an SLA clock ran out, a proposal or risk
+//     warning was raised, an amendment was proposed, a claim or an invoice
+//     line was disputed). An item whose event happened before the window
+//     still waits: it was on a previous agenda (or was hidden from the
+//     chair who finalised it), and is listed again, marked "still open",
+//     never dropped. A KPI's status has no moment: it is still open when
+//     the previous held agenda had it, else new. Something that happened
+//     after this meeting started is left to the next agenda, whose window
+//     starts with this meeting.
+//   - Items not reached in a meeting, and every open action item (always,
+//     whenever it was created), come back on the next occurrence of the
+//     same series.
 //   - Decisions are numbered 1, 2, 3 … per engagement in the order recorded.
 //   - Minutes are finalised by the meeting's chair; afterwards they change
 //     only through a correction with a reason, kept in the audit trail.

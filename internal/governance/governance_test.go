@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -146,5 +147,47 @@ func TestActionItemsAndHealth(t *testing.T) {
 	h := HealthOf(os, now)
 	if h.Due != 4 || h.Held != 2 || h.Missed() != 2 || !h.Drifting() {
 		t.Errorf("health %+v", h)
+	}
+}
+
+// The agenda's window runs from the previous held meeting (or the
+// engagement's start) to this one; of what waits, what happened in it is
+// new, what happened before and still waits is still open (on the
+// previous agenda or not), what happened after the start belongs to the
+// next; open action items and KPIs (no moment) are listed, a KPI still
+// open when the previous agenda had it.
+func TestSinceLast(t *testing.T) {
+	t.Parallel()
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 10, 0, 0, 0, time.UTC) }
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if w := WindowOf(time.Time{}, start, day(2)); !w.From.Equal(start) || !w.To.Equal(day(2)) {
+		t.Errorf("first window %+v", w)
+	}
+	w := WindowOf(day(2), start, day(9))
+	if !w.Contains(day(2)) || w.Contains(day(9)) || w.Contains(day(1)) {
+		t.Errorf("window %+v", w)
+	}
+	previous := []Item{{ID: 1, Source: "notice", RecordID: 1}, {ID: 2, Source: "kpi_off_track", Title: "Calls"}}
+	generated := []Item{
+		{Source: "notice", RecordID: 1, Title: "old, on the previous agenda", Since: day(1)},
+		{Source: "notice", RecordID: 2, Title: "in the window", Since: day(3)},
+		{Source: "notice", RecordID: 3, Title: "old, on no agenda", Since: day(1)},
+		{Source: "notice", RecordID: 4, Title: "after the start", Since: day(9).Add(time.Minute)},
+		{Source: "kpi_off_track", Title: "Calls"},
+		{Source: "kpi_at_risk", Title: "Meetings"},
+		{Source: SourceAction, RecordID: 7, Title: "an old action item", Since: day(1).AddDate(0, -1, 0)},
+	}
+	var got []string
+	for _, it := range SinceLast(generated, w, previous) {
+		s := it.Title
+		if it.StillOpen {
+			s += " (still open)"
+		}
+		got = append(got, s)
+	}
+	want := []string{"old, on the previous agenda (still open)", "in the window", "old, on no agenda (still open)", "Calls (still open)", "Meetings",
+		"an old action item"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("SinceLast = %q, want %q", got, want)
 	}
 }

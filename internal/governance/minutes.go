@@ -34,6 +34,13 @@ type Item struct {
 	Reached  bool
 	AddedBy  int64
 	Position int
+	// Since is when what a generated item is about happened (a notice
+	// filed, a deliverable's due time passed …); zero when the moment is
+	// not known (a KPI's status is of its current period). Not stored.
+	Since time.Time
+	// StillOpen marks a generated item that happened before the agenda's
+	// window and was on the previous held meeting's agenda: it still waits.
+	StillOpen bool
 }
 
 // Key identifies an item within an agenda: a generated item by what it is
@@ -66,6 +73,58 @@ func CheckNotes(notes string) (string, error) {
 	return notes, v.Err()
 }
 
+// Window is the stretch of time an agenda covers, From inclusive, To
+// exclusive: "what happened since the last meeting".
+type Window struct{ From, To time.Time }
+
+// WindowOf is the window of an occurrence starting at startsAt: from the
+// start of the previous held occurrence of its series (previousHeld), or,
+// when none was held, from the start of the engagement (engagementStart),
+// up to startsAt.
+func WindowOf(previousHeld, engagementStart, startsAt time.Time) Window {
+	from := previousHeld
+	if from.IsZero() {
+		from = engagementStart
+	}
+	return Window{From: from, To: startsAt}
+}
+
+// Contains reports whether t falls in the window.
+func (w Window) Contains(t time.Time) bool { return !t.Before(w.From) && t.Before(w.To) }
+
+// SinceLast picks from what waits on the engagement now (generated, each
+// with its Since) what the agenda of window w lists, given the items
+// stored on the previous held meeting's agenda (previous), by the rule of
+// the package doc: open action items always; what happened in the window,
+// as new; what happened before it and still waits, marked StillOpen
+// (normally it was on the previous agenda; when it was not, because the
+// chair who finalised could not see it, say, it is listed all the same
+// rather than lost); what has no known moment (a KPI's status) as new
+// unless the previous agenda had it. What happened after the window
+// started this meeting is left to the next agenda, whose window holds it.
+func SinceLast(generated []Item, w Window, previous []Item) []Item {
+	before := map[string]bool{}
+	for _, it := range previous {
+		before[it.Key()] = true
+	}
+	var out []Item
+	for _, it := range generated {
+		it.StillOpen = false
+		switch {
+		case it.Source == SourceAction:
+		case it.Since.IsZero():
+			it.StillOpen = before[it.Key()]
+		case w.Contains(it.Since):
+		case it.Since.Before(w.From):
+			it.StillOpen = true
+		default:
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
 // Agenda merges the stored items of an occurrence with what the engagement
 // generates now (what waits, open action items): a generated item already
 // stored (with notes) appears once, as stored. While the minutes are open
@@ -86,6 +145,15 @@ func Agenda(stored, generated []Item, final bool) []Item {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Position < out[j].Position })
 	if !final {
+		live := map[string]Item{}
+		for _, it := range generated {
+			live[it.Key()] = it
+		}
+		for i, it := range gen { // a generated item stored with a note: still open as it stands now
+			if g, ok := live[it.Key()]; ok {
+				gen[i].StillOpen, gen[i].Since = g.StillOpen, g.Since
+			}
+		}
 		for _, it := range generated {
 			if !have[it.Key()] {
 				have[it.Key()] = true

@@ -136,17 +136,24 @@ func (c Composer) greeting(l *i18n.Localizer, name string) string {
 
 // Notification is the e-mail of one notification: its text is the subject
 // and the body, with a link to it, to the preferences and to unsubscribe
-// from the notification's area.
+// from the notification's kind (its other kinds, even of the same area,
+// keep coming).
 func (c Composer) Notification(r Recipient, kind string, it Item) Message {
 	l := c.loc(r)
-	area := AreaOf(kind)
-	unsub := c.UnsubscribeURL(Unsubscribe{WorkspaceID: r.WorkspaceID, UserID: r.UserID, Kind: area})
+	unsub := c.UnsubscribeURL(Unsubscribe{WorkspaceID: r.WorkspaceID, UserID: r.UserID, Kind: kind})
 	b := body{Lang: string(r.Lang), Greeting: c.greeting(l, r.Name), Paragraphs: []string{it.Text},
 		Action: l.T("mail.open"), ActionURL: c.BaseURL + it.Path,
 		Footer: l.T("mail.footer", "workspace", r.WorkspaceName), Manage: l.T("mail.manage"), ManageURL: c.BaseURL + PreferencesPath,
-		Unsub: l.T("mail.unsubscribe_area", "area", l.T("mail.area."+area)), UnsubURL: unsub}
+		Unsub: l.T("mail.unsubscribe_kind", "kind", KindLabel(l, kind)), UnsubURL: unsub}
 	return c.message(r, it.Text, b, unsub)
 }
+
+// KindLabel names a kind of notification in l's language ("A new
+// deliverable"); AreaLabel its area ("deliverables").
+func KindLabel(l *i18n.Localizer, kind string) string { return l.T("mail.kind." + kind) }
+
+// AreaLabel names an area of notifications in l's language.
+func AreaLabel(l *i18n.Localizer, area string) string { return l.T("mail.area." + area) }
 
 // Digest is a person's digest: the notifications listed, newest first.
 func (c Composer) Digest(r Recipient, f Frequency, items []Item) Message {

@@ -6,11 +6,15 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/notification"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // ReadMessage parses raw as a reader of e-mail would: the decoded subject,
@@ -172,17 +176,88 @@ func TestComposeLanguages(t *testing.T) {
 	r.Lang, r.Name = i18n.EN, "Ann"
 	m = c.Notification(r, "deliverable.submitted", Item{Text: "“Report” was submitted", Path: "/deliverables/1"})
 	_, subject, text, _ = readMessage(t, m.Bytes())
-	if subject != "“Report” was submitted" || !strings.Contains(text, "Unsubscribe from e-mails about deliverables: https://t.example/mail/unsubscribe/") {
+	if subject != "“Report” was submitted" || !strings.Contains(text, "Unsubscribe from e-mails “A deliverable waits for your review”: https://t.example/mail/unsubscribe/") {
 		t.Errorf("en notification %q:\n%s", subject, text)
 	}
-	for _, a := range Areas(cat) {
+	u, ok = ParseUnsubscribe(c.Key, strings.TrimPrefix(m.Unsubscribe, "https://t.example"+UnsubscribePath))
+	if !ok || u.Kind != "deliverable.submitted" || u.ForArea() {
+		t.Errorf("a notification's unsubscribe names its kind: %v %v", u, ok)
+	}
+	if AreaOf("sales.claim_made.deal_won") != "sales" || len(Areas()) != 18 || !slices.Equal(KindsOf("meeting"), []string{"meeting.cancelled", "meeting.moved"}) {
+		t.Errorf("areas %v", Areas())
+	}
+}
+
+// Every kind of notification has a name in every language, as has its
+// area; and the kinds listed are exactly those the catalogue has a message
+// for, so a new kind cannot be left without a name.
+func TestEveryKindNamed(t *testing.T) {
+	t.Parallel()
+	cat := i18n.MustLoad()
+	for _, kind := range notification.Kinds {
 		for _, lang := range i18n.Supported {
-			if !cat.Has(lang, "mail.area."+a) {
-				t.Errorf("no name for the area %q in %s", a, lang)
+			if !cat.Has(lang, "mail.kind."+kind) {
+				t.Errorf("no name for the kind %q in %s", kind, lang)
+			}
+			if !cat.Has(lang, "mail.area."+AreaOf(kind)) {
+				t.Errorf("no name for the area %q in %s", AreaOf(kind), lang)
 			}
 		}
 	}
-	if len(Areas(cat)) < 10 || AreaOf("sales.claim_made.deal_won") != "sales" {
-		t.Errorf("areas %v", Areas(cat))
+	var messages []string
+	for _, k := range cat.Keys(i18n.EN) {
+		if kind, ok := strings.CutPrefix(k, "notify."); ok && strings.Contains(kind, ".") {
+			messages = append(messages, kind)
+		}
+	}
+	sort.Strings(messages)
+	if !slices.Equal(messages, notification.Kinds) {
+		t.Errorf("kinds with a message %v\nkinds listed %v", messages, notification.Kinds)
+	}
+	var named []string
+	for _, k := range cat.Keys(i18n.EN) {
+		if kind, ok := strings.CutPrefix(k, "mail.kind."); ok {
+			named = append(named, kind)
+		}
+	}
+	sort.Strings(named)
+	if !slices.Equal(named, notification.Kinds) {
+		t.Errorf("kinds named %v", named)
+	}
+}
+
+// A kind's own choice wins over its area's, which wins over the default;
+// unknown kinds and areas and unknown modes are refused, each under its
+// field.
+func TestPreferencesPerKind(t *testing.T) {
+	t.Parallel()
+	p := Preferences{Modes: map[string]Mode{"deliverable": InDigest}, Kinds: map[string]Mode{"deliverable.created": Off, "notice.filed": InDigest}}
+	for kind, want := range map[string]Mode{
+		"deliverable.created":       Off,       // its own
+		"deliverable.accepted":      InDigest,  // its area's
+		"notice.filed":              InDigest,  // its own, the area has none
+		"notice.acknowledged":       Immediate, // nothing chosen
+		"sales.claim_made.deal_won": Immediate,
+	} {
+		if got := p.Mode(kind); got != want {
+			t.Errorf("Mode(%q) = %q, want %q", kind, got, want)
+		}
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("valid choices refused: %v", err)
+	}
+	bad := Preferences{Modes: map[string]Mode{"nonsense": Off, "invoice": "later"}, Kinds: map[string]Mode{"deliverable.eaten": Off, "notice.filed": "sometimes"}}
+	err := bad.Validate()
+	var fields []string
+	for _, fe := range tandem.FieldErrors(err) {
+		fields = append(fields, fe.Field+":"+string(fe.Key))
+	}
+	sort.Strings(fields)
+	want := []string{"kinds.deliverable.eaten:mail.prefs.unknown", "kinds.notice.filed:mail.prefs.invalid", "modes.invoice:mail.prefs.invalid", "modes.nonsense:mail.prefs.unknown"}
+	if !slices.Equal(fields, want) {
+		t.Errorf("errors %v, want %v", fields, want)
+	}
+	if (Unsubscribe{Kind: "deliverable"}).ForArea() != true || (Unsubscribe{Kind: DigestKind}).ForArea() || (Unsubscribe{Kind: "notice.filed"}).ForArea() {
+		t.Error("ForArea")
 	}
 }

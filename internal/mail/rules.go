@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -44,18 +47,15 @@ var Frequencies = []Frequency{Daily, Weekly, Never}
 // are sent: daily ones every day, weekly ones on Mondays.
 const DigestHour = 8
 
-// Areas are what a person chooses a mode for: the areas of the
-// notification kinds (a kind's first part: "deliverable" for
-// "deliverable.submitted", "sales" for "sales.claim_made.deal_won"), as
-// the catalogue's "notify.<kind>" keys name them, sorted.
-func Areas(cat *i18n.Catalog) []string {
+// Areas are the areas of the notification kinds (a kind's first part:
+// "deliverable" for "deliverable.submitted", "sales" for
+// "sales.claim_made.deal_won"), sorted. A person chooses a mode for an
+// area, which applies to all its kinds, and for a kind, which overrides
+// its area.
+func Areas() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, k := range cat.Keys(i18n.EN) {
-		kind, ok := strings.CutPrefix(k, "notify.")
-		if !ok || !strings.Contains(kind, ".") {
-			continue
-		}
+	for _, kind := range notification.Kinds {
 		if a := AreaOf(kind); !seen[a] {
 			seen[a] = true
 			out = append(out, a)
@@ -65,6 +65,24 @@ func Areas(cat *i18n.Catalog) []string {
 	return out
 }
 
+// KindsOf lists the kinds of area, sorted.
+func KindsOf(area string) []string {
+	var out []string
+	for _, kind := range notification.Kinds {
+		if AreaOf(kind) == area {
+			out = append(out, kind)
+		}
+	}
+	return out
+}
+
+// IsKind reports whether kind is a kind of notification; IsArea whether
+// area is the area of one.
+func IsKind(kind string) bool { return slices.Contains(notification.Kinds, kind) }
+
+// IsArea reports whether area is the area of a kind of notification.
+func IsArea(area string) bool { return len(KindsOf(area)) > 0 }
+
 // AreaOf is the area of a notification kind.
 func AreaOf(kind string) string {
 	a, _, _ := strings.Cut(kind, ".")
@@ -73,28 +91,59 @@ func AreaOf(kind string) string {
 
 // Preferences are one person's e-mail choices in one workspace.
 type Preferences struct {
-	Modes     map[string]Mode // per area (AreaOf); missing means Immediate
+	Modes     map[string]Mode // per area (AreaOf)
+	Kinds     map[string]Mode // per kind, overriding its area's
 	Frequency Frequency
 }
 
-// Mode returns how a notification of kind is received.
+// Mode returns how a notification of kind is received: the kind's own
+// choice, else its area's, else Immediate.
 func (p Preferences) Mode(kind string) Mode {
+	if m, ok := p.Kinds[kind]; ok {
+		return m
+	}
 	if m, ok := p.Modes[AreaOf(kind)]; ok {
 		return m
 	}
 	return Immediate
 }
 
-// Validate checks the modes and the frequency (empty: left as it is).
+// Set records a stored choice: key is a kind ("deliverable.created") or
+// an area ("deliverable"), told apart by the dot a kind has.
+func (p *Preferences) Set(key string, m Mode) {
+	if strings.Contains(key, ".") {
+		if p.Kinds == nil {
+			p.Kinds = map[string]Mode{}
+		}
+		p.Kinds[key] = m
+		return
+	}
+	if p.Modes == nil {
+		p.Modes = map[string]Mode{}
+	}
+	p.Modes[key] = m
+}
+
+// Validate checks the areas, the kinds, their modes and the frequency
+// (empty: left as it is).
 func (p *Preferences) Validate() error {
 	var v tandem.Validator
 	v.Check(p.Frequency == "" || p.Frequency == Daily || p.Frequency == Weekly || p.Frequency == Never, "frequency", i18n.K("mail.prefs.invalid"))
-	for kind, m := range p.Modes {
-		v.Check(m == Immediate || m == InDigest || m == Off, "modes."+kind, i18n.K("mail.prefs.invalid"))
-		v.Check(kind != "" && len(kind) <= 100, "modes", i18n.K("mail.prefs.invalid"))
+	for _, area := range slices.Sorted(maps.Keys(p.Modes)) {
+		if v.Check(IsArea(area), "modes."+area, i18n.K("mail.prefs.unknown")) {
+			v.Check(p.Modes[area].Valid(), "modes."+area, i18n.K("mail.prefs.invalid"))
+		}
+	}
+	for _, kind := range slices.Sorted(maps.Keys(p.Kinds)) {
+		if v.Check(IsKind(kind), "kinds."+kind, i18n.K("mail.prefs.unknown")) {
+			v.Check(p.Kinds[kind].Valid(), "kinds."+kind, i18n.K("mail.prefs.invalid"))
+		}
 	}
 	return v.Err()
 }
+
+// Valid reports whether m is one of Modes.
+func (m Mode) Valid() bool { return slices.Contains(Modes, m) }
 
 // DigestDue reports whether a digest of frequency f is due at the local
 // digest hour that falls in (from, to], and that hour.
@@ -131,8 +180,10 @@ func Backoff(tries int) time.Duration {
 }
 
 // Unsubscribe is what an unsubscribe link stands for: a person in a
-// workspace leaving one area of notifications by e-mail (DigestKind for the
-// digest).
+// workspace leaving one kind of notifications by e-mail
+// ("deliverable.created"), or the digest (DigestKind). Links sent before
+// e-mail choices were per kind name an area ("deliverable"): they still
+// turn the whole area off (see ForArea).
 type Unsubscribe struct {
 	WorkspaceID, UserID int64
 	Kind                string
@@ -140,6 +191,12 @@ type Unsubscribe struct {
 
 // DigestKind is the kind an unsubscribe token names for the digest.
 const DigestKind = "digest"
+
+// ForArea reports whether u names a whole area (a link of the older,
+// per-area kind) rather than one kind or the digest.
+func (u Unsubscribe) ForArea() bool {
+	return u.Kind != DigestKind && !strings.Contains(u.Kind, ".")
+}
 
 // Sign returns the token of u signed with key: no sign-in is needed to use
 // it, and it cannot be forged or changed to another person or kind.

@@ -22,9 +22,11 @@ var AgendaKinds = []Kind{KindOffTrack, KindAtRisk, KindOverdue, KindReturned, Ki
 	KindDisputed, KindClaim, KindInvoiceDispute}
 
 // Agenda is an occurrence's minutes with the agenda as it stands: while the
-// minutes are open, what waits on the engagement now and every open action
-// item join the items people added and those carried over; once final,
-// the agenda is what was stored (governance.Agenda).
+// minutes are open, what happened since the last meeting and still waits
+// (governance.SinceLast over the window of store.Minutes), what still waits
+// from the previous agenda, and every open action item join the items
+// people added and those carried over; once final, the agenda is what was
+// stored (governance.Agenda).
 type Agenda struct {
 	*store.Minutes
 	Items []governance.Item
@@ -43,15 +45,20 @@ func ReadAgenda(ctx context.Context, db *store.DB, p tandem.Principal, engagemen
 	a := &Agenda{Minutes: m}
 	final := m.Occurrence.Finalised()
 	if !final {
-		if a.Generated, err = generate(ctx, db, p, m); err != nil {
+		all, err := generate(ctx, db, p, m)
+		if err != nil {
 			return nil, err
 		}
+		a.Generated = governance.SinceLast(all, m.Window, m.PreviousAgenda)
 	}
 	a.Items = governance.Agenda(m.Items, a.Generated, final)
 	return a, nil
 }
 
-// generate lists what the engagement's agenda lists by itself now.
+// generate lists what waits on the engagement now that an agenda may list,
+// each with the moment its event happened (governance.Item.Since): when a
+// deliverable's due time or a request's SLA clock ran out, else when it
+// started waiting; none for a KPI.
 func generate(ctx context.Context, db *store.DB, p tandem.Principal, m *store.Minutes) ([]governance.Item, error) {
 	e, err := db.Engagements.Get(ctx, p, m.Occurrence.EngagementID)
 	if err != nil {
@@ -77,7 +84,11 @@ func generate(ctx context.Context, db *store.DB, p tandem.Principal, m *store.Mi
 			if w.Kind == KindOffTrack || w.Kind == KindAtRisk {
 				title = w.KPI.Name
 			}
-			out = append(out, governance.Item{Source: governance.Source(w.Kind), RecordID: w.RecordID, Title: title})
+			since := w.Since
+			if (w.Kind == KindOverdue || w.Kind == KindRequestBreached) && !w.Due.IsZero() {
+				since = w.Due
+			}
+			out = append(out, governance.Item{Source: governance.Source(w.Kind), RecordID: w.RecordID, Title: title, Since: since})
 		}
 	}
 	ams, err := db.Contracts.Amendments(ctx, p, e.ID)
@@ -86,11 +97,11 @@ func generate(ctx context.Context, db *store.DB, p tandem.Principal, m *store.Mi
 	}
 	for _, x := range ams {
 		if x.Status == contract.AmendmentProposed {
-			out = append(out, governance.Item{Source: governance.SourceAmendment, RecordID: int64(x.Number), Title: x.Reason})
+			out = append(out, governance.Item{Source: governance.SourceAmendment, RecordID: int64(x.Number), Title: x.Reason, Since: x.ProposedAt})
 		}
 	}
 	for _, x := range m.Open {
-		out = append(out, governance.Item{Source: governance.SourceAction, RecordID: x.ID, Title: x.Title})
+		out = append(out, governance.Item{Source: governance.SourceAction, RecordID: x.ID, Title: x.Title, Since: x.CreatedAt})
 	}
 	return out, nil
 }

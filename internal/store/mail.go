@@ -16,10 +16,12 @@ import (
 
 // MailStore keeps Tandem's e-mail: the durable outbox (table mail_outbox),
 // each person's choices (mail_preferences, mail_digests) and the key of
-// unsubscribe links (mail_keys).
+// unsubscribe links (mail_keys). A row of mail_preferences holds the mode
+// of an area ("deliverable") or of a kind ("deliverable.created": it has a
+// dot) in its column area; a kind's row overrides its area's.
 //
 // An e-mail is written to the outbox in the transaction of what it tells:
-// notify writes one for each notification whose area the person receives
+// notify writes one for each notification whose kind the person receives
 // right away (mail.Preferences), Invite and RequestReset one with the link
 // when e-mail is configured (SetMailEnabled), and QueueDigests the digests.
 // Senders claim due rows with a lease (Claim: a conditional UPDATE per row
@@ -39,16 +41,19 @@ func (db *DB) Mail() *MailStore { return &MailStore{db} }
 func (db *DB) SetMailEnabled(on bool) { db.mailOn.Store(on) }
 
 // queueNotificationMail writes the e-mail of notification id (of kind, to
-// userID in workspaceID) unless the person chose otherwise for its area.
+// userID in workspaceID) unless the person chose otherwise for the kind or
+// its area (mail.Preferences.Mode).
 func queueNotificationMail(ctx context.Context, tx *Tx, workspaceID, userID int64, kind string, id int64) error {
-	modes, err := scanAll(ctx, tx, scanString, `SELECT mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area = ?`,
-		workspaceID, userID, mail.AreaOf(kind))
+	type row struct{ key, mode string }
+	rows, err := scanAll(ctx, tx, func(s scanner, r *row) error { return s.Scan(&r.key, &r.mode) },
+		`SELECT area, mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area IN (?, ?)`,
+		workspaceID, userID, mail.AreaOf(kind), kind)
 	if err != nil {
 		return err
 	}
-	prefs := mail.Preferences{Modes: map[string]mail.Mode{}}
-	for _, m := range modes {
-		prefs.Modes[mail.AreaOf(kind)] = mail.Mode(m)
+	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Kinds: map[string]mail.Mode{}}
+	for _, r := range rows {
+		prefs.Set(r.key, mail.Mode(r.mode))
 	}
 	if prefs.Mode(kind) != mail.Immediate {
 		return nil
@@ -92,10 +97,14 @@ type Outgoing struct {
 	Digest        []notification.Notification // for a digest, newest first
 }
 
+// mailLease claims an e-mail of the outbox, counting the attempt.
+var mailLease = outboxLease{table: "mail_outbox", due: "status = ? AND next_attempt_at <= ?",
+	dueArgs: func(now time.Time) []any { return []any{string(mail.Pending), now} }, set: ", tries = tries + 1"}
+
 // Claim claims up to limit due e-mails for holder with a lease of the
 // given length, counting the attempt. Each row is claimed by one guarded
-// UPDATE (pending, due, and not held or its lease run out), which one
-// instance wins on both databases.
+// UPDATE (pending, due, and not held or its lease run out: outboxLease),
+// which one instance wins on both databases.
 func (s *MailStore) Claim(ctx context.Context, holder string, lease time.Duration, limit int) (_ []Outgoing, err error) {
 	defer wrap(&err, "MailStore.Claim")
 	now := s.db.Now()
@@ -109,12 +118,11 @@ func (s *MailStore) Claim(ctx context.Context, holder string, lease time.Duratio
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		claimed = claimed[:0]
 		for _, id := range ids {
-			n, err := tx.changed(ctx, `UPDATE mail_outbox SET holder = ?, lease_until = ?, tries = tries + 1 WHERE id = ? AND`+due,
-				holder, tx.now.Add(lease), id, string(mail.Pending), tx.now, tx.now)
+			won, err := mailLease.claim(ctx, tx, holder, lease, id)
 			if err != nil {
 				return err
 			}
-			if n == 1 {
+			if won {
 				claimed = append(claimed, id)
 			}
 		}
@@ -272,15 +280,15 @@ func (s *MailStore) Preferences(ctx context.Context, p tandem.Principal) (_ mail
 }
 
 func preferences(ctx context.Context, q querier, workspaceID, userID int64) (mail.Preferences, error) {
-	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Frequency: mail.Daily}
-	type row struct{ area, mode string }
-	rows, err := scanAll(ctx, q, func(s scanner, r *row) error { return s.Scan(&r.area, &r.mode) },
+	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Kinds: map[string]mail.Mode{}, Frequency: mail.Daily}
+	type row struct{ key, mode string }
+	rows, err := scanAll(ctx, q, func(s scanner, r *row) error { return s.Scan(&r.key, &r.mode) },
 		`SELECT area, mode FROM mail_preferences WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID)
 	if err != nil {
 		return prefs, err
 	}
 	for _, r := range rows {
-		prefs.Modes[r.area] = mail.Mode(r.mode)
+		prefs.Set(r.key, mail.Mode(r.mode))
 	}
 	fs, err := scanAll(ctx, q, scanString, `SELECT frequency FROM mail_digests WHERE workspace_id = ? AND user_id = ?`, workspaceID, userID)
 	if err == nil && len(fs) == 1 {
@@ -289,9 +297,12 @@ func preferences(ctx context.Context, q querier, workspaceID, userID int64) (mai
 	return prefs, err
 }
 
-// SetPreferences stores p's e-mail choices in p's workspace: the areas
-// named in prefs.Modes, and the digest's frequency unless it is empty. It
-// returns the choices as stored. Errors: EInvalid.
+// SetPreferences stores p's e-mail choices in p's workspace: first the
+// areas named in prefs.Modes (an area's mode applies to all its kinds: the
+// kinds' own choices in it are dropped), then the kinds named in
+// prefs.Kinds, and the digest's frequency unless it is empty. It returns
+// the choices as stored. Errors: EInvalid (an unknown area, kind, mode or
+// frequency: nothing is changed).
 func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, prefs mail.Preferences) (_ mail.Preferences, err error) {
 	defer wrap(&err, "MailStore.SetPreferences")
 	if err := prefs.Validate(); err != nil {
@@ -300,7 +311,12 @@ func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, pref
 	var saved mail.Preferences
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		for area, m := range prefs.Modes {
-			if err := setMode(ctx, tx, p.WorkspaceID, p.UserID, area, m); err != nil {
+			if err := setAreaMode(ctx, tx, p.WorkspaceID, p.UserID, area, m); err != nil {
+				return err
+			}
+		}
+		for kind, m := range prefs.Kinds {
+			if err := setMode(ctx, tx, p.WorkspaceID, p.UserID, kind, m); err != nil {
 				return err
 			}
 		}
@@ -318,9 +334,25 @@ func (s *MailStore) SetPreferences(ctx context.Context, p tandem.Principal, pref
 	return saved, err
 }
 
-func setMode(ctx context.Context, tx *Tx, workspaceID, userID int64, area string, m mail.Mode) error {
+// setMode stores the mode of a kind or an area (key).
+func setMode(ctx context.Context, tx *Tx, workspaceID, userID int64, key string, m mail.Mode) error {
 	_, err := tx.exec(ctx, `INSERT INTO mail_preferences (workspace_id, user_id, area, mode) VALUES (?, ?, ?, ?)
-		ON CONFLICT (workspace_id, user_id, area) DO UPDATE SET mode = excluded.mode`, workspaceID, userID, area, string(m))
+		ON CONFLICT (workspace_id, user_id, area) DO UPDATE SET mode = excluded.mode`, workspaceID, userID, key, string(m))
+	return err
+}
+
+// setAreaMode stores the mode of area for all its kinds: their own
+// choices are dropped.
+func setAreaMode(ctx context.Context, tx *Tx, workspaceID, userID int64, area string, m mail.Mode) error {
+	if err := setMode(ctx, tx, workspaceID, userID, area, m); err != nil {
+		return err
+	}
+	kinds := mail.KindsOf(area)
+	if len(kinds) == 0 {
+		return nil
+	}
+	_, err := tx.exec(ctx, `DELETE FROM mail_preferences WHERE workspace_id = ? AND user_id = ? AND area IN (`+placeholders(len(kinds))+`)`,
+		append([]any{workspaceID, userID}, anyArgs(kinds...)...)...)
 	return err
 }
 
@@ -382,8 +414,10 @@ func (s *MailStore) Unsubscription(ctx context.Context, token string) (_ *Unsubs
 	return t, nil
 }
 
-// Unsubscribe carries out an unsubscribe token: the area it names is no
-// longer sent by e-mail (or the digest stops). Errors: ENotFound.
+// Unsubscribe carries out an unsubscribe token: the kind it names is no
+// longer sent by e-mail (other kinds of its area still are), or the digest
+// stops; an older token naming an area turns the whole area off, its
+// kinds' own choices included. Errors: ENotFound.
 func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 	defer wrap(&err, "MailStore.Unsubscribe")
 	t, err := s.Unsubscription(ctx, token)
@@ -395,6 +429,10 @@ func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 			if err := setFrequency(ctx, tx, t.WorkspaceID, t.UserID, mail.Never); err != nil {
 				return err
 			}
+		} else if t.ForArea() {
+			if err := setAreaMode(ctx, tx, t.WorkspaceID, t.UserID, t.Kind, mail.Off); err != nil {
+				return err
+			}
 		} else if err := setMode(ctx, tx, t.WorkspaceID, t.UserID, t.Kind, mail.Off); err != nil {
 			return err
 		}
@@ -404,7 +442,7 @@ func (s *MailStore) Unsubscribe(ctx context.Context, token string) (err error) {
 
 // QueueDigests writes the digests due at the digest hour (mail.DigestDue)
 // of each workspace that fell in (from, to]: for each member whose
-// frequency makes one due, the unread notifications of the areas they put
+// frequency makes one due, the unread notifications of the kinds they put
 // in the digest since their last one. Each digest is written once
 // (dedupe), however often it is asked for. It returns how many it wrote.
 func (s *MailStore) QueueDigests(ctx context.Context, from, to time.Time) (n int, err error) {

@@ -28,6 +28,12 @@ type Minutes struct {
 	Powers     string                  // the committee's powers of the terms in force
 	People     []governance.Person     // who may attend and own action items
 	Previous   time.Time               // when the previous occurrence of the series started (zero: none)
+	// Window is what the agenda covers: since the previous held
+	// occurrence of the series, or the engagement's start (governance.WindowOf).
+	Window governance.Window
+	// PreviousAgenda is the stored agenda of the previous held occurrence
+	// of the series (governance.SinceLast).
+	PreviousAgenda []governance.Item
 }
 
 const occurrenceCols = `o.id, o.workspace_id, o.engagement_id, e.title, o.series_id, ms.kind, o.number, o.starts_at, o.duration_min, o.place,
@@ -332,12 +338,7 @@ func loadMinutes(ctx context.Context, q querier, p tandem.Principal, engagementI
 	if len(ss) == 1 {
 		m.Series = ss[0]
 	}
-	if m.Items, err = scanAll(ctx, q, func(s scanner, it *governance.Item) error {
-		var reached int
-		err := s.Scan(&it.ID, &it.Source, &it.RecordID, &it.Title, &it.Notes, &reached, &it.AddedBy, &it.Position)
-		it.Reached = reached != 0
-		return err
-	}, `SELECT id, source, record_id, title, notes, reached, COALESCE(added_by, 0), position FROM meeting_items WHERE meeting_id = ? ORDER BY position, id`, id); err != nil {
+	if m.Items, err = agendaItems(ctx, q, id); err != nil {
 		return nil, err
 	}
 	if m.Attended, err = scanAll(ctx, q, scanInt64, `SELECT user_id FROM meeting_attendance WHERE meeting_id = ? ORDER BY user_id`, id); err != nil {
@@ -371,6 +372,37 @@ func loadMinutes(ctx context.Context, q querier, p tandem.Principal, engagementI
 	if len(prev) == 1 {
 		m.Previous = prev[0].UTC()
 	}
+	type held struct {
+		id int64
+		at time.Time
+	}
+	hs, err := scanAll(ctx, q, func(s scanner, h *held) error { return s.Scan(&h.id, &h.at) },
+		`SELECT id, starts_at FROM meetings WHERE series_id = ? AND number < ? AND status = ? ORDER BY number DESC LIMIT 1`,
+		o.SeriesID, o.Number, string(governance.Held))
+	if err != nil {
+		return nil, err
+	}
+	var previousHeld, start time.Time
+	if len(hs) == 1 {
+		previousHeld = hs[0].at.UTC()
+		if m.PreviousAgenda, err = agendaItems(ctx, q, hs[0].id); err != nil {
+			return nil, err
+		}
+	} else {
+		var startsOn tandem.Date
+		if err := q.queryRow(ctx, `SELECT starts_on FROM engagements WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, engagementID).Scan(dateScan{&startsOn}); err != nil {
+			return nil, err
+		}
+		_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		if !startsOn.IsZero() {
+			d := startsOn.Time()
+			start = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).UTC()
+		}
+	}
+	m.Window = governance.WindowOf(previousHeld, start, o.StartsAt)
 	if v, err := termsInForce(ctx, q, p, engagementID, tandem.DateOf(o.StartsAt)); err == nil {
 		m.Powers = v.Terms.Governance.Powers
 	} else if tandem.ErrorCode(err) != tandem.ENotFound {
@@ -478,13 +510,25 @@ func (s *MeetingStore) AddItem(ctx context.Context, p tandem.Principal, engageme
 	return &it, err
 }
 
+// agendaItems are the stored agenda items of a meeting, by position.
+func agendaItems(ctx context.Context, q querier, meetingID int64) ([]governance.Item, error) {
+	return scanAll(ctx, q, func(s scanner, it *governance.Item) error {
+		var reached, stillOpen int
+		err := s.Scan(&it.ID, &it.Source, &it.RecordID, &it.Title, &it.Notes, &reached, &it.AddedBy, &it.Position, &stillOpen)
+		it.Reached, it.StillOpen = reached != 0, stillOpen != 0
+		return err
+	}, `SELECT id, source, record_id, title, notes, reached, COALESCE(added_by, 0), position, still_open FROM meeting_items WHERE meeting_id = ?
+		ORDER BY position, id`, meetingID)
+}
+
 func insertItem(ctx context.Context, tx *Tx, meetingID int64, it governance.Item, by int64) (int64, error) {
 	var pos int
 	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(position), 0) FROM meeting_items WHERE meeting_id = ?`, meetingID).Scan(&pos); err != nil {
 		return 0, err
 	}
-	return tx.insert(ctx, `INSERT INTO meeting_items (meeting_id, source, record_id, title, notes, reached, added_by, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		meetingID, string(it.Source), it.RecordID, it.Title, it.Notes, boolInt(it.Reached), nullID(by), pos+1)
+	return tx.insert(ctx, `INSERT INTO meeting_items (meeting_id, source, record_id, title, notes, reached, added_by, position, still_open)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		meetingID, string(it.Source), it.RecordID, it.Title, it.Notes, boolInt(it.Reached), nullID(by), pos+1, boolInt(it.StillOpen))
 }
 
 // Note records the notes of an agenda item and whether it was reached. A
@@ -664,6 +708,9 @@ func (s *MeetingStore) Finalise(ctx context.Context, p tandem.Principal, engagem
 				if _, err := insertItem(ctx, tx, id, it, 0); err != nil {
 					return err
 				}
+			} else if _, err := tx.exec(ctx, `UPDATE meeting_items SET still_open = ? WHERE meeting_id = ? AND id = ?`,
+				boolInt(it.StillOpen), id, it.ID); err != nil {
+				return err
 			}
 		}
 		if err := changeOne(ctx, tx, i18n.K("meetings.error.changed"), `UPDATE meetings SET status = ?, finalised_at = ?, finalised_by = ?, updated_at = ?

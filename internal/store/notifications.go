@@ -53,7 +53,7 @@ func tellAndRecord(ctx context.Context, tx *Tx, p tandem.Principal, engagementID
 }
 
 // notify writes a notification for each user, except the one acting, and
-// its e-mail to the outbox when the person receives its area right away.
+// its e-mail to the outbox when the person receives its kind right away.
 func notify(ctx context.Context, tx *Tx, p tandem.Principal, userIDs []int64, kind string, engagementID, subjectID int64, args map[string]any) error {
 	js, err := json.Marshal(args)
 	if err != nil {

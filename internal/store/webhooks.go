@@ -320,6 +320,10 @@ type OutgoingWebhook struct {
 	Attempts    int // before this one
 }
 
+// webhookLease claims a message of the webhook outbox (outboxLease).
+var webhookLease = outboxLease{table: "webhook_messages", due: "status = ?",
+	dueArgs: func(time.Time) []any { return []any{WebhookPending} }}
+
 // ClaimWebhooks claims up to limit due messages of enabled endpoints for
 // holder until lease: a message is held by one sender at a time, and a
 // sender that dies leaves it to another when its lease ends.
@@ -337,12 +341,11 @@ func (s *WebhookStore) ClaimWebhooks(ctx context.Context, holder string, lease t
 	err = s.db.transact(ctx, func(tx *Tx) error {
 		out = out[:0]
 		for _, id := range ids {
-			n, err := tx.changed(ctx, `UPDATE webhook_messages SET holder = ?, lease_until = ?
-				WHERE id = ? AND status = ? AND (lease_until IS NULL OR lease_until < ?)`, holder, tx.now.Add(lease), id, WebhookPending, tx.now)
+			won, err := webhookLease.claim(ctx, tx, holder, lease, id)
 			if err != nil {
 				return err
 			}
-			if n == 0 {
+			if !won {
 				continue // another sender took it
 			}
 			var o OutgoingWebhook

@@ -25,11 +25,15 @@ func TestBrowserMailPreferencesAndOutbox(t *testing.T) {
 	m.wantText("#mail h2", m.msg(i18n.EN, "mail.prefs.title"))
 	m.do("choose the digest for notices, weekly",
 		chromedp.SetValue(chromedp.CSS(`select[name="modes.notice"]`), "digest"),
+		chromedp.SetValue(chromedp.CSS(`select[name="kinds.notice.acknowledged"]`), "off"),
 		chromedp.SetValue(chromedp.CSS(`select[name="frequency"]`), "weekly"))
 	m.click(`form[action="/account/mail"] button[type="submit"]`)
 	m.wantText(".flash", m.msg(i18n.EN, "flash.account.mail"))
 	if v := m.value(`select[name="modes.notice"]`); v != "digest" {
 		t.Errorf("notices after saving: %q", v)
+	}
+	if v, w := m.value(`select[name="kinds.notice.acknowledged"]`), m.value(`select[name="kinds.notice.filed"]`); v != "off" || w != "" {
+		t.Errorf("notice kinds after saving: %q %q (want off, and as for the area)", v, w)
 	}
 	if v := m.value(`select[name="frequency"]`); v != "weekly" {
 		t.Errorf("frequency after saving: %q", v)

@@ -21,15 +21,23 @@ func NotificationText(l *i18n.Localizer, n notification.Notification) (text, pat
 }
 
 // mailPrefsView is the account page's e-mail card for prefs, the areas in
-// the order of their names in the reader's language (f: the form
-// as posted, when it comes back with errors).
+// the order of their names in the reader's language, each with its kinds
+// (f: the form as posted, when it comes back with errors).
 func (s *server) mailPrefsView(l *i18n.Localizer, p tandem.Principal, prefs mail.Preferences, f *views.Form) *views.MailPrefsView {
 	d := &views.MailPrefsView{Enabled: s.opts.MailEnabled, CanOutbox: access.Allows(p.Role, access.MailOutbox)}
-	for _, a := range mail.Areas(s.opts.Catalog) {
-		d.Areas = append(d.Areas, views.Option{Value: a, Label: upperFirst(l.T("mail.area." + a))})
+	for _, a := range mail.Areas() {
+		area := views.MailArea{Value: a, Label: upperFirst(mail.AreaLabel(l, a))}
+		for _, k := range mail.KindsOf(a) {
+			area.Kinds = append(area.Kinds, views.Option{Value: k, Label: mail.KindLabel(l, k)})
+		}
+		sort.SliceStable(area.Kinds, func(i, j int) bool {
+			return strings.ToLower(area.Kinds[i].Label) < strings.ToLower(area.Kinds[j].Label)
+		})
+		d.Areas = append(d.Areas, area)
 	}
 	sort.SliceStable(d.Areas, func(i, j int) bool { return strings.ToLower(d.Areas[i].Label) < strings.ToLower(d.Areas[j].Label) })
 	d.Modes = options(l, "mail.mode.", mail.Modes, "")
+	d.KindModes = append([]views.Option{{Value: "", Label: l.T("mail.prefs.like_area")}}, d.Modes...)
 	d.Freqs = options(l, "mail.frequency.", mail.Frequencies, "")
 	if f != nil {
 		d.Form = *f
@@ -37,7 +45,14 @@ func (s *server) mailPrefsView(l *i18n.Localizer, p tandem.Principal, prefs mail
 	}
 	d.Form.Values = map[string][]string{"frequency": {string(prefs.Frequency)}}
 	for _, a := range d.Areas {
-		d.Form.Values["modes."+a.Value] = []string{string(prefs.Mode(a.Value + "."))}
+		m, ok := prefs.Modes[a.Value]
+		if !ok {
+			m = mail.Immediate
+		}
+		d.Form.Values["modes."+a.Value] = []string{string(m)}
+		for _, k := range a.Kinds {
+			d.Form.Values["kinds."+k.Value] = []string{string(prefs.Kinds[k.Value])}
+		}
 	}
 	return d
 }
@@ -58,10 +73,15 @@ func (s *server) mailPreferencesSave(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	st := state(r)
-	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Frequency: mail.Frequency(f.Get("frequency"))}
-	for _, a := range mail.Areas(s.opts.Catalog) {
+	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Kinds: map[string]mail.Mode{}, Frequency: mail.Frequency(f.Get("frequency"))}
+	for _, a := range mail.Areas() {
 		if v := f.Get("modes." + a); v != "" {
 			prefs.Modes[a] = mail.Mode(v)
+		}
+		for _, k := range mail.KindsOf(a) {
+			if v := f.Get("kinds." + k); v != "" { // "": as for the area
+				prefs.Kinds[k] = mail.Mode(v)
+			}
 		}
 	}
 	if _, err := s.db.Mail().SetPreferences(r.Context(), st.principal, prefs); err != nil {
@@ -84,10 +104,14 @@ func (s *server) unsubscribeQuestion(r *http.Request) (string, error) {
 		return "", err
 	}
 	l := state(r).loc
-	if t.Kind == mail.DigestKind {
+	switch {
+	case t.Kind == mail.DigestKind:
 		return l.T("mail.unsub.confirm_digest", "email", t.Email, "workspace", t.WorkspaceName), nil
+	case t.ForArea():
+		return l.T("mail.unsub.confirm_area", "area", mail.AreaLabel(l, t.Kind), "email", t.Email, "workspace", t.WorkspaceName), nil
 	}
-	return l.T("mail.unsub.confirm_area", "area", l.T("mail.area."+t.Kind), "email", t.Email, "workspace", t.WorkspaceName), nil
+	return l.T("mail.unsub.confirm_kind", "kind", mail.KindLabel(l, t.Kind), "area", mail.AreaLabel(l, mail.AreaOf(t.Kind)),
+		"email", t.Email, "workspace", t.WorkspaceName), nil
 }
 
 // unsubscribeForm asks to confirm an unsubscribe link (GET never changes
@@ -199,15 +223,23 @@ func (s *server) apiMailOutbox(w http.ResponseWriter, r *http.Request) error {
 }
 
 type apiMailPreferences struct {
-	Modes     map[string]string `json:"modes"`
+	Modes     map[string]string `json:"modes"` // per area
+	Kinds     map[string]string `json:"kinds"` // per kind: how it is received (its own choice, else its area's)
 	Frequency string            `json:"frequency"`
 	Enabled   bool              `json:"enabled,omitempty"`
 }
 
 func (s *server) writeMailPreferences(w http.ResponseWriter, prefs mail.Preferences) {
-	out := apiMailPreferences{Modes: map[string]string{}, Frequency: string(prefs.Frequency), Enabled: s.opts.MailEnabled}
-	for _, a := range mail.Areas(s.opts.Catalog) {
-		out.Modes[a] = string(prefs.Mode(a + "."))
+	out := apiMailPreferences{Modes: map[string]string{}, Kinds: map[string]string{}, Frequency: string(prefs.Frequency), Enabled: s.opts.MailEnabled}
+	for _, a := range mail.Areas() {
+		m, ok := prefs.Modes[a]
+		if !ok {
+			m = mail.Immediate
+		}
+		out.Modes[a] = string(m)
+		for _, k := range mail.KindsOf(a) {
+			out.Kinds[k] = string(prefs.Mode(k))
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -221,32 +253,26 @@ func (s *server) apiMailPreferencesGet(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-// apiMailPreferencesPut stores the areas named and the frequency (kept
-// when omitted); it answers the whole choice.
+// apiMailPreferencesPut stores the areas named (each for all its kinds),
+// then the kinds named, and the frequency (kept when omitted); it answers
+// the whole choice. An unknown area, kind or mode changes nothing (422).
 func (s *server) apiMailPreferencesPut(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Modes     map[string]string `json:"modes"`
+		Kinds     map[string]string `json:"kinds"`
 		Frequency string            `json:"frequency"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	st := state(r)
-	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Frequency: mail.Frequency(in.Frequency)}
-	known := map[string]bool{}
-	for _, a := range mail.Areas(s.opts.Catalog) {
-		known[a] = true
-	}
-	var v tandem.Validator
+	prefs := mail.Preferences{Modes: map[string]mail.Mode{}, Kinds: map[string]mail.Mode{}, Frequency: mail.Frequency(in.Frequency)}
 	for a, m := range in.Modes {
-		if v.Check(known[a], "modes."+a, i18n.K("mail.prefs.invalid")) {
-			prefs.Modes[a] = mail.Mode(m)
-		}
+		prefs.Modes[a] = mail.Mode(m)
 	}
-	if err := v.Err(); err != nil {
-		return err
+	for k, m := range in.Kinds {
+		prefs.Kinds[k] = mail.Mode(m)
 	}
-	saved, err := s.db.Mail().SetPreferences(r.Context(), st.principal, prefs)
+	saved, err := s.db.Mail().SetPreferences(r.Context(), state(r).principal, prefs)
 	if err != nil {
 		return err
 	}

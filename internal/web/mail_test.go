@@ -44,6 +44,7 @@ func TestMailPreferencesUnsubscribeOutbox(t *testing.T) {
 			api := e.anon()
 			var prefs struct {
 				Modes     map[string]string `json:"modes"`
+				Kinds     map[string]string `json:"kinds"`
 				Frequency string            `json:"frequency"`
 			}
 			r = api.api("GET", "/api/v1/me/mail", tok, "")
@@ -54,11 +55,33 @@ func TestMailPreferencesUnsubscribeOutbox(t *testing.T) {
 			if err := json.Unmarshal([]byte(r.body), &prefs); err != nil || prefs.Modes["invoice"] != "off" || prefs.Modes["notice"] != "digest" || prefs.Frequency != "weekly" {
 				t.Errorf("PUT /api/v1/me/mail: %s", r.body)
 			}
-			for _, bad := range []string{`{"modes":{"nonsense":"off"}}`, `{"frequency":"hourly"}`, `{"modes":{"invoice":"later"}}`} {
+			if prefs.Kinds["notice.filed"] != "digest" || prefs.Kinds["invoice.paid"] != "off" || prefs.Kinds["deliverable.created"] != "immediate" {
+				t.Errorf("kinds follow their areas: %v", prefs.Kinds)
+			}
+			// A kind overrides its area; the area named again takes its kinds back.
+			r = api.api("PUT", "/api/v1/me/mail", tok, `{"kinds":{"invoice.paid":"immediate","notice.filed":"off"}}`)
+			if err := json.Unmarshal([]byte(r.body), &prefs); err != nil || prefs.Modes["invoice"] != "off" || prefs.Kinds["invoice.paid"] != "immediate" ||
+				prefs.Kinds["invoice.issued"] != "off" || prefs.Kinds["notice.filed"] != "off" || prefs.Kinds["notice.acknowledged"] != "digest" {
+				t.Errorf("PUT kinds: %s", r.body)
+			}
+			page = manager.get("/account")
+			if !strings.Contains(page.body, `<option value="" selected>As for the area</option>`) || !strings.Contains(page.body, `aria-label="An invoice was paid (Invoices)"`) {
+				t.Errorf("account page with kinds:\n%s", page.body)
+			}
+			for _, bad := range []string{`{"modes":{"nonsense":"off"}}`, `{"frequency":"hourly"}`, `{"modes":{"invoice":"later"}}`,
+				`{"modes":{"invoice":"immediate"},"kinds":{"invoice.eaten":"off"}}`, `{"kinds":{"invoice.paid":"sometimes"}}`} {
 				r = api.api("PUT", "/api/v1/me/mail", tok, bad)
 				if r.status != 422 || !strings.Contains(r.body, `"fields"`) {
 					t.Errorf("PUT %s: %d %s", bad, r.status, r.body)
 				}
+			}
+			if r.body = api.api("PUT", "/api/v1/me/mail", tok, `{"kinds":{"invoice.eaten":"off"}}`).body; !strings.Contains(r.body, `"field":"kinds.invoice.eaten"`) ||
+				!strings.Contains(r.body, "Tandem has no such kind of notification") {
+				t.Errorf("unknown kind: %s", r.body)
+			}
+			r = api.api("GET", "/api/v1/me/mail", tok, "")
+			if err := json.Unmarshal([]byte(r.body), &prefs); err != nil || prefs.Modes["invoice"] != "off" || prefs.Kinds["invoice.paid"] != "immediate" {
+				t.Errorf("a refused PUT changed something: %s", r.body)
 			}
 
 			// The owner's unsubscribe link for deliverables.
@@ -81,6 +104,17 @@ func TestMailPreferencesUnsubscribeOutbox(t *testing.T) {
 			}
 			if p, _ := e.db.Mail().Preferences(ctx, f.Owner); p.Mode("deliverable.submitted") != mail.Off || p.Mode("notice.filed") != mail.Immediate {
 				t.Errorf("after one-click: %+v", p)
+			}
+			// A link naming a kind turns off that kind only.
+			link = mail.UnsubscribePath + mail.Unsubscribe{WorkspaceID: f.WorkspaceID, UserID: f.Owner.UserID, Kind: "notice.filed"}.Sign(key)
+			if r := anon.get(link); r.status != 200 || !strings.Contains(r.body, "Stop e-mails “A written notice was filed” (notices) to owner@example.com from “Fixture AB”?") {
+				t.Errorf("confirm page of a kind: %d\n%s", r.status, r.body)
+			}
+			if r := anon.post(link, url.Values{"List-Unsubscribe": {"One-Click"}}); r.status != 200 {
+				t.Errorf("one-click of a kind: %d", r.status)
+			}
+			if p, _ := e.db.Mail().Preferences(ctx, f.Owner); p.Mode("notice.filed") != mail.Off || p.Mode("notice.acknowledged") != mail.Immediate {
+				t.Errorf("after one-click of a kind: %+v", p)
 			}
 			if r := anon.get(link + "x"); r.status != 404 || !strings.Contains(r.body, "This unsubscribe link is not valid") {
 				t.Errorf("changed link: %d", r.status)

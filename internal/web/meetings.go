@@ -229,6 +229,9 @@ func (s *server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	if !a.Previous.IsZero() {
 		d.Previous = l.DateTime(a.Previous)
 	}
+	if !a.Window.From.IsZero() {
+		d.Since = l.Date(a.Window.From)
+	}
 	if o.Finalised() {
 		d.FinalisedAt = l.DateTime(o.FinalisedAt)
 	}
@@ -260,7 +263,7 @@ func (s *server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for i, it := range a.Items {
 		d.Items = append(d.Items, views.AgendaRow{N: i + 1, ItemID: it.ID, Source: string(it.Source), RecordID: it.RecordID, Title: it.Title,
-			What: agendaWhat(l, it.Source), Notes: it.Notes, Reached: it.Reached, Link: agendaLink(e.ID, it)})
+			What: agendaWhat(l, it.Source), Notes: it.Notes, Reached: it.Reached, StillOpen: it.StillOpen, Link: agendaLink(e.ID, it)})
 	}
 	for _, x := range a.Decisions {
 		d.Decisions = append(d.Decisions, views.DecisionRow{ID: x.ID, Number: x.Number, Text: x.Text, Beyond: x.BeyondPowers})
@@ -559,12 +562,13 @@ func toAPIOccurrence(o governance.Occurrence) apiOccurrence {
 }
 
 type apiAgendaItem struct {
-	ID       *int64 `json:"id"`
-	Source   string `json:"source"`
-	RecordID int64  `json:"record_id"`
-	Title    string `json:"title"`
-	Notes    string `json:"notes"`
-	Reached  bool   `json:"reached"`
+	ID        *int64 `json:"id"`
+	Source    string `json:"source"`
+	RecordID  int64  `json:"record_id"`
+	Title     string `json:"title"`
+	Notes     string `json:"notes"`
+	Reached   bool   `json:"reached"`
+	StillOpen bool   `json:"still_open"`
 }
 
 type apiMeetingDecision struct {
@@ -698,15 +702,16 @@ func (s *server) writeAPIMeeting(w http.ResponseWriter, r *http.Request, eid, id
 		apiOccurrence
 		ChairID   int64                `json:"chair_id"`
 		Powers    string               `json:"powers"`
+		Since     time.Time            `json:"agenda_since"`
 		Agenda    []apiAgendaItem      `json:"agenda"`
 		Attended  []int64              `json:"attended"`
 		Decisions []apiMeetingDecision `json:"decisions"`
 		Actions   []apiAction          `json:"actions"`
-	}{apiOccurrence: toAPIOccurrence(a.Occurrence), ChairID: a.Occurrence.ChairID, Powers: a.Powers, Agenda: []apiAgendaItem{},
+	}{apiOccurrence: toAPIOccurrence(a.Occurrence), ChairID: a.Occurrence.ChairID, Powers: a.Powers, Since: a.Window.From, Agenda: []apiAgendaItem{},
 		Attended: append([]int64{}, a.Attended...), Decisions: []apiMeetingDecision{}, Actions: []apiAction{}}
 	for _, it := range a.Items {
 		out.Agenda = append(out.Agenda, apiAgendaItem{ID: optID(it.ID), Source: string(it.Source), RecordID: it.RecordID, Title: it.Title,
-			Notes: it.Notes, Reached: it.Reached})
+			Notes: it.Notes, Reached: it.Reached, StillOpen: it.StillOpen})
 	}
 	for _, d := range a.Decisions {
 		out.Decisions = append(out.Decisions, apiMeetingDecision{ID: d.ID, Number: d.Number, Text: d.Text, BeyondPowers: d.BeyondPowers, CreatedAt: d.CreatedAt})
