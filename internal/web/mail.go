@@ -154,7 +154,7 @@ func outboxWhat(l *i18n.Localizer, kind string) string {
 	case mail.OutboxReset:
 		return l.T("mail.what.password_reset")
 	}
-	return l.T("mail.what.notification", "area", l.T("mail.area."+mail.AreaOf(kind)))
+	return l.T("mail.what.notification", "what", l.T("mail.kind."+kind))
 }
 
 var outboxBadge = map[mail.Status]string{mail.Pending: "warn", mail.Sent: "ok", mail.Failed: "bad"}

@@ -127,7 +127,7 @@ func TestMailPreferencesUnsubscribeOutbox(t *testing.T) {
 			owner := e.as(f.Owner)
 			r = owner.get("/mail/outbox")
 			if r.status != 200 || !strings.Contains(r.body, "E-mail is not set up (no SMTP server)") || !strings.Contains(r.body, "owner@example.com") ||
-				!strings.Contains(r.body, "Notification: password reset requests") || !strings.Contains(r.body, "Waiting") {
+				!strings.Contains(r.body, "Notification: Someone forgot their password") || !strings.Contains(r.body, "Waiting") {
 				t.Errorf("outbox page: %d\n%s", r.status, r.body)
 			}
 			if r := manager.get("/mail/outbox"); r.status != 403 {
