@@ -23,7 +23,13 @@ func TestBrowserMailPreferencesAndOutbox(t *testing.T) {
 	m.signIn("manager@example.com")
 	m.open("/account")
 	m.wantText("#mail h2", m.msg(i18n.EN, "mail.prefs.title"))
-	m.do("choose the digest for notices, weekly",
+	// The kinds of an area fold under it until opened.
+	if open := m.eval(`document.querySelectorAll("details.mail-kinds[open]").length`); open != 0 {
+		t.Errorf("%d lists of kinds open before any kind has a choice of its own", open)
+	}
+	m.do("open the notices' kinds, choose the digest for notices, weekly",
+		chromedp.Click(chromedp.CSS(`tbody:has(select[name="modes.notice"]) details.mail-kinds > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`select[name="kinds.notice.acknowledged"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="modes.notice"]`), "digest"),
 		chromedp.SetValue(chromedp.CSS(`select[name="kinds.notice.acknowledged"]`), "off"),
 		chromedp.SetValue(chromedp.CSS(`select[name="frequency"]`), "weekly"))
@@ -37,6 +43,9 @@ func TestBrowserMailPreferencesAndOutbox(t *testing.T) {
 	}
 	if v := m.value(`select[name="frequency"]`); v != "weekly" {
 		t.Errorf("frequency after saving: %q", v)
+	}
+	if open := m.eval(`document.querySelectorAll("details.mail-kinds[open]").length`); open != 1 {
+		t.Errorf("%d lists of kinds open after saving; want the notices' only (a kind of its own)", open)
 	}
 	m.shot("mail-account")
 	if n := m.count(`a[href="/mail/outbox"]`); n != 0 {
