@@ -350,26 +350,42 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 	}
 	limit = max(1, min(limit, FindContactsLimit))
 	var w where
-	w.add("c.workspace_id = ?", p.WorkspaceID)
-	w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
-	salesAccountScope(&w, p)
-	// In the index's order (the workspace is one), so that the search
-	// stops at the page's end. SQLite, planning without statistics, would
-	// rather start from the workspace's accounts: for the client's people
-	// and a partner's manager, whose accounts are many, CROSS JOIN makes
-	// it read the contacts' range first; an agent's few accounts come
-	// first (a plain JOIN), whatever the prefix. PostgreSQL plans both
-	// alike by its statistics.
-	order := "c.search_text"
-	if s.db.dialect.name() == "postgres" {
-		order += ` COLLATE "C"`
-	}
-	order += ", c.workspace_id, c.id"
-	join := " JOIN sales_accounts a ON a.id = c.account_id"
-	if sales.ScopeOf(p.Role) != sales.ScopeAssigned {
-		join = " CROSS JOIN sales_accounts a"
+	var from, order string
+	if sales.ScopeOf(p.Role) == sales.ScopeAssigned {
+		// An agent's contacts are a range of sales_agent_contacts (their
+		// membership, then the folded name), read in its order so that the
+		// search stops at the page's end; every row is still checked
+		// against the agent's scope, which that table only mirrors.
+		w.add("x.membership_id = ?", p.MembershipID)
+		w.add(prefixRange(s.db.dialect, "x.search_text"), prefix, prefixEnd(prefix))
+		w.add("x.workspace_id = ?", p.WorkspaceID)
+		w.add("c.id = x.contact_id")
+		w.add("c.workspace_id = ?", p.WorkspaceID)
 		w.add("a.id = c.account_id")
+		from = " FROM sales_agent_contacts x CROSS JOIN sales_contacts c CROSS JOIN sales_accounts a"
+		order = "x.search_text"
+		if s.db.dialect.name() == "postgres" {
+			order += ` COLLATE "C"`
+		}
+		order += ", x.contact_id"
+	} else {
+		w.add("c.workspace_id = ?", p.WorkspaceID)
+		w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
+		// In the index's order (the workspace is one), so that the search
+		// stops at the page's end. SQLite, planning without statistics,
+		// would rather start from the workspace's accounts: for the
+		// client's people and a partner's manager, whose accounts are
+		// many, CROSS JOIN makes it read the contacts' range first.
+		// PostgreSQL plans both alike by its statistics.
+		w.add("a.id = c.account_id")
+		from = " FROM sales_contacts c CROSS JOIN sales_accounts a"
+		order = "c.search_text"
+		if s.db.dialect.name() == "postgres" {
+			order += ` COLLATE "C"`
+		}
+		order += ", c.workspace_id, c.id"
 	}
+	salesAccountScope(&w, p)
 	out, err := scanAll(ctx, s.db, func(r scanner, m *ContactMatch) error {
 		var c sales.Contact
 		var dm int64
@@ -381,7 +397,7 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		m.Contact = sales.ViewContact(p.Role, c)
 		return nil
 	}, `SELECT c.id, c.workspace_id, c.account_id, c.name, c.position, c.decision_maker, c.notes, c.created_at, c.updated_at, a.name
-		FROM sales_contacts c`+join+w.String()+` ORDER BY `+order+` LIMIT `+fmt.Sprint(limit), w.args...)
+		`+from+w.String()+` ORDER BY `+order+` LIMIT `+fmt.Sprint(limit), w.args...)
 	if err != nil {
 		return nil, err
 	}
