@@ -335,8 +335,10 @@ const FindContactsLimit = 50
 // starts with q, case and accents ignored (sales.Fold; a q that folds to
 // nothing finds nothing), at most limit (1..FindContactsLimit) in the
 // order of their folded names. It never looks at phone numbers or e-mail
-// addresses. The search is a range of the sales_contacts_search index: a
-// contact's search text starts with its folded name. A partner's API
+// addresses. The search is a range of the sales_contacts_search index (a
+// contact's search text starts with its folded name), for an agent of
+// sales_agent_contacts (their contacts by folded name, kept by triggers),
+// each row still checked against p's scope. A partner's API
 // token reads within its hourly limit (sales.ReadLimit): past it,
 // ETooMany.
 func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q string, limit int) (_ []ContactMatch, err error) {
