@@ -50,8 +50,18 @@ func TestAgentSearchFollowsAssignment(t *testing.T) {
 					t.Fatalf("assigned %d accounts", n)
 				}
 			}
+			// The table holds exactly what the migration's backfill derives
+			// from contacts and accounts: nothing more, nothing less.
+			const derived = `SELECT a.agent_membership_id, c.search_text, c.id, c.account_id, c.workspace_id
+				FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id WHERE a.agent_membership_id IS NOT NULL`
+			const kept = `SELECT membership_id, search_text, contact_id, account_id, workspace_id FROM sales_agent_contacts`
 			check := func(step, agent, agent2 string) {
 				t.Helper()
+				n, err := store.QueryInt64s(b.db, `SELECT (SELECT COUNT(*) FROM (`+derived+` EXCEPT `+kept+`) x) +
+					(SELECT COUNT(*) FROM (`+kept+` EXCEPT `+derived+`) y)`)
+				if err != nil || len(n) != 1 || n[0] != 0 {
+					t.Errorf("%s: sales_agent_contacts differs from the accounts' agents in %v rows (%v)", step, n, err)
+				}
 				if got := find(f.VendorAgent); got != agent {
 					t.Errorf("%s: the agent finds %q, want %q", step, got, agent)
 				}
