@@ -154,7 +154,11 @@ type ContactKey struct {
 // RegKey is the comparison form of a registration number: letters and
 // digits only, upper case ("556677-8899" and "5566778899" are one).
 func RegKey(s string) string {
+	if s == "" {
+		return ""
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToUpper(r))
@@ -409,9 +413,13 @@ func (pl *Planner) cellErrorAt(row, col int, cell string, f ImportField, key i18
 
 // place puts a valid row's account and contact into the plan.
 func (pl *Planner) place(row int, a Account, c Contact, hasContact bool) {
-	key := "n:" + Fold(a.Name)
-	if rk := RegKey(a.RegNumber); rk != "" {
-		key = "r:" + rk
+	// The account's keys, each worked out once: the registration number
+	// when it has one, else the folded name.
+	rk, name := RegKey(a.RegNumber), ""
+	key := "r:" + rk
+	if rk == "" {
+		name = Fold(a.Name)
+		key = "n:" + name
 	}
 	var keyBuf [4]DetailRef
 	keys := keyBuf[:0]
@@ -427,10 +435,10 @@ func (pl *Planner) place(row int, a Account, c Contact, hasContact bool) {
 	if !ok {
 		// Is the account in the base?
 		var id int64
-		if rk := RegKey(a.RegNumber); rk != "" {
+		if rk != "" {
 			id = pl.base.RegNumbers[rk]
 		} else {
-			id = pl.base.Names[Fold(a.Name)]
+			id = pl.base.Names[name]
 		}
 		if id == 0 && a.RegNumber == "" {
 			for _, k := range keys {

@@ -335,8 +335,10 @@ const FindContactsLimit = 50
 // starts with q, case and accents ignored (sales.Fold; a q that folds to
 // nothing finds nothing), at most limit (1..FindContactsLimit) in the
 // order of their folded names. It never looks at phone numbers or e-mail
-// addresses. The search is a range of the sales_contacts_search index: a
-// contact's search text starts with its folded name. A partner's API
+// addresses. The search is a range of the sales_contacts_search index (a
+// contact's search text starts with its folded name), for an agent of
+// sales_agent_contacts (their contacts by folded name, kept by triggers),
+// each row still checked against p's scope. A partner's API
 // token reads within its hourly limit (sales.ReadLimit): past it,
 // ETooMany.
 func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q string, limit int) (_ []ContactMatch, err error) {
@@ -349,26 +351,58 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		return []ContactMatch{}, nil
 	}
 	limit = max(1, min(limit, FindContactsLimit))
-	var w where
-	w.add("c.workspace_id = ?", p.WorkspaceID)
-	w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
-	salesAccountScope(&w, p)
-	// In the index's order (the workspace is one), so that the search
-	// stops at the page's end. SQLite, planning without statistics, would
-	// rather start from the workspace's accounts: for the client's people
-	// and a partner's manager, whose accounts are many, CROSS JOIN makes
-	// it read the contacts' range first; an agent's few accounts come
-	// first (a plain JOIN), whatever the prefix. PostgreSQL plans both
-	// alike by its statistics.
-	order := "c.search_text"
-	if s.db.dialect.name() == "postgres" {
-		order += ` COLLATE "C"`
-	}
-	order += ", c.workspace_id, c.id"
-	join := " JOIN sales_accounts a ON a.id = c.account_id"
-	if sales.ScopeOf(p.Role) != sales.ScopeAssigned {
-		join = " CROSS JOIN sales_accounts a"
+	const cols = `c.id, c.workspace_id, c.account_id, c.name, c.position, c.decision_maker, c.notes, c.created_at, c.updated_at,
+		a.name AS account_name`
+	pg := s.db.dialect.name() == "postgres"
+	var query string
+	var args []any
+	if sales.ScopeOf(p.Role) == sales.ScopeAssigned {
+		// An agent's contacts are a range of sales_agent_contacts (their
+		// membership, then the folded name), read in its order so that the
+		// search stops at the page's end; every row is still checked
+		// against the agent's scope, which that table only mirrors.
+		var xw, w where
+		xw.add("x.membership_id = ?", p.MembershipID)
+		xw.add(prefixRange(s.db.dialect, "x.search_text"), prefix, prefixEnd(prefix))
+		xw.add("x.workspace_id = ?", p.WorkspaceID)
+		w.add("c.id = x.contact_id")
+		w.add("c.workspace_id = ?", p.WorkspaceID)
 		w.add("a.id = c.account_id")
+		salesAccountScope(&w, p)
+		args = append(xw.args, w.args...)
+		if pg {
+			// PostgreSQL, misjudging how few rows the scope leaves, would
+			// start from the agent's accounts (all their contacts, then a
+			// sort); a LATERAL subquery with its LIMIT makes it check the
+			// range's rows one by one, in order, until the page is full.
+			query = `SELECT m.* FROM (SELECT x.contact_id, x.search_text FROM sales_agent_contacts x` + xw.String() +
+				` ORDER BY x.search_text COLLATE "C", x.contact_id) x CROSS JOIN LATERAL (SELECT ` + cols +
+				` FROM sales_contacts c CROSS JOIN sales_accounts a` + w.String() + ` LIMIT 1) m
+				ORDER BY x.search_text COLLATE "C", x.contact_id LIMIT ` + fmt.Sprint(limit)
+		} else {
+			xw.conds, xw.args = append(xw.conds, w.conds...), args
+			query = `SELECT ` + cols + ` FROM sales_agent_contacts x CROSS JOIN sales_contacts c CROSS JOIN sales_accounts a` +
+				xw.String() + ` ORDER BY x.search_text, x.contact_id LIMIT ` + fmt.Sprint(limit)
+		}
+	} else {
+		// In the index's order (the workspace is one), so that the search
+		// stops at the page's end. SQLite, planning without statistics,
+		// would rather start from the workspace's accounts: for the
+		// client's people and a partner's manager, whose accounts are
+		// many, CROSS JOIN makes it read the contacts' range first.
+		// PostgreSQL plans both alike by its statistics.
+		var w where
+		w.add("c.workspace_id = ?", p.WorkspaceID)
+		w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
+		w.add("a.id = c.account_id")
+		salesAccountScope(&w, p)
+		args = w.args
+		order := "c.search_text"
+		if pg {
+			order += ` COLLATE "C"`
+		}
+		query = `SELECT ` + cols + ` FROM sales_contacts c CROSS JOIN sales_accounts a` + w.String() +
+			` ORDER BY ` + order + `, c.workspace_id, c.id LIMIT ` + fmt.Sprint(limit)
 	}
 	out, err := scanAll(ctx, s.db, func(r scanner, m *ContactMatch) error {
 		var c sales.Contact
@@ -380,8 +414,7 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 		m.Contact = sales.ViewContact(p.Role, c)
 		return nil
-	}, `SELECT c.id, c.workspace_id, c.account_id, c.name, c.position, c.decision_maker, c.notes, c.created_at, c.updated_at, a.name
-		FROM sales_contacts c`+join+w.String()+` ORDER BY `+order+` LIMIT `+fmt.Sprint(limit), w.args...)
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -202,11 +203,14 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 		return err
 	}
 	now := tx.now
-	accts := newBulk(tx, `INSERT INTO sales_accounts (id, workspace_id, name, reg_number, country, city, website, industry, size,
-		status, source, tags, notes, engagement_id, agent_membership_id, search_text, created_at, updated_at) VALUES `, 18)
-	cons := newBulk(tx, `INSERT INTO sales_contacts (id, workspace_id, account_id, name, position, decision_maker, notes,
-		search_text, created_at, updated_at) VALUES `, 10)
-	dets := newBulk(tx, `INSERT INTO sales_contact_details (id, workspace_id, contact_id, field, value, typed, position) VALUES `, 7)
+	ws := p.WorkspaceID
+	accts := newBulkCols(tx, `INSERT INTO sales_accounts (id, workspace_id, name, reg_number, country, city, website, industry, size,
+		status, source, tags, notes, engagement_id, agent_membership_id, search_text, created_at, updated_at) VALUES `,
+		vary, ws, vary, vary, vary, vary, vary, vary, vary, vary, vary, vary, vary, nullID(to.EngagementID), nullID(to.AgentID), vary, now, now)
+	cons := newBulkCols(tx, `INSERT INTO sales_contacts (id, workspace_id, account_id, name, position, decision_maker, notes,
+		search_text, created_at, updated_at) VALUES `, vary, ws, vary, vary, vary, vary, vary, vary, now, now)
+	dets := newBulkCols(tx, `INSERT INTO sales_contact_details (id, workspace_id, contact_id, field, value, typed, position) VALUES `,
+		vary, ws, vary, vary, vary, vary, vary)
 	for _, b := range []*bulk{accts, cons, dets} {
 		defer b.close()
 	}
@@ -226,9 +230,9 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 		acc.ID, acc.WorkspaceID, acc.CreatedAt, acc.UpdatedAt = accountIDs[ai], p.WorkspaceID, now, now
 		ai++
 		acc.EngagementID, acc.AgentID = to.EngagementID, to.AgentID
-		if err := accts.add(ctx, acc.ID, p.WorkspaceID, acc.Name, acc.RegNumber, acc.Country, acc.City, acc.Website,
+		if err := accts.add(ctx, acc.ID, acc.Name, acc.RegNumber, acc.Country, acc.City, acc.Website,
 			acc.Industry, string(acc.Size), string(acc.Status), acc.Source, strings.Join(acc.Tags, ","), acc.Notes,
-			nullID(to.EngagementID), nullID(to.AgentID), acc.SearchText(), now, now); err != nil {
+			acc.SearchText()); err != nil {
 			return err
 		}
 	}
@@ -250,7 +254,7 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 			if c.DecisionMaker {
 				dm = 1
 			}
-			if err := cons.add(ctx, c.ID, p.WorkspaceID, accountID, c.Name, c.Position, dm, c.Notes, c.SearchText(), now, now); err != nil {
+			if err := cons.add(ctx, c.ID, accountID, c.Name, c.Position, dm, c.Notes, c.SearchText()); err != nil {
 				return err
 			}
 		}
@@ -265,7 +269,7 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 				for k := range ds {
 					ds[k].ID = detailIDs[di]
 					di++
-					if err := dets.add(ctx, ds[k].ID, p.WorkspaceID, c.ID, string(ds[k].Field), ds[k].Value, ds[k].Typed, k); err != nil {
+					if err := dets.add(ctx, ds[k].ID, c.ID, string(ds[k].Field), ds[k].Value, ds[k].Typed, k); err != nil {
 						return err
 					}
 				}
@@ -292,21 +296,54 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 
 // bulk collects the rows of a multi-row INSERT and writes them
 // importChunk at a time, a full chunk with a statement prepared once per
-// transaction.
+// transaction. A column may hold one value for every row (the workspace,
+// the time of the import): a parameter bound once per chunk, which every
+// row's tuple names by number, instead of one per row: binding is a good
+// part of a bulk INSERT's time (each value converted, each text copied).
 type bulk struct {
-	tx    *Tx
-	head  string
-	width int
-	rows  int
-	args  []any
-	full  *sql.Stmt // the statement of a full chunk, prepared on first use
+	tx      *Tx
+	head    string
+	cols    []int // of each column, the row's value j ≥ 0 or the fixed value -1-k
+	fixed   []any // the fixed values, parameters 1..len(fixed)
+	width   int   // the values a row gives
+	rows    int
+	args    []any
+	scratch []any // a chunk's arguments: the fixed values, then its rows'
+	full    *sql.Stmt
 }
 
+// vary marks a column whose value each row gives (newBulkCols).
+var vary = &struct{ vary bool }{}
+
+// newBulk is a bulk INSERT of width columns, each row giving them all.
 func newBulk(tx *Tx, head string, width int) *bulk {
-	return &bulk{tx: tx, head: head, width: width, args: make([]any, 0, importChunk*width)}
+	cols := make([]any, width)
+	for i := range cols {
+		cols[i] = vary
+	}
+	return newBulkCols(tx, head, cols...)
 }
 
-// add buffers one row, writing a chunk when it is full.
+// newBulkCols is a bulk INSERT of the columns head names: each one vary
+// (each row gives its value, in the order of the columns) or the value of
+// every row.
+func newBulkCols(tx *Tx, head string, cols ...any) *bulk {
+	b := &bulk{tx: tx, head: head, cols: make([]int, len(cols))}
+	for i, c := range cols {
+		if c == any(vary) {
+			b.cols[i] = b.width
+			b.width++
+		} else {
+			b.fixed = append(b.fixed, c)
+			b.cols[i] = -len(b.fixed)
+		}
+	}
+	b.args = make([]any, 0, importChunk*b.width)
+	return b
+}
+
+// add buffers one row (the values of its vary columns), writing a chunk
+// when it is full.
 func (b *bulk) add(ctx context.Context, args ...any) error {
 	if len(args) != b.width {
 		return fmt.Errorf("store: bulk row of %d values for %d columns", len(args), b.width)
@@ -325,11 +362,22 @@ func (b *bulk) flush(ctx context.Context) error {
 	off := 0
 	for b.rows > 0 {
 		n := min(b.rows, importChunk)
-		args := b.args[off : off+n*b.width]
+		// The first row's values in the order of the columns, fixed
+		// values among them, then the other rows' (sql).
+		args := b.scratch[:0]
+		for _, c := range b.cols {
+			if c < 0 {
+				args = append(args, b.fixed[-1-c])
+			} else {
+				args = append(args, b.args[off+c])
+			}
+		}
+		args = append(args, b.args[off+b.width:off+n*b.width]...)
+		b.scratch = args
 		var err error
 		if n == importChunk {
 			if b.full == nil {
-				if b.full, err = b.tx.tx.PrepareContext(ctx, b.tx.db.dialect.rebind(b.sql(n))); err != nil {
+				if b.full, err = b.tx.tx.PrepareContext(ctx, b.sql(n)); err != nil {
 					return err
 				}
 			}
@@ -345,22 +393,56 @@ func (b *bulk) flush(ctx context.Context) error {
 	}
 	clear(b.args) // drop the references to the written values
 	b.args = b.args[:0]
+	clear(b.scratch)
 	return nil
 }
 
-// sql is the INSERT of n rows.
+// sql is the INSERT of n rows. The first row's parameters are numbered
+// in order, the fixed values' among them; the other rows give theirs in
+// order and name the fixed ones by their numbers in the first row. In
+// SQLite the numbered ones are ?N and the others a bare ?, which takes the
+// next number: only the few ?N are named parameters (a driver looks up
+// each parameter's name, and SQLite's lookup is linear in the named ones,
+// quadratic in a statement of only ?N); PostgreSQL has $N for all.
 func (b *bulk) sql(n int) string {
-	row := "(" + placeholders(b.width) + ")"
-	var q strings.Builder
-	q.Grow(len(b.head) + n*(len(row)+2))
-	q.WriteString(b.head)
+	pg := b.tx.db.dialect.name() == "postgres"
+	fixedAt := make([]int, len(b.fixed))
+	var q []byte
+	q = append(q, b.head...)
+	num := 0
 	for i := range n {
 		if i > 0 {
-			q.WriteString(", ")
+			q = append(q, ", "...)
 		}
-		q.WriteString(row)
+		q = append(q, '(')
+		for j, c := range b.cols {
+			if j > 0 {
+				q = append(q, ", "...)
+			}
+			// The parameter's number, and whether it names an earlier one.
+			k, again := num+1, c < 0 && i > 0
+			if again {
+				k = fixedAt[-1-c]
+			} else {
+				num = k
+				if c < 0 {
+					fixedAt[-1-c] = k
+				}
+			}
+			switch {
+			case pg:
+				q = append(q, '$')
+				q = strconv.AppendInt(q, int64(k), 10)
+			case again:
+				q = append(q, '?')
+				q = strconv.AppendInt(q, int64(k), 10)
+			default:
+				q = append(q, '?')
+			}
+		}
+		q = append(q, ')')
 	}
-	return q.String()
+	return string(q)
 }
 
 // close releases the prepared statement.

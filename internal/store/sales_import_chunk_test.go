@@ -46,6 +46,15 @@ func TestSalesImportFullChunks(t *testing.T) {
 					t.Errorf("%v sees %d imported accounts (%v), want 434", p.Role, total, err)
 				}
 			}
+			// The agent's name search finds the imported contacts at once
+			// (the trigger on contacts): "contact 12" is the start of 111
+			// names (12, 120–129, 1200–1299), the first page is 50, in
+			// the order of the folded names.
+			ms, err := db.Sales().FindContacts(ctx, f.VendorAgent, "contact 12", store.FindContactsLimit)
+			if err != nil || len(ms) != 50 || ms[0].Contact.Name != "Contact 12" || ms[1].Contact.Name != "Contact 120" ||
+				ms[2].Contact.Name != "Contact 1200" {
+				t.Errorf("the agent's search: %d contacts (%v)", len(ms), err)
+			}
 			for _, c := range []int{200, 433} { // in the first full chunk of accounts; in the last, partial one
 				name := fmt.Sprintf("Chunk Company %d AB", c)
 				as, _, err := db.Sales().Accounts(ctx, f.Manager, tandem.Page{Q: name, Limit: 200}, store.AccountFilter{})
