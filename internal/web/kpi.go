@@ -144,18 +144,17 @@ func scoresExplained(l *i18n.Localizer, cur store.Scorecard, t portfolio.Trend) 
 		out = append(out, l.T("scorecard.explain.no_total"))
 	}
 	if t.HasOverall {
-		key := "scorecard.explain.overall"
-		if cur.HasTotal {
-			switch {
-			case t.Overall < cur.Total:
-				key = "scorecard.explain.overall_lower"
-			case t.Overall > cur.Total:
-				key = "scorecard.explain.overall_higher"
-			default:
-				key = "scorecard.explain.overall_same"
-			}
+		overall := l.Decimal(int64(t.Overall), 2)
+		switch {
+		case !cur.HasTotal:
+			out = append(out, l.T("scorecard.explain.overall", "overall", overall))
+		case t.Overall < cur.Total:
+			out = append(out, l.T("scorecard.explain.overall_lower", "overall", overall))
+		case t.Overall > cur.Total:
+			out = append(out, l.T("scorecard.explain.overall_higher", "overall", overall))
+		default:
+			out = append(out, l.T("scorecard.explain.overall_same", "overall", overall))
 		}
-		out = append(out, l.T(key, "overall", l.Decimal(int64(t.Overall), 2)))
 	}
 	return out
 }
