@@ -1,0 +1,53 @@
+package web_test
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/tandemhq/tandem/internal/demo"
+	"github.com/tandemhq/tandem/internal/i18n"
+)
+
+// TestScreenshots takes full-page screenshots of the owner's pages people
+// look at most — home, portfolio, a scorecard, contract terms and
+// deliverables — at 1280 and 390 px in English and Russian, into the
+// directory TANDEM_SCREENSHOTS names. Without it the test is skipped: the
+// pictures are for a person to look at, not assertions.
+func TestScreenshots(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("TANDEM_SCREENSHOTS") == "" {
+		t.Skip("TANDEM_SCREENSHOTS is not set")
+	}
+	e := newDemoEnv(t)
+	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU} {
+		t.Run(string(lang), func(t *testing.T) {
+			t.Parallel()
+			b := newBrowser(t, e)
+			b.open("/signin")
+			b.do("sign in",
+				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), demo.OwnerEmail),
+				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
+			b.click(`form[action="/signin"] button[type="submit"]`)
+			b.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+			b.open("/portfolio")
+			href := evalAs[string](b, `[...document.querySelectorAll('a[href^="/engagements/"]')].find(a => a.textContent.includes("Outbound sales")).getAttribute("href")`)
+			eng := regexp.MustCompile(`^/engagements/\d+`).FindString(href)
+			pages := []struct{ name, path string }{
+				{"home", "/"}, {"portfolio", "/portfolio"}, {"scorecard", eng + "/scorecard"},
+				{"terms", eng + "/terms"}, {"deliverables", eng + "/work"},
+			}
+			for _, p := range pages {
+				for _, w := range []int64{deskW, phoneW} {
+					b.viewport(w, map[int64]int64{deskW: deskH, phoneW: phoneH}[w], false)
+					if st := b.open(p.path); st != 200 {
+						t.Errorf("%s answers %d", p.path, st)
+					}
+					b.shot(fmt.Sprintf("%s-%s-%d", p.name, lang, w))
+				}
+			}
+		})
+	}
+}
