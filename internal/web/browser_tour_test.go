@@ -149,7 +149,9 @@ func TestBrowserTour(t *testing.T) {
 }
 
 func tour(t *testing.T, e *env, src string, axed *axeOnce, email string, lang i18n.Lang) {
-	b := newBrowser(t, e)
+	// axe-core on each kind of page at two widths: a longer budget than
+	// one browser test's, still a guard against a hang.
+	b := newBrowserFor(t, e, 4*browserTimeout)
 	b.open("/signin")
 	b.do("sign in",
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
