@@ -13,7 +13,7 @@ import (
 
 // TestScreenshots takes full-page screenshots of the owner's pages people
 // look at most — home, portfolio, a scorecard, contract terms and
-// deliverables — at 1280 and 390 px in English and Russian, into the
+// deliverables — at 1280 and 390 px, each no wider than the window, in English and Russian, into the
 // directory TANDEM_SCREENSHOTS names. Without it the test is skipped: the
 // pictures are for a person to look at, not assertions.
 func TestScreenshots(t *testing.T) {
@@ -35,8 +35,12 @@ func TestScreenshots(t *testing.T) {
 			b.open("/portfolio")
 			href := evalAs[string](b, `[...document.querySelectorAll('a[href^="/engagements/"]')].find(a => a.textContent.includes("Outbound sales")).getAttribute("href")`)
 			eng := regexp.MustCompile(`^/engagements/\d+`).FindString(href)
+			// The scorecard opens on the last complete month; the one
+			// after it is the current one, with its forecast.
+			b.open(eng + "/scorecard")
+			now := evalAs[string](b, `document.querySelector("#next-period").getAttribute("href")`)
 			pages := []struct{ name, path string }{
-				{"home", "/"}, {"portfolio", "/portfolio"}, {"scorecard", eng + "/scorecard"},
+				{"home", "/"}, {"portfolio", "/portfolio"}, {"scorecard", eng + "/scorecard"}, {"scorecard-now", now},
 				{"terms", eng + "/terms"}, {"deliverables", eng + "/work"},
 			}
 			for _, p := range pages {
@@ -46,6 +50,9 @@ func TestScreenshots(t *testing.T) {
 						t.Errorf("%s answers %d", p.path, st)
 					}
 					b.shot(fmt.Sprintf("%s-%s-%d", p.name, lang, w))
+					if got := b.eval(`document.documentElement.scrollWidth`); got > int(w) {
+						t.Errorf("%s is %d px wide at %d px", p.path, got, w)
+					}
 				}
 			}
 		})
