@@ -23,8 +23,9 @@ func TestScreenshots(t *testing.T) {
 	}
 	e := newDemoEnv(t)
 	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU} {
+		// One after the other: the language is the owner's, for all her
+		// sessions.
 		t.Run(string(lang), func(t *testing.T) {
-			t.Parallel()
 			b := newBrowser(t, e)
 			b.open("/signin")
 			b.do("sign in",
