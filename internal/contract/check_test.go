@@ -22,40 +22,49 @@ func TestTemplatesValidateAndCheck(t *testing.T) {
 	t.Parallel()
 	wantServices := map[string]int{"sales": 2, "support": 1, "development": 2, "accounting": 1, "executive": 1, "other": 1}
 	for _, kind := range Kinds {
-		t.Run(kind, func(t *testing.T) {
-			terms := Template(kind, "SEK", "Europe/Stockholm")
-			if err := terms.Validate(); err != nil {
-				t.Fatalf("Validate: %v", err)
-			}
-			if n := len(terms.Services); n != wantServices[kind] {
-				t.Fatalf("%d services, want %d", n, wantServices[kind])
-			}
-			if n := len(terms.KPIs); n == 0 || n > MaxKPIs {
-				t.Errorf("%d KPIs", n)
-			}
-			in := CheckInput{EngagementKind: kind}
+		for _, lang := range i18n.Supported {
+			t.Run(kind+"/"+string(lang), func(t *testing.T) {
+				t.Parallel()
+				checkTemplate(t, TemplateIn(kind, "SEK", "Europe/Stockholm", lang), kind, wantServices[kind])
+			})
+		}
+	}
+}
 
-			// Fresh: exactly one no_acceptor error per service, nothing else.
-			fs := Check(terms, in)
-			var want []string
-			for i := range terms.Services {
-				want = append(want, "no_acceptor:services."+strconv.Itoa(i)+".acceptor")
-			}
-			if got := ids(fs); !reflect.DeepEqual(got, want) {
-				t.Errorf("fresh template findings = %v, want %v", got, want)
-			}
-			if Errors(fs) != len(terms.Services) || len(Warnings(fs)) != 0 {
-				t.Errorf("Errors = %d, Warnings = %d", Errors(fs), len(Warnings(fs)))
-			}
+// checkTemplate checks a fresh template of kind: valid, n services, and
+// Check wants only the acceptors.
+func checkTemplate(t *testing.T, terms Terms, kind string, nServices int) {
+	t.Helper()
+	if err := terms.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if n := len(terms.Services); n != nServices {
+		t.Fatalf("%d services, want %d", n, nServices)
+	}
+	if n := len(terms.KPIs); n == 0 || n > MaxKPIs {
+		t.Errorf("%d KPIs", n)
+	}
+	in := CheckInput{EngagementKind: kind}
 
-			// Acceptors named: clean.
-			for i := range terms.Services {
-				terms.Services[i].Acceptor = "Engagement manager"
-			}
-			if fs := Check(terms, in); len(fs) != 0 {
-				t.Errorf("findings with acceptors = %v", ids(fs))
-			}
-		})
+	// Fresh: exactly one no_acceptor error per service, nothing else.
+	fs := Check(terms, in)
+	var want []string
+	for i := range terms.Services {
+		want = append(want, "no_acceptor:services."+strconv.Itoa(i)+".acceptor")
+	}
+	if got := ids(fs); !reflect.DeepEqual(got, want) {
+		t.Errorf("fresh template findings = %v, want %v", got, want)
+	}
+	if Errors(fs) != len(terms.Services) || len(Warnings(fs)) != 0 {
+		t.Errorf("Errors = %d, Warnings = %d", Errors(fs), len(Warnings(fs)))
+	}
+
+	// Acceptors named: clean.
+	for i := range terms.Services {
+		terms.Services[i].Acceptor = "Engagement manager"
+	}
+	if fs := Check(terms, in); len(fs) != 0 {
+		t.Errorf("findings with acceptors = %v", ids(fs))
 	}
 }
 

@@ -109,18 +109,18 @@ var partners = []partnerSpec{
 					Status: engagement.StatusActive,
 					Description: "Telesales of contract furniture (lobby seating, meeting-room tables, acoustic panels) " +
 						"to hotel chains and office managers in Stockholm, Göteborg and Malmö. The agency books " +
-						"meetings for Norrsken's key-account managers and is paid a fixed monthly fee plus " +
-						"SEK 1 800 per qualified meeting and 4 % of the first-year order value."},
+						"meetings for Norrsken's key-account managers and is paid a fixed monthly fee of SEK 45 000 plus " +
+						"SEK 1 500 per qualified lead Norrsken accepts and 5 % of the revenue of the deals won."},
 				starts: "2026-02-01",
 				agents: salesAgents,
 				services: []contract.Service{{
 					Key:  "pipeline-summary",
-					Name: "Weekly pipeline summary",
-					Description: "Every Friday: the week's calls, meetings booked and held, qualified leads handed over, " +
-						"and the open pipeline per key-account manager and segment, with the next week's call plan.",
+					Name: "Veckovis pipelinesammanställning",
+					Description: "Varje fredag: veckans samtal, bokade och genomförda möten, överlämnade kvalificerade leads " +
+						"och den öppna pipelinen per key account manager och segment, med nästa veckas samtalsplan.",
 					Deadline: contract.DeadlineRule{Kind: "business_days", N: 5},
-					AcceptanceCriteria: "The figures match the call log in Tandem and every open lead has an owner and a " +
-						"dated next step.",
+					AcceptanceCriteria: "Siffrorna stämmer med samtalsloggen i Tandem och varje öppet lead har en ansvarig " +
+						"och ett daterat nästa steg.",
 				}},
 			},
 			{
@@ -147,7 +147,8 @@ var partners = []partnerSpec{
 					Kind: engagement.KindSupport, Status: engagement.StatusActive,
 					Description: "Phone, e-mail and chat support in Swedish and English on weekdays 08–18: order status, " +
 						"delivery booking with the carriers, assembly questions and warranty claims up to SEK 5 000. " +
-						"Larger claims go to Norrsken's quality team within one working day."},
+						"Larger claims go to Norrsken's quality team within one working day. The desk is paid a monthly " +
+						"fee of SEK 45 000 plus SEK 50 per resolved ticket."},
 				starts: "2025-09-01",
 				agents: []string{"oskar.holm@ksnorrland.example"},
 			},
@@ -168,27 +169,27 @@ var partners = []partnerSpec{
 					Description: "Three-month pilot: a two-hour consultation every Tuesday with the CEO and the " +
 						"bookkeeper, a rolling 13-week cash-flow forecast, pricing review of the contract range " +
 						"and preparation of the bank covenant report. The tools are put in place by Norrsken's own " +
-						"finance assistant so the knowledge stays in-house."},
+						"finance assistant so the knowledge stays in-house. Ekholm is paid SEK 17 500 per consultation held."},
 				starts: "2026-10-05", ends: "2027-01-08",
 				agents: []string{"sofia.lund@ekholmcfo.example"},
 				services: []contract.Service{
 					{
 						Key:  "monthly-close",
-						Name: "Monthly close review",
-						Description: "Reviewing the bookkeeper's monthly close: accruals, inventory valuation of raw timber " +
-							"and finished goods, and the management report for the board.",
+						Name: "Granskning av månadsbokslut",
+						Description: "Granska bokförarens månadsbokslut: periodiseringar, lagervärdering av råvirke " +
+							"och färdiga varor samt ledningsrapporten till styrelsen.",
 						Deadline: contract.DeadlineRule{Kind: "day_of_month", N: 12},
-						AcceptanceCriteria: "The management report reconciles with the ledger, the variances against budget " +
-							"are explained and the CEO has no open questions.",
+						AcceptanceCriteria: "Ledningsrapporten stämmer med huvudboken, avvikelserna mot budget " +
+							"är förklarade och vd:n har inga öppna frågor.",
 					},
 					{
 						Key:  "cash-flow-forecast",
-						Name: "13-week cash-flow forecast",
-						Description: "A rolling 13-week cash-flow forecast built from the order book, supplier terms and " +
-							"the VAT and payroll calendar, in the spreadsheet Norrsken's finance assistant maintains.",
+						Name: "Likviditetsprognos för 13 veckor",
+						Description: "En rullande likviditetsprognos för 13 veckor byggd på orderboken, leverantörsvillkoren och " +
+							"moms- och lönekalendern, i det kalkylark som Norrskens ekonomiassistent sköter.",
 						Deadline: contract.DeadlineRule{Kind: "business_days", N: 10},
-						AcceptanceCriteria: "Opening cash matches the bank, every week's inflows and outflows are traced to " +
-							"their source, and the covenant headroom is shown.",
+						AcceptanceCriteria: "Ingående kassa stämmer med banken, varje veckas in- och utbetalningar går att " +
+							"spåra till sin källa och marginalen mot lånevillkoren visas.",
 					},
 				},
 			},
@@ -380,7 +381,7 @@ func goLive(ctx context.Context, db *store.DB, sys tandem.Principal, e *engageme
 	if target == engagement.StatusPilot {
 		t.Shape.Pilot = true
 		t.Shape.PilotEnds = e.StartsOn.Time().AddDate(0, 3, 0).Format("2006-01-02")
-		t.Shape.PilotCriteria = "Monthly close on time, a cash-flow forecast the board trusts, and weekly consultations held."
+		t.Shape.PilotCriteria = "Månadsbokslut i tid, en likviditetsprognos som styrelsen litar på och genomförda veckokonsultationer."
 	}
 	if err := db.Contracts.SaveDraft(ctx, sys, e.ID, t); err != nil {
 		return err

@@ -120,6 +120,7 @@ func testLoad(t *testing.T, db *store.DB, clk *Clock) {
 	checkActivity(t, db, ms[0].WorkspaceID)
 	checkPast(t, db, ms[0].WorkspaceID)
 	checkHistory(t, db, ms[0].WorkspaceID)
+	checkDescriptions(t, db, ms[0].WorkspaceID)
 	if got := db.Now(); got.Sub(time.Now()).Abs() > time.Minute {
 		t.Errorf("the store's clock reads %s after the load, not the real time", got)
 	}

@@ -37,10 +37,10 @@ func pulseTerms(t *contract.Terms) {
 		return
 	}
 	lo, hi := int64(10), int64(50)
-	t.Metrics = append(t.Metrics, contract.MetricDef{Key: survey.MetricTransparency, Name: "Transparency of communication", Kind: contract.MetricKindManual,
+	t.Metrics = append(t.Metrics, contract.MetricDef{Key: survey.MetricTransparency, Name: "Tydlig kommunikation", Kind: contract.MetricKindManual,
 		Source: "client", Scale: 1, Min: &lo, Max: &hi})
 	t.KPIs = append(t.KPIs, contract.KPI{Key: "transparency", GoalKey: t.Goals[0].Key, Metric: survey.MetricTransparency,
-		Name: "Transparency of communication (pulse survey)", Target: 45, Threshold: 30, Scale: 1, Direction: "higher", Weight: 1, Period: kpi.Month})
+		Name: "Tydlig kommunikation (pulsenkät)", Target: 45, Threshold: 30, Scale: 1, Direction: "higher", Weight: 1, Period: kpi.Month})
 }
 
 // surveyScores are the answers of Karin, Johan and Ingrid, oldest month

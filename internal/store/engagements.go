@@ -108,12 +108,17 @@ func createEngagement(ctx context.Context, tx *Tx, p tandem.Principal, x *engage
 		return err
 	}
 	x.ID = id
-	// Version 1 of the terms starts from the template for the kind.
+	// Version 1 of the terms starts from the template for the kind, its
+	// texts in the creator's language (the workspace's for the system).
 	ws, err := loadWorkspace(ctx, tx, p.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	if err := createFirstVersion(ctx, tx, p, x, contract.Template(string(x.Kind), ws.Currency, ws.TimeZone)); err != nil {
+	lang, ok := i18n.Parse(p.Lang)
+	if !ok {
+		lang = ws.Lang
+	}
+	if err := createFirstVersion(ctx, tx, p, x, contract.TemplateIn(string(x.Kind), ws.Currency, ws.TimeZone, lang)); err != nil {
 		return err
 	}
 	return tx.record(ctx, p, "engagement.created", "engagement", id, x.AuditFields())

@@ -127,6 +127,13 @@ type browser struct {
 // failure.
 func newBrowser(t *testing.T, e *env) *browser {
 	t.Helper()
+	return newBrowserFor(t, e, browserTimeout)
+}
+
+// newBrowserFor is newBrowser for a test that may take its tab up to
+// timeout (the tour, which runs axe-core on many pages).
+func newBrowserFor(t *testing.T, e *env, timeout time.Duration) *browser {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		if os.Getenv("CI") == "true" {
@@ -138,7 +145,7 @@ func newBrowser(t *testing.T, e *env) *browser {
 	if err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	tctx, cancelTimeout := context.WithTimeout(shared, browserTimeout)
+	tctx, cancelTimeout := context.WithTimeout(shared, timeout)
 	tab, cancelTab := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() {
 		cancelTab() // closes the tab and disposes of its browser context

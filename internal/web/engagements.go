@@ -147,6 +147,9 @@ func (s *server) engagementSave(w http.ResponseWriter, r *http.Request, id int64
 		e.ID = id
 		ctx, p := r.Context(), state(r).principal
 		if id == 0 {
+			// The template's texts are written in the language the
+			// creator reads this page in.
+			p.Lang = string(state(r).loc.Lang())
 			err = s.db.Engagements.Create(ctx, p, e)
 		} else {
 			err = s.db.Engagements.Update(ctx, p, e)

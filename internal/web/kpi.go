@@ -131,6 +131,34 @@ func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) 
 	return pts, overall
 }
 
+// scoresExplained says in the reader's words what the period's weighted
+// score and the overall score are, and why the overall one differs.
+func scoresExplained(l *i18n.Localizer, cur store.Scorecard, t portfolio.Trend) []string {
+	if cur.TermsVersion == 0 {
+		return nil
+	}
+	var out []string
+	if cur.HasTotal {
+		out = append(out, l.T("scorecard.explain.total", "total", l.Decimal(int64(cur.Total), 2)))
+	} else {
+		out = append(out, l.T("scorecard.explain.no_total"))
+	}
+	if t.HasOverall {
+		overall := l.Decimal(int64(t.Overall), 2)
+		switch {
+		case !cur.HasTotal:
+			out = append(out, l.T("scorecard.explain.overall", "overall", overall))
+		case t.Overall < cur.Total:
+			out = append(out, l.T("scorecard.explain.overall_lower", "overall", overall))
+		case t.Overall > cur.Total:
+			out = append(out, l.T("scorecard.explain.overall_higher", "overall", overall))
+		default:
+			out = append(out, l.T("scorecard.explain.overall_same", "overall", overall))
+		}
+	}
+	return out
+}
+
 // totalBand is the band a total's trend is read against: from the score
 // at which a KPI turns at risk (the threshold) to the score at which it is
 // on track (the target), kpi.DefaultStatusBands.
@@ -227,6 +255,7 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Standing, d.StandingTone = standing(l, cur.Scorecard)
 	d.Trend, d.Overall = trendOf(l, tr)
+	d.Explained = scoresExplained(l, cur, tr)
 	// Where the current invoicing period will land: on the page as it
 	// opens and on the current period, not on a past one.
 	if r.URL.Query().Get("start") == "" || d.SoFar {

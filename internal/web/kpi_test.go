@@ -54,7 +54,12 @@ func TestScorecardAndExplanation(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("scorecard: %d", r.status)
 	}
-	for _, want := range []string{">66.67<", ">41.67<", "Poor", "First-time acceptance"} {
+	// The lead and the figures in plain words: the one period with data
+	// is the overall score too.
+	for _, want := range []string{">66.67<", ">41.67<", "Poor", "First-time acceptance",
+		"measured against the KPIs of the contract in force (its version 1)",
+		"41.67 is this period", "counted as many times as its weight",
+		"41.67 is the overall score: the last three periods with data taken together", "It equals this period"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("scorecard lacks %s", want)
 		}

@@ -68,14 +68,16 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 		Statuses: options(st.loc, "work.status.", work.Statuses, "work.all_statuses"),
 		CanPlan:  work.MayPlan(p.Role, e), CanExport: access.Allows(p.Role, access.ListsExport),
 	}
-	if d.CanPlan {
-		v, err := s.db.Contracts.InForce(ctx, p, e.ID, s.today(r))
-		if err != nil {
-			return err
-		}
+	// The services by name: the list shows them, the form offers them.
+	v, err := s.db.Contracts.InForce(ctx, p, e.ID, s.today(r))
+	if err == nil {
 		for _, svc := range v.Terms.Services {
 			d.Services = append(d.Services, views.Option{Value: svc.Key, Label: svc.Name})
 		}
+	} else if d.CanPlan {
+		return err
+	}
+	if d.CanPlan {
 		d.Priorities = options(st.loc, "work.priority.", work.Priorities, "")
 		team, err := s.db.Accounts.Team(ctx, p, e.ID)
 		if err != nil {

@@ -197,3 +197,14 @@ func CountryName(ctx context.Context, code string) string {
 	}
 	return code
 }
+
+// optionLabel is the label of the option whose value is v, or v itself
+// when none is (a service since removed from the terms).
+func optionLabel(opts []Option, v string) string {
+	for _, o := range opts {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
+}

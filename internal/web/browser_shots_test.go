@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/tandemhq/tandem/internal/demo"
+	"github.com/tandemhq/tandem/internal/i18n"
+)
+
+// TestScreenshots takes full-page screenshots of the owner's pages people
+// look at most — home, portfolio, a scorecard, contract terms and
+// deliverables — at 1280 and 390 px, each no wider than the window, in English and Russian, into the
+// directory TANDEM_SCREENSHOTS names. Without it the test is skipped: the
+// pictures are for a person to look at, not assertions.
+func TestScreenshots(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("TANDEM_SCREENSHOTS") == "" {
+		t.Skip("TANDEM_SCREENSHOTS is not set")
+	}
+	e := newDemoEnv(t)
+	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU} {
+		// One after the other: the language is the owner's, for all her
+		// sessions.
+		t.Run(string(lang), func(t *testing.T) {
+			b := newBrowser(t, e)
+			b.open("/signin")
+			b.do("sign in",
+				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), demo.OwnerEmail),
+				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
+			b.click(`form[action="/signin"] button[type="submit"]`)
+			b.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+			b.open("/portfolio")
+			href := evalAs[string](b, `[...document.querySelectorAll('a[href^="/engagements/"]')].find(a => a.textContent.includes("Outbound sales")).getAttribute("href")`)
+			eng := regexp.MustCompile(`^/engagements/\d+`).FindString(href)
+			// The scorecard opens on the last complete month; the one
+			// after it is the current one, with its forecast.
+			b.open(eng + "/scorecard")
+			now := evalAs[string](b, `document.querySelector("#next-period").getAttribute("href")`)
+			pages := []struct{ name, path string }{
+				{"home", "/"}, {"portfolio", "/portfolio"}, {"scorecard", eng + "/scorecard"}, {"scorecard-now", now},
+				{"terms", eng + "/terms"}, {"deliverables", eng + "/work"},
+			}
+			for _, p := range pages {
+				for _, w := range []int64{deskW, phoneW} {
+					b.viewport(w, map[int64]int64{deskW: deskH, phoneW: phoneH}[w], false)
+					if st := b.open(p.path); st != 200 {
+						t.Errorf("%s answers %d", p.path, st)
+					}
+					b.shot(fmt.Sprintf("%s-%s-%d", p.name, lang, w))
+					if got := b.eval(`document.documentElement.scrollWidth`); got > int(w) {
+						t.Errorf("%s is %d px wide at %d px", p.path, got, w)
+					}
+				}
+			}
+		})
+	}
+}
