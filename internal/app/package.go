@@ -1,7 +1,7 @@
 package app
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"os"
 	"strconv"
@@ -44,15 +44,28 @@ func (c *cli) packageExport(name string, args []string) int {
 		return code
 	}
 	start := time.Now()
-	var buf bytes.Buffer
-	info, err := db.Packages().Export(c.ctx, p, *eng, &buf)
+	// Streamed to the file: the package is never held in memory whole.
+	fh, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return c.fail(tandem.Errorf(tandem.EConflict, i18n.K("bundle.cli.out_exists"), "path", *out))
+	}
+	bw := bufio.NewWriterSize(fh, 1<<20)
+	info, err := db.Packages().Export(c.ctx, p, *eng, bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*out)
+		return c.fail(err)
+	}
+	st, err := os.Stat(*out)
 	if err != nil {
 		return c.fail(err)
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o600); err != nil {
-		return c.fail(err)
-	}
-	fmt.Fprintln(c.stdout, c.l.T("bundle.cli.exported", "path", *out, "size", c.l.Decimal(int64(buf.Len())/10000, 2),
+	fmt.Fprintln(c.stdout, c.l.T("bundle.cli.exported", "path", *out, "size", c.l.Decimal(st.Size()/10000, 2),
 		"files", strconv.Itoa(info.Files), "seconds", c.l.Decimal(time.Since(start).Milliseconds()/10, 2)))
 	return exitOK
 }

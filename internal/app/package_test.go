@@ -3,6 +3,7 @@ package app
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -74,8 +75,29 @@ func TestPackageRoundTrip(t *testing.T) {
 	a, b, c := filepath.Join(dir, "a.zip"), filepath.Join(dir, "b.zip"), filepath.Join(dir, "c.zip")
 
 	must(t, 0, nil, "", src.with("demo")...)
+	// The demo's agenda items and action items name no other row: make one
+	// of each that does, so that the ids inside them are remapped too.
+	sdb := src.open(t)
+	for _, q := range []string{
+		`INSERT INTO meeting_items (meeting_id, source, record_id, title, position)
+		 SELECT MIN(id), 'returned', (SELECT MAX(id) FROM deliverables WHERE engagement_id = 1), 'Returned deliverable', 90 FROM meetings WHERE engagement_id = 1`,
+		`INSERT INTO meeting_items (meeting_id, source, record_id, title, position)
+		 SELECT MIN(id), 'action', (SELECT MAX(id) FROM action_items WHERE engagement_id = 1), 'Open action', 91 FROM meetings WHERE engagement_id = 1`,
+		`UPDATE action_items SET link = '/deliverables/' || (SELECT MIN(id) FROM deliverables WHERE engagement_id = 1)
+		 WHERE id = (SELECT MIN(id) FROM action_items WHERE engagement_id = 1)`,
+	} {
+		if err := store.ExecRaw(sdb, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	must(t, 0, nil, "", src.with("package", "export", "--email", demoOwner, "--engagement", "1", "--out", a)...)
 	ca := content(t, a)
+	vr := valueRefsOf(ca)
+	for _, k := range []string{"sales_claims.subject_id", "meeting_items.record_id", "invoices.unpriced", "invoice_lines.refs", "invoice_adjustments.ref", "action_items.link"} {
+		if vr[k] == 0 {
+			t.Errorf("fixture has no %s naming a row", k)
+		}
+	}
 	if len(ca["deliverables"]) == 0 || len(ca["submission_files"]) == 0 || len(ca["facts"]) == 0 || len(ca["sales_activities"]) == 0 {
 		t.Fatalf("fixture engagement too thin: %d deliverables, %d files", len(ca["deliverables"]), len(ca["submission_files"]))
 	}
@@ -103,6 +125,25 @@ func TestPackageRoundTrip(t *testing.T) {
 	}
 	must(t, 0, nil, "", mid.with("package", "export", "--email", demoOwner, "--engagement", localEngagement(t, mid), "--out", b)...)
 	sameContent(t, ca, content(t, b))
+	// The ids inside values name the receiver's rows of the same content.
+	mdb := mid.open(t)
+	for _, q := range []string{
+		`SELECT d.title FROM action_items a JOIN deliverables d ON a.link = '/deliverables/' || d.id AND d.engagement_id = a.engagement_id`,
+		`SELECT d.title FROM meeting_items i JOIN deliverables d ON d.id = i.record_id AND i.source = 'returned'`,
+		`SELECT a.title FROM meeting_items i JOIN action_items a ON a.id = i.record_id AND i.source = 'action'`,
+		`SELECT COUNT(*) || '/' || SUM(CASE WHEN a.id IS NULL THEN 0 ELSE 1 END) FROM sales_claims c LEFT JOIN sales_accounts a ON a.id = c.subject_id AND a.engagement_id = c.engagement_id WHERE c.kind = 'qualified_lead'`,
+	} {
+		var want, got string
+		if err := store.QueryRowRaw(sdb, q).Scan(&want); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if err := store.QueryRowRaw(mdb, q).Scan(&got); err != nil {
+			t.Fatalf("receiver: %s: %v", q, err)
+		}
+		if got != want {
+			t.Errorf("%s: the receiver's reference names %q, the sender's %q", q, got, want)
+		}
+	}
 
 	must(t, 0, nil, "", dst.with("migrate")...)
 	must(t, 0, nil, "", dst.with("package", "import", b)...)
@@ -171,4 +212,69 @@ func TestPackageFileArgument(t *testing.T) {
 			t.Errorf("%q: %q %q", c.in, file, rest)
 		}
 	}
+}
+
+// valueRefsOf counts, per column holding ids inside its value, the rows
+// of a package's content whose value names a row of the package.
+func valueRefsOf(c map[string][]map[string]any) map[string]int {
+	out := map[string]int{}
+	for ent, cols := range map[string][]string{"sales_claims": {"subject_id"}, "meeting_items": {"record_id"},
+		"invoices": {"unpriced"}, "invoice_lines": {"refs"}, "invoice_adjustments": {"ref"}, "action_items": {"link"}} {
+		for _, col := range cols {
+			for _, r := range c[ent] {
+				if v := fmt.Sprint(r[col]); v != "" && v != "0" && v != "[]" && !strings.Contains(v, ":0") && !strings.HasSuffix(v, "/0") {
+					out[ent+"."+col]++
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestPackageInvoiceSeries imports the demo's sales engagement back into
+// the demo workspace, which numbered its own invoices 2026-0001 … : each
+// imported invoice and credit note keeps its number under the sender's
+// series (the sender workspace's name), beside the receiver's own
+// numbers, and the receiver's sequence goes on where it was.
+func TestPackageInvoiceSeries(t *testing.T) {
+	t.Parallel()
+	src := targets(t, storetest.Dialects(t)[len(storetest.Dialects(t))-1])
+	a := filepath.Join(t.TempDir(), "a.zip")
+	must(t, 0, nil, "", src.with("demo")...)
+	must(t, 0, nil, "", src.with("package", "export", "--email", demoOwner, "--engagement", "1", "--out", a)...)
+	db := src.open(t)
+	own := func(q string) string {
+		t.Helper()
+		var s string
+		if err := store.QueryRowRaw(db, q).Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return s
+	}
+	const numbers = `SELECT COALESCE(STRING_AGG(number, ',' ORDER BY number), '') FROM invoices WHERE engagement_id = %s AND number IS NOT NULL AND series = %s`
+	const credits = `SELECT COALESCE(STRING_AGG(c.number, ',' ORDER BY c.number), '') FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id WHERE i.engagement_id = %s AND c.series = %s`
+	wantInv, wantCred := own(fmt.Sprintf(numbers, "1", "''")), own(fmt.Sprintf(credits, "1", "''"))
+	counters := own(`SELECT COALESCE(STRING_AGG(CAST(year AS TEXT) || ':' || CAST(last AS TEXT), ',' ORDER BY year), '') FROM invoice_counters`)
+	if wantInv == "" {
+		t.Fatal("the demo's engagement 1 has no issued invoice")
+	}
+	must(t, 0, nil, "", src.with("package", "import", a, "--workspace", "1")...)
+	eng := own(`SELECT CAST(local_id AS TEXT) FROM package_imports WHERE entity = 'engagements'`)
+	series := "'" + own(`SELECT name FROM workspaces WHERE id = 1`) + "'"
+	if got := own(fmt.Sprintf(numbers, eng, series)); got != wantInv {
+		t.Errorf("imported invoices numbered %q under the sender's series, want %q", got, wantInv)
+	}
+	if got := own(fmt.Sprintf(credits, eng, series)); got != wantCred {
+		t.Errorf("imported credit notes numbered %q under the sender's series, want %q", got, wantCred)
+	}
+	if got := own(fmt.Sprintf(numbers, eng, "''")); got != "" {
+		t.Errorf("imported invoices took the receiver's own numbers %q", got)
+	}
+	if got := own(fmt.Sprintf(numbers, "1", "''")); got != wantInv {
+		t.Errorf("the receiver's own invoices are now %q, want %q", got, wantInv)
+	}
+	if got := own(`SELECT COALESCE(STRING_AGG(CAST(year AS TEXT) || ':' || CAST(last AS TEXT), ',' ORDER BY year), '') FROM invoice_counters`); got != counters {
+		t.Errorf("the receiver's sequence moved from %q to %q", counters, got)
+	}
+	must(t, 0, nil, "", src.with("audit", "verify")...)
 }

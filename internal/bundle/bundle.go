@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"sort"
 	"time"
@@ -136,6 +137,44 @@ func (w *Writer) Add(name, entity string, rows int, data []byte) error {
 	}
 	sum := sha256.Sum256(data)
 	w.m.Files = append(w.m.Files, FileEntry{Name: name, Entity: entity, Rows: rows, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))})
+	return nil
+}
+
+// Stream is one file of a package written piece by piece (Writer.Create),
+// so that a big entity is never held in memory whole.
+type Stream struct {
+	w            *Writer
+	f            io.Writer
+	h            hash.Hash
+	n            int64
+	name, entity string
+	// Rows is the number of rows written, recorded in the manifest.
+	Rows int
+}
+
+// Create starts the file name of entity; write it, then Close it before
+// the next file is created.
+func (w *Writer) Create(name, entity string) (*Stream, error) {
+	if w.names[name] || name == ManifestName || name == SignatureName {
+		return nil, fmt.Errorf("bundle: name %s written twice or reserved", name)
+	}
+	w.names[name] = true
+	f, err := w.z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: w.m.CreatedAt})
+	if err != nil {
+		return nil, err
+	}
+	return &Stream{w: w, f: f, h: sha256.New(), name: name, entity: entity}, nil
+}
+
+func (s *Stream) Write(p []byte) (int, error) {
+	s.h.Write(p)
+	s.n += int64(len(p))
+	return s.f.Write(p)
+}
+
+// Close records the file in the manifest.
+func (s *Stream) Close() error {
+	s.w.m.Files = append(s.w.m.Files, FileEntry{Name: s.name, Entity: s.entity, Rows: s.Rows, SHA256: hex.EncodeToString(s.h.Sum(nil)), Size: s.n})
 	return nil
 }
 

@@ -11,7 +11,8 @@ import (
 // reference replaced by the row's position in its entity's file (1, 2 …)
 // and workspace ids dropped: what two packages of the same content have
 // in common whatever installation wrote them. Rows of files are compared
-// by their hashes. The audit trail (events) is left out: an import
+// by their hashes, and the ids inside values (bundle_values.go) by the
+// positions of the rows they name. The audit trail (events) is left out: an import
 // appends it to the receiver's chain as new entries.
 func PackageContent(data []byte) (map[string][]map[string]any, error) {
 	pkg, err := bundle.Read(data)
@@ -37,6 +38,12 @@ func PackageContent(data []byte) (map[string][]map[string]any, error) {
 			}
 		}
 	}
+	// The sender's own invoice numbers are those of the series named after
+	// its workspace wherever they are imported.
+	series := ""
+	if ws, err := im.rows(pkgWorkspace); err == nil && len(ws) == 1 {
+		series = fmt.Sprint(ws[0]["name"])
+	}
 	out := map[string][]map[string]any{}
 	for _, e := range pkgEntities {
 		list := []map[string]any{}
@@ -46,6 +53,19 @@ func PackageContent(data []byte) (map[string][]map[string]any, error) {
 				ent := e.refs[col]
 				if e.name == "facts" && col == "subject_id" {
 					ent = factSubjectEntity(fmt.Sprint(r["kind"]))
+				}
+				if hasValueRefs(e.name, col) && v != nil {
+					nv, _, err := remapValue(e.name, col, r, v, func(ent string, id int64) (int64, bool, error) {
+						return int64(pos[ent][id]), true, nil
+					})
+					if err != nil {
+						return nil, err
+					}
+					n[col] = fmt.Sprint(nv)
+					continue
+				}
+				if col == "series" && v == "" {
+					v = series
 				}
 				switch {
 				case col == "workspace_id":

@@ -1,7 +1,7 @@
 package store
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -69,16 +69,23 @@ type pkgRow = map[string]any
 // RFC 3339, blobs as base64 (by encoding/json), booleans as 0/1, so that
 // SQLite and PostgreSQL export the same text.
 func readRows(ctx context.Context, q querier, query string, args ...any) ([]pkgRow, error) {
+	var out []pkgRow
+	err := eachRowOf(ctx, q, func(r pkgRow) error { out = append(out, r); return nil }, query, args...)
+	return out, err
+}
+
+// eachRowOf calls fn with each row of a query as readRows reads it, one
+// at a time.
+func eachRowOf(ctx context.Context, q querier, fn func(pkgRow) error, query string, args ...any) error {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	cols, err := rows.ColumnTypes()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []pkgRow
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -86,7 +93,7 @@ func readRows(ctx context.Context, q querier, query string, args ...any) ([]pkgR
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return err
 		}
 		r := pkgRow{}
 		for i, c := range cols {
@@ -122,9 +129,11 @@ func readRows(ctx context.Context, q querier, query string, args ...any) ([]pkgR
 				r[c.Name()] = v
 			}
 		}
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // sqliteTimeText is how SQLite's driver writes a time as text.
@@ -170,7 +179,6 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 		return ExportInfo{}, err
 	}
 	info := ExportInfo{Rows: map[string]int{}}
-	data := map[string][]pkgRow{}
 	want := map[string]map[int64]bool{pkgPeople: {}, pkgMemberships: {}, pkgFiles: {}}
 	note := func(ent string, v any) {
 		if m, ok := want[ent]; ok {
@@ -178,6 +186,34 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 				m[id] = true
 			}
 		}
+	}
+	pw := bundle.NewWriter(w, key, scope, inst, s.db.Now())
+	// write streams the rows of a query into the file of an entity, one
+	// row at a time: a package of a million contacts is never in memory.
+	write := func(name string, each func(fn func(pkgRow) error) error) error {
+		st, err := pw.Create(name+".jsonl", name)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(st, 64<<10)
+		enc := json.NewEncoder(bw)
+		if err := each(func(r pkgRow) error {
+			st.Rows++
+			return enc.Encode(r)
+		}); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		info.Rows[name] = st.Rows
+		return st.Close()
+	}
+	query := func(q string, args ...any) func(fn func(pkgRow) error) error {
+		return func(fn func(pkgRow) error) error { return eachRowOf(ctx, s.db, fn, q, args...) }
+	}
+	if err := write(pkgWorkspace, query(`SELECT id, name, currency, lang, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID)); err != nil {
+		return ExportInfo{}, err
 	}
 	for _, e := range pkgEntities {
 		if e.dynamic {
@@ -192,31 +228,28 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 		if e.key != "" {
 			q += " ORDER BY " + e.key
 		}
-		rows, err := readRows(ctx, s.db, q, args...)
+		rows := query(q, args...)
+		err := write(e.name, func(fn func(pkgRow) error) error {
+			return rows(func(r pkgRow) error {
+				for col, ent := range e.refs {
+					note(ent, r[col])
+				}
+				return fn(r)
+			})
+		})
 		if err != nil {
-			return ExportInfo{}, fmt.Errorf("%s: %w", e.name, err)
+			return ExportInfo{}, err
 		}
-		for _, r := range rows {
-			for col, ent := range e.refs {
-				note(ent, r[col])
-			}
-		}
-		data[e.name] = rows
 	}
 	// The audit trail of the exported engagements.
 	evq := `SELECT seq, at, actor_id, actor, action, entity, entity_id, data FROM events WHERE workspace_id = ? AND entity = 'engagement' AND entity_id IN ` + set + ` ORDER BY seq`
-	events, err := readRows(ctx, s.db, evq, p.WorkspaceID, arg)
+	events := query(evq, p.WorkspaceID, arg)
+	err = write(pkgEvents, func(fn func(pkgRow) error) error {
+		return events(func(r pkgRow) error { note(pkgPeople, r["actor_id"]); return fn(r) })
+	})
 	if err != nil {
 		return ExportInfo{}, err
 	}
-	for _, r := range events {
-		note(pkgPeople, r["actor_id"])
-	}
-	ws, err := readRows(ctx, s.db, `SELECT id, name, currency, lang, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID)
-	if err != nil {
-		return ExportInfo{}, err
-	}
-	data[pkgWorkspace] = ws
 	// Dynamic entities: the memberships (every client-side one and those
 	// referred to), then the people and files referred to.
 	client, err := scanAll(ctx, s.db, func(sc scanner, id *int64) error { return sc.Scan(id) },
@@ -235,7 +268,6 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 	for _, r := range mems {
 		note(pkgPeople, r["user_id"])
 	}
-	data[pkgMemberships] = mems
 	files, err := readByIDs(ctx, s.db, `SELECT id, name, content_type, size, sha256, created_at, created_by FROM files WHERE workspace_id = ?`, p.WorkspaceID, want[pkgFiles])
 	if err != nil {
 		return ExportInfo{}, err
@@ -243,36 +275,27 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 	for _, r := range files {
 		note(pkgPeople, r["created_by"])
 	}
-	data[pkgFiles] = files
 	people, err := readByIDs(ctx, s.db, `SELECT id, email, name, lang FROM users WHERE 1 = ?`, 1, want[pkgPeople])
 	if err != nil {
 		return ExportInfo{}, err
 	}
-	data[pkgPeople] = people
-	data[pkgEvents] = events
-
-	pw := bundle.NewWriter(w, key, scope, inst, s.db.Now())
-	add := func(name string, rows []pkgRow) error {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
-				return err
+	list := func(rows []pkgRow) func(fn func(pkgRow) error) error {
+		return func(fn func(pkgRow) error) error {
+			for _, r := range rows {
+				if err := fn(r); err != nil {
+					return err
+				}
 			}
+			return nil
 		}
-		info.Rows[name] = len(rows)
-		return pw.Add(name+".jsonl", name, len(rows), buf.Bytes())
 	}
-	if err := add(pkgWorkspace, ws); err != nil {
-		return ExportInfo{}, err
-	}
-	for _, e := range pkgEntities {
-		if err := add(e.name, data[e.name]); err != nil {
+	for _, d := range []struct {
+		name string
+		rows []pkgRow
+	}{{pkgPeople, people}, {pkgMemberships, mems}, {pkgFiles, files}} {
+		if err := write(d.name, list(d.rows)); err != nil {
 			return ExportInfo{}, err
 		}
-	}
-	if err := add(pkgEvents, events); err != nil {
-		return ExportInfo{}, err
 	}
 	for _, f := range files {
 		var b []byte

@@ -37,29 +37,49 @@ func packageRefused(p *bundle.Problem) error {
 
 var errDryRun = errors.New("dry run")
 
-// importer carries one import's transaction and its id mapping.
+// importer carries one import's current transaction and its id mapping.
 type importer struct {
 	ctx    context.Context
+	db     *DB
 	tx     *Tx
+	dry    bool
 	pkg    *bundle.Package
 	source string
 	ws     int64
+	// series is the numbering series the sender's own invoices and
+	// credit notes keep here: the name of the sender's workspace.
+	series string
 	types  map[string]map[string]string // table → column → type
 	// deferred references: set once the referred row exists.
 	deferred []deferredRef
 	counts   map[string]*EntityCount
+	// maps caches the package_imports rows of the current transaction:
+	// entity → package id → local id.
+	maps map[string]map[int64]int64
+	// engOf is the package engagement of every keyed row read so far:
+	// entity → package id → engagement package id.
+	engOf map[string]map[int64]int64
 }
 
 type deferredRef struct {
 	table, col, ent string
 	local, pkgID    int64
+	// value: a column holding ids inside its value (bundle_values.go),
+	// rewritten from the package's value v once every row is in.
+	value bool
+	row   pkgRow
+	v     any
 }
 
 // Import verifies a package and imports it into the workspace
 // workspaceID, or, when 0, into the workspace it was imported into
-// before, or a new one made from the package. Everything runs in one
-// transaction; a dry run rolls it back and reports what would be done.
-// Importing the same package again creates nothing.
+// before, or a new one made from the package. The workspace-level rows
+// (the workspace, partners, people, memberships, files, the NDA register)
+// are imported in one transaction, then each engagement with everything
+// below it in a transaction of its own, so that a big workspace holds no
+// giant transaction; an import cut short is finished by running it again.
+// A dry run runs everything in one transaction, rolls it back and reports
+// what would be done. Importing the same package again creates nothing.
 func (s *PackageStore) Import(ctx context.Context, data []byte, workspaceID int64, dryRun bool) (rep ImportReport, err error) {
 	defer wrap(&err, "PackageStore.Import")
 	pkg, err := bundle.Read(data)
@@ -70,34 +90,76 @@ func (s *PackageStore) Import(ctx context.Context, data []byte, workspaceID int6
 		return ImportReport{}, err
 	}
 	rep.DryRun = dryRun
-	err = s.db.transact(ctx, func(tx *Tx) error {
-		im := &importer{ctx: ctx, tx: tx, pkg: pkg, source: pkg.Manifest.Source, ws: workspaceID,
-			types: map[string]map[string]string{}, counts: map[string]*EntityCount{}}
-		rep.Entities = nil
-		if err := im.run(); err != nil {
-			return err
-		}
-		rep.WorkspaceID = im.ws
-		for _, name := range append(append([]string{pkgWorkspace}, entityNames()...), pkgEvents) {
-			if c := im.counts[name]; c != nil {
-				rep.Entities = append(rep.Entities, *c)
+	im := &importer{ctx: ctx, db: s.db, dry: dryRun, pkg: pkg, source: pkg.Manifest.Source, ws: workspaceID,
+		types: map[string]map[string]string{}, counts: map[string]*EntityCount{}, engOf: map[string]map[int64]int64{}}
+	if dryRun {
+		err = s.db.transact(ctx, func(tx *Tx) error {
+			im.tx, im.ws, im.counts, im.maps = tx, workspaceID, map[string]*EntityCount{}, nil
+			if err := im.run(); err != nil {
+				return err
 			}
-		}
-		if dryRun {
 			return errDryRun
+		})
+		if errors.Is(err, errDryRun) {
+			err = nil
 		}
-		return nil
-	})
-	if errors.Is(err, errDryRun) {
-		err = nil
+	} else {
+		err = im.run()
 	}
-	return rep, err
+	if err != nil {
+		return rep, err
+	}
+	rep.WorkspaceID = im.ws
+	for _, name := range append(append([]string{pkgWorkspace}, entityNames()...), pkgEvents) {
+		if c := im.counts[name]; c != nil {
+			rep.Entities = append(rep.Entities, *c)
+		}
+	}
+	return rep, nil
 }
 
 func entityNames() []string {
 	out := make([]string, len(pkgEntities))
 	for i, e := range pkgEntities {
 		out[i] = e.name
+	}
+	return out
+}
+
+// pkgOrder is each entity's position in pkgEntities.
+var pkgOrder = func() map[string]int {
+	m := map[string]int{}
+	for i, e := range pkgEntities {
+		m[e.name] = i
+	}
+	return m
+}()
+
+// workspaceLevel reports whether an entity's rows belong to the workspace
+// rather than to one engagement.
+func workspaceLevel(e pkgEntity) bool {
+	return e.dynamic || e.name == pkgPartners || e.name == "ndas"
+}
+
+// phase runs fn in a transaction of its own (within the dry run's one
+// transaction when dry). A retried transaction starts from the counts and
+// mappings it started with.
+func (im *importer) phase(fn func() error) error {
+	if im.dry {
+		return fn()
+	}
+	saved := copyCounts(im.counts)
+	return im.db.transact(im.ctx, func(tx *Tx) error {
+		im.tx, im.maps, im.deferred, im.counts = tx, nil, nil, copyCounts(saved)
+		return fn()
+	})
+}
+
+func copyCounts(m map[string]*EntityCount) map[string]*EntityCount {
+	out := make(map[string]*EntityCount, len(m))
+	for k, v := range m {
+		c := *v
+		out[k] = &c
 	}
 	return out
 }
@@ -111,13 +173,12 @@ func (im *importer) count(ent string) *EntityCount {
 	return c
 }
 
-// rows decodes an entity's JSON Lines file.
-func (im *importer) rows(ent string) ([]pkgRow, error) {
+// eachRow decodes an entity's JSON Lines file one row at a time.
+func (im *importer) eachRow(ent string, fn func(pkgRow) error) error {
 	b, ok := im.pkg.File(ent + ".jsonl")
 	if !ok {
-		return nil, nil
+		return nil
 	}
-	var out []pkgRow
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 1<<20), 256<<20)
 	for sc.Scan() {
@@ -125,21 +186,58 @@ func (im *importer) rows(ent string) ([]pkgRow, error) {
 		d.UseNumber()
 		var r pkgRow
 		if err := d.Decode(&r); err != nil {
-			return nil, tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused.manifest"), "file", ent+".jsonl")
+			return tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused.manifest"), "file", ent+".jsonl")
 		}
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
-	return out, sc.Err()
+	return sc.Err()
+}
+
+// rows decodes an entity's JSON Lines file.
+func (im *importer) rows(ent string) ([]pkgRow, error) {
+	var out []pkgRow
+	err := im.eachRow(ent, func(r pkgRow) error { out = append(out, r); return nil })
+	return out, err
 }
 
 func (im *importer) mapped(ent string, pkgID int64) (int64, bool, error) {
-	var local int64
-	err := im.tx.queryRow(im.ctx, `SELECT local_id FROM package_imports WHERE workspace_id = ? AND source = ? AND entity = ? AND package_id = ?`,
-		im.wsKey(ent), im.source, ent, pkgID).Scan(&local)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+	m, err := im.mapping(ent)
+	if err != nil {
+		return 0, false, err
 	}
-	return local, err == nil, err
+	local, ok := m[pkgID]
+	return local, ok, nil
+}
+
+// mapping loads (once per transaction) the package ids of ent imported before.
+func (im *importer) mapping(ent string) (map[int64]int64, error) {
+	if m, ok := im.maps[ent]; ok {
+		return m, nil
+	}
+	m := map[int64]int64{}
+	rows, err := im.tx.query(im.ctx, `SELECT package_id, local_id FROM package_imports WHERE workspace_id = ? AND source = ? AND entity = ?`,
+		im.wsKey(ent), im.source, ent)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p, l int64
+		if err := rows.Scan(&p, &l); err != nil {
+			return nil, err
+		}
+		m[p] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if im.maps == nil {
+		im.maps = map[string]map[int64]int64{}
+	}
+	im.maps[ent] = m
+	return m, nil
 }
 
 // wsKey is the workspace a mapping is kept under: people and the
@@ -152,7 +250,12 @@ func (im *importer) wsKey(ent string) int64 {
 }
 
 func (im *importer) setMapped(ent string, pkgID, local int64) error {
-	_, err := im.tx.exec(im.ctx, `INSERT INTO package_imports (workspace_id, source, entity, package_id, local_id) VALUES (?, ?, ?, ?, ?)
+	m, err := im.mapping(ent)
+	if err != nil {
+		return err
+	}
+	m[pkgID] = local
+	_, err = im.tx.exec(im.ctx, `INSERT INTO package_imports (workspace_id, source, entity, package_id, local_id) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (workspace_id, source, entity, package_id) DO NOTHING`, im.wsKey(ent), im.source, ent, pkgID, local)
 	return err
 }
@@ -217,29 +320,97 @@ func convert(v any, typ string) (any, error) {
 }
 
 func (im *importer) run() error {
-	if err := im.workspace(); err != nil {
+	err := im.phase(func() error {
+		if err := im.workspace(); err != nil {
+			return err
+		}
+		for _, e := range pkgEntities {
+			if workspaceLevel(e) {
+				if err := im.entity(e, -1); err != nil {
+					return fmt.Errorf("%s: %w", e.name, err)
+				}
+			}
+		}
+		return im.settle()
+	})
+	if err != nil {
 		return err
 	}
-	for _, e := range pkgEntities {
-		if err := im.entity(e); err != nil {
-			return fmt.Errorf("%s: %w", e.name, err)
-		}
+	engs, err := im.rows("engagements")
+	if err != nil {
+		return err
 	}
-	for _, d := range im.deferred {
-		local, ok, err := im.mapped(d.ent, d.pkgID)
+	for _, r := range engs {
+		eng := asID(r["id"])
+		err := im.phase(func() error {
+			for _, e := range pkgEntities {
+				if !workspaceLevel(e) {
+					if err := im.entity(e, eng); err != nil {
+						return fmt.Errorf("%s: %w", e.name, err)
+					}
+				}
+			}
+			if err := im.settle(); err != nil {
+				return err
+			}
+			if err := im.reaggregate(eng); err != nil {
+				return err
+			}
+			return im.events(eng)
+		})
 		if err != nil {
 			return err
 		}
-		if ok {
-			if _, err := im.tx.exec(im.ctx, "UPDATE "+d.table+" SET "+d.col+" = ? WHERE id = ?", local, d.local); err != nil {
+	}
+	return nil
+}
+
+// settle sets the deferred references of the current transaction.
+func (im *importer) settle() error {
+	for _, d := range im.deferred {
+		var v any
+		if d.value {
+			nv, _, err := remapValue(d.table, d.col, d.row, d.v, func(ent string, id int64) (int64, bool, error) {
+				l, _, err := im.mapped(ent, id)
+				return l, true, err // a reference to a row not in the package becomes 0
+			})
+			if err != nil {
 				return err
 			}
+			v = nv
+		} else {
+			local, ok, err := im.mapped(d.ent, d.pkgID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			v = local
+		}
+		if _, err := im.tx.exec(im.ctx, "UPDATE "+d.table+" SET "+d.col+" = ? WHERE id = ?", v, d.local); err != nil {
+			return err
 		}
 	}
-	if err := im.reaggregate(); err != nil {
-		return err
+	im.deferred = nil
+	return nil
+}
+
+// engagementOf is the package engagement a row belongs to, through its
+// engagement_id or its parent's.
+func (im *importer) engagementOf(e pkgEntity, r pkgRow) int64 {
+	if v, ok := r["engagement_id"]; ok {
+		return asID(v)
 	}
-	return im.events()
+	if e.name == "engagements" {
+		return asID(r["id"])
+	}
+	for col, ent := range e.refs {
+		if col == e.parent {
+			return im.engOf[ent][asID(r[col])]
+		}
+	}
+	return 0
 }
 
 func (im *importer) workspace() error {
@@ -248,6 +419,7 @@ func (im *importer) workspace() error {
 		return tandem.Errorf(tandem.EInvalid, i18n.K("bundle.refused.manifest"), "file", pkgWorkspace+".jsonl")
 	}
 	r := rows[0]
+	im.series = fmt.Sprint(r["name"])
 	c := im.count(pkgWorkspace)
 	if im.ws > 0 {
 		c.Matched++
@@ -297,30 +469,36 @@ func (im *importer) match(e pkgEntity, r pkgRow, vals map[string]any) (int64, bo
 	return id, err == nil, err
 }
 
-func (im *importer) entity(e pkgEntity) error {
-	rows, err := im.rows(e.name)
-	if err != nil {
-		return err
-	}
+// entity imports the rows of e that belong to the package engagement eng
+// (-1: a workspace-level entity, every row).
+func (im *importer) entity(e pkgEntity, eng int64) error {
 	c := im.count(e.name)
 	table := pkgTable(e.name)
 	types, err := im.columnTypes(table)
 	if err != nil {
 		return err
 	}
-	order := map[string]int{}
-	for i, x := range pkgEntities {
-		order[x.name] = i
+	self := pkgOrder[e.name]
+	if e.key != "" && im.engOf[e.name] == nil {
+		im.engOf[e.name] = map[int64]int64{}
 	}
-	self := order[e.name]
-	for _, r := range rows {
+	return im.eachRow(e.name, func(r pkgRow) error {
 		pkgID := asID(r[e.key])
+		if eng >= 0 {
+			re := im.engagementOf(e, r)
+			if e.key != "" {
+				im.engOf[e.name][pkgID] = re
+			}
+			if re != eng {
+				return nil
+			}
+		}
 		if e.key != "" {
 			if _, ok, err := im.mapped(e.name, pkgID); err != nil {
 				return err
 			} else if ok {
 				c.Matched++
-				continue
+				return nil
 			}
 		}
 		vals := map[string]any{}
@@ -334,6 +512,16 @@ func (im *importer) entity(e pkgEntity) error {
 			if !ok {
 				continue // a column this installation does not have
 			}
+			if hasValueRefs(e.name, col) && v != nil {
+				nv, pending, err := remapValue(e.name, col, r, v, im.mapped)
+				if err != nil {
+					return err
+				}
+				if pending {
+					later = append(later, deferredRef{table: table, col: col, value: true, row: r, v: v})
+				}
+				v = nv
+			}
 			ent := e.refs[col]
 			if e.name == "facts" && col == "subject_id" {
 				ent = factSubjectEntity(fmt.Sprint(r["kind"]))
@@ -346,7 +534,7 @@ func (im *importer) entity(e pkgEntity) error {
 				switch {
 				case ok:
 					vals[col] = local
-				case order[ent] >= self:
+				case pkgOrder[ent] >= self:
 					vals[col] = nil
 					if e.name == "facts" {
 						vals[col] = int64(0) // a subject id has no foreign key and may not be empty
@@ -372,10 +560,15 @@ func (im *importer) entity(e pkgEntity) error {
 		}
 		if refused {
 			c.Refused++
-			continue
+			return nil
 		}
 		if !e.noWS {
 			vals["workspace_id"] = im.ws
+		}
+		if e.name == "invoices" || e.name == "credit_notes" {
+			if sr, _ := vals["series"].(string); sr == "" {
+				vals["series"] = im.series // the sender's own numbering: kept under its series
+			}
 		}
 		if e.name == pkgPeople {
 			vals["password_hash"] = ""
@@ -395,7 +588,7 @@ func (im *importer) entity(e pkgEntity) error {
 			if err := im.setMapped(e.name, pkgID, local); err != nil {
 				return err
 			}
-			continue
+			return nil
 		}
 		cols := make([]string, 0, len(vals))
 		args := make([]any, 0, len(vals))
@@ -414,7 +607,7 @@ func (im *importer) entity(e pkgEntity) error {
 			} else {
 				c.Created++
 			}
-			continue
+			return nil
 		}
 		local, err := im.tx.insert(im.ctx, q, args...)
 		if err != nil {
@@ -428,20 +621,25 @@ func (im *importer) entity(e pkgEntity) error {
 			d.local = local
 			im.deferred = append(im.deferred, d)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // reaggregate rewrites the KPI aggregates of every day the workspace's
-// imported facts fall on, so that `tandem kpi verify` passes.
-func (im *importer) reaggregate() error {
+// imported facts of the package engagement eng fall on, so that
+// `tandem kpi verify` passes.
+func (im *importer) reaggregate(eng int64) error {
+	local, ok, err := im.mapped("engagements", eng)
+	if err != nil || !ok {
+		return err
+	}
 	type key struct {
 		eng       int64
 		kind, day string
 	}
 	keys, err := scanAll(im.ctx, im.tx, func(s scanner, k *key) error { return s.Scan(&k.eng, &k.kind, &k.day) },
-		`SELECT DISTINCT engagement_id, kind, day FROM facts WHERE workspace_id = ? AND id IN
-		(SELECT local_id FROM package_imports WHERE workspace_id = ? AND source = ? AND entity = 'facts')`, im.ws, im.ws, im.source)
+		`SELECT DISTINCT engagement_id, kind, day FROM facts WHERE workspace_id = ? AND engagement_id = ? AND id IN
+		(SELECT local_id FROM package_imports WHERE workspace_id = ? AND source = ? AND entity = 'facts')`, im.ws, local, im.ws, im.source)
 	if err != nil {
 		return err
 	}
@@ -458,21 +656,21 @@ func (im *importer) reaggregate() error {
 
 // events appends the package's audit entries to the receiver's chain, each
 // as the data of an entry "package.imported_entry" about the local
-// engagement, then one "package.imported" entry per engagement.
-func (im *importer) events() error {
-	rows, err := im.rows(pkgEvents)
-	if err != nil {
-		return err
-	}
+// engagement, then one "package.imported" entry: those of the package
+// engagement pkgEng.
+func (im *importer) events(pkgEng int64) error {
 	c := im.count(pkgEvents)
 	touched := map[int64]bool{}
-	for _, r := range rows {
+	err := im.eachRow(pkgEvents, func(r pkgRow) error {
+		if asID(r["entity_id"]) != pkgEng {
+			return nil
+		}
 		seq := asID(r["seq"])
 		if _, ok, err := im.mapped(pkgEvents, seq); err != nil {
 			return err
 		} else if ok {
 			c.Matched++
-			continue
+			return nil
 		}
 		eng, ok, err := im.mapped("engagements", asID(r["entity_id"]))
 		if err != nil {
@@ -480,7 +678,7 @@ func (im *importer) events() error {
 		}
 		if !ok {
 			c.Refused++
-			continue
+			return nil
 		}
 		actor, _, err := im.mapped(pkgPeople, asID(r["actor_id"]))
 		if err != nil {
@@ -500,9 +698,10 @@ func (im *importer) events() error {
 		}
 		c.Created++
 		touched[eng] = true
-		if err := im.setMapped(pkgEvents, seq, local); err != nil {
-			return err
-		}
+		return im.setMapped(pkgEvents, seq, local)
+	})
+	if err != nil {
+		return err
 	}
 	for eng := range touched {
 		if err := im.tx.recordIn(im.ctx, im.ws, 0, "system", "package.imported", "engagement", eng,

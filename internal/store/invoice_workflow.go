@@ -34,6 +34,7 @@ type CreditNote struct {
 	ID                             int64
 	Kind                           string
 	Number, Reason, IssuedOn       string
+	Series                         string // '' for the workspace's own numbering, else the series a package brought it under
 	VATBP                          int
 	NetMinor, VATMinor, TotalMinor int64
 	Lines                          []invoice.Line // with the VAT line; none for a credit note of an amount
@@ -78,13 +79,13 @@ func workflowIn(ctx context.Context, q querier, p tandem.Principal, x *Invoice) 
 	}
 	x.CreditNotes, err = scanAll(ctx, q, func(r scanner, c *CreditNote) error {
 		var lines string
-		if err := r.Scan(&c.ID, &c.Kind, &c.Number, &c.Reason, &c.IssuedOn, &c.VATBP, &c.NetMinor, &c.VATMinor, &c.TotalMinor,
+		if err := r.Scan(&c.ID, &c.Kind, &c.Number, &c.Series, &c.Reason, &c.IssuedOn, &c.VATBP, &c.NetMinor, &c.VATMinor, &c.TotalMinor,
 			&lines); err != nil {
 			return err
 		}
 		c.Lines, err = decodeLines(lines)
 		return err
-	}, `SELECT id, kind, number, reason, issued_on, vat_bp, net_minor, vat_minor, total_minor, lines FROM credit_notes
+	}, `SELECT id, kind, number, series, reason, issued_on, vat_bp, net_minor, vat_minor, total_minor, lines FROM credit_notes
 		WHERE workspace_id = ? AND invoice_id = ? ORDER BY id`, p.WorkspaceID, x.ID)
 	return err
 }

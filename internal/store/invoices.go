@@ -47,12 +47,15 @@ type Invoice struct {
 	// invoice, its credit notes, the payment schedule once issued, and
 	// whether the terms allow withholding.
 	Number, IssuedOn, DueOn, PaidOn string
-	Disputes                        []invoice.Dispute
-	Adjustments                     []Adjustment
-	CreditNotes                     []CreditNote
-	Schedule                        []invoice.Payment
-	WithholdAllowed                 bool
-	hash                            string
+	// Series is '' for the workspace's own numbering, else the series an
+	// imported invoice keeps its sender's number under (docs/package-format.md).
+	Series          string
+	Disputes        []invoice.Dispute
+	Adjustments     []Adjustment
+	CreditNotes     []CreditNote
+	Schedule        []invoice.Payment
+	WithholdAllowed bool
+	hash            string
 }
 
 // FactRef is a fact behind an invoice's line: its kind, local day and
@@ -512,12 +515,12 @@ func insertInvoiceLine(ctx context.Context, tx *Tx, workspaceID, invoiceID int64
 
 const invoiceCols = `id, engagement_id, period_kind, period_label, period_start, period_end, status, currency, net_minor,
 	vat_minor, total_minor, unpriced, computed_at, lines_hash, COALESCE(number, ''), COALESCE(issued_on, ''), COALESCE(due_on, ''),
-	COALESCE(paid_on, '')`
+	COALESCE(paid_on, ''), series`
 
 func scanInvoice(r scanner, x *Invoice) error {
 	var status, unpriced string
 	if err := r.Scan(&x.ID, &x.EngagementID, &x.PeriodKind, &x.Label, &x.From, &x.To, &status, &x.Currency, &x.NetMinor,
-		&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt, &x.hash, &x.Number, &x.IssuedOn, &x.DueOn, &x.PaidOn); err != nil {
+		&x.VATMinor, &x.TotalMinor, &unpriced, &x.ComputedAt, &x.hash, &x.Number, &x.IssuedOn, &x.DueOn, &x.PaidOn, &x.Series); err != nil {
 		return err
 	}
 	x.Status, x.ComputedAt = invoice.Status(status), x.ComputedAt.UTC()

@@ -39,11 +39,11 @@ func (s *server) invoiceDownload(w http.ResponseWriter, r *http.Request, format 
 		return err
 	}
 	in := invoicedoc.Input{Localizer: l, ClientName: x.ClientName, PartnerName: x.PartnerName, EngagementTitle: x.EngagementTitle,
-		PeriodName: invoicedoc.PeriodName(l, period), Number: x.Invoice.Number, Status: x.Invoice.Status, ComputedAt: x.Invoice.ComputedAt,
+		PeriodName: invoicedoc.PeriodName(l, period), Number: seriesNumber(l, x.Invoice.Number, x.Invoice.Series), Status: x.Invoice.Status, ComputedAt: x.Invoice.ComputedAt,
 		GeneratedAt: s.db.Now(), Invoice: x.Invoice.Invoice, Facts: map[string]invoicedoc.Fact{},
 		Schedule: x.Schedule, ScheduleIssued: x.ScheduleIssued}
 	for _, c := range x.Invoice.CreditNotes {
-		in.Corrections = append(in.Corrections, invoicedoc.Correction{Kind: c.Kind, Number: c.Number, IssuedOn: c.IssuedOn, Reason: c.Reason,
+		in.Corrections = append(in.Corrections, invoicedoc.Correction{Kind: c.Kind, Number: seriesNumber(l, c.Number, c.Series), IssuedOn: c.IssuedOn, Reason: c.Reason,
 			Lines: c.Lines, NetMinor: c.NetMinor, VATMinor: c.VATMinor, TotalMinor: c.TotalMinor})
 	}
 	for ref, f := range x.Invoice.Facts {

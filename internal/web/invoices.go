@@ -56,7 +56,7 @@ func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
 	for _, x := range list {
 		status := l.T("invoices.status." + string(x.Status))
 		if x.Number != "" {
-			status += " · " + x.Number
+			status += " · " + seriesNumber(l, x.Number, x.Series)
 		}
 		d.Rows = append(d.Rows, views.InvoiceRow{Period: invoicedoc.PeriodName(l, invoicePeriodOf(&x, l.Location())),
 			URL: invoicesPath(e.ID) + "/" + x.Label, Status: status,
@@ -106,7 +106,7 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 	d := views.InvoiceData{Engagement: e, Period: invoicedoc.PeriodName(l, period), Status: l.T("invoices.status." + string(x.Status)),
 		Computed: l.DateTime(x.ComputedAt), Net: cur(x.NetMinor), VAT: cur(x.VATMinor), Total: cur(x.TotalMinor),
 		BackURL: invoicesPath(e.ID), URL: invoicePath(e.ID, k.label), Currency: x.Currency, Form: f,
-		Number: x.Number, IssuedOn: day(x.IssuedOn), DueOn: day(x.DueOn), PaidOn: day(x.PaidOn),
+		Number: seriesNumber(l, x.Number, x.Series), IssuedOn: day(x.IssuedOn), DueOn: day(x.DueOn), PaidOn: day(x.PaidOn),
 		CanDispute: draft && access.Allows(p.Role, access.InvoicesDispute),
 		CanDecide:  access.Allows(p.Role, access.InvoicesDecide),
 		CanApprove: draft && access.Allows(p.Role, access.InvoicesDecide),
@@ -173,7 +173,7 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 	together := x.TotalMinor
 	for _, c := range x.CreditNotes {
 		together += c.TotalMinor
-		v := views.InvoiceCreditNote{Number: c.Number, Reason: c.Reason, IssuedOn: day(c.IssuedOn), Net: cur(c.NetMinor),
+		v := views.InvoiceCreditNote{Number: seriesNumber(l, c.Number, c.Series), Reason: c.Reason, IssuedOn: day(c.IssuedOn), Net: cur(c.NetMinor),
 			VAT: cur(c.VATMinor), Total: cur(c.TotalMinor), Kind: l.T("invoices.correction." + c.Kind)}
 		for _, ln := range c.Lines {
 			v.Lines = append(v.Lines, [2]string{invoicedoc.CorrectionLine(l, ln), cur(ln.AmountMinor)})
@@ -233,3 +233,13 @@ func factLink(l *i18n.Localizer, engagementID int64, f store.FactRef) views.Invo
 
 // invoiceRules are the rules an invoice follows, for the page and the API.
 func invoiceRules() []i18n.Key { return invoice.Rules() }
+
+// seriesNumber is an invoice's or credit note's number as shown: with the
+// series it is numbered in when that is not the workspace's own (an
+// invoice a handover package brought in keeps its sender's number).
+func seriesNumber(l *i18n.Localizer, number, series string) string {
+	if number == "" || series == "" {
+		return number
+	}
+	return l.T("package_import.series_number", "number", number, "series", series)
+}
