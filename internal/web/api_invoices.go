@@ -29,6 +29,7 @@ type apiInvoiceHead struct {
 	TotalMinor   int64     `json:"total_minor"`
 	ComputedAt   time.Time `json:"computed_at"`
 	Number       string    `json:"number,omitempty"`    // once issued: 2026-0001
+	Series       string    `json:"series,omitempty"`    // an imported invoice: its sender's series
 	IssuedOn     string    `json:"issued_on,omitempty"` // local days, once issued / paid
 	DueOn        string    `json:"due_on,omitempty"`
 	PaidOn       string    `json:"paid_on,omitempty"`
@@ -121,7 +122,7 @@ func invoiceHead(l *i18n.Localizer, x *store.Invoice) apiInvoiceHead {
 	return apiInvoiceHead{EngagementID: x.EngagementID, Period: x.Label, PeriodKind: x.PeriodKind,
 		PeriodName: invoicedoc.PeriodName(l, invoicePeriodOf(x, l.Location())), From: x.From, To: x.To, Status: string(x.Status),
 		StatusLabel: l.T("invoices.status." + string(x.Status)), Currency: x.Currency, NetMinor: x.NetMinor,
-		VATMinor: x.VATMinor, TotalMinor: x.TotalMinor, ComputedAt: x.ComputedAt, Number: x.Number, IssuedOn: x.IssuedOn,
+		VATMinor: x.VATMinor, TotalMinor: x.TotalMinor, ComputedAt: x.ComputedAt, Number: x.Number, Series: x.Series, IssuedOn: x.IssuedOn,
 		DueOn: x.DueOn, PaidOn: x.PaidOn}
 }
 

@@ -48,7 +48,13 @@ func TestInvoiceSeriesShown(t *testing.T) {
 			if text := downloadText(t, e.as(f.Owner).get(base+"/pdf").body); !strings.Contains(text, want) {
 				t.Errorf("the PDF lacks %q:\n%s", want, text)
 			}
+			if r := c.api("GET", "/api/v1"+base, e.token(f.Owner), ""); !strings.Contains(r.body, `"number":"2026-0001","series":"Norrsken AB"`) {
+				t.Errorf("the API lacks the series: %d %s", r.status, r.body)
+			}
 			set("")
+			if r := c.api("GET", "/api/v1"+base, e.token(f.Owner), ""); !strings.Contains(r.body, `"number":"2026-0001"`) || strings.Contains(r.body, `"series"`) {
+				t.Errorf("the API shows a series for the workspace's own number: %s", r.body)
+			}
 			if page := e.as(f.Owner).get(base); !strings.Contains(page.body, "2026-0001") || strings.Contains(page.body, "series “") {
 				t.Errorf("the workspace's own number is not shown alone")
 			}
