@@ -74,10 +74,10 @@ func TestClaimsBoardPages(t *testing.T) {
 			clock.Add(72 * time.Hour)
 			_, err = db.Claims().Decide(ctx, f.Manager, f.A1, ids[4], sales.Dispute, "Not the decision maker")
 			mustDo(t, err)
-			waiting, err := db.Claims().List(ctx, f.Manager, f.A1, store.ClaimFilter{DisputedSince: clock.Now().Add(-24 * time.Hour)})
+			waiting, err := db.ReadOpenWork(ctx, f.Manager, []int64{f.A1}, clock.Now().Add(-24*time.Hour))
 			mustDo(t, err)
 			open, recent := 0, 0
-			for _, c := range waiting {
+			for _, c := range waiting.Claims {
 				switch {
 				case c.Status == sales.ClaimOpen:
 					open++

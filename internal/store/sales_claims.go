@@ -102,10 +102,6 @@ func loadClaim(ctx context.Context, q querier, p tandem.Principal, engagementID,
 type ClaimFilter struct {
 	Status sales.ClaimStatus // "" for all
 	Kind   sales.ClaimKind   // "" for all (the claims page)
-	// DisputedSince, when set, keeps only the claims that wait on someone:
-	// the open ones, and those disputed at or after it (what the homes and
-	// the portfolio list; see portfolio.ClaimWaits).
-	DisputedSince time.Time
 }
 
 // List lists the claims of an engagement p may see (see claimScope), open
@@ -125,9 +121,6 @@ func (s *ClaimStore) List(ctx context.Context, p tandem.Principal, engagementID 
 	w.add("c.engagement_id = ?", engagementID)
 	if f.Status != "" {
 		w.add("c.status = ?", string(f.Status))
-	}
-	if !f.DisputedSince.IsZero() {
-		w.add("(c.status = ? OR (c.status = ? AND c.decided_at >= ?))", string(sales.ClaimOpen), string(sales.ClaimDisputed), f.DisputedSince.UTC())
 	}
 	out, err := scanAll(ctx, s.db, scanClaim, `SELECT `+claimCols+claimFrom+w.String()+
 		` ORDER BY CASE WHEN c.status = ? THEN 0 ELSE 1 END, CASE WHEN c.status = ? THEN c.window_ends END, c.id DESC LIMIT 500`,
