@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/partner"
@@ -113,12 +116,54 @@ func (s *PartnerStore) Update(ctx context.Context, p tandem.Principal, x *partne
 	})
 }
 
-// Options returns id and name of every partner p may see, for pickers.
-func (s *PartnerStore) Options(ctx context.Context, p tandem.Principal) (_ []Option, err error) {
+// Options returns, for a picker, the partners p may see whose name or
+// details match q (all when q is empty), in name order: at most limit of
+// them, and more reports that further partners match. The partners of keep
+// (the ones already chosen) come with them whether they match or not, so a
+// search never drops a choice. One statement, whatever the number of
+// partners: a workspace of 100,000 partners gets a search, not a list.
+func (s *PartnerStore) Options(ctx context.Context, p tandem.Principal, q string, limit int, keep ...int64) (_ []Option, more bool, err error) {
 	defer wrap(&err, "PartnerStore.Options")
 	var w where
 	partnerScope(&w, p)
-	return scanAll(ctx, s.db, scanOption, `SELECT pa.id, pa.legal_name FROM partners pa`+w.String()+` ORDER BY pa.legal_name`, w.args...)
+	kept := "0"
+	if len(keep) > 0 {
+		kept = "CASE WHEN pa.id IN (" + placeholders(len(keep)) + ") THEN 1 ELSE 0 END"
+	}
+	args := append(anyArgs(keep...), w.args...)
+	match := ""
+	if q = strings.TrimSpace(q); q != "" {
+		match = ` AND (pa.search_text LIKE ? ESCAPE '\'`
+		args = append(args, likePattern(q))
+		if len(keep) > 0 {
+			match += " OR pa.id IN (" + placeholders(len(keep)) + ")"
+			args = append(args, anyArgs(keep...)...)
+		}
+		match += ")"
+	}
+	type row struct {
+		Option
+		kept bool
+	}
+	rows, err := scanAll(ctx, s.db, func(sc scanner, r *row) error { return sc.Scan(&r.ID, &r.Label, &r.kept) },
+		`SELECT pa.id, pa.legal_name, `+kept+` FROM partners pa`+w.String()+match+
+			fmt.Sprintf(` ORDER BY 3 DESC, pa.legal_name, pa.id LIMIT %d`, limit+1+len(keep)), args...)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]Option, 0, len(rows))
+	found := 0
+	for _, r := range rows {
+		if !r.kept {
+			if found++; found > limit {
+				more = true
+				continue
+			}
+		}
+		out = append(out, r.Option)
+	}
+	slices.SortStableFunc(out, func(a, b Option) int { return strings.Compare(a.Label, b.Label) })
+	return out, more, nil
 }
 
 // Option is an id with a label, for select boxes.

@@ -22,36 +22,21 @@ func (s *server) engagementList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	partners, err := s.partnerOptions(r, "engagements.all_partners")
+	partners, err := s.partnerPicker(r, views.Form{Values: url.Values{"partner_id": {q.Get("partner_id")}}}, "partner_id", "engagements.all_partners", "/engagements")
 	if err != nil {
 		return err
 	}
 	filters := views.EngagementFilters{
-		Partners: partners,
-		Statuses: options(st.loc, "engagement.status.", engagement.Statuses, "engagements.all_statuses"),
-		Kinds:    options(st.loc, "engagement.kind.", engagement.Kinds, "engagements.all_kinds"),
+		Partners: partners.Options,
+		// Past pickerLimit partners the list is not shown: the search box
+		// finds engagements by their partner's name too.
+		PartnersCut: partners.More,
+		Statuses:    options(st.loc, "engagement.status.", engagement.Statuses, "engagements.all_statuses"),
+		Kinds:       options(st.loc, "engagement.kind.", engagement.Kinds, "engagements.all_kinds"),
 	}
 	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/engagements"}
 	return s.page(w, r, views.EngagementList(s.nav(r, st.loc.T("engagements.title"), "engagements"), es, pager, filters,
 		access.Allows(st.principal.Role, access.EngagementsWrite)))
-}
-
-// partnerOptions lists the partners the caller may see for a select box,
-// led by an entry with the label key first (none when first is "").
-func (s *server) partnerOptions(r *http.Request, first string) ([]views.Option, error) {
-	st := state(r)
-	ps, err := s.db.Partners.Options(r.Context(), st.principal)
-	if err != nil {
-		return nil, err
-	}
-	var out []views.Option
-	if first != "" {
-		out = append(out, views.Option{Value: "", Label: st.loc.T(first)})
-	}
-	for _, p := range ps {
-		out = append(out, views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Label})
-	}
-	return out, nil
 }
 
 func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
@@ -84,6 +69,9 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {
+	if f, ok := foundForm(r); ok {
+		return s.engagementFormPage(w, r, f, 0, http.StatusOK)
+	}
 	f := views.Form{Values: url.Values{
 		"status":     {string(engagement.StatusDraft)},
 		"kind":       {string(engagement.KindSales)},
@@ -97,6 +85,12 @@ func (s *server) engagementEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
+	}
+	if f, ok := foundForm(r); ok {
+		if _, err := s.db.Engagements.Get(r.Context(), state(r).principal, id); err != nil {
+			return err
+		}
+		return s.engagementFormPage(w, r, f, id, http.StatusOK)
 	}
 	e, err := s.db.Engagements.Get(r.Context(), state(r).principal, id)
 	if err != nil {
@@ -112,7 +106,7 @@ func (s *server) engagementEdit(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) engagementFormPage(w http.ResponseWriter, r *http.Request, f views.Form, id int64, status int) error {
 	l := state(r).loc
-	partners, err := s.partnerOptions(r, "engagements.choose_partner")
+	partners, err := s.partnerPicker(r, f, "partner_id", "engagements.choose_partner", formPageURL("/engagements", id))
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,11 @@ import (
 )
 
 func (s *server) memberList(w http.ResponseWriter, r *http.Request) error {
-	return s.membersPage(w, r, views.MembersData{}, http.StatusOK)
+	var d views.MembersData
+	if f, ok := foundForm(r); ok {
+		d.Invite = f // the invite form, its partner searched
+	}
+	return s.membersPage(w, r, d, http.StatusOK)
 }
 
 // membersPage renders the people page; d may carry the invite form with
@@ -35,7 +39,7 @@ func (s *server) membersPage(w http.ResponseWriter, r *http.Request, d views.Mem
 				d.Roles = append(d.Roles, views.Option{Value: string(role), Label: st.loc.T("role." + string(role))})
 			}
 		}
-		if d.Partners, err = s.partnerOptions(r, "members.no_partner"); err != nil {
+		if d.Partners, err = s.partnerPicker(r, d.Invite, "partner_id", "members.no_partner", "/members"); err != nil {
 			return err
 		}
 		es, err := s.db.Engagements.Options(ctx, p)

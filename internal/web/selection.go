@@ -37,6 +37,9 @@ func (s *server) selectionList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) selectionNew(w http.ResponseWriter, r *http.Request) error {
+	if f, ok := foundForm(r); ok {
+		return s.selectionFormPage(w, r, f, 0, http.StatusOK)
+	}
 	p := state(r).principal
 	f := views.Form{Values: url.Values{"reviewers": {strconv.FormatInt(p.UserID, 10)}}}
 	setCriteriaValues(f.Values, selection.DefaultCriteria())
@@ -54,6 +57,9 @@ func (s *server) selectionEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := x.CheckOpen(); err != nil {
 		return err
+	}
+	if f, ok := foundForm(r); ok {
+		return s.selectionFormPage(w, r, f, id, http.StatusOK)
 	}
 	f := views.Form{Values: url.Values{"title": {x.Title}, "description": {x.Description}}}
 	for _, c := range x.Candidates {
@@ -102,7 +108,7 @@ func criteriaRowCount(v url.Values) int {
 func (s *server) selectionFormPage(w http.ResponseWriter, r *http.Request, f views.Form, id int64, status int) error {
 	st := state(r)
 	l := st.loc
-	partners, err := s.db.Partners.Options(r.Context(), st.principal)
+	partners, err := s.partnerPicker(r, f, "candidates", "", formPageURL("/selections", id))
 	if err != nil {
 		return err
 	}
@@ -111,9 +117,7 @@ func (s *server) selectionFormPage(w http.ResponseWriter, r *http.Request, f vie
 		return err
 	}
 	d := views.SelectionFormData{ID: id, Rows: criteriaRowCount(f.Values) + extraCriteriaRows}
-	for _, o := range partners {
-		d.Partners = append(d.Partners, views.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Label})
-	}
+	d.Partners = partners
 	for _, o := range people {
 		d.Reviewers = append(d.Reviewers, views.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Label})
 	}

@@ -77,3 +77,31 @@ document.querySelectorAll(".engnav .tabs").forEach(function (strip) {
     strip.scrollLeft = cur.offsetLeft - 24;
   }
 });
+// A picker's search box narrows its list as the person types: the form's
+// own page is asked for it (the same GET as the Find button, with what the
+// form holds, so a choice made stays) and the list is swapped in; the
+// search box keeps its focus. Enter searches instead of sending the form.
+document.querySelectorAll("[data-picker-q]").forEach(function (input) {
+  var name = input.getAttribute("data-picker-q");
+  var find = input.parentElement.querySelector("button[name=find]");
+  var timer, asked = 0;
+  function narrow() {
+    var data = new FormData(input.form);
+    data.delete("_once");
+    data.set("find", name);
+    var mine = ++asked;
+    fetch(find.getAttribute("formaction") + "?" + new URLSearchParams(data).toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        if (mine !== asked) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("picker-" + name);
+        var list = document.getElementById("picker-" + name);
+        if (fresh && list) { list.innerHTML = fresh.innerHTML; }
+      })
+      .catch(function () { /* the Find button still works */ });
+  }
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(narrow, 200); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); narrow(); }
+  });
+});

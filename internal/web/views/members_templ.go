@@ -22,7 +22,7 @@ type MembersData struct {
 	Me          int64 // the viewer's user id
 	Invite      Form
 	Roles       []Option
-	Partners    []Option
+	Partners    Picker
 	Engagements []Option
 	InviteLink  string // shown once after inviting
 	InviteMail  string // the address the invitation was also e-mailed to
@@ -375,7 +375,7 @@ func Members(n Nav, d MembersData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Select(d.Invite, "partner_id", i18n.T(ctx, "members.partner_for_vendor"), d.Partners, false).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = PickerSelect(d.Invite, "partner_id", i18n.T(ctx, "members.partner_for_vendor"), d.Partners, false).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

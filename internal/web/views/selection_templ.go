@@ -21,7 +21,7 @@ import (
 // SelectionFormData is what the selection form offers.
 type SelectionFormData struct {
 	ID        int64
-	Partners  []Option // candidates to choose from
+	Partners  Picker   // candidates to choose from
 	Reviewers []Option // the client's people
 	Rows      int      // criterion rows to show
 }
@@ -406,7 +406,7 @@ func SelectionForm(n Nav, f Form, d SelectionFormData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = checkboxes(f, "candidates", i18n.T(ctx, "selections.candidates"), d.Partners).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = PickerChecks(f, "candidates", i18n.T(ctx, "selections.candidates"), d.Partners).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

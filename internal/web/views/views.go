@@ -158,6 +158,31 @@ func (p Pager) Link(n int) string {
 	return p.Path + "?" + q.Encode()
 }
 
+// Without returns the URL of the list without the query parameter key,
+// from its first page.
+func (p Pager) Without(key string) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Del(key)
+	q.Del("page")
+	if len(q) == 0 {
+		return p.Path
+	}
+	return p.Path + "?" + q.Encode()
+}
+
+// chosenLabel returns the label of the option of value v ("" for none).
+func chosenLabel(os []Option, v string) string {
+	for _, o := range os {
+		if v != "" && o.Value == v {
+			return o.Label
+		}
+	}
+	return ""
+}
+
 // SortLink returns the URL that sorts by field, toggling the direction when
 // the list is already sorted by it.
 func (p Pager) SortLink(field string) string {
