@@ -62,6 +62,12 @@ type Options struct {
 	Connections int           // concurrent connections (default 50)
 	Duration    time.Duration // measured time (default 10 s)
 	Warmup      time.Duration // unmeasured time before (default Duration/5; negative: none)
+	// Rate, when above zero, paces the run to that many requests a second
+	// in all: a connection sends only when the pace allows, and a request
+	// the pace allows while every connection is still waiting for an
+	// answer is not sent (the run then falls short of the rate, and says
+	// so by its count).
+	Rate float64
 }
 
 // Result is one run of a scenario.
@@ -125,6 +131,11 @@ func Run(ctx context.Context, client *http.Client, s Scenario, o Options) Result
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	measuring.Store(o.Warmup == 0)
+	var permits chan struct{}
+	if o.Rate > 0 {
+		permits = make(chan struct{}, o.Connections)
+		go pace(ctx, o.Rate, permits)
+	}
 	for range o.Connections {
 		wg.Add(1)
 		go func() {
@@ -133,6 +144,13 @@ func Run(ctx context.Context, client *http.Client, s Scenario, o Options) Result
 			var fails int64
 			var first string
 			for ctx.Err() == nil {
+				if permits != nil {
+					select {
+					case <-permits:
+					case <-ctx.Done():
+						continue
+					}
+				}
 				n := next.Add(1) - 1
 				req := s.Pick(n)
 				start := time.Now()
@@ -183,6 +201,28 @@ func Run(ctx context.Context, client *http.Client, s Scenario, o Options) Result
 		res.Max = all[len(all)-1]
 	}
 	return res
+}
+
+// pace puts rate permits a second into permits until ctx ends, dropping
+// the ones no connection is free to take.
+func pace(ctx context.Context, rate float64, permits chan<- struct{}) {
+	tick := time.NewTicker(max(time.Millisecond, time.Duration(float64(time.Second)/rate)))
+	defer tick.Stop()
+	start := time.Now()
+	var given int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			for due := int64(now.Sub(start).Seconds() * rate); given < due; given++ {
+				select {
+				case permits <- struct{}{}:
+				default: // every connection is busy: this one is not sent
+				}
+			}
+		}
+	}
 }
 
 // quantile returns the q-quantile of sorted durations (nearest rank).

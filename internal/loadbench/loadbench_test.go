@@ -106,3 +106,24 @@ func TestRunCountsAnswersAndFailures(t *testing.T) {
 		t.Errorf("quantiles out of order: %v %v %v %v", res.P50, res.P95, res.P99, res.Max)
 	}
 }
+
+// A paced run never sends more than its rate allows: at most rate × the
+// time it ran, plus the permits that may wait for a free connection. (An
+// upper bound only: a slow machine may send fewer.)
+func TestRateCapsTheRequests(t *testing.T) {
+	t.Parallel()
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served.Add(1) }))
+	defer srv.Close()
+	const rate, conns = 200, 4
+	start := time.Now()
+	res := Run(context.Background(), Client(conns), Only("paced", Request{Method: http.MethodGet, URL: srv.URL}),
+		Options{Connections: conns, Duration: 300 * time.Millisecond, Warmup: -1, Rate: rate})
+	ran := time.Since(start)
+	if limit := int64(ran.Seconds()*rate) + conns; served.Load() > limit {
+		t.Errorf("%d requests served in %v at %d a second: more than the %d allowed", served.Load(), ran, rate, limit)
+	}
+	if res.Failures != 0 {
+		t.Errorf("%d failures: %s", res.Failures, res.FirstFailure)
+	}
+}

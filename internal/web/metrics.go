@@ -107,6 +107,12 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
+		if r.Context().Err() != nil {
+			// The caller left (or the server is stopping): nothing is wrong
+			// with the database.
+			s.log.Debug("healthz canceled", "err", err)
+			return nil
+		}
 		s.log.Error("healthz", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		return nil
