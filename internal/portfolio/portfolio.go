@@ -84,9 +84,6 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 			}
 			seen[e.ID] = true
 			it := Item{Engagement: e}
-			if it.Trend, err = ReadTrend(ctx, db, p, e.ID, kind, TrendPeriods); err != nil {
-				return nil, err
-			}
 			if access.Allows(p.Role, access.WorthRead) {
 				o, err := db.Worth().Overview(ctx, p, e.ID, WorthMonths)
 				if err != nil {
@@ -108,11 +105,26 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 			break
 		}
 	}
-	// What waits, for all the engagements in one read per kind.
 	ids := make([]int64, len(pf.Items))
 	for i := range pf.Items {
 		ids[i] = pf.Items[i].Engagement.ID
 	}
+	// The trends, for all the engagements of a batch at once.
+	for from := 0; from < len(ids); from += size {
+		trends, err := db.KPI.Trends(ctx, p, ids[from:min(from+size, len(ids))], kind, TrendPeriods)
+		if err != nil {
+			return nil, err
+		}
+		for i := from; i < min(from+size, len(ids)); i++ {
+			it := &pf.Items[i]
+			if scs, ok := trends[it.Engagement.ID]; ok {
+				it.Trend = TrendOf(scs)
+			} else if it.Trend, err = ReadTrend(ctx, db, p, it.Engagement.ID, kind, TrendPeriods); err != nil {
+				return nil, err // an engagement without terms: as Trend reads it
+			}
+		}
+	}
+	// What waits, for all the engagements in one read per kind.
 	now := db.Now()
 	ow, err := db.ReadOpenWork(ctx, p, ids, now.Add(-RecentDispute))
 	if err != nil {

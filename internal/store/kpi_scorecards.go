@@ -35,6 +35,13 @@ type source func(ctx context.Context, q querier, workspaceID, engagementID int64
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
 func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
+	rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
+	return rows[engagementID], err
+}
+
+// aggregateRows is fromAggregates for several engagements in one query:
+// the rows of each, by engagement.
+func aggregateRows(ctx context.Context, q querier, workspaceID int64, engagementIDs []int64, kinds []string, spans []kpi.Span, withSketch bool) (map[int64][]metric.DayRow, error) {
 	sk := "NULL"
 	if withSketch {
 		sk = "sketch"
@@ -50,9 +57,9 @@ func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID in
 		if table == "kpi_weekly" {
 			src = "1"
 		}
-		text.WriteString(`SELECT ` + src + `, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, ` + sk + ` FROM ` + table +
-			` WHERE workspace_id = ? AND engagement_id = ? AND kind IN (` + placeholders(len(kinds)) + `) AND ` + col + ` >= ? AND ` + col + ` < ?`)
-		args = append(append(append(args, workspaceID, engagementID), anyArgs(kinds...)...), from, to)
+		text.WriteString(`SELECT ` + src + `, engagement_id, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, ` + sk + ` FROM ` + table +
+			` WHERE workspace_id = ? AND engagement_id IN (` + placeholders(len(engagementIDs)) + `) AND kind IN (` + placeholders(len(kinds)) + `) AND ` + col + ` >= ? AND ` + col + ` < ?`)
+		args = append(append(append(append(args, workspaceID), anyArgs(engagementIDs...)...), anyArgs(kinds...)...), from, to)
 	}
 	if len(weeks) > 0 {
 		// The weeks between the ranges (straddling two months) are read
@@ -67,13 +74,14 @@ func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID in
 		return nil, err
 	}
 	defer rows.Close()
-	var out []metric.DayRow
+	out := map[int64][]metric.DayRow{}
 	var blob sql.RawBytes // decoded before the next row
 	for rows.Next() {
 		var r metric.DayRow
 		var d tandem.Date
 		var weekly int
-		if err := rows.Scan(&weekly, &r.Kind, dateScan{&d}, &r.Sums.N, &r.Sums.SumValue, &r.Sums.SumSqValue, &r.Sums.SumFlag, &r.Sums.SumAmount, &r.Sums.NZero, &blob); err != nil {
+		var id int64
+		if err := rows.Scan(&weekly, &id, &r.Kind, dateScan{&d}, &r.Sums.N, &r.Sums.SumValue, &r.Sums.SumSqValue, &r.Sums.SumFlag, &r.Sums.SumAmount, &r.Sums.NZero, &blob); err != nil {
 			return nil, err
 		}
 		r.Day = d.String()
@@ -87,7 +95,7 @@ func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID in
 		if r.Sums.Sketch, err = kpi.DecodeSketch(blob); err != nil {
 			return nil, fmt.Errorf("store: aggregate sketch: %w", err)
 		}
-		out = append(out, r)
+		out[id] = append(out[id], r)
 	}
 	return out, rows.Err()
 }

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Trends is Trend for several engagements at once — the portfolio's rows:
+// each engagement of ids that p may see, with its scorecards for the last
+// n periods of kind, oldest first. It reads the terms versions of all of
+// them in one statement and their aggregates in one more, whatever their
+// number, where Trend reads three statements an engagement. An id p may
+// not see (or that has no terms) is not in the map.
+func (s *KPIStore) Trends(ctx context.Context, p tandem.Principal, ids []int64, kind string, n int) (_ map[int64][]Scorecard, err error) {
+	defer wrap(&err, "KPIStore.Trends(%s, %d)", kind, n)
+	if err := access.Can(p, access.EngagementsRead); err != nil {
+		return nil, err
+	}
+	periods, err := periodsTo(ctx, s.db, p, kind, n, s.db.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]Scorecard{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	versions, err := versionsOf(ctx, s.db, p, ids)
+	if err != nil {
+		return nil, err
+	}
+	// The periods are the same for every engagement, so are the spans
+	// (metric.PlanScorecards takes them from the periods): one read of the
+	// aggregates of every kind any of them scores.
+	plans := map[int64]*metric.Plan{}
+	var kinds []string
+	var read []int64
+	withSketch := false
+	for id, vs := range versions {
+		pl := metric.PlanScorecards(vs, periods)
+		plans[id] = pl
+		if len(pl.Kinds) == 0 {
+			continue
+		}
+		read = append(read, id)
+		for _, k := range pl.Kinds {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+		withSketch = withSketch || pl.WithSketch
+	}
+	rows := map[int64][]metric.DayRow{}
+	if len(read) > 0 {
+		slices.Sort(read)
+		slices.Sort(kinds)
+		if rows, err = aggregateRows(ctx, s.db, p.WorkspaceID, read, kinds, plans[read[0]].Spans, withSketch); err != nil {
+			return nil, err
+		}
+	}
+	for id, pl := range plans {
+		// Only the kinds this engagement's terms score, as Trend reads.
+		mine := slices.DeleteFunc(rows[id], func(r metric.DayRow) bool { return !slices.Contains(pl.Kinds, r.Kind) })
+		scs := make([]Scorecard, len(periods))
+		for i, sc := range pl.Score(pl.Aggregates(mine), false) {
+			scs[i] = Scorecard{Scorecard: sc.Scorecard, EngagementID: id, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics}
+		}
+		out[id] = scs
+	}
+	return out, nil
+}
+
+// versionsOf reads the terms versions of the engagements of ids that p may
+// see, in one statement, by engagement, oldest first.
+func versionsOf(ctx context.Context, q querier, p tandem.Principal, ids []int64) (map[int64][]contract.Version, error) {
+	var w where
+	engagementScope(&w, p)
+	w.add("v.engagement_id IN ("+placeholders(len(ids))+")", anyArgs(ids...)...)
+	vs, err := scanAll(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v JOIN engagements e ON e.id = v.engagement_id`+
+		w.String()+` ORDER BY v.engagement_id, v.number`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]contract.Version{}
+	for _, v := range vs {
+		out[v.EngagementID] = append(out[v.EngagementID], v)
+	}
+	return out, nil
+}
