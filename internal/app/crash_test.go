@@ -108,8 +108,8 @@ func TestCrashKill9(t *testing.T) {
 					break
 				}
 			}
-			t.Logf("%s: rounds %d, %d acknowledged writes (%d partners, %d calls, %d values), %d unanswered of which %d stored, %d in flight at the kills, lost 0",
-				dialect, sum.rounds, sum.acked(), sum.partners, sum.calls, sum.values, sum.unanswered, sum.unansweredStored, sum.inFlight)
+			t.Logf("%s: rounds %d, %d acknowledged writes (%d partners, %d calls, %d values), %d unanswered of which %d stored, %d in flight at the kills, lost %d",
+				dialect, sum.rounds, sum.acked(), sum.partners, sum.calls, sum.values, sum.unanswered, sum.unansweredStored, sum.inFlight, sum.lost)
 		})
 	}
 }
@@ -117,6 +117,7 @@ func TestCrashKill9(t *testing.T) {
 // crashTally counts what rounds did.
 type crashTally struct {
 	rounds, partners, calls, values, unanswered, unansweredStored, inFlight int
+	lost                                                                    int // acknowledged writes not found after the restart
 }
 
 func (c *crashTally) add(o crashTally) {
@@ -127,6 +128,7 @@ func (c *crashTally) add(o crashTally) {
 	c.unanswered += o.unanswered
 	c.unansweredStored += o.unansweredStored
 	c.inFlight += o.inFlight
+	c.lost += o.lost
 }
 
 func (c crashTally) acked() int { return c.partners + c.calls + c.values }
@@ -406,6 +408,8 @@ func crashRound(t *testing.T, bin string, tg target, round int, rng *rand.Rand) 
 	for acked.Load() < int64(killAfter) && !writersDone.Load() {
 		select {
 		case <-srv.exited:
+			killed.Store(1) // the writers stop at their next error
+			wg.Wait()
 			t.Fatalf("the server died on its own:\n%s", srv.stderr.String())
 		case <-time.After(time.Millisecond):
 		}
@@ -449,7 +453,7 @@ func crashRound(t *testing.T, bin string, tg target, round int, rng *rand.Rand) 
 	srv = startTandem(t, bin, tg)
 	client.http.CloseIdleConnections()
 	client.base = "http://" + srv.addr
-	tally.unansweredStored = crashCheck(t, client, f, logs[:])
+	tally.unansweredStored, tally.lost = crashCheck(t, client, f, logs[:])
 
 	// It takes writes again.
 	if code, b, err := client.do(http.MethodPost, "/api/v1/partners", map[string]any{"legal_name": fmt.Sprintf("After round %d", round), "country": "SE"}); err != nil || code != http.StatusCreated {
@@ -509,8 +513,9 @@ type crashFound struct {
 // acknowledged write is there once with its id (and a value with its
 // decimal); an unanswered one at most once; nothing else of the round. In
 // each writer's week the newest value counts and the others were replaced.
-// It returns how many unanswered writes were stored.
-func crashCheck(t *testing.T, c *crashClient, f crashFixture, logs []crashWriterLog) int {
+// It returns how many unanswered writes were stored, and how many
+// acknowledged ones were lost.
+func crashCheck(t *testing.T, c *crashClient, f crashFixture, logs []crashWriterLog) (stored, lost int) {
 	t.Helper()
 	// Partners: every page, by name.
 	var partners []crashFound
@@ -551,7 +556,6 @@ func crashCheck(t *testing.T, c *crashClient, f crashFixture, logs []crashWriter
 		vals = append(vals, crashFound{id: v.ID, key: v.Note, value: v.Value, state: v.State})
 	}
 
-	stored := 0
 	for w, l := range logs {
 		prefix := fmt.Sprintf(" w%d n", w)
 		mine := func(all []crashFound) map[string][]crashFound {
@@ -580,6 +584,7 @@ func crashCheck(t *testing.T, c *crashClient, f crashFixture, logs []crashWriter
 			got := found[wr.kind][wr.key]
 			switch {
 			case len(got) == 0:
+				lost++
 				t.Errorf("LOST: writer %d's acknowledged %s %q (id %d) is not there", w, wr.kind, wr.key, wr.id)
 			case len(got) > 1:
 				t.Errorf("writer %d's acknowledged %s %q is there %d times", w, wr.kind, wr.key, len(got))
@@ -623,5 +628,5 @@ func crashCheck(t *testing.T, c *crashClient, f crashFixture, logs []crashWriter
 			}
 		}
 	}
-	return stored
+	return stored, lost
 }
