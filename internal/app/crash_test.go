@@ -52,10 +52,13 @@ import (
 // acknowledged write.
 //
 // The check does not depend on how the store commits (one transaction per
-// request or grouped): only on what the API acknowledged.
+// request or grouped): only on what the API acknowledged. It was seen to
+// fail on a store that answered before its commit was done (LOST writes,
+// and fewer audit entries than acknowledged writes) and on one that stored
+// some partners twice ("is there 2 times").
 //
 // Rounds: TANDEM_CRASH_ROUNDS per dialect, else 2 on SQLite and 1 on
-// PostgreSQL (a few seconds each on an idle machine).
+// PostgreSQL: a round takes seconds, mostly making the database.
 
 // crashWriters is how many writers send requests at once.
 const crashWriters = 32
