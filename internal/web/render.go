@@ -27,6 +27,13 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		ctx = views.WithCan(ctx, func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) })
 	}
 	if err := c.Render(ctx, buf); err != nil {
+		if r.Context().Err() != nil {
+			// The client went away while the page was rendered (templ stops
+			// on a done context): nobody reads it, and nothing is wrong.
+			s.log.Debug("render canceled", "request_id", state(r).id, "err", err)
+			w.WriteHeader(499)
+			return
+		}
 		s.log.Error("render", "request_id", state(r).id, "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
