@@ -95,13 +95,6 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 				sum := worth.Summarize(o.Months)
 				it.Worth = &sum
 			}
-			if access.Allows(p.Role, access.MeetingsRead) {
-				h, err := db.Meetings.Health(ctx, p, e.ID)
-				if err != nil {
-					return nil, err
-				}
-				it.Meetings = &h
-			}
 			pf.Items = append(pf.Items, it)
 		}
 		if len(es) < size || pg.Offset+len(es) >= total {
@@ -112,6 +105,17 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 	ids := make([]int64, len(pf.Items))
 	for i := range pf.Items {
 		ids[i] = pf.Items[i].Engagement.ID
+	}
+	// The meetings' health, likewise in one read.
+	if access.Allows(p.Role, access.MeetingsRead) {
+		hs, err := db.Meetings.HealthOf(ctx, p, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range pf.Items {
+			h := hs[pf.Items[i].Engagement.ID]
+			pf.Items[i].Meetings = &h
+		}
 	}
 	now := db.Now()
 	ow, err := db.ReadOpenWork(ctx, p, ids, now.Add(-RecentDispute))
