@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +19,10 @@ import (
 	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/file"
+	"github.com/tandemhq/tandem/internal/knowledge"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/request"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/selection"
 	"github.com/tandemhq/tandem/internal/store"
@@ -27,6 +30,7 @@ import (
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web"
 	"github.com/tandemhq/tandem/internal/webhook"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 // TestStatementBudget counts the SQL statements every GET route of the
@@ -41,9 +45,11 @@ import (
 // the pages already read (starting from the pages without ids), and
 // written into the pattern by fillRoute, as the access matrix does. Every
 // page is read twice (the first warms what is cached per process) and the
-// second read is counted. Then 45 more partners and 45 more live
-// engagements, assigned to the demo's agent, are added and every page is
-// counted again: a page whose statements grow with engagements fails.
+// second read is counted. Then 45 more partners, 45 more live engagements
+// (assigned to the demo's agent), and in each engagement a page was counted
+// in 45 more deliverables, requests and knowledge pages are added, and
+// every page is counted again: a page whose statements grow with its rows
+// fails. The table of every page, worst first, is logged (go test -v).
 func TestStatementBudget(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "sqlite", nil)
@@ -239,6 +245,63 @@ func TestStatementBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// And 45 more deliverables, requests and knowledge pages in each
+	// engagement a page was counted in, copies of its first one.
+	engs := map[int64]bool{}
+	for _, path := range paths {
+		if m := engagementPathRE.FindStringSubmatch(path); m != nil {
+			id, _ := strconv.ParseInt(m[1], 10, 64)
+			engs[id] = true
+		}
+	}
+	added := map[string]int{}
+	for _, eid := range slices.Sorted(maps.Keys(engs)) {
+		ds, _, err := db.Work.List(ctx, owner, tandem.Page{Limit: 1}, store.DeliverableFilter{EngagementID: eid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) == 1 {
+			var more []*work.Deliverable
+			for k := 0; k < budgetMore; k++ {
+				d := ds[0]
+				more = append(more, &work.Deliverable{EngagementID: eid, ServiceKey: d.ServiceKey, Title: fmt.Sprintf("Budget deliverable %02d", k),
+					Description: d.Description, AssigneeID: d.AssigneeID, DueAt: d.DueAt, Priority: d.Priority})
+			}
+			if err := db.Work.CreateMany(ctx, owner, eid, more); err != nil {
+				t.Fatal(err)
+			}
+			added["deliverables"] += len(more)
+		}
+		rs, _, err := db.Requests.List(ctx, owner, tandem.Page{Limit: 1}, store.RequestFilter{EngagementID: eid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; len(rs) == 1 && k < budgetMore; k++ {
+			r := &request.Request{EngagementID: eid, ServiceKey: rs[0].ServiceKey, Title: fmt.Sprintf("Budget request %02d", k),
+				Description: rs[0].Description, Priority: rs[0].Priority}
+			if err := db.Requests.Create(ctx, owner, r); err != nil {
+				t.Fatal(err)
+			}
+			added["requests"]++
+		}
+		ps, err := db.Knowledge().Pages(ctx, owner, eid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; len(ps) > 0 && k < budgetMore; k++ {
+			pg := &knowledge.Page{EngagementID: eid, Area: ps[0].Area, Title: fmt.Sprintf("Budget page %02d", k), Body: ps[0].Body, OwnerID: ps[0].OwnerID}
+			if err := db.Knowledge().Save(ctx, owner, pg); err != nil {
+				t.Fatal(err)
+			}
+			added["knowledge pages"]++
+		}
+	}
+	for _, kind := range []string{"deliverables", "requests", "knowledge pages"} {
+		if added[kind] == 0 {
+			t.Errorf("no %s added: no engagement counted has one to copy", kind)
+		}
+	}
+	t.Logf("added %d partners, %d engagements, %v in %d engagements", budgetMore, budgetMore, added, len(engs))
 	measure(1)
 
 	order := make([]int, len(pages))
@@ -278,6 +341,8 @@ func TestStatementBudget(t *testing.T) {
 		}
 	}
 }
+
+var engagementPathRE = regexp.MustCompile(`^(?:/api/v1)?/engagements/([0-9]+)`)
 
 // budgetMore is how many partners and engagements the second count adds.
 const budgetMore = 45
