@@ -221,6 +221,15 @@ func TestStatementBudget(t *testing.T) {
 			if code != p.want() {
 				t.Errorf("%s: status %d, want %d", paths[i], code, p.want())
 			}
+			// A session's last-seen time is written when it is older than
+			// account.SessionTouchEvery: a slow run would count those three
+			// statements in whichever page comes then. A page that writes is
+			// counted twice, the fewer counts.
+			if slices.Contains(cnt.Texts(), "BEGIN") {
+				if _, _, again := get(paths[i], p.who, true); again.N() < cnt.N() {
+					cnt = again
+				}
+			}
 			counts[i][round] = cnt.N()
 			texts[i][round] = cnt.Texts()
 		}
