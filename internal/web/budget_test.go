@@ -40,16 +40,19 @@ import (
 // does not time.
 //
 // The workspace is the demo (without its months of history, which take
-// long to write): every kind of record a page shows is there. The ids in
-// each route's path are found the way a person finds them, in the links of
-// the pages already read (starting from the pages without ids), and
+// long to write), with what it lacks (a webhook, evidence with a file, an
+// engagement under notice, a deal, a recorded call): every kind of record
+// a page shows is there. The ids in each route's path are found the way a
+// person finds them, in the links of the pages already read (starting from
+// the pages without ids; of several, the fullest page is counted), and
 // written into the pattern by fillRoute, as the access matrix does. Every
 // page is read twice (the first warms what is cached per process) and the
-// second read is counted. Then 45 more partners, 45 more live engagements
-// (assigned to the demo's agent), and in each engagement a page was counted
-// in 45 more deliverables, requests and knowledge pages are added, and
-// every page is counted again: a page whose statements grow with its rows
-// fails. The table of every page, worst first, is logged (go test -v).
+// second read is counted. Then 45 more of each row are added — partners,
+// live engagements assigned to the demo's agent, the agent's sales
+// accounts and deals, and deliverables, requests and knowledge pages in
+// each engagement a page was counted in — and every page is counted again:
+// a page whose statements grow with its rows fails. The table of every
+// page, worst first, is logged (go test -v).
 func TestStatementBudget(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "sqlite", nil)
@@ -304,6 +307,25 @@ func TestStatementBudget(t *testing.T) {
 			}
 			added["knowledge pages"]++
 		}
+	}
+	// 45 more accounts and deals for the agent, beside the first.
+	var rows []store.NewAccount
+	for k := 0; k < budgetMore; k++ {
+		a := accts[0]
+		a.ID, a.Name, a.RegNumber, a.Contacts = 0, fmt.Sprintf("Budget account %02d AB", k), "", 0
+		rows = append(rows, store.NewAccount{Account: a})
+	}
+	if err := db.Sales().CreateAccounts(ctx, owner, rows); err != nil {
+		t.Fatal(err)
+	}
+	added["accounts"] = len(rows)
+	for k := 0; k < budgetMore; k++ {
+		d := &sales.Deal{EngagementID: accts[0].EngagementID, AccountID: accts[0].ID, Title: fmt.Sprintf("Budget deal %02d", k),
+			Amount: money.New(100000, "SEK"), Stage: "needs_identified", CloseOn: tandem.DateOf(db.Now().AddDate(0, 0, 30))}
+		if err := db.Deals().Create(ctx, agent, d); err != nil {
+			t.Fatal(err)
+		}
+		added["deals"]++
 	}
 	for _, kind := range []string{"deliverables", "requests", "knowledge pages"} {
 		if added[kind] == 0 {
