@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,7 +56,16 @@ import (
 // page, worst first, is logged (go test -v).
 func TestStatementBudget(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, "sqlite", nil)
+	// A clock of its own, a millisecond on at each reading, so that the
+	// demo and the counts are the same on every day the test runs.
+	var mu sync.Mutex
+	at := time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)
+	db := storetest.Open(t, "sqlite", func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		at = at.Add(time.Millisecond)
+		return at
+	})
 	logins, err := demo.Load(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +131,7 @@ func TestStatementBudget(t *testing.T) {
 		t.Fatal("no engagements", err)
 	}
 	ending := slices.MaxFunc(es, func(a, b engagement.Engagement) int { return int(a.ID - b.ID) }).ID
-	get := func(path, who string, counted bool) (int, string, *store.StatementCounter) {
+	get := func(path, who string, counted bool) (*httptest.ResponseRecorder, *store.StatementCounter) {
 		r := httptest.NewRequest("GET", path, nil)
 		if strings.HasPrefix(path, "/api/") {
 			r.Header.Set("Authorization", "Bearer "+token)
@@ -136,7 +146,7 @@ func TestStatementBudget(t *testing.T) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		return w.Code, w.Body.String(), cnt
+		return w, cnt
 	}
 
 	post := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/engagements/%d/termination", ending), strings.NewReader(`{"reason": "The budget test ends it."}`))
@@ -194,14 +204,20 @@ func TestStatementBudget(t *testing.T) {
 				if _, done := tried[i][path]; done || len(tried[i]) >= 8 {
 					continue
 				}
-				code, body, _ := get(path, p.who, false)
-				tried[i][path] = code
-				if code == p.want() {
-					learn.read(body)
-					// The fullest page of the route is the one counted.
-					if len(body) > size {
-						paths[i], size, found = path, len(body), true
-					}
+				w, _ := get(path, p.who, false)
+				tried[i][path] = w.Code
+				if w.Code != p.want() {
+					continue
+				}
+				body := w.Body.String()
+				learn.read(body)
+				// The fullest page of the route is the one counted; a
+				// download, the first that answers.
+				if len(body) > size {
+					paths[i], size, found = path, len(body), true
+				}
+				if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") && !strings.HasPrefix(ct, "application/json") {
+					break
 				}
 			}
 		}
@@ -219,17 +235,19 @@ func TestStatementBudget(t *testing.T) {
 			if paths[i] == "" {
 				continue
 			}
-			get(paths[i], p.who, false)
-			code, _, cnt := get(paths[i], p.who, true)
-			if code != p.want() {
-				t.Errorf("%s: status %d, want %d", paths[i], code, p.want())
+			if round > 0 {
+				get(paths[i], p.who, false) // finding the path warmed it for the first count
+			}
+			w, cnt := get(paths[i], p.who, true)
+			if w.Code != p.want() {
+				t.Errorf("%s: status %d, want %d", paths[i], w.Code, p.want())
 			}
 			// A session's last-seen time is written when it is older than
 			// account.SessionTouchEvery: a slow run would count those three
 			// statements in whichever page comes then. A page that writes is
 			// counted twice, the fewer counts.
 			if slices.Contains(cnt.Texts(), "BEGIN") {
-				if _, _, again := get(paths[i], p.who, true); again.N() < cnt.N() {
+				if _, again := get(paths[i], p.who, true); again.N() < cnt.N() {
 					cnt = again
 				}
 			}
@@ -346,13 +364,13 @@ func TestStatementBudget(t *testing.T) {
 		}
 		return ca[0] > cb[0]
 	})
-	t.Logf("%-64s %-5s %4s %4s %6s %4s", "route", "as", "base", "+45", "budget", "+row")
+	t.Logf("%-64s %-5s %4s %4s %6s %4s  %s", "route", "as", "base", "+45", "budget", "+row", "path counted")
 	for _, i := range order {
 		p, c := pages[i], counts[i]
 		if p.skip != "" {
 			continue
 		}
-		t.Logf("%-64s %-5s %4d %4d %6d %4d", p.route, p.who, c[0], c[1], p.budget, p.perRow)
+		t.Logf("%-64s %-5s %4d %4d %6d %4d  %s", p.route, p.who, c[0], c[1], p.budget, p.perRow, paths[i])
 	}
 	for _, i := range order {
 		p, c := pages[i], counts[i]
@@ -607,7 +625,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /engagements/{id}/requests/export/{format}", budget: 8},
 		{route: "GET /engagements/{id}/scorecard/export/{format}", budget: 11},
 		{route: "GET /audit/export/{format}", budget: 7},
-		{route: "GET /engagements/{id}/package", budget: 70},
+		{route: "GET /engagements/{id}/package", budget: 63},
 		{route: "GET /members", budget: 5},
 		{route: "GET /audit", budget: 2},
 		{route: "GET /account", budget: 6},
@@ -631,9 +649,9 @@ func budgetPages() []budgetPage {
 		{route: "GET /sales/import", budget: 2},
 		{route: "GET /engagements/{id}/sales/import", budget: 4},
 		{route: "GET /engagements/{id}/invoices", budget: 17},
-		{route: "GET /engagements/{id}/invoices/{period}", budget: 27},
+		{route: "GET /engagements/{id}/invoices/{period}", budget: 25},
 		{route: "GET /engagements/{id}/invoices/{period}/pdf", budget: 22},
-		{route: "GET /engagements/{id}/invoices/{period}/xlsx", budget: 23},
+		{route: "GET /engagements/{id}/invoices/{period}/xlsx", budget: 22},
 		{route: "GET /engagements/{id}/worth", budget: 11},
 		{route: "GET /engagements/{id}/sales/claims", budget: 7},
 		{route: "GET /sales/activities/{id}/files/{file}", budget: 3},
@@ -697,17 +715,17 @@ func budgetPages() []budgetPage {
 		{route: "GET /api/v1/engagements/{id}/requests/export/{format}", budget: 8},
 		{route: "GET /api/v1/engagements/{id}/scorecard/export/{format}", budget: 11},
 		{route: "GET /api/v1/audit/export/{format}", budget: 7},
-		{route: "GET /api/v1/engagements/{id}/package", budget: 70},
+		{route: "GET /api/v1/engagements/{id}/package", budget: 63},
 		{route: "GET /api/v1/sales/accounts", budget: 4},
 		{route: "GET /api/v1/sales/accounts/{id}", budget: 5},
 		{route: "GET /api/v1/sales/accounts/{id}/contacts", budget: 4},
 		{route: "GET /api/v1/engagements/{id}/sales/reveals", budget: 4},
 		{route: "GET /api/v1/sales/export/{format}", budget: 10},
 		{route: "GET /api/v1/engagements/{id}/invoices", budget: 17},
-		{route: "GET /api/v1/engagements/{id}/forecast", budget: 14},
-		{route: "GET /api/v1/engagements/{id}/invoices/{period}", budget: 15},
+		{route: "GET /api/v1/engagements/{id}/forecast", budget: 13},
+		{route: "GET /api/v1/engagements/{id}/invoices/{period}", budget: 14},
 		{route: "GET /api/v1/engagements/{id}/invoices/{period}/pdf", budget: 22},
-		{route: "GET /api/v1/engagements/{id}/invoices/{period}/xlsx", budget: 23},
+		{route: "GET /api/v1/engagements/{id}/invoices/{period}/xlsx", budget: 22},
 		{route: "GET /api/v1/engagements/{id}/worth", budget: 11},
 		{route: "GET /api/v1/engagements/{id}/sales/claims", budget: 3},
 		{route: "GET /api/v1/sales/accounts/{id}/activities", budget: 4},
