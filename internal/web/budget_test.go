@@ -385,7 +385,7 @@ func TestStatementBudget(t *testing.T) {
 			t.Errorf("%s as %s (%s): %d statements; the budget is %d:\n  %s", p.route, p.who, paths[i], c[0], p.budget, strings.Join(texts[i][0], "\n  "))
 		}
 		if grow := c[1] - c[0]; grow > budgetMore*p.perRow {
-			t.Errorf("%s as %s (%s): %d statements, %d with %d more engagements: %d more for each, the allowance is %d:\n  %s",
+			t.Errorf("%s as %s (%s): %d statements, %d with %d more of each row: %d more a row, the allowance is %d:\n  %s",
 				p.route, p.who, paths[i], c[0], c[1], budgetMore, (grow+budgetMore-1)/budgetMore, p.perRow, strings.Join(texts[i][1], "\n  "))
 		}
 	}
