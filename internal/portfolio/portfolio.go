@@ -92,13 +92,6 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 				sum := worth.Summarize(o.Months)
 				it.Worth = &sum
 			}
-			if access.Allows(p.Role, access.MeetingsRead) {
-				h, err := db.Meetings.Health(ctx, p, e.ID)
-				if err != nil {
-					return nil, err
-				}
-				it.Meetings = &h
-			}
 			pf.Items = append(pf.Items, it)
 		}
 		if len(es) < size || pg.Offset+len(es) >= total {
@@ -122,6 +115,17 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 			} else if it.Trend, err = ReadTrend(ctx, db, p, it.Engagement.ID, kind, TrendPeriods); err != nil {
 				return nil, err // an engagement without terms: as Trend reads it
 			}
+		}
+	}
+	// The meetings' health, likewise in one read.
+	if access.Allows(p.Role, access.MeetingsRead) {
+		hs, err := db.Meetings.HealthOf(ctx, p, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range pf.Items {
+			h := hs[pf.Items[i].Engagement.ID]
+			pf.Items[i].Meetings = &h
 		}
 	}
 	// What waits, for all the engagements in one read per kind.

@@ -276,9 +276,10 @@ func (s *MeetingStore) PlanFromCadence(ctx context.Context, p tandem.Principal, 
 
 // OccurrenceFilter narrows a list of occurrences.
 type OccurrenceFilter struct {
-	EngagementID int64     // 0: every engagement p sees
-	From, To     time.Time // starts within [From, To); zero: open
-	UserID       int64     // only the series this person takes part in
+	EngagementID  int64     // 0: every engagement p sees
+	EngagementIDs []int64   // nil: every engagement p sees; else only these
+	From, To      time.Time // starts within [From, To); zero: open
+	UserID        int64     // only the series this person takes part in
 }
 
 // Occurrences lists occurrences p may see, by start time.
@@ -296,6 +297,13 @@ func listOccurrences(ctx context.Context, q querier, p tandem.Principal, f Occur
 	w.add("o.workspace_id = ?", p.WorkspaceID)
 	if f.EngagementID != 0 {
 		w.add("o.engagement_id = ?", f.EngagementID)
+	}
+	if len(f.EngagementIDs) > 0 {
+		in := make([]any, len(f.EngagementIDs))
+		for i, id := range f.EngagementIDs {
+			in[i] = id
+		}
+		w.add("o.engagement_id IN ("+placeholders(len(in))+")", in...)
 	}
 	if !f.From.IsZero() {
 		w.add("o.starts_at >= ?", f.From.UTC())
@@ -903,6 +911,33 @@ func (s *MeetingStore) Health(ctx context.Context, p tandem.Principal, engagemen
 		return governance.Health{}, err
 	}
 	return governance.HealthOf(os, s.db.Now()), nil
+}
+
+// HealthOf returns the meeting health of each of the engagements ids (the
+// portfolio's column) read in one statement, whatever their number; an
+// engagement p may not see counts no meetings.
+func (s *MeetingStore) HealthOf(ctx context.Context, p tandem.Principal, ids []int64) (_ map[int64]governance.Health, err error) {
+	defer wrap(&err, "MeetingStore.HealthOf")
+	if err := access.Can(p, access.MeetingsRead); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]governance.Health, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	now := s.db.Now()
+	os, err := listOccurrences(ctx, s.db, p, OccurrenceFilter{EngagementIDs: ids, To: now.Add(time.Second)})
+	if err != nil {
+		return nil, err
+	}
+	by := map[int64][]governance.Occurrence{}
+	for _, o := range os {
+		by[o.EngagementID] = append(by[o.EngagementID], o)
+	}
+	for _, id := range ids {
+		out[id] = governance.HealthOf(by[id], now)
+	}
+	return out, nil
 }
 
 // FeedExists reports whether p has a calendar feed token in the workspace.

@@ -185,6 +185,16 @@ func TestMeetingsSeriesMinutesAndActions(t *testing.T) {
 			if h.Due != 4 || h.Held != 1 {
 				t.Errorf("health %+v", h)
 			}
+			// The same in one read for several engagements: A2 has no
+			// meetings; partner B's manager sees none of A1's.
+			hs, err := db.Meetings.HealthOf(ctx, f.Owner, []int64{f.A1, f.A2})
+			must(err)
+			if len(hs) != 2 || hs[f.A1].Due != 4 || hs[f.A1].Held != 1 || hs[f.A2].Due != 0 {
+				t.Errorf("health of A1 and A2 %+v", hs)
+			}
+			if hs, err := db.Meetings.HealthOf(ctx, f.VendorManagerB, []int64{f.A1, f.B1}); err != nil || hs[f.A1].Due != 0 {
+				t.Errorf("partner B's health of A1 %+v %v", hs, err)
+			}
 
 			// The calendar feed of the partner's manager.
 			tok, err := db.Meetings.RegenerateFeed(ctx, f.VendorManager)

@@ -408,17 +408,9 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				for _, r := range routes {
 					method, path, _ := strings.Cut(r.Pattern, " ")
-					path = strings.NewReplacer("{$}", "", "{file}", "nope.css", "{token}", "bogus", "{number}", "1", "{kpi}", "nope").Replace(path)
-					switch {
-					case strings.Contains(path, "partners/{id}"):
-						path = strings.Replace(path, "{id}", fmt.Sprint(f.PartnerA), 1)
-					case strings.Contains(path, "engagements/{id}"):
-						path = strings.Replace(path, "{id}", fmt.Sprint(f.A1), 1)
-					case strings.Contains(path, "members/{id}"):
-						path = strings.Replace(path, "{id}", fmt.Sprint(f.VendorManagerB.MembershipID), 1)
-					default:
-						path = strings.Replace(path, "{id}", "999999", 1)
-					}
+					path = fillRoute(path, map[string]string{"$": "", "file": "nope.css", "token": "bogus", "number": "1", "kpi": "nope",
+						"partners": fmt.Sprint(f.PartnerA), "engagements": fmt.Sprint(f.A1),
+						"members": fmt.Sprint(f.VendorManagerB.MembershipID), "id": "999999"})
 					var res resp
 					api := strings.HasPrefix(path, "/api/")
 					switch {
