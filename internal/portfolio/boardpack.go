@@ -43,12 +43,20 @@ func ReadPack(ctx context.Context, db *store.DB, p tandem.Principal, month kpi.P
 		return nil, err
 	}
 	pack := &Pack{Month: month}
+	ids := make([]int64, len(pf.Items))
+	for i, it := range pf.Items {
+		ids[i] = it.Engagement.ID
+	}
+	trends, err := db.KPI.TrendsTo(ctx, p, ids, kpi.Month, TrendPeriods, month.Start)
+	if err != nil {
+		return nil, err
+	}
 	for _, it := range pf.Items {
-		tr, err := ReadTrendTo(ctx, db, p, it.Engagement.ID, kpi.Month, TrendPeriods, month.Start)
-		if err != nil {
-			return nil, err
+		if scs, ok := trends[it.Engagement.ID]; ok {
+			it.Trend = TrendOf(scs)
+		} else if it.Trend, err = ReadTrendTo(ctx, db, p, it.Engagement.ID, kpi.Month, TrendPeriods, month.Start); err != nil {
+			return nil, err // an engagement without terms: as TrendTo reads it
 		}
-		it.Trend = tr
 		pi := PackItem{Item: it}
 		o, err := db.Worth().Overview(ctx, p, it.Engagement.ID, store.MaxWorthMonths)
 		if err != nil {

@@ -102,19 +102,17 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 	for i := range pf.Items {
 		ids[i] = pf.Items[i].Engagement.ID
 	}
-	// The trends, for all the engagements of a batch at once.
-	for from := 0; from < len(ids); from += size {
-		trends, err := db.KPI.Trends(ctx, p, ids[from:min(from+size, len(ids))], kind, TrendPeriods)
-		if err != nil {
-			return nil, err
-		}
-		for i := from; i < min(from+size, len(ids)); i++ {
-			it := &pf.Items[i]
-			if scs, ok := trends[it.Engagement.ID]; ok {
-				it.Trend = TrendOf(scs)
-			} else if it.Trend, err = ReadTrend(ctx, db, p, it.Engagement.ID, kind, TrendPeriods); err != nil {
-				return nil, err // an engagement without terms: as Trend reads it
-			}
+	// The trends, for all the engagements at once.
+	trends, err := db.KPI.Trends(ctx, p, ids, kind, TrendPeriods)
+	if err != nil {
+		return nil, err
+	}
+	for i := range pf.Items {
+		it := &pf.Items[i]
+		if scs, ok := trends[it.Engagement.ID]; ok {
+			it.Trend = TrendOf(scs)
+		} else if it.Trend, err = ReadTrend(ctx, db, p, it.Engagement.ID, kind, TrendPeriods); err != nil {
+			return nil, err // an engagement without terms: as Trend reads it
 		}
 	}
 	// The meetings' health, likewise in one read.

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -18,20 +20,52 @@ import (
 // not see (or that has no terms) is not in the map.
 func (s *KPIStore) Trends(ctx context.Context, p tandem.Principal, ids []int64, kind string, n int) (_ map[int64][]Scorecard, err error) {
 	defer wrap(&err, "KPIStore.Trends(%s, %d)", kind, n)
+	return s.trendsTo(ctx, p, ids, kind, n, time.Time{})
+}
+
+// TrendsTo is Trends ending with the period that contains at (zero: now),
+// as TrendTo is Trend's: a board pack of an earlier month.
+func (s *KPIStore) TrendsTo(ctx context.Context, p tandem.Principal, ids []int64, kind string, n int, at time.Time) (_ map[int64][]Scorecard, err error) {
+	defer wrap(&err, "KPIStore.TrendsTo(%s, %d, %s)", kind, n, at)
+	return s.trendsTo(ctx, p, ids, kind, n, at)
+}
+
+func (s *KPIStore) trendsTo(ctx context.Context, p tandem.Principal, ids []int64, kind string, n int, at time.Time) (map[int64][]Scorecard, error) {
 	if err := access.Can(p, access.EngagementsRead); err != nil {
 		return nil, err
 	}
-	periods, err := periodsTo(ctx, s.db, p, kind, n, s.db.Now())
+	now := s.db.Now()
+	if at.IsZero() {
+		at = now
+	}
+	if at.After(now) {
+		return nil, invalid("start", "scorecard.future_period")
+	}
+	periods, err := periodsTo(ctx, s.db, p, kind, n, at)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64][]Scorecard{}
-	if len(ids) == 0 {
-		return out, nil
+	// A few hundred engagements a read keep the statements' parameters
+	// well under the databases' limits (the aggregates repeat the ids
+	// once for each range of days they read).
+	for from := 0; from < len(ids); from += trendsBatch {
+		if err := s.trendsOf(ctx, p, ids[from:min(from+trendsBatch, len(ids))], periods, out); err != nil {
+			return nil, err
+		}
 	}
+	return out, nil
+}
+
+// trendsBatch is how many engagements Trends reads at a time.
+const trendsBatch = 200
+
+// trendsOf adds to out the trends over periods of the engagements of ids
+// that p may see.
+func (s *KPIStore) trendsOf(ctx context.Context, p tandem.Principal, ids []int64, periods []kpi.Period, out map[int64][]Scorecard) error {
 	versions, err := versionsOf(ctx, s.db, p, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The periods are the same for every engagement, so are the spans
 	// (metric.PlanScorecards takes them from the periods): one read of the
@@ -59,7 +93,7 @@ func (s *KPIStore) Trends(ctx context.Context, p tandem.Principal, ids []int64, 
 		slices.Sort(read)
 		slices.Sort(kinds)
 		if rows, err = aggregateRows(ctx, s.db, p.WorkspaceID, read, kinds, plans[read[0]].Spans, withSketch); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for id, pl := range plans {
@@ -71,7 +105,7 @@ func (s *KPIStore) Trends(ctx context.Context, p tandem.Principal, ids []int64, 
 		}
 		out[id] = scs
 	}
-	return out, nil
+	return nil
 }
 
 // versionsOf reads the terms versions of the engagements of ids that p may

@@ -73,8 +73,23 @@ func TestKPITrendsEqualTrendOneByOne(t *testing.T) {
 			if withData < 10 {
 				t.Fatalf("only %d KPI figures with data: the comparison proves little", withData)
 			}
+			// An earlier month's trend, as the board pack of February reads it.
+			feb := time.Date(2026, 2, 10, 12, 0, 0, 0, time.UTC)
+			got, err := db.KPI.TrendsTo(ctx, f.Owner, engs, kpi.Month, 3, feb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range engs {
+				want, err := db.KPI.TrendTo(ctx, f.Owner, id, kpi.Month, 3, feb)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got[id], want) {
+					t.Errorf("to February, engagement %d: TrendsTo differs from TrendTo", id)
+				}
+			}
 			// A partner's manager gets its own partner's engagements only.
-			got, err := db.KPI.Trends(ctx, f.VendorManager, engs, kpi.Month, 3)
+			got, err = db.KPI.Trends(ctx, f.VendorManager, engs, kpi.Month, 3)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -616,7 +616,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /engagements/{id}/status-reports/{week}", budget: 3},
 		{route: "GET /engagements/{id}/status-reports/{week}/edit", who: "vm", budget: 9},
 		{route: "GET /portfolio", budget: 54, perRow: 9},
-		{route: "GET /portfolio/board-pack", budget: 97, perRow: 19},
+		{route: "GET /portfolio/board-pack", budget: 91, perRow: 17},
 		{route: "GET /engagements/{id}/scorecard", budget: 15},
 		{route: "GET /engagements/{id}/scorecard/{kpi}", budget: 6},
 		{route: "GET /engagements/{id}/values", budget: 5},
