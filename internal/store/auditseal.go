@@ -27,33 +27,38 @@ package store
 // requires seq to be still NULL, the whole batch failing (rolled back) if
 // one was not.
 //
-// Who seals: `tandem serve` (and `tandem bench http`) every sealInterval;
+// Who seals: `tandem serve` (and `tandem bench http`) every SealInterval;
 // AuditStore.Verify (`tandem audit verify`) and the package export before
 // they read the chain in seq order. Readers that show entries — the audit
 // trail page, the activity feed, the audit export — show the unsealed ones
 // too, newest first (seq NULL sorts first in a descending order).
 //
 // The bound: with serve running, an entry stays unsealed for at most
-// sealInterval plus one round's time (about 3 ms per 1,000 entries) after
-// its commit; AuditStore.Unsealed reports the window (count and the oldest
-// entry's age), which `audit verify` prints and the audit trail page shows
-// when it is not empty. An instance that is stopped leaves its entries to
-// any other instance's sealer, or to the next start or verify.
+// SealInterval plus one round after its commit (a round is, per 2,000
+// entries, one read of the unsealed rows through the partial index
+// events_unsealed, one UPDATE of them and one upsert of the heads), or as
+// long as no instance runs: an instance seals once more when it stops,
+// and verify and the package export seal before they read.
+// AuditStore.Unsealed reports the window (count and the oldest entry's
+// age), which `audit verify` prints and the audit trail page shows when it
+// is not empty.
 //
-// Tamper evidence: a sealed entry is as before — the trigger refuses any
-// UPDATE of it and any DELETE, and someone who drops the trigger is caught
-// by verify (the hash, the link to the previous entry, the head). An
-// unsealed entry is not yet covered by a hash: someone with SQL access who
-// can write to events may, in the window before the sealer reaches it
-// (sealInterval, a few hundred milliseconds), DELETE it after dropping the
-// trigger (the trigger refuses it otherwise) or insert a forged unsealed
-// entry, which is then sealed like a real one; the trigger refuses changing
-// an unsealed entry's content in place (an UPDATE may only set seq,
-// prev_hash and hash where all three were NULL). Whoever has that access
-// could equally have written through the application, or, with the inline
-// chain, have rewritten the rows before the commit; what the chain protects
-// — the history once sealed — is protected as before, and the window in
-// which it is not yet protected is short and shown.
+// Tamper evidence: a sealed entry is protected as before — the trigger
+// refuses any UPDATE of it and any DELETE, and someone who drops the
+// trigger and alters or removes it is caught by verify (its hash, the next
+// entry's link, the head). An unsealed entry is not yet covered by any
+// hash. The trigger still refuses changing its content and deleting it
+// (an UPDATE may only set seq, prev_hash and hash where all three were
+// NULL, to values, and change nothing else), but someone with SQL access
+// who drops the trigger may, until the sealer reaches the entry, delete it
+// or change its content without a trace, and anyone who may INSERT into
+// events may add a forged unsealed entry, which is then sealed like a real
+// one. With the inline chain the same person could already remove or
+// rewrite the last entries (hashes are computed, not signed) and forge new
+// ones at the end; what sealing after commit adds is that, during the
+// window, this is possible for an entry that is no longer the last one
+// written. The window is SealInterval (150 ms) plus a round while serve
+// runs, and it is shown; whatever was sealed is as protected as before.
 
 import (
 	"context"
