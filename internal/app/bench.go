@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/config"
@@ -76,6 +77,15 @@ func (c *cli) benchHTTP(name string, args []string) int {
 		return c.fail(err)
 	}
 	defer stopTandem()
+	// The audit chain is sealed meanwhile, as serve does (PostgreSQL); the
+	// demo's history is sealed before, not in the measured time.
+	if _, err := db.SealAudit(c.ctx); err != nil {
+		return c.fail(err)
+	}
+	sctx, stopSealer := context.WithCancel(c.ctx)
+	var swg sync.WaitGroup
+	startSealer(sctx, &swg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, store.SealInterval)
+	defer func() { stopSealer(); swg.Wait() }()
 	helloURL, stopHello, err := listenAndServe(loadbench.Hello())
 	if err != nil {
 		return c.fail(err)

@@ -107,10 +107,23 @@ func (c *cli) auditVerify(name string, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
+	// Entries committed after Verify sealed are not yet in the chain:
+	// their count and the oldest one's age (PostgreSQL, store/auditseal.go).
+	win, err := db.Audit.Unsealed(c.ctx)
+	if err != nil {
+		return c.fail(err)
+	}
+	unsealed := func() {
+		if win.Count > 0 {
+			fmt.Fprintln(c.stdout, c.l.N("cli.audit.unsealed", int64(win.Count), "age", c.l.Decimal(win.AgeTenths(db.Now()), 1)))
+		}
+	}
 	if brk == nil {
 		fmt.Fprintln(c.stdout, c.l.N("cli.audit.ok", int64(n)))
+		unsealed()
 		return exitOK
 	}
+	defer unsealed()
 	reason := brk.Reason
 	if key := "cli.audit.reason." + reason; c.cat.Has(c.l.Lang(), key) {
 		reason = c.l.T(key)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/demo"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/web"
 )
 
@@ -118,6 +119,8 @@ func (c *cli) serve(name string, args []string) int {
 	}
 	wset.allowPrivate = wset.allowPrivate || cfg.WebhooksAllowPrivate
 	startWebhooks(jctx, &jwg, logger, db, wset) // the webhook outbox, each message by one instance at a time
+	// The audit chain sealed after commit (PostgreSQL), one instance at a time.
+	startSealer(jctx, &jwg, logger, db, store.SealInterval)
 	defer func() { stopJobs(); jwg.Wait() }()
 
 	served := make(chan error, 1)

@@ -5,7 +5,10 @@
 // The same entries are the event log of domain changes: every change to
 // domain data writes one in the transaction that makes it, and later readers
 // (KPIs, webhooks) follow them. Each workspace has its own chain; workspace 0
-// is the installation's chain (sign-ins, failed sign-ins).
+// is the installation's chain (sign-ins, failed sign-ins). On PostgreSQL an
+// entry is written without its place (Seq 0, no hashes) and sealed into the
+// chain shortly after its transaction commits: a chain's order is the
+// order of sealing (see store/auditseal.go).
 package audit
 
 import (

@@ -22,7 +22,9 @@ type AuditFilter struct {
 	To     time.Time // exclusive
 }
 
-const eventCols = `id, workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash`
+// eventCols are an entry's columns; an unsealed entry (PostgreSQL, see
+// auditseal.go) reads as seq 0 and empty hashes.
+const eventCols = `id, workspace_id, COALESCE(seq, 0), at, actor_id, actor, action, entity, entity_id, data, COALESCE(prev_hash, ''), COALESCE(hash, '')`
 
 // eventViewCols are eventCols and the actor's name, for the pages.
 const eventViewCols = eventCols + `, COALESCE((SELECT u.name FROM users u WHERE u.id = events.actor_id), '')`
@@ -60,18 +62,52 @@ func (s *AuditStore) List(ctx context.Context, p tandem.Principal, f AuditFilter
 	return listPage(ctx, s.db, scanEntryView, eventViewCols, ` FROM events`+w.String(), orderBy(pg.Sort, auditSorts, "-when", "id"), pg, w.args...)
 }
 
-// Verify walks every chain in the database and returns the first break, or
-// nil when every chain is intact. It is for the installation's operator
-// (tandem audit verify), not for a workspace member.
+// Verify seals the chains (DB.SealAudit), then walks every chain in the
+// database and returns the first break, or nil when every chain is intact;
+// checked is the number of sealed entries verified. It reads one snapshot
+// on PostgreSQL, so that a sealer running meanwhile (another instance's)
+// cannot make heads and entries disagree. Entries written after the seal
+// are not verified: Unsealed reports them. It is for the installation's
+// operator (tandem audit verify), not for a workspace member.
 func (s *AuditStore) Verify(ctx context.Context) (_ *audit.Break, checked int, err error) {
 	defer wrap(&err, "AuditStore.Verify")
+	if _, err := s.db.SealAudit(ctx); err != nil {
+		return nil, 0, err
+	}
+	var brk *audit.Break
+	err = s.db.snapshot(ctx, func(q querier) error {
+		brk, checked, err = verifyChains(ctx, q)
+		return err
+	})
+	return brk, checked, err
+}
+
+// Unsealed reports the entries not yet sealed in every chain (the
+// installation's operator: tandem audit verify).
+func (s *AuditStore) Unsealed(ctx context.Context) (_ UnsealedWindow, err error) {
+	defer wrap(&err, "AuditStore.Unsealed")
+	return unsealed(ctx, s.db, s.db, -1)
+}
+
+// UnsealedOf reports the entries of p's workspace's chain not yet sealed,
+// for the audit trail page. Owners and viewers may call it.
+func (s *AuditStore) UnsealedOf(ctx context.Context, p tandem.Principal) (_ UnsealedWindow, err error) {
+	defer wrap(&err, "AuditStore.UnsealedOf")
+	if err := access.Can(p, access.AuditRead); err != nil {
+		return UnsealedWindow{}, err
+	}
+	return unsealed(ctx, s.db, s.db, p.WorkspaceID)
+}
+
+// verifyChains walks every chain's sealed entries in seq order.
+func verifyChains(ctx context.Context, q querier) (_ *audit.Break, checked int, err error) {
 	heads := map[int64][2]string{}
 	var order []int64
 	type head struct {
 		ws, seq int64
 		hash    string
 	}
-	hs, err := scanAll(ctx, s.db, func(r scanner, h *head) error { return r.Scan(&h.ws, &h.seq, &h.hash) },
+	hs, err := scanAll(ctx, q, func(r scanner, h *head) error { return r.Scan(&h.ws, &h.seq, &h.hash) },
 		`SELECT workspace_id, seq, hash FROM event_heads ORDER BY workspace_id`)
 	if err != nil {
 		return nil, 0, err
@@ -80,8 +116,8 @@ func (s *AuditStore) Verify(ctx context.Context) (_ *audit.Break, checked int, e
 		heads[h.ws] = [2]string{fmt.Sprint(h.seq), h.hash}
 		order = append(order, h.ws)
 	}
-	// Chains with entries but no head row were tampered with too.
-	wss, err := scanAll(ctx, s.db, scanInt64, `SELECT DISTINCT workspace_id FROM events ORDER BY workspace_id`)
+	// Chains with sealed entries but no head row were tampered with too.
+	wss, err := scanAll(ctx, q, scanInt64, `SELECT DISTINCT workspace_id FROM events WHERE seq IS NOT NULL ORDER BY workspace_id`)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -93,7 +129,7 @@ func (s *AuditStore) Verify(ctx context.Context) (_ *audit.Break, checked int, e
 	}
 	for _, ws := range order {
 		v := audit.NewVerifier(ws)
-		rows, err := s.db.query(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = ? ORDER BY seq`, ws)
+		rows, err := q.query(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = ? AND seq IS NOT NULL ORDER BY seq`, ws)
 		if err != nil {
 			return nil, checked, err
 		}
@@ -126,11 +162,14 @@ func (s *AuditStore) RecordExport(ctx context.Context, p tandem.Principal, actio
 }
 
 // feedQuery reads the newest entries about one record (workspace, entity,
-// entity id, limit). The index events_feed (migration 0012) answers it by
-// reading only those entries, newest first, however long the workspace's
-// trail; TestFeedUsesItsIndex checks SQLite's plan.
+// entity id, limit). The index events_feed (migration 0012; on PostgreSQL
+// 0041 adds id to it) answers it by reading only those entries, newest
+// first, however long the workspace's trail; TestFeedUsesItsIndex checks
+// both plans. The unsealed entries of PostgreSQL (seq NULL) come first:
+// PostgreSQL sorts NULL first in a descending order, which is also the
+// index's backward order; SQLite has no unsealed entry.
 const feedQuery = `SELECT ` + eventViewCols + ` FROM events WHERE workspace_id = ? AND entity = ? AND entity_id = ?
-	ORDER BY seq DESC LIMIT ?`
+	ORDER BY seq DESC, id DESC LIMIT ?`
 
 // Feed is an engagement's activity: the audit entries about it, newest
 // first. Anyone who may see the engagement may read it.

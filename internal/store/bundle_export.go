@@ -241,8 +241,13 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 			return ExportInfo{}, err
 		}
 	}
-	// The audit trail of the exported engagements.
-	evq := `SELECT seq, at, actor_id, actor, action, entity, entity_id, data FROM events WHERE workspace_id = ? AND entity = 'engagement' AND entity_id IN ` + set + ` ORDER BY seq`
+	// The audit trail of the exported engagements, in chain order: sealed
+	// first (on PostgreSQL entries are sealed after commit, auditseal.go),
+	// an entry committed after the seal is left out.
+	if _, err := s.db.SealAudit(ctx); err != nil {
+		return ExportInfo{}, err
+	}
+	evq := `SELECT seq, at, actor_id, actor, action, entity, entity_id, data FROM events WHERE workspace_id = ? AND entity = 'engagement' AND entity_id IN ` + set + ` AND seq IS NOT NULL ORDER BY seq`
 	events := query(evq, p.WorkspaceID, arg)
 	err = write(pkgEvents, func(fn func(pkgRow) error) error {
 		return events(func(r pkgRow) error { note(pkgPeople, r["actor_id"]); return fn(r) })

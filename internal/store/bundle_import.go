@@ -689,11 +689,11 @@ func (im *importer) events(pkgEng int64) error {
 		if !json.Valid([]byte(fmt.Sprint(r["data"]))) {
 			data["data"] = r["data"]
 		}
-		if err := im.tx.recordIn(im.ctx, im.ws, actor, fmt.Sprint(r["actor"]), "package.imported_entry", "engagement", eng, data); err != nil {
-			return err
-		}
-		var local int64
-		if err := im.tx.queryRow(im.ctx, `SELECT seq FROM event_heads WHERE workspace_id = ?`, im.ws).Scan(&local); err != nil {
+		// The entry's id is what the mapping keeps (before migration 0041,
+		// its seq; only the mapping's presence is read): on PostgreSQL the
+		// entry has no seq until it is sealed after commit.
+		local, err := im.tx.appendEntry(im.ctx, im.ws, actor, fmt.Sprint(r["actor"]), "package.imported_entry", "engagement", eng, data)
+		if err != nil {
 			return err
 		}
 		c.Created++

@@ -6,7 +6,11 @@
 // Every public method that reads or writes workspace data takes the
 // tandem.Principal asking for it and scopes its queries to that principal's
 // workspace and, for partner roles, to what the partner may see. Every change
-// writes an audit entry (audit.Entry) in the same transaction.
+// writes an audit entry (audit.Entry) in the same transaction. On SQLite the
+// entry is chained there and then; on PostgreSQL it is written unsealed and
+// takes its place in the chain shortly after commit, from one sealer at a
+// time (DB.SealAudit; the design, its bound and what an unsealed entry is
+// exposed to are at the top of auditseal.go).
 package store
 
 import (

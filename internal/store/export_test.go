@@ -36,6 +36,36 @@ func QueryPlan(db *DB, q string, args ...any) ([]string, error) {
 	return out, rows.Err()
 }
 
+// QueryPlanPG returns PostgreSQL's plan of q (EXPLAIN), one line per
+// row, with sequential scans disabled: on a test's small tables the
+// planner would scan them whole whatever the indexes, and the question is
+// whether an index can answer q in its order.
+func QueryPlanPG(db *DB, q string, args ...any) ([]string, error) {
+	ctx := context.Background()
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "EXPLAIN "+db.dialect.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		out = append(out, line)
+	}
+	return out, rows.Err()
+}
+
 // Indexes lists the names of table's indexes.
 func Indexes(db *DB, table string) ([]string, error) {
 	q := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name`

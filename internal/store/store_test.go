@@ -213,6 +213,9 @@ func TestAuditChainDetectsRemoval(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := storetest.Seed(t, db)
+		if _, err := db.SealAudit(ctx); err != nil { // PostgreSQL seals after commit
+			t.Fatal(err)
+		}
 		storetest.DropAuditGuards(t, db)
 		if err := storetest.Exec(db, `DELETE FROM events WHERE workspace_id = ? AND seq = 2`, f.WorkspaceID); err != nil {
 			t.Fatal(err)

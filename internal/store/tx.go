@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -144,42 +143,12 @@ func (tx *Tx) record(ctx context.Context, p tandem.Principal, action, entity str
 	return tx.recordIn(ctx, p.WorkspaceID, p.UserID, p.Actor(), action, entity, entityID, data)
 }
 
+// recordIn appends an audit entry to workspaceID's chain (0: the
+// installation's): chained inline on SQLite, unsealed on PostgreSQL (see
+// auditseal.go).
 func (tx *Tx) recordIn(ctx context.Context, workspaceID, actorID int64, actor, action, entity string, entityID int64, data any) error {
-	js := "{}"
-	if data != nil {
-		b, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("store: audit data: %w", err)
-		}
-		js = string(b)
-	}
-	// The UPDATE takes the chain head's row lock until commit, so appends to
-	// one chain are serialized on PostgreSQL too.
-	var seq int64
-	var prev string
-	err := tx.queryRow(ctx, `UPDATE event_heads SET seq = seq + 1 WHERE workspace_id = ? RETURNING seq, hash`, workspaceID).Scan(&seq, &prev)
-	if errors.Is(err, sql.ErrNoRows) {
-		if _, err = tx.exec(ctx, `INSERT INTO event_heads (workspace_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING`,
-			workspaceID, audit.Genesis); err != nil {
-			return err
-		}
-		err = tx.queryRow(ctx, `UPDATE event_heads SET seq = seq + 1 WHERE workspace_id = ? RETURNING seq, hash`, workspaceID).Scan(&seq, &prev)
-	}
-	if err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
-	e := audit.Entry{WorkspaceID: workspaceID, Seq: seq, At: tx.now, ActorID: actorID, Actor: actor,
-		Action: action, Entity: entity, EntityID: entityID, Data: js, PrevHash: prev}
-	e.Hash = audit.ComputeHash(e)
-	if _, err := tx.exec(ctx, `INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("store: audit insert: %w", err)
-	}
-	if _, err := tx.exec(ctx, `UPDATE event_heads SET hash = ? WHERE workspace_id = ?`, e.Hash, workspaceID); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
-	return nil
+	_, err := tx.appendEntry(ctx, workspaceID, actorID, actor, action, entity, entityID, data)
+	return err
 }
 
 // recordChanges appends the audit entry of an edit, the fields that

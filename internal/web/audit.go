@@ -24,6 +24,16 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The entries not yet sealed in the chain (PostgreSQL seals after
+	// commit, store/auditseal.go), shown when there are any.
+	win, err := s.db.Audit.UnsealedOf(r.Context(), st.principal)
+	if err != nil {
+		return err
+	}
+	unsealed := ""
+	if win.Count > 0 {
+		unsealed = st.loc.N("audit.unsealed", int64(win.Count), "age", st.loc.Decimal(win.AgeTenths(s.db.Now()), 1))
+	}
 	actions := []views.Option{{Value: "", Label: st.loc.T("audit.all_actions")}}
 	for _, a := range auditActions {
 		actions = append(actions, views.Option{Value: a, Label: st.loc.T("audit.group." + a[:len(a)-1])})
@@ -33,7 +43,7 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range es {
 		rows[i] = views.AuditRow{Entry: e, Details: auditDetails(st.loc, e.Data), Link: auditLink(e.Entity, e.EntityID)}
 	}
-	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), rows, pager, actions))
+	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), rows, pager, actions, unsealed))
 }
 
 // auditFilter reads the audit trail's filter from the address: an action

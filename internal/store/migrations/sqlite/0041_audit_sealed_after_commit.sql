@@ -1,0 +1,3 @@
+-- Nothing changes on SQLite: its single writer appends each entry to the
+-- chain inline, which costs it no waiting (PostgreSQL's writers seal after
+-- commit since this migration, see store/auditseal.go).
