@@ -43,6 +43,8 @@ type DB struct {
 
 	countStmts bool // Options.CountStatements: see stmtcount.go
 
+	gc *writer // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
+
 	Accounts      *AccountStore
 	Partners      *PartnerStore
 	Engagements   *EngagementStore
@@ -95,6 +97,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if db.dialect.name() == "sqlite" {
+		db.gc = newWriter(db)
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -203,8 +208,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
+// Close closes the database. On SQLite the writer first runs the
+// transactions already handed to it; a write asked for afterwards fails.
 func (db *DB) Close() error {
+	if db.gc != nil {
+		db.gc.close()
+	}
 	db.stmtMu.Lock()
 	for _, st := range db.stmts {
 		st.Close()
