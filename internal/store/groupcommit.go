@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -207,6 +208,7 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 		}
 		return nil
 	}
+	cache := &stmtCache{}
 	savepoints := len(batch) > 1
 	sp := func(q string) error {
 		_, err := sqltx.ExecContext(bg, q)
@@ -225,7 +227,7 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 				return append(ran, batch[i+1:]...)
 			}
 		}
-		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone}
+		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
 		r := runJob(tx, j.fn)
 		switch {
 		case r.err == nil && !r.panicked && !savepoints:
@@ -285,4 +287,48 @@ func (tx *Tx) stmtCtx(ctx context.Context) context.Context {
 		return context.WithoutCancel(ctx)
 	}
 	return ctx
+}
+
+// stmtCache holds the statements prepared on one batch's transaction, for
+// all its jobs (Tx.exec and Tx.queryRow, whose row is read at once; not
+// Tx.query, whose rows may still be open when the same text runs again): they mostly run the same few statements (the audit entry's
+// four in every write), and parsing a statement is much of the cost of
+// running it on SQLite, where the driver otherwise prepares and finalizes
+// it each time. database/sql closes them when the transaction ends. The
+// jobs of a batch run one after the other, but a job may use its Tx from
+// several goroutines, hence the lock.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxCached is the most statements one batch prepares; past that they run
+// unprepared.
+const maxCached = 256
+
+// cached returns q prepared on tx's transaction, preparing it the first
+// time in the batch; nil when tx has no cache (PostgreSQL) or preparing
+// failed (running it unprepared reports the error).
+func (tx *Tx) cached(ctx context.Context, q string) *sql.Stmt {
+	c := tx.cache
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[q]; ok {
+		return st
+	}
+	if len(c.m) >= maxCached {
+		return nil
+	}
+	st, err := tx.tx.PrepareContext(tx.stmtCtx(ctx), q)
+	if err != nil {
+		return nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = st
+	return st
 }

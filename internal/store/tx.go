@@ -26,6 +26,9 @@ type Tx struct {
 	// detached: a job of the SQLite writer's batches, whose statements
 	// do not carry their caller's cancellation (stmtCtx, groupcommit.go).
 	detached bool
+	// cache: the statements prepared on the SQLite writer's batch (nil
+	// on PostgreSQL).
+	cache *stmtCache
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
@@ -88,11 +91,17 @@ func (db *DB) transactOnce(ctx context.Context, alone bool, fn func(tx *Tx) erro
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	tx.db.counted(ctx, q)
+	if st := tx.cached(ctx, q); st != nil {
+		return st.ExecContext(tx.stmtCtx(ctx), args...)
+	}
 	return tx.tx.ExecContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	tx.db.counted(ctx, q)
+	if st := tx.cached(ctx, q); st != nil {
+		return st.QueryRowContext(tx.stmtCtx(ctx), args...)
+	}
 	return tx.tx.QueryRowContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
