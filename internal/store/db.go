@@ -7,6 +7,11 @@
 // tandem.Principal asking for it and scopes its queries to that principal's
 // workspace and, for partner roles, to what the partner may see. Every change
 // writes an audit entry (audit.Entry) in the same transaction.
+//
+// On SQLite one goroutine runs every write transaction, and the
+// transactions of concurrent requests share one durable COMMIT, each in a
+// savepoint of its own; a write is acknowledged only once the COMMIT that
+// holds it returned (group commit: see groupcommit.go).
 package store
 
 import (
