@@ -93,7 +93,7 @@ func (s *PackageStore) Import(ctx context.Context, data []byte, workspaceID int6
 	im := &importer{ctx: ctx, db: s.db, dry: dryRun, pkg: pkg, source: pkg.Manifest.Source, ws: workspaceID,
 		types: map[string]map[string]string{}, counts: map[string]*EntityCount{}, engOf: map[string]map[int64]int64{}}
 	if dryRun {
-		err = s.db.transact(ctx, func(tx *Tx) error {
+		err = s.db.transactBulk(ctx, func(tx *Tx) error {
 			im.tx, im.ws, im.counts, im.maps = tx, workspaceID, map[string]*EntityCount{}, nil
 			if err := im.run(); err != nil {
 				return err
@@ -149,7 +149,7 @@ func (im *importer) phase(fn func() error) error {
 		return fn()
 	}
 	saved := copyCounts(im.counts)
-	return im.db.transact(im.ctx, func(tx *Tx) error {
+	return im.db.transactBulk(im.ctx, func(tx *Tx) error {
 		im.tx, im.maps, im.deferred, im.counts = tx, nil, nil, copyCounts(saved)
 		return fn()
 	})

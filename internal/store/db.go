@@ -11,6 +11,11 @@
 // takes its place in the chain shortly after commit, from one sealer at a
 // time (DB.SealAudit; the design, its bound and what an unsealed entry is
 // exposed to are at the top of auditseal.go).
+//
+// On SQLite one goroutine runs every write transaction, and the
+// transactions of concurrent requests share one durable COMMIT, each in a
+// savepoint of its own; a write is acknowledged only once the COMMIT that
+// holds it returned (group commit: see groupcommit.go).
 package store
 
 import (
@@ -46,6 +51,8 @@ type DB struct {
 	mailOn atomic.Bool // e-mail is configured (SetMailEnabled)
 
 	countStmts bool // Options.CountStatements: see stmtcount.go
+
+	gc *writer // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
 
 	Accounts      *AccountStore
 	Partners      *PartnerStore
@@ -99,6 +106,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if db.dialect.name() == "sqlite" {
+		db.gc = newWriter(db)
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -207,8 +217,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
+// Close closes the database. On SQLite the writer first runs the
+// transactions already handed to it; a write asked for afterwards fails.
 func (db *DB) Close() error {
+	if db.gc != nil {
+		db.gc.close()
+	}
 	db.stmtMu.Lock()
 	for _, st := range db.stmts {
 		st.Close()

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
-
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/kpi"
@@ -264,4 +264,72 @@ func BulkFacts(db *DB, workspaceID int64, n int, gen func(i int, f *Fact)) error
 		return err
 	}
 	return db.transact(ctx, func(tx *Tx) error { return flushDeltas(ctx, tx, workspaceID, agg) })
+}
+
+// Commits is how many COMMITs SQLite's writer ran (groupcommit.go); 0 on
+// PostgreSQL, where each transaction commits by itself.
+func Commits(db *DB) int64 {
+	if db.gc == nil {
+		return 0
+	}
+	return db.gc.commits.Load()
+}
+
+// Submitted is how many transactions were handed to SQLite's writer; 0 on
+// PostgreSQL.
+func Submitted(db *DB) int64 {
+	if db.gc == nil {
+		return 0
+	}
+	return db.gc.submitted.Load()
+}
+
+// WaitSubmitted returns once n transactions in all were handed to SQLite's
+// writer (at once on PostgreSQL): a test hands jobs over one after the
+// other, in the order it wants them run.
+func WaitSubmitted(db *DB, n int64) {
+	for db.gc != nil && db.gc.submitted.Load() < n {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// HoldNextBatch makes SQLite's writer, once it took the first job of its
+// next batch, wait until n-1 more are queued before it takes them: the n
+// jobs then run in one transaction (n ≤ maxBatch). Nothing on PostgreSQL.
+func HoldNextBatch(db *DB, n int) {
+	if db.gc == nil {
+		return
+	}
+	h := func() {
+		for len(db.gc.jobs) < n-1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	db.gc.hold.Store(&h)
+}
+
+// TestTx is a write transaction as a test sees it.
+type TestTx struct {
+	ctx context.Context
+	tx  *Tx
+	p   tandem.Principal
+}
+
+// Audit appends an audit entry (action) for the test's principal.
+func (t TestTx) Audit(action string) error {
+	return t.tx.record(t.ctx, t.p, action, "workspace", t.p.WorkspaceID, nil)
+}
+
+// Exec runs a statement in the transaction.
+func (t TestTx) Exec(q string, args ...any) error {
+	_, err := t.tx.exec(t.ctx, q, args...)
+	return err
+}
+
+// Write runs a write transaction for p whose function is step: a job that
+// writes and then fails, panics or sees its caller leave.
+func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) error) error {
+	return db.transact(ctx, func(tx *Tx) error {
+		return step(TestTx{ctx: ctx, tx: tx, p: p})
+	})
 }

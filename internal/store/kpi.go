@@ -105,7 +105,7 @@ func (tx *Tx) prepared(ctx context.Context, q string, args ...any) (sql.Result, 
 		return tx.exec(ctx, q, args...)
 	}
 	tx.db.counted(ctx, q)
-	return ts.ExecContext(ctx, args...)
+	return ts.ExecContext(tx.stmtCtx(ctx), args...)
 }
 
 // preparedRow is prepared for a query returning one row.
@@ -115,7 +115,7 @@ func (tx *Tx) preparedRow(ctx context.Context, q string, args ...any) *sql.Row {
 		return tx.queryRow(ctx, q, args...)
 	}
 	tx.db.counted(ctx, q)
-	return ts.QueryRowContext(ctx, args...)
+	return ts.QueryRowContext(tx.stmtCtx(ctx), args...)
 }
 
 // stmt returns q's prepared statement bound to tx, binding it on first
@@ -133,7 +133,7 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 		if tx.stmts == nil {
 			tx.stmts = map[*sql.Stmt]*sql.Stmt{}
 		}
-		ts = tx.tx.StmtContext(ctx, st)
+		ts = tx.tx.StmtContext(tx.stmtCtx(ctx), st)
 		tx.stmts[st] = ts
 	}
 	return ts

@@ -258,7 +258,7 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 		}
 		return err
 	}
-	return s.db.transact(ctx, func(tx *Tx) error {
+	return s.db.transactBulk(ctx, func(tx *Tx) error {
 		type daily struct {
 			ws int64
 			k  metric.AggKey

@@ -79,7 +79,7 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 			ids = append(ids, f.EngagementID)
 		}
 	}
-	err = s.db.transact(ctx, func(tx *Tx) error {
+	err = s.db.transactBulk(ctx, func(tx *Tx) error {
 		n = 0
 		// Every engagement must be of p's workspace: one query for the batch.
 		var found int

@@ -11,7 +11,7 @@ import (
 // benchmarks that measure a path against it in the same run. Only for
 // tests and operator tools.
 func InsertRaw(db *DB, table string, cols []string, rows iter.Seq[[]any]) error {
-	return db.transact(context.Background(), func(tx *Tx) error {
+	return db.transactBulk(context.Background(), func(tx *Tx) error {
 		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
 		st, err := tx.tx.PrepareContext(context.Background(), db.dialect.rebind(q))
 		if err != nil {

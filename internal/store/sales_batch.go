@@ -98,7 +98,7 @@ func (s *SalesStore) IngestActivities(ctx context.Context, p tandem.Principal, e
 	}
 	var out BatchAnswer
 	for attempt := 0; attempt < 2; attempt++ {
-		err = s.db.transact(ctx, func(tx *Tx) error {
+		err = s.db.transactBulk(ctx, func(tx *Tx) error {
 			var err error
 			out, err = ingest(ctx, tx, p, engagementID, items, idem, answer)
 			return err
@@ -379,7 +379,7 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 	// thousands of placeholders is most of the cost of running it on SQLite.
 	var st *sql.Stmt
 	if len(acts) >= activityChunk {
-		if st, err = tx.tx.PrepareContext(ctx, tx.db.dialect.rebind(rowsSQL(activityChunk))); err != nil {
+		if st, err = tx.tx.PrepareContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(rowsSQL(activityChunk))); err != nil {
 			return err
 		}
 		defer st.Close()
@@ -394,7 +394,7 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 			args = append(args, activityArgs(&acts[i])...)
 		}
 		if end-start == activityChunk {
-			_, err = st.ExecContext(ctx, args...)
+			_, err = st.ExecContext(tx.stmtCtx(ctx), args...)
 		} else {
 			_, err = tx.exec(ctx, rowsSQL(end-start), args...)
 		}

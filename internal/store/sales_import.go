@@ -43,7 +43,7 @@ func (s *SalesStore) Import(ctx context.Context, p tandem.Principal, in SalesImp
 		return nil, err
 	}
 	var plan *sales.ImportPlan
-	err = s.db.transact(ctx, func(tx *Tx) error {
+	err = s.db.transactBulk(ctx, func(tx *Tx) error {
 		if in.Assign.EngagementID != 0 || in.Assign.AgentID != 0 {
 			if err := checkSalesAssignment(ctx, tx, p, in.Assign); err != nil {
 				return err
@@ -377,11 +377,11 @@ func (b *bulk) flush(ctx context.Context) error {
 		var err error
 		if n == importChunk {
 			if b.full == nil {
-				if b.full, err = b.tx.tx.PrepareContext(ctx, b.sql(n)); err != nil {
+				if b.full, err = b.tx.tx.PrepareContext(b.tx.stmtCtx(ctx), b.sql(n)); err != nil {
 					return err
 				}
 			}
-			_, err = b.full.ExecContext(ctx, args...)
+			_, err = b.full.ExecContext(b.tx.stmtCtx(ctx), args...)
 		} else {
 			_, err = b.tx.exec(ctx, b.sql(n), args...)
 		}

@@ -43,7 +43,7 @@ func (s *SalesStore) ImportPipeline(ctx context.Context, p tandem.Principal, in 
 		return nil, invalid("kind", "validation.one_of")
 	}
 	var plan *sales.PipelinePlan
-	err = s.db.transact(ctx, func(tx *Tx) error {
+	err = s.db.transactBulk(ctx, func(tx *Tx) error {
 		pt, err := pipelineTerms(ctx, tx, p, in.EngagementID, tx.now)
 		if err != nil {
 			return err

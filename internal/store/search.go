@@ -41,7 +41,7 @@ func (db *DB) refoldSearch(ctx context.Context) error {
 			cols []string
 		}
 		n := len(strings.Split(r.cols, ","))
-		err := db.transact(ctx, func(tx *Tx) error {
+		err := db.transactBulk(ctx, func(tx *Tx) error {
 			rows, err := scanAll(ctx, tx, func(s scanner, x *row) error {
 				x.cols = make([]string, n)
 				dest := []any{&x.id}

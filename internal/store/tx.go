@@ -22,14 +22,34 @@ type Tx struct {
 	// transaction (Tx.prepared), made once per transaction and closed by
 	// database/sql when it ends.
 	stmts map[*sql.Stmt]*sql.Stmt
+	// detached: a job of the SQLite writer's batches, whose statements
+	// do not carry their caller's cancellation (stmtCtx, groupcommit.go).
+	detached bool
+	// cache: the statements prepared on the SQLite writer's batch (nil
+	// on PostgreSQL).
+	cache *stmtCache
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
 // times when the database reports a serialization failure or a busy lock.
+// On SQLite fn runs on the writer, batched with the transactions of
+// concurrent requests under one COMMIT (groupcommit.go); transact returns
+// once the COMMIT holding fn's writes returned.
 func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.transactJob(ctx, false, fn)
+}
+
+// transactBulk is transact for a long transaction (an import, a batch of
+// thousands of rows): on SQLite it runs alone, never batched with others,
+// and its statements carry its caller's cancellation.
+func (db *DB) transactBulk(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.transactJob(ctx, true, fn)
+}
+
+func (db *DB) transactJob(ctx context.Context, alone bool, fn func(tx *Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
-		err = db.transactOnce(ctx, fn)
+		err = db.transactOnce(ctx, alone, fn)
 		if err == nil || !db.dialect.isRetryable(err) {
 			return err
 		}
@@ -42,8 +62,11 @@ func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+func (db *DB) transactOnce(ctx context.Context, alone bool, fn func(tx *Tx) error) (err error) {
 	db.counted(ctx, "BEGIN")
+	if db.gc != nil {
+		return db.gc.submit(ctx, alone, fn) // counts the COMMIT
+	}
 	sqltx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -67,17 +90,23 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	tx.db.counted(ctx, q)
-	return tx.tx.ExecContext(ctx, tx.db.dialect.rebind(q), args...)
+	if st := tx.cached(ctx, q); st != nil {
+		return st.ExecContext(tx.stmtCtx(ctx), args...)
+	}
+	return tx.tx.ExecContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	tx.db.counted(ctx, q)
-	return tx.tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
+	if st := tx.cached(ctx, q); st != nil {
+		return st.QueryRowContext(tx.stmtCtx(ctx), args...)
+	}
+	return tx.tx.QueryRowContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	tx.db.counted(ctx, q)
-	return tx.tx.QueryContext(ctx, tx.db.dialect.rebind(q), args...)
+	return tx.tx.QueryContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

@@ -1,0 +1,334 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// Group commit: on SQLite, the write transactions of concurrent requests
+// share one COMMIT.
+//
+// SQLite has one writer connection (db.w) and syncs the write-ahead log at
+// every COMMIT (synchronous FULL): one transaction per request made the
+// disk's sync the ceiling of every write path, about 1,400 durable partner
+// creations a second whatever the CPU. Here one goroutine, the writer,
+// owns the connection's transactions. DB.transact hands its function (a
+// job) to it and waits for the answer. The writer takes the first waiting
+// job and, unless it is a bulk job, the jobs already waiting behind it
+// without waiting for more (at most maxBatch), BEGINs one transaction, runs
+// each job inside a SAVEPOINT of its own, COMMITs once, and only then
+// answers each job. A batch of one runs without a savepoint, exactly as a
+// transaction of its own did; under load a batch holds as many jobs as
+// arrived during the previous COMMIT, so the sync is shared by more
+// requests the busier the writer is, and an idle writer adds no wait.
+//
+// Durability: a job is answered success only after the COMMIT holding its
+// writes returned, and with synchronous FULL that COMMIT returns only after
+// the WAL was synced. Nobody is told "done" for a write that a crash could
+// lose; a crash before the COMMIT loses the whole batch, none of which was
+// acknowledged.
+//
+// Isolation between the jobs of a batch:
+//   - A job whose function fails (or panics) is rolled back to its
+//     savepoint and gets its error (the panic is raised again in its
+//     caller's goroutine); the other jobs still commit. A failed COMMIT
+//     answers every job of the batch with its error, and DB.transact
+//     retries as it retries any transaction (functions are re-runnable).
+//   - Each job gets its own *Tx (its own clock reading, its own bound
+//     statements) over the shared sql.Tx, and sees the jobs before it in
+//     the batch as if they had committed just before: jobs run one after
+//     the other, in arrival order, as they did on the single connection.
+//   - The transaction is begun with the writer's context, not a caller's:
+//     a canceled request must not roll back the others. A job whose caller
+//     is already gone when its turn comes is answered ctx.Err() unrun. A
+//     job's statements keep its caller's context values (the statement
+//     counter) but not its cancellation (Tx.stmtCtx): SQLite answers an
+//     interrupted write (sqlite3_interrupt, which the driver calls when a
+//     statement's context ends) by rolling back the whole transaction, the
+//     other jobs' writes too. Instead a statement asked for after the
+//     caller's context ended fails with ctx.Err() without reaching SQLite,
+//     so a canceled job stops at its next statement and is rolled back to
+//     its savepoint.
+//   - SQLite may end a transaction by itself on a few errors (SQLITE_FULL,
+//     SQLITE_IOERR, SQLITE_NOMEM). When rolling back to or releasing a
+//     job's savepoint fails, the batch's transaction is rolled back, that
+//     job gets the error, and the batch's other jobs run again in a new
+//     transaction.
+//
+// Bulk jobs (imports, the batch ingestion, RecordFacts: DB.transactBulk)
+// always run alone, with their caller's cancellation as before: they may
+// be long, prepare statements on the transaction, and a savepoint would
+// keep a copy of every page they change.
+//
+// BEGIN and COMMIT are counted once per job in the caller's statement
+// counter (stmtcount.go), as one transaction per request counted them, so
+// statement budgets are unchanged; SAVEPOINT and RELEASE are not counted.
+//
+// PostgreSQL keeps one transaction per request: its commits do not share a
+// single connection, and the server groups WAL flushes itself.
+
+// maxBatch is the most jobs one COMMIT holds: enough to share a sync among
+// all the requests that arrive during one, few enough that the first job
+// of a batch does not wait long for the last.
+const maxBatch = 128
+
+// errClosed answers a write asked for after DB.Close.
+var errClosed = errors.New("store: the database is closed")
+
+// job is one transaction's function, waiting for the writer.
+type job struct {
+	ctx   context.Context
+	fn    func(*Tx) error
+	alone bool          // a bulk job: a batch of its own
+	done  chan jobReply // buffered: the writer never waits for the caller
+}
+
+// jobReply is the writer's answer: fn's error, the COMMIT's, or a panic to
+// raise again in the caller.
+type jobReply struct {
+	err      error
+	panicked bool
+	panicVal any
+}
+
+// writer runs the write transactions of a SQLite database: see the top of
+// this file.
+type writer struct {
+	db   *DB
+	jobs chan *job
+
+	mu     sync.RWMutex // held to send on jobs; Lock to close it
+	closed bool
+	done   chan struct{} // closed when run returns
+
+	commits   atomic.Int64 // COMMITs run, for tests
+	submitted atomic.Int64 // jobs handed over, for tests that order them
+
+	// hold, when set, is called once the writer took the first job of a
+	// batch and before it takes the waiting ones: tests make the writer
+	// wait there until the jobs they want batched together are queued.
+	hold atomic.Pointer[func()]
+}
+
+func newWriter(db *DB) *writer {
+	w := &writer{db: db, jobs: make(chan *job, 4*maxBatch), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// submit hands fn to the writer and waits for its answer.
+func (w *writer) submit(ctx context.Context, alone bool, fn func(*Tx) error) error {
+	j := &job{ctx: ctx, fn: fn, alone: alone, done: make(chan jobReply, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errClosed
+	}
+	w.jobs <- j
+	w.submitted.Add(1)
+	w.mu.RUnlock()
+	// The answer always comes: the writer answers every job it takes, and
+	// takes every job sent before close. Waiting for it even when ctx ends
+	// keeps the answer true: a write that is running or committing may
+	// still succeed.
+	r := <-j.done
+	if r.panicked {
+		panic(r.panicVal)
+	}
+	return r.err
+}
+
+// close stops taking jobs, lets the writer finish the ones already sent,
+// and waits for it.
+func (w *writer) close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.jobs)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+// run takes batches until the queue is closed and empty.
+func (w *writer) run() {
+	defer close(w.done)
+	var next *job // a bulk job met while taking a batch: it starts the next one
+	for {
+		first := next
+		next = nil
+		if first == nil {
+			j, ok := <-w.jobs
+			if !ok {
+				return
+			}
+			first = j
+		}
+		batch := []*job{first}
+		if !first.alone {
+			if h := w.hold.Swap(nil); h != nil {
+				(*h)()
+			}
+		take:
+			for len(batch) < maxBatch {
+				select {
+				case j, ok := <-w.jobs:
+					if !ok {
+						break take
+					}
+					if j.alone {
+						next = j
+						break take
+					}
+					batch = append(batch, j)
+				default:
+					break take
+				}
+			}
+		}
+		for len(batch) > 0 {
+			batch = w.runBatch(batch)
+		}
+	}
+}
+
+// runBatch runs the jobs of batch in one transaction and answers them. It
+// returns the jobs to run again in a new transaction, when SQLite ended
+// this one by itself: at least one job fewer than it was given.
+func (w *writer) runBatch(batch []*job) (again []*job) {
+	db := w.db
+	bg := context.Background()
+	sqltx, err := db.w.BeginTx(bg, nil)
+	if err != nil {
+		for _, j := range batch {
+			j.done <- jobReply{err: err}
+		}
+		return nil
+	}
+	cache := &stmtCache{}
+	savepoints := len(batch) > 1
+	sp := func(q string) error {
+		_, err := sqltx.ExecContext(bg, q)
+		return err
+	}
+	ran := make([]*job, 0, len(batch))
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.done <- jobReply{err: err}
+			continue
+		}
+		if savepoints {
+			if err := sp("SAVEPOINT job"); err != nil {
+				sqltx.Rollback()
+				j.done <- jobReply{err: err}
+				return append(ran, batch[i+1:]...)
+			}
+		}
+		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
+		r := runJob(tx, j.fn)
+		switch {
+		case r.err == nil && !r.panicked && !savepoints:
+		case r.err == nil && !r.panicked:
+			if err := sp("RELEASE job"); err != nil {
+				sqltx.Rollback()
+				j.done <- jobReply{err: err}
+				return append(ran, batch[i+1:]...)
+			}
+		case !savepoints:
+			sqltx.Rollback()
+			j.done <- r
+			return nil
+		default:
+			err := sp("ROLLBACK TO job")
+			if err == nil {
+				err = sp("RELEASE job")
+			}
+			j.done <- r
+			if err != nil {
+				sqltx.Rollback()
+				return append(ran, batch[i+1:]...)
+			}
+			continue
+		}
+		db.counted(j.ctx, "COMMIT")
+		ran = append(ran, j)
+	}
+	if len(ran) == 0 {
+		sqltx.Rollback()
+		return nil
+	}
+	err = sqltx.Commit()
+	w.commits.Add(1)
+	for _, j := range ran {
+		j.done <- jobReply{err: err}
+	}
+	return nil
+}
+
+// runJob runs fn, turning a panic into a reply that raises it again.
+func runJob(tx *Tx, fn func(*Tx) error) (r jobReply) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = jobReply{panicked: true, panicVal: p}
+		}
+	}()
+	return jobReply{err: fn(tx)}
+}
+
+// stmtCtx is the context a statement of tx runs under: ctx itself, or for
+// a job of a batch (detached), ctx without its cancellation while it is
+// not canceled. Once ctx ended, ctx itself: database/sql then fails the
+// statement with ctx.Err() before it reaches SQLite.
+func (tx *Tx) stmtCtx(ctx context.Context) context.Context {
+	if tx.detached && ctx.Err() == nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+// stmtCache holds the statements prepared on one batch's transaction, for
+// all its jobs (Tx.exec and Tx.queryRow, whose row is read at once; not
+// Tx.query, whose rows may still be open when the same text runs again): they mostly run the same few statements (the audit entry's
+// four in every write), and parsing a statement is much of the cost of
+// running it on SQLite, where the driver otherwise prepares and finalizes
+// it each time. database/sql closes them when the transaction ends. The
+// jobs of a batch run one after the other, but a job may use its Tx from
+// several goroutines, hence the lock.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxCached is the most statements one batch prepares; past that they run
+// unprepared.
+const maxCached = 256
+
+// cached returns q prepared on tx's transaction, preparing it the first
+// time in the batch; nil when tx has no cache (PostgreSQL) or preparing
+// failed (running it unprepared reports the error).
+func (tx *Tx) cached(ctx context.Context, q string) *sql.Stmt {
+	c := tx.cache
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[q]; ok {
+		return st
+	}
+	if len(c.m) >= maxCached {
+		return nil
+	}
+	st, err := tx.tx.PrepareContext(tx.stmtCtx(ctx), q)
+	if err != nil {
+		return nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = st
+	return st
+}
