@@ -1,29 +1,9 @@
 package app
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// tandemBinary builds cmd/tandem once per test process, for the tests that
-// need the server in a process of its own.
-var tandemBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "tandem-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "tandem")
-	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/tandem").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
 
 // TestBenchSoak runs a short `tandem bench soak`: the server runs in a
 // process of its own, and every row of the table is printed in the
@@ -33,10 +13,7 @@ var tandemBinary = sync.OnceValues(func() (string, error) {
 // minute.
 func TestBenchSoak(t *testing.T) {
 	t.Parallel()
-	bin, err := tandemBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildTandem(t) // crash_test.go
 	{
 		tg := targets(t, "sqlite")
 		r := must(t, 0, map[string]string{"TANDEM_LANG": "sv"}, "", tg.with("bench", "soak", "--server", bin,
