@@ -52,16 +52,11 @@ func (c *cli) benchHTTP(name string, args []string) int {
 			return f.usageError(c.l.T("cli.bench.unknown", "name", n))
 		}
 	}
-	given := cfg.DatabaseURL != "" || c.getenv(config.EnvDataDir) != ""
-	f.Visit(func(fl *flag.Flag) { given = given || fl.Name == "data-dir" })
-	if !given {
-		dir, err := os.MkdirTemp("", "tandem-bench-")
-		if err != nil {
-			return c.fail(err)
-		}
-		defer os.RemoveAll(dir)
-		cfg.DataDir = dir
+	cleanup, err := c.benchStore(f, cfg, "tandem-bench-")
+	if err != nil {
+		return c.fail(err)
 	}
+	defer cleanup()
 	db, clk, err := c.openDemo(cfg)
 	if err != nil {
 		return c.fail(err)
@@ -154,6 +149,24 @@ func (c *cli) benchHTTP(name string, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// benchStore points cfg at a new temporary directory (named with prefix)
+// unless a database was given (--data-dir, --database or their
+// environment variables), so that a benchmark's writes go nowhere; cleanup
+// removes the directory.
+func (c *cli) benchStore(f *flags, cfg *config.Config, prefix string) (cleanup func(), err error) {
+	given := cfg.DatabaseURL != "" || c.getenv(config.EnvDataDir) != ""
+	f.Visit(func(fl *flag.Flag) { given = given || fl.Name == "data-dir" })
+	if given {
+		return func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, err
+	}
+	cfg.DataDir = dir
+	return func() { os.RemoveAll(dir) }, nil
 }
 
 // millis formats a duration in milliseconds with one decimal.

@@ -3,7 +3,6 @@ package app
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -54,16 +53,11 @@ func (c *cli) benchSoak(name string, args []string) int {
 		}
 		*bin = exe
 	}
-	given := cfg.DatabaseURL != "" || c.getenv(config.EnvDataDir) != ""
-	f.Visit(func(fl *flag.Flag) { given = given || fl.Name == "data-dir" })
-	if !given {
-		dir, err := os.MkdirTemp("", "tandem-soak-")
-		if err != nil {
-			return c.fail(err)
-		}
-		defer os.RemoveAll(dir)
-		cfg.DataDir = dir
+	cleanup, err := c.benchStore(f, cfg, "tandem-soak-")
+	if err != nil {
+		return c.fail(err)
 	}
+	defer cleanup()
 
 	// The demo and the sign-ins are written here; the server runs apart.
 	addr, err := freeAddr()
