@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
@@ -157,3 +158,61 @@ func EndedIn(kind string, loc *time.Location, from, to time.Time) (kpi.Period, b
 // only the id, day, subject and amount, so a reader may leave their
 // payloads unread (FactRow.Data nil).
 var DataKinds = []fact.Kind{fact.SLAResolution, fact.ResponseBreach, fact.ResolutionBreach}
+
+// AddDay adds what n facts of kind on day give to the input, from a day's
+// aggregate (their count and their amounts' sum), as AddFact adds them one
+// by one — for a reader that wants only the invoice's total and its
+// results' counts: the lines and amounts are the same, their Refs name the
+// day ("day:KIND:DAY") instead of the facts. Results of a service are
+// given without it, so the caller must read accepted deliverables and
+// resolved tickets fact by fact (AddFact) where the terms price them by
+// service (ByService). A day's reversed deals take min(sum, 0) as one
+// reversal does. Any other kind, or n < 1, adds nothing.
+func (in *Input) AddDay(kind fact.Kind, day string, n, amountMinor int64) {
+	if n < 1 {
+		return
+	}
+	ref := "day:" + string(kind) + ":" + day
+	res := Result{Ref: ref, Day: day, Count: n}
+	switch kind {
+	case fact.LeadAccepted:
+		res.Unit = UnitLead
+	case fact.MeetingAccepted:
+		res.Unit = UnitMeeting
+	case fact.DealWonAccepted:
+		res.Unit, res.RevenueMinor = UnitDeal, amountMinor
+	case fact.DealReversed:
+		res.Unit, res.RevenueMinor, res.Clawback = UnitDeal, min(amountMinor, 0), true
+	case fact.DeliverableAccepted:
+		res.Unit = UnitDeliverable
+	case fact.SLAResolution:
+		res.Unit = UnitTicket
+	case fact.ResponseBreach, fact.ResolutionBreach:
+		in.Breaches = append(in.Breaches, Breach{Ref: ref, Day: day, Count: n})
+		return
+	case fact.LateNoticePenalty:
+		in.Penalties = append(in.Penalties, Penalty{Ref: ref, Day: day, AmountMinor: amountMinor})
+		return
+	default:
+		return
+	}
+	in.Results = append(in.Results, res)
+}
+
+// ByService reports whether some version of vs prices results of unit by
+// service (a per_result component of the unit naming one): then each
+// result's service matters and AddDay cannot stand for its facts.
+func ByService(vs []contract.Version, unit string) bool {
+	for _, v := range vs {
+		for _, c := range v.Terms.Price.Components {
+			if c.Kind == "per_result" && c.Unit == unit && c.Service != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ServiceKinds are the kinds of FactKinds whose results belong to a
+// service, with their unit: read fact by fact where ByService.
+var ServiceKinds = map[fact.Kind]string{fact.DeliverableAccepted: UnitDeliverable, fact.SLAResolution: UnitTicket}

@@ -73,6 +73,13 @@ type Input struct {
 // the local day it was accepted and, for a deal, its won revenue. A
 // clawback reverses a won deal: it counts −1 deal and its revenue is zero
 // or negative.
+//
+// Count > 1 makes it stand for that many results alike on the same day,
+// RevenueMinor their revenue together: a day's total from the daily
+// aggregates, for a reader that wants only the invoice's total (the worth
+// of a month, the portfolio), whose Ref then names the day's aggregate, not
+// a fact. Such an invoice has the same lines and amounts; only its Refs
+// are coarser. 0 and 1 are one result.
 type Result struct {
 	Ref          string
 	Unit         string
@@ -80,7 +87,11 @@ type Result struct {
 	Day          string
 	RevenueMinor int64
 	Clawback     bool
+	Count        int64
 }
+
+// N is how many results r stands for (Count, at least 1).
+func (r Result) N() int64 { return max(r.Count, 1) }
 
 // TimeEntry is one approved time entry.
 type TimeEntry struct {
@@ -92,12 +103,14 @@ type TimeEntry struct {
 }
 
 // Breach is one SLA breach fact: the service and the clock (response or
-// resolution) are for the description.
+// resolution) are for the description. Count > 1 stands for that many
+// breaches of the same day, as Result's.
 type Breach struct {
 	Ref     string
 	Day     string
 	Service string
 	Clock   string
+	Count   int64
 }
 
 // Penalty is one late-notice penalty fact with its amount.
@@ -352,6 +365,8 @@ func checkInput(in Input, from, to civil) error {
 			return fmt.Errorf("%w: %s: only a deal has revenue or a clawback", ErrInput, r.Ref)
 		case r.Clawback && r.RevenueMinor > 0, !r.Clawback && r.RevenueMinor < 0:
 			return fmt.Errorf("%w: %s: a clawback's revenue is negative, a deal's positive", ErrInput, r.Ref)
+		case r.Count < 0:
+			return fmt.Errorf("%w: %s: count %d", ErrInput, r.Ref, r.Count)
 		}
 	}
 	for _, e := range in.Time {
@@ -365,6 +380,9 @@ func checkInput(in Input, from, to civil) error {
 	for _, x := range in.Breaches {
 		if err := day(x.Ref, x.Day); err != nil {
 			return err
+		}
+		if x.Count < 0 {
+			return fmt.Errorf("%w: %s: count %d", ErrInput, x.Ref, x.Count)
 		}
 	}
 	for _, p := range in.Penalties {
@@ -642,7 +660,7 @@ func (b *builder) results(segs []segment, rs []Result, at func(string) *segment,
 					m[k] = g
 				}
 				g.refs = append(g.refs, r.Ref)
-				g.n++
+				g.n += r.N()
 				priced = true
 			}
 			if c.Kind == "revenue_share" && r.Unit == "deal" {
@@ -753,7 +771,7 @@ func (b *builder) revenue(segs []segment, rs []Result, at func(string) *segment)
 				m[k] = g
 			}
 			g.refs = append(g.refs, r.Ref)
-			g.n++
+			g.n += r.N()
 			g.total = b.sum(g.total, r.RevenueMinor)
 		}
 	}
@@ -856,7 +874,7 @@ func (b *builder) credits(segs []segment, last *segment, bs []Breach, fee int64,
 			m[k] = g
 		}
 		g.refs = append(g.refs, x.Ref)
-		g.n++
+		g.n += max(x.Count, 1)
 	}
 	_, gs := sortedGroups(m)
 	var credit []int

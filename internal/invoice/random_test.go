@@ -398,3 +398,107 @@ func daysBetween(a, b string) int64 {
 	y, _ := time.Parse(time.DateOnly, b)
 	return int64(y.Sub(x).Hours() / 24)
 }
+
+// TestRandomInvoicesByDay computes each random invoice again from its
+// inputs grouped by day (results by unit, service and sign, breaches, and
+// late-notice penalties summed), as the worth of a month reads them from
+// the daily aggregates: the total, the net, the VAT and every line's kind,
+// quantity and amount are the same.
+func TestRandomInvoicesByDay(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(21, 2026))
+	for n := range 2000 {
+		loc := time.UTC
+		if n%2 == 1 {
+			loc, _ = time.LoadLocation("Europe/Stockholm")
+		}
+		kind := []string{kpi.Month, kpi.Quarter}[rng.IntN(2)]
+		p := kpi.PeriodOf(kind, time.Date(2024+rng.IntN(4), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 12, 0, 0, 0, loc), loc)
+		in := randomInput(rng, p)
+		// Several results, breaches and penalties a day, so that the
+		// grouping has something to group.
+		for i := range rng.IntN(40) {
+			if len(in.Results) == 0 {
+				break
+			}
+			x := in.Results[rng.IntN(len(in.Results))]
+			x.Ref = "extra:" + strconv.Itoa(i)
+			in.Results = append(in.Results, x)
+		}
+		want, err := Compute(in)
+		if err != nil {
+			t.Fatalf("case %d: %v", n, err)
+		}
+		grouped := byDay(in)
+		got, err := Compute(grouped)
+		if err != nil {
+			t.Fatalf("case %d grouped: %v", n, err)
+		}
+		if got.TotalMinor != want.TotalMinor || got.NetMinor != want.NetMinor || got.VATMinor != want.VATMinor {
+			t.Fatalf("case %d: grouped total %d net %d VAT %d, want %d %d %d", n, got.TotalMinor, got.NetMinor, got.VATMinor,
+				want.TotalMinor, want.NetMinor, want.VATMinor)
+		}
+		// Penalties are one line each, grouped one a day: compare the rest.
+		lines := func(inv *Invoice) []string {
+			var out []string
+			for _, l := range inv.Lines {
+				if l.Kind == KindLateNotice {
+					continue
+				}
+				out = append(out, fmt.Sprintf("%s %d/%d %d", l.Kind, l.Quantity.Num, l.Quantity.Den, l.AmountMinor))
+			}
+			return out
+		}
+		if g, w := lines(got), lines(want); !slices.Equal(g, w) {
+			t.Fatalf("case %d: grouped lines\n%v\nwant\n%v", n, g, w)
+		}
+		if len(grouped.Results) > len(in.Results) || len(grouped.Breaches) > len(in.Breaches) {
+			t.Fatalf("case %d: grouping made more inputs", n)
+		}
+	}
+}
+
+// byDay groups in's results, breaches and penalties by day as the daily
+// aggregates hold them.
+func byDay(in Input) Input {
+	out := in
+	out.Results, out.Breaches, out.Penalties = nil, nil, nil
+	type rk struct {
+		unit, service, day string
+		clawback           bool
+	}
+	ri := map[rk]int{}
+	for _, r := range in.Results {
+		k := rk{r.Unit, r.Service, r.Day, r.Clawback}
+		i, ok := ri[k]
+		if !ok {
+			ri[k] = len(out.Results)
+			out.Results = append(out.Results, Result{Ref: "day:" + strconv.Itoa(len(out.Results)), Unit: r.Unit, Service: r.Service,
+				Day: r.Day, Clawback: r.Clawback})
+			i = len(out.Results) - 1
+		}
+		out.Results[i].Count += r.N()
+		out.Results[i].RevenueMinor += r.RevenueMinor
+	}
+	bi := map[string]int{}
+	for _, x := range in.Breaches {
+		i, ok := bi[x.Day]
+		if !ok {
+			bi[x.Day] = len(out.Breaches)
+			out.Breaches = append(out.Breaches, Breach{Ref: "breaches:" + x.Day, Day: x.Day})
+			i = len(out.Breaches) - 1
+		}
+		out.Breaches[i].Count += max(x.Count, 1)
+	}
+	pi := map[string]int{}
+	for _, x := range in.Penalties {
+		i, ok := pi[x.Day]
+		if !ok {
+			pi[x.Day] = len(out.Penalties)
+			out.Penalties = append(out.Penalties, Penalty{Ref: "penalties:" + x.Day, Day: x.Day})
+			i = len(out.Penalties) - 1
+		}
+		out.Penalties[i].AmountMinor += x.AmountMinor
+	}
+	return out
+}

@@ -350,12 +350,11 @@ func invoiceInputsFrom(ctx context.Context, q querier, p tandem.Principal, engag
 	if err != nil {
 		return nil, nil, err
 	}
-	// The partner's VAT rate (an engagement without a partner: none).
-	var vatBP int
-	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(pa.vat_bp), 0) FROM engagements e JOIN partners pa ON pa.id = e.partner_id
-		AND pa.workspace_id = e.workspace_id WHERE e.workspace_id = ? AND e.id = ?`, p.WorkspaceID, engagementID).Scan(&vatBP); err != nil {
+	vat, err := vatRates(ctx, q, p.WorkspaceID, []int64{engagementID})
+	if err != nil {
 		return nil, nil, err
 	}
+	vatBP := vat[engagementID]
 	loc := periods[0].Start.Location()
 	days := make([][2]string, len(periods)) // each period's first and last day
 	from, to := "", ""
@@ -368,39 +367,11 @@ func invoiceInputsFrom(ctx context.Context, q querier, p tandem.Principal, engag
 			to = days[i][1]
 		}
 	}
-	kinds := make([]any, len(invoice.FactKinds))
-	for i, k := range invoice.FactKinds {
-		kinds[i] = string(k)
-	}
-	// Only the kinds whose payload the invoice reads (invoice.DataKinds)
-	// bring it along: a month of thousands of accepted results is read
-	// without copying and decoding their JSON.
-	args := make([]any, 0, len(invoice.DataKinds)+5+len(kinds))
-	for _, k := range invoice.DataKinds {
-		args = append(args, string(k))
-	}
-	args = append(append(args, string(fact.DeliverableAccepted), p.WorkspaceID, engagementID, from, to), kinds...)
-	rows, err := scanAll(ctx, q, func(r scanner, x *invoice.FactRow) error {
-		var kind string
-		var js sql.NullString
-		var day tandem.Date
-		if err := r.Scan(&x.ID, &kind, dateScan{&day}, &x.SubjectID, &x.AmountMinor, &js, &x.Service); err != nil {
-			return err
-		}
-		x.Kind, x.Day = fact.Kind(kind), day.String()
-		if !js.Valid {
-			return nil
-		}
-		x.Data, err = fact.Decode(x.Kind, []byte(js.String))
-		return err
-	}, `SELECT f.id, f.kind, f.day, f.subject_id, f.amount_minor, CASE WHEN f.kind IN (`+placeholders(len(invoice.DataKinds))+`) THEN f.data END,
-		COALESCE(d.service_key, '') FROM facts f
-		LEFT JOIN deliverables d ON f.kind = ? AND d.id = f.subject_id AND d.workspace_id = f.workspace_id
-		WHERE f.workspace_id = ? AND f.engagement_id = ? AND f.day >= ? AND f.day <= ? AND f.kind IN (`+placeholders(len(kinds))+`)
-		ORDER BY f.day, f.id`, args...)
+	byID, err := invoiceFactRows(ctx, q, p.WorkspaceID, []int64{engagementID}, invoice.FactKinds, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
+	rows := byID[engagementID]
 	entries, err := approvedTime(ctx, q, p, engagementID, from, to)
 	if err != nil {
 		return nil, nil, err
@@ -431,6 +402,71 @@ func invoiceInputsFrom(ctx context.Context, q querier, p tandem.Principal, engag
 		ins[i] = in
 	}
 	return ins, perRows, nil
+}
+
+// vatRates reads the VAT rate of the partner of each engagement of ids,
+// in one statement (an engagement without a partner: none, 0).
+func vatRates(ctx context.Context, q querier, workspaceID int64, ids []int64) (map[int64]int, error) {
+	type rate struct {
+		id int64
+		bp int
+	}
+	rs, err := scanAll(ctx, q, func(r scanner, x *rate) error { return r.Scan(&x.id, &x.bp) },
+		`SELECT e.id, pa.vat_bp FROM engagements e JOIN partners pa ON pa.id = e.partner_id AND pa.workspace_id = e.workspace_id
+		WHERE e.workspace_id = ? AND e.id IN (`+placeholders(len(ids))+`)`, append([]any{workspaceID}, anyArgs(ids...)...)...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int, len(rs))
+	for _, r := range rs {
+		out[r.id] = r.bp
+	}
+	return out, nil
+}
+
+// invoiceFactRows reads the facts of kinds (of invoice.FactKinds) of the
+// engagements of ids on the local days from..to (inclusive), in one
+// statement, each engagement's by day and id. Only the kinds whose payload
+// the invoice reads (invoice.DataKinds) bring it along: a month of
+// thousands of accepted results is read without copying and decoding
+// their JSON.
+func invoiceFactRows(ctx context.Context, q querier, workspaceID int64, ids []int64, kinds []fact.Kind, from, to string) (map[int64][]invoice.FactRow, error) {
+	args := make([]any, 0, len(invoice.DataKinds)+4+len(ids)+len(kinds))
+	for _, k := range invoice.DataKinds {
+		args = append(args, string(k))
+	}
+	args = append(append(append(args, string(fact.DeliverableAccepted), workspaceID), anyArgs(ids...)...), from, to)
+	for _, k := range kinds {
+		args = append(args, string(k))
+	}
+	out := map[int64][]invoice.FactRow{}
+	rows, err := q.query(ctx, `SELECT f.engagement_id, f.id, f.kind, f.day, f.subject_id, f.amount_minor,
+		CASE WHEN f.kind IN (`+placeholders(len(invoice.DataKinds))+`) THEN f.data END, COALESCE(d.service_key, '') FROM facts f
+		LEFT JOIN deliverables d ON f.kind = ? AND d.id = f.subject_id AND d.workspace_id = f.workspace_id
+		WHERE f.workspace_id = ? AND f.engagement_id IN (`+placeholders(len(ids))+`) AND f.day >= ? AND f.day <= ?
+		AND f.kind IN (`+placeholders(len(kinds))+`) ORDER BY f.day, f.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x invoice.FactRow
+		var id int64
+		var kind string
+		var js sql.NullString
+		var day tandem.Date
+		if err := rows.Scan(&id, &x.ID, &kind, dateScan{&day}, &x.SubjectID, &x.AmountMinor, &js, &x.Service); err != nil {
+			return nil, err
+		}
+		x.Kind, x.Day = fact.Kind(kind), day.String()
+		if js.Valid {
+			if x.Data, err = fact.Decode(x.Kind, []byte(js.String)); err != nil {
+				return nil, err
+			}
+		}
+		out[id] = append(out[id], x)
+	}
+	return out, rows.Err()
 }
 
 // storedStep is a kpi.Step as stored in invoice_lines.steps.

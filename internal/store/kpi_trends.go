@@ -67,6 +67,13 @@ func (s *KPIStore) trendsOf(ctx context.Context, p tandem.Principal, ids []int64
 	if err != nil {
 		return err
 	}
+	return scoreMany(ctx, s.db, p, versions, periods, out)
+}
+
+// scoreMany adds to out the scorecards over periods of each engagement of
+// versions (its terms versions, oldest first), reading the aggregates of
+// all of them in one statement.
+func scoreMany(ctx context.Context, q querier, p tandem.Principal, versions map[int64][]contract.Version, periods []kpi.Period, out map[int64][]Scorecard) error {
 	// The periods are the same for every engagement, so are the spans
 	// (metric.PlanScorecards takes them from the periods): one read of the
 	// aggregates of every kind any of them scores.
@@ -92,7 +99,8 @@ func (s *KPIStore) trendsOf(ctx context.Context, p tandem.Principal, ids []int64
 	if len(read) > 0 {
 		slices.Sort(read)
 		slices.Sort(kinds)
-		if rows, err = aggregateRows(ctx, s.db, p.WorkspaceID, read, kinds, plans[read[0]].Spans, withSketch); err != nil {
+		var err error
+		if rows, err = aggregateRows(ctx, q, p.WorkspaceID, read, kinds, plans[read[0]].Spans, withSketch); err != nil {
 			return err
 		}
 	}

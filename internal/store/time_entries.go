@@ -213,16 +213,24 @@ func periodClosed(ctx context.Context, q querier, p tandem.Principal, engagement
 // (the caller has checked that p sees it) on the local days from..to
 // inclusive ("2026-11-01", "2026-11-30"), as the invoice prices them.
 func approvedTime(ctx context.Context, q querier, p tandem.Principal, engagementID int64, from, to string) ([]invoice.TimeEntry, error) {
+	m, err := approvedTimeOf(ctx, q, p, []int64{engagementID}, from, to)
+	return nonNil(m[engagementID]), err
+}
+
+// approvedTimeOf is approvedTime for several engagements at once, in one
+// statement: each one's entries by its id.
+func approvedTimeOf(ctx context.Context, q querier, p tandem.Principal, ids []int64, from, to string) (map[int64][]invoice.TimeEntry, error) {
+	args := append(append([]any{p.WorkspaceID}, anyArgs(ids...)...), from, to, timesheet.Approved)
 	xs, err := scanAll(ctx, q, scanTimeEntry, `SELECT `+timeEntryCols+timeEntryFrom+`
-		WHERE t.workspace_id = ? AND t.engagement_id = ? AND t.day >= ? AND t.day <= ? AND t.state = ? ORDER BY t.day, t.id`,
-		p.WorkspaceID, engagementID, from, to, timesheet.Approved)
+		WHERE t.workspace_id = ? AND t.engagement_id IN (`+placeholders(len(ids))+`) AND t.day >= ? AND t.day <= ? AND t.state = ?
+		ORDER BY t.day, t.id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]invoice.TimeEntry, 0, len(xs))
+	out := map[int64][]invoice.TimeEntry{}
 	for i := range xs {
 		if te, ok := xs[i].Priced(); ok {
-			out = append(out, te)
+			out[xs[i].EngagementID] = append(out[xs[i].EngagementID], te)
 		}
 	}
 	return out, nil

@@ -9,8 +9,11 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -38,99 +41,281 @@ type WorthOverview struct {
 // up to and including the current month in the workspace's time zone, none
 // before the month it starts): each month's budget, actual cost (the
 // invoice total as the draft computation gives it now, from the terms and
-// facts; an issued invoice's stored total), results and recorded revenue;
-// and the saved in-house calculator. It writes nothing. Client roles
-// (access.WorthRead). Errors: ENotFound, EForbidden.
+// the daily aggregates of the facts; an issued invoice's stored total),
+// results and recorded revenue; and the saved in-house calculator. It
+// writes nothing. Client roles (access.WorthRead). Errors: ENotFound,
+// EForbidden.
 func (s *WorthStore) Overview(ctx context.Context, p tandem.Principal, engagementID int64, n int) (_ *WorthOverview, err error) {
 	defer wrap(&err, "WorthStore.Overview(%d)", engagementID)
+	os, err := s.Overviews(ctx, p, []int64{engagementID}, n)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := os[engagementID]
+	if !ok {
+		return nil, tandem.ErrNotFound
+	}
+	return o, nil
+}
+
+// Overviews is Overview for several engagements at once — the portfolio's
+// and the board pack's rows — in a fixed number of statements whatever
+// their number (overviewBatch engagements a read): an id p may not see is
+// not in the map.
+//
+// A month's actual cost is the draft invoice's total computed from each
+// day's aggregates (kpi_daily: the count and amount of each kind of fact,
+// invoice.Input.AddDay) instead of the facts one by one: the same lines
+// and amounts (TestWorthEqualsDrafts), whatever the number of results.
+// Accepted deliverables and resolved tickets are read fact by fact only
+// where the terms price them by service (invoice.ByService).
+func (s *WorthStore) Overviews(ctx context.Context, p tandem.Principal, ids []int64, n int) (_ map[int64]*WorthOverview, err error) {
+	defer wrap(&err, "WorthStore.Overviews(%d)", len(ids))
 	if err := access.Can(p, access.WorthRead); err != nil {
 		return nil, err
 	}
 	n = min(max(n, 1), MaxWorthMonths)
-	e, err := engagementIn(ctx, s.db, p, engagementID)
-	if err != nil {
-		return nil, err
-	}
 	_, loc, err := workspaceZone(ctx, s.db, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	out := &WorthOverview{}
-	budgets, err := scanAll(ctx, s.db, func(r scanner, m *worth.Month) error {
-		m.HasBudget = true
-		return r.Scan(&m.Label, &m.BudgetMinor, &m.Currency)
-	}, `SELECT period_label, amount_minor, currency FROM budgets WHERE workspace_id = ? AND engagement_id = ?`, p.WorkspaceID, engagementID)
-	if err != nil {
-		return nil, err
-	}
-	byLabel := map[string]worth.Month{}
-	for _, b := range budgets {
-		byLabel[b.Label] = b
-	}
 	cur := kpi.PeriodOf(kpi.Month, s.db.Now(), loc)
-	var periods []kpi.Period
-	for per := cur; len(periods) < n; per = per.Prev() {
-		if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] { // before the month it starts
-			break
-		}
-		periods = append(periods, per)
+	months := make([]kpi.Period, n)
+	for i, per := 0, cur; i < n; i, per = i+1, per.Prev() {
+		months[n-1-i] = per // oldest first
 	}
-	slices.Reverse(periods) // oldest first
-	var ins []*invoice.Input
-	if invoice.Invoiced(e.Status) {
-		// The months' inputs in one read: the terms, facts and time once.
-		if ins, _, err = invoiceInputsFrom(ctx, s.db, p, engagementID, periods, fromAggregates); err != nil {
+	out := map[int64]*WorthOverview{}
+	for from := 0; from < len(ids); from += overviewBatch {
+		if err := s.overviewsOf(ctx, p, ids[from:min(from+overviewBatch, len(ids))], months, out); err != nil {
 			return nil, err
 		}
-	}
-	// Of the months' stored invoices only the status and total: their
-	// lines and references are not needed here.
-	labels := make([]any, 0, len(periods)+2)
-	labels = append(labels, p.WorkspaceID, engagementID)
-	for _, per := range periods {
-		labels = append(labels, per.String())
-	}
-	heads, err := scanAll(ctx, s.db, func(r scanner, h *invoiceHead) error {
-		return r.Scan(&h.label, &h.status, &h.totalMinor, &h.currency)
-	}, `SELECT period_label, status, total_minor, currency FROM invoices WHERE workspace_id = ? AND engagement_id = ?
-		AND period_label IN (`+placeholders(len(periods))+`)`, labels...)
-	if err != nil {
-		return nil, err
-	}
-	stored := map[string]*invoiceHead{}
-	for i := range heads {
-		stored[heads[i].label] = &heads[i]
-	}
-	for i, per := range periods {
-		var in *invoice.Input
-		if ins != nil {
-			in = ins[i]
-		}
-		m, err := monthWorthOf(per, in, stored[per.String()])
-		if err != nil {
-			return nil, err
-		}
-		if b, ok := byLabel[m.Label]; ok {
-			m.HasBudget, m.BudgetMinor = true, b.BudgetMinor
-			if m.Currency == "" {
-				m.Currency = b.Currency
-			}
-		}
-		out.Months = append(out.Months, m)
-	}
-	c, err := scanOne(ctx, s.db, scanInHouse, `SELECT `+inHouseCols+` FROM inhouse_calcs WHERE workspace_id = ? AND engagement_id = ?`,
-		p.WorkspaceID, engagementID)
-	switch {
-	case err == nil:
-		out.InHouse = c
-	case !errors.Is(err, tandem.ErrNotFound):
-		return nil, err
 	}
 	return out, nil
 }
 
+// overviewBatch is how many engagements Overviews reads at a time.
+const overviewBatch = 200
+
+// overviewsOf adds to out the overviews over months (oldest first) of the
+// engagements of ids that p may see.
+func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []int64, months []kpi.Period, out map[int64]*WorthOverview) error {
+	var w where
+	engagementScope(&w, p)
+	w.add("e.id IN ("+placeholders(len(ids))+")", anyArgs(ids...)...)
+	es, err := scanAll(ctx, s.db, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
+	if err != nil || len(es) == 0 {
+		return err
+	}
+	seen := make([]int64, 0, len(es))
+	var invoiced []int64
+	for _, e := range es {
+		seen = append(seen, e.ID)
+		if invoice.Invoiced(e.Status) {
+			invoiced = append(invoiced, e.ID)
+		}
+	}
+	loc := months[0].Start.Location()
+	from, to := invoice.DayOf(months[0].Start, loc), invoice.DayOf(months[len(months)-1].End.AddDate(0, 0, -1), loc)
+	in := worthInputs{rows: map[int64][]dayRow{}, facts: map[int64][]invoice.FactRow{}, time: map[int64][]invoice.TimeEntry{},
+		scores: map[int64][]Scorecard{}}
+	if len(invoiced) > 0 {
+		if err := in.read(ctx, s.db, p, invoiced, months, from, to); err != nil {
+			return err
+		}
+	}
+	// Budgets, the months' stored invoices (only their status and total)
+	// and the saved calculators.
+	args := append([]any{p.WorkspaceID}, anyArgs(seen...)...)
+	type budget struct {
+		id int64
+		m  worth.Month
+	}
+	budgets, err := scanAll(ctx, s.db, func(r scanner, b *budget) error {
+		return r.Scan(&b.id, &b.m.Label, &b.m.BudgetMinor, &b.m.Currency)
+	}, `SELECT engagement_id, period_label, amount_minor, currency FROM budgets WHERE workspace_id = ? AND engagement_id IN (`+
+		placeholders(len(seen))+`) AND period_label >= ? AND period_label <= ?`, append(args, months[0].String(), months[len(months)-1].String())...)
+	if err != nil {
+		return err
+	}
+	heads, err := scanAll(ctx, s.db, func(r scanner, h *invoiceHead) error {
+		return r.Scan(&h.engagementID, &h.label, &h.status, &h.totalMinor, &h.currency)
+	}, `SELECT engagement_id, period_label, status, total_minor, currency FROM invoices WHERE workspace_id = ? AND engagement_id IN (`+
+		placeholders(len(seen))+`) AND period_label >= ? AND period_label <= ?`, append(args, months[0].String(), months[len(months)-1].String())...)
+	if err != nil {
+		return err
+	}
+	type calc struct {
+		id int64
+		c  worth.InHouse
+	}
+	calcs, err := scanAll(ctx, s.db, func(r scanner, x *calc) error {
+		return r.Scan(&x.id, &x.c.Country, &x.c.Currency, &x.c.People, &x.c.SalaryMinor, &x.c.EmployerBP, &x.c.OfficeMinor,
+			&x.c.HiringMinor, &x.c.TurnoverBP, &x.c.ManagementMinor)
+	}, `SELECT engagement_id, `+inHouseCols+` FROM inhouse_calcs WHERE workspace_id = ? AND engagement_id IN (`+placeholders(len(seen))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		id    int64
+		label string
+	}
+	byMonth := map[key]worth.Month{}
+	for _, b := range budgets {
+		byMonth[key{b.id, b.m.Label}] = b.m
+	}
+	stored := map[key]*invoiceHead{}
+	for i := range heads {
+		stored[key{heads[i].engagementID, heads[i].label}] = &heads[i]
+	}
+	for _, e := range es {
+		o := &WorthOverview{}
+		for i, per := range months {
+			if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] { // before the month it starts
+				continue
+			}
+			m, err := monthWorthOf(per, in.month(e.ID, i, per, loc), stored[key{e.ID, per.String()}])
+			if err != nil {
+				return err
+			}
+			if b, ok := byMonth[key{e.ID, m.Label}]; ok {
+				m.HasBudget, m.BudgetMinor = true, b.BudgetMinor
+				if m.Currency == "" {
+					m.Currency = b.Currency
+				}
+			}
+			o.Months = append(o.Months, m)
+		}
+		for i := range calcs {
+			if calcs[i].id == e.ID {
+				o.InHouse = &calcs[i].c
+			}
+		}
+		out[e.ID] = o
+	}
+	return nil
+}
+
+// dayRow is one day's aggregate of one kind of fact the invoice reads.
+type dayRow struct {
+	kind      fact.Kind
+	day       string
+	n, amount int64
+}
+
+// worthInputs is what the months' invoices of several engagements are
+// computed from, read at once: the daily aggregates of the invoice's
+// kinds of fact (and, where the terms price by service, those facts one
+// by one), approved time, the months' scorecards, the terms and the VAT
+// rates. An engagement not read (not invoiced) has no versions.
+type worthInputs struct {
+	versions map[int64][]contract.Version
+	vat      map[int64]int
+	rows     map[int64][]dayRow
+	facts    map[int64][]invoice.FactRow
+	time     map[int64][]invoice.TimeEntry
+	scores   map[int64][]Scorecard
+}
+
+func (in *worthInputs) read(ctx context.Context, q querier, p tandem.Principal, ids []int64, months []kpi.Period, from, to string) (err error) {
+	if in.versions, err = versionsOf(ctx, q, p, ids); err != nil {
+		return err
+	}
+	if in.vat, err = vatRates(ctx, q, p.WorkspaceID, ids); err != nil {
+		return err
+	}
+	// The kinds read fact by fact, by engagement: those of a service its
+	// terms price by service.
+	byFact := map[int64][]fact.Kind{}
+	var factIDs []int64
+	var factKinds []fact.Kind
+	for _, id := range ids {
+		for k, unit := range invoice.ServiceKinds {
+			if invoice.ByService(in.versions[id], unit) {
+				byFact[id] = append(byFact[id], k)
+				if !slices.Contains(factKinds, k) {
+					factKinds = append(factKinds, k)
+				}
+			}
+		}
+		if len(byFact[id]) > 0 {
+			factIDs = append(factIDs, id)
+		}
+	}
+	kinds := make([]any, len(invoice.FactKinds))
+	for i, k := range invoice.FactKinds {
+		kinds[i] = string(k)
+	}
+	type aggRow struct {
+		id int64
+		r  dayRow
+	}
+	args := append(append(append([]any{p.WorkspaceID}, anyArgs(ids...)...), kinds...), from, to)
+	rows, err := scanAll(ctx, q, func(r scanner, x *aggRow) error {
+		var kind string
+		var day tandem.Date
+		if err := r.Scan(&x.id, &kind, dateScan{&day}, &x.r.n, &x.r.amount); err != nil {
+			return err
+		}
+		x.r.kind, x.r.day = fact.Kind(kind), day.String()
+		return nil
+	}, `SELECT engagement_id, kind, day, n, sum_amount FROM kpi_daily WHERE workspace_id = ? AND engagement_id IN (`+placeholders(len(ids))+`)
+		AND kind IN (`+placeholders(len(kinds))+`) AND day >= ? AND day <= ?`, args...)
+	if err != nil {
+		return err
+	}
+	for _, x := range rows {
+		if !slices.Contains(byFact[x.id], x.r.kind) {
+			in.rows[x.id] = append(in.rows[x.id], x.r)
+		}
+	}
+	if len(factIDs) > 0 {
+		fs, err := invoiceFactRows(ctx, q, p.WorkspaceID, factIDs, factKinds, from, to)
+		if err != nil {
+			return err
+		}
+		for id, xs := range fs {
+			in.facts[id] = slices.DeleteFunc(xs, func(r invoice.FactRow) bool { return !slices.Contains(byFact[id], r.Kind) })
+		}
+	}
+	if in.time, err = approvedTimeOf(ctx, q, p, ids, from, to); err != nil {
+		return err
+	}
+	return scoreMany(ctx, q, p, in.versions, months, in.scores)
+}
+
+// month is the input of the invoice of engagement id's month i (per),
+// nil for an engagement not read.
+func (in *worthInputs) month(id int64, i int, per kpi.Period, loc *time.Location) *invoice.Input {
+	vs, ok := in.versions[id]
+	if !ok {
+		return nil
+	}
+	x := &invoice.Input{Period: per, Versions: vs, VATBP: in.vat[id], Time: []invoice.TimeEntry{}}
+	first, last := invoice.DayOf(per.Start, loc), invoice.DayOf(per.End.AddDate(0, 0, -1), loc)
+	for _, r := range in.rows[id] {
+		if r.day >= first && r.day <= last {
+			x.AddDay(r.kind, r.day, r.n, r.amount)
+		}
+	}
+	for _, r := range in.facts[id] {
+		if r.Day >= first && r.Day <= last {
+			x.AddFact(r)
+		}
+	}
+	for _, te := range in.time[id] {
+		if te.Day >= first && te.Day <= last {
+			x.Time = append(x.Time, te)
+		}
+	}
+	if scs := in.scores[id]; i < len(scs) && scs[i].HasTotal {
+		x.Score = &invoice.Score{Ref: "scorecard:" + per.String(), Hundredths: scs[i].Total}
+	}
+	return x
+}
+
 // invoiceHead is what the worth of a month reads of its stored invoice.
 type invoiceHead struct {
+	engagementID            int64
 	label, status, currency string
 	totalMinor              int64
 }
@@ -147,7 +332,7 @@ func monthWorthOf(per kpi.Period, in *invoice.Input, stored *invoiceHead) (worth
 		return m, nil
 	}
 	for _, r := range in.Results {
-		m.Count(r.Unit, r.Clawback)
+		m.Count(r.Unit, r.N(), r.Clawback)
 		if r.Unit == invoice.UnitDeal {
 			m.HasRevenue, m.RevenueMinor = true, m.RevenueMinor+r.RevenueMinor
 		}

@@ -199,15 +199,15 @@ func ValidMonth(s string) bool {
 	return err == nil && len(s) == 7
 }
 
-// Count adds a result of unit to m (a clawback takes one away).
-func (m *Month) Count(unit string, clawback bool) {
+// Count adds n results of unit to m (clawbacks take them away).
+func (m *Month) Count(unit string, n int64, clawback bool) {
 	if m.Results == nil {
 		m.Results = map[string]int64{}
 	}
 	if clawback {
-		m.Results[unit]--
+		m.Results[unit] -= n
 	} else {
-		m.Results[unit]++
+		m.Results[unit] += n
 	}
 }
 
