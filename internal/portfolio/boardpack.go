@@ -51,6 +51,10 @@ func ReadPack(ctx context.Context, db *store.DB, p tandem.Principal, month kpi.P
 	if err != nil {
 		return nil, err
 	}
+	worths, err := db.Worth().Overviews(ctx, p, ids, store.MaxWorthMonths)
+	if err != nil {
+		return nil, err
+	}
 	for _, it := range pf.Items {
 		if scs, ok := trends[it.Engagement.ID]; ok {
 			it.Trend = TrendOf(scs)
@@ -58,12 +62,12 @@ func ReadPack(ctx context.Context, db *store.DB, p tandem.Principal, month kpi.P
 			return nil, err // an engagement without terms: as TrendTo reads it
 		}
 		pi := PackItem{Item: it}
-		o, err := db.Worth().Overview(ctx, p, it.Engagement.ID, store.MaxWorthMonths)
-		if err != nil {
-			return nil, err
-		}
 		label := month.Label().String()
-		for _, m := range o.Months {
+		var months []worth.Month
+		if o := worths[it.Engagement.ID]; o != nil {
+			months = o.Months
+		}
+		for _, m := range months {
 			if m.Label == label {
 				pi.MonthWorth = worth.Summarize([]worth.Month{m})
 			}

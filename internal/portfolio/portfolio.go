@@ -83,16 +83,7 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 				continue
 			}
 			seen[e.ID] = true
-			it := Item{Engagement: e}
-			if access.Allows(p.Role, access.WorthRead) {
-				o, err := db.Worth().Overview(ctx, p, e.ID, WorthMonths)
-				if err != nil {
-					return nil, err
-				}
-				sum := worth.Summarize(o.Months)
-				it.Worth = &sum
-			}
-			pf.Items = append(pf.Items, it)
+			pf.Items = append(pf.Items, Item{Engagement: e})
 		}
 		if len(es) < size || pg.Offset+len(es) >= total {
 			break
@@ -102,7 +93,20 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 	for i := range pf.Items {
 		ids[i] = pf.Items[i].Engagement.ID
 	}
-	// The trends, for all the engagements at once.
+	// The worth, for all the engagements at once.
+	if access.Allows(p.Role, access.WorthRead) {
+		os, err := db.Worth().Overviews(ctx, p, ids, WorthMonths)
+		if err != nil {
+			return nil, err
+		}
+		for i := range pf.Items {
+			if o, ok := os[pf.Items[i].Engagement.ID]; ok {
+				sum := worth.Summarize(o.Months)
+				pf.Items[i].Worth = &sum
+			}
+		}
+	}
+	// The trends, likewise.
 	trends, err := db.KPI.Trends(ctx, p, ids, kind, TrendPeriods)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,15 @@ type querier interface {
 // scanner is a row: *sql.Row or *sql.Rows.
 type scanner = interface{ Scan(...any) error }
 
+// scanPlus is a scanner for a row whose columns are another scan's and
+// then extra: a shared column list with a few more.
+type scanPlus struct {
+	r     scanner
+	extra []any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra...)...) }
+
 // scanAll runs a query through q and scans each row into a T with scan. It
 // returns an empty, non-nil slice when there are no rows.
 func scanAll[T any](ctx context.Context, q querier, scan func(scanner, *T) error, query string, args ...any) ([]T, error) {

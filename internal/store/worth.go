@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/kpi"
@@ -99,25 +100,35 @@ const overviewBatch = 200
 // overviewsOf adds to out the overviews over months (oldest first) of the
 // engagements of ids that p may see.
 func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []int64, months []kpi.Period, out map[int64]*WorthOverview) error {
+	// The engagements p may see, with their partner's VAT rate.
+	type withVAT struct {
+		e   engagement.Engagement
+		vat int
+	}
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id IN ("+placeholders(len(ids))+")", anyArgs(ids...)...)
-	es, err := scanAll(ctx, s.db, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
-	if err != nil || len(es) == 0 {
+	rows, err := scanAll(ctx, s.db, func(r scanner, x *withVAT) error {
+		return scanEngagement(scanPlus{r, []any{&x.vat}}, &x.e)
+	}, `SELECT `+engagementCols+`, pa.vat_bp`+engagementFrom+w.String(), w.args...)
+	if err != nil || len(rows) == 0 {
 		return err
 	}
-	seen := make([]int64, 0, len(es))
+	es := make([]engagement.Engagement, len(rows))
+	seen := make([]int64, 0, len(rows))
 	var invoiced []int64
-	for _, e := range es {
-		seen = append(seen, e.ID)
-		if invoice.Invoiced(e.Status) {
-			invoiced = append(invoiced, e.ID)
+	in := worthInputs{vat: map[int64]int{}, rows: map[int64][]dayRow{}, facts: map[int64][]invoice.FactRow{},
+		time: map[int64][]invoice.TimeEntry{}, scores: map[int64][]Scorecard{}}
+	for i, x := range rows {
+		es[i] = x.e
+		seen = append(seen, x.e.ID)
+		if invoice.Invoiced(x.e.Status) {
+			invoiced = append(invoiced, x.e.ID)
+			in.vat[x.e.ID] = x.vat
 		}
 	}
 	loc := months[0].Start.Location()
 	from, to := invoice.DayOf(months[0].Start, loc), invoice.DayOf(months[len(months)-1].End.AddDate(0, 0, -1), loc)
-	in := worthInputs{rows: map[int64][]dayRow{}, facts: map[int64][]invoice.FactRow{}, time: map[int64][]invoice.TimeEntry{},
-		scores: map[int64][]Scorecard{}}
 	if len(invoiced) > 0 {
 		if err := in.read(ctx, s.db, p, invoiced, months, from, to); err != nil {
 			return err
@@ -206,7 +217,8 @@ type dayRow struct {
 // computed from, read at once: the daily aggregates of the invoice's
 // kinds of fact (and, where the terms price by service, those facts one
 // by one), approved time, the months' scorecards, the terms and the VAT
-// rates. An engagement not read (not invoiced) has no versions.
+// rates (read with the engagements). An engagement not read (not
+// invoiced) has no versions.
 type worthInputs struct {
 	versions map[int64][]contract.Version
 	vat      map[int64]int
@@ -218,9 +230,6 @@ type worthInputs struct {
 
 func (in *worthInputs) read(ctx context.Context, q querier, p tandem.Principal, ids []int64, months []kpi.Period, from, to string) (err error) {
 	if in.versions, err = versionsOf(ctx, q, p, ids); err != nil {
-		return err
-	}
-	if in.vat, err = vatRates(ctx, q, p.WorkspaceID, ids); err != nil {
 		return err
 	}
 	// The kinds read fact by fact, by engagement: those of a service its
