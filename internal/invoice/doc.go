@@ -124,6 +124,13 @@
 // (Invoiced). EndedIn picks the period that ended in a scheduler slot.
 // VATBP is the partner's VAT rate (partners.vat_bp; 0 until one is set).
 //
+// A reader that wants only totals and counts — the worth of a month, the
+// portfolio, the store's estimates of many engagements — gives a day's
+// aggregate instead of its facts (AddDay: a Result or Breach with a Count,
+// a day's penalties summed): the same lines and amounts, Refs naming days
+// (TestRandomInvoicesByDay). Results of a service are given fact by fact
+// where the terms price them by service (ByService).
+//
 // # The workflow
 //
 // Disputes, withholding and its release, approval, issue with a number,

@@ -128,6 +128,23 @@ func DraftTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.P
 	return out, nil
 }
 
+// EstimateTotals is DraftTotals computed as InvoiceStore.Estimates does:
+// all the engagements at once, from the daily aggregates.
+func EstimateTotals(db *DB, p tandem.Principal, engagementIDs []int64, period kpi.Period) ([]int64, error) {
+	est, err := db.Invoices().Estimates(context.Background(), p, engagementIDs, period)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(engagementIDs))
+	for _, id := range engagementIDs {
+		if est[id] == nil {
+			return nil, fmt.Errorf("no estimate of engagement %d", id)
+		}
+		out = append(out, est[id].TotalMinor)
+	}
+	return out, nil
+}
+
 // ScoreTotals is the part of DraftTotals that the aggregates serve: the
 // month's weighted KPI score of each engagement (its terms versions
 // loaded, the score read from the aggregates or, raw, from the facts),

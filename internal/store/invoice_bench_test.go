@@ -38,7 +38,11 @@ import (
 //   - raw-ms: the same 100 drafts with the score computed from the raw
 //     facts (GROUP BY over the month's facts, sketches rebuilt), median of 3;
 //   - raw/agg: their ratio (the target is ≥ 100×, ≤ 50 ms for all
-//     100 on SQLite, at 10,000,000 facts).
+//     100 on SQLite, at 10,000,000 facts);
+//   - est-ms and raw/est: the same 100 invoices' lines and totals as
+//     InvoiceStore.Estimates computes them (the worth, the portfolio): all
+//     at once, each result counted from the daily aggregates instead of
+//     read one by one (median of 5), against raw-ms.
 //
 // Both read the month's priced facts (accepted results, breaches,
 // penalties) by the facts_engagement_day index: an invoice lists each of
@@ -57,6 +61,19 @@ func BenchmarkInvoiceDrafts(b *testing.B) {
 	}
 	for _, dialect := range storetest.Dialects(b) {
 		b.Run(dialect, func(b *testing.B) { benchInvoiceDrafts(b, dialect, n) })
+	}
+}
+
+// BenchmarkInvoiceEstimates profiles InvoiceStore.Estimates alone on
+// BenchmarkInvoiceDrafts's base (SQLite).
+func BenchmarkInvoiceEstimates(b *testing.B) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, stockholmZone)
+	db, base := openDraftsBase(b, "sqlite", 20000, now)
+	nov := kpi.PeriodOf(kpi.Month, now, stockholmZone).Prev()
+	for b.Loop() {
+		if _, err := store.EstimateTotals(db, base.F.Owner, base.Engs, nov); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -96,6 +113,23 @@ func benchInvoiceDrafts(b *testing.B, dialect string, n int) {
 	if !slices.Equal(agg, raw) {
 		b.Fatalf("the aggregates and the raw facts give different totals: %v, %v", agg, raw)
 	}
+	var ests []time.Duration
+	for range 5 {
+		t0 := time.Now()
+		est, err := store.EstimateTotals(db, f.Owner, engs, nov)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ests = append(ests, time.Since(t0))
+		if !slices.Equal(est, raw) {
+			b.Fatalf("the estimates and the drafts give different totals: %v, %v", est, raw)
+		}
+	}
+	slices.Sort(ests)
+	estMS := float64(ests[2].Nanoseconds()) / 1e6
+	b.ReportMetric(estMS, "est-ms")
+	b.ReportMetric(rawMS/estMS, "raw/est")
+	b.Logf("%s: the 100 invoices from the daily aggregates at once (Estimates): %.2f ms (%.1f× faster than from facts)", dialect, estMS, rawMS/estMS)
 	// The score alone, the part the aggregates serve (ScoreTotals), each
 	// side the median of 5 runs.
 	scoreMS := func(raw bool) (float64, []int64) {

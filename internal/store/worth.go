@@ -8,13 +8,8 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
-	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
-	"github.com/tandemhq/tandem/internal/contract"
-	"github.com/tandemhq/tandem/internal/engagement"
-	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -100,39 +95,14 @@ const overviewBatch = 200
 // overviewsOf adds to out the overviews over months (oldest first) of the
 // engagements of ids that p may see.
 func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []int64, months []kpi.Period, out map[int64]*WorthOverview) error {
-	// The engagements p may see, with their partner's VAT rate.
-	type withVAT struct {
-		e   engagement.Engagement
-		vat int
-	}
-	var w where
-	engagementScope(&w, p)
-	w.add("e.id IN ("+placeholders(len(ids))+")", anyArgs(ids...)...)
-	rows, err := scanAll(ctx, s.db, func(r scanner, x *withVAT) error {
-		return scanEngagement(scanPlus{r, []any{&x.vat}}, &x.e)
-	}, `SELECT `+engagementCols+`, pa.vat_bp`+engagementFrom+w.String(), w.args...)
-	if err != nil || len(rows) == 0 {
+	es, in, err := readDaily(ctx, s.db, p, ids, months)
+	if err != nil || len(es) == 0 {
 		return err
 	}
-	es := make([]engagement.Engagement, len(rows))
-	seen := make([]int64, 0, len(rows))
-	var invoiced []int64
-	in := worthInputs{vat: map[int64]int{}, rows: map[int64][]dayRow{}, facts: map[int64][]invoice.FactRow{},
-		time: map[int64][]invoice.TimeEntry{}, scores: map[int64][]Scorecard{}}
-	for i, x := range rows {
-		es[i] = x.e
-		seen = append(seen, x.e.ID)
-		if invoice.Invoiced(x.e.Status) {
-			invoiced = append(invoiced, x.e.ID)
-			in.vat[x.e.ID] = x.vat
-		}
-	}
 	loc := months[0].Start.Location()
-	from, to := invoice.DayOf(months[0].Start, loc), invoice.DayOf(months[len(months)-1].End.AddDate(0, 0, -1), loc)
-	if len(invoiced) > 0 {
-		if err := in.read(ctx, s.db, p, invoiced, months, from, to); err != nil {
-			return err
-		}
+	seen := make([]int64, len(es))
+	for i, e := range es {
+		seen[i] = e.ID
 	}
 	// Budgets, the months' stored invoices (only their status and total)
 	// and the saved calculators.
@@ -184,7 +154,7 @@ func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []
 			if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] { // before the month it starts
 				continue
 			}
-			m, err := monthWorthOf(per, in.month(e.ID, i, per, loc), stored[key{e.ID, per.String()}])
+			m, err := monthWorthOf(per, in.input(e.ID, i, per, loc), stored[key{e.ID, per.String()}])
 			if err != nil {
 				return err
 			}
@@ -204,122 +174,6 @@ func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []
 		out[e.ID] = o
 	}
 	return nil
-}
-
-// dayRow is one day's aggregate of one kind of fact the invoice reads.
-type dayRow struct {
-	kind      fact.Kind
-	day       string
-	n, amount int64
-}
-
-// worthInputs is what the months' invoices of several engagements are
-// computed from, read at once: the daily aggregates of the invoice's
-// kinds of fact (and, where the terms price by service, those facts one
-// by one), approved time, the months' scorecards, the terms and the VAT
-// rates (read with the engagements). An engagement not read (not
-// invoiced) has no versions.
-type worthInputs struct {
-	versions map[int64][]contract.Version
-	vat      map[int64]int
-	rows     map[int64][]dayRow
-	facts    map[int64][]invoice.FactRow
-	time     map[int64][]invoice.TimeEntry
-	scores   map[int64][]Scorecard
-}
-
-func (in *worthInputs) read(ctx context.Context, q querier, p tandem.Principal, ids []int64, months []kpi.Period, from, to string) (err error) {
-	if in.versions, err = versionsOf(ctx, q, p, ids); err != nil {
-		return err
-	}
-	// The kinds read fact by fact, by engagement: those of a service its
-	// terms price by service.
-	byFact := map[int64][]fact.Kind{}
-	var factIDs []int64
-	var factKinds []fact.Kind
-	for _, id := range ids {
-		for k, unit := range invoice.ServiceKinds {
-			if invoice.ByService(in.versions[id], unit) {
-				byFact[id] = append(byFact[id], k)
-				if !slices.Contains(factKinds, k) {
-					factKinds = append(factKinds, k)
-				}
-			}
-		}
-		if len(byFact[id]) > 0 {
-			factIDs = append(factIDs, id)
-		}
-	}
-	kinds := make([]any, len(invoice.FactKinds))
-	for i, k := range invoice.FactKinds {
-		kinds[i] = string(k)
-	}
-	type aggRow struct {
-		id int64
-		r  dayRow
-	}
-	args := append(append(append([]any{p.WorkspaceID}, anyArgs(ids...)...), kinds...), from, to)
-	rows, err := scanAll(ctx, q, func(r scanner, x *aggRow) error {
-		var kind string
-		var day tandem.Date
-		if err := r.Scan(&x.id, &kind, dateScan{&day}, &x.r.n, &x.r.amount); err != nil {
-			return err
-		}
-		x.r.kind, x.r.day = fact.Kind(kind), day.String()
-		return nil
-	}, `SELECT engagement_id, kind, day, n, sum_amount FROM kpi_daily WHERE workspace_id = ? AND engagement_id IN (`+placeholders(len(ids))+`)
-		AND kind IN (`+placeholders(len(kinds))+`) AND day >= ? AND day <= ?`, args...)
-	if err != nil {
-		return err
-	}
-	for _, x := range rows {
-		if !slices.Contains(byFact[x.id], x.r.kind) {
-			in.rows[x.id] = append(in.rows[x.id], x.r)
-		}
-	}
-	if len(factIDs) > 0 {
-		fs, err := invoiceFactRows(ctx, q, p.WorkspaceID, factIDs, factKinds, from, to)
-		if err != nil {
-			return err
-		}
-		for id, xs := range fs {
-			in.facts[id] = slices.DeleteFunc(xs, func(r invoice.FactRow) bool { return !slices.Contains(byFact[id], r.Kind) })
-		}
-	}
-	if in.time, err = approvedTimeOf(ctx, q, p, ids, from, to); err != nil {
-		return err
-	}
-	return scoreMany(ctx, q, p, in.versions, months, in.scores)
-}
-
-// month is the input of the invoice of engagement id's month i (per),
-// nil for an engagement not read.
-func (in *worthInputs) month(id int64, i int, per kpi.Period, loc *time.Location) *invoice.Input {
-	vs, ok := in.versions[id]
-	if !ok {
-		return nil
-	}
-	x := &invoice.Input{Period: per, Versions: vs, VATBP: in.vat[id], Time: []invoice.TimeEntry{}}
-	first, last := invoice.DayOf(per.Start, loc), invoice.DayOf(per.End.AddDate(0, 0, -1), loc)
-	for _, r := range in.rows[id] {
-		if r.day >= first && r.day <= last {
-			x.AddDay(r.kind, r.day, r.n, r.amount)
-		}
-	}
-	for _, r := range in.facts[id] {
-		if r.Day >= first && r.Day <= last {
-			x.AddFact(r)
-		}
-	}
-	for _, te := range in.time[id] {
-		if te.Day >= first && te.Day <= last {
-			x.Time = append(x.Time, te)
-		}
-	}
-	if scs := in.scores[id]; i < len(scs) && scs[i].HasTotal {
-		x.Score = &invoice.Score{Ref: "scorecard:" + per.String(), Hundredths: scs[i].Total}
-	}
-	return x
 }
 
 // invoiceHead is what the worth of a month reads of its stored invoice.

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -129,6 +131,24 @@ func TestWorthEqualsDrafts(t *testing.T) {
 					if !m.HasActual || m.ActualMinor != inv.TotalMinor || m.Currency != inv.Currency {
 						t.Errorf("engagement %d %s: worth %d %s, draft %d %s", id, m.Label, m.ActualMinor, m.Currency, inv.TotalMinor, inv.Currency)
 					}
+					// The estimate has the draft's lines and amounts (a day's
+					// late-notice penalties are one line).
+					est, err := db.Invoices().Estimates(ctx, f.Manager, []int64{f.B1, id}, per)
+					mustDo(t, err)
+					if e := est[id]; e == nil || e.TotalMinor != inv.TotalMinor || e.NetMinor != inv.NetMinor || len(est) != 1 {
+						t.Fatalf("engagement %d %s: estimates %+v, draft total %d", id, m.Label, est, inv.TotalMinor)
+					}
+					lines := func(ls []invoice.Line) (out []string) {
+						for _, l := range ls {
+							if l.Kind != invoice.KindLateNotice {
+								out = append(out, fmt.Sprintf("%s v%d %s %d/%d %d", l.Kind, l.Version, l.Clause, l.Quantity.Num, l.Quantity.Den, l.AmountMinor))
+							}
+						}
+						return out
+					}
+					if g, w := lines(est[id].Lines), lines(inv.Lines); !slices.Equal(g, w) {
+						t.Errorf("engagement %d %s: estimate's lines\n%v\ndraft's\n%v", id, m.Label, g, w)
+					}
 					// The results counted are the draft's facts, by unit.
 					counts := map[string]int64{}
 					var revenue int64
@@ -170,6 +190,13 @@ func TestWorthEqualsDrafts(t *testing.T) {
 			// client's viewer reads it.
 			if _, err := w.Overviews(ctx, f.VendorManagerB, ids, 3); err == nil {
 				t.Error("a partner reads the worth")
+			}
+			nov := kpi.PeriodOf(kpi.Month, time.Date(2026, 11, 15, 12, 0, 0, 0, stockholmZone), stockholmZone)
+			if est, err := db.Invoices().Estimates(ctx, f.VendorManagerB, ids, nov); err != nil || len(est) != 0 {
+				t.Errorf("partner B estimates A's invoices: %v %v", est, err)
+			}
+			if _, err := db.Invoices().Estimates(ctx, f.VendorAgent, ids, nov); err == nil {
+				t.Error("an agent estimates invoices")
 			}
 			v, err := w.Overviews(ctx, f.Viewer, ids, 3)
 			mustDo(t, err)
