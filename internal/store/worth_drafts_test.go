@@ -3,8 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
