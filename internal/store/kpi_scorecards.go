@@ -34,9 +34,25 @@ type source func(ctx context.Context, q querier, workspaceID, engagementID int64
 // fromAggregates reads kpi_weekly for the whole weeks of spans and
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
+//
+// With a read cache (a page), the rows of the same statement are read once
+// a request (the forecast scores the period its invoice has just scored).
 func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
+	c := cacheOf(ctx, q)
+	if c == nil {
+		rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
+		return rows[engagementID], err
+	}
+	key := fmt.Sprint(workspaceID, engagementID, kinds, spans, withSketch)
+	if rows, ok := c.aggregateRows(key); ok {
+		return rows, nil
+	}
 	rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
-	return rows[engagementID], err
+	if err != nil {
+		return nil, err
+	}
+	c.putAggregateRows(key, rows[engagementID])
+	return rows[engagementID], nil
 }
 
 // aggregateRows is fromAggregates for several engagements in one query:

@@ -4,7 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -21,6 +23,18 @@ type readCache struct {
 	mu          sync.Mutex
 	engagements map[engagementKey]engagement.Engagement
 	zones       map[int64]string
+	// versions are an engagement's terms versions, oldest first, decoded
+	// once: the scorecard, the forecast and the invoice each read them.
+	// Those who get them only read them.
+	versions map[engagementKey][]contract.Version
+	// storedVersions are versions read with their engagement
+	// (engagementIn), their terms not yet decoded: a page that never
+	// asks for them does not pay for decoding them.
+	storedVersions map[engagementKey][]storedVersion
+	// aggregates are the aggregate rows of one engagement read by one
+	// statement (fromAggregates), by its text and arguments: the forecast
+	// scores the period the invoice it projects has just scored.
+	aggregates map[string][]metric.DayRow
 }
 
 // engagementKey is an engagement as seen by one caller: the scope
@@ -76,4 +90,74 @@ func (c *readCache) putZone(workspaceID int64, tz string) {
 		c.zones = map[int64]string{}
 	}
 	c.zones[workspaceID] = tz
+}
+
+// storedVersion is a terms version with its terms as stored (JSON).
+type storedVersion struct {
+	v     contract.Version
+	terms string
+}
+
+// termsVersions are the engagement's versions read this request, decoded
+// on first use; false when none were read.
+func (c *readCache) termsVersions(k engagementKey) ([]contract.Version, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if vs, ok := c.versions[k]; ok {
+		return vs, true, nil
+	}
+	stored, ok := c.storedVersions[k]
+	if !ok {
+		return nil, false, nil
+	}
+	vs := make([]contract.Version, len(stored))
+	for i, x := range stored {
+		vs[i] = x.v
+		if err := unmarshalTerms(x.terms, &vs[i].Terms); err != nil {
+			return nil, false, err
+		}
+	}
+	delete(c.storedVersions, k)
+	if c.versions == nil {
+		c.versions = map[engagementKey][]contract.Version{}
+	}
+	c.versions[k] = vs
+	return vs, true, nil
+}
+
+func (c *readCache) putStoredVersions(k engagementKey, vs []storedVersion) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.versions[k]; ok {
+		return
+	}
+	if c.storedVersions == nil {
+		c.storedVersions = map[engagementKey][]storedVersion{}
+	}
+	c.storedVersions[k] = vs
+}
+
+func (c *readCache) putTermsVersions(k engagementKey, vs []contract.Version) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.versions == nil {
+		c.versions = map[engagementKey][]contract.Version{}
+	}
+	c.versions[k] = vs
+}
+
+func (c *readCache) aggregateRows(key string) ([]metric.DayRow, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rows, ok := c.aggregates[key]
+	return rows, ok
+}
+
+func (c *readCache) putAggregateRows(key string, rows []metric.DayRow) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.aggregates == nil {
+		c.aggregates = map[string][]metric.DayRow{}
+	}
+	c.aggregates[key] = rows
 }
