@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,24 +36,25 @@ type source func(ctx context.Context, q querier, workspaceID, engagementID int64
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
 //
-// With a read cache (a page), the rows of the same statement are read once
-// a request (the forecast scores the period its invoice has just scored).
+// With a read cache (a page), rows read once are not read again that
+// request (readCache.aggregateRows).
 func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
 	c := cacheOf(ctx, q)
 	if c == nil {
 		rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
 		return rows[engagementID], err
 	}
-	key := fmt.Sprint(workspaceID, engagementID, kinds, spans, withSketch)
-	if rows, ok := c.aggregateRows(key); ok {
+	read := aggregateRead{workspaceID: workspaceID, engagementID: engagementID, kinds: slices.Clone(kinds), spans: slices.Clone(spans), withSketch: withSketch}
+	if rows, ok := c.aggregateRows(read); ok {
 		return rows, nil
 	}
 	rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
 	if err != nil {
 		return nil, err
 	}
-	c.putAggregateRows(key, rows[engagementID])
-	return rows[engagementID], nil
+	read.rows = rows[engagementID]
+	c.putAggregateRows(read)
+	return read.rows, nil
 }
 
 // aggregateRows is fromAggregates for several engagements in one query:

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -31,10 +33,10 @@ type readCache struct {
 	// (engagementIn), their terms not yet decoded: a page that never
 	// asks for them does not pay for decoding them.
 	storedVersions map[engagementKey][]storedVersion
-	// aggregates are the aggregate rows of one engagement read by one
-	// statement (fromAggregates), by its text and arguments: the forecast
-	// scores the period the invoice it projects has just scored.
-	aggregates map[string][]metric.DayRow
+	// aggregates are the aggregate rows of one engagement read this
+	// request (fromAggregates): the forecast scores the period the invoice
+	// it projects has just scored, which the scorecard's trend has read.
+	aggregates []aggregateRead
 }
 
 // engagementKey is an engagement as seen by one caller: the scope
@@ -146,18 +148,60 @@ func (c *readCache) putTermsVersions(k engagementKey, vs []contract.Version) {
 	c.versions[k] = vs
 }
 
-func (c *readCache) aggregateRows(key string) ([]metric.DayRow, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	rows, ok := c.aggregates[key]
-	return rows, ok
+// aggregateRead is one read of fromAggregates: its arguments and rows.
+type aggregateRead struct {
+	workspaceID, engagementID int64
+	kinds                     []string
+	spans                     []kpi.Span
+	withSketch                bool
+	rows                      []metric.DayRow
 }
 
-func (c *readCache) putAggregateRows(key string, rows []metric.DayRow) {
+// aggregateRows are the rows fromAggregates would read for want, from a
+// read this request of the same engagement, sketches, spans among its
+// spans and kinds among its kinds: the rows of those kinds on the days of
+// those spans. The weeks and days a span is read as depend on the span
+// alone (kpi.Coverage), so those rows are the ones a read of want gets.
+func (c *readCache) aggregateRows(want aggregateRead) ([]metric.DayRow, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.aggregates == nil {
-		c.aggregates = map[string][]metric.DayRow{}
+	for _, r := range c.aggregates {
+		if r.workspaceID != want.workspaceID || r.engagementID != want.engagementID || r.withSketch != want.withSketch ||
+			!subset(want.kinds, r.kinds) || !subset(want.spans, r.spans) {
+			continue
+		}
+		if slices.Equal(want.kinds, r.kinds) && slices.Equal(want.spans, r.spans) {
+			return r.rows, true
+		}
+		out := []metric.DayRow{}
+		for _, row := range r.rows {
+			if !slices.Contains(want.kinds, row.Kind) {
+				continue
+			}
+			for _, sp := range want.spans {
+				if row.Day >= sp.From && row.Day < sp.To {
+					out = append(out, row)
+					break
+				}
+			}
+		}
+		return out, true
 	}
-	c.aggregates[key] = rows
+	return nil, false
+}
+
+func (c *readCache) putAggregateRows(r aggregateRead) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.aggregates = append(c.aggregates, r)
+}
+
+// subset says every element of xs is in ys.
+func subset[T comparable](xs, ys []T) bool {
+	for _, x := range xs {
+		if !slices.Contains(ys, x) {
+			return false
+		}
+	}
+	return true
 }
