@@ -617,7 +617,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /engagements/{id}/status-reports/{week}/edit", who: "vm", budget: 9},
 		{route: "GET /portfolio", budget: 54, perRow: 9},
 		{route: "GET /portfolio/board-pack", budget: 91, perRow: 17},
-		{route: "GET /engagements/{id}/scorecard", budget: 10},
+		{route: "GET /engagements/{id}/scorecard", budget: 7},
 		{route: "GET /engagements/{id}/scorecard/{kpi}", budget: 6},
 		{route: "GET /engagements/{id}/values", budget: 5},
 		{route: "GET /engagements/{id}/termination", budget: 4},
