@@ -87,7 +87,14 @@ func (pl *Plan) Aggregates(rows []DayRow) []Aggregates {
 		}
 		sum, ok := aggs[i][r.Kind]
 		if !ok {
-			aggs[i][r.Kind] = r.Sums
+			// The sums merge the next rows' sketches into theirs: a
+			// copy, so that the rows (a request may read them twice,
+			// see store.readCache) stay as read.
+			sum = r.Sums
+			if sum.Sketch != nil {
+				sum.Sketch = sum.Sketch.Clone()
+			}
+			aggs[i][r.Kind] = sum
 			continue
 		}
 		sum.Add(r.Sums)

@@ -46,13 +46,22 @@ func createFirstVersion(ctx context.Context, tx *Tx, p tandem.Principal, e *enga
 const versionCols = `v.id, v.workspace_id, v.engagement_id, v.number, v.effective_from, COALESCE(v.amendment_id, 0), v.terms, v.created_at`
 
 func scanVersion(s interface{ Scan(...any) error }, v *contract.Version) error {
-	var eff tandem.Date
 	var js string
-	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Number, dateScan{&eff}, &v.AmendmentID, &js, &v.CreatedAt); err != nil {
+	if err := scanVersionText(s, v, &js); err != nil {
+		return err
+	}
+	return unmarshalTerms(js, &v.Terms)
+}
+
+// scanVersionText scans the columns versionCols into v, its terms as their
+// stored text into js, undecoded.
+func scanVersionText(s interface{ Scan(...any) error }, v *contract.Version, js *string) error {
+	var eff tandem.Date
+	if err := s.Scan(&v.ID, &v.WorkspaceID, &v.EngagementID, &v.Number, dateScan{&eff}, &v.AmendmentID, js, &v.CreatedAt); err != nil {
 		return err
 	}
 	v.EffectiveFrom = eff.String()
-	return unmarshalTerms(js, &v.Terms)
+	return nil
 }
 
 // InForce returns the version of an engagement's terms in force on date
@@ -69,10 +78,48 @@ func (s *ContractStore) InForce(ctx context.Context, p tandem.Principal, engagem
 
 // termsInForce reads the version in force on date (see InForce) through q,
 // for an engagement the caller has already loaded for p.
+//
+// With a read cache (a page), every version is read once a request and the
+// one in force is chosen from them (versionInForce).
 func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date) (*contract.Version, error) {
+	if c := cacheOf(ctx, q); c != nil {
+		k := engagementKey{p, engagementID}
+		vs, ok, err := c.termsVersions(k)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if vs, err = readVersions(ctx, q, p, engagementID); err != nil {
+				return nil, err
+			}
+			c.putTermsVersions(k, vs)
+		}
+		return versionInForce(vs, date)
+	}
 	return scanOne(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
 		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String())
+}
+
+// versionInForce chooses from an engagement's versions the one termsInForce's
+// statement chooses: of those effective on or before date, and version 1,
+// the one with the latest effective date, the highest number breaking
+// ties. It is a copy; the terms in it are shared and only read.
+func versionInForce(vs []contract.Version, date tandem.Date) (*contract.Version, error) {
+	on, best := date.String(), -1
+	for i, v := range vs {
+		if v.EffectiveFrom > on && v.Number != 1 {
+			continue
+		}
+		if best < 0 || v.EffectiveFrom > vs[best].EffectiveFrom || (v.EffectiveFrom == vs[best].EffectiveFrom && v.Number > vs[best].Number) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil, tandem.ErrNotFound
+	}
+	v := vs[best]
+	return &v, nil
 }
 
 // Versions lists every version of an engagement's terms, oldest first.
@@ -87,6 +134,24 @@ func loadVersions(ctx context.Context, q querier, p tandem.Principal, engagement
 	if _, err := loadEngagement(ctx, q, p, engagementID); err != nil {
 		return nil, err
 	}
+	c := cacheOf(ctx, q)
+	if c == nil {
+		return readVersions(ctx, q, p, engagementID)
+	}
+	k := engagementKey{p, engagementID}
+	if vs, ok, err := c.termsVersions(k); ok || err != nil {
+		return vs, err
+	}
+	vs, err := readVersions(ctx, q, p, engagementID)
+	if err == nil {
+		c.putTermsVersions(k, vs)
+	}
+	return vs, err
+}
+
+// readVersions reads an engagement's terms versions, oldest first, for a
+// caller who has loaded the engagement for p.
+func readVersions(ctx context.Context, q querier, p tandem.Principal, engagementID int64) ([]contract.Version, error) {
 	return scanAll(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? ORDER BY v.number`, p.WorkspaceID, engagementID)
 }

@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -66,19 +67,11 @@ func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagem
 	if err != nil {
 		return nil, err
 	}
-	stored, err := loadInvoice(ctx, q, p, engagementID, period.String())
-	switch {
-	case err == nil && stored.Status.Recomputable():
-		adj, err := loadAdjustments(ctx, q, p, stored.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range adj {
-			in.Adjustments = append(in.Adjustments, a.Adjustment)
-		}
-	case err != nil && !errors.Is(err, tandem.ErrNotFound):
+	adj, err := forecastAdjustments(ctx, q, p, engagementID, period.String())
+	if err != nil {
 		return nil, err
 	}
+	in.Adjustments = append(in.Adjustments, adj...)
 	scs, aggs, err := scorecardsOf(ctx, q, p, engagementID, in.Versions, []kpi.Period{period}, fromAggregates, false)
 	if err != nil {
 		return nil, err
@@ -104,4 +97,33 @@ func (s *InvoiceStore) Forecast(ctx context.Context, p tandem.Principal, engagem
 	}
 	return &Forecast{EngagementID: engagementID, Label: period.String(), Period: period, Currency: f.Measured.Currency, Metrics: defs,
 		Forecast: *f}, nil
+}
+
+// forecastAdjustments are the adjustments of the period's stored invoice
+// while it can still be recomputed (a draft, an approved one): what the
+// forecast adds to the invoice it computes. One statement: the invoice's
+// status with its adjustments.
+func forecastAdjustments(ctx context.Context, q querier, p tandem.Principal, engagementID int64, label string) ([]invoice.Adjustment, error) {
+	rows, err := q.query(ctx, `SELECT i.status, a.id, a.kind, a.line_key, a.amount_minor, a.reason, a.ref FROM invoices i
+		LEFT JOIN invoice_adjustments a ON a.workspace_id = i.workspace_id AND a.invoice_id = i.id
+		WHERE i.workspace_id = ? AND i.engagement_id = ? AND i.period_label = ? ORDER BY a.id`, p.WorkspaceID, engagementID, label)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []invoice.Adjustment
+	for rows.Next() {
+		var status string
+		var id, amount sql.NullInt64
+		var kind, key, reason, ref sql.NullString
+		if err := rows.Scan(&status, &id, &kind, &key, &amount, &reason, &ref); err != nil {
+			return nil, err
+		}
+		if !invoice.Status(status).Recomputable() || !id.Valid {
+			continue
+		}
+		out = append(out, invoice.Adjustment{ID: id.Int64, Kind: kind.String, LineKey: key.String, AmountMinor: amount.Int64,
+			Reason: reason.String, Ref: ref.String})
+	}
+	return out, rows.Err()
 }

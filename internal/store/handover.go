@@ -8,6 +8,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -50,6 +52,43 @@ func responsibles(ctx context.Context, q querier, workspaceID, engagementID int6
 		return nil
 	}, `SELECT x.side, x.user_id, u.name, x.set_at FROM engagement_responsibles x JOIN users u ON u.id = x.user_id
 		WHERE x.workspace_id = ? AND x.engagement_id = ? ORDER BY x.side`, workspaceID, engagementID)
+}
+
+// Governance is what an engagement's overview shows of its handovers, in
+// one statement: its responsible people (as Responsibles) and how many of
+// the handovers List returns are open.
+func (s *HandoverStore) Governance(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Responsible, open int, err error) {
+	defer wrap(&err, "HandoverStore.Governance(%d)", engagementID)
+	if err := canSeeEngagement(ctx, s.db, p, access.HandoverRead, engagementID); err != nil {
+		return nil, 0, err
+	}
+	// One row at least (the count); a row per responsible whose user
+	// exists, as responsibles joins them.
+	rows, err := s.db.query(ctx, `SELECT x.side, x.user_id, u.name, x.set_at, o.n
+		FROM (SELECT COUNT(*) AS n FROM (SELECT h.completed_at`+handoverListFrom+`
+			WHERE h.workspace_id = ? AND h.engagement_id = ? ORDER BY h.created_at DESC, h.id DESC LIMIT `+strconv.Itoa(MaxHandovers)+`) l
+			WHERE l.completed_at IS NULL) o
+		LEFT JOIN engagement_responsibles x ON x.workspace_id = ? AND x.engagement_id = ?
+		LEFT JOIN users u ON u.id = x.user_id
+		ORDER BY x.side`, p.WorkspaceID, engagementID, p.WorkspaceID, engagementID)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Responsible
+	for rows.Next() {
+		var side, name sql.NullString
+		var user sql.NullInt64
+		var r Responsible
+		if err := rows.Scan(&side, &user, &name, nullTime{&r.Since}, &open); err != nil {
+			return nil, 0, err
+		}
+		if side.Valid && name.Valid {
+			r.Side, r.UserID, r.Name = tandem.Side(side.String), user.Int64, name.String
+			out = append(out, r)
+		}
+	}
+	return out, open, rows.Err()
 }
 
 // SetResponsible names the responsible person of side (a person of that
@@ -144,8 +183,12 @@ func (s *HandoverStore) SetResponsible(ctx context.Context, p tandem.Principal, 
 
 const handoverCols = `h.id, h.engagement_id, h.side, h.from_user, fu.name, h.to_user, tu.name, h.rule, h.created_at, h.completed_at`
 
-const handoverFrom = ` FROM handovers h JOIN users fu ON fu.id = h.from_user JOIN users tu ON tu.id = h.to_user
+const handoverFrom = handoverListFrom + `
 	JOIN engagements e ON e.id = h.engagement_id`
+
+// handoverListFrom are the handovers with both people (what List shows of
+// an engagement the caller may see).
+const handoverListFrom = ` FROM handovers h JOIN users fu ON fu.id = h.from_user JOIN users tu ON tu.id = h.to_user`
 
 func scanHandover(sc scanner, h *handover.Handover) error {
 	if err := sc.Scan(&h.ID, &h.EngagementID, &h.Side, &h.FromID, &h.FromName, &h.ToID, &h.ToName, &h.Rule, &h.CreatedAt,

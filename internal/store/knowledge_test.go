@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -311,6 +312,11 @@ func TestHandoverStore(t *testing.T) {
 			if len(rs) != 1 || rs[0].UserID != f.VendorAgent.UserID {
 				t.Fatalf("responsibles %+v", rs)
 			}
+			// The overview's summary, in one statement: the same people,
+			// the handover open.
+			if gr, open, err := hs.Governance(ctx, f.Viewer, f.A1); err != nil || !reflect.DeepEqual(gr, rs) || open != 1 {
+				t.Fatalf("governance %+v, %d open, %v; responsibles %+v", gr, open, err, rs)
+			}
 			// It waits on the outgoing and the incoming person, who were told.
 			for _, p := range []tandem.Principal{f.VendorManager, f.VendorAgent} {
 				w, err := hs.Waiting(ctx, p)
@@ -342,9 +348,19 @@ func TestHandoverStore(t *testing.T) {
 			if w, _ := hs.Waiting(ctx, f.VendorAgent); len(w) != 0 {
 				t.Fatalf("still waiting %+v", w)
 			}
+			if gr, open, err := hs.Governance(ctx, f.Viewer, f.A1); err != nil || len(gr) != 1 || gr[0].UserID != f.VendorAgent.UserID || open != 0 {
+				t.Fatalf("governance after completion %+v, %d open, %v", gr, open, err)
+			}
 			// Partner B sees none of it.
 			if _, err := hs.List(ctx, f.VendorManagerB, f.A1); tandem.ErrorCode(err) != tandem.ENotFound {
 				t.Fatalf("partner B: %v", err)
+			}
+			if _, _, err := hs.Governance(ctx, f.VendorManagerB, f.A1); tandem.ErrorCode(err) != tandem.ENotFound {
+				t.Fatalf("partner B's governance: %v", err)
+			}
+			// An engagement with no responsible and no handover: none, none open.
+			if gr, open, err := hs.Governance(ctx, f.Owner, f.A2); err != nil || len(gr) != 0 || open != 0 {
+				t.Fatalf("governance of A2 before any: %+v, %d, %v", gr, open, err)
 			}
 			// A free-text rule (A2's template): the default steps.
 			storetest.Activate(t, db, f.Owner, f.A2, nil)

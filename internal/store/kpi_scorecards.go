@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,9 +35,26 @@ type source func(ctx context.Context, q querier, workspaceID, engagementID int64
 // fromAggregates reads kpi_weekly for the whole weeks of spans and
 // kpi_daily for the other days, in one query: what scorecards use. A
 // 52-week trend reads 52 rows per kind.
+//
+// With a read cache (a page), rows read once are not read again that
+// request (readCache.aggregateRows).
 func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error) {
+	c := cacheOf(ctx, q)
+	if c == nil {
+		rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
+		return rows[engagementID], err
+	}
+	read := aggregateRead{workspaceID: workspaceID, engagementID: engagementID, kinds: slices.Clone(kinds), spans: slices.Clone(spans), withSketch: withSketch}
+	if rows, ok := c.aggregateRows(read); ok {
+		return rows, nil
+	}
 	rows, err := aggregateRows(ctx, q, workspaceID, []int64{engagementID}, kinds, spans, withSketch)
-	return rows[engagementID], err
+	if err != nil {
+		return nil, err
+	}
+	read.rows = rows[engagementID]
+	c.putAggregateRows(read)
+	return read.rows, nil
 }
 
 // aggregateRows is fromAggregates for several engagements in one query:

@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sync"
 
+	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -21,6 +25,18 @@ type readCache struct {
 	mu          sync.Mutex
 	engagements map[engagementKey]engagement.Engagement
 	zones       map[int64]string
+	// versions are an engagement's terms versions, oldest first, decoded
+	// once: the scorecard, the forecast and the invoice each read them.
+	// Those who get them only read them.
+	versions map[engagementKey][]contract.Version
+	// storedVersions are versions read with their engagement
+	// (engagementIn), their terms not yet decoded: a page that never
+	// asks for them does not pay for decoding them.
+	storedVersions map[engagementKey][]storedVersion
+	// aggregates are the aggregate rows of one engagement read this
+	// request (fromAggregates): the forecast scores the period the invoice
+	// it projects has just scored, which the scorecard's trend has read.
+	aggregates []aggregateRead
 }
 
 // engagementKey is an engagement as seen by one caller: the scope
@@ -76,4 +92,116 @@ func (c *readCache) putZone(workspaceID int64, tz string) {
 		c.zones = map[int64]string{}
 	}
 	c.zones[workspaceID] = tz
+}
+
+// storedVersion is a terms version with its terms as stored (JSON).
+type storedVersion struct {
+	v     contract.Version
+	terms string
+}
+
+// termsVersions are the engagement's versions read this request, decoded
+// on first use; false when none were read.
+func (c *readCache) termsVersions(k engagementKey) ([]contract.Version, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if vs, ok := c.versions[k]; ok {
+		return vs, true, nil
+	}
+	stored, ok := c.storedVersions[k]
+	if !ok {
+		return nil, false, nil
+	}
+	vs := make([]contract.Version, len(stored))
+	for i, x := range stored {
+		vs[i] = x.v
+		if err := unmarshalTerms(x.terms, &vs[i].Terms); err != nil {
+			return nil, false, err
+		}
+	}
+	delete(c.storedVersions, k)
+	if c.versions == nil {
+		c.versions = map[engagementKey][]contract.Version{}
+	}
+	c.versions[k] = vs
+	return vs, true, nil
+}
+
+func (c *readCache) putStoredVersions(k engagementKey, vs []storedVersion) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.versions[k]; ok {
+		return
+	}
+	if c.storedVersions == nil {
+		c.storedVersions = map[engagementKey][]storedVersion{}
+	}
+	c.storedVersions[k] = vs
+}
+
+func (c *readCache) putTermsVersions(k engagementKey, vs []contract.Version) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.versions == nil {
+		c.versions = map[engagementKey][]contract.Version{}
+	}
+	c.versions[k] = vs
+}
+
+// aggregateRead is one read of fromAggregates: its arguments and rows.
+type aggregateRead struct {
+	workspaceID, engagementID int64
+	kinds                     []string
+	spans                     []kpi.Span
+	withSketch                bool
+	rows                      []metric.DayRow
+}
+
+// aggregateRows are the rows fromAggregates would read for want, from a
+// read this request of the same engagement, sketches, spans among its
+// spans and kinds among its kinds: the rows of those kinds on the days of
+// those spans. The weeks and days a span is read as depend on the span
+// alone (kpi.Coverage), so those rows are the ones a read of want gets.
+func (c *readCache) aggregateRows(want aggregateRead) ([]metric.DayRow, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range c.aggregates {
+		if r.workspaceID != want.workspaceID || r.engagementID != want.engagementID || r.withSketch != want.withSketch ||
+			!subset(want.kinds, r.kinds) || !subset(want.spans, r.spans) {
+			continue
+		}
+		if slices.Equal(want.kinds, r.kinds) && slices.Equal(want.spans, r.spans) {
+			return r.rows, true
+		}
+		out := []metric.DayRow{}
+		for _, row := range r.rows {
+			if !slices.Contains(want.kinds, row.Kind) {
+				continue
+			}
+			for _, sp := range want.spans {
+				if row.Day >= sp.From && row.Day < sp.To {
+					out = append(out, row)
+					break
+				}
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func (c *readCache) putAggregateRows(r aggregateRead) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.aggregates = append(c.aggregates, r)
+}
+
+// subset says every element of xs is in ys.
+func subset[T comparable](xs, ys []T) bool {
+	for _, x := range xs {
+		if !slices.Contains(ys, x) {
+			return false
+		}
+	}
+	return true
 }

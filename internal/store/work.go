@@ -128,11 +128,73 @@ func engagementIn(ctx context.Context, q querier, p tandem.Principal, id int64) 
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id = ?", id)
+	if c != nil {
+		// A page: the terms versions come along (most pages of an
+		// engagement read its terms), decoded only if asked for.
+		e, vs, err := engagementWithVersions(ctx, q, w)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			c.putEngagement(k, e)
+			c.putStoredVersions(k, vs)
+			return e, nil
+		}
+	}
 	e, err := scanOne(ctx, q, scanEngagement, `SELECT `+engagementCols+engagementFrom+w.String(), w.args...)
 	if err == nil && c != nil {
 		c.putEngagement(k, e)
 	}
 	return e, err
+}
+
+// engagementWithVersions reads the engagement w selects with its terms
+// versions, oldest first, in one statement: a row per version. Nil when
+// there is no row (no such engagement, or one without versions).
+func engagementWithVersions(ctx context.Context, q querier, w where) (*engagement.Engagement, []storedVersion, error) {
+	rows, err := q.query(ctx, `SELECT `+engagementCols+`, `+versionCols+engagementFrom+`
+		JOIN contract_versions v ON v.workspace_id = e.workspace_id AND v.engagement_id = e.id`+w.String()+` ORDER BY v.number`, w.args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var e *engagement.Engagement
+	var vs []storedVersion
+	for rows.Next() {
+		e = &engagement.Engagement{}
+		var cols columns
+		if err := scanEngagement(&cols, e); err != nil {
+			return nil, nil, err
+		}
+		var x storedVersion
+		if err := scanVersionText(cols.then(rows), &x.v, &x.terms); err != nil {
+			return nil, nil, err
+		}
+		vs = append(vs, x)
+	}
+	return e, vs, rows.Err()
+}
+
+// columns collects the destinations of a row's first columns from a scan
+// function (one that only scans), so that another scan function reads the
+// rest of the same row with them (then): two record types in one row.
+type columns []any
+
+func (c *columns) Scan(dest ...any) error {
+	*c = append(*c, dest...)
+	return nil
+}
+
+// then is s with c's destinations before those its Scan is given.
+func (c columns) then(s scanner) scanner { return thenScanner{s, c} }
+
+type thenScanner struct {
+	s     scanner
+	first columns
+}
+
+func (t thenScanner) Scan(dest ...any) error {
+	return t.s.Scan(append(t.first[:len(t.first):len(t.first)], dest...)...)
 }
 
 // engagementTerms is an engagement with the terms in force on a date,

@@ -310,22 +310,14 @@ func (s *server) governanceItems(ctx context.Context, p tandem.Principal, l *i18
 // responsible people, open handovers and knowledge areas at risk.
 func (s *server) engagementGovernance(ctx context.Context, p tandem.Principal, l *i18n.Localizer, engagementID int64) (views.EngagementGovernance, error) {
 	var g views.EngagementGovernance
-	resp, err := s.db.Handovers().Responsibles(ctx, p, engagementID)
+	resp, open, err := s.db.Handovers().Governance(ctx, p, engagementID)
 	if err != nil {
 		return g, err
 	}
 	for _, x := range resp {
 		g.Responsibles = append(g.Responsibles, views.ResponsibleRow{Side: l.T("handover.side." + string(x.Side)), Name: x.Name})
 	}
-	hs, err := s.db.Handovers().List(ctx, p, engagementID)
-	if err != nil {
-		return g, err
-	}
-	for _, h := range hs {
-		if h.CompletedAt.IsZero() {
-			g.OpenHandovers++
-		}
-	}
+	g.OpenHandovers = int64(open)
 	areas, err := s.db.Knowledge().BusFactors(ctx, p, engagementID)
 	if err != nil {
 		return g, err
