@@ -51,6 +51,15 @@ import (
 //
 // Run: go test -bench InvoiceDrafts -benchtime=1x -run '^$' ./internal/store/
 func BenchmarkInvoiceDrafts(b *testing.B) {
+	n := draftsFacts(b)
+	for _, dialect := range storetest.Dialects(b) {
+		b.Run(dialect, func(b *testing.B) { benchInvoiceDrafts(b, dialect, n) })
+	}
+}
+
+// draftsFacts is the size of the invoice benchmarks' base:
+// TANDEM_BENCH_INVOICE_FACTS, 20,000 by default.
+func draftsFacts(b *testing.B) int {
 	n := 20000
 	if s := os.Getenv("TANDEM_BENCH_INVOICE_FACTS"); s != "" {
 		v, err := strconv.Atoi(s)
@@ -59,16 +68,14 @@ func BenchmarkInvoiceDrafts(b *testing.B) {
 		}
 		n = v
 	}
-	for _, dialect := range storetest.Dialects(b) {
-		b.Run(dialect, func(b *testing.B) { benchInvoiceDrafts(b, dialect, n) })
-	}
+	return n
 }
 
-// BenchmarkInvoiceEstimates profiles InvoiceStore.Estimates alone on
-// BenchmarkInvoiceDrafts's base (SQLite).
+// BenchmarkInvoiceEstimates is InvoiceStore.Estimates alone (for a
+// profile) on BenchmarkInvoiceDrafts's base, on SQLite.
 func BenchmarkInvoiceEstimates(b *testing.B) {
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, stockholmZone)
-	db, base := openDraftsBase(b, "sqlite", 20000, now)
+	db, base := openDraftsBase(b, "sqlite", draftsFacts(b), now)
 	nov := kpi.PeriodOf(kpi.Month, now, stockholmZone).Prev()
 	for b.Loop() {
 		if _, err := store.EstimateTotals(db, base.F.Owner, base.Engs, nov); err != nil {
