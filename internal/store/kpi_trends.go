@@ -74,6 +74,30 @@ func (s *KPIStore) trendsOf(ctx context.Context, p tandem.Principal, ids []int64
 // versions (its terms versions, oldest first), reading the aggregates of
 // all of them in one statement.
 func scoreMany(ctx context.Context, q querier, p tandem.Principal, versions map[int64][]contract.Version, periods []kpi.Period, out map[int64][]Scorecard) error {
+	// Those scored earlier in the request (the portfolio's trends of
+	// months, then its worth of the same months) come from its cache.
+	c := cacheOf(ctx, q)
+	if c != nil && len(periods) > 0 {
+		rest := map[int64][]contract.Version{}
+		for id, vs := range versions {
+			if scs, ok := c.scorecards(periodsKey(engagementKey{p, id}, periods)); ok {
+				out[id] = scs
+			} else {
+				rest[id] = vs
+			}
+		}
+		if len(rest) == 0 {
+			return nil
+		}
+		versions = rest
+		defer func() {
+			for id := range rest {
+				if scs, ok := out[id]; ok {
+					c.putScorecards(periodsKey(engagementKey{p, id}, periods), scs)
+				}
+			}
+		}()
+	}
 	// The periods are the same for every engagement, so are the spans
 	// (metric.PlanScorecards takes them from the periods): one read of the
 	// aggregates of every kind any of them scores.
@@ -117,19 +141,46 @@ func scoreMany(ctx context.Context, q querier, p tandem.Principal, versions map[
 }
 
 // versionsOf reads the terms versions of the engagements of ids that p may
-// see, in one statement, by engagement, oldest first.
+// see, in one statement, by engagement, oldest first; those read earlier
+// in the request come from its read cache.
 func versionsOf(ctx context.Context, q querier, p tandem.Principal, ids []int64) (map[int64][]contract.Version, error) {
+	out := map[int64][]contract.Version{}
+	c := cacheOf(ctx, q)
+	read := ids
+	if c != nil {
+		read = nil
+		for _, id := range ids {
+			vs, ok, err := c.termsVersions(engagementKey{p, id})
+			switch {
+			case err != nil:
+				return nil, err
+			case ok:
+				out[id] = vs
+			default:
+				read = append(read, id)
+			}
+		}
+		if len(read) == 0 {
+			return out, nil
+		}
+	}
 	var w where
 	engagementScope(&w, p)
-	w.add("v.engagement_id IN ("+placeholders(len(ids))+")", anyArgs(ids...)...)
+	w.add("v.engagement_id IN ("+placeholders(len(read))+")", anyArgs(read...)...)
 	vs, err := scanAll(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v JOIN engagements e ON e.id = v.engagement_id`+
 		w.String()+` ORDER BY v.engagement_id, v.number`, w.args...)
 	if err != nil {
 		return nil, err
 	}
-	out := map[int64][]contract.Version{}
+	got := map[int64][]contract.Version{}
 	for _, v := range vs {
-		out[v.EngagementID] = append(out[v.EngagementID], v)
+		got[v.EngagementID] = append(got[v.EngagementID], v)
+	}
+	for id, vs := range got {
+		out[id] = vs
+		if c != nil {
+			c.putTermsVersions(engagementKey{p, id}, vs)
+		}
 	}
 	return out, nil
 }

@@ -37,6 +37,39 @@ type readCache struct {
 	// request (fromAggregates): the forecast scores the period the invoice
 	// it projects has just scored, which the scorecard's trend has read.
 	aggregates []aggregateRead
+	// scores are the scorecards of many engagements computed this request
+	// (scoreMany): the portfolio's trends of months and its worth score
+	// the same months.
+	scores map[scoresKey][]Scorecard
+}
+
+// scoresKey is one engagement's scorecards over a run of periods, as one
+// caller sees them.
+type scoresKey struct {
+	k     engagementKey
+	kind  string
+	first int64 // the first period's start (Unix seconds)
+	n     int
+}
+
+func periodsKey(k engagementKey, periods []kpi.Period) scoresKey {
+	return scoresKey{k: k, kind: periods[0].Kind, first: periods[0].Start.Unix(), n: len(periods)}
+}
+
+func (c *readCache) scorecards(k scoresKey) ([]Scorecard, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	scs, ok := c.scores[k]
+	return scs, ok
+}
+
+func (c *readCache) putScorecards(k scoresKey, scs []Scorecard) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scores == nil {
+		c.scores = map[scoresKey][]Scorecard{}
+	}
+	c.scores[k] = scs
 }
 
 // engagementKey is an engagement as seen by one caller: the scope

@@ -106,6 +106,19 @@ func TestWorthEqualsDrafts(t *testing.T) {
 			ids := []int64{f.A1, f.A2, f.B1}
 			all, err := w.Overviews(ctx, f.Owner, ids, 3)
 			mustDo(t, err)
+			// Within one request (a read cache), the trends of the same
+			// months first, as the portfolio reads them: the same worth.
+			cctx := store.WithReadCache(ctx)
+			if _, err := db.KPI.Trends(cctx, f.Owner, ids, kpi.Month, 3); err != nil {
+				t.Fatal(err)
+			}
+			cached, err := w.Overviews(cctx, f.Owner, ids, 3)
+			mustDo(t, err)
+			for _, id := range ids {
+				if fmt.Sprint(cached[id]) != fmt.Sprint(all[id]) {
+					t.Errorf("engagement %d: with the request's cache %+v, without %+v", id, cached[id], all[id])
+				}
+			}
 			for _, id := range ids {
 				one, err := w.Overview(ctx, f.Owner, id, 3)
 				mustDo(t, err)
