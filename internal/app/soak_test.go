@@ -45,6 +45,7 @@ func TestBenchSoakBadFlags(t *testing.T) {
 // memory into anonymous and file-backed pages, which add up to at most the
 // whole (the rest is shared memory).
 func TestMemoryOf(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("no /proc: not Linux")
 	}
