@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/loadbench"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -111,10 +113,18 @@ func (c *cli) benchSoak(name string, args []string) int {
 	// Each row is printed when it is measured, so the cells are padded to
 	// one width instead of aligned by the whole table.
 	tw := tabwriter.NewWriter(c.stdout, 22, 4, 1, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.soak.col.at"), c.l.T("cli.bench.col.rate"),
-		c.l.T("cli.bench.col.p99"), c.l.T("cli.bench.col.failed"), c.l.T("cli.bench.soak.col.rss"), c.l.T("cli.bench.soak.col.peak"))
-	rss, peak := memoryOf(srv.Process.Pid)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.soak.before"), "—", "—", "—", mebibytes(c.l, rss), mebibytes(c.l, peak))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.soak.col.at"), c.l.T("cli.bench.col.rate"),
+		c.l.T("cli.bench.col.p99"), c.l.T("cli.bench.col.failed"), c.l.T("cli.bench.soak.col.rss"), c.l.T("cli.bench.soak.col.peak"),
+		c.l.T("cli.bench.soak.col.anon"), c.l.T("cli.bench.soak.col.file"), c.l.T("cli.bench.soak.col.db"), c.l.T("cli.bench.soak.col.wal"))
+	// The database file and its write-ahead log on disk (SQLite;
+	// PostgreSQL's files belong to another process and are not shown).
+	dbFiles := func() (db, wal int64) { return 0, 0 }
+	if cfg.DatabaseURL == "" {
+		path := filepath.Join(cfg.DataDir, store.DBFile)
+		dbFiles = func() (db, wal int64) { return fileSize(path), fileSize(path + "-wal") }
+	}
+	mem := memoryOf(srv.Process.Pid)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.soak.before"), "—", "—", "—", memoryCells(c.l, mem, dbFiles))
 	var failed int64
 	var first string
 	start := time.Now()
@@ -127,9 +137,9 @@ func (c *cli) benchSoak(name string, args []string) int {
 		if err := srv.Process.Signal(syscall.Signal(0)); err != nil {
 			return c.fail(fmt.Errorf("the server stopped: %w", err))
 		}
-		rss, peak := memoryOf(srv.Process.Pid)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.soak.at", "seconds", c.l.Int(int64(time.Since(start).Round(time.Second)/time.Second))),
-			c.l.Int(int64(res.PerSecond()+0.5)), millis(c.l, res.P99), c.l.Int(res.Failures), mebibytes(c.l, rss), mebibytes(c.l, peak))
+		mem := memoryOf(srv.Process.Pid)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.soak.at", "seconds", c.l.Int(int64(time.Since(start).Round(time.Second)/time.Second))),
+			c.l.Int(int64(res.PerSecond()+0.5)), millis(c.l, res.P99), c.l.Int(res.Failures), memoryCells(c.l, mem, dbFiles))
 		tw.Flush()
 		failed += res.Failures
 		if first == "" {
@@ -175,31 +185,58 @@ func waitHealthy(ctx context.Context, client *http.Client, url string, limit tim
 	}
 }
 
-// memoryOf returns the resident memory of process pid and its peak, in
-// bytes, from /proc (0, 0 where there is none).
-func memoryOf(pid int) (rss, peak int64) {
+// memory is what /proc/PID/status says of a process, in bytes: its
+// resident memory (VmRSS) and peak (VmHWM), and the resident memory split
+// into anonymous pages (RssAnon: the Go heap, goroutine stacks and what
+// SQLite allocates, its page caches included) and file pages (RssFile: the
+// binary and the files the process maps, such as the database read
+// through SQLite's mmap — page cache the kernel can reclaim).
+type memory struct {
+	rss, peak, anon, file int64
+}
+
+// memoryOf reads the memory of process pid from /proc (zeros where there
+// is none: not Linux, or the process is gone).
+func memoryOf(pid int) memory {
+	var m memory
 	fh, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0, 0
+		return m
 	}
 	defer fh.Close()
+	fields := map[string]*int64{"VmRSS": &m.rss, "VmHWM": &m.peak, "RssAnon": &m.anon, "RssFile": &m.file}
 	sc := bufio.NewScanner(fh)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok || (k != "VmRSS" && k != "VmHWM") {
+		dst := fields[k]
+		if !ok || dst == nil {
 			continue
 		}
 		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		if err != nil {
 			continue
 		}
-		if k == "VmRSS" {
-			rss = kb * 1024
-		} else {
-			peak = kb * 1024
-		}
+		*dst = kb * 1024
 	}
-	return rss, peak
+	return m
+}
+
+// memoryCells formats the memory columns of a row, tab-separated: RSS,
+// peak, anonymous, file-backed, then the database file and its
+// write-ahead log on disk (dbFiles).
+func memoryCells(l *i18n.Localizer, m memory, dbFiles func() (db, wal int64)) string {
+	db, wal := dbFiles()
+	return strings.Join([]string{mebibytes(l, m.rss), mebibytes(l, m.peak), mebibytes(l, m.anon), mebibytes(l, m.file),
+		mebibytes(l, db), mebibytes(l, wal)}, "\t")
+}
+
+// fileSize is the size of the file at path, 0 if there is none.
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }
 
 // mebibytes formats bytes as MiB with one decimal, or "—" for unknown.

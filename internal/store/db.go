@@ -152,18 +152,26 @@ func (db *DB) openSQLite(path string) error {
 	// synchronous(FULL): a write that was acknowledged survives a power cut.
 	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(FULL)&_time_format=sqlite"
-	// The writer keeps a larger page cache and checkpoints less often.
-	// Recording a batch of facts touches a few hundred pages spread over
-	// facts_engagement_day and the aggregates, with their b-tree interiors;
-	// with SQLite's default 2 MiB cache, at a few million facts those no
-	// longer fit and every batch reread them from the file. Checkpointing
-	// every 10,000 WAL pages instead of 1,000 lets one checkpoint copy a
-	// page that several commits rewrote once. temp_store(2) keeps
-	// statement journals in memory: a multi-row INSERT (RecordFacts)
-	// journals the pages it changes, and past 64 KiB SQLite would spill
-	// them to a temporary file. None of this touches durability: each
-	// commit still syncs the WAL (synchronous FULL).
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(2)")
+	// The writer keeps a larger page cache than SQLite's default 2 MiB and
+	// checkpoints less often. Recording a batch of facts touches a few
+	// hundred pages spread over facts_engagement_day and the aggregates,
+	// with their b-tree interiors; with the default cache, at a few million
+	// facts those no longer fit and every batch reread them from the file.
+	// The cache is 8 MiB, not more, because it is the server's memory: this
+	// SQLite (modernc.org/sqlite) allocates each 4 KiB page of a cache in
+	// an 8 KiB slot of its allocator, so a full cache of N MiB takes about
+	// 2.2 × N MiB, and the writer's cache fills as the database grows (it
+	// keeps every page a write touched). With the 64 MiB it had before
+	// (~140 MiB once full), `bench soak` saw the server grow by ~2.4 MiB a
+	// minute for as long as it ran; with 8 MiB its memory levels off after
+	// about seven minutes (README, issue 16). Checkpointing every 10,000 WAL
+	// pages instead of 1,000 lets one checkpoint copy a page that several
+	// commits rewrote once. temp_store(2) keeps statement journals in
+	// memory: a multi-row INSERT (RecordFacts) journals the pages it
+	// changes, and past 64 KiB SQLite would spill them to a temporary
+	// file. None of this touches durability: each commit still syncs the
+	// WAL (synchronous FULL).
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(2)")
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
