@@ -79,12 +79,28 @@ func deliverableWhere(p tandem.Principal, f DeliverableFilter, now time.Time) wh
 		w.add("d.status = ?", f.Status)
 	}
 	if f.Overdue {
-		w.add("d.status <> ? AND d.due_at < ?", string(work.StatusAccepted), now)
+		// The open statuses named, not "status <> accepted": the index
+		// deliverables_engagement (…, status, due_at) then reads only the
+		// overdue ones of each (issue 16).
+		open := openStatuses()
+		w.add("d.status IN ("+placeholders(len(open))+") AND d.due_at < ?", append(anyArgs(open...), now)...)
 	}
 	if f.Open {
-		w.add("d.status <> ?", string(work.StatusAccepted))
+		open := openStatuses()
+		w.add("d.status IN ("+placeholders(len(open))+")", anyArgs(open...)...)
 	}
 	return w
+}
+
+// openStatuses are the statuses of a deliverable not yet accepted.
+func openStatuses() []string {
+	var out []string
+	for _, st := range work.Statuses {
+		if st != work.StatusAccepted {
+			out = append(out, string(st))
+		}
+	}
+	return out
 }
 
 // Get returns one deliverable p may see, or tandem.ErrNotFound.
@@ -529,6 +545,9 @@ func (s *WorkStore) Figures(ctx context.Context, p tandem.Principal, engagementI
 	}
 	f := work.Compute(os)
 	w := deliverableWhere(p, DeliverableFilter{EngagementID: engagementID, Overdue: true}, s.db.Now())
-	err = s.db.queryRow(ctx, `SELECT COUNT(*)`+deliverableFrom+w.String(), w.args...).Scan(&f.Overdue)
+	// Without deliverableFrom's joins of the assignee, which the count
+	// does not need.
+	err = s.db.queryRow(ctx, `SELECT COUNT(*) FROM deliverables d JOIN engagements e ON e.id = d.engagement_id AND e.workspace_id = d.workspace_id`+
+		w.String(), w.args...).Scan(&f.Overdue)
 	return f, os, err
 }
