@@ -10,3 +10,6 @@ CREATE INDEX events_time ON events (workspace_id, at, id);
 -- deliverables_engagement has the status before the due time, so the list
 -- sorted every deliverable of the engagement.
 CREATE INDEX deliverables_due ON deliverables (workspace_id, engagement_id, due_at, id);
+
+-- The owner's and manager's home show the newest partners.
+CREATE INDEX partners_created ON partners (workspace_id, created_at, id);
