@@ -87,7 +87,7 @@ func (db *DB) ReadOpenWork(ctx context.Context, p tandem.Principal, ids []int64,
 		w.add("d.status IN ("+placeholders(len(open))+")", anyArgs(open...)...)
 		w.add("(d.status IN (?, ?) OR d.due_at <= ?)", string(work.StatusSubmitted), string(work.StatusReturned), now.Add(OpenWorkDueWithin))
 		if out.Deliverables, err = scanAll(ctx, db, scanDeliverable,
-			`SELECT `+deliverableCols+deliverableFrom+w.String()+` ORDER BY d.due_at, d.id`+limit, w.args...); err != nil {
+			`SELECT `+deliverableCols+deliverableFrom+w.String()+` ORDER BY `+dueOrder+`, d.id`+limit, w.args...); err != nil {
 			return nil, err
 		}
 		w = where{}
