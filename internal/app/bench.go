@@ -30,6 +30,13 @@ import (
 // against it for --duration, --repeat times, and prints the median run of
 // each with its ratio to the hello-world of the same run.
 //
+// With --grow it then grows the demo workspace (store.DB.Grow: by default
+// a million audit entries, 100,000 partners and 100,000 deliverables, the
+// size issue 16 names), runs the same scenarios again and prints, per
+// scenario, the rate on the demo, on the grown workspace and their ratio,
+// against the goal of issue 16 (benchGoal: every page keeps at least 0.8
+// of its rate on the demo).
+//
 // Without --data-dir or --database (flag or environment) it works in a new
 // temporary directory, removed at the end, so that its writes (partners
 // named "Bench partner N") go nowhere. A database given must be empty (the
@@ -41,11 +48,18 @@ func (c *cli) benchHTTP(name string, args []string) int {
 	conns := f.Int("connections", 50, "concurrent connections")
 	repeat := f.Int("repeat", 3, "runs of each scenario; the median is printed")
 	only := f.String("only", "", "comma-separated scenarios to run (default: all)")
+	grow := f.Bool("grow", false, "after measuring the demo, grow its workspace and measure again (issue 16)")
+	growAudit := f.Int("grow-audit", 1_000_000, "audit entries --grow adds (the partners' and deliverables' creations included)")
+	growPartners := f.Int("grow-partners", 100_000, "partners --grow adds")
+	growDeliverables := f.Int("grow-deliverables", 100_000, "deliverables --grow adds, over the demo's engagements")
 	if code, ok := f.parse(args); !ok {
 		return code
 	}
 	if *dur <= 0 || *conns <= 0 || *repeat <= 0 {
 		return f.usageError(c.l.T("cli.bench.positive"))
+	}
+	if *growAudit < 0 || *growPartners < 0 || *growDeliverables < 0 {
+		return f.usageError(c.l.T("cli.bench.grow_negative"))
 	}
 	for _, n := range strings.Split(*only, ",") {
 		if n = strings.TrimSpace(n); n != "" && !slices.Contains(benchNames, n) {
@@ -113,20 +127,65 @@ func (c *cli) benchHTTP(name string, args []string) int {
 	fmt.Fprintln(c.stdout, c.l.T("cli.bench.header", "dialect", db.Dialect(), "connections", *conns,
 		"seconds", strconv.FormatFloat(dur.Seconds(), 'f', -1, 64), "repeat", *repeat))
 	client := loadbench.Client(*conns)
+	opts := loadbench.Options{Connections: *conns, Duration: *dur}
+	demoRuns, failures, ok := c.benchRun(client, scenarios, opts, *repeat)
+	if !ok {
+		return exitFail
+	}
+	fmt.Fprintln(c.stdout, c.l.T("cli.bench.footnote"))
+	if *grow {
+		ws, err := benchWorkspace(c.ctx, db)
+		if err != nil {
+			return c.fail(err)
+		}
+		o := store.GrowOptions{Audit: *growAudit, Partners: *growPartners, Deliverables: *growDeliverables}
+		fmt.Fprintln(c.stdout, c.l.T("cli.bench.growing", "audit", c.l.Int(int64(o.Audit)), "partners", c.l.Int(int64(o.Partners)),
+			"deliverables", c.l.Int(int64(o.Deliverables))))
+		start := time.Now()
+		res, err := db.Grow(c.ctx, ws, o)
+		if err != nil {
+			return c.fail(err)
+		}
+		fmt.Fprintln(c.stdout, c.l.T("cli.bench.grown", "audit", c.l.Int(int64(res.Audit)), "partners", c.l.Int(int64(res.Partners)),
+			"deliverables", c.l.Int(int64(res.Deliverables)), "seconds", c.l.Decimal(int64(time.Since(start)/(100*time.Millisecond)), 1)))
+		grownRuns, more, ok := c.benchRun(client, scenarios, opts, *repeat)
+		if !ok {
+			return exitFail
+		}
+		failures = append(failures, more...)
+		c.benchCompare(scenarios, demoRuns, grownRuns)
+	}
+	for _, fl := range failures {
+		fmt.Fprintln(c.stderr, fl)
+	}
+	if len(failures) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+// benchGoal is the share of the demo's rate each scenario must keep on the
+// grown workspace (issue 16), in thousandths.
+const benchGoal = 800
+
+// benchRun runs each scenario repeat times, prints the table of the
+// median runs and returns them with the failures to report; ok is false
+// when the command was interrupted.
+func (c *cli) benchRun(client *http.Client, scenarios []loadbench.Scenario, o loadbench.Options, repeat int) (medians []loadbench.Result, failures []string, ok bool) {
 	tw := table(c.stdout)
 	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.col.scenario"), c.l.T("cli.bench.col.rate"),
 		c.l.T("cli.bench.col.ratio"), c.l.T("cli.bench.col.p50"), c.l.T("cli.bench.col.p99"), c.l.T("cli.bench.col.failed"))
 	var hello float64
-	var failures []string
 	for i, s := range scenarios {
 		var runs []loadbench.Result
-		for range *repeat {
-			runs = append(runs, loadbench.Run(c.ctx, client, s, loadbench.Options{Connections: *conns, Duration: *dur}))
+		for range repeat {
+			runs = append(runs, loadbench.Run(c.ctx, client, s, o))
 			if c.ctx.Err() != nil {
-				return exitFail
+				return nil, nil, false
 			}
 		}
 		m := loadbench.Median(runs)
+		medians = append(medians, m)
 		if i == 0 {
 			hello = m.PerSecond()
 		}
@@ -141,14 +200,48 @@ func (c *cli) benchHTTP(name string, args []string) int {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(c.stdout, c.l.T("cli.bench.footnote"))
-	for _, fl := range failures {
-		fmt.Fprintln(c.stderr, fl)
+	return medians, failures, true
+}
+
+// benchCompare prints, per scenario, the rate on the demo and on the grown
+// workspace and their ratio, marking the ratios under benchGoal.
+func (c *cli) benchCompare(scenarios []loadbench.Scenario, demoRuns, grownRuns []loadbench.Result) {
+	fmt.Fprintln(c.stdout, c.l.T("cli.bench.compare", "goal", c.l.Decimal(benchGoal, 3)))
+	tw := table(c.stdout)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.col.scenario"), c.l.T("cli.bench.col.demo"),
+		c.l.T("cli.bench.col.grown"), c.l.T("cli.bench.col.kept"), c.l.T("cli.bench.col.goal"))
+	below := 0
+	for i, s := range scenarios {
+		d, g := demoRuns[i].PerSecond(), grownRuns[i].PerSecond()
+		kept, goal := "—", "—"
+		if d > 0 {
+			k := int64(g/d*1000 + 0.5)
+			kept, goal = c.l.Decimal(k, 3)+"×", c.l.T("cli.bench.goal.met")
+			if k < benchGoal {
+				goal = c.l.T("cli.bench.goal.missed")
+				below++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.scenario."+s.Name), c.l.Int(int64(d+0.5)), c.l.Int(int64(g+0.5)), kept, goal)
 	}
-	if len(failures) > 0 {
-		return exitFail
+	tw.Flush()
+	fmt.Fprintln(c.stdout, c.l.T("cli.bench.below", "count", below))
+}
+
+// benchWorkspace is the demo workspace's id.
+func benchWorkspace(ctx context.Context, db *store.DB) (int64, error) {
+	u, err := db.Accounts.UserByEmail(ctx, demo.OwnerEmail)
+	if err != nil {
+		return 0, err
 	}
-	return exitOK
+	ms, err := db.Accounts.MembershipsOf(ctx, u.ID)
+	if err != nil {
+		return 0, err
+	}
+	if len(ms) == 0 {
+		return 0, fmt.Errorf("%s has no workspace", demo.OwnerEmail)
+	}
+	return ms[0].WorkspaceID, nil
 }
 
 // benchStore points cfg at a new temporary directory (named with prefix)
@@ -254,7 +347,8 @@ func signInForBench(ctx context.Context, db *store.DB, email string) (benchPerso
 
 // benchNames are the scenarios benchScenarios returns, in order.
 var benchNames = []string{"hello", "healthz", "partners", "engagement", "portfolio", "scorecard_api", "scorecard_page",
-	"owner_home", "manager_home", "agent_home", "mixed_reads", "mixed_writes", "write_partner"}
+	"owner_home", "manager_home", "agent_home", "engagements", "engagement_new", "work", "deliverable", "audit",
+	"notifications", "mixed_reads", "mixed_writes", "write_partner"}
 
 // benchScenarios are the scenarios of `tandem bench http`, the hello-world
 // first (the baseline of the ratios). Their names are catalogue keys
@@ -280,6 +374,13 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		return nil, fmt.Errorf("the demo has no engagement")
 	}
 	eng := strconv.FormatInt(engs[0].ID, 10)
+	// The work page and the deliverable page: the demo's first
+	// deliverable and its engagement.
+	var deliv, workEng int64
+	if err := store.QueryRowRaw(db, `SELECT id, engagement_id FROM deliverables WHERE workspace_id = ? ORDER BY id LIMIT 1`,
+		owner.p.WorkspaceID).Scan(&deliv, &workEng); err != nil {
+		return nil, fmt.Errorf("the demo's first deliverable: %w", err)
+	}
 	get := func(who benchPerson, path string) loadbench.Request {
 		h := who.cookie
 		if strings.HasPrefix(path, "/api/") {
@@ -305,8 +406,17 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		"owner_home":     get(owner, "/"),
 		"manager_home":   get(manager, "/"),
 		"agent_home":     get(agent, "/"),
+		"engagements":    get(owner, "/engagements"),
+		"engagement_new": get(owner, "/engagements/new"),
+		"work":           get(manager, "/engagements/"+strconv.FormatInt(workEng, 10)+"/work"),
+		"deliverable":    get(manager, "/deliverables/"+strconv.FormatInt(deliv, 10)),
+		"audit":          get(owner, "/audit"),
+		"notifications":  get(manager, "/notifications"),
 	}
 	order := []string{"healthz", "partners", "engagement", "portfolio", "scorecard_api", "scorecard_page", "owner_home", "manager_home", "agent_home"}
+	// The pages added for issue 16 (lists, pickers, the audit trail) are
+	// not in the mixes, which stay comparable with earlier runs.
+	more := []string{"engagements", "engagement_new", "work", "deliverable", "audit", "notifications"}
 	out := []loadbench.Scenario{loadbench.Only("hello", loadbench.Request{Method: http.MethodGet, URL: hello})}
 	var mix []loadbench.Request
 	for _, n := range order {
@@ -314,6 +424,9 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		if n != "healthz" {
 			mix = append(mix, reads[n])
 		}
+	}
+	for _, n := range more {
+		out = append(out, loadbench.Only(n, reads[n]))
 	}
 	return append(out,
 		loadbench.Rotate("mixed_reads", mix, nil, 0),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -75,4 +76,43 @@ func TestBenchLabels(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBenchHTTPGrow runs `tandem bench http --grow` with small counts on
+// each database: it measures the demo, grows its workspace by exactly the
+// counts asked for, measures again and prints grown ÷ demo per scenario;
+// the grown workspace's audit chain verifies.
+func TestBenchHTTPGrow(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, tg target) {
+		r := must(t, 0, map[string]string{"TANDEM_LANG": "sv"}, "", tg.with("bench", "http", "--duration", "200ms", "--repeat", "1",
+			"--connections", "2", "--only", "audit,engagement_new,work", "--grow", "--grow-audit", "300", "--grow-partners", "40",
+			"--grow-deliverables", "60")...)
+		for _, want := range []string{"Växer demoarbetsytan: 300 granskningsposter, 40 partner, 60 leveranser…",
+			"Växte med 300 granskningsposter, 40 partner och 60 leveranser", "Vuxen ÷ demo", "Granskningslogg (ägare)",
+			"Formulär för nytt uppdrag, partnerväljare (ägare)", "Uppdragets arbetssida (chef)", "Scenarier under målet:"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("output lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		db := tg.open(t)
+		u, err := db.Accounts.UserByEmail(context.Background(), demo.OwnerEmail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := db.Accounts.MembershipsOf(context.Background(), u.ID)
+		if err != nil || len(ms) == 0 {
+			t.Fatal(ms, err)
+		}
+		p := tandem.Principal{UserID: u.ID, WorkspaceID: ms[0].WorkspaceID, Role: ms[0].Role}
+		if _, n, err := db.Partners.List(context.Background(), p, tandem.Page{Q: "Grown partner", Limit: 1}, ""); err != nil || n != 40 {
+			t.Errorf("grown partners: %d, %v", n, err)
+		}
+		if _, n, err := db.Work.List(context.Background(), p, tandem.Page{Q: "Grown deliverable", Limit: 1}, store.DeliverableFilter{}); err != nil || n != 60 {
+			t.Errorf("grown deliverables: %d, %v", n, err)
+		}
+		if b, _, err := db.Audit.Verify(context.Background()); err != nil || b != nil {
+			t.Errorf("audit verify: %+v, %v", b, err)
+		}
+	})
 }

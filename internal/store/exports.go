@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/audit"
@@ -125,9 +126,13 @@ func (s *ExportStore) Audit(ctx context.Context, p tandem.Principal, af AuditFil
 	}
 	var out []audit.Entry
 	err = s.db.transact(ctx, func(tx *Tx) error {
-		w := auditWhere(p, af)
-		if out, err = scanAll(ctx, tx, scanEntry, `SELECT `+eventCols+` FROM events`+w.String()+
-			` ORDER BY at DESC, id DESC`+limitClause(exportLimit), w.args...); err != nil {
+		// The two parts apart, merged, as AuditStore.List reads them.
+		own, members := auditWheres(p, af)
+		part := func(w where) string {
+			return `SELECT * FROM (SELECT ` + eventCols + ` FROM events` + w.String() + ` ORDER BY at DESC, id DESC` + limitClause(exportLimit) + `) part`
+		}
+		if out, err = scanAll(ctx, tx, scanEntry, `SELECT * FROM (`+part(own)+` UNION ALL `+part(members)+`) entries
+			ORDER BY at DESC, id DESC`+limitClause(exportLimit), slices.Concat(own.args, members.args)...); err != nil {
 			return err
 		}
 		data := exportData(ListAudit, f, len(out))

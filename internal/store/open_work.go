@@ -41,6 +41,11 @@ type EngagementDispute struct {
 	OpenDispute
 }
 
+// OpenWorkDueWithin is how far ahead ReadOpenWork reads the deliverables
+// not yet submitted: at least portfolio.DueSoon, within which such a
+// deliverable waits (TestOpenWorkReadsWhatWaits checks it).
+const OpenWorkDueWithin = 7 * 24 * time.Hour
+
 // maxOpenWork bounds each kind's rows per read: what waits is a short
 // list on a healthy workspace; beyond this the pages show the first ones.
 const maxOpenWork = 2000
@@ -69,10 +74,20 @@ func (db *DB) ReadOpenWork(ctx context.Context, p tandem.Principal, ids []int64,
 		if out.Notices, err = scanAll(ctx, db, scanNotice, `SELECT `+noticeCols+noticeFrom+w.String()+` ORDER BY n.filed_at DESC, n.id DESC`+limit, w.args...); err != nil {
 			return nil, err
 		}
-		w = deliverableWhere(p, DeliverableFilter{Open: true}, now)
+		// Only the open deliverables that can wait (portfolio.DeliverableWaits):
+		// submitted or returned ones, and the others when due within
+		// OpenWorkDueWithin — not every open deliverable of a large
+		// workspace, most of which are due later (issue 16).
+		w = deliverableWhere(p, DeliverableFilter{}, now)
 		w.add("d.engagement_id IN "+list, in...)
+		// The open statuses first, for the index deliverables_engagement
+		// (…, status, …); with an OR of the two cases SQLite read every
+		// deliverable of the engagements through deliverables_due instead.
+		open := openStatuses()
+		w.add("d.status IN ("+placeholders(len(open))+")", anyArgs(open...)...)
+		w.add("(d.status IN (?, ?) OR d.due_at <= ?)", string(work.StatusSubmitted), string(work.StatusReturned), now.Add(OpenWorkDueWithin))
 		if out.Deliverables, err = scanAll(ctx, db, scanDeliverable,
-			`SELECT `+deliverableCols+deliverableFrom+w.String()+` ORDER BY d.due_at, d.id`+limit, w.args...); err != nil {
+			`SELECT `+deliverableCols+deliverableFrom+w.String()+` ORDER BY `+dueOrder+`, d.id`+limit, w.args...); err != nil {
 			return nil, err
 		}
 		w = where{}

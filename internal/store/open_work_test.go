@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/notice"
+	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -73,4 +75,50 @@ func TestReadOpenWorkScopes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenWorkReadsWhatWaits: ReadOpenWork reads the open deliverables
+// that may wait on a home — every one portfolio.DeliverableWaits says
+// waits — but not those due beyond OpenWorkDueWithin and not yet
+// submitted (issue 16: a large workspace's open work is mostly due later).
+func TestOpenWorkReadsWhatWaits(t *testing.T) {
+	t.Parallel()
+	if portfolio.DueSoon > store.OpenWorkDueWithin {
+		t.Fatalf("portfolio.DueSoon %v is beyond store.OpenWorkDueWithin %v", portfolio.DueSoon, store.OpenWorkDueWithin)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		storetest.Activate(t, db, f.Owner, f.A1, nil)
+		v, err := db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(db.Now()))
+		mustDo(t, err)
+		ids := map[string]int64{}
+		for _, c := range []struct {
+			name string
+			due  time.Duration
+		}{{"soon", 48 * time.Hour}, {"later", 30 * 24 * time.Hour}, {"submitted later", 30 * 24 * time.Hour}, {"moved soon", 72 * time.Hour}} {
+			d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: c.name, DueAt: db.Now().Add(c.due)}
+			mustDo(t, db.Work.Create(ctx, f.Owner, d))
+			ids[c.name] = d.ID
+		}
+		mustDo(t, db.Work.Move(ctx, f.VendorManager, ids["moved soon"], work.StatusInProgress))
+		if _, err := db.Work.Submit(ctx, f.VendorManager, ids["submitted later"], "", nil); err != nil {
+			t.Fatal(err)
+		}
+		ow, err := db.ReadOpenWork(ctx, f.Owner, []int64{f.A1}, db.Now().Add(-24*time.Hour))
+		mustDo(t, err)
+		read := map[string]bool{}
+		for _, d := range ow.Deliverables {
+			read[d.Title] = true
+		}
+		open, _, err := db.Work.List(ctx, f.Owner, tandem.Page{}, store.DeliverableFilter{EngagementID: f.A1, Open: true})
+		mustDo(t, err)
+		for _, d := range open {
+			if _, waits := portfolio.DeliverableWaits(d, db.Now()); waits && !read[d.Title] {
+				t.Errorf("%q waits but was not read", d.Title)
+			}
+		}
+		if want := map[string]bool{"soon": true, "submitted later": true, "moved soon": true}; !maps.Equal(read, want) {
+			t.Errorf("read %v, want %v", read, want)
+		}
+	})
 }

@@ -126,28 +126,32 @@ func (s *PartnerStore) Options(ctx context.Context, p tandem.Principal, q string
 	defer wrap(&err, "PartnerStore.Options")
 	var w where
 	partnerScope(&w, p)
-	kept := "0"
-	if len(keep) > 0 {
-		kept = "CASE WHEN pa.id IN (" + placeholders(len(keep)) + ") THEN 1 ELSE 0 END"
-	}
-	args := append(anyArgs(keep...), w.args...)
-	match := ""
+	// The partners found, in name order through the index partners_workspace
+	// (workspace_id, legal_name): the scan stops after limit+1 of them. A
+	// sort key ahead of the name (the kept ones first) made SQLite read and
+	// sort every partner of the workspace (issue 16). The kept ones are
+	// read apart, by id, in the same statement.
+	matches := `SELECT pa.id, pa.legal_name, 0 AS k FROM partners pa` + w.String()
+	args := slices.Clone(w.args)
 	if q = strings.TrimSpace(q); q != "" {
-		match = ` AND (pa.search_text LIKE ? ESCAPE '\'`
+		matches += ` AND pa.search_text LIKE ? ESCAPE '\'`
 		args = append(args, likePattern(q))
-		if len(keep) > 0 {
-			match += " OR pa.id IN (" + placeholders(len(keep)) + ")"
-			args = append(args, anyArgs(keep...)...)
-		}
-		match += ")"
+	}
+	if len(keep) > 0 {
+		matches += " AND pa.id NOT IN (" + placeholders(len(keep)) + ")"
+		args = append(args, anyArgs(keep...)...)
+	}
+	query := `SELECT id, legal_name, k FROM (` + matches + fmt.Sprintf(` ORDER BY pa.legal_name, pa.id LIMIT %d) found`, limit+1)
+	if len(keep) > 0 {
+		query = `SELECT pa.id, pa.legal_name, 1 FROM partners pa` + w.String() + " AND pa.id IN (" + placeholders(len(keep)) + ")" +
+			` UNION ALL ` + query
+		args = append(append(slices.Clone(w.args), anyArgs(keep...)...), args...)
 	}
 	type row struct {
 		Option
 		kept bool
 	}
-	rows, err := scanAll(ctx, s.db, func(sc scanner, r *row) error { return sc.Scan(&r.ID, &r.Label, &r.kept) },
-		`SELECT pa.id, pa.legal_name, `+kept+` FROM partners pa`+w.String()+match+
-			fmt.Sprintf(` ORDER BY 3 DESC, pa.legal_name, pa.id LIMIT %d`, limit+1+len(keep)), args...)
+	rows, err := scanAll(ctx, s.db, func(sc scanner, r *row) error { return sc.Scan(&r.ID, &r.Label, &r.kept) }, query, args...)
 	if err != nil {
 		return nil, false, err
 	}
