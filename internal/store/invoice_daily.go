@@ -202,15 +202,28 @@ func (s *InvoiceStore) Estimates(ctx context.Context, p tandem.Principal, ids []
 			if x == nil {
 				continue
 			}
-			inv, err := invoice.Compute(*x)
-			switch {
-			case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod), errors.Is(err, invoice.ErrCurrencyMix):
-				continue
-			case err != nil:
+			inv, err := estimate(x)
+			if err != nil {
 				return nil, err
 			}
-			out[e.ID] = inv
+			if inv != nil {
+				out[e.ID] = inv
+			}
 		}
 	}
 	return out, nil
+}
+
+// estimate computes the invoice of in (the worth of a month, Estimates):
+// nil without an error when the terms cannot price the period (none in
+// force, two currencies).
+func estimate(in *invoice.Input) (*invoice.Invoice, error) {
+	inv, err := invoice.Compute(*in)
+	switch {
+	case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod), errors.Is(err, invoice.ErrCurrencyMix):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return inv, nil
 }

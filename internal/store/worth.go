@@ -7,7 +7,6 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/invoice"
@@ -204,11 +203,8 @@ func monthWorthOf(per kpi.Period, in *invoice.Input, stored *invoiceHead) (worth
 		m.HasActual, m.ActualMinor, m.Currency = true, stored.totalMinor, stored.currency
 		return m, nil
 	}
-	inv, err := invoice.Compute(*in)
-	switch {
-	case errors.Is(err, invoice.ErrNoTerms), errors.Is(err, invoice.ErrPeriod), errors.Is(err, invoice.ErrCurrencyMix):
-		return m, nil
-	case err != nil:
+	inv, err := estimate(in)
+	if inv == nil {
 		return m, err
 	}
 	m.HasActual, m.ActualMinor, m.Currency = true, inv.TotalMinor, inv.Currency
