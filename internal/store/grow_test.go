@@ -17,6 +17,9 @@ import (
 // created, and the chain verifies — with an entry written by the product
 // before (unsealed on PostgreSQL) and one after.
 func TestGrow(t *testing.T) {
+	// Parallel: the chunk sizes it sets are read by DB.Grow alone, which
+	// no other test of this package calls.
+	t.Parallel()
 	restore := store.SetGrowChunks(7, 3)
 	defer restore()
 	for _, d := range storetest.Dialects(t) {
