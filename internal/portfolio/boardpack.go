@@ -33,12 +33,15 @@ func (it *PackItem) Card() store.Scorecard { return it.Trend.Current() }
 
 // ReadPack reads the board pack of p's workspace for month (any time in
 // it). The client's owner and manager may call it (access.BoardPack).
-// Errors: EForbidden.
+// Errors: EForbidden. (Not kept between requests as Read is: every
+// download of a pack is audited, a write.)
 func ReadPack(ctx context.Context, db *store.DB, p tandem.Principal, month kpi.Period) (*Pack, error) {
 	if err := access.Can(p, access.BoardPack); err != nil {
 		return nil, err
 	}
-	pf, err := Read(ctx, db, p, kpi.Month)
+	// The portfolio without its worth of the last WorthMonths: the pack
+	// shows the worth of its month, read below.
+	pf, err := read(ctx, db, p, kpi.Month, batch, false)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"context"
+	"slices"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/governance"
@@ -59,12 +60,39 @@ const batch = 200
 // quarter). Anyone who may read engagements may call it: partner people
 // see their partner's engagements (managers) or those assigned to them
 // (agents). Errors: EForbidden, EInvalid for a bad kind.
+//
+// The result is kept between requests until the database changes
+// (store.DB.Remember): the homes, the portfolio page and its API read it
+// without computing it again. Each caller gets its own Items slice to sort.
 func Read(ctx context.Context, db *store.DB, p tandem.Principal, kind string) (*Portfolio, error) {
-	return read(ctx, db, p, kind, batch)
+	v, err := db.Remember(ctx, readKey{p: p, kind: kind}, func(ctx context.Context) (any, error) {
+		return read(ctx, db, p, kind, batch, true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Portfolio).clone(), nil
 }
 
-// read is Read listing size engagements at a time.
-func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, size int) (*Portfolio, error) {
+// readKey names a portfolio kept by Remember: who reads it, by which
+// periods.
+type readKey struct {
+	p    tandem.Principal
+	kind string
+}
+
+// clone is pf with an Items slice of its own: callers sort it. The items'
+// contents are shared and only read.
+func (pf *Portfolio) clone() *Portfolio {
+	c := *pf
+	c.Items = slices.Clone(pf.Items)
+	return &c
+}
+
+// read is Read listing size engagements at a time, without computing it
+// again; withWorth false leaves every Item.Worth nil (the board pack shows
+// the worth of its month, not of the last WorthMonths).
+func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, size int, withWorth bool) (*Portfolio, error) {
 	periods, err := db.KPI.Periods(ctx, p, kind, TrendPeriods)
 	if err != nil {
 		return nil, err
@@ -94,7 +122,7 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 		ids[i] = pf.Items[i].Engagement.ID
 	}
 	// The worth, for all the engagements at once.
-	if access.Allows(p.Role, access.WorthRead) {
+	if withWorth && access.Allows(p.Role, access.WorthRead) {
 		os, err := db.Worth().Overviews(ctx, p, ids, WorthMonths)
 		if err != nil {
 			return nil, err

@@ -54,6 +54,9 @@ type DB struct {
 
 	gc *writer // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
 
+	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
+	memo   memo
+
 	Accounts      *AccountStore
 	Partners      *PartnerStore
 	Engagements   *EngagementStore

@@ -262,6 +262,9 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 	}
 	err = sqltx.Commit()
 	w.commits.Add(1)
+	if err == nil {
+		db.wrote()
+	}
 	for _, j := range ran {
 		j.done <- jobReply{err: err}
 	}

@@ -85,7 +85,11 @@ func (db *DB) transactOnce(ctx context.Context, alone bool, fn func(tx *Tx) erro
 		return err
 	}
 	db.counted(ctx, "COMMIT")
-	return sqltx.Commit()
+	if err := sqltx.Commit(); err != nil {
+		return err
+	}
+	db.wrote()
+	return nil
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

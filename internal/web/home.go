@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -27,16 +28,38 @@ const homeTop = 12
 // client asked of his people; an agent his Today and his work. Every item
 // links to where it is done; the portfolio's attention column counts the
 // same items (portfolio.Waiting).
+//
+// What a home shows is kept between requests until the database changes
+// (store.DB.Remember), per reader, language and time zone: the home is the
+// page read most, and computing it reads every engagement's standing.
 func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	if !st.member {
 		return redirect(w, r, "/workspaces")
 	}
 	ctx, p, l := r.Context(), st.principal, st.loc
+	v, err := s.db.Remember(ctx, homeKey{p: p, lang: l.Lang(), zone: l.Location().String()}, func(ctx context.Context) (any, error) {
+		return s.homeData(ctx, p, l)
+	})
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.Home(s.nav(r, l.T("nav.home"), "home"), *v.(*views.HomeData)))
+}
+
+// homeKey names a home kept by Remember.
+type homeKey struct {
+	p    tandem.Principal
+	lang i18n.Lang
+	zone string
+}
+
+// homeData is what p's home shows, in l.
+func (s *server) homeData(ctx context.Context, p tandem.Principal, l *i18n.Localizer) (*views.HomeData, error) {
 	d := views.HomeData{Role: string(p.Role), Vendor: p.Side() == tandem.SidePartner, CanWrite: access.Allows(p.Role, access.EngagementsWrite)}
 	pf, err := portfolio.Read(ctx, s.db, p, kpi.Month)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.db.Now()
 	var all []portfolio.Waiting
@@ -76,7 +99,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	// home lists them in its overview).
 	asks, err := s.governanceItems(ctx, p, l)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if p.Role == tandem.RoleViewer {
 		d.Others, d.OthersTotal = append(asks, d.Others...), d.OthersTotal+len(asks)
@@ -105,7 +128,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		d.Counts = append(d.Counts, views.HomeCount{Label: l.N(string(c.Kind.CountKey()), int64(c.N)), Tone: kindTone(c.Kind)})
 	}
 	if d.Engagements, d.EngagementTotal, err = s.db.Engagements.List(ctx, p, tandem.Page{Sort: "status", Limit: 12}, store.EngagementFilter{}); err != nil {
-		return err
+		return nil, err
 	}
 	if d.Vendor {
 		if pa, err := s.db.Partners.Get(ctx, p, p.PartnerID); err == nil {
@@ -114,7 +137,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		if hasSales(d.Engagements) && access.Allows(p.Role, access.SalesLog) {
 			t, err := s.db.Sales().Today(ctx, p, now)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			d.Today = &views.HomeToday{FollowUps: len(t.FollowUps), Meetings: len(t.Meetings), Deals: len(t.Deals)}
 			for i, f := range t.FollowUps {
@@ -128,13 +151,13 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		top := tandem.Page{Sort: "-created", Limit: 12}
 		if d.Partners, d.PartnerTotal, err = s.db.Partners.List(ctx, p, top, ""); err != nil {
-			return err
+			return nil, err
 		}
 		if _, d.ActivePartners, err = s.db.Partners.List(ctx, p, tandem.Page{Limit: 1}, string(partner.StatusActive)); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return s.page(w, r, views.Home(s.nav(r, l.T("nav.home"), "home"), d))
+	return &d, nil
 }
 
 // hasSales reports whether any of es is a sales engagement (the Today list
