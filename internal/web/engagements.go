@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/account"
+	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/store"
@@ -45,27 +48,41 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.db.Engagements.Get(r.Context(), st.principal, id)
+	v, err := s.kept(r, func(ctx context.Context) (any, error) {
+		var d engagementShowData
+		var err error
+		if d.e, err = s.db.Engagements.Get(ctx, st.principal, id); err != nil {
+			return nil, err
+		}
+		if d.team, err = s.db.Accounts.Team(ctx, st.principal, id); err != nil {
+			return nil, err
+		}
+		if d.feed, err = s.db.Audit.Feed(ctx, st.principal, id, 20); err != nil {
+			return nil, err
+		}
+		if d.term, err = s.terminationBanner(r, id); err != nil {
+			return nil, err
+		}
+		if d.gov, err = s.engagementGovernance(ctx, st.principal, st.loc, id); err != nil {
+			return nil, err
+		}
+		return &d, nil
+	})
 	if err != nil {
 		return err
 	}
-	team, err := s.db.Accounts.Team(r.Context(), st.principal, id)
-	if err != nil {
-		return err
-	}
-	feed, err := s.db.Audit.Feed(r.Context(), st.principal, id, 20)
-	if err != nil {
-		return err
-	}
-	term, err := s.terminationBanner(r, e.ID)
-	if err != nil {
-		return err
-	}
-	gov, err := s.engagementGovernance(r.Context(), st.principal, st.loc, id)
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, views.EngagementShow(s.nav(r, e.Title, "engagements"), e, team, feed, access.Allows(st.principal.Role, access.EngagementsWrite), term, gov))
+	d := v.(*engagementShowData)
+	return s.page(w, r, views.EngagementShow(s.nav(r, d.e.Title, "engagements"), d.e, d.team, d.feed, access.Allows(st.principal.Role, access.EngagementsWrite), d.term, d.gov))
+}
+
+// engagementShowData is what an engagement's page shows (kept between
+// requests).
+type engagementShowData struct {
+	e    *engagement.Engagement
+	team []account.Membership
+	feed []audit.Entry
+	term *views.TerminationView
+	gov  views.EngagementGovernance
 }
 
 func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {

@@ -30,28 +30,21 @@ const homeTop = 12
 // same items (portfolio.Waiting).
 //
 // What a home shows is kept between requests until the database changes
-// (store.DB.Remember), per reader, language and time zone: the home is the
-// page read most, and computing it reads every engagement's standing.
+// (kept): the home is the page read most, and computing it reads every
+// engagement's standing.
 func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	if !st.member {
 		return redirect(w, r, "/workspaces")
 	}
-	ctx, p, l := r.Context(), st.principal, st.loc
-	v, err := s.db.Remember(ctx, homeKey{p: p, lang: l.Lang(), zone: l.Location().String()}, func(ctx context.Context) (any, error) {
+	p, l := st.principal, st.loc
+	v, err := s.kept(r, func(ctx context.Context) (any, error) {
 		return s.homeData(ctx, p, l)
 	})
 	if err != nil {
 		return err
 	}
 	return s.page(w, r, views.Home(s.nav(r, l.T("nav.home"), "home"), *v.(*views.HomeData)))
-}
-
-// homeKey names a home kept by Remember.
-type homeKey struct {
-	p    tandem.Principal
-	lang i18n.Lang
-	zone string
 }
 
 // homeData is what p's home shows, in l.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/store"
@@ -223,15 +224,27 @@ func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Tre
 	return tr, cur, kind, nil
 }
 
+// scorecardPage shows an engagement's scorecard of a period, kept
+// between requests until the database changes (kept).
 func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
+	v, err := s.kept(r, func(context.Context) (any, error) { return s.scorecardData(r) })
 	if err != nil {
 		return err
 	}
+	d := v.(*views.ScorecardData)
+	return s.page(w, r, views.Scorecard(s.nav(r, d.Engagement.Title, "engagements"), *d))
+}
+
+// scorecardData is what the scorecard page of r shows.
+func (s *server) scorecardData(r *http.Request) (*views.ScorecardData, error) {
+	st := state(r)
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return nil, err
+	}
 	tr, cur, kind, err := s.scorecardOf(r, e.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l := st.loc
 	d := views.ScorecardData{Engagement: e, PeriodKind: kind, PeriodLabel: periodLabel(l, cur.Period), TermsVersion: cur.TermsVersion,
@@ -261,14 +274,14 @@ func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("start") == "" || d.SoFar {
 		fc, f, err := s.forecastFor(r, e.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if fc != nil {
 			fc.InvoiceURL = invoicePath(e.ID, f.Label)
 			d.Forecast = fc
 		}
 	}
-	return s.page(w, r, views.Scorecard(s.nav(r, e.Title, "engagements"), d))
+	return &d, nil
 }
 
 func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
