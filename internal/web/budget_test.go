@@ -656,7 +656,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /engagements/{id}/status-reports", budget: 3},
 		{route: "GET /engagements/{id}/status-reports/{week}", budget: 3},
 		{route: "GET /engagements/{id}/status-reports/{week}/edit", who: "vm", budget: 8},
-		{route: "GET /portfolio", budget: 23, memo: 1, warm: 3},
+		{route: "GET /portfolio", budget: 23, memo: 2, warm: 1},
 		{route: "GET /portfolio/board-pack", budget: 28},
 		{route: "GET /engagements/{id}/scorecard", budget: 7, memo: 1, warm: 1},
 		{route: "GET /engagements/{id}/scorecard/{kpi}", budget: 5},

@@ -327,19 +327,38 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 
 // portfolioPage is the director's view: every engagement the caller may
 // see, its standing this month, its trend, and what needs attention.
+// Its rows are kept between requests until the database changes (kept).
 func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	l := st.loc
-	pf, err := portfolio.Read(r.Context(), s.db, st.principal, kpi.Month)
+	v, err := s.kept(r, func(ctx context.Context) (any, error) { return s.portfolioData(ctx, r) })
 	if err != nil {
 		return err
 	}
+	d := v.(*portfolioData)
 	q := r.URL.Query()
-	pf.Sort(q.Get("sort"))
-	pg := views.Pager{Total: len(pf.Items), Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
-	risky, err := s.knowledgeRisk(r.Context(), st.principal, l)
+	pg := views.Pager{Total: d.total, Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
+	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), d.period, d.rows, pg, s.packForm(r)))
+}
+
+// portfolioData is what the portfolio page shows, sorted as r asks.
+type portfolioData struct {
+	period string
+	rows   []views.PortfolioRow
+	total  int
+}
+
+func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolioData, error) {
+	st := state(r)
+	l := st.loc
+	pf, err := portfolio.Read(ctx, s.db, st.principal, kpi.Month)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	pf.Sort(r.URL.Query().Get("sort"))
+	risky, err := s.knowledgeRisk(ctx, st.principal, l)
+	if err != nil {
+		return nil, err
 	}
 	var rows []views.PortfolioRow
 	for _, it := range pf.Items {
@@ -377,7 +396,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, row)
 	}
-	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), periodLabel(l, pf.Period), rows, pg, s.packForm(r)))
+	return &portfolioData{period: periodLabel(l, pf.Period), rows: rows, total: len(pf.Items)}, nil
 }
 
 // packForm is the portfolio's board pack form, for those who may
