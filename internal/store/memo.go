@@ -48,7 +48,7 @@ import (
 const MemoTTL = 5 * time.Second
 
 // memoMax is the most results kept at once; a full memo starts over.
-const memoMax = 512
+const memoMax = 256
 
 // revision is the state of the database a result was computed from.
 type revision struct {

@@ -135,6 +135,10 @@ func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []
 	if err != nil {
 		return err
 	}
+	inHouse := make(map[int64]*worth.InHouse, len(calcs)) // an engagement has at most one
+	for i := range calcs {
+		inHouse[calcs[i].id] = &calcs[i].c
+	}
 	type key struct {
 		id    int64
 		label string
@@ -165,11 +169,7 @@ func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []
 			}
 			o.Months = append(o.Months, m)
 		}
-		for i := range calcs {
-			if calcs[i].id == e.ID {
-				o.InHouse = &calcs[i].c
-			}
-		}
+		o.InHouse = inHouse[e.ID]
 		out[e.ID] = o
 	}
 	return nil
