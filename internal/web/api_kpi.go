@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -229,23 +230,31 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiScorecard is an engagement's scorecard for one period.
+//
+// The answer is kept between requests until the database changes (kept).
 func (s *server) apiScorecard(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := s.engagementOf(r)
+	v, err := s.kept(r, func(ctx context.Context) (any, error) {
+		st := state(r)
+		e, err := s.engagementOf(r)
+		if err != nil {
+			return nil, err
+		}
+		period, err := s.apiPeriodOf(r)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := s.db.KPI.Scorecard(ctx, st.principal, e.ID, period)
+		if err != nil {
+			return nil, err
+		}
+		out := toAPIScorecard(st.loc, *sc)
+		out.Rule = st.loc.T("scorecard.rule")
+		return &out, nil
+	})
 	if err != nil {
 		return err
 	}
-	period, err := s.apiPeriodOf(r)
-	if err != nil {
-		return err
-	}
-	sc, err := s.db.KPI.Scorecard(r.Context(), st.principal, e.ID, period)
-	if err != nil {
-		return err
-	}
-	out := toAPIScorecard(st.loc, *sc)
-	out.Rule = st.loc.T("scorecard.rule")
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 

@@ -748,7 +748,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /api/v1/engagements/{id}/status-reports/{week}", budget: 3},
 		{route: "GET /api/v1/metrics", budget: 1},
 		{route: "GET /api/v1/portfolio", budget: 21, memo: 1, warm: 1},
-		{route: "GET /api/v1/engagements/{id}/scorecard", budget: 3},
+		{route: "GET /api/v1/engagements/{id}/scorecard", budget: 3, memo: 1, warm: 1},
 		{route: "GET /api/v1/engagements/{id}/scorecard/{kpi}", budget: 5},
 		{route: "GET /api/v1/engagements/{id}/trend", budget: 3},
 		{route: "GET /api/v1/engagements/{id}/values", budget: 3},
