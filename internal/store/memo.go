@@ -18,15 +18,18 @@ import (
 //
 // "The database has not changed" is the revision, read before the result
 // is computed and compared on every later call:
-//   - a counter this process moves after every COMMIT of a write: a request
-//     (DB.transact and the group commit), a bulk job, ExecRaw. A person who
-//     writes and then reads sees the write: the counter moved before the
-//     write was acknowledged.
-//   - on PostgreSQL also the server's WAL insert position
-//     (pg_current_wal_insert_lsn, one statement a call): any write by any
-//     instance moves it, so several instances on one database never show
-//     each other's stale results. (The server's own housekeeping moves it
-//     too; that only costs a result computed again.)
+//   - on SQLite, a counter this process moves after every COMMIT of a
+//     write transaction: a request (DB.transact and the group commit), a
+//     bulk job, ExecRaw. A person who writes and then reads sees the
+//     write: the counter moved before the write was acknowledged.
+//   - on PostgreSQL, the server's WAL insert position
+//     (pg_current_wal_insert_lsn, one statement a call): a COMMIT that
+//     wrote anything inserts its record before it returns, so any write by
+//     any instance moves it, and several instances on one database never
+//     show each other's stale results. A transaction that wrote nothing
+//     (the audit sealer finding nothing to seal) does not move it; the
+//     server's housekeeping and the other databases of its cluster do,
+//     which only costs a result computed again.
 //
 // On SQLite another process writing the file — a CLI command beside a
 // running server — is not seen by the counter: its writes appear within
@@ -52,8 +55,8 @@ const memoMax = 256
 
 // revision is the state of the database a result was computed from.
 type revision struct {
-	local int64  // DB.writes
-	wal   string // PostgreSQL's WAL insert position; "" on SQLite
+	local int64  // DB.writes, on SQLite
+	wal   string // PostgreSQL's WAL insert position
 }
 
 type memoEntry struct {
@@ -76,13 +79,12 @@ func (db *DB) wrote() { db.writes.Add(1) }
 
 // revision reads the database's revision (see the top of this file).
 func (db *DB) revision(ctx context.Context) (revision, error) {
-	rev := revision{local: db.writes.Load()}
-	if db.dialect.name() == "postgres" {
-		if err := db.queryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&rev.wal); err != nil {
-			return rev, err
-		}
+	if db.dialect.name() != "postgres" {
+		return revision{local: db.writes.Load()}, nil
 	}
-	return rev, nil
+	var rev revision
+	err := db.queryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&rev.wal)
+	return rev, err
 }
 
 // Remember returns the result compute returns for key, computing it only
