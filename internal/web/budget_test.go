@@ -641,7 +641,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /engagements/{id}/annex", budget: 7},
 		{route: "GET /engagements/{id}/annex.pdf", budget: 7},
 		{route: "GET /partners/{id}/ndas", budget: 5},
-		{route: "GET /engagements/{id}/work", budget: 6},
+		{route: "GET /engagements/{id}/work", budget: 6, memo: 1, warm: 1},
 		{route: "GET /engagements/{id}/deliverables/import", budget: 2},
 		{route: "GET /deliverables/{id}", budget: 7},
 		{route: "GET /deliverables/{id}/files/{file}", budget: 10},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,32 +36,51 @@ func (s *server) monthOf(r *http.Request) (string, tandem.Date, tandem.Date, err
 	return m, tandem.DateOf(t), tandem.DateOf(t.AddDate(0, 1, 0)), nil
 }
 
+// What it shows is kept between requests until the database changes
+// (kept); a form sent back with its errors is computed afresh (showWork).
 func (s *server) workPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showWork(w, r, views.Form{}, http.StatusOK)
-}
-
-// showWork renders an engagement's work: the month's figures with the
-// records behind them, the deliverables, and the form for a new one.
-func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, status int) error {
-	st := state(r)
-	ctx, p := r.Context(), st.principal
-	e, err := s.engagementOf(r)
+	v, err := s.kept(r, func(ctx context.Context) (any, error) { return s.workData(ctx, r, views.Form{}) })
 	if err != nil {
 		return err
 	}
-	month, from, to, err := s.monthOf(r)
+	d := v.(*views.WorkData)
+	s.render(w, r, http.StatusOK, views.Work(s.nav(r, d.Engagement.Title, "engagements"), *d))
+	return nil
+}
+
+// showWork renders an engagement's work: the month's figures with the
+// records behind them, the deliverables, and the form for a new one
+// (f, with what was sent and its errors).
+func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, status int) error {
+	d, err := s.workData(r.Context(), r, f)
 	if err != nil {
 		return err
+	}
+	s.render(w, r, status, views.Work(s.nav(r, d.Engagement.Title, "engagements"), *d))
+	return nil
+}
+
+// workData is what the work page of r shows, with the form f.
+func (s *server) workData(ctx context.Context, r *http.Request, f views.Form) (*views.WorkData, error) {
+	st := state(r)
+	p := st.principal
+	e, err := s.engagementOf(r)
+	if err != nil {
+		return nil, err
+	}
+	month, from, to, err := s.monthOf(r)
+	if err != nil {
+		return nil, err
 	}
 	q := r.URL.Query()
 	pg := pageOf(q, listLimit)
 	ds, total, err := s.db.Work.List(ctx, p, pg, store.DeliverableFilter{EngagementID: e.ID, Status: q.Get("status"), Overdue: q.Get("overdue") != ""})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	figs, outcomes, err := s.db.Work.Figures(ctx, p, e.ID, from, to)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := views.WorkData{Engagement: e, Deliverables: ds, Figures: figs, Outcomes: outcomes, Month: month,
 		MonthLabel: st.loc.Month(from.Time()), Form: f, Now: s.db.Now(),
@@ -75,13 +95,13 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 			d.Services = append(d.Services, views.Option{Value: svc.Key, Label: svc.Name})
 		}
 	} else if d.CanPlan {
-		return err
+		return nil, err
 	}
 	if d.CanPlan {
 		d.Priorities = options(st.loc, "work.priority.", work.Priorities, "")
 		team, err := s.db.Accounts.Team(ctx, p, e.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.Assignees = []views.Option{{Value: "", Label: st.loc.T("work.nobody")}}
 		for _, m := range team {
@@ -91,8 +111,7 @@ func (s *server) showWork(w http.ResponseWriter, r *http.Request, f views.Form, 
 			d.Form.Values = url.Values{"priority": {work.DefaultPriority}}
 		}
 	}
-	s.render(w, r, status, views.Work(s.nav(r, e.Title, "engagements"), d))
-	return nil
+	return &d, nil
 }
 
 func (s *server) deliverableCreate(w http.ResponseWriter, r *http.Request) error {
