@@ -5,12 +5,15 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/loadbench"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -194,4 +197,27 @@ func benchCopies(t *testing.T, tg target) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestBenchKept: a scenario keeps the median of its pairs' ratios, worked
+// out by hand; a pair whose demo run answered nothing has no ratio.
+func TestBenchKept(t *testing.T) {
+	t.Parallel()
+	run := func(n int64) loadbench.Result { return loadbench.Result{Requests: n, Elapsed: 2 * time.Second} }
+	demoRuns := []loadbench.Result{run(100), run(200), run(50), run(0)}
+	grownRuns := []loadbench.Result{run(90), run(100), run(50), run(70)}
+	ratios := benchPairRatios(demoRuns, grownRuns) // 90/100, 100/200, 50/50; the fourth pair has none
+	if !slices.Equal(ratios, []int64{900, 500, 1000}) {
+		t.Fatalf("ratios %v", ratios)
+	}
+	if k, ok := benchKept(ratios); !ok || k != 900 {
+		t.Errorf("kept %d, %v; want 900", k, ok)
+	}
+	// An even count: the lower of the two middle ones, 500 of 500, 900.
+	if k, ok := benchKept([]int64{900, 500}); !ok || k != 500 {
+		t.Errorf("kept %d, %v; want 500", k, ok)
+	}
+	if _, ok := benchKept(nil); ok {
+		t.Error("no pairs, yet a ratio")
+	}
 }
