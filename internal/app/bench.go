@@ -82,7 +82,11 @@ func (c *cli) benchHTTP(name string, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	defer func() { db.Close() }() // db is opened again below, with --grow
+	defer func() { // db is closed and opened again by benchGrow
+		if db != nil {
+			db.Close()
+		}
+	}()
 	if err := c.benchDemo(db, clk); err != nil {
 		return c.fail(err)
 	}
@@ -209,9 +213,11 @@ func (c *cli) benchGrow(cfg *config.Config, clk *demo.Clock, db **store.DB, o st
 	(*db).Close()
 	src := store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Now: clk.Now}
 	copyOpts, remove, err := store.Clone(c.ctx, src, "tandem-bench-demo-")
-	// *db is opened again even when the copy failed: benchHTTP closes it.
+	// *db is opened again even when the copy failed: benchHTTP closes it
+	// (nil: nothing to close).
 	again, oerr := store.Open(c.ctx, src)
 	if oerr != nil {
+		*db = nil
 		if err == nil {
 			remove()
 		}
@@ -327,17 +333,26 @@ func (c *cli) benchTable(s *benchSide) (failures []string) {
 	return failures
 }
 
-// benchPairRatios are the ratios grown ÷ demo of the pairs of runs
-// (demo's run k, grown's run k), in thousandths; a pair whose demo run
-// answered nothing has none.
-func benchPairRatios(demoRuns, grownRuns []loadbench.Result) []int64 {
+// benchPairRatios are the ratios f(grown) ÷ f(demo) of the pairs of runs
+// (demo's run k, grown's run k), in thousandths; a pair whose demo run has
+// f 0 has none.
+func benchPairRatios(demoRuns, grownRuns []loadbench.Result, f func(loadbench.Result) float64) []int64 {
 	var out []int64
 	for k := range min(len(demoRuns), len(grownRuns)) {
-		if d := demoRuns[k].PerSecond(); d > 0 {
-			out = append(out, int64(grownRuns[k].PerSecond()/d*1000+0.5))
+		if d := f(demoRuns[k]); d > 0 {
+			out = append(out, int64(f(grownRuns[k])/d*1000+0.5))
 		}
 	}
 	return out
+}
+
+// perCPUSecond is a run's requests answered per second of the process's
+// CPU time (0 where the system does not tell).
+func perCPUSecond(r loadbench.Result) float64 {
+	if c := r.CPUPerRequest(); c > 0 {
+		return float64(time.Second) / float64(c)
+	}
+	return 0
 }
 
 // benchKept is what a scenario keeps on the grown workspace: the median of
@@ -359,18 +374,26 @@ func benchKept(ratios []int64) (kept int64, ok bool) {
 
 // benchCompare prints, per scenario, the median rate on the demo and on
 // the grown workspace, the ratio of each pair of runs and their median
-// (benchKept), marking those under benchGoal. The hello-world's pairs run
+// (benchKept), marking those under benchGoal, and beside them the same
+// median for the requests answered per second of the process's CPU time
+// (perCPUSecond), which the machine's other load hardly moves: what the
+// rate would keep where the CPU alone decides it. The hello-world's pairs run
 // on the same server: their ratios show how much the measurement itself
 // swings, and are held to no goal.
 func (c *cli) benchCompare(demoSide, grownSide *benchSide) {
 	fmt.Fprintln(c.stdout, c.l.T("cli.bench.compare", "goal", c.l.Decimal(benchGoal, 3)))
 	tw := table(c.stdout)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.col.scenario"), c.l.T("cli.bench.col.demo"),
-		c.l.T("cli.bench.col.grown"), c.l.T("cli.bench.col.kept"), c.l.T("cli.bench.col.pairs"), c.l.T("cli.bench.col.goal"))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.col.scenario"), c.l.T("cli.bench.col.demo"),
+		c.l.T("cli.bench.col.grown"), c.l.T("cli.bench.col.kept"), c.l.T("cli.bench.col.pairs"), c.l.T("cli.bench.col.cpu"),
+		c.l.T("cli.bench.col.goal"))
 	below := 0
 	for i, s := range demoSide.scenarios {
 		d, g := loadbench.Median(demoSide.runs[i]).PerSecond(), loadbench.Median(grownSide.runs[i]).PerSecond()
-		ratios := benchPairRatios(demoSide.runs[i], grownSide.runs[i])
+		ratios := benchPairRatios(demoSide.runs[i], grownSide.runs[i], loadbench.Result.PerSecond)
+		cpu := "—"
+		if k, ok := benchKept(benchPairRatios(demoSide.runs[i], grownSide.runs[i], perCPUSecond)); ok {
+			cpu = c.l.Decimal(k, 3) + "×"
+		}
 		pairs := make([]string, len(ratios))
 		for j, r := range ratios {
 			pairs[j] = c.l.Decimal(r, 3)
@@ -388,11 +411,12 @@ func (c *cli) benchCompare(demoSide, grownSide *benchSide) {
 				goal = c.l.T("cli.bench.goal.met")
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.scenario."+s.Name), c.l.Int(int64(d+0.5)), c.l.Int(int64(g+0.5)),
-			kept, strings.Join(pairs, " "), goal)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.scenario."+s.Name), c.l.Int(int64(d+0.5)), c.l.Int(int64(g+0.5)),
+			kept, strings.Join(pairs, " "), cpu, goal)
 	}
 	tw.Flush()
 	fmt.Fprintln(c.stdout, c.l.T("cli.bench.below", "count", below))
+	fmt.Fprintln(c.stdout, c.l.T("cli.bench.cpu_note"))
 }
 
 // benchWorkspace is the demo workspace's id.

@@ -119,7 +119,7 @@ func TestBenchHTTPGrow(t *testing.T) {
 		out := stdout.String()
 		for _, want := range []string{"Kopierar demots databas", "Växer demoarbetsytan: 300 granskningsposter, 40 partner, 60 leveranser…",
 			"Växte med 300 granskningsposter, 40 partner och 60 leveranser", "i tur och ordning", "par: 2.", "Demot:", "Den vuxna arbetsytan:",
-			"medianen av parens kvoter", "Vuxen ÷ demo", "Par (vuxen ÷ demo)", "en server: bruset", "Granskningslogg (ägare)",
+			"medianen av parens kvoter", "Vuxen ÷ demo", "Par (vuxen ÷ demo)", "Vuxen ÷ demo, anrop per CPU-sekund", "Anrop per CPU-sekund:", "en server: bruset", "Granskningslogg (ägare)",
 			"Formulär för nytt uppdrag, partnerväljare (ägare)", "Uppdragets arbetssida (chef)", "Scenarier under målet:"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
@@ -199,14 +199,15 @@ func benchCopies(t *testing.T, tg target) int {
 	return n
 }
 
-// TestBenchKept: a scenario keeps the median of its pairs' ratios, worked
-// out by hand; a pair whose demo run answered nothing has no ratio.
+// TestBenchKept: a scenario keeps the median of its pairs' ratios, of the
+// rates and of the requests a CPU second, worked out by hand; a pair whose
+// demo run answered nothing, or has no CPU time, has no ratio.
 func TestBenchKept(t *testing.T) {
 	t.Parallel()
 	run := func(n int64) loadbench.Result { return loadbench.Result{Requests: n, Elapsed: 2 * time.Second} }
 	demoRuns := []loadbench.Result{run(100), run(200), run(50), run(0)}
 	grownRuns := []loadbench.Result{run(90), run(100), run(50), run(70)}
-	ratios := benchPairRatios(demoRuns, grownRuns) // 90/100, 100/200, 50/50; the fourth pair has none
+	ratios := benchPairRatios(demoRuns, grownRuns, loadbench.Result.PerSecond) // 90/100, 100/200, 50/50; the fourth pair has none
 	if !slices.Equal(ratios, []int64{900, 500, 1000}) {
 		t.Fatalf("ratios %v", ratios)
 	}
@@ -216,6 +217,21 @@ func TestBenchKept(t *testing.T) {
 	// An even count: the lower of the two middle ones, 500 of 500, 900.
 	if k, ok := benchKept([]int64{900, 500}); !ok || k != 500 {
 		t.Errorf("kept %d, %v; want 500", k, ok)
+	}
+	// By CPU time: requests a CPU second, 100/1 s ÷ 100/2 s = 0.5 and
+	// 300/1.5 s ÷ 200/1 s = 1.0, the lower middle 500; a pair without
+	// CPU time has none.
+	cpuRun := func(n int64, cpu time.Duration) loadbench.Result {
+		return loadbench.Result{Requests: n, Elapsed: 2 * time.Second, CPU: cpu, HasCPU: true}
+	}
+	demoRuns = []loadbench.Result{cpuRun(100, time.Second), cpuRun(200, time.Second), run(10)}
+	grownRuns = []loadbench.Result{cpuRun(100, 2*time.Second), cpuRun(300, 1500*time.Millisecond), run(10)}
+	ratios = benchPairRatios(demoRuns, grownRuns, perCPUSecond)
+	if !slices.Equal(ratios, []int64{500, 1000}) {
+		t.Fatalf("CPU ratios %v", ratios)
+	}
+	if k, ok := benchKept(ratios); !ok || k != 500 {
+		t.Errorf("kept by CPU %d, %v; want 500", k, ok)
 	}
 	if _, ok := benchKept(nil); ok {
 		t.Error("no pairs, yet a ratio")
