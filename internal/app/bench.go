@@ -55,7 +55,7 @@ func (c *cli) benchHTTP(name string, args []string) int {
 	conns := f.Int("connections", 50, "concurrent connections")
 	repeat := f.Int("repeat", 3, "runs of each scenario (with --grow: pairs of runs, demo then grown); the median is printed")
 	only := f.String("only", "", "comma-separated scenarios to run (default: all)")
-	grow := f.Bool("grow", false, "measure the demo against a copy of it grown (issue 16), in alternation")
+	grow := f.Bool("grow", false, "copy the demo, grow the database and measure the two in alternation (issue 16)")
 	growAudit := f.Int("grow-audit", 1_000_000, "audit entries --grow adds (the partners' and deliverables' creations included)")
 	growPartners := f.Int("grow-partners", 100_000, "partners --grow adds")
 	growDeliverables := f.Int("grow-deliverables", 100_000, "deliverables --grow adds, over the demo's engagements")
