@@ -67,6 +67,8 @@ type options struct {
 	scheduler *schedulerSettings
 	// webhooks, when set, replaces defaultWebhookSettings.
 	webhooks *webhookSettings
+	// benchRun, when set, is told about every run of `bench http`.
+	benchRun func(benchRunEvent)
 }
 
 // command is one subcommand, or a group of them (user, workspace …).

@@ -80,6 +80,20 @@ type Result struct {
 	// FirstFailure describes the first failure (status and the start of
 	// the body, or the error), to tell a person why.
 	FirstFailure string
+	// CPU is the CPU time this whole process used in the measured time
+	// (server, load generator and all), when the system tells (HasCPU).
+	// Other processes' load moves it far less than the rate: per request,
+	// it compares two runs made under different loads.
+	CPU    time.Duration
+	HasCPU bool
+}
+
+// CPUPerRequest is the process's CPU time per answered request, or 0.
+func (r Result) CPUPerRequest() time.Duration {
+	if !r.HasCPU || r.Requests == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Requests)
 }
 
 // PerSecond is the rate of answered requests.
@@ -186,12 +200,15 @@ func Run(ctx context.Context, client *http.Client, s Scenario, o Options) Result
 		}
 		measuring.Store(true)
 	}
+	cpu0, ok0 := processCPU()
 	start := time.Now()
 	select {
 	case <-time.After(o.Duration):
 	case <-ctx.Done():
 	}
 	res.Elapsed = time.Since(start)
+	cpu1, ok1 := processCPU()
+	res.CPU, res.HasCPU = cpu1-cpu0, ok0 && ok1
 	cancel()
 	wg.Wait()
 	res.Requests = int64(len(all))

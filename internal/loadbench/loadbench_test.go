@@ -105,6 +105,11 @@ func TestRunCountsAnswersAndFailures(t *testing.T) {
 	if !(res.P50 <= res.P95 && res.P95 <= res.P99 && res.P99 <= res.Max) {
 		t.Errorf("quantiles out of order: %v %v %v %v", res.P50, res.P95, res.P99, res.Max)
 	}
+	// Where the system tells the process's CPU time, the run has some:
+	// its requests were sent and answered by this process.
+	if _, ok := processCPU(); ok != res.HasCPU || (ok && (res.CPU <= 0 || res.CPUPerRequest() <= 0)) {
+		t.Errorf("CPU time %v (told: %v), %v a request", res.CPU, res.HasCPU, res.CPUPerRequest())
+	}
 }
 
 // A paced run never sends more than its rate allows: at most rate × the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,14 @@ import (
 
 // FeedQuery is the query of AuditStore.Feed, for the query plan test.
 const FeedQuery = feedQuery
+
+// PartnerListQuery is the statement of PartnerStore.List and its
+// arguments, for the query plan test.
+func PartnerListQuery(p tandem.Principal, pg tandem.Page, status string) (string, []any) {
+	pg = pg.Normalize()
+	from, order, args := partnerList(p, pg, status)
+	return listPageQuery(partnerCols, from, order, pg), append(slices.Clip(args), args...)
+}
 
 // QueryPlan returns SQLite's plan of q, one line per step (the detail
 // column of EXPLAIN QUERY PLAN).

@@ -65,8 +65,7 @@ func listPage[T any](ctx context.Context, q querier, scan func(scanner, *T) erro
 	limit := pg.Offset + tandem.CountCap + 1
 	var total int
 	out, err := scanAll(ctx, q, func(s scanner, x *T) error { return scan(totalScanner{s, &total}, x) },
-		`SELECT `+cols+fmt.Sprintf(`, (SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) counted)`, from, limit)+
-			from+order+fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), append(slices.Clip(args), args...)...)
+		listPageQuery(cols, from, order, pg), append(slices.Clip(args), args...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -75,6 +74,13 @@ func listPage[T any](ctx context.Context, q querier, scan func(scanner, *T) erro
 		err = q.queryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) counted`, from, limit), args...).Scan(&total)
 	}
 	return out, total, err
+}
+
+// listPageQuery is listPage's statement: the page's rows, each with the
+// count (the arguments of from twice: the count's, then the page's).
+func listPageQuery(cols, from, order string, pg tandem.Page) string {
+	return `SELECT ` + cols + fmt.Sprintf(`, (SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) counted)`, from, pg.Offset+tandem.CountCap+1) +
+		from + order + fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset)
 }
 
 // totalScanner scans a row of listPage: the columns, then the count.
