@@ -311,8 +311,8 @@ func (c *cli) benchMeasure(client *http.Client, sides []*benchSide, o loadbench.
 // failures to report.
 func (c *cli) benchTable(s *benchSide) (failures []string) {
 	tw := table(c.stdout)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.col.scenario"), c.l.T("cli.bench.col.rate"),
-		c.l.T("cli.bench.col.ratio"), c.l.T("cli.bench.col.p50"), c.l.T("cli.bench.col.p99"), c.l.T("cli.bench.col.failed"))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.col.scenario"), c.l.T("cli.bench.col.rate"),
+		c.l.T("cli.bench.col.ratio"), c.l.T("cli.bench.col.p50"), c.l.T("cli.bench.col.p95"), c.l.T("cli.bench.col.p99"), c.l.T("cli.bench.col.failed"))
 	var hello float64
 	for i, sc := range s.scenarios {
 		m := loadbench.Median(s.runs[i])
@@ -323,8 +323,8 @@ func (c *cli) benchTable(s *benchSide) (failures []string) {
 		if hello > 0 {
 			ratio = c.l.Decimal(int64(m.PerSecond()/hello*1000+0.5), 3) + "×"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.scenario."+sc.Name), c.l.Int(int64(m.PerSecond()+0.5)),
-			ratio, millis(c.l, m.P50), millis(c.l, m.P99), c.l.Int(m.Failures))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.l.T("cli.bench.scenario."+sc.Name), c.l.Int(int64(m.PerSecond()+0.5)),
+			ratio, millis(c.l, m.P50), millis(c.l, m.P95), millis(c.l, m.P99), c.l.Int(m.Failures))
 		if m.Failures > 0 {
 			failures = append(failures, c.l.T("cli.bench.failure", "scenario", c.l.T("cli.bench.scenario."+sc.Name), "detail", m.FirstFailure))
 		}
