@@ -20,6 +20,7 @@ import (
 	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/loadbench"
+	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web"
@@ -473,9 +474,32 @@ func (c *cli) benchDemo(db *store.DB, clk *demo.Clock) error {
 		return tandem.Errorf(tandem.EInvalid, i18n.K("cli.bench.not_demo"))
 	}
 	fmt.Fprintln(c.stdout, c.l.T("cli.bench.loading"))
-	_, err = demo.Load(c.ctx, db, clk)
-	return err
+	if _, err = demo.Load(c.ctx, db, clk); err != nil {
+		return err
+	}
+	// The partners list shows a full page, as issue 16 measures it ("50
+	// rows"): the demo has a few partners, so more are added.
+	ws, err := benchWorkspace(c.ctx, db)
+	if err != nil {
+		return err
+	}
+	sys := store.System(ws, "bench")
+	_, total, err := db.Partners.List(c.ctx, sys, tandem.Page{Limit: 1}, "")
+	if err != nil {
+		return err
+	}
+	for i := total; i < benchListRows; i++ {
+		p := &partner.Partner{LegalName: fmt.Sprintf("Bench list partner %02d AB", i), Country: "SE", Status: partner.StatusActive}
+		if err := db.Partners.Create(c.ctx, sys, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// benchListRows is how many rows the partners list of the benchmark's
+// demo shows: a full page.
+const benchListRows = 50
 
 // listenAndServe serves h on a free loopback port and returns its URL and
 // how to stop it.
