@@ -66,6 +66,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/audit"
@@ -102,6 +103,29 @@ func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor
 		}
 		return id, nil
 	}
+	// The head as this process last wrote it: the entry is chained onto
+	// it and the head moved in one UPDATE that holds only if the head is
+	// still that one (seq and hash) — two statements instead of three. A
+	// head moved by anyone else, or rolled back with its transaction,
+	// fails the condition, and the entry is chained as below.
+	if h, ok := tx.db.heads.get(workspaceID); ok {
+		e := audit.Entry{WorkspaceID: workspaceID, Seq: h.seq + 1, At: tx.now, ActorID: actorID, Actor: actor,
+			Action: action, Entity: entity, EntityID: entityID, Data: js, PrevHash: h.hash}
+		e.Hash = audit.ComputeHash(e)
+		res, err := tx.exec(ctx, `UPDATE event_heads SET seq = ?, hash = ? WHERE workspace_id = ? AND seq = ? AND hash = ?`,
+			e.Seq, e.Hash, workspaceID, h.seq, h.hash)
+		if err != nil {
+			return 0, fmt.Errorf("store: audit head: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			id, err := insertEntry(ctx, tx, e)
+			if err != nil {
+				return 0, err
+			}
+			tx.db.heads.put(workspaceID, chainHead{seq: e.Seq, hash: e.Hash})
+			return id, nil
+		}
+	}
 	// The UPDATE takes the chain head's row lock until commit (SQLite's
 	// single writer serializes the transactions anyway).
 	var seq int64
@@ -120,16 +144,58 @@ func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor
 	e := audit.Entry{WorkspaceID: workspaceID, Seq: seq, At: tx.now, ActorID: actorID, Actor: actor,
 		Action: action, Entity: entity, EntityID: entityID, Data: js, PrevHash: prev}
 	e.Hash = audit.ComputeHash(e)
+	id, err := insertEntry(ctx, tx, e)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE event_heads SET hash = ? WHERE workspace_id = ?`, e.Hash, workspaceID); err != nil {
+		return 0, fmt.Errorf("store: audit head: %w", err)
+	}
+	tx.db.heads.put(workspaceID, chainHead{seq: e.Seq, hash: e.Hash})
+	return id, nil
+}
+
+// insertEntry writes a chained entry (SQLite) and returns its id.
+func insertEntry(ctx context.Context, tx *Tx, e audit.Entry) (int64, error) {
 	id, err := tx.insert(ctx, `INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash)
 	if err != nil {
 		return 0, fmt.Errorf("store: audit insert: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE event_heads SET hash = ? WHERE workspace_id = ?`, e.Hash, workspaceID); err != nil {
-		return 0, fmt.Errorf("store: audit head: %w", err)
-	}
 	return id, nil
+}
+
+// chainHead is a workspace's audit chain head: its last entry's seq and
+// hash.
+type chainHead struct {
+	seq  int64
+	hash string
+}
+
+// chainHeads are the heads this process last wrote (SQLite), a guess
+// appendEntry checks in the statement that moves the head: a wrong one
+// (a rolled-back transaction, another process's write) costs the old
+// three statements, never a broken chain.
+type chainHeads struct {
+	mu sync.Mutex
+	m  map[int64]chainHead
+}
+
+func (c *chainHeads) get(ws int64) (chainHead, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.m[ws]
+	return h, ok
+}
+
+func (c *chainHeads) put(ws int64, h chainHead) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[int64]chainHead{}
+	}
+	c.m[ws] = h
 }
 
 // SealAudit seals every audit entry that is unsealed and committed when it

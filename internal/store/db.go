@@ -56,6 +56,7 @@ type DB struct {
 
 	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
 	memo   memo
+	heads  chainHeads // the audit chain heads last written, on SQLite (auditseal.go)
 
 	Accounts      *AccountStore
 	Partners      *PartnerStore
