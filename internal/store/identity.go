@@ -58,7 +58,57 @@ func (id *Identity) primeZone(ctx context.Context, q querier) {
 // and user, and the membership and workspace it works in, in one query. A
 // session that has ended is deleted and answered tandem.ErrUnauthorized
 // (see Session); its last use is refreshed when it is stale.
-func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Duration) (_ *Identity, err error) {
+//
+// On SQLite the identity is kept between requests until the database
+// changes (Remember, keyed by the secret's digest): signing out, a
+// membership or role changed, a notification — every change is a write.
+// Whether the session has ended or gone stale is decided on every request
+// from the kept session's times, and either answer reads the database
+// again. On PostgreSQL reading the revision would cost what the query
+// costs, so it is not kept there.
+func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Duration) (*Identity, error) {
+	if s.db.dialect.name() == "postgres" {
+		return s.identify(ctx, secret, idle)
+	}
+	v, err := s.db.Remember(ctx, identityKey{account.Digest(secret)}, func(ctx context.Context) (any, error) {
+		return s.identify(ctx, secret, idle)
+	})
+	if err != nil {
+		return nil, err
+	}
+	id := v.(*Identity).clone()
+	if now := s.db.Now(); id.Session.Ended(now, idle) || id.Session.Stale(now) {
+		return s.identify(ctx, secret, idle) // deletes or refreshes it
+	}
+	id.primeZone(ctx, s.db)
+	return id, nil
+}
+
+// identityKey names an identity kept by Remember: the digest of a
+// session's secret.
+type identityKey struct{ digest string }
+
+// clone is a copy of id that shares nothing with it: callers change
+// what they were given.
+func (id *Identity) clone() *Identity {
+	c := *id
+	if id.Session != nil {
+		se := *id.Session
+		c.Session = &se
+	}
+	if id.User != nil {
+		u := *id.User
+		c.User = &u
+	}
+	if id.Workspace != nil {
+		ws := *id.Workspace
+		c.Workspace = &ws
+	}
+	return &c
+}
+
+// identify is Identify without keeping.
+func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Duration) (_ *Identity, err error) {
 	defer wrap(&err, "AccountStore.Identify")
 	var se account.Session
 	var u account.User
