@@ -337,7 +337,7 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := v.(*portfolioData)
 	q := r.URL.Query()
-	pg := views.Pager{Total: d.total, Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
+	pg := views.Pager{Total: len(d.rows), Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
 	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), d.period, d.rows, pg, s.packForm(r)))
 }
 
@@ -345,7 +345,6 @@ func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 type portfolioData struct {
 	period string
 	rows   []views.PortfolioRow
-	total  int
 }
 
 func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolioData, error) {
@@ -396,7 +395,7 @@ func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolio
 		}
 		rows = append(rows, row)
 	}
-	return &portfolioData{period: periodLabel(l, pf.Period), rows: rows, total: len(pf.Items)}, nil
+	return &portfolioData{period: periodLabel(l, pf.Period), rows: rows}, nil
 }
 
 // packForm is the portfolio's board pack form, for those who may
