@@ -483,8 +483,12 @@ func (s *SalesStore) Today(ctx context.Context, p tandem.Principal, now time.Tim
 				contact int64
 				d       sales.Detail
 			}
+			// By the contacts' index: "+workspace_id" keeps SQLite (no
+			// statistics) from choosing the (workspace, field, value) index,
+			// which read every phone of the workspace (2 ms of the agent's
+			// home on the demo's 6,000 details, 0.1 ms by contact).
 			phones, err := scanAll(ctx, s.db, func(r scanner, x *phone) error { return r.Scan(&x.contact, &x.d.ID, &x.d.Value) },
-				`SELECT contact_id, id, value FROM sales_contact_details WHERE workspace_id = ? AND field = ? AND contact_id IN (`+
+				`SELECT contact_id, id, value FROM sales_contact_details WHERE +workspace_id = ? AND field = ? AND contact_id IN (`+
 					placeholders(len(cids))+`) ORDER BY contact_id, position, id`, append([]any{p.WorkspaceID, string(sales.FieldPhone)}, cids...)...)
 			if err != nil {
 				return nil, err

@@ -60,6 +60,7 @@ func BenchmarkDemo(b *testing.B) {
 		return "", tandem.Principal{}
 	}
 	owner, op := session(tandem.RoleOwner)
+	manager, _ := session(tandem.RoleManager)
 	agent, _ := session(tandem.RoleVendorAgent)
 	sys := store.System(op.WorkspaceID, "bench")
 	_, total, err := db.Partners.List(ctx, op, tandem.Page{Limit: 1}, "")
@@ -98,6 +99,8 @@ func BenchmarkDemo(b *testing.B) {
 		{"engagement_page", fmt.Sprintf("/engagements/%d", eng), owner, h},
 		{"scorecard_page", fmt.Sprintf("/engagements/%d/scorecard", eng), owner, h},
 		{"portfolio", "/portfolio", owner, h},
+		{"owner_home", "/", owner, h},
+		{"manager_home", "/", manager, h},
 		{"agent_home", "/", agent, h},
 	} {
 		b.Run(c.name, func(b *testing.B) {
@@ -132,6 +135,25 @@ func BenchmarkDemo(b *testing.B) {
 				helloRate = rate
 			} else if helloRate > 0 {
 				b.ReportMetric(rate/helloRate, "x_hello")
+			}
+		})
+		if c.cookie == "" {
+			continue
+		}
+		// The same page cold: every kept result dropped before each
+		// request, as after a write. One request at a time, so that
+		// ns/op is the page's cost when nothing is kept.
+		b.Run(c.name+"_cold", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				db.Forget()
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest("GET", c.path, nil)
+				r.AddCookie(&http.Cookie{Name: "tandem_session", Value: c.cookie})
+				c.h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: %d", c.path, w.Code)
+				}
 			}
 		})
 	}

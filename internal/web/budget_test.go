@@ -626,7 +626,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /{$}", budget: 26, memo: 2, warm: 1},
 		{route: "GET /{$}", who: "agent", budget: 22, memo: 2, warm: 1},
 		{route: "GET /workspaces", budget: 2},
-		{route: "GET /partners", budget: 2},
+		{route: "GET /partners", budget: 2, memo: 1, warm: 1},
 		{route: "GET /partners/new", budget: 1},
 		{route: "GET /partners/{id}", budget: 3},
 		{route: "GET /partners/{id}/edit", budget: 2},
