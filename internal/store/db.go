@@ -55,6 +55,7 @@ type DB struct {
 	gc *writer // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
 
 	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
+	tables tableRevs    // the tables those COMMITs changed, on SQLite (tables.go)
 	memo   memo
 	heads  chainHeads // the audit chain heads last written, on SQLite (auditseal.go)
 
@@ -175,7 +176,7 @@ func (db *DB) openSQLite(path string) error {
 	// changes, and past 64 KiB SQLite would spill them to a temporary
 	// file. None of this touches durability: each commit still syncs the
 	// WAL (synchronous FULL).
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(2)")
+	w, err := openWriter(base+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(2)", &db.tables)
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}

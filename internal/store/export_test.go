@@ -359,3 +359,37 @@ func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) 
 		return step(TestTx{ctx: ctx, tx: tx, p: p})
 	})
 }
+
+// KeptTables are the tables the result kept under key read (Remember), on
+// SQLite; false when there is none or it depends on every write.
+func KeptTables(db *DB, key any) ([]string, bool) {
+	db.memo.mu.Lock()
+	e, ok := db.memo.entries[key]
+	db.memo.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	<-e.done
+	return tableNames(e.tables), !e.all
+}
+
+// tableNames names reads, sorted, a table only looked up by id followed
+// by " (by id)".
+func tableNames(reads []tableRead) []string {
+	var out []string
+	for _, r := range reads {
+		if r.lookup {
+			out = append(out, r.table+" (by id)")
+		} else {
+			out = append(out, r.table)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ReadTables are the tables SQLite says statement q reads (see tableNames).
+func ReadTables(db *DB, q string) ([]string, bool) {
+	reads, ok := db.readTables(context.Background(), q)
+	return tableNames(reads), ok
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
 	"sync"
 	"time"
 )
@@ -16,12 +17,16 @@ import (
 // Remember keeps such a result, under a key that names who asks and what,
 // for as long as the database has not changed and at most MemoTTL.
 //
-// "The database has not changed" is the revision, read before the result
-// is computed and compared on every later call:
-//   - on SQLite, a counter this process moves after every COMMIT of a
-//     write transaction: a request (DB.transact and the group commit), a
-//     bulk job, ExecRaw. A person who writes and then reads sees the
-//     write: the counter moved before the write was acknowledged.
+// "The database has not changed" is decided per dialect:
+//   - on SQLite, per table (tables.go): a result records the tables its
+//     statements read, and the stamp of the writer's sequence when it
+//     began; it stands while none of those tables was stamped since. The
+//     writer stamps the tables a COMMIT changed before the write is
+//     acknowledged, so a person who writes and then reads sees the write,
+//     and a write to one table (a partner created) leaves the results that
+//     never read it (a month's scorecards) kept. A result that read no
+//     table, or a statement SQLite could not explain, depends on every
+//     write (the counter DB.writes, moved after every COMMIT).
 //   - on PostgreSQL, the server's WAL insert position
 //     (pg_current_wal_insert_lsn, one statement a call): a COMMIT that
 //     wrote anything inserts its record before it returns, so any write by
@@ -32,11 +37,20 @@ import (
 //     which only costs a result computed again.
 //
 // On SQLite another process writing the file — a CLI command beside a
-// running server — is not seen by the counter: its writes appear within
-// MemoTTL. The revision is read before computing, so a result computed
-// while a write commits may hold that write or not, and is stored under
-// the revision before it: the next call sees a newer revision and
+// running server — is not seen by the stamps: its writes appear within
+// MemoTTL. The revision (the stamp) is read before computing, so a result
+// computed while a write commits may hold that write or not, and is stored
+// under the revision before it: the next call sees a newer revision and
 // computes again. Never the other way round.
+//
+// A computation's reads are those run under the context Remember gives
+// it (or one derived from it): a read under another context is not
+// recorded (web's kept hands the page a request carrying that context).
+// The context also carries a read cache of its own (readcache.go): rows
+// cached before the computation began, whose tables it would not record,
+// are not reused. Remember called inside a computation (portfolio.Read
+// inside a home) adds the tables of its result to the outer one's, and
+// on PostgreSQL uses the outer one's revision instead of reading another.
 //
 // Time: a result reads the clock (the current month, what is overdue), so
 // it is kept at most MemoTTL of the database's clock (db.Now; a clock
@@ -44,8 +58,9 @@ import (
 //
 // Callers that compute the same key at the same time share one
 // computation. A result is shared by every caller that gets it: callers
-// copy what they change. The results of an old revision are dropped when
-// the first one of a new revision is stored; at most memoMax are kept.
+// copy what they change. On PostgreSQL the results of an old revision are
+// dropped when the first one of a new revision is stored; at most memoMax
+// are kept.
 
 // MemoTTL is the longest a result is kept (DB.Remember).
 const MemoTTL = 5 * time.Second
@@ -56,43 +71,123 @@ const memoMax = 256
 // revision is the state of the database a result was computed from.
 type revision struct {
 	local int64  // DB.writes, on SQLite
+	stamp uint64 // tableRevs.seq, on SQLite
 	wal   string // PostgreSQL's WAL insert position
 }
 
 type memoEntry struct {
-	rev  revision
-	at   time.Time // the clock when computed
-	val  any
-	err  error
-	done chan struct{} // closed when val and err are set
+	rev    revision
+	at     time.Time // the clock when computed
+	val    any
+	err    error
+	tables []tableRead   // what it read, on SQLite; set before done is closed
+	all    bool          // it depends on every write (see the top of this file)
+	done   chan struct{} // closed when val and err are set
 }
 
 type memo struct {
 	mu      sync.Mutex
-	rev     revision // of the entries kept
+	rev     revision // of the entries kept, on PostgreSQL
 	entries map[any]*memoEntry
 }
 
-// wrote records that a write committed: results computed before it no
-// longer stand.
-func (db *DB) wrote() { db.writes.Add(1) }
+// wrote records that the writer committed: results computed before it
+// from the tables it changed no longer stand.
+func (db *DB) wrote() {
+	db.tables.committed()
+	db.writes.Add(1)
+}
+
+// wroteAll records a write whose tables are not known to be stamped.
+func (db *DB) wroteAll() {
+	db.tables.committedAll()
+	db.writes.Add(1)
+}
+
+// frame records the tables read by one computation under Remember, and
+// those of the computations around it.
+type frame struct {
+	parent *frame
+	mu     sync.Mutex
+	tables map[string]bool // the tables read, true: only looked up by id (tables.go)
+	all    bool
+	rev    revision // the outermost computation's, reused on PostgreSQL
+}
+
+type frameKey struct{}
+
+func frameOf(ctx context.Context) *frame {
+	f, _ := ctx.Value(frameKey{}).(*frame)
+	return f
+}
+
+// note adds reads (all: every table) to f and the frames around it.
+func (f *frame) note(reads []tableRead, all bool) {
+	for ; f != nil; f = f.parent {
+		f.mu.Lock()
+		if all {
+			f.all = true
+		}
+		if f.tables == nil {
+			f.tables = map[string]bool{}
+		}
+		for _, r := range reads {
+			lookup, seen := f.tables[r.table]
+			f.tables[r.table] = r.lookup && (lookup || !seen)
+		}
+		f.mu.Unlock()
+	}
+}
+
+// noteRead records, on SQLite, the tables statement q reads in the
+// computation ctx is under, if any.
+func (db *DB) noteRead(ctx context.Context, q string) {
+	f := frameOf(ctx)
+	if f == nil || db.dialect.name() == "postgres" || q == "BEGIN" || q == "COMMIT" {
+		return
+	}
+	tables, ok := db.readTables(context.WithoutCancel(ctx), q)
+	f.note(tables, !ok)
+}
 
 // revision reads the database's revision (see the top of this file).
 func (db *DB) revision(ctx context.Context) (revision, error) {
 	if db.dialect.name() != "postgres" {
-		return revision{local: db.writes.Load()}, nil
+		return revision{local: db.writes.Load(), stamp: db.tables.stamp()}, nil
+	}
+	if f := frameOf(ctx); f != nil {
+		return f.rev, nil // inside a computation: the database as it began
 	}
 	var rev revision
 	err := db.queryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&rev.wal)
 	return rev, err
 }
 
+// stands tells whether e still holds for the database at rev.
+func (db *DB) stands(e *memoEntry, rev revision) bool {
+	if db.dialect.name() == "postgres" {
+		return e.rev == rev
+	}
+	select {
+	case <-e.done:
+	default:
+		// Still computing: wait for it if nothing was written since it
+		// began (its tables are not known yet).
+		return e.rev == rev
+	}
+	if e.all {
+		return e.rev.local == rev.local
+	}
+	return db.tables.unchangedSince(e.tables, e.rev.stamp)
+}
+
 // Remember returns the result compute returns for key, computing it only
 // when the database changed since it was last computed or it is older
 // than MemoTTL (see the top of this file). key must be comparable and name
 // everything the result depends on — who asks, what — with a type of the
-// caller's own, so that two callers' keys never meet. An error is not
-// kept beyond the callers waiting for it.
+// caller's own, so that two callers' keys never meet. compute must read
+// under the context it is given. An error is not kept beyond the callers
+// waiting for it.
 func (db *DB) Remember(ctx context.Context, key any, compute func(context.Context) (any, error)) (any, error) {
 	rev, err := db.revision(ctx)
 	if err != nil {
@@ -101,7 +196,7 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 	now := db.Now()
 	m := &db.memo
 	m.mu.Lock()
-	if e, ok := m.entries[key]; ok && e.rev == rev && !now.Before(e.at) && now.Sub(e.at) < MemoTTL {
+	if e, ok := m.entries[key]; ok && !now.Before(e.at) && now.Sub(e.at) < MemoTTL && db.stands(e, rev) {
 		m.mu.Unlock()
 		select {
 		case <-e.done:
@@ -109,11 +204,13 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 			return nil, ctx.Err()
 		}
 		if e.err == nil {
+			frameOf(ctx).note(e.tables, e.all)
 			return e.val, nil
 		}
-		return compute(ctx) // the shared computation failed: try for ourselves
+		return db.computeIn(ctx, rev, compute) // the shared computation failed: try for ourselves
 	}
-	if m.entries == nil || m.rev != rev || len(m.entries) >= memoMax {
+	pg := db.dialect.name() == "postgres"
+	if m.entries == nil || (pg && m.rev != rev) || len(m.entries) >= memoMax {
 		m.entries, m.rev = map[any]*memoEntry{}, rev
 	}
 	e := &memoEntry{rev: rev, at: now, err: errComputing, done: make(chan struct{})}
@@ -130,9 +227,43 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 		}
 		close(e.done)
 	}()
-	val, err := compute(ctx)
+	f := &frame{parent: frameOf(ctx), rev: rev}
+	val, err := compute(f.context(ctx))
+	f.mu.Lock()
+	for t, lookup := range f.tables {
+		e.tables = append(e.tables, tableRead{t, lookup})
+	}
+	e.all = f.all || len(f.tables) == 0
+	f.mu.Unlock()
+	if f.parent != nil {
+		f.parent.note(e.tables, e.all)
+	}
 	e.val, e.err = val, err
 	return val, err
+}
+
+// computeIn runs compute for a caller who could not share another's
+// result, recording its reads as Remember does.
+func (db *DB) computeIn(ctx context.Context, rev revision, compute func(context.Context) (any, error)) (any, error) {
+	f := &frame{parent: frameOf(ctx), rev: rev}
+	return compute(f.context(ctx))
+}
+
+// context is ctx for the computation of f: f records its reads, and its
+// read cache is its own, so that a row read before it began (whose tables
+// f would not record) is read again. Only the workspace's time zone,
+// which the identity primes, is carried over, with its table recorded.
+func (f *frame) context(ctx context.Context) context.Context {
+	c := &readCache{}
+	if p, _ := ctx.Value(readCacheKey{}).(*readCache); p != nil {
+		p.mu.Lock()
+		if len(p.zones) > 0 {
+			c.zones = maps.Clone(p.zones)
+			f.note([]tableRead{{table: "workspaces"}}, false)
+		}
+		p.mu.Unlock()
+	}
+	return context.WithValue(context.WithValue(ctx, readCacheKey{}, c), frameKey{}, f)
 }
 
 // errComputing is the error of a computation that never returned (it

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // memoKey is this test's kind of Remember key.
@@ -162,5 +163,164 @@ func TestRememberSeesAnotherInstance(t *testing.T) {
 	}
 	if got := get(); got <= before {
 		t.Errorf("after another instance's write: computation %d, want one after %d", got, before)
+	}
+}
+
+// TestRememberByTable (SQLite): a kept result depends on the tables its
+// reads touched, and only on them: a partner created ends the result that
+// listed partners and keeps the one that read engagements; an engagement
+// changed ends that one; a result computed inside another adds its tables
+// to the outer one's; ExecRaw ends everything; a row read before the computation began (the request's read cache) is read
+// again inside it, so that its table is recorded.
+func TestRememberByTable(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(storetest.Dialects(t), "sqlite") {
+		t.Skip("SQLite only: PostgreSQL keeps results by the server's WAL position")
+	}
+	clk := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	db := storetest.Open(t, "sqlite", clk.Now)
+	f := storetest.Seed(t, db)
+	counts := map[string]int{}
+	var mu sync.Mutex
+	count := func(name string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		counts[name]++
+		return counts[name]
+	}
+	reads := map[string]func(context.Context) error{
+		"partners": func(ctx context.Context) error {
+			_, _, err := db.Partners.List(ctx, f.Owner, tandem.Page{Limit: 10}, "")
+			return err
+		},
+		"team": func(ctx context.Context) error {
+			_, err := db.Accounts.Team(ctx, f.Owner, f.A1)
+			return err
+		},
+	}
+	get := func(ctx context.Context, name string) int {
+		t.Helper()
+		v, err := db.Remember(ctx, memoKey{"table " + name}, func(ctx context.Context) (any, error) {
+			return count(name), reads[name](ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(int)
+	}
+	outer := func() int {
+		t.Helper()
+		v, err := db.Remember(ctx, memoKey{"outer"}, func(ctx context.Context) (any, error) {
+			get(ctx, "partners")
+			return count("outer"), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(int)
+	}
+	want := func(step, name string, got, n int) {
+		t.Helper()
+		if got != n {
+			t.Errorf("%s: %s is computation %d, want %d", step, name, got, n)
+		}
+	}
+	step := func(step string, partners, team, out int) {
+		t.Helper()
+		want(step, "partners", get(ctx, "partners"), partners)
+		want(step, "team", get(ctx, "team"), team)
+		want(step, "outer", outer(), out)
+	}
+	step("first", 1, 1, 1)
+	for k, want := range map[string]string{
+		"table partners": "[partners]",
+		"table team":     "[contract_versions engagement_assignments engagements (by id) memberships partners (by id) users workspaces (by id)]",
+		"outer":          "[partners]",
+	} {
+		if tables, ok := store.KeptTables(db, memoKey{k}); !ok || fmt.Sprint(tables) != want {
+			t.Errorf("%s read %v (%v), want %s", k, tables, ok, want)
+		}
+	}
+	step("again", 1, 1, 1)
+	if err := db.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: "Memo AB", Country: "SE", Status: partner.StatusActive}); err != nil {
+		t.Fatal(err)
+	}
+	step("a partner created", 2, 1, 2)
+	e, err := db.Engagements.Get(ctx, f.Owner, f.A1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Title += " (renamed)"
+	if err := db.Engagements.Update(ctx, f.Owner, e); err != nil {
+		t.Fatal(err)
+	}
+	step("an engagement renamed", 2, 2, 2)
+	if err := store.ExecRaw(db, `SELECT 1`); err != nil { // ExecRaw stamps everything
+		t.Fatal(err)
+	}
+	step("ExecRaw", 3, 3, 3)
+
+	// The request's read cache: the engagement read before the
+	// computation is read again inside it (its table recorded).
+	rc := store.WithReadCache(ctx)
+	if _, err := db.Engagements.Get(rc, f.Owner, f.A2); err != nil {
+		t.Fatal(err)
+	}
+	cached := func(ctx context.Context) (any, error) {
+		// The partner list too: a computation that read nothing would
+		// depend on every write.
+		if err := reads["partners"](ctx); err != nil {
+			return nil, err
+		}
+		_, err := db.Engagements.Get(ctx, f.Owner, f.A2)
+		return count("cached"), err
+	}
+	v, err := db.Remember(rc, memoKey{"cached"}, cached)
+	if err != nil || v.(int) != 1 {
+		t.Fatalf("cached: %v, %v", v, err)
+	}
+	e2, err := db.Engagements.Get(ctx, f.Owner, f.A2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.Title += " (renamed)"
+	if err := db.Engagements.Update(ctx, f.Owner, e2); err != nil {
+		t.Fatal(err)
+	}
+	v, err = db.Remember(rc, memoKey{"cached"}, cached)
+	if err != nil || v.(int) != 2 {
+		t.Errorf("after the engagement changed, a result from the request's cache: computation %v (%v), want 2", v, err)
+	}
+}
+
+// TestReadTables (SQLite): the tables a statement reads, as its EXPLAIN
+// says, and which of them it only looks rows up in by id.
+func TestReadTables(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(storetest.Dialects(t), "sqlite") {
+		t.Skip("SQLite only")
+	}
+	db := storetest.Open(t, "sqlite", nil)
+	for q, want := range map[string]string{
+		// An engagement with its partner's name: the partner by id.
+		`SELECT e.id, pa.legal_name FROM engagements e JOIN partners pa ON pa.id = e.partner_id WHERE e.workspace_id = ? AND e.id = ?`: "[engagements (by id) partners (by id)]",
+		// A list scans.
+		`SELECT id FROM partners WHERE workspace_id = ? ORDER BY legal_name LIMIT 50`: "[partners]",
+		// A count reads an index.
+		`SELECT COUNT(*) FROM partners WHERE workspace_id = ? AND status = ?`: "[partners]",
+		// A LEFT JOIN by id, a subquery that scans.
+		`SELECT d.id, u.name FROM deliverables d LEFT JOIN users u ON u.id = d.assignee_id WHERE d.id = ? AND d.engagement_id IN (SELECT engagement_id FROM engagement_assignments WHERE membership_id = ?)`: "[deliverables (by id) engagement_assignments users (by id)]",
+		// Parameters numbered and not, and a string with a question mark.
+		`SELECT id FROM partners WHERE workspace_id = ?2 AND legal_name <> 'why?' AND id > ?1 AND status = ?`: "[partners]",
+		// Reading nothing.
+		`SELECT 1`: "[]",
+	} {
+		got, ok := store.ReadTables(db, q)
+		if !ok || fmt.Sprint(got) != want {
+			t.Errorf("%s\n  read %v (%v), want %s", q, got, ok, want)
+		}
+	}
+	if got, ok := store.ReadTables(db, `SELECT * FROM no_such_table`); ok {
+		t.Errorf("a statement SQLite cannot compile: %v, want not ok", got)
 	}
 }

@@ -122,7 +122,10 @@ func (db *DB) ReadOpenWork(ctx context.Context, p tandem.Principal, ids []int64,
 		var w where
 		w.args = append(w.args, claimJoin()...)
 		claimScope(&w, p)
-		w.add("(c.status = ? OR (c.status = ? AND c.decided_at >= ?))", string(sales.ClaimOpen), string(sales.ClaimDisputed), disputedSince.UTC())
+		// The two statuses first, for sales_claims_engagement (engagement,
+		// status, …): the engagements' open and disputed claims only.
+		w.add("c.status IN (?, ?)", string(sales.ClaimOpen), string(sales.ClaimDisputed))
+		w.add("(c.status = ? OR c.decided_at >= ?)", string(sales.ClaimOpen), disputedSince.UTC())
 		w.add("c.engagement_id IN "+list, in...)
 		if out.Claims, err = scanAll(ctx, db, scanClaim, `SELECT `+claimCols+claimFrom+w.String()+` ORDER BY c.window_ends, c.id`+limit, w.args...); err != nil {
 			return nil, err

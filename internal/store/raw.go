@@ -9,7 +9,7 @@ import (
 // and operator tools that must touch the database directly.
 func ExecRaw(db *DB, q string, args ...any) error {
 	_, err := db.w.ExecContext(context.Background(), db.dialect.rebind(q), args...)
-	db.wrote()
+	db.wroteAll()
 	return err
 }
 

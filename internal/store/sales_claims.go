@@ -30,7 +30,12 @@ func (db *DB) Claims() *ClaimStore { return &ClaimStore{db} }
 // claims they made themselves, on engagements they are assigned to.
 func claimScope(w *where, p tandem.Principal) {
 	engagementScope(w, p)
-	w.add("c.workspace_id = ?", p.WorkspaceID)
+	// Every caller names the engagement (or the claim): "+" keeps SQLite
+	// (no statistics) from reading the workspace's every claim by
+	// sales_claims_attempt instead of the engagement's by
+	// sales_claims_engagement (0.7 of the 1.4 ms the homes spent on what
+	// waits, with 400 claims).
+	w.add("+c.workspace_id = ?", p.WorkspaceID)
 	if !p.Role.IsClient() {
 		w.add("c.partner_id = ?", p.PartnerID)
 	}

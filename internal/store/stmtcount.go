@@ -45,8 +45,10 @@ func WithStatementCounter(ctx context.Context) (context.Context, *StatementCount
 	return context.WithValue(ctx, counterKey{}, c), c
 }
 
-// counted adds one statement to ctx's counter, when counting is on.
+// counted adds one statement to ctx's counter, when counting is on, and
+// records the tables it reads for the computation ctx is under (memo.go).
 func (db *DB) counted(ctx context.Context, q string) {
+	db.noteRead(ctx, q)
 	if !db.countStmts {
 		return
 	}

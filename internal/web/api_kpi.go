@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -233,7 +232,7 @@ func (s *server) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 //
 // The answer is kept between requests until the database changes (kept).
 func (s *server) apiScorecard(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.kept(r, func(ctx context.Context) (any, error) {
+	v, err := s.kept(r, func(r *http.Request) (any, error) {
 		st := state(r)
 		e, err := s.engagementOf(r)
 		if err != nil {
@@ -243,7 +242,7 @@ func (s *server) apiScorecard(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		sc, err := s.db.KPI.Scorecard(ctx, st.principal, e.ID, period)
+		sc, err := s.db.KPI.Scorecard(r.Context(), st.principal, e.ID, period)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,7 +47,8 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.kept(r, func(ctx context.Context) (any, error) {
+	v, err := s.kept(r, func(r *http.Request) (any, error) {
+		ctx := r.Context()
 		var d engagementShowData
 		var err error
 		if d.e, err = s.db.Engagements.Get(ctx, st.principal, id); err != nil {

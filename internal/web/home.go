@@ -38,8 +38,8 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/workspaces")
 	}
 	p, l := st.principal, st.loc
-	v, err := s.kept(r, func(ctx context.Context) (any, error) {
-		return s.homeData(ctx, p, l)
+	v, err := s.kept(r, func(r *http.Request) (any, error) {
+		return s.homeData(r.Context(), p, l)
 	})
 	if err != nil {
 		return err

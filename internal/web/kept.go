@@ -15,10 +15,14 @@ import (
 // are computed once per change instead of once per view. compute must
 // depend on nothing else of r, and its result is shared by every request
 // that gets it: the handler only reads it. An error is never kept.
-func (s *server) kept(r *http.Request, compute func(ctx context.Context) (any, error)) (any, error) {
+//
+// compute gets r with the context of the computation: the store records
+// the tables read under it (store.DB.Remember), so compute reads through
+// that r (or its context), never through the request it closes over.
+func (s *server) kept(r *http.Request, compute func(r *http.Request) (any, error)) (any, error) {
 	st := state(r)
 	key := pageKey{p: st.principal, lang: st.loc.Lang(), zone: st.loc.Location().String(), url: r.URL.RequestURI()}
-	return s.db.Remember(r.Context(), key, compute)
+	return s.db.Remember(r.Context(), key, func(ctx context.Context) (any, error) { return compute(r.WithContext(ctx)) })
 }
 
 // pageKey names what kept keeps for one page.

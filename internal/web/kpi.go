@@ -227,7 +227,7 @@ func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Tre
 // scorecardPage shows an engagement's scorecard of a period, kept
 // between requests until the database changes (kept).
 func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.kept(r, func(context.Context) (any, error) { return s.scorecardData(r) })
+	v, err := s.kept(r, func(r *http.Request) (any, error) { return s.scorecardData(r) })
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	l := st.loc
-	v, err := s.kept(r, func(ctx context.Context) (any, error) { return s.portfolioData(ctx, r) })
+	v, err := s.kept(r, func(r *http.Request) (any, error) { return s.portfolioData(r.Context(), r) })
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,8 +22,8 @@ func (s *server) partnerList(w http.ResponseWriter, r *http.Request) error {
 	pg := pageOf(q, listLimit)
 	// Kept between requests like the other pages read most (kept): the
 	// list of 50 rows is the issue-16 benchmark's list page.
-	v, err := s.kept(r, func(ctx context.Context) (any, error) {
-		ps, total, err := s.db.Partners.List(ctx, st.principal, pg, q.Get("status"))
+	v, err := s.kept(r, func(r *http.Request) (any, error) {
+		ps, total, err := s.db.Partners.List(r.Context(), st.principal, pg, q.Get("status"))
 		return partnerPage{ps, total}, err
 	})
 	if err != nil {

@@ -39,7 +39,7 @@ func (s *server) monthOf(r *http.Request) (string, tandem.Date, tandem.Date, err
 // What it shows is kept between requests until the database changes
 // (kept); a form sent back with its errors is computed afresh (showWork).
 func (s *server) workPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.kept(r, func(ctx context.Context) (any, error) { return s.workData(ctx, r, views.Form{}) })
+	v, err := s.kept(r, func(r *http.Request) (any, error) { return s.workData(r.Context(), r, views.Form{}) })
 	if err != nil {
 		return err
 	}
