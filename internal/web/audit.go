@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -16,19 +17,24 @@ var auditActions = []string{"auth.", "partner.", "engagement.", "contract.", "am
 	"membership.", "invitation.", "token.", "user.", "data."}
 
 func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
+	// Kept between requests (keptPage).
+	return s.keptPage(w, r, s.auditListView)
+}
+
+func (s *server) auditListView(r *http.Request) (templ.Component, error) {
 	st := state(r)
 	q := r.URL.Query()
 	pg := pageOf(q, listLimit)
 	f := auditFilter(r)
 	es, total, err := s.db.Audit.List(r.Context(), st.principal, f, pg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The entries not yet sealed in the chain (PostgreSQL seals after
 	// commit, store/auditseal.go), shown when there are any.
 	win, err := s.db.Audit.UnsealedOf(r.Context(), st.principal)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	unsealed := ""
 	if win.Count > 0 {
@@ -43,7 +49,7 @@ func (s *server) auditList(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range es {
 		rows[i] = views.AuditRow{Entry: e, Details: auditDetails(st.loc, e.Data), Link: auditLink(e.Entity, e.EntityID)}
 	}
-	return s.page(w, r, views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), rows, pager, actions, unsealed))
+	return views.AuditList(s.nav(r, st.loc.T("audit.title"), "audit"), rows, pager, actions, unsealed), nil
 }
 
 // auditFilter reads the audit trail's filter from the address: an action

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/account"
 	"github.com/tandemhq/tandem/internal/audit"
@@ -16,17 +17,22 @@ import (
 )
 
 func (s *server) engagementList(w http.ResponseWriter, r *http.Request) error {
+	// Kept between requests (keptPage).
+	return s.keptPage(w, r, s.engagementListView)
+}
+
+func (s *server) engagementListView(r *http.Request) (templ.Component, error) {
 	st := state(r)
 	q := r.URL.Query()
 	pg := pageOf(q, listLimit)
 	f := store.EngagementFilter{PartnerID: formID(q.Get("partner_id")), Status: q.Get("status"), Kind: q.Get("kind")}
 	es, total, err := s.db.Engagements.List(r.Context(), st.principal, pg, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	partners, err := s.partnerPicker(r, views.Form{Values: url.Values{"partner_id": {q.Get("partner_id")}}}, "partner_id", "engagements.all_partners", "/engagements")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	filters := views.EngagementFilters{
 		Partners: partners.Options,
@@ -37,8 +43,8 @@ func (s *server) engagementList(w http.ResponseWriter, r *http.Request) error {
 		Kinds:       options(st.loc, "engagement.kind.", engagement.Kinds, "engagements.all_kinds"),
 	}
 	pager := views.Pager{Total: total, Offset: pg.Offset, Limit: listLimit, Query: q, Path: "/engagements"}
-	return s.page(w, r, views.EngagementList(s.nav(r, st.loc.T("engagements.title"), "engagements"), es, pager, filters,
-		access.Allows(st.principal.Role, access.EngagementsWrite)))
+	return views.EngagementList(s.nav(r, st.loc.T("engagements.title"), "engagements"), es, pager, filters,
+		access.Allows(st.principal.Role, access.EngagementsWrite)), nil
 }
 
 func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
@@ -47,7 +53,7 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.kept(r, func(r *http.Request) (any, error) {
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
 		ctx := r.Context()
 		var d engagementShowData
 		var err error
@@ -66,13 +72,8 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 		if d.gov, err = s.engagementGovernance(ctx, st.principal, st.loc, id); err != nil {
 			return nil, err
 		}
-		return &d, nil
+		return views.EngagementShow(s.nav(r, d.e.Title, "engagements"), d.e, d.team, d.feed, access.Allows(st.principal.Role, access.EngagementsWrite), d.term, d.gov), nil
 	})
-	if err != nil {
-		return err
-	}
-	d := v.(*engagementShowData)
-	return s.page(w, r, views.EngagementShow(s.nav(r, d.e.Title, "engagements"), d.e, d.team, d.feed, access.Allows(st.principal.Role, access.EngagementsWrite), d.term, d.gov))
 }
 
 // engagementShowData is what an engagement's page shows (kept between

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -38,13 +39,13 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/workspaces")
 	}
 	p, l := st.principal, st.loc
-	v, err := s.kept(r, func(r *http.Request) (any, error) {
-		return s.homeData(r.Context(), p, l)
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		d, err := s.homeData(r.Context(), p, l)
+		if err != nil {
+			return nil, err
+		}
+		return views.Home(s.nav(r, l.T("nav.home"), "home"), *d), nil
 	})
-	if err != nil {
-		return err
-	}
-	return s.page(w, r, views.Home(s.nav(r, l.T("nav.home"), "home"), *v.(*views.HomeData)))
 }
 
 // homeData is what p's home shows, in l.

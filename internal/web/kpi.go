@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/a-h/templ"
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/store"
 	"net/http"
@@ -227,12 +228,13 @@ func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Tre
 // scorecardPage shows an engagement's scorecard of a period, kept
 // between requests until the database changes (kept).
 func (s *server) scorecardPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.kept(r, func(r *http.Request) (any, error) { return s.scorecardData(r) })
-	if err != nil {
-		return err
-	}
-	d := v.(*views.ScorecardData)
-	return s.page(w, r, views.Scorecard(s.nav(r, d.Engagement.Title, "engagements"), *d))
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		d, err := s.scorecardData(r)
+		if err != nil {
+			return nil, err
+		}
+		return views.Scorecard(s.nav(r, d.Engagement.Title, "engagements"), *d), nil
+	})
 }
 
 // scorecardData is what the scorecard page of r shows.
@@ -331,14 +333,14 @@ func (s *server) explainPage(w http.ResponseWriter, r *http.Request) error {
 func (s *server) portfolioPage(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
 	l := st.loc
-	v, err := s.kept(r, func(r *http.Request) (any, error) { return s.portfolioData(r.Context(), r) })
-	if err != nil {
-		return err
-	}
-	d := v.(*portfolioData)
-	q := r.URL.Query()
-	pg := views.Pager{Total: len(d.rows), Query: q, Path: "/portfolio", Sort: portfolio.DefaultSort}
-	return s.page(w, r, views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), d.period, d.rows, pg, s.packForm(r)))
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		d, err := s.portfolioData(r.Context(), r)
+		if err != nil {
+			return nil, err
+		}
+		pg := views.Pager{Total: len(d.rows), Query: r.URL.Query(), Path: "/portfolio", Sort: portfolio.DefaultSort}
+		return views.Portfolio(s.nav(r, l.T("portfolio.title"), "portfolio"), d.period, d.rows, pg, s.packForm(r)), nil
+	})
 }
 
 // portfolioData is what the portfolio page shows, sorted as r asks.

@@ -22,11 +22,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	ctx := r.Context()
-	if st := state(r); st.member {
-		ctx = views.WithCan(ctx, func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) })
-	}
-	if err := c.Render(ctx, buf); err != nil {
+	if err := s.renderTo(buf, r, c); err != nil {
 		if r.Context().Err() != nil {
 			// The client went away while the page was rendered (templ stops
 			// on a done context): nobody reads it, and nothing is wrong.
@@ -38,16 +34,30 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
+	writeHTML(w, status, buf.Bytes())
+}
+
+// renderTo renders c for r into buf.
+func (s *server) renderTo(buf *bytes.Buffer, r *http.Request, c templ.Component) error {
+	ctx := r.Context()
+	if st := state(r); st.member {
+		ctx = views.WithCan(ctx, func(rule access.Rule) bool { return access.Allows(st.principal.Role, rule) })
+	}
+	return c.Render(ctx, buf)
+}
+
+// writeHTML answers a rendered page with its headers.
+func writeHTML(w http.ResponseWriter, status int, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 // page renders a page with status 200.

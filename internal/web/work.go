@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/file"
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -39,13 +40,13 @@ func (s *server) monthOf(r *http.Request) (string, tandem.Date, tandem.Date, err
 // What it shows is kept between requests until the database changes
 // (kept); a form sent back with its errors is computed afresh (showWork).
 func (s *server) workPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.kept(r, func(r *http.Request) (any, error) { return s.workData(r.Context(), r, views.Form{}) })
-	if err != nil {
-		return err
-	}
-	d := v.(*views.WorkData)
-	s.render(w, r, http.StatusOK, views.Work(s.nav(r, d.Engagement.Title, "engagements"), *d))
-	return nil
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		d, err := s.workData(r.Context(), r, views.Form{})
+		if err != nil {
+			return nil, err
+		}
+		return views.Work(s.nav(r, d.Engagement.Title, "engagements"), *d), nil
+	})
 }
 
 // showWork renders an engagement's work: the month's figures with the
@@ -313,18 +314,23 @@ const notificationsShown = 100
 
 // notificationsPage lists the person's notifications in this workspace.
 func (s *server) notificationsPage(w http.ResponseWriter, r *http.Request) error {
+	// Kept between requests (keptPage): reading marks nothing read.
+	return s.keptPage(w, r, s.notificationsView)
+}
+
+func (s *server) notificationsView(r *http.Request) (templ.Component, error) {
 	st := state(r)
 	all := r.URL.Query().Get("all") != ""
 	ns, unread, err := s.db.Notifications.List(r.Context(), st.principal, all, notificationsShown)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	items := make([]views.NotificationView, len(ns))
 	for i, n := range ns {
 		items[i] = views.NotificationView{ID: n.ID, Message: notificationMessage(st.loc, n), Link: notificationLink(n),
 			At: n.CreatedAt, Unread: !n.Read()}
 	}
-	return s.page(w, r, views.Notifications(s.nav(r, st.loc.T("notify.title"), ""), items, unread, all))
+	return views.Notifications(s.nav(r, st.loc.T("notify.title"), ""), items, unread, all), nil
 }
 
 // notificationMessage is a notification in the reader's language: the
