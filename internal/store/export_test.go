@@ -393,3 +393,6 @@ func ReadTables(db *DB, q string) ([]string, bool) {
 	reads, ok := db.readTables(context.Background(), q)
 	return tableNames(reads), ok
 }
+
+// WALBefore is walBefore, for its test.
+func WALBefore(a, b string) bool { return walBefore(a, b) }

@@ -23,7 +23,16 @@ type Identity struct {
 	// Unread counts the person's unread notifications in the workspace,
 	// for the bell of every page (sessions only).
 	Unread int
+	// rev is, on PostgreSQL, the revision read with the identity (the WAL
+	// position), when identifying wrote nothing: see Revision.
+	rev string
 }
+
+// Revision is the database's revision read with the identity, on
+// PostgreSQL: a request that only reads hands it to the results it keeps
+// (WithRevision) instead of reading it again — one round trip fewer per
+// page. Empty on SQLite, and when identifying wrote (a session refreshed).
+func (id *Identity) Revision() string { return id.rev }
 
 // identityMember are the membership and workspace columns of an identity,
 // each NULL-safe: the session may work in no workspace, or in one it is no
@@ -115,9 +124,14 @@ func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Du
 	var ws account.Workspace
 	var role string
 	id := &Identity{Session: &se, User: &u}
+	// On PostgreSQL the revision comes with it (Identity.Revision).
+	rev, revCol := "", `''`
+	if s.db.dialect.name() == "postgres" {
+		revCol = `pg_current_wal_insert_lsn()::text`
+	}
 	err = s.db.queryRow(ctx, `SELECT s.id, s.user_id, s.workspace_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip,
 		u.id, u.email, u.name, u.lang, u.created_at, `+identityMember+`,
-		(SELECT COUNT(*) FROM notifications n WHERE n.user_id = s.user_id AND n.workspace_id = s.workspace_id AND n.read_at IS NULL)
+		(SELECT COUNT(*) FROM notifications n WHERE n.user_id = s.user_id AND n.workspace_id = s.workspace_id AND n.read_at IS NULL), `+revCol+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		LEFT JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.workspace_id
 		LEFT JOIN workspaces w ON w.id = m.workspace_id
@@ -125,7 +139,7 @@ func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Du
 		Scan(&se.ID, &se.UserID, &se.WorkspaceID, &se.CreatedAt, &se.LastSeenAt, &se.ExpiresAt, &se.UserAgent, &se.IP,
 			&u.ID, &u.Email, &u.Name, &u.Lang, &u.CreatedAt,
 			&id.Principal.MembershipID, &role, &id.Principal.PartnerID,
-			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt}, &id.Unread)
+			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt}, &id.Unread, &rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tandem.ErrUnauthorized
 	}
@@ -150,7 +164,9 @@ func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Du
 			return nil, err
 		}
 		se.LastSeenAt = now
+		rev = "" // read before this write
 	}
+	id.rev = rev
 	id.Principal.UserID, id.Principal.UserName, id.Principal.Email, id.Principal.Lang = u.ID, u.Name, u.Email, string(u.Lang)
 	id.scanMember(&role, &ws)
 	if !id.Member {

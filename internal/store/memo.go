@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -158,9 +160,26 @@ func (db *DB) revision(ctx context.Context) (revision, error) {
 	if f := frameOf(ctx); f != nil {
 		return f.rev, nil // inside a computation: the database as it began
 	}
+	if rev, ok := ctx.Value(revisionKey{}).(revision); ok {
+		return rev, nil // read with the request's identity
+	}
 	var rev revision
 	err := db.queryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&rev.wal)
 	return rev, err
+}
+
+type revisionKey struct{}
+
+// WithRevision returns ctx carrying rev (Identity.Revision), the revision
+// read before anything of the request: on PostgreSQL, Remember under ctx
+// uses it instead of reading another. Only for a request that writes
+// nothing: a result it computed after its own write, stored under the
+// revision before it, would be found again by the request as current.
+func WithRevision(ctx context.Context, rev string) context.Context {
+	if rev == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, revisionKey{}, revision{wal: rev})
 }
 
 // stands tells whether e still holds for the database at rev.
@@ -210,6 +229,12 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 		return db.computeIn(ctx, rev, compute) // the shared computation failed: try for ourselves
 	}
 	pg := db.dialect.name() == "postgres"
+	if pg && m.entries != nil && walBefore(rev.wal, m.rev.wal) {
+		// A request that read its revision before the results kept now
+		// (WithRevision): compute for it without dropping them.
+		m.mu.Unlock()
+		return db.computeIn(ctx, rev, compute)
+	}
 	if m.entries == nil || (pg && m.rev != rev) || len(m.entries) >= memoMax {
 		m.entries, m.rev = map[any]*memoEntry{}, rev
 	}
@@ -264,6 +289,24 @@ func (f *frame) context(ctx context.Context) context.Context {
 		p.mu.Unlock()
 	}
 	return context.WithValue(context.WithValue(ctx, readCacheKey{}, c), frameKey{}, f)
+}
+
+// walBefore tells whether PostgreSQL's WAL position a ("X/Y", two hex
+// numbers) comes before b; false when either does not parse.
+func walBefore(a, b string) bool {
+	pa, okA := walPos(a)
+	pb, okB := walPos(b)
+	return okA && okB && pa < pb
+}
+
+func walPos(s string) (uint64, bool) {
+	hi, lo, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, false
+	}
+	h, err1 := strconv.ParseUint(hi, 16, 32)
+	l, err2 := strconv.ParseUint(lo, 16, 32)
+	return h<<32 | l, err1 == nil && err2 == nil
 }
 
 // errComputing is the error of a computation that never returned (it

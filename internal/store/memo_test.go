@@ -324,3 +324,88 @@ func TestReadTables(t *testing.T) {
 		t.Errorf("a statement SQLite cannot compile: %v, want not ok", got)
 	}
 }
+
+// TestWALBefore: PostgreSQL's WAL positions compared as numbers.
+func TestWALBefore(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"0/16B3748", "0/16B3750", true},
+		{"0/16B3750", "0/16B3748", false},
+		{"0/FFFFFFFF", "1/0", true},
+		{"1/0", "0/FFFFFFFF", false},
+		{"A/10", "A/10", false},
+		{"", "0/1", false},
+		{"0/1", "bogus", false},
+	} {
+		if got := store.WALBefore(c.a, c.b); got != c.want {
+			t.Errorf("WALBefore(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestRememberWithRevision (PostgreSQL): a request that read its revision
+// with its identity keeps and finds results under it; one that read an
+// older revision than the results kept computes for itself without
+// dropping them. Revisions are passed explicitly, so the WAL moved by
+// other tests changes nothing here.
+func TestRememberWithRevision(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(storetest.Dialects(t), "postgres") {
+		t.Skip("PostgreSQL only: SQLite keeps results per table")
+	}
+	db := storetest.Open(t, "postgres", nil)
+	f := storetest.Seed(t, db)
+	secret, err := db.Accounts.CreateSession(ctx, f.Owner.UserID, f.WorkspaceID, time.Hour, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	revision := func() string {
+		t.Helper()
+		id, err := db.Accounts.Identify(ctx, secret, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.Revision() == "" {
+			t.Fatal("no revision read with the identity")
+		}
+		return id.Revision()
+	}
+	n := 0
+	get := func(rev string) int {
+		t.Helper()
+		v, err := db.Remember(store.WithRevision(ctx, rev), memoKey{"with revision"}, func(context.Context) (any, error) {
+			n++
+			return n, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(int)
+	}
+	old := revision()
+	if got := get(old); got != 1 {
+		t.Fatalf("first: computation %d", got)
+	}
+	if got := get(old); got != 1 {
+		t.Errorf("the same revision: computation %d, want 1 (kept)", got)
+	}
+	if err := db.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: "Revision AB", Country: "SE", Status: partner.StatusActive}); err != nil {
+		t.Fatal(err)
+	}
+	newer := revision()
+	if !store.WALBefore(old, newer) {
+		t.Fatalf("the revision did not move with a write: %s, then %s", old, newer)
+	}
+	if got := get(newer); got != 2 {
+		t.Errorf("after a write: computation %d, want 2", got)
+	}
+	if got := get(old); got != 3 {
+		t.Errorf("a request of the older revision: computation %d, want its own (3)", got)
+	}
+	if got := get(newer); got != 2 {
+		t.Errorf("the newer revision again: computation %d, want 2 (not dropped by the older request)", got)
+	}
+}

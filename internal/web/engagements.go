@@ -90,13 +90,16 @@ func (s *server) engagementNew(w http.ResponseWriter, r *http.Request) error {
 	if f, ok := foundForm(r); ok {
 		return s.engagementFormPage(w, r, f, 0, http.StatusOK)
 	}
-	f := views.Form{Values: url.Values{
-		"status":     {string(engagement.StatusDraft)},
-		"kind":       {string(engagement.KindSales)},
-		"partner_id": {r.URL.Query().Get("partner_id")},
-		"starts_on":  {state(r).loc.DateInput(s.db.Now())},
-	}}
-	return s.engagementFormPage(w, r, f, 0, http.StatusOK)
+	// Kept between requests (keptPage): the partner picker lists partners.
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		f := views.Form{Values: url.Values{
+			"status":     {string(engagement.StatusDraft)},
+			"kind":       {string(engagement.KindSales)},
+			"partner_id": {r.URL.Query().Get("partner_id")},
+			"starts_on":  {state(r).loc.DateInput(s.db.Now())},
+		}}
+		return s.engagementFormView(r, f, 0)
+	})
 }
 
 func (s *server) engagementEdit(w http.ResponseWriter, r *http.Request) error {
@@ -123,18 +126,28 @@ func (s *server) engagementEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) engagementFormPage(w http.ResponseWriter, r *http.Request, f views.Form, id int64, status int) error {
+	c, err := s.engagementFormView(r, f, id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, c)
+	return nil
+}
+
+// engagementFormView is the form of a new engagement (id 0) or of
+// engagement id's edit, filled with f.
+func (s *server) engagementFormView(r *http.Request, f views.Form, id int64) (templ.Component, error) {
 	l := state(r).loc
 	partners, err := s.partnerPicker(r, f, "partner_id", "engagements.choose_partner", formPageURL("/engagements", id))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	title := l.T("engagements.new")
 	if id != 0 {
 		title = l.T("engagements.edit")
 	}
-	s.render(w, r, status, views.EngagementForm(s.nav(r, title, "engagements"), f, id, partners,
-		options(l, "engagement.kind.", engagement.Kinds, ""), options(l, "engagement.status.", engagement.Statuses, "")))
-	return nil
+	return views.EngagementForm(s.nav(r, title, "engagements"), f, id, partners,
+		options(l, "engagement.kind.", engagement.Kinds, ""), options(l, "engagement.status.", engagement.Statuses, "")), nil
 }
 
 func (s *server) engagementCreate(w http.ResponseWriter, r *http.Request) error {

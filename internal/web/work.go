@@ -156,23 +156,37 @@ func (s *server) deliverableOf(r *http.Request) (*work.Deliverable, error) {
 }
 
 func (s *server) deliverablePage(w http.ResponseWriter, r *http.Request) error {
-	return s.showDeliverable(w, r, views.Form{}, views.Form{}, http.StatusOK)
+	// Kept between requests (keptPage); a form sent back with its errors
+	// is shown afresh (showDeliverable).
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		return s.deliverableView(r, views.Form{}, views.Form{})
+	})
 }
 
 func (s *server) showDeliverable(w http.ResponseWriter, r *http.Request, submit, review views.Form, status int) error {
+	c, err := s.deliverableView(r, submit, review)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, c)
+	return nil
+}
+
+// deliverableView is the deliverable page of r with its two forms.
+func (s *server) deliverableView(r *http.Request, submit, review views.Form) (templ.Component, error) {
 	st := state(r)
 	ctx, p := r.Context(), st.principal
 	d, err := s.deliverableOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	e, err := s.db.Engagements.Get(ctx, p, d.EngagementID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	subs, err := s.db.Work.Submissions(ctx, p, d.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data := views.DeliverableData{D: d, Engagement: e, Submissions: subs, Submit: submit, ReviewForm: review, Now: s.db.Now(),
 		CanSubmit: work.MaySubmit(p.Role, d),
@@ -180,8 +194,7 @@ func (s *server) showDeliverable(w http.ResponseWriter, r *http.Request, submit,
 		CanMove:   access.Allows(p.Role, access.WorkSubmit),
 		Reasons:   options(st.loc, "work.reason.", work.ReturnReasons, "common.none"),
 	}
-	s.render(w, r, status, views.Deliverable(s.nav(r, d.Title, "engagements"), data))
-	return nil
+	return views.Deliverable(s.nav(r, d.Title, "engagements"), data), nil
 }
 
 func (s *server) deliverableMove(w http.ResponseWriter, r *http.Request) error {
