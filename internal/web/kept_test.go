@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+)
+
+// TestKeptPagesSeeWrites: pages kept between requests (keptPage) show a
+// write as soon as it is acknowledged, whoever wrote it: a partner
+// created through the page appears in the kept partner list; a partner
+// renamed through the store appears on the kept engagement page, the
+// engagement list and the portfolio, which look the partner up by id (the
+// portfolio nothing else the rename writes; SQLite keeps
+// those past an insert, not past an update); a second session of another
+// person sees the same.
+func TestKeptPagesSeeWrites(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, dialect)
+			owner, manager := e.as(e.f.Owner), e.as(e.f.Manager)
+			a, err := e.db.Partners.Get(ctx, e.f.Owner, e.f.PartnerA)
+			if err != nil {
+				t.Fatal(err)
+			}
+			engagement := fmt.Sprintf("/engagements/%d", e.f.A1)
+			// Not a draft, so that the portfolio lists it.
+			if err := store.ExecRaw(e.db, `UPDATE engagements SET status = 'active' WHERE id = ?`, e.f.A1); err != nil {
+				t.Fatal(err)
+			}
+			has := func(c *client, path, text string, want bool) {
+				t.Helper()
+				r := c.get(path)
+				if r.status != 200 {
+					t.Fatalf("%s: %d", path, r.status)
+				}
+				if got := strings.Contains(html.UnescapeString(r.body), text); got != want {
+					t.Errorf("%s shows %q: %v, want %v", path, text, got, want)
+				}
+			}
+			// Kept: each page read twice.
+			for range 2 {
+				has(owner, "/partners", a.LegalName, true)
+				has(owner, engagement, a.LegalName, true)
+				has(manager, "/engagements", a.LegalName, true)
+				has(manager, "/portfolio", a.LegalName, true)
+			}
+			// Created through the page by the owner: the list shows it to
+			// the owner (after the page with the message) and the manager.
+			created := "Nyskapad Leverantör AB"
+			r := owner.post("/partners", url.Values{"legal_name": {created}, "country": {"SE"}})
+			if r.status != 303 {
+				t.Fatalf("create a partner: %d %s", r.status, r.body)
+			}
+			has(owner, "/partners", created, true)
+			has(owner, "/partners", created, true)
+			has(manager, "/partners", created, true)
+			// Renamed through the store: the pages that look the partner up
+			// by id show the new name.
+			renamed := a.LegalName + " (omdöpt)"
+			a.LegalName = renamed
+			if err := e.db.Partners.Update(ctx, e.f.Owner, a); err != nil {
+				t.Fatal(err)
+			}
+			has(owner, engagement, renamed, true)
+			has(manager, "/engagements", renamed, true)
+			has(manager, "/portfolio", renamed, true)
+			has(owner, "/partners", renamed, true)
+		})
+	}
+}
