@@ -148,7 +148,7 @@ func (db *DB) noteRead(ctx context.Context, q string) {
 	if f == nil || db.dialect.name() == "postgres" || q == "BEGIN" || q == "COMMIT" {
 		return
 	}
-	tables, ok := db.readTables(context.WithoutCancel(ctx), q)
+	tables, ok := db.readTables(ctx, q)
 	f.note(tables, !ok)
 }
 
@@ -260,8 +260,10 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 	}
 	e.all = f.all || len(f.tables) == 0
 	f.mu.Unlock()
-	if f.parent != nil {
-		f.parent.note(e.tables, e.all)
+	if len(e.tables) == 0 {
+		// note gave the frames around f every table f read, and "all";
+		// a computation that read nothing depends on every write too.
+		f.parent.note(nil, true)
 	}
 	e.val, e.err = val, err
 	return val, err

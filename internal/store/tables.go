@@ -196,6 +196,9 @@ func (db *DB) readTables(ctx context.Context, q string) (_ []tableRead, ok bool)
 	if ok {
 		return reads, true
 	}
+	// A request that ends while its statement is explained still has the
+	// statement's tables recorded, not "everything".
+	ctx = context.WithoutCancel(ctx)
 	code, err := explain(ctx, db.r, q)
 	if err != nil {
 		return nil, false
