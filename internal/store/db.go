@@ -55,7 +55,8 @@ type DB struct {
 	gc *writer // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
 
 	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
-	tables tableRevs    // the tables those COMMITs changed, on SQLite (tables.go)
+	tables tableRevs    // the tables changed: by those COMMITs on SQLite (tables.go), by any on PostgreSQL (pgchanges.go)
+	pg     *pgChanges   // the change log of PostgreSQL (pgchanges.go); nil on SQLite
 	memo   memo
 	heads  chainHeads // the audit chain heads last written, on SQLite (auditseal.go)
 
@@ -122,6 +123,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if db.dialect.name() == "postgres" {
+		if err := db.loadPGTables(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: tables: %w", err)
+		}
 	}
 	db.Accounts = &AccountStore{db}
 	db.Partners = &PartnerStore{db}

@@ -360,8 +360,8 @@ func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) 
 	})
 }
 
-// KeptTables are the tables the result kept under key read (Remember), on
-// SQLite; false when there is none or it depends on every write.
+// KeptTables are the tables the result kept under key read (Remember);
+// false when there is none or it depends on every write.
 func KeptTables(db *DB, key any) ([]string, bool) {
 	db.memo.mu.Lock()
 	e, ok := db.memo.entries[key]
@@ -394,5 +394,23 @@ func ReadTables(db *DB, q string) ([]string, bool) {
 	return tableNames(reads), ok
 }
 
-// WALBefore is walBefore, for its test.
-func WALBefore(a, b string) bool { return walBefore(a, b) }
+// Covers tells whether snapshot p covers s (both as pg_current_snapshot
+// writes them); ok false when one does not parse.
+func Covers(p, s string) (covers, ok bool) {
+	ps, ok1 := parseSnapshot(p)
+	ss, ok2 := parseSnapshot(s)
+	return ok1 && ok2 && ps.covers(ss), ok1 && ok2
+}
+
+// PGReads are the tables statement q reads on PostgreSQL (see
+// tableNames), in a schema of the tables known, those in byID keyed by id.
+func PGReads(known, byID []string, q string) []string {
+	c := &pgTables{known: map[string]bool{}, byID: map[string]bool{}}
+	for _, t := range known {
+		c.known[t] = true
+	}
+	for _, t := range byID {
+		c.byID[t] = true
+	}
+	return tableNames(c.reads(q))
+}

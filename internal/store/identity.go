@@ -127,7 +127,7 @@ func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Du
 	// On PostgreSQL the revision comes with it (Identity.Revision).
 	rev, revCol := "", `''`
 	if s.db.dialect.name() == "postgres" {
-		revCol = `pg_current_wal_insert_lsn()::text`
+		revCol = `pg_current_snapshot()::text`
 	}
 	err = s.db.queryRow(ctx, `SELECT s.id, s.user_id, s.workspace_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip,
 		u.id, u.email, u.name, u.lang, u.created_at, `+identityMember+`,

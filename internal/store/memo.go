@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -19,31 +17,32 @@ import (
 // Remember keeps such a result, under a key that names who asks and what,
 // for as long as the database has not changed and at most MemoTTL.
 //
-// "The database has not changed" is decided per dialect:
-//   - on SQLite, per table (tables.go): a result records the tables its
-//     statements read, and the stamp of the writer's sequence when it
-//     began; it stands while none of those tables was stamped since. The
-//     writer stamps the tables a COMMIT changed before the write is
-//     acknowledged, so a person who writes and then reads sees the write,
-//     and a write to one table (a partner created) leaves the results that
-//     never read it (a month's scorecards) kept. A result that read no
-//     table, or a statement SQLite could not explain, depends on every
-//     write (the counter DB.writes, moved after every COMMIT).
-//   - on PostgreSQL, the server's WAL insert position
-//     (pg_current_wal_insert_lsn, one statement a call): a COMMIT that
-//     wrote anything inserts its record before it returns, so any write by
-//     any instance moves it, and several instances on one database never
-//     show each other's stale results. A transaction that wrote nothing
-//     (the audit sealer finding nothing to seal) does not move it; the
-//     server's housekeeping and the other databases of its cluster do,
-//     which only costs a result computed again.
+// "The database has not changed" is decided per table: a result records
+// the tables its statements read, and the stamp of a sequence of this
+// process (tableRevs) when it began; it stands while none of those
+// tables was stamped since. A write to one table (a partner created)
+// leaves the results that never read it (a month's scorecards) kept. A
+// result that read no table, or a statement whose tables are not known,
+// depends on every write (the counter DB.writes). Who stamps, per
+// dialect:
+//   - on SQLite (tables.go), the writer: the tables a COMMIT changed,
+//     before the write is acknowledged, so a person who writes and then
+//     reads sees the write;
+//   - on PostgreSQL (pgchanges.go), the change log every write transaction
+//     adds to: a request's snapshot (read with its identity) tells whether
+//     a transaction committed that this instance has not looked at yet —
+//     written here or by another instance on the database — and the
+//     instance looks before it answers, so several instances never show
+//     each other's stale results either.
 //
 // On SQLite another process writing the file — a CLI command beside a
 // running server — is not seen by the stamps: its writes appear within
 // MemoTTL. The revision (the stamp) is read before computing, so a result
 // computed while a write commits may hold that write or not, and is stored
 // under the revision before it: the next call sees a newer revision and
-// computes again. Never the other way round.
+// computes again. Never the other way round. On PostgreSQL the stamps
+// are read once this instance has looked at every change the request's
+// snapshot sees; changes seen later are stamped later.
 //
 // A computation's reads are those run under the context Remember gives
 // it (or one derived from it): a read under another context is not
@@ -52,7 +51,7 @@ import (
 // cached before the computation began, whose tables it would not record,
 // are not reused. Remember called inside a computation (portfolio.Read
 // inside a home) adds the tables of its result to the outer one's, and
-// on PostgreSQL uses the outer one's revision instead of reading another.
+// uses the outer one's revision instead of reading another.
 //
 // Time: a result reads the clock (the current month, what is overdue), so
 // it is kept at most MemoTTL of the database's clock (db.Now; a clock
@@ -60,9 +59,7 @@ import (
 //
 // Callers that compute the same key at the same time share one
 // computation. A result is shared by every caller that gets it: callers
-// copy what they change. On PostgreSQL the results of an old revision are
-// dropped when the first one of a new revision is stored; at most memoMax
-// are kept.
+// copy what they change. At most memoMax are kept.
 
 // MemoTTL is the longest a result is kept (DB.Remember).
 const MemoTTL = 5 * time.Second
@@ -72,9 +69,8 @@ const memoMax = 256
 
 // revision is the state of the database a result was computed from.
 type revision struct {
-	local int64  // DB.writes, on SQLite
-	stamp uint64 // tableRevs.seq, on SQLite
-	wal   string // PostgreSQL's WAL insert position
+	local int64  // DB.writes
+	stamp uint64 // tableRevs.seq
 }
 
 type memoEntry struct {
@@ -82,14 +78,14 @@ type memoEntry struct {
 	at     time.Time // the clock when computed
 	val    any
 	err    error
-	tables []tableRead   // what it read, on SQLite; set before done is closed
+	tables []tableRead   // what it read; set before done is closed
 	all    bool          // it depends on every write (see the top of this file)
 	done   chan struct{} // closed when val and err are set
+	frame  *frame        // its computation's reads so far
 }
 
 type memo struct {
 	mu      sync.Mutex
-	rev     revision // of the entries kept, on PostgreSQL
 	entries map[any]*memoEntry
 }
 
@@ -113,7 +109,7 @@ type frame struct {
 	mu     sync.Mutex
 	tables map[string]bool // the tables read, true: only looked up by id (tables.go)
 	all    bool
-	rev    revision // the outermost computation's, reused on PostgreSQL
+	rev    revision // the outermost computation's
 }
 
 type frameKey struct{}
@@ -141,11 +137,15 @@ func (f *frame) note(reads []tableRead, all bool) {
 	}
 }
 
-// noteRead records, on SQLite, the tables statement q reads in the
-// computation ctx is under, if any.
+// noteRead records the tables statement q reads in the computation ctx
+// is under, if any.
 func (db *DB) noteRead(ctx context.Context, q string) {
 	f := frameOf(ctx)
-	if f == nil || db.dialect.name() == "postgres" || q == "BEGIN" || q == "COMMIT" {
+	if f == nil || q == "BEGIN" || q == "COMMIT" {
+		return
+	}
+	if db.pg != nil {
+		f.note(db.pgReadTables(q), false)
 		return
 	}
 	tables, ok := db.readTables(ctx, q)
@@ -154,18 +154,19 @@ func (db *DB) noteRead(ctx context.Context, q string) {
 
 // revision reads the database's revision (see the top of this file).
 func (db *DB) revision(ctx context.Context) (revision, error) {
-	if db.dialect.name() != "postgres" {
-		return revision{local: db.writes.Load(), stamp: db.tables.stamp()}, nil
+	if db.pg == nil {
+		return db.localRevision(), nil
 	}
 	if f := frameOf(ctx); f != nil {
 		return f.rev, nil // inside a computation: the database as it began
 	}
-	if rev, ok := ctx.Value(revisionKey{}).(revision); ok {
-		return rev, nil // read with the request's identity
+	snap, ok := ctx.Value(revisionKey{}).(string) // read with the request's identity
+	if !ok {
+		if err := db.queryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&snap); err != nil {
+			return revision{}, err
+		}
 	}
-	var rev revision
-	err := db.queryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&rev.wal)
-	return rev, err
+	return db.pgRevision(ctx, snap)
 }
 
 type revisionKey struct{}
@@ -173,31 +174,40 @@ type revisionKey struct{}
 // WithRevision returns ctx carrying rev (Identity.Revision), the revision
 // read before anything of the request: on PostgreSQL, Remember under ctx
 // uses it instead of reading another. Only for a request that writes
-// nothing: a result it computed after its own write, stored under the
-// revision before it, would be found again by the request as current.
+// nothing: its own write would not be seen by a snapshot read before it.
 func WithRevision(ctx context.Context, rev string) context.Context {
 	if rev == "" {
 		return ctx
 	}
-	return context.WithValue(ctx, revisionKey{}, revision{wal: rev})
+	return context.WithValue(ctx, revisionKey{}, rev)
 }
 
-// stands tells whether e still holds for the database at rev.
+// stands tells whether e, computed, still holds for the database at rev.
 func (db *DB) stands(e *memoEntry, rev revision) bool {
-	if db.dialect.name() == "postgres" {
-		return e.rev == rev
-	}
-	select {
-	case <-e.done:
-	default:
-		// Still computing: wait for it if nothing was written since it
-		// began (its tables are not known yet).
-		return e.rev == rev
+	if e.rev.local >= rev.local && e.rev.stamp >= rev.stamp {
+		return true // it began at rev or after: it holds all rev holds
 	}
 	if e.all {
-		return e.rev.local == rev.local
+		return false
 	}
 	return db.tables.unchangedSince(e.tables, e.rev.stamp)
+}
+
+// standsSoFar tells whether e, still computing, holds for the database at
+// rev as far as what it has read so far goes.
+func (db *DB) standsSoFar(e *memoEntry, rev revision) bool {
+	f := e.frame
+	f.mu.Lock()
+	all := f.all
+	reads := make([]tableRead, 0, len(f.tables))
+	for t, lookup := range f.tables {
+		reads = append(reads, tableRead{t, lookup})
+	}
+	f.mu.Unlock()
+	if all {
+		return e.rev.local == rev.local
+	}
+	return db.tables.unchangedSince(reads, e.rev.stamp)
 }
 
 // Remember returns the result compute returns for key, computing it only
@@ -212,33 +222,51 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 	if err != nil {
 		return nil, err
 	}
-	now := db.Now()
+	var now time.Time
 	m := &db.memo
-	m.mu.Lock()
-	if e, ok := m.entries[key]; ok && !now.Before(e.at) && now.Sub(e.at) < MemoTTL && db.stands(e, rev) {
-		m.mu.Unlock()
+	for {
+		now = db.Now() // again after a wait: a newer entry is not from the future
+		m.mu.Lock()
+		e, ok := m.entries[key]
+		if !ok || now.Before(e.at) || now.Sub(e.at) >= MemoTTL {
+			break
+		}
 		select {
 		case <-e.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if e.err == nil {
+			if !db.stands(e, rev) {
+				break
+			}
+			m.mu.Unlock()
 			frameOf(ctx).note(e.tables, e.all)
 			return e.val, nil
+		default:
+			// Still computing. When something was written since it
+			// began that touched a table it has read so far, it is of
+			// no use: compute beside it. Otherwise wait, then see
+			// whether what was written touched the tables it read
+			// after (known only then): a write elsewhere does not set
+			// every waiting reader computing the same page.
+			if e.rev != rev && !db.standsSoFar(e, rev) {
+				break
+			}
+			m.mu.Unlock()
+			select {
+			case <-e.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if e.err != nil {
+				return db.computeIn(ctx, rev, compute) // the shared computation failed: try for ourselves
+			}
+			continue
 		}
-		return db.computeIn(ctx, rev, compute) // the shared computation failed: try for ourselves
+		break
 	}
-	pg := db.dialect.name() == "postgres"
-	if pg && m.entries != nil && walBefore(rev.wal, m.rev.wal) {
-		// A request that read its revision before the results kept now
-		// (WithRevision): compute for it without dropping them.
-		m.mu.Unlock()
-		return db.computeIn(ctx, rev, compute)
+	if m.entries == nil || len(m.entries) >= memoMax {
+		m.entries = map[any]*memoEntry{}
 	}
-	if m.entries == nil || (pg && m.rev != rev) || len(m.entries) >= memoMax {
-		m.entries, m.rev = map[any]*memoEntry{}, rev
-	}
-	e := &memoEntry{rev: rev, at: now, err: errComputing, done: make(chan struct{})}
+	f := &frame{parent: frameOf(ctx), rev: rev}
+	e := &memoEntry{rev: rev, at: now, err: errComputing, done: make(chan struct{}), frame: f}
 	m.entries[key] = e
 	m.mu.Unlock()
 	defer func() {
@@ -252,7 +280,6 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 		}
 		close(e.done)
 	}()
-	f := &frame{parent: frameOf(ctx), rev: rev}
 	val, err := compute(f.context(ctx))
 	f.mu.Lock()
 	for t, lookup := range f.tables {
@@ -291,24 +318,6 @@ func (f *frame) context(ctx context.Context) context.Context {
 		p.mu.Unlock()
 	}
 	return context.WithValue(context.WithValue(ctx, readCacheKey{}, c), frameKey{}, f)
-}
-
-// walBefore tells whether PostgreSQL's WAL position a ("X/Y", two hex
-// numbers) comes before b; false when either does not parse.
-func walBefore(a, b string) bool {
-	pa, okA := walPos(a)
-	pb, okB := walPos(b)
-	return okA && okB && pa < pb
-}
-
-func walPos(s string) (uint64, bool) {
-	hi, lo, ok := strings.Cut(s, "/")
-	if !ok {
-		return 0, false
-	}
-	h, err1 := strconv.ParseUint(hi, 16, 32)
-	l, err2 := strconv.ParseUint(lo, 16, 32)
-	return h<<32 | l, err1 == nil && err2 == nil
 }
 
 // errComputing is the error of a computation that never returned (it

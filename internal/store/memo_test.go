@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -113,7 +114,7 @@ func TestRemember(t *testing.T) {
 					got[i] = v.(int64)
 				}()
 			}
-			time.Sleep(50 * time.Millisecond) // let them all ask (not a timing assertion: sharing is checked below)
+			time.Sleep(200 * time.Millisecond) // let them all ask (not a timing assertion: sharing is checked below)
 			close(release)
 			wg.Wait()
 			for i, v := range got {
@@ -129,7 +130,9 @@ func TestRemember(t *testing.T) {
 }
 
 // TestRememberSeesAnotherInstance: on PostgreSQL a write by another
-// instance (another store.DB on the same database) ends a kept result.
+// instance (another store.DB on the same database), or made in psql, ends
+// the results kept here that read the tables it changed, and only those —
+// for a request whose revision was read with its identity.
 func TestRememberSeesAnotherInstance(t *testing.T) {
 	t.Parallel()
 	if !slices.Contains(storetest.Dialects(t), "postgres") {
@@ -147,26 +150,145 @@ func TestRememberSeesAnotherInstance(t *testing.T) {
 	a := open()
 	f := storetest.Seed(t, a)
 	b := open()
-	n := 0
-	get := func() int {
-		v, err := a.Remember(ctx, memoKey{"x"}, func(context.Context) (any, error) { n++; return n, nil })
+	secret, err := a.Accounts.CreateSession(ctx, f.Owner.UserID, f.WorkspaceID, time.Hour, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	reads := map[string]func(context.Context) error{
+		"partners": func(ctx context.Context) error {
+			_, _, err := a.Partners.List(ctx, f.Owner, tandem.Page{Limit: 10}, "")
+			return err
+		},
+		"team": func(ctx context.Context) error {
+			_, err := a.Accounts.Team(ctx, f.Owner, f.A1)
+			return err
+		},
+	}
+	// get is a request to instance a: its revision read with its identity.
+	get := func(name string) int {
+		t.Helper()
+		id, err := a.Accounts.Identify(ctx, secret, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.Revision() == "" {
+			t.Fatal("no revision read with the identity")
+		}
+		v, err := a.Remember(store.WithRevision(ctx, id.Revision()), memoKey{name}, func(ctx context.Context) (any, error) {
+			counts[name]++
+			return counts[name], reads[name](ctx)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return v.(int)
 	}
-	// Other tests move the cluster's WAL meanwhile (see TestRemember):
-	// only the new computation after the write is checked.
-	before := get()
-	if err := b.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: fmt.Sprintf("Other instance %d AB", n), Country: "SE", Status: partner.StatusActive}); err != nil {
+	step := func(step string, partners, team int) {
+		t.Helper()
+		if got := get("partners"); got != partners {
+			t.Errorf("%s: the partner list is computation %d, want %d", step, got, partners)
+		}
+		if got := get("team"); got != team {
+			t.Errorf("%s: the team is computation %d, want %d", step, got, team)
+		}
+	}
+	step("first", 1, 1)
+	step("again", 1, 1)
+	if err := b.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: "Other instance AB", Country: "SE", Status: partner.StatusActive}); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(); got <= before {
-		t.Errorf("after another instance's write: computation %d, want one after %d", got, before)
+	step("a partner created by the other instance", 2, 1)
+	e, err := b.Engagements.Get(ctx, f.Owner, f.A1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Title += " (renamed)"
+	if err := b.Engagements.Update(ctx, f.Owner, e); err != nil {
+		t.Fatal(err)
+	}
+	step("an engagement renamed by the other instance", 2, 2)
+	// A write made outside Tandem (psql) fires the tables' triggers too.
+	raw, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `UPDATE engagements SET title = title || '.' WHERE id = $1`, f.A1); err != nil {
+		t.Fatal(err)
+	}
+	step("an engagement renamed in psql", 2, 3)
+	if err := store.ExecRaw(b, `SELECT 1`); err != nil { // ExecRaw: everything, in every instance
+		t.Fatal(err)
+	}
+	step("ExecRaw on the other instance", 3, 4)
+}
+
+// TestSnapshotCovers: a snapshot covers another when it sees every
+// transaction the other sees as committed.
+func TestSnapshotCovers(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		p, s          string
+		covers, parse bool
+	}{
+		{"10:15:", "10:15:", true, true},
+		{"10:20:", "10:15:10,12", true, true},   // everything ended since
+		{"10:15:12", "10:15:", false, true},     // 12 had ended for s
+		{"10:15:12", "10:15:12", true, true},    // running for both
+		{"10:14:", "10:15:", false, true},       // 14 began after p
+		{"10:16:12,15", "10:15:12", true, true}, // 15 began after s
+		{"1:2:3", "x", false, false},
+		{"1:2", "1:2:", false, false},
+	} {
+		covers, ok := store.Covers(c.p, c.s)
+		if covers != c.covers || ok != c.parse {
+			t.Errorf("Covers(%q, %q) = %v, %v; want %v, %v", c.p, c.s, covers, ok, c.covers, c.parse)
+		}
 	}
 }
 
-// TestRememberByTable (SQLite): a kept result depends on the tables its
+// TestPGReads: the tables a statement reads on PostgreSQL, from its
+// words, and which of them it only looks rows up in by id.
+func TestPGReads(t *testing.T) {
+	t.Parallel()
+	known := []string{"deliverables", "engagement_assignments", "engagements", "partners", "users"}
+	byID := []string{"deliverables", "engagements", "partners", "users"}
+	for q, want := range map[string]string{
+		// An engagement with its partner's name: the partner by id.
+		`SELECT e.id, pa.legal_name FROM engagements e JOIN partners pa ON pa.id = e.partner_id WHERE e.workspace_id = $1 AND e.id = $2`: "[engagements (by id) partners (by id)]",
+		// A list scans.
+		`SELECT id FROM partners WHERE workspace_id = ? ORDER BY legal_name LIMIT 50`: "[partners]",
+		// A LEFT JOIN by id, a subquery that scans.
+		`SELECT d.id, u.name FROM deliverables d LEFT JOIN users u ON u.id = d.assignee_id WHERE d.id = ? AND d.engagement_id IN (SELECT engagement_id FROM engagement_assignments WHERE membership_id = ?)`: "[deliverables (by id) engagement_assignments users (by id)]",
+		// An OR beside the id: more than one row.
+		`SELECT name FROM users WHERE id = ? OR email = ?`: "[users]",
+		// An OR inside parentheses ANDed with the id: still one row.
+		`SELECT 1 FROM users u WHERE u.id = ? AND (u.email = ? OR u.name = ?)`: "[users (by id)]",
+		// RIGHT JOIN keeps every partner; no condition on the engagements.
+		`SELECT 1 FROM engagements e RIGHT JOIN partners pa ON pa.id = e.partner_id`: "[engagements partners]",
+		// A column qualified by the table's own name.
+		`SELECT partners.legal_name FROM partners WHERE id = ?`: "[partners]",
+		// A table's name in a string, a comment and a cast.
+		`SELECT id FROM engagements WHERE id = ?::bigint AND title <> 'partners' -- users`: "[engagements (by id)]",
+		// A correlated subquery by id.
+		`SELECT e.id, (SELECT legal_name FROM partners WHERE id = e.partner_id) FROM engagements e WHERE e.workspace_id = ?`: "[engagements partners (by id)]",
+		// The id compared with the same table's column, or a list.
+		`SELECT 1 FROM partners p WHERE p.id = p.parent_id`: "[partners]",
+		`SELECT 1 FROM users WHERE id IN (?, ?)`:            "[users]",
+		// A table whose key is not id alone.
+		`SELECT 1 FROM engagement_assignments ea WHERE ea.id = ?`: "[engagement_assignments]",
+		// Used twice: by id and by a scan.
+		`SELECT (SELECT name FROM users WHERE id = ?), (SELECT COUNT(*) FROM users)`: "[users]",
+		`SELECT 1`: "[]",
+	} {
+		if got := store.PGReads(known, byID, q); fmt.Sprint(got) != want {
+			t.Errorf("%s\n  read %v, want %s", q, got, want)
+		}
+	}
+}
+
+// TestRememberByTable: a kept result depends on the tables its
 // reads touched, and only on them: a partner created ends the result that
 // listed partners and keeps the one that read engagements; an engagement
 // changed ends that one; a result computed inside another adds its tables
@@ -174,11 +296,10 @@ func TestRememberSeesAnotherInstance(t *testing.T) {
 // again inside it, so that its table is recorded.
 func TestRememberByTable(t *testing.T) {
 	t.Parallel()
-	if !slices.Contains(storetest.Dialects(t), "sqlite") {
-		t.Skip("SQLite only: PostgreSQL keeps results by the server's WAL position")
-	}
-	clk := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
-	db := storetest.Open(t, "sqlite", clk.Now)
+	storetest.Each(t, testRememberByTable)
+}
+
+func testRememberByTable(t *testing.T, db *store.DB) {
 	f := storetest.Seed(t, db)
 	counts := map[string]int{}
 	var mu sync.Mutex
@@ -234,8 +355,13 @@ func TestRememberByTable(t *testing.T) {
 	step("first", 1, 1, 1)
 	for k, want := range map[string]string{
 		"table partners": "[partners]",
-		"table team":     "[contract_versions engagement_assignments engagements (by id) memberships partners (by id) users workspaces (by id)]",
-		"outer":          "[partners]",
+		// SQLite's plan reads users by an index; on PostgreSQL the
+		// statements' words look them up by id.
+		"table team": map[string]string{
+			"sqlite":   "[contract_versions engagement_assignments engagements (by id) memberships partners (by id) users workspaces (by id)]",
+			"postgres": "[contract_versions engagement_assignments engagements (by id) memberships partners (by id) users (by id) workspaces (by id)]",
+		}[db.Dialect()],
+		"outer": "[partners]",
 	} {
 		if tables, ok := store.KeptTables(db, memoKey{k}); !ok || fmt.Sprint(tables) != want {
 			t.Errorf("%s read %v (%v), want %s", k, tables, ok, want)
@@ -325,87 +451,56 @@ func TestReadTables(t *testing.T) {
 	}
 }
 
-// TestWALBefore: PostgreSQL's WAL positions compared as numbers.
-func TestWALBefore(t *testing.T) {
+// TestRememberWaiterTakesNewer: a caller who waited for a computation
+// that ended no longer current takes the newer one under way rather than
+// start a third (the clock it read before waiting does not make the newer
+// computation look as if from the future).
+func TestRememberWaiterTakesNewer(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
-		a, b string
-		want bool
-	}{
-		{"0/16B3748", "0/16B3750", true},
-		{"0/16B3750", "0/16B3748", false},
-		{"0/FFFFFFFF", "1/0", true},
-		{"1/0", "0/FFFFFFFF", false},
-		{"A/10", "A/10", false},
-		{"", "0/1", false},
-		{"0/1", "bogus", false},
-	} {
-		if got := store.WALBefore(c.a, c.b); got != c.want {
-			t.Errorf("WALBefore(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
-		}
-	}
-}
-
-// TestRememberWithRevision (PostgreSQL): a request that read its revision
-// with its identity keeps and finds results under it; one that read an
-// older revision than the results kept computes for itself without
-// dropping them. Revisions are passed explicitly, so the WAL moved by
-// other tests changes nothing here.
-func TestRememberWithRevision(t *testing.T) {
-	t.Parallel()
-	if !slices.Contains(storetest.Dialects(t), "postgres") {
-		t.Skip("PostgreSQL only: SQLite keeps results per table")
-	}
-	db := storetest.Open(t, "postgres", nil)
-	f := storetest.Seed(t, db)
-	secret, err := db.Accounts.CreateSession(ctx, f.Owner.UserID, f.WorkspaceID, time.Hour, "test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	revision := func() string {
-		t.Helper()
-		id, err := db.Accounts.Identify(ctx, secret, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if id.Revision() == "" {
-			t.Fatal("no revision read with the identity")
-		}
-		return id.Revision()
-	}
-	n := 0
-	get := func(rev string) int {
-		t.Helper()
-		v, err := db.Remember(store.WithRevision(ctx, rev), memoKey{"with revision"}, func(context.Context) (any, error) {
-			n++
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var computed atomic.Int64
+		started := make(chan struct{}, 4)
+		release := map[int64]chan struct{}{1: make(chan struct{}), 2: make(chan struct{})}
+		compute := func(context.Context) (any, error) {
+			n := computed.Add(1)
+			started <- struct{}{}
+			if ch, ok := release[n]; ok {
+				<-ch
+			}
 			return n, nil
-		})
-		if err != nil {
+		}
+		got := make(chan int64, 3)
+		get := func() {
+			v, err := db.Remember(ctx, memoKey{"waiter"}, compute)
+			if err != nil {
+				t.Error(err)
+				got <- 0
+				return
+			}
+			got <- v.(int64)
+		}
+		go get() // A computes 1
+		<-started
+		go get() // B waits for A
+		time.Sleep(200 * time.Millisecond)
+		if err := store.ExecRaw(db, `SELECT 1`); err != nil { // a write: A's result is not current
 			t.Fatal(err)
 		}
-		return v.(int)
-	}
-	old := revision()
-	if got := get(old); got != 1 {
-		t.Fatalf("first: computation %d", got)
-	}
-	if got := get(old); got != 1 {
-		t.Errorf("the same revision: computation %d, want 1 (kept)", got)
-	}
-	if err := db.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: "Revision AB", Country: "SE", Status: partner.StatusActive}); err != nil {
-		t.Fatal(err)
-	}
-	newer := revision()
-	if !store.WALBefore(old, newer) {
-		t.Fatalf("the revision did not move with a write: %s, then %s", old, newer)
-	}
-	if got := get(newer); got != 2 {
-		t.Errorf("after a write: computation %d, want 2", got)
-	}
-	if got := get(old); got != 3 {
-		t.Errorf("a request of the older revision: computation %d, want its own (3)", got)
-	}
-	if got := get(newer); got != 2 {
-		t.Errorf("the newer revision again: computation %d, want 2 (not dropped by the older request)", got)
-	}
+		go get() // C computes 2 beside A
+		<-started
+		close(release[1]) // A ends; B finds C's under way and waits for it
+		if v := <-got; v != 1 {
+			t.Errorf("A got computation %d, want 1", v)
+		}
+		time.Sleep(200 * time.Millisecond)
+		close(release[2])
+		for range 2 {
+			if v := <-got; v != 2 {
+				t.Errorf("B or C got computation %d, want 2", v)
+			}
+		}
+		if n := computed.Load(); n != 2 {
+			t.Errorf("%d computations, want 2", n)
+		}
+	})
 }

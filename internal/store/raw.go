@@ -9,6 +9,9 @@ import (
 // and operator tools that must touch the database directly.
 func ExecRaw(db *DB, q string, args ...any) error {
 	_, err := db.w.ExecContext(context.Background(), db.dialect.rebind(q), args...)
+	if err == nil && db.pg != nil { // every instance takes everything as changed
+		_, err = db.w.ExecContext(context.Background(), noteEverything)
+	}
 	db.wroteAll()
 	return err
 }

@@ -124,6 +124,23 @@ func (t *tableRevs) committed() {
 	t.mu.Unlock()
 }
 
+// changedTables stamps, as one commit, the tables PostgreSQL's change log
+// names (pgchanges.go): inserted into, and updated or deleted from.
+func (t *tableRevs) changedTables(ins, chg []string) {
+	t.mu.Lock()
+	if t.pending == nil {
+		t.pending, t.deleted = map[string]uint8{}, map[string]int64{}
+	}
+	for _, table := range ins {
+		t.pending[table] |= inserted
+	}
+	for _, table := range chg {
+		t.pending[table] |= inserted | updated
+	}
+	t.mu.Unlock()
+	t.committed()
+}
+
 // committedAll stamps every table.
 func (t *tableRevs) committedAll() {
 	t.mu.Lock()
