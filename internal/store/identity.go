@@ -23,8 +23,9 @@ type Identity struct {
 	// Unread counts the person's unread notifications in the workspace,
 	// for the bell of every page (sessions only).
 	Unread int
-	// rev is, on PostgreSQL, the revision read with the identity (the WAL
-	// position), when identifying wrote nothing: see Revision.
+	// rev is, on PostgreSQL, the revision read with the identity (its
+	// snapshot, pg_current_snapshot), when identifying wrote nothing: see
+	// Revision.
 	rev string
 }
 
