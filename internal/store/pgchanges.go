@@ -235,11 +235,15 @@ func (db *DB) lookAtChanges(ctx context.Context) error {
 		fresh[id] = x
 		for _, t := range strings.Split(ins, ",") {
 			all = all || t == "*"
-			inserted = append(inserted, t)
+			if t != "" {
+				inserted = append(inserted, t)
+			}
 		}
 		for _, t := range strings.Split(chg, ",") {
 			all = all || t == "*"
-			changed = append(changed, t)
+			if t != "" {
+				changed = append(changed, t)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
