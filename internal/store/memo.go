@@ -119,6 +119,18 @@ func frameOf(ctx context.Context) *frame {
 	return f
 }
 
+// reads are the tables f has read so far, and whether it depends on
+// every write.
+func (f *frame) reads() ([]tableRead, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	reads := make([]tableRead, 0, len(f.tables))
+	for t, lookup := range f.tables {
+		reads = append(reads, tableRead{t, lookup})
+	}
+	return reads, f.all
+}
+
 // note adds reads (all: every table) to f and the frames around it.
 func (f *frame) note(reads []tableRead, all bool) {
 	for ; f != nil; f = f.parent {
@@ -196,14 +208,7 @@ func (db *DB) stands(e *memoEntry, rev revision) bool {
 // standsSoFar tells whether e, still computing, holds for the database at
 // rev as far as what it has read so far goes.
 func (db *DB) standsSoFar(e *memoEntry, rev revision) bool {
-	f := e.frame
-	f.mu.Lock()
-	all := f.all
-	reads := make([]tableRead, 0, len(f.tables))
-	for t, lookup := range f.tables {
-		reads = append(reads, tableRead{t, lookup})
-	}
-	f.mu.Unlock()
+	reads, all := e.frame.reads()
 	if all {
 		return e.rev.local == rev.local
 	}
@@ -281,12 +286,9 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 		close(e.done)
 	}()
 	val, err := compute(f.context(ctx))
-	f.mu.Lock()
-	for t, lookup := range f.tables {
-		e.tables = append(e.tables, tableRead{t, lookup})
-	}
-	e.all = f.all || len(f.tables) == 0
-	f.mu.Unlock()
+	var all bool
+	e.tables, all = f.reads()
+	e.all = all || len(e.tables) == 0
 	if len(e.tables) == 0 {
 		// note gave the frames around f every table f read, and "all";
 		// a computation that read nothing depends on every write too.

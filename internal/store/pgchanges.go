@@ -432,6 +432,17 @@ func isWordByte(c byte) bool {
 	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
+// wordAt is words[k], "" outside them.
+func wordAt(words []string, k int) string {
+	if k < 0 || k >= len(words) {
+		return ""
+	}
+	return words[k]
+}
+
+// isName tells whether w is a word (not a mark or a parameter).
+func isName(w string) bool { return w != "" && isWordByte(w[0]) }
+
 // clauseEnds are the words that end a join's or a WHERE's condition.
 var clauseEnds = map[string]bool{
 	"join": true, "left": true, "right": true, "inner": true, "full": true, "cross": true, "natural": true,
@@ -446,12 +457,7 @@ var clauseEnds = map[string]bool{
 // clause (no OR beside it) and x.y is another table's column ("id" alone
 // only when t is the one table of its FROM).
 func lookupAt(words []string, i int) bool {
-	word := func(k int) string {
-		if k < 0 || k >= len(words) {
-			return ""
-		}
-		return words[k]
-	}
+	word := func(k int) string { return wordAt(words, k) }
 	if word(i+1) == "." || word(i-2) == "right" || word(i-2) == "full" || word(i-3) == "right" || word(i-3) == "full" {
 		return false
 	}
@@ -459,7 +465,7 @@ func lookupAt(words []string, i int) bool {
 	if word(j) == "as" {
 		j++
 	}
-	if w := word(j); w != "" && isWordByte(w[0]) && !clauseEnds[w] {
+	if w := word(j); isName(w) && !clauseEnds[w] {
 		alias, j = w, j+1
 	}
 	switch word(i - 1) {
@@ -492,13 +498,7 @@ func lookupAt(words []string, i int) bool {
 // the ANDs at its top level and no OR, "alias.id = x" or "x = alias.id"
 // (bare: "id" too), x a parameter or another table's column.
 func idCondition(words []string, k int, alias string, bare bool) bool {
-	word := func(k int) string {
-		if k < 0 || k >= len(words) {
-			return ""
-		}
-		return words[k]
-	}
-	isName := func(w string) bool { return w != "" && isWordByte(w[0]) }
+	word := func(k int) string { return wordAt(words, k) }
 	ownID := func(k int) int { // past alias.id at k, or -1
 		if word(k) == alias && word(k+1) == "." && word(k+2) == "id" {
 			return k + 3
