@@ -23,6 +23,8 @@ type Identity struct {
 	// Unread counts the person's unread notifications in the workspace,
 	// for the bell of every page (sessions only).
 	Unread int
+	// tokenUsed is an API token's last use as read (IdentifyToken).
+	tokenUsed time.Time
 	// rev is, on PostgreSQL, the revision read with the identity (its
 	// snapshot, pg_current_snapshot), when identifying wrote nothing: see
 	// Revision.
@@ -180,7 +182,39 @@ func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Du
 // IdentifyToken returns the identity of an API token's secret: the
 // principal of its membership and the workspace, in one query, or
 // tandem.ErrUnauthorized. Its last use is refreshed when it is stale.
-func (s *AccountStore) IdentifyToken(ctx context.Context, secret string) (_ *Identity, err error) {
+//
+// On SQLite it is kept between requests like a session's (Identify):
+// revoking the token, a membership or role changed — every change is a
+// write and ends it; whether the last use has gone stale is decided on
+// every request from the kept token's time, and a stale one reads the
+// database again (and refreshes it). An API client that writes (a dialer
+// posting calls) otherwise began a read transaction for its identity on
+// every request, right after the last write, when SQLite's reader must
+// drop its cache and its map of the file.
+func (s *AccountStore) IdentifyToken(ctx context.Context, secret string) (*Identity, error) {
+	if s.db.dialect.name() == "postgres" {
+		return s.identifyToken(ctx, secret)
+	}
+	v, err := s.db.Remember(ctx, tokenIdentityKey{account.Digest(secret)}, func(ctx context.Context) (any, error) {
+		return s.identifyToken(ctx, secret)
+	})
+	if err != nil {
+		return nil, err
+	}
+	id := v.(*Identity).clone()
+	if t := (account.Token{LastUsedAt: id.tokenUsed}); t.Stale(s.db.Now()) {
+		return s.identifyToken(ctx, secret) // refreshes it
+	}
+	id.primeZone(ctx, s.db)
+	return id, nil
+}
+
+// tokenIdentityKey names a token's identity kept by Remember: the digest
+// of its secret.
+type tokenIdentityKey struct{ digest string }
+
+// identifyToken is IdentifyToken without keeping.
+func (s *AccountStore) identifyToken(ctx context.Context, secret string) (_ *Identity, err error) {
 	defer wrap(&err, "AccountStore.IdentifyToken")
 	var t account.Token
 	var ws account.Workspace
@@ -207,8 +241,10 @@ func (s *AccountStore) IdentifyToken(ctx context.Context, secret string) (_ *Ide
 		}); err != nil {
 			return nil, err
 		}
+		t.LastUsedAt = s.db.Now()
 	}
 	p.Lang, p.TokenID = lang, t.ID
+	id.tokenUsed = t.LastUsedAt
 	id.scanMember(&role, &ws)
 	id.primeZone(ctx, s.db)
 	return id, nil
