@@ -111,6 +111,11 @@ type writer struct {
 	// batch and before it takes the waiting ones: tests make the writer
 	// wait there until the jobs they want batched together are queued.
 	hold atomic.Pointer[func()]
+
+	// kept are the statements prepared on the writer's connection for
+	// good, by text (see stmtCache); only the writer's goroutine changes
+	// it, between batches.
+	kept map[string]*sql.Stmt
 }
 
 func newWriter(db *DB) *writer {
@@ -156,6 +161,11 @@ func (w *writer) close() {
 // run takes batches until the queue is closed and empty.
 func (w *writer) run() {
 	defer close(w.done)
+	defer func() {
+		for _, st := range w.kept {
+			st.Close()
+		}
+	}()
 	var next *job // a bulk job met while taking a batch: it starts the next one
 	for {
 		first := next
@@ -208,7 +218,8 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 		}
 		return nil
 	}
-	cache := &stmtCache{}
+	cache := &stmtCache{kept: w.kept}
+	defer w.keep(cache)
 	savepoints := len(batch) > 1
 	sp := func(q string) error {
 		_, err := sqltx.ExecContext(bg, q)
@@ -271,6 +282,28 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 	return nil
 }
 
+// keep prepares on the writer's connection, for the batches to come, the
+// statements a batch prepared on its transaction that are not kept yet.
+// It runs after the batch's transaction ended: the one connection is free.
+func (w *writer) keep(c *stmtCache) {
+	for _, q := range c.fresh {
+		if len(w.kept) >= maxKept {
+			return
+		}
+		if _, ok := w.kept[q]; ok {
+			continue
+		}
+		st, err := w.db.w.PrepareContext(context.Background(), q)
+		if err != nil {
+			continue // prepared on each transaction, as before
+		}
+		if w.kept == nil {
+			w.kept = map[string]*sql.Stmt{}
+		}
+		w.kept[q] = st
+	}
+}
+
 // runJob runs fn, turning a panic into a reply that raises it again.
 func runJob(tx *Tx, fn func(*Tx) error) (r jobReply) {
 	defer func() {
@@ -294,20 +327,31 @@ func (tx *Tx) stmtCtx(ctx context.Context) context.Context {
 
 // stmtCache holds the statements prepared on one batch's transaction, for
 // all its jobs (Tx.exec and Tx.queryRow, whose row is read at once; not
-// Tx.query, whose rows may still be open when the same text runs again): they mostly run the same few statements (the audit entry's
-// four in every write), and parsing a statement is much of the cost of
-// running it on SQLite, where the driver otherwise prepares and finalizes
-// it each time. database/sql closes them when the transaction ends. The
-// jobs of a batch run one after the other, but a job may use its Tx from
-// several goroutines, hence the lock.
+// Tx.query, whose rows may still be open when the same text runs again):
+// they mostly run the same few statements (the audit entry's in every
+// write), and parsing a statement is much of the cost of running it on
+// SQLite, where the driver otherwise prepares and finalizes it each time.
+// A text the writer keeps prepared on its connection (writer.kept) is
+// taken from there (Tx.StmtContext finds it prepared on the connection);
+// one that is not is prepared on the transaction and noted in fresh, for
+// the writer to keep after the batch. database/sql closes the
+// transaction's statements when it ends. The jobs of a batch run one after
+// the other, but a job may use its Tx from several goroutines, hence the
+// lock.
 type stmtCache struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	mu    sync.Mutex
+	m     map[string]*sql.Stmt
+	kept  map[string]*sql.Stmt // the writer's; read only during a batch
+	fresh []string
 }
 
 // maxCached is the most statements one batch prepares; past that they run
-// unprepared.
-const maxCached = 256
+// unprepared. maxKept is the most the writer keeps prepared: the texts of
+// the code's statements, and the few shapes of its lists of parameters.
+const (
+	maxCached = 256
+	maxKept   = 512
+)
 
 // cached returns q prepared on tx's transaction, preparing it the first
 // time in the batch; nil when tx has no cache (PostgreSQL) or preparing
@@ -325,9 +369,15 @@ func (tx *Tx) cached(ctx context.Context, q string) *sql.Stmt {
 	if len(c.m) >= maxCached {
 		return nil
 	}
-	st, err := tx.tx.PrepareContext(tx.stmtCtx(ctx), q)
-	if err != nil {
-		return nil
+	var st *sql.Stmt
+	if base := c.kept[q]; base != nil {
+		st = tx.tx.StmtContext(tx.stmtCtx(ctx), base)
+	} else {
+		var err error
+		if st, err = tx.tx.PrepareContext(tx.stmtCtx(ctx), q); err != nil {
+			return nil
+		}
+		c.fresh = append(c.fresh, q)
 	}
 	if c.m == nil {
 		c.m = map[string]*sql.Stmt{}
