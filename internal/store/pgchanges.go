@@ -273,10 +273,12 @@ func (db *DB) lookAtChanges(ctx context.Context) error {
 	if len(c.marks) == 0 || now.Sub(c.marks[len(c.marks)-1].at) >= pruneEvery {
 		c.marks = append(c.marks, mark{now, p.xmin})
 	}
+	// Pruning does not decide what this look saw: a DELETE that fails
+	// keeps its mark, to be tried again at the next look, and fails no
+	// request.
 	if m := c.marks[0]; now.Sub(m.at) >= changesKept {
-		c.marks = c.marks[1:]
-		if _, err := db.w.ExecContext(ctx, `DELETE FROM table_changes WHERE xid < $1::text::xid8`, strconv.FormatUint(m.xmin, 10)); err != nil {
-			return err
+		if _, err := db.w.ExecContext(ctx, `DELETE FROM table_changes WHERE xid < $1::text::xid8`, strconv.FormatUint(m.xmin, 10)); err == nil {
+			c.marks = c.marks[1:]
 		}
 	}
 	return nil
