@@ -14,8 +14,11 @@ import (
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// FeedQuery is the query of AuditStore.Feed, for the query plan test.
-const FeedQuery = feedQuery
+// FeedSQL is the query of AuditStore.Feed and its arguments, for the query
+// plan test.
+func FeedSQL(p tandem.Principal, engagementID int64, limit int) (string, []any) {
+	return feedSQL(p, engagementID, limit)
+}
 
 // PartnerListQuery is the statement of PartnerStore.List and its
 // arguments, for the query plan test.

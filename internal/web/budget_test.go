@@ -623,7 +623,7 @@ func budgetPages() []budgetPage {
 		// The homes, the portfolio and the board pack read the trends, the
 		// worth, the meetings' health and what waits of all the engagements
 		// at once: as many statements for 50 engagements as for 5.
-		{route: "GET /{$}", budget: 26, memo: 2, warm: 1},
+		{route: "GET /{$}", budget: 26, memo: 4, warm: 1},
 		{route: "GET /{$}", who: "agent", budget: 22, memo: 2, warm: 1},
 		{route: "GET /workspaces", budget: 2},
 		{route: "GET /partners", budget: 2, memo: 1, warm: 1},
@@ -632,7 +632,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /partners/{id}/edit", budget: 2},
 		{route: "GET /engagements", budget: 3, memo: 1},
 		{route: "GET /engagements/new", budget: 2, memo: 1},
-		{route: "GET /engagements/{id}", budget: 7, memo: 1, warm: 1},
+		{route: "GET /engagements/{id}", budget: 7, memo: 2, warm: 1},
 		{route: "GET /engagements/{id}/edit", budget: 3},
 		{route: "GET /engagements/{id}/terms", budget: 4},
 		{route: "GET /engagements/{id}/terms/edit", budget: 5},

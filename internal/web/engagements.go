@@ -8,7 +8,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/account"
-	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/store"
@@ -53,7 +52,17 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+	// The feed is a part kept on its own (keptPageParts): every write
+	// adds to the audit trail, and the rest of the page need not be
+	// computed again for it.
+	feed := func(r *http.Request) (templ.Component, error) {
+		es, err := s.db.Audit.Feed(r.Context(), st.principal, id, 20)
+		if err != nil {
+			return nil, err
+		}
+		return views.Feed(es), nil
+	}
+	return s.keptPageParts(w, r, func(r *http.Request, parts []templ.Component) (templ.Component, error) {
 		ctx := r.Context()
 		var d engagementShowData
 		var err error
@@ -63,17 +72,14 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 		if d.team, err = s.db.Accounts.Team(ctx, st.principal, id); err != nil {
 			return nil, err
 		}
-		if d.feed, err = s.db.Audit.Feed(ctx, st.principal, id, 20); err != nil {
-			return nil, err
-		}
 		if d.term, err = s.terminationBanner(r, id); err != nil {
 			return nil, err
 		}
 		if d.gov, err = s.engagementGovernance(ctx, st.principal, st.loc, id); err != nil {
 			return nil, err
 		}
-		return views.EngagementShow(s.nav(r, d.e.Title, "engagements"), d.e, d.team, d.feed, access.Allows(st.principal.Role, access.EngagementsWrite), d.term, d.gov), nil
-	})
+		return views.EngagementShow(s.nav(r, d.e.Title, "engagements"), d.e, d.team, parts[0], access.Allows(st.principal.Role, access.EngagementsWrite), d.term, d.gov), nil
+	}, feed)
 }
 
 // engagementShowData is what an engagement's page shows (kept between
@@ -81,7 +87,6 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 type engagementShowData struct {
 	e    *engagement.Engagement
 	team []account.Membership
-	feed []audit.Entry
 	term *views.TerminationView
 	gov  views.EngagementGovernance
 }

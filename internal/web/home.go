@@ -39,13 +39,41 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/workspaces")
 	}
 	p, l := st.principal, st.loc
-	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
-		d, err := s.homeData(r.Context(), p, l)
+	build := func(r *http.Request) (*views.HomeData, error) { return s.homeData(r.Context(), p, l) }
+	if p.Side() == tandem.SidePartner {
+		return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+			d, err := build(r)
+			if err != nil {
+				return nil, err
+			}
+			return views.Home(s.nav(r, l.T("nav.home"), "home"), *d), nil
+		})
+	}
+	// A client's home shows the partners: the count of active ones and the
+	// newest, parts kept apart from the rest (keptPageParts), so that a
+	// partner added does not compute the whole home again.
+	active := func(r *http.Request) (templ.Component, error) {
+		_, n, err := s.db.Partners.List(r.Context(), p, tandem.Page{Limit: 1}, string(partner.StatusActive))
 		if err != nil {
 			return nil, err
 		}
+		return views.HomeActivePartners(n), nil
+	}
+	newest := func(r *http.Request) (templ.Component, error) {
+		ps, _, err := s.db.Partners.List(r.Context(), p, tandem.Page{Sort: "-created", Limit: homeTop}, "")
+		if err != nil {
+			return nil, err
+		}
+		return views.HomePartners(ps), nil
+	}
+	return s.keptPageParts(w, r, func(r *http.Request, parts []templ.Component) (templ.Component, error) {
+		d, err := build(r)
+		if err != nil {
+			return nil, err
+		}
+		d.ActivePartners, d.Partners = parts[0], parts[1]
 		return views.Home(s.nav(r, l.T("nav.home"), "home"), *d), nil
-	})
+	}, active, newest)
 }
 
 // homeData is what p's home shows, in l.
@@ -141,14 +169,6 @@ func (s *server) homeData(ctx context.Context, p tandem.Principal, l *i18n.Local
 				d.Today.Next = append(d.Today.Next, views.HomeItem{Title: f.AccountName, When: l.DateTime(f.ScheduledAt), Tone: dueTone(f.ScheduledAt, now),
 					Link: "/sales/today"})
 			}
-		}
-	} else {
-		top := tandem.Page{Sort: "-created", Limit: 12}
-		if d.Partners, d.PartnerTotal, err = s.db.Partners.List(ctx, p, top, ""); err != nil {
-			return nil, err
-		}
-		if _, d.ActivePartners, err = s.db.Partners.List(ctx, p, tandem.Page{Limit: 1}, string(partner.StatusActive)); err != nil {
-			return nil, err
 		}
 	}
 	return &d, nil

@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -43,14 +45,7 @@ func (s *server) keptPage(w http.ResponseWriter, r *http.Request, build func(r *
 		}
 		return s.page(w, r, c)
 	}
-	key := htmlKey{page: s.pageKeyOf(r), unread: st.unread, hasUnread: st.hasUnread}
-	if st.user != nil {
-		key.user = st.user.Name
-	}
-	if st.workspace != nil {
-		key.workspace = st.workspace.Name
-	}
-	v, err := s.db.Remember(r.Context(), key, func(ctx context.Context) (any, error) {
+	v, err := s.db.Remember(r.Context(), s.htmlKeyOf(r), func(ctx context.Context) (any, error) {
 		r := r.WithContext(ctx)
 		c, err := build(r)
 		if err != nil {
@@ -67,6 +62,125 @@ func (s *server) keptPage(w http.ResponseWriter, r *http.Request, build func(r *
 	}
 	writeHTML(w, http.StatusOK, v.([]byte))
 	return nil
+}
+
+// keptPageParts is keptPage for a page with parts that change much more
+// often than the rest of it — an engagement's activity feed changes at
+// every write anywhere in its workspace's audit trail, the engagement
+// itself rarely. build gets, for each of parts, the component to put
+// where that part goes; the page is kept with a mark there, each part is
+// kept on its own (its own tables read, its own key), and every answer
+// is the page's pieces with the parts' HTML between them. A write that
+// ends a part computes and renders that part again, not the page: on
+// PostgreSQL, where every statement is a round trip that waits its turn
+// under load, the engagement page computed again at every write was the
+// slowest answer of the mixed run. Each part checks by itself what the
+// reader may see (it may run before the page is built: a form sent back,
+// a flash message); in the kept path it runs once the page was found.
+func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build func(r *http.Request, parts []templ.Component) (templ.Component, error),
+	parts ...func(r *http.Request) (templ.Component, error)) error {
+	st := state(r)
+	if r.Method != http.MethodGet || st.flash != "" {
+		cs := make([]templ.Component, len(parts))
+		for i, part := range parts {
+			var err error
+			if cs[i], err = part(r); err != nil {
+				return err
+			}
+		}
+		c, err := build(r, cs)
+		if err != nil {
+			return err
+		}
+		return s.page(w, r, c)
+	}
+	key := s.htmlKeyOf(r)
+	v, err := s.db.Remember(r.Context(), key, func(ctx context.Context) (any, error) {
+		r := r.WithContext(ctx)
+		marks := make([]templ.Component, len(parts))
+		for i := range parts {
+			marks[i] = templ.Raw(partMark(i))
+		}
+		c, err := build(r, marks)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := s.renderTo(&buf, r, c); err != nil {
+			return nil, err
+		}
+		return splitAtMarks(buf.Bytes(), len(parts))
+	})
+	if err != nil {
+		return err
+	}
+	pieces := v.([][]byte)
+	out := bytes.NewBuffer(make([]byte, 0, 2*len(pieces[0])))
+	out.Write(pieces[0])
+	for i, part := range parts {
+		html, err := s.db.Remember(r.Context(), partKey{page: key, part: i}, func(ctx context.Context) (any, error) {
+			r := r.WithContext(ctx)
+			c, err := part(r)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			if err := s.renderTo(&buf, r, c); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		})
+		if err != nil {
+			return err
+		}
+		out.Write(html.([]byte))
+		out.Write(pieces[i+1])
+	}
+	writeHTML(w, http.StatusOK, out.Bytes())
+	return nil
+}
+
+// partMark is the mark where part i of a kept page goes: a comment no
+// rendered text can hold (templ escapes "<" in text and attributes).
+func partMark(i int) string { return fmt.Sprintf("<!--tandem:part:%d-->", i) }
+
+// splitAtMarks cuts a rendered page at the marks of its n parts, in
+// order: n+1 pieces. A mark missing, repeated or out of order is an error
+// of the page's view, never a page answered wrong.
+func splitAtMarks(page []byte, n int) ([][]byte, error) {
+	pieces := make([][]byte, 0, n+1)
+	rest := page
+	for i := range n {
+		before, after, ok := bytes.Cut(rest, []byte(partMark(i)))
+		if !ok {
+			return nil, fmt.Errorf("web: kept page without the mark of part %d", i)
+		}
+		pieces = append(pieces, before)
+		rest = after
+	}
+	if bytes.Contains(rest, []byte("<!--tandem:part:")) {
+		return nil, errors.New("web: kept page with a part's mark twice")
+	}
+	return append(pieces, rest), nil
+}
+
+// partKey names a part of a page kept by keptPageParts.
+type partKey struct {
+	page htmlKey
+	part int
+}
+
+// htmlKeyOf is keptPage's key of r's HTML.
+func (s *server) htmlKeyOf(r *http.Request) htmlKey {
+	st := state(r)
+	key := htmlKey{page: s.pageKeyOf(r), unread: st.unread, hasUnread: st.hasUnread}
+	if st.user != nil {
+		key.user = st.user.Name
+	}
+	if st.workspace != nil {
+		key.workspace = st.workspace.Name
+	}
+	return key
 }
 
 // htmlKey names a page's HTML kept by keptPage.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/internal/audit"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
@@ -73,6 +74,61 @@ func TestKeptPagesSeeWrites(t *testing.T) {
 			has(manager, "/engagements", renamed, true)
 			has(manager, "/portfolio", renamed, true)
 			has(owner, "/partners", renamed, true)
+		})
+	}
+}
+
+// TestKeptPagePartsSeeWrites: the engagement page is kept in two parts
+// (keptPageParts), the page and its activity feed, each until something
+// it read is written. An entry about the engagement alone (an export)
+// reaches the feed of the kept page; a change of the engagement reaches
+// both; another partner's manager never gets the page or its feed.
+func TestKeptPagePartsSeeWrites(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, dialect)
+			owner := e.as(e.f.Owner)
+			path := fmt.Sprintf("/engagements/%d", e.f.A1)
+			count := func(text string) int {
+				t.Helper()
+				r := owner.get(path)
+				if r.status != 200 {
+					t.Fatalf("%s: %d", path, r.status)
+				}
+				return strings.Count(html.UnescapeString(r.body), text)
+			}
+			before := count("Exported data")
+			if count("Exported data") != before {
+				t.Fatal("the kept page changed with nothing written")
+			}
+			for i := 1; i <= 2; i++ {
+				if err := e.db.Audit.RecordExport(ctx, e.f.Owner, audit.ActionExport, "engagement", e.f.A1, nil); err != nil {
+					t.Fatal(err)
+				}
+				if got := count("Exported data"); got != before+i {
+					t.Errorf("after %d exports the feed shows %d, want %d", i, got, before+i)
+				}
+			}
+			en, err := e.db.Engagements.Get(ctx, e.f.Owner, e.f.A1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			changes := count("Engagement changed")
+			en.Title = "Kundtjänst, omdöpt"
+			if err := e.db.Engagements.Update(ctx, e.f.Owner, en); err != nil {
+				t.Fatal(err)
+			}
+			if got := count("Engagement changed"); got != changes+1 {
+				t.Errorf("after the change the feed shows %d changes, want %d", got, changes+1)
+			}
+			if count(en.Title) == 0 {
+				t.Errorf("the kept page does not show the new title %q", en.Title)
+			}
+			if r := e.as(e.f.VendorManagerB).get(path); r.status != 404 || strings.Contains(r.body, "Exported data") {
+				t.Errorf("partner B's manager: %d", r.status)
+			}
 		})
 	}
 }
