@@ -115,8 +115,8 @@ func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build fun
 		return err
 	}
 	pieces := v.([][]byte)
-	out := bytes.NewBuffer(make([]byte, 0, 2*len(pieces[0])))
-	out.Write(pieces[0])
+	out := make([][]byte, 0, 2*len(parts)+1)
+	out = append(out, pieces[0])
 	for i, part := range parts {
 		html, err := s.db.Remember(r.Context(), partKey{page: key, part: i}, func(ctx context.Context) (any, error) {
 			r := r.WithContext(ctx)
@@ -133,10 +133,9 @@ func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build fun
 		if err != nil {
 			return err
 		}
-		out.Write(html.([]byte))
-		out.Write(pieces[i+1])
+		out = append(out, html.([]byte), pieces[i+1])
 	}
-	writeHTML(w, http.StatusOK, out.Bytes())
+	writeHTMLPieces(w, http.StatusOK, out...)
 	return nil
 }
 

@@ -47,17 +47,28 @@ func (s *server) renderTo(buf *bytes.Buffer, r *http.Request, c templ.Component)
 }
 
 // writeHTML answers a rendered page with its headers.
-func writeHTML(w http.ResponseWriter, status int, page []byte) {
+func writeHTML(w http.ResponseWriter, status int, page []byte) { writeHTMLPieces(w, status, page) }
+
+// writeHTMLPieces answers a page rendered in pieces (a kept page and its
+// kept parts, keptPageParts), written one after the other: joining them
+// first would copy the whole page at every answer.
+func writeHTMLPieces(w http.ResponseWriter, status int, pieces ...[]byte) {
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(page)))
+	h.Set("Content-Length", strconv.Itoa(n))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
-	w.Write(page)
+	for _, p := range pieces {
+		w.Write(p)
+	}
 }
 
 // page renders a page with status 200.
