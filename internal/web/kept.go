@@ -45,7 +45,19 @@ func (s *server) keptPage(w http.ResponseWriter, r *http.Request, build func(r *
 		}
 		return s.page(w, r, c)
 	}
-	v, err := s.db.Remember(r.Context(), s.htmlKeyOf(r), func(ctx context.Context) (any, error) {
+	html, err := s.keptHTML(r, s.htmlKeyOf(r), build)
+	if err != nil {
+		return err
+	}
+	writeHTML(w, http.StatusOK, html)
+	return nil
+}
+
+// keptHTML is the HTML of the component build returns, rendered, kept
+// under key (store.DB.Remember): a whole page (keptPage) or a part of one
+// (keptPageParts).
+func (s *server) keptHTML(r *http.Request, key any, build func(r *http.Request) (templ.Component, error)) ([]byte, error) {
+	v, err := s.db.Remember(r.Context(), key, func(ctx context.Context) (any, error) {
 		r := r.WithContext(ctx)
 		c, err := build(r)
 		if err != nil {
@@ -58,10 +70,9 @@ func (s *server) keptPage(w http.ResponseWriter, r *http.Request, build func(r *
 		return buf.Bytes(), nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	writeHTML(w, http.StatusOK, v.([]byte))
-	return nil
+	return v.([]byte), nil
 }
 
 // keptPageParts is keptPage for a page with parts that change much more
@@ -118,22 +129,11 @@ func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build fun
 	out := make([][]byte, 0, 2*len(parts)+1)
 	out = append(out, pieces[0])
 	for i, part := range parts {
-		html, err := s.db.Remember(r.Context(), partKey{page: key, part: i}, func(ctx context.Context) (any, error) {
-			r := r.WithContext(ctx)
-			c, err := part(r)
-			if err != nil {
-				return nil, err
-			}
-			var buf bytes.Buffer
-			if err := s.renderTo(&buf, r, c); err != nil {
-				return nil, err
-			}
-			return buf.Bytes(), nil
-		})
+		html, err := s.keptHTML(r, partKey{page: key, part: i}, part)
 		if err != nil {
 			return err
 		}
-		out = append(out, html.([]byte), pieces[i+1])
+		out = append(out, html, pieces[i+1])
 	}
 	writeHTMLPieces(w, http.StatusOK, out...)
 	return nil
