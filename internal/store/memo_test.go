@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -487,6 +488,42 @@ func TestRememberWaiterTakesNewer(t *testing.T) {
 		}
 		if n := computed.Load(); n != 2 {
 			t.Errorf("%d computations, want 2", n)
+		}
+	})
+}
+
+// TestRememberSeesKeyedInsert: a kept result that looked a row up by a
+// key the code gives (engagement_terminations by engagement_id, SQLite's
+// rowid there) and found nothing is ended when a row is inserted under
+// that key — a lookup by id is kept past inserts only where ids are new
+// (a table's own id column).
+func TestRememberSeesKeyedInsert(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		storetest.Activate(t, db, f.Owner, f.A1, nil)
+		ended := func() bool {
+			t.Helper()
+			v, err := db.Remember(ctx, memoKey{"termination"}, func(ctx context.Context) (any, error) {
+				_, err := db.Terminations().Get(ctx, f.Owner, f.A1)
+				if tandem.ErrorCode(err) == tandem.ENotFound {
+					return false, nil
+				}
+				return err == nil, err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v.(bool)
+		}
+		if ended() || ended() {
+			t.Fatal("a termination before notice was given")
+		}
+		if err := db.Terminations().Start(ctx, f.Owner, f.A1, &engagement.Termination{Reason: "Targets missed"}); err != nil {
+			t.Fatal(err)
+		}
+		if !ended() {
+			t.Error("the kept lookup did not see the termination inserted under its key")
 		}
 	})
 }

@@ -40,7 +40,10 @@ import (
 // index) depends on every change. An insert under an id at or below the
 // largest this process saw deleted from the table (SQLite may give a
 // deleted id again) counts as a change, so a lookup that found nothing
-// there is not kept past it.
+// there is not kept past it. Only a table whose rowid is its own id
+// column is looked up so (schemaRoots): the rowid of
+// engagement_terminations is its engagement_id, given by the code, and a
+// lookup of a termination not given yet must end when it is.
 
 // tablesMax is the most statement texts whose tables are kept; a full
 // map starts over.
@@ -359,7 +362,14 @@ func parameters(q string) int {
 // A WITHOUT ROWID table's page is its primary key's index: never a lookup
 // by id.
 func schemaRoots(ctx context.Context, r *sql.DB) (map[int64]root, error) {
-	rows, err := r.QueryContext(ctx, `SELECT rootpage, tbl_name, type = 'index' OR sql LIKE '%WITHOUT ROWID%' FROM sqlite_schema WHERE rootpage > 0`)
+	// Only a table whose rowid is its column id is looked up by id: an
+	// INTEGER PRIMARY KEY of another name is a key the code gives
+	// (engagement_terminations.engagement_id), and an insert may put a
+	// row under one a lookup asked for and did not find.
+	rows, err := r.QueryContext(ctx, `SELECT s.rootpage, s.tbl_name, s.type = 'index' OR s.sql LIKE '%WITHOUT ROWID%'
+		OR NOT EXISTS (SELECT 1 FROM pragma_table_info(s.tbl_name) c WHERE c.pk = 1 AND c.name = 'id' AND upper(c.type) = 'INTEGER')
+		OR (SELECT COUNT(*) FROM pragma_table_info(s.tbl_name) c WHERE c.pk > 0) <> 1
+		FROM sqlite_schema s WHERE s.rootpage > 0`)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 // a page whose marks are missing, repeated or out of order is refused
 // rather than answered with a part in the wrong place.
 func TestSplitAtMarks(t *testing.T) {
+	t.Parallel()
 	page := []byte("<main>a" + partMark(0) + "b" + partMark(1) + "c</main>")
 	pieces, err := splitAtMarks(page, 2)
 	if err != nil || len(pieces) != 3 || string(pieces[0]) != "<main>a" || string(pieces[1]) != "b" || string(pieces[2]) != "c</main>" {
