@@ -79,18 +79,30 @@ func (id *Identity) primeZone(ctx context.Context, q querier) {
 // again. On PostgreSQL reading the revision would cost what the query
 // costs, so it is not kept there.
 func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Duration) (*Identity, error) {
-	if s.db.dialect.name() == "postgres" {
+	return s.keptIdentity(ctx, identityKey{account.Digest(secret)}, func(ctx context.Context) (*Identity, error) {
 		return s.identify(ctx, secret, idle)
-	}
-	v, err := s.db.Remember(ctx, identityKey{account.Digest(secret)}, func(ctx context.Context) (any, error) {
-		return s.identify(ctx, secret, idle)
+	}, func(id *Identity, now time.Time) bool {
+		return !id.Session.Ended(now, idle) && !id.Session.Stale(now)
 	})
+}
+
+// keptIdentity is the identity read reads, kept between requests under
+// key on SQLite (Remember; PostgreSQL reads it every time): a kept one
+// answers while fresh says so of it at the store's time, otherwise read
+// runs again (deleting or refreshing what ended or went stale). Each
+// caller gets its own copy.
+func (s *AccountStore) keptIdentity(ctx context.Context, key any, read func(context.Context) (*Identity, error),
+	fresh func(id *Identity, now time.Time) bool) (*Identity, error) {
+	if s.db.dialect.name() == "postgres" {
+		return read(ctx)
+	}
+	v, err := s.db.Remember(ctx, key, func(ctx context.Context) (any, error) { return read(ctx) })
 	if err != nil {
 		return nil, err
 	}
 	id := v.(*Identity).clone()
-	if now := s.db.Now(); id.Session.Ended(now, idle) || id.Session.Stale(now) {
-		return s.identify(ctx, secret, idle) // deletes or refreshes it
+	if !fresh(id, s.db.Now()) {
+		return read(ctx)
 	}
 	id.primeZone(ctx, s.db)
 	return id, nil
@@ -192,21 +204,12 @@ func (s *AccountStore) identify(ctx context.Context, secret string, idle time.Du
 // every request, right after the last write, when SQLite's reader must
 // drop its cache and its map of the file.
 func (s *AccountStore) IdentifyToken(ctx context.Context, secret string) (*Identity, error) {
-	if s.db.dialect.name() == "postgres" {
+	return s.keptIdentity(ctx, tokenIdentityKey{account.Digest(secret)}, func(ctx context.Context) (*Identity, error) {
 		return s.identifyToken(ctx, secret)
-	}
-	v, err := s.db.Remember(ctx, tokenIdentityKey{account.Digest(secret)}, func(ctx context.Context) (any, error) {
-		return s.identifyToken(ctx, secret)
+	}, func(id *Identity, now time.Time) bool {
+		t := account.Token{LastUsedAt: id.tokenUsed}
+		return !t.Stale(now)
 	})
-	if err != nil {
-		return nil, err
-	}
-	id := v.(*Identity).clone()
-	if t := (account.Token{LastUsedAt: id.tokenUsed}); t.Stale(s.db.Now()) {
-		return s.identifyToken(ctx, secret) // refreshes it
-	}
-	id.primeZone(ctx, s.db)
-	return id, nil
 }
 
 // tokenIdentityKey names a token's identity kept by Remember: the digest

@@ -74,8 +74,8 @@ type tableRead struct {
 
 // root is what a root page of the schema holds: a table, or an index of it.
 type root struct {
-	table string
-	index bool
+	table    string
+	noLookup bool // an index, a WITHOUT ROWID table, or a rowid that is not the table's id
 }
 
 const (
@@ -284,7 +284,7 @@ func readsOf(code []instruction, roots map[int64]root) ([]tableRead, bool) {
 				return nil, false
 			}
 			if in.opcode != "OpenRead" {
-				r.index = true // never a lookup
+				r.noLookup = true
 			}
 			cursors[in.p1] = r
 		}
@@ -294,7 +294,7 @@ func readsOf(code []instruction, roots map[int64]root) ([]tableRead, bool) {
 		if _, seen := lookup[r.table]; !seen {
 			lookup[r.table] = true
 		}
-		if r.index {
+		if r.noLookup {
 			lookup[r.table] = false
 			continue
 		}
@@ -358,14 +358,11 @@ func parameters(q string) int {
 	return largest
 }
 
-// schemaRoots maps the root page of every table and index to its table.
-// A WITHOUT ROWID table's page is its primary key's index: never a lookup
-// by id.
+// schemaRoots maps the root page of every table and index to its table,
+// and says which are never looked up by id: an index; a WITHOUT ROWID
+// table, whose page is its primary key's index; a table whose rowid is
+// not its own id column (see Lookups).
 func schemaRoots(ctx context.Context, r *sql.DB) (map[int64]root, error) {
-	// Only a table whose rowid is its column id is looked up by id: an
-	// INTEGER PRIMARY KEY of another name is a key the code gives
-	// (engagement_terminations.engagement_id), and an insert may put a
-	// row under one a lookup asked for and did not find.
 	rows, err := r.QueryContext(ctx, `SELECT s.rootpage, s.tbl_name, s.type = 'index' OR s.sql LIKE '%WITHOUT ROWID%'
 		OR NOT EXISTS (SELECT 1 FROM pragma_table_info(s.tbl_name) c WHERE c.pk = 1 AND c.name = 'id' AND upper(c.type) = 'INTEGER')
 		OR (SELECT COUNT(*) FROM pragma_table_info(s.tbl_name) c WHERE c.pk > 0) <> 1
@@ -378,7 +375,7 @@ func schemaRoots(ctx context.Context, r *sql.DB) (map[int64]root, error) {
 	for rows.Next() {
 		var page int64
 		var r root
-		if err := rows.Scan(&page, &r.table, &r.index); err != nil {
+		if err := rows.Scan(&page, &r.table, &r.noLookup); err != nil {
 			return nil, err
 		}
 		roots[page] = r

@@ -39,41 +39,36 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/workspaces")
 	}
 	p, l := st.principal, st.loc
-	build := func(r *http.Request) (*views.HomeData, error) { return s.homeData(r.Context(), p, l) }
-	if p.Side() == tandem.SidePartner {
-		return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
-			d, err := build(r)
+	// A client's home shows the partners: the count of active ones and the
+	// newest, parts kept apart from the rest (keptPageParts), so that a
+	// partner added does not compute the whole home again. A partner's
+	// people's homes have no such part.
+	var parts []func(r *http.Request) (templ.Component, error)
+	if p.Side() != tandem.SidePartner {
+		parts = append(parts, func(r *http.Request) (templ.Component, error) {
+			_, n, err := s.db.Partners.List(r.Context(), p, tandem.Page{Limit: 1}, string(partner.StatusActive))
 			if err != nil {
 				return nil, err
 			}
-			return views.Home(s.nav(r, l.T("nav.home"), "home"), *d), nil
+			return views.HomeActivePartners(n), nil
+		}, func(r *http.Request) (templ.Component, error) {
+			ps, _, err := s.db.Partners.List(r.Context(), p, tandem.Page{Sort: "-created", Limit: homeTop}, "")
+			if err != nil {
+				return nil, err
+			}
+			return views.HomePartners(ps), nil
 		})
 	}
-	// A client's home shows the partners: the count of active ones and the
-	// newest, parts kept apart from the rest (keptPageParts), so that a
-	// partner added does not compute the whole home again.
-	active := func(r *http.Request) (templ.Component, error) {
-		_, n, err := s.db.Partners.List(r.Context(), p, tandem.Page{Limit: 1}, string(partner.StatusActive))
+	return s.keptPageParts(w, r, func(r *http.Request, cs []templ.Component) (templ.Component, error) {
+		d, err := s.homeData(r.Context(), p, l)
 		if err != nil {
 			return nil, err
 		}
-		return views.HomeActivePartners(n), nil
-	}
-	newest := func(r *http.Request) (templ.Component, error) {
-		ps, _, err := s.db.Partners.List(r.Context(), p, tandem.Page{Sort: "-created", Limit: homeTop}, "")
-		if err != nil {
-			return nil, err
+		if len(cs) == 2 {
+			d.ActivePartners, d.Partners = cs[0], cs[1]
 		}
-		return views.HomePartners(ps), nil
-	}
-	return s.keptPageParts(w, r, func(r *http.Request, parts []templ.Component) (templ.Component, error) {
-		d, err := build(r)
-		if err != nil {
-			return nil, err
-		}
-		d.ActivePartners, d.Partners = parts[0], parts[1]
 		return views.Home(s.nav(r, l.T("nav.home"), "home"), *d), nil
-	}, active, newest)
+	}, parts...)
 }
 
 // homeData is what p's home shows, in l.

@@ -37,25 +37,11 @@ func (s *server) kept(r *http.Request, compute func(r *http.Request) (any, error
 // a page with a flash message is built afresh (the message shows once),
 // and so is anything but a GET.
 func (s *server) keptPage(w http.ResponseWriter, r *http.Request, build func(r *http.Request) (templ.Component, error)) error {
-	st := state(r)
-	if r.Method != http.MethodGet || st.flash != "" {
-		c, err := build(r)
-		if err != nil {
-			return err
-		}
-		return s.page(w, r, c)
-	}
-	html, err := s.keptHTML(r, s.htmlKeyOf(r), build)
-	if err != nil {
-		return err
-	}
-	writeHTML(w, http.StatusOK, html)
-	return nil
+	return s.keptPageParts(w, r, func(r *http.Request, _ []templ.Component) (templ.Component, error) { return build(r) })
 }
 
 // keptHTML is the HTML of the component build returns, rendered, kept
-// under key (store.DB.Remember): a whole page (keptPage) or a part of one
-// (keptPageParts).
+// under key (store.DB.Remember): a part of a page (keptPageParts).
 func (s *server) keptHTML(r *http.Request, key any, build func(r *http.Request) (templ.Component, error)) ([]byte, error) {
 	v, err := s.db.Remember(r.Context(), key, func(ctx context.Context) (any, error) {
 		r := r.WithContext(ctx)
@@ -76,7 +62,7 @@ func (s *server) keptHTML(r *http.Request, key any, build func(r *http.Request) 
 }
 
 // keptPageParts is keptPage for a page with parts that change much more
-// often than the rest of it — an engagement's activity feed changes at
+// often than the rest of it (keptPage is the page without any) — an engagement's activity feed changes at
 // every write anywhere in its workspace's audit trail, the engagement
 // itself rarely. build gets, for each of parts, the component to put
 // where that part goes; the page is kept with a mark there, each part is
