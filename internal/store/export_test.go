@@ -417,3 +417,10 @@ func PGReads(known, byID []string, q string) []string {
 	}
 	return tableNames(c.reads(q))
 }
+
+// InsertGathered runs insertGathered in a transaction of its own, for its
+// test.
+func InsertGathered(db *DB, head string, width int, args []any) error {
+	ctx := context.Background()
+	return db.transactBulk(ctx, func(tx *Tx) error { return insertGathered(ctx, tx, head, width, args) })
+}

@@ -52,8 +52,13 @@ const (
 )
 
 // factsChunk is how many facts one multi-row INSERT of RecordFacts writes
-// (11 parameters each: 550, well under SQLite's and PostgreSQL's limits).
-const factsChunk = 50
+// when fewer than bulkChunk wait (11 parameters each: 550, well under
+// SQLite's and PostgreSQL's limits); factsGathered is the most that wait
+// before they are written through insertGathered.
+const (
+	factsChunk    = 50
+	factsGathered = 4000
+)
 
 // aggChunk is how many aggregate rows one multi-row upsert writes on
 // PostgreSQL (flushDeltas).
@@ -70,7 +75,8 @@ var (
 	weeklySketchSQL       = `UPDATE kpi_weekly SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`
 	// insertFactsSQL inserts factsChunk facts of kinds that are not
 	// once-only (which cannot conflict with facts_once).
-	insertFactsSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data) VALUES ` +
+	insertFactsHead = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data) VALUES `
+	insertFactsSQL  = insertFactsHead +
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", factsChunk), ", ")
 )
 

@@ -114,27 +114,40 @@ func recordFactsIn(ctx context.Context, tx *Tx, workspaceID int64, facts []Fact)
 	}
 	days := kpi.DayCache{Loc: kpi.Zone(tz)}
 	agg := metric.NewDeltas()
-	// Facts waiting for a multi-row INSERT of factsChunk, which saves a
-	// round trip (PostgreSQL) or a statement's overhead (SQLite) per fact.
-	// On SQLite such an INSERT keeps a statement journal of the pages it
-	// changes; the writer keeps it in memory (temp_store, see
-	// openSQLite), not in a temporary file.
-	rows := make([]any, 0, factsChunk*11)
+	// Facts waiting for a multi-row INSERT, which saves a round trip
+	// (PostgreSQL) or a statement's overhead (SQLite) per fact: up to
+	// factsGathered of them go out through insertGathered (what they share
+	// — the workspace, mostly the engagement, the kind, the currency —
+	// bound once per chunk), fewer than bulkChunk through the prepared
+	// insertFactsSQL of factsChunk and insertFactSQL for the rest. On
+	// SQLite such an INSERT keeps a statement journal of the pages it
+	// changes; the writer keeps it in memory (temp_store, see openSQLite),
+	// not in a temporary file.
+	rows := make([]any, 0, min(len(facts), factsGathered)*11)
 	flush := func(all bool) error {
-		if len(rows) == factsChunk*11 {
-			if _, err := tx.prepared(ctx, insertFactsSQL, rows...); err != nil {
+		if len(rows) >= factsGathered*11 || all && len(rows) >= bulkChunk*11 {
+			if err := insertGathered(ctx, tx, insertFactsHead, 11, rows); err != nil {
 				return err
 			}
+			clear(rows)
 			rows = rows[:0]
+			return nil
 		}
 		if !all {
 			return nil
 		}
-		for i := 0; i < len(rows); i += 11 {
+		i := 0
+		for ; len(rows)-i >= factsChunk*11; i += factsChunk * 11 {
+			if _, err := tx.prepared(ctx, insertFactsSQL, rows[i:i+factsChunk*11]...); err != nil {
+				return err
+			}
+		}
+		for ; i < len(rows); i += 11 {
 			if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
 				return err
 			}
 		}
+		clear(rows)
 		rows = rows[:0]
 		return nil
 	}

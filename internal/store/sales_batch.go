@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 
@@ -20,7 +19,7 @@ import (
 // The write path is built for speed: the engagement's accounts (and, when
 // calls come by phone number, its contacts' numbers by their last nine
 // digits) are read once into maps; activities go in multi-row INSERTs of
-// activityChunk rows; their facts in the fact path's multi-row INSERTs
+// bulkChunk rows, what they share bound once per chunk (insertGathered); their facts in the fact path's multi-row INSERTs
 // (insertFactsSQL) with the KPI aggregates summed in memory and upserted
 // once per (engagement, kind, day) and week (aggBatch); one audit entry
 // records the batch; and the answer is stored under its key in the same
@@ -28,11 +27,6 @@ import (
 
 // MaxBatchActivities is the most activities one batch may carry.
 const MaxBatchActivities = 10000
-
-// activityChunk is how many activities one multi-row INSERT writes (22
-// parameters each, with the id: 8,800, under SQLite's 32,766 and
-// PostgreSQL's 65,535).
-const activityChunk = 400
 
 // BatchActivity is one activity of a batch: the activity, and for a call
 // the number dialed, which finds the contact (and its account) by its last
@@ -357,11 +351,12 @@ func writeActivities(ctx context.Context, tx *Tx, p tandem.Principal, acts []sal
 	return len(facts), nil
 }
 
-// insertActivities writes acts in multi-row INSERTs with ids reserved up
-// front (dialect.reserveIDs: after the table's largest under SQLite's one
-// writer, from the identity sequence on PostgreSQL), and fills their ids in
-// the order of the batch. Explicit ids spare SQLite the RETURNING of each
-// chunk (its rows buffered, then scanned back one by one).
+// insertActivities writes acts in multi-row INSERTs (insertGathered: what
+// every activity of the batch shares is bound once per chunk) with ids
+// reserved up front (dialect.reserveIDs: after the table's largest under
+// SQLite's one writer, from the identity sequence on PostgreSQL), and
+// fills their ids in the order of the batch. Explicit ids spare SQLite the
+// RETURNING of each chunk (its rows buffered, then scanned back one by one).
 func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *BatchResult) error {
 	ids, err := tx.db.dialect.reserveIDs(ctx, tx, "sales_activities", len(acts))
 	if err != nil {
@@ -370,37 +365,14 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 	if len(ids) != len(acts) {
 		return errors.New("store: fewer activity ids reserved than activities")
 	}
-	const width = activityNCols + 1
-	rowsSQL := func(n int) string {
-		return `INSERT INTO sales_activities (id, ` + activityCols + `) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("("+placeholders(width)+"), ", n), ", ")
+	args := make([]any, 0, len(acts)*(activityNCols+1))
+	for i := range acts {
+		acts[i].ID = ids[i]
+		args = append(args, ids[i])
+		args = append(args, activityArgs(&acts[i])...)
 	}
-	// The full chunk's statement is prepared once for the batch: parsing
-	// thousands of placeholders is most of the cost of running it on SQLite.
-	var st *sql.Stmt
-	if len(acts) >= activityChunk {
-		if st, err = tx.tx.PrepareContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(rowsSQL(activityChunk))); err != nil {
-			return err
-		}
-		defer st.Close()
-	}
-	args := make([]any, 0, activityChunk*width)
-	for start := 0; start < len(acts); start += activityChunk {
-		end := min(start+activityChunk, len(acts))
-		args = args[:0]
-		for i := start; i < end; i++ {
-			acts[i].ID = ids[i]
-			args = append(args, ids[i])
-			args = append(args, activityArgs(&acts[i])...)
-		}
-		if end-start == activityChunk {
-			_, err = st.ExecContext(tx.stmtCtx(ctx), args...)
-		} else {
-			_, err = tx.exec(ctx, rowsSQL(end-start), args...)
-		}
-		if err != nil {
-			return err
-		}
+	if err := insertGathered(ctx, tx, `INSERT INTO sales_activities (id, `+activityCols+`) VALUES `, activityNCols+1, args); err != nil {
+		return err
 	}
 	res.IDs = append(res.IDs, ids...)
 	return noteLastCalls(ctx, tx, acts)

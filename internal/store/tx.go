@@ -100,6 +100,14 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return tx.tx.ExecContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
+// execOnce runs q unprepared, outside the batch's statement cache: for a
+// text made for one use (a bulk INSERT's last chunk, its number of rows
+// whatever was left), which the writer should not keep prepared.
+func (tx *Tx) execOnce(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	tx.db.counted(ctx, q)
+	return tx.tx.ExecContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
+}
+
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	tx.db.counted(ctx, q)
 	if st := tx.cached(ctx, q); st != nil {
