@@ -159,6 +159,15 @@ type Detail struct {
 	Typed string
 }
 
+// MatchKey is the key a dialer's call finds the detail by: a phone
+// number's last PhoneMatchDigits digits (PhoneKey), "" for an e-mail.
+func (d Detail) MatchKey() string {
+	if d.Field != FieldPhone {
+		return ""
+	}
+	return PhoneKey(d.Value)
+}
+
 // Contact is a person at an account.
 type Contact struct {
 	ID            int64

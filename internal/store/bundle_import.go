@@ -14,6 +14,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/bundle"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -573,6 +574,13 @@ func (im *importer) entity(e pkgEntity, eng int64) error {
 		if e.name == pkgPeople {
 			vals["password_hash"] = ""
 			vals["created_at"] = im.tx.now
+		}
+		if e.name == "sales_contact_details" {
+			// The key is the receiver's, from the number itself (a package
+			// written before the key existed has none).
+			field, _ := r["field"].(string)
+			value, _ := r["value"].(string)
+			vals["match_key"] = sales.Detail{Field: sales.Field(field), Value: value}.MatchKey()
 		}
 		if e.name == pkgFiles {
 			b, ok := im.pkg.File(bundle.FileName(fmt.Sprint(r["sha256"])))

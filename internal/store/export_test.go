@@ -424,3 +424,9 @@ func InsertGathered(db *DB, head string, width int, args []any) error {
 	ctx := context.Background()
 	return db.transactBulk(ctx, func(tx *Tx) error { return insertGathered(ctx, tx, head, width, args) })
 }
+
+// BatchKeyQuery is the batch ingestion's lookup of contacts by phone key,
+// for the query plan test.
+func BatchKeyQuery(p tandem.Principal, engagementID int64, keys []string) (string, []any) {
+	return batchKeyQuery(p, engagementID, keys)
+}

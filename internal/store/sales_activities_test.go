@@ -401,3 +401,89 @@ func TestSalesLastCall(t *testing.T) {
 		})
 	}
 }
+
+// TestSalesBatchMatchKeys: a dialer's number finds its contact by the
+// match key kept with each number (sales_contact_details.match_key) — for
+// a contact added by hand and one imported — within what the caller may
+// log on: a number two contacts share is ambiguous for the partner's
+// manager, who sees both, and not for the agent, who sees one. The lookup
+// reads the key's index, not the engagement's numbers.
+func TestSalesBatchMatchKeys(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			ctx, f, db := context.Background(), b.f, b.db
+			// The team's account (the agent's not) has a Finnish number
+			// ending in the same nine digits as Karin's 070-123 45 12.
+			twin := &sales.Contact{AccountID: b.teamOnly, Name: "Aino Virtanen", Phones: []sales.Detail{{Typed: "+358 70 123 45 12"}}}
+			if err := db.Sales().AddContact(ctx, f.Manager, twin); err != nil {
+				t.Fatal(err)
+			}
+			// An imported contact, assigned to the agent.
+			header := []string{"Company", "Registration number", "Contact", "Phone", "Email"}
+			_, m, ok := sales.DetectPreset(header)
+			if !ok {
+				t.Fatal("no preset")
+			}
+			imported, err := db.Sales().Import(ctx, f.Manager, store.SalesImport{Header: header, Mapping: m,
+				Assign: store.Assignment{EngagementID: f.A1, AgentID: f.VendorAgent.MembershipID},
+				Rows: func(yield func(int, []string) bool) {
+					yield(2, []string{"Kontor Lund AB", "556677-8899", "Per Holm", "046-55 44 33", "per@kontorlund.example"})
+				}})
+			if err != nil || imported.ErrorCount != 0 {
+				t.Fatalf("import: %+v %v", imported, err)
+			}
+			at := b.clock.Now().Add(-time.Hour)
+			ingest := func(p tandem.Principal, key string, phones ...string) store.BatchAnswer {
+				t.Helper()
+				var items []store.BatchActivity
+				for _, ph := range phones {
+					items = append(items, store.BatchActivity{Activity: sales.Activity{Kind: sales.KindCall, Outcome: sales.OutcomeBusy, At: at}, Phone: ph})
+				}
+				ans, err := db.Sales().IngestActivities(ctx, p, f.A1, items, store.Idempotency{Key: key, Hash: key}, batchAnswer)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ans
+			}
+			if ans := ingest(f.VendorAgent, "agent", "701234512", "+46 46 55 44 33"); ans.Status != 201 {
+				t.Fatalf("the agent's batch: %d %s", ans.Status, ans.Body)
+			}
+			if n := countActivities(t, db, f.VendorAgent, b.mine); n != 1 {
+				t.Errorf("Karin's account: %d activities, want 1", n)
+			}
+			if ans := ingest(f.VendorManager, "manager", "701234512"); ans.Status != 422 ||
+				string(ans.Body) != `[{"index":0,"field":"phone","key":"sales.batch.ambiguous"}]` {
+				t.Errorf("the manager's batch: %d %s", ans.Status, ans.Body)
+			}
+			if ans := ingest(f.VendorManager, "manager-2", "+358 70 123 45 12", "0461234567"); ans.Status != 422 ||
+				string(ans.Body) != `[{"index":0,"field":"phone","key":"sales.batch.ambiguous"},{"index":1,"field":"phone","key":"sales.batch.no_match"}]` {
+				t.Errorf("the manager's second batch: %d %s", ans.Status, ans.Body)
+			}
+
+			q, args := store.BatchKeyQuery(f.VendorManager, f.A1, []string{"701234512", "464554433"})
+			if dialect == "postgres" {
+				plan, err := store.QueryPlanPG(db, q, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if all := strings.Join(plan, "\n"); !strings.Contains(all, "sales_contact_details_key") {
+					t.Errorf("the key lookup does not use its index:\n%s", all)
+				}
+				return
+			}
+			plan, err := store.QueryPlan(db, q, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The keys through their index; each contact and account by its
+			// primary key (and the scope's engagement by its own): no scan.
+			all := strings.Join(plan, "\n")
+			if !strings.Contains(all, "SEARCH d USING INDEX sales_contact_details_key (workspace_id=? AND match_key=?)") || strings.Contains(all, "SCAN") {
+				t.Errorf("the key lookup does not go through its index:\n%s", all)
+			}
+		})
+	}
+}

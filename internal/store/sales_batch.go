@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -138,11 +139,11 @@ func ingest(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64,
 	if len(items) > MaxBatchActivities {
 		return BatchAnswer{}, invalid("activities", "sales.batch.too_many", "max", MaxBatchActivities)
 	}
-	accounts, err := batchAccounts(ctx, tx, p, engagementID)
+	byPhone, contacts, err := batchContacts(ctx, tx, p, engagementID, items)
 	if err != nil {
 		return BatchAnswer{}, err
 	}
-	byPhone, contacts, err := batchContacts(ctx, tx, p, engagementID, items)
+	accounts, err := batchAccounts(ctx, tx, p, engagementID, batchAccountIDs(items, contacts))
 	if err != nil {
 		return BatchAnswer{}, err
 	}
@@ -247,88 +248,139 @@ func storeIdempotency(ctx context.Context, tx *Tx, p tandem.Principal, idem Idem
 	return nil
 }
 
-// batchAccounts reads the accounts of an engagement p may log on.
-func batchAccounts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64) (map[int64]sales.Account, error) {
-	var w where
-	salesAccountScope(&w, p)
-	w.add("a.engagement_id = ?", engagementID)
-	rows, err := tx.query(ctx, `SELECT a.id, a.name, a.engagement_id, COALESCE(a.agent_membership_id, 0) FROM sales_accounts a`+w.String(), w.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// batchLookupChunk is how many ids or keys one lookup of the batch
+// ingestion names.
+const batchLookupChunk = 500
+
+// batchAccounts reads the accounts ids name among those of the engagement
+// p may log on; an id not among them is not in the map.
+func batchAccounts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, ids []int64) (map[int64]sales.Account, error) {
 	out := map[int64]sales.Account{}
-	for rows.Next() {
-		var a sales.Account
-		if err := rows.Scan(&a.ID, &a.Name, &a.EngagementID, &a.AgentID); err != nil {
+	for chunk := range slices.Chunk(ids, batchLookupChunk) {
+		var w where
+		batchScope(&w, p, engagementID)
+		w.add("a.id IN ("+placeholders(len(chunk))+")", anyArgs(chunk...)...)
+		rows, err := tx.query(ctx, `SELECT a.id, a.name, a.engagement_id, COALESCE(a.agent_membership_id, 0) FROM sales_accounts a`+w.String(), w.args...)
+		if err != nil {
 			return nil, err
 		}
-		out[a.ID] = a
+		for rows.Next() {
+			var a sales.Account
+			if err := rows.Scan(&a.ID, &a.Name, &a.EngagementID, &a.AgentID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[a.ID] = a
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// batchAccountIDs are the accounts the items name and those of the
+// contacts found for them, each once.
+func batchAccountIDs(items []BatchActivity, contacts map[int64]int64) []int64 {
+	seen := map[int64]bool{}
+	var ids []int64
+	add := func(id int64) {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for i := range items {
+		add(items[i].AccountID)
+	}
+	for _, acct := range contacts {
+		add(acct)
+	}
+	return ids
 }
 
 // phoneMatch is the contact a phone key finds; contactID 0 when the key
 // finds several contacts.
 type phoneMatch struct{ contactID, accountID int64 }
 
-// batchContacts reads the contacts of the engagement's accounts p may log
-// on: their accounts by contact id, and, when some item comes by phone
-// number, the contacts by the last nine digits of their numbers.
+// batchScope narrows to the accounts of the engagement p may log on.
+func batchScope(w *where, p tandem.Principal, engagementID int64) {
+	salesAccountScope(w, p)
+	w.add("a.engagement_id = ?", engagementID)
+}
+
+// batchKeyQuery finds the contacts with a number of one of the keys among
+// the accounts of the engagement p may log on: through the partial index
+// sales_contact_details_key (its condition repeated, so that SQLite may
+// use it), then each detail's contact and account by id.
+func batchKeyQuery(p tandem.Principal, engagementID int64, keys []string) (string, []any) {
+	var w where
+	w.add("d.workspace_id = ?", p.WorkspaceID)
+	w.add("d.match_key <> ''")
+	w.add("d.match_key IN ("+placeholders(len(keys))+")", anyArgs(keys...)...)
+	batchScope(&w, p, engagementID)
+	return `SELECT d.match_key, c.id, c.account_id FROM sales_contact_details d
+		JOIN sales_contacts c ON c.id = d.contact_id JOIN sales_accounts a ON a.id = c.account_id` + w.String(), w.args
+}
+
+// keyMatch is a contact found by a phone key.
+type keyMatch struct {
+	key string
+	phoneMatch
+}
+
+// batchContacts finds the contacts the items name, among those of the
+// engagement's accounts p may log on: by the last nine digits of the
+// number dialed (sales.PhoneKey, looked up in sales_contact_details_key)
+// and by contact id. It returns the contacts by key and the accounts of
+// the contacts found, by contact id. Only what the batch names is read,
+// so a batch costs the same in an engagement of a hundred accounts or of
+// a hundred thousand.
 func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, items []BatchActivity) (map[string]phoneMatch, map[int64]int64, error) {
 	byPhone, contacts := map[string]phoneMatch{}, map[int64]int64{}
-	byID, phones := false, false
+	var keys []string
+	var ids []int64
+	seenKey, seenID := map[string]bool{}, map[int64]bool{}
 	for i := range items {
-		byID = byID || items[i].ContactID != 0
-		phones = phones || items[i].Phone != ""
+		if k := sales.PhoneKey(items[i].Phone); k != "" && !seenKey[k] {
+			seenKey[k] = true
+			keys = append(keys, k)
+		}
+		if id := items[i].ContactID; id != 0 && !seenID[id] {
+			seenID[id] = true
+			ids = append(ids, id)
+		}
 	}
-	var w where
-	salesAccountScope(&w, p)
-	w.add("a.engagement_id = ?", engagementID)
-	if byID || phones {
-		rows, err := tx.query(ctx, `SELECT c.id, c.account_id FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
+	for chunk := range slices.Chunk(keys, batchLookupChunk) {
+		q, args := batchKeyQuery(p, engagementID, chunk)
+		found, err := scanAll(ctx, tx, func(s scanner, k *keyMatch) error { return s.Scan(&k.key, &k.contactID, &k.accountID) }, q, args...)
 		if err != nil {
 			return nil, nil, err
 		}
-		for rows.Next() {
-			var id, acct int64
-			if err := rows.Scan(&id, &acct); err != nil {
-				rows.Close()
-				return nil, nil, err
+		for _, k := range found {
+			m := k.phoneMatch
+			contacts[m.contactID] = m.accountID
+			if old, ok := byPhone[k.key]; ok && old.contactID != m.contactID {
+				m = phoneMatch{} // two contacts share the number: ambiguous
 			}
-			contacts[id] = acct
+			byPhone[k.key] = m
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+	}
+	for chunk := range slices.Chunk(ids, batchLookupChunk) {
+		var w where
+		w.add("c.id IN ("+placeholders(len(chunk))+")", anyArgs(chunk...)...)
+		batchScope(&w, p, engagementID)
+		found, err := scanAll(ctx, tx, func(s scanner, m *phoneMatch) error { return s.Scan(&m.contactID, &m.accountID) },
+			`SELECT c.id, c.account_id FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
+		if err != nil {
 			return nil, nil, err
 		}
-	}
-	if !phones {
-		return byPhone, contacts, nil
-	}
-	w.add("d.field = ?", string(sales.FieldPhone))
-	rows, err := tx.query(ctx, `SELECT d.value, c.id, c.account_id FROM sales_contact_details d JOIN sales_contacts c ON c.id = d.contact_id
-		JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		var m phoneMatch
-		if err := rows.Scan(&v, &m.contactID, &m.accountID); err != nil {
-			return nil, nil, err
+		for _, m := range found {
+			contacts[m.contactID] = m.accountID
 		}
-		k := sales.PhoneKey(v)
-		if k == "" {
-			continue
-		}
-		if old, ok := byPhone[k]; ok && old.contactID != m.contactID {
-			m = phoneMatch{} // two contacts share the number: ambiguous
-		}
-		byPhone[k] = m
 	}
-	return byPhone, contacts, rows.Err()
+	return byPhone, contacts, nil
 }
 
 // writeActivities writes prepared activities (insertActivities) and the

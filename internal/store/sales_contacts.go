@@ -132,8 +132,8 @@ func createSalesContact(ctx context.Context, tx *Tx, p tandem.Principal, c *sale
 	for _, ds := range [][]sales.Detail{c.Phones, c.Emails} {
 		for i := range ds {
 			d := &ds[i]
-			if d.ID, err = tx.insert(ctx, `INSERT INTO sales_contact_details (workspace_id, contact_id, field, value, typed, position)
-				VALUES (?, ?, ?, ?, ?, ?)`, c.WorkspaceID, id, string(d.Field), d.Value, d.Typed, i); err != nil {
+			if d.ID, err = tx.insert(ctx, `INSERT INTO sales_contact_details (workspace_id, contact_id, field, value, typed, position, match_key)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.WorkspaceID, id, string(d.Field), d.Value, d.Typed, i, d.MatchKey()); err != nil {
 				return err
 			}
 		}

@@ -202,8 +202,8 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 		vary, ws, vary, vary, vary, vary, vary, vary, vary, vary, vary, vary, vary, nullID(to.EngagementID), nullID(to.AgentID), vary, now, now)
 	cons := newBulkCols(tx, `INSERT INTO sales_contacts (id, workspace_id, account_id, name, position, decision_maker, notes,
 		search_text, created_at, updated_at) VALUES `, vary, ws, vary, vary, vary, vary, vary, vary, now, now)
-	dets := newBulkCols(tx, `INSERT INTO sales_contact_details (id, workspace_id, contact_id, field, value, typed, position) VALUES `,
-		vary, ws, vary, vary, vary, vary, vary)
+	dets := newBulkCols(tx, `INSERT INTO sales_contact_details (id, workspace_id, contact_id, field, value, typed, position, match_key) VALUES `,
+		vary, ws, vary, vary, vary, vary, vary, vary)
 	for _, b := range []*bulk{accts, cons, dets} {
 		defer b.close()
 	}
@@ -262,7 +262,7 @@ func writeSalesImport(ctx context.Context, tx *Tx, p tandem.Principal, plan *sal
 				for k := range ds {
 					ds[k].ID = detailIDs[di]
 					di++
-					if err := dets.add(ctx, ds[k].ID, c.ID, string(ds[k].Field), ds[k].Value, ds[k].Typed, k); err != nil {
+					if err := dets.add(ctx, ds[k].ID, c.ID, string(ds[k].Field), ds[k].Value, ds[k].Typed, k, ds[k].MatchKey()); err != nil {
 						return err
 					}
 				}

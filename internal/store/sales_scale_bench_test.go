@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // BenchmarkSalesAtScale reads a big sales base: by default 100,000
@@ -111,13 +113,102 @@ func BenchmarkSalesAtScale(b *testing.B) {
 					b.Fatalf("agent's search: %d %v", len(ms), err)
 				}
 			})
+			if dialect == "sqlite" {
+				// Batches of a dialer's 10,000 calls matched by number, as
+				// the agent (their 2,000 accounts) and as the partner's
+				// manager (the engagement's 83,000), into a copy of the base.
+				agentPhones := make([]string, 0, len(base.AgentAccounts)*4)
+				for i := 0; i < contacts/4; i += 125 {
+					for k := range 4 {
+						agentPhones = append(agentPhones, bigBasePhone(4*i+k))
+					}
+				}
+				var teamPhones []string
+				for i := 0; i < contacts/4; i++ {
+					if i%3 == 0 || i%125 == 0 {
+						teamPhones = append(teamPhones, bigBasePhone(4*i+i%4))
+					}
+				}
+				b.Run("ingest-agent", func(b *testing.B) { benchBigIngest(b, base, f.VendorAgent, agentPhones) })
+				b.Run("ingest-manager", func(b *testing.B) { benchBigIngest(b, base, f.VendorManager, teamPhones) })
+			}
 		})
 	}
 }
 
+// benchBigIngest ingests batches of 10,000 calls to phones (in turn, from
+// an offset that moves on each batch), each batch the week after the one
+// before, as p into engagement A1 of a copy of the SQLite base, and reports
+// activities/s and activities/cpu-s.
+func benchBigIngest(b *testing.B, base *bigBase, p tandem.Principal, phones []string) {
+	dir := b.TempDir()
+	for _, name := range []string{"tandem.db", "tandem.db-wal"} {
+		if err := copyFile(filepath.Join(base.dir, name), filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+			b.Fatal(err)
+		}
+	}
+	now := base.Now
+	db, err := store.Open(context.Background(), store.Options{DataDir: dir, Now: func() time.Time { return now }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const batch = 10000
+	items := make([]store.BatchActivity, batch)
+	var took, cpu time.Duration
+	next := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		now = now.Add(batch * time.Minute)
+		for k := range items {
+			items[k] = store.BatchActivity{Activity: sales.Activity{Kind: sales.KindCall, Outcome: sales.Outcomes[k%len(sales.Outcomes)],
+				DurationS: int64(k % 600), At: now.Add(-time.Duration(batch-k) * time.Minute)}, Phone: phones[next%len(phones)]}
+			next++
+		}
+		b.StartTimer()
+		t0, c0 := time.Now(), cpuTime()
+		ans, err := db.Sales().IngestActivities(context.Background(), p, base.F.A1, items,
+			store.Idempotency{Key: fmt.Sprint("big-", i), Hash: "h"}, func(res *store.BatchResult, errs []store.ItemError) (int, []byte, error) {
+				if errs != nil {
+					return 422, []byte(fmt.Sprint(errs[0])), nil
+				}
+				return 201, nil, nil
+			})
+		if err != nil || ans.Status != 201 {
+			b.Fatalf("batch: %v %s", err, ans.Body)
+		}
+		took, cpu = took+time.Since(t0), cpu+cpuTime()-c0
+	}
+	b.ReportMetric(float64(batch*b.N)/took.Seconds(), "activities/s")
+	b.ReportMetric(float64(batch*b.N)/cpu.Seconds(), "activities/cpu-s")
+}
+
+// copyFile copies the file src to dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// bigBasePhone is the number of the big base's contact i (in id order).
+func bigBasePhone(i int) string { return fmt.Sprintf("+4670%07d", i) }
+
 // bigBase is a big sales base and what the benchmarks need of it.
 type bigBase struct {
 	db            *store.DB
+	dir           string // the SQLite base's directory
 	F             storetest.Fixture
 	Now           time.Time
 	AgentAccounts []int64
@@ -190,7 +281,7 @@ func openBigBase(b *testing.B, dialect string, contacts, activities int) *bigBas
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	base.db = db
+	base.db, base.dir = db, dir
 	return base
 }
 
@@ -258,6 +349,19 @@ func buildBigBase(b *testing.B, db *store.DB, contacts, activities int, now time
 		contacts, func(i int, dst []any) []any {
 			c := sales.Contact{Name: firstNames[i%len(firstNames)] + " " + lastNames[(i/len(firstNames))%len(lastNames)], Position: "Manager"}
 			return append(dst, ws, ids[i/4], c.Name, c.Position, boolInt(i%4 == 0), c.SearchText(), now, now)
+		}); err != nil {
+		b.Fatal(err)
+	}
+	// A mobile number each (contact i: +46 70 and i in seven digits), its
+	// match key the last nine digits, as AddContact and the import write it.
+	cids, err := store.QueryInt64s(db, `SELECT id FROM sales_contacts WHERE workspace_id = ? ORDER BY id`, ws)
+	if err != nil || len(cids) != contacts {
+		b.Fatalf("contacts: %d %v", len(cids), err)
+	}
+	if err := store.BulkLoad(db, "sales_contact_details", "workspace_id, contact_id, field, value, typed, position, match_key",
+		contacts, func(i int, dst []any) []any {
+			d := sales.Detail{Field: sales.FieldPhone, Value: bigBasePhone(i)}
+			return append(dst, ws, cids[i], string(d.Field), d.Value, d.Value, 0, d.MatchKey())
 		}); err != nil {
 		b.Fatal(err)
 	}
