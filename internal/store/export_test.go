@@ -430,3 +430,9 @@ func InsertGathered(db *DB, head string, width int, args []any) error {
 func BatchKeyQuery(p tandem.Principal, engagementID int64, keys []string) (string, []any) {
 	return batchKeyQuery(p, engagementID, keys)
 }
+
+// BatchAccountQuery is the batch ingestion's read of accounts by id, for
+// the query plan test.
+func BatchAccountQuery(p tandem.Principal, engagementID int64, ids []int64) (string, []any) {
+	return batchAccountQuery(p, engagementID, ids)
+}

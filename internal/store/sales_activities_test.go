@@ -463,6 +463,21 @@ func TestSalesBatchMatchKeys(t *testing.T) {
 				t.Errorf("the manager's second batch: %d %s", ans.Status, ans.Body)
 			}
 
+			// An account named by id (no number) is read by its id too: the
+			// agent's own, and not the team's.
+			byID := []store.BatchActivity{{Activity: sales.Activity{Kind: sales.KindCall, Outcome: sales.OutcomeBusy, At: at, AccountID: b.mine}},
+				{Activity: sales.Activity{Kind: sales.KindCall, Outcome: sales.OutcomeBusy, At: at, AccountID: b.teamOnly}}}
+			ans, err := db.Sales().IngestActivities(ctx, f.VendorAgent, f.A1, byID, store.Idempotency{Key: "by-id", Hash: "by-id"}, batchAnswer)
+			if err != nil || ans.Status != 422 || string(ans.Body) != `[{"index":1,"field":"account_id","key":"sales.batch.no_account"}]` {
+				t.Errorf("by id: %d %s %v", ans.Status, ans.Body, err)
+			}
+			if ans, err := db.Sales().IngestActivities(ctx, f.VendorAgent, f.A1, byID[:1], store.Idempotency{Key: "by-id-1", Hash: "by-id-1"}, batchAnswer); err != nil || ans.Status != 201 {
+				t.Errorf("by id, the agent's own: %d %s %v", ans.Status, ans.Body, err)
+			}
+			if n := countActivities(t, db, f.VendorAgent, b.mine); n != 2 {
+				t.Errorf("Karin's account: %d activities, want 2", n)
+			}
+
 			q, args := store.BatchKeyQuery(f.VendorManager, f.A1, []string{"701234512", "464554433"})
 			if dialect == "postgres" {
 				plan, err := store.QueryPlanPG(db, q, args...)
@@ -472,6 +487,9 @@ func TestSalesBatchMatchKeys(t *testing.T) {
 				if all := strings.Join(plan, "\n"); !strings.Contains(all, "sales_contact_details_key") {
 					t.Errorf("the key lookup does not use its index:\n%s", all)
 				}
+				// The accounts by id: PostgreSQL weighs the ids against the
+				// agent's accounts by its statistics, which a test's few rows
+				// do not make worth asserting.
 				return
 			}
 			plan, err := store.QueryPlan(db, q, args...)
@@ -483,6 +501,17 @@ func TestSalesBatchMatchKeys(t *testing.T) {
 			all := strings.Join(plan, "\n")
 			if !strings.Contains(all, "SEARCH d USING INDEX sales_contact_details_key (workspace_id=? AND match_key=?)") || strings.Contains(all, "SCAN") {
 				t.Errorf("the key lookup does not go through its index:\n%s", all)
+			}
+			// The ids first, each account by its primary key.
+			qa, argsA := store.BatchAccountQuery(f.VendorAgent, f.A1, []int64{b.mine, b.teamOnly})
+			plan, err = store.QueryPlan(db, qa, argsA...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = strings.Join(plan, "\n")
+			if !strings.Contains(all, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") || strings.Contains(all, "sales_accounts_agent") ||
+				strings.Contains(all, "sales_accounts_engagement") {
+				t.Errorf("the accounts are not read by id:\n%s", all)
 			}
 		})
 	}

@@ -140,12 +140,12 @@ func ingest(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64,
 	if len(items) > MaxBatchActivities {
 		return BatchAnswer{}, invalid("activities", "sales.batch.too_many", "max", MaxBatchActivities)
 	}
-	byPhone, contacts, err := batchContacts(ctx, tx, p, engagementID, items)
+	accounts := map[int64]sales.Account{}
+	byPhone, contacts, err := batchContacts(ctx, tx, p, engagementID, items, accounts)
 	if err != nil {
 		return BatchAnswer{}, err
 	}
-	accounts, err := batchAccounts(ctx, tx, p, engagementID, batchAccountIDs(items, contacts))
-	if err != nil {
+	if err := batchAccounts(ctx, tx, p, engagementID, batchAccountIDs(items, contacts, accounts), accounts); err != nil {
 		return BatchAnswer{}, err
 	}
 	cur, err := workspaceCurrency(ctx, tx, p.WorkspaceID)
@@ -253,41 +253,51 @@ func storeIdempotency(ctx context.Context, tx *Tx, p tandem.Principal, idem Idem
 // ingestion names.
 const batchLookupChunk = 500
 
-// batchAccounts reads the accounts ids name among those of the engagement
-// p may log on; an id not among them is not in the map.
-func batchAccounts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, ids []int64) (map[int64]sales.Account, error) {
-	out := map[int64]sales.Account{}
+// batchAccounts reads into out the accounts ids name among those of the
+// engagement p may log on; an id not among them is not in out.
+func batchAccounts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, ids []int64, out map[int64]sales.Account) error {
 	for chunk := range slices.Chunk(ids, batchLookupChunk) {
-		var w where
-		batchScope(&w, p, engagementID)
-		w.add("a.id IN ("+placeholders(len(chunk))+")", anyArgs(chunk...)...)
-		rows, err := tx.query(ctx, `SELECT a.id, a.name, a.engagement_id, COALESCE(a.agent_membership_id, 0) FROM sales_accounts a`+w.String(), w.args...)
+		q, args := batchAccountQuery(p, engagementID, chunk)
+		found, err := scanAll(ctx, tx, scanBatchAccount, q, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for rows.Next() {
-			var a sales.Account
-			if err := rows.Scan(&a.ID, &a.Name, &a.EngagementID, &a.AgentID); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		for _, a := range found {
 			out[a.ID] = a
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
 	}
-	return out, nil
+	return nil
 }
 
-// batchAccountIDs are the accounts the items name and those of the
-// contacts found for them, each once.
-func batchAccountIDs(items []BatchActivity, contacts map[int64]int64) []int64 {
+// batchAccountCols are the columns of an account the batch needs
+// (scanBatchAccount).
+const batchAccountCols = `a.id, a.name, a.engagement_id, COALESCE(a.agent_membership_id, 0)`
+
+func scanBatchAccount(s scanner, a *sales.Account) error {
+	return s.Scan(&a.ID, &a.Name, &a.EngagementID, &a.AgentID)
+}
+
+// batchAccountQuery reads the accounts of ids among those of the
+// engagement p may log on, each by its primary key: the ids come first
+// (a VALUES list CROSS JOINed, which SQLite keeps in that order), where
+// an IN list let SQLite start from the agent's or the engagement's
+// accounts by their index and test every one against the list.
+func batchAccountQuery(p tandem.Principal, engagementID int64, ids []int64) (string, []any) {
+	var w where
+	w.add("a.id = ids.column1")
+	batchScope(&w, p, engagementID)
+	values := strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT)), ", len(ids)), ", ")
+	return `SELECT ` + batchAccountCols + ` FROM (VALUES ` + values + `) ids CROSS JOIN sales_accounts a` + w.String(),
+		append(anyArgs(ids...), w.args...)
+}
+
+// batchAccountIDs are the accounts the items name, and those of the
+// contacts found for them, that are not read yet, each once.
+func batchAccountIDs(items []BatchActivity, contacts map[int64]int64, read map[int64]sales.Account) []int64 {
 	seen := map[int64]bool{}
 	var ids []int64
 	add := func(id int64) {
-		if id != 0 && !seen[id] {
+		if _, ok := read[id]; id != 0 && !ok && !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
 		}
@@ -321,14 +331,16 @@ func batchKeyQuery(p tandem.Principal, engagementID int64, keys []string) (strin
 	w.add("d.match_key <> ''")
 	w.add("d.match_key IN ("+placeholders(len(keys))+")", anyArgs(keys...)...)
 	batchScope(&w, p, engagementID)
-	return `SELECT d.match_key, c.id, c.account_id FROM sales_contact_details d
+	return `SELECT ` + batchAccountCols + `, d.match_key, c.id FROM sales_contact_details d
 		JOIN sales_contacts c ON c.id = d.contact_id JOIN sales_accounts a ON a.id = c.account_id` + w.String(), w.args
 }
 
-// keyMatch is a contact found by a phone key.
+// keyMatch is a contact found (by a phone key, or by its id) and its
+// account.
 type keyMatch struct {
-	key string
-	phoneMatch
+	key       string
+	contactID int64
+	account   sales.Account
 }
 
 // batchContacts finds the contacts the items name, among those of the
@@ -338,7 +350,8 @@ type keyMatch struct {
 // the contacts found, by contact id. Only what the batch names is read,
 // so a batch costs the same in an engagement of a hundred accounts or of
 // a hundred thousand.
-func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, items []BatchActivity) (map[string]phoneMatch, map[int64]int64, error) {
+func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, items []BatchActivity,
+	accounts map[int64]sales.Account) (map[string]phoneMatch, map[int64]int64, error) {
 	byPhone, contacts := map[string]phoneMatch{}, map[int64]int64{}
 	var keys []string
 	var ids []int64
@@ -355,12 +368,15 @@ func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID
 	}
 	for chunk := range slices.Chunk(keys, batchLookupChunk) {
 		q, args := batchKeyQuery(p, engagementID, chunk)
-		found, err := scanAll(ctx, tx, func(s scanner, k *keyMatch) error { return s.Scan(&k.key, &k.contactID, &k.accountID) }, q, args...)
+		found, err := scanAll(ctx, tx, func(s scanner, k *keyMatch) error {
+			return scanBatchAccount(scanPlus{s, []any{&k.key, &k.contactID}}, &k.account)
+		}, q, args...)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, k := range found {
-			m := k.phoneMatch
+			accounts[k.account.ID] = k.account
+			m := phoneMatch{contactID: k.contactID, accountID: k.account.ID}
 			contacts[m.contactID] = m.accountID
 			if old, ok := byPhone[k.key]; ok && old.contactID != m.contactID {
 				m = phoneMatch{} // two contacts share the number: ambiguous
@@ -372,13 +388,15 @@ func batchContacts(ctx context.Context, tx *Tx, p tandem.Principal, engagementID
 		var w where
 		w.add("c.id IN ("+placeholders(len(chunk))+")", anyArgs(chunk...)...)
 		batchScope(&w, p, engagementID)
-		found, err := scanAll(ctx, tx, func(s scanner, m *phoneMatch) error { return s.Scan(&m.contactID, &m.accountID) },
-			`SELECT c.id, c.account_id FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
+		found, err := scanAll(ctx, tx, func(s scanner, k *keyMatch) error {
+			return scanBatchAccount(scanPlus{s, []any{&k.contactID}}, &k.account)
+		}, `SELECT `+batchAccountCols+`, c.id FROM sales_contacts c JOIN sales_accounts a ON a.id = c.account_id`+w.String(), w.args...)
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, m := range found {
-			contacts[m.contactID] = m.accountID
+		for _, k := range found {
+			accounts[k.account.ID] = k.account
+			contacts[k.contactID] = k.account.ID
 		}
 	}
 	return byPhone, contacts, nil
