@@ -432,6 +432,9 @@ func (h *history) afterMeeting(email string, m sales.Activity) error {
 	}
 	opened := tandem.DateOf(h.day(h.clk.Now()))
 	pres := h.addDays(h.clk.Now(), 3+h.r.IntN(4), 10, 0)
+	if err := h.nextStep(email, d, "Present the range at the hotel", pres); err != nil {
+		return err
+	}
 	h.at(pres, func() error {
 		x := sales.Activity{Kind: sales.KindPresentation, AccountID: m.AccountID, ContactID: m.ContactID, At: pres,
 			ScheduledAt: pres, Status: sales.MeetingHeld, Notes: "Presented the contract range and two reference hotels."}
@@ -442,10 +445,25 @@ func (h *history) afterMeeting(email string, m sales.Activity) error {
 			return err
 		}
 		sent := h.addDays(pres, 2+h.r.IntN(4), 15, 0)
+		if err := h.nextStep(email, d, "Send the proposal", sent); err != nil {
+			return err
+		}
 		h.at(sent, func() error { return h.proposal(email, d, m, sent, opened) })
 		return nil
 	})
 	return nil
+}
+
+// nextStep sets the deal's next step as its agent plans it: what and on
+// which day. About one deal in seven (by its id, so that the demo's random
+// choices stay the same) never gets one, as with a busy agent: the board
+// flags those, and those whose day has passed.
+func (h *history) nextStep(email string, d *sales.Deal, what string, on time.Time) error {
+	if d.ID%7 == 3 {
+		return nil
+	}
+	d.NextStep, d.NextStepOn = what, tandem.DateOf(h.day(on))
+	return h.db.Deals().Update(h.ctx, h.as[email], d)
 }
 
 // proposal sends the commercial proposal and schedules how the deal ends.
@@ -461,6 +479,9 @@ func (h *history) proposal(email string, d *sales.Deal, m sales.Activity, sent t
 	}
 	end := h.addDays(sent, 4+h.r.IntN(12), 11, h.r.IntN(50))
 	roll := h.r.IntN(100)
+	if err := h.nextStep(email, d, "Call the decision maker about the proposal", end); err != nil {
+		return err
+	}
 	h.at(end, func() error {
 		switch {
 		case roll < 35: // won
@@ -489,6 +510,8 @@ func (h *history) proposal(email string, d *sales.Deal, m sales.Activity, sent t
 			if _, err := h.db.Deals().Move(h.ctx, p, d.ID, "objections_handled", ""); err != nil {
 				return err
 			}
+			// A week or two to the revised offer; by today some are past.
+			return h.nextStep(email, d, "Send the revised offer", h.addDays(end, 5+int(d.ID%10), 14, 0))
 		}
 		return nil
 	})

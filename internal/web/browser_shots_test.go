@@ -44,6 +44,15 @@ func TestScreenshots(t *testing.T) {
 				{"home", "/"}, {"portfolio", "/portfolio"}, {"scorecard", eng + "/scorecard"}, {"scorecard-now", now},
 				{"terms", eng + "/terms"}, {"deliverables", eng + "/work"},
 			}
+			// The sales engagement's screens, for the client.
+			sales := eng
+			b.open("/sales/accounts")
+			account := evalAs[string](b, `document.querySelector('a[href^="/sales/accounts/"]:not([href$="/new"])').getAttribute("href")`)
+			pages = append(pages, []struct{ name, path string }{
+				{"sales-board", sales + "/sales/board"}, {"sales-funnel", sales + "/sales/funnel"}, {"sales-claims", sales + "/sales/claims"},
+				{"sales-recordings", sales + "/sales/recordings"}, {"sales-reveals", sales + "/sales/reveals"},
+				{"sales-accounts", "/sales/accounts"}, {"sales-account", account},
+			}...)
 			for _, p := range pages {
 				for _, w := range []int64{deskW, phoneW} {
 					b.viewport(w, map[int64]int64{deskW: deskH, phoneW: phoneH}[w], false)
