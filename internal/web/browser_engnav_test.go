@@ -13,7 +13,8 @@ import (
 // TestBrowserEngagementNav: an engagement's pages are in groups; a group's
 // link opens its first page and shows the group's pages below, so from
 // any engagement page every other is at most two clicks away. The page
-// the reader is on is marked aria-current="page", both strips are labelled
+// the reader is on is marked aria-current="page" (and Engagements in the
+// main navigation, whatever the group), both strips are labelled
 // navigation landmarks, and the navigation fits a 390 px phone.
 func TestBrowserEngagementNav(t *testing.T) {
 	t.Parallel()
@@ -59,6 +60,10 @@ func TestBrowserEngagementNav(t *testing.T) {
 			}
 			if cur := evalAs[[]string](b, `[...document.querySelectorAll('.engnav [aria-current="page"]')].map(a => a.getAttribute("href"))`); len(cur) != 1 || cur[0] != href {
 				t.Errorf("on %s the current page is %v", href, cur)
+			}
+			// The main navigation says where the page is: under Engagements.
+			if cur := evalAs[[]string](b, `[...document.querySelectorAll('nav.mainnav [aria-current="page"]')].map(a => a.getAttribute("href"))`); len(cur) != 1 || cur[0] != "/engagements" {
+				t.Errorf("on %s the main navigation marks %v", href, cur)
 			}
 			pages++
 		}

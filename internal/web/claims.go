@@ -115,7 +115,7 @@ func (s *server) showClaims(w http.ResponseWriter, r *http.Request, pg claimsPag
 			d.Decided = append(d.Decided, row)
 		}
 	}
-	n := s.nav(r, l.T("claims.title"), "sales")
+	n := s.nav(r, l.T("claims.title"), "engagements")
 	switch r.URL.Query().Get("done") {
 	case "created", "accepted", "disputed", "reversed":
 		n.Flash = l.T("claims.flash_" + r.URL.Query().Get("done"))

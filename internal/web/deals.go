@@ -337,7 +337,7 @@ func (s *server) dealNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.DealForm(s.nav(r, l.T("deals.new"), "sales"), d))
+	return s.page(w, r, views.DealForm(s.nav(r, l.T("deals.new"), "engagements"), d))
 }
 
 func (s *server) dealCreate(w http.ResponseWriter, r *http.Request) error {
@@ -372,7 +372,7 @@ func (s *server) dealCreate(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
-		s.render(w, r, invalidStatus(err), views.DealForm(s.nav(r, l.T("deals.new"), "sales"), fd))
+		s.render(w, r, invalidStatus(err), views.DealForm(s.nav(r, l.T("deals.new"), "engagements"), fd))
 		return nil
 	}
 	return redirect(w, r, dealPath(eid, d.ID))

@@ -411,7 +411,7 @@ func (s *server) salesReveals(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, views.SalesRevealRow{At: l.DateTime(x.At), Agent: x.UserName, Account: x.AccountName,
 			AccountURL: salesAccountPath(x.AccountID), Contact: x.ContactName, Field: l.T("sales.field." + string(x.Field)), Reason: x.Reason})
 	}
-	return s.page(w, r, views.SalesReveals(s.nav(r, l.T("sales.reveals.title"), "sales"), d))
+	return s.page(w, r, views.SalesReveals(s.nav(r, l.T("sales.reveals.title"), "engagements"), d))
 }
 
 // salesExportPath is the download of the accounts list in format with the

@@ -54,7 +54,7 @@ func (s *server) pipelineImportPage(w http.ResponseWriter, r *http.Request) erro
 	}
 	l := st.loc
 	title := l.T("sales.import.pipeline_title", "engagement", pt.Engagement.Title)
-	return s.page(w, r, views.SalesImport(s.nav(r, title, "sales"), pipelineImportData(l, id, sales.ImportDeals)))
+	return s.page(w, r, views.SalesImport(s.nav(r, title, "engagements"), pipelineImportData(l, id, sales.ImportDeals)))
 }
 
 // pipelineImportPost previews a deal or activity file, previews it again
@@ -83,7 +83,7 @@ func (s *server) pipelineImportPost(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	d := pipelineImportData(l, id, kind)
-	nav := s.nav(r, l.T("sales.import.pipeline_title_short"), "sales")
+	nav := s.nav(r, l.T("sales.import.pipeline_title_short"), "engagements")
 	fail := func(err error) error {
 		f := views.Form{Errors: map[string]string{}}
 		if !withErrors(r, &f, err) {
