@@ -44,6 +44,12 @@ func TestBrowserAgentRevealsAndClientSeesTheLog(t *testing.T) {
 	c.viewport(phoneW, phoneH, true)
 	c.signIn("manager@example.com")
 	c.open(fmt.Sprintf("/sales/accounts/%d", s.mine))
+	// A long e-mail address wraps inside its contact's card on a phone.
+	if over := c.eval(`(() => { const v = document.querySelector("article.contact .detail-value");
+		v.textContent = "purchasing.department.reception@hotell-malmo-syd-konferens.example";
+		return Math.round(v.getBoundingClientRect().right - v.closest("article.contact").getBoundingClientRect().right) })()`); over > 0 {
+		t.Errorf("a long contact detail runs %d px past its card", over)
+	}
 	c.click(`a[href$="/sales/reveals"]`)
 	c.wantText("main h1", c.msg(i18n.EN, "sales.reveals.title"))
 	c.shot("sales-reveals-phone")
