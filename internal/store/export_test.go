@@ -436,3 +436,7 @@ func BatchKeyQuery(p tandem.Principal, engagementID int64, keys []string) (strin
 func BatchAccountQuery(p tandem.Principal, engagementID int64, ids []int64) (string, []any) {
 	return batchAccountQuery(p, engagementID, ids)
 }
+
+// CopyFile copies a file and syncs it (the backup's copy), for benchmarks
+// that work on a copy of a built base.
+var CopyFile = copyFile

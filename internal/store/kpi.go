@@ -60,6 +60,9 @@ const (
 	factsGathered = 4000
 )
 
+// factWidth is how many values one fact's row has (factArgs).
+const factWidth = 11
+
 // aggChunk is how many aggregate rows one multi-row upsert writes on
 // PostgreSQL (flushDeltas).
 const aggChunk = 200

@@ -102,8 +102,8 @@ func (s *KPIStore) RecordFacts(ctx context.Context, p tandem.Principal, facts []
 // recordFactsIn writes facts of a workspace in tx, in bulk: the
 // workspace's time zone is read once and each fact's local day taken from
 // the day before it when it falls in the same one (kpi.DayCache); facts go
-// in multi-row INSERTs of factsChunk (once-only kinds one at a time,
-// skipped when already recorded); the aggregates are summed in memory
+// in multi-row INSERTs (once-only kinds one at a time, skipped when
+// already recorded); the aggregates are summed in memory
 // (metric.Deltas) and upserted once per (engagement, kind, day) and
 // (engagement, kind, week). It returns how many facts were recorded. The
 // caller has checked that the facts' engagements are of the workspace.
@@ -123,10 +123,10 @@ func recordFactsIn(ctx context.Context, tx *Tx, workspaceID int64, facts []Fact)
 	// SQLite such an INSERT keeps a statement journal of the pages it
 	// changes; the writer keeps it in memory (temp_store, see openSQLite),
 	// not in a temporary file.
-	rows := make([]any, 0, min(len(facts), factsGathered)*11)
+	rows := make([]any, 0, min(len(facts), factsGathered)*factWidth)
 	flush := func(all bool) error {
-		if len(rows) >= factsGathered*11 || all && len(rows) >= bulkChunk*11 {
-			if err := insertGathered(ctx, tx, insertFactsHead, 11, rows); err != nil {
+		if len(rows) >= factsGathered*factWidth || all && len(rows) >= bulkChunk*factWidth {
+			if err := insertGathered(ctx, tx, insertFactsHead, factWidth, rows); err != nil {
 				return err
 			}
 			clear(rows)
@@ -137,13 +137,13 @@ func recordFactsIn(ctx context.Context, tx *Tx, workspaceID int64, facts []Fact)
 			return nil
 		}
 		i := 0
-		for ; len(rows)-i >= factsChunk*11; i += factsChunk * 11 {
-			if _, err := tx.prepared(ctx, insertFactsSQL, rows[i:i+factsChunk*11]...); err != nil {
+		for ; len(rows)-i >= factsChunk*factWidth; i += factsChunk * factWidth {
+			if _, err := tx.prepared(ctx, insertFactsSQL, rows[i:i+factsChunk*factWidth]...); err != nil {
 				return err
 			}
 		}
-		for ; i < len(rows); i += 11 {
-			if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+11]...); err != nil {
+		for ; i < len(rows); i += factWidth {
+			if _, err := tx.prepared(ctx, insertFactSQL, rows[i:i+factWidth]...); err != nil {
 				return err
 			}
 		}

@@ -18,12 +18,13 @@ import (
 // MaxBatchActivities activities of one engagement in one transaction, all
 // or nothing, under an Idempotency-Key.
 //
-// The write path is built for speed: the engagement's accounts (and, when
-// calls come by phone number, its contacts' numbers by their last nine
-// digits) are read once into maps; activities go in multi-row INSERTs of
-// bulkChunk rows, what they share bound once per chunk (insertGathered); their facts in the fact path's multi-row INSERTs
-// (insertFactsSQL) with the KPI aggregates summed in memory and upserted
-// once per (engagement, kind, day) and week (aggBatch); one audit entry
+// The write path is built for speed: only the contacts and accounts the
+// batch names are read (numbers by their match key, the last nine digits,
+// through sales_contact_details_key; ids by primary key), into maps;
+// activities go in multi-row INSERTs of bulkChunk rows by account, what
+// they share bound once per chunk (insertGathered); their facts in the
+// fact path's multi-row INSERTs with the KPI aggregates summed in memory
+// and upserted once per (engagement, kind, day) and week; one audit entry
 // records the batch; and the answer is stored under its key in the same
 // transaction, so an acknowledged batch is committed and a replay finds it.
 
@@ -145,7 +146,7 @@ func ingest(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64,
 	if err != nil {
 		return BatchAnswer{}, err
 	}
-	if err := batchAccounts(ctx, tx, p, engagementID, batchAccountIDs(items, contacts, accounts), accounts); err != nil {
+	if err := batchAccounts(ctx, tx, p, engagementID, batchAccountIDs(items, accounts), accounts); err != nil {
 		return BatchAnswer{}, err
 	}
 	cur, err := workspaceCurrency(ctx, tx, p.WorkspaceID)
@@ -291,22 +292,18 @@ func batchAccountQuery(p tandem.Principal, engagementID int64, ids []int64) (str
 		append(anyArgs(ids...), w.args...)
 }
 
-// batchAccountIDs are the accounts the items name, and those of the
-// contacts found for them, that are not read yet, each once.
-func batchAccountIDs(items []BatchActivity, contacts map[int64]int64, read map[int64]sales.Account) []int64 {
+// batchAccountIDs are the accounts the items name that are not read yet
+// (batchContacts read those of the contacts it found), each once.
+func batchAccountIDs(items []BatchActivity, read map[int64]sales.Account) []int64 {
 	seen := map[int64]bool{}
 	var ids []int64
-	add := func(id int64) {
-		if _, ok := read[id]; id != 0 && !ok && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
 	for i := range items {
-		add(items[i].AccountID)
-	}
-	for _, acct := range contacts {
-		add(acct)
+		if id := items[i].AccountID; id != 0 && !seen[id] {
+			if _, ok := read[id]; !ok {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
 	}
 	return ids
 }
@@ -474,13 +471,10 @@ func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 		}
 	}
 	slices.Sort(accounts) // in the order of their pages
-	ids := anyArgs(accounts...)
-	for len(ids) > 0 {
-		c := ids[:min(len(ids), 500)]
-		ids = ids[len(c):]
+	for c := range slices.Chunk(accounts, batchLookupChunk) {
 		if _, err := tx.exec(ctx, `UPDATE sales_accounts SET last_call_at = (SELECT MAX(k.at) FROM sales_activities k
 			WHERE k.account_id = sales_accounts.id AND k.kind = ?) WHERE id IN (`+placeholders(len(c))+`)`,
-			append([]any{string(sales.KindCall)}, c...)...); err != nil {
+			append([]any{string(sales.KindCall)}, anyArgs(c...)...)...); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -143,7 +142,7 @@ func BenchmarkSalesAtScale(b *testing.B) {
 func benchBigIngest(b *testing.B, base *bigBase, p tandem.Principal, phones []string) {
 	dir := b.TempDir()
 	for _, name := range []string{"tandem.db", "tandem.db-wal"} {
-		if err := copyFile(filepath.Join(base.dir, name), filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+		if err := store.CopyFile(filepath.Join(base.dir, name), filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
 			b.Fatal(err)
 		}
 	}
@@ -182,24 +181,6 @@ func benchBigIngest(b *testing.B, base *bigBase, p tandem.Principal, phones []st
 	}
 	b.ReportMetric(float64(batch*b.N)/took.Seconds(), "activities/s")
 	b.ReportMetric(float64(batch*b.N)/cpu.Seconds(), "activities/cpu-s")
-}
-
-// copyFile copies the file src to dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // bigBasePhone is the number of the big base's contact i (in id order).
