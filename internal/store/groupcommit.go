@@ -19,9 +19,9 @@ import (
 // job) to it and waits for the answer. The writer takes the first waiting
 // job and, unless it is a bulk job, the jobs already waiting behind it
 // without waiting for more (at most maxBatch), BEGINs one transaction, runs
-// each job inside a SAVEPOINT of its own, COMMITs once, and only then
-// answers each job. A batch of one runs without a savepoint, exactly as a
-// transaction of its own did; under load a batch holds as many jobs as
+// the jobs one after the other, COMMITs once, and only then answers each
+// job. A batch of one runs exactly as a transaction of its own did; under
+// load a batch holds as many jobs as
 // arrived during the previous COMMIT, so the sync is shared by more
 // requests the busier the writer is, and an idle writer adds no wait.
 //
@@ -32,9 +32,12 @@ import (
 // acknowledged.
 //
 // Isolation between the jobs of a batch:
-//   - A job whose function fails (or panics) is rolled back to its
-//     savepoint and gets its error (the panic is raised again in its
-//     caller's goroutine); the other jobs still commit. A failed COMMIT
+//   - A job whose function fails (or panics) gets its error (the panic is
+//     raised again in its caller's goroutine) and none of its writes is
+//     kept; the other jobs still commit. A batch first runs without
+//     savepoints; when a job fails, the transaction is rolled back and the
+//     other jobs run again, each in a SAVEPOINT of its own, so that one
+//     failing then is rolled back to it alone (runBatch). A failed COMMIT
 //     answers every job of the batch with its error, and DB.transact
 //     retries as it retries any transaction (functions are re-runnable).
 //   - Each job gets its own *Tx (its own clock reading, its own bound
@@ -50,8 +53,7 @@ import (
 //     statement's context ends) by rolling back the whole transaction, the
 //     other jobs' writes too. Instead a statement asked for after the
 //     caller's context ended fails with ctx.Err() without reaching SQLite,
-//     so a canceled job stops at its next statement and is rolled back to
-//     its savepoint.
+//     so a canceled job stops at its next statement and fails as above.
 //   - SQLite may end a transaction by itself on a few errors (SQLITE_FULL,
 //     SQLITE_IOERR, SQLITE_NOMEM). When rolling back to or releasing a
 //     job's savepoint fails, the batch's transaction is rolled back, that
@@ -65,7 +67,9 @@ import (
 //
 // BEGIN and COMMIT are counted once per job in the caller's statement
 // counter (stmtcount.go), as one transaction per request counted them, so
-// statement budgets are unchanged; SAVEPOINT and RELEASE are not counted.
+// statement budgets are unchanged; SAVEPOINT and RELEASE are not counted,
+// and COMMIT only for the run that committed (a job run again counts its
+// own statements again).
 //
 // PostgreSQL keeps one transaction per request: its commits do not share a
 // single connection, and the server groups WAL flushes itself.
@@ -199,16 +203,26 @@ func (w *writer) run() {
 				}
 			}
 		}
+		careful := false
 		for len(batch) > 0 {
-			batch = w.runBatch(batch)
+			batch, careful = w.runBatch(batch, careful)
 		}
 	}
 }
 
 // runBatch runs the jobs of batch in one transaction and answers them. It
-// returns the jobs to run again in a new transaction, when SQLite ended
-// this one by itself: at least one job fewer than it was given.
-func (w *writer) runBatch(batch []*job) (again []*job) {
+// returns the jobs to run again in a new transaction, and whether to run
+// them carefully: at least one job fewer than it was given.
+//
+// A batch is first run without savepoints: a savepoint costs its SAVEPOINT
+// and RELEASE, and SQLite copies every page a job changes for the first
+// time within it to the statement journal — together about a tenth of a
+// partner creation's CPU. When a job of such a batch fails, the whole
+// transaction is rolled back, that job is answered its error, and the
+// others run again, carefully: each in a SAVEPOINT of its own, so that a
+// job failing then is rolled back alone. A failed job thus costs its
+// batch one more run, never another job's write.
+func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCareful bool) {
 	db := w.db
 	bg := context.Background()
 	sqltx, err := db.w.BeginTx(bg, nil)
@@ -216,11 +230,11 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 		for _, j := range batch {
 			j.done <- jobReply{err: err}
 		}
-		return nil
+		return nil, false
 	}
 	cache := &stmtCache{kept: w.kept}
 	defer w.keep(cache)
-	savepoints := len(batch) > 1
+	savepoints := careful && len(batch) > 1
 	sp := func(q string) error {
 		_, err := sqltx.ExecContext(bg, q)
 		return err
@@ -235,7 +249,7 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 			if err := sp("SAVEPOINT job"); err != nil {
 				sqltx.Rollback()
 				j.done <- jobReply{err: err}
-				return append(ran, batch[i+1:]...)
+				return append(ran, batch[i+1:]...), true
 			}
 		}
 		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
@@ -246,12 +260,14 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 			if err := sp("RELEASE job"); err != nil {
 				sqltx.Rollback()
 				j.done <- jobReply{err: err}
-				return append(ran, batch[i+1:]...)
+				return append(ran, batch[i+1:]...), true
 			}
 		case !savepoints:
+			// The jobs before it ran in the same transaction without a
+			// savepoint: they are rolled back with it and run again.
 			sqltx.Rollback()
 			j.done <- r
-			return nil
+			return append(ran, batch[i+1:]...), true
 		default:
 			err := sp("ROLLBACK TO job")
 			if err == nil {
@@ -260,16 +276,15 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 			j.done <- r
 			if err != nil {
 				sqltx.Rollback()
-				return append(ran, batch[i+1:]...)
+				return append(ran, batch[i+1:]...), true
 			}
 			continue
 		}
-		db.counted(j.ctx, "COMMIT")
 		ran = append(ran, j)
 	}
 	if len(ran) == 0 {
 		sqltx.Rollback()
-		return nil
+		return nil, false
 	}
 	err = sqltx.Commit()
 	w.commits.Add(1)
@@ -277,9 +292,10 @@ func (w *writer) runBatch(batch []*job) (again []*job) {
 		db.wrote()
 	}
 	for _, j := range ran {
+		db.counted(j.ctx, "COMMIT")
 		j.done <- jobReply{err: err}
 	}
-	return nil
+	return nil, false
 }
 
 // keep prepares on the writer's connection, for the batches to come, the

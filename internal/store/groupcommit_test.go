@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -149,6 +150,53 @@ func TestGroupCommitFailedJobRollsBackAlone(t *testing.T) {
 	})
 }
 
+// A batch runs without savepoints until a job fails: then the jobs before
+// the failed one are rolled back with it and run again (carefully, each in
+// a savepoint), those after it run once, and each write is kept once.
+func TestGroupCommitRunsAgainOnlyAfterAFailure(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, "sqlite", nil)
+	f := storetest.Seed(t, db)
+	runs := make([]int, 4)
+	job := func(i int, err error) func() error {
+		return func() error {
+			return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+				runs[i]++
+				if err := w.Audit(fmt.Sprintf("test.job%d", i)); err != nil {
+					return err
+				}
+				return err
+			})
+		}
+	}
+	boom := errors.New("boom")
+	commits := store.Commits(db)
+	errs := batchOf(db, job(0, nil), job(1, nil), job(2, boom), job(3, nil))
+	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], boom) || errs[3] != nil {
+		t.Fatalf("errors %v, want nil, nil, boom, nil", errs)
+	}
+	if !slices.Equal(runs, []int{2, 2, 1, 1}) {
+		t.Fatalf("runs %v, want [2 2 1 1]", runs)
+	}
+	for i, want := range []int{1, 1, 0, 1} {
+		if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = ?`, fmt.Sprintf("test.job%d", i)); n != want {
+			t.Errorf("job %d: %d audit entries, want %d", i, n, want)
+		}
+	}
+	if n := store.Commits(db) - commits; n != 1 {
+		t.Fatalf("%d COMMITs, want 1", n)
+	}
+	// Without a failure every job runs once.
+	clear(runs)
+	if errs := batchOf(db, job(0, nil), job(1, nil), job(3, nil)); errs[0] != nil || errs[1] != nil || errs[2] != nil {
+		t.Fatalf("errors %v", errs)
+	}
+	if !slices.Equal(runs, []int{1, 1, 0, 1}) {
+		t.Fatalf("runs %v, want [1 1 0 1]", runs)
+	}
+	chainIntact(t, db)
+}
+
 func TestGroupCommitPanicRaisedInCaller(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -290,7 +338,9 @@ func TestGroupCommitClose(t *testing.T) {
 // SQLite would roll back the whole transaction, the batch's other jobs
 // with it. The statement finishes, the job's next one fails, and only the
 // job is rolled back (SQLite's writer only: PostgreSQL runs each job in a
-// transaction of its own).
+// transaction of its own). The batch begins with a job that fails at once,
+// so that the others run in the careful run, each in a savepoint of its
+// own, where the leaving job is rolled back alone.
 func TestGroupCommitCallerLeavesDuringStatement(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "sqlite", nil)
@@ -299,7 +349,11 @@ func TestGroupCommitCallerLeavesDuringStatement(t *testing.T) {
 	leaving, leave := context.WithCancel(ctx)
 	defer leave()
 	var firstRuns int
+	fails := errors.New("fails at once")
 	errs := batchOf(db,
+		func() error {
+			return store.Write(ctx, db, f.Owner, func(store.TestTx) error { return fails })
+		},
 		func() error {
 			return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
 				firstRuns++
@@ -325,8 +379,8 @@ func TestGroupCommitCallerLeavesDuringStatement(t *testing.T) {
 			})
 		},
 		partnerNamed(db, f.Owner, "GC last"))
-	if errs[0] != nil || !errors.Is(errs[1], context.Canceled) || errs[2] != nil {
-		t.Fatalf("errors %v, want nil, canceled, nil", errs)
+	if !errors.Is(errs[0], fails) || errs[1] != nil || !errors.Is(errs[2], context.Canceled) || errs[3] != nil {
+		t.Fatalf("errors %v, want fails, nil, canceled, nil", errs)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM partners WHERE legal_name = 'GC last'`); n != 1 {
 		t.Fatal("the last job's partner is missing")
