@@ -66,6 +66,13 @@ func TestBrowserAgentRevealsAndClientSeesTheLog(t *testing.T) {
 	if w := c.eval("document.documentElement.scrollWidth"); w > phoneW {
 		t.Errorf("the log is %d px wide on a %d px phone", w, phoneW)
 	}
+	// On a phone the tables read as cards: nothing to scroll sideways.
+	sideways := func(table string) int {
+		return c.eval(`(() => { const w = document.querySelector("` + table + `").closest(".table-wrap"); return w.scrollWidth - w.clientWidth })()`)
+	}
+	if over := sideways("#reveals"); over > 0 {
+		t.Errorf("the reveals log scrolls %d px sideways on a phone", over)
+	}
 	// The base with its assignment control fits the phone too.
 	c.open("/sales/accounts")
 	c.shot("sales-accounts-phone")
@@ -74,5 +81,8 @@ func TestBrowserAgentRevealsAndClientSeesTheLog(t *testing.T) {
 	}
 	if w := c.eval("document.documentElement.scrollWidth"); w > phoneW {
 		t.Errorf("the list is %d px wide on a %d px phone", w, phoneW)
+	}
+	if over := sideways("#accounts"); over > 0 {
+		t.Errorf("the base scrolls %d px sideways on a phone", over)
 	}
 }
