@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/knowledge"
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -195,6 +196,41 @@ func TestGroupCommitRunsAgainOnlyAfterAFailure(t *testing.T) {
 		t.Fatalf("runs %v, want [1 1 0 1]", runs)
 	}
 	chainIntact(t, db)
+}
+
+// A job run again starts from its inputs, not from what its rolled-back
+// run left in them: a knowledge page created, then edited, each in a batch
+// whose later job fails, is created once and edited from version 1 to 2
+// (before, the second run took the rolled-back run's id for an existing
+// page, and an edit counted its version up twice and conflicted).
+func TestGroupCommitRunAgainStartsFromItsInputs(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, "sqlite", nil)
+	f := storetest.Seed(t, db)
+	kb := db.Knowledge()
+	boom := errors.New("boom")
+	fails := func() error {
+		return store.Write(ctx, db, f.Owner, func(store.TestTx) error { return boom })
+	}
+	page := &knowledge.Page{EngagementID: f.A1, Area: "CRM", Title: "Lead routing", Body: "1. New lead"}
+	errs := batchOf(db, func() error { return kb.Save(ctx, f.Manager, page) }, fails)
+	if errs[0] != nil || !errors.Is(errs[1], boom) {
+		t.Fatalf("create: errors %v", errs)
+	}
+	if page.ID == 0 || page.Version != 1 {
+		t.Fatalf("created %+v", page)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM knowledge_pages WHERE title = 'Lead routing'`); n != 1 {
+		t.Fatalf("%d pages, want 1", n)
+	}
+	edit := &knowledge.Page{ID: page.ID, Version: 1, Area: "CRM", Title: "Lead routing", Body: "1. New lead\n2. Call"}
+	errs = batchOf(db, func() error { return kb.Save(ctx, f.Manager, edit) }, fails)
+	if errs[0] != nil || !errors.Is(errs[1], boom) || edit.Version != 2 {
+		t.Fatalf("edit: errors %v, version %d", errs, edit.Version)
+	}
+	if n := count(t, db, `SELECT version FROM knowledge_pages WHERE id = ?`, page.ID); n != 2 {
+		t.Fatalf("stored version %d, want 2", n)
+	}
 }
 
 func TestGroupCommitPanicRaisedInCaller(t *testing.T) {

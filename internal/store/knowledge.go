@@ -192,7 +192,12 @@ func (s *KnowledgeStore) Save(ctx context.Context, p tandem.Principal, pg *knowl
 	if err := pg.Validate(); err != nil {
 		return err
 	}
+	given := *pg
 	return s.db.transact(ctx, func(tx *Tx) error {
+		// A run may be repeated (a retry, or its batch run again): it
+		// starts from the page as given, not as a rolled-back run left it
+		// (an id, a version already counted up).
+		*pg = given
 		_, loc, err := workspaceZone(ctx, tx, p.WorkspaceID)
 		if err != nil {
 			return err

@@ -479,7 +479,9 @@ func (s *MailStore) QueueDigests(ctx context.Context, from, to time.Time) (n int
 			if !due {
 				continue
 			}
+			queued := false // set by the run that commits (a run may be repeated)
 			err := s.db.transact(ctx, func(tx *Tx) error {
+				queued = false
 				prefs, err := preferences(ctx, tx, w.id, m.user)
 				if err != nil {
 					return err
@@ -513,15 +515,16 @@ func (s *MailStore) QueueDigests(ctx context.Context, from, to time.Time) (n int
 				if err != nil {
 					return err
 				}
-				if wrote {
-					n++
-				}
+				queued = wrote
 				_, err = tx.exec(ctx, `INSERT INTO mail_digests (workspace_id, user_id, frequency, last_at) VALUES (?, ?, ?, ?)
 					ON CONFLICT (workspace_id, user_id) DO UPDATE SET last_at = excluded.last_at`, w.id, m.user, m.freq, at)
 				return err
 			})
 			if err != nil {
 				return n, err
+			}
+			if queued {
+				n++
 			}
 		}
 	}

@@ -881,12 +881,14 @@ func (s *MeetingStore) SweepOverdueActions(ctx context.Context, now time.Time) (
 			continue
 		}
 		p := System(a.WorkspaceID, "scheduler")
+		alerted := false // set by the run that commits (a run may be repeated)
 		err = s.db.transact(ctx, func(tx *Tx) error {
+			alerted = false
 			c, err := tx.changed(ctx, `UPDATE action_items SET alerted_at = ? WHERE id = ? AND alerted_at IS NULL AND done_at IS NULL`, now, a.ID)
 			if err != nil || c == 0 {
 				return err
 			}
-			n++
+			alerted = true
 			if err := notify(ctx, tx, p, []int64{a.OwnerID}, "action.overdue", a.EngagementID, a.ID,
 				map[string]any{"title": a.Title, "due": a.Due.String()}); err != nil {
 				return err
@@ -895,6 +897,9 @@ func (s *MeetingStore) SweepOverdueActions(ctx context.Context, now time.Time) (
 		})
 		if err != nil {
 			return n, err
+		}
+		if alerted {
+			n++
 		}
 	}
 	return n, nil

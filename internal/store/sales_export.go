@@ -26,6 +26,7 @@ func (s *SalesStore) Export(ctx context.Context, p tandem.Principal, f AccountFi
 	}
 	var out []sales.ExportAccount
 	err = s.db.transact(ctx, func(tx *Tx) error {
+		out = nil // a run may be repeated: it starts from nothing
 		region, err := workspaceRegion(ctx, tx, p.WorkspaceID)
 		if err != nil {
 			return err

@@ -191,7 +191,9 @@ func (s *TerminationStore) RevokeDue(ctx context.Context) (n int, err error) {
 		return 0, err
 	}
 	for _, d := range ds {
+		revoked := false // set by the run that commits (a run may be repeated)
 		err := s.db.transact(ctx, func(tx *Tx) error {
+			revoked = false
 			sys := System(d.workspace, "termination")
 			t, err := loadTermination(ctx, tx, d.workspace, d.engagement)
 			if err != nil {
@@ -211,11 +213,14 @@ func (s *TerminationStore) RevokeDue(ctx context.Context) (n int, err error) {
 			if err := revokePartner(ctx, tx, sys, e); err != nil {
 				return err
 			}
-			n++
+			revoked = true
 			return nil
 		})
 		if err != nil {
 			return n, err
+		}
+		if revoked {
+			n++
 		}
 	}
 	return n, nil

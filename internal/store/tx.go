@@ -36,6 +36,13 @@ type Tx struct {
 // On SQLite fn runs on the writer, batched with the transactions of
 // concurrent requests under one COMMIT (groupcommit.go); transact returns
 // once the COMMIT holding fn's writes returned.
+//
+// fn may run more than once: a retry, or on SQLite its batch run again
+// because another job of it failed (its first run then rolled back). Each
+// run must start from fn's inputs, not from what an earlier run left in
+// them — an id given, a version counted up, rows appended — and what fn
+// counts outside the transaction counts once transact returned nil.
+// TestGroupCommitRunAgainStartsFromItsInputs holds one such case.
 func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.transactJob(ctx, false, fn)
 }
