@@ -216,7 +216,7 @@ func (w *writer) run() {
 //
 // A batch is first run without savepoints: a savepoint costs its SAVEPOINT
 // and RELEASE, and SQLite copies every page a job changes for the first
-// time within it to the statement journal — together about a tenth of a
+// time within it to the statement journal — together about a sixth of a
 // partner creation's CPU. When a job of such a batch fails, the whole
 // transaction is rolled back, that job is answered its error, and the
 // others run again, carefully: each in a SAVEPOINT of its own, so that a
