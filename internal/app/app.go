@@ -131,11 +131,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // runWith is Run with options.
 func runWith(ctx context.Context, opts options, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cat, err := i18n.Load()
-	if err != nil {
-		fmt.Fprintln(stderr, "tandem:", err)
-		return exitFail
-	}
+	// Each language is read when a message of it is first needed: tandem
+	// version needs none, most commands one; the server reads them all.
+	cat := i18n.Lazy()
 	c := &cli{ctx: ctx, getenv: getenv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr, cat: cat, opts: opts}
 	c.l = cat.For(Language(getenv), nil)
 	c.cmds = commandTable()

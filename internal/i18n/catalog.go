@@ -30,10 +30,32 @@ type message struct {
 	file   string            // source file, for error messages
 }
 
-// Catalog holds the messages of all supported languages. It is immutable
-// after loading and safe for concurrent use.
+// Catalog holds the messages of all supported languages. Each language is
+// read from the embedded files once, when first needed (Load reads them
+// all at once); after that it is immutable. It is safe for concurrent use.
 type Catalog struct {
-	msgs map[Lang]map[string]message
+	langs map[Lang]*langMsgs
+}
+
+// langMsgs is one language's messages, read on first use.
+type langMsgs struct {
+	once sync.Once
+	read func() (map[string]message, error)
+	msgs map[string]message
+	err  error
+}
+
+// get returns the language's messages, reading them the first time. A
+// language that fails to read has none (every key shows as ⟦key⟧); Load
+// and Check report the error.
+func (m *langMsgs) get() (map[string]message, error) {
+	m.once.Do(func() {
+		m.msgs, m.err = m.read()
+		if m.err != nil {
+			m.msgs = map[string]message{}
+		}
+	})
+	return m.msgs, m.err
 }
 
 // Load reads and merges the embedded catalogue files locales/<lang>/*.json
@@ -42,7 +64,20 @@ type Catalog struct {
 // forms, an unknown plural category, an invalid key, or a key defined more
 // than once (in one file or across files of the same language).
 func Load() (*Catalog, error) {
-	return loadFS(localesFS, "locales")
+	c := Lazy()
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Lazy returns the embedded catalogues without reading them: each
+// language is read when a message of it is first looked up. The command
+// line uses it, so that a command that prints nothing translated (tandem
+// version) or one language only does not read all three; a server calls
+// Check (or uses Load) to fail at start on a broken catalogue.
+func Lazy() *Catalog {
+	return lazyFS(localesFS, "locales")
 }
 
 // MustLoad is like Load but panics on error. Use it at program start-up.
@@ -54,28 +89,58 @@ func MustLoad() *Catalog {
 	return c
 }
 
-// loadFS loads catalogues from dir/<lang>/*.json in fsys, the languages
-// side by side (the CLI loads them before every command).
+// lazyFS is the catalogue of dir/<lang>/*.json in fsys, each language read
+// on first use.
+func lazyFS(fsys fs.FS, dir string) *Catalog {
+	c := &Catalog{langs: make(map[Lang]*langMsgs, len(Supported))}
+	for _, lang := range Supported {
+		ldir := path.Join(dir, string(lang))
+		c.langs[lang] = &langMsgs{read: func() (map[string]message, error) { return loadLang(fsys, ldir) }}
+	}
+	return c
+}
+
+// loadFS loads catalogues from dir/<lang>/*.json in fsys, every language
+// read at once.
 func loadFS(fsys fs.FS, dir string) (*Catalog, error) {
-	c := &Catalog{msgs: make(map[Lang]map[string]message, len(Supported))}
-	all := make([]map[string]message, len(Supported))
-	errs := make([]error, len(Supported))
+	c := lazyFS(fsys, dir)
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Check reads every language not read yet, side by side, and returns the
+// first language's error in the order of Supported.
+func (c *Catalog) Check() error {
 	var wg sync.WaitGroup
-	for i, lang := range Supported {
+	for _, lang := range Supported {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			all[i], errs[i] = loadLang(fsys, path.Join(dir, string(lang)))
+			c.langs[lang].get()
 		}()
 	}
 	wg.Wait()
-	for i, lang := range Supported {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, lang := range Supported {
+		if _, err := c.langs[lang].get(); err != nil {
+			return err
 		}
-		c.msgs[lang] = all[i]
 	}
-	return c, nil
+	return nil
+}
+
+// messages returns lang's messages (nil for an unsupported language).
+func (c *Catalog) messages(lang Lang) map[string]message {
+	if c == nil {
+		return nil
+	}
+	m := c.langs[lang]
+	if m == nil {
+		return nil
+	}
+	msgs, _ := m.get()
+	return msgs
 }
 
 // loadLang loads the catalogue files of one language's directory.
@@ -378,7 +443,7 @@ func validKey(k string) bool {
 // Keys returns the sorted message keys defined for lang (nil for an
 // unsupported language).
 func (c *Catalog) Keys(lang Lang) []string {
-	msgs := c.msgs[lang]
+	msgs := c.messages(lang)
 	if msgs == nil {
 		return nil
 	}
@@ -392,16 +457,13 @@ func (c *Catalog) Keys(lang Lang) []string {
 
 // Has reports whether key is defined for lang.
 func (c *Catalog) Has(lang Lang, key string) bool {
-	_, ok := c.msgs[lang][key]
+	_, ok := c.messages(lang)[key]
 	return ok
 }
 
 // lookup returns the message for key in lang.
 func (c *Catalog) lookup(lang Lang, key string) (message, bool) {
-	if c == nil {
-		return message{}, false
-	}
-	m, ok := c.msgs[lang][key]
+	m, ok := c.messages(lang)[key]
 	return m, ok
 }
 

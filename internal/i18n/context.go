@@ -13,20 +13,11 @@ func WithLocalizer(ctx context.Context, l *Localizer) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
-// defaultCatalog is loaded lazily for From's fallback. If the embedded
-// catalogues fail to load, an empty catalogue is used so that lookups show
-// "⟦key⟧" instead of panicking (tests and MustLoad at start-up report the
-// actual error).
-var defaultCatalog = sync.OnceValue(func() *Catalog {
-	c, err := Load()
-	if err != nil {
-		c = &Catalog{msgs: map[Lang]map[string]message{}}
-		for _, lang := range Supported {
-			c.msgs[lang] = map[string]message{}
-		}
-	}
-	return c
-})
+// defaultCatalog is From's fallback, each language read on first use. A
+// language whose embedded catalogue fails to read has no messages, so that
+// lookups show "⟦key⟧" instead of panicking (tests and MustLoad at
+// start-up report the actual error).
+var defaultCatalog = sync.OnceValue(Lazy)
 
 // From returns the Localizer stored in ctx by WithLocalizer. If there is
 // none it returns an English, UTC Localizer over a package-level default

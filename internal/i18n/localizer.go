@@ -19,7 +19,7 @@ type Localizer struct {
 // For returns a Localizer for lang that shows times in loc (nil means UTC).
 // An unsupported lang is replaced by EN.
 func (c *Catalog) For(lang Lang, loc *time.Location) *Localizer {
-	if _, ok := c.msgs[lang]; !ok {
+	if _, ok := c.langs[lang]; !ok {
 		lang = EN
 	}
 	if loc == nil {

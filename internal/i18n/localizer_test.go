@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -387,5 +388,52 @@ func TestTPluralWithN(t *testing.T) {
 	}
 	if got := ru.T("common.results", "n", int64(11)); got != "11 результатов" {
 		t.Fatalf("T with n=11: %q", got)
+	}
+}
+
+// TestLazyReadsALanguageOnFirstUse: a lazy catalogue reads a language
+// when one of its messages is first looked up, and only that language; a
+// broken one shows its keys as ⟦key⟧ while the others work, and Check
+// (which a server runs at start) reports it.
+func TestLazyReadsALanguageOnFirstUse(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"l/en/a.json": {Data: []byte(`{"a.b": "English"}`)},
+		"l/ru/a.json": {Data: []byte(`{"a.b": "Русский",}`)},
+		"l/sv/a.json": {Data: []byte(`{"a.b": "Svenska"}`)},
+	}
+	read := map[Lang]int{}
+	var mu sync.Mutex
+	c := lazyFS(fsys, "l")
+	for lang, m := range c.langs {
+		inner := m.read
+		m.read = func() (map[string]message, error) {
+			mu.Lock()
+			read[lang]++
+			mu.Unlock()
+			return inner()
+		}
+	}
+	l := c.For(SV, nil)
+	if len(read) != 0 {
+		t.Fatalf("read before any lookup: %v", read)
+	}
+	if got := l.T("a.b"); got != "Svenska" {
+		t.Errorf("sv: %q", got)
+	}
+	if got := c.For(SV, nil).T("a.b"); got != "Svenska" || read[SV] != 1 || read[EN]+read[RU] != 0 {
+		t.Errorf("sv again: %q, read %v (want sv once, nothing else)", got, read)
+	}
+	if got := c.For(RU, nil).T("a.b"); got != "⟦a.b⟧" {
+		t.Errorf("broken ru: %q", got)
+	}
+	if err := c.Check(); err == nil || !strings.Contains(err.Error(), "l/ru/a.json") {
+		t.Errorf("Check: %v, want the ru file's error", err)
+	}
+	if read[EN] != 1 || read[RU] != 1 || read[SV] != 1 {
+		t.Errorf("after Check every language read once: %v", read)
+	}
+	if _, err := loadFS(fsys, "l"); err == nil {
+		t.Error("loadFS of a broken catalogue: no error")
 	}
 }

@@ -40,6 +40,10 @@ func New(o Options) (http.Handler, error) {
 			return nil, err
 		}
 		o.Catalog = c
+	} else if err := o.Catalog.Check(); err != nil {
+		// A catalogue read lazily (the command line's) is read whole
+		// here, so that a broken one stops the server at start.
+		return nil, err
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
