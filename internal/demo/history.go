@@ -95,6 +95,17 @@ type history struct {
 	// done are the follow-ups done on a day (by agent and date), logged
 	// as done in that day's batch.
 	done map[string][]store.BatchActivity
+	// recent are the last week's calls that could open a deal, for
+	// openPipeline.
+	recent []recentCall
+}
+
+// recentCall is a call of the last week with an outcome that opens a deal,
+// and the meeting it booked (zero when none).
+type recentCall struct {
+	email   string
+	call    sales.Activity
+	meeting time.Time
 }
 
 type wonDeal struct {
@@ -163,6 +174,92 @@ func addHistory(ctx context.Context, db *store.DB, clk *Clock, ids *loaded, star
 		clk.Set(e.at)
 		if err := e.do(); err != nil {
 			return fmt.Errorf("history at %s: %w", e.at.Format(time.RFC3339), err)
+		}
+	}
+	return h.openPipeline(byAgent)
+}
+
+// openPipeline opens the deals of the pipeline's first stages, as the
+// agents and Johan leave it at the end of the last day: a deal for some of
+// the last week's calls that reached the decision maker or booked a
+// meeting still to come ("decision maker reached"), for some of those
+// asked to call back ("past the gatekeeper"), and a few inbound requests
+// from Norrsken's website that Johan hands to the agents ("new"). Without
+// them the board's first columns were empty: the history opens a deal
+// only after a held meeting found the need. They are written after the
+// rest of the history, so that no earlier choice or id changes; the
+// choices are made by account id, not drawn.
+func (h *history) openPipeline(byAgent map[string][]int64) error {
+	titles := []string{"Lobby seating refurbishment", "Meeting-room tables and chairs", "Acoustic panels for the open office",
+		"Conference hall seating", "Breakfast room furniture"}
+	at := h.clk.Now()
+	open := func(email string, p tandem.Principal, account, owner int64, stage, title, step string, on time.Time) error {
+		if h.dealOn[account] {
+			return nil
+		}
+		h.dealOn[account] = true
+		if at = at.Add(time.Minute); !at.Before(h.now) {
+			at = h.now.Add(-time.Second)
+		}
+		h.clk.Set(at)
+		d := &sales.Deal{EngagementID: h.eng, AccountID: account, Title: title, OwnerID: owner,
+			Amount: money.New(int64(40_000+int(account%56)*10_000)*100, "SEK"), Stage: stage,
+			CloseOn: tandem.DateOf(h.addDays(h.now, 45, 12, 0)), NextStep: step, NextStepOn: tandem.DateOf(h.day(on))}
+		if err := h.db.Deals().Create(h.ctx, p, d); err != nil {
+			return fmt.Errorf("open a deal for %s on account %d: %w", email, account, err)
+		}
+		return nil
+	}
+	// The next step in the coming days; about one in five planned two
+	// days after the call and, by now, overdue.
+	next := func(a sales.Activity) time.Time {
+		if a.AccountID%5 == 0 {
+			return h.addDays(a.At, 2, 10, 0)
+		}
+		return h.addDays(h.now, 1+int((a.AccountID/7)%3), 10, 0)
+	}
+	since := h.addDays(h.now, -5, 0, 0)
+	for _, rc := range h.recent {
+		a := rc.call
+		if a.At.Before(since) {
+			continue
+		}
+		title := titles[a.AccountID%int64(len(titles))]
+		switch {
+		case a.Outcome == sales.OutcomeMeetingBooked && rc.meeting.After(h.now):
+			err := open(rc.email, h.as[rc.email], a.AccountID, 0, "decision_maker_reached", title, "Meeting with the decision maker", rc.meeting)
+			if err != nil {
+				return err
+			}
+		case a.Outcome == sales.OutcomeDecisionMaker && a.AccountID%6 == 1:
+			err := open(rc.email, h.as[rc.email], a.AccountID, 0, "decision_maker_reached", title, "Send the catalogue and book a meeting", next(a))
+			if err != nil {
+				return err
+			}
+		case a.Outcome == sales.OutcomeCallBack && a.AccountID%3 == 0:
+			err := open(rc.email, h.as[rc.email], a.AccountID, 0, "past_gatekeeper", title, "Call back as agreed", next(a))
+			if err != nil {
+				return err
+			}
+		}
+	}
+	// Two inbound requests for each agent, on accounts of their book
+	// that have no deal, owned by the agent.
+	tomorrow := h.addDays(h.now, 1, 9, 0)
+	for _, email := range salesAgents {
+		n := 0
+		for _, id := range byAgent[email] {
+			if n == 2 {
+				break
+			}
+			if h.dealOn[id] || id%5 != 2 {
+				continue
+			}
+			n++
+			err := open(email, h.as[johan], id, h.as[email].MembershipID, "new", "Inbound: quote request from the website", "First call", tomorrow)
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -326,6 +423,21 @@ func (h *history) calls(email string, d time.Time, n int) error {
 		m := items[i].Activity
 		m.ID = res.IDs[i]
 		h.held(email, m)
+	}
+	if d.After(h.addDays(h.now, -7, 0, 0)) {
+		for i, it := range items {
+			switch it.Activity.Outcome {
+			case sales.OutcomeDecisionMaker, sales.OutcomeCallBack, sales.OutcomeMeetingBooked:
+				if it.Activity.Kind != sales.KindCall {
+					continue
+				}
+				rc := recentCall{email: email, call: it.Activity}
+				if it.Activity.Outcome == sales.OutcomeMeetingBooked && i+1 < len(items) && items[i+1].Activity.Kind == sales.KindMeeting {
+					rc.meeting = items[i+1].Activity.ScheduledAt
+				}
+				h.recent = append(h.recent, rc)
+			}
+		}
 	}
 	if recorded != nil {
 		a := *recorded

@@ -66,7 +66,11 @@ func checkHistory(t *testing.T, db *store.DB, workspaceID int64) {
 			t.Errorf("%s in %s: %d, %v", kind, mon, len(fs), err)
 		}
 	}
-	for _, stage := range []string{"won", "lost", "objections_handled"} {
+	// Every column of the board but "next step agreed" (passed on the
+	// way to won) has deals: the first three are opened at the end of
+	// the history from the last week's calls and inbound requests.
+	for _, stage := range []string{"new", "past_gatekeeper", "decision_maker_reached", "needs_identified", "presented",
+		"proposal_sent", "objections_handled", "won", "lost"} {
 		if _, n, err := db.Deals().List(ctx, owner, tandem.Page{}, store.DealFilter{EngagementID: eng, Stage: stage}); err != nil || n == 0 {
 			t.Errorf("deals in %s: %d, %v", stage, n, err)
 		}
