@@ -9,10 +9,8 @@ import (
 	"encoding/csv"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/tandemhq/tandem/internal/xlsx"
 )
 
 // Format is a file format of an export.
@@ -64,39 +62,6 @@ func Write(w io.Writer, f Format, t Table) error {
 	return cw.Error()
 }
 
-// SheetName is name made a valid sheet name: at most 31 characters,
-// none of : \ / ? * [ ], not empty.
-func SheetName(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`:\/?*[]`, r) {
-			return ' '
-		}
-		return r
-	}, strings.TrimSpace(name))
-	if rs := []rune(name); len(rs) > 31 {
-		name = strings.TrimSpace(string(rs[:31]))
-	}
-	if name == "" {
-		name = "Sheet1"
-	}
-	return name
-}
-
 func writeXLSX(w io.Writer, t Table) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := SheetName(t.Sheet)
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	for i, r := range append([][]string{t.Header}, t.Rows...) {
-		cells := make([]any, len(r))
-		for j, s := range r {
-			cells[j] = s
-		}
-		if err := x.SetSheetRow(sheet, "A"+strconv.Itoa(i+1), &cells); err != nil {
-			return err
-		}
-	}
-	return x.Write(w)
+	return xlsx.WriteTable(w, t.Sheet, append([][]string{t.Header}, t.Rows...)...)
 }

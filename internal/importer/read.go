@@ -35,6 +35,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"github.com/tandemhq/tandem/internal/xlsx"
 )
 
 // FileField is the field name that Read's errors are reported under.
@@ -253,16 +254,7 @@ func trimRow(row []string) bool {
 
 // ColumnLetter returns the spreadsheet name of the 0-based column index i:
 // "A" for 0, "Z" for 25, "AA" for 26.
-func ColumnLetter(i int) string {
-	var b []byte
-	for i++; i > 0; i = (i - 1) / 26 {
-		b = append(b, byte('A'+(i-1)%26))
-	}
-	for l, r := 0, len(b)-1; l < r; l, r = l+1, r-1 {
-		b[l], b[r] = b[r], b[l]
-	}
-	return string(b)
-}
+func ColumnLetter(i int) string { return xlsx.ColumnName(i) }
 
 // firstInvalidLine returns the 1-based line of the first byte of data that
 // is not valid UTF-8, or 0 when data is valid.

@@ -3,24 +3,23 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/xlsx"
 )
 
 // XLSX decompression limits: a workbook may unpack to unzipFactor times
 // the file size limit (at least minUnzip); without a file size limit, to
-// noLimitUnzip. Worksheets larger than xmlInMemory are unpacked to a
-// temporary file rather than memory.
+// noLimitUnzip. The sheet is read as it is unpacked, never whole; its
+// shared strings are held in memory.
 const (
 	unzipFactor  = 32
 	minUnzip     = 64 << 20
 	noLimitUnzip = 1 << 30
-	xmlInMemory  = 16 << 20
 )
 
 // readXLSX reads the first sheet of an XLSX workbook into its non-blank
@@ -36,43 +35,29 @@ func readXLSX(data []byte, maxBytes int64, maxRows int) ([][]string, []int, erro
 	if err := checkZip(data, limit); err != nil {
 		return nil, nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue:      true,
-		UnzipSizeLimit:    limit,
-		UnzipXMLSizeLimit: min(limit, xmlInMemory),
-	})
-	if err != nil {
-		return nil, nil, fileError(i18n.K("import.unreadable"))
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, nil, fileError(i18n.K("import.unknown_format"))
-	}
-	sheet := sheets[0]
-	it, err := f.Rows(sheet)
-	if err != nil {
-		return nil, nil, fileError(i18n.K("import.unreadable"))
-	}
-	defer it.Close()
-
 	var rows [][]string
 	var lines []int
-	for n := 1; len(rows) < maxRows+2 && it.Next(); n++ {
-		cells, err := it.Columns()
-		if err != nil {
-			return nil, nil, fileError(i18n.K("import.unreadable"))
+	err := xlsx.Read(bytes.NewReader(data), int64(len(data)), func(r xlsx.Row) bool {
+		cells := make([]string, len(r.Cells))
+		for j, c := range r.Cells {
+			cells[j] = c.Value
 		}
 		if !trimRow(cells) {
-			continue
+			return true
 		}
-		for j, c := range cells {
-			cells[j] = normNumber(f, sheet, j, n, c)
+		for j, c := range r.Cells {
+			if !c.Text {
+				cells[j] = normNumber(cells[j])
+			}
 		}
 		rows = append(rows, cells)
-		lines = append(lines, n)
-	}
-	if it.Error() != nil {
+		lines = append(lines, r.N)
+		return len(rows) < maxRows+2
+	})
+	switch {
+	case errors.Is(err, xlsx.ErrNotWorkbook):
+		return nil, nil, fileError(i18n.K("import.unknown_format"))
+	case err != nil:
 		return nil, nil, fileError(i18n.K("import.unreadable"))
 	}
 	return rows, lines, nil
@@ -106,14 +91,14 @@ func checkZip(data []byte, limit int64) error {
 // floatRE matches a number as a spreadsheet stores it.
 var floatRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
 
-// normNumber returns the cell value c of the 0-based column col of row
-// (1-based) of sheet, with a stored binary floating-point number shown as
-// a spreadsheet shows it: rounded to 15 significant digits and without an
-// exponent ("0.30000000000000004" is "0.3", "1.5E-3" is "0.0015"). A
-// number with exactly three decimals gets a fourth, zero ("12.345" is
-// "12.3450"), so that Money and Int do not take the decimals for a group of
-// thousands. Text cells are left as they are.
-func normNumber(f *excelize.File, sheet string, col, row int, c string) string {
+// normNumber returns the value c of a cell that is not a text, with a
+// stored binary floating-point number shown as a spreadsheet shows it:
+// rounded to 15 significant digits and without an exponent
+// ("0.30000000000000004" is "0.3", "1.5E-3" is "0.0015"). A number with
+// exactly three decimals gets a fourth, zero ("12.345" is "12.3450"), so
+// that Money and Int do not take the decimals for a group of thousands.
+// Text cells are not given to it: their "1.5E3" stays as written.
+func normNumber(c string) string {
 	if !floatRE.MatchString(c) {
 		return c
 	}
@@ -122,13 +107,6 @@ func normNumber(f *excelize.File, sheet string, col, row int, c string) string {
 	sig := strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(mant), "0")
 	long := hasExp || (hasFrac && len(sig) > 15) // a long integer would change if rounded
 	if !long && len(frac) != 3 {
-		return c
-	}
-	cell, err := excelize.CoordinatesToCellName(col+1, row)
-	if err != nil {
-		return c
-	}
-	if typ, err := f.GetCellType(sheet, cell); err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		return c
 	}
 	if long {

@@ -4,15 +4,14 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
-	"strconv"
 	"strings"
 	"unicode"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/xlsx"
 )
 
 // The client's export of the base: every account matching the list's
@@ -180,19 +179,5 @@ func to1251(s string) string {
 }
 
 func writeXLSX(w io.Writer, sheet string, header []string, rows [][]string) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	for i, r := range append([][]string{header}, rows...) {
-		cells := make([]any, len(r))
-		for j, s := range r {
-			cells[j] = s
-		}
-		if err := x.SetSheetRow(sheet, "A"+strconv.Itoa(i+1), &cells); err != nil {
-			return err
-		}
-	}
-	return x.Write(w)
+	return xlsx.WriteTable(w, sheet, append([][]string{header}, rows...)...)
 }
