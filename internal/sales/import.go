@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -583,17 +584,19 @@ func CountryCode(s string) (string, bool) {
 	if len(s) == 2 && isASCIILetter(s[0]) && isASCIILetter(s[1]) {
 		return strings.ToUpper(s), true
 	}
-	code, ok := foldedCountryNames[headerKey(s)]
+	code, ok := foldedCountryNames()[headerKey(s)]
 	return code, ok
 }
 
 func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 
-var foldedSizeWords = foldKeys(map[string]Size{
-	"micro": SizeMicro, "микро": SizeMicro, "микропредприятие": SizeMicro, "mikro": SizeMicro, "mikroföretag": SizeMicro,
-	"small": SizeSmall, "малый": SizeSmall, "малое": SizeSmall, "liten": SizeSmall, "småföretag": SizeSmall,
-	"medium": SizeMedium, "средний": SizeMedium, "среднее": SizeMedium, "medelstor": SizeMedium, "medelstort": SizeMedium,
-	"large": SizeLarge, "крупный": SizeLarge, "крупное": SizeLarge, "stor": SizeLarge, "storföretag": SizeLarge,
+var foldedSizeWords = sync.OnceValue(func() map[string]Size {
+	return foldKeys(map[string]Size{
+		"micro": SizeMicro, "микро": SizeMicro, "микропредприятие": SizeMicro, "mikro": SizeMicro, "mikroföretag": SizeMicro,
+		"small": SizeSmall, "малый": SizeSmall, "малое": SizeSmall, "liten": SizeSmall, "småföretag": SizeSmall,
+		"medium": SizeMedium, "средний": SizeMedium, "среднее": SizeMedium, "medelstor": SizeMedium, "medelstort": SizeMedium,
+		"large": SizeLarge, "крупный": SizeLarge, "крупное": SizeLarge, "stor": SizeLarge, "storföretag": SizeLarge,
+	})
 })
 
 // SizeOf reads a company size: a band (micro, small, medium, large, also
@@ -602,7 +605,7 @@ var foldedSizeWords = foldKeys(map[string]Size{
 // 500" / "более 500".
 func SizeOf(s string) (Size, bool) {
 	f := Fold(s)
-	if size, ok := foldedSizeWords[headerKey(s)]; ok {
+	if size, ok := foldedSizeWords()[headerKey(s)]; ok {
 		return size, true
 	}
 	var nums []int
@@ -651,15 +654,15 @@ var statusWords = map[string]Status{
 
 // StatusOf reads an account status from an export's word for it.
 func StatusOf(s string) (Status, bool) {
-	st, ok := foldedStatusWords[headerKey(s)]
+	st, ok := foldedStatusWords()[headerKey(s)]
 	return st, ok
 }
 
 // The lookup tables by folded key ("й" folds to "и", as Fold does with
 // every diacritic).
 var (
-	foldedStatusWords  = foldKeys(statusWords)
-	foldedCountryNames = foldKeys(countryNames)
+	foldedStatusWords  = sync.OnceValue(func() map[string]Status { return foldKeys(statusWords) })
+	foldedCountryNames = sync.OnceValue(func() map[string]string { return foldKeys(countryNames) })
 )
 
 func foldKeys[V any](m map[string]V) map[string]V {

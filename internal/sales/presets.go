@@ -38,6 +38,8 @@ package sales
 // the names in English and (for amoCRM and Bitrix24) Russian, and headers
 // are compared folded (case, spaces and punctuation do not matter).
 
+import "sync"
+
 // Preset is the column layout of one CRM's export.
 type Preset struct {
 	Key     string // "amocrm", "bitrix24", "hubspot", "pipedrive", "tandem"
@@ -68,97 +70,101 @@ func headerKey(s string) string {
 	return string(out)
 }
 
-// Presets are the known layouts, in the order detection tries them.
-var Presets = []Preset{
-	preset("amocrm", map[ImportField][]string{
-		FieldContactName:  {"Наименование", "Полное имя", "Полное имя контакта", "Full name", "Contact name"},
-		FieldFirstName:    {"Имя", "First name"},
-		FieldLastName:     {"Фамилия", "Last name"},
-		FieldAccountName:  {"Компания", "Название компании", "Company", "Company name"},
-		FieldPosition:     {"Должность", "Position"},
-		FieldContactPhone: {"Рабочий телефон", "Мобильный телефон", "Рабочий прямой телефон", "Домашний телефон", "Другой телефон", "Work phone", "Mobile phone", "Work direct phone", "Home phone", "Other phone"},
-		FieldContactEmail: {"Рабочий email", "Личный email", "Другой email", "Work email", "Private email", "Personal email", "Other email"},
-		FieldTags:         {"Теги", "Tags"},
-		FieldWebsite:      {"Web", "Сайт"},
-		FieldContactNotes: {"Примечание", "Примечание 1", "Note", "Note 1"},
-		FieldCity:         {"Город", "City"},
-		FieldRegNumber:    {"ИНН", "INN", "TIN"},
-	}),
-	preset("bitrix24", map[ImportField][]string{
-		FieldAccountName:   {"Название компании", "Компания", "Company name", "Company"},
-		FieldRegNumber:     {"ИНН", "Реквизит ИНН", "INN", "TIN"},
-		FieldStatus:        {"Тип компании", "Company type"},
-		FieldIndustry:      {"Сфера деятельности", "Industry"},
-		FieldSize:          {"Кол-во сотрудников", "Количество сотрудников", "Employees"},
-		FieldCity:          {"Город", "City"},
-		FieldCountry:       {"Страна", "Country"},
-		FieldWebsite:       {"Корпоративный сайт", "Сайт", "Website", "Corporate website"},
-		FieldSource:        {"Источник", "Source"},
-		FieldAccountNotes:  {"Комментарий", "Comment"},
-		FieldContactName:   {"Контакт", "Contact"},
-		FieldPosition:      {"Должность", "Position"},
-		FieldContactPhone:  {"Рабочий телефон", "Мобильный телефон", "Телефон для рассылок", "Work phone", "Mobile phone"},
-		FieldContactEmail:  {"Рабочий e-mail", "Частный e-mail", "E-mail для рассылок", "Work e-mail", "Private e-mail"},
-		FieldDecisionMaker: {"ЛПР", "Decision maker"},
-	}),
-	preset("hubspot", map[ImportField][]string{
-		FieldFirstName:     {"First Name"},
-		FieldLastName:      {"Last Name"},
-		FieldContactEmail:  {"Email"},
-		FieldContactPhone:  {"Phone Number", "Mobile Phone Number"},
-		FieldPosition:      {"Job Title"},
-		FieldAccountName:   {"Company Name"},
-		FieldWebsite:       {"Website URL"},
-		FieldCity:          {"City"},
-		FieldCountry:       {"Country/Region"},
-		FieldIndustry:      {"Industry"},
-		FieldSize:          {"Number of Employees"},
-		FieldStatus:        {"Lifecycle Stage"},
-		FieldSource:        {"Original Source"},
-		FieldDecisionMaker: {"Decision Maker"},
-	}),
-	preset("pipedrive", map[ImportField][]string{
-		FieldContactName:  {"Person - Name"},
-		FieldFirstName:    {"Person - First name"},
-		FieldLastName:     {"Person - Last name"},
-		FieldContactPhone: {"Person - Phone - Work", "Person - Phone - Mobile", "Person - Phone - Home", "Person - Phone - Other", "Person - Phone"},
-		FieldContactEmail: {"Person - Email - Work", "Person - Email - Home", "Person - Email - Other", "Person - Email"},
-		FieldPosition:     {"Person - Job title"},
-		FieldContactNotes: {"Person - Notes"},
-		FieldAccountName:  {"Organization - Name"},
-		FieldCity:         {"Organization - Address - City/town/village/locality"},
-		FieldCountry:      {"Organization - Address - Country"},
-		FieldWebsite:      {"Organization - Website"},
-		FieldIndustry:     {"Organization - Industry"},
-		FieldSize:         {"Organization - Number of employees"},
-		FieldTags:         {"Organization - Labels"},
-	}),
-	// Tandem's own export (sales.ExportColumns) and plain headers in
-	// English, Russian and Swedish.
-	preset("tandem", map[ImportField][]string{
-		FieldAccountName:   {"Account", "Company", "Name", "Аккаунт", "Компания", "Название", "Konto", "Företag", "Namn"},
-		FieldRegNumber:     {"Registration number", "Reg number", "Org nr", "Organisationsnummer", "ИНН", "Регистрационный номер"},
-		FieldCountry:       {"Country", "Страна", "Land"},
-		FieldCity:          {"City", "Город", "Ort", "Stad"},
-		FieldWebsite:       {"Website", "Сайт", "Webbplats"},
-		FieldIndustry:      {"Industry", "Отрасль", "Bransch"},
-		FieldSize:          {"Size", "Размер", "Storlek"},
-		FieldStatus:        {"Status", "Статус"},
-		FieldSource:        {"Source", "Источник", "Källa"},
-		FieldTags:          {"Tags", "Теги", "Метки", "Taggar"},
-		FieldAccountNotes:  {"Notes", "Заметки", "Anteckningar"},
-		FieldContactName:   {"Contact", "Contact name", "Контакт", "Kontakt", "Kontaktperson"},
-		FieldPosition:      {"Position", "Должность", "Befattning", "Roll"},
-		FieldDecisionMaker: {"Decision maker", "ЛПР", "Beslutsfattare"},
-		FieldContactPhone:  {"Phone", "Телефон", "Telefon"},
-		FieldContactEmail:  {"Email", "E-mail", "Эл. почта", "E-post"},
-		FieldContactNotes:  {"Contact notes", "Заметки о контакте", "Kontaktanteckningar"},
-	}),
-}
+// Presets are the known layouts, in the order detection tries them;
+// built on first use (folding every header name cost each command of the
+// command line its start).
+var Presets = sync.OnceValue(func() []Preset {
+	return []Preset{
+		preset("amocrm", map[ImportField][]string{
+			FieldContactName:  {"Наименование", "Полное имя", "Полное имя контакта", "Full name", "Contact name"},
+			FieldFirstName:    {"Имя", "First name"},
+			FieldLastName:     {"Фамилия", "Last name"},
+			FieldAccountName:  {"Компания", "Название компании", "Company", "Company name"},
+			FieldPosition:     {"Должность", "Position"},
+			FieldContactPhone: {"Рабочий телефон", "Мобильный телефон", "Рабочий прямой телефон", "Домашний телефон", "Другой телефон", "Work phone", "Mobile phone", "Work direct phone", "Home phone", "Other phone"},
+			FieldContactEmail: {"Рабочий email", "Личный email", "Другой email", "Work email", "Private email", "Personal email", "Other email"},
+			FieldTags:         {"Теги", "Tags"},
+			FieldWebsite:      {"Web", "Сайт"},
+			FieldContactNotes: {"Примечание", "Примечание 1", "Note", "Note 1"},
+			FieldCity:         {"Город", "City"},
+			FieldRegNumber:    {"ИНН", "INN", "TIN"},
+		}),
+		preset("bitrix24", map[ImportField][]string{
+			FieldAccountName:   {"Название компании", "Компания", "Company name", "Company"},
+			FieldRegNumber:     {"ИНН", "Реквизит ИНН", "INN", "TIN"},
+			FieldStatus:        {"Тип компании", "Company type"},
+			FieldIndustry:      {"Сфера деятельности", "Industry"},
+			FieldSize:          {"Кол-во сотрудников", "Количество сотрудников", "Employees"},
+			FieldCity:          {"Город", "City"},
+			FieldCountry:       {"Страна", "Country"},
+			FieldWebsite:       {"Корпоративный сайт", "Сайт", "Website", "Corporate website"},
+			FieldSource:        {"Источник", "Source"},
+			FieldAccountNotes:  {"Комментарий", "Comment"},
+			FieldContactName:   {"Контакт", "Contact"},
+			FieldPosition:      {"Должность", "Position"},
+			FieldContactPhone:  {"Рабочий телефон", "Мобильный телефон", "Телефон для рассылок", "Work phone", "Mobile phone"},
+			FieldContactEmail:  {"Рабочий e-mail", "Частный e-mail", "E-mail для рассылок", "Work e-mail", "Private e-mail"},
+			FieldDecisionMaker: {"ЛПР", "Decision maker"},
+		}),
+		preset("hubspot", map[ImportField][]string{
+			FieldFirstName:     {"First Name"},
+			FieldLastName:      {"Last Name"},
+			FieldContactEmail:  {"Email"},
+			FieldContactPhone:  {"Phone Number", "Mobile Phone Number"},
+			FieldPosition:      {"Job Title"},
+			FieldAccountName:   {"Company Name"},
+			FieldWebsite:       {"Website URL"},
+			FieldCity:          {"City"},
+			FieldCountry:       {"Country/Region"},
+			FieldIndustry:      {"Industry"},
+			FieldSize:          {"Number of Employees"},
+			FieldStatus:        {"Lifecycle Stage"},
+			FieldSource:        {"Original Source"},
+			FieldDecisionMaker: {"Decision Maker"},
+		}),
+		preset("pipedrive", map[ImportField][]string{
+			FieldContactName:  {"Person - Name"},
+			FieldFirstName:    {"Person - First name"},
+			FieldLastName:     {"Person - Last name"},
+			FieldContactPhone: {"Person - Phone - Work", "Person - Phone - Mobile", "Person - Phone - Home", "Person - Phone - Other", "Person - Phone"},
+			FieldContactEmail: {"Person - Email - Work", "Person - Email - Home", "Person - Email - Other", "Person - Email"},
+			FieldPosition:     {"Person - Job title"},
+			FieldContactNotes: {"Person - Notes"},
+			FieldAccountName:  {"Organization - Name"},
+			FieldCity:         {"Organization - Address - City/town/village/locality"},
+			FieldCountry:      {"Organization - Address - Country"},
+			FieldWebsite:      {"Organization - Website"},
+			FieldIndustry:     {"Organization - Industry"},
+			FieldSize:         {"Organization - Number of employees"},
+			FieldTags:         {"Organization - Labels"},
+		}),
+		// Tandem's own export (sales.ExportColumns) and plain headers in
+		// English, Russian and Swedish.
+		preset("tandem", map[ImportField][]string{
+			FieldAccountName:   {"Account", "Company", "Name", "Аккаунт", "Компания", "Название", "Konto", "Företag", "Namn"},
+			FieldRegNumber:     {"Registration number", "Reg number", "Org nr", "Organisationsnummer", "ИНН", "Регистрационный номер"},
+			FieldCountry:       {"Country", "Страна", "Land"},
+			FieldCity:          {"City", "Город", "Ort", "Stad"},
+			FieldWebsite:       {"Website", "Сайт", "Webbplats"},
+			FieldIndustry:      {"Industry", "Отрасль", "Bransch"},
+			FieldSize:          {"Size", "Размер", "Storlek"},
+			FieldStatus:        {"Status", "Статус"},
+			FieldSource:        {"Source", "Источник", "Källa"},
+			FieldTags:          {"Tags", "Теги", "Метки", "Taggar"},
+			FieldAccountNotes:  {"Notes", "Заметки", "Anteckningar"},
+			FieldContactName:   {"Contact", "Contact name", "Контакт", "Kontakt", "Kontaktperson"},
+			FieldPosition:      {"Position", "Должность", "Befattning", "Roll"},
+			FieldDecisionMaker: {"Decision maker", "ЛПР", "Beslutsfattare"},
+			FieldContactPhone:  {"Phone", "Телефон", "Telefon"},
+			FieldContactEmail:  {"Email", "E-mail", "Эл. почта", "E-post"},
+			FieldContactNotes:  {"Contact notes", "Заметки о контакте", "Kontaktanteckningar"},
+		}),
+	}
+})
 
 // PresetByKey finds a preset.
 func PresetByKey(key string) (Preset, bool) {
-	for _, p := range Presets {
+	for _, p := range Presets() {
 		if p.Key == key {
 			return p, true
 		}
@@ -189,7 +195,7 @@ func (p Preset) Map(header []string) Mapping {
 func DetectPreset(header []string) (Preset, Mapping, bool) {
 	best, bestN := -1, 0
 	var bestM Mapping
-	for i, p := range Presets {
+	for i, p := range Presets() {
 		m := p.Map(header)
 		n, hasName := 0, false
 		for _, f := range m {
@@ -208,7 +214,7 @@ func DetectPreset(header []string) (Preset, Mapping, bool) {
 	if best < 0 {
 		return Preset{}, nil, false
 	}
-	return Presets[best], bestM, true
+	return Presets()[best], bestM, true
 }
 
 // Deal and activity exports (import_pipeline.go). Where the layouts come
@@ -240,96 +246,100 @@ func DetectPreset(header []string) (Preset, Mapping, bool) {
 //     Swedish) are mapped, anything else by hand.
 
 // DealPresets are the known layouts of deal exports.
-var DealPresets = []Preset{
-	preset("amocrm", map[ImportField][]string{
-		FieldDealID:         {"ID"},
-		FieldDealTitle:      {"Название сделки", "Lead name", "Deal name"},
-		FieldDealAmount:     {"Бюджет", "Budget", "Sale"},
-		FieldDealOwner:      {"Ответственный", "Responsible user", "Responsible"},
-		FieldDealStage:      {"Этап сделки", "Этап", "Stage", "Lead status"},
-		FieldAccountName:    {"Компания", "Company"},
-		FieldDealCreated:    {"Дата создания", "Created at", "Date created"},
-		FieldDealCloseOn:    {"Дата закрытия", "Closed at", "Closing date"},
-		FieldDealLostReason: {"Причина отказа", "Loss reason"},
-		FieldContactPhone:   {"Рабочий телефон", "Мобильный телефон", "Work phone", "Mobile phone"},
-		FieldContactEmail:   {"Рабочий email", "Work email"},
-		FieldRegNumber:      {"ИНН", "INN", "TIN"},
-	}),
-	preset("bitrix24", map[ImportField][]string{
-		FieldDealID:         {"ID"},
-		FieldDealTitle:      {"Название", "Название сделки", "Title", "Deal name"},
-		FieldDealStage:      {"Стадия сделки", "Стадия", "Stage", "Deal stage"},
-		FieldDealAmount:     {"Сумма", "Amount", "Opportunity"},
-		FieldDealCurrency:   {"Валюта", "Currency"},
-		FieldDealOwner:      {"Ответственный", "Responsible", "Responsible person"},
-		FieldAccountName:    {"Компания", "Название компании", "Company"},
-		FieldRegNumber:      {"ИНН", "Реквизит ИНН", "INN"},
-		FieldDealCloseOn:    {"Предполагаемая дата закрытия", "Дата завершения", "Expected close date", "End date"},
-		FieldDealCreated:    {"Дата создания", "Created", "Date created"},
-		FieldDealLostReason: {"Причина проигрыша", "Loss reason"},
-		FieldContactPhone:   {"Рабочий телефон", "Work phone"},
-		FieldContactEmail:   {"Рабочий e-mail", "Work e-mail"},
-	}),
-	preset("hubspot", map[ImportField][]string{
-		FieldDealID:         {"Record ID"},
-		FieldDealTitle:      {"Deal Name"},
-		FieldDealAmount:     {"Amount"},
-		FieldDealCurrency:   {"Currency"},
-		FieldDealCloseOn:    {"Close Date"},
-		FieldDealStage:      {"Deal Stage"},
-		FieldDealOwner:      {"Deal owner", "Deal Owner Email"},
-		FieldDealCreated:    {"Create Date"},
-		FieldDealLostReason: {"Closed Lost Reason"},
-		FieldAccountName:    {"Associated Company", "Company Name"},
-		FieldRegNumber:      {"Registration number", "Org nr"},
-	}),
-	preset("pipedrive", map[ImportField][]string{
-		FieldDealID:         {"Deal - ID"},
-		FieldDealTitle:      {"Deal - Title"},
-		FieldDealAmount:     {"Deal - Value"},
-		FieldDealCurrency:   {"Deal - Currency"},
-		FieldDealCloseOn:    {"Deal - Expected close date"},
-		FieldDealStage:      {"Deal - Stage"},
-		FieldDealOwner:      {"Deal - Owner"},
-		FieldDealLostReason: {"Deal - Lost reason"},
-		FieldDealCreated:    {"Deal - Deal created"},
-		FieldAccountName:    {"Organization - Name", "Deal - Organization"},
-		FieldContactPhone:   {"Person - Phone", "Person - Phone - Work"},
-		FieldContactEmail:   {"Person - Email", "Person - Email - Work"},
-	}),
-	preset("tandem", map[ImportField][]string{
-		FieldDealID:         {"Deal ID", "ID сделки", "Affärs-ID"},
-		FieldDealTitle:      {"Deal", "Title", "Сделка", "Название", "Affär", "Titel"},
-		FieldDealAmount:     {"Amount", "Сумма", "Belopp"},
-		FieldDealCurrency:   {"Currency", "Валюта", "Valuta"},
-		FieldDealCloseOn:    {"Expected close", "Ожидаемое закрытие", "Förväntat avslut"},
-		FieldDealStage:      {"Stage", "Этап", "Steg"},
-		FieldDealOwner:      {"Owner", "Ответственный", "Ansvarig"},
-		FieldDealLostReason: {"Lost reason", "Причина проигрыша", "Förlustorsak"},
-		FieldDealCreated:    {"Created", "Создана", "Skapad"},
-		FieldAccountName:    {"Account", "Company", "Аккаунт", "Компания", "Konto", "Företag"},
-		FieldRegNumber:      {"Registration number", "Org nr", "ИНН"},
-		FieldContactPhone:   {"Phone", "Телефон", "Telefon"},
-		FieldContactEmail:   {"Email", "E-mail", "E-post"},
-	}),
-}
+var DealPresets = sync.OnceValue(func() []Preset {
+	return []Preset{
+		preset("amocrm", map[ImportField][]string{
+			FieldDealID:         {"ID"},
+			FieldDealTitle:      {"Название сделки", "Lead name", "Deal name"},
+			FieldDealAmount:     {"Бюджет", "Budget", "Sale"},
+			FieldDealOwner:      {"Ответственный", "Responsible user", "Responsible"},
+			FieldDealStage:      {"Этап сделки", "Этап", "Stage", "Lead status"},
+			FieldAccountName:    {"Компания", "Company"},
+			FieldDealCreated:    {"Дата создания", "Created at", "Date created"},
+			FieldDealCloseOn:    {"Дата закрытия", "Closed at", "Closing date"},
+			FieldDealLostReason: {"Причина отказа", "Loss reason"},
+			FieldContactPhone:   {"Рабочий телефон", "Мобильный телефон", "Work phone", "Mobile phone"},
+			FieldContactEmail:   {"Рабочий email", "Work email"},
+			FieldRegNumber:      {"ИНН", "INN", "TIN"},
+		}),
+		preset("bitrix24", map[ImportField][]string{
+			FieldDealID:         {"ID"},
+			FieldDealTitle:      {"Название", "Название сделки", "Title", "Deal name"},
+			FieldDealStage:      {"Стадия сделки", "Стадия", "Stage", "Deal stage"},
+			FieldDealAmount:     {"Сумма", "Amount", "Opportunity"},
+			FieldDealCurrency:   {"Валюта", "Currency"},
+			FieldDealOwner:      {"Ответственный", "Responsible", "Responsible person"},
+			FieldAccountName:    {"Компания", "Название компании", "Company"},
+			FieldRegNumber:      {"ИНН", "Реквизит ИНН", "INN"},
+			FieldDealCloseOn:    {"Предполагаемая дата закрытия", "Дата завершения", "Expected close date", "End date"},
+			FieldDealCreated:    {"Дата создания", "Created", "Date created"},
+			FieldDealLostReason: {"Причина проигрыша", "Loss reason"},
+			FieldContactPhone:   {"Рабочий телефон", "Work phone"},
+			FieldContactEmail:   {"Рабочий e-mail", "Work e-mail"},
+		}),
+		preset("hubspot", map[ImportField][]string{
+			FieldDealID:         {"Record ID"},
+			FieldDealTitle:      {"Deal Name"},
+			FieldDealAmount:     {"Amount"},
+			FieldDealCurrency:   {"Currency"},
+			FieldDealCloseOn:    {"Close Date"},
+			FieldDealStage:      {"Deal Stage"},
+			FieldDealOwner:      {"Deal owner", "Deal Owner Email"},
+			FieldDealCreated:    {"Create Date"},
+			FieldDealLostReason: {"Closed Lost Reason"},
+			FieldAccountName:    {"Associated Company", "Company Name"},
+			FieldRegNumber:      {"Registration number", "Org nr"},
+		}),
+		preset("pipedrive", map[ImportField][]string{
+			FieldDealID:         {"Deal - ID"},
+			FieldDealTitle:      {"Deal - Title"},
+			FieldDealAmount:     {"Deal - Value"},
+			FieldDealCurrency:   {"Deal - Currency"},
+			FieldDealCloseOn:    {"Deal - Expected close date"},
+			FieldDealStage:      {"Deal - Stage"},
+			FieldDealOwner:      {"Deal - Owner"},
+			FieldDealLostReason: {"Deal - Lost reason"},
+			FieldDealCreated:    {"Deal - Deal created"},
+			FieldAccountName:    {"Organization - Name", "Deal - Organization"},
+			FieldContactPhone:   {"Person - Phone", "Person - Phone - Work"},
+			FieldContactEmail:   {"Person - Email", "Person - Email - Work"},
+		}),
+		preset("tandem", map[ImportField][]string{
+			FieldDealID:         {"Deal ID", "ID сделки", "Affärs-ID"},
+			FieldDealTitle:      {"Deal", "Title", "Сделка", "Название", "Affär", "Titel"},
+			FieldDealAmount:     {"Amount", "Сумма", "Belopp"},
+			FieldDealCurrency:   {"Currency", "Валюта", "Valuta"},
+			FieldDealCloseOn:    {"Expected close", "Ожидаемое закрытие", "Förväntat avslut"},
+			FieldDealStage:      {"Stage", "Этап", "Steg"},
+			FieldDealOwner:      {"Owner", "Ответственный", "Ansvarig"},
+			FieldDealLostReason: {"Lost reason", "Причина проигрыша", "Förlustorsak"},
+			FieldDealCreated:    {"Created", "Создана", "Skapad"},
+			FieldAccountName:    {"Account", "Company", "Аккаунт", "Компания", "Konto", "Företag"},
+			FieldRegNumber:      {"Registration number", "Org nr", "ИНН"},
+			FieldContactPhone:   {"Phone", "Телефон", "Telefon"},
+			FieldContactEmail:   {"Email", "E-mail", "E-post"},
+		}),
+	}
+})
 
 // ActivityPresets are the known layouts of activity exports.
-var ActivityPresets = []Preset{
-	preset("tandem", map[ImportField][]string{
-		FieldActKind:      {"Type", "Kind", "Тип", "Typ"},
-		FieldActAt:        {"Time", "Date", "Время", "Дата", "Tid", "Datum"},
-		FieldActDirection: {"Direction", "Направление", "Riktning"},
-		FieldActOutcome:   {"Outcome", "Status", "Результат", "Статус", "Utfall"},
-		FieldActDuration:  {"Duration", "Длительность", "Längd"},
-		FieldActAgent:     {"Agent", "Агент", "Ответственный", "Handläggare"},
-		FieldActNotes:     {"Notes", "Comment", "Заметки", "Комментарий", "Anteckningar"},
-		FieldAccountName:  {"Account", "Company", "Аккаунт", "Компания", "Konto", "Företag"},
-		FieldRegNumber:    {"Registration number", "Org nr", "ИНН"},
-		FieldContactPhone: {"Phone", "Телефон", "Telefon"},
-		FieldContactEmail: {"Email", "E-mail", "E-post"},
-	}),
-}
+var ActivityPresets = sync.OnceValue(func() []Preset {
+	return []Preset{
+		preset("tandem", map[ImportField][]string{
+			FieldActKind:      {"Type", "Kind", "Тип", "Typ"},
+			FieldActAt:        {"Time", "Date", "Время", "Дата", "Tid", "Datum"},
+			FieldActDirection: {"Direction", "Направление", "Riktning"},
+			FieldActOutcome:   {"Outcome", "Status", "Результат", "Статус", "Utfall"},
+			FieldActDuration:  {"Duration", "Длительность", "Längd"},
+			FieldActAgent:     {"Agent", "Агент", "Ответственный", "Handläggare"},
+			FieldActNotes:     {"Notes", "Comment", "Заметки", "Комментарий", "Anteckningar"},
+			FieldAccountName:  {"Account", "Company", "Аккаунт", "Компания", "Konto", "Företag"},
+			FieldRegNumber:    {"Registration number", "Org nr", "ИНН"},
+			FieldContactPhone: {"Phone", "Телефон", "Telefon"},
+			FieldContactEmail: {"Email", "E-mail", "E-post"},
+		}),
+	}
+})
 
 // DetectPresetFor finds the preset of a deal or activity file's header:
 // the one that maps the most columns, among those that map the deal's
@@ -338,9 +348,9 @@ func DetectPresetFor(k ImportKind, header []string) (Preset, Mapping, bool) {
 	if k == ImportBase {
 		return DetectPreset(header)
 	}
-	presets, need := DealPresets, FieldDealTitle
+	presets, need := DealPresets(), FieldDealTitle
 	if k == ImportActivities {
-		presets, need = ActivityPresets, FieldActKind
+		presets, need = ActivityPresets(), FieldActKind
 	}
 	best, bestN := -1, 0
 	var bestM Mapping
