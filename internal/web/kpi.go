@@ -198,7 +198,7 @@ func kpiSpark(l *i18n.Localizer, t portfolio.Trend, k contract.KPI) ([]views.Spa
 // and the scorecard the page shows: without ?start= the last complete
 // period, when the terms were in force in it; otherwise (a new
 // engagement) the current one, so far. The trend runs to the current
-// period either way.
+// period either way; its overall score is that of the period shown.
 func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Trend, store.Scorecard, string, error) {
 	st := state(r)
 	kind, err := periodKind(r)
@@ -221,6 +221,13 @@ func (s *server) scorecardOf(r *http.Request, engagementID int64) (portfolio.Tre
 	if at.IsZero() && len(tr.Scorecards) >= 2 {
 		if last := tr.Scorecards[len(tr.Scorecards)-2]; last.TermsVersion != 0 {
 			cur = last
+			// The overall score is the one as of the period shown: the
+			// period in progress, drawn in the trend, does not count in
+			// it (its first days would pull the last complete period's
+			// overall score down, and the page would explain that by
+			// the periods before it).
+			asOf := portfolio.TrendOf(tr.Scorecards[:len(tr.Scorecards)-1])
+			tr.Overall, tr.HasOverall = asOf.Overall, asOf.HasOverall
 		}
 	}
 	return tr, cur, kind, nil

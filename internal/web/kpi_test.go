@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,5 +100,77 @@ func TestScorecardAndExplanation(t *testing.T) {
 	}
 	if r := e.as(f.VendorManagerB).get("/portfolio"); strings.Contains(r.body, "Alpha outbound") {
 		t.Fatal("partner B's portfolio shows partner A's engagement")
+	}
+}
+
+// The scorecard page opens on the last complete month; its overall score
+// is that month's, not one pulled down by the first days of the month in
+// progress. Worked out by hand: November, three deliverables accepted on
+// the first submission, first-time acceptance 100 % (target 90, threshold
+// 50): score 100. December so far, one deliverable returned once then
+// accepted: 0 %, score 0. As of November the only period with data is
+// November: overall 100.00, equal to the period's. As of December the
+// last periods with data, weighted 1, 2: (100 × 1 + 0 × 2) / 3 = 33.33,
+// higher than December's 0.
+func TestScorecardOverallIsThePeriodShown(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	e := newEnvAt(t, "sqlite", func() time.Time { mu.Lock(); defer mu.Unlock(); return at })
+	set := func(t2 time.Time) { mu.Lock(); at = t2; mu.Unlock() }
+	f := e.f
+	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
+		terms.Goals = []contract.Goal{{Key: "quality", Title: "Right first time"}}
+		terms.KPIs = []contract.KPI{{Key: "fta", GoalKey: "quality", Metric: "first_time_acceptance", Name: "First-time acceptance",
+			Target: 9000, Threshold: 5000, Scale: 2, Direction: "higher", Weight: 1, Period: "month"}}
+	})
+	v, _ := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
+	deliver := func(title string, returned bool) {
+		t.Helper()
+		d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: title, DueAt: e.db.Now().Add(time.Hour)}
+		if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		if returned {
+			if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC))
+	for i := range 3 {
+		deliver(fmt.Sprintf("November list %d", i+1), false)
+	}
+	set(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
+	deliver("December list", true)
+
+	c := e.as(f.Owner)
+	page := fmt.Sprintf("/engagements/%d/scorecard?period=month", f.A1)
+	r := c.get(page)
+	if r.status != 200 || !strings.Contains(r.body, "November 2026") {
+		t.Fatalf("scorecard: %d", r.status)
+	}
+	for _, want := range []string{"100.00 is the overall score", "It equals this period"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("November lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "33.33") {
+		t.Error("November's overall score counts December's first days")
+	}
+	r = c.get(page + "&start=2026-12-01")
+	for _, want := range []string{"33.33 is the overall score", "higher than this period"} {
+		if r.status != 200 || !strings.Contains(r.body, want) {
+			t.Errorf("December (%d) lacks %q", r.status, want)
+		}
 	}
 }
