@@ -167,14 +167,18 @@ func servicesSection(l *i18n.Localizer, services []contract.Service) Section {
 	return sec
 }
 
-// deadline renders a deadline rule: the kind's label and, except for
-// "none", its number of days or day of the month.
+// deadline renders a deadline rule in words: "10 business days after the
+// request", "Day 5 of each month" (an unknown kind: its label and number).
 func deadline(l *i18n.Localizer, d contract.DeadlineRule) string {
 	switch d.Kind {
 	case "":
 		return l.T("common.none")
 	case "none":
 		return enum(l, "deadline_kind", d.Kind)
+	case "business_days", "calendar_days":
+		return l.N("annex.deadline."+d.Kind, int64(d.N))
+	case "day_of_month":
+		return l.T("annex.deadline.day_of_month", "n", d.N)
 	default:
 		return l.T("annex.deadline.rule", "kind", enum(l, "deadline_kind", d.Kind), "n", d.N)
 	}

@@ -271,6 +271,7 @@ func TestSectionsRussianAndEnglish(t *testing.T) {
 		{"Максимум за период", "120" + nbsp + "000,00" + nbsp + "SEK"},
 		{"Предоплата", "25,00" + nbsp + "%"},
 		{"Срок конфиденциальности", "Срок проекта и ещё 3 года"},
+		{"Срок выполнения", "3 рабочих дня после запроса"},
 	} {
 		if got := value(t, ru, c.label); got != c.want {
 			t.Errorf("ru %s = %q, want %q", c.label, got, c.want)
@@ -286,6 +287,7 @@ func TestSectionsRussianAndEnglish(t *testing.T) {
 		{"Prepayment", "25.00%"},
 		{"Working days", "Monday, Tuesday, Wednesday, Thursday, Friday"},
 		{"Confidentiality term", "The engagement plus 3 years"},
+		{"Deadline", "3 business days after the request"},
 	} {
 		if got := value(t, en, c.label); got != c.want {
 			t.Errorf("en %s = %q, want %q", c.label, got, c.want)

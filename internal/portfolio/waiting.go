@@ -68,12 +68,13 @@ type Waiting struct {
 	// RecordID is the deliverable, notice, value, claim or proposal; for a
 	// request its number within the engagement.
 	RecordID int64
-	Title    string       // what, as people named it (empty for a value: see Metric)
-	Metric   string       // KindValue: the metric's key, named by the reader's page
-	Period   string       // KindInvoiceDispute: the invoice's period label ("2026-11"), named by the reader's page
-	KPI      contract.KPI // KindOffTrack, KindAtRisk
-	Since    time.Time    // when it started waiting
-	Due      time.Time    // when it must be done; zero when nothing is due
+	Title    string          // what, as people named it (empty for a value: see Metric)
+	Metric   string          // KindValue: the metric's key, named by the reader's page
+	Period   string          // KindInvoiceDispute: the invoice's period label ("2026-11"), named by the reader's page
+	Claim    sales.ClaimKind // KindClaim, KindDisputed: what is claimed, named by the reader's page
+	KPI      contract.KPI    // KindOffTrack, KindAtRisk
+	Since    time.Time       // when it started waiting
+	Due      time.Time       // when it must be done; zero when nothing is due
 	Left     time.Duration
 	Breached bool
 	// Owner is the partner's membership the item is for (a deliverable's
@@ -287,7 +288,7 @@ func ClaimWaits(c sales.Claim, now time.Time) (Waiting, bool) {
 	if title == "" {
 		title = c.AccountName
 	}
-	w := Waiting{EngagementID: c.EngagementID, RecordID: c.ID, Title: title, Owner: c.ClaimantID}
+	w := Waiting{EngagementID: c.EngagementID, RecordID: c.ID, Title: title, Claim: c.Kind, Owner: c.ClaimantID}
 	switch {
 	case c.Status == sales.ClaimOpen:
 		w.Kind, w.Since, w.Due = KindClaim, c.ClaimedAt, c.WindowEnds

@@ -224,7 +224,15 @@ func TestBrowserManagerAcceptsLeadAndScorecardMoves(t *testing.T) {
 	if before == "1" {
 		t.Fatalf("the scorecard shows a lead before any was accepted")
 	}
-	b.open(fmt.Sprintf("/engagements/%d/sales/claims", f.A1))
+	// The home names what is claimed and leads to the claim.
+	b.open("/")
+	link := `a.wait-title[href*="/sales/claims#claim-"]`
+	if got, want := b.text(link), b.msg(i18n.EN, "claims.kind.qualified_lead")+": Hotell Malmö Syd AB"; got != want {
+		t.Errorf("the home's claim: %q, want %q", got, want)
+	}
+	if st := b.click(link); st != 200 {
+		t.Fatalf("the home's claim link: status %d", st)
+	}
 	b.wantText("main h1", b.msg(i18n.EN, "claims.title"))
 	if !strings.Contains(b.text("#awaiting"), "Hotell Malmö Syd AB") {
 		t.Fatalf("the lead is not awaiting a decision")

@@ -208,7 +208,12 @@ func homeItem(l *i18n.Localizer, x portfolio.Waiting, defs []contract.MetricDef,
 		it.Link = fmt.Sprintf("%s/proposals#proposal-%d", e, x.RecordID)
 		it.When = l.T("attention.since", "date", l.Date(x.Since))
 	case portfolio.KindClaim, portfolio.KindDisputed:
-		it.Link = e + "/sales/claims"
+		// What is claimed beside its subject: a lead and a meeting
+		// claimed on one account would read the same.
+		it.Link = fmt.Sprintf("%s/sales/claims#claim-%d", e, x.RecordID)
+		if x.Claim != "" {
+			it.Title = l.T("attention.claim_title", "kind", l.T("claims.kind."+string(x.Claim)), "subject", x.Title)
+		}
 		if x.Kind == portfolio.KindClaim {
 			it.When = l.T("attention.decide_by", "date", l.DateTime(x.Due))
 		} else {
