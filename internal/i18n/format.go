@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tandemhq/tandem/internal/money"
 )
@@ -238,4 +240,15 @@ func (l *Localizer) Weekday(t time.Time) string {
 	default:
 		return enWeekdays[wd]
 	}
+}
+
+// UpperFirst is s with its first letter in upper case: a text that starts
+// with a month or a weekday, which Russian and Swedish write in lower
+// case ("ноябрь 2026 г. · …"), at the start of a line.
+func UpperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError || unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

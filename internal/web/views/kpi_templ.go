@@ -116,9 +116,9 @@ func KPIStatus(s kpi.Status) templ.Component {
 // before the engagement started).
 func scorecardLead(ctx context.Context, d ScorecardData) string {
 	if d.TermsVersion == 0 {
-		return i18n.T(ctx, "scorecard.lead_no_terms", "period", d.PeriodLabel)
+		return i18n.UpperFirst(i18n.T(ctx, "scorecard.lead_no_terms", "period", d.PeriodLabel))
 	}
-	return i18n.T(ctx, "scorecard.lead_plain", "period", d.PeriodLabel, "version", d.TermsVersion)
+	return i18n.UpperFirst(i18n.T(ctx, "scorecard.lead_plain", "period", d.PeriodLabel, "version", d.TermsVersion))
 }
 
 func Scorecard(n Nav, d ScorecardData) templ.Component {
@@ -1986,7 +1986,7 @@ func Explain(n Nav, d ExplainData) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = PageHead(d.KPIName, i18n.T(ctx, "scorecard.explain_lead", "period", d.Period, "title", d.Engagement.Title)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var106), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = PageHead(d.KPIName, i18n.UpperFirst(i18n.T(ctx, "scorecard.explain_lead", "period", d.Period, "title", d.Engagement.Title))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var106), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
