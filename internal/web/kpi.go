@@ -122,10 +122,16 @@ func periodShort(l *i18n.Localizer, p kpi.Period) string {
 }
 
 // trendOf is a trend's chart points and its overall score, formatted.
-func trendOf(l *i18n.Localizer, t portfolio.Trend) ([]views.ChartPoint, string) {
+func trendOf(l *i18n.Localizer, t portfolio.Trend, now time.Time) ([]views.ChartPoint, string) {
 	var pts []views.ChartPoint
 	for _, pt := range t.Points() {
-		pts = append(pts, views.ChartPoint{Label: periodShort(l, pt.Period), Name: periodLabel(l, pt.Period), Value: pt.Total, Has: pt.HasTotal})
+		p := views.ChartPoint{Label: periodShort(l, pt.Period), Name: periodLabel(l, pt.Period), Value: pt.Total, Has: pt.HasTotal}
+		// The period in progress is drawn apart: its first days are not
+		// a fall.
+		if pt.Period.Contains(now) {
+			p.SoFar, p.Name = true, p.Name+" ("+l.T("scorecard.so_far")+")"
+		}
+		pts = append(pts, p)
 	}
 	overall := l.T("kpi.status.no_data")
 	if t.HasOverall {
@@ -277,7 +283,7 @@ func (s *server) scorecardData(r *http.Request) (*views.ScorecardData, error) {
 		d.Total = l.Decimal(int64(cur.Total), 2)
 	}
 	d.Standing, d.StandingTone = standing(l, cur.Scorecard)
-	d.Trend, d.Overall = trendOf(l, tr)
+	d.Trend, d.Overall = trendOf(l, tr, s.db.Now())
 	d.Explained = scoresExplained(l, cur, tr)
 	// Where the current invoicing period will land: on the page as it
 	// opens and on the current period, not on a past one.
@@ -378,7 +384,7 @@ func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolio
 			row.Total = l.Decimal(int64(cur.Total), 2)
 		}
 		row.Standing, row.StandingTone = standing(l, cur.Scorecard)
-		row.Trend, _ = trendOf(l, it.Trend)
+		row.Trend, _ = trendOf(l, it.Trend, s.db.Now())
 		row.Band = totalBand(l)
 		for _, a := range it.Attention {
 			row.Attention = append(row.Attention, attentionLabel(l, cur.Metrics, a))
@@ -386,6 +392,9 @@ func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolio
 		row.Attention = append(row.Attention, risky[e.ID]...)
 		if h := it.Meetings; h != nil {
 			row.Meetings, row.MeetingsTone, row.MeetingsLink = l.T("meetings.held_of_due", "held", h.Held, "due", h.Due), "ok", meetingsPath(e.ID)
+			if h.Due == 0 && h.Held == 0 {
+				row.Meetings = l.T("meetings.none_due") // not "0 of 0 held"
+			}
 			if h.Drifting() {
 				row.MeetingsTone = "bad"
 			}

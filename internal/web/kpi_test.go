@@ -167,6 +167,13 @@ func TestScorecardOverallIsThePeriodShown(t *testing.T) {
 	if strings.Contains(r.body, "33.33") {
 		t.Error("November's overall score counts December's first days")
 	}
+	// The trend draws December apart: a hollow dot, a dashed line to it,
+	// "so far" in the chart's description; November is on the solid line.
+	for _, want := range []string{`class="line so-far"`, `class="dot dot-so-far"`, "December 2026 (so far): 0.00", "November 2026: 100.00"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the trend lacks %q", want)
+		}
+	}
 	r = c.get(page + "&start=2026-12-01")
 	for _, want := range []string{"33.33 is the overall score", "higher than this period"} {
 		if r.status != 200 || !strings.Contains(r.body, want) {

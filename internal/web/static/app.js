@@ -105,3 +105,17 @@ document.querySelectorAll("[data-picker-q]").forEach(function (input) {
     if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); narrow(); }
   });
 });
+// A navigation strip wider than the screen (a phone) shows its current
+// item rather than cutting it at the edge, and fades at an edge where
+// more items are hidden.
+document.querySelectorAll(".mainnav, .tabs").forEach(function (nav) {
+  if (nav.scrollWidth <= nav.clientWidth + 1) { return; }
+  var cur = nav.querySelector("[aria-current]");
+  if (cur) { nav.scrollLeft = cur.offsetLeft - (nav.clientWidth - cur.offsetWidth) / 2; }
+  var edges = function () {
+    nav.classList.toggle("more-left", nav.scrollLeft > 2);
+    nav.classList.toggle("more-right", nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 2);
+  };
+  edges();
+  nav.addEventListener("scroll", edges, { passive: true });
+});
