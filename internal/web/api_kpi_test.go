@@ -12,7 +12,6 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
-	"github.com/tandemhq/tandem/internal/work"
 )
 
 // The wire shapes of the KPI API, as a client reads them.
@@ -78,24 +77,7 @@ func kpiAPIEnv(t *testing.T, dialect string) *env {
 		t.Fatal(err)
 	}
 	for i, returned := range []bool{false, true, false} {
-		d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: fmt.Sprintf("List %d", i+1), DueAt: e.db.Now().Add(48 * time.Hour)}
-		if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-			t.Fatal(err)
-		}
-		if returned {
-			if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
-			t.Fatal(err)
-		}
+		e.deliverAccepted(t, v.Terms.Services[0].Key, fmt.Sprintf("List %d", i+1), 48*time.Hour, returned)
 	}
 	return e
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web"
+	"github.com/tandemhq/tandem/internal/work"
 )
 
 var ctx = context.Background()
@@ -133,4 +134,32 @@ func (c *client) api(method, path, token, body string) resp {
 		h["Content-Type"] = "application/json"
 	}
 	return c.do(method, path, r, h)
+}
+
+// deliverAccepted has the fixture's owner plan a deliverable of engagement
+// A1 (service, due after due), its vendor agent submit it, the manager
+// return it once when returned, and accept it: a first-time acceptance or
+// not, on time or not, for the KPI tests.
+func (e *env) deliverAccepted(t testing.TB, service, title string, due time.Duration, returned bool) *work.Deliverable {
+	t.Helper()
+	f := e.f
+	d := &work.Deliverable{EngagementID: f.A1, ServiceKey: service, Title: title, DueAt: e.db.Now().Add(due)}
+	if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if returned {
+		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -10,8 +10,25 @@ import (
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
-	"github.com/tandemhq/tandem/internal/work"
 )
+
+// activateFTA activates engagement A1 with one monthly KPI, first-time
+// acceptance (target 90 %, threshold 50 %), and returns its first
+// service's key.
+func activateFTA(t *testing.T, e *env) string {
+	t.Helper()
+	f := e.f
+	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
+		terms.Goals = []contract.Goal{{Key: "quality", Title: "Right first time"}}
+		terms.KPIs = []contract.KPI{{Key: "fta", GoalKey: "quality", Metric: "first_time_acceptance", Name: "First-time acceptance",
+			Target: 9000, Threshold: 5000, Scale: 2, Direction: "higher", Weight: 1, Period: "month"}}
+	})
+	v, err := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Terms.Services[0].Key
+}
 
 // The scorecard of a month, worked out by hand: three deliverables
 // accepted, two of them on the first submission → first-time acceptance
@@ -22,31 +39,9 @@ func TestScorecardAndExplanation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sqlite")
 	f := e.f
-	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
-		terms.Goals = []contract.Goal{{Key: "quality", Title: "Right first time"}}
-		terms.KPIs = []contract.KPI{{Key: "fta", GoalKey: "quality", Metric: "first_time_acceptance", Name: "First-time acceptance",
-			Target: 9000, Threshold: 5000, Scale: 2, Direction: "higher", Weight: 1, Period: "month"}}
-	})
-	v, _ := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
+	service := activateFTA(t, e)
 	for i, returned := range []bool{false, true, false} {
-		d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: fmt.Sprintf("List %d", i+1), DueAt: e.db.Now().Add(time.Hour)}
-		if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-			t.Fatal(err)
-		}
-		if returned {
-			if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
-			t.Fatal(err)
-		}
+		e.deliverAccepted(t, service, fmt.Sprintf("List %d", i+1), time.Hour, returned)
 	}
 	c := e.as(f.Owner)
 	// This month's scorecard: without ?start= the page opens on the last
@@ -119,32 +114,10 @@ func TestScorecardOverallIsThePeriodShown(t *testing.T) {
 	e := newEnvAt(t, "sqlite", func() time.Time { mu.Lock(); defer mu.Unlock(); return at })
 	set := func(t2 time.Time) { mu.Lock(); at = t2; mu.Unlock() }
 	f := e.f
-	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
-		terms.Goals = []contract.Goal{{Key: "quality", Title: "Right first time"}}
-		terms.KPIs = []contract.KPI{{Key: "fta", GoalKey: "quality", Metric: "first_time_acceptance", Name: "First-time acceptance",
-			Target: 9000, Threshold: 5000, Scale: 2, Direction: "higher", Weight: 1, Period: "month"}}
-	})
-	v, _ := e.db.Contracts.InForce(ctx, f.Owner, f.A1, tandem.DateOf(e.db.Now()))
+	service := activateFTA(t, e)
 	deliver := func(title string, returned bool) {
 		t.Helper()
-		d := &work.Deliverable{EngagementID: f.A1, ServiceKey: v.Terms.Services[0].Key, Title: title, DueAt: e.db.Now().Add(time.Hour)}
-		if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-			t.Fatal(err)
-		}
-		if returned {
-			if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
-			t.Fatal(err)
-		}
+		e.deliverAccepted(t, service, title, time.Hour, returned)
 	}
 	set(time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC))
 	for i := range 3 {

@@ -116,24 +116,7 @@ func TestPortfolioPageAndAPIAgree(t *testing.T) {
 	}
 	svc := v.Terms.Services[0].Key
 	for i, returned := range []bool{false, true, false, true} {
-		d := &work.Deliverable{EngagementID: f.A1, ServiceKey: svc, Title: fmt.Sprintf("List %d", i+1), DueAt: e.db.Now().Add(48 * time.Hour)}
-		if err := e.db.Work.Create(ctx, f.Owner, d); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-			t.Fatal(err)
-		}
-		if returned {
-			if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Reason: "quality"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.db.Work.Submit(ctx, f.VendorAgent, d.ID, "", nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := e.db.Work.Review(ctx, f.Manager, d.ID, work.Review{Accepted: true}); err != nil {
-			t.Fatal(err)
-		}
+		e.deliverAccepted(t, svc, fmt.Sprintf("List %d", i+1), 48*time.Hour, returned)
 	}
 	if err := e.db.Work.Create(ctx, f.Owner, &work.Deliverable{EngagementID: f.A1, ServiceKey: svc, Title: "Late list", DueAt: e.db.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
