@@ -29,7 +29,7 @@ func TestBenchHTTP(t *testing.T) {
 			"--only", "partners,scorecard_api,mixed_writes,write_partner")...)
 		for _, want := range []string{"Tandem по HTTP на " + map[bool]string{true: "postgres", false: "sqlite"}[strings.Contains(strings.Join(tg.args, " "), "postgres")],
 			"hello-world на Go net/http (база)", "Список партнёров (владелец)", "API оценочного листа",
-			"Смесь, 5 % записей", "Создать партнёра (API, надёжная запись)", "× hello-world"} {
+			"Смесь, 5\u00a0% записей", "Создать партнёра (API, надёжная запись)", "× hello-world"} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("output lacks %q:\n%s", want, r.stdout)
 			}
