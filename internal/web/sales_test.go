@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -303,5 +304,33 @@ func TestSalesAssignAndCreatePages(t *testing.T) {
 	m.post("/language", url.Values{"lang": {"ru"}, "next": {"/sales/accounts"}})
 	if page := m.get("/sales/accounts?assigned=5"); !strings.Contains(page.body, "Назначено 5 компаний.") {
 		t.Error("Russian plural")
+	}
+}
+
+// The demo's base has 2,000 accounts, more than a list counts
+// (tandem.CountCap): the assign panel does not name a number the pager
+// does not show ("All 1,001 accounts" beside "More than 1,000 results").
+func TestSalesAssignBeyondTheCount(t *testing.T) {
+	t.Parallel()
+	e := newDemoEnv(t)
+	u, err := e.db.Accounts.UserByEmail(ctx, demo.OwnerEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.db.Accounts.MembershipsOf(ctx, u.ID)
+	if err != nil || len(ms) == 0 {
+		t.Fatal("no membership", err)
+	}
+	r := e.as(ms[0].Principal()).get("/sales/accounts")
+	if r.status != 200 {
+		t.Fatalf("sales base: %d", r.status)
+	}
+	for _, want := range []string{"More than 1,000 results", "All accounts matching the search (more than 1,000)"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the sales base lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "1,001") {
+		t.Error("the sales base names the capped count")
 	}
 }
