@@ -13,7 +13,7 @@ import (
 
 // TestScreenshots takes full-page screenshots of the owner's pages people
 // look at most — home, portfolio, a scorecard, contract terms and
-// deliverables — at 1280 and 390 px, each no wider than the window, in English and Russian, into the
+// deliverables — at 1280 and 390 px, each no wider than the window, in the three languages, into the
 // directory TANDEM_SCREENSHOTS names. Without it the test is skipped: the
 // pictures are for a person to look at, not assertions.
 func TestScreenshots(t *testing.T) {
@@ -22,7 +22,7 @@ func TestScreenshots(t *testing.T) {
 		t.Skip("TANDEM_SCREENSHOTS is not set")
 	}
 	e := newDemoEnv(t)
-	for _, lang := range []i18n.Lang{i18n.EN, i18n.RU} {
+	for _, lang := range i18n.Supported {
 		// One after the other: the language is the owner's, for all her
 		// sessions.
 		t.Run(string(lang), func(t *testing.T) {
