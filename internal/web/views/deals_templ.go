@@ -2379,9 +2379,9 @@ func DealFunnel(n Nav, d FunnelData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var128 string
-						templ_7745c5c3_Var128, templ_7745c5c3_Err = templ.JoinStringErrs("↓ " + b.Conversion)
+						templ_7745c5c3_Var128, templ_7745c5c3_Err = templ.JoinStringErrs("↓ " + i18n.T(ctx, "deals.funnel.went_on", "pct", b.Conversion))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/deals.templ`, Line: 418, Col: 94}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/deals.templ`, Line: 418, Col: 138}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var128))
 						if templ_7745c5c3_Err != nil {
