@@ -49,7 +49,7 @@ type Table struct {
 // Write writes t to w in format f.
 func Write(w io.Writer, f Format, t Table) error {
 	if f == XLSX {
-		return writeXLSX(w, t)
+		return xlsx.WriteTable(w, t.Sheet, append([][]string{t.Header}, t.Rows...)...)
 	}
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -60,8 +60,4 @@ func Write(w io.Writer, f Format, t Table) error {
 		return err
 	}
 	return cw.Error()
-}
-
-func writeXLSX(w io.Writer, t Table) error {
-	return xlsx.WriteTable(w, t.Sheet, append([][]string{t.Header}, t.Rows...)...)
 }

@@ -121,7 +121,7 @@ func joinDetails(ds []Detail) string {
 func WriteExport(w io.Writer, f ExportFormat, sheet string, header []string, rows [][]string) error {
 	switch f {
 	case ExportXLSX:
-		return writeXLSX(w, sheet, header, rows)
+		return xlsx.WriteTable(w, sheet, append([][]string{header}, rows...)...)
 	case ExportExcel:
 		bw := bufio.NewWriter(w)
 		cw := csv.NewWriter(bw)
@@ -176,8 +176,4 @@ func to1251(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func writeXLSX(w io.Writer, sheet string, header []string, rows [][]string) error {
-	return xlsx.WriteTable(w, sheet, append([][]string{header}, rows...)...)
 }

@@ -91,16 +91,9 @@ func statementBudget(t *testing.T, dialect string) {
 		if who == "" || sessions[who] != "" {
 			continue
 		}
-		u, err := db.Accounts.UserByEmail(ctx, l.Email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ms, err := db.Accounts.MembershipsOf(ctx, u.ID)
-		if err != nil || len(ms) == 0 {
-			t.Fatal("no membership", err)
-		}
-		principals[who] = ms[0].Principal()
-		if sessions[who], err = db.Accounts.CreateSession(ctx, u.ID, ms[0].WorkspaceID, time.Hour, "test", "127.0.0.1"); err != nil {
+		principals[who] = principalOf(t, db, l.Email)
+		var err error
+		if sessions[who], err = db.Accounts.CreateSession(ctx, principals[who].UserID, principals[who].WorkspaceID, time.Hour, "test", "127.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
 	}

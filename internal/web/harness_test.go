@@ -163,3 +163,18 @@ func (e *env) deliverAccepted(t testing.TB, service, title string, due time.Dura
 	}
 	return d
 }
+
+// principalOf is the principal of the person signed up with email in
+// their first workspace (the demo's people have one).
+func principalOf(tb testing.TB, db *store.DB, email string) tandem.Principal {
+	tb.Helper()
+	u, err := db.Accounts.UserByEmail(ctx, email)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ms, err := db.Accounts.MembershipsOf(ctx, u.ID)
+	if err != nil || len(ms) == 0 {
+		tb.Fatal("no membership", err)
+	}
+	return ms[0].Principal()
+}

@@ -313,15 +313,7 @@ func TestSalesAssignAndCreatePages(t *testing.T) {
 func TestSalesAssignBeyondTheCount(t *testing.T) {
 	t.Parallel()
 	e := newDemoEnv(t)
-	u, err := e.db.Accounts.UserByEmail(ctx, demo.OwnerEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := e.db.Accounts.MembershipsOf(ctx, u.ID)
-	if err != nil || len(ms) == 0 {
-		t.Fatal("no membership", err)
-	}
-	r := e.as(ms[0].Principal()).get("/sales/accounts")
+	r := e.as(principalOf(t, e.db, demo.OwnerEmail)).get("/sales/accounts")
 	if r.status != 200 {
 		t.Fatalf("sales base: %d", r.status)
 	}

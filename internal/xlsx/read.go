@@ -50,12 +50,23 @@ func Read(r io.ReaderAt, size int64, each func(Row) bool) error {
 	if wb == nil {
 		return ErrNotWorkbook
 	}
-	sheet, err := firstSheet(parts, wb)
+	rels, err := workbookRels(parts)
 	if err != nil {
 		return err
 	}
+	sheet, err := firstSheet(parts, wb, rels)
+	if err != nil {
+		return err
+	}
+	strs := "xl/sharedStrings.xml"
+	for _, r := range rels {
+		if r.typ == relStrings {
+			strs = r.target
+			break
+		}
+	}
 	var sst []string
-	if f := parts[relsTarget(parts, "xl/_rels/workbook.xml.rels", relStrings, "xl/sharedStrings.xml")]; f != nil {
+	if f := parts[strs]; f != nil {
 		if sst, err = sharedStrings(f); err != nil {
 			return err
 		}
@@ -112,8 +123,27 @@ func relAttr(se xml.StartElement) string {
 	return ""
 }
 
+// rel is one relationship of the workbook: its id, type and target part.
+type rel struct{ id, typ, target string }
+
+// workbookRels reads the workbook's relationships (none without the part).
+func workbookRels(parts map[string]*zip.File) ([]rel, error) {
+	f := parts["xl/_rels/workbook.xml.rels"]
+	if f == nil {
+		return nil, nil
+	}
+	var out []rel
+	err := decode(f, func(_ *xml.Decoder, t xml.Token) error {
+		if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+			out = append(out, rel{attr(se, "Id"), attr(se, "Type"), resolve(attr(se, "Target"))})
+		}
+		return nil
+	})
+	return out, err
+}
+
 // firstSheet finds the part of the workbook's first sheet.
-func firstSheet(parts map[string]*zip.File, wb *zip.File) (*zip.File, error) {
+func firstSheet(parts map[string]*zip.File, wb *zip.File, rels []rel) (*zip.File, error) {
 	var id string
 	errFound := errors.New("found")
 	err := decode(wb, func(_ *xml.Decoder, t xml.Token) error {
@@ -130,15 +160,10 @@ func firstSheet(parts map[string]*zip.File, wb *zip.File) (*zip.File, error) {
 		return nil, ErrNotWorkbook
 	}
 	target := ""
-	if rels := parts["xl/_rels/workbook.xml.rels"]; rels != nil {
-		err := decode(rels, func(_ *xml.Decoder, t xml.Token) error {
-			if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" && attr(se, "Id") == id {
-				target = resolve(attr(se, "Target"))
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	for _, r := range rels {
+		if r.id == id {
+			target = r.target
+			break
 		}
 	}
 	if f := parts[target]; f != nil {
@@ -157,26 +182,6 @@ func resolve(target string) string {
 		return partName(target)
 	}
 	return partName(path.Join("xl", target))
-}
-
-// relsTarget is the part of the first relationship of type typ in the
-// relationships part rels, or def when there is none.
-func relsTarget(parts map[string]*zip.File, rels, typ, def string) string {
-	f := parts[rels]
-	if f == nil {
-		return def
-	}
-	target := ""
-	_ = decode(f, func(_ *xml.Decoder, t xml.Token) error {
-		if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" && attr(se, "Type") == typ && target == "" {
-			target = resolve(attr(se, "Target"))
-		}
-		return nil
-	})
-	if target == "" {
-		return def
-	}
-	return target
 }
 
 // sharedStrings reads the shared strings: each item's text, the runs of a

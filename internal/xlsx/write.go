@@ -128,9 +128,6 @@ func (s *Sheet) Row(cells ...Value) {
 	s.rows = append(s.rows, cells)
 }
 
-// Rows is the number of rows added so far: the 1-based number of the last.
-func (s *Sheet) Rows() int { return len(s.rows) }
-
 // Width sets the width of the 0-based columns first to last, in characters.
 func (s *Sheet) Width(first, last int, chars float64) {
 	s.widths = append(s.widths, width{first, last, chars})
