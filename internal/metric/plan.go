@@ -104,11 +104,14 @@ func (pl *Plan) Aggregates(rows []DayRow) []Aggregates {
 }
 
 // Scored is one period's scorecard with the terms version whose KPIs it
-// scores (0: none in force) and the own metrics of those terms.
+// scores (0: none in force), the own metrics of those terms and their
+// calendar (the business days a period in progress is judged by, see
+// forecast.Judge).
 type Scored struct {
 	kpi.Scorecard
 	TermsVersion int
 	Metrics      []contract.MetricDef
+	Calendar     contract.Calendar
 }
 
 // Score builds each period's scorecard from its aggregates: every KPI's
@@ -120,7 +123,7 @@ func (pl *Plan) Score(aggs []Aggregates, explain bool) []Scored {
 		var defs []contract.MetricDef
 		if pl.Terms[i] != nil {
 			defs = pl.Terms[i].Terms.Metrics
-			out[i].TermsVersion = pl.Terms[i].Number
+			out[i].TermsVersion, out[i].Calendar = pl.Terms[i].Number, pl.Terms[i].Terms.Calendar
 		}
 		actuals := map[string]kpi.Value{}
 		for _, k := range pl.KPIs[i] {

@@ -69,6 +69,7 @@ func generate(ctx context.Context, db *store.DB, p tandem.Principal, m *store.Mi
 		if it.Trend, err = ReadTrend(ctx, db, p, e.ID, kpi.Month, 1); err != nil {
 			return nil, err
 		}
+		it.judge(db.Now())
 	}
 	ws, err := readWaiting(ctx, db, p, it, db.Now())
 	if err != nil {

@@ -3,8 +3,10 @@ package portfolio
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/forecast"
 	"github.com/tandemhq/tandem/internal/governance"
 	"github.com/tandemhq/tandem/internal/worth"
 
@@ -39,14 +41,43 @@ type Item struct {
 	// Meetings is the cadence's health: meetings held against those due
 	// (package governance); nil for a reader who may not see meetings.
 	Meetings *governance.Health
+	// Judged is the current period's scorecard as judged today
+	// (forecast.Judge): while the period runs, its counts and sums at the
+	// period's pace, so that the first days of a month do not read as a
+	// fall. Current returns it; nil until Read judged it.
+	Judged *forecast.Judged
 }
 
 // WorthMonths is how many months (up to the current one) the spend, cost
 // per result and return of each engagement sum.
 const WorthMonths = 6
 
-// Current is the engagement's scorecard of the current period.
-func (it *Item) Current() store.Scorecard { return it.Trend.Current() }
+// Current is the engagement's scorecard of the current period as judged
+// today (Judged): what the portfolio and the homes rank, colour and flag.
+// The trend keeps the period as measured.
+func (it *Item) Current() store.Scorecard {
+	sc := it.Trend.Current()
+	if it.Judged != nil {
+		sc.Scorecard = it.Judged.Scorecard
+	}
+	return sc
+}
+
+// Projected reports whether the current period is judged by its pace
+// (forecast.Judged.Projected): the page says so beside its total.
+func (it *Item) Projected() bool { return it.Judged != nil && it.Judged.Projected }
+
+// judge sets it.Judged from the trend's current scorecard as of now, on
+// the local day of the period's time zone.
+func (it *Item) judge(now time.Time) {
+	if len(it.Trend.Scorecards) == 0 {
+		return
+	}
+	sc := it.Trend.Current()
+	today := now.In(sc.Period.Start.Location()).Format(time.DateOnly)
+	j := forecast.Judge(sc.Scorecard, sc.Metrics, sc.Calendar, today)
+	it.Judged = &j
+}
 
 // Shows reports whether the portfolio shows an engagement in status s:
 // every one but a draft, whose terms are not agreed yet and score nothing.
@@ -139,6 +170,7 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 	if err != nil {
 		return nil, err
 	}
+	now := db.Now()
 	for i := range pf.Items {
 		it := &pf.Items[i]
 		if scs, ok := trends[it.Engagement.ID]; ok {
@@ -146,6 +178,7 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 		} else if it.Trend, err = ReadTrend(ctx, db, p, it.Engagement.ID, kind, TrendPeriods); err != nil {
 			return nil, err // an engagement without terms: as Trend reads it
 		}
+		it.judge(now)
 	}
 	// The meetings' health, likewise in one read.
 	if access.Allows(p.Role, access.MeetingsRead) {
@@ -159,7 +192,6 @@ func read(ctx context.Context, db *store.DB, p tandem.Principal, kind string, si
 		}
 	}
 	// What waits, for all the engagements in one read per kind.
-	now := db.Now()
 	ow, err := db.ReadOpenWork(ctx, p, ids, now.Add(-RecentDispute))
 	if err != nil {
 		return nil, err

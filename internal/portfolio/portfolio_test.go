@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/portfolio"
+	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -30,7 +31,7 @@ var ctx = context.Background()
 //
 // A fifth deliverable, due an hour after it was created, is overdue once
 // the clock has moved two hours on.
-func seed(t *testing.T, dialect string) (*store.DB, *storetest.Fixture) {
+func seed(t *testing.T, dialect string, more ...func(*contract.Terms)) (*store.DB, *storetest.Fixture) {
 	t.Helper()
 	clock := storetest.NewClock(time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC))
 	db := storetest.Open(t, dialect, clock.Now)
@@ -42,6 +43,9 @@ func seed(t *testing.T, dialect string) (*store.DB, *storetest.Fixture) {
 				Target: 9000, Threshold: 5000, Scale: 2, Direction: "higher", Weight: 1, Period: "month"},
 			{Key: "easy", GoalKey: "quality", Metric: "first_time_acceptance",
 				Target: 5000, Threshold: 0, Scale: 2, Direction: "higher", Weight: 1, Period: "month"},
+		}
+		for _, f := range more {
+			f(terms)
 		}
 	})
 	storetest.Activate(t, db, f.Owner, f.B1, nil)
@@ -164,6 +168,65 @@ func TestRead(t *testing.T) {
 			}
 			if _, err := portfolio.Read(ctx, db, f.Owner, "fortnight"); tandem.ErrorCode(err) != tandem.EInvalid {
 				t.Errorf("a bad kind: %v", err)
+			}
+		})
+	}
+}
+
+// The month in progress is judged by its pace: a count KPI's few days
+// are projected to the month's end before they are scored, ranked and
+// flagged, while the trend keeps the month as measured. Worked by hand:
+// May 2026 on a Monday-to-Friday calendar with 1 May a holiday has 20
+// business days, 8 of them passed by Wednesday 13 May (4–8, 11–13). A1
+// adds "raised" (proposals raised, target 10, threshold 2) and has 3:
+//
+//   - as measured: (3 − 2) / (10 − 2) × 100 = 12.50, off track; the total
+//     of strict 0, easy 100 and raised 12.50 is 37.50, very poor;
+//   - judged: 3 × 20 / 8 = 7.5 → 8, (8 − 2) / 8 × 100 = 75.00, on track;
+//     the total (0 + 100 + 75) / 3 = 58.333… → 58.33, poor; only "strict"
+//     needs attention.
+func TestReadJudgesTheMonthByItsPace(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			db, f := seed(t, dialect, func(terms *contract.Terms) {
+				terms.Calendar.WorkDays = []int{1, 2, 3, 4, 5}
+				terms.Calendar.Holidays = []string{"2026-05-01"}
+				terms.KPIs = append(terms.KPIs, contract.KPI{Key: "raised", GoalKey: "quality", Metric: "proposals_raised", Name: "Raised",
+					Target: 10, Threshold: 2, Direction: "higher", Weight: 1, Period: "month"})
+			})
+			for _, title := range []string{"Batch the lists", "Call earlier", "Share the script"} {
+				if err := db.Proposals.Raise(ctx, f.VendorManager, &proposal.Proposal{EngagementID: f.A1, Kind: proposal.KindProposal, Title: title}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pf, err := portfolio.Read(ctx, db, f.Owner, kpi.Month)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a1 := pf.Items[0]
+			measured := a1.Trend.Current()
+			if measured.Total != 3750 || measured.Standing != "very_poor" || measured.Rows[2].Status != kpi.OffTrack {
+				t.Errorf("as measured: total %d %q, raised %s", measured.Total, measured.Standing, measured.Rows[2].Status)
+			}
+			if !a1.Projected() || a1.Judged.Pace.Elapsed != 8 || a1.Judged.Pace.Total != 20 {
+				t.Fatalf("judged by pace %v at %+v, want 8 of 20", a1.Projected(), a1.Judged)
+			}
+			cur := a1.Current()
+			if r := cur.Rows[2]; r.Actual != kpi.Int(8) || r.Score != 7500 || r.Status != kpi.OnTrack {
+				t.Errorf("raised judged %v, score %d, %s; want 8, 75.00, on track", r.Actual, r.Score, r.Status)
+			}
+			if cur.Total != 5833 || cur.Standing != "poor" || cur.EngagementID != f.A1 {
+				t.Errorf("judged total %d %q, want 5833 poor", cur.Total, cur.Standing)
+			}
+			var off []string
+			for _, a := range a1.Attention {
+				if a.Reason == portfolio.ReasonOffTrack {
+					off = append(off, a.KPI.Key)
+				}
+			}
+			if fmt.Sprint(off) != "[strict]" {
+				t.Errorf("off track: %v, want [strict]", off)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/engagement"
+	"github.com/tandemhq/tandem/internal/forecast"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -25,6 +26,14 @@ import (
 // the evaluation records an alert (table alerts), an in-app notification
 // "alert.kpi_off_track" to each of the client's deciders and the partner's
 // people on the engagement, and an audit entry, all in one transaction.
+//
+// The period in progress is judged as the portfolio judges it
+// (forecast.Judge): a count or a sum by where it will land at the pace of
+// the business days up to yesterday — the evaluation runs at night, on the
+// days that have ended — and not at all before the period's first business
+// day has ended. Its alert's data then says "projected": true, and its
+// score is the projected one. The period just closed is judged as
+// measured.
 //
 // Exactly once: an alert is unique per engagement, KPI, period and status
 // (the alerts table's unique key). An evaluation that finds the alert
@@ -111,12 +120,19 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 		return 0, err
 	}
 	total := 0
+	// The evaluation judges the days that have ended: a period in
+	// progress by its pace up to yesterday (forecast.Judge), so that the
+	// first days of a month do not raise an alert for every count.
+	yesterday := at.In(loc).AddDate(0, 0, -1).Format(time.DateOnly)
 	for _, per := range kpi.EvaluatedPeriods(kpi.KindsInUse(versions), at, loc) {
 		scs, _, err := scorecards(ctx, s.db, p, engagementID, []kpi.Period{per}, fromAggregates, false)
 		if err != nil {
 			return total, err
 		}
-		n, err := s.record(ctx, p, engagementID, title, &scs[0])
+		sc := scs[0]
+		j := forecast.Judge(sc.Scorecard, sc.Metrics, sc.Calendar, yesterday)
+		sc.Scorecard = j.Scorecard
+		n, err := s.record(ctx, p, engagementID, title, &sc, j.Projected)
 		total += n
 		if err != nil {
 			return total, err
@@ -127,8 +143,9 @@ func (s *AlertStore) evaluateEngagement(ctx context.Context, p tandem.Principal,
 
 // record keeps the statuses of a scorecard's KPIs and raises the alert of
 // each KPI that turned off track, in one transaction; it returns how many
-// alerts it recorded.
-func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementID int64, title string, sc *Scorecard) (int, error) {
+// alerts it recorded. projected says the scorecard judges a period in
+// progress at its pace (the alert's data says so too).
+func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementID int64, title string, sc *Scorecard, projected bool) (int, error) {
 	if len(sc.Rows) == 0 {
 		return 0, nil
 	}
@@ -161,6 +178,9 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 			}
 			data := map[string]any{"kpi": r.KPI.Key, "name": r.KPI.Name, "metric": r.KPI.Metric, "engagement": title,
 				"period": label, "status": string(r.Status), "previous": prev, notification.ScoreArg: r.Score}
+			if projected {
+				data["projected"] = true
+			}
 			js, err := json.Marshal(data)
 			if err != nil {
 				return err

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,6 +203,68 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 			entries, total, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: kpi.AlertKPIOffTrack}, tandem.Page{})
 			if err != nil || total != 2 || len(entries) != 2 || entries[0].Actor != "scheduler" || entries[0].EntityID != f.A1 {
 				t.Errorf("audit: %d %+v %v", total, entries, err)
+			}
+		})
+	}
+}
+
+// A month in progress is judged by its pace up to the day before the
+// evaluation (forecast.Judge). Worked by hand: March 2026 on a
+// Monday-to-Friday calendar has 22 business days; A1's one KPI is
+// proposals raised, target 10, threshold 2, and one is raised on Monday 2
+// March.
+//
+//	evaluated (02:00 Stockholm)   days passed   judged            alert
+//	Tuesday 3 March               1 of 22       1 × 22 = 22: 100   — (as measured: 1, 0.00, off track)
+//	Tuesday 10 March              6 of 22       22 ÷ 6 → 4: 25.00  yes, score 25.00, projected
+//	Wednesday 1 April             March closed  1: 0.00 off track  — (already raised for March)
+//	                              April: none   no data            —
+func TestKPIAlertsJudgeTheMonthByItsPace(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			clock := storetest.NewClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, func(terms *contract.Terms) {
+				terms.Calendar.WorkDays = []int{1, 2, 3, 4, 5}
+				terms.Calendar.Holidays = nil
+				terms.KPIs = []contract.KPI{{Key: "raised", GoalKey: terms.Goals[0].Key, Metric: "proposals_raised", Name: "Raised",
+					Target: 10, Threshold: 2, Direction: "higher", Weight: 1, Period: "month"}}
+			})
+			if _, err := db.KPI.RecordFacts(ctx, f.Owner, []store.Fact{{EngagementID: f.A1, Kind: fact.ProposalRaised,
+				At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Data: fact.Raised{Kind: "proposal", Title: "Call earlier"}}}); err != nil {
+				t.Fatal(err)
+			}
+			evaluate := func(at time.Time) int {
+				t.Helper()
+				clock.Add(at.Sub(clock.Now()))
+				n, err := db.Alerts.EvaluateWorkspace(ctx, f.WorkspaceID, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if n := evaluate(time.Date(2026, 3, 3, 1, 0, 0, 0, time.UTC)); n != 0 {
+				t.Errorf("3 March: %d alerts, want none (1 of 22 days: 22 projected)", n)
+			}
+			if n := evaluate(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)); n != 1 {
+				t.Errorf("10 March: %d alerts, want 1 (6 of 22 days: 4 projected)", n)
+			}
+			if n := evaluate(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)); n != 0 {
+				t.Errorf("1 April: %d alerts, want none", n)
+			}
+			alerts, err := db.Alerts.Alerts(ctx, f.Owner, f.A1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alerts) != 1 || alerts[0].Period != "2026-03" || alertScore(alerts[0].Score) != "25.00" || alerts[0].Previous != kpi.OnTrack {
+				t.Fatalf("alerts: %+v", alerts)
+			}
+			entries, _, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: kpi.AlertKPIOffTrack}, tandem.Page{})
+			if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Data, `"projected":true`) {
+				t.Errorf("audit: %+v %v", entries, err)
 			}
 		})
 	}

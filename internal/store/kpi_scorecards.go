@@ -24,6 +24,9 @@ type Scorecard struct {
 	TermsVersion int
 	// Metrics are the engagement's own metrics in those terms.
 	Metrics []contract.MetricDef
+	// Calendar is those terms' calendar: a period in progress is judged
+	// by its business days (forecast.Judge).
+	Calendar contract.Calendar
 }
 
 // source reads the aggregate rows of an engagement for the given kinds over
@@ -212,7 +215,7 @@ func scorecardsOf(ctx context.Context, q querier, p tandem.Principal, engagement
 	aggs := plan.Aggregates(rows)
 	out := make([]Scorecard, len(periods))
 	for i, sc := range plan.Score(aggs, explain) {
-		out[i] = Scorecard{Scorecard: sc.Scorecard, EngagementID: engagementID, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics}
+		out[i] = Scorecard{Scorecard: sc.Scorecard, EngagementID: engagementID, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics, Calendar: sc.Calendar}
 	}
 	return out, aggs, nil
 }

@@ -133,7 +133,7 @@ func scoreMany(ctx context.Context, q querier, p tandem.Principal, versions map[
 		mine := slices.DeleteFunc(rows[id], func(r metric.DayRow) bool { return !slices.Contains(pl.Kinds, r.Kind) })
 		scs := make([]Scorecard, len(periods))
 		for i, sc := range pl.Score(pl.Aggregates(mine), false) {
-			scs[i] = Scorecard{Scorecard: sc.Scorecard, EngagementID: id, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics}
+			scs[i] = Scorecard{Scorecard: sc.Scorecard, EngagementID: id, TermsVersion: sc.TermsVersion, Metrics: sc.Metrics, Calendar: sc.Calendar}
 		}
 		out[id] = scs
 	}

@@ -369,6 +369,13 @@ func (s *server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiPace is how much of a period in progress a projection rests on: its
+// business days passed (today included) and in all.
+type apiPace struct {
+	Elapsed int `json:"business_days_elapsed"`
+	Total   int `json:"business_days"`
+}
+
 // apiPortfolio is every engagement the caller may see that is not a draft:
 // this month's total and standing, the last months' totals, and what needs
 // attention — the portfolio page as data (portfolio.Read).
@@ -391,18 +398,23 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		Yours int    `json:"yours"`
 	}
 	type item struct {
-		EngagementID  int64    `json:"engagement_id"`
-		Title         string   `json:"title"`
-		PartnerID     int64    `json:"partner_id"`
-		PartnerName   string   `json:"partner_name"`
-		Status        string   `json:"status"`
-		Total         *int     `json:"total"`
-		Standing      *string  `json:"standing"`
-		StandingLabel *string  `json:"standing_label"`
-		Trend         []point  `json:"trend"`
-		OffTrack      []string `json:"off_track"` // keys of this month's KPIs that are off track
-		Overdue       int      `json:"overdue"`   // deliverables overdue now
-		Waiting       []waits  `json:"waiting"`   // what waits, by kind (portfolio.Counts)
+		EngagementID  int64   `json:"engagement_id"`
+		Title         string  `json:"title"`
+		PartnerID     int64   `json:"partner_id"`
+		PartnerName   string  `json:"partner_name"`
+		Status        string  `json:"status"`
+		Total         *int    `json:"total"`
+		Standing      *string `json:"standing"`
+		StandingLabel *string `json:"standing_label"`
+		Trend         []point `json:"trend"`
+		// Projected is set while the month runs and a count or a sum of
+		// its KPIs is judged at the month's pace (forecast.Judge): Total,
+		// Standing, OffTrack and Waiting then judge the month by where it
+		// will land; the trend's last point stays as measured.
+		Projected *apiPace `json:"projected,omitempty"`
+		OffTrack  []string `json:"off_track"` // keys of this month's KPIs that are off track
+		Overdue   int      `json:"overdue"`   // deliverables overdue now
+		Waiting   []waits  `json:"waiting"`   // what waits, by kind (portfolio.Counts)
 		// Spend, cost per result and return over the last months (client
 		// roles only).
 		Worth *apiPortfolioWorth `json:"worth,omitempty"`
@@ -417,6 +429,9 @@ func (s *server) apiPortfolio(w http.ResponseWriter, r *http.Request) error {
 		e, cur := pi.Engagement, toAPIScorecard(l, pi.Current())
 		it := item{EngagementID: e.ID, Title: e.Title, PartnerID: e.PartnerID, PartnerName: e.PartnerName, Status: string(e.Status),
 			Total: cur.Total, Standing: cur.Standing, StandingLabel: cur.StandingLabel, Trend: []point{}, OffTrack: []string{}}
+		if pi.Projected() {
+			it.Projected = &apiPace{Elapsed: pi.Judged.Pace.Elapsed, Total: pi.Judged.Pace.Total}
+		}
 		for _, p := range pi.Trend.Points() {
 			pt := point{Label: p.Period.String(), Start: tandem.DateOf(p.Period.Start).String()}
 			if p.HasTotal {

@@ -132,6 +132,7 @@ func (s *server) homeData(ctx context.Context, p tandem.Principal, l *i18n.Local
 			row := views.HomeRisk{Title: it.Engagement.Title, Link: scorecardURL(it.Engagement.ID, pf.Period), Partner: it.Engagement.PartnerName,
 				Reason: l.T("home.on_course"), Tone: "ok"}
 			row.Standing, row.StandingTone = standing(l, cur.Scorecard)
+			row.Projected = projectedNote(l, &it)
 			if len(it.Attention) > 0 {
 				row.Reason, row.Tone = attentionLabel(l, cur.Metrics, it.Attention[0]), kindTone(portfolio.Kind(it.Attention[0].Reason))
 				if more := len(it.Waiting) - it.Attention[0].Count; more > 0 {

@@ -384,6 +384,7 @@ func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolio
 			row.Total = l.Decimal(int64(cur.Total), 2)
 		}
 		row.Standing, row.StandingTone = standing(l, cur.Scorecard)
+		row.Projected = projectedNote(l, &it)
 		row.Trend, _ = trendOf(l, it.Trend, s.db.Now())
 		row.Band = totalBand(l)
 		for _, a := range it.Attention {
@@ -415,6 +416,16 @@ func (s *server) portfolioData(ctx context.Context, r *http.Request) (*portfolio
 		rows = append(rows, row)
 	}
 	return &portfolioData{period: periodLabel(l, pf.Period), rows: rows}, nil
+}
+
+// projectedNote says that an engagement's current standing is the month's
+// pace and how much of the month it rests on ("projected from 8 of 20
+// business days"); "" when the month is judged as measured.
+func projectedNote(l *i18n.Localizer, it *portfolio.Item) string {
+	if !it.Projected() {
+		return ""
+	}
+	return l.N("portfolio.projected", int64(it.Judged.Pace.Total), "elapsed", it.Judged.Pace.Elapsed)
 }
 
 // packForm is the portfolio's board pack form, for those who may

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/proposal"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -152,5 +153,80 @@ func TestScorecardOverallIsThePeriodShown(t *testing.T) {
 		if r.status != 200 || !strings.Contains(r.body, want) {
 			t.Errorf("December (%d) lacks %q", r.status, want)
 		}
+	}
+}
+
+// The portfolio, its API and the owner's home judge the month in progress
+// by its pace; the scorecard keeps it as measured. Worked by hand: May
+// 2026 on a Monday-to-Friday calendar with 1 May a holiday has 20
+// business days, 8 passed by Wednesday 13 May. A1's one KPI is proposals
+// raised (target 10, threshold 2) and 3 are raised: as measured (3 − 2) /
+// 8 → 12.50, off track; judged 3 × 20 / 8 = 7.5 → 8, (8 − 2) / 8 → 75.00,
+// on track, standing good.
+func TestPortfolioJudgesTheMonthByItsPace(t *testing.T) {
+	t.Parallel()
+	clock := storetest.NewClock(time.Date(2026, 5, 13, 10, 0, 0, 0, time.UTC))
+	e := newEnvAt(t, "sqlite", clock.Now)
+	f := e.f
+	storetest.Activate(t, e.db, f.Owner, f.A1, func(terms *contract.Terms) {
+		terms.Calendar.WorkDays = []int{1, 2, 3, 4, 5}
+		terms.Calendar.Holidays = []string{"2026-05-01"}
+		terms.KPIs = []contract.KPI{{Key: "raised", GoalKey: terms.Goals[0].Key, Metric: "proposals_raised", Name: "Proposals raised",
+			Target: 10, Threshold: 2, Direction: "higher", Weight: 1, Period: "month"}}
+	})
+	for _, title := range []string{"Batch the lists", "Call earlier", "Share the script"} {
+		if err := e.db.Proposals.Raise(ctx, f.VendorManager, &proposal.Proposal{EngagementID: f.A1, Kind: proposal.KindProposal, Title: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.as(f.Owner)
+	r := c.get("/portfolio")
+	for _, want := range []string{">75.00", "projected from 8 of 20 business days", ">Good<"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("portfolio lacks %q", want)
+		}
+	}
+	// May as measured is only the trend's point "so far".
+	for _, not := range []string{">12.50", "Proposals raised is off track"} {
+		if strings.Contains(r.body, not) {
+			t.Errorf("portfolio shows %q", not)
+		}
+	}
+	if err := e.db.Accounts.SetLanguage(ctx, f.Manager.UserID, "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.as(f.Manager).get("/portfolio"); !strings.Contains(r.body, "прогноз по 8 из 20 рабочих дней") {
+		t.Error("the Russian portfolio lacks its projection's note")
+	}
+	home := c.get("/").body
+	for _, want := range []string{"projected from 8 of 20 business days", `<span class="stat-value">0</span> <span class="stat-label">engagements with a KPI off track`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the owner's home lacks %q", want)
+		}
+	}
+	var pf struct {
+		Items []struct {
+			Total     *int
+			Standing  *string
+			Projected *struct {
+				Elapsed int `json:"business_days_elapsed"`
+				Total   int `json:"business_days"`
+			}
+			OffTrack []string `json:"off_track"`
+			Trend    []struct{ Total *int }
+		}
+	}
+	if r := getJSON(t, e, e.token(f.Owner), "", "/api/v1/portfolio", &pf); r.status != 200 || len(pf.Items) != 1 {
+		t.Fatalf("portfolio API: %d %s", r.status, r.body)
+	}
+	it := pf.Items[0]
+	intIs(t, "judged total", it.Total, 7500)
+	intIs(t, "May as measured, in the trend", it.Trend[5].Total, 1250)
+	if it.Projected == nil || it.Projected.Elapsed != 8 || it.Projected.Total != 20 || len(it.OffTrack) != 0 || ptrString(it.Standing) != "good" {
+		t.Errorf("portfolio API item: %+v, projected %+v", it, it.Projected)
+	}
+	// The scorecard shows May as measured.
+	if r := c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=2026-05-01", f.A1)); !strings.Contains(r.body, ">12.50<") {
+		t.Error("the scorecard does not show May as measured")
 	}
 }
