@@ -12,6 +12,11 @@ import (
 // of a KPI that turned off track.
 const AlertKPIOffTrack = "alert.kpi_off_track"
 
+// AlertKPIOffPace is the kind of the notification of a KPI of a period in
+// progress that its pace puts off track (the alert and its audit entry
+// are AlertKPIOffTrack's): "heading off track", with the projected score.
+const AlertKPIOffPace = "alert.kpi_off_pace"
+
 // EvaluationHour is the local hour (in each workspace's time zone) of the
 // daily evaluation.
 const EvaluationHour = 2
@@ -79,9 +84,15 @@ func EvaluationDue(loc *time.Location, from, to time.Time) bool {
 // OffTrackMessage is the notification of a KPI (row r of the scorecard of
 // an engagement titled engagement, for the period labelled period) that
 // turned off track: both sides are told — the client's deciders and the
-// partner's people on the engagement.
-func OffTrackMessage(r Row, period, engagement string) notification.Message {
-	return notification.Message{Kind: AlertKPIOffTrack, To: notification.Both,
+// partner's people on the engagement. projected says r judges a period in
+// progress at its pace: the message then says the KPI is heading off
+// track (AlertKPIOffPace) and its score is the projected one.
+func OffTrackMessage(r Row, period, engagement string, projected bool) notification.Message {
+	kind := AlertKPIOffTrack
+	if projected {
+		kind = AlertKPIOffPace
+	}
+	return notification.Message{Kind: kind, To: notification.Both,
 		Args: map[string]any{"kpi": r.KPI.Name, "period": period, "engagement": engagement, notification.ScoreArg: r.Score}}
 }
 

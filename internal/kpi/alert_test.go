@@ -49,7 +49,10 @@ func TestOffTrackMessage(t *testing.T) {
 	t.Parallel()
 	r := Row{Score: 4250, Status: OffTrack}
 	r.KPI.Name = "On time"
-	m := OffTrackMessage(r, "2026-03", "Support desk")
+	if m := OffTrackMessage(r, "2026-03", "Support desk", true); m.Kind != AlertKPIOffPace {
+		t.Errorf("a projected one is %s, want %s", m.Kind, AlertKPIOffPace)
+	}
+	m := OffTrackMessage(r, "2026-03", "Support desk", false)
 	if m.Kind != AlertKPIOffTrack || !m.To.Client || !m.To.Partner || len(m.To.Users) != 0 {
 		t.Fatalf("OffTrackMessage = %+v, want both sides told of %s", m, AlertKPIOffTrack)
 	}

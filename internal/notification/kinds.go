@@ -7,6 +7,7 @@ package notification
 var Kinds = []string{
 	"action.assigned",
 	"action.overdue",
+	"alert.kpi_off_pace",
 	"alert.kpi_off_track",
 	"deliverable.accepted",
 	"deliverable.created",

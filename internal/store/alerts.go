@@ -197,7 +197,7 @@ func (s *AlertStore) record(ctx context.Context, p tandem.Principal, engagementI
 			if err != nil {
 				return err
 			}
-			if err := tellAndRecord(ctx, tx, p, engagementID, id, kpi.OffTrackMessage(r, label, title), kpi.AlertKPIOffTrack, data); err != nil {
+			if err := tellAndRecord(ctx, tx, p, engagementID, id, kpi.OffTrackMessage(r, label, title, projected), kpi.AlertKPIOffTrack, data); err != nil {
 				return err
 			}
 			n++

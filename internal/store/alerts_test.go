@@ -216,7 +216,7 @@ func TestKPIAlertsWorkedExample(t *testing.T) {
 //
 //	evaluated (02:00 Stockholm)   days passed   judged            alert
 //	Tuesday 3 March               1 of 22       1 × 22 = 22: 100   — (as measured: 1, 0.00, off track)
-//	Tuesday 10 March              6 of 22       22 ÷ 6 → 4: 25.00  yes, score 25.00, projected
+//	Tuesday 10 March              6 of 22       22 ÷ 6 → 4: 25.00  yes, score 25.00, "heading off track"
 //	Wednesday 1 April             March closed  1: 0.00 off track  — (already raised for March)
 //	                              April: none   no data            —
 func TestKPIAlertsJudgeTheMonthByItsPace(t *testing.T) {
@@ -261,6 +261,14 @@ func TestKPIAlertsJudgeTheMonthByItsPace(t *testing.T) {
 			}
 			if len(alerts) != 1 || alerts[0].Period != "2026-03" || alertScore(alerts[0].Score) != "25.00" || alerts[0].Previous != kpi.OnTrack {
 				t.Fatalf("alerts: %+v", alerts)
+			}
+			// People are told the KPI is heading off track.
+			ns, _, err := db.Notifications.List(ctx, f.Owner, true, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns) != 1 || ns[0].Kind != kpi.AlertKPIOffPace || ns[0].Args["kpi"] != "Raised" {
+				t.Errorf("notifications: %+v", ns)
 			}
 			entries, _, err := db.Audit.List(ctx, f.Owner, store.AuditFilter{Action: kpi.AlertKPIOffTrack}, tandem.Page{})
 			if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Data, `"projected":true`) {
