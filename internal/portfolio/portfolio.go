@@ -67,16 +67,21 @@ func (it *Item) Current() store.Scorecard {
 // (forecast.Judged.Projected): the page says so beside its total.
 func (it *Item) Projected() bool { return it.Judged != nil && it.Judged.Projected }
 
-// judge sets it.Judged from the trend's current scorecard as of now, on
-// the local day of the period's time zone.
+// judge sets it.Judged from the trend's current scorecard as of now.
 func (it *Item) judge(now time.Time) {
 	if len(it.Trend.Scorecards) == 0 {
 		return
 	}
-	sc := it.Trend.Current()
-	today := now.In(sc.Period.Start.Location()).Format(time.DateOnly)
-	j := forecast.Judge(sc.Scorecard, sc.Metrics, sc.Calendar, today)
+	j := Judge(it.Trend.Current(), now)
 	it.Judged = &j
+}
+
+// Judge is sc judged as of now (forecast.Judge), on the local day of the
+// period's time zone: a period in progress by its pace. The portfolio, the
+// homes and the scorecard page of the period in progress judge so.
+func Judge(sc store.Scorecard, now time.Time) forecast.Judged {
+	today := now.In(sc.Period.Start.Location()).Format(time.DateOnly)
+	return forecast.Judge(sc.Scorecard, sc.Metrics, sc.Calendar, today)
 }
 
 // Shows reports whether the portfolio shows an engagement in status s:

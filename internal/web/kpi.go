@@ -283,6 +283,14 @@ func (s *server) scorecardData(r *http.Request) (*views.ScorecardData, error) {
 		d.Total = l.Decimal(int64(cur.Total), 2)
 	}
 	d.Standing, d.StandingTone = standing(l, cur.Scorecard)
+	if d.SoFar {
+		// Where the period heads at its pace, as the portfolio judges it.
+		if j := portfolio.Judge(cur, s.db.Now()); j.Projected && j.HasTotal {
+			p := &views.ScorecardPace{Total: l.Decimal(int64(j.Total), 2), Note: l.N("portfolio.projected", int64(j.Pace.Total), "elapsed", j.Pace.Elapsed)}
+			p.Standing, p.StandingTone = standing(l, j.Scorecard)
+			d.Pace = p
+		}
+	}
 	d.Trend, d.Overall = trendOf(l, tr, s.db.Now())
 	d.Explained = scoresExplained(l, cur, tr)
 	// Where the current invoicing period will land: on the page as it

@@ -225,8 +225,21 @@ func TestPortfolioJudgesTheMonthByItsPace(t *testing.T) {
 	if it.Projected == nil || it.Projected.Elapsed != 8 || it.Projected.Total != 20 || len(it.OffTrack) != 0 || ptrString(it.Standing) != "good" {
 		t.Errorf("portfolio API item: %+v, projected %+v", it, it.Projected)
 	}
-	// The scorecard shows May as measured.
-	if r := c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=2026-05-01", f.A1)); !strings.Contains(r.body, ">12.50<") {
+	// The scorecard the portfolio links to shows May as measured, and
+	// beside it where May heads at its pace, as the portfolio judged it.
+	r = c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=2026-05-01", f.A1))
+	if !strings.Contains(r.body, ">12.50<") {
 		t.Error("the scorecard does not show May as measured")
+	}
+	_, pace, _ := strings.Cut(r.body, `id="pace"`)
+	pace, _, _ = strings.Cut(pace, "</div>")
+	for _, want := range []string{"75.00", ">Good<", "At the current pace", "projected from 8 of 20 business days"} {
+		if !strings.Contains(pace, want) {
+			t.Errorf("the scorecard's pace lacks %q", want)
+		}
+	}
+	// April, ended, has none.
+	if r := c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=2026-04-01", f.A1)); strings.Contains(r.body, `id="pace"`) {
+		t.Error("an ended month is judged at a pace")
 	}
 }

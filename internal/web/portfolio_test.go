@@ -28,7 +28,7 @@ type portfolioRow struct {
 
 var (
 	rowIDRE       = regexp.MustCompile(`href="/engagements/(\d+)/scorecard[^"]*"`)
-	rowTotalRE    = regexp.MustCompile(`</th><td[^>]*>([^<]*)</td>`)
+	rowTotalRE    = regexp.MustCompile(`</th><td[^>]*><span class="figure">([^<]*)</span>`)
 	rowBadgeRE    = regexp.MustCompile(`<span class="badge [^"]*">([^<]*)</span>`)
 	rowAttentinRE = regexp.MustCompile(`<span class="block small">([^<]*)</span>`)
 )
