@@ -17,6 +17,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/money"
 )
 
@@ -304,8 +305,8 @@ func goalsSection(l *i18n.Localizer, goals []contract.Goal, metrics []contract.M
 		tab.Rows = append(tab.Rows, []string{
 			text(l, name),
 			kpiMetric(l, metrics, k.Metric),
-			l.Decimal(k.Target, k.Scale),
-			l.Decimal(k.Threshold, k.Scale),
+			kpiTerm(l, metrics, k, k.Target),
+			kpiTerm(l, metrics, k, k.Threshold),
 			enum(l, "direction", k.Direction),
 			l.Int(int64(k.Weight)),
 			enum(l, "period", k.Period),
@@ -416,7 +417,7 @@ func penaltiesSection(l *i18n.Localizer, p contract.Penalties) Section {
 		{l.T("annex.penalties.sla_credit_cap"), ofFee(p.SLACreditCapBP)},
 	}}
 	if len(p.BonusMalus) == 0 {
-		sec.Rows = append(sec.Rows, Row{l.T("annex.penalties.bonus_malus"), l.T("annex.none")})
+		sec.Rows = append(sec.Rows, Row{l.T("annex.penalties.bonus_malus"), l.T("annex.none_single")})
 		return sec
 	}
 	tab := &Table{Head: []string{l.T("annex.penalties.min_score"), l.T("annex.penalties.adjust")}}
@@ -471,7 +472,7 @@ func governanceSection(l *i18n.Localizer, g contract.Governance) Section {
 	rows = append(rows, Row{l.T("annex.governance.handover_rule"), text(l, g.HandoverRule)})
 	sec := Section{Title: l.T("annex.section.governance"), Rows: rows}
 	if len(g.Committee) == 0 {
-		sec.Rows = append(sec.Rows, Row{l.T("annex.governance.committee"), l.T("annex.none")})
+		sec.Rows = append(sec.Rows, Row{l.T("annex.governance.committee"), l.T("annex.none_single")})
 		return sec
 	}
 	tab := &Table{Head: []string{
@@ -515,6 +516,15 @@ func salesSection(l *i18n.Localizer, s *contract.Sales) Section {
 // contract.<group>.<value>; an empty value is "—".
 // kpiMetric is a KPI's metric as the annex names it: an own metric by its
 // name, a catalogue metric by its label.
+// kpiTerm formats a KPI's target or threshold v with its decimals, and
+// with a percent sign when its metric is a percentage.
+func kpiTerm(l *i18n.Localizer, metrics []contract.MetricDef, k contract.KPI, v int64) string {
+	if m, _ := metric.For(k.Metric, metrics, k.Period); m.Percent {
+		return l.PercentValue(v, k.Scale)
+	}
+	return l.Decimal(v, k.Scale)
+}
+
 func kpiMetric(l *i18n.Localizer, metrics []contract.MetricDef, key string) string {
 	if m := contract.FindMetric(metrics, key); m != nil {
 		return m.Name

@@ -228,12 +228,13 @@ func TestSectionsSwedish(t *testing.T) {
 		t.Errorf("revenue share = %q, want %q", got, want)
 	}
 
-	// KPI table: fixed-point targets with their scale.
+	// KPI table: fixed-point targets with their scale, a share's with its
+	// percent sign.
 	kpi := find(t, secs, "Mål och KPI:er").Table
 	if kpi == nil || len(kpi.Head) != 7 || len(kpi.Rows) != 2 {
 		t.Fatalf("KPI table = %+v", kpi)
 	}
-	if r := kpi.Rows[1]; r[0] != "Godkänt första gången" || r[2] != "85,00" || r[3] != "60,00" || r[5] != "1" {
+	if r := kpi.Rows[1]; r[0] != "Godkänt första gången" || r[2] != "85,00\u00a0%" || r[3] != "60,00\u00a0%" || r[5] != "1" {
 		t.Errorf("KPI row = %q", r)
 	}
 	if r := kpi.Rows[0]; r[2] != "40" || r[3] != "20" || r[5] != "3" {

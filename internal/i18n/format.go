@@ -86,6 +86,21 @@ func (l *Localizer) Decimal(v int64, scale int) string {
 	return l.number(v < 0, magnitude(v), scale)
 }
 
+// PercentValue formats the fixed-point percentage v / 10^scale as Decimal
+// does, with the percent sign: PercentValue(9500, 2) is "95.00%" (en),
+// "95,00 %" (ru, sv, with U+00A0 before the sign).
+func (l *Localizer) PercentValue(v int64, scale int) string {
+	return l.percentSign(l.Decimal(v, scale))
+}
+
+// percentSign appends the language's percent sign to the number s.
+func (l *Localizer) percentSign(s string) string {
+	if l.lang == EN {
+		return s + "%"
+	}
+	return s + nbsp + "%"
+}
+
 // Percent formats the exact ratio num/den as a percentage with digits
 // fraction digits, rounded half-up (ties away from zero): Percent(2, 3, 1)
 // is "66.7%" (en), "66,7 %" (ru, sv, with U+00A0 before the sign).
@@ -99,11 +114,7 @@ func (l *Localizer) Percent(num, den int64, digits int) string {
 	}
 	scaled := new(big.Int).Mul(big.NewInt(num), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)+2), nil))
 	r := money.RoundRatio(scaled, big.NewInt(den))
-	s := l.number(r.Sign() < 0, new(big.Int).Abs(r).String(), digits)
-	if l.lang == EN {
-		return s + "%"
-	}
-	return s + nbsp + "%"
+	return l.percentSign(l.number(r.Sign() < 0, new(big.Int).Abs(r).String(), digits))
 }
 
 // Money formats m with its currency, using money.MinorDigits fraction

@@ -115,6 +115,9 @@ func TestPercent(t *testing.T) {
 	for _, tt := range tests {
 		check(t, ls, "Percent", tt.want, func(l *Localizer) string { return l.Percent(tt.num, tt.den, tt.digits) })
 	}
+	// A percentage already in fixed point (a share KPI's target).
+	check(t, ls, "PercentValue", byLang{"9,500.00%", "9_500,00_%", "9_500,00_%"}, func(l *Localizer) string { return l.PercentValue(950000, 2) })
+	check(t, ls, "PercentValue", byLang{"-12%", "-12_%", "~12_%"}, func(l *Localizer) string { return l.PercentValue(-12, 0) })
 }
 
 func TestMoney(t *testing.T) {

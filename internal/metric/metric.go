@@ -104,6 +104,9 @@ type Metric struct {
 	// or a sum): a forecast scales it by the period's pace (package
 	// forecast); a share, ratio, spread or quantile stays as measured.
 	Extensive bool
+	// Percent says the value is a percentage (a share, a rate): it is
+	// shown with a percent sign, as are its KPI's target and threshold.
+	Percent bool
 	// events, when set, is how many facts an extensive value counts (its
 	// uncertainty); without it, the value itself.
 	events func(a Aggregates) int64
@@ -188,7 +191,7 @@ func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Share is part(kind) ÷ n(kind) × 100, in percent; no data without facts.
 func Share(key, kind, partName string, part func(Sums) int64) Metric {
-	return Metric{Key: key, Kinds: []string{kind}, Formula: partName + " ÷ " + kind + " × 100",
+	return Metric{Key: key, Kinds: []string{kind}, Formula: partName + " ÷ " + kind + " × 100", Percent: true,
 		compute: func(a Aggregates) (kpi.Value, string, bool) {
 			s := a[kind]
 			if s.N == 0 {

@@ -74,7 +74,7 @@ func init() {
 			}},
 		Quantile("sales_cycle_p50", won, "sales cycle p50 (days)", 1, 2),
 		Quantile("sales_cycle_p90", won, "sales cycle p90 (days)", 9, 10),
-		{Key: "win_rate", Kinds: []string{won, rev, lost}, Formula: "deals won ÷ (deals won + deals lost) × 100",
+		{Key: "win_rate", Percent: true, Kinds: []string{won, rev, lost}, Formula: "deals won ÷ (deals won + deals lost) × 100",
 			compute: func(a Aggregates) (kpi.Value, string, bool) {
 				w, l := netWon(a), a[lost].N
 				if w < 0 {
@@ -85,7 +85,7 @@ func init() {
 				}
 				return kpi.Ratio(100*w, w+l), i64(w) + " ÷ (" + i64(w) + " + " + i64(l) + ") × 100", true
 			}},
-		{Key: "conversion_rate", Kinds: []string{won, rev, lead}, Formula: "deals won ÷ qualified leads × 100",
+		{Key: "conversion_rate", Percent: true, Kinds: []string{won, rev, lead}, Formula: "deals won ÷ qualified leads × 100",
 			compute: func(a Aggregates) (kpi.Value, string, bool) {
 				l := a[lead].N
 				if l == 0 {
@@ -93,7 +93,7 @@ func init() {
 				}
 				return kpi.Ratio(100*netWon(a), l), i64(netWon(a)) + " ÷ " + i64(l) + " × 100", true
 			}},
-		{Key: "client_churn", Kinds: []string{churned}, Formula: "lost² × 100 ÷ Σ customers before each loss",
+		{Key: "client_churn", Percent: true, Kinds: []string{churned}, Formula: "lost² × 100 ÷ Σ customers before each loss",
 			compute: func(a Aggregates) (kpi.Value, string, bool) {
 				s := a[churned]
 				if s.N == 0 || s.SumValue <= 0 {
@@ -101,7 +101,7 @@ func init() {
 				}
 				return kpi.Ratio(100*s.N*s.N, s.SumValue), i64(s.N) + "² × 100 ÷ " + i64(s.SumValue), true
 			}},
-		{Key: "client_base_growth", Kinds: []string{gained, churned}, Formula: "(gained − lost) × changes × 100 ÷ Σ customers before each change",
+		{Key: "client_base_growth", Percent: true, Kinds: []string{gained, churned}, Formula: "(gained − lost) × changes × 100 ÷ Σ customers before each change",
 			compute: func(a Aggregates) (kpi.Value, string, bool) {
 				g, l := a[gained], a[churned]
 				base := g.SumValue + l.SumValue

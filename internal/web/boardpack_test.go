@@ -44,7 +44,7 @@ func TestBoardPack(t *testing.T) {
 				}
 				text := downloadText(t, r.body)
 				l := catalog.For(c.lang, nil)
-				for _, want := range []string{c.title, c.poor, c.score, c.fta, c.target, c.score + " 41,67 " + c.standing + " " + c.poor, "66,67 90,00 50,00 41,67"} {
+				for _, want := range []string{c.title, c.poor, c.score, c.fta, c.target, c.score + " 41,67 " + c.standing + " " + c.poor, "66,67 % 90,00 % 50,00 % 41,67"} {
 					if !strings.Contains(text, want) {
 						t.Errorf("%s: no %q in\n%s", c.lang, want, text)
 					}

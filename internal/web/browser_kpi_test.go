@@ -17,8 +17,9 @@ func TestBrowserPortfolioScorecardFacts(t *testing.T) {
 	e := kpiAPIEnv(t, "sqlite")
 	f := e.f
 	l := browserCatalog.For(i18n.EN, nil)
-	actual, score := l.Decimal(6667, 2), l.Decimal(4167, 2)
-	if actual != "66.67" || score != "41.67" {
+	// First-time acceptance is a share: its actual carries a percent sign.
+	actual, score := l.PercentValue(6667, 2), l.Decimal(4167, 2)
+	if actual != "66.67%" || score != "41.67" {
 		t.Fatalf("English decimals: %s %s", actual, score)
 	}
 	// The portfolio shows this month; its row leads to this month's scorecard.

@@ -30,11 +30,11 @@ func forecastData(l *i18n.Localizer, f *store.Forecast) *views.ForecastData {
 		row := views.ForecastKPI{Name: kpiName(l, f.Metrics, k.KPI), SoFar: l.T("kpi.status.no_data"), Projected: l.T("kpi.status.no_data"),
 			Score: l.T("common.none")}
 		if k.HasData {
-			sc := k.KPI.Scale
-			row.SoFar, row.Projected = fixed(l, k.Measured, sc), fixed(l, k.Projected, sc)
+			fig := figuresOf(l, f.Metrics, k.KPI)
+			row.SoFar, row.Projected = fig.value(k.Measured), fig.value(k.Projected)
 			row.Range = l.T("forecast.as_measured")
 			if k.Scales {
-				row.Range = l.T("forecast.range", "low", fixed(l, k.Low, sc), "high", fixed(l, k.High, sc))
+				row.Range = l.T("forecast.range", "low", fig.value(k.Low), "high", fig.value(k.High))
 			}
 		}
 		if k.Scored {

@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/portfolio"
 	"github.com/tandemhq/tandem/internal/store"
@@ -38,20 +39,45 @@ func periodKind(r *http.Request) (string, error) {
 	return k, nil
 }
 
-// fixed formats an exact value with scale decimals, rounded half up
-// (kpi.Round: a tie away from zero).
-func fixed(l *i18n.Localizer, v kpi.Value, scale int) string {
-	if !v.Valid() {
-		return l.T("kpi.status.no_data")
+// kpiFigures formats the figures of one KPI — its actuals, target and
+// threshold, fixed point with the KPI's decimals — with a percent sign
+// when its metric is a percentage (metric.Metric.Percent).
+type kpiFigures struct {
+	l       *i18n.Localizer
+	scale   int
+	percent bool
+}
+
+// figuresOf is the formatting of KPI k, whose engagement's own metrics
+// are defs.
+func figuresOf(l *i18n.Localizer, defs []contract.MetricDef, k contract.KPI) kpiFigures {
+	m, _ := metric.For(k.Metric, defs, k.Period)
+	return kpiFigures{l: l, scale: k.Scale, percent: m.Percent}
+}
+
+// term formats a fixed-point figure of the terms (a target, a threshold).
+func (f kpiFigures) term(v int64) string {
+	if f.percent {
+		return f.l.PercentValue(v, f.scale)
 	}
-	return l.Decimal(kpi.Round(v, scale).Int64(), scale)
+	return f.l.Decimal(v, f.scale)
+}
+
+// value formats a measured or projected value, rounded half up to the
+// KPI's decimals; "No data" when it has none.
+func (f kpiFigures) value(v kpi.Value) string {
+	if !v.Valid() {
+		return f.l.T("kpi.status.no_data")
+	}
+	return f.term(kpi.Round(v, f.scale).Int64())
 }
 
 // kpiRow formats one scorecard row.
 func kpiRow(l *i18n.Localizer, defs []contract.MetricDef, engagementID int64, p kpi.Period, r kpi.Row) views.KPIRow {
 	k := r.KPI
+	fig := figuresOf(l, defs, k)
 	row := views.KPIRow{Key: k.Key, Name: k.Name, Metric: metricName(l, defs, k.Metric), Weight: k.Weight,
-		Actual: fixed(l, r.Actual, k.Scale), Target: l.Decimal(k.Target, k.Scale), Threshold: l.Decimal(k.Threshold, k.Scale),
+		Actual: fig.value(r.Actual), Target: fig.term(k.Target), Threshold: fig.term(k.Threshold),
 		Score: l.T("common.none"), Status: r.Status,
 		Link: fmt.Sprintf("/engagements/%d/scorecard/%s?period=%s&start=%s", engagementID, k.Key, p.Kind, tandem.DateOf(p.Start))}
 	if !r.HasData {
@@ -185,18 +211,19 @@ func chartBand(l *i18n.Localizer, low, high int, lowText, highText string) views
 // kpiSpark is a KPI's actual values over the trend's periods (the KPI
 // found by its key in each), and the band between its threshold and
 // target, in the KPI's fixed-point units.
-func kpiSpark(l *i18n.Localizer, t portfolio.Trend, k contract.KPI) ([]views.SparkPoint, views.ChartBand) {
+func kpiSpark(l *i18n.Localizer, t portfolio.Trend, k contract.KPI, defs []contract.MetricDef) ([]views.SparkPoint, views.ChartBand) {
+	fig := figuresOf(l, defs, k)
 	var pts []views.SparkPoint
 	for _, sc := range t.Scorecards {
 		p := views.SparkPoint{Name: periodLabel(l, sc.Period)}
 		for _, r := range sc.Rows {
 			if r.KPI.Key == k.Key && r.HasData && r.Actual.Valid() {
-				p.Has, p.Value, p.Text = true, kpi.Round(r.Actual, k.Scale).Int64(), fixed(l, r.Actual, k.Scale)
+				p.Has, p.Value, p.Text = true, kpi.Round(r.Actual, k.Scale).Int64(), fig.value(r.Actual)
 			}
 		}
 		pts = append(pts, p)
 	}
-	return pts, chartBand(l, int(k.Threshold), int(k.Target), l.Decimal(k.Threshold, k.Scale), l.Decimal(k.Target, k.Scale))
+	return pts, chartBand(l, int(k.Threshold), int(k.Target), fig.term(k.Threshold), fig.term(k.Target))
 }
 
 // scorecardOf reads the trend of an engagement's scorecard page to the
@@ -275,7 +302,7 @@ func (s *server) scorecardData(r *http.Request) (*views.ScorecardData, error) {
 	}
 	for _, row := range cur.Rows {
 		kr := kpiRow(l, cur.Metrics, e.ID, cur.Period, row)
-		kr.Spark, kr.Band = kpiSpark(l, tr, row.KPI)
+		kr.Spark, kr.Band = kpiSpark(l, tr, row.KPI, cur.Metrics)
 		d.Rows = append(d.Rows, kr)
 	}
 	d.Band = totalBand(l)

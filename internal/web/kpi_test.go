@@ -53,7 +53,7 @@ func TestScorecardAndExplanation(t *testing.T) {
 	}
 	// The lead and the figures in plain words: the one period with data
 	// is the overall score too.
-	for _, want := range []string{">66.67<", ">41.67<", "Poor", "First-time acceptance",
+	for _, want := range []string{">66.67%<", ">90.00%<", ">41.67<", "Poor", "First-time acceptance",
 		"measured against the KPIs of the contract in force (its version 1)",
 		"41.67 is this period", "counted as many times as its weight",
 		"41.67 is the overall score: the last three periods with data taken together", "It equals this period"} {
