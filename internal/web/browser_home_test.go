@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // The owner opens Tandem on Monday morning: the agent's notice about
@@ -57,6 +59,31 @@ func TestBrowserAgentHomeFollowUp(t *testing.T) {
 	b.click("#home-today .wait-title")
 	if loc := b.location(); loc != "/sales/today" {
 		t.Fatalf("the follow-up leads to %s", loc)
+	}
+}
+
+// With nothing to call back, the agent's home lists the deals that need a
+// next step: one whose next step has passed says so, and since when, and
+// leads to the deal.
+func TestBrowserAgentHomeDealNeedingANextStep(t *testing.T) {
+	t.Parallel()
+	s := newSalesEnv(t, "sqlite")
+	was := s.db.Now().AddDate(0, 0, -3)
+	d := &sales.Deal{EngagementID: s.f.A1, AccountID: s.mine, Title: "Reception desk", Amount: money.Money{Amount: 99000},
+		NextStepOn: tandem.DateOf(was)}
+	if err := s.db.Deals().Create(ctx, s.f.VendorAgent, d); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, s.env)
+	b.signIn("agent@alpha.example")
+	b.wantText("#home-today .wait-title", "Reception desk")
+	b.wantText("#home-today .wait .badge", b.msg(i18n.EN, "deals.next_step_overdue"))
+	if meta := b.text("#home-today .wait-meta"); !strings.Contains(meta, "Hotell Malmö Syd AB") || !strings.Contains(meta, "was due") {
+		t.Errorf("the deal's line reads %q", meta)
+	}
+	b.click("#home-today .wait-title")
+	if loc := b.location(); loc != fmt.Sprintf("/engagements/%d/sales/deals/%d", s.f.A1, d.ID) {
+		t.Fatalf("the deal leads to %s", loc)
 	}
 }
 

@@ -186,6 +186,9 @@ func (s *server) renderDeal(w http.ResponseWriter, r *http.Request, status int, 
 		BoardURL: boardPath(x.EngagementID),
 		Move: views.DealMoveData{Form: move, Action: dealPath(x.EngagementID, x.ID) + "/stage", Stages: stageOptions(l, dp.Sales),
 			LostReasons: lostReasonOptions(l, dp.Sales), Back: dealPath(x.EngagementID, x.ID), LostStages: lostStages(dp.Sales)}}
+	if d.NoNextStep && !x.NextStepOn.IsZero() {
+		d.NextStepWas = l.Date(x.NextStepOn.Time())
+	}
 	if access.Allows(p.Role, access.SalesClaim) && dp.Engagement.Live() && stage.Meaning == contract.StageWon && !dp.Claimed {
 		d.ClaimURL = salesClaimsPath(x.EngagementID)
 	}
@@ -459,8 +462,12 @@ func (s *server) accountDeals(r *http.Request, a *sales.Account) (*views.Account
 	}
 	out := &views.AccountDealsData{Rows: []views.DealRow{}}
 	for _, x := range ds {
-		out.Rows = append(out.Rows, views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title,
-			Stage: stageLabelOf(l, pt.Sales, x.Stage), Amount: l.Money(x.Amount), Owner: x.OwnerName, NoNextStep: x.NoNextStep(pt.Sales, pt.Today)})
+		row := views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title,
+			Stage: stageLabelOf(l, pt.Sales, x.Stage), Amount: l.Money(x.Amount), Owner: x.OwnerName, NoNextStep: x.NoNextStep(pt.Sales, pt.Today)}
+		if row.NoNextStep && !x.NextStepOn.IsZero() {
+			row.NextStepWas = l.Date(x.NextStepOn.Time())
+		}
+		out.Rows = append(out.Rows, row)
 	}
 	if access.Allows(p.Role, access.DealsWrite) {
 		out.NewURL = fmt.Sprintf("%s/deals/new?account=%d", dealsBase(a.EngagementID), a.ID)

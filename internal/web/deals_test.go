@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/money"
@@ -290,6 +291,13 @@ func TestDealsEditAndNextStepFlag(t *testing.T) {
 			r = s.anon().api("PATCH", "/api/v1"+path, tok, `{"next_step_on":"2020-01-01"}`)
 			if r.status != 200 || !strings.Contains(r.body, `"no_next_step":true`) || !strings.Contains(r.body, `"title":"Chairs for 42 rooms"`) {
 				t.Errorf("patch: %d %s", r.status, r.body)
+			}
+			// The page says the next step is overdue, and since when — not
+			// that there is none.
+			page = agent.get(path)
+			if !strings.Contains(page.body, en.T("deals.next_step_overdue")) || !strings.Contains(page.body, en.T("deals.next_step_was", "date", en.Date(time.Date(2020, 1, 1, 12, 0, 0, 0, time.UTC)))) ||
+				strings.Contains(page.body, en.T("deals.no_next_step")) {
+				t.Error("a deal whose next step has passed is not flagged as overdue")
 			}
 			// Bad input changes nothing.
 			r = s.anon().api("PATCH", "/api/v1"+path, tok, `{"title":"","amount_minor":-5}`)

@@ -165,6 +165,18 @@ func (s *server) homeData(ctx context.Context, p tandem.Principal, l *i18n.Local
 				d.Today.Next = append(d.Today.Next, views.HomeItem{Title: f.AccountName, When: l.DateTime(f.ScheduledAt), Tone: dueTone(f.ScheduledAt, now),
 					Link: "/sales/today"})
 			}
+			// Nothing to call back: the deals that need a next step.
+			for i, x := range t.Deals {
+				if i == 3 || len(t.FollowUps) > 0 {
+					break
+				}
+				it := views.HomeItem{What: l.T("deals.no_next_step"), Title: x.Title, When: x.AccountName, Tone: "warn", Link: dealPath(x.EngagementID, x.ID)}
+				if !x.NextStepOn.IsZero() {
+					it.What = l.T("deals.next_step_overdue")
+					it.When = x.AccountName + " · " + l.T("deals.next_step_was", "date", l.Date(x.NextStepOn.Time()))
+				}
+				d.Today.Next = append(d.Today.Next, it)
+			}
 		}
 	}
 	return &d, nil

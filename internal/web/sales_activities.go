@@ -410,7 +410,7 @@ func (s *server) showToday(w http.ResponseWriter, r *http.Request, x todayPage) 
 	for _, x := range t.Deals {
 		row := views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title, Amount: l.Money(x.Amount), Owner: x.AccountName, NoNextStep: true}
 		if !x.NextStepOn.IsZero() {
-			row.Stage = l.T("deals.next_step_on", "date", l.Date(x.NextStepOn.Time()))
+			row.NextStepWas = l.Date(x.NextStepOn.Time())
 		}
 		d.Deals = append(d.Deals, row)
 	}
