@@ -26,6 +26,9 @@ type Judged struct {
 	kpi.Scorecard      // the rows' Actual is the projection where Projected
 	Projected     bool // some KPI was judged by its projection (or not yet, for lack of a pace)
 	Pace          Pace // the period's business days elapsed and in all; zero for an ended period
+	// Paced holds the keys of the KPIs judged at the pace (a count or a
+	// sum of the period in progress).
+	Paced map[string]bool
 }
 
 // Judge judges sc, a scorecard of the terms whose own metrics are defs and
@@ -46,6 +49,7 @@ func Judge(sc kpi.Scorecard, defs []contract.MetricDef, c contract.Calendar, tod
 	kpis := make([]contract.KPI, 0, len(sc.Rows))
 	actuals := map[string]kpi.Value{}
 	projected := false
+	paced := map[string]bool{}
 	for _, r := range sc.Rows {
 		kpis = append(kpis, r.KPI)
 		m, _ := metric.For(r.KPI.Metric, defs, per.Kind)
@@ -55,9 +59,9 @@ func Judge(sc kpi.Scorecard, defs []contract.MetricDef, c contract.Calendar, tod
 				actuals[r.KPI.Key] = r.Actual
 			}
 		case !pace.Known():
-			projected = true // not judged yet: no data
+			projected, paced[r.KPI.Key] = true, true // not judged yet: no data
 		case r.HasData:
-			projected = true
+			projected, paced[r.KPI.Key] = true, true
 			actuals[r.KPI.Key] = projectKPI(KPIIn{KPI: r.KPI, Actual: r.Actual, HasData: true, Scales: true}, pace).Projected
 		}
 	}
@@ -66,5 +70,5 @@ func Judge(sc kpi.Scorecard, defs []contract.MetricDef, c contract.Calendar, tod
 	}
 	cfg := kpi.DefaultConfig()
 	cfg.Explain = false
-	return Judged{Scorecard: kpi.BuildScorecard(per, kpis, actuals, cfg), Projected: true, Pace: pace}
+	return Judged{Scorecard: kpi.BuildScorecard(per, kpis, actuals, cfg), Projected: true, Pace: pace, Paced: paced}
 }

@@ -22,7 +22,7 @@ func TestJudge(t *testing.T) {
 	// On 10 June, 8 of 21 business days: leads 9 × 21 ÷ 8 = 23.625 → 24,
 	// (24 − 10) ÷ 20 → 70.00, on track; on time stays 75.00; total 72.50.
 	j := Judge(sc, nil, cal, "2026-06-10")
-	if !j.Projected || j.Pace != (Pace{8, 21}) {
+	if !j.Projected || j.Pace != (Pace{8, 21}) || !j.Paced["leads"] || j.Paced["on_time"] {
 		t.Fatalf("judged %v at %+v, want projected at 8 of 21", j.Projected, j.Pace)
 	}
 	if r := j.Rows[0]; r.Actual != kpi.Int(24) || r.Score != 7000 || r.Status != kpi.OnTrack {

@@ -73,6 +73,7 @@ type Waiting struct {
 	Period   string          // KindInvoiceDispute: the invoice's period label ("2026-11"), named by the reader's page
 	Claim    sales.ClaimKind // KindClaim, KindDisputed: what is claimed, named by the reader's page
 	KPI      contract.KPI    // KindOffTrack, KindAtRisk
+	Paced    bool            // KindOffTrack, KindAtRisk: judged at the pace of the period in progress (forecast.Judge)
 	Since    time.Time       // when it started waiting
 	Due      time.Time       // when it must be done; zero when nothing is due
 	Left     time.Duration
@@ -327,14 +328,14 @@ func ActionWaits(a governance.ActionItem) (Waiting, bool) {
 
 // KPIsWaiting: each KPI of the scorecard off track or at risk, in the
 // scorecard's order.
-func KPIsWaiting(engagementID int64, sc kpi.Scorecard) []Waiting {
+func KPIsWaiting(engagementID int64, sc kpi.Scorecard, paced map[string]bool) []Waiting {
 	var out []Waiting
 	for _, r := range sc.Rows {
 		switch r.Status {
 		case kpi.OffTrack:
-			out = append(out, Waiting{Kind: KindOffTrack, EngagementID: engagementID, KPI: r.KPI})
+			out = append(out, Waiting{Kind: KindOffTrack, EngagementID: engagementID, KPI: r.KPI, Paced: paced[r.KPI.Key]})
 		case kpi.AtRisk:
-			out = append(out, Waiting{Kind: KindAtRisk, EngagementID: engagementID, KPI: r.KPI})
+			out = append(out, Waiting{Kind: KindAtRisk, EngagementID: engagementID, KPI: r.KPI, Paced: paced[r.KPI.Key]})
 		}
 	}
 	return out

@@ -27,7 +27,11 @@ func waitingIn(p tandem.Principal, it *Item, ow *store.OpenWork, now time.Time) 
 	e := it.Engagement
 	var ws []Waiting
 	if len(it.Trend.Scorecards) > 0 {
-		ws = KPIsWaiting(e.ID, it.Current().Scorecard)
+		var paced map[string]bool
+		if it.Judged != nil {
+			paced = it.Judged.Paced
+		}
+		ws = KPIsWaiting(e.ID, it.Current().Scorecard, paced)
 	}
 	add := func(w Waiting, ok bool) {
 		if ok {

@@ -120,8 +120,8 @@ func TestWaitingDeciders(t *testing.T) {
 
 	sc := kpi.Scorecard{Rows: []kpi.Row{{KPI: contract.KPI{Key: "a"}, Status: kpi.OffTrack}, {KPI: contract.KPI{Key: "b"}, Status: kpi.OnTrack},
 		{KPI: contract.KPI{Key: "c"}, Status: kpi.AtRisk}, {KPI: contract.KPI{Key: "d"}, Status: kpi.NoData}}}
-	if ws := portfolio.KPIsWaiting(7, sc); len(ws) != 2 || ws[0].Kind != portfolio.KindOffTrack || ws[0].KPI.Key != "a" ||
-		ws[1].Kind != portfolio.KindAtRisk || ws[1].KPI.Key != "c" || ws[1].EngagementID != 7 {
+	if ws := portfolio.KPIsWaiting(7, sc, map[string]bool{"c": true}); len(ws) != 2 || ws[0].Kind != portfolio.KindOffTrack || ws[0].KPI.Key != "a" ||
+		ws[1].Kind != portfolio.KindAtRisk || ws[1].KPI.Key != "c" || ws[1].EngagementID != 7 || ws[0].Paced || !ws[1].Paced {
 		t.Errorf("KPIs: %+v", ws)
 	}
 }

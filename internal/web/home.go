@@ -246,6 +246,9 @@ func homeItem(l *i18n.Localizer, x portfolio.Waiting, defs []contract.MetricDef,
 		it.Link = scorecardURL(x.EngagementID, period)
 		it.Title = kpiName(l, defs, x.KPI)
 		it.When = periodLabel(l, period)
+		if x.Paced {
+			it.When = l.T("attention.at_pace", "period", it.When)
+		}
 	default: // deliverables
 		it.Link = recordPath("/deliverables", x.RecordID)
 		switch {

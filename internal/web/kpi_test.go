@@ -242,4 +242,14 @@ func TestPortfolioJudgesTheMonthByItsPace(t *testing.T) {
 	if r := c.get(fmt.Sprintf("/engagements/%d/scorecard?period=month&start=2026-04-01", f.A1)); strings.Contains(r.body, `id="pace"`) {
 		t.Error("an ended month is judged at a pace")
 	}
+	// Two weeks on, Wednesday 27 May, 18 of 20 days passed and still 3
+	// raised: 3 × 20 / 18 = 3.33 → 3, 12.50, off track at the pace. The
+	// partner's manager sees the KPI wait on him, said to be judged so.
+	clock.Add(14 * 24 * time.Hour)
+	vm := e.as(f.VendorManager).get("/").body
+	for _, want := range []string{"Proposals raised", "May 2026, at the current pace"} {
+		if !strings.Contains(vm, want) {
+			t.Errorf("the partner manager's home lacks %q", want)
+		}
+	}
 }
