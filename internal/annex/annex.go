@@ -514,8 +514,6 @@ func salesSection(l *i18n.Localizer, s *contract.Sales) Section {
 
 // enum renders an enumerated value through its catalogue label
 // contract.<group>.<value>; an empty value is "—".
-// kpiMetric is a KPI's metric as the annex names it: an own metric by its
-// name, a catalogue metric by its label.
 // kpiTerm formats a KPI's target or threshold v with its decimals, and
 // with a percent sign when its metric is a percentage.
 func kpiTerm(l *i18n.Localizer, metrics []contract.MetricDef, k contract.KPI, v int64) string {
@@ -525,6 +523,8 @@ func kpiTerm(l *i18n.Localizer, metrics []contract.MetricDef, k contract.KPI, v 
 	return l.Decimal(v, k.Scale)
 }
 
+// kpiMetric is a KPI's metric as the annex names it: an own metric by its
+// name, a catalogue metric by its label.
 func kpiMetric(l *i18n.Localizer, metrics []contract.MetricDef, key string) string {
 	if m := contract.FindMetric(metrics, key); m != nil {
 		return m.Name

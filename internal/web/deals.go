@@ -186,8 +186,8 @@ func (s *server) renderDeal(w http.ResponseWriter, r *http.Request, status int, 
 		BoardURL: boardPath(x.EngagementID),
 		Move: views.DealMoveData{Form: move, Action: dealPath(x.EngagementID, x.ID) + "/stage", Stages: stageOptions(l, dp.Sales),
 			LostReasons: lostReasonOptions(l, dp.Sales), Back: dealPath(x.EngagementID, x.ID), LostStages: lostStages(dp.Sales)}}
-	if d.NoNextStep && !x.NextStepOn.IsZero() {
-		d.NextStepWas = l.Date(x.NextStepOn.Time())
+	if d.NoNextStep {
+		d.NextStepWas = nextStepWas(l, x.NextStepOn)
 	}
 	if access.Allows(p.Role, access.SalesClaim) && dp.Engagement.Live() && stage.Meaning == contract.StageWon && !dp.Claimed {
 		d.ClaimURL = salesClaimsPath(x.EngagementID)
@@ -464,8 +464,8 @@ func (s *server) accountDeals(r *http.Request, a *sales.Account) (*views.Account
 	for _, x := range ds {
 		row := views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title,
 			Stage: stageLabelOf(l, pt.Sales, x.Stage), Amount: l.Money(x.Amount), Owner: x.OwnerName, NoNextStep: x.NoNextStep(pt.Sales, pt.Today)}
-		if row.NoNextStep && !x.NextStepOn.IsZero() {
-			row.NextStepWas = l.Date(x.NextStepOn.Time())
+		if row.NoNextStep {
+			row.NextStepWas = nextStepWas(l, x.NextStepOn)
 		}
 		out.Rows = append(out.Rows, row)
 	}
@@ -533,4 +533,13 @@ func lostStages(s *contract.Sales) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// nextStepWas is the date of a deal's next step that has passed, for the
+// flag "next step overdue"; "" when it never had one (views.nextStepFlag).
+func nextStepWas(l *i18n.Localizer, on tandem.Date) string {
+	if on.IsZero() {
+		return ""
+	}
+	return l.Date(on.Time())
 }

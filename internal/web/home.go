@@ -171,9 +171,9 @@ func (s *server) homeData(ctx context.Context, p tandem.Principal, l *i18n.Local
 					break
 				}
 				it := views.HomeItem{What: l.T("deals.no_next_step"), Title: x.Title, When: x.AccountName, Tone: "warn", Link: dealPath(x.EngagementID, x.ID)}
-				if !x.NextStepOn.IsZero() {
+				if was := nextStepWas(l, x.NextStepOn); was != "" {
 					it.What = l.T("deals.next_step_overdue")
-					it.When = x.AccountName + " · " + l.T("deals.next_step_was", "date", l.Date(x.NextStepOn.Time()))
+					it.When = x.AccountName + " · " + l.T("deals.next_step_was", "date", was)
 				}
 				d.Today.Next = append(d.Today.Next, it)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/forecast"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
@@ -313,7 +314,7 @@ func (s *server) scorecardData(r *http.Request) (*views.ScorecardData, error) {
 	if d.SoFar {
 		// Where the period heads at its pace, as the portfolio judges it.
 		if j := portfolio.Judge(cur, s.db.Now()); j.Projected && j.HasTotal {
-			p := &views.ScorecardPace{Total: l.Decimal(int64(j.Total), 2), Note: l.N("portfolio.projected", int64(j.Pace.Total), "elapsed", j.Pace.Elapsed)}
+			p := &views.ScorecardPace{Total: l.Decimal(int64(j.Total), 2), Note: paceNote(l, j.Pace)}
 			p.Standing, p.StandingTone = standing(l, j.Scorecard)
 			d.Pace = p
 		}
@@ -460,7 +461,12 @@ func projectedNote(l *i18n.Localizer, it *portfolio.Item) string {
 	if !it.Projected() {
 		return ""
 	}
-	return l.N("portfolio.projected", int64(it.Judged.Pace.Total), "elapsed", it.Judged.Pace.Elapsed)
+	return paceNote(l, it.Judged.Pace)
+}
+
+// paceNote is how much of a period a projection rests on.
+func paceNote(l *i18n.Localizer, p forecast.Pace) string {
+	return l.N("portfolio.projected", int64(p.Total), "elapsed", p.Elapsed)
 }
 
 // packForm is the portfolio's board pack form, for those who may

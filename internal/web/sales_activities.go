@@ -408,11 +408,8 @@ func (s *server) showToday(w http.ResponseWriter, r *http.Request, x todayPage) 
 		d.Meetings = append(d.Meetings, activityRow(l, m, now, true, "today"))
 	}
 	for _, x := range t.Deals {
-		row := views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title, Amount: l.Money(x.Amount), Owner: x.AccountName, NoNextStep: true}
-		if !x.NextStepOn.IsZero() {
-			row.NextStepWas = l.Date(x.NextStepOn.Time())
-		}
-		d.Deals = append(d.Deals, row)
+		d.Deals = append(d.Deals, views.DealRow{URL: dealPath(x.EngagementID, x.ID), Title: x.Title, Amount: l.Money(x.Amount), Owner: x.AccountName,
+			NoNextStep: true, NextStepWas: nextStepWas(l, x.NextStepOn)})
 	}
 	due := map[int64]int64{} // account → its earliest open follow-up
 	for _, f := range t.FollowUps {
