@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -31,10 +30,10 @@ const (
 )
 
 var (
-	keySyntax       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	metricKeySyntax = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	pauseStateRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	timeOfDaySyntax = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	keySyntax       = tandem.LazyRegexp(`^[a-z0-9][a-z0-9_-]*$`)
+	metricKeySyntax = tandem.LazyRegexp(`^[a-z][a-z0-9_]*$`)
+	pauseStateRE    = tandem.LazyRegexp(`^[a-z][a-z0-9_]*$`)
+	timeOfDaySyntax = tandem.LazyRegexp(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
 // Normalize tidies t in place before validation and storage: it trims
@@ -232,7 +231,7 @@ func (t *Terms) validateCalendar(v *tandem.Validator) {
 		date(v, "calendar.holidays."+strconv.Itoa(i), h)
 	}
 	for i, p := range c.PauseStates {
-		v.Check(len(p) <= MaxKeyLen && pauseStateRE.MatchString(p), "calendar.pause_states."+strconv.Itoa(i), i18n.K("contract.validation.pause_state"))
+		v.Check(len(p) <= MaxKeyLen && pauseStateRE().MatchString(p), "calendar.pause_states."+strconv.Itoa(i), i18n.K("contract.validation.pause_state"))
 	}
 }
 
@@ -261,7 +260,7 @@ func (t *Terms) validateMetrics(v *tandem.Validator) {
 	for i, m := range t.Metrics {
 		f := "metrics." + strconv.Itoa(i) + "."
 		if v.Required(f+"key", m.Key) &&
-			v.Check(len(m.Key) <= MaxKeyLen && metricKeySyntax.MatchString(m.Key), f+"key", i18n.K("contract.validation.metric_key_format"), "max", MaxKeyLen) &&
+			v.Check(len(m.Key) <= MaxKeyLen && metricKeySyntax().MatchString(m.Key), f+"key", i18n.K("contract.validation.metric_key_format"), "max", MaxKeyLen) &&
 			v.Check(!IsMetric(m.Key), f+"key", i18n.K("contract.validation.metric_key_catalogue")) {
 			v.Check(!seen[m.Key], f+"key", i18n.K("contract.validation.duplicate_key"))
 			seen[m.Key] = true
@@ -429,7 +428,7 @@ func key(v *tandem.Validator, field, k string, seen map[string]bool) {
 	if !v.Required(field, k) {
 		return
 	}
-	if !v.Check(len(k) <= MaxKeyLen && keySyntax.MatchString(k), field, i18n.K("contract.validation.key_format"), "max", MaxKeyLen) {
+	if !v.Check(len(k) <= MaxKeyLen && keySyntax().MatchString(k), field, i18n.K("contract.validation.key_format"), "max", MaxKeyLen) {
 		return
 	}
 	v.Check(!seen[k], field, i18n.K("contract.validation.duplicate_key"))
@@ -470,7 +469,7 @@ func timeOfDay(v *tandem.Validator, field, s string, required bool) bool {
 		}
 		return false
 	}
-	return v.Check(timeOfDaySyntax.MatchString(s), field, i18n.K("contract.validation.time_of_day"))
+	return v.Check(timeOfDaySyntax().MatchString(s), field, i18n.K("contract.validation.time_of_day"))
 }
 
 // trim trims every string in place.

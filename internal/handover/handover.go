@@ -9,7 +9,6 @@
 package handover
 
 import (
-	"regexp"
 	"strings"
 	"time"
 
@@ -73,14 +72,14 @@ func (h *Handover) Complete() bool {
 	return len(h.Steps) > 0
 }
 
-var listItem = regexp.MustCompile(`^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$`)
+var listItem = tandem.LazyRegexp(`^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$`)
 
 // Steps makes a checklist from a handover rule: its list lines, or the
 // default steps when it has fewer than two.
 func Steps(rule string) []Step {
 	var out []Step
 	for _, line := range strings.Split(rule, "\n") {
-		if m := listItem.FindStringSubmatch(line); m != nil {
+		if m := listItem().FindStringSubmatch(line); m != nil {
 			t := strings.TrimSpace(m[1])
 			if r := []rune(t); len(r) > MaxStepText {
 				t = string(r[:MaxStepText])

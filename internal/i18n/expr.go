@@ -3,12 +3,13 @@ package i18n
 import (
 	"context"
 	"regexp"
+	"sync"
 )
 
 // exprNumber is a number in an explanation's expression as the capability
 // packages write it: an optional leading "−" (U+2212) right before the
 // digits, a dot as the decimal mark, no grouping, and an optional " %".
-var exprNumber = regexp.MustCompile(`(−)?(\d+)(?:\.(\d+))?( %)?`)
+var exprNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(−)?(\d+)(?:\.(\d+))?( %)?`) })
 
 // Expr rewrites the numbers of an explanation's expression or result
 // ("45000.00 × 14 / 30", "−12.50 %", "33.333…") in the reader's number
@@ -20,8 +21,8 @@ func (l *Localizer) Expr(s string) string {
 	if s == "" {
 		return s
 	}
-	return exprNumber.ReplaceAllStringFunc(s, func(m string) string {
-		x := exprNumber.FindStringSubmatch(m)
+	return exprNumber().ReplaceAllStringFunc(s, func(m string) string {
+		x := exprNumber().FindStringSubmatch(m)
 		out := l.number(x[1] != "", x[2]+x[3], len(x[3]))
 		if x[4] != "" {
 			if l.lang == EN {

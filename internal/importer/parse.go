@@ -3,7 +3,6 @@ package importer
 import (
 	"errors"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,9 +27,9 @@ func Text(max int) func(string) (any, i18n.Key) {
 }
 
 var (
-	isoDateRE = regexp.MustCompile(`^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ].*)?$`)
-	dmyDateRE = regexp.MustCompile(`^([0-9]{1,2})([./])([0-9]{1,2})([./])([0-9]{4})$`)
-	serialRE  = regexp.MustCompile(`^[0-9]{1,7}(?:\.[0-9]+)?$`)
+	isoDateRE = tandem.LazyRegexp(`^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ].*)?$`)
+	dmyDateRE = tandem.LazyRegexp(`^([0-9]{1,2})([./])([0-9]{1,2})([./])([0-9]{4})$`)
+	serialRE  = tandem.LazyRegexp(`^[0-9]{1,7}(?:\.[0-9]+)?$`)
 )
 
 // Largest spreadsheet date serial number: 9999-12-31.
@@ -46,11 +45,11 @@ func Date() func(string) (any, i18n.Key) {
 	bad := i18n.K("import.cell.date")
 	return func(cell string) (any, i18n.Key) {
 		var y, m, d int
-		if g := isoDateRE.FindStringSubmatch(cell); g != nil {
+		if g := isoDateRE().FindStringSubmatch(cell); g != nil {
 			y, m, d = atoi(g[1]), atoi(g[2]), atoi(g[3])
-		} else if g := dmyDateRE.FindStringSubmatch(cell); g != nil && g[2] == g[4] {
+		} else if g := dmyDateRE().FindStringSubmatch(cell); g != nil && g[2] == g[4] {
 			d, m, y = atoi(g[1]), atoi(g[3]), atoi(g[5])
-		} else if serialRE.MatchString(cell) {
+		} else if serialRE().MatchString(cell) {
 			whole, _, _ := strings.Cut(cell, ".")
 			n := atoi(whole)
 			if n < 1 || n > maxSerial {

@@ -4,11 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/xlsx"
 )
 
@@ -89,7 +89,7 @@ func checkZip(data []byte, limit int64) error {
 }
 
 // floatRE matches a number as a spreadsheet stores it.
-var floatRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
+var floatRE = tandem.LazyRegexp(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
 
 // normNumber returns the value c of a cell that is not a text, with a
 // stored binary floating-point number shown as a spreadsheet shows it:
@@ -99,7 +99,7 @@ var floatRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
 // that Money and Int do not take the decimals for a group of thousands.
 // Text cells are not given to it: their "1.5E3" stays as written.
 func normNumber(c string) string {
-	if !floatRE.MatchString(c) {
+	if !floatRE().MatchString(c) {
 		return c
 	}
 	mant, _, hasExp := strings.Cut(strings.ToLower(c), "e")

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -70,7 +71,10 @@ type body struct {
 
 type bodyItem struct{ Text, URL, At string }
 
-var layout = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
+// layout is parsed when the first mail is written, not when a command
+// starts.
+var layout = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"></head>
 <body style="font-family:Helvetica,Arial,sans-serif;color:#1f2933;line-height:1.5">
 <p>{{.Greeting}}</p>
@@ -83,6 +87,7 @@ var layout = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <p style="font-size:12px;color:#616e7c">{{.Footer}}{{if .Manage}}<br><a href="{{.ManageURL}}">{{.Manage}}</a>{{end}}{{if .Unsub}} · <a href="{{.UnsubURL}}">{{.Unsub}}</a>{{end}}</p>
 </body></html>
 `))
+})
 
 // render returns the text and HTML parts of b.
 func render(b body) (text, html string) {
@@ -115,7 +120,7 @@ func render(b body) (text, html string) {
 		t.WriteString(b.Unsub + ": " + b.UnsubURL + "\n")
 	}
 	var h bytes.Buffer
-	if err := layout.Execute(&h, b); err != nil {
+	if err := layout().Execute(&h, b); err != nil {
 		panic(err) // the layout is fixed; a failure is a bug
 	}
 	return t.String(), h.String()

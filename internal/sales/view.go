@@ -1,7 +1,6 @@
 package sales
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -157,9 +156,9 @@ func Display(d Detail) string {
 }
 
 var (
-	emailInText = regexp.MustCompile(`[^\s@<>(),;:"']+@[^\s@<>(),;:"']+\.[^\s@<>(),;:"'.]+`)
-	phoneInText = regexp.MustCompile(`\+?\d[\d \-.()/]{5,}\d`)
-	isoDate     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	emailInText = tandem.LazyRegexp(`[^\s@<>(),;:"']+@[^\s@<>(),;:"']+\.[^\s@<>(),;:"'.]+`)
+	phoneInText = tandem.LazyRegexp(`\+?\d[\d \-.()/]{5,}\d`)
+	isoDate     = tandem.LazyRegexp(`^\d{4}-\d{2}-\d{2}$`)
 )
 
 // MaskText dots out the e-mail addresses and phone numbers written in free
@@ -167,15 +166,15 @@ var (
 // digit of a run of seven or more but the last two, and an address as
 // MaskEmail does. Dates written 2026-12-03 stay.
 func MaskText(s string) string {
-	s = emailInText.ReplaceAllStringFunc(s, func(m string) string { return MaskEmail(strings.ToLower(m)) })
-	return phoneInText.ReplaceAllStringFunc(s, func(m string) string {
+	s = emailInText().ReplaceAllStringFunc(s, func(m string) string { return MaskEmail(strings.ToLower(m)) })
+	return phoneInText().ReplaceAllStringFunc(s, func(m string) string {
 		n := 0
 		for _, r := range m {
 			if r >= '0' && r <= '9' {
 				n++
 			}
 		}
-		if n < 7 || isoDate.MatchString(m) {
+		if n < 7 || isoDate().MatchString(m) {
 			return m
 		}
 		var b strings.Builder

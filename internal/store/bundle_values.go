@@ -2,8 +2,9 @@ package store
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
+
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Columns that hold another row's id inside their value rather than as a
@@ -42,10 +43,10 @@ var itemRecord = map[string]string{
 }
 
 var (
-	refToken   = regexp.MustCompile(`\b(fact|dispute|withholding):([0-9]+)\b`)
+	refToken   = tandem.LazyRegexp(`\b(fact|dispute|withholding):([0-9]+)\b`)
 	refEntity  = map[string]string{"fact": "facts", "dispute": "invoice_disputes", "withholding": "invoice_adjustments"}
-	linkPath   = regexp.MustCompile(`^/(engagements|deliverables)/([0-9]+)`)
-	linkAnchor = regexp.MustCompile(`#(notice|proposal|value)-([0-9]+)$`)
+	linkPath   = tandem.LazyRegexp(`^/(engagements|deliverables)/([0-9]+)`)
+	linkAnchor = tandem.LazyRegexp(`#(notice|proposal|value)-([0-9]+)$`)
 	anchorEnt  = map[string]string{"notice": "notices", "proposal": "proposals", "value": "manual_values"}
 )
 
@@ -78,13 +79,13 @@ func remapValue(ent, col string, r pkgRow, v any, look idLookup) (out any, pendi
 		return one(itemRecord[fmt.Sprint(r["source"])], asID(v)), pending, err
 	case "action_items.link":
 		s, _ := v.(string)
-		s = linkPath.ReplaceAllStringFunc(s, func(m string) string {
-			p := linkPath.FindStringSubmatch(m)
+		s = linkPath().ReplaceAllStringFunc(s, func(m string) string {
+			p := linkPath().FindStringSubmatch(m)
 			id, _ := strconv.ParseInt(p[2], 10, 64)
 			return "/" + p[1] + "/" + strconv.FormatInt(one(p[1], id), 10)
 		})
-		s = linkAnchor.ReplaceAllStringFunc(s, func(m string) string {
-			p := linkAnchor.FindStringSubmatch(m)
+		s = linkAnchor().ReplaceAllStringFunc(s, func(m string) string {
+			p := linkAnchor().FindStringSubmatch(m)
 			id, _ := strconv.ParseInt(p[2], 10, 64)
 			return "#" + p[1] + "-" + strconv.FormatInt(one(anchorEnt[p[1]], id), 10)
 		})
@@ -94,8 +95,8 @@ func remapValue(ent, col string, r pkgRow, v any, look idLookup) (out any, pendi
 	if !ok {
 		return v, false, nil
 	}
-	s = refToken.ReplaceAllStringFunc(s, func(m string) string {
-		p := refToken.FindStringSubmatch(m)
+	s = refToken().ReplaceAllStringFunc(s, func(m string) string {
+		p := refToken().FindStringSubmatch(m)
 		id, _ := strconv.ParseInt(p[2], 10, 64)
 		return p[1] + ":" + strconv.FormatInt(one(refEntity[p[1]], id), 10)
 	})

@@ -2,12 +2,12 @@ package web
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
 )
 
@@ -149,11 +149,11 @@ func auditWord(l *i18n.Localizer, s string) string {
 			return l.T(p + s)
 		}
 	}
-	if snakeKey.MatchString(s) { // another key (an own metric's): in words, as a label is
+	if snakeKey().MatchString(s) { // another key (an own metric's): in words, as a label is
 		return auditLabel(l, s)
 	}
 	return s
 }
 
 // snakeKey is a key written in snake_case ("customer_satisfaction").
-var snakeKey = regexp.MustCompile(`^[a-z]+(_[a-z0-9]+)+$`)
+var snakeKey = tandem.LazyRegexp(`^[a-z]+(_[a-z0-9]+)+$`)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -498,7 +497,7 @@ func attentionLabel(l *i18n.Localizer, defs []contract.MetricDef, a portfolio.At
 
 // explainToken is a name in an explanation's arithmetic: a metric key, a
 // kind of fact, a status, "actual", "target", "threshold".
-var explainToken = regexp.MustCompile(`[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*`)
+var explainToken = tandem.LazyRegexp(`[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*`)
 
 // explainText is a step of a figure's arithmetic as a person reads it:
 // metric keys by their names, kinds of fact, statuses and the KPI's terms
@@ -506,7 +505,7 @@ var explainToken = regexp.MustCompile(`[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*`)
 // The arithmetic itself (Σ, ÷, ×) stays.
 func explainText(l *i18n.Localizer, defs []contract.MetricDef, s string) string {
 	s = strings.ReplaceAll(s, "round half up", l.T("scorecard.round"))
-	s = explainToken.ReplaceAllStringFunc(s, func(w string) string {
+	s = explainToken().ReplaceAllStringFunc(s, func(w string) string {
 		switch {
 		case w == "actual" || w == "target" || w == "threshold" || w == "score":
 			return strings.ToLower(l.T("scorecard." + w))
