@@ -175,7 +175,10 @@ func addGovernance(ctx context.Context, db *store.DB, clk *Clock, ids *loaded) e
 	}
 	at(day(20, 9))
 	wsPage := &knowledge.Page{Area: "Supplier payments", Title: "Paying suppliers",
-		Body: "Payments run on Tuesdays and Fridays. Two people approve anything above SEK 50 000.\n"}
+		Body: "Payments run on Tuesdays and Fridays. Two people approve anything above SEK 50 000.\n\n" +
+			"| Amount | Approved by |\n| :-- | :-- |\n| up to SEK 50 000 | the budget holder |\n" +
+			"| SEK 50 000 – 250 000 | the budget holder and the CFO |\n| above SEK 250 000 | the CFO and the CEO |\n\n" +
+			"> Never change a supplier's bank account on the strength of an e-mail: call the number on file first.\n"}
 	if err := kb.Save(ctx, as[karin], wsPage); err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func PackageContent(data []byte) (map[string][]map[string]any, error) {
 	im := &importer{pkg: pkg}
 	all := map[string][]pkgRow{}
 	pos := map[string]map[int64]int{}
-	for _, e := range pkgEntities {
+	for _, e := range pkgEntities() {
 		rows, err := im.rows(e.name)
 		if err != nil {
 			return nil, err
@@ -45,7 +45,7 @@ func PackageContent(data []byte) (map[string][]map[string]any, error) {
 		series = fmt.Sprint(ws[0]["name"])
 	}
 	out := map[string][]map[string]any{}
-	for _, e := range pkgEntities {
+	for _, e := range pkgEntities() {
 		list := []map[string]any{}
 		for _, r := range all[e.name] {
 			n := map[string]any{}

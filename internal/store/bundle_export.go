@@ -215,7 +215,7 @@ func (s *PackageStore) Export(ctx context.Context, p tandem.Principal, engagemen
 	if err := write(pkgWorkspace, query(`SELECT id, name, currency, lang, time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID)); err != nil {
 		return ExportInfo{}, err
 	}
-	for _, e := range pkgEntities {
+	for _, e := range pkgEntities() {
 		if e.dynamic {
 			continue
 		}

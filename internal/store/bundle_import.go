@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/bundle"
@@ -120,21 +121,21 @@ func (s *PackageStore) Import(ctx context.Context, data []byte, workspaceID int6
 }
 
 func entityNames() []string {
-	out := make([]string, len(pkgEntities))
-	for i, e := range pkgEntities {
+	out := make([]string, len(pkgEntities()))
+	for i, e := range pkgEntities() {
 		out[i] = e.name
 	}
 	return out
 }
 
 // pkgOrder is each entity's position in pkgEntities.
-var pkgOrder = func() map[string]int {
+var pkgOrder = sync.OnceValue(func() map[string]int {
 	m := map[string]int{}
-	for i, e := range pkgEntities {
+	for i, e := range pkgEntities() {
 		m[e.name] = i
 	}
 	return m
-}()
+})
 
 // workspaceLevel reports whether an entity's rows belong to the workspace
 // rather than to one engagement.
@@ -325,7 +326,7 @@ func (im *importer) run() error {
 		if err := im.workspace(); err != nil {
 			return err
 		}
-		for _, e := range pkgEntities {
+		for _, e := range pkgEntities() {
 			if workspaceLevel(e) {
 				if err := im.entity(e, -1); err != nil {
 					return fmt.Errorf("%s: %w", e.name, err)
@@ -344,7 +345,7 @@ func (im *importer) run() error {
 	for _, r := range engs {
 		eng := asID(r["id"])
 		err := im.phase(func() error {
-			for _, e := range pkgEntities {
+			for _, e := range pkgEntities() {
 				if !workspaceLevel(e) {
 					if err := im.entity(e, eng); err != nil {
 						return fmt.Errorf("%s: %w", e.name, err)
@@ -479,7 +480,7 @@ func (im *importer) entity(e pkgEntity, eng int64) error {
 	if err != nil {
 		return err
 	}
-	self := pkgOrder[e.name]
+	self := pkgOrder()[e.name]
 	if e.key != "" && im.engOf[e.name] == nil {
 		im.engOf[e.name] = map[int64]int64{}
 	}
@@ -535,7 +536,7 @@ func (im *importer) entity(e pkgEntity, eng int64) error {
 				switch {
 				case ok:
 					vals[col] = local
-				case pkgOrder[ent] >= self:
+				case pkgOrder()[ent] >= self:
 					vals[col] = nil
 					if e.name == "facts" {
 						vals[col] = int64(0) // a subject id has no foreign key and may not be empty

@@ -53,6 +53,11 @@ func TestScreenshots(t *testing.T) {
 				{"sales-recordings", sales + "/sales/recordings"}, {"sales-reveals", sales + "/sales/reveals"},
 				{"sales-accounts", "/sales/accounts"}, {"sales-account", account},
 			}...)
+			// The workspace's knowledge base and its page with a table and a
+			// quote.
+			b.open("/knowledge")
+			kpage := evalAs[string](b, `document.querySelector('a[href^="/knowledge/pages/"]').getAttribute("href")`)
+			pages = append(pages, []struct{ name, path string }{{"knowledge", "/knowledge"}, {"knowledge-page", kpage}}...)
 			for _, p := range pages {
 				for _, w := range []int64{deskW, phoneW} {
 					b.viewport(w, map[int64]int64{deskW: deskH, phoneW: phoneH}[w], false)
