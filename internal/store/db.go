@@ -214,8 +214,13 @@ func (db *DB) openPostgres(url string) error {
 	if err != nil {
 		return fmt.Errorf("store: open postgres: %w", err)
 	}
+	// As many kept idle as may be open: with fewer, a busy server closed
+	// every connection it gave back beyond the idle ones and opened a new
+	// one (a PostgreSQL backend: fork, authentication, a cold catalogue
+	// cache) for the next request — the owner's home did 1,609–1,756
+	// req/s under 50 connections with 10 kept, 4,958–5,112 with 20.
 	p.SetMaxOpenConns(20)
-	p.SetMaxIdleConns(10)
+	p.SetMaxIdleConns(20)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	db.w, db.r, db.dialect = p, p, postgresDialect{}
 	return nil

@@ -34,7 +34,8 @@ type Identity struct {
 // Revision is the database's revision read with the identity, on
 // PostgreSQL: a request that only reads hands it to the results it keeps
 // (WithRevision) instead of reading it again — one round trip fewer per
-// page. Empty on SQLite, and when identifying wrote (a session refreshed).
+// page. Empty on SQLite, and when identifying wrote (a session or a token
+// refreshed).
 func (id *Identity) Revision() string { return id.rev }
 
 // identityMember are the membership and workspace columns of an identity,
@@ -224,13 +225,17 @@ func (s *AccountStore) identifyToken(ctx context.Context, secret string) (_ *Ide
 	var role, lang string
 	id := &Identity{}
 	p := &id.Principal
-	err = s.db.queryRow(ctx, `SELECT t.id, t.last_used_at, u.id, u.name, u.email, u.lang, `+identityMember+`
+	rev, revCol := "", `''`
+	if s.db.dialect.name() == "postgres" {
+		revCol = `pg_current_snapshot()::text` // as a session's (identify)
+	}
+	err = s.db.queryRow(ctx, `SELECT t.id, t.last_used_at, u.id, u.name, u.email, u.lang, `+identityMember+`, `+revCol+`
 		FROM api_tokens t JOIN memberships m ON m.id = t.membership_id JOIN users u ON u.id = m.user_id
 		JOIN workspaces w ON w.id = m.workspace_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL`, account.Digest(secret)).
 		Scan(&t.ID, nullTime{&t.LastUsedAt}, &p.UserID, &p.UserName, &p.Email, &lang,
 			&p.MembershipID, &role, &p.PartnerID,
-			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt})
+			&ws.ID, &ws.Name, &ws.Currency, &ws.Lang, &ws.TimeZone, nullTime{&ws.CreatedAt}, &rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, tandem.ErrUnauthorized
 	}
@@ -245,7 +250,9 @@ func (s *AccountStore) identifyToken(ctx context.Context, secret string) (_ *Ide
 			return nil, err
 		}
 		t.LastUsedAt = s.db.Now()
+		rev = "" // read before this write
 	}
+	id.rev = rev
 	p.Lang, p.TokenID = lang, t.ID
 	id.tokenUsed = t.LastUsedAt
 	id.scanMember(&role, &ws)

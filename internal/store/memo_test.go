@@ -141,6 +141,15 @@ func TestRememberSeesAnotherInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	token, _, err := a.Accounts.CreateToken(ctx, f.Owner, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A token's first use writes its last use: the revision comes with the
+	// uses after it.
+	if _, err := a.Accounts.IdentifyToken(ctx, token); err != nil {
+		t.Fatal(err)
+	}
 	counts := map[string]int{}
 	reads := map[string]func(context.Context) error{
 		"partners": func(ctx context.Context) error {
@@ -152,10 +161,15 @@ func TestRememberSeesAnotherInstance(t *testing.T) {
 			return err
 		},
 	}
-	// get is a request to instance a: its revision read with its identity.
+	// get is a request to instance a: its revision read with its identity,
+	// a session's for the partner list (a page), a token's for the team
+	// (the API).
 	get := func(name string) int {
 		t.Helper()
 		id, err := a.Accounts.Identify(ctx, secret, time.Hour)
+		if name == "team" {
+			id, err = a.Accounts.IdentifyToken(ctx, token)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

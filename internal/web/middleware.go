@@ -168,6 +168,7 @@ func (s *server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 			return err
 		}
 		st.principal, st.member, st.workspace = id.Principal, id.Member, id.Workspace
+		st.revision = id.Revision()
 		return nil
 	}
 	c, err := r.Cookie(sessionCookie)
