@@ -181,24 +181,16 @@ func (r *renderer) inlines(n *inode) {
 		case iHardBreak:
 			w.WriteString("<br>\n")
 		case iLink:
-			dest := "#"
-			if r.safe != nil && r.safe(c.dest) {
-				dest = c.dest
-			}
 			w.WriteString(`<a href="`)
-			escape(w, encodeURL(dest))
+			escape(w, encodeURL(r.destination(c.dest, "#")))
 			w.WriteString(`"`)
 			r.title(c.title)
 			w.WriteString(">")
 			r.inlines(c)
 			w.WriteString("</a>")
 		case iImage:
-			dest := ""
-			if r.safe != nil && r.safe(c.dest) {
-				dest = c.dest
-			}
 			w.WriteString(`<img src="`)
-			escape(w, encodeURL(dest))
+			escape(w, encodeURL(r.destination(c.dest, "")))
 			w.WriteString(`" alt="`)
 			var alt strings.Builder
 			plainText(&alt, c)
@@ -208,6 +200,14 @@ func (r *renderer) inlines(n *inode) {
 			w.WriteString(">")
 		}
 	}
+}
+
+// destination is d when SafeURL accepts it, otherwise instead.
+func (r *renderer) destination(d, instead string) string {
+	if r.safe != nil && r.safe(d) {
+		return d
+	}
+	return instead
 }
 
 func (r *renderer) title(t string) {
