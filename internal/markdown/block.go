@@ -385,7 +385,9 @@ continuing:
 			}
 		}
 		if c == '<' {
-			if end := htmlBlockStart(rest, container.kind == kParagraph); end > 0 {
+			// The seventh kind interrupts no paragraph, a lazy one included.
+			inParagraph := container.kind == kParagraph || (!p.allClosed && p.tip.kind == kParagraph)
+			if end := htmlBlockStart(rest, inParagraph); end > 0 {
 				p.closeUnmatched()
 				b := p.addChild(kHTML)
 				b.htmlEnd = end
