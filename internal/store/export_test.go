@@ -440,3 +440,6 @@ func BatchAccountQuery(p tandem.Principal, engagementID int64, ids []int64) (str
 // CopyFile copies a file and syncs it (the backup's copy), for benchmarks
 // that work on a copy of a built base.
 var CopyFile = copyFile
+
+// ReadPool is the pool reads go through, for the connection pool test.
+func (db *DB) ReadPool() *sql.DB { return db.r }
