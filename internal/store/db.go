@@ -52,7 +52,8 @@ type DB struct {
 
 	countStmts bool // Options.CountStatements: see stmtcount.go
 
-	gc *writer // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
+	gc   *writer       // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
+	ckpt *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
 
 	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
 	tables tableRevs    // the tables changed: by those COMMITs on SQLite (tables.go), by any on PostgreSQL (pgchanges.go)
@@ -176,14 +177,14 @@ func (db *DB) openSQLite(path string) error {
 	// keeps every page a write touched). With the 64 MiB it had before
 	// (~140 MiB once full), `bench soak` saw the server grow by ~2.4 MiB a
 	// minute for as long as it ran; with 8 MiB its memory levels off after
-	// about seven minutes (README, issue 16). Checkpointing every 10,000 WAL
-	// pages instead of 1,000 lets one checkpoint copy a page that several
-	// commits rewrote once. temp_store(2) keeps statement journals in
+	// about seven minutes (README, issue 16). It does not checkpoint
+	// (wal_autocheckpoint 0): a connection of its own does, beside it
+	// (checkpoint.go). temp_store(2) keeps statement journals in
 	// memory: a multi-row INSERT (RecordFacts) journals the pages it
 	// changes, and past 64 KiB SQLite would spill them to a temporary
 	// file. None of this touches durability: each commit still syncs the
 	// WAL (synchronous FULL).
-	w, err := openWriter(base+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(2)", &db.tables)
+	w, err := openWriter(base+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)", &db.tables)
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}
@@ -205,7 +206,16 @@ func (db *DB) openSQLite(path string) error {
 	// the schema, which costs more than most queries.
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
+	ck, err := sql.Open("sqlite", base)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return fmt.Errorf("store: open sqlite: %w", err)
+	}
+	ck.SetMaxOpenConns(1)
+	ck.SetMaxIdleConns(1)
 	db.w, db.r, db.dialect = w, r, sqliteDialect{}
+	db.ckpt = newCheckpointer(ck)
 	return nil
 }
 
@@ -247,6 +257,9 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	if db.gc != nil {
 		db.gc.close()
+	}
+	if db.ckpt != nil {
+		db.ckpt.close()
 	}
 	db.stmtMu.Lock()
 	for _, st := range db.stmts {

@@ -443,3 +443,20 @@ var CopyFile = copyFile
 
 // ReadPool is the pool reads go through, for the connection pool test.
 func (db *DB) ReadPool() *sql.DB { return db.r }
+
+// Checkpoints is how many checkpoints SQLite's checkpointer ran
+// (checkpoint.go) and how many of the log's frames were in the database
+// file after the last; 0, 0 on PostgreSQL.
+func Checkpoints(db *DB) (runs, copied int64) {
+	if db.ckpt == nil {
+		return 0, 0
+	}
+	return db.ckpt.runs.Load(), db.ckpt.copied.Load()
+}
+
+// WriterAutocheckpoint is the writer connection's wal_autocheckpoint on
+// SQLite.
+func WriterAutocheckpoint(db *DB) (n int64, err error) {
+	err = db.w.QueryRowContext(context.Background(), `PRAGMA wal_autocheckpoint`).Scan(&n)
+	return n, err
+}

@@ -290,6 +290,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	w.commits.Add(1)
 	if err == nil {
 		db.wrote()
+		db.ckpt.wrote()
 	}
 	for _, j := range ran {
 		db.counted(j.ctx, "COMMIT")
