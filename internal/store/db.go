@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -163,7 +164,7 @@ func (db *DB) openSQLite(path string) error {
 	}
 	// busy_timeout first, so the other pragmas already wait for a lock.
 	// synchronous(FULL): a write that was acknowledged survives a power cut.
-	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	base := "file:" + path + "?_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(FULL)&_time_format=sqlite"
 	// The writer keeps a larger page cache than SQLite's default 2 MiB and
 	// checkpoints less often. Recording a batch of facts touches a few

@@ -444,14 +444,15 @@ var CopyFile = copyFile
 // ReadPool is the pool reads go through, for the connection pool test.
 func (db *DB) ReadPool() *sql.DB { return db.r }
 
-// Checkpoints is how many checkpoints SQLite's checkpointer ran
-// (checkpoint.go) and how many of the log's frames were in the database
-// file after the last; 0, 0 on PostgreSQL.
-func Checkpoints(db *DB) (runs, copied int64) {
+// Checkpoints is how many checkpoints SQLite's checkpointer ran beside the
+// writer (checkpoint.go), how many the writer ran for the last frames of
+// a round, and how many frames the log held at the last of them; all 0 on
+// PostgreSQL.
+func Checkpoints(db *DB) (runs, tails, logged int64) {
 	if db.ckpt == nil {
-		return 0, 0
+		return 0, 0, 0
 	}
-	return db.ckpt.runs.Load(), db.ckpt.copied.Load()
+	return db.ckpt.runs.Load(), db.ckpt.tails.Load(), db.ckpt.logged.Load()
 }
 
 // WriterAutocheckpoint is the writer connection's wal_autocheckpoint on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -207,6 +208,31 @@ func (w *writer) run() {
 		for len(batch) > 0 {
 			batch, careful = w.runBatch(batch, careful)
 		}
+		w.checkpointTail()
+	}
+}
+
+// checkpointTail copies, between two batches, the last frames of the log
+// that a round of the checkpointer left to the writer (checkpoint.go).
+// With no other writer, this checkpoint copies the whole log; as a
+// RESTART checkpoint it then waits for the readers still reading frames
+// of the log — at most tailWait, not busy_timeout's ten seconds: a long
+// reader (an export) must not hold the writes up — so that the next
+// batch's BEGIN starts the log again.
+func (w *writer) checkpointTail() {
+	c := w.db.ckpt
+	if c == nil || !c.tail.Swap(false) {
+		return
+	}
+	bg := context.Background()
+	if _, err := w.db.w.ExecContext(bg, `PRAGMA busy_timeout = `+strconv.Itoa(int(tailWait.Milliseconds()))); err != nil {
+		return
+	}
+	logged, _, ok := checkpoint(w.db.w, "RESTART")
+	w.db.w.ExecContext(bg, `PRAGMA busy_timeout = `+strconv.Itoa(int(busyTimeout.Milliseconds())))
+	if ok {
+		c.tails.Add(1)
+		c.logged.Store(logged)
 	}
 }
 
