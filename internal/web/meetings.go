@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/a-h/templ"
 	"net/http"
 	"strconv"
 	"strings"
@@ -199,26 +200,39 @@ func atoiForm(s string) int {
 // meetingOf reads the {meeting} id of the request.
 func meetingOf(r *http.Request) (int64, error) { return subID(r, "meeting") }
 
+// meetingShow shows an occurrence's agenda and minutes, kept between
+// requests like the other pages read most (keptPage): its agenda reads
+// two dozen statements.
 func (s *server) meetingShow(w http.ResponseWriter, r *http.Request) error {
-	return s.meetingPage(w, r, http.StatusOK, "", views.Form{})
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) { return s.meetingView(r, "", views.Form{}) })
 }
 
-// meetingPage shows an occurrence's agenda and minutes; form is the form
+// meetingPage shows an occurrence's agenda and minutes with the form
 // named which shown again with its errors.
 func (s *server) meetingPage(w http.ResponseWriter, r *http.Request, status int, which string, form views.Form) error {
+	c, err := s.meetingView(r, which, form)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, c)
+	return nil
+}
+
+// meetingView is the meeting page; form is the form named which.
+func (s *server) meetingView(r *http.Request, which string, form views.Form) (templ.Component, error) {
 	st := state(r)
 	ctx, p, l := r.Context(), st.principal, st.loc
 	e, err := s.engagementOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id, err := meetingOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a, err := portfolio.ReadAgenda(ctx, s.db, p, e.ID, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o := a.Occurrence
 	now := s.db.Now()
@@ -271,8 +285,7 @@ func (s *server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	for _, x := range a.Actions {
 		d.Actions = append(d.Actions, actionRow(l, p, x, now))
 	}
-	s.render(w, r, status, views.Meeting(s.nav(r, d.Title, "engagements"), d))
-	return nil
+	return views.Meeting(s.nav(r, d.Title, "engagements"), d), nil
 }
 
 // agendaWhat names where an agenda item comes from.
@@ -698,6 +711,12 @@ func (s *server) writeAPIMeeting(w http.ResponseWriter, r *http.Request, eid, id
 	if err != nil {
 		return err
 	}
+	return writeAPIAgenda(w, a, status)
+}
+
+// writeAPIAgenda answers a meeting with its agenda, which it only reads
+// (it may be kept between requests).
+func writeAPIAgenda(w http.ResponseWriter, a *portfolio.Agenda, status int) error {
 	out := struct {
 		apiOccurrence
 		ChairID   int64                `json:"chair_id"`
@@ -732,7 +751,14 @@ func (s *server) apiMeetingGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeAPIMeeting(w, r, eid, id, http.StatusOK)
+	// Kept between requests like the meeting page (meetingShow).
+	v, err := s.kept(r, func(r *http.Request) (any, error) {
+		return portfolio.ReadAgenda(r.Context(), s.db, state(r).principal, eid, id)
+	})
+	if err != nil {
+		return err
+	}
+	return writeAPIAgenda(w, v.(*portfolio.Agenda), http.StatusOK)
 }
 
 // apiMeetingDo decodes the body into in (optional when in is nil), runs
