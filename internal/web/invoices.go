@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/a-h/templ"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,15 +43,21 @@ func invoicePeriodOf(x *store.Invoice, loc *time.Location) kpi.Period {
 }
 
 func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
+	// Kept between requests like the other pages read most (keptPage).
+	return s.keptPage(w, r, s.invoicesView)
+}
+
+// invoicesView is the list of an engagement's invoices.
+func (s *server) invoicesView(r *http.Request) (templ.Component, error) {
 	st := state(r)
 	p, l := st.principal, st.loc
 	e, err := s.engagementOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	list, err := s.db.Invoices().Summary(r.Context(), p, e.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := views.InvoicesData{Engagement: e}
 	for _, x := range list {
@@ -62,7 +69,7 @@ func (s *server) invoices(w http.ResponseWriter, r *http.Request) error {
 			URL: invoicesPath(e.ID) + "/" + x.Label, Status: status,
 			Total: l.Money(money.New(x.TotalMinor, x.Currency))})
 	}
-	return s.page(w, r, views.Invoices(s.nav(r, l.T("invoices.title"), "engagements"), d))
+	return views.Invoices(s.nav(r, l.T("invoices.title"), "engagements"), d), nil
 }
 
 func (s *server) invoicePage(w http.ResponseWriter, r *http.Request) error {
@@ -70,7 +77,10 @@ func (s *server) invoicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.showInvoice(w, r, views.Form{}, invoiceKey{id, label}, http.StatusOK)
+	// Kept between requests like the other pages read most (keptPage).
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		return s.invoiceView(r, views.Form{}, invoiceKey{id, label})
+	})
 }
 
 type invoiceKey struct {
@@ -81,19 +91,30 @@ type invoiceKey struct {
 // showInvoice renders the invoice of k with every line explained and what
 // the reader may do with it; f carries the message of a refused action.
 func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.Form, k invoiceKey, status int) error {
+	c, err := s.invoiceView(r, f, k)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, c)
+	return nil
+}
+
+// invoiceView is the page of the invoice of k; f carries the message of a
+// refused action.
+func (s *server) invoiceView(r *http.Request, f views.Form, k invoiceKey) (templ.Component, error) {
 	st := state(r)
 	p, l := st.principal, st.loc
 	e, err := s.db.Engagements.Get(r.Context(), p, k.id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	period, ok := invoice.ParsePeriod(k.label, l.Location())
 	if !ok {
-		return tandem.ErrNotFound
+		return nil, tandem.ErrNotFound
 	}
 	x, err := s.db.Invoices().Draft(r.Context(), p, e.ID, period)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cur := func(v int64) string { return l.Money(money.New(v, x.Currency)) }
 	day := func(s string) string {
@@ -118,7 +139,7 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 	if period.Contains(s.db.Now()) {
 		fc, _, err := s.forecastFor(r, e.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.Forecast = fc
 	}
@@ -194,8 +215,7 @@ func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.For
 	for _, k := range invoiceRules() {
 		d.Rules = append(d.Rules, l.T(string(k)))
 	}
-	s.render(w, r, status, views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d))
-	return nil
+	return views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d), nil
 }
 
 // uniq keeps the first of each string, in order.
