@@ -7,6 +7,7 @@ import (
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
 	"github.com/tandemhq/tandem/internal/invoicedoc"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/store"
 )
 
@@ -132,21 +133,26 @@ func (s *server) apiInvoices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Invoices().Summary(r.Context(), st.principal, id)
+	// Kept between requests like the invoices page (kept).
+	out, err := s.kept(r, func(r *http.Request) (any, error) {
+		list, err := s.db.Invoices().Summary(r.Context(), st.principal, id)
+		if err != nil {
+			return nil, err
+		}
+		out := apiInvoiceList{EngagementID: id, Invoices: []apiInvoiceHead{}}
+		for i := range list {
+			out.Invoices = append(out.Invoices, invoiceHead(st.loc, &list[i]))
+		}
+		return out, nil
+	})
 	if err != nil {
 		return err
-	}
-	out := apiInvoiceList{EngagementID: id, Invoices: []apiInvoiceHead{}}
-	for i := range list {
-		out.Invoices = append(out.Invoices, invoiceHead(st.loc, &list[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
 func (s *server) apiInvoice(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	l := st.loc
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -155,9 +161,23 @@ func (s *server) apiInvoice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.db.Invoices().Draft(r.Context(), st.principal, id, period)
+	// Kept between requests like the invoice's page (kept).
+	out, err := s.kept(r, func(r *http.Request) (any, error) {
+		return s.apiInvoiceOf(r, id, period)
+	})
 	if err != nil {
 		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiInvoiceOf is the API's invoice of an engagement's period.
+func (s *server) apiInvoiceOf(r *http.Request, id int64, period kpi.Period) (any, error) {
+	l := state(r).loc
+	x, err := s.db.Invoices().Draft(r.Context(), state(r).principal, id, period)
+	if err != nil {
+		return nil, err
 	}
 	out := apiInvoice{apiInvoiceHead: invoiceHead(l, x), Lines: []apiInvoiceLine{}, Unpriced: []apiUnpriced{}, Rules: []string{},
 		Disputes: []apiInvoiceDispute{}, Adjustments: []apiAdjustment{}, CreditNotes: []apiCreditNote{}, Schedule: []apiPayment{}}
@@ -202,6 +222,5 @@ func (s *server) apiInvoice(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range invoiceRules() {
 		out.Rules = append(out.Rules, l.T(string(k)))
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return out, nil
 }
