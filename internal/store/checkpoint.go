@@ -121,6 +121,9 @@ func (c *checkpointer) round() {
 	for range maxCopies {
 		logged, copied, ok := checkpoint(c.conn, "PASSIVE")
 		c.runs.Add(1)
+		// A reader that holds frames ends the round too: the next round
+		// tries again. (Handing the rest to the writer instead, whose
+		// RESTART waits for readers, is untried.)
 		if !ok || copied < logged {
 			return // another checkpoint runs, or a reader holds frames: the next round
 		}

@@ -166,8 +166,8 @@ func (db *DB) openSQLite(path string) error {
 	// synchronous(FULL): a write that was acknowledged survives a power cut.
 	base := "file:" + path + "?_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(FULL)&_time_format=sqlite"
-	// The writer keeps a larger page cache than SQLite's default 2 MiB and
-	// checkpoints less often. Recording a batch of facts touches a few
+	// The writer keeps a larger page cache than SQLite's default 2 MiB.
+	// Recording a batch of facts touches a few
 	// hundred pages spread over facts_engagement_day and the aggregates,
 	// with their b-tree interiors; with the default cache, at a few million
 	// facts those no longer fit and every batch reread them from the file.

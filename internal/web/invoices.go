@@ -1,11 +1,12 @@
 package web
 
 import (
-	"github.com/a-h/templ"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/fact"

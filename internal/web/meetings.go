@@ -3,11 +3,12 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"github.com/a-h/templ"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/governance"
