@@ -131,15 +131,21 @@ func (s *server) writeDeal(w http.ResponseWriter, r *http.Request, status int, i
 	if err != nil {
 		return err
 	}
-	out := apiDealWithHistory{apiDeal: toAPIDeal(dp.Deal, dp.PipelineTerms), History: make([]apiDealMove, len(dp.Moves))}
-	for i, m := range dp.Moves {
-		out.History[i] = apiDealMove{From: m.From, To: m.To, At: m.At, UserID: idPtr(m.UserID), LostReason: m.LostReason}
-	}
+	out := apiDealOf(dp)
 	if status == http.StatusCreated {
 		w.Header().Set("Location", "/api/v1"+dealPath(dp.Deal.EngagementID, id))
 	}
 	writeJSON(w, status, out)
 	return nil
+}
+
+// apiDealOf is the API's deal with its history.
+func apiDealOf(dp *store.DealPage) apiDealWithHistory {
+	out := apiDealWithHistory{apiDeal: toAPIDeal(dp.Deal, dp.PipelineTerms), History: make([]apiDealMove, len(dp.Moves))}
+	for i, m := range dp.Moves {
+		out.History[i] = apiDealMove{From: m.From, To: m.To, At: m.At, UserID: idPtr(m.UserID), LostReason: m.LostReason}
+	}
+	return out
 }
 
 func (s *server) apiDealCreate(w http.ResponseWriter, r *http.Request) error {
@@ -169,10 +175,19 @@ func (s *server) apiDealGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.loadDealOf(r, eid, did); err != nil {
+	// Kept between requests (kept); read once, not twice (writeDeal).
+	out, err := s.kept(r, func(r *http.Request) (any, error) {
+		dp, err := s.loadDealOf(r, eid, did)
+		if err != nil {
+			return nil, err
+		}
+		return apiDealOf(dp), nil
+	})
+	if err != nil {
 		return err
 	}
-	return s.writeDeal(w, r, http.StatusOK, did)
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // dealPatch changes the fields it names; the stage changes only by a move.

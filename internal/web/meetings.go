@@ -39,31 +39,38 @@ func meetingTitle(l *i18n.Localizer, kind string, at time.Time) string {
 }
 
 func (s *server) meetingList(w http.ResponseWriter, r *http.Request) error {
-	return s.meetingsPage(w, r, http.StatusOK, views.Form{})
+	// Kept between requests (keptPage); a form sent back is shown afresh.
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		return s.meetingsView(r, views.Form{})
+	})
 }
 
 func (s *server) meetingsPage(w http.ResponseWriter, r *http.Request, status int, f views.Form) error {
+	return s.rendered(w, r, status)(s.meetingsView(r, f))
+}
+
+func (s *server) meetingsView(r *http.Request, f views.Form) (templ.Component, error) {
 	st := state(r)
 	ctx, p, l := r.Context(), st.principal, st.loc
 	e, err := s.engagementOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ss, err := s.db.Meetings.Series(ctx, p, e.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	os, err := s.db.Meetings.Occurrences(ctx, p, store.OccurrenceFilter{EngagementID: e.ID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	as, err := s.db.Meetings.Actions(ctx, p, store.ActionFilter{EngagementID: e.ID, Open: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h, err := s.db.Meetings.Health(ctx, p, e.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.db.Now()
 	d := views.MeetingsData{Engagement: e, Form: f, CanPlan: access.Allows(p.Role, access.MeetingsPlan),
@@ -98,12 +105,11 @@ func (s *server) meetingsPage(w http.ResponseWriter, r *http.Request, status int
 		d.Kinds = kindOptions(l)
 		people, err := s.db.Meetings.People(ctx, p, e.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		d.People = personOptions(l, people)
 	}
-	s.render(w, r, status, views.Meetings(s.nav(r, l.T("meetings.title"), "engagements"), d))
-	return nil
+	return views.Meetings(s.nav(r, l.T("meetings.title"), "engagements"), d), nil
 }
 
 func kindOptions(l *i18n.Localizer) []views.Option {

@@ -37,6 +37,20 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	writeHTML(w, status, buf.Bytes())
 }
 
+// rendered answers r with status and the page a view built afresh, or
+// with the view's error: s.rendered(w, r, status)(s.someView(r, form)) is
+// a page sent back with its form's errors, while the same view, kept
+// between requests, answers a plain GET (keptPage).
+func (s *server) rendered(w http.ResponseWriter, r *http.Request, status int) func(templ.Component, error) error {
+	return func(c templ.Component, err error) error {
+		if err != nil {
+			return err
+		}
+		s.render(w, r, status, c)
+		return nil
+	}
+}
+
 // renderTo renders c for r into buf.
 func (s *server) renderTo(buf *bytes.Buffer, r *http.Request, c templ.Component) error {
 	ctx := r.Context()

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/sales"
@@ -243,7 +245,13 @@ func (s *server) salesAccountUpdate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *server) salesAccountShow(w http.ResponseWriter, r *http.Request) error {
-	return s.showSalesAccount(w, r, salesAccountPage{})
+	// Kept between requests (keptPage): a page shows details masked as
+	// the reader's role requires; a reveal, a refused form or a flash
+	// message is answered afresh (showSalesAccount). A browser session is
+	// never metered (sales.Metered), so keeping reads nothing it counts.
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		return s.salesAccountView(r, salesAccountPage{})
+	})
 }
 
 // salesAccountPage is what an account's page shows besides the account: the
@@ -259,19 +267,33 @@ type salesAccountPage struct {
 }
 
 func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x salesAccountPage) error {
+	c, err := s.salesAccountView(r, x)
+	if err != nil {
+		return err
+	}
+	status := x.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.render(w, r, status, c)
+	return nil
+}
+
+// salesAccountView is the account page of r with what x adds.
+func (s *server) salesAccountView(r *http.Request, x salesAccountPage) (templ.Component, error) {
 	st := state(r)
 	p, l := st.principal, st.loc
 	id, err := pathID(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a, err := s.db.Sales().Account(r.Context(), p, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cs, err := s.db.Sales().Contacts(r.Context(), p, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := views.SalesAccountData{ID: a.ID, Name: a.Name, Status: string(a.Status), Tags: a.Tags, Notes: a.Notes,
 		Masked: !sales.SeesDetails(p.Role), CanWrite: access.Allows(p.Role, access.SalesWrite),
@@ -319,17 +341,12 @@ func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x sale
 		d.Contacts = append(d.Contacts, card)
 	}
 	if d.Activities, err = s.activitiesSection(r, a, cs, x.activityForm); err != nil {
-		return err
+		return nil, err
 	}
 	if d.Deals, err = s.accountDeals(r, a); err != nil {
-		return err
+		return nil, err
 	}
-	status := x.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	s.render(w, r, status, views.SalesAccount(s.nav(r, a.Name, "sales"), d))
-	return nil
+	return views.SalesAccount(s.nav(r, a.Name, "sales"), d), nil
 }
 
 // contactFromForm reads a contact; phone numbers and e-mail addresses one a line.

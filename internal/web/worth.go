@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
@@ -31,19 +33,26 @@ func worthPath(engagementID int64) string {
 var worthCurrencies = []string{"SEK", "RUB", "EUR"}
 
 func (s *server) worthPage(w http.ResponseWriter, r *http.Request) error {
-	return s.worthView(w, r, http.StatusOK, views.Form{}, views.Form{})
+	// Kept between requests (keptPage); a form sent back is shown afresh.
+	return s.keptPage(w, r, func(r *http.Request) (templ.Component, error) {
+		return s.worthPageView(r, views.Form{}, views.Form{})
+	})
 }
 
 func (s *server) worthView(w http.ResponseWriter, r *http.Request, status int, budget, calc views.Form) error {
+	return s.rendered(w, r, status)(s.worthPageView(r, budget, calc))
+}
+
+func (s *server) worthPageView(r *http.Request, budget, calc views.Form) (templ.Component, error) {
 	st := state(r)
 	ctx, p, l := r.Context(), st.principal, st.loc
 	e, err := s.engagementOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o, err := s.db.Worth().Overview(ctx, p, e.ID, worthMonths)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := views.WorthData{Engagement: e, Budget: budget, Calc: calc, CanWrite: access.Allows(p.Role, access.WorthWrite)}
 	dash := "—"
@@ -105,8 +114,7 @@ func (s *server) worthView(w http.ResponseWriter, r *http.Request, status int, b
 	for _, k := range worthCurrencies {
 		d.Currencies = append(d.Currencies, views.Option{Value: k, Label: k})
 	}
-	s.render(w, r, status, views.Worth(s.nav(r, l.T("worth.title"), "engagements"), d))
-	return nil
+	return views.Worth(s.nav(r, l.T("worth.title"), "engagements"), d), nil
 }
 
 func (s *server) worthBudget(w http.ResponseWriter, r *http.Request) error {
@@ -261,15 +269,22 @@ type apiInHouse struct {
 }
 
 func (s *server) apiWorth(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.engagementOf(r)
+	// Kept between requests like the page (kept).
+	out, err := s.kept(r, func(r *http.Request) (any, error) {
+		e, err := s.engagementOf(r)
+		if err != nil {
+			return nil, err
+		}
+		o, err := s.db.Worth().Overview(r.Context(), state(r).principal, e.ID, worthMonths)
+		if err != nil {
+			return nil, err
+		}
+		return toAPIWorth(o), nil
+	})
 	if err != nil {
 		return err
 	}
-	o, err := s.db.Worth().Overview(r.Context(), state(r).principal, e.ID, worthMonths)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toAPIWorth(o))
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
