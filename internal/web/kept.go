@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/a-h/templ"
 
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -124,6 +126,89 @@ func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build fun
 	writeHTMLPieces(w, http.StatusOK, out...)
 	return nil
 }
+
+// keep is fn, its answers to a GET kept between requests like keptPage's
+// pages: the status, headers and body fn wrote, under the same key (the
+// reader, language, time zone, URL and the page's chrome), until the
+// database changes what fn read or store.MemoTTL passes. The route table
+// wraps in it the reads that have no view of their own to keep: fn must
+// write nothing, and its answer must depend on nothing of r but the key —
+// no download that is audited, no read that is metered. Only a 200 is
+// kept; an error, a redirect or any other status is answered as fn gave
+// it, and so is a page with a flash message (it shows once) and a metered
+// caller's read (sales.Metered: every read of the base is counted).
+func (s *server) keep(fn func(w http.ResponseWriter, r *http.Request) error) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		st := state(r)
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || st.flash != "" || sales.Metered(st.principal) {
+			return fn(w, r)
+		}
+		v, err := s.db.Remember(r.Context(), answerKey{s.htmlKeyOf(r)}, func(ctx context.Context) (any, error) {
+			rec := &recorder{header: http.Header{}}
+			if err := fn(rec, r.WithContext(ctx)); err != nil {
+				return nil, err
+			}
+			if rec.status != http.StatusOK {
+				return nil, notKept{rec}
+			}
+			return rec, nil
+		})
+		var nk notKept
+		switch {
+		case errors.As(err, &nk):
+			nk.replay(w)
+			return nil
+		case err != nil:
+			return err
+		}
+		v.(*recorder).replay(w)
+		return nil
+	}
+}
+
+// answerKey names an answer kept by keep.
+type answerKey struct{ htmlKey }
+
+// recorder is an answer written by a handler keep wraps: read only once
+// written, and shared by every request it answers.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (a *recorder) Header() http.Header { return a.header }
+
+func (a *recorder) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
+	}
+}
+
+func (a *recorder) Write(b []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	return a.body.Write(b)
+}
+
+// replay writes the recorded answer to w.
+func (a *recorder) replay(w http.ResponseWriter) {
+	h := w.Header()
+	for k, vs := range a.header {
+		h[k] = slices.Clone(vs) // the recorded ones are shared
+	}
+	status := a.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	w.Write(a.body.Bytes())
+}
+
+// notKept carries an answer keep does not keep (not a 200) to the
+// request that computed it.
+type notKept struct{ *recorder }
+
+func (notKept) Error() string { return "web: answer not kept" }
 
 // partMark is the mark where part i of a kept page goes: a comment no
 // rendered text can hold (templ escapes "<" in text and attributes).

@@ -132,3 +132,66 @@ func TestKeptPagePartsSeeWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestKeptAnswersSeeWrites: the reads the route table keeps between
+// requests (keep) — here the requests list, a request and the requests
+// API — show a write as soon as it is acknowledged, to the writer and to
+// everyone else who may see it; a refusal is never kept, nor handed to
+// another reader: partner B's manager gets 404 each time, and the
+// client's manager, asking the same URL after, the page.
+func TestKeptAnswersSeeWrites(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			e := newRequestEnv(t, dialect)
+			f := e.f
+			manager, agent, other := e.as(f.Manager), e.as(f.VendorAgent), e.as(f.VendorManagerB)
+			list := fmt.Sprintf("/engagements/%d/requests", f.A1)
+			tok := e.token(f.Manager)
+			shows := func(c *client, path, text string, want bool) {
+				t.Helper()
+				r := c.get(path)
+				if r.status != 200 {
+					t.Fatalf("%s: %d", path, r.status)
+				}
+				if got := strings.Contains(html.UnescapeString(r.body), text); got != want {
+					t.Errorf("%s shows %q: %v, want %v", path, text, got, want)
+				}
+			}
+			apiShows := func(text string, want bool) {
+				t.Helper()
+				r := manager.api("GET", "/api/v1"+list, tok, "")
+				if r.status != 200 || strings.Contains(r.body, text) != want {
+					t.Errorf("API list shows %q: %v, want %v (%d)", text, !want, want, r.status)
+				}
+			}
+			for range 2 {
+				for range 2 {
+					if r := other.get(list); r.status != 404 {
+						t.Fatalf("partner B's manager: %d", r.status)
+					}
+				}
+				shows(manager, list, "Exports fail", false)
+				shows(agent, list, "Exports fail", false)
+				apiShows("Exports fail", false)
+			}
+			if r := manager.post(list, url.Values{"service_key": {"support"}, "title": {"Exports fail"}, "priority": {"high"}}); r.status != 303 {
+				t.Fatalf("create: %d %s", r.status, r.body)
+			}
+			shows(manager, list, "Exports fail", true)
+			shows(agent, list, "Exports fail", true)
+			apiShows("Exports fail", true)
+			shows(manager, list+"/1", "On it", false)
+			shows(manager, list+"/1", "On it", false)
+			if r := agent.post(list+"/1/transition", url.Values{"action": {"respond"}, "note": {"On it"}}); r.status != 303 {
+				t.Fatalf("respond: %d %s", r.status, r.body)
+			}
+			shows(manager, list+"/1", "On it", true)
+			shows(agent, list+"/1", "On it", true)
+			if r := other.get(list + "/1"); r.status != 404 {
+				t.Errorf("partner B's manager reads the request: %d", r.status)
+			}
+		})
+	}
+}
