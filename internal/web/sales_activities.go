@@ -267,7 +267,7 @@ func (s *server) salesActivityFile(w http.ResponseWriter, r *http.Request) error
 	}
 	// An <audio> element plays it whatever the disposition; opened
 	// directly it is a download that a browser will not run.
-	serveFile(w, ff)
+	serveFile(w, r, ff)
 	return nil
 }
 

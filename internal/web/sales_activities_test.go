@@ -255,8 +255,14 @@ func TestSalesRecordingsToReview(t *testing.T) {
 			if page.status != 200 || m == nil {
 				t.Fatalf("recordings page: %d, no player", page.status)
 			}
-			if r := agent.get(m[1]); r.status != 200 || !strings.HasPrefix(r.body, "RIFF") {
-				t.Errorf("the agent's recording: %d", r.status)
+			whole := agent.get(m[1])
+			if whole.status != 200 || !strings.HasPrefix(whole.body, "RIFF") {
+				t.Errorf("the agent's recording: %d", whole.status)
+			}
+			// A player reads the header for the length, then what it plays.
+			if r := mgr.do("GET", m[1], nil, map[string]string{"Range": "bytes=0-3"}); r.status != 206 || r.body != "RIFF" ||
+				r.header.Get("Content-Range") != fmt.Sprintf("bytes 0-3/%d", len(whole.body)) {
+				t.Errorf("a range of the recording: %d %q %q", r.status, r.body, r.header.Get("Content-Range"))
 			}
 			if r := s.as(f.VendorManagerB).get(m[1]); r.status != 404 {
 				t.Errorf("partner B reached the recording: %d", r.status)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -306,20 +307,21 @@ func (s *server) deliverableFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	serveFile(w, f)
+	serveFile(w, r, f)
 	return nil
 }
 
-// serveFile sends a stored file as a download that a browser will not run.
-func serveFile(w http.ResponseWriter, f *file.File) {
+// serveFile sends a stored file as a download that a browser will not
+// run, a range of it when asked (an <audio> player reads a recording's
+// header for its length, then the part it plays).
+func serveFile(w http.ResponseWriter, r *http.Request, f *file.File) {
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
 	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox")
 	h.Set("Cache-Control", "private, no-store")
-	w.Write(f.Data)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.Data))
 }
 
 // notificationsShown is how many notifications the page and the API show.
