@@ -28,6 +28,9 @@ func PartnerListQuery(p tandem.Principal, pg tandem.Page, status string) (string
 	return listPageQuery(partnerCols, from, order, pg), append(slices.Clip(args), args...)
 }
 
+// AccountDetailsQuery is SalesStore.Contacts' query of the details.
+const AccountDetailsQuery = accountDetailsQuery
+
 // QueryPlan returns SQLite's plan of q, one line per step (the detail
 // column of EXPLAIN QUERY PLAN).
 func QueryPlan(db *DB, q string, args ...any) ([]string, error) {

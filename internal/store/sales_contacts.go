@@ -54,9 +54,7 @@ func (s *SalesStore) Contacts(ctx context.Context, p tandem.Principal, accountID
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	drows, err := s.db.query(ctx, `SELECT d.id, d.contact_id, d.field, d.value, d.typed FROM sales_contact_details d
-		JOIN sales_contacts c ON c.id = d.contact_id WHERE c.account_id = ? AND d.workspace_id = ? ORDER BY d.contact_id, d.position, d.id`,
-		accountID, p.WorkspaceID)
+	drows, err := s.db.query(ctx, accountDetailsQuery, accountID, p.WorkspaceID, p.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +84,16 @@ func (s *SalesStore) Contacts(ctx context.Context, p tandem.Principal, accountID
 	}
 	return out, nil
 }
+
+// accountDetailsQuery reads the phone numbers and e-mail addresses of an
+// account's contacts (account, workspace twice), from the contacts to
+// their details: CROSS JOIN keeps that order on SQLite. Joined the other
+// way, SQLite read every detail of the workspace by
+// sales_contact_details_value (workspace_id first) and kept the account's:
+// 3.5 ms an account page in the demo, 0.1 ms now.
+const accountDetailsQuery = `SELECT d.id, d.contact_id, d.field, d.value, d.typed FROM sales_contacts c
+	CROSS JOIN sales_contact_details d WHERE d.contact_id = c.id AND c.account_id = ? AND c.workspace_id = ? AND d.workspace_id = ?
+	ORDER BY d.contact_id, d.position, d.id`
 
 // AddContact validates and adds a contact to an account, its phone numbers
 // read in the account's country (else the workspace's, see

@@ -483,3 +483,29 @@ func TestSalesCreateAccountsAndUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountDetailsPlan: an account's contact details are read from its
+// contacts (sales_contacts_account) to their details
+// (sales_contact_details_contact), never by a range of the workspace's
+// details — with statistics and without, as a fresh database runs.
+func TestAccountDetailsPlan(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, "sqlite", nil)
+	storetest.Seed(t, db)
+	for _, analyze := range []bool{false, true} {
+		if analyze {
+			if err := storetest.Exec(db, "ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan, err := store.QueryPlan(db, store.AccountDetailsQuery, 1, 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(plan, "\n")
+		if len(plan) < 2 || !strings.HasPrefix(plan[0], "SEARCH c USING INDEX sales_contacts_account") ||
+			!strings.HasPrefix(plan[1], "SEARCH d USING INDEX sales_contact_details_contact") {
+			t.Errorf("analyzed %v: the plan does not go from the account's contacts to their details:\n%s", analyze, all)
+		}
+	}
+}
