@@ -554,7 +554,7 @@ func signInForBench(ctx context.Context, db *store.DB, email string) (benchPerso
 // benchNames are the scenarios benchScenarios returns, in order.
 var benchNames = []string{"hello", "healthz", "partners", "engagement", "portfolio", "scorecard_api", "scorecard_page",
 	"owner_home", "manager_home", "agent_home", "engagements", "engagement_new", "work", "deliverable", "audit",
-	"notifications", "mixed_reads", "mixed_writes", "write_partner"}
+	"notifications", "sales_today", "sales_board", "sales_account", "mixed_reads", "mixed_writes", "write_partner"}
 
 // benchScenarios are the scenarios of `tandem bench http`, the hello-world
 // first (the baseline of the ratios). Their names are catalogue keys
@@ -587,6 +587,13 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		owner.p.WorkspaceID).Scan(&deliv, &workEng); err != nil {
 		return nil, fmt.Errorf("the demo's first deliverable: %w", err)
 	}
+	// The sales agent's screens: Today, the board of the engagement of
+	// the agent's first account, and that account's page.
+	var acct, salesEng int64
+	if err := store.QueryRowRaw(db, `SELECT id, engagement_id FROM sales_accounts WHERE workspace_id = ? AND agent_membership_id = ? ORDER BY id LIMIT 1`,
+		owner.p.WorkspaceID, agent.p.MembershipID).Scan(&acct, &salesEng); err != nil {
+		return nil, fmt.Errorf("the demo agent's first account: %w", err)
+	}
 	get := func(who benchPerson, path string) loadbench.Request {
 		h := who.cookie
 		if strings.HasPrefix(path, "/api/") {
@@ -618,11 +625,14 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		"deliverable":    get(manager, "/deliverables/"+strconv.FormatInt(deliv, 10)),
 		"audit":          get(owner, "/audit"),
 		"notifications":  get(manager, "/notifications"),
+		"sales_today":    get(agent, "/sales/today"),
+		"sales_board":    get(agent, "/engagements/"+strconv.FormatInt(salesEng, 10)+"/sales/board"),
+		"sales_account":  get(agent, "/sales/accounts/"+strconv.FormatInt(acct, 10)),
 	}
 	order := []string{"healthz", "partners", "engagement", "portfolio", "scorecard_api", "scorecard_page", "owner_home", "manager_home", "agent_home"}
 	// The pages added for issue 16 (lists, pickers, the audit trail) are
 	// not in the mixes, which stay comparable with earlier runs.
-	more := []string{"engagements", "engagement_new", "work", "deliverable", "audit", "notifications"}
+	more := []string{"engagements", "engagement_new", "work", "deliverable", "audit", "notifications", "sales_today", "sales_board", "sales_account"}
 	out := []loadbench.Scenario{loadbench.Only("hello", loadbench.Request{Method: http.MethodGet, URL: hello})}
 	var mix []loadbench.Request
 	for _, n := range order {

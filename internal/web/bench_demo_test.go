@@ -37,17 +37,19 @@ func BenchmarkDemo(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	sessionOf := func(email string) (string, tandem.Principal) {
+		p := principalOf(b, db, email)
+		secret, err := db.Accounts.CreateSession(ctx, p.UserID, p.WorkspaceID, 24*time.Hour, "bench", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return secret, p
+	}
 	session := func(role tandem.Role) (string, tandem.Principal) {
 		for _, l := range logins {
-			if l.Role != string(role) {
-				continue
+			if l.Role == string(role) {
+				return sessionOf(l.Email)
 			}
-			p := principalOf(b, db, l.Email)
-			secret, err := db.Accounts.CreateSession(ctx, p.UserID, p.WorkspaceID, 24*time.Hour, "bench", "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			return secret, p
 		}
 		b.Fatalf("no demo login with role %s", role)
 		return "", tandem.Principal{}
@@ -55,6 +57,14 @@ func BenchmarkDemo(b *testing.B) {
 	owner, op := session(tandem.RoleOwner)
 	manager, _ := session(tandem.RoleManager)
 	agent, _ := session(tandem.RoleVendorAgent)
+	// The sales agent's screens: Today, the board of the engagement of the
+	// agent's first account, that account's page.
+	seller, sp := sessionOf("aleksei.smirnov@nordcall.example")
+	var acct, salesEng int64
+	if err := store.QueryRowRaw(db, `SELECT id, engagement_id FROM sales_accounts WHERE workspace_id = ? AND agent_membership_id = ? ORDER BY id LIMIT 1`,
+		sp.WorkspaceID, sp.MembershipID).Scan(&acct, &salesEng); err != nil {
+		b.Fatal(err)
+	}
 	sys := store.System(op.WorkspaceID, "bench")
 	_, total, err := db.Partners.List(ctx, op, tandem.Page{Limit: 1}, "")
 	if err != nil {
@@ -95,6 +105,9 @@ func BenchmarkDemo(b *testing.B) {
 		{"owner_home", "/", owner, h},
 		{"manager_home", "/", manager, h},
 		{"agent_home", "/", agent, h},
+		{"sales_today", "/sales/today", seller, h},
+		{"sales_board", fmt.Sprintf("/engagements/%d/sales/board", salesEng), seller, h},
+		{"sales_account", fmt.Sprintf("/sales/accounts/%d", acct), seller, h},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			get := func() *http.Request {
