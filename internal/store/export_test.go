@@ -28,6 +28,9 @@ func PartnerListQuery(p tandem.Principal, pg tandem.Page, status string) (string
 	return listPageQuery(partnerCols, from, order, pg), append(slices.Clip(args), args...)
 }
 
+// MemoMax is the most results Remember keeps.
+const MemoMax = memoMax
+
 // AccountDetailsQuery is SalesStore.Contacts' query of the details.
 const AccountDetailsQuery = accountDetailsQuery
 

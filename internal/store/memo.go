@@ -64,7 +64,9 @@ import (
 // MemoTTL is the longest a result is kept (DB.Remember).
 const MemoTTL = 5 * time.Second
 
-// memoMax is the most results kept at once; a full memo starts over.
+// memoMax is the most results kept at once: a full memo drops the
+// results older than MemoTTL, which no caller gets any more, and starts
+// over when none is.
 const memoMax = 256
 
 // revision is the state of the database a result was computed from.
@@ -100,6 +102,29 @@ func (db *DB) wrote() {
 func (db *DB) wroteAll() {
 	db.tables.committedAll()
 	db.writes.Add(1)
+}
+
+// full makes room in a full memo (m.mu held): the results past MemoTTL
+// (or from a clock since moved back) go, not those still computing; when
+// that frees nothing, every result goes. Dropping every result at once,
+// as a full memo did before, dropped the pages read a moment ago with
+// those of minutes ago: 256 is reached by a few dozen people reading
+// different pages, and with most reads of the route table kept (web's
+// keep) every page read is a result.
+func (m *memo) full(now time.Time) {
+	for k, e := range m.entries {
+		select {
+		case <-e.done:
+		default:
+			continue // still computing: its callers wait for it
+		}
+		if now.Before(e.at) || now.Sub(e.at) >= MemoTTL {
+			delete(m.entries, k)
+		}
+	}
+	if len(m.entries) >= memoMax {
+		m.entries = map[any]*memoEntry{}
+	}
 }
 
 // frame records the tables read by one computation under Remember, and
@@ -267,8 +292,11 @@ func (db *DB) Remember(ctx context.Context, key any, compute func(context.Contex
 		}
 		break
 	}
-	if m.entries == nil || len(m.entries) >= memoMax {
+	if m.entries == nil {
 		m.entries = map[any]*memoEntry{}
+	}
+	if len(m.entries) >= memoMax {
+		m.full(now)
 	}
 	f := &frame{parent: frameOf(ctx), rev: rev}
 	e := &memoEntry{rev: rev, at: now, err: errComputing, done: make(chan struct{}), frame: f}

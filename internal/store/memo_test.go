@@ -541,3 +541,43 @@ func TestRememberSeesKeyedInsert(t *testing.T) {
 		}
 	})
 }
+
+// TestRememberFull: a full memo drops the results past MemoTTL, not the
+// ones kept a moment ago. 255 results at T, one more ("fresh") after the
+// TTL fills it; the next new key makes room by dropping the 255 old ones,
+// and "fresh" is still kept (a memo that started over recomputed it).
+// When every result is recent, a full memo starts over and still answers.
+func TestRememberFull(t *testing.T) {
+	t.Parallel()
+	clk := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	db := storetest.Open(t, "sqlite", clk.Now)
+	var computed atomic.Int64
+	get := func(name string) int64 {
+		t.Helper()
+		v, err := db.Remember(ctx, memoKey{name}, func(context.Context) (any, error) { return computed.Add(1), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(int64)
+	}
+	for i := range store.MemoMax - 1 {
+		get(fmt.Sprintf("old %d", i))
+	}
+	clk.Add(store.MemoTTL)
+	fresh := get("fresh")
+	get("another")
+	if got := get("fresh"); got != fresh {
+		t.Errorf("a full memo dropped the result just kept: computation %d, then %d", fresh, got)
+	}
+	if got := get("old 0"); got == 1 {
+		t.Errorf("a result past the TTL answered")
+	}
+	// Every result recent: the memo starts over, and answers.
+	for i := range store.MemoMax + 10 {
+		get(fmt.Sprintf("new %d", i))
+	}
+	n := computed.Load()
+	if got := get(fmt.Sprintf("new %d", store.MemoMax+9)); got != n {
+		t.Errorf("the last result after starting over: computation %d, want %d", got, n)
+	}
+}
