@@ -38,13 +38,7 @@ func TestKeptPagesSeeWrites(t *testing.T) {
 			}
 			has := func(c *client, path, text string, want bool) {
 				t.Helper()
-				r := c.get(path)
-				if r.status != 200 {
-					t.Fatalf("%s: %d", path, r.status)
-				}
-				if got := strings.Contains(html.UnescapeString(r.body), text); got != want {
-					t.Errorf("%s shows %q: %v, want %v", path, text, got, want)
-				}
+				pageShows(t, c, path, text, want)
 			}
 			// Kept: each page read twice.
 			for range 2 {
@@ -151,13 +145,7 @@ func TestKeptAnswersSeeWrites(t *testing.T) {
 			tok := e.token(f.Manager)
 			shows := func(c *client, path, text string, want bool) {
 				t.Helper()
-				r := c.get(path)
-				if r.status != 200 {
-					t.Fatalf("%s: %d", path, r.status)
-				}
-				if got := strings.Contains(html.UnescapeString(r.body), text); got != want {
-					t.Errorf("%s shows %q: %v, want %v", path, text, got, want)
-				}
+				pageShows(t, c, path, text, want)
 			}
 			apiShows := func(text string, want bool) {
 				t.Helper()
@@ -193,5 +181,18 @@ func TestKeptAnswersSeeWrites(t *testing.T) {
 				t.Errorf("partner B's manager reads the request: %d", r.status)
 			}
 		})
+	}
+}
+
+// pageShows fails t unless c reads path with 200 and its text holds text
+// (want) or does not (!want).
+func pageShows(t *testing.T, c *client, path, text string, want bool) {
+	t.Helper()
+	r := c.get(path)
+	if r.status != 200 {
+		t.Fatalf("%s: %d", path, r.status)
+	}
+	if got := strings.Contains(html.UnescapeString(r.body), text); got != want {
+		t.Errorf("%s shows %q: %v, want %v", path, text, got, want)
 	}
 }
