@@ -351,6 +351,12 @@ func Load(ctx context.Context, db *store.DB, clk *Clock) (_ []Login, err error) 
 			}
 		}
 	}
+	// Statistics for PostgreSQL's planner now, not whenever autovacuum
+	// gets to it (if it runs at all): without them it guessed one account
+	// per agent and read the agent's pipeline board in 40 ms instead of 14.
+	if err := db.AfterBulkLoad(ctx); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 
