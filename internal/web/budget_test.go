@@ -667,7 +667,7 @@ func budgetPages() []budgetPage {
 		{route: "GET /engagements/{id}/package", budget: 63, sealed: 5},
 		{route: "GET /members", budget: 5, memo: 1, warm: 1},
 		{route: "GET /audit", budget: 2, sealed: 1, memo: 1},
-		{route: "GET /account", budget: 6},
+		{route: "GET /account", budget: 6, memo: 1, warm: 1},
 		{route: "GET /mail/outbox", budget: 2},
 		{route: "GET /webhooks", budget: 3},
 		{route: "GET /webhooks/{id}", budget: 5, memo: 1, warm: 1},

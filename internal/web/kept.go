@@ -129,7 +129,8 @@ func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build fun
 
 // keep is fn, its answers to a GET kept between requests like keptPage's
 // pages: the status, headers and body fn wrote, under the same key (the
-// reader, language, time zone, URL and the page's chrome), until the
+// reader, language, time zone, URL and the page's chrome) and the browser
+// session's (answerKey), until the
 // database changes what fn read or store.MemoTTL passes. The route table
 // wraps in it the reads that have no view of their own to keep: fn must
 // write nothing, and its answer must depend on nothing of r but the key —
@@ -143,7 +144,11 @@ func (s *server) keep(fn func(w http.ResponseWriter, r *http.Request) error) fun
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || st.flash != "" || sales.Metered(st.principal) {
 			return fn(w, r)
 		}
-		v, err := s.db.Remember(r.Context(), answerKey{s.htmlKeyOf(r)}, func(ctx context.Context) (any, error) {
+		key := answerKey{htmlKey: s.htmlKeyOf(r)}
+		if st.session != nil {
+			key.session = st.session.ID
+		}
+		v, err := s.db.Remember(r.Context(), key, func(ctx context.Context) (any, error) {
 			rec := &recorder{header: http.Header{}}
 			if err := fn(rec, r.WithContext(ctx)); err != nil {
 				return nil, err
@@ -166,8 +171,13 @@ func (s *server) keep(fn func(w http.ResponseWriter, r *http.Request) error) fun
 	}
 }
 
-// answerKey names an answer kept by keep.
-type answerKey struct{ htmlKey }
+// answerKey names an answer kept by keep: per browser session too, since
+// a page may mark the session it is read in (the account page's list of
+// sessions).
+type answerKey struct {
+	htmlKey
+	session int64
+}
 
 // recorder is an answer written by a handler keep wraps: read only once
 // written, and shared by every request it answers.

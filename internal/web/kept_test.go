@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -194,5 +195,35 @@ func pageShows(t *testing.T, c *client, path, text string, want bool) {
 	}
 	if got := strings.Contains(html.UnescapeString(r.body), text); got != want {
 		t.Errorf("%s shows %q: %v, want %v", path, text, got, want)
+	}
+}
+
+// TestKeptAccountPagePerSession: the account page is kept per browser
+// session — it marks the session it is read in — so two sessions of one
+// person, each reading it twice, each see the other as the one to revoke
+// (a key without the session handed the second the first one's page).
+func TestKeptAccountPagePerSession(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sqlite")
+	first, second := e.as(e.f.Manager), e.as(e.f.Manager)
+	revoke := regexp.MustCompile(`/account/sessions/(\d+)/revoke`)
+	others := func(c *client) []string {
+		t.Helper()
+		var ids []string
+		for range 2 {
+			r := c.get("/account")
+			if r.status != 200 {
+				t.Fatalf("/account: %d", r.status)
+			}
+			ids = nil
+			for _, m := range revoke.FindAllStringSubmatch(r.body, -1) {
+				ids = append(ids, m[1])
+			}
+		}
+		return ids
+	}
+	a, b := others(first), others(second)
+	if len(a) != 1 || len(b) != 1 || a[0] == b[0] {
+		t.Errorf("sessions to revoke: %v from the first session, %v from the second", a, b)
 	}
 }

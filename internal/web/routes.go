@@ -162,7 +162,7 @@ func (s *server) routeTable() []route {
 		{"GET /audit", access.AuditRead, s.auditList},
 
 		// The signed-in person's own account: language, sessions, API tokens.
-		{"GET /account", access.SignedIn, s.accountPage},
+		{"GET /account", access.SignedIn, s.keep(s.accountPage)},
 		{"POST /account/sessions/{id}/revoke", access.SignedIn, s.sessionRevoke},
 		{"POST /account/password", access.SignedIn, s.passwordChange},
 		{"POST /account/tokens", access.Member, s.tokenCreate},
