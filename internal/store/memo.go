@@ -66,7 +66,7 @@ const MemoTTL = 5 * time.Second
 
 // memoMax is the most results kept at once: a full memo drops the
 // results older than MemoTTL, which no caller gets any more, and starts
-// over when none is.
+// over when that frees nothing (memo.full).
 const memoMax = 256
 
 // revision is the state of the database a result was computed from.

@@ -131,12 +131,7 @@ func (s *server) engagementEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) engagementFormPage(w http.ResponseWriter, r *http.Request, f views.Form, id int64, status int) error {
-	c, err := s.engagementFormView(r, f, id)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, c)
-	return nil
+	return s.rendered(w, r, status)(s.engagementFormView(r, f, id))
 }
 
 // engagementFormView is the form of a new engagement (id 0) or of

@@ -92,12 +92,7 @@ type invoiceKey struct {
 // showInvoice renders the invoice of k with every line explained and what
 // the reader may do with it; f carries the message of a refused action.
 func (s *server) showInvoice(w http.ResponseWriter, r *http.Request, f views.Form, k invoiceKey, status int) error {
-	c, err := s.invoiceView(r, f, k)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, c)
-	return nil
+	return s.rendered(w, r, status)(s.invoiceView(r, f, k))
 }
 
 // invoiceView is the page of the invoice of k; f carries the message of a

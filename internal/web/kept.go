@@ -130,8 +130,8 @@ func (s *server) keptPageParts(w http.ResponseWriter, r *http.Request, build fun
 // keep is fn, its answers to a GET kept between requests like keptPage's
 // pages: the status, headers and body fn wrote, under the same key (the
 // reader, language, time zone, URL and the page's chrome) and the browser
-// session's (answerKey), until the
-// database changes what fn read or store.MemoTTL passes. The route table
+// session (answerKey), until the database changes what fn read or
+// store.MemoTTL passes. The route table
 // wraps in it the reads that have no view of their own to keep: fn must
 // write nothing, and its answer must depend on nothing of r but the key —
 // no download that is audited, no read that is metered. Only a 200 is

@@ -217,12 +217,7 @@ func (s *server) meetingShow(w http.ResponseWriter, r *http.Request) error {
 // meetingPage shows an occurrence's agenda and minutes with the form
 // named which shown again with its errors.
 func (s *server) meetingPage(w http.ResponseWriter, r *http.Request, status int, which string, form views.Form) error {
-	c, err := s.meetingView(r, which, form)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, c)
-	return nil
+	return s.rendered(w, r, status)(s.meetingView(r, which, form))
 }
 
 // meetingView is the meeting page; form is the form named which.

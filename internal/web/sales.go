@@ -267,16 +267,11 @@ type salesAccountPage struct {
 }
 
 func (s *server) showSalesAccount(w http.ResponseWriter, r *http.Request, x salesAccountPage) error {
-	c, err := s.salesAccountView(r, x)
-	if err != nil {
-		return err
-	}
 	status := x.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	s.render(w, r, status, c)
-	return nil
+	return s.rendered(w, r, status)(s.salesAccountView(r, x))
 }
 
 // salesAccountView is the account page of r with what x adds.

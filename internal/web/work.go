@@ -165,12 +165,7 @@ func (s *server) deliverablePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) showDeliverable(w http.ResponseWriter, r *http.Request, submit, review views.Form, status int) error {
-	c, err := s.deliverableView(r, submit, review)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, c)
-	return nil
+	return s.rendered(w, r, status)(s.deliverableView(r, submit, review))
 }
 
 // deliverableView is the deliverable page of r with its two forms.
