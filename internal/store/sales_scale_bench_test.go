@@ -3,13 +3,16 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,9 +48,10 @@ import (
 //
 // The SQLite base is built once, by multi-row INSERTs (store.BulkLoad, not
 // the store's path), into a file under the temporary directory named by
-// its size and the migrations, and reused by later runs; PostgreSQL builds
-// it in a fresh database each run (then ANALYZE, as autovacuum would).
-// Only -bench runs it. Durations are reported, never asserted.
+// its size and the migrations, and reused by later runs; PostgreSQL's
+// likewise into a database so named (then ANALYZE, as autovacuum would),
+// kept for later runs too. Ingestion writes into a copy of either. Only
+// -bench runs it. Durations are reported, never asserted.
 //
 // Run: go test -bench SalesAtScale -run '^$' ./internal/store/ (PostgreSQL
 // too when TANDEM_TEST_POSTGRES is set).
@@ -112,10 +116,10 @@ func BenchmarkSalesAtScale(b *testing.B) {
 					b.Fatalf("agent's search: %d %v", len(ms), err)
 				}
 			})
-			if dialect == "sqlite" {
-				// Batches of a dialer's 10,000 calls matched by number, as
-				// the agent (their 2,000 accounts) and as the partner's
-				// manager (the engagement's 83,000), into a copy of the base.
+			// Batches of a dialer's 10,000 calls matched by number, as the
+			// agent (their 2,000 accounts) and as the partner's manager (the
+			// engagement's 83,000), into a copy of the base.
+			{
 				agentPhones := make([]string, 0, len(base.AgentAccounts)*4)
 				for i := 0; i < contacts/4; i += 125 {
 					for k := range 4 {
@@ -137,21 +141,44 @@ func BenchmarkSalesAtScale(b *testing.B) {
 
 // benchBigIngest ingests batches of 10,000 calls to phones (in turn, from
 // an offset that moves on each batch), each batch the week after the one
-// before, as p into engagement A1 of a copy of the SQLite base, and reports
-// activities/s and activities/cpu-s.
+// before, as p into engagement A1 of a copy of the base, and reports activities/s and activities/cpu-s
+// (on PostgreSQL the client's CPU only).
 func benchBigIngest(b *testing.B, base *bigBase, p tandem.Principal, phones []string) {
-	dir := b.TempDir()
-	for _, name := range []string{"tandem.db", "tandem.db-wal"} {
-		if err := store.CopyFile(filepath.Join(base.dir, name), filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+	now := base.Now
+	var db *store.DB
+	if base.opts != nil {
+		// PostgreSQL copies only a database no one is connected to.
+		if err := base.db.Close(); err != nil {
 			b.Fatal(err)
 		}
+		copied, remove, err := store.Clone(context.Background(), *base.opts, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer remove()
+		if base.db, err = store.Open(context.Background(), *base.opts); err != nil {
+			b.Fatal(err)
+		}
+		now = base.clock.Now()
+		copied.Now = func() time.Time { return now }
+		if db, err = store.Open(context.Background(), copied); err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+	} else {
+		dir := b.TempDir()
+		for _, name := range []string{"tandem.db", "tandem.db-wal"} {
+			if err := store.CopyFile(filepath.Join(base.dir, name), filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+				b.Fatal(err)
+			}
+		}
+		var err error
+		db, err = store.Open(context.Background(), store.Options{DataDir: dir, Now: func() time.Time { return now }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
 	}
-	now := base.Now
-	db, err := store.Open(context.Background(), store.Options{DataDir: dir, Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	const batch = 10000
 	items := make([]store.BatchActivity, batch)
 	var took, cpu time.Duration
@@ -194,6 +221,9 @@ type bigBase struct {
 	Now           time.Time
 	AgentAccounts []int64
 	Facts         int // of the activities, with their aggregates
+	// PostgreSQL's: how the kept base is opened, and its clock.
+	opts  *store.Options
+	clock *storetest.Clock
 }
 
 var (
@@ -215,12 +245,7 @@ func openBigBase(b *testing.B, dialect string, contacts, activities int) *bigBas
 	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	if dialect != "sqlite" {
-		db := storetest.Open(b, dialect, clock)
-		base := buildBigBase(b, db, contacts, activities, now)
-		if err := store.ExecRaw(db, `ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
-		return base
+		return openBigBasePostgres(b, contacts, activities, now)
 	}
 	dir := filepath.Join(benchDir(), fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b)))
 	meta := filepath.Join(dir, "fixture.json")
@@ -263,6 +288,77 @@ func openBigBase(b *testing.B, dialect string, contacts, activities int) *bigBas
 	}
 	b.Cleanup(func() { db.Close() })
 	base.db, base.dir = db, dir
+	return base
+}
+
+// openBigBasePostgres opens PostgreSQL's big base of this size: a database
+// named by the size and the schema, kept for later runs like SQLite's file
+// (its fixture in a directory under benchDir), built and analyzed the first
+// time. Ingestion writes into a copy (store.Clone).
+func openBigBasePostgres(b *testing.B, contacts, activities int, now time.Time) *bigBase {
+	b.Helper()
+	ctx := context.Background()
+	key := fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b))
+	dir := filepath.Join(benchDir(), key+"-postgres")
+	admin := os.Getenv("TANDEM_TEST_POSTGRES")
+	if admin == "" {
+		b.Skip("TANDEM_TEST_POSTGRES is not set")
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := strings.ReplaceAll(key, "-", "_")
+	u.Path = "/" + name
+	c := storetest.NewClock(now)
+	opts := store.Options{URL: u.String(), Now: c.Now}
+	meta := filepath.Join(dir, "fixture.json")
+	if _, err := os.Stat(meta); err != nil {
+		adb, err := sql.Open("pgx", admin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		adb.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+		if _, err := adb.Exec(`CREATE DATABASE ` + name); err != nil {
+			b.Fatal(err)
+		}
+		adb.Close()
+		os.RemoveAll(dir)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		db, err := store.Open(ctx, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		started := time.Now()
+		base := buildBigBase(b, db, contacts, activities, now)
+		if err := store.ExecRaw(db, `ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		js, _ := json.Marshal(base)
+		if err := os.WriteFile(meta, js, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built the PostgreSQL base in %s (database %s)", time.Since(started).Round(time.Second), name)
+	}
+	js, err := os.ReadFile(meta)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := &bigBase{}
+	if err := json.Unmarshal(js, base); err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(ctx, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base.db, base.opts, base.clock = db, &opts, c
+	b.Cleanup(func() { base.db.Close() })
 	return base
 }
 
