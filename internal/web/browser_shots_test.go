@@ -13,7 +13,8 @@ import (
 
 // TestScreenshots takes full-page screenshots of the owner's pages people
 // look at most — home, portfolio, a scorecard, contract terms and
-// deliverables — at 1280 and 390 px, each no wider than the window, in the three languages, into the
+// deliverables, the sales screens — and the partner's agent's (Today, an
+// account, the board) at 1280 and 390 px, each no wider than the window, in the three languages, into the
 // directory TANDEM_SCREENSHOTS names. Without it the test is skipped: the
 // pictures are for a person to look at, not assertions.
 func TestScreenshots(t *testing.T) {
@@ -58,18 +59,40 @@ func TestScreenshots(t *testing.T) {
 			b.open("/knowledge")
 			kpage := evalAs[string](b, `document.querySelector('a[href^="/knowledge/pages/"]').getAttribute("href")`)
 			pages = append(pages, []struct{ name, path string }{{"knowledge", "/knowledge"}, {"knowledge-page", kpage}}...)
-			for _, p := range pages {
-				for _, w := range []int64{deskW, phoneW} {
-					b.viewport(w, map[int64]int64{deskW: deskH, phoneW: phoneH}[w], false)
-					if st := b.open(p.path); st != 200 {
-						t.Errorf("%s answers %d", p.path, st)
-					}
-					b.shot(fmt.Sprintf("%s-%s-%d", p.name, lang, w))
-					if got := b.eval(`document.documentElement.scrollWidth`); got > int(w) {
-						t.Errorf("%s is %d px wide at %d px", p.path, got, w)
-					}
-				}
-			}
+			shootPages(t, b, string(lang), pages)
+			// The partner's agent at work: Today, an account of theirs
+			// (contacts masked), their board and the base as they see it.
+			a := newBrowser(t, e)
+			a.open("/signin")
+			a.do("sign in",
+				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "aleksei.smirnov@nordcall.example"),
+				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
+			a.click(`form[action="/signin"] button[type="submit"]`)
+			a.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+			a.open("/sales/accounts")
+			mine := evalAs[string](a, `document.querySelector('a[href^="/sales/accounts/"]:not([href$="/new"])').getAttribute("href")`)
+			shootPages(t, a, string(lang), []struct{ name, path string }{
+				{"agent-home", "/"}, {"agent-today", "/sales/today"}, {"agent-accounts", "/sales/accounts"},
+				{"agent-account", mine}, {"agent-board", sales + "/sales/board"},
+			})
 		})
+	}
+}
+
+// shootPages takes each page at desk and phone width, named
+// name-lang-width, and reports a page wider than its window.
+func shootPages(t *testing.T, b *browser, lang string, pages []struct{ name, path string }) {
+	t.Helper()
+	for _, p := range pages {
+		for _, w := range []int64{deskW, phoneW} {
+			b.viewport(w, map[int64]int64{deskW: deskH, phoneW: phoneH}[w], false)
+			if st := b.open(p.path); st != 200 {
+				t.Errorf("%s answers %d", p.path, st)
+			}
+			b.shot(fmt.Sprintf("%s-%s-%d", p.name, lang, w))
+			if got := b.eval(`document.documentElement.scrollWidth`); got > int(w) {
+				t.Errorf("%s is %d px wide at %d px", p.path, got, w)
+			}
+		}
 	}
 }
