@@ -34,6 +34,12 @@ const MemoMax = memoMax
 // AccountDetailsQuery is SalesStore.Contacts' query of the details.
 const AccountDetailsQuery = accountDetailsQuery
 
+// FindContactsQuery is SalesStore.FindContacts' query for p and a folded
+// prefix.
+func FindContactsQuery(db *DB, p tandem.Principal, prefix string, limit int) (string, []any) {
+	return findContactsQuery(db.dialect, p, prefix, limit)
+}
+
 // QueryPlan returns SQLite's plan of q, one line per step (the detail
 // column of EXPLAIN QUERY PLAN).
 func QueryPlan(db *DB, q string, args ...any) ([]string, error) {

@@ -336,34 +336,12 @@ type ContactMatch struct {
 	AccountName string
 }
 
-// FindContactsLimit is the most contacts one name search returns.
-const FindContactsLimit = 50
-
-// FindContacts finds the contacts of the accounts p may see whose name
-// starts with q, case and accents ignored (sales.Fold; a q that folds to
-// nothing finds nothing), at most limit (1..FindContactsLimit) in the
-// order of their folded names. It never looks at phone numbers or e-mail
-// addresses. The search is a range of the sales_contacts_search index (a
-// contact's search text starts with its folded name), for an agent of
-// sales_agent_contacts (their contacts by folded name, kept by triggers),
-// each row still checked against p's scope. A partner's API
-// token reads within its hourly limit (sales.ReadLimit): past it,
-// ETooMany.
-func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q string, limit int) (_ []ContactMatch, err error) {
-	defer wrap(&err, "SalesStore.FindContacts")
-	if err := access.Can(p, access.SalesRead); err != nil {
-		return nil, err
-	}
-	prefix := sales.Fold(q)
-	if prefix == "" {
-		return []ContactMatch{}, nil
-	}
-	limit = max(1, min(limit, FindContactsLimit))
+// findContactsQuery is FindContacts' query of the contacts p may see whose
+// folded name starts with prefix, at most limit.
+func findContactsQuery(d dialect, p tandem.Principal, prefix string, limit int) (query string, args []any) {
 	const cols = `c.id, c.workspace_id, c.account_id, c.name, c.position, c.decision_maker, c.notes, c.created_at, c.updated_at,
 		a.name AS account_name`
-	pg := s.db.dialect.name() == "postgres"
-	var query string
-	var args []any
+	pg := d.name() == "postgres"
 	if sales.ScopeOf(p.Role) == sales.ScopeAssigned {
 		// An agent's contacts are a range of sales_agent_contacts (their
 		// membership, then the folded name), read in its order so that the
@@ -371,7 +349,7 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		// against the agent's scope, which that table only mirrors.
 		var xw, w where
 		xw.add("x.membership_id = ?", p.MembershipID)
-		xw.add(prefixRange(s.db.dialect, "x.search_text"), prefix, prefixEnd(prefix))
+		xw.add(prefixRange(d, "x.search_text"), prefix, prefixEnd(prefix))
 		xw.add("x.workspace_id = ?", p.WorkspaceID)
 		w.add("c.id = x.contact_id")
 		w.add("c.workspace_id = ?", p.WorkspaceID)
@@ -398,10 +376,14 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		// would rather start from the workspace's accounts: for the
 		// client's people and a partner's manager, whose accounts are
 		// many, CROSS JOIN makes it read the contacts' range first.
-		// PostgreSQL plans both alike by its statistics.
+		// PostgreSQL's index ends with the id (migration 0046), so that
+		// the whole order is the index's: when it was not, a vacuumed
+		// base's statistics (the range of folded names a sort away
+		// estimated at one row) had it read and sort all 4,000 "karin l"
+		// of a million contacts, 17 ms for 20.
 		var w where
 		w.add("c.workspace_id = ?", p.WorkspaceID)
-		w.add(prefixRange(s.db.dialect, "c.search_text"), prefix, prefixEnd(prefix))
+		w.add(prefixRange(d, "c.search_text"), prefix, prefixEnd(prefix))
 		w.add("a.id = c.account_id")
 		salesAccountScope(&w, p)
 		args = w.args
@@ -412,6 +394,32 @@ func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q str
 		query = `SELECT ` + cols + ` FROM sales_contacts c CROSS JOIN sales_accounts a` + w.String() +
 			` ORDER BY ` + order + `, c.workspace_id, c.id LIMIT ` + fmt.Sprint(limit)
 	}
+	return query, args
+}
+
+// FindContactsLimit is the most contacts one name search returns.
+const FindContactsLimit = 50
+
+// FindContacts finds the contacts of the accounts p may see whose name
+// starts with q, case and accents ignored (sales.Fold; a q that folds to
+// nothing finds nothing), at most limit (1..FindContactsLimit) in the
+// order of their folded names. It never looks at phone numbers or e-mail
+// addresses. The search is a range of the sales_contacts_search index (a
+// contact's search text starts with its folded name), for an agent of
+// sales_agent_contacts (their contacts by folded name, kept by triggers),
+// each row still checked against p's scope. A partner's API
+// token reads within its hourly limit (sales.ReadLimit): past it,
+// ETooMany.
+func (s *SalesStore) FindContacts(ctx context.Context, p tandem.Principal, q string, limit int) (_ []ContactMatch, err error) {
+	defer wrap(&err, "SalesStore.FindContacts")
+	if err := access.Can(p, access.SalesRead); err != nil {
+		return nil, err
+	}
+	prefix := sales.Fold(q)
+	if prefix == "" {
+		return []ContactMatch{}, nil
+	}
+	query, args := findContactsQuery(s.db.dialect, p, prefix, max(1, min(limit, FindContactsLimit)))
 	out, err := scanAll(ctx, s.db, func(r scanner, m *ContactMatch) error {
 		var c sales.Contact
 		var dm int64

@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // A name search finds contacts by the start of their name, case and
@@ -79,6 +80,44 @@ func TestFindContacts(t *testing.T) {
 			// Partner B: its own engagement's account only (Kasper Holm).
 			if got, _ := b.db.Sales().FindContacts(ctx, f.VendorManagerB, "ka", 10); names(got) != "Kasper Holm" {
 				t.Errorf("partner B: %s", names(got))
+			}
+		})
+	}
+}
+
+// The name search of the client's people and of a partner's manager reads
+// the contacts in the index's own order and sorts nothing, whatever the
+// statistics say of the range: on PostgreSQL the index used to end before
+// the id, and a vacuumed million contacts had it sort the whole range.
+func TestFindContactsReadsInIndexOrder(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newSalesBase(t, dialect)
+			if err := storetest.Exec(b.db, "ANALYZE"); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []tandem.Principal{b.f.Manager, b.f.VendorManager} {
+				q, args := store.FindContactsQuery(b.db, p, "karin l", 20)
+				var plan []string
+				var err error
+				if dialect == "postgres" {
+					plan, err = store.QueryPlanPG(b.db, q, args...)
+				} else {
+					plan, err = store.QueryPlan(b.db, q, args...)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				all := strings.Join(plan, "\n")
+				// SQLite sorts equal names by id as it reads them (LAST
+				// TERM: its index ends with the rowid, which it does not
+				// count on after a range); a sort of all the range is
+				// "USE TEMP B-TREE FOR ORDER BY".
+				if !strings.Contains(all, "sales_contacts_search") || strings.Contains(all, "Sort") || strings.Contains(all, "TEMP B-TREE FOR ORDER BY") {
+					t.Errorf("%s: the search does not read sales_contacts_search in order:\n%s", p.Role, all)
+				}
 			}
 		})
 	}
