@@ -199,6 +199,19 @@ func TestSalesActivityFactsScorecard(t *testing.T) {
 			if err != nil || len(today.FollowUps) != 1 || !today.FollowUps[0].Overdue(b.clock.Now()) {
 				t.Fatalf("today later: %+v %v", today, err)
 			}
+			// The account taken back from the agent takes its follow-up and
+			// meeting off their Today (they stay the agent's activities);
+			// given back, they return.
+			for _, to := range []store.Assignment{{EngagementID: f.A1}, {EngagementID: f.A1, AgentID: f.VendorAgent.MembershipID}} {
+				if _, err := db.Sales().Assign(ctx, f.Manager, store.AccountFilter{IDs: []int64{b.mine}}, to); err != nil {
+					t.Fatal(err)
+				}
+				want := map[bool]int{true: 1, false: 0}[to.AgentID != 0]
+				today, err = db.Sales().Today(ctx, f.VendorAgent, b.clock.Now().Add(-5*time.Hour))
+				if err != nil || len(today.FollowUps) != want || len(today.Meetings) != want {
+					t.Fatalf("assigned to %+v: %d follow-ups, %d meetings (%v), want %d each", to, len(today.FollowUps), len(today.Meetings), err, want)
+				}
+			}
 			if _, err := db.Sales().ChangeActivity(ctx, f.VendorAgent, fus[3], store.ActivityChange{Done: true}); err != nil {
 				t.Fatal(err)
 			}
