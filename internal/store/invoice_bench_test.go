@@ -186,6 +186,67 @@ func benchDir() string {
 	return os.TempDir()
 }
 
+// keptPostgres returns the URL of the PostgreSQL database a benchmark
+// keeps for key and the directory of its fixture (under benchDir). When
+// the fixture is missing the database is made afresh, empty, the
+// directory too, and fresh is true: the caller builds the base and saves
+// its fixture last, so that a build cut short is built again.
+func keptPostgres(b *testing.B, key string) (dbURL, dir string, fresh bool) {
+	b.Helper()
+	admin := os.Getenv("TANDEM_TEST_POSTGRES")
+	if admin == "" {
+		b.Skip("TANDEM_TEST_POSTGRES is not set")
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := strings.ReplaceAll(key, "-", "_")
+	u.Path = "/" + name
+	dir = filepath.Join(benchDir(), key+"-postgres")
+	if _, err := os.Stat(filepath.Join(dir, "fixture.json")); err == nil {
+		return u.String(), dir, false
+	}
+	adb, err := sql.Open("pgx", admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer adb.Close()
+	adb.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+	if _, err := adb.Exec(`CREATE DATABASE ` + name); err != nil {
+		b.Fatal(err)
+	}
+	os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	return u.String(), dir, true
+}
+
+// saveFixture writes what a benchmark needs of a kept base beside it;
+// loadFixture reads it back into v.
+func saveFixture(b *testing.B, path string, v any) {
+	b.Helper()
+	js, err := json.Marshal(v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, js, 0o600); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func loadFixture(b *testing.B, path string, v any) {
+	b.Helper()
+	js, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(js, v); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // openDraftsBase opens the invoice benchmark's workspace of n facts,
 // building it the first time and keeping it for later runs: on SQLite a
 // file under benchDir, on PostgreSQL a database named by the size and the
@@ -198,34 +259,21 @@ func openDraftsBase(b *testing.B, dialect string, n int, now time.Time) (*store.
 	key := fmt.Sprintf("tandem-bench-drafts-%d-%s", n, migrationsKey(b))
 	dir := filepath.Join(benchDir(), key)
 	opts := store.Options{DataDir: dir, Now: clock}
-	if dialect == "postgres" {
-		dir = filepath.Join(benchDir(), key+"-postgres")
-		admin := os.Getenv("TANDEM_TEST_POSTGRES")
-		u, err := url.Parse(admin)
-		if err != nil {
-			b.Fatal(err)
-		}
-		name := strings.ReplaceAll(key, "-", "_")
-		u.Path = "/" + name
-		opts = store.Options{DataDir: dir, URL: u.String(), Now: clock}
-		if _, err := os.Stat(filepath.Join(dir, "fixture.json")); err != nil {
-			adb, err := sql.Open("pgx", admin)
-			if err != nil {
-				b.Fatal(err)
-			}
-			adb.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
-			if _, err := adb.Exec(`CREATE DATABASE ` + name); err != nil {
-				b.Fatal(err)
-			}
-			adb.Close()
-		}
-	}
 	meta := filepath.Join(dir, "fixture.json")
-	if _, err := os.Stat(meta); err != nil {
+	_, err := os.Stat(meta)
+	fresh := err != nil
+	if dialect == "postgres" {
+		var u string
+		u, dir, fresh = keptPostgres(b, key)
+		opts = store.Options{DataDir: dir, URL: u, Now: clock}
+		meta = filepath.Join(dir, "fixture.json")
+	} else if fresh {
 		os.RemoveAll(dir)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if fresh {
 		db, err := store.Open(ctx, opts)
 		if err != nil {
 			b.Fatal(err)
@@ -246,19 +294,10 @@ func openDraftsBase(b *testing.B, dialect string, n int, now time.Time) (*store.
 		if err := db.Close(); err != nil {
 			b.Fatal(err)
 		}
-		js, _ := json.Marshal(base)
-		if err := os.WriteFile(meta, js, 0o600); err != nil {
-			b.Fatal(err)
-		}
-	}
-	js, err := os.ReadFile(meta)
-	if err != nil {
-		b.Fatal(err)
+		saveFixture(b, meta, base)
 	}
 	base := &draftsBase{}
-	if err := json.Unmarshal(js, base); err != nil {
-		b.Fatal(err)
-	}
+	loadFixture(b, meta, base)
 	db, err := store.Open(ctx, opts)
 	if err != nil {
 		b.Fatal(err)

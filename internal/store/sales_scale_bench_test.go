@@ -3,16 +3,12 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -265,24 +261,15 @@ func openBigBase(b *testing.B, dialect string, contacts, activities int) *bigBas
 		if err := db.Close(); err != nil {
 			b.Fatal(err)
 		}
-		js, _ := json.Marshal(base)
-		if err := os.WriteFile(filepath.Join(tmp, "fixture.json"), js, 0o600); err != nil {
-			b.Fatal(err)
-		}
+		saveFixture(b, filepath.Join(tmp, "fixture.json"), base)
 		os.RemoveAll(dir)
 		if err := os.Rename(tmp, dir); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("built the SQLite base in %s (%s)", time.Since(started).Round(time.Second), dir)
 	}
-	js, err := os.ReadFile(meta)
-	if err != nil {
-		b.Fatal(err)
-	}
 	base := &bigBase{}
-	if err := json.Unmarshal(js, base); err != nil {
-		b.Fatal(err)
-	}
+	loadFixture(b, meta, base)
 	db, err := store.Open(context.Background(), store.Options{DataDir: dir, Now: clock})
 	if err != nil {
 		b.Fatal(err)
@@ -300,34 +287,11 @@ func openBigBasePostgres(b *testing.B, contacts, activities int, now time.Time) 
 	b.Helper()
 	ctx := context.Background()
 	key := fmt.Sprintf("tandem-bench-sales-%d-%d-%s", contacts, activities, migrationsKey(b))
-	dir := filepath.Join(benchDir(), key+"-postgres")
-	admin := os.Getenv("TANDEM_TEST_POSTGRES")
-	if admin == "" {
-		b.Skip("TANDEM_TEST_POSTGRES is not set")
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		b.Fatal(err)
-	}
-	name := strings.ReplaceAll(key, "-", "_")
-	u.Path = "/" + name
+	u, dir, fresh := keptPostgres(b, key)
 	c := storetest.NewClock(now)
-	opts := store.Options{URL: u.String(), Now: c.Now}
+	opts := store.Options{URL: u, Now: c.Now}
 	meta := filepath.Join(dir, "fixture.json")
-	if _, err := os.Stat(meta); err != nil {
-		adb, err := sql.Open("pgx", admin)
-		if err != nil {
-			b.Fatal(err)
-		}
-		adb.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
-		if _, err := adb.Exec(`CREATE DATABASE ` + name); err != nil {
-			b.Fatal(err)
-		}
-		adb.Close()
-		os.RemoveAll(dir)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			b.Fatal(err)
-		}
+	if fresh {
 		db, err := store.Open(ctx, opts)
 		if err != nil {
 			b.Fatal(err)
@@ -340,20 +304,11 @@ func openBigBasePostgres(b *testing.B, contacts, activities int, now time.Time) 
 		if err := db.Close(); err != nil {
 			b.Fatal(err)
 		}
-		js, _ := json.Marshal(base)
-		if err := os.WriteFile(meta, js, 0o600); err != nil {
-			b.Fatal(err)
-		}
-		b.Logf("built the PostgreSQL base in %s (database %s)", time.Since(started).Round(time.Second), name)
-	}
-	js, err := os.ReadFile(meta)
-	if err != nil {
-		b.Fatal(err)
+		saveFixture(b, meta, base)
+		b.Logf("built the PostgreSQL base in %s (%s)", time.Since(started).Round(time.Second), u)
 	}
 	base := &bigBase{}
-	if err := json.Unmarshal(js, base); err != nil {
-		b.Fatal(err)
-	}
+	loadFixture(b, meta, base)
 	db, err := store.Open(ctx, opts)
 	if err != nil {
 		b.Fatal(err)
