@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
@@ -49,3 +50,47 @@ func BenchmarkPartnerCreateConcurrent(b *testing.B) {
 }
 
 func testingProcs() int { return runtime.GOMAXPROCS(0) }
+
+// BenchmarkCallLogConcurrent logs calls from 50 goroutines at once, the
+// agent's, in turn on 50 of their accounts (SalesStore.LogActivity: the
+// account's scope, the activity, its last call, its facts and their
+// aggregates, the audit entry): the store's part of `tandem bench http`'s
+// write_call. Reports as BenchmarkPartnerCreateConcurrent.
+func BenchmarkCallLogConcurrent(b *testing.B) {
+	for _, dialect := range storetest.Dialects(b) {
+		b.Run(dialect, func(b *testing.B) {
+			base := newActivityBase(b, dialect)
+			db, f := base.db, base.f
+			accounts := []int64{base.mine}
+			for i := len(accounts); i < 50; i++ {
+				a := &sales.Account{Name: fmt.Sprintf("Bench account %d", i), Country: "SE"}
+				if err := db.Sales().CreateAccount(ctx, f.Manager, a); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := db.Sales().Assign(ctx, f.Manager, store.AccountFilter{IDs: []int64{a.ID}},
+					store.Assignment{EngagementID: f.A1, AgentID: f.VendorAgent.MembershipID}); err != nil {
+					b.Fatal(err)
+				}
+				accounts = append(accounts, a.ID)
+			}
+			var n atomic.Int64
+			commits, cpu := store.Commits(db), cpuTime()
+			b.SetParallelism(max(1, 50/max(1, testingProcs())))
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					k := n.Add(1)
+					if err := db.Sales().LogActivity(ctx, f.VendorAgent, call(accounts[k%int64(len(accounts))], sales.OutcomeNoAnswer, 5+k%50), store.LogOptions{}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.StopTimer()
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			if dialect == "sqlite" {
+				b.ReportMetric(float64(store.Commits(db)-commits)/float64(b.N), "commits/op")
+			}
+		})
+	}
+}

@@ -37,7 +37,7 @@ func salesKPIs(t *contract.Terms) {
 	}
 }
 
-func newActivityBase(t *testing.T, dialect string) *activityBase {
+func newActivityBase(t testing.TB, dialect string) *activityBase {
 	t.Helper()
 	ctx := context.Background()
 	clock := storetest.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)) // a Thursday
