@@ -21,3 +21,9 @@ func ExecRaw(db *DB, q string, args ...any) error {
 func QueryRowRaw(db *DB, q string, args ...any) *sql.Row {
 	return db.r.QueryRowContext(context.Background(), db.dialect.rebind(q), args...)
 }
+
+// QueryRaw runs a query on the read pool: only for tests and operator
+// tools that look at the database directly.
+func QueryRaw(db *DB, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(context.Background(), db.dialect.rebind(q), args...)
+}

@@ -51,6 +51,26 @@ func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int
 	return &a, nil
 }
 
+// accountToLog reads what logging an activity on account id needs of it
+// (sales.PrepareLog: its name and engagement) and the currency of p's
+// workspace, in one statement, when p may see the account; ENotFound
+// otherwise. Not the whole account: a call is logged thousands of times a
+// day, and the whole account (its agent's and engagement's names, its
+// count of contacts) was a sixth of a logged call's CPU.
+func accountToLog(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Account, string, error) {
+	var w where
+	salesAccountScope(&w, p)
+	w.add("a.id = ?", id)
+	a := &sales.Account{}
+	var cur string
+	if err := q.queryRow(ctx, `SELECT a.id, a.workspace_id, a.name, COALESCE(a.engagement_id, 0), ws.currency
+		FROM sales_accounts a JOIN workspaces ws ON ws.id = a.workspace_id`+w.String(), w.args...).Scan(
+		&a.ID, &a.WorkspaceID, &a.Name, &a.EngagementID, &cur); err != nil {
+		return nil, "", notFound(err)
+	}
+	return a, cur, nil
+}
+
 // loadSalesActivity reads an activity of an account p may see, or ENotFound.
 func loadSalesActivity(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Activity, error) {
 	var w where
@@ -104,7 +124,7 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 		a.FileID = -1
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		acct, err := loadSalesAccount(ctx, tx, p, a.AccountID)
+		acct, cur, err := accountToLog(ctx, tx, p, a.AccountID)
 		if err != nil {
 			return err
 		}
@@ -116,10 +136,6 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 				return err
 			}
 			contactOK = n == 1
-		}
-		cur, err := workspaceCurrency(ctx, tx, p.WorkspaceID)
-		if err != nil {
-			return err
 		}
 		if err := sales.PrepareLog(p, *acct, contactOK, a, cur, tx.now); err != nil {
 			return err
