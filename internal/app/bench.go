@@ -554,7 +554,7 @@ func signInForBench(ctx context.Context, db *store.DB, email string) (benchPerso
 // benchNames are the scenarios benchScenarios returns, in order.
 var benchNames = []string{"hello", "healthz", "partners", "engagement", "portfolio", "scorecard_api", "scorecard_page",
 	"owner_home", "manager_home", "agent_home", "engagements", "engagement_new", "work", "deliverable", "audit",
-	"notifications", "sales_today", "sales_board", "sales_account", "mixed_reads", "mixed_writes", "write_partner"}
+	"notifications", "sales_today", "sales_board", "sales_account", "mixed_reads", "mixed_writes", "write_partner", "write_call"}
 
 // benchScenarios are the scenarios of `tandem bench http`, the hello-world
 // first (the baseline of the ratios). Their names are catalogue keys
@@ -593,6 +593,30 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 	if err := store.QueryRowRaw(db, `SELECT id, engagement_id FROM sales_accounts WHERE workspace_id = ? AND agent_membership_id = ? ORDER BY id LIMIT 1`,
 		owner.p.WorkspaceID, agent.p.MembershipID).Scan(&acct, &salesEng); err != nil {
 		return nil, fmt.Errorf("the demo agent's first account: %w", err)
+	}
+	// Calls the agent logs, in turn on up to 50 of their accounts (as a
+	// day of calling spreads over the call list).
+	var calls []loadbench.Request
+	rows, err := store.QueryRaw(db, `SELECT id FROM sales_accounts WHERE workspace_id = ? AND agent_membership_id = ? ORDER BY id LIMIT 50`,
+		owner.p.WorkspaceID, agent.p.MembershipID)
+	if err != nil {
+		return nil, fmt.Errorf("the demo agent's accounts: %w", err)
+	}
+	callHeader := agent.bearer.Clone()
+	callHeader.Set("Content-Type", "application/json")
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		calls = append(calls, loadbench.Request{Method: http.MethodPost, URL: base + "/api/v1/sales/accounts/" + strconv.FormatInt(id, 10) + "/activities",
+			Header: callHeader, Body: func(n int64) []byte {
+				return fmt.Appendf(nil, `{"kind":"call","direction":"out","outcome":"no_answer","duration_s":%d}`, 5+n%50)
+			}})
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
 	}
 	get := func(who benchPerson, path string) loadbench.Request {
 		h := who.cookie
@@ -648,5 +672,6 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		loadbench.Rotate("mixed_reads", mix, nil, 0),
 		loadbench.Rotate("mixed_writes", mix, []loadbench.Request{writePartner}, 20),
 		loadbench.Only("write_partner", writePartner),
+		loadbench.Rotate("write_call", calls, nil, 0),
 	), nil
 }
