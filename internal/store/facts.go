@@ -38,11 +38,17 @@ const insertFactSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, sub
 // penalty or breach fact is recorded at most once per subject: a second
 // attempt reports false.
 func recordFact(ctx context.Context, tx *Tx, p tandem.Principal, f Fact) (bool, error) {
-	if err := f.resolve(); err != nil {
-		return false, err
-	}
 	var tz string
 	if err := tx.preparedRow(ctx, workspaceZoneSQL, p.WorkspaceID).Scan(&tz); err != nil {
+		return false, err
+	}
+	return recordFactInZone(ctx, tx, p, f, tz)
+}
+
+// recordFactInZone is recordFact for a caller that has read the
+// workspace's time zone (tz) already.
+func recordFactInZone(ctx context.Context, tx *Tx, p tandem.Principal, f Fact, tz string) (bool, error) {
+	if err := f.resolve(); err != nil {
 		return false, err
 	}
 	if f.At.IsZero() {

@@ -52,23 +52,22 @@ func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int
 }
 
 // accountToLog reads what logging an activity on account id needs of it
-// (sales.PrepareLog: its name and engagement) and the currency of p's
-// workspace, in one statement, when p may see the account; ENotFound
-// otherwise. Not the whole account: a call is logged thousands of times a
+// (sales.PrepareLog: its name and engagement) and the currency and time
+// zone of p's workspace (its facts' days), in one statement, when p may
+// see the account; ENotFound otherwise. Not the whole account: a call is logged thousands of times a
 // day, and the whole account (its agent's and engagement's names, its
 // count of contacts) was a sixth of a logged call's CPU.
-func accountToLog(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Account, string, error) {
+func accountToLog(ctx context.Context, q querier, p tandem.Principal, id int64) (_ *sales.Account, currency, zone string, _ error) {
 	var w where
 	salesAccountScope(&w, p)
 	w.add("a.id = ?", id)
 	a := &sales.Account{}
-	var cur string
-	if err := q.queryRow(ctx, `SELECT a.id, a.workspace_id, a.name, COALESCE(a.engagement_id, 0), ws.currency
+	if err := q.queryRow(ctx, `SELECT a.id, a.workspace_id, a.name, COALESCE(a.engagement_id, 0), ws.currency, ws.time_zone
 		FROM sales_accounts a JOIN workspaces ws ON ws.id = a.workspace_id`+w.String(), w.args...).Scan(
-		&a.ID, &a.WorkspaceID, &a.Name, &a.EngagementID, &cur); err != nil {
-		return nil, "", notFound(err)
+		&a.ID, &a.WorkspaceID, &a.Name, &a.EngagementID, &currency, &zone); err != nil {
+		return nil, "", "", notFound(err)
 	}
-	return a, cur, nil
+	return a, currency, zone, nil
 }
 
 // loadSalesActivity reads an activity of an account p may see, or ENotFound.
@@ -124,7 +123,7 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 		a.FileID = -1
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		acct, cur, err := accountToLog(ctx, tx, p, a.AccountID)
+		acct, cur, tz, err := accountToLog(ctx, tx, p, a.AccountID)
 		if err != nil {
 			return err
 		}
@@ -159,7 +158,7 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 			return err
 		}
 		for _, f := range a.LogFacts() {
-			if _, err := recordFact(ctx, tx, p, activityFact(a, f)); err != nil {
+			if _, err := recordFactInZone(ctx, tx, p, activityFact(a, f), tz); err != nil {
 				return err
 			}
 		}
