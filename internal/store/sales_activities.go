@@ -54,9 +54,10 @@ func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int
 // accountToLog reads what logging an activity on account id needs of it
 // (sales.PrepareLog: its name and engagement) and the currency and time
 // zone of p's workspace (its facts' days), in one statement, when p may
-// see the account; ENotFound otherwise. Not the whole account: a call is logged thousands of times a
-// day, and the whole account (its agent's and engagement's names, its
-// count of contacts) was a sixth of a logged call's CPU.
+// see the account; ENotFound otherwise. Not the whole account: a call is
+// logged thousands of times a day, and reading the whole account (its
+// agent's and engagement's names, its count of contacts) was a sixth of a
+// logged call's CPU.
 func accountToLog(ctx context.Context, q querier, p tandem.Principal, id int64) (_ *sales.Account, currency, zone string, _ error) {
 	var w where
 	salesAccountScope(&w, p)
