@@ -27,25 +27,33 @@ func BenchmarkPartnerCreateConcurrent(b *testing.B) {
 		b.Run(dialect, func(b *testing.B) {
 			db := storetest.Open(b, dialect, nil)
 			f := storetest.Seed(b, db)
-			var n atomic.Int64
-			commits, cpu := store.Commits(db), cpuTime()
-			b.SetParallelism(max(1, 50/max(1, testingProcs())))
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					x := &partner.Partner{LegalName: fmt.Sprintf("Bench %d", n.Add(1)), Country: "SE"}
-					if err := db.Partners.Create(ctx, f.Owner, x); err != nil {
-						b.Error(err)
-						return
-					}
-				}
+			runConcurrently(b, db, func(k int64) error {
+				return db.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: fmt.Sprintf("Bench %d", k), Country: "SE"})
 			})
-			b.StopTimer()
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-			if dialect == "sqlite" {
-				b.ReportMetric(float64(store.Commits(db)-commits)/float64(b.N), "commits/op")
-			}
 		})
+	}
+}
+
+// runConcurrently runs op (k counting from 1) from 50 goroutines at once
+// (b.SetParallelism over GOMAXPROCS) for b.N calls in all, and reports
+// cpu-µs/op and, on SQLite, commits/op.
+func runConcurrently(b *testing.B, db *store.DB, op func(k int64) error) {
+	var n atomic.Int64
+	commits, cpu := store.Commits(db), cpuTime()
+	b.SetParallelism(max(1, 50/max(1, testingProcs())))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := op(n.Add(1)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+	if db.Dialect() == "sqlite" {
+		b.ReportMetric(float64(store.Commits(db)-commits)/float64(b.N), "commits/op")
 	}
 }
 
@@ -73,24 +81,9 @@ func BenchmarkCallLogConcurrent(b *testing.B) {
 				}
 				accounts = append(accounts, a.ID)
 			}
-			var n atomic.Int64
-			commits, cpu := store.Commits(db), cpuTime()
-			b.SetParallelism(max(1, 50/max(1, testingProcs())))
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					k := n.Add(1)
-					if err := db.Sales().LogActivity(ctx, f.VendorAgent, call(accounts[k%int64(len(accounts))], sales.OutcomeNoAnswer, 5+k%50), store.LogOptions{}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
+			runConcurrently(b, db, func(k int64) error {
+				return db.Sales().LogActivity(ctx, f.VendorAgent, call(accounts[k%int64(len(accounts))], sales.OutcomeNoAnswer, 5+k%50), store.LogOptions{})
 			})
-			b.StopTimer()
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-			if dialect == "sqlite" {
-				b.ReportMetric(float64(store.Commits(db)-commits)/float64(b.N), "commits/op")
-			}
 		})
 	}
 }

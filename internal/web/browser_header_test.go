@@ -3,8 +3,7 @@ package web_test
 import (
 	"testing"
 
-	"github.com/chromedp/chromedp"
-	"github.com/tandemhq/tandem/internal/demo"
+	"github.com/tandemhq/tandem/internal/i18n"
 )
 
 // On a phone the header keeps the sign-out button's label on one line,
@@ -16,13 +15,9 @@ func TestBrowserHeaderOnPhone(t *testing.T) {
 	t.Parallel()
 	e := newDemoEnv(t)
 	b := newBrowser(t, e)
-	b.open("/signin")
-	b.do("sign in",
-		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "aleksei.smirnov@nordcall.example"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
-	b.click(`form[action="/signin"] button[type="submit"]`)
-	for _, lang := range []string{"sv", "ru", "en"} {
-		b.click(`form[action="/language"] button[value="` + lang + `"]`)
+	b.signInDemo("aleksei.smirnov@nordcall.example", i18n.EN)
+	for _, lang := range []i18n.Lang{"sv", "ru", "en"} {
+		b.click(`form[action="/language"] button[value="` + string(lang) + `"]`)
 		for _, w := range []int64{phoneW, 320} {
 			b.viewport(w, phoneH, false)
 			b.open("/sales/today")

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/tandemhq/tandem/internal/demo"
 	"github.com/tandemhq/tandem/internal/i18n"
 )
@@ -28,12 +27,7 @@ func TestScreenshots(t *testing.T) {
 		// sessions.
 		t.Run(string(lang), func(t *testing.T) {
 			b := newBrowser(t, e)
-			b.open("/signin")
-			b.do("sign in",
-				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), demo.OwnerEmail),
-				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
-			b.click(`form[action="/signin"] button[type="submit"]`)
-			b.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+			b.signInDemo(demo.OwnerEmail, lang)
 			b.open("/portfolio")
 			href := evalAs[string](b, `[...document.querySelectorAll('a[href^="/engagements/"]')].find(a => a.textContent.includes("Outbound sales")).getAttribute("href")`)
 			eng := regexp.MustCompile(`^/engagements/\d+`).FindString(href)
@@ -63,12 +57,7 @@ func TestScreenshots(t *testing.T) {
 			// The partner's agent at work: Today, an account of theirs
 			// (contacts masked), their board and the base as they see it.
 			a := newBrowser(t, e)
-			a.open("/signin")
-			a.do("sign in",
-				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "aleksei.smirnov@nordcall.example"),
-				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
-			a.click(`form[action="/signin"] button[type="submit"]`)
-			a.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+			a.signInDemo("aleksei.smirnov@nordcall.example", lang)
 			a.open("/sales/accounts")
 			mine := evalAs[string](a, `document.querySelector('a[href^="/sales/accounts/"]:not([href$="/new"])').getAttribute("href")`)
 			shootPages(t, a, string(lang), []struct{ name, path string }{

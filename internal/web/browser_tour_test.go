@@ -57,6 +57,18 @@ func newDemoEnv(t *testing.T) *env {
 	return &env{t: t, srv: srv, db: db}
 }
 
+// signInDemo signs in to the demo as email (every demo person has
+// demo.Password) and switches the person's language to lang.
+func (b *browser) signInDemo(email string, lang i18n.Lang) {
+	b.t.Helper()
+	b.open("/signin")
+	b.do("sign in",
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
+	b.click(`form[action="/signin"] button[type="submit"]`)
+	b.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+}
+
 // tourSkip are links the tour does not follow: downloads (they are not
 // pages) and the recordings' audio.
 var tourSkip = regexp.MustCompile(`\.(pdf|csv|xlsx)\b|/pdf$|/xlsx$|/export|/recording|/files/|/static/|/download|/api/`)
@@ -152,12 +164,7 @@ func tour(t *testing.T, e *env, src string, axed *axeOnce, email string, lang i1
 	// axe-core on each kind of page at two widths: a longer budget than
 	// one browser test's, still a guard against a hang.
 	b := newBrowserFor(t, e, 4*browserTimeout)
-	b.open("/signin")
-	b.do("sign in",
-		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password))
-	b.click(`form[action="/signin"] button[type="submit"]`)
-	b.click(fmt.Sprintf(`form[action="/language"] button[value="%s"]`, lang))
+	b.signInDemo(email, lang)
 
 	queue, seen := []string{"/"}, map[string]bool{tourPattern("/"): true}
 	var problems []string
