@@ -208,7 +208,10 @@ func (u Unsubscribe) Sign(key []byte) string {
 
 // ParseUnsubscribe checks token against key and returns what it stands for.
 func ParseUnsubscribe(key []byte, token string) (Unsubscribe, bool) {
-	enc := base64.RawURLEncoding
+	// Strict: the last character of an unpadded base64 text carries spare
+	// bits; a lenient decoder ignores them, so four spellings of one token
+	// would all be accepted. Only the spelling Sign wrote is.
+	enc := base64.RawURLEncoding.Strict()
 	p, s, ok := strings.Cut(token, ".")
 	if !ok {
 		return Unsubscribe{}, false
