@@ -110,7 +110,7 @@ func commandTable() []command {
 			{name: "import", usage: "package import FILE [--dry-run] [--workspace ID]", about: "bundle.cli.import.about", run: (*cli).packageImport},
 		}},
 		{name: "bench", about: "cli.bench.about", sub: []command{
-			{name: "http", usage: "bench http [--data-dir DIR | --database URL] [--duration 10s] [--connections 50] [--repeat 3] [--only a,b] [--grow [--grow-audit 1000000] [--grow-partners 100000] [--grow-deliverables 100000]]", about: "cli.bench.http.about", run: (*cli).benchHTTP},
+			{name: "http", usage: "bench http [--data-dir DIR | --database URL] [--duration 10s] [--connections 50] [--repeat 3] [--only a,b] [--grow [--grow-audit 1000000] [--grow-partners 100000] [--grow-deliverables 100000]] [--cpuprofile FILE]", about: "cli.bench.http.about", run: (*cli).benchHTTP},
 			{name: "soak", usage: "bench soak [--data-dir DIR | --database URL] [--rate 1000] [--duration 10m] [--every 1m] [--connections 50] [--server BIN]", about: "cli.bench.soak.about", run: (*cli).benchSoak},
 		}},
 		{name: "backup", usage: "backup --out FILE [--data-dir DIR]", about: "cli.backup.about", run: (*cli).backup},

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,7 @@ func (c *cli) benchHTTP(name string, args []string) int {
 	growAudit := f.Int("grow-audit", 1_000_000, "audit entries --grow adds (the partners' and deliverables' creations included)")
 	growPartners := f.Int("grow-partners", 100_000, "partners --grow adds")
 	growDeliverables := f.Int("grow-deliverables", 100_000, "deliverables --grow adds, over the demo's engagements")
+	cpuProfile := f.String("cpuprofile", "", "write a CPU profile of the measured runs (server and load together) to this file")
 	if code, ok := f.parse(args); !ok {
 		return code
 	}
@@ -146,6 +148,17 @@ func (c *cli) benchHTTP(name string, args []string) int {
 	}
 	client := loadbench.Client(*conns)
 	opts := loadbench.Options{Connections: *conns, Duration: *dur}
+	if *cpuProfile != "" {
+		out, err := os.Create(*cpuProfile)
+		if err != nil {
+			return c.fail(err)
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return c.fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if !c.benchMeasure(client, sides, opts, *repeat) {
 		return exitFail
 	}

@@ -171,9 +171,14 @@ func (a *Activity) Normalize(now time.Time) {
 	if a.At.IsZero() {
 		a.At = now
 	}
-	a.At = a.At.UTC()
+	// In UTC to the microsecond, as both databases keep a time: the
+	// activity as logged is the activity as it will be read.
+	a.At = a.At.UTC().Truncate(time.Microsecond)
 	if !a.ScheduledAt.IsZero() {
-		a.ScheduledAt = a.ScheduledAt.UTC()
+		a.ScheduledAt = a.ScheduledAt.UTC().Truncate(time.Microsecond)
+	}
+	if !a.DoneAt.IsZero() {
+		a.DoneAt = a.DoneAt.UTC().Truncate(time.Microsecond)
 	}
 	if a.Kind == KindCall && a.Direction == "" {
 		a.Direction = DirectionOut

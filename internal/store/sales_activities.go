@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -109,7 +110,10 @@ type LogOptions struct {
 // accounts assigned to them; partner manager: those of the partner's
 // engagements; the client's owner and manager: any assigned account),
 // with its files, the facts it records (sales.Activity.LogFacts) and an
-// audit entry, in one transaction. Errors: EInvalid (field errors),
+// audit entry, in one transaction. On success *a is the activity as
+// stored, its names included — what SalesStore.Activity would read back
+// (TestLoggedActivityIsWhatIsStored) — so the caller need not read it
+// again. Errors: EInvalid (field errors),
 // EConflict (the account is not assigned to an engagement), ENotFound (an
 // account p may not see), EForbidden.
 func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sales.Activity, files LogOptions) (err error) {
@@ -130,16 +134,17 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 		}
 		contactOK := false
 		if a.ContactID != 0 {
-			var n int
-			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM sales_contacts WHERE id = ? AND account_id = ? AND workspace_id = ?`,
-				a.ContactID, acct.ID, p.WorkspaceID).Scan(&n); err != nil {
+			err := tx.queryRow(ctx, `SELECT name FROM sales_contacts WHERE id = ? AND account_id = ? AND workspace_id = ?`,
+				a.ContactID, acct.ID, p.WorkspaceID).Scan(&a.ContactName)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-			contactOK = n == 1
+			contactOK = err == nil
 		}
 		if err := sales.PrepareLog(p, *acct, contactOK, a, cur, tx.now); err != nil {
 			return err
 		}
+		a.AgentName = p.UserName
 		if files.Recording != nil {
 			if err := insertFile(ctx, tx, p, files.Recording); err != nil {
 				return err

@@ -124,15 +124,12 @@ func (s *server) apiSalesActivityCreate(w http.ResponseWriter, r *http.Request) 
 	}
 	a := in.activity()
 	a.AccountID = id
+	// The logged activity is the stored one (LogActivity): no read back.
 	if err := s.db.Sales().LogActivity(r.Context(), p, &a, store.LogOptions{}); err != nil {
 		return err
 	}
-	x, err := s.db.Sales().Activity(r.Context(), p, a.ID)
-	if err != nil {
-		return err
-	}
 	w.Header().Set("Location", "/api/v1"+salesAccountPath(id)+"/activities")
-	writeJSON(w, http.StatusCreated, toAPIActivity(p.Role, *x, s.db.Now()))
+	writeJSON(w, http.StatusCreated, toAPIActivity(p.Role, a, s.db.Now()))
 	return nil
 }
 
