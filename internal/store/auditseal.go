@@ -85,7 +85,9 @@ const sealLock = 7243562
 
 // appendEntry writes an audit entry and returns its id: on SQLite chained
 // inline (from event_heads), on PostgreSQL unsealed, to be sealed by
-// SealAudit.
+// SealAudit. In a batch of SQLite's writer the entry is chained and kept
+// for the batch's end (later.go) and its id is 0: only bulk jobs, which
+// write theirs at once, ask for it.
 func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor, action, entity string, entityID int64, data any) (int64, error) {
 	js := "{}"
 	if data != nil {
@@ -102,6 +104,10 @@ func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor
 			return 0, fmt.Errorf("store: audit insert: %w", err)
 		}
 		return id, nil
+	}
+	if l := tx.later; l != nil {
+		return 0, l.keepEntry(ctx, tx, audit.Entry{WorkspaceID: workspaceID, At: tx.now, ActorID: actorID, Actor: actor,
+			Action: action, Entity: entity, EntityID: entityID, Data: js})
 	}
 	// The head as this process last wrote it: the entry is chained onto
 	// it and the head moved in one UPDATE that holds only if the head is

@@ -78,6 +78,9 @@ func (b *bulk) add(ctx context.Context, args ...any) error {
 // flush writes the buffered rows. The buffer keeps its array, so that the
 // next chunk's values go where this one's were instead of a new slice.
 func (b *bulk) flush(ctx context.Context) error {
+	if err := b.tx.settle(ctx, b.head); err != nil {
+		return err
+	}
 	off := 0
 	for b.rows > 0 {
 		n := min(b.rows, bulkChunk)

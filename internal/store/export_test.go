@@ -367,6 +367,19 @@ func (t TestTx) Exec(q string, args ...any) error {
 	return err
 }
 
+// RecordFact records f in the transaction as a logged activity does
+// (its day in UTC).
+func (t TestTx) RecordFact(f Fact) error {
+	_, err := recordFactInZone(t.ctx, t.tx, t.p, f, "UTC")
+	return err
+}
+
+// QueryInt reads one integer in the transaction.
+func (t TestTx) QueryInt(q string, args ...any) (n int64, err error) {
+	err = t.tx.queryRow(t.ctx, q, args...).Scan(&n)
+	return n, err
+}
+
 // Write runs a write transaction for p whose function is step: a job that
 // writes and then fails, panics or sees its caller leave.
 func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) error) error {

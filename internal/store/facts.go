@@ -60,6 +60,13 @@ func recordFactInZone(ctx context.Context, tx *Tx, p tandem.Principal, f Fact, t
 	if err != nil {
 		return false, err
 	}
+	if l := tx.later; l != nil && !onceOnly(string(f.Kind)) {
+		// Kept for the batch's end (later.go): recorded as surely as now.
+		err := l.keepFact(ctx, p.WorkspaceID, args, func(d *metric.Deltas) {
+			d.Add(f.EngagementID, f.Kind, day, week, f.Value, f.Flag, f.AmountMinor, f.Data)
+		})
+		return err == nil, err
+	}
 	res, err := tx.prepared(ctx, insertFactSQL, args...)
 	if err != nil {
 		return false, err

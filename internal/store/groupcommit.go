@@ -61,6 +61,10 @@ import (
 //     job gets the error, and the batch's other jobs run again in a new
 //     transaction.
 //
+// What the jobs of a batch have in common — an audit entry each, the
+// facts of logged calls and their aggregates — they keep for the batch's
+// end, written together just before the COMMIT (later.go).
+//
 // Bulk jobs (imports, the batch ingestion, RecordFacts: DB.transactBulk)
 // always run alone, with their caller's cancellation as before: they may
 // be long, prepare statements on the transaction, and a savepoint would
@@ -266,6 +270,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		return err
 	}
 	ran := make([]*job, 0, len(batch))
+	kept := &later{} // what the jobs leave to the end (later.go)
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.done <- jobReply{err: err}
@@ -279,7 +284,20 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 			}
 		}
 		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
+		if !j.alone {
+			tx.later = kept
+		}
 		r := runJob(tx, j.fn)
+		if r.err == nil && !r.panicked {
+			if savepoints && kept.err == nil && !kept.empty() {
+				// Written inside its savepoint: rolling back to another
+				// job's savepoint must not take them.
+				kept.write(bg, tx)
+			}
+			// Writing what was kept failed during the job or after it:
+			// the job fails (as if its own statement had).
+			r.err = kept.err
+		}
 		switch {
 		case r.err == nil && !r.panicked && !savepoints:
 		case r.err == nil && !r.panicked:
@@ -295,6 +313,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 			j.done <- r
 			return append(ran, batch[i+1:]...), true
 		default:
+			*kept = later{} // its kept writes go with its savepoint
 			err := sp("ROLLBACK TO job")
 			if err == nil {
 				err = sp("RELEASE job")
@@ -310,6 +329,17 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	}
 	if len(ran) == 0 {
 		sqltx.Rollback()
+		return nil, false
+	}
+	if kept.err == nil && !kept.empty() {
+		kept.write(bg, &Tx{tx: sqltx, db: db, cache: cache})
+	}
+	if err := kept.err; err != nil {
+		// As a failed COMMIT: nothing of the batch is kept.
+		sqltx.Rollback()
+		for _, j := range ran {
+			j.done <- jobReply{err: err}
+		}
 		return nil, false
 	}
 	err = sqltx.Commit()

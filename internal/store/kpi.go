@@ -113,6 +113,9 @@ func (tx *Tx) prepared(ctx context.Context, q string, args ...any) (sql.Result, 
 	if ts == nil {
 		return tx.exec(ctx, q, args...)
 	}
+	if err := tx.settle(ctx, q); err != nil {
+		return nil, err
+	}
 	tx.db.counted(ctx, q)
 	return ts.ExecContext(tx.stmtCtx(ctx), args...)
 }
@@ -123,6 +126,7 @@ func (tx *Tx) preparedRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if ts == nil {
 		return tx.queryRow(ctx, q, args...)
 	}
+	tx.settle(ctx, q) // a failure fails the batch (later.err)
 	tx.db.counted(ctx, q)
 	return ts.QueryRowContext(tx.stmtCtx(ctx), args...)
 }

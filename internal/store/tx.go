@@ -29,6 +29,9 @@ type Tx struct {
 	// cache: the statements prepared on the SQLite writer's batch (nil
 	// on PostgreSQL).
 	cache *stmtCache
+	// later: the writes the SQLite writer's batch leaves to its end
+	// (later.go); nil on PostgreSQL and in a bulk job.
+	later *later
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
@@ -101,6 +104,9 @@ func (db *DB) transactOnce(ctx context.Context, alone bool, fn func(tx *Tx) erro
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := tx.settle(ctx, q); err != nil {
+		return nil, err
+	}
 	tx.db.counted(ctx, q)
 	if st := tx.cached(ctx, q); st != nil {
 		return st.ExecContext(tx.stmtCtx(ctx), args...)
@@ -112,11 +118,15 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 // text made for one use (a bulk INSERT's last chunk, its number of rows
 // whatever was left), which the writer should not keep prepared.
 func (tx *Tx) execOnce(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := tx.settle(ctx, q); err != nil {
+		return nil, err
+	}
 	tx.db.counted(ctx, q)
 	return tx.tx.ExecContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	tx.settle(ctx, q) // a failure fails the batch (later.err)
 	tx.db.counted(ctx, q)
 	if st := tx.cached(ctx, q); st != nil {
 		return st.QueryRowContext(tx.stmtCtx(ctx), args...)
@@ -125,6 +135,9 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := tx.settle(ctx, q); err != nil {
+		return nil, err
+	}
 	tx.db.counted(ctx, q)
 	return tx.tx.QueryContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }

@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/tandemhq/tandem/internal/audit"
+	"github.com/tandemhq/tandem/internal/metric"
+)
+
+// Writes a batch leaves to its end (SQLite's writer, groupcommit.go).
+//
+// Every write appends an audit entry, and a logged call also a fact and
+// its day's and week's aggregates: on their own these were half of the
+// statements of a logged call and two of a created partner's three. Within
+// a batch of the writer they are kept here (Tx.later) and written together
+// just before the batch's COMMIT: the entries in a few multi-row INSERTs
+// with each chain's head moved once, the facts likewise, and each
+// (engagement, kind, day) and (engagement, kind, week) upserted once for
+// the whole batch.
+//
+// What a later statement of the batch sees is unchanged: a statement
+// whose text names one of their tables (events, event_heads, facts,
+// kpi_…) first writes everything kept (Tx.settle), so a job that reads
+// the audit trail, the facts or the aggregates — or writes them itself
+// the ordinary way, a once-only fact — finds every earlier write of the
+// batch, as if it had committed. Nothing outside the transaction could see
+// them before the COMMIT anyway.
+//
+// Failures keep their meaning. A batch run without savepoints rolls back
+// whole when one job fails, and what was kept goes with it (a new run
+// keeps anew). A careful run (savepoints, groupcommit.go) writes what a
+// job kept before releasing its savepoint, so that rolling back to a
+// savepoint never takes another job's writes; a failing job's kept writes
+// are dropped with its savepoint. A failure to write what was kept (the
+// disk) fails the whole batch, as a failed COMMIT does.
+//
+// The audit chain: an entry is chained when it is kept, onto the head the
+// batch last kept for its workspace, which starts at the head this
+// process last wrote (DB.heads) or, not known, the one in the database.
+// Writing the entries moves the head with a condition that it is still
+// the one they were chained from; when it is not (another process wrote,
+// or a batch that moved the cached head was rolled back), they are
+// chained again from the real head before they are written. The chain is
+// the one entries written one by one would have made.
+//
+// PostgreSQL, and bulk jobs on SQLite, write as before (Tx.later nil).
+type later struct {
+	entries []audit.Entry
+	heads   map[int64]*laterHead // by workspace
+	order   []int64              // the workspaces of heads, first kept first
+
+	facts  []any // factWidth values a fact (factArgs)
+	deltas map[int64]*metric.Deltas
+	wsOrd  []int64 // the workspaces of deltas, first kept first
+
+	writing bool  // inside write: its own statements do not settle
+	err     error // a failed write: the batch must not commit
+}
+
+// laterHead is a chain's head as the database holds it (from) and after
+// the entries kept (to).
+type laterHead struct {
+	from, to chainHead
+}
+
+func (l *later) empty() bool {
+	return len(l.entries) == 0 && len(l.facts) == 0 && len(l.deltas) == 0
+}
+
+// names reports whether q may read or write a table that l keeps rows
+// for. It may say yes for a text that does not (a column called
+// "prevented"): that only writes them sooner.
+func (l *later) names(q string) bool {
+	if len(l.entries) > 0 && strings.Contains(q, "event") {
+		return true
+	}
+	return (len(l.facts) > 0 || len(l.deltas) > 0) && (strings.Contains(q, "facts") || strings.Contains(q, "kpi_"))
+}
+
+// settle writes what the batch kept when q names its tables (see the top
+// of this file). A failure is kept in l.err for the batch (queryRow has
+// no error to return) and returned.
+func (tx *Tx) settle(ctx context.Context, q string) error {
+	l := tx.later
+	if l == nil || l.writing {
+		return nil
+	}
+	if l.err != nil {
+		return l.err
+	}
+	if l.empty() || !l.names(q) {
+		return nil
+	}
+	return l.write(ctx, tx)
+}
+
+// keepEntry chains e (its seq, prev_hash and hash not set yet) onto the
+// batch's head of its workspace and keeps it.
+func (l *later) keepEntry(ctx context.Context, tx *Tx, e audit.Entry) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a statement of a job whose caller left (Tx.stmtCtx)
+	}
+	h := l.heads[e.WorkspaceID]
+	if h == nil {
+		from, ok := tx.db.heads.get(e.WorkspaceID)
+		if !ok {
+			var err error
+			if from, err = readHead(ctx, tx, e.WorkspaceID); err != nil {
+				return err
+			}
+		}
+		h = &laterHead{from: from, to: from}
+		if l.heads == nil {
+			l.heads = map[int64]*laterHead{}
+		}
+		l.heads[e.WorkspaceID] = h
+		l.order = append(l.order, e.WorkspaceID)
+	}
+	e.Seq, e.PrevHash = h.to.seq+1, h.to.hash
+	e.Hash = audit.ComputeHash(e)
+	h.to = chainHead{seq: e.Seq, hash: e.Hash}
+	l.entries = append(l.entries, e)
+	return nil
+}
+
+// readHead reads a workspace's chain head from the database; a chain not
+// begun is at seq 0 with the genesis hash (its row is made when written).
+func readHead(ctx context.Context, tx *Tx, ws int64) (chainHead, error) {
+	h := chainHead{hash: audit.Genesis}
+	err := tx.queryRow(ctx, `SELECT seq, hash FROM event_heads WHERE workspace_id = ?`, ws).Scan(&h.seq, &h.hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return chainHead{hash: audit.Genesis}, nil
+	}
+	return h, err
+}
+
+// keepFact keeps a fact's row (factArgs) and adds it to its workspace's
+// aggregates.
+func (l *later) keepFact(ctx context.Context, ws int64, args []any, add func(*metric.Deltas)) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a statement of a job whose caller left (Tx.stmtCtx)
+	}
+	l.facts = append(l.facts, args...)
+	d := l.deltas[ws]
+	if d == nil {
+		d = metric.NewDeltas()
+		if l.deltas == nil {
+			l.deltas = map[int64]*metric.Deltas{}
+		}
+		l.deltas[ws] = d
+		l.wsOrd = append(l.wsOrd, ws)
+	}
+	add(d)
+	return nil
+}
+
+// write writes everything kept, in tx, and empties l.
+func (l *later) write(ctx context.Context, tx *Tx) (err error) {
+	l.writing = true
+	defer func() {
+		l.writing = false
+		if err != nil {
+			l.err = err
+		}
+	}()
+	if len(l.entries) > 0 {
+		if err := l.writeEntries(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if len(l.facts) > 0 {
+		if err := factRows.insert(ctx, tx, l.facts); err != nil {
+			return err
+		}
+		clear(l.facts)
+		l.facts = l.facts[:0]
+	}
+	for _, ws := range l.wsOrd {
+		if err := flushDeltas(ctx, tx, ws, l.deltas[ws]); err != nil {
+			return err
+		}
+	}
+	clear(l.deltas)
+	l.wsOrd = l.wsOrd[:0]
+	return nil
+}
+
+// writeEntries moves each chain's head and inserts the entries kept.
+func (l *later) writeEntries(ctx context.Context, tx *Tx) error {
+	for _, ws := range l.order {
+		h := l.heads[ws]
+		res, err := tx.exec(ctx, `UPDATE event_heads SET seq = ?, hash = ? WHERE workspace_id = ? AND seq = ? AND hash = ?`,
+			h.to.seq, h.to.hash, ws, h.from.seq, h.from.hash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err != nil {
+				return err
+			}
+			if err := l.rechain(ctx, tx, ws, h); err != nil {
+				return err
+			}
+		}
+	}
+	rows := make([]any, 0, len(l.entries)*11)
+	for _, e := range l.entries {
+		rows = append(rows, e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash)
+	}
+	if err := entryRows.insert(ctx, tx, rows); err != nil {
+		return err
+	}
+	for _, ws := range l.order {
+		h := l.heads[ws]
+		tx.db.heads.put(ws, h.to)
+		h.from = h.to // the batch's next entries chain on from here
+	}
+	l.entries = l.entries[:0]
+	return nil
+}
+
+// rechain chains the kept entries of workspace ws again from the head the
+// database holds, and moves it to their last.
+func (l *later) rechain(ctx context.Context, tx *Tx, ws int64, h *laterHead) error {
+	if _, err := tx.exec(ctx, `INSERT INTO event_heads (workspace_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING`,
+		ws, audit.Genesis); err != nil {
+		return err
+	}
+	from, err := readHead(ctx, tx, ws)
+	if err != nil {
+		return err
+	}
+	to := from
+	for i := range l.entries {
+		e := &l.entries[i]
+		if e.WorkspaceID != ws {
+			continue
+		}
+		e.Seq, e.PrevHash = to.seq+1, to.hash
+		e.Hash = audit.ComputeHash(*e)
+		to = chainHead{seq: e.Seq, hash: e.Hash}
+	}
+	if _, err := tx.exec(ctx, `UPDATE event_heads SET seq = ?, hash = ? WHERE workspace_id = ?`, to.seq, to.hash, ws); err != nil {
+		return err
+	}
+	h.from, h.to = from, to
+	return nil
+}
+
+// rowsInsert is the INSERT of a table's rows in statements of 32, 8 and
+// 1 rows: few texts, each kept prepared by the writer, and few statements
+// for a batch's rows.
+type rowsInsert struct {
+	width int
+	sizes [3]int
+	texts [3]string
+}
+
+func newRowsInsert(head string, width int) *rowsInsert {
+	r := &rowsInsert{width: width, sizes: [3]int{32, 8, 1}}
+	for i, n := range r.sizes {
+		r.texts[i] = head + strings.TrimSuffix(strings.Repeat("("+placeholders(width)+"), ", n), ", ")
+	}
+	return r
+}
+
+var (
+	entryRows = newRowsInsert(`INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash) VALUES `, 11)
+	factRows  = newRowsInsert(insertFactsHead, factWidth)
+)
+
+// insert inserts rows (r.width values each) in tx.
+func (r *rowsInsert) insert(ctx context.Context, tx *Tx, rows []any) error {
+	for i, n := range r.sizes {
+		for len(rows) >= n*r.width {
+			if _, err := tx.exec(ctx, r.texts[i], rows[:n*r.width]...); err != nil {
+				return err
+			}
+			rows = rows[n*r.width:]
+		}
+	}
+	return nil
+}

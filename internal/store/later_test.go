@@ -1,0 +1,162 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+)
+
+// A batch of the writer keeps its audit entries, facts and aggregates for
+// its end (later.go). A job later in the batch that reads them sees the
+// earlier jobs' as if they had committed (75 seconds in the day's
+// aggregate after calls of 30 and 45); a job that fails takes only its own
+// with it; after the COMMITs the chain verifies, every fact is in its
+// aggregates, and the numbers are those worked out by hand: three calls of
+// 30, 45 and 60 seconds (the failing job's 1,000 not among them) are
+// n = 3, sum 135.
+func TestBatchKeepsWritesForItsEnd(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			db, f := b.db, b.f
+			logCall := func(seconds int64) func() error {
+				return func() error {
+					return db.Sales().LogActivity(ctx, f.VendorAgent, call(b.mine, sales.OutcomeNoAnswer, seconds), store.LogOptions{})
+				}
+			}
+			var seen [3]int64
+			boom := errors.New("boom")
+			commits := store.Commits(db)
+			// A batch without a failure: the third job reads what the two
+			// before it kept.
+			errs := batchOf(db,
+				logCall(30),
+				logCall(45),
+				func() error {
+					return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+						var err error
+						if seen[0], err = w.QueryInt(`SELECT COUNT(*) FROM facts WHERE engagement_id = ? AND kind = 'sales.call_made'`, f.A1); err != nil {
+							return err
+						}
+						if seen[1], err = w.QueryInt(`SELECT COALESCE(SUM(sum_value), 0) FROM kpi_daily WHERE engagement_id = ? AND kind = 'sales.call_made'`, f.A1); err != nil {
+							return err
+						}
+						seen[2], err = w.QueryInt(`SELECT COUNT(*) FROM events WHERE action = 'sales.activity_logged'`)
+						return err
+					})
+				},
+				partnerNamed(db, f.Owner, "Later partner AB"))
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("first batch, job %d: %v", i, err)
+				}
+			}
+			// On PostgreSQL each job is a transaction of its own, run
+			// concurrently: only SQLite's batch runs them in order.
+			if dialect == "sqlite" {
+				if seen != [3]int64{2, 75, 2} {
+					t.Errorf("inside the batch the third job saw %v facts/sum/entries, want [2 75 2]", seen)
+				}
+				if c := store.Commits(db) - commits; c != 1 {
+					t.Errorf("%d COMMITs for the first batch, want 1", c)
+				}
+			}
+			// A batch with a job that keeps an entry and a fact and fails:
+			// run again carefully, only that job's go.
+			errs = batchOf(db,
+				logCall(60),
+				func() error {
+					return store.Write(ctx, db, f.VendorAgent, func(w store.TestTx) error {
+						if err := w.Audit("later.failing_job"); err != nil {
+							return err
+						}
+						if err := w.RecordFact(store.Fact{EngagementID: f.A1, SubjectID: 1, Value: 1000,
+							Data: fact.Call{AccountID: b.mine, AgentID: f.VendorAgent.MembershipID, Direction: "out", Outcome: "no_answer"}}); err != nil {
+							return err
+						}
+						return boom
+					})
+				},
+				partnerNamed(db, f.Owner, "Later partner 2 AB"))
+			if errs[0] != nil || !errors.Is(errs[1], boom) || errs[2] != nil {
+				t.Errorf("second batch: %v, want nil, boom, nil", errs)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM facts WHERE engagement_id = ? AND kind = 'sales.call_made'`, f.A1); n != 3 {
+				t.Errorf("%d call facts, want 3", n)
+			}
+			var n, sum int
+			if err := store.QueryRowRaw(db, `SELECT SUM(n), SUM(sum_value) FROM kpi_daily WHERE engagement_id = ? AND kind = 'sales.call_made'`, f.A1).Scan(&n, &sum); err != nil {
+				t.Fatal(err)
+			}
+			if n != 3 || sum != 135 {
+				t.Errorf("daily aggregate n=%d sum=%d, want 3 and 135", n, sum)
+			}
+			if err := store.QueryRowRaw(db, `SELECT SUM(n), SUM(sum_value) FROM kpi_weekly WHERE engagement_id = ? AND kind = 'sales.call_made'`, f.A1).Scan(&n, &sum); err != nil {
+				t.Fatal(err)
+			}
+			if n != 3 || sum != 135 {
+				t.Errorf("weekly aggregate n=%d sum=%d, want 3 and 135", n, sum)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = 'later.failing_job'`); n != 0 {
+				t.Errorf("the failing job's entry was kept")
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = 'sales.activity_logged'`); n != 3 {
+				t.Errorf("%d entries of logged calls, want 3", n)
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Errorf("kpi verify: %+v, %v", m, err)
+			}
+			chainIntact(t, db)
+		})
+	}
+}
+
+// Entries kept by a batch are chained onto the head this process last
+// wrote; when another process (another store.DB on the file) moved it
+// meanwhile, the batch's entries are chained again from the real head
+// before they are written: one chain, seqs 1..n, verify clean.
+func TestBatchRechainsAfterAnotherWriter(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	open := func() *store.DB {
+		db, err := store.Open(ctx, store.Options{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a := open()
+	f := storetest.Seed(t, a)
+	other := open()
+	for round := range 3 {
+		if err := other.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: fmt.Sprintf("Other %d AB", round), Country: "SE"}); err != nil {
+			t.Fatal(err)
+		}
+		errs := batchOf(a, partnerNamed(a, f.Owner, fmt.Sprintf("A %d-1 AB", round)),
+			partnerNamed(a, f.Owner, fmt.Sprintf("A %d-2 AB", round)), partnerNamed(a, f.Owner, fmt.Sprintf("A %d-3 AB", round)))
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	seqs, err := store.QueryInt64s(a, `SELECT seq FROM events WHERE workspace_id = ? ORDER BY seq`, f.WorkspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range seqs {
+		if s != int64(i+1) {
+			t.Fatalf("seq %d at place %d: the chain has a gap or a fork (%v)", s, i+1, seqs)
+		}
+	}
+	chainIntact(t, a)
+}
