@@ -18,17 +18,9 @@ import (
 func TestAuditHeadGuess(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	open := func() *store.DB {
-		db, err := store.Open(ctx, store.Options{DataDir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	a := open()
+	a := openAnother(t, store.Options{DataDir: dir})
 	f := storetest.Seed(t, a)
-	b := open()
+	b := openAnother(t, store.Options{DataDir: dir})
 	create := func(db *store.DB, name string) {
 		t.Helper()
 		if err := db.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: name, Country: "SE", Status: partner.StatusActive}); err != nil {
@@ -57,17 +49,37 @@ func TestAuditHeadGuess(t *testing.T) {
 		if err != nil || brk != nil {
 			t.Fatalf("verify: %v, break %+v", err, brk)
 		}
-		seqs, err := store.QueryInt64s(db, `SELECT seq FROM events WHERE workspace_id = ? ORDER BY seq`, f.WorkspaceID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, s := range seqs {
-			if s != int64(i+1) {
-				t.Fatalf("seq %d at place %d: the chain has a gap or a fork (%v)", s, i+1, seqs)
-			}
-		}
-		if checked < len(seqs) || len(seqs) < 12 {
-			t.Errorf("%d entries checked, %d in the chain", checked, len(seqs))
+		if n := seqsUnbroken(t, db, f.WorkspaceID); checked < n || n < 12 {
+			t.Errorf("%d entries checked, %d in the chain", checked, n)
 		}
 	}
+}
+
+// openAnother opens a store.DB on o, closed when the test ends: another
+// process on the same file or database, for tests of what one process
+// cannot know of another.
+func openAnother(t *testing.T, o store.Options) *store.DB {
+	t.Helper()
+	db, err := store.Open(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// seqsUnbroken checks that workspace ws's chain has the seqs 1..n, no gap
+// and no fork, and returns n.
+func seqsUnbroken(t *testing.T, db *store.DB, ws int64) int {
+	t.Helper()
+	seqs, err := store.QueryInt64s(db, `SELECT seq FROM events WHERE workspace_id = ? ORDER BY seq`, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range seqs {
+		if s != int64(i+1) {
+			t.Fatalf("seq %d at place %d: the chain has a gap or a fork (%v)", s, i+1, seqs)
+		}
+	}
+	return len(seqs)
 }

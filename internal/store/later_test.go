@@ -126,17 +126,9 @@ func TestBatchKeepsWritesForItsEnd(t *testing.T) {
 func TestBatchRechainsAfterAnotherWriter(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	open := func() *store.DB {
-		db, err := store.Open(ctx, store.Options{DataDir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	a := open()
+	a := openAnother(t, store.Options{DataDir: dir})
 	f := storetest.Seed(t, a)
-	other := open()
+	other := openAnother(t, store.Options{DataDir: dir})
 	for round := range 3 {
 		if err := other.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: fmt.Sprintf("Other %d AB", round), Country: "SE"}); err != nil {
 			t.Fatal(err)
@@ -149,14 +141,6 @@ func TestBatchRechainsAfterAnotherWriter(t *testing.T) {
 			}
 		}
 	}
-	seqs, err := store.QueryInt64s(a, `SELECT seq FROM events WHERE workspace_id = ? ORDER BY seq`, f.WorkspaceID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, s := range seqs {
-		if s != int64(i+1) {
-			t.Fatalf("seq %d at place %d: the chain has a gap or a fork (%v)", s, i+1, seqs)
-		}
-	}
+	seqsUnbroken(t, a, f.WorkspaceID)
 	chainIntact(t, a)
 }

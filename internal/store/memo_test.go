@@ -126,17 +126,9 @@ func TestRememberSeesAnotherInstance(t *testing.T) {
 		t.Skip("PostgreSQL only: a SQLite file has one server")
 	}
 	url := storetest.CreateDatabase(t)
-	open := func() *store.DB {
-		db, err := store.Open(ctx, store.Options{URL: url, DataDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	a := open()
+	a := openAnother(t, store.Options{URL: url, DataDir: t.TempDir()})
 	f := storetest.Seed(t, a)
-	b := open()
+	b := openAnother(t, store.Options{URL: url, DataDir: t.TempDir()})
 	secret, err := a.Accounts.CreateSession(ctx, f.Owner.UserID, f.WorkspaceID, time.Hour, "test", "")
 	if err != nil {
 		t.Fatal(err)
