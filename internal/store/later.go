@@ -46,6 +46,11 @@ import (
 // chained again from the real head before they are written. The chain is
 // the one entries written one by one would have made.
 //
+// The statements that write what was kept at a savepoint's release or
+// the batch's end run under no request's context, so no request's
+// statement counter (stmtcount.go) counts them; those a job's own
+// statement sets off (Tx.settle) count for that job.
+//
 // PostgreSQL, and bulk jobs on SQLite, write as before (Tx.later nil).
 type later struct {
 	entries []audit.Entry
