@@ -292,7 +292,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 			if savepoints && kept.err == nil && !kept.empty() {
 				// Written inside its savepoint: rolling back to another
 				// job's savepoint must not take them.
-				kept.write(bg, tx)
+				kept.writeAll(bg, tx)
 			}
 			// Writing what was kept failed during the job or after it:
 			// the job fails (as if its own statement had).
@@ -306,6 +306,13 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 				j.done <- jobReply{err: err}
 				return append(ran, batch[i+1:]...), true
 			}
+		case !savepoints && kept.err != nil && !r.panicked && len(batch) > 1:
+			// Writing what the batch kept failed: the row refused may be
+			// an earlier job's. Everyone runs again carefully, where each
+			// job writes its own inside its savepoint and only the one
+			// whose row is refused fails.
+			sqltx.Rollback()
+			return append(append(ran, j), batch[i+1:]...), true
 		case !savepoints:
 			// The jobs before it ran in the same transaction without a
 			// savepoint: they are rolled back with it and run again.
@@ -332,11 +339,16 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		return nil, false
 	}
 	if kept.err == nil && !kept.empty() {
-		kept.write(bg, &Tx{tx: sqltx, db: db, cache: cache})
+		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache})
 	}
 	if err := kept.err; err != nil {
-		// As a failed COMMIT: nothing of the batch is kept.
 		sqltx.Rollback()
+		if !savepoints && len(ran) > 1 {
+			// Whose row was refused is not known: run them again
+			// carefully (above).
+			return ran, true
+		}
+		// As a failed COMMIT: nothing of the batch is kept.
 		for _, j := range ran {
 			j.done <- jobReply{err: err}
 		}

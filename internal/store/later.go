@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/tandemhq/tandem/internal/audit"
@@ -34,8 +35,10 @@ import (
 // keeps anew). A careful run (savepoints, groupcommit.go) writes what a
 // job kept before releasing its savepoint, so that rolling back to a
 // savepoint never takes another job's writes; a failing job's kept writes
-// are dropped with its savepoint. A failure to write what was kept (the
-// disk) fails the whole batch, as a failed COMMIT does.
+// are dropped with its savepoint. When writing what a batch without
+// savepoints kept fails — a row refused, whoever kept it — the batch runs
+// again carefully, so only the job whose row is refused fails, as when
+// it wrote the row itself.
 //
 // The audit chain: an entry is chained when it is kept, onto the head the
 // batch last kept for its workspace, which starts at the head this
@@ -160,6 +163,18 @@ func (l *later) keepFact(ctx context.Context, ws int64, args []any, add func(*me
 	}
 	add(d)
 	return nil
+}
+
+// writeAll is write for the writer itself (outside a job's function): a
+// panic is kept as l.err instead of ending the writer's goroutine.
+func (l *later) writeAll(ctx context.Context, tx *Tx) {
+	defer func() {
+		if p := recover(); p != nil {
+			l.writing = false
+			l.err = fmt.Errorf("store: writing the batch's kept rows: %v", p)
+		}
+	}()
+	l.write(ctx, tx)
 }
 
 // write writes everything kept, in tx, and empties l.

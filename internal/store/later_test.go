@@ -144,3 +144,41 @@ func TestBatchRechainsAfterAnotherWriter(t *testing.T) {
 	seqsUnbroken(t, a, f.WorkspaceID)
 	chainIntact(t, a)
 }
+
+// A kept row the database refuses (here a fact of an engagement that does
+// not exist) fails the job that kept it and no other, as when each job
+// wrote its rows itself: whether the rows are written at the batch's end
+// or by another job's statement that names their table.
+func TestBatchKeptRowRefusedFailsOnlyItsJob(t *testing.T) {
+	t.Parallel()
+	b := newActivityBase(t, "sqlite")
+	db, f := b.db, b.f
+	bad := func() error {
+		return store.Write(ctx, db, f.VendorAgent, func(w store.TestTx) error {
+			return w.RecordFact(store.Fact{EngagementID: 987654, SubjectID: 1, Value: 1,
+				Data: fact.Call{AccountID: b.mine, AgentID: f.VendorAgent.MembershipID, Direction: "out", Outcome: "no_answer"}})
+		})
+	}
+	reader := func() error {
+		return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+			_, err := w.QueryInt(`SELECT COUNT(*) FROM facts`)
+			return err
+		})
+	}
+	for _, c := range []struct {
+		name   string
+		writes []func() error
+	}{
+		{"written at the batch's end", []func() error{bad, partnerNamed(db, f.Owner, "Innocent 1 AB"), partnerNamed(db, f.Owner, "Innocent 2 AB")}},
+		{"written by another job's read", []func() error{bad, reader, partnerNamed(db, f.Owner, "Innocent 3 AB")}},
+	} {
+		errs := batchOf(db, c.writes...)
+		if errs[0] == nil || errs[1] != nil || errs[2] != nil {
+			t.Errorf("%s: %v, want an error for the first job only", c.name, errs)
+		}
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM partners WHERE legal_name LIKE 'Innocent %'`); n != 3 {
+		t.Errorf("%d of the 3 innocent partners stored", n)
+	}
+	chainIntact(t, db)
+}
