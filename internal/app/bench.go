@@ -23,6 +23,7 @@ import (
 	"github.com/tandemhq/tandem/internal/loadbench"
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/survey"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web"
 )
@@ -567,7 +568,7 @@ func signInForBench(ctx context.Context, db *store.DB, email string) (benchPerso
 // benchNames are the scenarios benchScenarios returns, in order.
 var benchNames = []string{"hello", "healthz", "partners", "engagement", "portfolio", "scorecard_api", "scorecard_page",
 	"owner_home", "manager_home", "agent_home", "engagements", "engagement_new", "work", "deliverable", "audit",
-	"notifications", "sales_today", "sales_board", "sales_account", "mixed_reads", "mixed_writes", "write_partner", "write_call"}
+	"notifications", "sales_today", "sales_board", "sales_account", "mixed_reads", "mixed_writes", "write_partner", "write_call", "write_value"}
 
 // benchScenarios are the scenarios of `tandem bench http`, the hello-world
 // first (the baseline of the ratios). Their names are catalogue keys
@@ -646,6 +647,14 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 			// on the same database.
 			return fmt.Appendf(nil, `{"legal_name":"Bench partner %d-%d","country":"SE"}`, time.Now().UnixNano(), n)
 		}}
+	// A value the owner records: the pulse survey's manual metric of the
+	// sales engagement (the demo's terms), the value of the month of today
+	// entered again and again, each replacing the last and counted anew.
+	today := db.Now().UTC().Format(time.DateOnly)
+	writeValue := loadbench.Request{Method: http.MethodPost, URL: base + "/api/v1/engagements/" + strconv.FormatInt(salesEng, 10) + "/values",
+		Header: jsonHeader, Body: func(n int64) []byte {
+			return fmt.Appendf(nil, `{"metric":%q,"period":"month","period_start":%q,"value":"4.%d"}`, survey.MetricTransparency, today, 1+n%9)
+		}}
 	reads := map[string]loadbench.Request{
 		"healthz":        {Method: http.MethodGet, URL: base + "/healthz"},
 		"partners":       get(owner, "/partners"),
@@ -686,5 +695,6 @@ func benchScenarios(ctx context.Context, db *store.DB, base, hello string) ([]lo
 		loadbench.Rotate("mixed_writes", mix, []loadbench.Request{writePartner}, 20),
 		loadbench.Only("write_partner", writePartner),
 		loadbench.Rotate("write_call", calls, nil, 0),
+		loadbench.Only("write_value", writeValue),
 	), nil
 }

@@ -26,7 +26,7 @@ func TestBenchHTTP(t *testing.T) {
 	eachDialect(t, func(t *testing.T, tg target) {
 		env := map[string]string{"TANDEM_LANG": "ru"}
 		r := must(t, 0, env, "", tg.with("bench", "http", "--duration", "300ms", "--repeat", "1", "--connections", "4",
-			"--only", "partners,scorecard_api,mixed_writes,write_partner,write_call")...)
+			"--only", "partners,scorecard_api,mixed_writes,write_partner,write_call,write_value")...)
 		for _, want := range []string{"Tandem по HTTP на " + map[bool]string{true: "postgres", false: "sqlite"}[strings.Contains(strings.Join(tg.args, " "), "postgres")],
 			"hello-world на Go net/http (база)", "Список партнёров (владелец)", "API оценочного листа",
 			"Смесь, 5\u00a0% записей", "Создать партнёра (API, надёжная запись)", "Записать звонок (API", "× hello-world"} {

@@ -40,6 +40,12 @@ func FindContactsQuery(db *DB, p tandem.Principal, prefix string, limit int) (st
 	return findContactsQuery(db.dialect, p, prefix, limit)
 }
 
+// The statements of a period's values by state (ownmetrics.go).
+const (
+	PendingReportersQuery = pendingReportersSQL
+	ReplaceValuesQuery    = replaceValuesSQL
+)
+
 // QueryPlan returns SQLite's plan of q, one line per step (the detail
 // column of EXPLAIN QUERY PLAN).
 func QueryPlan(db *DB, q string, args ...any) ([]string, error) {

@@ -151,10 +151,17 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 // and period (at most one report waits, but read them all).
 func pendingReporters(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) ([]int64, error) {
 	return scanAll(ctx, tx, func(r scanner, id *int64) error { return r.Scan(id) },
-		`SELECT entered_by FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-		AND period_kind = ? AND period_start = ? AND state = ?`, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind,
-		v.PeriodStart.String(), ownmetric.Pending)
+		pendingReportersSQL, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), ownmetric.Pending)
 }
+
+// The statements of a period's values in one state (read through
+// manual_values_engagement, which ends with the state).
+const (
+	pendingReportersSQL = `SELECT entered_by FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+		AND period_kind = ? AND period_start = ? AND state = ?`
+	replaceValuesSQL = `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+		AND period_kind = ? AND period_start = ? AND state = ?`
+)
 
 // replaceValues marks the values of v's metric and period in the given
 // states (ownmetric.Value.Superseded) as replaced.
@@ -166,8 +173,7 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 			}
 			continue
 		}
-		if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-			AND period_kind = ? AND period_start = ? AND state = ?`, ownmetric.Replaced, p.WorkspaceID, v.EngagementID, v.Metric,
+		if _, err := tx.exec(ctx, replaceValuesSQL, ownmetric.Replaced, p.WorkspaceID, v.EngagementID, v.Metric,
 			v.PeriodKind, v.PeriodStart.String(), st); err != nil {
 			return err
 		}
