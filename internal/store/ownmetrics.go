@@ -110,6 +110,9 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			return err
 		}
 		v.PeriodStart = tandem.DateOf(per.Start)
+		if err := lockPeriod(ctx, tx, p, v); err != nil {
+			return err
+		}
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
 		action := v.Enter(p.Side())
 		var reporters []int64
@@ -145,6 +148,23 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(),
 			"value": v.Value, "scale": v.Scale, "note": v.Note})
 	})
+}
+
+// lockPeriod makes, on PostgreSQL, the transactions that change the
+// values of one metric's period (entering one, deciding on a report) wait
+// for each other until commit: each replaces the value that counts, and
+// two at once both replaced the same one — the second then found its fact
+// gone and answered 404 (write_value of `tandem bench http` on
+// PostgreSQL), or both made theirs count. The statements after it see
+// what the one before committed. SQLite's single writer runs them one
+// after the other anyway.
+func lockPeriod(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) error {
+	if tx.db.dialect.name() != "postgres" {
+		return nil
+	}
+	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+		fmt.Sprintf("manual_values %d %d %s %s %s", p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart))
+	return err
 }
 
 // pendingReporters lists who reported the pending values of v's metric
@@ -252,6 +272,12 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 	return s.db.transact(ctx, func(tx *Tx) error {
 		v, err := ownValueIn(ctx, tx, p, id)
 		if err != nil {
+			return err
+		}
+		if err := lockPeriod(ctx, tx, p, v); err != nil {
+			return err
+		}
+		if v, err = ownValueIn(ctx, tx, p, id); err != nil { // as it is now that no one else changes the period
 			return err
 		}
 		action, err := v.Decide(confirm, reason)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +87,52 @@ func TestMetricDefinitionIsACopy(t *testing.T) {
 			v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march, Value: 51, Scale: 1}
 			if err := db.OwnMetrics.Enter(ctx, f.Manager, v); err == nil {
 				t.Error("a value above the metric's maximum was entered")
+			}
+		})
+	}
+}
+
+// Values of one period entered at the same time, from many connections:
+// each entry replaces the one that counted, so all succeed, exactly one
+// value counts and one fact stands for it, and the aggregates agree with
+// the facts. On PostgreSQL two entries at once used to replace the same
+// value, the second finding its fact gone (404).
+func TestManualValuesEnteredAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, manualKPIs)
+			march, _ := tandem.ParseDate("2026-03-01")
+			var wg sync.WaitGroup
+			errs := make(chan error, 80)
+			for g := range 8 {
+				wg.Go(func() {
+					for i := range 10 {
+						v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march,
+							Value: int64(50 + g*5 + i%5), Scale: 1}
+						errs <- db.OwnMetrics.Enter(ctx, f.Manager, v)
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM manual_values WHERE engagement_id = ? AND state = 'confirmed'`, f.A1); n != 1 {
+				t.Errorf("%d values count, want 1", n)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM facts WHERE engagement_id = ? AND kind LIKE 'manual.%'`, f.A1); n != 1 {
+				t.Errorf("%d facts of the period, want 1", n)
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Errorf("kpi verify: %+v, %v", m, err)
 			}
 		})
 	}
