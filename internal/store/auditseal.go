@@ -138,8 +138,7 @@ func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor
 	var prev string
 	err := tx.queryRow(ctx, `UPDATE event_heads SET seq = seq + 1 WHERE workspace_id = ? RETURNING seq, hash`, workspaceID).Scan(&seq, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
-		if _, err = tx.exec(ctx, `INSERT INTO event_heads (workspace_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING`,
-			workspaceID, audit.Genesis); err != nil {
+		if _, err = tx.exec(ctx, beginChainSQL, workspaceID, audit.Genesis); err != nil {
 			return 0, err
 		}
 		err = tx.queryRow(ctx, `UPDATE event_heads SET seq = seq + 1 WHERE workspace_id = ? RETURNING seq, hash`, workspaceID).Scan(&seq, &prev)
@@ -161,11 +160,24 @@ func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor
 	return id, nil
 }
 
+// beginChainSQL makes a workspace's chain head at the genesis, unless
+// it has one (parameters: workspace, audit.Genesis).
+const beginChainSQL = `INSERT INTO event_heads (workspace_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING`
+
+// insertEntriesHead is the INSERT of chained entries (SQLite) up to its
+// VALUES, entryWidth values an entry (entryArgs).
+const (
+	insertEntriesHead = `INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash) VALUES `
+	entryWidth        = 11
+)
+
+func entryArgs(e audit.Entry) []any {
+	return []any{e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash}
+}
+
 // insertEntry writes a chained entry (SQLite) and returns its id.
 func insertEntry(ctx context.Context, tx *Tx, e audit.Entry) (int64, error) {
-	id, err := tx.insert(ctx, `INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash)
+	id, err := tx.insert(ctx, insertEntriesHead+`(`+placeholders(entryWidth)+`)`, entryArgs(e)...)
 	if err != nil {
 		return 0, fmt.Errorf("store: audit insert: %w", err)
 	}

@@ -98,10 +98,16 @@ func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagement
 		}
 		return versionInForce(vs, date)
 	}
-	return scanOne(ctx, q, scanVersion, `SELECT `+versionCols+` FROM contract_versions v
-		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
-		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String())
+	return scanOne(ctx, q, scanVersion, `SELECT `+versionCols+versionInForceFrom, p.WorkspaceID, engagementID, date.String())
 }
+
+// versionInForceFrom picks the version in force on a date (the
+// parameters: workspace, engagement, date): of those effective on or
+// before it, and version 1, the latest effective, the highest number
+// breaking ties (versionInForce chooses the same from a list).
+const versionInForceFrom = ` FROM contract_versions v
+		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
+		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`
 
 // metricDefInForce is the definition of metric key in the terms in force
 // on date (termsInForce's version), nil when they define none, for a
@@ -111,9 +117,7 @@ func termsInForce(ctx context.Context, q querier, p tandem.Principal, engagement
 // value. The definition returned is a copy of the shared one.
 func metricDefInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date, key string) (*contract.MetricDef, error) {
 	var raw string
-	if err := q.queryRow(ctx, `SELECT v.terms FROM contract_versions v
-		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
-		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`, p.WorkspaceID, engagementID, date.String()).Scan(&raw); err != nil {
+	if err := q.queryRow(ctx, `SELECT v.terms`+versionInForceFrom, p.WorkspaceID, engagementID, date.String()).Scan(&raw); err != nil {
 		return nil, notFound(err)
 	}
 	t, err := decodedTerms.get(raw)

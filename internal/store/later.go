@@ -226,9 +226,9 @@ func (l *later) writeEntries(ctx context.Context, tx *Tx) error {
 			}
 		}
 	}
-	rows := make([]any, 0, len(l.entries)*11)
+	rows := make([]any, 0, len(l.entries)*entryWidth)
 	for _, e := range l.entries {
-		rows = append(rows, e.WorkspaceID, e.Seq, e.At, e.ActorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Data, e.PrevHash, e.Hash)
+		rows = append(rows, entryArgs(e)...)
 	}
 	if err := entryRows.insert(ctx, tx, rows); err != nil {
 		return err
@@ -245,8 +245,7 @@ func (l *later) writeEntries(ctx context.Context, tx *Tx) error {
 // rechain chains the kept entries of workspace ws again from the head the
 // database holds, and moves it to their last.
 func (l *later) rechain(ctx context.Context, tx *Tx, ws int64, h *laterHead) error {
-	if _, err := tx.exec(ctx, `INSERT INTO event_heads (workspace_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING`,
-		ws, audit.Genesis); err != nil {
+	if _, err := tx.exec(ctx, beginChainSQL, ws, audit.Genesis); err != nil {
 		return err
 	}
 	from, err := readHead(ctx, tx, ws)
@@ -288,7 +287,7 @@ func newRowsInsert(head string, width int) *rowsInsert {
 }
 
 var (
-	entryRows = newRowsInsert(`INSERT INTO events (workspace_id, seq, at, actor_id, actor, action, entity, entity_id, data, prev_hash, hash) VALUES `, 11)
+	entryRows = newRowsInsert(insertEntriesHead, entryWidth)
 	factRows  = newRowsInsert(insertFactsHead, factWidth)
 )
 

@@ -110,7 +110,7 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			return err
 		}
 		v.PeriodStart = tandem.DateOf(per.Start)
-		if err := lockPeriod(ctx, tx, p, v); err != nil {
+		if _, err := lockPeriod(ctx, tx, p, v); err != nil {
 			return err
 		}
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
@@ -157,14 +157,15 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 // gone and answered 404 (write_value of `tandem bench http` on
 // PostgreSQL), or both made theirs count. The statements after it see
 // what the one before committed. SQLite's single writer runs them one
-// after the other anyway.
-func lockPeriod(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) error {
+// after the other anyway. It reports whether it waited for a lock (what
+// was read before it may have changed).
+func lockPeriod(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) (bool, error) {
 	if tx.db.dialect.name() != "postgres" {
-		return nil
+		return false, nil
 	}
 	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
 		fmt.Sprintf("manual_values %d %d %s %s %s", p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart))
-	return err
+	return err == nil, err
 }
 
 // pendingReporters lists who reported the pending values of v's metric
@@ -274,11 +275,12 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 		if err != nil {
 			return err
 		}
-		if err := lockPeriod(ctx, tx, p, v); err != nil {
+		if locked, err := lockPeriod(ctx, tx, p, v); err != nil {
 			return err
-		}
-		if v, err = ownValueIn(ctx, tx, p, id); err != nil { // as it is now that no one else changes the period
-			return err
+		} else if locked {
+			if v, err = ownValueIn(ctx, tx, p, id); err != nil { // as it is now that no one else changes the period
+				return err
+			}
 		}
 		action, err := v.Decide(confirm, reason)
 		if err != nil {

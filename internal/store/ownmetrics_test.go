@@ -30,6 +30,22 @@ func manualKPIs(t *contract.Terms) {
 	}
 }
 
+// manualBase is a database on dialect on 20 March 2026 whose engagement
+// A1 is live on manualKPIs, changed by more.
+func manualBase(t *testing.T, dialect string, more ...func(*contract.Terms)) (*store.DB, *storetest.Fixture) {
+	t.Helper()
+	clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
+	db := storetest.Open(t, dialect, clock.Now)
+	f := storetest.Seed(t, db)
+	storetest.Activate(t, db, f.Owner, f.A1, func(terms *contract.Terms) {
+		manualKPIs(terms)
+		for _, m := range more {
+			m(terms)
+		}
+	})
+	return db, f
+}
+
 // The client enters a value that counts at once; the partner's report
 // counts only once the client confirms it; a later value replaces the
 // earlier one; a rejection needs a reason. Figures worked out by hand.
@@ -38,10 +54,7 @@ func TestManualValues(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
-			db := storetest.Open(t, dialect, clock.Now)
-			f := storetest.Seed(t, db)
-			storetest.Activate(t, db, f.Owner, f.A1, manualKPIs)
+			db, f := manualBase(t, dialect)
 			march := kpi.PeriodOf(kpi.Month, time.Date(2026, 3, 10, 12, 0, 0, 0, kpiZone), kpiZone)
 			day := func(s string) tandem.Date { d, _ := tandem.ParseDate(s); return d }
 			scorecard := func() *store.Scorecard {

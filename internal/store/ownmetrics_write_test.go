@@ -4,7 +4,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
 	"github.com/tandemhq/tandem/internal/ownmetric"
@@ -64,12 +63,8 @@ func TestMetricDefinitionIsACopy(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
-			db := storetest.Open(t, dialect, clock.Now)
-			f := storetest.Seed(t, db)
 			lo, hi := int64(10), int64(50)
-			storetest.Activate(t, db, f.Owner, f.A1, func(terms *contract.Terms) {
-				manualKPIs(terms)
+			db, f := manualBase(t, dialect, func(terms *contract.Terms) {
 				terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
 			})
 			march, _ := tandem.ParseDate("2026-03-01")
@@ -102,10 +97,7 @@ func TestManualValuesEnteredAtOnce(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
-			db := storetest.Open(t, dialect, clock.Now)
-			f := storetest.Seed(t, db)
-			storetest.Activate(t, db, f.Owner, f.A1, manualKPIs)
+			db, f := manualBase(t, dialect)
 			march, _ := tandem.ParseDate("2026-03-01")
 			var wg sync.WaitGroup
 			errs := make(chan error, 80)
