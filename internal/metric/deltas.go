@@ -39,7 +39,49 @@ func (b *Deltas) Add(engagementID int64, kind fact.Kind, day, week string, value
 	if k.Sketch != nil && data != nil {
 		v, hasSketch = k.Sketch(data)
 	}
-	for _, t := range [2]struct {
+	for _, r := range b.rows(engagementID, kind, day, week) {
+		r.Add(d)
+		if hasSketch {
+			if r.Sketch == nil {
+				r.Sketch = &kpi.Sketch{}
+			}
+			r.Sketch.Add(v)
+		}
+	}
+}
+
+// Change adds what correcting one recorded fact's value from old to new,
+// on the same day, changes in its rows: n stays, Σvalue moves by
+// new − old, Σvalue² (kinds that keep it) by new² − old², and the count
+// of zero values as the value leaves or reaches 0. It reports false, and
+// adds nothing, for a kind that keeps a sketch: a value cannot be taken
+// out of a sketch, so its day must be computed again from its facts.
+func (b *Deltas) Change(engagementID int64, kind fact.Kind, day, week string, old, new int64) bool {
+	k, _ := fact.Lookup(kind)
+	if k.Sketch != nil {
+		return false
+	}
+	d := Sums{SumValue: new - old}
+	if k.Squares {
+		d.SumSqValue = new*new - old*old
+	}
+	if old == 0 {
+		d.NZero--
+	}
+	if new == 0 {
+		d.NZero++
+	}
+	for _, r := range b.rows(engagementID, kind, day, week) {
+		r.Add(d)
+	}
+	return true
+}
+
+// rows returns the day's and the week's row of a kind, created empty
+// when b has none yet.
+func (b *Deltas) rows(engagementID int64, kind fact.Kind, day, week string) [2]*Sums {
+	var out [2]*Sums
+	for i, t := range [2]struct {
 		m   map[AggKey]*Sums
 		key AggKey
 	}{{b.Daily, AggKey{EngagementID: engagementID, Kind: string(kind), Day: day}},
@@ -49,14 +91,9 @@ func (b *Deltas) Add(engagementID int64, kind fact.Kind, day, week string, value
 			r = &Sums{}
 			t.m[t.key] = r
 		}
-		r.Add(d)
-		if hasSketch {
-			if r.Sketch == nil {
-				r.Sketch = &kpi.Sketch{}
-			}
-			r.Sketch.Add(v)
-		}
+		out[i] = r
 	}
+	return out
 }
 
 // SortedKeys returns the keys of m in order of workspace, engagement, kind

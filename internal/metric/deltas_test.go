@@ -50,3 +50,39 @@ func TestDeltas(t *testing.T) {
 		t.Fatalf("SortedKeys = %v, want %v (engagement 6 first)", got, want)
 	}
 }
+
+func TestDeltasChange(t *testing.T) {
+	t.Parallel()
+	b := NewDeltas()
+	kind := fact.Manual("nps", "month")
+	// A month's value of 40 recorded, then corrected to 0 and that to 25:
+	// the day keeps one fact (n +1 in all), Σvalue 25, no zero value.
+	b.Add(7, kind, "2026-03-01", "2026-02-23", 40, false, 0, fact.ManualValue{Metric: "nps", PeriodKind: "month"})
+	if !b.Change(7, kind, "2026-03-01", "2026-02-23", 40, 0) {
+		t.Fatal("a manual value's change was refused")
+	}
+	if d := b.Daily[AggKey{EngagementID: 7, Kind: string(kind), Day: "2026-03-01"}]; d.N != 1 || d.SumValue != 0 || d.NZero != 1 {
+		t.Fatalf("after 40 → 0: %+v, want n 1, Σ 0, one zero", d)
+	}
+	if !b.Change(7, kind, "2026-03-01", "2026-02-23", 0, 25) {
+		t.Fatal("a manual value's change was refused")
+	}
+	for _, m := range []map[AggKey]*Sums{b.Daily, b.Weekly} {
+		if len(m) != 1 {
+			t.Fatalf("%d rows, want 1", len(m))
+		}
+		for _, d := range m {
+			if d.N != 1 || d.SumValue != 25 || d.NZero != 0 || d.SumSqValue != 0 {
+				t.Fatalf("after 0 → 25: %+v, want n 1, Σ 25, no zero", d)
+			}
+		}
+	}
+	// A kind that keeps a sketch is computed again instead.
+	c := NewDeltas()
+	if c.Change(7, fact.DeliverableAccepted, "2026-03-03", "2026-03-02", 2, 3) {
+		t.Fatal("a change of a kind with a sketch was taken")
+	}
+	if len(c.Daily) != 0 || len(c.Weekly) != 0 {
+		t.Fatal("a refused change added rows")
+	}
+}

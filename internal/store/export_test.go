@@ -42,7 +42,7 @@ func FindContactsQuery(db *DB, p tandem.Principal, prefix string, limit int) (st
 
 // The statements of a period's values by state (ownmetrics.go).
 const (
-	PendingReportersQuery = pendingReportersSQL
+	ReplaceConfirmedQuery = replaceConfirmedSQL
 	ReplaceValuesQuery    = replaceValuesSQL
 )
 

@@ -115,30 +115,28 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 		}
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
 		action := v.Enter(p.Side())
-		var reporters []int64
-		if v.ReplacesReports() {
-			if reporters, err = pendingReporters(ctx, tx, p, v); err != nil {
-				return err
-			}
-		}
-		if err := replaceValues(ctx, tx, p, v, v.Superseded(true)); err != nil {
+		reporters, counted, err := replaceValues(ctx, tx, p, v, v.Superseded(true))
+		if err != nil {
 			return err
 		}
+		if counted != nil {
+			v.FactID = counted.id // the fact the replaced value counted through, now v's
+		}
 		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
-			note, state, side, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			note, state, side, entered_by, entered_at, fact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), v.Value, v.Scale, v.Note, v.State, v.Side,
-			p.UserID, tx.now)
+			p.UserID, tx.now, v.FactID)
 		if err != nil {
 			return err
 		}
 		v.ID = id
-		if len(reporters) > 0 {
+		if len(reporters) > 0 && v.ReplacesReports() {
 			if err := tell(ctx, tx, p, v.EngagementID, id, v.Replaced(reporters, def.Name, per.String())); err != nil {
 				return err
 			}
 		}
 		if v.Counts() {
-			if err := countValue(ctx, tx, p, v, loc); err != nil {
+			if err := countValue(ctx, tx, p, v, loc, counted); err != nil {
 				return err
 			}
 		} else if err := tell(ctx, tx, p, v.EngagementID, id, v.Reported(action, def.Name, per.String())); err != nil {
@@ -168,84 +166,148 @@ func lockPeriod(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Va
 	return err == nil, err
 }
 
-// pendingReporters lists who reported the pending values of v's metric
-// and period (at most one report waits, but read them all).
-func pendingReporters(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) ([]int64, error) {
-	return scanAll(ctx, tx, func(r scanner, id *int64) error { return r.Scan(id) },
-		pendingReportersSQL, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), ownmetric.Pending)
+// replaceValuesSQL marks a period's pending values replaced (read through
+// manual_values_engagement, which ends with the state) and returns who
+// entered them.
+//
+// The states in these statements are written out, not bound: SQLite
+// decides whether the partial index manual_values_confirmed (state =
+// 'confirmed') serves a statement from the value bound to "state = ?", so
+// such a statement was compiled again at every execution (a tenth of the
+// writer's time entering a value).
+const replaceValuesSQL = `UPDATE manual_values SET state = '` + ownmetric.Replaced + `' WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
+	AND period_kind = ? AND period_start = ? AND state = '` + ownmetric.Pending + `' RETURNING entered_by`
+
+// replaceConfirmedSQL reads the value that counts for a period and its
+// fact.
+const replaceConfirmedSQL = `SELECT v.id, COALESCE(f.id, 0), f.day, COALESCE(f.value, 0) FROM manual_values v
+	LEFT JOIN facts f ON f.workspace_id = v.workspace_id AND f.id = v.fact_id
+	WHERE v.workspace_id = ? AND v.engagement_id = ? AND v.metric = ? AND v.period_kind = ? AND v.period_start = ?
+	AND v.state = '` + ownmetric.Confirmed + `'`
+
+// countedFact is the fact through which a replaced value counted, kept
+// for the value that replaces it (countValue).
+type countedFact struct {
+	id    int64
+	day   tandem.Date
+	value int64
 }
 
-// The statements of a period's values in one state (read through
-// manual_values_engagement, which ends with the state).
-const (
-	pendingReportersSQL = `SELECT entered_by FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-		AND period_kind = ? AND period_start = ? AND state = ?`
-	replaceValuesSQL = `UPDATE manual_values SET state = ? WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-		AND period_kind = ? AND period_start = ? AND state = ?`
-)
-
 // replaceValues marks the values of v's metric and period in the given
-// states (ownmetric.Value.Superseded) as replaced.
-func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, states []string) error {
+// states (ownmetric.Value.Superseded: confirmed, pending) as replaced. It returns who entered
+// the values it replaced (at most one report waits, but it reads them
+// all), and, when the value that counted is replaced by v, which counts
+// too, the fact it counted through, which countValue then makes v's.
+func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, states []string) (reporters []int64, counted *countedFact, err error) {
 	for _, st := range states {
 		if st == ownmetric.Confirmed {
-			if err := replaceConfirmed(ctx, tx, p, v); err != nil {
-				return err
+			if counted, err = replaceConfirmed(ctx, tx, p, v); err != nil {
+				return nil, nil, err
 			}
 			continue
 		}
-		if _, err := tx.exec(ctx, replaceValuesSQL, ownmetric.Replaced, p.WorkspaceID, v.EngagementID, v.Metric,
-			v.PeriodKind, v.PeriodStart.String(), st); err != nil {
-			return err
+		if st != ownmetric.Pending {
+			return nil, nil, fmt.Errorf("store: values %s are not replaced", st)
 		}
+		ids, err := scanAll(ctx, tx, scanInt64, replaceValuesSQL, p.WorkspaceID, v.EngagementID, v.Metric,
+			v.PeriodKind, v.PeriodStart.String())
+		if err != nil {
+			return nil, nil, err
+		}
+		reporters = append(reporters, ids...)
 	}
-	return nil
+	return reporters, counted, nil
 }
 
 // replaceConfirmed marks the value that counts for v's metric and period,
-// if any, as replaced and deletes its fact, recomputing that day's
-// aggregates.
-func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) error {
-	var id, factID int64
-	err := tx.queryRow(ctx, `SELECT id, fact_id FROM manual_values WHERE workspace_id = ? AND engagement_id = ? AND metric = ?
-		AND period_kind = ? AND period_start = ? AND state = ?`, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind,
-		v.PeriodStart.String(), ownmetric.Confirmed).Scan(&id, &factID)
+// if any, as replaced. When v counts too and the fact's kind keeps no
+// sketch, the fact is returned for v to count through (countValue changes
+// it in place); otherwise it is deleted and that day's aggregates are
+// computed again.
+func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) (*countedFact, error) {
+	var id int64
+	var f countedFact
+	err := tx.queryRow(ctx, replaceConfirmedSQL, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String()).Scan(&id, &f.id, dateScan{&f.day}, &f.value)
 	if err != nil {
 		if notFound(err) == tandem.ErrNotFound {
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
 	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, fact_id = 0 WHERE workspace_id = ? AND id = ?`,
 		ownmetric.Replaced, p.WorkspaceID, id); err != nil {
-		return err
+		return nil, err
 	}
-	var day tandem.Date
-	if err := tx.queryRow(ctx, `SELECT day FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, factID).Scan(dateScan{&day}); err != nil {
-		return notFound(err)
+	if f.id == 0 {
+		return nil, tandem.ErrNotFound
 	}
-	if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, factID); err != nil {
-		return err
+	kind := metric.ManualKind(v.Metric, v.PeriodKind)
+	if spec, _ := fact.Lookup(fact.Kind(kind)); v.Counts() && spec.Sketch == nil {
+		return &f, nil
 	}
-	return recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric, v.PeriodKind), day.String())
+	if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, f.id); err != nil {
+		return nil, err
+	}
+	return nil, recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, kind, f.day.String())
 }
 
 // countValue records the fact through which a confirmed value counts and
-// links it to the value.
-func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, loc *time.Location) error {
+// links it to the value. Given the fact the value it replaced counted
+// through (replaceConfirmed), on the same day, it changes that fact in
+// place instead — its subject, value and data — and adds the difference
+// to its day's and week's aggregates: a value entered again is one fact
+// and two rows changed, not a fact deleted, its day and week computed
+// again from their facts and another fact recorded.
+func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, loc *time.Location, old *countedFact) error {
 	at := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc).Start // the first instant of the period's first day
-	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, SubjectID: v.ID, At: at,
-		Value: v.Value, Data: fact.ManualValue{Metric: v.Metric, PeriodKind: string(v.PeriodKind), Scale: int64(v.Scale), Side: string(v.Side)}}); err != nil {
+	data := fact.ManualValue{Metric: v.Metric, PeriodKind: string(v.PeriodKind), Scale: int64(v.Scale), Side: string(v.Side)}
+	kind := fact.Manual(v.Metric, v.PeriodKind)
+	if old != nil {
+		day, week := (&kpi.DayCache{Loc: loc}).Of(at)
+		d := metric.NewDeltas()
+		if old.day.String() == day && d.Change(v.EngagementID, kind, day, week, old.value, v.Value) {
+			js, err := fact.Encode(data)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE facts SET subject_id = ?, at = ?, value = ?, data = ? WHERE workspace_id = ? AND id = ?`,
+				v.ID, at, v.Value, string(js), p.WorkspaceID, old.id); err != nil {
+				return err
+			}
+			if err := flushDeltas(ctx, tx, p.WorkspaceID, d); err != nil {
+				return err
+			}
+			return linkFact(ctx, tx, p, v, old.id)
+		}
+		// Another day (the workspace's time zone changed since): the old
+		// fact goes, the new one is recorded below.
+		if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, old.id); err != nil {
+			return err
+		}
+		if err := recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, string(kind), old.day.String()); err != nil {
+			return err
+		}
+	}
+	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, SubjectID: v.ID, At: at, Value: v.Value, Data: data}); err != nil {
 		return err
 	}
 	// Through facts_engagement_day: the fact is on the period's first day.
 	var factID int64
 	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ? AND subject_id = ?`,
-		p.WorkspaceID, v.EngagementID, metric.ManualKind(v.Metric, v.PeriodKind), v.PeriodStart.String(), v.ID).Scan(&factID); err != nil {
+		p.WorkspaceID, v.EngagementID, string(kind), v.PeriodStart.String(), v.ID).Scan(&factID); err != nil {
 		return err
 	}
-	v.FactID = factID
-	_, err := tx.exec(ctx, `UPDATE manual_values SET fact_id = ? WHERE workspace_id = ? AND id = ?`, factID, p.WorkspaceID, v.ID)
+	return linkFact(ctx, tx, p, v, factID)
+}
+
+// linkFact records that v counts through the fact id, unless v was
+// written with it (Enter).
+func linkFact(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, id int64) error {
+	if v.FactID == id {
+		return nil
+	}
+	v.FactID = id
+	_, err := tx.exec(ctx, `UPDATE manual_values SET fact_id = ? WHERE workspace_id = ? AND id = ?`, id, p.WorkspaceID, v.ID)
 	return err
 }
 
@@ -290,7 +352,8 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 		if err != nil {
 			return err
 		}
-		if err := replaceValues(ctx, tx, p, v, v.Superseded(false)); err != nil {
+		_, counted, err := replaceValues(ctx, tx, p, v, v.Superseded(false))
+		if err != nil {
 			return err
 		}
 		if err := tx.execOne(ctx, ownmetric.ErrNotPending, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
@@ -298,7 +361,7 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 			return err
 		}
 		if v.Counts() {
-			if err := countValue(ctx, tx, p, v, loc); err != nil {
+			if err := countValue(ctx, tx, p, v, loc, counted); err != nil {
 				return err
 			}
 		}

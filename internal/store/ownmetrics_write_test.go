@@ -4,16 +4,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/fact"
+	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// Entering a value reads the period's values of one state (who reported
-// the pending ones; those to mark replaced): the index reaches them by
+// Entering a value reads the period's values of one state (the value that
+// counts; the pending ones to mark replaced, with who reported them): the index reaches them by
 // state, not by reading every value the period ever had (migration 0047).
 func TestManualValuesReadByState(t *testing.T) {
 	t.Parallel()
@@ -21,11 +24,8 @@ func TestManualValuesReadByState(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			db := storetest.Open(t, dialect, nil)
-			for _, q := range []string{store.PendingReportersQuery, store.ReplaceValuesQuery} {
-				args := []any{int64(1), int64(2), "m", "month", "2026-12-01", "pending"}
-				if strings.HasPrefix(q, "UPDATE") {
-					args = append([]any{"replaced"}, args...)
-				}
+			for _, q := range []string{store.ReplaceConfirmedQuery, store.ReplaceValuesQuery} {
+				args := []any{int64(1), int64(2), "m", "month", "2026-12-01"}
 				var plan []string
 				var err error
 				if dialect == "postgres" {
@@ -46,7 +46,10 @@ func TestManualValuesReadByState(t *testing.T) {
 						byState = byState || strings.Contains(line, "Index Cond") && strings.Contains(line, "state = ")
 					}
 				}
-				if !strings.Contains(all, "manual_values_engagement") || !byState {
+				// The value that counts may come from the unique index of
+				// confirmed values, which holds only them.
+				confirmed := strings.Contains(all, "manual_values_confirmed") && strings.HasPrefix(q, "SELECT")
+				if !confirmed && (!strings.Contains(all, "manual_values_engagement") || !byState) {
 					t.Errorf("%s:\n%s\nwant manual_values_engagement searched by state", q, all)
 				}
 			}
@@ -125,6 +128,110 @@ func TestManualValuesEnteredAtOnce(t *testing.T) {
 			}
 			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 				t.Errorf("kpi verify: %+v, %v", m, err)
+			}
+		})
+	}
+}
+
+// A value entered again counts through the fact of the value it replaces,
+// changed in place (its value, its subject), and the aggregates move by
+// the difference; a report the client confirms does the same. A fact a
+// correction moved to another day is deleted instead and a new one
+// recorded. Figures by hand; kpi verify clean after each step.
+func TestValueEnteredAgainKeepsItsFact(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			db, f := manualBase(t, dialect)
+			march := kpi.PeriodOf(kpi.Month, time.Date(2026, 3, 10, 12, 0, 0, 0, kpiZone), kpiZone)
+			day := func(s string) tandem.Date { d, _ := tandem.ParseDate(s); return d }
+			enter := func(p tandem.Principal, metric string, value int64) *ownmetric.Value {
+				t.Helper()
+				v := &ownmetric.Value{EngagementID: f.A1, Metric: metric, PeriodKind: "month", PeriodStart: day("2026-03-01"), Value: value}
+				if metric == "satisfaction" {
+					v.Scale = 1
+				}
+				if err := db.OwnMetrics.Enter(ctx, p, v); err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			facts := func(metric string) []store.RecordedFact {
+				t.Helper()
+				fs, err := db.KPI.Facts(ctx, f.Owner, f.A1, []string{string(fact.Manual(metric, "month"))}, day("2026-03-01"), day("2026-04-01"), 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+					t.Fatalf("verify: %v %v", m, err)
+				}
+				return fs
+			}
+			csat := func() kpi.Row {
+				t.Helper()
+				sc, err := db.KPI.Scorecard(ctx, f.Viewer, f.A1, march)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return row(t, sc, "csat")
+			}
+
+			first := enter(f.Manager, "satisfaction", 80)
+			// Brand presence 50, so that the first fact is not the newest
+			// (SQLite gives a deleted newest row's id to the next).
+			brandFact := enter(f.Owner, "brand_presence", 50).FactID
+			second := enter(f.Owner, "satisfaction", 0)
+			if second.FactID != first.FactID {
+				t.Fatalf("the value entered again counts through fact %d, not %d", second.FactID, first.FactID)
+			}
+			if old, err := db.OwnMetrics.Value(ctx, f.Owner, f.A1, first.ID); err != nil || old.State != ownmetric.Replaced || old.FactID != 0 {
+				t.Fatalf("the replaced value: %+v %v", old, err)
+			}
+			if fs := facts("satisfaction"); len(fs) != 1 || fs[0].ID != first.FactID || fs[0].Value != 0 || fs[0].SubjectID != second.ID {
+				t.Fatalf("facts after 8.0 → 0.0: %+v", fs)
+			}
+			if r := csat(); !r.HasData || r.Actual.Cmp(kpi.Int(0)) != 0 {
+				t.Fatalf("csat after 0.0: %+v", r)
+			}
+			// 6.5: (6.5 − 5.0) / (9.0 − 5.0) = 37.50.
+			third := enter(f.Owner, "satisfaction", 65)
+			if fs := facts("satisfaction"); len(fs) != 1 || fs[0].ID != first.FactID || fs[0].Value != 65 || fs[0].SubjectID != third.ID {
+				t.Fatalf("facts after 0.0 → 6.5: %+v", fs)
+			}
+			if r := csat(); r.Actual.Cmp(kpi.Ratio(13, 2)) != 0 || r.Score != 3750 {
+				t.Fatalf("csat after 6.5: %+v", r)
+			}
+
+			// The partner's reports of brand presence, confirmed one after the other.
+			for _, value := range []int64{60, 70} {
+				rep := enter(f.VendorManager, "brand_presence", value)
+				if err := db.OwnMetrics.Confirm(ctx, f.Manager, rep.ID); err != nil {
+					t.Fatal(err)
+				}
+				got, err := db.OwnMetrics.Value(ctx, f.Owner, f.A1, rep.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fs := facts("brand_presence"); len(fs) != 1 || fs[0].ID != brandFact || got.FactID != brandFact || fs[0].Value != value || fs[0].SubjectID != rep.ID {
+					t.Fatalf("facts after the report of %d was confirmed: %+v (value's fact %d)", value, fs, got.FactID)
+				}
+			}
+
+			// A correction moves the satisfaction fact to 5 March; the next
+			// value's fact is a new one on the period's first day.
+			moved := time.Date(2026, 3, 5, 12, 0, 0, 0, kpiZone)
+			if err := db.KPI.UpdateFact(ctx, f.Owner, first.FactID, store.FactEdit{At: &moved}); err != nil {
+				t.Fatal(err)
+			}
+			// 7.5: (7.5 − 5.0) / 4 = 62.50.
+			fourth := enter(f.Owner, "satisfaction", 75)
+			fs := facts("satisfaction")
+			if len(fs) != 1 || fs[0].ID == first.FactID || fs[0].ID != fourth.FactID || fs[0].Day.String() != "2026-03-01" || fs[0].Value != 75 {
+				t.Fatalf("facts after the moved fact's value was replaced: %+v", fs)
+			}
+			if r := csat(); r.Actual.Cmp(kpi.Ratio(15, 2)) != 0 || r.Score != 6250 {
+				t.Fatalf("csat after 7.5: %+v", r)
 			}
 		})
 	}

@@ -432,17 +432,21 @@ func feedSurveyMetrics(ctx context.Context, tx *Tx, p tandem.Principal, r *Surve
 		v := &ownmetric.Value{WorkspaceID: p.WorkspaceID, EngagementID: r.EngagementID, Metric: key, PeriodKind: r.Period.Kind,
 			PeriodStart: tandem.DateOf(r.Period.Start), Value: val, Scale: def.Scale, State: ownmetric.Confirmed, Side: tandem.SideClient,
 			EnteredBy: sentBy, EnteredAt: tx.now}
-		if err := replaceValues(ctx, tx, p, v, []string{ownmetric.Pending, ownmetric.Confirmed}); err != nil {
+		_, counted, err := replaceValues(ctx, tx, p, v, []string{ownmetric.Pending, ownmetric.Confirmed})
+		if err != nil {
 			return err
 		}
+		if counted != nil {
+			v.FactID = counted.id
+		}
 		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
-			note, state, side, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), v.Value, v.Scale, "", v.State, v.Side, sentBy, tx.now)
+			note, state, side, entered_by, entered_at, fact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), v.Value, v.Scale, "", v.State, v.Side, sentBy, tx.now, v.FactID)
 		if err != nil {
 			return err
 		}
 		v.ID = id
-		if err := countValue(ctx, tx, p, v, loc); err != nil {
+		if err := countValue(ctx, tx, p, v, loc, counted); err != nil {
 			return err
 		}
 	}
