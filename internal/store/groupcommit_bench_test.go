@@ -6,10 +6,12 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/partner"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // BenchmarkPartnerCreateConcurrent creates partners from 50 goroutines at
@@ -83,6 +85,24 @@ func BenchmarkCallLogConcurrent(b *testing.B) {
 			}
 			runConcurrently(b, db, func(k int64) error {
 				return db.Sales().LogActivity(ctx, f.VendorAgent, call(accounts[k%int64(len(accounts))], sales.OutcomeNoAnswer, 5+k%50), store.LogOptions{})
+			})
+		})
+	}
+}
+
+// BenchmarkValueEnterConcurrent enters this month's value of a manual
+// metric again and again from 50 goroutines at once, the client's
+// manager's (OwnMetricStore.Enter: each entry replaces the value that
+// counted and counts in its place): the store's part of `tandem bench
+// http`'s write_value. Reports as BenchmarkPartnerCreateConcurrent.
+func BenchmarkValueEnterConcurrent(b *testing.B) {
+	for _, dialect := range storetest.Dialects(b) {
+		b.Run(dialect, func(b *testing.B) {
+			db, f := manualBase(b, dialect)
+			march, _ := tandem.ParseDate("2026-03-01")
+			runConcurrently(b, db, func(k int64) error {
+				return db.OwnMetrics.Enter(ctx, f.Manager, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction",
+					PeriodKind: "month", PeriodStart: march, Value: 50 + k%40, Scale: 1})
 			})
 		})
 	}

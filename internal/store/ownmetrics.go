@@ -209,7 +209,7 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 		if st != ownmetric.Pending {
 			return nil, nil, fmt.Errorf("store: values %s are not replaced", st)
 		}
-		ids, err := scanAll(ctx, tx, scanInt64, replaceValuesSQL, p.WorkspaceID, v.EngagementID, v.Metric,
+		ids, err := scanAll(ctx, readAtOnce{tx}, scanInt64, replaceValuesSQL, p.WorkspaceID, v.EngagementID, v.Metric,
 			v.PeriodKind, v.PeriodStart.String())
 		if err != nil {
 			return nil, nil, err

@@ -32,7 +32,7 @@ func manualKPIs(t *contract.Terms) {
 
 // manualBase is a database on dialect on 20 March 2026 whose engagement
 // A1 is live on manualKPIs, changed by more.
-func manualBase(t *testing.T, dialect string, more ...func(*contract.Terms)) (*store.DB, *storetest.Fixture) {
+func manualBase(t testing.TB, dialect string, more ...func(*contract.Terms)) (*store.DB, *storetest.Fixture) {
 	t.Helper()
 	clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
 	db := storetest.Open(t, dialect, clock.Now)

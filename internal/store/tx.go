@@ -142,6 +142,24 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return tx.tx.QueryContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
+// readAtOnce is a write transaction for a scanAll whose rows are read to
+// the end and closed before its statement runs again: its statement may
+// then come from the batch's prepared ones (Tx.cached), as queryRow's
+// does, instead of being compiled each time as Tx.query's is.
+type readAtOnce struct{ *Tx }
+
+func (r readAtOnce) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	tx := r.Tx
+	if err := tx.settle(ctx, q); err != nil {
+		return nil, err
+	}
+	tx.db.counted(ctx, q)
+	if st := tx.cached(ctx, q); st != nil {
+		return st.QueryContext(tx.stmtCtx(ctx), args...)
+	}
+	return tx.tx.QueryContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
+}
+
 // insert runs an INSERT of one row and returns its id; an INSERT that
 // inserted nothing (ON CONFLICT DO NOTHING) returns sql.ErrNoRows.
 //
