@@ -21,7 +21,7 @@ import (
 // The write path is built for speed: only the contacts and accounts the
 // batch names are read (numbers by their match key, the last nine digits,
 // through sales_contact_details_key; ids by primary key), into maps;
-// activities go in multi-row INSERTs of bulkChunk rows by account, what
+// activities go in multi-row INSERTs of Tx.chunk rows by account, what
 // they share bound once per chunk (insertGathered); their facts in the
 // fact path's multi-row INSERTs with the KPI aggregates summed in memory
 // and upserted once per (engagement, kind, day) and week; one audit entry
