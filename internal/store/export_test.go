@@ -380,6 +380,17 @@ func (t TestTx) RecordFact(f Fact) error {
 	return err
 }
 
+// RecordFacts records facts in the transaction as KPIStore.RecordFacts
+// does (in bulk, in the workspace's zone).
+func (t TestTx) RecordFacts(facts []Fact) error {
+	_, err := recordFactsIn(t.ctx, t.tx, t.p.WorkspaceID, facts)
+	return err
+}
+
+// AggSlotQuery reads, on PostgreSQL, the slot of the aggregate rows the
+// connection writes (aggSlots).
+var AggSlotQuery = `SELECT ` + aggSlotSQL
+
 // QueryInt reads one integer in the transaction.
 func (t TestTx) QueryInt(q string, args ...any) (n int64, err error) {
 	err = t.tx.queryRow(t.ctx, q, args...).Scan(&n)

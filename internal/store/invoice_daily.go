@@ -65,6 +65,13 @@ type dayRow struct {
 	n, amount int64
 }
 
+// dayKey is the key of an engagement's dayRow.
+type dayKey struct {
+	id   int64
+	kind fact.Kind
+	day  string
+}
+
 // dailyInputs is what the invoices of several engagements for a run of
 // periods are computed from, read at once: the daily aggregates of the invoice's
 // kinds of fact (and, where the terms price by service, those facts one
@@ -123,6 +130,10 @@ func (in *dailyInputs) read(ctx context.Context, q querier, p tandem.Principal, 
 		AND kind IN (`+placeholders(len(kinds))+`) AND day >= ? AND day <= ?`, args...)
 	if err != nil {
 		return err
+	}
+	if slottedAggregates(q) {
+		rows = mergeSlots(rows, func(x aggRow) dayKey { return dayKey{x.id, x.r.kind, x.r.day} },
+			func(into *aggRow, x aggRow) { into.r.n, into.r.amount = into.r.n+x.r.n, into.r.amount+x.r.amount })
 	}
 	for _, x := range rows {
 		if !slices.Contains(byFact[x.id], x.r.kind) {

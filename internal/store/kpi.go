@@ -25,7 +25,10 @@ import (
 // upsert takes the row's lock until commit, so a concurrent transaction
 // recording a fact for the same row waits at its own upsert and then
 // reads the sketch this one wrote (rows are upserted in key order, so
-// batches do not deadlock).
+// batches do not deadlock). On PostgreSQL a key has up to aggSlots rows
+// and a transaction writes the one of its connection's slot: only
+// transactions on connections of the same slot wait for it; readers sum
+// a key's rows (see aggSlots).
 //
 // Editing or deleting a fact (UpdateFact, DeleteFact) recomputes the
 // aggregate rows of the days it leaves and enters from that day's facts
@@ -33,7 +36,8 @@ import (
 // through the facts_engagement_day index, and recomputing is exact for
 // the sketch too, which cannot subtract a value; the day's week is then
 // rewritten from its (at most seven) kpi_daily rows. A row whose day or
-// week has no facts left is deleted.
+// week has no facts left is deleted; on PostgreSQL a rewritten key's
+// slots are deleted and it is written as slot 0.
 //
 // The code is split by what it does: kpi_facts.go records, corrects and
 // lists facts; kpi_aggregates.go keeps kpi_daily and kpi_weekly; the
@@ -67,15 +71,21 @@ const factWidth = 11
 // PostgreSQL (flushDeltas).
 const aggChunk = 200
 
+// The aggregate upserts: on SQLite dailyUpsertSQL and dailyMergeSketchSQL
+// (and weekly…), on PostgreSQL the slotted ones — dailySlotUpsertSQL,
+// dailyUpsertSketchSQL and dailySketchSQL — which write the connection's
+// slot (aggSlotSQL).
 var (
-	dailyUpsertSQL        = aggUpsertSQL("kpi_daily", "day")
-	weeklyUpsertSQL       = aggUpsertSQL("kpi_weekly", "week")
+	dailyUpsertSQL        = aggUpsertSQL("kpi_daily", "day", false)
+	weeklyUpsertSQL       = aggUpsertSQL("kpi_weekly", "week", false)
+	dailySlotUpsertSQL    = aggUpsertSQL("kpi_daily", "day", true)
+	weeklySlotUpsertSQL   = aggUpsertSQL("kpi_weekly", "week", true)
 	dailyUpsertSketchSQL  = aggUpsertSketchSQL("kpi_daily", "day")
 	weeklyUpsertSketchSQL = aggUpsertSketchSQL("kpi_weekly", "week")
 	dailyMergeSketchSQL   = aggMergeSketchSQL("kpi_daily", "day")
 	weeklyMergeSketchSQL  = aggMergeSketchSQL("kpi_weekly", "week")
-	dailySketchSQL        = `UPDATE kpi_daily SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`
-	weeklySketchSQL       = `UPDATE kpi_weekly SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`
+	dailySketchSQL        = `UPDATE kpi_daily SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ? AND slot = ` + aggSlotSQL
+	weeklySketchSQL       = `UPDATE kpi_weekly SET sketch = ? WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ? AND slot = ` + aggSlotSQL
 	// insertFactsSQL inserts factsChunk facts of kinds that are not
 	// once-only (which cannot conflict with facts_once).
 	insertFactsHead = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data) VALUES `
@@ -90,13 +100,14 @@ var (
 func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 	s := &KPIStore{db: db, stmts: map[string]*sql.Stmt{}}
 	for _, q := range []string{workspaceZoneSQL, insertFactSQL, insertFactsSQL,
-		dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL,
-		dailyMergeSketchSQL, weeklyMergeSketchSQL} {
+		dailyUpsertSQL, weeklyUpsertSQL, dailyMergeSketchSQL, weeklyMergeSketchSQL,
+		dailySlotUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, weeklySlotUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL} {
 		// Sketches merge in SQL on SQLite, read back and merged in Go on
-		// PostgreSQL (flushDeltas).
-		merge := q == dailyMergeSketchSQL || q == weeklyMergeSketchSQL
-		readBack := q == dailyUpsertSketchSQL || q == weeklyUpsertSketchSQL || q == dailySketchSQL || q == weeklySketchSQL
-		if (db.dialect.name() == "sqlite" && readBack) || (db.dialect.name() != "sqlite" && merge) {
+		// PostgreSQL, whose rows have slots (flushDeltas).
+		sqliteOnly := q == dailyUpsertSQL || q == weeklyUpsertSQL || q == dailyMergeSketchSQL || q == weeklyMergeSketchSQL
+		slotted := q == dailySlotUpsertSQL || q == weeklySlotUpsertSQL || q == dailyUpsertSketchSQL || q == weeklyUpsertSketchSQL ||
+			q == dailySketchSQL || q == weeklySketchSQL
+		if (db.dialect.name() == "sqlite" && slotted) || (db.dialect.name() != "sqlite" && sqliteOnly) {
 			continue
 		}
 		if st, err := db.w.PrepareContext(ctx, db.dialect.rebind(q)); err == nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,28 +17,106 @@ import (
 	"modernc.org/sqlite"
 )
 
+// aggSlots is how many rows an aggregate key (workspace, engagement, kind,
+// day or week) may have on PostgreSQL (migration 0048: the column slot,
+// part of the primary key). Recording a fact adds its delta to the row of
+// its transaction's slot, aggSlotSQL: the connection's backend process id
+// modulo aggSlots, the same for every statement of a transaction, so
+// that a transaction locks one row per key and batches still lock rows in
+// key order (no deadlock); transactions on connections of different
+// slots add to different rows of a hot key (an engagement's calls of the
+// day) and do not wait for each other's COMMIT. A key's aggregate is the sum
+// of its slots' rows: n and the sums add up, sketches merge (exact and
+// canonical). No reader takes one slot's row for the key's: only the sum
+// counts (a delta that changed a recorded fact's value without adding a
+// fact would leave a slot's row with n 0). Recomputing a key deletes
+// every slot's row and writes slot 0 (recomputeDayRow, putWeek), so a
+// key has rows only while it has facts. SQLite, one writer, has one row
+// per key and no column slot.
+const aggSlots = 8
+
+// aggSlotSQL is the slot a PostgreSQL transaction writes (aggSlots).
+var aggSlotSQL = `pg_backend_pid() % ` + strconv.Itoa(aggSlots)
+
+// aggTuple is the VALUES tuple of one row of aggUpsertSQL; with the
+// connection's slot when slotted.
+func aggTuple(slotted bool) string {
+	if slotted {
+		return `(?, ?, ?, ?, ` + aggSlotSQL + `, ?, ?, ?, ?, ?, ?)`
+	}
+	return `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+}
+
+// aggKeyCols is the conflict target of an aggregate table whose rows are
+// by col (day or week): the key, with the slot on PostgreSQL.
+func aggKeyCols(col string, slotted bool) string {
+	if slotted {
+		return `workspace_id, engagement_id, kind, ` + col + `, slot`
+	}
+	return `workspace_id, engagement_id, kind, ` + col
+}
+
+// slottedAggregates reports whether the aggregate rows of q's database
+// have slots (PostgreSQL, aggSlots): a key may have several rows, to be
+// summed.
+func slottedAggregates(q querier) bool {
+	switch q := q.(type) {
+	case *DB:
+		return q.dialect.name() == "postgres"
+	case *Tx:
+		return q.db.dialect.name() == "postgres"
+	case readTx:
+		return q.db.dialect.name() == "postgres"
+	}
+	return true // unknown: merge, which is always right
+}
+
+// mergeSlots merges the rows of rows that have the same key (the slots'
+// rows of one aggregate key on PostgreSQL, aggSlots) into the first of
+// them with add, keeping the order of the first rows.
+func mergeSlots[T any, K comparable](rows []T, key func(T) K, add func(into *T, x T)) []T {
+	first := make(map[K]int, len(rows))
+	out := rows[:0]
+	for _, x := range rows {
+		k := key(x)
+		if i, ok := first[k]; ok {
+			add(&out[i], x)
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, x)
+	}
+	return out
+}
+
 // aggUpsertSQL adds a delta (n and the sums of one or more facts) to an
 // aggregate row of table (kpi_daily by day, kpi_weekly by week), creating
-// it if needed.
-func aggUpsertSQL(table, col string) string {
-	return `INSERT INTO ` + table + ` (workspace_id, engagement_id, kind, ` + col + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, ` + col + `) DO UPDATE SET n = ` + table + `.N + excluded.N,
+// it if needed; when slotted (PostgreSQL), to the row of the connection's
+// slot (aggSlots).
+func aggUpsertSQL(table, col string, slotted bool) string {
+	cols := col
+	if slotted {
+		cols += `, slot`
+	}
+	return `INSERT INTO ` + table + ` (workspace_id, engagement_id, kind, ` + cols + `, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero)
+		VALUES ` + aggTuple(slotted) + `
+		ON CONFLICT (` + aggKeyCols(col, slotted) + `) DO UPDATE SET n = ` + table + `.N + excluded.N,
 		sum_value = ` + table + `.sum_value + excluded.sum_value, sum_sq_value = ` + table + `.sum_sq_value + excluded.sum_sq_value,
 		sum_flag = ` + table + `.sum_flag + excluded.sum_flag, sum_amount = ` + table + `.sum_amount + excluded.sum_amount,
 		n_zero = ` + table + `.n_zero + excluded.n_zero`
 }
 
-// aggUpsertSketchSQL is aggUpsertSQL for a row with a sketch: a new row is
-// written with the delta's sketch; an existing row keeps its sketch, and
-// the statement returns n and the sketch as they stand, so that the caller
-// merges the delta's sketch into the stored one and writes it back. The
+// aggUpsertSketchSQL is aggUpsertSQL for a row with a sketch on
+// PostgreSQL (slotted): a new row is written with the delta's sketch; an
+// existing row keeps its sketch, and the statement returns n and the
+// sketch as they stand, so that the caller merges the delta's sketch into
+// the stored one and writes it back (dailySketchSQL, same slot). The
 // returned n equals the delta's n exactly when the row is new (a stored
 // row has n > 0).
 func aggUpsertSketchSQL(table, col string) string {
-	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + ` RETURNING n, sketch`
+	return strings.Replace(aggUpsertSQL(table, col, true), `n_zero)
+		VALUES `+aggTuple(true), `n_zero, sketch)
+		VALUES `+strings.TrimSuffix(aggTuple(true), `)`)+`, ?)`, 1) + ` RETURNING n, sketch`
 }
 
 // aggMergeSketchSQL is aggUpsertSQL for a row with a sketch on SQLite: the
@@ -45,7 +124,7 @@ func aggUpsertSketchSQL(table, col string) string {
 // sketchMergeFunc in the same statement, so that the row is written once
 // instead of upserted, read back, merged in Go and updated.
 func aggMergeSketchSQL(table, col string) string {
-	return strings.Replace(aggUpsertSQL(table, col), `n_zero)
+	return strings.Replace(aggUpsertSQL(table, col, false), `n_zero)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1) + `, sketch = ` + sketchMergeFunc + `(` + table + `.Sketch, excluded.Sketch)`
 }
@@ -74,18 +153,25 @@ var registerSQLiteFuncs = sync.OnceValue(func() error {
 // flushDeltas adds the deltas of a batch of facts (metric.Deltas, what
 // recordFact and RecordFacts sum) to kpi_daily and kpi_weekly in tx, one upsert per
 // row, in key order (so that concurrent batches on PostgreSQL lock rows in
-// the same order). A row with a sketch is, on SQLite, upserted with the
+// the same order); on PostgreSQL, to the rows of the connection's slot
+// (aggSlots). A row with a sketch is, on SQLite, upserted with the
 // stored sketch merged in SQL (sketchMergeFunc); on PostgreSQL it is
 // upserted with RETURNING: the upsert locks the row and returns the stored
 // sketch, which is merged with the delta's and written back in the same
 // transaction.
 func flushDeltas(ctx context.Context, tx *Tx, workspaceID int64, b *metric.Deltas) error {
 	onSQLite := tx.db.dialect.name() == "sqlite"
-	for _, t := range []struct {
+	type statements struct {
 		m                            map[metric.AggKey]*metric.Sums
 		upsert, upsertSk, set, merge string
-	}{{b.Daily, dailyUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, dailyMergeSketchSQL},
-		{b.Weekly, weeklyUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, weeklyMergeSketchSQL}} {
+	}
+	tables := [2]statements{{b.Daily, dailyUpsertSQL, "", "", dailyMergeSketchSQL},
+		{b.Weekly, weeklyUpsertSQL, "", "", weeklyMergeSketchSQL}}
+	if !onSQLite { // the connection's slot (aggSlots), sketches read back
+		tables = [2]statements{{b.Daily, dailySlotUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, ""},
+			{b.Weekly, weeklySlotUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, ""}}
+	}
+	for _, t := range tables {
 		keys := metric.SortedKeys(t.m)
 		// On PostgreSQL, the rows without a sketch go in multi-row upserts
 		// (the keys are distinct), which saves a round trip per row; on SQLite
@@ -107,8 +193,8 @@ func flushDeltas(ctx context.Context, tx *Tx, workspaceID int64, b *metric.Delta
 					args = append(args, workspaceID, k.EngagementID, k.Kind, k.Day, r.N, r.SumValue, r.SumSqValue, r.SumFlag, r.SumAmount, r.NZero)
 					delete(t.m, k)
 				}
-				tuples := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(c)), ", ")
-				if _, err := tx.exec(ctx, strings.Replace(t.upsert, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tuples, 1), args...); err != nil {
+				tuples := strings.TrimSuffix(strings.Repeat(aggTuple(true)+", ", len(c)), ", ")
+				if _, err := tx.exec(ctx, strings.Replace(t.upsert, aggTuple(true), tuples, 1), args...); err != nil {
 					return err
 				}
 			}
@@ -189,8 +275,8 @@ func recomputeDay(ctx context.Context, tx *Tx, workspaceID, engagementID int64, 
 }
 
 // recomputeWeek rewrites the kpi_weekly row of the week of day from that
-// week's kpi_daily rows (exact, sketches included: merging is exact and
-// canonical), deleting it when the week has none.
+// week's kpi_daily rows, every slot's (exact, sketches included: merging
+// is exact and canonical), deleting it when the week has none.
 func recomputeWeek(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
 	week, err := kpi.WeekOf(day)
 	if err != nil {
@@ -224,12 +310,17 @@ func scanSums(s scanner, r *metric.Sums, lead ...any) error {
 	return nil
 }
 
-// putWeek writes a kpi_weekly row as w (deleting it when w.N is 0).
+// putWeek writes a kpi_weekly row as w (deleting it when w.N is 0). On
+// PostgreSQL the week's rows of every slot are deleted and w is written
+// as slot 0 (aggSlots).
 func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k metric.AggKey, w *metric.Sums) error {
-	if w.N == 0 {
+	slotted := tx.db.dialect.name() == "postgres"
+	if w.N == 0 || slotted {
 		_, err := tx.exec(ctx, `DELETE FROM kpi_weekly WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND week = ?`,
 			workspaceID, k.EngagementID, k.Kind, k.Day)
-		return err
+		if err != nil || w.N == 0 {
+			return err
+		}
 	}
 	blob, err := kpi.EncodeSketch(w.Sketch)
 	if err != nil {
@@ -237,7 +328,7 @@ func putWeek(ctx context.Context, tx *Tx, workspaceID int64, k metric.AggKey, w 
 	}
 	_, err = tx.exec(ctx, `INSERT INTO kpi_weekly (workspace_id, engagement_id, kind, week, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, week) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
+		ON CONFLICT (`+aggKeyCols("week", slotted)+`) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
 		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
 		workspaceID, k.EngagementID, k.Kind, k.Day, w.N, w.SumValue, w.SumSqValue, w.SumFlag, w.SumAmount, w.NZero, blob)
@@ -297,17 +388,21 @@ func (s *KPIStore) backfillWeekly(ctx context.Context) error {
 }
 
 // recomputeDayRow rewrites one kpi_daily row from that day's facts,
-// deleting it when none are left.
+// deleting it when none are left. On PostgreSQL the day's rows of every
+// slot are deleted and the day is written as slot 0 (aggSlots).
 func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
 	var s metric.Sums
 	if err := tx.queryRow(ctx, `SELECT `+factSums()+` FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`,
 		workspaceID, engagementID, kind, day).Scan(&s.N, &s.SumValue, &s.SumSqValue, &s.SumFlag, &s.SumAmount, &s.NZero); err != nil {
 		return err
 	}
-	if s.N == 0 {
+	slotted := tx.db.dialect.name() == "postgres"
+	if s.N == 0 || slotted {
 		_, err := tx.exec(ctx, `DELETE FROM kpi_daily WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ?`,
 			workspaceID, engagementID, kind, day)
-		return err
+		if err != nil || s.N == 0 {
+			return err
+		}
 	}
 	var blob []byte
 	if f := metric.KindOf(kind).SketchField; f != "" {
@@ -326,7 +421,7 @@ func recomputeDayRow(ctx context.Context, tx *Tx, workspaceID, engagementID int6
 	}
 	_, err := tx.exec(ctx, `INSERT INTO kpi_daily (workspace_id, engagement_id, kind, day, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, engagement_id, kind, day) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
+		ON CONFLICT (`+aggKeyCols("day", slotted)+`) DO UPDATE SET n = excluded.N, sum_value = excluded.sum_value,
 		sum_sq_value = excluded.sum_sq_value, sum_flag = excluded.sum_flag, sum_amount = excluded.sum_amount,
 		n_zero = excluded.n_zero, sketch = excluded.Sketch`,
 		workspaceID, engagementID, kind, day, s.N, s.SumValue, s.SumSqValue, s.SumFlag, s.SumAmount, s.NZero, blob)

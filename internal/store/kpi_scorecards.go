@@ -32,7 +32,10 @@ type Scorecard struct {
 // source reads the aggregate rows of an engagement for the given kinds over
 // the days of spans (consecutive periods, oldest first), with sketches when
 // withSketch. A row covers one day, or a whole week (day is its Monday)
-// that lies inside one span.
+// that lies inside one span. A day or week may come as several rows of
+// the same kind (the slots of PostgreSQL's aggregates, aggSlots), which
+// add up: their reader sums the rows of each period
+// (metric.Plan.Aggregates).
 type source func(ctx context.Context, q querier, workspaceID, engagementID int64, kinds []string, spans []kpi.Span, withSketch bool) ([]metric.DayRow, error)
 
 // fromAggregates reads kpi_weekly for the whole weeks of spans and
@@ -61,7 +64,8 @@ func fromAggregates(ctx context.Context, q querier, workspaceID, engagementID in
 }
 
 // aggregateRows is fromAggregates for several engagements in one query:
-// the rows of each, by engagement.
+// the rows of each, by engagement. On PostgreSQL a key's slots come as
+// rows of their own, not merged here (see source).
 func aggregateRows(ctx context.Context, q querier, workspaceID int64, engagementIDs []int64, kinds []string, spans []kpi.Span, withSketch bool) (map[int64][]metric.DayRow, error) {
 	sk := "NULL"
 	if withSketch {

@@ -113,7 +113,11 @@ func (s *KPIStore) Verify(ctx context.Context) (_ *Mismatch, err error) {
 }
 
 // storedAggregates reads every row of an aggregate table (kpi_daily by
-// day, kpi_weekly by week).
+// day, kpi_weekly by week), by key: on PostgreSQL the sum of the key's
+// slots' rows (aggSlots), their sketches merged (exact and canonical, so
+// the merge compares byte for byte with the recomputed sketch). A key of
+// one row keeps its sketch's bytes as stored; a slot's sketch that cannot
+// be decoded stands for the key's, so that the comparison reports it.
 func (s *KPIStore) storedAggregates(ctx context.Context, table, col string) (map[metric.AggKey]metric.AggRow, error) {
 	type row struct {
 		k metric.AggKey
@@ -128,7 +132,18 @@ func (s *KPIStore) storedAggregates(ctx context.Context, table, col string) (map
 	}, `SELECT workspace_id, engagement_id, kind, `+col+`, n, sum_value, sum_sq_value, sum_flag, sum_amount, n_zero, sketch FROM `+table)
 	stored := map[metric.AggKey]metric.AggRow{}
 	for _, x := range rows {
-		stored[x.k] = x.v
+		v, ok := stored[x.k]
+		if !ok {
+			stored[x.k] = x.v
+			continue
+		}
+		v.Sums.Add(x.v.Sums) // no sketch: Encoded holds it
+		if merged, err := kpi.MergeEncoded(v.Encoded, x.v.Encoded); err == nil {
+			v.Encoded = merged
+		} else if _, bad := kpi.DecodeSketch(v.Encoded); bad == nil {
+			v.Encoded = x.v.Encoded // the undecodable one
+		}
+		stored[x.k] = v
 	}
 	return stored, err
 }
