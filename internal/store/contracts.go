@@ -109,17 +109,14 @@ const versionInForceFrom = ` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
 		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`
 
-// metricDefInForce is the definition of metric key in the terms in force
-// on date (termsInForce's version), nil when they define none, for a
-// caller that only reads it. The stored terms are decoded once per text
-// (decodedTerms): entering a value decoded the engagement's whole terms
-// twice (the form's check and the write), 60 % of the writer's time for a
-// value. The definition returned is a copy of the shared one.
-func metricDefInForce(ctx context.Context, q querier, p tandem.Principal, engagementID int64, date tandem.Date, key string) (*contract.MetricDef, error) {
-	var raw string
-	if err := q.queryRow(ctx, `SELECT v.terms`+versionInForceFrom, p.WorkspaceID, engagementID, date.String()).Scan(&raw); err != nil {
-		return nil, notFound(err)
-	}
+// metricDefOf is the definition of metric key in the stored text of an
+// engagement's terms (the version in force: versionInForceFrom), nil when
+// they define none, for a caller that only reads it. The stored terms are
+// decoded once per text (decodedTerms): entering a value decoded the
+// engagement's whole terms twice (the form's check and the write), 60 %
+// of the writer's time for a value. The definition returned is a copy of
+// the shared one.
+func metricDefOf(raw, key string) (*contract.MetricDef, error) {
 	t, err := decodedTerms.get(raw)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/contract"
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
@@ -357,7 +359,7 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 			return err
 		}
 		if err := tx.execOne(ctx, ownmetric.ErrNotPending, `UPDATE manual_values SET state = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE workspace_id = ? AND id = ? AND state = ?`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id, ownmetric.Pending); err != nil {
+			WHERE workspace_id = ? AND id = ? AND state = '`+ownmetric.Pending+`'`, v.State, p.UserID, tx.now, reason, p.WorkspaceID, id); err != nil {
 			return err
 		}
 		if v.Counts() {
@@ -390,28 +392,44 @@ func (s *OwnMetricStore) Definition(ctx context.Context, p tandem.Principal, eng
 }
 
 // definition loads through q what entering a value needs and decides
-// whether p may enter it at now (see Definition).
+// whether p may enter it at now (see Definition). One statement reads
+// the engagement as p may see it (engagementScope: ENotFound otherwise),
+// its status and start, the workspace's time zone and the text of the
+// terms in force on the period's last day — a calendar date, the same in
+// every zone — where three read them one after the other, twice a value
+// (the form's check, then the write).
 func definition(ctx context.Context, q querier, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {
 		return nil, per, nil, err
 	}
-	e, err := loadEngagement(ctx, q, p, engagementID)
-	if err != nil {
+	if err := access.Can(p, access.EngagementsRead); err != nil {
 		return nil, per, nil, err
 	}
-	if err := ownmetric.CheckLive(e); err != nil {
+	lastDay := kpi.LastDay(kpi.PeriodOfDate(kind, day, time.UTC))
+	var w where
+	engagementScope(&w, p)
+	w.add("e.id = ?", engagementID)
+	var e engagement.Engagement
+	var tz string
+	var raw sql.NullString
+	if err := q.queryRow(ctx, `SELECT e.status, e.starts_on, ws.time_zone, (SELECT v.terms`+versionInForceFrom+`)
+		FROM engagements e JOIN workspaces ws ON ws.id = e.workspace_id`+w.String(),
+		append([]any{p.WorkspaceID, engagementID, lastDay.String()}, w.args...)...).Scan(&e.Status, dateScan{&e.StartsOn}, &tz, &raw); err != nil {
+		return nil, per, nil, notFound(err)
+	}
+	if err := ownmetric.CheckLive(&e); err != nil {
 		return nil, per, nil, err
 	}
-	_, loc, err := workspaceZone(ctx, q, p.WorkspaceID)
-	if err != nil {
-		return nil, per, nil, err
-	}
+	loc := kpi.Zone(tz)
 	per = kpi.PeriodOfDate(kind, day, loc)
 	if err := ownmetric.CheckPeriod(per, now, e.StartsOn); err != nil {
 		return nil, per, nil, err
 	}
-	def, err := metricDefInForce(ctx, q, p, engagementID, kpi.LastDay(per), key)
+	if !raw.Valid {
+		return nil, per, nil, tandem.ErrNotFound
+	}
+	def, err := metricDefOf(raw.String, key)
 	if err != nil {
 		return nil, per, nil, err
 	}
