@@ -15,6 +15,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/bundle"
 	"github.com/tandemhq/tandem/internal/i18n"
+	"github.com/tandemhq/tandem/internal/metric"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -652,10 +653,17 @@ func (im *importer) reaggregate(eng int64) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range keys {
-		if len(k.day) > 10 {
-			k.day = k.day[:10] // PostgreSQL's DATE read as text is a midnight time
+	weeks := make([]metric.AggKey, len(keys))
+	for i := range keys {
+		if len(keys[i].day) > 10 {
+			keys[i].day = keys[i].day[:10] // PostgreSQL's DATE read as text is a midnight time
 		}
+		weeks[i] = metric.AggKey{EngagementID: keys[i].eng, Kind: keys[i].kind, Day: keys[i].day}
+	}
+	if err := lockWeeks(im.ctx, im.tx, im.ws, true, weeks...); err != nil { // all at once, in lockWeeks' order
+		return err
+	}
+	for _, k := range keys {
 		if err := recomputeDay(im.ctx, im.tx, im.ws, k.eng, k.kind, k.day); err != nil {
 			return err
 		}

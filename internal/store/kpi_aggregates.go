@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,6 +173,12 @@ func flushDeltas(ctx context.Context, tx *Tx, workspaceID int64, b *metric.Delta
 		tables = [2]statements{{b.Daily, dailySlotUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, ""},
 			{b.Weekly, weeklySlotUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, ""}}
 	}
+	if !onSQLite {
+		// Every fact's day is in a week of b.Weekly.
+		if err := lockWeeks(ctx, tx, workspaceID, false, slices.Collect(maps.Keys(b.Weekly))...); err != nil {
+			return err
+		}
+	}
 	for _, t := range tables {
 		keys := metric.SortedKeys(t.m)
 		// On PostgreSQL, the rows without a sketch go in multi-row upserts
@@ -268,10 +276,48 @@ func factSums() string {
 // recomputeDay rewrites one aggregate row from that day's facts, deleting
 // it when none are left, and then its week's row (recomputeWeek).
 func recomputeDay(ctx context.Context, tx *Tx, workspaceID, engagementID int64, kind, day string) error {
+	if err := lockWeeks(ctx, tx, workspaceID, true, metric.AggKey{EngagementID: engagementID, Kind: kind, Day: day}); err != nil {
+		return err
+	}
 	if err := recomputeDayRow(ctx, tx, workspaceID, engagementID, kind, day); err != nil {
 		return err
 	}
 	return recomputeWeek(ctx, tx, workspaceID, engagementID, kind, day)
+}
+
+// lockWeeks takes, on PostgreSQL, the lock of the aggregate weeks of keys
+// (a kind's rows of an engagement's week: its days' kpi_daily rows and
+// its kpi_weekly row) until tx ends: shared to add deltas to them
+// (flushDeltas), exclusive to rewrite them from the facts (recomputeDay).
+// Without it a rewrite lost a delta: it read the day's facts without a
+// fact another transaction had not committed yet, then deleted the rows
+// that transaction had added to once it committed (READ COMMITTED reads
+// the rows again), and wrote the sums without it. Adders do not wait for
+// each other; a rewrite waits for the adders before it to commit, and the
+// adders after it for the rewrite (and then add to what it wrote). The
+// locks are taken in the order of their numbers, so that two
+// transactions taking several never wait for each other in a circle.
+// SQLite's single writer runs one transaction at a time.
+func lockWeeks(ctx context.Context, tx *Tx, workspaceID int64, exclusive bool, keys ...metric.AggKey) error {
+	if tx.db.dialect.name() != "postgres" || len(keys) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(keys))
+	for _, k := range keys {
+		week, err := kpi.WeekOf(k.Day)
+		if err != nil {
+			return err
+		}
+		names = append(names, fmt.Sprintf("kpi %d %d %s %s", workspaceID, k.EngagementID, k.Kind, week))
+	}
+	fn := "pg_advisory_xact_lock_shared"
+	if exclusive {
+		fn = "pg_advisory_xact_lock"
+	}
+	// PostgreSQL evaluates a volatile function of the select list after
+	// the ORDER BY, row by row.
+	_, err := tx.exec(ctx, `SELECT `+fn+`(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(CAST(? AS text[])) AS k) x ORDER BY h`, names)
+	return err
 }
 
 // recomputeWeek rewrites the kpi_weekly row of the week of day from that

@@ -310,6 +310,11 @@ func (s *KPIStore) UpdateFact(ctx context.Context, p tandem.Principal, id int64,
 			nf.At, nf.Day.String(), nf.Value, boolInt(nf.Flag), nf.AmountMinor, string(js), p.WorkspaceID, id); err != nil {
 			return err
 		}
+		// Both weeks at once, in lockWeeks' order.
+		if err := lockWeeks(ctx, tx, p.WorkspaceID, true, metric.AggKey{EngagementID: f.EngagementID, Kind: string(f.Kind), Day: f.Day.String()},
+			metric.AggKey{EngagementID: f.EngagementID, Kind: string(f.Kind), Day: nf.Day.String()}); err != nil {
+			return err
+		}
 		if err := recomputeDay(ctx, tx, p.WorkspaceID, f.EngagementID, string(f.Kind), f.Day.String()); err != nil {
 			return err
 		}
