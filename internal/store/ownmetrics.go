@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -240,8 +241,24 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmet
 		ownmetric.Replaced, p.WorkspaceID, id); err != nil {
 		return nil, err
 	}
+	if f.id != 0 && tx.db.dialect.name() == "postgres" {
+		// The fact as it stands, under its row's lock: a correction or a
+		// deletion committed since the read above is seen, one under way
+		// waited for (UpdateFact and DeleteFact change the fact's row
+		// first, then rewrite its week), so that the difference countValue
+		// adds starts from the fact's real value.
+		err := tx.queryRow(ctx, `SELECT day, value FROM facts WHERE workspace_id = ? AND id = ? FOR UPDATE`, p.WorkspaceID, f.id).
+			Scan(dateScan{&f.day}, &f.value)
+		if errors.Is(err, sql.ErrNoRows) {
+			f.id = 0
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	if f.id == 0 {
-		return nil, tandem.ErrNotFound
+		// Its fact was deleted (KPIStore.DeleteFact): nothing to reuse or
+		// delete; a value that counts gets a new one.
+		return nil, nil
 	}
 	kind := metric.ManualKind(v.Metric, v.PeriodKind)
 	if spec, _ := fact.Lookup(fact.Kind(kind)); v.Counts() && spec.Sketch == nil {
@@ -272,9 +289,13 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Va
 			if err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, `UPDATE facts SET subject_id = ?, at = ?, value = ?, data = ? WHERE workspace_id = ? AND id = ?`,
-				v.ID, at, v.Value, string(js), p.WorkspaceID, old.id); err != nil {
+			n, err := tx.changed(ctx, `UPDATE facts SET subject_id = ?, at = ?, value = ?, data = ? WHERE workspace_id = ? AND id = ?`,
+				v.ID, at, v.Value, string(js), p.WorkspaceID, old.id)
+			if err != nil {
 				return err
+			}
+			if n != 1 {
+				return fmt.Errorf("store: the fact %d of a replaced value is gone", old.id)
 			}
 			if err := flushDeltas(ctx, tx, p.WorkspaceID, d); err != nil {
 				return err

@@ -236,3 +236,110 @@ func TestValueEnteredAgainKeepsItsFact(t *testing.T) {
 		})
 	}
 }
+
+// A value entered again while the fact of the value it replaces is
+// corrected or deleted (KPIStore.UpdateFact, DeleteFact): the entry
+// starts from the fact as it stands, so the aggregates equal the facts.
+// On PostgreSQL a transaction holds the counted value's row, so that the
+// entry has read the old fact (80) and waits; the fact is then corrected
+// to 30 or deleted, and the entry goes on. The entry succeeds — after a
+// deletion with a new fact — and `kpi verify` is clean. SQLite's single
+// writer runs the change and then the entry.
+func TestValueEnteredAgainWhileItsFactChanges(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		for _, change := range []string{"update", "delete"} {
+			t.Run(dialect+"/"+change, func(t *testing.T) {
+				t.Parallel()
+				db, f := manualBase(t, dialect)
+				day, _ := tandem.ParseDate("2026-03-01")
+				enter := func(value int64) (*ownmetric.Value, error) {
+					v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: day, Value: value, Scale: 1}
+					return v, db.OwnMetrics.Enter(ctx, f.Owner, v)
+				}
+				first, err := enter(80)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changeFact := func() {
+					t.Helper()
+					if change == "update" {
+						v := int64(30)
+						if err := db.KPI.UpdateFact(ctx, f.Owner, first.FactID, store.FactEdit{Value: &v}); err != nil {
+							t.Fatal(err)
+						}
+					} else if err := db.KPI.DeleteFact(ctx, f.Owner, first.FactID); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var second *ownmetric.Value
+				if dialect != "postgres" {
+					changeFact()
+					if second, err = enter(65); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					locked, release, blocked := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+					go func() {
+						blocked <- store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+							if err := w.Exec(`SELECT id FROM manual_values WHERE id = ? FOR UPDATE`, first.ID); err != nil {
+								return err
+							}
+							close(locked)
+							<-release
+							return nil
+						})
+					}()
+					<-locked
+					type result struct {
+						v   *ownmetric.Value
+						err error
+					}
+					entered := make(chan result, 1)
+					go func() { v, err := enter(65); entered <- result{v, err} }()
+					for deadline := time.Now().Add(time.Minute); ; {
+						var waiting int
+						if err := store.QueryRowRaw(db, `SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+							WHERE NOT l.granted AND a.datname = current_database()`).Scan(&waiting); err != nil {
+							t.Fatal(err)
+						}
+						if waiting > 0 {
+							break
+						}
+						if time.Now().After(deadline) {
+							t.Fatal("the entry never waited")
+						}
+						time.Sleep(10 * time.Millisecond)
+					}
+					changeFact()
+					close(release)
+					if err := <-blocked; err != nil {
+						t.Fatal(err)
+					}
+					r := <-entered
+					if r.err != nil {
+						t.Fatalf("the entry: %v", r.err)
+					}
+					second = r.v
+				}
+				var n, sum, fn, fsum int64
+				if err := store.QueryRowRaw(db, `SELECT COALESCE(SUM(n), 0), COALESCE(SUM(sum_value), 0) FROM kpi_daily WHERE engagement_id = ? AND kind = 'manual.satisfaction.month'`, f.A1).Scan(&n, &sum); err != nil {
+					t.Fatal(err)
+				}
+				if err := store.QueryRowRaw(db, `SELECT COUNT(*), COALESCE(SUM(value), 0) FROM facts WHERE engagement_id = ? AND kind = 'manual.satisfaction.month'`, f.A1).Scan(&fn, &fsum); err != nil {
+					t.Fatal(err)
+				}
+				if fn != 1 || fsum != 65 || n != 1 || sum != 65 {
+					t.Errorf("kpi_daily n %d Σ %d, facts n %d Σ %d; want one fact of 65 in both", n, sum, fn, fsum)
+				}
+				var linked int64
+				if err := store.QueryRowRaw(db, `SELECT COUNT(*) FROM facts WHERE id = ? AND subject_id = ?`, second.FactID, second.ID).Scan(&linked); err != nil || linked != 1 {
+					t.Errorf("the new value's fact %d is not its own: %d %v", second.FactID, linked, err)
+				}
+				if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+					t.Errorf("verify: %+v %v", m, err)
+				}
+			})
+		}
+	}
+}

@@ -432,6 +432,9 @@ func feedSurveyMetrics(ctx context.Context, tx *Tx, p tandem.Principal, r *Surve
 		v := &ownmetric.Value{WorkspaceID: p.WorkspaceID, EngagementID: r.EngagementID, Metric: key, PeriodKind: r.Period.Kind,
 			PeriodStart: tandem.DateOf(r.Period.Start), Value: val, Scale: def.Scale, State: ownmetric.Confirmed, Side: tandem.SideClient,
 			EnteredBy: sentBy, EnteredAt: tx.now}
+		if _, err := lockPeriod(ctx, tx, p, v); err != nil { // as Enter does; the metrics in a fixed order
+			return err
+		}
 		_, counted, err := replaceValues(ctx, tx, p, v, []string{ownmetric.Pending, ownmetric.Confirmed})
 		if err != nil {
 			return err
