@@ -76,20 +76,7 @@ func TestFactDeletedWhileAnotherIsRecorded(t *testing.T) {
 				go deleteFirst()
 				// The deletion waits for a lock (the rows, or the week's
 				// lock of lockWeeks); then the recording commits.
-				for deadline := time.Now().Add(time.Minute); ; {
-					var waiting int
-					if err := store.QueryRowRaw(db, `SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-						WHERE NOT l.granted AND a.datname = current_database()`).Scan(&waiting); err != nil {
-						t.Fatal(err)
-					}
-					if waiting > 0 {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatal("the deletion never waited for the recording")
-					}
-					time.Sleep(10 * time.Millisecond)
-				}
+				waitForLockWait(t, db, "the deletion")
 				close(commit)
 				if err := <-recorded; err != nil {
 					t.Fatal(err)
@@ -109,5 +96,27 @@ func TestFactDeletedWhileAnotherIsRecorded(t *testing.T) {
 				t.Fatalf("verify: %v %v", m, err)
 			}
 		})
+	}
+}
+
+// waitForLockWait returns once a session of db's PostgreSQL database
+// waits for a lock (what: the statement expected to wait), and fails the
+// test if none does within a minute. It asserts no duration: the minute
+// only ends a test that would otherwise hang.
+func waitForLockWait(t *testing.T, db *store.DB, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; {
+		var waiting int
+		if err := store.QueryRowRaw(db, `SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE NOT l.granted AND a.datname = current_database()`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never waited for a lock", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -297,20 +297,7 @@ func TestValueEnteredAgainWhileItsFactChanges(t *testing.T) {
 					}
 					entered := make(chan result, 1)
 					go func() { v, err := enter(65); entered <- result{v, err} }()
-					for deadline := time.Now().Add(time.Minute); ; {
-						var waiting int
-						if err := store.QueryRowRaw(db, `SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-							WHERE NOT l.granted AND a.datname = current_database()`).Scan(&waiting); err != nil {
-							t.Fatal(err)
-						}
-						if waiting > 0 {
-							break
-						}
-						if time.Now().After(deadline) {
-							t.Fatal("the entry never waited")
-						}
-						time.Sleep(10 * time.Millisecond)
-					}
+					waitForLockWait(t, db, "the entry")
 					changeFact()
 					close(release)
 					if err := <-blocked; err != nil {
