@@ -172,8 +172,6 @@ func flushDeltas(ctx context.Context, tx *Tx, workspaceID int64, b *metric.Delta
 	if !onSQLite { // the connection's slot (aggSlots), sketches read back
 		tables = [2]statements{{b.Daily, dailySlotUpsertSQL, dailyUpsertSketchSQL, dailySketchSQL, ""},
 			{b.Weekly, weeklySlotUpsertSQL, weeklyUpsertSketchSQL, weeklySketchSQL, ""}}
-	}
-	if !onSQLite {
 		// Every fact's day is in a week of b.Weekly.
 		if err := lockWeeks(ctx, tx, workspaceID, false, slices.Collect(maps.Keys(b.Weekly))...); err != nil {
 			return err

@@ -135,10 +135,21 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.queryPrepared(ctx, false, q, args...)
+}
+
+// queryPrepared is Tx.query, from the batch's prepared statements
+// (Tx.cached) when prepared.
+func (tx *Tx) queryPrepared(ctx context.Context, prepared bool, q string, args ...any) (*sql.Rows, error) {
 	if err := tx.settle(ctx, q); err != nil {
 		return nil, err
 	}
 	tx.db.counted(ctx, q)
+	if prepared {
+		if st := tx.cached(ctx, q); st != nil {
+			return st.QueryContext(tx.stmtCtx(ctx), args...)
+		}
+	}
 	return tx.tx.QueryContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
 }
 
@@ -149,15 +160,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 type readAtOnce struct{ *Tx }
 
 func (r readAtOnce) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	tx := r.Tx
-	if err := tx.settle(ctx, q); err != nil {
-		return nil, err
-	}
-	tx.db.counted(ctx, q)
-	if st := tx.cached(ctx, q); st != nil {
-		return st.QueryContext(tx.stmtCtx(ctx), args...)
-	}
-	return tx.tx.QueryContext(tx.stmtCtx(ctx), tx.db.dialect.rebind(q), args...)
+	return r.Tx.queryPrepared(ctx, true, q, args...)
 }
 
 // insert runs an INSERT of one row and returns its id; an INSERT that
