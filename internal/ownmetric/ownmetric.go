@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
+	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/notification"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -75,6 +76,35 @@ type Value struct {
 	DecidedAt     time.Time // zero while pending
 	Reason        string    // why the client rejected it
 	FactID        int64     // the fact that makes it count, while confirmed
+
+	// Typed, when set, is the value as a person typed it; CheckAgainst
+	// reads Value and Scale from it with the decimals of the metric in
+	// force, so that a form or an API call needs no read of the
+	// definition of its own before the entry.
+	Typed *Typed
+}
+
+// Typed is a value as typed in a form, an API call or the command line.
+type Typed struct {
+	Text string
+	Sep  rune // the decimal separator of the person's language: '.' or ','
+}
+
+// ParseValue reads s as a value with scale decimals, sep the decimal
+// separator. Errors: EInvalid on "value" (a whole number expected, or
+// at most scale decimals).
+func ParseValue(s string, scale int, sep rune) (int64, error) {
+	n, err := money.ParseFixed(s, scale, sep)
+	if err != nil {
+		var v tandem.Validator
+		if scale == 0 {
+			v.Add("value", i18n.K("values.bad_whole"))
+		} else {
+			v.Add("value", i18n.K("values.bad_value"), "n", scale)
+		}
+		return 0, v.Err()
+	}
+	return n, nil
 }
 
 // Normalize trims the free text.
@@ -106,9 +136,17 @@ func ValidateReason(reason string) error {
 }
 
 // CheckAgainst decides whether v fits def, the metric it is entered for:
-// read with the metric's decimals and within its bounds (a 9 on a 1–5
-// scale is refused, not scored). Errors: EInvalid on "value".
+// read with the metric's decimals (a Typed value is read here) and within
+// its bounds (a 9 on a 1–5 scale is refused, not scored). Errors:
+// EInvalid on "value".
 func (v *Value) CheckAgainst(def *contract.MetricDef) error {
+	if t := v.Typed; t != nil {
+		n, err := ParseValue(t.Text, def.Scale, t.Sep)
+		if err != nil {
+			return err
+		}
+		v.Value, v.Scale, v.Typed = n, def.Scale, nil
+	}
 	var val tandem.Validator
 	switch {
 	case v.Scale != def.Scale:

@@ -393,32 +393,17 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 	})
 }
 
-// Definition returns the manual metric key as the terms in force on the
-// last day of the period of kind containing day define it, for a form to
-// read the value with the metric's scale before Enter. It checks what
-// Enter checks before the value: p may enter values (the client) or report
-// them (the partner, for metrics whose source is the partner), the
-// engagement is live, the period has begun, and the metric is a manual
-// metric of those terms. Errors: EInvalid (metric, period_start),
-// EConflict, EForbidden, ENotFound.
-func (s *OwnMetricStore) Definition(ctx context.Context, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date) (_ *contract.MetricDef, err error) {
-	defer wrap(&err, "OwnMetricStore.Definition(%d, %s)", engagementID, key)
-	v := ownmetric.Value{EngagementID: engagementID, Metric: key, PeriodKind: kind, PeriodStart: day}
-	v.Normalize()
-	if err := v.Validate(); err != nil {
-		return nil, err
-	}
-	def, _, _, err := definition(ctx, s.db, p, engagementID, v.Metric, kind, day, s.db.Now())
-	return def, err
-}
-
 // definition loads through q what entering a value needs and decides
-// whether p may enter it at now (see Definition). One statement reads
+// whether p may enter it at now: p may enter values (the client) or
+// report them (the partner, for metrics whose source is the partner), the
+// engagement is live, the period has begun, and the metric is a manual
+// metric of the terms in force on the period's last day. One statement reads
 // the engagement as p may see it (engagementScope: ENotFound otherwise),
 // its status and start, the workspace's time zone and the text of the
 // terms in force on the period's last day — a calendar date, the same in
 // every zone — where three read them one after the other, twice a value
-// (the form's check, then the write).
+// (the form's check, then the write; a form's typed value is now read in
+// the write, ownmetric.Typed).
 func definition(ctx context.Context, q querier, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {

@@ -57,11 +57,12 @@ func TestManualValuesReadByState(t *testing.T) {
 	}
 }
 
-// A metric's definition comes from terms decoded once per stored text
-// and shared: what Definition returns is the caller's own copy — changing
-// it changes nothing for the next caller — and it is the one the terms
-// hold (bounds included).
-func TestMetricDefinitionIsACopy(t *testing.T) {
+// A typed value is read with the decimals of the metric in force and held
+// to its bounds inside the entry (ownmetric.Typed: the form and the API
+// no longer read the definition first), every time — the definition comes
+// from terms decoded once per stored text and shared, and reading one
+// value must not change it for the next. Bad input changes nothing.
+func TestTypedValueReadWithTheMetricsDecimals(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
@@ -71,20 +72,55 @@ func TestMetricDefinitionIsACopy(t *testing.T) {
 				terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
 			})
 			march, _ := tandem.ParseDate("2026-03-01")
-			for i := range 2 {
-				def, err := db.OwnMetrics.Definition(ctx, f.Manager, f.A1, "satisfaction", "month", march)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if def.Name != "Satisfaction" || def.Scale != 1 || def.Min == nil || *def.Min != 10 || def.Max == nil || *def.Max != 50 {
-					t.Fatalf("call %d: %+v", i, def)
-				}
-				*def.Min, *def.Max, def.Name = 0, 0, "changed by the caller"
+			enter := func(text string, sep rune) (*ownmetric.Value, error) {
+				v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march,
+					Typed: &ownmetric.Typed{Text: text, Sep: sep}}
+				return v, db.OwnMetrics.Enter(ctx, f.Manager, v)
 			}
-			// Out of the bounds, refused as before.
-			v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march, Value: 51, Scale: 1}
-			if err := db.OwnMetrics.Enter(ctx, f.Manager, v); err == nil {
-				t.Error("a value above the metric's maximum was entered")
+			for i, in := range []struct {
+				text string
+				sep  rune
+				want int64
+			}{{"2,5", ',', 25}, {"4.5", '.', 45}, {" 1,0 ", ',', 10}} {
+				v, err := enter(in.text, in.sep)
+				if err != nil {
+					t.Fatalf("entry %d (%q): %v", i, in.text, err)
+				}
+				if v.Value != in.want || v.Scale != 1 || v.Typed != nil {
+					t.Fatalf("entry %d (%q): value %d scale %d, want %d scale 1", i, in.text, v.Value, v.Scale, in.want)
+				}
+			}
+			vals, err := db.OwnMetrics.Values(ctx, f.Manager, f.A1, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			counting := func() (n int, value int64) {
+				for _, v := range vals {
+					if v.State == ownmetric.Confirmed {
+						n, value = n+1, v.Value
+					}
+				}
+				return n, value
+			}
+			if n, v := counting(); n != 1 || v != 10 {
+				t.Fatalf("counting values %d, the last %d; want one, 10", n, v)
+			}
+			for _, bad := range []struct {
+				text string
+				sep  rune
+				key  string
+			}{{"5,01", ',', "values.bad_value"}, {"5,1", '.', "values.bad_value"}, {"", ',', "values.bad_value"},
+				{"0,9", ',', "kpi.manual.range"}, {"5,1", ',', "kpi.manual.range"}} {
+				_, err := enter(bad.text, bad.sep)
+				if tandem.ErrorCode(err) != tandem.EInvalid || fieldKeys(err)["value"] != bad.key {
+					t.Errorf("%q with %q: %v, want %s on value", bad.text, bad.sep, err, bad.key)
+				}
+			}
+			if vals, err = db.OwnMetrics.Values(ctx, f.Manager, f.A1, ""); err != nil {
+				t.Fatal(err)
+			}
+			if n, v := counting(); n != 1 || v != 10 || len(vals) != 3 {
+				t.Fatalf("after bad input: %d values, %d counting, the last %d; want 3, one, 10", len(vals), n, v)
 			}
 		})
 	}

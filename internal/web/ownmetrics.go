@@ -10,7 +10,6 @@ import (
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/kpi"
-	"github.com/tandemhq/tandem/internal/money"
 	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"github.com/tandemhq/tandem/internal/web/views"
@@ -32,24 +31,10 @@ func metricName(l *i18n.Localizer, defs []contract.MetricDef, key string) string
 
 // parseValue reads a own metric value with scale decimals, or gives a field
 // error on "value".
-func parseValue(s string, scale int, sep rune) (int64, error) {
-	n, err := money.ParseFixed(s, scale, sep)
-	if err != nil {
-		if scale == 0 {
-			return 0, invalidField("value", "values.bad_whole")
-		}
-		var v tandem.Validator
-		v.Add("value", i18n.K("values.bad_value"), "n", scale)
-		return 0, v.Err()
-	}
-	return n, nil
-}
-
-// enterValue reads the metric's definition for the period, parses the
-// value with its scale and enters it.
+// enterValue enters the value typed for the metric's period; the store
+// reads it with the decimals of the metric in force (ownmetric.Typed).
 func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind, day, value, note string, sep rune) (*ownmetric.Value, error) {
-	ctx, p := r.Context(), state(r).principal
-	v := &ownmetric.Value{EngagementID: engagementID, Metric: metricKey, PeriodKind: kind, Note: note}
+	v := &ownmetric.Value{EngagementID: engagementID, Metric: metricKey, PeriodKind: kind, Note: note, Typed: &ownmetric.Typed{Text: value, Sep: sep}}
 	if day != "" {
 		d, err := tandem.ParseDate(day)
 		if err != nil {
@@ -57,15 +42,7 @@ func (s *server) enterValue(r *http.Request, engagementID int64, metricKey, kind
 		}
 		v.PeriodStart = d
 	}
-	def, err := s.db.OwnMetrics.Definition(ctx, p, engagementID, metricKey, kind, v.PeriodStart)
-	if err != nil {
-		return nil, err
-	}
-	if v.Value, err = parseValue(value, def.Scale, sep); err != nil {
-		return nil, err
-	}
-	v.Scale = def.Scale
-	return v, s.db.OwnMetrics.Enter(ctx, p, v)
+	return v, s.db.OwnMetrics.Enter(r.Context(), state(r).principal, v)
 }
 
 func (s *server) valuesPage(w http.ResponseWriter, r *http.Request) error {
