@@ -53,6 +53,7 @@ type DB struct {
 
 	countStmts bool // Options.CountStatements: see stmtcount.go
 
+	file string        // SQLite's database file, its absolute path; "" on PostgreSQL
 	gc   *writer       // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
 	ckpt *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
 
@@ -159,6 +160,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 }
 
 func (db *DB) openSQLite(path string) error {
+	if abs, err := filepath.Abs(path); err == nil {
+		db.file = abs
+	}
 	if err := registerSQLiteFuncs(); err != nil {
 		return fmt.Errorf("store: sqlite functions: %w", err)
 	}
@@ -185,7 +189,12 @@ func (db *DB) openSQLite(path string) error {
 	// changes, and past 64 KiB SQLite would spill them to a temporary
 	// file. None of this touches durability: each commit still syncs the
 	// WAL (synchronous FULL).
-	w, err := openWriter(base+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)", &db.tables)
+	// The writer's log goes through walVFSName, which gathers a commit's
+	// frames into one write (walbuffer.go).
+	if err := registerWALVFS(); err != nil {
+		return err
+	}
+	w, err := openWriter(base+"&vfs="+walVFSName+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)", &db.tables)
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}

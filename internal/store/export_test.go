@@ -503,3 +503,20 @@ func WriterAutocheckpoint(db *DB) (n int64, err error) {
 	err = db.w.QueryRowContext(context.Background(), `PRAGMA wal_autocheckpoint`).Scan(&n)
 	return n, err
 }
+
+// WALWrites is how many writes SQLite asked of the writer's log file since
+// it was opened, and how many it became (walbuffer.go); 0, 0 on
+// PostgreSQL.
+func WALWrites(db *DB) (asked, written int64) {
+	if db.dialect.name() != "sqlite" {
+		return 0, 0
+	}
+	walVFS.mu.Lock()
+	defer walVFS.mu.Unlock()
+	for _, f := range walVFS.files {
+		if f.path == db.file+"-wal" {
+			asked, written = asked+f.asked, written+f.written
+		}
+	}
+	return asked, written
+}
