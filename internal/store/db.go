@@ -200,6 +200,13 @@ func (db *DB) openSQLite(path string) error {
 	}
 	w.SetMaxOpenConns(1) // one writer: no "database is locked" between our own writes
 	w.SetMaxIdleConns(1)
+	// The gathered log is durable only if every commit syncs it (FULL or
+	// EXTRA): walbuffer.go.
+	var syncMode int
+	if err := w.QueryRow(`PRAGMA synchronous`).Scan(&syncMode); err != nil || syncMode < 2 {
+		w.Close()
+		return fmt.Errorf("store: open sqlite: the writer's synchronous is %d, not FULL (%v)", syncMode, err)
+	}
 	// Readers map the file's first 2 GiB (mmap_size; SQLite's own cap,
 	// SQLITE_MAX_MMAP_SIZE, in this build) instead of reading
 	// each page by a system call into a 2 MiB cache of their own: an
