@@ -89,7 +89,7 @@ func registerWALVFSOnce() error {
 		return fmt.Errorf("store: no default SQLite VFS")
 	}
 	var v sqlite3.Tsqlite3_vfs
-	libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&v)), base, uint64(unsafe.Sizeof(v)))
+	libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&v)), base, libc.Tsize_t(unsafe.Sizeof(v)))
 	name, err := libc.CString(walVFSName)
 	if err != nil {
 		return err
@@ -100,11 +100,11 @@ func registerWALVFSOnce() error {
 	v.FxOpen = cfunc(&struct {
 		f func(*libc.TLS, uintptr, uintptr, uintptr, int32, uintptr) int32
 	}{walOpen})
-	p := libc.Xmalloc(tls, uint64(unsafe.Sizeof(v)))
+	p := libc.Xmalloc(tls, libc.Tsize_t(unsafe.Sizeof(v)))
 	if p == 0 {
 		return fmt.Errorf("store: out of memory registering the SQLite VFS")
 	}
-	libc.Xmemcpy(tls, p, uintptr(unsafe.Pointer(&v)), uint64(unsafe.Sizeof(v)))
+	libc.Xmemcpy(tls, p, uintptr(unsafe.Pointer(&v)), libc.Tsize_t(unsafe.Sizeof(v)))
 	if rc := sqlite3.Xsqlite3_vfs_register(tls, p, 0); rc != sqlite3.SQLITE_OK {
 		return fmt.Errorf("store: registering the SQLite VFS: code %d", rc)
 	}
@@ -153,7 +153,7 @@ func walOpen(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, pOutFl
 		return rc
 	}
 	var methods uintptr // the first field of every sqlite3_file
-	libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&methods)), pFile, uint64(unsafe.Sizeof(methods)))
+	libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&methods)), pFile, libc.Tsize_t(unsafe.Sizeof(methods)))
 	if methods == 0 {
 		return rc
 	}
@@ -162,7 +162,7 @@ func walOpen(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, pOutFl
 	if walVFS.unixIO == 0 {
 		walVFS.unixIO = methods
 		var m sqlite3.Tsqlite3_io_methods
-		libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&m)), methods, uint64(unsafe.Sizeof(m)))
+		libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&m)), methods, libc.Tsize_t(unsafe.Sizeof(m)))
 		walVFS.unix, walVFS.io = m, m
 		walVFS.io.FxClose = cfunc(&struct {
 			f func(*libc.TLS, uintptr) int32
@@ -188,13 +188,13 @@ func walOpen(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, pOutFl
 	} else if methods != walVFS.unixIO {
 		return rc // another kind of file (a locking style of its own): left as it is
 	}
-	buf := libc.Xmalloc(tls, walBufferMax)
+	buf := libc.Xmalloc(tls, libc.Tsize_t(walBufferMax))
 	if buf == 0 {
 		return rc // nothing gathered for this file
 	}
 	walVFS.files[pFile] = &walFile{buf: buf, path: libc.GoString(zName)}
 	ours := uintptr(unsafe.Pointer(&walVFS.io))
-	libc.Xmemcpy(tls, pFile, uintptr(unsafe.Pointer(&ours)), uint64(unsafe.Sizeof(ours)))
+	libc.Xmemcpy(tls, pFile, uintptr(unsafe.Pointer(&ours)), libc.Tsize_t(unsafe.Sizeof(ours)))
 	return rc
 }
 
@@ -227,7 +227,7 @@ func walWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int64) int32
 	f := walFileOf(pFile)
 	f.asked++
 	if f.n > 0 && iOfst == f.off+f.n && f.n+int64(iAmt) <= walBufferMax {
-		libc.Xmemcpy(tls, f.buf+uintptr(f.n), zBuf, uint64(iAmt))
+		libc.Xmemcpy(tls, f.buf+uintptr(f.n), zBuf, libc.Tsize_t(iAmt))
 		f.n += int64(iAmt)
 		return sqlite3.SQLITE_OK
 	}
@@ -238,7 +238,7 @@ func walWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int64) int32
 		f.written++
 		return callRW(walVFS.unix.FxWrite)(tls, pFile, zBuf, iAmt, iOfst)
 	}
-	libc.Xmemcpy(tls, f.buf, zBuf, uint64(iAmt))
+	libc.Xmemcpy(tls, f.buf, zBuf, libc.Tsize_t(iAmt))
 	f.off, f.n = iOfst, int64(iAmt)
 	return sqlite3.SQLITE_OK
 }
