@@ -38,9 +38,11 @@ import (
 // SQLite keeps fixed while the file is open.
 const walVFSName = "tandem-wal"
 
-// walBufferMax is the most bytes gathered before they are written:
-// 4 MiB, about a thousand frames.
-const walBufferMax = 4 << 20
+// walBufferMax is the most bytes gathered before they are written: 1 MiB,
+// about 250 frames (a batch of the group commit writes 10–60; a larger
+// transaction is written a mebibyte at a time). It is C memory of the
+// writer's, touched only as far as a commit fills it.
+const walBufferMax = 1 << 20
 
 // walWriteMax is the most bytes written by one call of the unix VFS's
 // xWrite: it writes at most 0x1ffff bytes a pwrite (seekAndWriteFd masks
