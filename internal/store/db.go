@@ -190,11 +190,13 @@ func (db *DB) openSQLite(path string) error {
 	// file. None of this touches durability: each commit still syncs the
 	// WAL (synchronous FULL).
 	// The writer's log goes through walVFSName, which gathers a commit's
-	// frames into one write (walbuffer.go).
+	// frames into one write (walbuffer.go). psow=1, SQLite's default,
+	// pinned: without powersafe overwrite SQLite pads a commit to a
+	// sector and writes the last padding frame's tail after its sync.
 	if err := registerWALVFS(); err != nil {
 		return err
 	}
-	w, err := openWriter(base+"&vfs="+walVFSName+"&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)", &db.tables)
+	w, err := openWriter(base+"&vfs="+walVFSName+"&psow=1&_txlock=immediate&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)", &db.tables)
 	if err != nil {
 		return fmt.Errorf("store: open sqlite: %w", err)
 	}

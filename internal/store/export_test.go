@@ -515,7 +515,9 @@ func WALWrites(db *DB) (asked, written int64) {
 	defer walVFS.mu.Unlock()
 	for _, f := range walVFS.files {
 		if f.path == db.file+"-wal" {
+			f.mu.Lock()
 			asked, written = asked+f.asked, written+f.written
+			f.mu.Unlock()
 		}
 	}
 	return asked, written
