@@ -195,9 +195,8 @@ func walOpen(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, pOutFl
 	if flags&sqlite3.SQLITE_OPEN_MAIN_DB != 0 {
 		if walVFS.dbUnixIO == 0 {
 			walVFS.dbUnixIO = methods
-			var m sqlite3.Tsqlite3_io_methods
-			libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&m)), methods, libc.Tsize_t(unsafe.Sizeof(m)))
-			walVFS.dbUnix, walVFS.dbIO = m, m
+			walVFS.dbUnix = methodsAt(tls, methods)
+			walVFS.dbIO = walVFS.dbUnix
 			walVFS.dbIO.FxShmLock = cfunc(&struct {
 				f func(*libc.TLS, uintptr, int32, int32, int32) int32
 			}{dbShmLock})
@@ -208,15 +207,13 @@ func walOpen(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, pOutFl
 			return rc
 		}
 		walVFS.dbs[pFile] = libc.GoString(zName) + "-wal"
-		ours := uintptr(unsafe.Pointer(&walVFS.dbIO))
-		libc.Xmemcpy(tls, pFile, uintptr(unsafe.Pointer(&ours)), libc.Tsize_t(unsafe.Sizeof(ours)))
+		setMethods(tls, pFile, &walVFS.dbIO)
 		return rc
 	}
 	if walVFS.unixIO == 0 {
 		walVFS.unixIO = methods
-		var m sqlite3.Tsqlite3_io_methods
-		libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&m)), methods, libc.Tsize_t(unsafe.Sizeof(m)))
-		walVFS.unix, walVFS.io = m, m
+		walVFS.unix = methodsAt(tls, methods)
+		walVFS.io = walVFS.unix
 		walVFS.io.FxClose = cfunc(&struct {
 			f func(*libc.TLS, uintptr) int32
 		}{walClose})
@@ -248,9 +245,21 @@ func walOpen(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, pOutFl
 	f := &walFile{pFile: pFile, buf: buf, path: libc.GoString(zName)}
 	walVFS.files[pFile] = f
 	walVFS.byPath[f.path] = append(walVFS.byPath[f.path], f)
-	ours := uintptr(unsafe.Pointer(&walVFS.io))
-	libc.Xmemcpy(tls, pFile, uintptr(unsafe.Pointer(&ours)), libc.Tsize_t(unsafe.Sizeof(ours)))
+	setMethods(tls, pFile, &walVFS.io)
 	return rc
+}
+
+// methodsAt is a copy of the io methods' table at p (C memory).
+func methodsAt(tls *libc.TLS, p uintptr) (m sqlite3.Tsqlite3_io_methods) {
+	libc.Xmemcpy(tls, uintptr(unsafe.Pointer(&m)), p, libc.Tsize_t(unsafe.Sizeof(m)))
+	return m
+}
+
+// setMethods makes table, a Go global that never moves, the io methods of
+// the open file pFile (the first field of every sqlite3_file).
+func setMethods(tls *libc.TLS, pFile uintptr, table *sqlite3.Tsqlite3_io_methods) {
+	p := uintptr(unsafe.Pointer(table))
+	libc.Xmemcpy(tls, pFile, uintptr(unsafe.Pointer(&p)), libc.Tsize_t(unsafe.Sizeof(p)))
 }
 
 func walFileOf(pFile uintptr) *walFile {

@@ -25,12 +25,7 @@ func TestWALBufferTwoWriters(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
-	db1, err := store.Open(ctx, store.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db1.Close()
-	f := storetest.Seed(t, db1)
+	db1, f := openSeeded(t, dir)
 	db2, err := store.Open(ctx, store.Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -94,14 +89,8 @@ func TestWALBufferTwoWriters(t *testing.T) {
 // checkpoints run.
 func TestWALBufferReadersSeeAcknowledged(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	f := storetest.Seed(t, db)
+	db, f := openSeeded(t, t.TempDir())
 	write := func(step func(t store.TestTx) error) error { return store.Write(ctx, db, f.Owner, step) }
 	if err := write(func(tx store.TestTx) error {
 		return tx.Exec(`CREATE TABLE rs (k INTEGER PRIMARY KEY, v BLOB NOT NULL)`)
@@ -119,52 +108,50 @@ func TestWALBufferReadersSeeAcknowledged(t *testing.T) {
 			t.Errorf(format, a...)
 		}
 	}
+	// until runs body in n goroutines again and again, until stop is
+	// closed or body reports false.
+	until := func(n int, body func() bool) {
+		for range n {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if !body() {
+						return
+					}
+				}
+			})
+		}
+	}
 	// Small writers: each checks, right after its write returned, that a
 	// reader sees it.
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				k := next.Add(1)
-				if err := write(func(tx store.TestTx) error {
-					return tx.Exec(`INSERT INTO rs (k, v) VALUES (?, randomblob(500))`, k)
-				}); err != nil {
-					fail("write %d: %v", k, err)
-					return
-				}
-				var n int64
-				if err := db.ReadPool().QueryRowContext(ctx, `SELECT COUNT(*) FROM rs WHERE k = ?`, k).Scan(&n); err != nil || n != 1 {
-					fail("acknowledged %d, a reader sees %d (%v)", k, n, err)
-				}
-				acked.Store(k)
-			}
-		}()
-	}
+	until(8, func() bool {
+		k := next.Add(1)
+		if err := write(func(tx store.TestTx) error {
+			return tx.Exec(`INSERT INTO rs (k, v) VALUES (?, randomblob(500))`, k)
+		}); err != nil {
+			fail("write %d: %v", k, err)
+			return false
+		}
+		var n int64
+		if err := db.ReadPool().QueryRowContext(ctx, `SELECT COUNT(*) FROM rs WHERE k = ?`, k).Scan(&n); err != nil || n != 1 {
+			fail("acknowledged %d, a reader sees %d (%v)", k, n, err)
+		}
+		acked.Store(k)
+		return true
+	})
 	// Checkers.
-	for r := 0; r < 2; r++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				var ok string
-				if err := db.ReadPool().QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
-					fail("quick_check %q, %v", ok, err)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-		}()
-	}
+	until(2, func() bool {
+		var ok string
+		if err := db.ReadPool().QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
+			fail("quick_check %q, %v", ok, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		return true
+	})
 	// Bulk: spilled transactions, every other one failing.
 	errFail := errors.New("fails")
 	for i := 0; i < 6; i++ {
@@ -192,4 +179,16 @@ func TestWALBufferReadersSeeAcknowledged(t *testing.T) {
 	if err := db.ReadPool().QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
 		t.Fatalf("integrity_check %q, %v", ok, err)
 	}
+}
+
+// openSeeded opens (creating) the SQLite database in dir, closed at the
+// test's end, with the fixture seeded.
+func openSeeded(t *testing.T, dir string) (*store.DB, *storetest.Fixture) {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, storetest.Seed(t, db)
 }
