@@ -64,7 +64,6 @@ var walVFS struct {
 	once sync.Once
 	err  error
 
-	tls    *libc.TLS                   // for registering the VFS; SQLite passes its own to the methods
 	base   uintptr                     // the unix VFS (sqlite3_vfs*)
 	open   uintptr                     // its xOpen
 	unixIO uintptr                     // the address of the unix io methods the log files get; 0 until a log is opened
@@ -123,7 +122,7 @@ func registerWALVFSOnce() error {
 	if err != nil {
 		return err
 	}
-	walVFS.tls, walVFS.base, walVFS.open = tls, base, v.FxOpen
+	walVFS.base, walVFS.open = base, v.FxOpen
 	walVFS.files, walVFS.byPath, walVFS.dbs = map[uintptr]*walFile{}, map[string][]*walFile{}, map[uintptr]string{}
 	v.FzName, v.FpNext = name, 0
 	v.FxOpen = cfunc(&struct {
