@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,8 +41,8 @@ func createFirstVersion(ctx context.Context, tx *Tx, p tandem.Principal, e *enga
 	if err != nil {
 		return err
 	}
-	_, err = tx.insert(ctx, `INSERT INTO contract_versions (workspace_id, engagement_id, number, effective_from, terms, created_at)
-		VALUES (?, ?, 1, ?, ?, ?)`, p.WorkspaceID, e.ID, e.StartsOn.String(), js, tx.now)
+	_, err = tx.insert(ctx, `INSERT INTO contract_versions (workspace_id, engagement_id, number, effective_from, terms, terms_hash, created_at)
+		VALUES (?, ?, 1, ?, ?, ?, ?)`, p.WorkspaceID, e.ID, e.StartsOn.String(), js, termsHash(js), tx.now)
 	return err
 }
 
@@ -121,9 +122,15 @@ func metricDefOf(raw, key string) (*contract.MetricDef, error) {
 	if err != nil {
 		return nil, err
 	}
+	return metricDefIn(t, key), nil
+}
+
+// metricDefIn is a copy of the definition of metric key in shared terms,
+// nil when they define none.
+func metricDefIn(t *contract.Terms, key string) *contract.MetricDef {
 	shared := t.MetricDef(key)
 	if shared == nil {
-		return nil, nil
+		return nil
 	}
 	def := *shared
 	if shared.Min != nil {
@@ -132,7 +139,7 @@ func metricDefOf(raw, key string) (*contract.MetricDef, error) {
 	if shared.Max != nil {
 		def.Max = new(*shared.Max)
 	}
-	return &def, nil
+	return &def
 }
 
 // decodedTerms are stored terms decoded, by the SHA-256 of their text:
@@ -148,6 +155,26 @@ type termsCache struct {
 
 // termsCacheMax is the most texts kept; a full cache starts over.
 const termsCacheMax = 256
+
+// termsHash is the hash of a version's stored terms, as the column
+// contract_versions.terms_hash keeps it (migration 0049): the SHA-256 of
+// the text, in lower-case hex.
+func termsHash(raw string) string {
+	h := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(h[:])
+}
+
+// known returns the terms decoded under a stored terms_hash, if kept.
+func (c *termsCache) known(hash string) (*contract.Terms, bool) {
+	var h [sha256.Size]byte
+	if n, err := hex.Decode(h[:], []byte(hash)); err != nil || n != len(h) {
+		return nil, false
+	}
+	c.mu.Lock()
+	t, ok := c.m[h]
+	c.mu.Unlock()
+	return t, ok
+}
 
 func (c *termsCache) get(raw string) (*contract.Terms, error) {
 	h := sha256.Sum256([]byte(raw))
@@ -254,8 +281,8 @@ func (s *ContractStore) SaveDraft(ctx context.Context, p tandem.Principal, engag
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE contract_versions SET terms = ?, effective_from = ? WHERE workspace_id = ? AND engagement_id = ? AND number = 1`,
-			js, e.StartsOn.String(), p.WorkspaceID, engagementID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE contract_versions SET terms = ?, terms_hash = ?, effective_from = ? WHERE workspace_id = ? AND engagement_id = ? AND number = 1`,
+			js, termsHash(js), e.StartsOn.String(), p.WorkspaceID, engagementID); err != nil {
 			return err
 		}
 		// Acknowledgements were given for the old text; the new one is checked afresh.
@@ -494,8 +521,8 @@ func (s *ContractStore) Decide(ctx context.Context, p tandem.Principal, engageme
 			if err := tx.queryRow(ctx, `SELECT MAX(number) + 1 FROM contract_versions WHERE engagement_id = ?`, engagementID).Scan(&next); err != nil {
 				return err
 			}
-			if _, err := tx.insert(ctx, `INSERT INTO contract_versions (workspace_id, engagement_id, number, effective_from, amendment_id, terms, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, next, a.EffectiveFrom, a.ID, js, tx.now); err != nil {
+			if _, err := tx.insert(ctx, `INSERT INTO contract_versions (workspace_id, engagement_id, number, effective_from, amendment_id, terms, terms_hash, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.WorkspaceID, engagementID, next, a.EffectiveFrom, a.ID, js, termsHash(js), tx.now); err != nil {
 				return err
 			}
 		}

@@ -138,6 +138,16 @@ func aggMergeSketchSQL(table, col string) string {
 const sketchMergeFunc = "tandem_sketch_merge"
 
 var registerSQLiteFuncs = sync.OnceValue(func() error {
+	// tandem_sha256_hex(text) is termsHash, for migration 0049.
+	if err := sqlite.RegisterDeterministicScalarFunction("tandem_sha256_hex", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		s, ok := args[0].(string)
+		if !ok {
+			return nil, nil
+		}
+		return termsHash(s), nil
+	}); err != nil {
+		return err
+	}
 	return sqlite.RegisterDeterministicScalarFunction(sketchMergeFunc, 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		a, _ := args[0].([]byte)
 		b, _ := args[1].([]byte)

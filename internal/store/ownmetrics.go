@@ -399,11 +399,12 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 // engagement is live, the period has begun, and the metric is a manual
 // metric of the terms in force on the period's last day. One statement reads
 // the engagement as p may see it (engagementScope: ENotFound otherwise),
-// its status and start, the workspace's time zone and the text of the
+// its status and start, the workspace's time zone and the hash of the
 // terms in force on the period's last day — a calendar date, the same in
 // every zone — where three read them one after the other, twice a value
 // (the form's check, then the write; a form's typed value is now read in
-// the write, ownmetric.Typed).
+// the write, ownmetric.Typed). The terms are found decoded by their hash;
+// a second statement reads their text only when they are not.
 func definition(ctx context.Context, q querier, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {
@@ -418,10 +419,11 @@ func definition(ctx context.Context, q querier, p tandem.Principal, engagementID
 	w.add("e.id = ?", engagementID)
 	var e engagement.Engagement
 	var tz string
-	var raw sql.NullString
-	if err := q.queryRow(ctx, `SELECT e.status, e.starts_on, ws.time_zone, (SELECT v.terms`+versionInForceFrom+`)
+	var hash sql.NullString
+	inForce := []any{p.WorkspaceID, engagementID, lastDay.String()}
+	if err := q.queryRow(ctx, `SELECT e.status, e.starts_on, ws.time_zone, (SELECT v.terms_hash`+versionInForceFrom+`)
 		FROM engagements e JOIN workspaces ws ON ws.id = e.workspace_id`+w.String(),
-		append([]any{p.WorkspaceID, engagementID, lastDay.String()}, w.args...)...).Scan(&e.Status, dateScan{&e.StartsOn}, &tz, &raw); err != nil {
+		append(inForce, w.args...)...).Scan(&e.Status, dateScan{&e.StartsOn}, &tz, &hash); err != nil {
 		return nil, per, nil, notFound(err)
 	}
 	if err := ownmetric.CheckLive(&e); err != nil {
@@ -432,13 +434,21 @@ func definition(ctx context.Context, q querier, p tandem.Principal, engagementID
 	if err := ownmetric.CheckPeriod(per, now, e.StartsOn); err != nil {
 		return nil, per, nil, err
 	}
-	if !raw.Valid {
-		return nil, per, nil, tandem.ErrNotFound
+	// The terms decoded by their hash (migration 0049); their text is read
+	// when they are not kept, or the version has no hash (NULL: also when
+	// there is no version).
+	terms, ok := decodedTerms.known(hash.String)
+	if !ok {
+		var raw string
+		if err := q.queryRow(ctx, `SELECT v.terms`+versionInForceFrom, inForce...).Scan(&raw); err != nil {
+			return nil, per, nil, notFound(err)
+		}
+		var err error
+		if terms, err = decodedTerms.get(raw); err != nil {
+			return nil, per, nil, err
+		}
 	}
-	def, err := metricDefOf(raw.String, key)
-	if err != nil {
-		return nil, per, nil, err
-	}
+	def := metricDefIn(terms, key)
 	if err := ownmetric.MayEnter(p.Side(), def); err != nil {
 		return nil, per, nil, err
 	}

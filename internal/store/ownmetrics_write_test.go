@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -364,5 +366,87 @@ func TestValueEnteredAgainWhileItsFactChanges(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Entering a value finds the terms in force decoded by the hash stored
+// with them (migration 0049), and the hash never outlives its text: every
+// version the store wrote has the hash the migration computes for old
+// rows, and a change of the text that leaves the hash as it was (by hand,
+// in SQL) clears it, so the next entry reads the new text — here a lower
+// bound — and not the terms kept under the old hash.
+func TestTermsFoundByTheirHash(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			lo, hi := int64(10), int64(50)
+			db, f := manualBase(t, dialect, func(terms *contract.Terms) {
+				terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
+			})
+			hashed := `tandem_sha256_hex(terms)` // the migration's expression
+			if dialect == "postgres" {
+				hashed = `encode(sha256(convert_to(terms, 'UTF8')), 'hex')`
+			}
+			count := func(cond string) int64 {
+				t.Helper()
+				n, err := store.QueryInt64s(db, `SELECT COUNT(*) FROM contract_versions WHERE `+cond)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n[0]
+			}
+			if all, bad := count(`1 = 1`), count(`terms_hash IS NULL OR terms_hash <> `+hashed); all == 0 || bad != 0 {
+				t.Fatalf("%d versions, %d without the hash of their terms", all, bad)
+			}
+			march, _ := tandem.ParseDate("2026-03-01")
+			enter := func(text string) error {
+				return db.OwnMetrics.Enter(ctx, f.Manager, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction",
+					PeriodKind: "month", PeriodStart: march, Typed: &ownmetric.Typed{Text: text, Sep: ','}})
+			}
+			if err := enter("4,5"); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := store.QueryRaw(db, `SELECT id, terms FROM contract_versions WHERE engagement_id = ?`, f.A1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts := map[int64]string{}
+			for rows.Next() {
+				var id int64
+				var text string
+				if err := rows.Scan(&id, &text); err != nil {
+					t.Fatal(err)
+				}
+				texts[id] = text
+			}
+			rows.Close()
+			for id, text := range texts {
+				var terms contract.Terms
+				if err := json.Unmarshal([]byte(text), &terms); err != nil {
+					t.Fatal(err)
+				}
+				if m := terms.MetricDef("satisfaction"); m != nil {
+					low := int64(30)
+					m.Max = &low
+				}
+				js, err := json.Marshal(terms)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := storetest.Exec(db, `UPDATE contract_versions SET terms = ? WHERE id = ?`, string(js), id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := count(fmt.Sprintf(`engagement_id = %d AND terms_hash IS NOT NULL`, f.A1)); n != 0 {
+				t.Fatalf("%d versions changed by hand keep their hash", n)
+			}
+			if err := enter("4,0"); tandem.ErrorCode(err) != tandem.EInvalid || fieldKeys(err)["value"] != "kpi.manual.range" {
+				t.Fatalf("4,0 above the new bound of 3,0: %v", err)
+			}
+			if err := enter("2,5"); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
