@@ -127,6 +127,10 @@ func TestPackageRoundTrip(t *testing.T) {
 	sameContent(t, ca, content(t, b))
 	// The ids inside values name the receiver's rows of the same content.
 	mdb := mid.open(t)
+	// The receiver's contract versions carry the hash of their own text.
+	if all, wrong := storetest.TermsHashes(t, mdb); all == 0 || wrong != 0 {
+		t.Errorf("imported: %d contract versions, %d without the hash of their terms", all, wrong)
+	}
 	for _, q := range []string{
 		`SELECT d.title FROM action_items a JOIN deliverables d ON a.link = '/deliverables/' || d.id AND d.engagement_id = a.engagement_id`,
 		`SELECT d.title FROM meeting_items i JOIN deliverables d ON d.id = i.record_id AND i.source = 'returned'`,

@@ -584,6 +584,13 @@ func (im *importer) entity(e pkgEntity, eng int64) error {
 			value, _ := r["value"].(string)
 			vals["match_key"] = sales.Detail{Field: sales.Field(field), Value: value}.MatchKey()
 		}
+		if e.name == "contract_versions" {
+			// The hash is the receiver's, from the text itself (a package
+			// written before the hash existed has none; a package's own
+			// could name other terms).
+			text, _ := vals["terms"].(string)
+			vals["terms_hash"] = termsHash(text)
+		}
 		if e.name == pkgFiles {
 			b, ok := im.pkg.File(bundle.FileName(fmt.Sprint(r["sha256"])))
 			if !ok {
