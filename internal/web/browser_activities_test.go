@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tandemhq/tandem/internal/i18n"
@@ -44,6 +45,17 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 	b.do("pick by keys", chromedp.KeyEvent("4"), chromedp.KeyEvent("s"))
 	if got := evalAs[string](b, `document.querySelector("`+card+` input[name=outcome]:checked").value + "/" + document.querySelector("`+card+` input[name=follow_up_days]:checked").value`); got != "decision_maker_reached/2" {
 		t.Fatalf("keys picked %q", got)
+	}
+	// In a Russian layout the same keys type ф and ы: a key picks by its
+	// place on the keyboard, not by the letter it types.
+	followUp := `document.querySelector("` + card + ` input[name=follow_up_days]:checked").value`
+	b.do("pick by place", typedAt("ф", "KeyA"))
+	if got, want := evalAs[string](b, followUp), evalAs[string](b, `document.querySelector("`+card+` input[data-key=a]").value`); got != want || got == "2" {
+		t.Fatalf("ф on the key of a picked %q, want %q", got, want)
+	}
+	b.do("pick by place", typedAt("ы", "KeyS"))
+	if got := evalAs[string](b, followUp); got != "2" {
+		t.Fatalf("ы on the key of s picked %q, want 2", got)
 	}
 	b.do("type the duration", chromedp.SendKeys(chromedp.CSS(card+` input[name=duration]`), "3:20"))
 	ctx, cancel := b.step()
@@ -85,6 +97,10 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 	b.viewport(phoneW, phoneH, true)
 	b.open("/sales/today")
 	b.shot("sales-today-phone")
+	// No keyboard on a touch screen: no keyboard shortcuts offered.
+	if shown := evalAs[string](b, `getComputedStyle(document.querySelector(".keys-hint")).display`); shown != "none" {
+		t.Errorf("the keys hint is shown on a phone (display %s)", shown)
+	}
 	if w := b.eval("document.documentElement.scrollWidth"); w > phoneW {
 		t.Errorf("Today is %d px wide on a %d px phone", w, phoneW)
 	}
@@ -93,4 +109,11 @@ func TestBrowserAgentLogsACallFromToday(t *testing.T) {
 	if w := b.eval("document.documentElement.scrollWidth"); w > phoneW {
 		t.Errorf("the account page is %d px wide on a %d px phone", w, phoneW)
 	}
+}
+
+// typedAt presses the key at code's place on the keyboard, typing text: a
+// layout other than the one chromedp.KeyEvent assumes (ф at KeyA in a
+// Russian one).
+func typedAt(text, code string) chromedp.Action[chromedp.Void] {
+	return chromedp.KeyEvent(text, func(p *input.DispatchKeyEventParams) { p.Code = code })
 }

@@ -70,9 +70,9 @@ func TestBrowserEngagementNav(t *testing.T) {
 	}
 	// overview; terms, amendments; scorecard, values, pulse; work, requests,
 	// time; notices, proposals, reports; invoices, worth; board, funnel,
-	// claims (a sales engagement); knowledge, handovers.
-	if pages != 20 {
-		t.Errorf("%d pages reached, want 20", pages)
+	// claims, recordings (a sales engagement); knowledge, handovers.
+	if pages != 21 {
+		t.Errorf("%d pages reached, want 21", pages)
 	}
 
 	b.viewport(390, 800, true)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -47,4 +48,16 @@ func TestBrowserInvoiceExplained(t *testing.T) {
 		t.Errorf("%d links to the accepted leads, want 3", n)
 	}
 	b.shot("60-invoice-explained")
+	// The heading names the invoice and its month.
+	b.wantText("main h1", en.T("invoices.heading", "period", en.Month(time.Date(2026, 11, 15, 12, 0, 0, 0, invoiceZone))))
+	// On a phone every amount and the total are on the screen.
+	b.viewport(phoneW, phoneH, true)
+	b.open(fmt.Sprintf("/engagements/%d/invoices/2026-11", f.A1))
+	if n := b.count("#lines td"); n == 0 {
+		t.Fatal("no lines")
+	}
+	if right := b.eval(`Math.ceil(Math.max(...[...document.querySelectorAll("#lines td")].map(c => c.getBoundingClientRect().right)))`); right > phoneW {
+		t.Errorf("on a %d px phone the lines' cells end at %d px", phoneW, right)
+	}
+	b.shot("60-invoice-phone")
 }

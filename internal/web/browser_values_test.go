@@ -68,8 +68,19 @@ func TestBrowserManualValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.open(values)
+	// On a phone the value's state and the buttons to decide are on the
+	// screen, not past its edge in a table that scrolls sideways.
+	b.viewport(phoneW, phoneH, true)
+	b.open(values)
+	for _, sel := range []string{"#values tbody tr .badge", `#values form[action$="/confirm"] button`, `#values form[action$="/reject"] button`} {
+		if right := b.eval(`Math.ceil(document.querySelector(` + jsString(sel) + `).getBoundingClientRect().right)`); right > phoneW {
+			t.Errorf("on a %d px phone %s ends at %d px", phoneW, sel, right)
+		}
+	}
+	b.shot("values-phone")
 	b.click(`#values form[action$="/confirm"] button`)
 	b.wantText("#values tbody tr .badge", b.msg(i18n.EN, "values.state.confirmed"))
+	b.viewport(1280, 900, false)
 
 	// Too many decimals for satisfaction (one decimal): refused in the
 	// page, nothing recorded.

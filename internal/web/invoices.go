@@ -211,7 +211,7 @@ func (s *server) invoiceView(r *http.Request, f views.Form, k invoiceKey) (templ
 	for _, k := range invoiceRules() {
 		d.Rules = append(d.Rules, l.T(string(k)))
 	}
-	return views.Invoice(s.nav(r, l.T("invoices.title"), "engagements"), d), nil
+	return views.Invoice(s.nav(r, l.T("invoices.heading", "period", d.Period), "engagements"), d), nil
 }
 
 // uniq keeps the first of each string, in order.

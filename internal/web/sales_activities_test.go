@@ -255,6 +255,18 @@ func TestSalesRecordingsToReview(t *testing.T) {
 			if page.status != 200 || m == nil {
 				t.Fatalf("recordings page: %d, no player", page.status)
 			}
+			// The page is one of the engagement's Sales pages, reached from
+			// its navigation (the reviewers' only: not the agent's board).
+			recordings := fmt.Sprintf(`href="/engagements/%d/sales/recordings" class="active" aria-current="page"`, f.A1)
+			if !strings.Contains(page.body, recordings) {
+				t.Errorf("the recordings page is not current in the engagement's navigation")
+			}
+			if board := agent.get(fmt.Sprintf("/engagements/%d/sales/board", f.A1)); board.status != 200 || strings.Contains(board.body, "/sales/recordings") {
+				t.Errorf("the agent's board (%d) links to the recordings", board.status)
+			}
+			if board := mgr.get(fmt.Sprintf("/engagements/%d/sales/board", f.A1)); !strings.Contains(board.body, fmt.Sprintf(`href="/engagements/%d/sales/recordings"`, f.A1)) {
+				t.Errorf("the manager's board does not link to the recordings")
+			}
 			whole := agent.get(m[1])
 			if whole.status != 200 || !strings.HasPrefix(whole.body, "RIFF") {
 				t.Errorf("the agent's recording: %d", whole.status)

@@ -62,7 +62,13 @@ document.addEventListener("keydown", function (e) {
     return;
   }
   if (typing) { return; }
-  var pick = form.querySelector('input[type=radio][data-key="' + e.key.toLowerCase() + '"]');
+  // The key's place on the keyboard (e.code), so that the keys work in
+  // any layout (a Russian one types ф where an English one types a);
+  // the character typed when the place names no letter or digit.
+  var key = e.key.toLowerCase();
+  var place = /^(?:Key|Digit|Numpad)([A-Z0-9])$/.exec(e.code || "");
+  if (place) { key = place[1].toLowerCase(); }
+  var pick = form.querySelector('input[type=radio][data-key="' + key + '"]');
   if (pick) {
     e.preventDefault();
     pick.checked = true;

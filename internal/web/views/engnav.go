@@ -81,6 +81,9 @@ func engagementNav(ctx context.Context, e *engagement.Engagement) []navGroup {
 		s := []navPage{page("board", "/sales/board", "deals.board.tab"), page("funnel", "/sales/funnel", "deals.funnel.tab")}
 		if live {
 			s = append(s, page("claims", "/sales/claims", "claims.tab"))
+			if can(ctx, access.SalesReview) {
+				s = append(s, page("recordings", "/sales/recordings", "sales.recording.link_list"))
+			}
 		}
 		add("sales", s...)
 	}
