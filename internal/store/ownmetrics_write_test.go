@@ -68,10 +68,7 @@ func TestTypedValueReadWithTheMetricsDecimals(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			lo, hi := int64(10), int64(50)
-			db, f := manualBase(t, dialect, func(terms *contract.Terms) {
-				terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
-			})
+			db, f := boundedBase(t, dialect)
 			march, _ := tandem.ParseDate("2026-03-01")
 			enter := func(text string, sep rune) (*ownmetric.Value, error) {
 				v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march,
@@ -379,10 +376,7 @@ func TestTermsFoundByTheirHash(t *testing.T) {
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			lo, hi := int64(10), int64(50)
-			db, f := manualBase(t, dialect, func(terms *contract.Terms) {
-				terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
-			})
+			db, f := boundedBase(t, dialect)
 			if all, wrong := storetest.TermsHashes(t, db); all == 0 || wrong != 0 {
 				t.Fatalf("%d versions, %d without the hash of their terms", all, wrong)
 			}
@@ -437,4 +431,13 @@ func TestTermsFoundByTheirHash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// boundedBase is manualBase with the first metric (satisfaction, one
+// decimal) bounded to 1,0–5,0.
+func boundedBase(t testing.TB, dialect string) (*store.DB, *storetest.Fixture) {
+	lo, hi := int64(10), int64(50)
+	return manualBase(t, dialect, func(terms *contract.Terms) {
+		terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
+	})
 }
