@@ -436,6 +436,7 @@ func TestTermsFoundByTheirHash(t *testing.T) {
 // boundedBase is manualBase with the first metric (satisfaction, one
 // decimal) bounded to 1,0–5,0.
 func boundedBase(t testing.TB, dialect string) (*store.DB, *storetest.Fixture) {
+	t.Helper()
 	lo, hi := int64(10), int64(50)
 	return manualBase(t, dialect, func(terms *contract.Terms) {
 		terms.Metrics[0].Min, terms.Metrics[0].Max = &lo, &hi
