@@ -114,4 +114,15 @@ func TestBrowserDealsBoardMoves(t *testing.T) {
 		t.Errorf("the funnel: %d titles, %d rows", b.count(`svg[role="img"] title`), b.count("#funnel-table tbody tr"))
 	}
 	b.shot("43-deals-funnel")
+	// On a phone the table tells the funnel, every figure on the screen;
+	// the drawing, too wide to read there, is not shown.
+	b.viewport(phoneW, phoneH, true)
+	b.open(fmt.Sprintf("/engagements/%d/sales/funnel", f.A1))
+	if shown := evalAs[string](b, `getComputedStyle(document.querySelector(".funnel-wrap")).display`); shown != "none" {
+		t.Errorf("the drawn funnel is shown on a phone (display %s)", shown)
+	}
+	if right := b.eval(`Math.ceil(Math.max(...[...document.querySelectorAll("#funnel-table td")].map(c => c.getBoundingClientRect().right)))`); right > phoneW {
+		t.Errorf("on a %d px phone the funnel's table ends at %d px", phoneW, right)
+	}
+	b.shot("43-deals-funnel-phone")
 }
