@@ -110,23 +110,10 @@ const versionInForceFrom = ` FROM contract_versions v
 		WHERE v.workspace_id = ? AND v.engagement_id = ? AND (v.effective_from <= ? OR v.number = 1)
 		ORDER BY v.effective_from DESC, v.number DESC LIMIT 1`
 
-// metricDefOf is the definition of metric key in the stored text of an
-// engagement's terms (the version in force: versionInForceFrom), nil when
-// they define none, for a caller that only reads it. The stored terms are
-// decoded once per text (decodedTerms): entering a value decoded the
-// engagement's whole terms twice (the form's check and the write), 60 %
-// of the writer's time for a value. The definition returned is a copy of
-// the shared one.
-func metricDefOf(raw, key string) (*contract.MetricDef, error) {
-	t, err := decodedTerms.get(raw)
-	if err != nil {
-		return nil, err
-	}
-	return metricDefIn(t, key), nil
-}
-
-// metricDefIn is a copy of the definition of metric key in shared terms,
-// nil when they define none.
+// metricDefIn is a copy of the definition of metric key in shared terms
+// (decodedTerms: the stored terms are decoded once per text, where
+// entering a value decoded the engagement's whole terms twice, 60 % of the
+// writer's time for a value), nil when they define none.
 func metricDefIn(t *contract.Terms, key string) *contract.MetricDef {
 	shared := t.MetricDef(key)
 	if shared == nil {
