@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -260,6 +263,10 @@ func TestSalesRecordingsToReview(t *testing.T) {
 			recordings := fmt.Sprintf(`href="/engagements/%d/sales/recordings" class="active" aria-current="page"`, f.A1)
 			if !strings.Contains(page.body, recordings) {
 				t.Errorf("the recordings page is not current in the engagement's navigation")
+			}
+			// The rating's scale says what its ends mean.
+			if scale := html.EscapeString(catalog.For(i18n.EN, time.UTC).T("sales.recording.quality")); !strings.Contains(page.body, "<legend>"+scale+"</legend>") {
+				t.Errorf("the rating's legend is not %q", scale)
 			}
 			if board := agent.get(fmt.Sprintf("/engagements/%d/sales/board", f.A1)); board.status != 200 || strings.Contains(board.body, "/sales/recordings") {
 				t.Errorf("the agent's board (%d) links to the recordings", board.status)
