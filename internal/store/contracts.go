@@ -157,21 +157,23 @@ func (c *termsCache) known(hash string) (*contract.Terms, bool) {
 	if n, err := hex.Decode(h[:], []byte(hash)); err != nil || n != len(h) {
 		return nil, false
 	}
+	return c.at(h)
+}
+
+// at returns the terms kept under the hash h.
+func (c *termsCache) at(h [sha256.Size]byte) (*contract.Terms, bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	t, ok := c.m[h]
-	c.mu.Unlock()
 	return t, ok
 }
 
 func (c *termsCache) get(raw string) (*contract.Terms, error) {
 	h := sha256.Sum256([]byte(raw))
-	c.mu.Lock()
-	t, ok := c.m[h]
-	c.mu.Unlock()
-	if ok {
+	if t, ok := c.at(h); ok {
 		return t, nil
 	}
-	t = &contract.Terms{}
+	t := &contract.Terms{}
 	if err := unmarshalTerms(raw, t); err != nil {
 		return nil, err
 	}
