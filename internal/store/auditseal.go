@@ -85,8 +85,8 @@ const sealLock = 7243562
 
 // appendEntry writes an audit entry and returns its id: on SQLite chained
 // inline (from event_heads), on PostgreSQL unsealed, to be sealed by
-// SealAudit. In a batch of SQLite's writer the entry is chained and kept
-// for the batch's end (later.go) and its id is 0: only bulk jobs, which
+// SealAudit. In a batch of the writer the entry is kept for the batch's
+// end (later.go; chained on SQLite) and its id is 0: only bulk jobs, which
 // write theirs at once, ask for it.
 func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor, action, entity string, entityID int64, data any) (int64, error) {
 	js := "{}"
@@ -98,6 +98,10 @@ func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor
 		js = string(b)
 	}
 	if tx.db.dialect.name() == "postgres" {
+		if l := tx.later; l != nil {
+			return 0, l.keepUnsealed(ctx, audit.Entry{WorkspaceID: workspaceID, At: tx.now, ActorID: actorID, Actor: actor,
+				Action: action, Entity: entity, EntityID: entityID, Data: js})
+		}
 		id, err := tx.insert(ctx, `INSERT INTO events (workspace_id, at, actor_id, actor, action, entity, entity_id, data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, workspaceID, tx.now, actorID, actor, action, entity, entityID, js)
 		if err != nil {
@@ -234,9 +238,11 @@ func (db *DB) SealAudit(ctx context.Context) (sealed int, err error) {
 	}
 }
 
-// sealOnce seals at most sealBatch entries in one transaction.
+// sealOnce seals at most sealBatch entries in one transaction, beside the
+// writer's batches (transactBulk): it touches no row they write, and in a
+// batch it would hold up every write of the process while it runs.
 func (db *DB) sealOnce(ctx context.Context) (sealed int, err error) {
-	err = db.transact(ctx, func(tx *Tx) error {
+	err = db.transactBulk(ctx, func(tx *Tx) error {
 		sealed = 0
 		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(sealLock)); err != nil {
 			return err

@@ -54,7 +54,7 @@ type DB struct {
 	countStmts bool // Options.CountStatements: see stmtcount.go
 
 	file string        // SQLite's database file, its absolute path; "" on PostgreSQL
-	gc   *writer       // SQLite's writer, which batches commits (groupcommit.go); nil on PostgreSQL
+	gc   *writer       // the writer, which batches commits (groupcommit.go)
 	ckpt *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
 
 	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
@@ -116,9 +116,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if db.dialect.name() == "sqlite" {
-		db.gc = newWriter(db)
-	}
+	db.gc = newWriter(db)
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -405,6 +405,15 @@ func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) 
 	})
 }
 
+// WriteAlone is Write in a transaction of its own, never batched with
+// others (on PostgreSQL beside the writer's batches): for a test that
+// holds a transaction open while another one runs.
+func WriteAlone(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) error) error {
+	return db.transactBulk(ctx, func(tx *Tx) error {
+		return step(TestTx{ctx: ctx, tx: tx, p: p})
+	})
+}
+
 // KeptTables are the tables the result kept under key read (Remember);
 // false when there is none or it depends on every write.
 func KeptTables(db *DB, key any) ([]string, bool) {

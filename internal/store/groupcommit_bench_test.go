@@ -54,9 +54,7 @@ func runConcurrently(b *testing.B, db *store.DB, op func(k int64) error) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
-	if db.Dialect() == "sqlite" {
-		b.ReportMetric(float64(store.Commits(db)-commits)/float64(b.N), "commits/op")
-	}
+	b.ReportMetric(float64(store.Commits(db)-commits)/float64(b.N), "commits/op")
 }
 
 func testingProcs() int { return runtime.GOMAXPROCS(0) }

@@ -74,17 +74,15 @@ func TestGroupCommitManyWriters(t *testing.T) {
 			t.Fatalf("%d audit entries of the creations, want 200", n)
 		}
 		chainIntact(t, db)
-		if db.Dialect() == "sqlite" {
-			if n := store.Commits(db) - commits; n > 151 || n < 1 {
-				t.Fatalf("%d COMMITs for 200 creations, want 1 to 151", n)
-			}
+		if n := store.Commits(db) - commits; n > 151 || n < 1 {
+			t.Fatalf("%d COMMITs for 200 creations, want 1 to 151", n)
 		}
 	})
 }
 
-// batchOf runs the writes one after the other onto SQLite's writer, held
-// until all are queued, so that they run in one transaction in this order
-// (on PostgreSQL each in its own), and returns what each returned.
+// batchOf runs the writes one after the other onto the writer, held
+// until all are queued, so that they run in one transaction in this order,
+// and returns what each returned.
 func batchOf(db *store.DB, writes ...func() error) []error {
 	store.HoldNextBatch(db, len(writes))
 	base := store.Submitted(db)
@@ -143,10 +141,8 @@ func TestGroupCommitFailedJobRollsBackAlone(t *testing.T) {
 		if len(texts) < 3 || texts[0] != "BEGIN" || texts[len(texts)-1] != "COMMIT" || strings.Contains(strings.Join(texts, "\n"), "SAVEPOINT") {
 			t.Fatalf("statements counted: %q", texts)
 		}
-		if db.Dialect() == "sqlite" {
-			if n := store.Commits(db) - commits; n != 1 {
-				t.Fatalf("%d COMMITs, want 1", n)
-			}
+		if n := store.Commits(db) - commits; n != 1 {
+			t.Fatalf("%d COMMITs, want 1", n)
 		}
 	})
 }
@@ -156,46 +152,47 @@ func TestGroupCommitFailedJobRollsBackAlone(t *testing.T) {
 // a savepoint), those after it run once, and each write is kept once.
 func TestGroupCommitRunsAgainOnlyAfterAFailure(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, "sqlite", nil)
-	f := storetest.Seed(t, db)
-	runs := make([]int, 4)
-	job := func(i int, err error) func() error {
-		return func() error {
-			return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
-				runs[i]++
-				if err := w.Audit(fmt.Sprintf("test.job%d", i)); err != nil {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		runs := make([]int, 4)
+		job := func(i int, err error) func() error {
+			return func() error {
+				return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+					runs[i]++
+					if err := w.Audit(fmt.Sprintf("test.job%d", i)); err != nil {
+						return err
+					}
 					return err
-				}
-				return err
-			})
+				})
+			}
 		}
-	}
-	boom := errors.New("boom")
-	commits := store.Commits(db)
-	errs := batchOf(db, job(0, nil), job(1, nil), job(2, boom), job(3, nil))
-	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], boom) || errs[3] != nil {
-		t.Fatalf("errors %v, want nil, nil, boom, nil", errs)
-	}
-	if !slices.Equal(runs, []int{2, 2, 1, 1}) {
-		t.Fatalf("runs %v, want [2 2 1 1]", runs)
-	}
-	for i, want := range []int{1, 1, 0, 1} {
-		if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = ?`, fmt.Sprintf("test.job%d", i)); n != want {
-			t.Errorf("job %d: %d audit entries, want %d", i, n, want)
+		boom := errors.New("boom")
+		commits := store.Commits(db)
+		errs := batchOf(db, job(0, nil), job(1, nil), job(2, boom), job(3, nil))
+		if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], boom) || errs[3] != nil {
+			t.Fatalf("errors %v, want nil, nil, boom, nil", errs)
 		}
-	}
-	if n := store.Commits(db) - commits; n != 1 {
-		t.Fatalf("%d COMMITs, want 1", n)
-	}
-	// Without a failure every job runs once.
-	clear(runs)
-	if errs := batchOf(db, job(0, nil), job(1, nil), job(3, nil)); errs[0] != nil || errs[1] != nil || errs[2] != nil {
-		t.Fatalf("errors %v", errs)
-	}
-	if !slices.Equal(runs, []int{1, 1, 0, 1}) {
-		t.Fatalf("runs %v, want [1 1 0 1]", runs)
-	}
-	chainIntact(t, db)
+		if !slices.Equal(runs, []int{2, 2, 1, 1}) {
+			t.Fatalf("runs %v, want [2 2 1 1]", runs)
+		}
+		for i, want := range []int{1, 1, 0, 1} {
+			if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = ?`, fmt.Sprintf("test.job%d", i)); n != want {
+				t.Errorf("job %d: %d audit entries, want %d", i, n, want)
+			}
+		}
+		if n := store.Commits(db) - commits; n != 1 {
+			t.Fatalf("%d COMMITs, want 1", n)
+		}
+		// Without a failure every job runs once.
+		clear(runs)
+		if errs := batchOf(db, job(0, nil), job(1, nil), job(3, nil)); errs[0] != nil || errs[1] != nil || errs[2] != nil {
+			t.Fatalf("errors %v", errs)
+		}
+		if !slices.Equal(runs, []int{1, 1, 0, 1}) {
+			t.Fatalf("runs %v, want [1 1 0 1]", runs)
+		}
+		chainIntact(t, db)
+	})
 }
 
 // A job run again starts from its inputs, not from what its rolled-back
@@ -205,32 +202,33 @@ func TestGroupCommitRunsAgainOnlyAfterAFailure(t *testing.T) {
 // page, and an edit counted its version up twice and conflicted).
 func TestGroupCommitRunAgainStartsFromItsInputs(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, "sqlite", nil)
-	f := storetest.Seed(t, db)
-	kb := db.Knowledge()
-	boom := errors.New("boom")
-	fails := func() error {
-		return store.Write(ctx, db, f.Owner, func(store.TestTx) error { return boom })
-	}
-	page := &knowledge.Page{EngagementID: f.A1, Area: "CRM", Title: "Lead routing", Body: "1. New lead"}
-	errs := batchOf(db, func() error { return kb.Save(ctx, f.Manager, page) }, fails)
-	if errs[0] != nil || !errors.Is(errs[1], boom) {
-		t.Fatalf("create: errors %v", errs)
-	}
-	if page.ID == 0 || page.Version != 1 {
-		t.Fatalf("created %+v", page)
-	}
-	if n := count(t, db, `SELECT COUNT(*) FROM knowledge_pages WHERE title = 'Lead routing'`); n != 1 {
-		t.Fatalf("%d pages, want 1", n)
-	}
-	edit := &knowledge.Page{ID: page.ID, Version: 1, Area: "CRM", Title: "Lead routing", Body: "1. New lead\n2. Call"}
-	errs = batchOf(db, func() error { return kb.Save(ctx, f.Manager, edit) }, fails)
-	if errs[0] != nil || !errors.Is(errs[1], boom) || edit.Version != 2 {
-		t.Fatalf("edit: errors %v, version %d", errs, edit.Version)
-	}
-	if n := count(t, db, `SELECT version FROM knowledge_pages WHERE id = ?`, page.ID); n != 2 {
-		t.Fatalf("stored version %d, want 2", n)
-	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		kb := db.Knowledge()
+		boom := errors.New("boom")
+		fails := func() error {
+			return store.Write(ctx, db, f.Owner, func(store.TestTx) error { return boom })
+		}
+		page := &knowledge.Page{EngagementID: f.A1, Area: "CRM", Title: "Lead routing", Body: "1. New lead"}
+		errs := batchOf(db, func() error { return kb.Save(ctx, f.Manager, page) }, fails)
+		if errs[0] != nil || !errors.Is(errs[1], boom) {
+			t.Fatalf("create: errors %v", errs)
+		}
+		if page.ID == 0 || page.Version != 1 {
+			t.Fatalf("created %+v", page)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM knowledge_pages WHERE title = 'Lead routing'`); n != 1 {
+			t.Fatalf("%d pages, want 1", n)
+		}
+		edit := &knowledge.Page{ID: page.ID, Version: 1, Area: "CRM", Title: "Lead routing", Body: "1. New lead\n2. Call"}
+		errs = batchOf(db, func() error { return kb.Save(ctx, f.Manager, edit) }, fails)
+		if errs[0] != nil || !errors.Is(errs[1], boom) || edit.Version != 2 {
+			t.Fatalf("edit: errors %v, version %d", errs, edit.Version)
+		}
+		if n := count(t, db, `SELECT version FROM knowledge_pages WHERE id = ?`, page.ID); n != 2 {
+			t.Fatalf("stored version %d, want 2", n)
+		}
+	})
 }
 
 func TestGroupCommitPanicRaisedInCaller(t *testing.T) {
@@ -264,10 +262,8 @@ func TestGroupCommitPanicRaisedInCaller(t *testing.T) {
 			t.Fatalf("the panicked job's audit entry was kept")
 		}
 		chainIntact(t, db)
-		if db.Dialect() == "sqlite" {
-			if n := store.Commits(db) - commits; n != 1 {
-				t.Fatalf("%d COMMITs, want 1", n)
-			}
+		if n := store.Commits(db) - commits; n != 1 {
+			t.Fatalf("%d COMMITs, want 1", n)
 		}
 	})
 }
@@ -316,10 +312,8 @@ func TestGroupCommitCanceledCallers(t *testing.T) {
 			t.Fatalf("%d audit entries of the canceled jobs kept", n)
 		}
 		chainIntact(t, db)
-		if db.Dialect() == "sqlite" {
-			if n := store.Commits(db) - commits; n != 1 {
-				t.Fatalf("%d COMMITs, want 1", n)
-			}
+		if n := store.Commits(db) - commits; n != 1 {
+			t.Fatalf("%d COMMITs, want 1", n)
 		}
 	})
 }
@@ -372,64 +366,65 @@ func TestGroupCommitClose(t *testing.T) {
 
 // A caller that leaves while its statement runs must not interrupt it:
 // SQLite would roll back the whole transaction, the batch's other jobs
-// with it. The statement finishes, the job's next one fails, and only the
-// job is rolled back (SQLite's writer only: PostgreSQL runs each job in a
-// transaction of its own). The batch begins with a job that fails at once,
+// with it, and PostgreSQL, sent a cancel, would fail the statement and
+// with it the transaction. The statement finishes, the job's next one
+// fails, and only the job is rolled back. The batch begins with a job that fails at once,
 // so that the others run in the careful run, each in a savepoint of its
 // own, where the leaving job is rolled back alone.
 func TestGroupCommitCallerLeavesDuringStatement(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, "sqlite", nil)
-	f := storetest.Seed(t, db)
-	commits := store.Commits(db)
-	leaving, leave := context.WithCancel(ctx)
-	defer leave()
-	var firstRuns int
-	fails := errors.New("fails at once")
-	errs := batchOf(db,
-		func() error {
-			return store.Write(ctx, db, f.Owner, func(store.TestTx) error { return fails })
-		},
-		func() error {
-			return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
-				firstRuns++
-				return w.Audit("first.job")
-			})
-		},
-		func() error {
-			return store.Write(leaving, db, f.Owner, func(w store.TestTx) error {
-				if err := w.Audit("test.leaving_job"); err != nil {
-					return err
-				}
-				// A write that takes a while: counting to a million.
-				go func() {
-					time.Sleep(20 * time.Millisecond)
-					leave()
-				}()
-				if err := w.Exec(`UPDATE event_heads SET seq = seq WHERE workspace_id = ? AND 0 < (WITH RECURSIVE c(x) AS
-					(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT COUNT(*) FROM c)`, f.WorkspaceID); err != nil {
-					return err
-				}
-				<-leaving.Done()
-				return w.Audit("test.leaving_job")
-			})
-		},
-		partnerNamed(db, f.Owner, "GC last"))
-	if !errors.Is(errs[0], fails) || errs[1] != nil || !errors.Is(errs[2], context.Canceled) || errs[3] != nil {
-		t.Fatalf("errors %v, want fails, nil, canceled, nil", errs)
-	}
-	if n := count(t, db, `SELECT COUNT(*) FROM partners WHERE legal_name = 'GC last'`); n != 1 {
-		t.Fatal("the last job's partner is missing")
-	}
-	if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = 'first.job'`); n != 1 {
-		t.Fatalf("%d audit entries of the first job, want 1", n)
-	}
-	if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action LIKE 'test.%'`); n != 0 {
-		t.Fatalf("%d audit entries of the canceled job kept", n)
-	}
-	chainIntact(t, db)
-	// The batch was not rolled back by SQLite and run again.
-	if n := store.Commits(db) - commits; n != 1 || firstRuns != 1 {
-		t.Fatalf("%d COMMITs, the first job ran %d times; want 1 and 1", n, firstRuns)
-	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		commits := store.Commits(db)
+		leaving, leave := context.WithCancel(ctx)
+		defer leave()
+		var firstRuns int
+		fails := errors.New("fails at once")
+		errs := batchOf(db,
+			func() error {
+				return store.Write(ctx, db, f.Owner, func(store.TestTx) error { return fails })
+			},
+			func() error {
+				return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+					firstRuns++
+					return w.Audit("first.job")
+				})
+			},
+			func() error {
+				return store.Write(leaving, db, f.Owner, func(w store.TestTx) error {
+					if err := w.Audit("test.leaving_job"); err != nil {
+						return err
+					}
+					// A write that takes a while: counting to a million.
+					go func() {
+						time.Sleep(20 * time.Millisecond)
+						leave()
+					}()
+					if err := w.Exec(`UPDATE event_heads SET seq = seq WHERE workspace_id = ? AND 0 < (WITH RECURSIVE c(x) AS
+						(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) SELECT COUNT(*) FROM c)`, f.WorkspaceID); err != nil {
+						return err
+					}
+					<-leaving.Done()
+					return w.Audit("test.leaving_job")
+				})
+			},
+			partnerNamed(db, f.Owner, "GC last"))
+		if !errors.Is(errs[0], fails) || errs[1] != nil || !errors.Is(errs[2], context.Canceled) || errs[3] != nil {
+			t.Fatalf("errors %v, want fails, nil, canceled, nil", errs)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM partners WHERE legal_name = 'GC last'`); n != 1 {
+			t.Fatal("the last job's partner is missing")
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action = 'first.job'`); n != 1 {
+			t.Fatalf("%d audit entries of the first job, want 1", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM events WHERE action LIKE 'test.%'`); n != 0 {
+			t.Fatalf("%d audit entries of the canceled job kept", n)
+		}
+		chainIntact(t, db)
+		// The batch was not rolled back by SQLite and run again.
+		if n := store.Commits(db) - commits; n != 1 || firstRuns != 1 {
+			t.Fatalf("%d COMMITs, the first job ran %d times; want 1 and 1", n, firstRuns)
+		}
+	})
 }

@@ -48,7 +48,7 @@ func TestFactDeletedWhileAnotherIsRecorded(t *testing.T) {
 			} else {
 				slotOf, recorded, commit := make(chan int64, 1), make(chan error, 1), make(chan struct{})
 				go func() {
-					recorded <- store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+					recorded <- store.WriteAlone(ctx, db, f.Owner, func(w store.TestTx) error {
 						slot, err := w.QueryInt(store.AggSlotQuery)
 						slotOf <- slot
 						if err != nil {

@@ -65,7 +65,7 @@ func recordSpread(t *testing.T, db *store.DB, p tandem.Principal, facts []store.
 	for i := range n {
 		verdict[i] = make(chan []store.Fact, 1)
 		go func() {
-			errs <- store.Write(ctx, db, p, func(w store.TestTx) error {
+			errs <- store.WriteAlone(ctx, db, p, func(w store.TestTx) error {
 				slot, err := w.QueryInt(store.AggSlotQuery)
 				if err != nil {
 					slot = -1

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/audit"
+	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/metric"
 )
 
-// Writes a batch leaves to its end (SQLite's writer, groupcommit.go).
+// Writes a batch leaves to its end (the writer, groupcommit.go).
 //
 // Every write appends an audit entry, and a logged call also a fact and
 // its day's and week's aggregates: on their own these were half of the
@@ -23,12 +25,16 @@ import (
 // the whole batch.
 //
 // What a later statement of the batch sees is unchanged: a statement
-// whose text names one of their tables (events, event_heads, facts,
-// kpi_…) first writes everything kept (Tx.settle), so a job that reads
-// the audit trail, the facts or the aggregates — or writes them itself
-// the ordinary way, a once-only fact — finds every earlier write of the
-// batch, as if it had committed. Nothing outside the transaction could see
-// them before the COMMIT anyway.
+// whose text names a table of which rows are kept (events, event_heads
+// for entries; facts for facts; kpi_… for aggregates) first writes
+// everything kept (Tx.settle), so a job that reads the audit trail, the
+// facts or the aggregates — or writes them itself the ordinary way, a
+// once-only fact — finds every earlier write of the batch, as if it had
+// committed. Nothing outside the transaction could see them before the
+// COMMIT anyway. A value entered again changes its fact in place and
+// keeps only the difference to its aggregates (keepChange), so the next
+// job's statements on facts do not write them: the batch's values move
+// their day's and week's rows once.
 //
 // Failures keep their meaning. A batch run without savepoints rolls back
 // whole when one job fails, and what was kept goes with it (a new run
@@ -54,11 +60,14 @@ import (
 // statement counter (stmtcount.go) counts them; those a job's own
 // statement sets off (Tx.settle) count for that job.
 //
-// PostgreSQL, and bulk jobs on SQLite, write as before (Tx.later nil).
+// On PostgreSQL an entry is kept unsealed (auditseal.go) and the batch's
+// entries are inserted in one statement; facts and aggregates as on
+// SQLite. Bulk jobs write as before (Tx.later nil).
 type later struct {
-	entries []audit.Entry
-	heads   map[int64]*laterHead // by workspace
-	order   []int64              // the workspaces of heads, first kept first
+	entries  []audit.Entry        // chained (SQLite)
+	unsealed []audit.Entry        // to be sealed after commit (PostgreSQL, auditseal.go)
+	heads    map[int64]*laterHead // by workspace
+	order    []int64              // the workspaces of heads, first kept first
 
 	facts  []any // factWidth values a fact (factArgs)
 	deltas map[int64]*metric.Deltas
@@ -75,17 +84,17 @@ type laterHead struct {
 }
 
 func (l *later) empty() bool {
-	return len(l.entries) == 0 && len(l.facts) == 0 && len(l.deltas) == 0
+	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0
 }
 
 // names reports whether q may read or write a table that l keeps rows
 // for. It may say yes for a text that does not (a column called
 // "prevented"): that only writes them sooner.
 func (l *later) names(q string) bool {
-	if len(l.entries) > 0 && strings.Contains(q, "event") {
+	if (len(l.entries) > 0 || len(l.unsealed) > 0) && strings.Contains(q, "event") {
 		return true
 	}
-	return (len(l.facts) > 0 || len(l.deltas) > 0) && (strings.Contains(q, "facts") || strings.Contains(q, "kpi_"))
+	return len(l.facts) > 0 && strings.Contains(q, "facts") || len(l.deltas) > 0 && strings.Contains(q, "kpi_")
 }
 
 // settle writes what the batch kept when q names its tables (see the top
@@ -134,6 +143,39 @@ func (l *later) keepEntry(ctx context.Context, tx *Tx, e audit.Entry) error {
 	return nil
 }
 
+// keepUnsealed keeps e (PostgreSQL: no seq or hashes, auditseal.go).
+func (l *later) keepUnsealed(ctx context.Context, e audit.Entry) error {
+	if err := ctx.Err(); err != nil {
+		return err // as a statement of a job whose caller left (Tx.stmtCtx)
+	}
+	l.unsealed = append(l.unsealed, e)
+	return nil
+}
+
+// insertUnsealedSQL inserts unsealed entries (PostgreSQL) from one array
+// a column, in their order: ids, and so the sealing order, follow it.
+const insertUnsealedSQL = `INSERT INTO events (workspace_id, at, actor_id, actor, action, entity, entity_id, data)
+	SELECT w, a, ai, ac, act, en, ei, d FROM unnest(CAST(? AS bigint[]), CAST(? AS timestamptz[]), CAST(? AS bigint[]),
+		CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]))
+		WITH ORDINALITY AS u(w, a, ai, ac, act, en, ei, d, n) ORDER BY n`
+
+// writeUnsealed inserts the unsealed entries kept, in one statement.
+func (l *later) writeUnsealed(ctx context.Context, tx *Tx) error {
+	n := len(l.unsealed)
+	ws, at, actorID, entityID := make([]int64, n), make([]time.Time, n), make([]int64, n), make([]int64, n)
+	actor, action, entity, data := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range l.unsealed {
+		ws[i], at[i], actorID[i], actor[i] = e.WorkspaceID, e.At, e.ActorID, e.Actor
+		action[i], entity[i], entityID[i], data[i] = e.Action, e.Entity, e.EntityID, e.Data
+	}
+	if _, err := tx.exec(ctx, insertUnsealedSQL, ws, at, actorID, actor, action, entity, entityID, data); err != nil {
+		return fmt.Errorf("store: audit insert: %w", err)
+	}
+	clear(l.unsealed)
+	l.unsealed = l.unsealed[:0]
+	return nil
+}
+
 // readHead reads a workspace's chain head from the database; a chain not
 // begun is at seq 0 with the genesis hash (its row is made when written).
 func readHead(ctx context.Context, tx *Tx, ws int64) (chainHead, error) {
@@ -152,6 +194,25 @@ func (l *later) keepFact(ctx context.Context, ws int64, args []any, add func(*me
 		return err // as a statement of a job whose caller left (Tx.stmtCtx)
 	}
 	l.facts = append(l.facts, args...)
+	add(l.deltasOf(ws))
+	return nil
+}
+
+// keepChange keeps what correcting a recorded fact's value changes in its
+// day's and week's aggregates (metric.Deltas.Change), and reports whether
+// it could (false, keeping nothing, for a kind that keeps a sketch).
+func (l *later) keepChange(ctx context.Context, ws, engagementID int64, kind fact.Kind, day, week string, old, new int64) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err // as a statement of a job whose caller left (Tx.stmtCtx)
+	}
+	if spec, _ := fact.Lookup(kind); spec.Sketch != nil {
+		return false, nil
+	}
+	return l.deltasOf(ws).Change(engagementID, kind, day, week, old, new), nil
+}
+
+// deltasOf is the batch's aggregates of workspace ws, made when it has none.
+func (l *later) deltasOf(ws int64) *metric.Deltas {
 	d := l.deltas[ws]
 	if d == nil {
 		d = metric.NewDeltas()
@@ -161,8 +222,7 @@ func (l *later) keepFact(ctx context.Context, ws int64, args []any, add func(*me
 		l.deltas[ws] = d
 		l.wsOrd = append(l.wsOrd, ws)
 	}
-	add(d)
-	return nil
+	return d
 }
 
 // writeAll is write for the writer itself (outside a job's function): a
@@ -188,6 +248,11 @@ func (l *later) write(ctx context.Context, tx *Tx) (err error) {
 	}()
 	if len(l.entries) > 0 {
 		if err := l.writeEntries(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if len(l.unsealed) > 0 {
+		if err := l.writeUnsealed(ctx, tx); err != nil {
 			return err
 		}
 	}

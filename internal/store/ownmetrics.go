@@ -283,8 +283,21 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Va
 	kind := fact.Manual(v.Metric, v.PeriodKind)
 	if old != nil {
 		day, week := (&kpi.DayCache{Loc: loc}).Of(at)
+		// The difference goes to the batch's aggregates (later.go) or,
+		// outside a batch, to d, written below.
 		d := metric.NewDeltas()
-		if old.day.String() == day && d.Change(v.EngagementID, kind, day, week, old.value, v.Value) {
+		changed := false
+		if old.day.String() == day {
+			if l := tx.later; l != nil {
+				var err error
+				if changed, err = l.keepChange(ctx, p.WorkspaceID, v.EngagementID, kind, day, week, old.value, v.Value); err != nil {
+					return err
+				}
+			} else {
+				changed = d.Change(v.EngagementID, kind, day, week, old.value, v.Value)
+			}
+		}
+		if changed {
 			js, err := fact.Encode(data)
 			if err != nil {
 				return err
@@ -297,8 +310,10 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Va
 			if n != 1 {
 				return fmt.Errorf("store: the fact %d of a replaced value is gone", old.id)
 			}
-			if err := flushDeltas(ctx, tx, p.WorkspaceID, d); err != nil {
-				return err
+			if tx.later == nil {
+				if err := flushDeltas(ctx, tx, p.WorkspaceID, d); err != nil {
+					return err
+				}
 			}
 			return linkFact(ctx, tx, p, v, old.id)
 		}

@@ -23,22 +23,22 @@ type Tx struct {
 	// transaction (Tx.prepared), made once per transaction and closed by
 	// database/sql when it ends.
 	stmts map[*sql.Stmt]*sql.Stmt
-	// detached: a job of the SQLite writer's batches, whose statements
+	// detached: a job of the writer's batches, whose statements
 	// do not carry their caller's cancellation (stmtCtx, groupcommit.go).
 	detached bool
 	// cache: the statements prepared on the SQLite writer's batch (nil
 	// on PostgreSQL).
 	cache *stmtCache
-	// later: the writes the SQLite writer's batch leaves to its end
-	// (later.go); nil on PostgreSQL and in a bulk job.
+	// later: the writes the writer's batch leaves to its end
+	// (later.go); nil in a bulk job.
 	later *later
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
 // times when the database reports a serialization failure or a busy lock.
-// On SQLite fn runs on the writer, batched with the transactions of
-// concurrent requests under one COMMIT (groupcommit.go); transact returns
-// once the COMMIT holding fn's writes returned.
+// fn runs on the writer, batched with the transactions of concurrent
+// requests under one COMMIT (groupcommit.go); transact returns once the
+// COMMIT holding fn's writes returned.
 //
 // fn may run more than once: a retry, or on SQLite its batch run again
 // because another job of it failed (its first run then rolled back). Each
@@ -51,8 +51,9 @@ func (db *DB) transact(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // transactBulk is transact for a long transaction (an import, a batch of
-// thousands of rows): on SQLite it runs alone, never batched with others,
-// and its statements carry its caller's cancellation.
+// thousands of rows): it runs alone, never batched with others (on
+// PostgreSQL beside the writer, in a transaction of its own), and its
+// statements carry its caller's cancellation.
 func (db *DB) transactBulk(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.transactJob(ctx, true, fn)
 }
@@ -75,7 +76,7 @@ func (db *DB) transactJob(ctx context.Context, alone bool, fn func(tx *Tx) error
 
 func (db *DB) transactOnce(ctx context.Context, alone bool, fn func(tx *Tx) error) (err error) {
 	db.counted(ctx, "BEGIN")
-	if db.gc != nil {
+	if db.gc != nil && (!alone || db.dialect.name() == "sqlite") {
 		return db.gc.submit(ctx, alone, fn) // counts the COMMIT
 	}
 	sqltx, err := db.w.BeginTx(ctx, nil)

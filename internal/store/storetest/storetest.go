@@ -92,7 +92,28 @@ func Open(t testing.TB, dialect string, now func() time.Time) *store.DB {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
 	t.Cleanup(func() { db.Close() })
+	opened.Store(db, opts)
 	return db
+}
+
+// opened are the options Open opened each database with, for Another.
+var opened sync.Map // *store.DB → store.Options
+
+// Another opens a second instance on the database of db (which Open
+// opened), as another process of the same installation would, closed when
+// the test ends: its writes do not wait in the queue of db's writer.
+func Another(t testing.TB, db *store.DB) *store.DB {
+	t.Helper()
+	opts, ok := opened.Load(db)
+	if !ok {
+		t.Fatal("storetest.Another: the database was not opened by storetest.Open")
+	}
+	other, err := store.Open(context.Background(), opts.(store.Options))
+	if err != nil {
+		t.Fatalf("open another instance: %v", err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return other
 }
 
 // sqliteFile is the name of the SQLite database in the store's data dir.
