@@ -36,7 +36,7 @@ func TestScreenshots(t *testing.T) {
 			b.open(eng + "/scorecard")
 			now := evalAs[string](b, `document.querySelector("#next-period").getAttribute("href")`)
 			pages := []struct{ name, path string }{
-				{"home", "/"}, {"portfolio", "/portfolio"}, {"scorecard", eng + "/scorecard"}, {"scorecard-now", now},
+				{"home", "/"}, {"portfolio", "/portfolio"}, {"engagement", eng}, {"scorecard", eng + "/scorecard"}, {"scorecard-now", now},
 				{"terms", eng + "/terms"}, {"deliverables", eng + "/work"},
 			}
 			// The sales engagement's screens, for the client.

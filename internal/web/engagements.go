@@ -60,7 +60,7 @@ func (s *server) engagementShow(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		return views.Feed(es), nil
+		return views.Feed(feedItems(i18n.From(r.Context()), st.principal, id, es)), nil
 	}
 	return s.keptPageParts(w, r, func(r *http.Request, parts []templ.Component) (templ.Component, error) {
 		ctx := r.Context()
