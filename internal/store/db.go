@@ -57,11 +57,12 @@ type DB struct {
 	gc   *writer       // the writer, which batches commits (groupcommit.go)
 	ckpt *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
 
-	writes atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
-	tables tableRevs    // the tables changed: by those COMMITs on SQLite (tables.go), by any on PostgreSQL (pgchanges.go)
-	pg     *pgChanges   // the change log of PostgreSQL (pgchanges.go); nil on SQLite
-	memo   memo
-	heads  chainHeads // the audit chain heads last written, on SQLite (auditseal.go)
+	writes  atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
+	retries atomic.Int64 // transactions run again after a serialization failure or a deadlock, for tests
+	tables  tableRevs    // the tables changed: by those COMMITs on SQLite (tables.go), by any on PostgreSQL (pgchanges.go)
+	pg      *pgChanges   // the change log of PostgreSQL (pgchanges.go); nil on SQLite
+	memo    memo
+	heads   chainHeads // the audit chain heads last written, on SQLite (auditseal.go)
 
 	Accounts      *AccountStore
 	Partners      *PartnerStore

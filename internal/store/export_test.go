@@ -405,6 +405,10 @@ func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) 
 	})
 }
 
+// Retries counts the transactions db ran again after a serialization
+// failure or a deadlock (transactJob).
+func Retries(db *DB) int64 { return db.retries.Load() }
+
 // WriteAlone is Write in a transaction of its own, never batched with
 // others (on PostgreSQL beside the writer's batches): for a test that
 // holds a transaction open while another one runs.

@@ -506,3 +506,77 @@ func TestValuesOfABatchMoveTheirAggregatesOnce(t *testing.T) {
 		})
 	}
 }
+
+// Two instances on one database enter the values of two metrics of the
+// same month at once, half of their writers one metric first and half the
+// other: each instance's batches hold several periods' locks and rows, in
+// an order the other instance's batches may take the other way round.
+// Every entry succeeds at its first run — no batch waits for another in a
+// circle, which PostgreSQL would end after a second by failing one — each
+// metric ends with one value that counts, its one fact holds that value,
+// the aggregates equal the facts and the audit chain verifies.
+func TestValuesFromTwoInstancesAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			db, f := manualBase(t, dialect)
+			other := storetest.Another(t, db)
+			march, _ := tandem.ParseDate("2026-03-01")
+			metrics := []string{"satisfaction", "brand_presence"}
+			var wg sync.WaitGroup
+			errs := make(chan error, 2*8*2*5)
+			for i, inst := range []*store.DB{db, other} {
+				for g := range 8 {
+					wg.Go(func() {
+						for n := range 5 {
+							for k := range 2 {
+								m := metrics[(g+k)%2]
+								v := &ownmetric.Value{EngagementID: f.A1, Metric: m, PeriodKind: "month", PeriodStart: march,
+									Value: int64(50 + i*20 + g + n)}
+								if m == "satisfaction" {
+									v.Scale = 1
+								}
+								errs <- inst.OwnMetrics.Enter(ctx, f.Owner, v)
+							}
+						}
+					})
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := store.Retries(db) + store.Retries(other); n != 0 {
+				t.Errorf("%d entries ran again after a deadlock or a serialization failure", n)
+			}
+			for _, m := range metrics {
+				var n int
+				var counted int64
+				if err := store.QueryRowRaw(db, `SELECT COUNT(*), COALESCE(MAX(value), 0) FROM manual_values
+					WHERE engagement_id = ? AND metric = ? AND state = 'confirmed'`, f.A1, m).Scan(&n, &counted); err != nil {
+					t.Fatal(err)
+				}
+				if n != 1 {
+					t.Fatalf("%s: %d values count, want 1", m, n)
+				}
+				var facts int
+				var sum int64
+				if err := store.QueryRowRaw(db, `SELECT COUNT(*), COALESCE(SUM(value), 0) FROM facts WHERE engagement_id = ? AND kind = ?`,
+					f.A1, string(fact.Manual(m, "month"))).Scan(&facts, &sum); err != nil {
+					t.Fatal(err)
+				}
+				if facts != 1 || sum != counted {
+					t.Errorf("%s: %d facts, Σ %d; want one, holding the value that counts (%d)", m, facts, sum, counted)
+				}
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Fatalf("kpi verify: %v %v", m, err)
+			}
+			chainIntact(t, db)
+		})
+	}
+}

@@ -65,6 +65,7 @@ func (db *DB) transactJob(ctx context.Context, alone bool, fn func(tx *Tx) error
 		if err == nil || !db.dialect.isRetryable(err) {
 			return err
 		}
+		db.retries.Add(1)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
