@@ -59,6 +59,7 @@ type DB struct {
 
 	writes  atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
 	retries atomic.Int64 // transactions run again after a serialization failure or a deadlock, for tests
+	aside   atomic.Int64 // batch jobs run again beside the writer after waiting for a lock (transactJob), for tests
 	tables  tableRevs    // the tables changed: by those COMMITs on SQLite (tables.go), by any on PostgreSQL (pgchanges.go)
 	pg      *pgChanges   // the change log of PostgreSQL (pgchanges.go); nil on SQLite
 	memo    memo

@@ -120,6 +120,13 @@ func (postgresDialect) isRetryable(err error) bool {
 	return errors.As(err, &e) && (e.Code == "40001" || e.Code == "40P01")
 }
 
+// lockTimedOut reports whether err is PostgreSQL's lock_timeout (55P03),
+// which the writer's batches set (batchLockWait).
+func lockTimedOut(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "55P03"
+}
+
 // prefixRange is the condition that text column col starts with a bound
 // prefix, as a range an index on col reads in order: col >= ? AND col < ?,
 // bound to prefix and prefixEnd(prefix). PostgreSQL compares in byte

@@ -409,6 +409,10 @@ func Write(ctx context.Context, db *DB, p tandem.Principal, step func(t TestTx) 
 // failure or a deadlock (transactJob).
 func Retries(db *DB) int64 { return db.retries.Load() }
 
+// Aside counts the batch jobs db ran again beside the writer after they
+// waited too long for a lock (transactJob, batchLockWait).
+func Aside(db *DB) int64 { return db.aside.Load() }
+
 // WriteAlone is Write in a transaction of its own, never batched with
 // others (on PostgreSQL beside the writer's batches): for a test that
 // holds a transaction open while another one runs.

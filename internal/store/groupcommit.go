@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit: the write transactions of concurrent requests share one
@@ -104,8 +105,12 @@ import (
 //     deadlock check (a second) failed one of them, over and over
 //     (TestValuesFromTwoInstancesAtOnce: 7–11 s against 2 s before
 //     batching; with the lock no deadlock at all). Bulk jobs and the sealer
-//     do not take it: a deadlock between one of them and a batch is told
-//     to one side, which is retried (isRetryable; in a batch, as any
+//     do not take it. A batch's statements wait at most batchLockWait for
+//     a lock, so that a job waiting for an import's locks neither holds up
+//     every write of every instance nor waits in a circle with it: it runs
+//     again alone, beside the writer (lockTimedOut, transactJob). A
+//     deadlock between a transaction beside the writers and a batch is
+//     told to one side, which is retried (isRetryable; in a batch, as any
 //     failing job: alone, the others run again carefully).
 
 // maxBatch is the most jobs one COMMIT holds: enough to share a sync among
@@ -117,6 +122,15 @@ const maxBatch = 128
 // takes (any constant shared by every Tandem instance, other than
 // lockMigrations' and sealLock).
 const batchLock = 7243563
+
+// batchLockWait is the longest a statement of a batch on PostgreSQL waits
+// for a lock (lock_timeout): with batchLock held, the only locks it can
+// wait for are those of transactions beside the writers — an import, the
+// sealer, a bulk job, someone's psql — which may hold them for seconds.
+// A job that waits longer fails with 55P03 and runs again alone, beside
+// the writer, where it waits as long as it must (transactJob); the batch's
+// other jobs, and every write after them, go on meanwhile.
+const batchLockWait = 100 * time.Millisecond
 
 // errClosed answers a write asked for after DB.Close.
 var errClosed = errors.New("store: the database is closed")
@@ -301,7 +315,11 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		// One batch at a time across the instances on the database
 		// (batchLock): two instances' batches running side by side could
 		// each hold rows a later job of the other wants.
-		if _, err := sqltx.ExecContext(bg, `SELECT pg_advisory_xact_lock($1)`, int64(batchLock)); err != nil {
+		// Then no statement of the batch waits for a lock longer than
+		// batchLockWait (lockTimedOut: the job runs again beside the
+		// writer, transactJob).
+		if _, err := sqltx.ExecContext(bg, `SELECT set_config('lock_timeout', $2, true) FROM (SELECT pg_advisory_xact_lock($1)) l`,
+			int64(batchLock), strconv.Itoa(int(batchLockWait.Milliseconds()))+"ms"); err != nil {
 			sqltx.Rollback()
 			for _, j := range batch {
 				j.done <- jobReply{err: err}
@@ -338,14 +356,18 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 			tx.later = kept
 		}
 		r := runJob(tx, j.fn)
-		if r.err == nil && !r.panicked {
-			if savepoints && kept.err == nil && !kept.empty() {
-				// Written inside its savepoint: rolling back to another
-				// job's savepoint must not take them.
-				kept.writeAll(bg, tx)
-			}
+		if r.err == nil && !r.panicked && savepoints && kept.err == nil && !kept.empty() {
+			// Written inside its savepoint: rolling back to another
+			// job's savepoint must not take them.
+			kept.writeAll(bg, tx)
+		}
+		if !r.panicked && kept.err != nil {
 			// Writing what was kept failed during the job or after it:
-			// the job fails (as if its own statement had).
+			// the job fails with that error, as if its own statement had
+			// — not with what PostgreSQL answers the job's next
+			// statements once the transaction is aborted (25P02), which
+			// would hide a deadlock or a lock timeout that transactJob
+			// runs again.
 			r.err = kept.err
 		}
 		switch {

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -578,5 +580,89 @@ func TestValuesFromTwoInstancesAtOnce(t *testing.T) {
 			}
 			chainIntact(t, db)
 		})
+	}
+}
+
+// On PostgreSQL a write that waits for a lock held beside the writer —
+// here a transaction of its own holding the counted value's row, as an
+// import or someone's psql may for seconds — does not hold up the writes
+// behind it: after batchLockWait it runs again alone, beside the writer,
+// and waits there. Partners are created meanwhile; once the row is let
+// go, the value entered counts.
+func TestWritesGoOnWhileOneWaitsForALock(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(storetest.Dialects(t), "postgres") {
+		t.Skip("PostgreSQL only: on SQLite a transaction beside the writer holds every write (one writer)")
+	}
+	db, f := manualBase(t, "postgres")
+	march, _ := tandem.ParseDate("2026-03-01")
+	enter := func(value int64) (*ownmetric.Value, error) {
+		v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march, Value: value, Scale: 1}
+		return v, db.OwnMetrics.Enter(ctx, f.Owner, v)
+	}
+	first, err := enter(80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		held <- store.WriteAlone(ctx, db, f.Owner, func(w store.TestTx) error {
+			if err := w.Exec(`SELECT id FROM manual_values WHERE id = ? FOR UPDATE`, first.ID); err != nil {
+				return err
+			}
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	released := false
+	let := func() {
+		if !released {
+			released = true
+			close(release)
+		}
+	}
+	defer let() // a failure below must not leave the row held and the entry waiting
+	type result struct {
+		v   *ownmetric.Value
+		err error
+	}
+	entered := make(chan result, 1)
+	go func() { v, err := enter(65); entered <- result{v, err} }()
+	waitForLockWait(t, db, "the entry")
+	created := make(chan error, 1)
+	go func() {
+		for i := range 5 {
+			if err := partnerNamed(db, f.Owner, fmt.Sprintf("Beside %d", i))(); err != nil {
+				created <- err
+				return
+			}
+		}
+		created <- nil
+	}()
+	select {
+	case err := <-created:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case r := <-entered:
+		t.Fatalf("the entry ended while the row was held: %+v", r)
+	case <-time.After(time.Minute):
+		t.Fatal("the partners were not created while the entry waited for the row")
+	}
+	if n := store.Aside(db); n < 1 {
+		t.Errorf("%d jobs ran beside the writer, want the entry", n)
+	}
+	let()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	r := <-entered
+	if r.err != nil || r.v.State != ownmetric.Confirmed {
+		t.Fatalf("the entry: %+v %v", r.v, r.err)
+	}
+	if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+		t.Fatalf("verify: %v %v", m, err)
 	}
 }

@@ -62,6 +62,15 @@ func (db *DB) transactJob(ctx context.Context, alone bool, fn func(tx *Tx) error
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		err = db.transactOnce(ctx, alone, fn)
+		if !alone && lockTimedOut(err) {
+			// A batch's job waited batchLockWait for a lock held beside
+			// the writer (PostgreSQL): it runs again alone, beside it,
+			// where it waits as long as it must.
+			db.aside.Add(1)
+			alone = true
+			attempt--
+			continue
+		}
 		if err == nil || !db.dialect.isRetryable(err) {
 			return err
 		}
