@@ -81,9 +81,10 @@ import (
 // itself, but on this kind of machine a round trip costs it more CPU than
 // the statement (BEGIN and COMMIT were two of a partner creation's five),
 // and the writes of one period's value each held its lock until their own
-// COMMIT: 293 values a second from 50 connections, 1,488 partner
-// creations, 637 logged calls. Batched: 643, 2,240, 1,210 (README, issue
-// 16, twenty-second session). Differences from SQLite:
+// COMMIT. Batched, over HTTP from 50 connections, partner creations went
+// from about 1,350 to 2,650 a second, logged calls from 630 to 1,350,
+// values from 280 to 520–840 (README, issue 16, twenty-second session).
+// Differences from SQLite:
 //   - One writer still, on one connection of the pool at a time. Measured
 //     and not kept: two or three writers, one running its jobs while the
 //     others COMMIT (no faster: the jobs' round trips, not the COMMIT, are

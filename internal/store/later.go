@@ -199,14 +199,12 @@ func (l *later) keepFact(ctx context.Context, ws int64, args []any, add func(*me
 }
 
 // keepChange keeps what correcting a recorded fact's value changes in its
-// day's and week's aggregates (metric.Deltas.Change), and reports whether
-// it could (false, keeping nothing, for a kind that keeps a sketch).
+// day's and week's aggregates, and reports whether it could
+// (metric.Deltas.Change: false, adding nothing, for a kind that keeps a
+// sketch).
 func (l *later) keepChange(ctx context.Context, ws, engagementID int64, kind fact.Kind, day, week string, old, new int64) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err // as a statement of a job whose caller left (Tx.stmtCtx)
-	}
-	if spec, _ := fact.Lookup(kind); spec.Sketch != nil {
-		return false, nil
 	}
 	return l.deltasOf(ws).Change(engagementID, kind, day, week, old, new), nil
 }

@@ -139,24 +139,16 @@ func TestManualValuesEnteredAtOnce(t *testing.T) {
 			t.Parallel()
 			db, f := manualBase(t, dialect)
 			march, _ := tandem.ParseDate("2026-03-01")
-			var wg sync.WaitGroup
-			errs := make(chan error, 80)
-			for g := range 8 {
-				wg.Go(func() {
-					for i := range 10 {
-						v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march,
-							Value: int64(50 + g*5 + i%5), Scale: 1}
-						errs <- db.OwnMetrics.Enter(ctx, f.Manager, v)
+			allAtOnce(t, 8, func(g int) error {
+				for i := range 10 {
+					v := &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month", PeriodStart: march,
+						Value: int64(50 + g*5 + i%5), Scale: 1}
+					if err := db.OwnMetrics.Enter(ctx, f.Manager, v); err != nil {
+						return err
 					}
-				})
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
 				}
-			}
+				return nil
+			})
 			if n := count(t, db, `SELECT COUNT(*) FROM manual_values WHERE engagement_id = ? AND state = 'confirmed'`, f.A1); n != 1 {
 				t.Errorf("%d values count, want 1", n)
 			}
@@ -526,32 +518,24 @@ func TestValuesFromTwoInstancesAtOnce(t *testing.T) {
 			other := storetest.Another(t, db)
 			march, _ := tandem.ParseDate("2026-03-01")
 			metrics := []string{"satisfaction", "brand_presence"}
-			var wg sync.WaitGroup
-			errs := make(chan error, 2*8*2*5)
-			for i, inst := range []*store.DB{db, other} {
-				for g := range 8 {
-					wg.Go(func() {
-						for n := range 5 {
-							for k := range 2 {
-								m := metrics[(g+k)%2]
-								v := &ownmetric.Value{EngagementID: f.A1, Metric: m, PeriodKind: "month", PeriodStart: march,
-									Value: int64(50 + i*20 + g + n)}
-								if m == "satisfaction" {
-									v.Scale = 1
-								}
-								errs <- inst.OwnMetrics.Enter(ctx, f.Owner, v)
-							}
+			instances := []*store.DB{db, other}
+			allAtOnce(t, 16, func(w int) error {
+				i, g := w%2, w/2 // 8 writers on each instance
+				for n := range 5 {
+					for k := range 2 {
+						m := metrics[(g+k)%2]
+						v := &ownmetric.Value{EngagementID: f.A1, Metric: m, PeriodKind: "month", PeriodStart: march,
+							Value: int64(50 + i*20 + g + n)}
+						if m == "satisfaction" {
+							v.Scale = 1
 						}
-					})
+						if err := instances[i].OwnMetrics.Enter(ctx, f.Owner, v); err != nil {
+							return err
+						}
+					}
 				}
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+				return nil
+			})
 			if n := store.Retries(db) + store.Retries(other); n != 0 {
 				t.Errorf("%d entries ran again after a deadlock or a serialization failure", n)
 			}
@@ -664,5 +648,23 @@ func TestWritesGoOnWhileOneWaitsForALock(t *testing.T) {
 	}
 	if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
 		t.Fatalf("verify: %v %v", m, err)
+	}
+}
+
+// allAtOnce runs write(0) … write(n−1) in n goroutines at once and fails
+// the test with the first error any of them returned.
+func allAtOnce(t *testing.T, n int, write func(g int) error) {
+	t.Helper()
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for g := range n {
+		wg.Go(func() { errs <- write(g) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -91,8 +91,11 @@ func Open(t testing.TB, dialect string, now func() time.Time) *store.DB {
 	if err != nil {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
-	t.Cleanup(func() { db.Close() })
 	opened.Store(db, opts)
+	t.Cleanup(func() {
+		opened.Delete(db)
+		db.Close()
+	})
 	return db
 }
 
