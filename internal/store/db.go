@@ -53,6 +53,7 @@ type DB struct {
 
 	countStmts bool // Options.CountStatements: see stmtcount.go
 
+	url  string        // PostgreSQL's URL; "" on SQLite
 	file string        // SQLite's database file, its absolute path; "" on PostgreSQL
 	gc   *writer       // the writer, which batches commits (groupcommit.go)
 	ckpt *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
@@ -251,7 +252,7 @@ func (db *DB) openPostgres(url string) error {
 	p.SetMaxOpenConns(20)
 	p.SetMaxIdleConns(20)
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	db.w, db.r, db.dialect = p, p, postgresDialect{}
+	db.w, db.r, db.dialect, db.url = p, p, postgresDialect{}, url
 	return nil
 }
 
@@ -295,6 +296,7 @@ func (db *DB) Close() error {
 	if db.ckpt != nil {
 		db.ckpt.close()
 	}
+	db.closeListener()
 	db.stmtMu.Lock()
 	for _, st := range db.stmts {
 		st.Close()

@@ -539,3 +539,11 @@ func WALWrites(db *DB) (asked, written int64) {
 	}
 	return asked, written
 }
+
+// Listening starts db's listener for announced changes (PostgreSQL,
+// pglisten.go) and tells whether it hears now; false on SQLite.
+func Listening(db *DB) bool { return db.pg != nil && db.listening() }
+
+// StopListening stops db's listener for good: its writes' identities are
+// read with every request again.
+func StopListening(db *DB) { db.closeListener() }

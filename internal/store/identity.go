@@ -77,8 +77,9 @@ func (id *Identity) primeZone(ctx context.Context, q querier) {
 // membership or role changed, a notification — every change is a write.
 // Whether the session has ended or gone stale is decided on every request
 // from the kept session's times, and either answer reads the database
-// again. On PostgreSQL reading the revision would cost what the query
-// costs, so it is not kept there.
+// again. On PostgreSQL a page reads it with every request (the same
+// statement gives the page its revision); a request that writes
+// (ForWrite) keeps it under the changes announced (pglisten.go).
 func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Duration) (*Identity, error) {
 	return s.keptIdentity(ctx, identityKey{account.Digest(secret)}, func(ctx context.Context) (*Identity, error) {
 		return s.identify(ctx, secret, idle)
@@ -88,16 +89,21 @@ func (s *AccountStore) Identify(ctx context.Context, secret string, idle time.Du
 }
 
 // keptIdentity is the identity read reads, kept between requests under
-// key on SQLite (Remember; PostgreSQL reads it every time): a kept one
+// key (Remember; on PostgreSQL only for a request that writes, under the
+// changes announced — pglisten.go — and read every time for a page): a kept one
 // answers while fresh says so of it at the store's time, otherwise read
 // runs again (deleting or refreshing what ended or went stale). Each
 // caller gets its own copy.
 func (s *AccountStore) keptIdentity(ctx context.Context, key any, read func(context.Context) (*Identity, error),
 	fresh func(id *Identity, now time.Time) bool) (*Identity, error) {
-	if s.db.dialect.name() == "postgres" {
-		return read(ctx)
+	rctx := ctx
+	if s.db.pg != nil {
+		if !forWrite(ctx) {
+			return read(ctx)
+		}
+		rctx = context.WithValue(ctx, noticedKey{}, true)
 	}
-	v, err := s.db.Remember(ctx, key, func(ctx context.Context) (any, error) { return read(ctx) })
+	v, err := s.db.Remember(rctx, key, func(ctx context.Context) (any, error) { return read(ctx) })
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +111,7 @@ func (s *AccountStore) keptIdentity(ctx context.Context, key any, read func(cont
 	if !fresh(id, s.db.Now()) {
 		return read(ctx)
 	}
+	id.rev = "" // a kept identity's snapshot is not this request's
 	id.primeZone(ctx, s.db)
 	return id, nil
 }

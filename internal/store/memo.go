@@ -96,12 +96,18 @@ type memo struct {
 func (db *DB) wrote() {
 	db.tables.committed()
 	db.writes.Add(1)
+	if db.pg != nil {
+		db.pg.committedHere()
+	}
 }
 
 // wroteAll records a write whose tables are not known to be stamped.
 func (db *DB) wroteAll() {
 	db.tables.committedAll()
 	db.writes.Add(1)
+	if db.pg != nil {
+		db.pg.committedHere()
+	}
 }
 
 // full makes room in a full memo (m.mu held): the results past MemoTTL
@@ -196,6 +202,11 @@ func (db *DB) revision(ctx context.Context) (revision, error) {
 	}
 	if f := frameOf(ctx); f != nil {
 		return f.rev, nil // inside a computation: the database as it began
+	}
+	if ctx.Value(noticedKey{}) != nil {
+		if rev, ok, err := db.pgNoticed(ctx); ok {
+			return rev, err
+		}
 	}
 	snap, ok := ctx.Value(revisionKey{}).(string) // read with the request's identity
 	if !ok {

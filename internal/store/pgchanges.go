@@ -86,6 +86,9 @@ type pgChanges struct {
 	seen   map[int64]uint64 // rows seen of transactions at or after xmin: id → xid
 	looked time.Time
 	marks  []mark // xmins of looks, one per pruneEvery: rows before them are deleted changesKept after
+
+	listener *pgListener // changes as announced (pglisten.go)
+	noticed  noticed
 }
 
 // mark is a look's xmin and when it was seen.
@@ -150,28 +153,39 @@ func (db *DB) loadPGTables(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	c.listener = &pgListener{url: db.url}
 	db.pg = c
 	return nil
 }
 
-const noteEverything = `INSERT INTO table_changes (inserted) VALUES ('{*}')`
+// noteEverything adds a row naming every table, and announces it as the
+// trigger would (pglisten.go).
+const noteEverything = `WITH c AS (INSERT INTO table_changes (inserted) VALUES ('{*}') RETURNING 1)
+	SELECT pg_notify('` + changesChannel + `', '') FROM c`
 
 // pgRevision is the revision of a request whose snapshot is snap: the
-// stamps once this instance has looked at every change snap sees. The
-// requests waiting share looks, as writers share a group commit: a look
-// begun after the request read its snapshot sees all it sees.
+// stamps once this instance has looked at every change snap sees.
 func (db *DB) pgRevision(ctx context.Context, snap string) (revision, error) {
 	c := db.pg
 	s, ok := parseSnapshot(snap)
-	covered := func() bool {
+	return db.pgLookUntil(ctx, func() bool {
 		p := c.last.Load()
 		return ok && p != nil && p.covers(s)
-	}
+	})
+}
+
+// pgLookUntil is the local revision once covered holds: at once when it
+// does, or after a look at the change log begun after the call. The
+// requests waiting share looks, as writers share a group commit: a look
+// begun after a request read its snapshot (or the count of changes
+// announced, pgNoticed) sees all it sees.
+func (db *DB) pgLookUntil(ctx context.Context, covered func() bool) (revision, error) {
+	c := db.pg
 	if covered() {
 		return db.localRevision(), nil
 	}
 	c.mu.Lock()
-	after := c.begun // a look numbered above it began after snap was read
+	after := c.begun // a look numbered above it began after the caller asked
 	for !covered() {
 		if l := c.looking; l != nil {
 			c.mu.Unlock()
@@ -211,6 +225,7 @@ func (db *DB) localRevision() revision {
 func (db *DB) lookAtChanges(ctx context.Context) error {
 	c := db.pg
 	now := time.Now()
+	announced := c.noticed.count.Load() // all of it committed before the snapshot below
 	rows, err := db.r.QueryContext(ctx, `SELECT pg_current_snapshot()::text, COALESCE(c.id, 0), COALESCE(c.xid::text, '0'),
 		COALESCE(array_to_string(c.inserted, ','), ''), COALESCE(array_to_string(c.changed, ','), '')
 		FROM (SELECT 1) one LEFT JOIN table_changes c ON c.xid >= $1::text::xid8`, strconv.FormatUint(c.xmin, 10))
@@ -270,6 +285,7 @@ func (db *DB) lookAtChanges(ctx context.Context) error {
 	maps.DeleteFunc(c.seen, func(_ int64, x uint64) bool { return x < p.xmin })
 	c.xmin, c.looked = p.xmin, now
 	c.last.Store(&p)
+	c.noticed.through.Store(announced)
 	if len(c.marks) == 0 || now.Sub(c.marks[len(c.marks)-1].at) >= pruneEvery {
 		c.marks = append(c.marks, mark{now, p.xmin})
 	}

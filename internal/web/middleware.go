@@ -119,6 +119,10 @@ func (s *server) handle(rt route) http.Handler {
 			// A page reads: the rows its parts each load again (the
 			// engagement, the workspace's zone) come once a request.
 			r = r.WithContext(store.WithReadCache(r.Context()))
+		} else {
+			// A write needs no snapshot with its identity, which may be
+			// kept on PostgreSQL too (store.ForWrite).
+			r = r.WithContext(store.ForWrite(r.Context()))
 		}
 		if err := s.identify(w, r, st); err != nil {
 			// A bad token on a public route (the OpenAPI document, health)
