@@ -143,7 +143,8 @@ func (db *DB) listenOnce(ctx context.Context) error {
 		conn.Close(cctx)
 		cancel()
 	}()
-	if _, err := conn.Exec(ctx, `LISTEN `+changesChannel); err != nil {
+	// Listening, and a first ping of its own, so that it hears at once.
+	if _, err := conn.Exec(ctx, `LISTEN `+changesChannel+`; SELECT pg_notify('`+changesChannel+`', 'ping')`); err != nil {
 		return err
 	}
 	// What was announced before now was not heard: look before trusting.
