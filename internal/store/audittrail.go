@@ -219,8 +219,8 @@ func feedSQL(p tandem.Principal, engagementID int64, limit int) (string, []any) 
 	return q, append(args, limit)
 }
 
-// Feed is an engagement's activity: the audit entries about it, newest
-// first. Anyone who may see the engagement may read it; the feed of one p
+// Feed is an engagement's activity: the last limit audit entries
+// recorded about it, newest first by their time. Anyone who may see the engagement may read it; the feed of one p
 // may not see is empty (its page answers "not found" by itself). One
 // statement: the engagement page keeps its feed apart from the rest (it
 // changes at every write) and reads it again alone.
@@ -230,7 +230,12 @@ func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID 
 		return nil, err
 	}
 	q, args := feedSQL(p, engagementID, limit)
-	return scanAll(ctx, s.db, scanEntryView, q, args...)
+	es, err := scanAll(ctx, s.db, scanEntryView, q, args...)
+	// The entries recorded last, shown by their time: an entry recorded
+	// with an earlier time (the demo's history, a handover package's
+	// entries) does not stand above newer ones.
+	slices.SortStableFunc(es, func(a, b audit.Entry) int { return b.At.Compare(a.At) })
+	return es, err
 }
 
 // auditWheres selects the entries of p's workspace's trail of f: own

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
@@ -142,4 +143,48 @@ func TestFeedUsesItsIndex(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestFeedShowsEntriesByTime: the feed holds the entries recorded last
+// and shows them newest first by their time, so an entry recorded with an
+// earlier time (as the demo's history and handover packages record them)
+// does not stand above newer ones.
+func TestFeedShowsEntriesByTime(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			clk := storetest.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clk.Now)
+			f := storetest.Seed(t, db)
+			e, err := db.Engagements.Get(ctx, f.Owner, f.A1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			describe := func(d string, by time.Duration) {
+				t.Helper()
+				clk.Add(by)
+				e.Description = d
+				if err := db.Engagements.Update(ctx, f.Owner, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			describe("today", 0)
+			describe("two days ago", -48*time.Hour) // recorded after, dated before
+			describe("in an hour", 49*time.Hour)    // an hour after "today"
+			describe("at once", -time.Hour)         // the same time as "today", recorded later
+			feed, err := db.Audit.Feed(ctx, f.Owner, f.A1, 4)
+			if err != nil || len(feed) != 4 {
+				t.Fatalf("feed: %+v %v", feed, err)
+			}
+			var got []string
+			for _, x := range feed {
+				_, to, _ := strings.Cut(x.Data, `","`)
+				got = append(got, strings.TrimSuffix(to, `"]}`))
+			}
+			if want := []string{"in an hour", "at once", "today", "two days ago"}; !slices.Equal(got, want) {
+				t.Fatalf("feed by time: %q, want %q", got, want)
+			}
+		})
+	}
 }
