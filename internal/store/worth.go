@@ -34,7 +34,7 @@ type WorthOverview struct {
 
 // Overview reads the last n months of an engagement (1..MaxWorthMonths,
 // up to and including the current month in the workspace's time zone, none
-// before the month it starts): each month's budget, actual cost (the
+// before the month it starts or after the month it ends): each month's budget, actual cost (the
 // invoice total as the draft computation gives it now, from the terms and
 // the daily aggregates of the facts; an issued invoice's stored total),
 // results and recorded revenue; and the saved in-house calculator. It
@@ -154,7 +154,8 @@ func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []
 	for _, e := range es {
 		o := &WorthOverview{}
 		for i, per := range months {
-			if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] { // before the month it starts
+			if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] || // before the month it starts
+				!e.EndsOn.IsZero() && per.String() > e.EndsOn.String()[:7] { // after the month it ends
 				continue
 			}
 			m, err := monthWorthOf(per, in.input(e.ID, i, per, loc), stored[key{e.ID, per.String()}])

@@ -107,6 +107,19 @@ func TestWorthOverview(t *testing.T) {
 				o.Months[0].ActualMinor+o.Months[1].ActualMinor != 10_150_000 {
 				t.Errorf("in-house %+v", o.InHouse)
 			}
+
+			// Ended on 15 November: no month after it costs anything (the
+			// demo's engagement ended in 2025 cost six fixed fees in the
+			// portfolio until then).
+			e, err := db.Engagements.Get(ctx, f.Owner, f.A1)
+			mustDo(t, err)
+			e.EndsOn = tandem.DateOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC))
+			mustDo(t, db.Engagements.Update(ctx, f.Owner, e))
+			o, err = w.Overview(ctx, f.Owner, f.A1, 2)
+			mustDo(t, err)
+			if len(o.Months) != 1 || o.Months[0].Label != "2026-11" || o.Months[0].ActualMinor != 5_650_000 {
+				t.Errorf("ended in November: %+v", o.Months)
+			}
 		})
 	}
 }
