@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
+	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/i18n"
 	"github.com/tandemhq/tandem/internal/invoice"
@@ -95,7 +96,8 @@ func factRefs(rows []invoice.FactRow) map[string]FactRef {
 // lines changed (syncIn). Client roles and the partner's manager may call
 // it (access.InvoicesRead; another partner's engagement is ENotFound).
 // Errors: EInvalid (period), EConflict (a draft engagement, not invoiced;
-// no terms in force during the period; terms in two currencies).
+// a period begun after the engagement ended, unless an invoice was issued
+// for it; no terms in force during the period; terms in two currencies).
 func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagementID int64, period kpi.Period) (_ *Invoice, err error) {
 	defer wrap(&err, "InvoiceStore.Draft(%d, %s)", engagementID, period)
 	if err := access.Can(p, access.InvoicesRead); err != nil {
@@ -114,6 +116,9 @@ func (s *InvoiceStore) Draft(ctx context.Context, p tandem.Principal, engagement
 	stored, err := loadInvoice(ctx, s.db, p, engagementID, period.String())
 	if err != nil && !errors.Is(err, tandem.ErrNotFound) {
 		return nil, err
+	}
+	if afterEnd(e, period) && (stored == nil || stored.Status.Recomputable()) {
+		return nil, tandem.Errorf(tandem.EConflict, i18n.K("invoices.after_end"))
 	}
 	var out *Invoice
 	if stored != nil && !stored.Status.Recomputable() {
@@ -238,7 +243,8 @@ func draftIn(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64
 // Summary lists every stored invoice of an engagement, the latest period
 // first, without lines, with the current and previous invoicing periods
 // (the period kind of the terms in force today, in the workspace's time
-// zone; a period without terms in force is skipped) computed in memory
+// zone; a period without terms in force, or begun after the engagement
+// ended, is skipped) computed in memory
 // while they are drafts, so that the list shows what they stand at; none
 // for a draft engagement. It writes nothing. Access as Draft.
 func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engagementID int64) (_ []Invoice, err error) {
@@ -274,6 +280,9 @@ func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engageme
 	}
 	cur := kpi.PeriodOf(kind, now, loc)
 	for _, period := range []kpi.Period{cur.Prev(), cur} {
+		if afterEnd(e, period) {
+			continue
+		}
 		i := slices.IndexFunc(out, func(x Invoice) bool { return x.Label == period.String() })
 		var stored *Invoice
 		if i >= 0 {
@@ -298,6 +307,12 @@ func (s *InvoiceStore) Summary(ctx context.Context, p tandem.Principal, engageme
 	}
 	slices.SortStableFunc(out, func(a, b Invoice) int { return strings.Compare(b.From, a.From) })
 	return out, nil
+}
+
+// afterEnd reports whether period began after the last day of e (which
+// has an end).
+func afterEnd(e *engagement.Engagement, period kpi.Period) bool {
+	return !e.EndsOn.IsZero() && period.Start.Format(time.DateOnly) > e.EndsOn.String()
 }
 
 // Get returns the stored invoice of an engagement for a period label

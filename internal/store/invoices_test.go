@@ -208,6 +208,26 @@ func TestInvoiceDraftSales(t *testing.T) {
 			if _, err := db.Invoices().Draft(ctx, f.Manager, f.A1, before); errCode(err) != tandem.EConflict {
 				t.Errorf("a period before the terms: %v", err)
 			}
+
+			// Ended on 30 November: December is not invoiced, nor listed
+			// (the demo's engagement ended in 2025 listed two months of
+			// fixed fees); November, the month it ended in, still is.
+			e, err := db.Engagements.Get(ctx, f.Owner, f.A1)
+			mustDo(t, err)
+			e.EndsOn = tandem.DateOf(time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+			mustDo(t, db.Engagements.Update(ctx, f.Owner, e))
+			dec := kpi.PeriodOf(kpi.Month, at(12, 2, 12), stockholmZone)
+			if _, err := db.Invoices().Draft(ctx, f.Manager, f.A1, dec); errCode(err) != tandem.EConflict {
+				t.Errorf("a period after the end: %v", err)
+			}
+			if x, err := db.Invoices().Draft(ctx, f.Manager, f.A1, nov); err != nil || x.TotalMinor != 5_120_000 {
+				t.Errorf("the month it ended in: %v", err)
+			}
+			list, err = db.Invoices().Summary(ctx, f.Manager, f.A1)
+			mustDo(t, err)
+			if len(list) != 1 || list[0].Label != "2026-11" {
+				t.Errorf("summary after the end: %+v", list)
+			}
 		})
 	}
 }
