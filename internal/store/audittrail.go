@@ -220,8 +220,9 @@ func feedSQL(p tandem.Principal, engagementID int64, limit int) (string, []any) 
 }
 
 // Feed is an engagement's activity: the last limit audit entries
-// recorded about it, newest first by their time. Anyone who may see the engagement may read it; the feed of one p
-// may not see is empty (its page answers "not found" by itself). One
+// recorded about it, newest first by their time. Anyone who may see the
+// engagement may read it; the feed of one p may not see is empty (its
+// page answers "not found" by itself). One
 // statement: the engagement page keeps its feed apart from the rest (it
 // changes at every write) and reads it again alone.
 func (s *AuditStore) Feed(ctx context.Context, p tandem.Principal, engagementID int64, limit int) (_ []audit.Entry, err error) {

@@ -92,8 +92,12 @@ func (db *DB) listening() bool {
 // and pings it through the pool.
 func (db *DB) listen(ctx context.Context) {
 	l := db.pg.listener
-	defer close(l.done)
-	go func() {
+	var pinger sync.WaitGroup
+	defer func() {
+		pinger.Wait() // no ping outlives Close
+		close(l.done)
+	}()
+	pinger.Go(func() {
 		t := time.NewTicker(listenPing)
 		defer t.Stop()
 		for {
@@ -108,7 +112,7 @@ func (db *DB) listen(ctx context.Context) {
 				}
 			}
 		}
-	}()
+	})
 	for ctx.Err() == nil {
 		if err := db.listenOnce(ctx); err != nil && ctx.Err() == nil {
 			select { // a pause before connecting again
@@ -191,14 +195,16 @@ func (db *DB) pgNoticed(ctx context.Context) (_ revision, ok bool, _ error) {
 
 type forWriteKey struct{}
 
+// noticedKey marks the context of a kept identity's Remember: its
+// revision is pgNoticed's (memo.go's revision).
+type noticedKey struct{}
+
 // ForWrite marks ctx as a request that writes: on PostgreSQL its identity
 // may be kept under the noticed revision (pglisten.go). Only the identity
 // uses it; what else the request reads is read as before.
 func ForWrite(ctx context.Context) context.Context {
 	return context.WithValue(ctx, forWriteKey{}, true)
 }
-
-type noticedKey struct{}
 
 // forWrite tells whether ctx is a request that writes (ForWrite).
 func forWrite(ctx context.Context) bool {

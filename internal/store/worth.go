@@ -154,8 +154,8 @@ func (s *WorthStore) overviewsOf(ctx context.Context, p tandem.Principal, ids []
 	for _, e := range es {
 		o := &WorthOverview{}
 		for i, per := range months {
-			if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] || // before the month it starts
-				!e.EndsOn.IsZero() && per.String() > e.EndsOn.String()[:7] { // after the month it ends
+			// Not before the month it starts, nor after it ended.
+			if !e.StartsOn.IsZero() && per.String() < e.StartsOn.String()[:7] || afterEnd(&e, per) {
 				continue
 			}
 			m, err := monthWorthOf(per, in.input(e.ID, i, per, loc), stored[key{e.ID, per.String()}])
