@@ -65,6 +65,7 @@ type DB struct {
 	pg      *pgChanges   // the change log of PostgreSQL (pgchanges.go); nil on SQLite
 	memo    memo
 	heads   chainHeads // the audit chain heads last written, on SQLite (auditseal.go)
+	ids     idPool     // ids taken for the writer's kept rows, on PostgreSQL (keptrows.go)
 
 	Accounts      *AccountStore
 	Partners      *PartnerStore

@@ -367,6 +367,13 @@ func (t TestTx) Audit(action string) error {
 	return t.tx.record(t.ctx, t.p, action, "workspace", t.p.WorkspaceID, nil)
 }
 
+// CreatePartner inserts a partner of that name into the test's workspace
+// as PartnerStore.Create does (a kept row on PostgreSQL, keptrows.go),
+// with no audit entry.
+func (t TestTx) CreatePartner(name string) (int64, error) {
+	return t.tx.insertKept(t.ctx, partnerRows, t.p.WorkspaceID, name, "", "SE", "", "", "", "", 0, "active", name, t.tx.now, t.tx.now)
+}
+
 // Exec runs a statement in the transaction.
 func (t TestTx) Exec(q string, args ...any) error {
 	_, err := t.tx.exec(t.ctx, q, args...)

@@ -355,6 +355,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
 		if !j.alone {
 			tx.later = kept
+			kept.left = len(batch) - i
 		}
 		r := runJob(tx, j.fn)
 		if r.err == nil && !r.panicked && savepoints && kept.err == nil && !kept.empty() {

@@ -73,6 +73,9 @@ type later struct {
 	deltas map[int64]*metric.Deltas
 	wsOrd  []int64 // the workspaces of deltas, first kept first
 
+	rows []*keptRows // rows inserted later (PostgreSQL, keptrows.go)
+	left int         // jobs of the batch not yet run, this one included
+
 	writing bool  // inside write: its own statements do not settle
 	err     error // a failed write: the batch must not commit
 }
@@ -84,7 +87,7 @@ type laterHead struct {
 }
 
 func (l *later) empty() bool {
-	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0
+	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0 && len(l.rows) == 0
 }
 
 // names reports whether q may read or write a table that l keeps rows
@@ -108,10 +111,28 @@ func (tx *Tx) settle(ctx context.Context, q string) error {
 	if l.err != nil {
 		return l.err
 	}
+	if len(l.rows) > 0 {
+		// Any statement may read a kept row or refer to it (keptrows.go).
+		if err := l.writeKeptRows(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if l.empty() || !l.names(q) {
 		return nil
 	}
 	return l.write(ctx, tx)
+}
+
+// writeKeptRows is writeRows as a job's statement sets it off.
+func (l *later) writeKeptRows(ctx context.Context, tx *Tx) (err error) {
+	l.writing = true
+	defer func() {
+		l.writing = false
+		if err != nil {
+			l.err = err
+		}
+	}()
+	return l.writeRows(ctx, tx)
 }
 
 // keepEntry chains e (its seq, prev_hash and hash not set yet) onto the
@@ -244,6 +265,11 @@ func (l *later) write(ctx context.Context, tx *Tx) (err error) {
 			l.err = err
 		}
 	}()
+	if len(l.rows) > 0 {
+		if err := l.writeRows(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if len(l.entries) > 0 {
 		if err := l.writeEntries(ctx, tx); err != nil {
 			return err

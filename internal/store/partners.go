@@ -71,6 +71,10 @@ func loadPartner(ctx context.Context, q querier, p tandem.Principal, id int64) (
 	return scanOne(ctx, q, scanPartner, `SELECT `+partnerCols+` FROM partners pa`+w.String(), w.args...)
 }
 
+// partnerRows are the partners a batch's creations keep (keptrows.go).
+var partnerRows = newKeptTable("partners", "workspace_id", "legal_name", "reg_number", "country", "website",
+	"contact_name", "contact_email", "contact_phone", "vat_bp", "status", "search_text", "created_at", "updated_at")
+
 // Create validates and stores a new partner in p's workspace. Owners and
 // managers may call it; errors: EInvalid, EForbidden.
 func (s *PartnerStore) Create(ctx context.Context, p tandem.Principal, x *partner.Partner) (err error) {
@@ -84,9 +88,7 @@ func (s *PartnerStore) Create(ctx context.Context, p tandem.Principal, x *partne
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
 		x.WorkspaceID, x.CreatedAt, x.UpdatedAt = p.WorkspaceID, tx.now, tx.now
-		id, err := tx.insert(ctx, `INSERT INTO partners (workspace_id, legal_name, reg_number, country, website,
-			contact_name, contact_email, contact_phone, vat_bp, status, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := tx.insertKept(ctx, partnerRows,
 			x.WorkspaceID, x.LegalName, x.RegNumber, x.Country, x.Website, x.ContactName, x.ContactEmail,
 			x.ContactPhone, x.VATBP, x.Status, x.SearchText(), x.CreatedAt, x.UpdatedAt)
 		if err != nil {
