@@ -367,6 +367,27 @@ func (t TestTx) Audit(action string) error {
 	return t.tx.record(t.ctx, t.p, action, "workspace", t.p.WorkspaceID, nil)
 }
 
+// RowsKeptTable is a table whose rows a batch may keep (keptrows.go) and
+// the words that make a statement write them first (nil: any statement).
+type RowsKeptTable struct {
+	Table string
+	Named []string
+}
+
+// RowsKeptTables lists the tables whose rows a batch may keep.
+func RowsKeptTables() []RowsKeptTable {
+	var out []RowsKeptTable
+	for _, t := range keptTables {
+		out = append(out, RowsKeptTable{Table: t.table, Named: t.named})
+	}
+	return out
+}
+
+// NamedIn reports whether a statement of text q writes t's kept rows first.
+func (t RowsKeptTable) NamedIn(q string) bool {
+	return (&keptTable{named: t.Named}).namedIn(q)
+}
+
 // CreatePartner inserts a partner of that name into the test's workspace
 // as PartnerStore.Create does (a kept row on PostgreSQL, keptrows.go),
 // with no audit entry.

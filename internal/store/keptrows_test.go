@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/partner"
+	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
@@ -112,4 +114,140 @@ func TestBatchKeepsRows(t *testing.T) {
 		}
 		chainIntact(t, db)
 	})
+}
+
+// A table whose kept rows are written only before a statement naming
+// certain words (keptrows.go: a batch's logged calls) must not be read
+// without those words: no other table refers to it by a foreign key
+// unless its name is among the words, and no trigger, function or view
+// of the schema reads it. A migration that adds one fails here, not in a
+// batch that misses a row.
+func TestKeptRowsNamedByTheirReaders(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var foreign, readers string
+		if db.Dialect() == "postgres" {
+			foreign = `SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND confrelid = CAST(? AS regclass)`
+			readers = `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+				WHERE n.nspname = current_schema() AND p.prosrc LIKE '%' || ? || '%'
+				UNION ALL SELECT viewname FROM pg_views WHERE schemaname = current_schema() AND definition LIKE '%' || ? || '%'`
+		} else {
+			foreign = `SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = ?`
+			readers = `SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view') AND sql LIKE '%' || ? || '%' AND ? <> ''`
+		}
+		checked := 0
+		for _, k := range store.RowsKeptTables() {
+			if k.Named == nil {
+				continue // written before any statement
+			}
+			checked++
+			if !k.NamedIn("SELECT 1 FROM " + k.Table) {
+				t.Errorf("a statement naming %s does not write its kept rows first", k.Table)
+			}
+			rows, err := store.QueryRaw(db, foreign, k.Table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var from string
+				if err := rows.Scan(&from); err != nil {
+					t.Fatal(err)
+				}
+				if !k.NamedIn("SELECT 1 FROM " + from) {
+					t.Errorf("%s refers to %s, whose kept rows a statement naming it would not find", from, k.Table)
+				}
+			}
+			rows.Close()
+			rows, err = store.QueryRaw(db, readers, k.Table, k.Table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var name string
+				if err := rows.Scan(&name); err != nil {
+					t.Fatal(err)
+				}
+				t.Errorf("%s of the schema reads %s, whose kept rows it would not find", name, k.Table)
+			}
+			rows.Close()
+		}
+		if checked == 0 {
+			t.Fatal("no kept table is written only before the statements naming it")
+		}
+	})
+}
+
+// A batch's logged calls keep their rows and their accounts' last call
+// for the batch's end (on PostgreSQL). A later job of the batch reading
+// the calls, or the last call with them, finds every call before it and
+// the last call at their latest; a batch of calls alone inserts them in
+// one statement; after the COMMIT each account's last call is its latest
+// call whatever the order they were logged in.
+func TestBatchKeepsCalls(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			db, f := b.db, b.f
+			at := func(h, m int) time.Time { return time.Date(2026, 12, 3, h, m, 0, 0, time.UTC) }
+			logAt := func(when time.Time) func() error {
+				return func() error {
+					a := call(b.mine, sales.OutcomeNoAnswer, 30)
+					a.At = when
+					return db.Sales().LogActivity(ctx, f.VendorAgent, a, store.LogOptions{})
+				}
+			}
+			const consistent = `SELECT COUNT(*) FROM sales_accounts a WHERE a.id = ?
+				AND a.last_call_at = (SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = 'call')`
+			var calls, lastOK int64
+			errs := batchOf(db, logAt(at(8, 0)), logAt(at(8, 30)),
+				func() error {
+					return store.Write(ctx, db, f.Owner, func(w store.TestTx) (err error) {
+						// Naming the last call only, not the calls.
+						lastOK, err = w.QueryInt(`SELECT COUNT(*) FROM sales_accounts WHERE id = ? AND last_call_at = ?`, b.mine, at(8, 30))
+						return err
+					})
+				},
+				func() error {
+					return store.Write(ctx, db, f.Owner, func(w store.TestTx) (err error) {
+						calls, err = w.QueryInt(`SELECT COUNT(*) FROM sales_activities WHERE account_id = ?`, b.mine)
+						return err
+					})
+				},
+				logAt(at(8, 15)))
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("first batch, job %d: %v", i, err)
+				}
+			}
+			if calls != 2 || lastOK != 1 {
+				t.Errorf("a job after two calls of the batch saw %d calls and a last call up to date %d time(s), want 2 and 1", calls, lastOK)
+			}
+			var alone []func() error
+			for m := range 5 {
+				alone = append(alone, logAt(at(7, m)))
+			}
+			for i, err := range batchOf(db, alone...) {
+				if err != nil {
+					t.Fatalf("second batch, job %d: %v", i, err)
+				}
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM sales_activities WHERE account_id = ?`, b.mine); n != 8 {
+				t.Errorf("%d calls stored, want 8", n)
+			}
+			if db.Dialect() == "postgres" {
+				if n := count(t, db, `SELECT COUNT(DISTINCT cmin::text) FROM sales_activities WHERE account_id = ? AND at < ?`, b.mine, at(8, 0)); n != 1 {
+					t.Errorf("the batch's 5 calls were inserted by %d statements, want 1", n)
+				}
+			}
+			if n := count(t, db, consistent, b.mine); n != 1 {
+				t.Errorf("the account's last call is not its latest call")
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Errorf("kpi verify: %+v, %v", m, err)
+			}
+			chainIntact(t, db)
+		})
+	}
 }

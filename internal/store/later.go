@@ -73,8 +73,9 @@ type later struct {
 	deltas map[int64]*metric.Deltas
 	wsOrd  []int64 // the workspaces of deltas, first kept first
 
-	rows []*keptRows // rows inserted later (PostgreSQL, keptrows.go)
-	left int         // jobs of the batch not yet run, this one included
+	rows      []*keptRows // rows inserted later (PostgreSQL, keptrows.go)
+	lastCalls []int64     // accounts whose last call to note after the rows (noteLastCalls)
+	left      int         // jobs of the batch not yet run, this one included
 
 	writing bool  // inside write: its own statements do not settle
 	err     error // a failed write: the batch must not commit
@@ -87,7 +88,8 @@ type laterHead struct {
 }
 
 func (l *later) empty() bool {
-	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0 && len(l.rows) == 0
+	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0 && len(l.rows) == 0 &&
+		len(l.lastCalls) == 0
 }
 
 // names reports whether q may read or write a table that l keeps rows
@@ -111,8 +113,8 @@ func (tx *Tx) settle(ctx context.Context, q string) error {
 	if l.err != nil {
 		return l.err
 	}
-	if len(l.rows) > 0 {
-		// Any statement may read a kept row or refer to it (keptrows.go).
+	if l.rowsNamed(q) {
+		// q may read a kept row or refer to it (keptrows.go).
 		if err := l.writeKeptRows(ctx, tx); err != nil {
 			return err
 		}
@@ -265,7 +267,7 @@ func (l *later) write(ctx context.Context, tx *Tx) (err error) {
 			l.err = err
 		}
 	}()
-	if len(l.rows) > 0 {
+	if len(l.rows) > 0 || len(l.lastCalls) > 0 {
 		if err := l.writeRows(ctx, tx); err != nil {
 			return err
 		}

@@ -72,8 +72,10 @@ func loadPartner(ctx context.Context, q querier, p tandem.Principal, id int64) (
 }
 
 // partnerRows are the partners a batch's creations keep (keptrows.go).
-var partnerRows = newKeptTable("partners", "workspace_id", "legal_name", "reg_number", "country", "website",
-	"contact_name", "contact_email", "contact_phone", "vat_bp", "status", "search_text", "created_at", "updated_at")
+// Rows of many tables refer to a partner: every statement needs them
+// written.
+var partnerRows = newKeptTable("partners", `workspace_id, legal_name, reg_number, country, website,
+	contact_name, contact_email, contact_phone, vat_bp, status, search_text, created_at, updated_at`)
 
 // Create validates and stores a new partner in p's workspace. Owners and
 // managers may call it; errors: EInvalid, EForbidden.

@@ -461,16 +461,32 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 // account's latest call, read back from its calls (sales_activities_account),
 // so that calls logged out of order keep the latest. Every path that
 // writes a call calls it; Today sorts the call list by it.
+//
+// In a batch of the writer on PostgreSQL the accounts are kept for the
+// batch's end, after the calls kept with them (keptrows.go): a statement
+// whose text names last_call finds them noted.
 func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 	var accounts []int64
-	seen := map[int64]bool{}
 	for i := range acts {
-		if a := &acts[i]; a.Kind == sales.KindCall && !seen[a.AccountID] {
-			seen[a.AccountID] = true
+		if a := &acts[i]; a.Kind == sales.KindCall {
 			accounts = append(accounts, a.AccountID)
 		}
 	}
+	if l := tx.later; l != nil && tx.db.dialect.name() == "postgres" {
+		if err := ctx.Err(); err != nil {
+			return err // as a statement of a job whose caller left (Tx.stmtCtx)
+		}
+		l.lastCalls = append(l.lastCalls, accounts...)
+		return nil
+	}
+	return lastCallsNow(ctx, tx, accounts)
+}
+
+// lastCallsNow is noteLastCalls for the accounts given (repeated or not),
+// at once.
+func lastCallsNow(ctx context.Context, tx *Tx, accounts []int64) error {
 	slices.Sort(accounts) // in the order of their pages
+	accounts = slices.Compact(accounts)
 	for c := range slices.Chunk(accounts, batchLookupChunk) {
 		if _, err := tx.exec(ctx, `UPDATE sales_accounts SET last_call_at = (SELECT MAX(k.at) FROM sales_activities k
 			WHERE k.account_id = sales_accounts.id AND k.kind = ?) WHERE id IN (`+placeholders(len(c))+`)`,
