@@ -251,3 +251,53 @@ func TestBatchKeepsCalls(t *testing.T) {
 		})
 	}
 }
+
+// Two instances on one database create partners and log calls at once,
+// each with its own pool of ids taken from the tables' sequences: every
+// write is stored once under an id of its own, every audit entry names
+// its row, every account's last call is its latest, and the chain and the
+// aggregates verify.
+func TestKeptRowsFromTwoInstances(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			db, f := b.db, b.f
+			instances := []*store.DB{db, storetest.Another(t, db)}
+			const writers, each = 12, 10
+			allAtOnce(t, writers, func(w int) error {
+				in := instances[w%2]
+				for n := range each {
+					if err := in.Partners.Create(ctx, f.Owner, &partner.Partner{LegalName: fmt.Sprintf("Twin %d-%d AB", w, n), Country: "SE"}); err != nil {
+						return err
+					}
+					if err := in.Sales().LogActivity(ctx, f.VendorAgent, call(b.mine, sales.OutcomeNoAnswer, int64(10+w)), store.LogOptions{}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			want := writers * each
+			if n := count(t, db, `SELECT COUNT(DISTINCT id) FROM partners WHERE legal_name LIKE 'Twin %'`); n != want {
+				t.Errorf("%d partners stored, want %d", n, want)
+			}
+			if n := count(t, db, `SELECT COUNT(DISTINCT id) FROM sales_activities WHERE account_id = ?`, b.mine); n != want {
+				t.Errorf("%d calls stored, want %d", n, want)
+			}
+			for _, c := range []struct{ action, table string }{{"partner.created", "partners"}, {"sales.activity_logged", "sales_activities"}} {
+				if n := count(t, db, `SELECT COUNT(*) FROM events e WHERE action = ? AND NOT EXISTS (SELECT 1 FROM `+c.table+` x WHERE x.id = e.entity_id)`, c.action); n != 0 {
+					t.Errorf("%d %s entries name no stored row", n, c.action)
+				}
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM sales_accounts a WHERE a.id = ?
+				AND a.last_call_at = (SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = 'call')`, b.mine); n != 1 {
+				t.Errorf("the account's last call is not its latest call")
+			}
+			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
+				t.Errorf("kpi verify: %+v, %v", m, err)
+			}
+			chainIntact(t, db)
+		})
+	}
+}
