@@ -46,13 +46,16 @@ import (
 // kept writes (later.go): a row refused fails its own job only, after
 // the batch is run again carefully.
 //
-// Ids: taken from the sequence the table's INSERT would have taken them
-// from, before the row is written, so they are unique across instances as
-// before. Ids taken and not used (a batch rolled back, fewer rows than
-// jobs) are gaps, as a rolled back INSERT leaves. Within an instance they
-// still grow in the order the rows are kept; across instances, as
-// before, they follow the order in which the sequence was asked, not the
-// order of the COMMITs.
+// Ids: every one comes from the table's sequence, so ids stay unique
+// across instances and with the rows inserted beside the writer (imports,
+// the batch ingestion, a job run again alone). They no longer follow the
+// order of the COMMITs: an instance takes several at once and uses what
+// is left in later batches, so a row kept later may get a lower id than
+// one another instance, an import or a job run alone inserted meanwhile.
+// Nothing reads an order from ids alone (lists order by a name or a time
+// and break ties by id; the audit chain has its own seq). Ids taken and
+// never used — a batch rolled back, the process stopping, a refused
+// insert (drop) — are gaps, as a rolled-back INSERT leaves.
 //
 // SQLite, and a job run alone (a bulk job, a job run again beside the
 // writer), insert at once as before: an in-process statement costs no
