@@ -120,8 +120,8 @@ func TestBatchKeepsRows(t *testing.T) {
 // certain words (keptrows.go: a batch's logged calls) must not be read
 // without those words: no other table refers to it by a foreign key
 // unless its name is among the words, and no trigger, function or view
-// of the schema reads it — nor an account's last call, kept likewise. A migration that adds one fails here, not in a
-// batch that misses a row.
+// of the schema reads it — nor an account's last call, kept likewise. A
+// migration that adds one fails here, not in a batch that misses a row.
 func TestKeptRowsNamedByTheirReaders(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -135,6 +135,26 @@ func TestKeptRowsNamedByTheirReaders(t *testing.T) {
 			foreign = `SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = ?`
 			readers = `SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view') AND sql LIKE '%' || ? || '%' AND ? <> ''`
 		}
+		names := func(q string, args ...any) []string {
+			t.Helper()
+			rows, err := store.QueryRaw(db, q, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var name string
+				if err := rows.Scan(&name); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, name)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
 		checked := 0
 		for _, k := range store.RowsKeptTables() {
 			if k.Named == nil {
@@ -144,48 +164,21 @@ func TestKeptRowsNamedByTheirReaders(t *testing.T) {
 			if !k.NamedIn("SELECT 1 FROM " + k.Table) {
 				t.Errorf("a statement naming %s does not write its kept rows first", k.Table)
 			}
-			rows, err := store.QueryRaw(db, foreign, k.Table)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var from string
-				if err := rows.Scan(&from); err != nil {
-					t.Fatal(err)
-				}
+			for _, from := range names(foreign, k.Table) {
 				if !k.NamedIn("SELECT 1 FROM " + from) {
 					t.Errorf("%s refers to %s, whose kept rows a statement naming it would not find", from, k.Table)
 				}
 			}
-			rows.Close()
-			rows, err = store.QueryRaw(db, readers, k.Table, k.Table)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var name string
-				if err := rows.Scan(&name); err != nil {
-					t.Fatal(err)
-				}
+			for _, name := range names(readers, k.Table, k.Table) {
 				t.Errorf("%s of the schema reads %s, whose kept rows it would not find", name, k.Table)
 			}
-			rows.Close()
 		}
 		if checked == 0 {
 			t.Fatal("no kept table is written only before the statements naming it")
 		}
 		// The last calls kept are written before a statement naming
 		// last_call: nothing else may read the column.
-		rows, err := store.QueryRaw(db, readers, "last_call", "last_call")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			if err := rows.Scan(&name); err != nil {
-				t.Fatal(err)
-			}
+		for _, name := range names(readers, "last_call", "last_call") {
 			t.Errorf("%s of the schema reads an account's last call, which a batch may not have noted yet", name)
 		}
 	})
