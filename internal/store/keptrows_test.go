@@ -308,3 +308,64 @@ func TestKeptRowsFromTwoInstances(t *testing.T) {
 		})
 	}
 }
+
+// An account's last call is the latest call even when a transaction
+// beside the writer (a dialer's batch) logs a later call on it and
+// commits while the writer's UPDATE of the last call waits for the
+// account's row (PostgreSQL): that UPDATE then sees the row as the other
+// left it but not its call, and without taking the later of the two it
+// set the last call back to its own, older call. On SQLite the two run
+// one after the other.
+func TestLastCallKeptBesideTheWriter(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			db, f := b.db, b.f
+			later, earlier := time.Date(2026, 12, 3, 8, 30, 0, 0, time.UTC), time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+			release := make(chan struct{})
+			beside := make(chan error, 1)
+			go func() {
+				beside <- store.WriteAlone(ctx, db, f.Owner, func(w store.TestTx) error {
+					if err := w.Exec(`INSERT INTO sales_activities (workspace_id, engagement_id, account_id, agent_membership_id, kind, at, created_at)
+						VALUES (?, ?, ?, ?, 'call', ?, ?)`, f.WorkspaceID, f.A1, b.mine, f.VendorAgent.MembershipID, later, later); err != nil {
+						return err
+					}
+					if err := w.Exec(`UPDATE sales_accounts SET last_call_at = ? WHERE id = ?`, later, b.mine); err != nil {
+						return err
+					}
+					<-release
+					return nil
+				})
+			}()
+			if db.Dialect() != "postgres" {
+				close(release) // SQLite's writer runs the two in turn
+			}
+			logged := make(chan error, 1)
+			go func() {
+				a := call(b.mine, sales.OutcomeNoAnswer, 30)
+				a.At = earlier
+				logged <- db.Sales().LogActivity(ctx, f.VendorAgent, a, store.LogOptions{})
+			}()
+			if db.Dialect() == "postgres" {
+				// Release the transaction beside once the writer waits for
+				// the account's row.
+				for count(t, db, `SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+					WHERE NOT l.granted AND a.datname = current_database()`) == 0 {
+					time.Sleep(5 * time.Millisecond)
+				}
+				close(release)
+			}
+			if err := <-beside; err != nil {
+				t.Fatal(err)
+			}
+			if err := <-logged; err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM sales_accounts WHERE id = ? AND last_call_at = ?`, b.mine, later); n != 1 {
+				t.Errorf("the account's last call is not the later call logged beside the writer")
+			}
+		})
+	}
+}

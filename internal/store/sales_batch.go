@@ -484,12 +484,23 @@ func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 
 // lastCallsNow is noteLastCalls for the accounts given (repeated or not),
 // at once.
+//
+// The account keeps its last call when that is later than the latest
+// call the statement sees: on PostgreSQL a transaction beside the writer
+// (a dialer's batch) may log a later call on the account and commit while
+// this UPDATE waits for the account's row; the UPDATE then goes on with
+// the row as that transaction left it, but its MAX over the calls still
+// reads what was committed when it began, without that call
+// (TestLastCallKeptBesideTheWriter). A call is never deleted nor moved in
+// time, so the last call only ever grows and taking the later of the two
+// is the latest call.
 func lastCallsNow(ctx context.Context, tx *Tx, accounts []int64) error {
 	slices.Sort(accounts) // in the order of their pages
 	accounts = slices.Compact(accounts)
 	for c := range slices.Chunk(accounts, batchLookupChunk) {
-		if _, err := tx.exec(ctx, `UPDATE sales_accounts SET last_call_at = (SELECT MAX(k.at) FROM sales_activities k
-			WHERE k.account_id = sales_accounts.id AND k.kind = ?) WHERE id IN (`+placeholders(len(c))+`)`,
+		if _, err := tx.exec(ctx, `UPDATE sales_accounts SET last_call_at = (SELECT
+			CASE WHEN sales_accounts.last_call_at >= MAX(k.at) THEN sales_accounts.last_call_at ELSE MAX(k.at) END
+			FROM sales_activities k WHERE k.account_id = sales_accounts.id AND k.kind = ?) WHERE id IN (`+placeholders(len(c))+`)`,
 			append([]any{string(sales.KindCall)}, anyArgs(c...)...)...); err != nil {
 			return err
 		}
