@@ -205,8 +205,6 @@ func TestBatchKeepsCalls(t *testing.T) {
 					return db.Sales().LogActivity(ctx, f.VendorAgent, a, store.LogOptions{})
 				}
 			}
-			const consistent = `SELECT COUNT(*) FROM sales_accounts a WHERE a.id = ?
-				AND a.last_call_at = (SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = 'call')`
 			var calls, lastOK int64
 			errs := batchOf(db, logAt(at(8, 0)), logAt(at(8, 30)),
 				func() error {
@@ -248,12 +246,8 @@ func TestBatchKeepsCalls(t *testing.T) {
 					t.Errorf("the batch's 5 calls were inserted by %d statements, want 1", n)
 				}
 			}
-			if n := count(t, db, consistent, b.mine); n != 1 {
-				t.Errorf("the account's last call is not its latest call")
-			}
-			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
-				t.Errorf("kpi verify: %+v, %v", m, err)
-			}
+			lastCallIsLatest(t, db, b.mine)
+			verifyClean(t, db)
 			chainIntact(t, db)
 		})
 	}
@@ -297,13 +291,8 @@ func TestKeptRowsFromTwoInstances(t *testing.T) {
 					t.Errorf("%d %s entries name no stored row", n, c.action)
 				}
 			}
-			if n := count(t, db, `SELECT COUNT(*) FROM sales_accounts a WHERE a.id = ?
-				AND a.last_call_at = (SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = 'call')`, b.mine); n != 1 {
-				t.Errorf("the account's last call is not its latest call")
-			}
-			if m, err := db.KPI.Verify(ctx); err != nil || m != nil {
-				t.Errorf("kpi verify: %+v, %v", m, err)
-			}
+			lastCallIsLatest(t, db, b.mine)
+			verifyClean(t, db)
 			chainIntact(t, db)
 		})
 	}
@@ -324,7 +313,7 @@ func TestLastCallKeptBesideTheWriter(t *testing.T) {
 			b := newActivityBase(t, dialect)
 			db, f := b.db, b.f
 			later, earlier := time.Date(2026, 12, 3, 8, 30, 0, 0, time.UTC), time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
-			release := make(chan struct{})
+			release, ready := make(chan struct{}), make(chan struct{})
 			beside := make(chan error, 1)
 			go func() {
 				beside <- store.WriteAlone(ctx, db, f.Owner, func(w store.TestTx) error {
@@ -335,12 +324,18 @@ func TestLastCallKeptBesideTheWriter(t *testing.T) {
 					if err := w.Exec(`UPDATE sales_accounts SET last_call_at = ? WHERE id = ?`, later, b.mine); err != nil {
 						return err
 					}
+					close(ready)
 					<-release
 					return nil
 				})
 			}()
 			if db.Dialect() != "postgres" {
 				close(release) // SQLite's writer runs the two in turn
+			}
+			select { // the later call and the account's row written, not committed
+			case <-ready:
+			case err := <-beside:
+				t.Fatalf("the transaction beside ended before its writes: %v", err)
 			}
 			logged := make(chan error, 1)
 			go func() {
@@ -367,5 +362,15 @@ func TestLastCallKeptBesideTheWriter(t *testing.T) {
 				t.Errorf("the account's last call is not the later call logged beside the writer")
 			}
 		})
+	}
+}
+
+// lastCallIsLatest checks that the account's last call is the time of its
+// latest call.
+func lastCallIsLatest(t *testing.T, db *store.DB, account int64) {
+	t.Helper()
+	if n := count(t, db, `SELECT COUNT(*) FROM sales_accounts a WHERE a.id = ?
+		AND a.last_call_at = (SELECT MAX(k.at) FROM sales_activities k WHERE k.account_id = a.id AND k.kind = 'call')`, account); n != 1 {
+		t.Errorf("the account's last call is not its latest call")
 	}
 }

@@ -126,7 +126,13 @@ func (tx *Tx) settle(ctx context.Context, q string) error {
 }
 
 // writeKeptRows is writeRows as a job's statement sets it off.
-func (l *later) writeKeptRows(ctx context.Context, tx *Tx) (err error) {
+func (l *later) writeKeptRows(ctx context.Context, tx *Tx) error {
+	return l.writingDo(func() error { return l.writeRows(ctx, tx) })
+}
+
+// writingDo runs fn, whose statements write what l kept: they do not
+// settle, and a failure is kept in l.err for the batch.
+func (l *later) writingDo(fn func() error) (err error) {
 	l.writing = true
 	defer func() {
 		l.writing = false
@@ -134,7 +140,7 @@ func (l *later) writeKeptRows(ctx context.Context, tx *Tx) (err error) {
 			l.err = err
 		}
 	}()
-	return l.writeRows(ctx, tx)
+	return fn()
 }
 
 // keepEntry chains e (its seq, prev_hash and hash not set yet) onto the
@@ -259,14 +265,12 @@ func (l *later) writeAll(ctx context.Context, tx *Tx) {
 }
 
 // write writes everything kept, in tx, and empties l.
-func (l *later) write(ctx context.Context, tx *Tx) (err error) {
-	l.writing = true
-	defer func() {
-		l.writing = false
-		if err != nil {
-			l.err = err
-		}
-	}()
+func (l *later) write(ctx context.Context, tx *Tx) error {
+	return l.writingDo(func() error { return l.writeAllKept(ctx, tx) })
+}
+
+// writeAllKept is write's work.
+func (l *later) writeAllKept(ctx context.Context, tx *Tx) error {
 	if len(l.rows) > 0 || len(l.lastCalls) > 0 {
 		if err := l.writeRows(ctx, tx); err != nil {
 			return err
