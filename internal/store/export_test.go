@@ -40,11 +40,9 @@ func FindContactsQuery(db *DB, p tandem.Principal, prefix string, limit int) (st
 	return findContactsQuery(db.dialect, p, prefix, limit)
 }
 
-// The statements of a period's values by state (ownmetrics.go).
-const (
-	ReplaceConfirmedQuery = replaceConfirmedSQL
-	ReplaceValuesQuery    = replaceValuesSQL
-)
+// The statements of a period's values by state (ownmetrics.go), each with
+// the number of times it takes the period's arguments.
+var ReplaceQueries = map[string]int{replaceConfirmedSQL: 1, replaceValuesSQL: 1, replaceBothSQL: 2}
 
 // QueryPlan returns SQLite's plan of q, one line per step (the detail
 // column of EXPLAIN QUERY PLAN).

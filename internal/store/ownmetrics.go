@@ -183,10 +183,20 @@ const replaceValuesSQL = `UPDATE manual_values SET state = '` + ownmetric.Replac
 
 // replaceConfirmedSQL reads the value that counts for a period and its
 // fact.
-const replaceConfirmedSQL = `SELECT v.id, COALESCE(f.id, 0), f.day, COALESCE(f.value, 0) FROM manual_values v
+const replaceConfirmedSQL = `SELECT v.id, v.state, v.entered_by, COALESCE(f.id, 0), f.day, COALESCE(f.value, 0) FROM manual_values v
 	LEFT JOIN facts f ON f.workspace_id = v.workspace_id AND f.id = v.fact_id
 	WHERE v.workspace_id = ? AND v.engagement_id = ? AND v.metric = ? AND v.period_kind = ? AND v.period_start = ?
 	AND v.state = '` + ownmetric.Confirmed + `'`
+
+// replaceBothSQL reads the value that counts for a period, with its fact,
+// and the period's pending values, each half through the index by its
+// state as the statements of one state are. Not "state IN (…)": a plan
+// PostgreSQL made while the table was small read such a list as a filter
+// of every value the period ever had, and a value entered again and
+// again replaces one each time. The arguments are the period's, twice.
+const replaceBothSQL = replaceConfirmedSQL + `
+	UNION ALL SELECT id, state, entered_by, 0, NULL, 0 FROM manual_values
+	WHERE workspace_id = ? AND engagement_id = ? AND metric = ? AND period_kind = ? AND period_start = ? AND state = '` + ownmetric.Pending + `'`
 
 // countedFact is the fact through which a replaced value counted, kept
 // for the value that replaces it (countValue).
@@ -196,51 +206,87 @@ type countedFact struct {
 	value int64
 }
 
-// replaceValues marks the values of v's metric and period in the given
-// states (ownmetric.Value.Superseded: confirmed, pending) as replaced. It returns who entered
-// the values it replaced (at most one report waits, but it reads them
-// all), and, when the value that counted is replaced by v, which counts
-// too, the fact it counted through, which countValue then makes v's.
-func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, states []string) (reporters []int64, counted *countedFact, err error) {
-	for _, st := range states {
-		if st == ownmetric.Confirmed {
-			if counted, err = replaceConfirmed(ctx, tx, p, v); err != nil {
-				return nil, nil, err
-			}
-			continue
-		}
-		if st != ownmetric.Pending {
-			return nil, nil, fmt.Errorf("store: values %s are not replaced", st)
-		}
-		ids, err := scanAll(ctx, readAtOnce{tx}, scanInt64, replaceValuesSQL, p.WorkspaceID, v.EngagementID, v.Metric,
-			v.PeriodKind, v.PeriodStart.String())
-		if err != nil {
-			return nil, nil, err
-		}
-		reporters = append(reporters, ids...)
-	}
-	return reporters, counted, nil
+// periodValue is a value replaceValues replaces: its id, state and who
+// entered it, and the fact it counts through (f.id 0: none).
+type periodValue struct {
+	id, enteredBy int64
+	state         string
+	f             countedFact
 }
 
-// replaceConfirmed marks the value that counts for v's metric and period,
-// if any, as replaced. When v counts too and the fact's kind keeps no
-// sketch, the fact is returned for v to count through (countValue changes
-// it in place); otherwise it is deleted and that day's aggregates are
-// computed again.
-func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value) (*countedFact, error) {
-	var id int64
-	var f countedFact
-	err := tx.queryRow(ctx, replaceConfirmedSQL, p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String()).Scan(&id, &f.id, dateScan{&f.day}, &f.value)
-	if err != nil {
-		if notFound(err) == tandem.ErrNotFound {
-			return nil, nil
+func scanPeriodValue(s scanner, x *periodValue) error {
+	return s.Scan(&x.id, &x.state, &x.enteredBy, &x.f.id, dateScan{&x.f.day}, &x.f.value)
+}
+
+// replaceValues marks the values of v's metric and period in the given
+// states (ownmetric.Value.Superseded: confirmed, pending) as replaced. It
+// returns who entered the pending values it replaced (at most one report
+// waits, but it reads them all), and, when the value that counted is
+// replaced by v, which counts too, the fact it counted through, which
+// countValue then makes v's.
+//
+// Pending values alone are replaced by one UPDATE that returns who
+// entered them. With the value that counts, one statement reads the
+// values to replace (replaceBothSQL) and one replaces them by id — where
+// a period's pending values were replaced by a statement of their own
+// even when there were none, as a value the client enters again finds.
+func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, states []string) (reporters []int64, counted *countedFact, err error) {
+	var confirmed, pending bool
+	for _, st := range states {
+		switch st {
+		case ownmetric.Confirmed:
+			confirmed = true
+		case ownmetric.Pending:
+			pending = true
+		default:
+			return nil, nil, fmt.Errorf("store: values %s are not replaced", st)
 		}
-		return nil, err
 	}
-	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = ?, fact_id = 0 WHERE workspace_id = ? AND id = ?`,
-		ownmetric.Replaced, p.WorkspaceID, id); err != nil {
-		return nil, err
+	period := []any{p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String()}
+	if !confirmed {
+		if !pending {
+			return nil, nil, nil
+		}
+		reporters, err := scanAll(ctx, readAtOnce{tx}, scanInt64, replaceValuesSQL, period...)
+		return reporters, nil, err
 	}
+	q, args := replaceConfirmedSQL, period
+	if pending {
+		q, args = replaceBothSQL, append(period, period...)
+	}
+	found, err := scanAll(ctx, readAtOnce{tx}, scanPeriodValue, q, args...)
+	if err != nil || len(found) == 0 {
+		return nil, nil, err
+	}
+	ids := make([]any, 0, 1+len(found))
+	ids = append(ids, p.WorkspaceID)
+	var counts *periodValue
+	for i := range found {
+		x := &found[i]
+		ids = append(ids, x.id)
+		if x.state == ownmetric.Pending {
+			reporters = append(reporters, x.enteredBy)
+		} else {
+			counts = x
+		}
+	}
+	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = '`+ownmetric.Replaced+`', fact_id = 0 WHERE workspace_id = ? AND id IN (`+
+		placeholders(len(ids)-1)+`)`, ids...); err != nil {
+		return nil, nil, err
+	}
+	if counts == nil {
+		return reporters, nil, nil
+	}
+	counted, err = replacedFact(ctx, tx, p, v, counts.f)
+	return reporters, counted, err
+}
+
+// replacedFact decides what becomes of the fact f through which the value
+// that counted for v's period, now replaced, counted (f.id 0: none). When
+// v counts too and the fact's kind keeps no sketch, the fact is returned
+// for v to count through (countValue changes it in place); otherwise it
+// is deleted and that day's aggregates are computed again.
+func replacedFact(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, f countedFact) (*countedFact, error) {
 	if f.id != 0 && tx.db.dialect.name() == "postgres" {
 		// The fact as it stands, under its row's lock: a correction or a
 		// deletion committed since the read above is seen, one under way
@@ -272,7 +318,7 @@ func replaceConfirmed(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmet
 
 // countValue records the fact through which a confirmed value counts and
 // links it to the value. Given the fact the value it replaced counted
-// through (replaceConfirmed), on the same day, it changes that fact in
+// through (replaceValues), on the same day, it changes that fact in
 // place instead — its subject, value and data — and adds the difference
 // to its day's and week's aggregates: a value entered again is one fact
 // and two rows changed, not a fact deleted, its day and week computed
