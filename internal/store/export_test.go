@@ -44,6 +44,9 @@ func FindContactsQuery(db *DB, p tandem.Principal, prefix string, limit int) (st
 // the number of times it takes the period's arguments.
 var ReplaceQueries = map[string]int{replaceConfirmedSQL: 1, replaceValuesSQL: 1, replaceBothSQL: 2}
 
+// ReplaceBothQuery reads a period's value that counts and its pending ones.
+const ReplaceBothQuery = replaceBothSQL
+
 // QueryPlan returns SQLite's plan of q, one line per step (the detail
 // column of EXPLAIN QUERY PLAN).
 func QueryPlan(db *DB, q string, args ...any) ([]string, error) {
@@ -391,6 +394,12 @@ func (t RowsKeptTable) NamedIn(q string) bool {
 // with no audit entry.
 func (t TestTx) CreatePartner(name string) (int64, error) {
 	return t.tx.insertKept(t.ctx, partnerRows, t.p.WorkspaceID, name, "", "SE", "", "", "", "", 0, "active", name, t.tx.now, t.tx.now)
+}
+
+// Plan returns PostgreSQL's plan of q in the transaction, one line a
+// step, as a statement of it would be planned.
+func (t TestTx) Plan(q string, args ...any) ([]string, error) {
+	return scanAll(t.ctx, t.tx, func(s scanner, line *string) error { return s.Scan(line) }, "EXPLAIN "+q, args...)
 }
 
 // Exec runs a statement in the transaction.

@@ -74,6 +74,51 @@ func TestManualValuesReadByState(t *testing.T) {
 	}
 }
 
+// A batch of the writer on PostgreSQL reads manual_values through its
+// index even when the table's statistics, gathered while it was small,
+// say reading it whole is cheaper (writerPlans): the plan kept for the
+// statement would otherwise read every value a period ever had as the
+// table grows. Beside the writer (a bulk job) the same statement is
+// planned as PostgreSQL would plan it, which shows the test's table is
+// one it reads whole.
+func TestWriterReadsByIndex(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		if dialect != "postgres" {
+			continue
+		}
+		db, f := manualBase(t, dialect)
+		day, _ := tandem.ParseDate("2026-03-01")
+		if err := db.OwnMetrics.Enter(ctx, f.Owner, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month",
+			PeriodStart: day, Value: 80, Scale: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ExecRaw(db, `ANALYZE manual_values`); err != nil {
+			t.Fatal(err)
+		}
+		var args []any
+		for range 2 {
+			args = append(args, f.WorkspaceID, f.A1, "satisfaction", "month", "2026-03-01")
+		}
+		plan := func(write func(context.Context, *store.DB, tandem.Principal, func(store.TestTx) error) error) string {
+			var lines []string
+			if err := write(ctx, db, f.Owner, func(w store.TestTx) (err error) {
+				lines, err = w.Plan(store.ReplaceBothQuery, args...)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return strings.Join(lines, "\n")
+		}
+		if beside := plan(store.WriteAlone); !strings.Contains(beside, "Seq Scan on manual_values") {
+			t.Fatalf("beside the writer the statement reads the table by an index already; the test shows nothing:\n%s", beside)
+		}
+		if batch := plan(store.Write); strings.Contains(batch, "Seq Scan") || !strings.Contains(batch, "manual_values_") {
+			t.Errorf("a batch reads manual_values whole:\n%s", batch)
+		}
+	}
+}
+
 // A typed value is read with the decimals of the metric in force and held
 // to its bounds inside the entry (ownmetric.Typed: the form and the API
 // no longer read the definition first), every time — the definition comes
