@@ -44,6 +44,11 @@ func FindContactsQuery(db *DB, p tandem.Principal, prefix string, limit int) (st
 // the number of times it takes the period's arguments.
 var ReplaceQueries = map[string]int{replaceConfirmedSQL: 1, replaceValuesSQL: 1, replaceBothSQL: 2}
 
+// PeriodLockKey names the lock of a metric's period (lockPeriod).
+func PeriodLockKey(p tandem.Principal, engagementID int64, metric, kind string, start tandem.Date) string {
+	return periodLockKey(p, engagementID, metric, kind, start)
+}
+
 // ReplaceBothQuery reads a period's value that counts and its pending ones.
 const ReplaceBothQuery = replaceBothSQL
 

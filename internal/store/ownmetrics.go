@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
@@ -105,7 +106,9 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
-		def, per, loc, err := definition(ctx, tx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart, tx.now)
+		// On PostgreSQL the statement that reads the definition also
+		// takes the period's lock (lockPeriod): one round trip less.
+		def, per, loc, err := definition(ctx, tx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart, tx.now, true)
 		if err != nil {
 			return err
 		}
@@ -113,9 +116,6 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 			return err
 		}
 		v.PeriodStart = tandem.DateOf(per.Start)
-		if _, err := lockPeriod(ctx, tx, p, v); err != nil {
-			return err
-		}
 		v.WorkspaceID, v.EnteredBy, v.EnteredByName, v.EnteredAt = p.WorkspaceID, p.UserID, p.UserName, tx.now
 		action := v.Enter(p.Side())
 		reporters, counted, err := replaceValues(ctx, tx, p, v, v.Superseded(true))
@@ -164,9 +164,18 @@ func lockPeriod(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Va
 	if tx.db.dialect.name() != "postgres" {
 		return false, nil
 	}
-	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
-		fmt.Sprintf("manual_values %d %d %s %s %s", p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart))
+	_, err := tx.exec(ctx, `SELECT `+lockPeriodSQL, periodLockKey(p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart))
 	return err == nil, err
+}
+
+// lockPeriodSQL takes the lock of a period's values, named by
+// periodLockKey.
+const lockPeriodSQL = `pg_advisory_xact_lock(hashtextextended(?, 0))`
+
+// periodLockKey names the lock of the values of one metric's period
+// (lockPeriod); start is the period's first day.
+func periodLockKey(p tandem.Principal, engagementID int64, metric, kind string, start tandem.Date) string {
+	return fmt.Sprintf("manual_values %d %d %s %s %s", p.WorkspaceID, engagementID, metric, kind, start)
 }
 
 // replaceValuesSQL marks a period's pending values replaced (read through
@@ -454,7 +463,7 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 	})
 }
 
-// definition loads through q what entering a value needs and decides
+// definition loads through tx what entering a value needs and decides
 // whether p may enter it at now: p may enter values (the client) or
 // report them (the partner, for metrics whose source is the partner), the
 // engagement is live, the period has begun, and the metric is a manual
@@ -465,8 +474,10 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 // every zone — where three read them one after the other, twice a value
 // (the form's check, then the write; a form's typed value is now read in
 // the write, ownmetric.Typed). The terms are found decoded by their hash;
-// a second statement reads their text only when they are not.
-func definition(ctx context.Context, q querier, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+// a second statement reads their text only when they are not. With lock,
+// on PostgreSQL, the statement also takes the period's lock (lockPeriod).
+func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID int64, key, kind string, day tandem.Date, now time.Time,
+	lock bool) (*contract.MetricDef, kpi.Period, *time.Location, error) {
 	var per kpi.Period
 	if err := access.Can(p, access.ValuesWrite); err != nil {
 		return nil, per, nil, err
@@ -482,9 +493,27 @@ func definition(ctx context.Context, q querier, p tandem.Principal, engagementID
 	var tz string
 	var hash sql.NullString
 	inForce := []any{p.WorkspaceID, engagementID, lastDay.String()}
-	if err := q.queryRow(ctx, `SELECT e.status, e.starts_on, ws.time_zone, (SELECT v.terms_hash`+versionInForceFrom+`)
+	args := slices.Clone(inForce)
+	locked := ""
+	if lock && tx.db.dialect.name() == "postgres" {
+		// The period's first day is the same in every zone (a calendar
+		// date, as lastDay): the lock is named as lockPeriod names it
+		// once the zone is known. Taken while the statement runs, after
+		// its snapshot: what it read may have changed meanwhile, as when
+		// the lock was taken by the next statement; the statements after
+		// it see what the transactions it waited for committed.
+		start := tandem.DateOf(kpi.PeriodOfDate(kind, day, time.UTC).Start)
+		locked = `, (SELECT 1 FROM (SELECT ` + lockPeriodSQL + `) l)`
+		args = append(args, periodLockKey(p, engagementID, key, kind, start))
+	}
+	var one sql.NullInt64
+	dest := []any{&e.Status, dateScan{&e.StartsOn}, &tz, &hash}
+	if locked != "" {
+		dest = append(dest, &one)
+	}
+	if err := tx.queryRow(ctx, `SELECT e.status, e.starts_on, ws.time_zone, (SELECT v.terms_hash`+versionInForceFrom+`)`+locked+`
 		FROM engagements e JOIN workspaces ws ON ws.id = e.workspace_id`+w.String(),
-		append(inForce, w.args...)...).Scan(&e.Status, dateScan{&e.StartsOn}, &tz, &hash); err != nil {
+		append(args, w.args...)...).Scan(dest...); err != nil {
 		return nil, per, nil, notFound(err)
 	}
 	if err := ownmetric.CheckLive(&e); err != nil {
@@ -501,7 +530,7 @@ func definition(ctx context.Context, q querier, p tandem.Principal, engagementID
 	terms, ok := decodedTerms.known(hash.String)
 	if !ok {
 		var raw string
-		if err := q.queryRow(ctx, `SELECT v.terms`+versionInForceFrom, inForce...).Scan(&raw); err != nil {
+		if err := tx.queryRow(ctx, `SELECT v.terms`+versionInForceFrom, inForce...).Scan(&raw); err != nil {
 			return nil, per, nil, notFound(err)
 		}
 		var err error

@@ -119,6 +119,67 @@ func TestWriterReadsByIndex(t *testing.T) {
 	}
 }
 
+// Entering a value on PostgreSQL takes the lock of its period
+// (lockPeriod) in the statement that reads the metric's definition: while
+// a transaction beside the writer holds that lock, the entry waits, and
+// it is written once the lock is let go.
+func TestValueEntryTakesItsPeriodsLock(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		if dialect != "postgres" {
+			continue
+		}
+		db, f := manualBase(t, dialect)
+		march, _ := tandem.ParseDate("2026-03-01")
+		locked, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			held <- store.WriteAlone(ctx, db, f.Owner, func(w store.TestTx) error {
+				if err := w.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+					store.PeriodLockKey(f.Owner, f.A1, "satisfaction", "month", march)); err != nil {
+					return err
+				}
+				close(locked)
+				<-release
+				return nil
+			})
+		}()
+		<-locked
+		entered := make(chan error, 1)
+		// A day in the month: the lock is the period's, named by its
+		// first day.
+		day, _ := tandem.ParseDate("2026-03-17")
+		go func() {
+			entered <- db.OwnMetrics.Enter(ctx, f.Owner, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction", PeriodKind: "month",
+				PeriodStart: day, Value: 70, Scale: 1})
+		}()
+		for waited := false; !waited; {
+			select {
+			case err := <-entered:
+				close(release)
+				t.Fatalf("the value was entered (%v) while its period's lock was held", err)
+			case <-time.After(10 * time.Millisecond):
+			}
+			var n int
+			if err := store.QueryRowRaw(db, `SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+				WHERE NOT l.granted AND l.locktype = 'advisory' AND a.datname = current_database()`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			waited = n > 0
+		}
+		close(release)
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-entered; err != nil {
+			t.Fatalf("the entry, once the lock was let go: %v", err)
+		}
+		vs, err := db.OwnMetrics.Values(ctx, f.Owner, f.A1, "satisfaction")
+		if err != nil || len(vs) != 1 || vs[0].Value != 70 || vs[0].PeriodStart != march {
+			t.Errorf("values %+v %v; want the one entered, in March", vs, err)
+		}
+	}
+}
+
 // A typed value is read with the decimals of the metric in force and held
 // to its bounds inside the entry (ownmetric.Typed: the form and the API
 // no longer read the definition first), every time — the definition comes
