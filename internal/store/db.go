@@ -32,8 +32,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 )
 
 //go:embed migrations
@@ -41,8 +42,13 @@ var migrations embed.FS
 
 // DB is an open Tandem database with its capability stores.
 type DB struct {
-	w       *sql.DB // the writer: one connection on SQLite
-	r       *sql.DB // readers: a pool; the same as w on PostgreSQL
+	w *sql.DB // the writer: one connection on SQLite
+	r *sql.DB // readers: a pool; the same as w on PostgreSQL
+	// batches is, on PostgreSQL, the connection the writer's batches run
+	// on, of their own and planned without sequential scans where an
+	// index serves (writerPlans, groupcommit.go); nil on SQLite, where
+	// they run on w.
+	batches *sql.DB
 	dialect dialect
 	now     func() time.Time
 
@@ -253,7 +259,16 @@ func (db *DB) openPostgres(url string) error {
 	p.SetMaxOpenConns(20)
 	p.SetMaxIdleConns(20)
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	db.w, db.r, db.dialect, db.url = p, p, postgresDialect{}, url
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		p.Close()
+		return fmt.Errorf("store: open postgres: %w", err)
+	}
+	cfg.RuntimeParams["enable_seqscan"] = "off" // writerPlans
+	b := stdlib.OpenDB(*cfg)
+	b.SetMaxOpenConns(1)
+	b.SetMaxIdleConns(1)
+	db.w, db.r, db.batches, db.dialect, db.url = p, p, b, postgresDialect{}, url
 	return nil
 }
 
@@ -305,6 +320,11 @@ func (db *DB) Close() error {
 	db.stmts = nil
 	db.stmtMu.Unlock()
 	err := db.w.Close()
+	if db.batches != nil {
+		if e := db.batches.Close(); err == nil {
+			err = e
+		}
+	}
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
 			err = e

@@ -133,7 +133,8 @@ const batchLock = 7243563
 // other jobs, and every write after them, go on meanwhile.
 const batchLockWait = 100 * time.Millisecond
 
-// writerPlans: a batch on PostgreSQL plans its statements with
+// writerPlans: on PostgreSQL the writer's batches run on a connection of
+// their own (DB.batches), whose statements are planned with
 // enable_seqscan off, so that a table is read through an index wherever
 // one serves the statement (a statement no index serves still reads the
 // whole table). A write reads and changes a few rows by their keys, and
@@ -144,7 +145,13 @@ const batchLockWait = 100 * time.Millisecond
 // little longer, as it grew: entering this month's value again and again
 // read every value the month had had, 0.5 to 1 ms a statement after a
 // few thousand, until autovacuum's next analyze made PostgreSQL plan it
-// again (TestWriterReadsByIndex).
+// again (TestWriterReadsByIndex). The connection is the batches' alone
+// because PostgreSQL keeps a connection's plans whatever the setting when
+// they are used: set for a batch's transaction on the pool's
+// connections, a plan made outside a batch was used in it as it was, and
+// one made in a batch by the readers and bulk jobs afterwards. Readers,
+// bulk jobs and the sealer plan as before on the pool; the batches no
+// longer wait for one of its connections.
 
 // errClosed answers a write asked for after DB.Close.
 var errClosed = errors.New("store: the database is closed")
@@ -317,7 +324,11 @@ func (w *writer) checkpointTail() {
 func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCareful bool) {
 	db := w.db
 	bg := context.Background()
-	sqltx, err := db.w.BeginTx(bg, nil)
+	pool := db.w
+	if db.batches != nil {
+		pool = db.batches
+	}
+	sqltx, err := pool.BeginTx(bg, nil)
 	if err != nil {
 		for _, j := range batch {
 			j.done <- jobReply{err: err}
@@ -331,9 +342,8 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		// each hold rows a later job of the other wants.
 		// Then no statement of the batch waits for a lock longer than
 		// batchLockWait (lockTimedOut: the job runs again beside the
-		// writer, transactJob), and none reads a whole table where an
-		// index serves (writerPlans).
-		if _, err := sqltx.ExecContext(bg, `SELECT set_config('lock_timeout', $2, true), set_config('enable_seqscan', 'off', true) FROM (SELECT pg_advisory_xact_lock($1)) l`,
+		// writer, transactJob).
+		if _, err := sqltx.ExecContext(bg, `SELECT set_config('lock_timeout', $2, true) FROM (SELECT pg_advisory_xact_lock($1)) l`,
 			int64(batchLock), strconv.Itoa(int(batchLockWait.Milliseconds()))+"ms"); err != nil {
 			sqltx.Rollback()
 			for _, j := range batch {
@@ -366,7 +376,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 				return append(ran, batch[i+1:]...), true
 			}
 		}
-		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
+		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache, batch: pool != db.w}
 		if !j.alone {
 			tx.later = kept
 			kept.left = len(batch) - i
@@ -427,7 +437,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		return nil, false
 	}
 	if kept.err == nil && !kept.empty() {
-		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache})
+		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache, batch: pool != db.w})
 	}
 	if err := kept.err; err != nil {
 		sqltx.Rollback()

@@ -46,6 +46,9 @@ import (
 type KPIStore struct {
 	db    *DB
 	stmts map[string]*sql.Stmt // the hot statements of recording a fact, prepared on the writer
+	// batchStmts are the same prepared on the connection of the writer's
+	// batches on PostgreSQL (DB.batches); nil on SQLite.
+	batchStmts map[string]*sql.Stmt
 }
 
 // The statements recording a fact runs, prepared once when the database is
@@ -113,6 +116,14 @@ func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 		if st, err := db.w.PrepareContext(ctx, db.dialect.rebind(q)); err == nil {
 			s.stmts[q] = st
 		}
+		if db.batches != nil {
+			if s.batchStmts == nil {
+				s.batchStmts = map[string]*sql.Stmt{}
+			}
+			if st, err := db.batches.PrepareContext(ctx, db.dialect.rebind(q)); err == nil {
+				s.batchStmts[q] = st
+			}
+		}
 	}
 	return s
 }
@@ -148,7 +159,7 @@ func (tx *Tx) preparedRow(ctx context.Context, q string, args ...any) *sql.Row {
 // transaction closes them when it ends (the writer's statement stays
 // prepared on the connection). nil: q is not one of them.
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
-	st := tx.db.KPI.stmt(q)
+	st := tx.db.KPI.stmt(q, tx.batch)
 	if st == nil {
 		return nil
 	}
@@ -163,9 +174,12 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	return ts
 }
 
-func (s *KPIStore) stmt(q string) *sql.Stmt {
+func (s *KPIStore) stmt(q string, batch bool) *sql.Stmt {
 	if s == nil {
 		return nil
+	}
+	if batch {
+		return s.batchStmts[q]
 	}
 	return s.stmts[q]
 }

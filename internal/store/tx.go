@@ -32,6 +32,9 @@ type Tx struct {
 	// later: the writes the writer's batch leaves to its end
 	// (later.go); nil in a bulk job.
 	later *later
+	// batch: the transaction runs on DB.batches (a batch of the writer
+	// on PostgreSQL), whose statements are prepared there.
+	batch bool
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
