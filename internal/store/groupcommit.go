@@ -357,13 +357,24 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		cache = &stmtCache{kept: w.kept}
 		defer w.keep(cache)
 	}
+	kept := &later{} // what the jobs leave to the end (later.go)
+	if !sqlite && !careful {
+		// The accounts the jobs will log calls on, in one statement
+		// (accountreads.go).
+		accounts, err := readBatchAccounts(bg, &Tx{tx: sqltx, db: db, batch: pool != db.w}, batch)
+		if err != nil {
+			// Each job reads its own, carefully.
+			sqltx.Rollback()
+			return batch, true
+		}
+		kept.accounts = accounts
+	}
 	savepoints := careful && len(batch) > 1
 	sp := func(q string) error {
 		_, err := sqltx.ExecContext(bg, q)
 		return err
 	}
 	ran := make([]*job, 0, len(batch))
-	kept := &later{} // what the jobs leave to the end (later.go)
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.done <- jobReply{err: err}

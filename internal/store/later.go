@@ -77,6 +77,10 @@ type later struct {
 	lastCalls []int64     // accounts whose last call to note after the rows (noteLastCalls)
 	left      int         // jobs of the batch not yet run, this one included
 
+	// accounts: the accounts the batch read at its start for its calls,
+	// until a statement that may write runs (accountreads.go).
+	accounts accountsRead
+
 	writing bool  // inside write: its own statements do not settle
 	err     error // a failed write: the batch must not commit
 }
@@ -107,7 +111,11 @@ func (l *later) names(q string) bool {
 // no error to return) and returned.
 func (tx *Tx) settle(ctx context.Context, q string) error {
 	l := tx.later
-	if l == nil || l.writing {
+	if l == nil {
+		return nil
+	}
+	l.forgetReads(q)
+	if l.writing {
 		return nil
 	}
 	if l.err != nil {

@@ -59,17 +59,35 @@ func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int
 // logged thousands of times a day, and reading the whole account (its
 // agent's and engagement's names, its count of contacts) was a sixth of a
 // logged call's CPU.
-func accountToLog(ctx context.Context, q querier, p tandem.Principal, id int64) (_ *sales.Account, currency, zone string, _ error) {
+//
+// In a batch of the writer on PostgreSQL the account may have been read
+// with the batch's others at its start (accountreads.go; LogActivity
+// names it, readingAccount).
+func accountToLog(ctx context.Context, tx *Tx, p tandem.Principal, id int64) (_ *sales.Account, currency, zone string, _ error) {
+	if r, ok := tx.later.readBefore(p, id); ok {
+		if err := ctx.Err(); err != nil {
+			return nil, "", "", err // as a statement of a job whose caller left (Tx.stmtCtx)
+		}
+		a := r.acct
+		return &a, r.currency, r.zone, nil
+	}
 	var w where
 	salesAccountScope(&w, p)
 	w.add("a.id = ?", id)
-	a := &sales.Account{}
-	if err := q.queryRow(ctx, `SELECT a.id, a.workspace_id, a.name, COALESCE(a.engagement_id, 0), ws.currency, ws.time_zone
-		FROM sales_accounts a JOIN workspaces ws ON ws.id = a.workspace_id`+w.String(), w.args...).Scan(
-		&a.ID, &a.WorkspaceID, &a.Name, &a.EngagementID, &currency, &zone); err != nil {
+	var r readAccount
+	if err := scanAccountToLog(tx.queryRow(ctx, accountToLogSQL+w.String(), w.args...), &r); err != nil {
 		return nil, "", "", notFound(err)
 	}
-	return a, currency, zone, nil
+	return &r.acct, r.currency, r.zone, nil
+}
+
+// accountToLogSQL reads what logging on an account needs (accountToLog),
+// its scope's WHERE to follow.
+const accountToLogSQL = `SELECT a.id, a.workspace_id, a.name, COALESCE(a.engagement_id, 0), ws.currency, ws.time_zone
+		FROM sales_accounts a JOIN workspaces ws ON ws.id = a.workspace_id`
+
+func scanAccountToLog(s scanner, r *readAccount) error {
+	return s.Scan(&r.acct.ID, &r.acct.WorkspaceID, &r.acct.Name, &r.acct.EngagementID, &r.currency, &r.zone)
 }
 
 // loadSalesActivity reads an activity of an account p may see, or ENotFound.
@@ -127,7 +145,7 @@ func (s *SalesStore) LogActivity(ctx context.Context, p tandem.Principal, a *sal
 	if files.Document != nil {
 		a.FileID = -1
 	}
-	return s.db.transact(ctx, func(tx *Tx) error {
+	return s.db.transact(readingAccount(ctx, p, a.AccountID), func(tx *Tx) error {
 		acct, cur, tz, err := accountToLog(ctx, tx, p, a.AccountID)
 		if err != nil {
 			return err
