@@ -31,9 +31,10 @@ import (
 // whose account was not read, or read before such a statement, reads it
 // itself, as before. Read at the batch's start rather than at the job's
 // turn, an account may miss what a transaction beside the writer (an
-// import) committed in between — as the job's own read missed what
-// committed between it and the batch's COMMIT; the batch's jobs are
-// ordered after the batch's start, as they were after their reads.
+// import, a job run alone) committed in between, even when an earlier
+// job's SELECT saw it — as the job's own read missed what committed
+// between it and the batch's COMMIT: a race between requests running at
+// once, decided either way, never a read through another scope.
 // SQLite, and a batch run again carefully, read each account in its job.
 
 // accountReadKey is the context key of the account a job will read.
@@ -117,7 +118,14 @@ func readBatchAccounts(ctx context.Context, tx *Tx, batch []*job) (accountsRead,
 				}
 				got[r.acct.ID] = r
 			}
-			if err := rows.Close(); err != nil {
+			// An error that ended the rows (their Close then reports
+			// none): the transaction may be aborted, and a job's next
+			// statement would fail with what is not its error.
+			err = rows.Err()
+			if cerr := rows.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
 				return nil, err
 			}
 		}
