@@ -106,27 +106,12 @@ func readBatchAccounts(ctx context.Context, tx *Tx, batch []*job) (accountsRead,
 			var w where
 			salesAccountScope(&w, principals[k])
 			w.add("a.id IN ("+placeholders(len(c))+")", anyArgs(c...)...)
-			rows, err := tx.query(ctx, accountToLogSQL+w.String(), w.args...)
+			read, err := scanAll(ctx, tx, scanAccountToLog, accountToLogSQL+w.String(), w.args...)
 			if err != nil {
 				return nil, err
 			}
-			for rows.Next() {
-				var r readAccount
-				if err := scanAccountToLog(rows, &r); err != nil {
-					rows.Close()
-					return nil, err
-				}
+			for _, r := range read {
 				got[r.acct.ID] = r
-			}
-			// An error that ended the rows (their Close then reports
-			// none): the transaction may be aborted, and a job's next
-			// statement would fail with what is not its error.
-			err = rows.Err()
-			if cerr := rows.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return nil, err
 			}
 		}
 		out[k] = got

@@ -324,8 +324,8 @@ func (w *writer) checkpointTail() {
 func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCareful bool) {
 	db := w.db
 	bg := context.Background()
-	pool := db.w
-	if db.batches != nil {
+	pool, onBatches := db.w, db.batches != nil
+	if onBatches {
 		pool = db.batches
 	}
 	sqltx, err := pool.BeginTx(bg, nil)
@@ -361,7 +361,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	if !sqlite && !careful {
 		// The accounts the jobs will log calls on, in one statement
 		// (accountreads.go).
-		accounts, err := readBatchAccounts(bg, &Tx{tx: sqltx, db: db, batch: pool != db.w}, batch)
+		accounts, err := readBatchAccounts(bg, &Tx{tx: sqltx, db: db, batch: onBatches}, batch)
 		if err != nil {
 			// Each job reads its own, carefully.
 			sqltx.Rollback()
@@ -387,7 +387,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 				return append(ran, batch[i+1:]...), true
 			}
 		}
-		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache, batch: pool != db.w}
+		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache, batch: onBatches}
 		if !j.alone {
 			tx.later = kept
 			kept.left = len(batch) - i
@@ -448,7 +448,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		return nil, false
 	}
 	if kept.err == nil && !kept.empty() {
-		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache, batch: pool != db.w})
+		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache, batch: onBatches})
 	}
 	if err := kept.err; err != nil {
 		sqltx.Rollback()
