@@ -358,6 +358,9 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		defer w.keep(cache)
 	}
 	kept := &later{} // what the jobs leave to the end (later.go)
+	if !careful {
+		kept.known = newValuesKnown() // valuesknown.go
+	}
 	if !sqlite && !careful {
 		// The accounts the jobs will log calls on, in one statement
 		// (accountreads.go).

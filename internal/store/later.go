@@ -81,6 +81,12 @@ type later struct {
 	// until a statement that may write runs (accountreads.go).
 	accounts accountsRead
 
+	// known: what the batch knows of the periods of the values entered
+	// (valuesknown.go); nil in a batch run carefully. factChanges: the
+	// facts the values entered again changed, to write.
+	known       *valuesKnown
+	factChanges []factChange
+
 	writing bool  // inside write: its own statements do not settle
 	err     error // a failed write: the batch must not commit
 }
@@ -93,7 +99,7 @@ type laterHead struct {
 
 func (l *later) empty() bool {
 	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0 && len(l.rows) == 0 &&
-		len(l.lastCalls) == 0
+		len(l.lastCalls) == 0 && len(l.factChanges) == 0
 }
 
 // names reports whether q may read or write a table that l keeps rows
@@ -103,7 +109,7 @@ func (l *later) names(q string) bool {
 	if (len(l.entries) > 0 || len(l.unsealed) > 0) && strings.Contains(q, "event") {
 		return true
 	}
-	return len(l.facts) > 0 && strings.Contains(q, "facts") || len(l.deltas) > 0 && strings.Contains(q, "kpi_")
+	return (len(l.facts) > 0 || len(l.factChanges) > 0) && namesFacts(q) || len(l.deltas) > 0 && strings.Contains(q, "kpi_")
 }
 
 // settle writes what the batch kept when q names its tables (see the top
@@ -115,6 +121,7 @@ func (tx *Tx) settle(ctx context.Context, q string) error {
 		return nil
 	}
 	l.forgetReads(q)
+	l.forgetValues(tx, q)
 	if l.writing {
 		return nil
 	}
@@ -291,6 +298,11 @@ func (l *later) writeAllKept(ctx context.Context, tx *Tx) error {
 	}
 	if len(l.unsealed) > 0 {
 		if err := l.writeUnsealed(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if len(l.factChanges) > 0 {
+		if err := l.writeFactChanges(ctx, tx); err != nil {
 			return err
 		}
 	}

@@ -106,6 +106,7 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 		return err
 	}
 	return s.db.transact(ctx, func(tx *Tx) error {
+		tx.entering = true // what its batch knows of periods stays true (valuesknown.go)
 		// On PostgreSQL the statement that reads the definition also
 		// takes the period's lock (lockPeriod): one round trip less.
 		def, per, loc, err := definition(ctx, tx, p, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart, tx.now, true)
@@ -125,8 +126,7 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 		if counted != nil {
 			v.FactID = counted.id // the fact the replaced value counted through, now v's
 		}
-		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
-			note, state, side, entered_by, entered_at, fact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := tx.insertKept(ctx, valueRows,
 			p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), v.Value, v.Scale, v.Note, v.State, v.Side,
 			p.UserID, tx.now, v.FactID)
 		if err != nil {
@@ -138,13 +138,15 @@ func (s *OwnMetricStore) Enter(ctx context.Context, p tandem.Principal, v *ownme
 				return err
 			}
 		}
+		entered := periodValue{id: id, state: v.State, enteredBy: p.UserID}
 		if v.Counts() {
-			if err := countValue(ctx, tx, p, v, loc, counted); err != nil {
+			if entered.f, err = countValue(ctx, tx, p, v, loc, counted); err != nil {
 				return err
 			}
 		} else if err := tell(ctx, tx, p, v.EngagementID, id, v.Reported(action, def.Name, per.String())); err != nil {
 			return err
 		}
+		tx.addValue(periodOf(p, v), entered)
 		return tx.record(ctx, p, action, "engagement", v.EngagementID, map[string]any{
 			"value_id": id, "metric": v.Metric, "period_kind": v.PeriodKind, "period_start": v.PeriodStart.String(),
 			"value": v.Value, "scale": v.Scale, "note": v.Note})
@@ -251,12 +253,22 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 			return nil, nil, fmt.Errorf("store: values %s are not replaced", st)
 		}
 	}
+	if !confirmed && !pending {
+		return nil, nil, nil
+	}
+	key := periodOf(p, v)
+	if kp := tx.knownPeriod(key, states); kp != nil {
+		// The batch knows them (valuesknown.go).
+		found, err := tx.replaceKnown(ctx, kp, p.WorkspaceID, states)
+		if err != nil {
+			return nil, nil, err
+		}
+		return replacedOnes(ctx, tx, p, v, found, true)
+	}
 	period := []any{p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String()}
 	if !confirmed {
-		if !pending {
-			return nil, nil, nil
-		}
 		reporters, err := scanAll(ctx, readAtOnce{tx}, scanInt64, replaceValuesSQL, period...)
+		tx.knowPeriod(key, states)
 		return reporters, nil, err
 	}
 	q, args := replaceConfirmedSQL, period
@@ -264,29 +276,41 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 		q, args = replaceBothSQL, append(period, period...)
 	}
 	found, err := scanAll(ctx, readAtOnce{tx}, scanPeriodValue, q, args...)
-	if err != nil || len(found) == 0 {
+	if err != nil {
 		return nil, nil, err
+	}
+	tx.knowPeriod(key, states)
+	if len(found) == 0 {
+		return nil, nil, nil
 	}
 	ids := make([]any, 0, 1+len(found))
 	ids = append(ids, p.WorkspaceID)
-	var counts *periodValue
-	for i := range found {
-		x := &found[i]
+	for _, x := range found {
 		ids = append(ids, x.id)
+	}
+	if _, err := tx.exec(ctx, replaceByIDSQL(len(ids)-1), ids...); err != nil {
+		return nil, nil, err
+	}
+	return replacedOnes(ctx, tx, p, v, found, false)
+}
+
+// replacedOnes returns who entered the pending values among those
+// replaced, and what becomes of the fact through which the one that
+// counted counted (replacedFact; current: as it stands).
+func replacedOnes(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, replaced []periodValue, current bool) (reporters []int64, counted *countedFact, err error) {
+	var counts *periodValue
+	for i := range replaced {
+		x := &replaced[i]
 		if x.state == ownmetric.Pending {
 			reporters = append(reporters, x.enteredBy)
 		} else {
 			counts = x
 		}
 	}
-	if _, err := tx.exec(ctx, `UPDATE manual_values SET state = '`+ownmetric.Replaced+`', fact_id = 0 WHERE workspace_id = ? AND id IN (`+
-		placeholders(len(ids)-1)+`)`, ids...); err != nil {
-		return nil, nil, err
-	}
 	if counts == nil {
 		return reporters, nil, nil
 	}
-	counted, err = replacedFact(ctx, tx, p, v, counts.f)
+	counted, err = replacedFact(ctx, tx, p, v, counts.f, current)
 	return reporters, counted, err
 }
 
@@ -294,9 +318,10 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 // that counted for v's period, now replaced, counted (f.id 0: none). When
 // v counts too and the fact's kind keeps no sketch, the fact is returned
 // for v to count through (countValue changes it in place); otherwise it
-// is deleted and that day's aggregates are computed again.
-func replacedFact(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, f countedFact) (*countedFact, error) {
-	if f.id != 0 && tx.db.dialect.name() == "postgres" {
+// is deleted and that day's aggregates are computed again. current: f is
+// known as it stands (valuesknown.go), not read again.
+func replacedFact(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, f countedFact, current bool) (*countedFact, error) {
+	if f.id != 0 && !current && tx.db.dialect.name() == "postgres" {
 		// The fact as it stands, under its row's lock: a correction or a
 		// deletion committed since the read above is seen, one under way
 		// waited for (UpdateFact and DeleteFact change the fact's row
@@ -325,28 +350,34 @@ func replacedFact(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.
 	return nil, recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, kind, f.day.String())
 }
 
-// countValue records the fact through which a confirmed value counts and
-// links it to the value. Given the fact the value it replaced counted
-// through (replaceValues), on the same day, it changes that fact in
-// place instead — its subject, value and data — and adds the difference
-// to its day's and week's aggregates: a value entered again is one fact
-// and two rows changed, not a fact deleted, its day and week computed
-// again from their facts and another fact recorded.
-func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, loc *time.Location, old *countedFact) error {
+// countValue records the fact through which a confirmed value counts,
+// links it to the value and returns it. Given the fact the value it
+// replaced counted through (replaceValues), on the same day, it changes
+// that fact in place instead — its subject, value and data — and adds the
+// difference to its day's and week's aggregates: a value entered again is
+// one fact and two rows changed, not a fact deleted, its day and week
+// computed again from their facts and another fact recorded. In a batch
+// of the writer both changes wait for its end (later.go), the fact's in
+// later.factChanges.
+func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Value, loc *time.Location, old *countedFact) (countedFact, error) {
 	at := kpi.PeriodOfDate(v.PeriodKind, v.PeriodStart, loc).Start // the first instant of the period's first day
+	day, week := (&kpi.DayCache{Loc: loc}).Of(at)
+	counts := countedFact{value: v.Value}
+	var err error
+	if counts.day, err = tandem.ParseDate(day); err != nil {
+		return counts, err
+	}
 	data := fact.ManualValue{Metric: v.Metric, PeriodKind: string(v.PeriodKind), Scale: int64(v.Scale), Side: string(v.Side)}
 	kind := fact.Manual(v.Metric, v.PeriodKind)
 	if old != nil {
-		day, week := (&kpi.DayCache{Loc: loc}).Of(at)
 		// The difference goes to the batch's aggregates (later.go) or,
 		// outside a batch, to d, written below.
 		d := metric.NewDeltas()
 		changed := false
 		if old.day.String() == day {
 			if l := tx.later; l != nil {
-				var err error
 				if changed, err = l.keepChange(ctx, p.WorkspaceID, v.EngagementID, kind, day, week, old.value, v.Value); err != nil {
-					return err
+					return counts, err
 				}
 			} else {
 				changed = d.Change(v.EngagementID, kind, day, week, old.value, v.Value)
@@ -355,42 +386,48 @@ func countValue(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric.Va
 		if changed {
 			js, err := fact.Encode(data)
 			if err != nil {
-				return err
+				return counts, err
 			}
-			n, err := tx.changed(ctx, `UPDATE facts SET subject_id = ?, at = ?, value = ?, data = ? WHERE workspace_id = ? AND id = ?`,
-				v.ID, at, v.Value, string(js), p.WorkspaceID, old.id)
+			counts.id = old.id
+			c := factChange{ws: p.WorkspaceID, id: old.id, subjectID: v.ID, at: at, value: v.Value, data: string(js)}
+			if l := tx.later; l != nil {
+				// The fact is the batch's: locked by it (replacedFact) or
+				// recorded by it.
+				if err := l.keepFactChange(ctx, c); err != nil {
+					return counts, err
+				}
+				return counts, linkFact(ctx, tx, p, v, old.id)
+			}
+			n, err := tx.changed(ctx, changeFactSQL, c.subjectID, c.at, c.value, c.data, c.ws, c.id)
 			if err != nil {
-				return err
+				return counts, err
 			}
 			if n != 1 {
-				return fmt.Errorf("store: the fact %d of a replaced value is gone", old.id)
+				return counts, fmt.Errorf("store: the fact %d of a replaced value is gone", old.id)
 			}
-			if tx.later == nil {
-				if err := flushDeltas(ctx, tx, p.WorkspaceID, d); err != nil {
-					return err
-				}
+			if err := flushDeltas(ctx, tx, p.WorkspaceID, d); err != nil {
+				return counts, err
 			}
-			return linkFact(ctx, tx, p, v, old.id)
+			return counts, linkFact(ctx, tx, p, v, old.id)
 		}
 		// Another day (the workspace's time zone changed since): the old
 		// fact goes, the new one is recorded below.
 		if _, err := tx.exec(ctx, `DELETE FROM facts WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, old.id); err != nil {
-			return err
+			return counts, err
 		}
 		if err := recomputeDay(ctx, tx, p.WorkspaceID, v.EngagementID, string(kind), old.day.String()); err != nil {
-			return err
+			return counts, err
 		}
 	}
 	if _, err := recordFact(ctx, tx, p, Fact{EngagementID: v.EngagementID, SubjectID: v.ID, At: at, Value: v.Value, Data: data}); err != nil {
-		return err
+		return counts, err
 	}
 	// Through facts_engagement_day: the fact is on the period's first day.
-	var factID int64
 	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM facts WHERE workspace_id = ? AND engagement_id = ? AND kind = ? AND day = ? AND subject_id = ?`,
-		p.WorkspaceID, v.EngagementID, string(kind), v.PeriodStart.String(), v.ID).Scan(&factID); err != nil {
-		return err
+		p.WorkspaceID, v.EngagementID, string(kind), v.PeriodStart.String(), v.ID).Scan(&counts.id); err != nil {
+		return counts, err
 	}
-	return linkFact(ctx, tx, p, v, factID)
+	return counts, linkFact(ctx, tx, p, v, counts.id)
 }
 
 // linkFact records that v counts through the fact id, unless v was
@@ -454,7 +491,7 @@ func (s *OwnMetricStore) decide(ctx context.Context, p tandem.Principal, id int6
 			return err
 		}
 		if v.Counts() {
-			if err := countValue(ctx, tx, p, v, loc, counted); err != nil {
+			if _, err := countValue(ctx, tx, p, v, loc, counted); err != nil {
 				return err
 			}
 		}
@@ -485,7 +522,14 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 	if err := access.Can(p, access.EngagementsRead); err != nil {
 		return nil, per, nil, err
 	}
-	lastDay := kpi.LastDay(kpi.PeriodOfDate(kind, day, time.UTC))
+	utc := kpi.PeriodOfDate(kind, day, time.UTC)
+	known := defKey{scope: scopeOf(p), engagement: engagementID, metric: key, kind: kind, start: tandem.DateOf(utc.Start)}
+	if d, ok := tx.knownDef(known); ok {
+		// Read by an earlier value of the batch (valuesknown.go), whose
+		// statement took the period's lock.
+		return d.checked(p, now)
+	}
+	lastDay := kpi.LastDay(utc)
 	var w where
 	engagementScope(&w, p)
 	w.add("e.id = ?", engagementID)
@@ -502,9 +546,8 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 		// its snapshot: what it read may have changed meanwhile, as when
 		// the lock was taken by the next statement; the statements after
 		// it see what the transactions it waited for committed.
-		start := tandem.DateOf(kpi.PeriodOfDate(kind, day, time.UTC).Start)
 		locked = `, (SELECT 1 FROM (SELECT ` + lockPeriodSQL + `) l)`
-		args = append(args, periodLockKey(p, engagementID, key, kind, start))
+		args = append(args, periodLockKey(p, engagementID, key, kind, known.start))
 	}
 	var one sql.NullInt64
 	dest := []any{&e.Status, dateScan{&e.StartsOn}, &tz, &hash}
@@ -516,14 +559,8 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 		append(args, w.args...)...).Scan(dest...); err != nil {
 		return nil, per, nil, notFound(err)
 	}
-	if err := ownmetric.CheckLive(&e); err != nil {
-		return nil, per, nil, err
-	}
-	loc := kpi.Zone(tz)
-	per = kpi.PeriodOfDate(kind, day, loc)
-	if err := ownmetric.CheckPeriod(per, now, e.StartsOn); err != nil {
-		return nil, per, nil, err
-	}
+	d := knownDef{loc: kpi.Zone(tz), status: e.Status, startsOn: e.StartsOn}
+	d.per = kpi.PeriodOfDate(kind, day, d.loc)
 	// The terms decoded by their hash (migration 0049); their text is read
 	// when they are not kept, or the version has no hash (NULL: also when
 	// there is no version).
@@ -538,11 +575,28 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 			return nil, per, nil, err
 		}
 	}
-	def := metricDefIn(terms, key)
-	if err := ownmetric.MayEnter(p.Side(), def); err != nil {
-		return nil, per, nil, err
+	d.def = metricDefIn(terms, key)
+	def, per, loc, err := d.checked(p, now)
+	if err == nil && lock {
+		tx.knowDef(known, d)
 	}
-	return def, per, loc, nil
+	return def, per, loc, err
+}
+
+// checked decides, from what definition read, whether p may enter a
+// value of the period at now: the engagement is live, the period has
+// begun, and p's side may enter the metric.
+func (d knownDef) checked(p tandem.Principal, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+	if err := ownmetric.CheckLive(&engagement.Engagement{Status: d.status}); err != nil {
+		return nil, d.per, nil, err
+	}
+	if err := ownmetric.CheckPeriod(d.per, now, d.startsOn); err != nil {
+		return nil, d.per, nil, err
+	}
+	if err := ownmetric.MayEnter(p.Side(), d.def); err != nil {
+		return nil, d.per, nil, err
+	}
+	return d.def, d.per, d.loc, nil
 }
 
 // MetricDefs returns the engagement's own metrics in the terms in force

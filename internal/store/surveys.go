@@ -442,14 +442,13 @@ func feedSurveyMetrics(ctx context.Context, tx *Tx, p tandem.Principal, r *Surve
 		if counted != nil {
 			v.FactID = counted.id
 		}
-		id, err := tx.insert(ctx, `INSERT INTO manual_values (workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
-			note, state, side, entered_by, entered_at, fact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, err := tx.insert(ctx, valueRows.one,
 			p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String(), v.Value, v.Scale, "", v.State, v.Side, sentBy, tx.now, v.FactID)
 		if err != nil {
 			return err
 		}
 		v.ID = id
-		if err := countValue(ctx, tx, p, v, loc, counted); err != nil {
+		if _, err := countValue(ctx, tx, p, v, loc, counted); err != nil {
 			return err
 		}
 	}

@@ -35,6 +35,10 @@ type Tx struct {
 	// batch: the transaction runs on DB.batches (a batch of the writer
 	// on PostgreSQL), whose statements are prepared there.
 	batch bool
+	// entering: the transaction enters a value (OwnMetricStore.Enter),
+	// whose writes leave what its batch knows of periods true
+	// (valuesknown.go).
+	entering bool
 }
 
 // transact runs fn in a write transaction and commits it, retrying a few
