@@ -53,7 +53,8 @@ import (
 // is left in later batches, so a row kept later may get a lower id than
 // one another instance, an import or a job run alone inserted meanwhile.
 // Nothing reads an order from ids alone (lists order by a name or a time
-// and break ties by id; the audit chain has its own seq). Ids taken and
+// and break ties by id — a KPI value's list by when each was entered,
+// valuesOrder; the audit chain has its own seq). Ids taken and
 // never used — a batch rolled back, the process stopping, a refused
 // insert (drop) — are gaps, as a rolled-back INSERT leaves.
 //

@@ -94,7 +94,7 @@ func (db *DB) ReadOpenWork(ctx context.Context, p tandem.Principal, ids []int64,
 		engagementScope(&w, p)
 		w.add("v.workspace_id = ? AND v.state = ?", p.WorkspaceID, string(ownmetric.Pending))
 		w.add("v.engagement_id IN "+list, in...)
-		if out.Values, err = scanAll(ctx, db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+` ORDER BY v.period_start DESC, v.id DESC`+limit, w.args...); err != nil {
+		if out.Values, err = scanAll(ctx, db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+` ORDER BY `+valuesOrder+limit, w.args...); err != nil {
 			return nil, err
 		}
 		w = where{}

@@ -29,6 +29,13 @@ type OwnMetricStore struct{ db *DB }
 const ownValueCols = `v.id, v.workspace_id, v.engagement_id, v.metric, v.period_kind, v.period_start, v.value, v.scale, v.note, v.state, v.side,
 	v.entered_by, eu.name, v.entered_at, COALESCE(v.decided_by, 0), COALESCE(du.name, ''), v.decided_at, v.reason, v.fact_id`
 
+// valuesOrder lists a metric's values period by period, the latest entry
+// first: by when they were entered, not by id — a value entered in a
+// batch of the writer on PostgreSQL takes its id from the instance's pool
+// (keptrows.go), which may be lower than one inserted meanwhile by
+// another instance or a job run alone.
+const valuesOrder = `v.period_start DESC, v.entered_at DESC, v.id DESC`
+
 const ownValueFrom = ` FROM manual_values v JOIN engagements e ON e.id = v.engagement_id AND e.workspace_id = v.workspace_id
 	JOIN users eu ON eu.id = v.entered_by LEFT JOIN users du ON du.id = v.decided_by`
 
@@ -59,7 +66,7 @@ func (s *OwnMetricStore) Values(ctx context.Context, p tandem.Principal, engagem
 	if metricKey != "" {
 		w.add("v.metric = ?", metricKey)
 	}
-	return scanAll(ctx, s.db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY v.period_start DESC, v.id DESC LIMIT %d`, MaxOwnMetricValues), w.args...)
+	return scanAll(ctx, s.db, scanOwnMetricValue, `SELECT `+ownValueCols+ownValueFrom+w.String()+fmt.Sprintf(` ORDER BY `+valuesOrder+` LIMIT %d`, MaxOwnMetricValues), w.args...)
 }
 
 // Value returns own metric value id of an engagement that p may see.
@@ -561,6 +568,9 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 	}
 	d := knownDef{loc: kpi.Zone(tz), status: e.Status, startsOn: e.StartsOn}
 	d.per = kpi.PeriodOfDate(kind, day, d.loc)
+	if err := d.open(now); err != nil {
+		return nil, d.per, nil, err
+	}
 	// The terms decoded by their hash (migration 0049); their text is read
 	// when they are not kept, or the version has no hash (NULL: also when
 	// there is no version).
@@ -576,21 +586,29 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 		}
 	}
 	d.def = metricDefIn(terms, key)
-	def, per, loc, err := d.checked(p, now)
-	if err == nil && lock {
-		tx.knowDef(known, d)
-	}
-	return def, per, loc, err
-}
-
-// checked decides, from what definition read, whether p may enter a
-// value of the period at now: the engagement is live, the period has
-// begun, and p's side may enter the metric.
-func (d knownDef) checked(p tandem.Principal, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
-	if err := ownmetric.CheckLive(&engagement.Engagement{Status: d.status}); err != nil {
+	if err := ownmetric.MayEnter(p.Side(), d.def); err != nil {
 		return nil, d.per, nil, err
 	}
-	if err := ownmetric.CheckPeriod(d.per, now, d.startsOn); err != nil {
+	if lock {
+		tx.knowDef(known, d)
+	}
+	return d.def, d.per, d.loc, nil
+}
+
+// open decides, from what definition read, whether a value of the period
+// may be entered at now: the engagement is live and the period has
+// begun.
+func (d knownDef) open(now time.Time) error {
+	if err := ownmetric.CheckLive(&engagement.Engagement{Status: d.status}); err != nil {
+		return err
+	}
+	return ownmetric.CheckPeriod(d.per, now, d.startsOn)
+}
+
+// checked is definition's answer from what an earlier value of the batch
+// read: open, and p's side may enter the metric.
+func (d knownDef) checked(p tandem.Principal, now time.Time) (*contract.MetricDef, kpi.Period, *time.Location, error) {
+	if err := d.open(now); err != nil {
 		return nil, d.per, nil, err
 	}
 	if err := ownmetric.MayEnter(p.Side(), d.def); err != nil {

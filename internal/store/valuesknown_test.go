@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/fact"
 	"github.com/tandemhq/tandem/internal/ownmetric"
@@ -218,6 +219,54 @@ func TestValuesKnownForgottenAfterAWrite(t *testing.T) {
 				t.Errorf("a value after the engagement ended in the same batch: %v, want EConflict", errs[2])
 			}
 			verifyClean(t, db)
+		})
+	}
+}
+
+// A metric's values are listed the latest entry first even when their
+// ids do not follow their entries: on PostgreSQL a batch takes ids for
+// its kept rows ahead (keptrows.go), and another instance's value entered
+// meanwhile gets a higher one than this instance's next. By hand: 10 in a
+// batch taking three ids, 20 from the other instance a minute later, 30
+// from the first instance a minute after that: listed 30, 20, 10.
+func TestValuesListedByEntryAcrossInstances(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			clock := storetest.NewClock(time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC))
+			db := storetest.Open(t, dialect, clock.Now)
+			f := storetest.Seed(t, db)
+			storetest.Activate(t, db, f.Owner, f.A1, manualKPIs)
+			other := storetest.Another(t, db)
+			unchanged := func() error {
+				return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+					return w.Exec(`UPDATE engagements SET title = title WHERE id = ?`, f.A1)
+				})
+			}
+			errs := batchOf(db, func() error { return enterBrand(ctx, db, f, brandEntry{byClient, 10}) }, unchanged, unchanged)
+			if err := errors.Join(errs...); err != nil {
+				t.Fatal(err)
+			}
+			clock.Add(time.Minute)
+			if err := enterBrand(ctx, other, f, brandEntry{byClient, 20}); err != nil {
+				t.Fatal(err)
+			}
+			clock.Add(time.Minute)
+			if err := enterBrand(ctx, db, f, brandEntry{byClient, 30}); err != nil {
+				t.Fatal(err)
+			}
+			vals, err := db.OwnMetrics.Values(ctx, f.Owner, f.A1, "brand_presence")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, v := range vals {
+				got = append(got, v.Value)
+			}
+			if !slices.Equal(got, []int64{30, 20, 10}) {
+				t.Errorf("values listed %v, want 30, 20, 10 (the latest entry first)", got)
+			}
 		})
 	}
 }
