@@ -25,7 +25,8 @@ import (
 // rows kept for one table are inserted in one multi-row statement when
 // the batch's other kept writes are, just before the COMMIT. The ids come
 // from a pool the writer refills with one statement (nextval of the
-// table's sequence, as many as there are jobs left in the batch), so a
+// table's sequence, as many as there are jobs left in the batch and at
+// least idRefill, so that the next few batches find ids left), so a
 // batch of 50 partner creations costs two statements where it cost 50.
 //
 // Kept so: a created partner, a logged activity (a call, its follow-up),
@@ -182,8 +183,14 @@ type idPool struct {
 	free map[string][]int64
 }
 
+// idRefill is the fewest ids the pool takes at once: a batch of a few
+// jobs, as batches are when they follow each other quickly, would
+// otherwise spend one of its round trips on the sequence each time. At
+// most idRefill-1 of a table's ids are left unused when the process stops.
+const idRefill = 64
+
 // take returns an id of table's sequence, first taking want of them
-// (at least one, at most maxBatch) when the pool has none.
+// (at least idRefill, at most maxBatch) when the pool has none.
 func (p *idPool) take(ctx context.Context, tx *Tx, table string, want int) (int64, error) {
 	p.mu.Lock()
 	if ids := p.free[table]; len(ids) > 0 {
@@ -192,7 +199,7 @@ func (p *idPool) take(ctx context.Context, tx *Tx, table string, want int) (int6
 		return ids[0], nil
 	}
 	p.mu.Unlock()
-	want = min(max(want, 1), maxBatch)
+	want = min(max(want, idRefill), maxBatch)
 	// The statement reads only the sequence: the rows kept so far need
 	// not be written before it (Tx.settle), though its text names their
 	// table.

@@ -307,7 +307,16 @@ func (l *later) writeAllKept(ctx context.Context, tx *Tx) error {
 		}
 	}
 	if len(l.facts) > 0 {
-		if err := factRows.insert(ctx, tx, l.facts); err != nil {
+		// On PostgreSQL one statement for all (insertGathered), each a
+		// round trip; SQLite's few texts of 32, 8 and 1 rows stay
+		// prepared on the writer (rowsInsert).
+		insert := factRows.insert
+		if tx.db.dialect.name() == "postgres" {
+			insert = func(ctx context.Context, tx *Tx, rows []any) error {
+				return insertGathered(ctx, tx, insertFactsHead, factWidth, rows)
+			}
+		}
+		if err := insert(ctx, tx, l.facts); err != nil {
 			return err
 		}
 		clear(l.facts)
