@@ -220,6 +220,64 @@ func (l *later) writeUnsealed(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
+// insertFactsUnnestSQL inserts facts (PostgreSQL) from one array a
+// column, in their order: one text whatever their number, so it stays
+// prepared, where a multi-row VALUES is a text for each number of rows.
+const insertFactsUnnestSQL = `INSERT INTO facts (workspace_id, engagement_id, kind, subject_id, at, day, value, flag, amount_minor, currency, data)
+	SELECT w, e, k, s, a, CAST(d AS date), v, f, am, c, dt FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+		CAST(? AS bigint[]), CAST(? AS timestamptz[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
+		CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS u(w, e, k, s, a, d, v, f, am, c, dt, n) ORDER BY n`
+
+// insertFactsUnnest inserts facts' rows (factArgs, factWidth values each)
+// in one statement (PostgreSQL).
+func insertFactsUnnest(ctx context.Context, tx *Tx, rows []any) error {
+	n := len(rows) / factWidth
+	ints := [6][]int64{}   // workspace, engagement, subject, value, flag, amount
+	texts := [4][]string{} // kind, day, currency, data
+	at := make([]time.Time, 0, n)
+	for i := range ints {
+		ints[i] = make([]int64, 0, n)
+	}
+	for i := range texts {
+		texts[i] = make([]string, 0, n)
+	}
+	for r := 0; r+factWidth <= len(rows); r += factWidth {
+		row := rows[r : r+factWidth]
+		for i, c := range [6]int{0, 1, 3, 6, 7, 8} {
+			v, ok := asInt64(row[c])
+			if !ok {
+				return fmt.Errorf("store: a fact's column %d is %T", c, row[c])
+			}
+			ints[i] = append(ints[i], v)
+		}
+		for i, c := range [4]int{2, 5, 9, 10} {
+			v, ok := row[c].(string)
+			if !ok {
+				return fmt.Errorf("store: a fact's column %d is %T", c, row[c])
+			}
+			texts[i] = append(texts[i], v)
+		}
+		t, ok := row[4].(time.Time)
+		if !ok {
+			return fmt.Errorf("store: a fact's time is %T", row[4])
+		}
+		at = append(at, t)
+	}
+	_, err := tx.exec(ctx, insertFactsUnnestSQL, ints[0], ints[1], texts[0], ints[2], at, texts[1], ints[3], ints[4], ints[5], texts[2], texts[3])
+	return err
+}
+
+// asInt64 reads an integer column's value.
+func asInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	}
+	return 0, false
+}
+
 // readHead reads a workspace's chain head from the database; a chain not
 // begun is at seq 0 with the genesis hash (its row is made when written).
 func readHead(ctx context.Context, tx *Tx, ws int64) (chainHead, error) {
@@ -307,14 +365,12 @@ func (l *later) writeAllKept(ctx context.Context, tx *Tx) error {
 		}
 	}
 	if len(l.facts) > 0 {
-		// On PostgreSQL one statement for all (insertGathered), each a
-		// round trip; SQLite's few texts of 32, 8 and 1 rows stay
-		// prepared on the writer (rowsInsert).
+		// On PostgreSQL one statement of one text for all (a statement is
+		// a round trip); SQLite's few texts of 32, 8 and 1 rows stay
+		// prepared on its writer (rowsInsert).
 		insert := factRows.insert
 		if tx.db.dialect.name() == "postgres" {
-			insert = func(ctx context.Context, tx *Tx, rows []any) error {
-				return insertGathered(ctx, tx, insertFactsHead, factWidth, rows)
-			}
+			insert = insertFactsUnnest
 		}
 		if err := insert(ctx, tx, l.facts); err != nil {
 			return err
