@@ -27,69 +27,68 @@ func byPartner(f *storetest.Fixture) tandem.Principal { return f.VendorManager }
 
 // enterBrand enters e as ctx's caller would.
 func enterBrand(ctx context.Context, db *store.DB, f *storetest.Fixture, e brandEntry) error {
-	march, _ := tandem.ParseDate("2026-03-01")
-	v := &ownmetric.Value{EngagementID: f.A1, Metric: "brand_presence", PeriodKind: "month", PeriodStart: march, Value: e.value}
-	return db.OwnMetrics.Enter(ctx, e.who(f), v)
+	return enterMonth(ctx, db, f, e.who, "brand_presence", "2026-03-01", e.value)
 }
 
-// brandState is what a database holds of March's brand_presence: each
-// value (by its figure) with its state, side and whether it counts
-// through a fact; the facts (figure, and whether their subject is the
-// value that counts); and who was told what of which value.
-func brandState(t *testing.T, db *store.DB, f *storetest.Fixture) []string {
+// enterMonth enters value for the month of day of A1's metric as who.
+func enterMonth(ctx context.Context, db *store.DB, f *storetest.Fixture, who func(*storetest.Fixture) tandem.Principal, metric, day string,
+	value int64) error {
+	d, err := tandem.ParseDate(day)
+	if err != nil {
+		return err
+	}
+	v := &ownmetric.Value{EngagementID: f.A1, Metric: metric, PeriodKind: "month", PeriodStart: d, Value: value}
+	if metric == "satisfaction" {
+		v.Scale = 1
+	}
+	return db.OwnMetrics.Enter(ctx, who(f), v)
+}
+
+// valuesState is what a database holds of engagement A1's own metrics:
+// each value (metric, period, figure, state, side, whether it counts
+// through a fact); each fact of a manual metric (kind, day, figure, the
+// figure and state of its subject, whether that value links to it); who
+// was told what of which value; and any period with two values that
+// count.
+func valuesState(t *testing.T, db *store.DB, f *storetest.Fixture) []string {
 	t.Helper()
 	var out []string
-	rows, err := store.QueryRaw(db, `SELECT value, state, side, fact_id <> 0 FROM manual_values
-		WHERE engagement_id = ? AND metric = 'brand_presence' ORDER BY value`, f.A1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var value int64
-		var state, side string
-		var counts bool
-		if err := rows.Scan(&value, &state, &side, &counts); err != nil {
+	dump := func(q string, n int, args ...any) {
+		rows, err := store.QueryRaw(db, q, args...)
+		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprintf("value %d %s by %s, counts %v", value, state, side, counts))
-	}
-	if err := rows.Close(); err != nil {
-		t.Fatal(err)
-	}
-	rows, err = store.QueryRaw(db, `SELECT f.value, COALESCE(v.state, 'none'), COALESCE(v.fact_id = f.id, false) FROM facts f
-		LEFT JOIN manual_values v ON v.id = f.subject_id WHERE f.engagement_id = ? AND f.kind = ?`,
-		f.A1, string(fact.Manual("brand_presence", "month")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var value int64
-		var state string
-		var linked bool
-		if err := rows.Scan(&value, &state, &linked); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			vals, ptrs := make([]any, n), make([]any, n)
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			s := make([]string, n)
+			for i, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				s[i] = fmt.Sprint(v)
+			}
+			out = append(out, strings.Join(s, " "))
+		}
+		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprintf("fact %d of a %s value, linked %v", value, state, linked))
 	}
-	if err := rows.Close(); err != nil {
-		t.Fatal(err)
-	}
-	rows, err = store.QueryRaw(db, `SELECT n.kind, n.user_id, v.value FROM notifications n JOIN manual_values v ON v.id = n.subject_id
-		WHERE n.engagement_id = ? AND n.kind LIKE 'manual.%' ORDER BY v.value, n.kind, n.user_id`, f.A1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var kind string
-		var user, value int64
-		if err := rows.Scan(&kind, &user, &value); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprintf("%s to %d of %d", kind, user, value))
-	}
-	if err := rows.Close(); err != nil {
-		t.Fatal(err)
-	}
+	dump(`SELECT 'value', metric, CAST(period_start AS TEXT), value, state, side, CASE WHEN fact_id <> 0 THEN 1 ELSE 0 END FROM manual_values
+		WHERE engagement_id = ? ORDER BY metric, period_start, value, state`, 7, f.A1)
+	dump(`SELECT 'fact', f.kind, CAST(f.day AS TEXT), f.value, COALESCE(v.value, -1), COALESCE(v.state, 'none'),
+		CASE WHEN v.fact_id = f.id THEN 1 ELSE 0 END FROM facts f LEFT JOIN manual_values v ON v.id = f.subject_id
+		WHERE f.engagement_id = ? AND f.kind LIKE 'manual.%' ORDER BY f.kind, f.day, f.value`, 7, f.A1)
+	dump(`SELECT 'told', n.kind, n.user_id, v.value FROM notifications n JOIN manual_values v ON v.id = n.subject_id
+		WHERE n.engagement_id = ? AND n.kind LIKE 'manual.%' ORDER BY v.value, n.kind, n.user_id`, 4, f.A1)
+	dump(`SELECT 'twice', metric, CAST(period_start AS TEXT), COUNT(*) FROM manual_values WHERE engagement_id = ? AND state = 'confirmed'
+		GROUP BY metric, period_start HAVING COUNT(*) > 1`, 4, f.A1)
 	return out
 }
 
@@ -130,29 +129,30 @@ func TestValuesOfAPeriodKnownInTheBatch(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, want := brandState(t, batched, f), brandState(t, alone, g)
+			got, want := valuesState(t, batched, f), valuesState(t, alone, g)
 			if !slices.Equal(got, want) {
 				t.Errorf("entered in one batch:\n%s\none by one:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			manager, deciders := f.VendorManager.UserID, 0
 			for _, s := range got {
-				if strings.HasPrefix(s, ownmetric.ActionReported+" ") {
+				if strings.HasPrefix(s, "told "+ownmetric.ActionReported+" ") {
 					deciders++
 				}
 			}
+			kind := string(fact.Manual("brand_presence", "month"))
 			byHand := []string{
-				"value 40 replaced by client, counts false", "value 50 replaced by partner, counts false",
-				"value 60 replaced by client, counts false", "value 70 replaced by partner, counts false",
-				"value 80 replaced by client, counts false", "value 90 confirmed by client, counts true",
-				"fact 90 of a confirmed value, linked true",
+				"value brand_presence 2026-03-01 40 replaced client 0", "value brand_presence 2026-03-01 50 replaced partner 0",
+				"value brand_presence 2026-03-01 60 replaced client 0", "value brand_presence 2026-03-01 70 replaced partner 0",
+				"value brand_presence 2026-03-01 80 replaced client 0", "value brand_presence 2026-03-01 90 confirmed client 1",
+				"fact " + kind + " 2026-03-01 90 90 confirmed 1",
 			}
-			if !slices.Equal(got[:len(byHand)], byHand) {
-				t.Errorf("got\n%s\nwant\n%s", strings.Join(got[:min(len(got), len(byHand))], "\n"), strings.Join(byHand, "\n"))
+			if !slices.Equal(got[:min(len(got), len(byHand))], byHand) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(byHand, "\n"))
 			}
 			// The partner's people are told of the value that replaced
 			// each report.
-			for _, told := range []string{fmt.Sprintf("%s to %d of 60", ownmetric.ActionReplaced, manager),
-				fmt.Sprintf("%s to %d of 80", ownmetric.ActionReplaced, manager)} {
+			for _, told := range []string{fmt.Sprintf("told %s %d 60", ownmetric.ActionReplaced, manager),
+				fmt.Sprintf("told %s %d 80", ownmetric.ActionReplaced, manager)} {
 				if !slices.Contains(got, told) {
 					t.Errorf("missing %q in\n%s", told, strings.Join(got, "\n"))
 				}
@@ -202,8 +202,9 @@ func TestValuesKnownForgottenAfterAWrite(t *testing.T) {
 			if err := errors.Join(errs...); err != nil {
 				t.Fatal(err)
 			}
-			got := brandState(t, db, f)
-			if !slices.Contains(got, "value 50 rejected by partner, counts false") || !slices.Contains(got, "value 60 pending by partner, counts false") {
+			got := valuesState(t, db, f)
+			if !slices.Contains(got, "value brand_presence 2026-03-01 50 rejected partner 0") ||
+				!slices.Contains(got, "value brand_presence 2026-03-01 60 pending partner 0") {
 				t.Errorf("after a report, its rejection and a new report in one batch:\n%s", strings.Join(got, "\n"))
 			}
 			// A value, the engagement ended by another job, a value: the
@@ -268,5 +269,136 @@ func TestValuesListedByEntryAcrossInstances(t *testing.T) {
 				t.Errorf("values listed %v, want 30, 20, 10 (the latest entry first)", got)
 			}
 		})
+	}
+}
+
+// valueStep is a write of a sequence run both in one batch and one by one
+// (TestValuesKnownEndAsOneByOne); ids are those of the database it runs
+// on, read before the sequence.
+type valueStep func(db *store.DB, f *storetest.Fixture, ids periodIDs) error
+
+// periodIDs are March's pending brand_presence report and the fact its
+// value that counts counts through.
+type periodIDs struct{ pending, fact int64 }
+
+func periodIDsOf(t *testing.T, db *store.DB, f *storetest.Fixture) periodIDs {
+	t.Helper()
+	var ids periodIDs
+	if err := store.QueryRowRaw(db, `SELECT COALESCE(MAX(id), 0) FROM manual_values WHERE engagement_id = ? AND metric = 'brand_presence'
+		AND state = 'pending'`, f.A1).Scan(&ids.pending); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.QueryRowRaw(db, `SELECT COALESCE(MAX(fact_id), 0) FROM manual_values WHERE engagement_id = ? AND metric = 'brand_presence'
+		AND state = 'confirmed' AND period_start = '2026-03-01'`, f.A1).Scan(&ids.fact); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// outcome is how a write ended, as a person would be told: done, or the
+// error's code.
+func outcome(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return fmt.Sprint("error ", tandem.ErrorCode(err))
+}
+
+// Sequences of writes on a metric's periods — values entered by each role,
+// a report confirmed or (without a reason) refused, the counting fact
+// corrected or deleted, two metrics and two months interleaved — run in
+// one batch of the writer end as they end run one by one in a second
+// database: each write's outcome, every value's state, the facts, who was
+// told what, never two values counting for a period; the aggregates
+// equal the facts and the audit chain verifies. (Written from a review's
+// test of de8423d.)
+func TestValuesKnownEndAsOneByOne(t *testing.T) {
+	t.Parallel()
+	enter := func(who func(*storetest.Fixture) tandem.Principal, metric, day string, value int64) valueStep {
+		return func(db *store.DB, f *storetest.Fixture, _ periodIDs) error {
+			return enterMonth(ctx, db, f, who, metric, day, value)
+		}
+	}
+	client, partner := byClient, byPartner
+	agent := func(f *storetest.Fixture) tandem.Principal { return f.VendorAgent }
+	manager := func(f *storetest.Fixture) tandem.Principal { return f.Manager }
+	confirm := func(db *store.DB, f *storetest.Fixture, ids periodIDs) error {
+		return db.OwnMetrics.Confirm(ctx, f.Owner, ids.pending)
+	}
+	refuse := func(db *store.DB, f *storetest.Fixture, ids periodIDs) error {
+		return db.OwnMetrics.Reject(ctx, f.Owner, ids.pending, " ") // no reason: refused, the batch runs again carefully
+	}
+	correct := func(db *store.DB, f *storetest.Fixture, ids periodIDs) error {
+		v := int64(99)
+		return db.KPI.UpdateFact(ctx, f.Owner, ids.fact, store.FactEdit{Value: &v})
+	}
+	deleteFact := func(db *store.DB, f *storetest.Fixture, ids periodIDs) error {
+		return db.KPI.DeleteFact(ctx, f.Owner, ids.fact)
+	}
+	const m, march, feb = "brand_presence", "2026-03-01", "2026-02-01"
+	cases := map[string]struct{ before, batch []valueStep }{
+		"confirmed first": {
+			before: []valueStep{enter(client, m, march, 10), enter(partner, m, march, 15)},
+			batch:  []valueStep{confirm, enter(client, m, "2026-03-05", 20), enter(partner, m, march, 25), enter(client, m, march, 30)},
+		},
+		"fact corrected between": {
+			before: []valueStep{enter(client, m, march, 10)},
+			batch:  []valueStep{enter(client, m, march, 20), correct, enter(client, m, march, 30), enter(partner, m, march, 35)},
+		},
+		"fact deleted between": {
+			before: []valueStep{enter(client, m, march, 10)},
+			batch:  []valueStep{enter(client, m, march, 20), deleteFact, enter(client, m, march, 30), enter(client, m, march, 40)},
+		},
+		"a refused write": {
+			before: []valueStep{enter(client, m, march, 10), enter(partner, m, march, 15)},
+			batch:  []valueStep{enter(client, m, march, 20), refuse, enter(client, m, march, 30)},
+		},
+		"every role": {
+			before: []valueStep{enter(client, m, march, 10)},
+			batch: []valueStep{enter(client, m, march, 20), enter(partner, m, march, 25), enter(agent, m, march, 27),
+				enter(manager, m, march, 30), enter(agent, m, march, 33), enter(client, m, march, 40),
+				enter(partner, "satisfaction", march, 5)},
+		},
+		"two months, two metrics": {
+			before: []valueStep{enter(client, m, march, 10), enter(client, m, feb, 5)},
+			batch: []valueStep{enter(client, m, march, 20), enter(client, m, feb, 6), enter(client, m, march, 30),
+				enter(partner, m, feb, 7), enter(client, m, feb, 8), enter(client, "satisfaction", march, 55),
+				enter(client, "satisfaction", march, 56)},
+		},
+	}
+	for _, dialect := range storetest.Dialects(t) {
+		for name, c := range cases {
+			t.Run(dialect+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				batched, f := manualBase(t, dialect)
+				alone, g := manualBase(t, dialect)
+				for _, s := range c.before {
+					if err := s(batched, f, periodIDs{}); err != nil {
+						t.Fatal(err)
+					}
+					if err := s(alone, g, periodIDs{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				fi, gi := periodIDsOf(t, batched, f), periodIDsOf(t, alone, g)
+				var writes []func() error
+				for _, s := range c.batch {
+					writes = append(writes, func() error { return s(batched, f, fi) })
+				}
+				var got, want []string
+				for i, err := range batchOf(batched, writes...) {
+					got = append(got, outcome(err))
+					want = append(want, outcome(c.batch[i](alone, g, gi)))
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("outcomes in one batch %v, one by one %v", got, want)
+				}
+				if got, want := valuesState(t, batched, f), valuesState(t, alone, g); !slices.Equal(got, want) {
+					t.Errorf("in one batch:\n%s\none by one:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+				verifyClean(t, batched)
+				chainIntact(t, batched)
+			})
+		}
 	}
 }
