@@ -214,7 +214,7 @@ func factArgs(workspaceID int64, f Fact, day string) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, boolInt(f.Flag), f.AmountMinor, f.Currency, string(js)}, nil
+	return []any{workspaceID, f.EngagementID, string(f.Kind), f.SubjectID, f.At.UTC(), day, f.Value, int64(boolInt(f.Flag)), f.AmountMinor, f.Currency, string(js)}, nil
 }
 
 // loadFact reads fact id of p's workspace through q, of an engagement p

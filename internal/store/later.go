@@ -229,53 +229,39 @@ const insertFactsUnnestSQL = `INSERT INTO facts (workspace_id, engagement_id, ki
 		CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS u(w, e, k, s, a, d, v, f, am, c, dt, n) ORDER BY n`
 
 // insertFactsUnnest inserts facts' rows (factArgs, factWidth values each)
-// in one statement (PostgreSQL).
+// in one statement (PostgreSQL): each column an array.
 func insertFactsUnnest(ctx context.Context, tx *Tx, rows []any) error {
-	n := len(rows) / factWidth
-	ints := [6][]int64{}   // workspace, engagement, subject, value, flag, amount
-	texts := [4][]string{} // kind, day, currency, data
-	at := make([]time.Time, 0, n)
-	for i := range ints {
-		ints[i] = make([]int64, 0, n)
-	}
-	for i := range texts {
-		texts[i] = make([]string, 0, n)
-	}
-	for r := 0; r+factWidth <= len(rows); r += factWidth {
-		row := rows[r : r+factWidth]
-		for i, c := range [6]int{0, 1, 3, 6, 7, 8} {
-			v, ok := asInt64(row[c])
-			if !ok {
-				return fmt.Errorf("store: a fact's column %d is %T", c, row[c])
-			}
-			ints[i] = append(ints[i], v)
+	cols := make([]any, factWidth)
+	for c := range factWidth {
+		var err error
+		switch c {
+		case 2, 5, 9, 10: // kind, day, currency, data
+			cols[c], err = column[string](rows, factWidth, c)
+		case 4: // at
+			cols[c], err = column[time.Time](rows, factWidth, c)
+		default:
+			cols[c], err = column[int64](rows, factWidth, c)
 		}
-		for i, c := range [4]int{2, 5, 9, 10} {
-			v, ok := row[c].(string)
-			if !ok {
-				return fmt.Errorf("store: a fact's column %d is %T", c, row[c])
-			}
-			texts[i] = append(texts[i], v)
+		if err != nil {
+			return err
 		}
-		t, ok := row[4].(time.Time)
-		if !ok {
-			return fmt.Errorf("store: a fact's time is %T", row[4])
-		}
-		at = append(at, t)
 	}
-	_, err := tx.exec(ctx, insertFactsUnnestSQL, ints[0], ints[1], texts[0], ints[2], at, texts[1], ints[3], ints[4], ints[5], texts[2], texts[3])
+	_, err := tx.exec(ctx, insertFactsUnnestSQL, cols...)
 	return err
 }
 
-// asInt64 reads an integer column's value.
-func asInt64(v any) (int64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return x, true
-	case int:
-		return int64(x), true
+// column returns column c of rows (width values each) as one slice, for
+// an array parameter.
+func column[T any](rows []any, width, c int) ([]T, error) {
+	out := make([]T, 0, len(rows)/width)
+	for r := c; r < len(rows); r += width {
+		v, ok := rows[r].(T)
+		if !ok {
+			return nil, fmt.Errorf("store: column %d of a row is %T", c, rows[r])
+		}
+		out = append(out, v)
 	}
-	return 0, false
+	return out, nil
 }
 
 // readHead reads a workspace's chain head from the database; a chain not

@@ -275,8 +275,11 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 	period := []any{p.WorkspaceID, v.EngagementID, v.Metric, v.PeriodKind, v.PeriodStart.String()}
 	if !confirmed {
 		reporters, err := scanAll(ctx, readAtOnce{tx}, scanInt64, replaceValuesSQL, period...)
+		if err != nil {
+			return nil, nil, err
+		}
 		tx.knowPeriod(key, states)
-		return reporters, nil, err
+		return reporters, nil, nil
 	}
 	q, args := replaceConfirmedSQL, period
 	if pending {
@@ -578,11 +581,11 @@ func definition(ctx context.Context, tx *Tx, p tandem.Principal, engagementID in
 	if !ok {
 		var raw string
 		if err := tx.queryRow(ctx, `SELECT v.terms`+versionInForceFrom, inForce...).Scan(&raw); err != nil {
-			return nil, per, nil, notFound(err)
+			return nil, d.per, nil, notFound(err)
 		}
 		var err error
 		if terms, err = decodedTerms.get(raw); err != nil {
-			return nil, per, nil, err
+			return nil, d.per, nil, err
 		}
 	}
 	d.def = metricDefIn(terms, key)

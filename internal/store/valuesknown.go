@@ -111,15 +111,16 @@ type valuesKnown struct {
 	periods map[periodKey]*knownPeriod
 }
 
-func newValuesKnown() *valuesKnown {
-	return &valuesKnown{defs: map[defKey]knownDef{}, periods: map[periodKey]*knownPeriod{}}
-}
+// newValuesKnown is an empty memory; its maps are made by the first value
+// remembered, so that a batch without values allocates none.
+func newValuesKnown() *valuesKnown { return &valuesKnown{} }
 
 // forgetValues forgets what the batch knows of periods once q, a
 // statement of tx that may write, runs outside a value entry (Tx.settle).
 func (l *later) forgetValues(tx *Tx, q string) {
-	if k := l.known; k != nil && !tx.entering && !l.writing && !isSelect(q) && (len(k.defs) > 0 || len(k.periods) > 0) {
-		l.known = newValuesKnown()
+	if k := l.known; k != nil && !tx.entering && !l.writing && (len(k.defs) > 0 || len(k.periods) > 0) && !isSelect(q) {
+		clear(k.defs)
+		clear(k.periods)
 	}
 }
 
@@ -135,7 +136,11 @@ func (tx *Tx) knownDef(k defKey) (knownDef, bool) {
 // knowDef remembers a definition read for k.
 func (tx *Tx) knowDef(k defKey, d knownDef) {
 	if tx.later != nil && tx.later.known != nil && tx.entering {
-		tx.later.known.defs[k] = d
+		known := tx.later.known
+		if known.defs == nil {
+			known.defs = map[defKey]knownDef{}
+		}
+		known.defs[k] = d
 	}
 }
 
@@ -155,7 +160,11 @@ func (tx *Tx) knownPeriod(k periodKey, states []string) *knownPeriod {
 // states but those the batch adds (addValue).
 func (tx *Tx) knowPeriod(k periodKey, states []string) {
 	if tx.later != nil && tx.later.known != nil && tx.entering {
-		tx.later.known.periods[k] = &knownPeriod{states: slices.Clone(states)}
+		known := tx.later.known
+		if known.periods == nil {
+			known.periods = map[periodKey]*knownPeriod{}
+		}
+		known.periods[k] = &knownPeriod{states: slices.Clone(states)}
 	}
 }
 
