@@ -328,29 +328,27 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	if onBatches {
 		pool = db.batches
 	}
-	sqltx, err := pool.BeginTx(bg, nil)
+	sqlite := db.dialect.name() == "sqlite"
+	// On PostgreSQL one batch at a time across the instances on the
+	// database (batchLock): two instances' batches running side by side
+	// could each hold rows a later job of the other wants. Then no
+	// statement of the batch waits for a lock longer than batchLockWait
+	// (lockTimedOut: the job runs again beside the writer, transactJob).
+	// The transaction is a pgBatch (pgbatch.go): BEGIN and the lock in one
+	// round trip, the end's writes and COMMIT in another.
+	var sqltx batchTx
+	var pgb *pgBatch
+	var err error
+	if sqlite {
+		sqltx, err = pool.BeginTx(bg, nil)
+	} else if pgb, err = beginPGBatch(bg, pool); err == nil {
+		sqltx = pgb
+	}
 	if err != nil {
 		for _, j := range batch {
 			j.done <- jobReply{err: err}
 		}
 		return nil, false
-	}
-	sqlite := db.dialect.name() == "sqlite"
-	if !sqlite {
-		// One batch at a time across the instances on the database
-		// (batchLock): two instances' batches running side by side could
-		// each hold rows a later job of the other wants.
-		// Then no statement of the batch waits for a lock longer than
-		// batchLockWait (lockTimedOut: the job runs again beside the
-		// writer, transactJob).
-		if _, err := sqltx.ExecContext(bg, `SELECT set_config('lock_timeout', $2, true) FROM (SELECT pg_advisory_xact_lock($1)) l`,
-			int64(batchLock), strconv.Itoa(int(batchLockWait.Milliseconds()))+"ms"); err != nil {
-			sqltx.Rollback()
-			for _, j := range batch {
-				j.done <- jobReply{err: err}
-			}
-			return nil, false
-		}
 	}
 	var cache *stmtCache
 	if sqlite {
@@ -451,7 +449,19 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		return nil, false
 	}
 	if kept.err == nil && !kept.empty() {
+		if pgb != nil {
+			pgb.queueing = true // sent with the COMMIT
+		}
 		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache, batch: onBatches})
+	}
+	var commitErr error
+	if pgb != nil {
+		if kept.err == nil {
+			kept.err, commitErr = pgb.commit()
+		}
+		if pgb.err != nil {
+			kept.err = pgb.err // the cause, not what the aborted transaction answered after it
+		}
 	}
 	if err := kept.err; err != nil {
 		sqltx.Rollback()
@@ -466,7 +476,10 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		}
 		return nil, false
 	}
-	err = sqltx.Commit()
+	err = commitErr
+	if pgb == nil {
+		err = sqltx.Commit()
+	}
 	w.commits.Add(1)
 	if err == nil {
 		db.wrote()
@@ -570,7 +583,11 @@ func (tx *Tx) cached(ctx context.Context, q string) *sql.Stmt {
 	}
 	var st *sql.Stmt
 	if base := c.kept[q]; base != nil {
-		st = tx.tx.StmtContext(tx.stmtCtx(ctx), base)
+		sqltx, ok := tx.tx.(*sql.Tx)
+		if !ok {
+			return nil
+		}
+		st = sqltx.StmtContext(tx.stmtCtx(ctx), base)
 	} else {
 		var err error
 		if st, err = tx.tx.PrepareContext(tx.stmtCtx(ctx), q); err != nil {

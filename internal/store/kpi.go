@@ -165,10 +165,14 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	}
 	ts := tx.stmts[st]
 	if ts == nil {
+		sqltx, ok := tx.tx.(*sql.Tx)
+		if !ok {
+			return nil // a PostgreSQL batch (pgbatch.go): the driver keeps its statements prepared
+		}
 		if tx.stmts == nil {
 			tx.stmts = map[*sql.Stmt]*sql.Stmt{}
 		}
-		ts = tx.tx.StmtContext(tx.stmtCtx(ctx), st)
+		ts = sqltx.StmtContext(tx.stmtCtx(ctx), st)
 		tx.stmts[st] = ts
 	}
 	return ts

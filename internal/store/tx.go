@@ -16,7 +16,7 @@ import (
 // Tx is a write transaction. Small helpers take a *Tx; the public methods of
 // the capability stores own the transaction.
 type Tx struct {
-	tx  *sql.Tx
+	tx  txConn
 	db  *DB
 	now time.Time
 	// stmts are the writer's prepared statements bound to this
