@@ -74,10 +74,19 @@ type readAccount struct {
 // caller's scope and the account's id.
 type accountsRead map[scopeKey]map[int64]readAccount
 
-// readBatchAccounts reads, in tx, the accounts the batch's jobs said they
-// will read: one statement per caller's scope, batchLookupChunk ids at a
-// time. nil when no job named one.
-func readBatchAccounts(ctx context.Context, tx *Tx, batch []*job) (accountsRead, error) {
+// batchRead is a statement a batch runs at its start, and what takes
+// each row it returns.
+type batchRead struct {
+	q    string
+	args []any
+	row  func(scanner) error
+}
+
+// batchAccountReads are the statements that read the accounts the
+// batch's jobs said they will read — one per caller's scope,
+// batchLookupChunk ids at a time — and the accountsRead they fill. No
+// statement when no job named one.
+func batchAccountReads(batch []*job) ([]batchRead, accountsRead) {
 	byScope := map[scopeKey][]int64{}
 	principals := map[scopeKey]tandem.Principal{}
 	var order []scopeKey
@@ -97,26 +106,28 @@ func readBatchAccounts(ctx context.Context, tx *Tx, batch []*job) (accountsRead,
 		return nil, nil
 	}
 	out := accountsRead{}
+	var reads []batchRead
 	for _, k := range order {
 		ids := byScope[k]
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
 		got := map[int64]readAccount{}
+		out[k] = got
 		for c := range slices.Chunk(ids, batchLookupChunk) {
 			var w where
 			salesAccountScope(&w, principals[k])
 			w.add("a.id IN ("+placeholders(len(c))+")", anyArgs(c...)...)
-			read, err := scanAll(ctx, tx, scanAccountToLog, accountToLogSQL+w.String(), w.args...)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range read {
+			reads = append(reads, batchRead{q: accountToLogSQL + w.String(), args: w.args, row: func(s scanner) error {
+				var r readAccount
+				if err := scanAccountToLog(s, &r); err != nil {
+					return err
+				}
 				got[r.acct.ID] = r
-			}
+				return nil
+			}})
 		}
-		out[k] = got
 	}
-	return out, nil
+	return reads, out
 }
 
 // readBefore returns the account p will log on as the batch read it, if

@@ -587,3 +587,7 @@ func Listening(db *DB) bool { return db.pg != nil && db.listening() }
 // StopListening stops db's listener for good: its writes' identities are
 // read with every request again.
 func StopListening(db *DB) { db.closeListener() }
+
+// BatchTrips is the round trips the writer's PostgreSQL batches made
+// (pgbatch.go).
+func BatchTrips(db *DB) int64 { return db.batchTrips.Load() }

@@ -94,6 +94,9 @@ import (
 //     request a transaction, taking its locks in one order, did not).
 //   - Bulk jobs do not go through the writer: they run in a transaction of
 //     their own beside it, as before, and so does the audit sealer.
+//   - A batch's transaction is a pgBatch (pgbatch.go): BEGIN, the batch
+//     lock and the accounts the batch's calls are logged on go in one
+//     round trip, the writes of the batch's end and COMMIT in another.
 //   - No statement cache: the driver keeps its own prepared statements per
 //     connection. What is kept for the batch's end (later.go) is the same
 //     but for the audit entries, which are unsealed (auditseal.go) and
@@ -336,13 +339,28 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	// (lockTimedOut: the job runs again beside the writer, transactJob).
 	// The transaction is a pgBatch (pgbatch.go): BEGIN and the lock in one
 	// round trip, the end's writes and COMMIT in another.
+	// With it, the accounts the jobs will log calls on, in one statement
+	// (accountreads.go).
 	var sqltx batchTx
 	var pgb *pgBatch
+	var accounts accountsRead
 	var err error
 	if sqlite {
 		sqltx, err = pool.BeginTx(bg, nil)
-	} else if pgb, err = beginPGBatch(bg, pool); err == nil {
-		sqltx = pgb
+	} else {
+		var reads []batchRead
+		if !careful {
+			reads, accounts = batchAccountReads(batch)
+		}
+		var readErr error
+		if pgb, readErr, err = beginPGBatch(bg, pool, &db.batchTrips, reads); readErr != nil {
+			// Each job reads its own, carefully.
+			pgb.Rollback()
+			return batch, true
+		}
+		if err == nil {
+			sqltx = pgb
+		}
 	}
 	if err != nil {
 		for _, j := range batch {
@@ -359,17 +377,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	if !careful {
 		kept.known = newValuesKnown() // valuesknown.go
 	}
-	if !sqlite && !careful {
-		// The accounts the jobs will log calls on, in one statement
-		// (accountreads.go).
-		accounts, err := readBatchAccounts(bg, &Tx{tx: sqltx, db: db, batch: onBatches}, batch)
-		if err != nil {
-			// Each job reads its own, carefully.
-			sqltx.Rollback()
-			return batch, true
-		}
-		kept.accounts = accounts
-	}
+	kept.accounts = accounts
 	savepoints := careful && len(batch) > 1
 	sp := func(q string) error {
 		_, err := sqltx.ExecContext(bg, q)
@@ -461,6 +469,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		}
 		if pgb.err != nil {
 			kept.err = pgb.err // the cause, not what the aborted transaction answered after it
+			db.ids.dropAll()
 		}
 	}
 	if err := kept.err; err != nil {

@@ -230,3 +230,13 @@ func (p *idPool) drop(table string) {
 	defer p.mu.Unlock()
 	delete(p.free, table)
 }
+
+// dropAll forgets every table's ids taken and not used: a write sent in
+// a PostgreSQL batch's pipeline was refused (pgbatch.go), which is not
+// known to be a kept row's insert or not, and the run again takes new
+// ones as after writeRows' own failure.
+func (p *idPool) dropAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	clear(p.free)
+}

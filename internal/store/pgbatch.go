@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -52,8 +53,9 @@ import (
 // inside a transaction (a failed ROLLBACK) is dropped by the driver when
 // taken again (stdlib's ResetSession), and the next batch opens a new one.
 type pgBatch struct {
-	conn *sql.Conn
-	ctx  context.Context // what a queued statement's result sends the queue with
+	conn  *sql.Conn
+	ctx   context.Context // what a queued statement's result sends the queue with
+	trips *atomic.Int64   // round trips, counted (DB.batchTrips)
 
 	queueing bool // statements that return no rows are queued, not sent
 	queue    []pgQueued
@@ -104,35 +106,68 @@ type batchTx interface {
 }
 
 // beginPGBatch takes a connection of pool and begins a batch's transaction
-// on it, holding the batch lock (batchLock, batchLockWait), in one round
-// trip.
-func beginPGBatch(ctx context.Context, pool *sql.DB) (*pgBatch, error) {
+// on it, holding the batch lock (batchLock, batchLockWait), and runs
+// reads (their texts rebound for PostgreSQL) — all in one round trip.
+// readErr is a read's failure, in a transaction begun (roll it back); err
+// a failure to begin.
+func beginPGBatch(ctx context.Context, pool *sql.DB, trips *atomic.Int64, reads []batchRead) (b *pgBatch, readErr, err error) {
 	conn, err := pool.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	b := &pgBatch{conn: conn, ctx: ctx}
+	b = &pgBatch{conn: conn, ctx: ctx, trips: trips}
 	err = b.pipeline(ctx, func(pb *pgx.Batch) {
 		pb.Queue("begin")
 		pb.Queue(`SELECT set_config('lock_timeout', $2, true) FROM (SELECT pg_advisory_xact_lock($1)) l`,
 			int64(batchLock), strconv.Itoa(int(batchLockWait.Milliseconds()))+"ms")
+		for _, r := range reads {
+			pb.Queue(postgresDialect{}.rebind(r.q), r.args...)
+		}
 	}, func(br pgx.BatchResults) error {
 		if _, err := br.Exec(); err != nil {
 			return err
 		}
-		_, err := br.Exec()
-		return err
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+		for _, r := range reads {
+			if readErr = readBatchRows(br, r); readErr != nil {
+				return nil
+			}
+		}
+		return nil
 	})
+	if readErr != nil {
+		// The transaction began (the lock's answer came); closing the
+		// pipeline reports the read's failure again.
+		return b, readErr, nil
+	}
 	if err != nil {
 		b.Rollback()
-		return nil, err
+		return nil, nil, err
 	}
-	return b, nil
+	return b, nil, nil
+}
+
+// readBatchRows reads the answer of r from br.
+func readBatchRows(br pgx.BatchResults, r batchRead) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := r.row(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // pipeline sends the statements add queues in one round trip and reads
 // their answers with read, on the batch's driver connection.
 func (b *pgBatch) pipeline(ctx context.Context, add func(*pgx.Batch), read func(pgx.BatchResults) error) error {
+	b.trips.Add(1)
 	return b.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -226,6 +261,7 @@ func (b *pgBatch) ExecContext(ctx context.Context, q string, args ...any) (sql.R
 	if err := b.flush(ctx); err != nil {
 		return nil, err
 	}
+	b.trips.Add(1)
 	return b.conn.ExecContext(ctx, q, args...)
 }
 
@@ -233,6 +269,7 @@ func (b *pgBatch) QueryContext(ctx context.Context, q string, args ...any) (*sql
 	if err := b.flush(ctx); err != nil {
 		return nil, err
 	}
+	b.trips.Add(1)
 	return b.conn.QueryContext(ctx, q, args...)
 }
 
@@ -240,6 +277,7 @@ func (b *pgBatch) QueryContext(ctx context.Context, q string, args ...any) (*sql
 // q fails in the aborted transaction and b.err holds the cause.
 func (b *pgBatch) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	b.flush(ctx)
+	b.trips.Add(1)
 	return b.conn.QueryRowContext(ctx, q, args...)
 }
 
@@ -247,6 +285,7 @@ func (b *pgBatch) PrepareContext(ctx context.Context, q string) (*sql.Stmt, erro
 	if err := b.flush(ctx); err != nil {
 		return nil, err
 	}
+	b.trips.Add(1)
 	return b.conn.PrepareContext(ctx, q)
 }
 
@@ -277,6 +316,7 @@ func (b *pgBatch) Commit() error {
 // connection back.
 func (b *pgBatch) Rollback() error {
 	b.queueing, b.queue = false, nil
+	b.trips.Add(1)
 	_, err := b.conn.ExecContext(context.Background(), "rollback")
 	b.conn.Close()
 	return err

@@ -1,0 +1,59 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tandemhq/tandem/internal/sales"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+)
+
+// A batch of logged calls on PostgreSQL is two round trips whatever its
+// size (pgbatch.go): BEGIN with the batch lock and the accounts the calls
+// are logged on, then the activities, their last calls, the audit
+// entries, the facts and their aggregates with COMMIT. What the calls
+// wrote is all there: the activities, the facts counted by hand, the
+// audit chain.
+func TestPGBatchRoundTrips(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(storetest.Dialects(t), "postgres") {
+		t.Skip("PostgreSQL only; set TANDEM_TEST_POSTGRES")
+	}
+	b := newActivityBase(t, "postgres")
+	db, f := b.db, b.f
+	logCall := func() error {
+		return db.Sales().LogActivity(ctx, f.VendorAgent, call(b.mine, sales.OutcomeNoAnswer, 30), store.LogOptions{})
+	}
+	// The first call takes the ids of the activities' pool (one more round
+	// trip); the batches below find ids left.
+	if err := logCall(); err != nil {
+		t.Fatal(err)
+	}
+	calls := count(t, db, `SELECT COUNT(*) FROM sales_activities WHERE kind = 'call'`)
+	facts := count(t, db, `SELECT COUNT(*) FROM facts WHERE kind = 'sales.call_made'`)
+	for _, n := range []int{1, 10} {
+		writes := make([]func() error, n)
+		for i := range writes {
+			writes[i] = logCall
+		}
+		before := store.BatchTrips(db)
+		for i, err := range batchOf(db, writes...) {
+			if err != nil {
+				t.Fatalf("call %d of %d: %v", i, n, err)
+			}
+		}
+		if got := store.BatchTrips(db) - before; got != 2 {
+			t.Errorf("a batch of %d calls took %d round trips, want 2", n, got)
+		}
+		calls, facts = calls+n, facts+n
+		if got := count(t, db, `SELECT COUNT(*) FROM sales_activities WHERE kind = 'call'`); got != calls {
+			t.Errorf("%d calls stored, want %d", got, calls)
+		}
+		if got := count(t, db, `SELECT COUNT(*) FROM facts WHERE kind = 'sales.call_made'`); got != facts {
+			t.Errorf("%d call facts stored, want %d", got, facts)
+		}
+	}
+	verifyClean(t, db)
+	chainIntact(t, db)
+}
