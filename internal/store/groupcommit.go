@@ -396,7 +396,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 				return append(ran, batch[i+1:]...), true
 			}
 		}
-		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache, batch: onBatches}
+		tx := &Tx{tx: sqltx, db: db, now: db.Now(), detached: !j.alone, cache: cache}
 		if !j.alone {
 			tx.later = kept
 			kept.left = len(batch) - i
@@ -460,7 +460,7 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		if pgb != nil {
 			pgb.queueing = true // sent with the COMMIT
 		}
-		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache, batch: onBatches})
+		kept.writeAll(bg, &Tx{tx: sqltx, db: db, cache: cache})
 	}
 	var commitErr error
 	if pgb != nil {

@@ -44,11 +44,12 @@ import (
 // scorecards, trends and explanations are in kpi_scorecards.go and Verify
 // in kpi_verify.go.
 type KPIStore struct {
-	db    *DB
-	stmts map[string]*sql.Stmt // the hot statements of recording a fact, prepared on the writer
-	// batchStmts are the same prepared on the connection of the writer's
-	// batches on PostgreSQL (DB.batches); nil on SQLite.
-	batchStmts map[string]*sql.Stmt
+	db *DB
+	// stmts are the hot statements of recording a fact, prepared on the
+	// writer's pool; a batch of the writer on PostgreSQL runs them as
+	// text, the driver keeping them prepared on its connection
+	// (pgbatch.go).
+	stmts map[string]*sql.Stmt
 }
 
 // The statements recording a fact runs, prepared once when the database is
@@ -116,14 +117,6 @@ func newKPIStore(ctx context.Context, db *DB) *KPIStore {
 		if st, err := db.w.PrepareContext(ctx, db.dialect.rebind(q)); err == nil {
 			s.stmts[q] = st
 		}
-		if db.batches != nil {
-			if s.batchStmts == nil {
-				s.batchStmts = map[string]*sql.Stmt{}
-			}
-			if st, err := db.batches.PrepareContext(ctx, db.dialect.rebind(q)); err == nil {
-				s.batchStmts[q] = st
-			}
-		}
 	}
 	return s
 }
@@ -159,16 +152,16 @@ func (tx *Tx) preparedRow(ctx context.Context, q string, args ...any) *sql.Row {
 // transaction closes them when it ends (the writer's statement stays
 // prepared on the connection). nil: q is not one of them.
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
-	st := tx.db.KPI.stmt(q, tx.batch)
+	sqltx, ok := tx.tx.(*sql.Tx)
+	if !ok {
+		return nil // a PostgreSQL batch (pgbatch.go): the driver keeps its statements prepared
+	}
+	st := tx.db.KPI.stmt(q)
 	if st == nil {
 		return nil
 	}
 	ts := tx.stmts[st]
 	if ts == nil {
-		sqltx, ok := tx.tx.(*sql.Tx)
-		if !ok {
-			return nil // a PostgreSQL batch (pgbatch.go): the driver keeps its statements prepared
-		}
 		if tx.stmts == nil {
 			tx.stmts = map[*sql.Stmt]*sql.Stmt{}
 		}
@@ -178,12 +171,9 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	return ts
 }
 
-func (s *KPIStore) stmt(q string, batch bool) *sql.Stmt {
+func (s *KPIStore) stmt(q string) *sql.Stmt {
 	if s == nil {
 		return nil
-	}
-	if batch {
-		return s.batchStmts[q]
 	}
 	return s.stmts[q]
 }

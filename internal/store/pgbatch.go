@@ -190,6 +190,10 @@ func (b *pgBatch) pipeline(ctx context.Context, add func(*pgx.Batch), read func(
 // one succeeded.
 func (b *pgBatch) send(ctx context.Context, tail ...string) (queued, tailErr error) {
 	if b.err != nil {
+		for _, s := range b.queue {
+			s.res.err, s.res.sent = b.err, true
+		}
+		b.queue = nil
 		return b.err, nil
 	}
 	if len(b.queue) == 0 && len(tail) == 0 {

@@ -32,9 +32,6 @@ type Tx struct {
 	// later: the writes the writer's batch leaves to its end
 	// (later.go); nil in a bulk job.
 	later *later
-	// batch: the transaction runs on DB.batches (a batch of the writer
-	// on PostgreSQL), whose statements are prepared there.
-	batch bool
 	// entering: the transaction enters a value (OwnMetricStore.Enter),
 	// whose writes leave what its batch knows of periods true
 	// (valuesknown.go).
