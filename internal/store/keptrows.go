@@ -156,7 +156,7 @@ func (l *later) writeRows(ctx context.Context, tx *Tx) error {
 	clear(l.rows)
 	l.rows = l.rows[:0]
 	if len(l.lastCalls) > 0 {
-		if err := lastCallsNow(ctx, tx, l.lastCalls); err != nil {
+		if err := lastCallsKept(ctx, tx, l.lastCalls); err != nil {
 			return err
 		}
 		l.lastCalls = l.lastCalls[:0]

@@ -374,3 +374,49 @@ func lastCallIsLatest(t *testing.T, db *store.DB, account int64) {
 		t.Errorf("the account's last call is not its latest call")
 	}
 }
+
+// The calls of one batch set their accounts' last calls to the latest
+// call whatever their order, and a call older than an account's last
+// call leaves it (on PostgreSQL from the batch's own calls, without
+// reading the calls back: lastCallsKept).
+func TestLastCallsOfABatch(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			db, f := b.db, b.f
+			acct := &sales.Account{Name: "Hotell Lund Öst AB", Country: "SE"}
+			if err := db.Sales().CreateAccount(ctx, f.Manager, acct); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Sales().Assign(ctx, f.Manager, store.AccountFilter{IDs: []int64{acct.ID}},
+				store.Assignment{EngagementID: f.A1, AgentID: f.VendorAgent.MembershipID}); err != nil {
+				t.Fatal(err)
+			}
+			other := acct.ID
+			at := func(h int) time.Time { return time.Date(2026, 12, 3, h, 0, 0, 0, time.UTC) }
+			logAt := func(account int64, h int) func() error {
+				return func() error {
+					a := call(account, sales.OutcomeNoAnswer, 30)
+					a.At = at(h)
+					return db.Sales().LogActivity(ctx, f.VendorAgent, a, store.LogOptions{})
+				}
+			}
+			if err := logAt(other, 8)(); err != nil {
+				t.Fatal(err)
+			}
+			for i, err := range batchOf(db, logAt(b.mine, 7), logAt(b.mine, 8), logAt(other, 6), logAt(b.mine, 5)) {
+				if err != nil {
+					t.Fatalf("call %d: %v", i, err)
+				}
+			}
+			for account, h := range map[int64]int{b.mine: 8, other: 8} {
+				if n := count(t, db, `SELECT COUNT(*) FROM sales_accounts WHERE id = ? AND last_call_at = ?`, account, at(h)); n != 1 {
+					t.Errorf("account %d: its last call is not %d:00", account, h)
+				}
+				lastCallIsLatest(t, db, account)
+			}
+		})
+	}
+}

@@ -74,7 +74,7 @@ type later struct {
 	wsOrd  []int64 // the workspaces of deltas, first kept first
 
 	rows      []*keptRows // rows inserted later (PostgreSQL, keptrows.go)
-	lastCalls []int64     // accounts whose last call to note after the rows (noteLastCalls)
+	lastCalls []lastCall  // calls whose accounts' last call to note after the rows (noteLastCalls)
 	left      int         // jobs of the batch not yet run, this one included
 
 	// accounts: the accounts the batch read at its start for its calls,

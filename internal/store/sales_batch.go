@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/access"
 	"github.com/tandemhq/tandem/internal/engagement"
@@ -462,9 +464,10 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 // so that calls logged out of order keep the latest. Every path that
 // writes a call calls it; Today sorts the call list by it.
 //
-// In a batch of the writer on PostgreSQL the accounts are kept for the
-// batch's end, after the calls kept with them (keptrows.go): a statement
-// whose text names last_call finds them noted.
+// In a batch of the writer on PostgreSQL the calls are kept for the
+// batch's end, after the calls' rows kept with them (keptrows.go), and
+// noted from the batch's own calls (lastCallsKept): a statement whose
+// text names last_call finds them noted.
 func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 	var accounts []int64
 	for i := range acts {
@@ -476,11 +479,54 @@ func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 		if err := ctx.Err(); err != nil {
 			return err // as a statement of a job whose caller left (Tx.stmtCtx)
 		}
-		l.lastCalls = append(l.lastCalls, accounts...)
+		for i := range acts {
+			if a := &acts[i]; a.Kind == sales.KindCall {
+				l.lastCalls = append(l.lastCalls, lastCall{a.AccountID, a.At})
+			}
+		}
 		return nil
 	}
 	return lastCallsNow(ctx, tx, accounts)
 }
+
+// lastCall is a call kept in a batch for its account's last call.
+type lastCall struct {
+	account int64
+	at      time.Time
+}
+
+// lastCallsKept notes the last calls of a PostgreSQL batch's calls
+// (noteLastCalls), in one statement: each account's last call becomes the
+// later of the one it has and the batch's latest call on it. Unlike
+// lastCallsNow it reads no calls back: every path that writes a call
+// notes it (noteLastCalls, here or at once), a call is never deleted nor
+// moved in time, so the account's last call already covers every call
+// committed before, and the later of the two is the latest call. A
+// transaction beside the writer that notes a later call and commits
+// while this UPDATE waits for the account's row leaves its value, which
+// the UPDATE, going on with the row as that transaction left it, keeps
+// (TestLastCallKeptBesideTheWriter).
+func lastCallsKept(ctx context.Context, tx *Tx, calls []lastCall) error {
+	latest := map[int64]time.Time{}
+	for _, c := range calls {
+		if t, ok := latest[c.account]; !ok || c.at.After(t) {
+			latest[c.account] = c.at
+		}
+	}
+	ids := slices.Sorted(maps.Keys(latest)) // in the order of their pages
+	ats := make([]time.Time, len(ids))
+	for i, id := range ids {
+		ats[i] = latest[id]
+	}
+	_, err := tx.exec(ctx, lastCallsKeptSQL, ids, ats)
+	return err
+}
+
+// lastCallsKeptSQL is lastCallsKept's statement: the accounts and their
+// batch's latest calls, an array each.
+const lastCallsKeptSQL = `UPDATE sales_accounts SET last_call_at =
+	CASE WHEN sales_accounts.last_call_at >= v.at THEN sales_accounts.last_call_at ELSE v.at END
+	FROM unnest(CAST(? AS bigint[]), CAST(? AS timestamptz[])) AS v(id, at) WHERE sales_accounts.id = v.id`
 
 // lastCallsNow is noteLastCalls for the accounts given (repeated or not),
 // at once.
