@@ -59,17 +59,15 @@ type DB struct {
 
 	countStmts bool // Options.CountStatements: see stmtcount.go
 
-	url  string  // PostgreSQL's URL; "" on SQLite
-	file string  // SQLite's database file, its absolute path; "" on PostgreSQL
-	gc   *writer // the writer, which batches commits (groupcommit.go)
-	// batchTrips counts the round trips of the writer's batches on
-	// PostgreSQL (pgbatch.go), for tests.
-	batchTrips atomic.Int64
-	ckpt       *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
+	url  string        // PostgreSQL's URL; "" on SQLite
+	file string        // SQLite's database file, its absolute path; "" on PostgreSQL
+	gc   *writer       // the writer, which batches commits (groupcommit.go)
+	ckpt *checkpointer // SQLite's checkpoints, beside the writer (checkpoint.go); nil on PostgreSQL
 
 	writes  atomic.Int64 // COMMITs of writes in this process, for Remember (memo.go)
 	retries atomic.Int64 // transactions run again after a serialization failure or a deadlock, for tests
 	aside   atomic.Int64 // batch jobs run again beside the writer after waiting for a lock (transactJob), for tests
+	trips   atomic.Int64 // round trips of the writer's batches on PostgreSQL (pgbatch.go), for tests
 	tables  tableRevs    // the tables changed: by those COMMITs on SQLite (tables.go), by any on PostgreSQL (pgchanges.go)
 	pg      *pgChanges   // the change log of PostgreSQL (pgchanges.go); nil on SQLite
 	memo    memo

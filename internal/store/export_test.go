@@ -590,4 +590,4 @@ func StopListening(db *DB) { db.closeListener() }
 
 // BatchTrips is the round trips the writer's PostgreSQL batches made
 // (pgbatch.go).
-func BatchTrips(db *DB) int64 { return db.batchTrips.Load() }
+func BatchTrips(db *DB) int64 { return db.trips.Load() }

@@ -342,18 +342,21 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	// With it, the accounts the jobs will log calls on, in one statement
 	// (accountreads.go).
 	var sqltx batchTx
+	var lite *sql.Tx // SQLite's
 	var pgb *pgBatch
 	var accounts accountsRead
 	var err error
 	if sqlite {
-		sqltx, err = pool.BeginTx(bg, nil)
+		if lite, err = pool.BeginTx(bg, nil); err == nil {
+			sqltx = lite
+		}
 	} else {
 		var reads []batchRead
 		if !careful {
 			reads, accounts = batchAccountReads(batch)
 		}
 		var readErr error
-		if pgb, readErr, err = beginPGBatch(bg, pool, &db.batchTrips, reads); readErr != nil {
+		if pgb, readErr, err = beginPGBatch(bg, pool, &db.trips, reads); readErr != nil {
 			// Each job reads its own, carefully.
 			pgb.Rollback()
 			return batch, true
@@ -486,8 +489,8 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 		return nil, false
 	}
 	err = commitErr
-	if pgb == nil {
-		err = sqltx.Commit()
+	if lite != nil {
+		err = lite.Commit()
 	}
 	w.commits.Add(1)
 	if err == nil {

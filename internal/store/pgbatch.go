@@ -26,7 +26,7 @@ import (
 // (pgx.Batch), through the driver connection of a database/sql
 // connection of DB.batches (sql.Conn.Raw):
 //
-//   - BEGIN and the batch lock go in one round trip (pgBatch.begin): the
+//   - BEGIN and the batch lock go in one round trip (beginPGBatch): the
 //     transaction is begun and ended by statements of its own, not by
 //     database/sql's Tx, whose BEGIN and COMMIT are round trips of their
 //     own.
@@ -55,7 +55,7 @@ import (
 type pgBatch struct {
 	conn  *sql.Conn
 	ctx   context.Context // what a queued statement's result sends the queue with
-	trips *atomic.Int64   // round trips, counted (DB.batchTrips)
+	trips *atomic.Int64   // round trips, counted (DB.trips)
 
 	queueing bool // statements that return no rows are queued, not sent
 	queue    []pgQueued
@@ -98,10 +98,10 @@ type txConn interface {
 	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
 }
 
-// batchTx is a batch's transaction: a txConn that commits and rolls back.
+// batchTx is a batch's transaction as runBatch rolls it back: SQLite's
+// *sql.Tx (committed by its Commit) or a pgBatch (by pgBatch.commit).
 type batchTx interface {
 	txConn
-	Commit() error
 	Rollback() error
 }
 
@@ -304,16 +304,6 @@ func (b *pgBatch) commit() (write, commit error) {
 		b.conn.Close()
 	}
 	return write, commit
-}
-
-// Commit commits the batch (pgBatch.commit), answering either failure.
-func (b *pgBatch) Commit() error {
-	write, commit := b.commit()
-	if write != nil {
-		b.Rollback()
-		return write
-	}
-	return commit
 }
 
 // Rollback ends the batch's transaction without its writes and gives the

@@ -469,12 +469,6 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 // noted from the batch's own calls (lastCallsKept): a statement whose
 // text names last_call finds them noted.
 func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
-	var accounts []int64
-	for i := range acts {
-		if a := &acts[i]; a.Kind == sales.KindCall {
-			accounts = append(accounts, a.AccountID)
-		}
-	}
 	if l := tx.later; l != nil && tx.db.dialect.name() == "postgres" {
 		if err := ctx.Err(); err != nil {
 			return err // as a statement of a job whose caller left (Tx.stmtCtx)
@@ -485,6 +479,12 @@ func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 			}
 		}
 		return nil
+	}
+	var accounts []int64
+	for i := range acts {
+		if a := &acts[i]; a.Kind == sales.KindCall {
+			accounts = append(accounts, a.AccountID)
+		}
 	}
 	return lastCallsNow(ctx, tx, accounts)
 }
