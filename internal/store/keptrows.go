@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// Rows a job of the writer's batch inserts without waiting (PostgreSQL).
+// Rows a job of the writer's batch inserts without waiting.
 //
 // On PostgreSQL the writer runs a batch's jobs one after the other on one
 // connection, and each statement of a job is a round trip: sent, run by a
@@ -59,9 +59,17 @@ import (
 // never used — a batch rolled back, the process stopping, a refused
 // insert (drop) — are gaps, as a rolled-back INSERT leaves.
 //
-// SQLite, and a job run alone (a bulk job, a job run again beside the
-// writer), insert at once as before: an in-process statement costs no
-// round trip.
+// SQLite keeps the rows of the tables only a statement naming them must
+// find written (a logged call, a value entered) and their last calls too:
+// there is no round trip to spare, but a row inserted with the batch's
+// others in a statement of 32, 8 or 1 rows kept prepared (rowsInsert)
+// costs the writer less than its own INSERT, and an account's last call
+// set from the batch's calls less than reading its calls back. Their ids
+// are counted after the table's largest within the batch (later.nextID),
+// the count forgotten once a job's statement names the table, which may
+// insert a row of its own. A partner's row, which the next statement of
+// any job must find, is inserted at once, as is every row of a job run
+// alone (a bulk job, a job run again beside the writer).
 
 // keptTable is a table whose rows a batch may keep: its name, its
 // columns but id (as in an INSERT's column list), and the words a
@@ -71,16 +79,26 @@ type keptTable struct {
 	table string
 	cols  string
 	width int
-	one   string   // the INSERT of one row without its id (SQLite, alone)
-	named []string // nil: written before any statement
+	one   string      // the INSERT of one row without its id (alone, and SQLite's partners)
+	rows  *rowsInsert // SQLite's INSERT of kept rows, their ids first
+	named []string    // nil: written before any statement
 }
 
 func newKeptTable(table, cols string, named ...string) *keptTable {
 	width := strings.Count(cols, ",") + 1
 	t := &keptTable{table: table, cols: cols, width: width, named: named,
-		one: "INSERT INTO " + table + " (" + cols + ") VALUES (" + placeholders(width) + ")"}
+		one:  "INSERT INTO " + table + " (" + cols + ") VALUES (" + placeholders(width) + ")",
+		rows: newRowsInsert("INSERT INTO "+table+" (id, "+cols+") VALUES ", width+1)}
 	keptTables = append(keptTables, t)
 	return t
+}
+
+// keeps reports whether a batch's job keeps t's rows on dialect d: on
+// PostgreSQL every kept table's, on SQLite those only a statement naming
+// them must find written (a partner's row would be written by the next
+// statement of any job, at once as before).
+func (t *keptTable) keeps(d string) bool {
+	return d == "postgres" || t.named != nil
 }
 
 // keptTables are every keptTable, for the test that checks their words
@@ -116,13 +134,19 @@ func (tx *Tx) insertKept(ctx context.Context, t *keptTable, args ...any) (int64,
 		return 0, fmt.Errorf("store: %d values for the %d columns of %s", len(args), t.width, t.table)
 	}
 	l := tx.later
-	if l == nil || tx.db.dialect.name() != "postgres" {
+	if l == nil || !t.keeps(tx.db.dialect.name()) {
 		return tx.insert(ctx, t.one, args...)
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, err // as a statement of a job whose caller left (Tx.stmtCtx)
 	}
-	id, err := tx.db.ids.take(ctx, tx, t.table, l.left)
+	var id int64
+	var err error
+	if tx.db.dialect.name() == "postgres" {
+		id, err = tx.db.ids.take(ctx, tx, t.table, l.left)
+	} else {
+		id, err = l.nextID(ctx, tx, t)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -146,7 +170,14 @@ func (tx *Tx) insertKept(ctx context.Context, t *keptTable, args ...any) (int64,
 // then brings the last calls kept up to date (they read the calls).
 func (l *later) writeRows(ctx context.Context, tx *Tx) error {
 	for _, r := range l.rows {
-		if err := insertGathered(ctx, tx, "INSERT INTO "+r.t.table+" (id, "+r.t.cols+") VALUES ", r.t.width+1, r.args); err != nil {
+		insert := func() error {
+			return insertGathered(ctx, tx, "INSERT INTO "+r.t.table+" (id, "+r.t.cols+") VALUES ", r.t.width+1, r.args)
+		}
+		if tx.db.dialect.name() == "sqlite" {
+			// A few texts, each kept prepared by the writer (rowsInsert).
+			insert = func() error { return r.t.rows.insert(ctx, tx, r.args) }
+		}
+		if err := insert(); err != nil {
 			// The ids taken may be what was refused (a sequence set back
 			// by a restore): the run again takes new ones.
 			tx.db.ids.drop(r.t.table)
@@ -173,6 +204,44 @@ func (l *later) rowsNamed(q string) bool {
 		}
 	}
 	return len(l.lastCalls) > 0 && strings.Contains(q, "last_call")
+}
+
+// nextID returns the id of a row of t kept in a SQLite batch: the ids
+// after the table's largest (sqliteDialect.reserveIDs; the writer holds
+// the write lock, nobody else inserts meanwhile), one after the other
+// within the batch. The count is forgotten once a job's statement names
+// the table (forgetIDs): such a statement may insert a row itself, which
+// takes the id after the largest written.
+func (l *later) nextID(ctx context.Context, tx *Tx, t *keptTable) (int64, error) {
+	if id, ok := l.nextIDs[t]; ok {
+		l.nextIDs[t] = id + 1
+		return id, nil
+	}
+	// The statement reads the table's largest id only: the rows kept
+	// need not be written before it (there are none of t's: they would
+	// have their count).
+	if !l.writing {
+		l.writing = true
+		defer func() { l.writing = false }()
+	}
+	ids, err := tx.db.dialect.reserveIDs(ctx, tx, t.table, 1)
+	if err != nil {
+		return 0, err
+	}
+	if l.nextIDs == nil {
+		l.nextIDs = map[*keptTable]int64{}
+	}
+	l.nextIDs[t] = ids[0] + 1
+	return ids[0], nil
+}
+
+// forgetIDs forgets the ids counted for the tables q names (nextID).
+func (l *later) forgetIDs(q string) {
+	for t := range l.nextIDs {
+		if t.namedIn(q) {
+			delete(l.nextIDs, t)
+		}
+	}
 }
 
 // idPool holds ids taken from the tables' sequences and not used yet

@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // A batch's partner creations keep their rows for the batch's end
@@ -185,7 +186,7 @@ func TestKeptRowsNamedByTheirReaders(t *testing.T) {
 }
 
 // A batch's logged calls keep their rows and their accounts' last call
-// for the batch's end (on PostgreSQL). A later job of the batch reading
+// for the batch's end. A later job of the batch reading
 // the calls, or the last call with them, finds every call before it and
 // the last call at their latest; a batch of calls alone inserts them in
 // one statement; after the COMMIT each account's last call is its latest
@@ -377,8 +378,8 @@ func lastCallIsLatest(t *testing.T, db *store.DB, account int64) {
 
 // The calls of one batch set their accounts' last calls to the latest
 // call whatever their order, and a call older than an account's last
-// call leaves it (on PostgreSQL from the batch's own calls, without
-// reading the calls back: lastCallsKept).
+// call leaves it (from the batch's own calls, without reading the calls
+// back: lastCallsKept).
 func TestLastCallsOfABatch(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
@@ -417,6 +418,57 @@ func TestLastCallsOfABatch(t *testing.T) {
 				}
 				lastCallIsLatest(t, db, account)
 			}
+		})
+	}
+}
+
+// The ids of a batch's kept calls (on SQLite counted after the table's
+// largest, keptrows.go nextID) never meet those of rows the batch inserts
+// itself: a job that took an id and failed, then two activities inserted
+// by a statement of their own, then a call kept again — every row stored
+// once under an id of its own, the failed job's call not at all.
+func TestKeptCallIDsBesideInsertsOfTheBatch(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newActivityBase(t, dialect)
+			db, f := b.db, b.f
+			logNote := func(note string, done int64) func() error {
+				return func() error {
+					a := call(b.mine, sales.OutcomeNoAnswer, 30)
+					a.Notes = note
+					return db.Sales().LogActivity(ctx, f.VendorAgent, a, store.LogOptions{DoneFollowUp: done})
+				}
+			}
+			insert := func(note string) func() error {
+				return func() error {
+					return store.Write(ctx, db, f.Owner, func(w store.TestTx) error {
+						return w.Exec(`INSERT INTO sales_activities (workspace_id, engagement_id, account_id, agent_membership_id, kind, at, notes, created_at)
+							VALUES (?, ?, ?, ?, 'call', ?, ?, ?)`, f.WorkspaceID, f.A1, b.mine, f.VendorAgent.MembershipID,
+							time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC), note, time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC))
+					})
+				}
+			}
+			errs := batchOf(db, logNote("kept 1", 0), logNote("failed", 987654), insert("own 1"), insert("own 2"), logNote("kept 2", 0))
+			if errs[0] != nil || !errors.Is(errs[1], tandem.ErrNotFound) || errs[2] != nil || errs[3] != nil || errs[4] != nil {
+				t.Fatalf("batch: %v, want only the second job to fail, not found", errs)
+			}
+			for _, note := range []string{"kept 1", "own 1", "own 2", "kept 2"} {
+				if n := count(t, db, `SELECT COUNT(*) FROM sales_activities WHERE notes = ?`, note); n != 1 {
+					t.Errorf("%d activities %q stored, want 1", n, note)
+				}
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM sales_activities WHERE notes = 'failed'`); n != 0 {
+				t.Errorf("the failed job's call is stored %d time(s)", n)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM events e WHERE action = 'sales.activity_logged'
+				AND NOT EXISTS (SELECT 1 FROM sales_activities x WHERE x.id = e.entity_id)`); n != 0 {
+				t.Errorf("%d audit entries of logged calls name no stored call", n)
+			}
+			lastCallIsLatest(t, db, b.mine)
+			verifyClean(t, db)
+			chainIntact(t, db)
 		})
 	}
 }

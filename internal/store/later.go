@@ -73,9 +73,10 @@ type later struct {
 	deltas map[int64]*metric.Deltas
 	wsOrd  []int64 // the workspaces of deltas, first kept first
 
-	rows      []*keptRows // rows inserted later (PostgreSQL, keptrows.go)
-	lastCalls []lastCall  // calls whose accounts' last call to note after the rows (noteLastCalls)
-	left      int         // jobs of the batch not yet run, this one included
+	rows      []*keptRows          // rows inserted later (keptrows.go)
+	nextIDs   map[*keptTable]int64 // SQLite: the next id of a kept row (nextID)
+	lastCalls []lastCall           // calls whose accounts' last call to note after the rows (noteLastCalls)
+	left      int                  // jobs of the batch not yet run, this one included
 
 	// accounts: the accounts the batch read at its start for its calls,
 	// until a statement that may write runs (accountreads.go).
@@ -125,6 +126,7 @@ func (tx *Tx) settle(ctx context.Context, q string) error {
 	if l.writing {
 		return nil
 	}
+	l.forgetIDs(q)
 	if l.err != nil {
 		return l.err
 	}

@@ -464,12 +464,12 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 // so that calls logged out of order keep the latest. Every path that
 // writes a call calls it; Today sorts the call list by it.
 //
-// In a batch of the writer on PostgreSQL the calls are kept for the
+// In a batch of the writer the calls are kept for the
 // batch's end, after the calls' rows kept with them (keptrows.go), and
 // noted from the batch's own calls (lastCallsKept): a statement whose
 // text names last_call finds them noted.
 func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
-	if l := tx.later; l != nil && tx.db.dialect.name() == "postgres" {
+	if l := tx.later; l != nil {
 		if err := ctx.Err(); err != nil {
 			return err // as a statement of a job whose caller left (Tx.stmtCtx)
 		}
@@ -495,8 +495,9 @@ type lastCall struct {
 	at      time.Time
 }
 
-// lastCallsKept notes the last calls of a PostgreSQL batch's calls
-// (noteLastCalls), in one statement: each account's last call becomes the
+// lastCallsKept notes the last calls of a batch's calls (noteLastCalls),
+// in one statement on PostgreSQL, one an account on SQLite: each
+// account's last call becomes the
 // later of the one it has and the batch's latest call on it. Unlike
 // lastCallsNow it reads no calls back: every path that writes a call
 // notes it (noteLastCalls, here or at once), a call is never deleted nor
@@ -514,6 +515,15 @@ func lastCallsKept(ctx context.Context, tx *Tx, calls []lastCall) error {
 		}
 	}
 	ids := slices.Sorted(maps.Keys(latest)) // in the order of their pages
+	if tx.db.dialect.name() == "sqlite" {
+		// A statement an account, kept prepared: no round trip to spare.
+		for _, id := range ids {
+			if _, err := tx.exec(ctx, lastCallKeptSQLite, latest[id], latest[id], id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	ats := make([]time.Time, len(ids))
 	for i, id := range ids {
 		ats[i] = latest[id]
@@ -521,6 +531,10 @@ func lastCallsKept(ctx context.Context, tx *Tx, calls []lastCall) error {
 	_, err := tx.exec(ctx, lastCallsKeptSQL, ids, ats)
 	return err
 }
+
+// lastCallKeptSQLite is lastCallsKeptSQL for one account on SQLite.
+const lastCallKeptSQLite = `UPDATE sales_accounts SET last_call_at =
+	CASE WHEN last_call_at >= ? THEN last_call_at ELSE ? END WHERE id = ?`
 
 // lastCallsKeptSQL is lastCallsKept's statement: the accounts and their
 // batch's latest calls, an array each.
