@@ -18,7 +18,8 @@ import (
 // 0044; Open gives it to a table that lacks it): a transaction's first
 // change inserts one row into table_changes, and every table it changes
 // is named in that row once — as inserted into, or as updated, deleted
-// from or truncated. A cascade's and a trigger's statements fire it, and
+// from or truncated (written at COMMIT by a deferred trigger when it is
+// more than the first, migration 0051). A cascade's and a trigger's statements fire it, and
 // so do writes made outside Tandem (psql). The row commits with the
 // transaction or not at all, so every instance on the database learns
 // the same tables of the same transactions, and it costs no round trip.
