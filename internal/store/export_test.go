@@ -431,6 +431,16 @@ func (t TestTx) RecordFacts(facts []Fact) error {
 // connection writes (aggSlots).
 var AggSlotQuery = `SELECT ` + aggSlotSQL
 
+// KeepFactChange keeps, in the batch, a change of fact id of the test's
+// workspace to value, as a value entered again does (valuesknown.go):
+// written at the batch's end, where it must find its fact.
+func (t TestTx) KeepFactChange(id, value int64) error {
+	if t.tx.later == nil {
+		return fmt.Errorf("store: not in a batch of the writer")
+	}
+	return t.tx.later.keepFactChange(t.ctx, factChange{ws: t.p.WorkspaceID, id: id, subjectID: 1, at: t.tx.now, value: value, data: "{}"})
+}
+
 // QueryInt reads one integer in the transaction.
 func (t TestTx) QueryInt(q string, args ...any) (n int64, err error) {
 	err = t.tx.queryRow(t.ctx, q, args...).Scan(&n)

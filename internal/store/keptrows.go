@@ -165,10 +165,16 @@ func (tx *Tx) insertKept(ctx context.Context, t *keptTable, args ...any) (int64,
 	return id, nil
 }
 
-// writeRows inserts the rows kept, in the order their tables were first
-// kept (insertGathered: one statement a table for a batch's rows), and
-// then brings the last calls kept up to date (they read the calls).
+// writeRows marks the values kept as replaced replaced (replaceByID),
+// inserts the rows kept, in the order their tables were first kept (one
+// statement a table for a batch's rows: insertGathered, on SQLite
+// rowsInsert), and then brings the last calls kept up to date.
 func (l *later) writeRows(ctx context.Context, tx *Tx) error {
+	// The values replaced first: one of the rows may be the value that
+	// counts in their place (manual_values_confirmed is unique).
+	if err := l.writeReplaced(ctx, tx); err != nil {
+		return err
+	}
 	for _, r := range l.rows {
 		insert := func() error {
 			return insertGathered(ctx, tx, "INSERT INTO "+r.t.table+" (id, "+r.t.cols+") VALUES ", r.t.width+1, r.args)
@@ -195,15 +201,16 @@ func (l *later) writeRows(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// rowsNamed reports whether q must find the rows kept (and the last calls)
-// written.
+// rowsNamed reports whether q must find the rows kept (and the last calls,
+// and the values marked replaced) written.
 func (l *later) rowsNamed(q string) bool {
 	for _, r := range l.rows {
 		if r.t.namedIn(q) {
 			return true
 		}
 	}
-	return len(l.lastCalls) > 0 && strings.Contains(q, "last_call")
+	return len(l.lastCalls) > 0 && strings.Contains(q, "last_call") ||
+		len(l.replaced) > 0 && strings.Contains(q, valueRows.table)
 }
 
 // nextID returns the id of a row of t kept in a SQLite batch: the ids

@@ -75,6 +75,7 @@ type later struct {
 
 	rows      []*keptRows          // rows inserted later (keptrows.go)
 	nextIDs   map[*keptTable]int64 // SQLite: the next id of a kept row (nextID)
+	replaced  []replacedValues     // values to mark replaced with the rows (replaceByID)
 	lastCalls []lastCall           // calls whose accounts' last call to note after the rows (noteLastCalls)
 	left      int                  // jobs of the batch not yet run, this one included
 
@@ -100,7 +101,7 @@ type laterHead struct {
 
 func (l *later) empty() bool {
 	return len(l.entries) == 0 && len(l.unsealed) == 0 && len(l.facts) == 0 && len(l.deltas) == 0 && len(l.rows) == 0 &&
-		len(l.lastCalls) == 0 && len(l.factChanges) == 0
+		len(l.lastCalls) == 0 && len(l.factChanges) == 0 && len(l.replaced) == 0
 }
 
 // names reports whether q may read or write a table that l keeps rows
@@ -332,7 +333,7 @@ func (l *later) write(ctx context.Context, tx *Tx) error {
 
 // writeAllKept is write's work.
 func (l *later) writeAllKept(ctx context.Context, tx *Tx) error {
-	if len(l.rows) > 0 || len(l.lastCalls) > 0 {
+	if len(l.rows) > 0 || len(l.lastCalls) > 0 || len(l.replaced) > 0 {
 		if err := l.writeRows(ctx, tx); err != nil {
 			return err
 		}

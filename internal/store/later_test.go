@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/fact"
@@ -191,4 +192,29 @@ func keptRowRefused(t *testing.T, b *activityBase) {
 		t.Errorf("%d of the 3 innocent partners stored", n)
 	}
 	chainIntact(t, db)
+}
+
+// A fact's change kept for the batch's end that finds no fact fails its
+// job and no other, and changes nothing: on PostgreSQL the change is
+// queued with COMMIT and checked by the server (tandem_expect_rows,
+// migration 0052), which then skips the COMMIT, as for a refused row.
+func TestBatchKeptFactChangeFindsNoFact(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := storetest.Seed(t, db)
+		gone := func() error {
+			return store.Write(ctx, db, f.Owner, func(w store.TestTx) error { return w.KeepFactChange(987654321, 7) })
+		}
+		errs := batchOf(db, gone, partnerNamed(db, f.Owner, "Unharmed 1 AB"), partnerNamed(db, f.Owner, "Unharmed 2 AB"))
+		if errs[0] == nil || !strings.Contains(errs[0].Error(), "the fact") || errs[1] != nil || errs[2] != nil {
+			t.Errorf("%v, want the first job to fail on its fact, and only it", errs)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM partners WHERE legal_name LIKE 'Unharmed %'`); n != 2 {
+			t.Errorf("%d of the 2 partners stored", n)
+		}
+		if err := gone(); err == nil {
+			t.Error("a batch of the change alone was committed")
+		}
+		chainIntact(t, db)
+	})
 }

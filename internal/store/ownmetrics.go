@@ -293,12 +293,11 @@ func replaceValues(ctx context.Context, tx *Tx, p tandem.Principal, v *ownmetric
 	if len(found) == 0 {
 		return nil, nil, nil
 	}
-	ids := make([]any, 0, 1+len(found))
-	ids = append(ids, p.WorkspaceID)
+	ids := make([]int64, 0, len(found))
 	for _, x := range found {
 		ids = append(ids, x.id)
 	}
-	if _, err := tx.exec(ctx, replaceByIDSQL(len(ids)-1), ids...); err != nil {
+	if err := tx.replaceByID(ctx, p.WorkspaceID, ids); err != nil {
 		return nil, nil, err
 	}
 	return replacedOnes(ctx, tx, p, v, found, false)

@@ -36,8 +36,9 @@ import (
 //     queue first, so statements always run in the order they were asked
 //     for: a query (Tx.queryRow, Tx.query, a prepared statement) at once,
 //     and a queued statement's RowsAffected when it is asked for
-//     (pgResult) — the check of a changed fact (writeFactChanges) thus
-//     reads its real count before anything later is sent.
+//     (pgResult). A check that needs no answer in Go is made by the
+//     server instead (tandem_expect_rows, migration 0052: a changed fact,
+//     writeFactChanges), so that it does not send the queue early.
 //
 // Failures keep their meaning. In a pipeline the server skips every
 // statement after one that fails, COMMIT included, so a refused write
@@ -240,6 +241,13 @@ func (b *pgBatch) send(ctx context.Context, tail ...string) (queued, tailErr err
 		b.err = queued
 	}
 	return queued, tailErr
+}
+
+// queueing reports whether tx's statements that return no rows are
+// queued in a PostgreSQL batch's pipeline, not run at once.
+func (tx *Tx) queueing() bool {
+	b, ok := tx.tx.(*pgBatch)
+	return ok && b.queueing
 }
 
 // flush sends the queue before a statement that is not queued.

@@ -4,9 +4,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tandemhq/tandem/internal/ownmetric"
 	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // A batch of logged calls on PostgreSQL is two round trips whatever its
@@ -53,6 +55,59 @@ func TestPGBatchRoundTrips(t *testing.T) {
 		if got := count(t, db, `SELECT COUNT(*) FROM facts WHERE kind = 'sales.call_made'`); got != facts {
 			t.Errorf("%d call facts stored, want %d", got, facts)
 		}
+	}
+	verifyClean(t, db)
+	chainIntact(t, db)
+}
+
+// A batch of values of one period entered again on PostgreSQL: BEGIN with
+// the batch lock; the first value's definition with the period's lock,
+// the period's values and the counted fact under its lock (valuesknown.go:
+// the values after it read nothing); then the values, their replaced
+// ones, the fact's change — checked by the server, not read back
+// (tandem_expect_rows) — the audit entries and the aggregates with
+// COMMIT: five round trips whatever the batch's size. The value that
+// counts at the end is the last entered, and the KPI verifies.
+func TestPGValueBatchRoundTrips(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(storetest.Dialects(t), "postgres") {
+		t.Skip("PostgreSQL only; set TANDEM_TEST_POSTGRES")
+	}
+	db, f := manualBase(t, "postgres")
+	march, _ := tandem.ParseDate("2026-03-01")
+	enter := func(v int64) func() error {
+		return func() error {
+			return db.OwnMetrics.Enter(ctx, f.Manager, &ownmetric.Value{EngagementID: f.A1, Metric: "satisfaction",
+				PeriodKind: "month", PeriodStart: march, Value: v, Scale: 1})
+		}
+	}
+	// The first value takes the ids of the values' pool (one more round
+	// trip); the batches below find ids left.
+	if err := enter(40)(); err != nil {
+		t.Fatal(err)
+	}
+	last := int64(40)
+	for _, n := range []int{1, 10} {
+		writes := make([]func() error, n)
+		for i := range writes {
+			last = int64(50 + 10*n + i)
+			writes[i] = enter(last)
+		}
+		before := store.BatchTrips(db)
+		for i, err := range batchOf(db, writes...) {
+			if err != nil {
+				t.Fatalf("value %d of %d: %v", i, n, err)
+			}
+		}
+		if got := store.BatchTrips(db) - before; got != 5 {
+			t.Errorf("a batch of %d values took %d round trips, want 5", n, got)
+		}
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM manual_values WHERE metric = 'satisfaction' AND state = 'confirmed' AND value = ?`, last); got != 1 {
+		t.Errorf("%d counted values of %d, want 1", got, last)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM manual_values WHERE metric = 'satisfaction' AND state = 'confirmed'`); got != 1 {
+		t.Errorf("%d values count for March, want 1", got)
 	}
 	verifyClean(t, db)
 	chainIntact(t, db)

@@ -41,9 +41,12 @@ import (
 // The next value of the period finds there what it replaces. A value not
 // yet inserted (on PostgreSQL the new value is a kept row, keptrows.go)
 // is marked replaced in the batch's memory and inserted so; one already in
-// the database by one UPDATE. The fact's new value goes to the batch's
-// end (later.factChanges), as its aggregates already did (keepChange):
-// a batch of a period's values writes the fact once.
+// the database by one UPDATE at the batch's end, before the values it
+// inserts (replaceByID). The fact's new value goes to the batch's end
+// (later.factChanges), as its aggregates already did (keepChange): a
+// batch of a period's values writes the fact once. On PostgreSQL a
+// batch of one period's values is thus five round trips whatever its
+// size (TestPGValueBatchRoundTrips).
 //
 // What is remembered is what the statements would have read: nothing but
 // a value entry changes a period's values without its lock (decide and
@@ -184,7 +187,7 @@ func (tx *Tx) addValue(k periodKey, x periodValue) {
 // them, and keeps the others in kp.
 func (tx *Tx) replaceKnown(ctx context.Context, kp *knownPeriod, ws int64, states []string) ([]periodValue, error) {
 	var replaced, kept []periodValue
-	ids := []any{ws}
+	var ids []int64
 	for _, x := range kp.values {
 		if !slices.Contains(states, x.state) {
 			kept = append(kept, x)
@@ -195,13 +198,49 @@ func (tx *Tx) replaceKnown(ctx context.Context, kp *knownPeriod, ws int64, state
 			ids = append(ids, x.id)
 		}
 	}
-	if len(ids) > 1 {
-		if _, err := tx.exec(ctx, replaceByIDSQL(len(ids)-1), ids...); err != nil {
+	if len(ids) > 0 {
+		if err := tx.replaceByID(ctx, ws, ids); err != nil {
 			return nil, err
 		}
 	}
 	kp.values = kept
 	return replaced, nil
+}
+
+// replaceByID marks the values ids of workspace ws, in the database,
+// replaced: at once, or in a batch of the writer at its end with the
+// values it inserts (later.replaced, written by writeRows before a
+// statement naming manual_values, keptrows.go) — on PostgreSQL with its
+// COMMIT, not in a round trip of its own.
+func (tx *Tx) replaceByID(ctx context.Context, ws int64, ids []int64) error {
+	if l := tx.later; l != nil {
+		if err := ctx.Err(); err != nil {
+			return err // as a statement of a job whose caller left (Tx.stmtCtx)
+		}
+		l.replaced = append(l.replaced, replacedValues{ws: ws, ids: ids})
+		return nil
+	}
+	_, err := tx.exec(ctx, replaceByIDSQL(len(ids)), append([]any{ws}, anyArgs(ids...)...)...)
+	return err
+}
+
+// replacedValues are values of a workspace a batch marks replaced at its
+// end (replaceByID).
+type replacedValues struct {
+	ws  int64
+	ids []int64
+}
+
+// writeReplaced marks the values kept as replaced replaced.
+func (l *later) writeReplaced(ctx context.Context, tx *Tx) error {
+	for _, r := range l.replaced {
+		if _, err := tx.exec(ctx, replaceByIDSQL(len(r.ids)), append([]any{r.ws}, anyArgs(r.ids...)...)...); err != nil {
+			return err
+		}
+	}
+	clear(l.replaced)
+	l.replaced = l.replaced[:0]
+	return nil
 }
 
 // replaceByIDSQL marks n values replaced by their ids (the workspace's
@@ -210,8 +249,8 @@ func replaceByIDSQL(n int) string {
 	return `UPDATE manual_values SET state = '` + ownmetric.Replaced + `', fact_id = 0 WHERE workspace_id = ? AND id IN (` + placeholders(n) + `)`
 }
 
-// valueRows are the values entered, kept in a batch on PostgreSQL
-// (keptrows.go) until a statement names manual_values.
+// valueRows are the values entered, kept in a batch (keptrows.go) until
+// a statement names manual_values.
 var valueRows = newKeptTable("manual_values", `workspace_id, engagement_id, metric, period_kind, period_start, value, scale,
 	note, state, side, entered_by, entered_at, fact_id`, "manual_values")
 
@@ -267,9 +306,23 @@ func (l *later) keepFactChange(ctx context.Context, c factChange) error {
 // changeFactSQL writes a factChange.
 const changeFactSQL = `UPDATE facts SET subject_id = ?, at = ?, value = ?, data = ? WHERE workspace_id = ? AND id = ?`
 
-// writeFactChanges writes the facts' changes kept.
+// changeFactQueuedSQL is changeFactSQL queued in a PostgreSQL batch's
+// pipeline: the server refuses it when it finds no fact (migration 0052).
+const changeFactQueuedSQL = `WITH u AS (` + changeFactSQL + ` RETURNING 1)
+	SELECT tandem_expect_rows((SELECT COUNT(*) FROM u), 1, 'store: the fact of a replaced value is gone')`
+
+// writeFactChanges writes the facts' changes kept. Each must find its
+// fact: the batch locked it (replacedFact) or recorded it. Queued with a
+// PostgreSQL batch's end (pgbatch.go), the server checks it, so that the
+// writer need not wait for its count before the rest is sent.
 func (l *later) writeFactChanges(ctx context.Context, tx *Tx) error {
 	for _, c := range l.factChanges {
+		if tx.queueing() {
+			if _, err := tx.exec(ctx, changeFactQueuedSQL, c.subjectID, c.at, c.value, c.data, c.ws, c.id); err != nil {
+				return err
+			}
+			continue
+		}
 		n, err := tx.changed(ctx, changeFactSQL, c.subjectID, c.at, c.value, c.data, c.ws, c.id)
 		if err != nil {
 			return err
