@@ -15,8 +15,9 @@ import (
 // The change log (PostgreSQL, pgchanges.go, migration 0051): a
 // transaction's row names every table it changed once, as inserted into
 // or as changed, whatever it wrote first — one table or several, the
-// tables after the first written out at COMMIT; a table changed only in
-// a savepoint rolled back is not named; a transaction rolled back leaves
+// tables after the first written out at COMMIT (or, should the deferred
+// trigger run before it, at once afterwards); a table changed only in a
+// savepoint rolled back is not named; a transaction rolled back leaves
 // no row.
 func TestChangeLogNamesATransactionsTables(t *testing.T) {
 	t.Parallel()
@@ -96,6 +97,8 @@ func TestChangeLogNamesATransactionsTables(t *testing.T) {
 		{"the first change in a savepoint rolled back", true, []string{"SAVEPOINT s", insertPartner, touchUsers, "ROLLBACK TO s", touchEngagements},
 			[][2]string{{"", "engagements"}}},
 		{"a savepoint released", true, []string{touchUsers, "SAVEPOINT s", insertPartner, "RELEASE s"}, [][2]string{{"partners", "users"}}},
+		{"the row written before COMMIT", true, []string{touchUsers, insertPartner, "SET CONSTRAINTS ALL IMMEDIATE", touchEngagements, deleteNothing},
+			[][2]string{{"partners", "engagements notifications users"}}},
 		{"rolled back", false, []string{insertPartner, touchUsers}, nil},
 	} {
 		if got := run(c.commit, c.stmts...); !slices.Equal(got, c.want) {

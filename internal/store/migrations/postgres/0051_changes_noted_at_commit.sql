@@ -16,39 +16,59 @@
 -- what they read before. A savepoint rolled back takes back its tables'
 -- notes with its changes (set_config(…, true) is undone with the
 -- subtransaction); the row was inserted before it or goes with it, as
--- before.
+-- before. Should the deferred trigger run before COMMIT (SET CONSTRAINTS
+-- … IMMEDIATE), it marks the setting written ("…,!"), and a table changed
+-- after that is added to the row at once, as before this migration.
 CREATE OR REPLACE FUNCTION tandem_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+    ins BOOLEAN := TG_OP = 'INSERT';
     tag TEXT := CASE WHEN TG_OP = 'INSERT' THEN 'i:' ELSE 'u:' END || TG_TABLE_NAME;
     cur TEXT := COALESCE(current_setting('tandem.changed', true), '');
     row_id BIGINT;
 BEGIN
     IF cur = '' THEN
         INSERT INTO table_changes (inserted, changed)
-        VALUES (CASE WHEN TG_OP = 'INSERT' THEN ARRAY[TG_TABLE_NAME::text] ELSE '{}' END,
-                CASE WHEN TG_OP = 'INSERT' THEN '{}' ELSE ARRAY[TG_TABLE_NAME::text] END)
+        VALUES (CASE WHEN ins THEN ARRAY[TG_TABLE_NAME::text] ELSE '{}' END,
+                CASE WHEN ins THEN '{}' ELSE ARRAY[TG_TABLE_NAME::text] END)
         RETURNING id INTO row_id;
         PERFORM set_config('tandem.changed', row_id || ',' || tag || ',', true);
         PERFORM pg_notify('tandem_changes', '');
     ELSIF position(',' || tag || ',' IN cur) = 0 THEN
-        PERFORM set_config('tandem.changed', cur || tag || ',', true);
+        IF right(cur, 1) = '!' THEN
+            -- The row was written out already (tandem_changes_noted ran
+            -- before COMMIT): add the table to it now.
+            row_id := split_part(cur, ',', 1)::bigint;
+            IF ins THEN
+                UPDATE table_changes SET inserted = inserted || TG_TABLE_NAME::text WHERE id = row_id;
+            ELSE
+                UPDATE table_changes SET changed = changed || TG_TABLE_NAME::text WHERE id = row_id;
+            END IF;
+            PERFORM set_config('tandem.changed', left(cur, -1) || tag || ',!', true);
+        ELSE
+            PERFORM set_config('tandem.changed', cur || tag || ',', true);
+        END IF;
     END IF;
     RETURN NULL;
 END $$;
 
 -- tandem_changes_noted writes the tables noted in tandem.changed to the
--- transaction's row (the setting's first item is the row's id).
+-- transaction's row (the setting's first item is the row's id) and marks
+-- the setting written.
 CREATE FUNCTION tandem_changes_noted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    noted TEXT[] := string_to_array(COALESCE(current_setting('tandem.changed', true), ''), ',');
+    cur TEXT := COALESCE(current_setting('tandem.changed', true), '');
+    noted TEXT[] := string_to_array(cur, ',');
     ins TEXT[] := '{}';
     chg TEXT[] := '{}';
     t TEXT;
 BEGIN
-    IF noted IS NULL OR cardinality(noted) < 4 OR noted[1] <> NEW.id::text THEN
-        -- One table noted ("17,i:partners,"), which the row was inserted
-        -- with; or a row written another way (noteEverything).
+    IF cardinality(noted) = 0 OR noted[1] <> NEW.id::text OR right(cur, 1) = '!' THEN
+        -- A row written another way (noteEverything), or written already.
         RETURN NULL;
+    END IF;
+    PERFORM set_config('tandem.changed', cur || '!', true);
+    IF cardinality(noted) < 4 THEN
+        RETURN NULL; -- one table noted ("17,i:partners,"), which the row was inserted with
     END IF;
     FOREACH t IN ARRAY noted[2:] LOOP
         IF left(t, 2) = 'i:' THEN
