@@ -176,14 +176,14 @@ func (l *later) writeRows(ctx context.Context, tx *Tx) error {
 		return err
 	}
 	for _, r := range l.rows {
-		insert := func() error {
-			return insertGathered(ctx, tx, "INSERT INTO "+r.t.table+" (id, "+r.t.cols+") VALUES ", r.t.width+1, r.args)
-		}
+		var err error
 		if tx.db.dialect.name() == "sqlite" {
 			// A few texts, each kept prepared by the writer (rowsInsert).
-			insert = func() error { return r.t.rows.insert(ctx, tx, r.args) }
+			err = r.t.rows.insert(ctx, tx, r.args)
+		} else {
+			err = insertGathered(ctx, tx, "INSERT INTO "+r.t.table+" (id, "+r.t.cols+") VALUES ", r.t.width+1, r.args)
 		}
-		if err := insert(); err != nil {
+		if err != nil {
 			// The ids taken may be what was refused (a sequence set back
 			// by a restore): the run again takes new ones.
 			tx.db.ids.drop(r.t.table)

@@ -464,10 +464,10 @@ func insertActivities(ctx context.Context, tx *Tx, acts []sales.Activity, res *B
 // so that calls logged out of order keep the latest. Every path that
 // writes a call calls it; Today sorts the call list by it.
 //
-// In a batch of the writer the calls are kept for the
-// batch's end, after the calls' rows kept with them (keptrows.go), and
-// noted from the batch's own calls (lastCallsKept): a statement whose
-// text names last_call finds them noted.
+// In a batch of the writer the calls are kept for the batch's end, after
+// the calls' rows kept with them (keptrows.go), and noted from the
+// batch's own calls (lastCallsKept): a statement whose text names
+// last_call finds them noted.
 func noteLastCalls(ctx context.Context, tx *Tx, acts []sales.Activity) error {
 	if l := tx.later; l != nil {
 		if err := ctx.Err(); err != nil {
@@ -497,8 +497,8 @@ type lastCall struct {
 
 // lastCallsKept notes the last calls of a batch's calls (noteLastCalls),
 // in one statement on PostgreSQL, one an account on SQLite: each
-// account's last call becomes the
-// later of the one it has and the batch's latest call on it. Unlike
+// account's last call becomes the later of the one it has and the
+// batch's latest call on it. Unlike
 // lastCallsNow it reads no calls back: every path that writes a call
 // notes it (noteLastCalls, here or at once), a call is never deleted nor
 // moved in time, so the account's last call already covers every call

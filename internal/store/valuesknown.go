@@ -39,8 +39,7 @@ import (
 //     batch (replacedFact) or recorded by it.
 //
 // The next value of the period finds there what it replaces. A value not
-// yet inserted (on PostgreSQL the new value is a kept row, keptrows.go)
-// is marked replaced in the batch's memory and inserted so; one already in
+// yet inserted (the new value is a kept row, keptrows.go) is marked replaced in the batch's memory and inserted so; one already in
 // the database by one UPDATE at the batch's end, before the values it
 // inserts (replaceByID). The fact's new value goes to the batch's end
 // (later.factChanges), as its aggregates already did (keepChange): a
@@ -220,8 +219,7 @@ func (tx *Tx) replaceByID(ctx context.Context, ws int64, ids []int64) error {
 		l.replaced = append(l.replaced, replacedValues{ws: ws, ids: ids})
 		return nil
 	}
-	_, err := tx.exec(ctx, replaceByIDSQL(len(ids)), append([]any{ws}, anyArgs(ids...)...)...)
-	return err
+	return replacedValues{ws: ws, ids: ids}.write(ctx, tx)
 }
 
 // replacedValues are values of a workspace a batch marks replaced at its
@@ -231,10 +229,16 @@ type replacedValues struct {
 	ids []int64
 }
 
+// write marks the values replaced, in tx.
+func (r replacedValues) write(ctx context.Context, tx *Tx) error {
+	_, err := tx.exec(ctx, replaceByIDSQL(len(r.ids)), append([]any{r.ws}, anyArgs(r.ids...)...)...)
+	return err
+}
+
 // writeReplaced marks the values kept as replaced replaced.
 func (l *later) writeReplaced(ctx context.Context, tx *Tx) error {
 	for _, r := range l.replaced {
-		if _, err := tx.exec(ctx, replaceByIDSQL(len(r.ids)), append([]any{r.ws}, anyArgs(r.ids...)...)...); err != nil {
+		if err := r.write(ctx, tx); err != nil {
 			return err
 		}
 	}
