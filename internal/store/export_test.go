@@ -601,3 +601,6 @@ func StopListening(db *DB) { db.closeListener() }
 // BatchTrips is the round trips the writer's PostgreSQL batches made
 // (pgbatch.go).
 func BatchTrips(db *DB) int64 { return db.trips.Load() }
+
+// PadIDs is padIDs (accountreads.go), for its test.
+var PadIDs = padIDs

@@ -375,6 +375,15 @@ func (w *writer) runBatch(batch []*job, careful bool) (again []*job, againCarefu
 	if sqlite {
 		cache = &stmtCache{kept: w.kept}
 		defer w.keep(cache)
+		if !careful {
+			var reads []batchRead
+			reads, accounts = batchAccountReads(batch)
+			if err := runBatchReads(bg, &Tx{tx: sqltx, db: db, cache: cache}, reads); err != nil {
+				// Each job reads its own, carefully.
+				sqltx.Rollback()
+				return batch, true
+			}
+		}
 	}
 	kept := &later{} // what the jobs leave to the end (later.go)
 	if !careful {
