@@ -23,7 +23,7 @@
 // Tandem used goldmark until this package: its initialisation compiled
 // regular expressions with repetitions up to 256 (for autolinks Tandem
 // does not use) and built the HTML5 entity table, a third of the page
-// faults of every command-line start (README, issue 16).
+// faults of every command-line start (docs/speed.md, issue 16).
 package markdown
 
 import (

@@ -191,7 +191,7 @@ func (db *DB) openSQLite(path string) error {
 	// keeps every page a write touched). With the 64 MiB it had before
 	// (~140 MiB once full), `bench soak` saw the server grow by ~2.4 MiB a
 	// minute for as long as it ran; with 8 MiB its memory levels off after
-	// about seven minutes (README, issue 16). It does not checkpoint
+	// about seven minutes (docs/speed.md, issue 16). It does not checkpoint
 	// (wal_autocheckpoint 0): a connection of its own does, beside it
 	// (checkpoint.go). temp_store(2) keeps statement journals in
 	// memory: a multi-row INSERT (RecordFacts) journals the pages it

@@ -83,7 +83,7 @@ import (
 // and the writes of one period's value each held its lock until their own
 // COMMIT. Batched, over HTTP from 50 connections, partner creations went
 // from about 1,350 to 2,650 a second, logged calls from 630 to 1,350,
-// values from 280 to 520–840 (README, issue 16, twenty-second session).
+// values from 280 to 520–840 (docs/speed.md, issue 16, twenty-second session).
 // Differences from SQLite:
 //   - One writer still, on one connection of the pool at a time. Measured
 //     and not kept: two or three writers, one running its jobs while the

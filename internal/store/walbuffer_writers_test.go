@@ -13,7 +13,7 @@ import (
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
 
-// Two store.DBs on one file (a CLI command beside the server: README,
+// Two store.DBs on one file (a CLI command beside the server: docs/speed.md,
 // "a second process writing the same file"). A transaction of the first
 // that spills frames to the log and then fails leaves them in the first's
 // buffer; the second then commits frames at the same offsets of the log;
