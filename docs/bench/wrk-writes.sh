@@ -37,7 +37,7 @@ for r in $(seq "$REPS"); do
   line="run $r: hello-world $hr req/s (p99 $(echo "$h" | awk '/ 99%/{print $2}'))"
   for k in ${KINDS//,/ }; do
     if [ "$k" = call ]; then export TOKEN=$AGENT; else export TOKEN=$OWNER; fi
-    o=$(wrk -t2 -c50 -d"$DUR" --latency -s "$HERE/$k.lua" http://127.0.0.1:8091)
+    o=$(KIND=$k wrk -t2 -c50 -d"$DUR" --latency -s "$HERE/writes.lua" http://127.0.0.1:8091)
     rs=$(echo "$o" | awk '/Requests\/sec/{print $2}')
     bad=$(echo "$o" | awk '/Non-2xx/{print $NF}')
     line="$line | $k $rs req/s, p99 $(echo "$o" | awk '/ 99%/{print $2}'), $(awk -v a="$rs" -v b="$hr" 'BEGIN{printf "%.3f", a/b}')×, non-2xx ${bad:-0}"
