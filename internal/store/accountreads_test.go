@@ -126,6 +126,7 @@ func TestBatchReadsAccountsAgainAfterAWrite(t *testing.T) {
 // The ids a batch reads are padded with the last to a power of two, so
 // that its statements take few texts, never past the chunk's limit.
 func TestPadIDs(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		ids   []int64
 		limit int
