@@ -39,8 +39,9 @@ import (
 //     batch (replacedFact) or recorded by it.
 //
 // The next value of the period finds there what it replaces. A value not
-// yet inserted (the new value is a kept row, keptrows.go) is marked replaced in the batch's memory and inserted so; one already in
-// the database by one UPDATE at the batch's end, before the values it
+// yet inserted (the new value is a kept row, keptrows.go) is marked
+// replaced in the batch's memory and inserted so; one already in the
+// database by one UPDATE at the batch's end, before the values it
 // inserts (replaceByID). The fact's new value goes to the batch's end
 // (later.factChanges), as its aggregates already did (keepChange): a
 // batch of a period's values writes the fact once. On PostgreSQL a
