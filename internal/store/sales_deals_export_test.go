@@ -12,3 +12,12 @@ func BoardCounts(p tandem.Principal, engagementID, ownerID int64) (string, []any
 	}
 	return boardCountsQuery + w.String() + ` GROUP BY d.stage, d.currency`, w.args
 }
+
+// BoardCards is the statement reading a board's cards for p
+// (DealStore.Board): a page of limit of each of cols, on PostgreSQL or
+// on SQLite, for the query plan test.
+func BoardCards(postgres bool, p tandem.Principal, engagementID int64, cols []string, limit int) (string, []any) {
+	var w where
+	boardScope(&w, p, engagementID)
+	return boardCardsQuery(postgres, w, cols, make([]int, len(cols)), limit)
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -316,6 +317,35 @@ func hasField(err error, field string) bool {
 // The board's counts read a covering index and never the table, for the
 // client, a partner manager, an agent and the filter by agent (SQLite's
 // plan; without statistics and with them).
+// TestDealsBoardCardsPlan: the one statement reading the client's board
+// cards reads each column's page through sales_deals_column, in its
+// order, instead of sorting the column's deals (on PostgreSQL with
+// sequential scans off: on a test's small tables it would scan them).
+func TestDealsBoardCardsPlan(t *testing.T) {
+	t.Parallel()
+	cols := []string{"new", "presented", "proposal_sent"}
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newSalesBase(t, dialect)
+			f := b.f
+			q, args := store.BoardCards(dialect == "postgres", f.Owner, f.A1, cols, 20)
+			plan, err := store.QueryPlan(b.db, q, args...)
+			if dialect == "postgres" {
+				plan, err = store.QueryPlanPG(b.db, q, args...)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(plan, "\n")
+			sorted := strings.Contains(all, "TEMP B-TREE FOR ORDER BY") || strings.Contains(all, "Sort")
+			if strings.Count(all, "sales_deals_column") < map[string]int{"sqlite": len(cols), "postgres": 1}[dialect] || sorted {
+				t.Errorf("the board's cards are not read in the order of sales_deals_column:\n%s", all)
+			}
+		})
+	}
+}
+
 func TestDealsBoardQueryPlan(t *testing.T) {
 	t.Parallel()
 	b := newSalesBase(t, "sqlite")
@@ -342,5 +372,73 @@ func TestDealsBoardQueryPlan(t *testing.T) {
 				t.Errorf("analyzed %v, %s: the board's counts do not read a covering index:\n%s", analyze, x.who, all)
 			}
 		}
+	}
+}
+
+// TestDealsBoardColumnsInOneRead: the board reads the cards of all its
+// columns in one statement (a LATERAL page per column on PostgreSQL, a
+// UNION ALL of pages on SQLite); each column still holds its own deals,
+// most recently changed first (ties: the higher id first), a page of
+// Limit, and the column asked for (Stage, Offset) its own page — for the
+// client and, among their own deals only, for the agent.
+func TestDealsBoardColumnsInOneRead(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newSalesBase(t, dialect)
+			db, f := b.db, b.f
+			// Three stages; 5 deals in presented, the agent's 3 of them.
+			// Each deal a minute after the one before, the second and the
+			// third of presented at the same moment.
+			byStage := map[string][]int64{}
+			mineIn := map[string][]int64{}
+			for i, x := range []struct {
+				stage string
+				agent bool
+				same  bool
+			}{{"new", true, false}, {"presented", true, false}, {"presented", false, false}, {"presented", true, true},
+				{"proposal_sent", false, false}, {"presented", true, false}, {"presented", false, false}} {
+				if !x.same {
+					b.clock.Add(time.Minute)
+				}
+				p, acc := f.Manager, b.theirs
+				if x.agent {
+					p, acc = f.VendorAgent, b.mine
+				}
+				d := newDeal(t, db, p, f.A1, acc, "Deal "+string(rune('A'+i)), int64(1000*(i+1)), x.stage)
+				byStage[x.stage] = append([]int64{d.ID}, byStage[x.stage]...) // newest first
+				if x.agent {
+					mineIn[x.stage] = append([]int64{d.ID}, mineIn[x.stage]...)
+				}
+			}
+			ids := func(c store.Column) []int64 {
+				var out []int64
+				for _, d := range c.Deals {
+					out = append(out, d.ID)
+				}
+				return out
+			}
+			check := func(who string, p tandem.Principal, bf store.BoardFilter, want map[string][]int64, counts map[string]int) {
+				t.Helper()
+				board, err := db.Deals().Board(ctx, p, f.A1, bf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range board.Columns {
+					if c.Count != counts[c.Stage.Key] || !slices.Equal(ids(c), want[c.Stage.Key]) {
+						t.Errorf("%s, column %s: %d deals %v, want %d %v", who, c.Stage.Key, c.Count, ids(c), counts[c.Stage.Key], want[c.Stage.Key])
+					}
+				}
+			}
+			counts := map[string]int{"new": 1, "presented": 5, "proposal_sent": 1}
+			check("owner", f.Owner, store.BoardFilter{}, byStage, counts)
+			p := byStage["presented"]
+			check("owner, presented from the third, two a page", f.Owner, store.BoardFilter{Stage: "presented", Offset: 2, Limit: 2},
+				map[string][]int64{"new": byStage["new"], "presented": p[2:4], "proposal_sent": byStage["proposal_sent"]}, counts)
+			check("agent", f.VendorAgent, store.BoardFilter{}, mineIn, map[string]int{"new": 1, "presented": 3})
+			check("agent, presented from the second", f.VendorAgent, store.BoardFilter{Stage: "presented", Offset: 1},
+				map[string][]int64{"new": mineIn["new"], "presented": mineIn["presented"][1:]}, map[string]int{"new": 1, "presented": 3})
+		})
 	}
 }

@@ -341,7 +341,9 @@ func statementBudget(t *testing.T, dialect string) {
 			added["knowledge pages"]++
 		}
 	}
-	// 45 more accounts and deals for the agent, beside the first.
+	// 45 more accounts and deals for the agent, beside the first, the
+	// deals spread over the open stages, so that a board reading a column
+	// at a time grows with them.
 	var rows []store.NewAccount
 	for k := 0; k < budgetMore; k++ {
 		a := accts[0]
@@ -354,7 +356,7 @@ func statementBudget(t *testing.T, dialect string) {
 	added["accounts"] = len(rows)
 	for k := 0; k < budgetMore; k++ {
 		d := &sales.Deal{EngagementID: accts[0].EngagementID, AccountID: accts[0].ID, Title: fmt.Sprintf("Budget deal %02d", k),
-			Amount: money.New(100000, "SEK"), Stage: "needs_identified", CloseOn: tandem.DateOf(db.Now().AddDate(0, 0, 30))}
+			Amount: money.New(100000, "SEK"), Stage: budgetStages[k%len(budgetStages)], CloseOn: tandem.DateOf(db.Now().AddDate(0, 0, 30))}
 		if err := db.Deals().Create(ctx, agent, d); err != nil {
 			t.Fatal(err)
 		}
@@ -603,6 +605,10 @@ func (p budgetPage) want() int {
 	}
 	return p.status
 }
+
+// budgetStages are the open stages of the default pipeline (seed 002's).
+var budgetStages = []string{"new", "past_gatekeeper", "decision_maker_reached", "needs_identified", "presented",
+	"proposal_sent", "objections_handled", "next_step_agreed"}
 
 func budgetPages() []budgetPage {
 	bogus := map[string]string{"token": "bogus"}
