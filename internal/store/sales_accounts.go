@@ -115,8 +115,10 @@ func (f AccountFilter) filter(w *where, p tandem.Principal, region string) {
 
 // Accounts lists the accounts p may see, by name unless pg.Sort says
 // otherwise ("name", "city", "status", "updated", "-" for descending), at
-// most sales.PageLimit rows a page, each as p may see it. A partner's API
-// token reads within its hourly limit (sales.ReadLimit): past it, ETooMany.
+// most sales.PageLimit rows a page, each as p may see it, with their
+// total counted as every list's total is (listPage: in the same statement,
+// no further than tandem.CountCap past the page). A partner's API token
+// reads within its hourly limit (sales.ReadLimit): past it, ETooMany.
 func (s *SalesStore) Accounts(ctx context.Context, p tandem.Principal, pg tandem.Page, f AccountFilter) (_ []sales.Account, total int, err error) {
 	defer wrap(&err, "SalesStore.Accounts")
 	if err := access.Can(p, access.SalesRead); err != nil {
@@ -132,26 +134,14 @@ func (s *SalesStore) Accounts(ctx context.Context, p tandem.Principal, pg tandem
 	var w where
 	salesAccountScope(&w, p)
 	f.filter(&w, p, region)
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_accounts a`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := s.db.query(ctx, `SELECT `+salesAccountCols+salesAccountFrom+w.String()+
-		orderBy(pg.Sort, map[string]string{"name": "a.name", "city": "a.city", "status": "a.status", "updated": "a.updated_at"}, "name", "a.id")+
-		fmt.Sprintf(" LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
+	out, total, err := listPage(ctx, s.db, scanSalesAccount, salesAccountCols, salesAccountFrom+w.String(),
+		orderBy(pg.Sort, map[string]string{"name": "a.name", "city": "a.city", "status": "a.status", "updated": "a.updated_at"}, "name", "a.id"),
+		pg, w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []sales.Account{}
-	for rows.Next() {
-		var a sales.Account
-		if err := scanSalesAccount(rows, &a); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, sales.ViewAccount(p.Role, a))
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+	for i := range out {
+		out[i] = sales.ViewAccount(p.Role, out[i])
 	}
 	if err := s.meterSalesRead(ctx, p, len(out)); err != nil {
 		return nil, 0, err

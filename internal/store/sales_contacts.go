@@ -256,8 +256,9 @@ type RevealFilter struct {
 
 // Reveals lists the reveals made on an engagement, newest first: who,
 // when, which contact of which account, which field and why — never the
-// detail. The client's owners, managers and viewers may call it; an
-// engagement p may not see is tandem.ErrNotFound.
+// detail, the total counted as every list's total is (listPage). The
+// client's owners, managers and viewers may call it; an engagement p may
+// not see is tandem.ErrNotFound.
 func (s *SalesStore) Reveals(ctx context.Context, p tandem.Principal, pg tandem.Page, f RevealFilter) (_ []sales.Reveal, total int, err error) {
 	defer wrap(&err, "SalesStore.Reveals(%d)", f.EngagementID)
 	if err := access.Can(p, access.SalesReveals); err != nil {
@@ -280,29 +281,15 @@ func (s *SalesStore) Reveals(ctx context.Context, p tandem.Principal, pg tandem.
 	if f.AgentID != 0 {
 		w.add("r.membership_id = ?", f.AgentID)
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_reveals r`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := s.db.query(ctx, `SELECT r.id, r.workspace_id, r.engagement_id, r.account_id, a.name, r.contact_id, c.name, r.detail_id,
-		r.field, r.membership_id, r.user_id, u.name, r.reason, r.at
-		FROM sales_reveals r JOIN sales_accounts a ON a.id = r.account_id JOIN sales_contacts c ON c.id = r.contact_id
-		JOIN users u ON u.id = r.user_id`+w.String()+fmt.Sprintf(` ORDER BY r.at DESC, r.id DESC LIMIT %d OFFSET %d`, pg.Limit, pg.Offset),
-		w.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []sales.Reveal{}
-	for rows.Next() {
-		var r sales.Reveal
-		if err := rows.Scan(&r.ID, &r.WorkspaceID, &r.EngagementID, &r.AccountID, &r.AccountName, &r.ContactID, &r.ContactName,
-			&r.DetailID, &r.Field, &r.MembershipID, &r.UserID, &r.UserName, &r.Reason, &r.At); err != nil {
-			return nil, 0, err
-		}
+	return listPage(ctx, s.db, func(sc scanner, r *sales.Reveal) error {
+		err := sc.Scan(&r.ID, &r.WorkspaceID, &r.EngagementID, &r.AccountID, &r.AccountName, &r.ContactID, &r.ContactName,
+			&r.DetailID, &r.Field, &r.MembershipID, &r.UserID, &r.UserName, &r.Reason, &r.At)
 		r.At = r.At.UTC()
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+		return err
+	}, `r.id, r.workspace_id, r.engagement_id, r.account_id, a.name, r.contact_id, c.name, r.detail_id,
+		r.field, r.membership_id, r.user_id, u.name, r.reason, r.at`,
+		` FROM sales_reveals r JOIN sales_accounts a ON a.id = r.account_id JOIN sales_contacts c ON c.id = r.contact_id
+		JOIN users u ON u.id = r.user_id`+w.String(), ` ORDER BY r.at DESC, r.id DESC`, pg, w.args...)
 }
 
 // RevealAgents lists the agents who revealed details on an engagement, for

@@ -371,7 +371,9 @@ type DealFilter struct {
 }
 
 // List lists the deals p may see, most recently changed first, at most
-// sales.MaxDealPage a page.
+// sales.MaxDealPage a page, the total counted as every list's total is
+// (listPage: in the same statement, no further than tandem.CountCap past
+// the page).
 func (s *DealStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page, f DealFilter) (_ []sales.Deal, total int, err error) {
 	defer wrap(&err, "DealStore.List")
 	if err := access.Can(p, access.DealsRead); err != nil {
@@ -400,12 +402,7 @@ func (s *DealStore) List(ctx context.Context, p tandem.Principal, pg tandem.Page
 	if f.Stage != "" {
 		w.add("d.stage = ?", f.Stage)
 	}
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_deals d JOIN sales_accounts a ON a.id = d.account_id`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	out, err := scanAll(ctx, s.db, scanDeal, `SELECT `+dealCols+dealFrom+w.String()+
-		fmt.Sprintf(" ORDER BY d.updated_at DESC, d.id DESC LIMIT %d OFFSET %d", pg.Limit, pg.Offset), w.args...)
-	return out, total, err
+	return listPage(ctx, s.db, scanDeal, dealCols, dealFrom+w.String(), " ORDER BY d.updated_at DESC, d.id DESC", pg, w.args...)
 }
 
 // DealPage is a deal with its stage history, oldest move first, and the

@@ -113,6 +113,15 @@ func BenchmarkSalesAtScale(b *testing.B) {
 					b.Fatalf("agent's search: %d %v", len(ms), err)
 				}
 			})
+			// The first page of the sales base as the client's manager sees
+			// it (by name, 50 rows), with its count: capped at 1,000 past
+			// the page (listPage), not the base's every account.
+			run("base-page", func(b *testing.B) {
+				as, total, err := base.db.Sales().Accounts(ctx, f.Manager, tandem.Page{Limit: 50}, store.AccountFilter{})
+				if err != nil || len(as) != 50 || total != tandem.CountCap+1 {
+					b.Fatalf("the base's first page: %d rows of %d, %v", len(as), total, err)
+				}
+			})
 			// Batches of a dialer's 10,000 calls matched by number, as the
 			// agent (their 2,000 accounts) and as the partner's manager (the
 			// engagement's 83,000), into a copy of the base.
