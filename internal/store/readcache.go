@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/internal/engagement"
 	"github.com/tandemhq/tandem/internal/kpi"
 	"github.com/tandemhq/tandem/internal/metric"
+	"github.com/tandemhq/tandem/internal/sales"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -24,7 +25,13 @@ type readCacheKey struct{}
 type readCache struct {
 	mu          sync.Mutex
 	engagements map[engagementKey]engagement.Engagement
-	zones       map[int64]string
+	// salesAccounts are accounts of the sales base read this request as
+	// one caller may see them (loadSalesAccount), unmasked: the account's
+	// page reads the account, its contacts and its timeline, each of
+	// which checks the caller may see it. What is returned to a caller
+	// is masked by whoever returns it (sales.ViewAccount), as before.
+	salesAccounts map[engagementKey]sales.Account
+	zones         map[int64]string
 	// versions are an engagement's terms versions, oldest first, decoded
 	// once: the scorecard, the forecast and the invoice each read them.
 	// Those who get them only read them.
@@ -109,6 +116,22 @@ func (c *readCache) putEngagement(k engagementKey, e *engagement.Engagement) {
 		c.engagements = map[engagementKey]engagement.Engagement{}
 	}
 	c.engagements[k] = *e
+}
+
+func (c *readCache) salesAccount(k engagementKey) (sales.Account, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.salesAccounts[k]
+	return a, ok
+}
+
+func (c *readCache) putSalesAccount(k engagementKey, a sales.Account) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.salesAccounts == nil {
+		c.salesAccounts = map[engagementKey]sales.Account{}
+	}
+	c.salesAccounts[k] = a
 }
 
 func (c *readCache) zone(workspaceID int64) (string, bool) {

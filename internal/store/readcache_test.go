@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,49 @@ func TestReadCacheAgrees(t *testing.T) {
 			// does not see it through a cache another caller filled.
 			if _, err := db.Contracts.InForce(page, f.VendorManagerB, f.A1, tandem.DateOf(clock.Now())); err == nil {
 				t.Error("another partner's manager read the terms through the cache")
+			}
+		})
+	}
+}
+
+// TestReadCacheSalesAccount: within a request that only reads, the
+// account's page (the account, its contacts, its timeline) reads the
+// account once, each caller's as that caller may see it: an agent asking
+// in the same request after the client read an account that is not
+// theirs still gets ENotFound from every one of the three, and the
+// client's read does not reach the agent masked or not.
+func TestReadCacheSalesAccount(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			b := newSalesBase(t, dialect)
+			db, f := b.db, b.f
+			page := store.WithReadCache(ctx)
+			cx, n := store.WithStatementCounter(page)
+			a, err := db.Sales().Account(cx, f.Owner, b.theirs)
+			mustDo(t, err)
+			_, err = db.Sales().Contacts(cx, f.Owner, b.theirs)
+			mustDo(t, err)
+			_, err = db.Sales().Activities(cx, f.Owner, b.theirs)
+			mustDo(t, err)
+			reads := 0
+			for _, q := range n.Texts() {
+				if strings.HasPrefix(q, "SELECT a.id, a.workspace_id, a.name") || strings.Contains(q, "COUNT(*) FROM sales_accounts") {
+					reads++
+				}
+			}
+			if a.ID != b.theirs || reads != 1 {
+				t.Errorf("the account %d read %d times in one request, want once:\n%s", a.ID, reads, strings.Join(n.Texts(), "\n"))
+			}
+			if _, err := db.Sales().Account(page, f.VendorAgent, b.theirs); tandem.ErrorCode(err) != tandem.ENotFound {
+				t.Errorf("the agent reads another agent's account after the client did: %v", err)
+			}
+			if _, err := db.Sales().Contacts(page, f.VendorAgent, b.theirs); tandem.ErrorCode(err) != tandem.ENotFound {
+				t.Errorf("the agent reads another agent's contacts after the client did: %v", err)
+			}
+			if _, err := db.Sales().Activities(page, f.VendorAgent, b.theirs); tandem.ErrorCode(err) != tandem.ENotFound {
+				t.Errorf("the agent reads another agent's timeline after the client did: %v", err)
 			}
 		})
 	}

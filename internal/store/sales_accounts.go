@@ -156,14 +156,11 @@ func (s *SalesStore) Account(ctx context.Context, p tandem.Principal, id int64) 
 	if err := access.Can(p, access.SalesRead); err != nil {
 		return nil, err
 	}
-	var w where
-	salesAccountScope(&w, p)
-	w.add("a.id = ?", id)
-	var a sales.Account
-	if err := scanSalesAccount(s.db.queryRow(ctx, `SELECT `+salesAccountCols+salesAccountFrom+w.String(), w.args...), &a); err != nil {
-		return nil, notFound(err)
+	raw, err := loadSalesAccount(ctx, s.db, p, id)
+	if err != nil {
+		return nil, err
 	}
-	a = sales.ViewAccount(p.Role, a)
+	a := sales.ViewAccount(p.Role, *raw)
 	if err := s.meterSalesRead(ctx, p, 1); err != nil {
 		return nil, err
 	}

@@ -40,14 +40,24 @@ func scanSalesActivity(s scanner, x *sales.Activity) error {
 }
 
 // loadSalesAccount reads an account p may see (scoped like the base), or
-// ENotFound.
+// ENotFound; once a request that only reads (readcache.go), whatever
+// asks for it: the account's page, its contacts and its timeline.
 func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Account, error) {
+	c, k := cacheOf(ctx, q), engagementKey{p, id}
+	if c != nil {
+		if a, ok := c.salesAccount(k); ok {
+			return &a, nil
+		}
+	}
 	var w where
 	salesAccountScope(&w, p)
 	w.add("a.id = ?", id)
 	var a sales.Account
 	if err := scanSalesAccount(q.queryRow(ctx, `SELECT `+salesAccountCols+salesAccountFrom+w.String(), w.args...), &a); err != nil {
 		return nil, notFound(err)
+	}
+	if c != nil {
+		c.putSalesAccount(k, a)
 	}
 	return &a, nil
 }

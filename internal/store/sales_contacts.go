@@ -21,15 +21,8 @@ func (s *SalesStore) Contacts(ctx context.Context, p tandem.Principal, accountID
 	if err := access.Can(p, access.SalesRead); err != nil {
 		return nil, err
 	}
-	var w where
-	salesAccountScope(&w, p)
-	w.add("a.id = ?", accountID)
-	var n int
-	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_accounts a`+w.String(), w.args...).Scan(&n); err != nil {
+	if _, err := loadSalesAccount(ctx, s.db, p, accountID); err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		return nil, tandem.ErrNotFound
 	}
 	rows, err := s.db.query(ctx, `SELECT id, workspace_id, account_id, name, position, decision_maker, notes, created_at, updated_at
 		FROM sales_contacts WHERE account_id = ? AND workspace_id = ? ORDER BY decision_maker DESC, name, id`, accountID, p.WorkspaceID)

@@ -177,9 +177,9 @@ type Board struct {
 // Board returns the board of an engagement p may see: a column per stage of
 // the terms in force with the count, sum and weighted value of the deals
 // p sees there (one GROUP BY), and the first cards of each column (or the
-// page f asks of one column), most recently changed first, all columns'
-// in one statement (boardCardsQuery). A deal whose
-// stage the terms no longer have is in a column of its own, at the end.
+// page f asks of one column), most recently changed first — the cards of
+// every column in one statement (boardCardsQuery). A deal whose stage the
+// terms no longer have is in a column of its own, at the end.
 func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID int64, f BoardFilter) (_ *Board, err error) {
 	defer wrap(&err, "DealStore.Board(%d)", engagementID)
 	if err := access.Can(p, access.DealsRead); err != nil {
