@@ -30,7 +30,7 @@ type readCache struct {
 	// page reads the account, its contacts and its timeline, each of
 	// which checks the caller may see it. What is returned to a caller
 	// is masked by whoever returns it (sales.ViewAccount), as before.
-	salesAccounts map[engagementKey]sales.Account
+	salesAccounts map[salesAccountKey]sales.Account
 	zones         map[int64]string
 	// versions are an engagement's terms versions, oldest first, decoded
 	// once: the scorecard, the forecast and the invoice each read them.
@@ -118,18 +118,25 @@ func (c *readCache) putEngagement(k engagementKey, e *engagement.Engagement) {
 	c.engagements[k] = *e
 }
 
-func (c *readCache) salesAccount(k engagementKey) (sales.Account, bool) {
+// salesAccountKey is an account of the sales base as seen by one caller
+// (salesAccountScope depends on who asks).
+type salesAccountKey struct {
+	p  tandem.Principal
+	id int64
+}
+
+func (c *readCache) salesAccount(k salesAccountKey) (sales.Account, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.salesAccounts[k]
 	return a, ok
 }
 
-func (c *readCache) putSalesAccount(k engagementKey, a sales.Account) {
+func (c *readCache) putSalesAccount(k salesAccountKey, a sales.Account) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.salesAccounts == nil {
-		c.salesAccounts = map[engagementKey]sales.Account{}
+		c.salesAccounts = map[salesAccountKey]sales.Account{}
 	}
 	c.salesAccounts[k] = a
 }

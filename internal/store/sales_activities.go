@@ -43,7 +43,7 @@ func scanSalesActivity(s scanner, x *sales.Activity) error {
 // ENotFound; once a request that only reads (readcache.go), whatever
 // asks for it: the account's page, its contacts and its timeline.
 func loadSalesAccount(ctx context.Context, q querier, p tandem.Principal, id int64) (*sales.Account, error) {
-	c, k := cacheOf(ctx, q), engagementKey{p, id}
+	c, k := cacheOf(ctx, q), salesAccountKey{p, id}
 	if c != nil {
 		if a, ok := c.salesAccount(k); ok {
 			return &a, nil

@@ -250,7 +250,7 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 	var cols []string
 	var skips []int
 	for _, st := range stages {
-		if a := byStage[st.Key]; a == nil || a.count == 0 {
+		if byStage[st.Key] == nil { // no deal there
 			continue
 		}
 		offset := 0
@@ -279,7 +279,8 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 			}
 		}
 		if ds := cards[st.Key]; len(ds) > 0 {
-			// A UNION ALL promises no order: each column's own again.
+			// Neither statement promises an order across its pages:
+			// each column's own again.
 			slices.SortStableFunc(ds, func(x, y sales.Deal) int {
 				if c := y.UpdatedAt.Compare(x.UpdatedAt); c != 0 {
 					return c
