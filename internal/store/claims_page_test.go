@@ -22,11 +22,8 @@ func TestClaimsBoardPages(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
-			db := storetest.Open(t, dialect, clock.Now)
-			f := storetest.Seed(t, db)
-			storetest.Activate(t, db, f.Owner, f.A1, claimsTerms)
-			b := &salesBase{db: db, clock: clock, f: f}
+			b := newClaimsBase(t, dialect)
+			db, clock, f := b.db, b.clock, b.f
 			leads := addAccounts(t, b, 60, f.VendorAgent)
 			var ids []int64
 			for i, acc := range leads {

@@ -257,27 +257,16 @@ func (s *SalesStore) Activities(ctx context.Context, p tandem.Principal, account
 	if _, err := loadSalesAccount(ctx, s.db, p, accountID); err != nil {
 		return nil, err
 	}
-	xs, err := scanAll(ctx, s.db, scanSalesActivity, `SELECT `+salesActivityCols+salesActivityFrom+
-		` WHERE x.account_id = ? AND x.workspace_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 500`, accountID, p.WorkspaceID)
-	if err != nil || len(xs) == 0 {
-		return xs, err
-	}
-	// The meetings a claim holds already, so that the timeline offers no second claim.
-	claimed, err := scanAll(ctx, s.db, func(r scanner, id *int64) error { return r.Scan(id) },
-		`SELECT c.subject_id FROM sales_claims c JOIN sales_activities x ON x.id = c.subject_id
-		WHERE c.workspace_id = ? AND c.kind = ? AND x.account_id = ? AND (c.status <> ? OR c.attempt >= ?)`,
-		p.WorkspaceID, string(sales.ClaimMeeting), accountID, string(sales.ClaimDisputed), sales.MaxAttempts)
-	if err != nil {
-		return nil, err
-	}
-	held := map[int64]bool{}
-	for _, id := range claimed {
-		held[id] = true
-	}
-	for i := range xs {
-		xs[i].Claimed = held[xs[i].ID]
-	}
-	return xs, nil
+	// Each meeting says whether a claim holds it already (open, decided,
+	// or disputed as often as a subject may be claimed), so that the
+	// timeline offers no second claim: a column of the same statement,
+	// each meeting's claims found through sales_claims_attempt.
+	return scanAll(ctx, s.db, func(r scanner, x *sales.Activity) error {
+		return scanSalesActivity(scanPlus{r, []any{&x.Claimed}}, x)
+	}, `SELECT `+salesActivityCols+`, (x.kind = ? AND EXISTS (SELECT 1 FROM sales_claims k
+		WHERE k.workspace_id = x.workspace_id AND k.kind = ? AND k.subject_id = x.id AND (k.status <> ? OR k.attempt >= ?)))`+
+		salesActivityFrom+` WHERE x.account_id = ? AND x.workspace_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 500`,
+		string(sales.KindMeeting), string(sales.ClaimMeeting), string(sales.ClaimDisputed), sales.MaxAttempts, accountID, p.WorkspaceID)
 }
 
 // Activity returns one activity of an account p may see, or ENotFound.

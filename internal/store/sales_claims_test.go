@@ -56,6 +56,17 @@ func addAccounts(t *testing.T, b *salesBase, n int, agent tandem.Principal) []in
 
 func errCode(err error) tandem.Code { return tandem.ErrorCode(err) }
 
+// newClaimsBase is the seed on dialect with claimsTerms in force on A1,
+// its clock at Monday 4 May 2026, 09:00 in Stockholm.
+func newClaimsBase(t *testing.T, dialect string) *salesBase {
+	t.Helper()
+	clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
+	db := storetest.Open(t, dialect, clock.Now)
+	f := storetest.Seed(t, db)
+	storetest.Activate(t, db, f.Owner, f.A1, claimsTerms)
+	return &salesBase{db: db, clock: clock, f: f}
+}
+
 // One month on A1, worked out by hand: 5 leads claimed, 3 accepted, 1
 // disputed, 1 accepted by the window running out → qualified_leads 4; 2
 // meetings claimed, 1 accepted; deals of 12 000,00 (opened 30 days
@@ -448,11 +459,8 @@ func TestDealLostOnce(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			clock := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, stockholmZone))
-			db := storetest.Open(t, dialect, clock.Now)
-			f := storetest.Seed(t, db)
-			storetest.Activate(t, db, f.Owner, f.A1, claimsTerms)
-			b := &salesBase{db: db, clock: clock, f: f}
+			b := newClaimsBase(t, dialect)
+			db, f := b.db, b.f
 			accs := addAccounts(t, b, 2, f.VendorAgent)
 			losses := func() int {
 				t.Helper()
