@@ -31,8 +31,9 @@ func PartnerListQuery(p tandem.Principal, pg tandem.Page, status string) (string
 // MemoMax is the most results Remember keeps.
 const MemoMax = memoMax
 
-// AccountDetailsQuery is SalesStore.Contacts' query of the details.
-const AccountDetailsQuery = accountDetailsQuery
+// AccountContactsQuery is SalesStore.Contacts' query of the contacts and
+// their details.
+const AccountContactsQuery = accountContactsQuery
 
 // FindContactsQuery is SalesStore.FindContacts' query for p and a folded
 // prefix.

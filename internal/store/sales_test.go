@@ -484,8 +484,8 @@ func TestSalesCreateAccountsAndUpdate(t *testing.T) {
 	})
 }
 
-// TestAccountDetailsPlan: an account's contact details are read from its
-// contacts (sales_contacts_account) to their details
+// TestAccountDetailsPlan: an account's contacts and their details are
+// read from its contacts (sales_contacts_account) to their details
 // (sales_contact_details_contact), never by a range of the workspace's
 // details — with statistics and without, as a fresh database runs.
 func TestAccountDetailsPlan(t *testing.T) {
@@ -498,7 +498,7 @@ func TestAccountDetailsPlan(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		plan, err := store.QueryPlan(db, store.AccountDetailsQuery, 1, 1, 1)
+		plan, err := store.QueryPlan(db, store.AccountContactsQuery, 1, 1, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
