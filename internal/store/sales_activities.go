@@ -264,7 +264,7 @@ func (s *SalesStore) Activities(ctx context.Context, p tandem.Principal, account
 	return scanAll(ctx, s.db, func(r scanner, x *sales.Activity) error {
 		return scanSalesActivity(scanPlus{r, []any{&x.Claimed}}, x)
 	}, `SELECT `+salesActivityCols+`, (x.kind = ? AND EXISTS (SELECT 1 FROM sales_claims k
-		WHERE k.workspace_id = x.workspace_id AND k.kind = ? AND k.subject_id = x.id AND (k.status <> ? OR k.attempt >= ?)))`+
+		WHERE k.workspace_id = x.workspace_id AND k.kind = ? AND k.subject_id = x.id AND `+claimHolds("k")+`))`+
 		salesActivityFrom+` WHERE x.account_id = ? AND x.workspace_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 500`,
 		string(sales.KindMeeting), string(sales.ClaimMeeting), string(sales.ClaimDisputed), sales.MaxAttempts, accountID, p.WorkspaceID)
 }

@@ -512,8 +512,7 @@ func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID
 		var w where
 		salesAccountScope(&w, p)
 		w.add("a.engagement_id = ?", engagementID)
-		w.add(`NOT EXISTS (SELECT 1 FROM sales_claims c WHERE c.workspace_id = a.workspace_id AND c.kind = ? AND c.subject_id = a.id
-			AND (c.status <> ? OR c.attempt >= ?))`, string(sales.ClaimLead), string(sales.ClaimDisputed), sales.MaxAttempts)
+		unclaimed(&w, p.WorkspaceID, sales.ClaimLead, "a.id")
 		if b.Leads, err = scanAll(ctx, s.db, func(r scanner, x *ClaimSubject) error { return r.Scan(&x.ID, &x.Name) },
 			`SELECT a.id, a.name FROM sales_accounts a`+w.String()+` ORDER BY a.name, a.id LIMIT 500`, w.args...); err != nil {
 			return nil, err
@@ -529,7 +528,15 @@ func (s *ClaimStore) Board(ctx context.Context, p tandem.Principal, engagementID
 // (aliased col) any more: none, or only one disputed first attempt.
 func unclaimed(w *where, workspaceID int64, kind sales.ClaimKind, col string) {
 	w.add(`NOT EXISTS (SELECT 1 FROM sales_claims c WHERE c.workspace_id = ? AND c.kind = ? AND c.subject_id = `+col+`
-		AND (c.status <> ? OR c.attempt >= ?))`, workspaceID, string(kind), string(sales.ClaimDisputed), sales.MaxAttempts)
+		AND `+claimHolds("c")+`)`, workspaceID, string(kind), string(sales.ClaimDisputed), sales.MaxAttempts)
+}
+
+// claimHolds is the SQL condition that the claim row alias holds its
+// subject: open or decided, or disputed as often as a subject may be
+// claimed (sales.MaxAttempts). Its parameters follow in this order:
+// string(sales.ClaimDisputed), sales.MaxAttempts.
+func claimHolds(alias string) string {
+	return `(` + alias + `.status <> ? OR ` + alias + `.attempt >= ?)`
 }
 
 // claimableSubjects are the won deals and held meetings of an engagement p

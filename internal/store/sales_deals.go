@@ -305,7 +305,7 @@ func (s *DealStore) Board(ctx context.Context, p tandem.Principal, engagementID 
 	}
 	if len(won) > 0 {
 		ids, err := scanAll(ctx, s.db, func(r scanner, id *int64) error { return r.Scan(id) },
-			`SELECT subject_id FROM sales_claims WHERE workspace_id = ? AND kind = ? AND (status <> ? OR attempt >= ?)
+			`SELECT subject_id FROM sales_claims WHERE workspace_id = ? AND kind = ? AND `+claimHolds("sales_claims")+`
 			AND subject_id IN (`+placeholders(len(won))+`)`,
 			append([]any{p.WorkspaceID, string(sales.ClaimDeal), string(sales.ClaimDisputed), sales.MaxAttempts}, won...)...)
 		if err != nil {
@@ -448,7 +448,7 @@ func (s *DealStore) Get(ctx context.Context, p tandem.Principal, id int64) (_ *D
 	}
 	var holding int
 	if err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM sales_claims WHERE workspace_id = ? AND kind = ? AND subject_id = ?
-		AND (status <> ? OR attempt >= ?)`, p.WorkspaceID, string(sales.ClaimDeal), id, string(sales.ClaimDisputed),
+		AND `+claimHolds("sales_claims"), p.WorkspaceID, string(sales.ClaimDeal), id, string(sales.ClaimDisputed),
 		sales.MaxAttempts).Scan(&holding); err != nil {
 		return nil, err
 	}
