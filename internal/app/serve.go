@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -29,7 +28,13 @@ func (c *cli) serve(name string, args []string) int {
 	if code, ok := f.parse(args); !ok {
 		return code
 	}
-	logger := newLogger(cfg, c.stderr)
+	// The log and what serve prints on stderr itself go through one
+	// logWriter (logwriter.go), in the order they were written.
+	lw := newLogWriter(c.stderr)
+	stderr := c.stderr
+	c.stderr = lw
+	defer func() { lw.Close(); c.stderr = stderr }()
+	logger := newLogger(cfg, lw)
 
 	// The store's clock is the demo's (openDemo): it reads the real time
 	// except while --demo writes the demo's backdated history.
@@ -148,13 +153,14 @@ func (c *cli) serve(name string, args []string) int {
 }
 
 // newLogger returns the process's one logger: text or JSON on w at the
-// configured level.
-func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+// configured level, WARN and above written at once.
+func newLogger(cfg *config.Config, w *logWriter) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(flushOnWarn{h, w})
 }
