@@ -59,17 +59,21 @@ import (
 // never used — a batch rolled back, the process stopping, a refused
 // insert (drop) — are gaps, as a rolled-back INSERT leaves.
 //
-// SQLite keeps the rows of the tables only a statement naming them must
-// find written (a logged call, a value entered) and their last calls too:
-// there is no round trip to spare, but a row inserted with the batch's
-// others in a statement of 32, 8 or 1 rows kept prepared (rowsInsert)
-// costs the writer less than its own INSERT, and an account's last call
-// set from the batch's calls less than reading its calls back. Their ids
-// are counted after the table's largest within the batch (later.nextID),
-// the count forgotten once a job's statement names the table, which may
-// insert a row of its own. A partner's row, which the next statement of
-// any job must find, is inserted at once, as is every row of a job run
-// alone (a bulk job, a job run again beside the writer).
+// SQLite keeps them too: there is no round trip to spare, but a row
+// inserted with the batch's others in a statement of 32, 8 or 1 rows kept
+// prepared (rowsInsert) costs the writer less than its own INSERT, and an
+// account's last call set from the batch's calls less than reading its
+// calls back. Their ids are counted after the table's largest within the
+// batch (later.nextID), the count forgotten once a job's statement names
+// the table, which may insert a row of its own. A partner's row is
+// written before the next statement of any job, which also forgets its
+// count: a partner created alone, or before another write's statement,
+// costs one statement more than its own INSERT (its table's largest id
+// read), while a batch of several partner creations writes them in a few
+// statements at its end — 4–11 % less of the process's CPU a
+// partner than each inserted at once (BenchmarkPartnerCreateConcurrent,
+// six alternated pairs, 8 Dec 2026). Every row of a job run alone (a bulk
+// job, a job run again beside the writer) is inserted at once.
 
 // keptTable is a table whose rows a batch may keep: its name, its
 // columns but id (as in an INSERT's column list), and the words a
@@ -79,7 +83,7 @@ type keptTable struct {
 	table string
 	cols  string
 	width int
-	one   string      // the INSERT of one row without its id (alone, and SQLite's partners)
+	one   string      // the INSERT of one row without its id (a job run alone)
 	rows  *rowsInsert // SQLite's INSERT of kept rows, their ids first
 	named []string    // nil: written before any statement
 }
@@ -91,14 +95,6 @@ func newKeptTable(table, cols string, named ...string) *keptTable {
 		rows: newRowsInsert("INSERT INTO "+table+" (id, "+cols+") VALUES ", width+1)}
 	keptTables = append(keptTables, t)
 	return t
-}
-
-// keeps reports whether a batch's job keeps t's rows on dialect d: on
-// PostgreSQL every kept table's, on SQLite those only a statement naming
-// them must find written (a partner's row would be written by the next
-// statement of any job, at once as before).
-func (t *keptTable) keeps(d string) bool {
-	return d == "postgres" || t.named != nil
 }
 
 // keptTables are every keptTable, for the test that checks their words
@@ -126,15 +122,14 @@ type keptRows struct {
 }
 
 // insertKept inserts a row of t (its values in t's column order) and
-// returns its id; in a batch of the writer on PostgreSQL the row is kept
-// and written with the batch's other kept writes (see the top of this
-// file).
+// returns its id; in a batch of the writer the row is kept and written
+// with the batch's other kept writes (see the top of this file).
 func (tx *Tx) insertKept(ctx context.Context, t *keptTable, args ...any) (int64, error) {
 	if len(args) != t.width {
 		return 0, fmt.Errorf("store: %d values for the %d columns of %s", len(args), t.width, t.table)
 	}
 	l := tx.later
-	if l == nil || !t.keeps(tx.db.dialect.name()) {
+	if l == nil {
 		return tx.insert(ctx, t.one, args...)
 	}
 	if err := ctx.Err(); err != nil {
