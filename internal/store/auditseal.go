@@ -63,7 +63,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -91,7 +90,7 @@ const sealLock = 7243562
 func (tx *Tx) appendEntry(ctx context.Context, workspaceID, actorID int64, actor, action, entity string, entityID int64, data any) (int64, error) {
 	js := "{}"
 	if data != nil {
-		b, err := json.Marshal(data)
+		b, err := audit.Data(data)
 		if err != nil {
 			return 0, fmt.Errorf("store: audit data: %w", err)
 		}
