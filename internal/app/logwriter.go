@@ -11,22 +11,23 @@ import (
 // The server's log, written a few lines at a time.
 //
 // `serve` logs a line for every request it answers. Written as it came,
-// each line was a write(2) of its own on stderr: under wrk on this kind of
-// 2-core VM, where a system call is dear, serving the durable writes
-// without their request lines went 15–30 % faster (issue 16,
-// docs/speed.md). A logWriter gathers the lines instead and one goroutine
-// writes what gathered in one call: at most logLinger after the first of
-// them, at once when logFlushAt bytes are waiting, and everything when
-// the server stops.
+// each line was a write(2) of its own on stderr, the second system call
+// of every request beside the answer's. A logWriter gathers the lines
+// instead and one goroutine writes what gathered in one call: at most
+// logLinger after the first of them, at once when logFlushAt bytes are
+// waiting, and everything when the server stops. A request's line costs
+// about half as much so (BenchmarkRequestLine); against a whole durable
+// write that is about 1 %, too little to tell in a wrk run on a shared VM
+// (docs/speed.md, thirty-third session).
 //
 // What a person tailing the log sees is the same, a few milliseconds
 // later. Lines at WARN and above are written before the call that logs
-// them returns, with every line before them (flushOnWarn), and so is what
-// the command prints on stderr itself (serve writes its errors through
-// the same logWriter), so nothing that explains a failure waits in the
-// buffer, and the order of the lines is the order they were logged in.
-// What a process killed outright (kill -9, an unrecovered panic elsewhere)
-// had not yet written is lost: at most logLinger of INFO and DEBUG lines.
+// them returns, with every line before them (flushOnWarn), so nothing
+// that explains a failure waits in the buffer; what serve prints on
+// stderr itself goes through the same logWriter and keeps its place among
+// the lines, all of it written when serve returns. What a process killed
+// outright (kill -9, an unrecovered panic elsewhere) had not yet written
+// is lost: at most logLinger of INFO and DEBUG lines.
 
 // logLinger is how long the first line gathered waits for others.
 const logLinger = 2 * time.Millisecond
