@@ -67,13 +67,7 @@ func (w *logWriter) Write(p []byte) (int, error) {
 		w.mu.Unlock()
 		w.outMu.Lock()
 		defer w.outMu.Unlock()
-		w.mu.Lock()
-		b := w.buf // written by no Flush yet: it goes first
-		w.buf = nil
-		w.mu.Unlock()
-		if len(b) > 0 {
-			_, _ = w.out.Write(b)
-		}
+		w.flush() // what no Flush wrote yet goes first
 		return w.out.Write(p)
 	}
 	first := len(w.buf) == 0
@@ -96,6 +90,11 @@ func (w *logWriter) Write(p []byte) (int, error) {
 func (w *logWriter) Flush() {
 	w.outMu.Lock()
 	defer w.outMu.Unlock()
+	w.flush()
+}
+
+// flush is Flush with outMu held.
+func (w *logWriter) flush() {
 	w.mu.Lock()
 	b := w.buf
 	w.buf = w.spare[:0]

@@ -30,16 +30,7 @@ func Data(data any) ([]byte, error) {
 	case map[string]any:
 		b, ok = appendMap(nil, m, appendValue)
 	case map[string][2]any:
-		b, ok = appendMap(nil, m, func(b []byte, v [2]any) ([]byte, bool) {
-			b = append(b, '[')
-			b, ok := appendValue(b, v[0])
-			if !ok {
-				return b, false
-			}
-			b = append(b, ',')
-			b, ok = appendValue(b, v[1])
-			return append(b, ']'), ok
-		})
+		b, ok = appendMap(nil, m, appendPair)
 	}
 	if ok {
 		return b, nil
@@ -75,6 +66,19 @@ func appendMap[V any](b []byte, m map[string]V, value func([]byte, V) ([]byte, b
 		}
 	}
 	return append(b, '}'), true
+}
+
+// appendPair appends an edit's [old, new] as a JSON array, when both are
+// values appendValue writes.
+func appendPair(b []byte, v [2]any) ([]byte, bool) {
+	b = append(b, '[')
+	b, ok := appendValue(b, v[0])
+	if !ok {
+		return b, false
+	}
+	b = append(b, ',')
+	b, ok = appendValue(b, v[1])
+	return append(b, ']'), ok
 }
 
 // appendValue appends v as json.Marshal would write it, when v is a

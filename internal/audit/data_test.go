@@ -79,13 +79,7 @@ func TestDataWritesFlatMapsItself(t *testing.T) {
 		t.Error("a created partner's fields went to json.Marshal")
 	}
 	changed := map[string][2]any{"status": {status("candidate"), status("active")}, "title": {"Old", "Новый"}}
-	if _, ok := appendMap(nil, changed, func(b []byte, v [2]any) ([]byte, bool) {
-		b, ok := appendValue(b, v[0])
-		if !ok {
-			return b, false
-		}
-		return appendValue(b, v[1])
-	}); !ok {
+	if _, ok := appendMap(nil, changed, appendPair); !ok {
 		t.Error("an edit's changes went to json.Marshal")
 	}
 }
